@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { EventBatch, SocketInfo } from '../shared/contract';
+import { EventBatcher } from './batcher';
+
+const socket = (id: string, bytesIn: number): SocketInfo => ({
+  id,
+  kind: 'tcp-client',
+  state: 'open',
+  bytesIn,
+  bytesOut: 0,
+  messagesIn: bytesIn,
+  messagesOut: 0,
+  queuedBytes: 0,
+  createdAt: 0,
+});
+
+describe('EventBatcher', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('coalesces updates per socket and per log into one batch per interval', () => {
+    vi.useFakeTimers();
+    const batcher = new EventBatcher({ intervalMs: 30 });
+    const batches: EventBatch[] = [];
+    batcher.subscribe((b) => batches.push(b));
+    for (let i = 1; i <= 1000; i++) {
+      batcher.push({ type: 'socket.upsert', socket: socket('a', i) });
+      batcher.push({ type: 'log.head', head: { id: 'a', firstSeq: 0, nextSeq: i, dropped: 0, bytes: i } });
+    }
+    batcher.push({ type: 'socket.upsert', socket: socket('b', 1) });
+    expect(batches).toHaveLength(0);
+    vi.advanceTimersByTime(30);
+    expect(batches).toHaveLength(1);
+    expect(batches[0].rev).toBe(1);
+    expect(batches[0].events).toHaveLength(3);
+    const a = batches[0].events.find((e) => e.type === 'socket.upsert' && e.socket.id === 'a');
+    expect(a?.type === 'socket.upsert' && a.socket.bytesIn).toBe(1000);
+    expect(batcher.rev).toBe(1);
+  });
+
+  it('keeps every error and drops the log head of a removed socket', () => {
+    const batcher = new EventBatcher({ intervalMs: 1000 });
+    const batches: EventBatch[] = [];
+    batcher.subscribe((b) => batches.push(b));
+    const error = { code: 'ECONNRESET', message: 'Connection reset by peer' };
+    batcher.push({ type: 'engine.error', id: 'a', error, time: 1 });
+    batcher.push({ type: 'engine.error', id: 'a', error, time: 2 });
+    batcher.push({ type: 'log.head', head: { id: 'a', firstSeq: 0, nextSeq: 3, dropped: 0, bytes: 3 } });
+    batcher.push({ type: 'socket.removed', id: 'a' });
+    batcher.flush();
+    expect(batches[0].events.map((e) => e.type)).toEqual(['engine.error', 'engine.error', 'socket.removed']);
+    batcher.dispose();
+  });
+
+  it('flushes early when a batch grows past its size limit', () => {
+    const batcher = new EventBatcher({ intervalMs: 10_000, maxEvents: 10 });
+    const batches: EventBatch[] = [];
+    batcher.subscribe((b) => batches.push(b));
+    for (let i = 0; i < 25; i++) batcher.push({ type: 'socket.upsert', socket: socket(`s${i}`, 1) });
+    expect(batches.map((b) => b.events.length)).toEqual([10, 10]);
+    batcher.dispose();
+  });
+});

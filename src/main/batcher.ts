@@ -1,0 +1,93 @@
+import type { EngineEvent, EventBatch } from '../shared/contract';
+
+/**
+ * Keeps only the latest event per socket and per log: socket and log-head events carry full
+ * state, so a socket that receives 10,000 chunks in 30 ms costs one upsert and one log head,
+ * not 20,000 messages. Errors are kept each.
+ */
+export class EventCoalescer {
+  private pending = new Map<string, EngineEvent>();
+  private errorSeq = 0;
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  add(event: EngineEvent): void {
+    switch (event.type) {
+      case 'socket.upsert':
+        this.pending.set(`s:${event.socket.id}`, event);
+        break;
+      case 'socket.removed':
+        // A removed socket's pending log head would describe a log that no longer exists.
+        this.pending.delete(`l:${event.id}`);
+        this.pending.set(`s:${event.id}`, event);
+        break;
+      case 'log.head':
+        this.pending.set(`l:${event.head.id}`, event);
+        break;
+      case 'engine.error':
+        this.pending.set(`e:${++this.errorSeq}`, event);
+        break;
+    }
+  }
+
+  take(): EngineEvent[] {
+    const events = [...this.pending.values()];
+    this.pending.clear();
+    return events;
+  }
+}
+
+export interface BatcherOptions {
+  /** Longest an event waits before it is sent. */
+  intervalMs?: number;
+  /** Flush early once this many distinct events are pending. */
+  maxEvents?: number;
+}
+
+/** Turns the engine's event stream into batches: at most one every `intervalMs`, or sooner when large. */
+export class EventBatcher {
+  private readonly pending = new EventCoalescer();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private revision = 0;
+  private readonly listeners = new Set<(batch: EventBatch) => void>();
+  private readonly intervalMs: number;
+  private readonly maxEvents: number;
+
+  constructor(options: BatcherOptions = {}) {
+    this.intervalMs = options.intervalMs ?? 30;
+    this.maxEvents = options.maxEvents ?? 2000;
+  }
+
+  /** The revision of the last batch sent; a snapshot taken now is current to it plus what is pending. */
+  get rev(): number {
+    return this.revision;
+  }
+
+  subscribe(listener: (batch: EventBatch) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  push(event: EngineEvent): void {
+    this.pending.add(event);
+    if (this.pending.size >= this.maxEvents) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.intervalMs);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.size === 0) return;
+    const batch: EventBatch = { rev: ++this.revision, events: this.pending.take() };
+    for (const listener of this.listeners) listener(batch);
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending.take();
+    this.listeners.clear();
+  }
+}

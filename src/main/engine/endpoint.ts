@@ -1,0 +1,44 @@
+/** Endpoints as the contract shows them, and name resolution for the sockets that need it. */
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { Endpoint } from '../../shared/contract';
+
+export type Family = Endpoint['family'];
+
+/** Node reports families as 'IPv4'/'IPv6' on sockets and as 4/6 from dns. */
+export function familyOf(value: string | number | undefined, address?: string): Family {
+  if (value === 'IPv6' || value === 6) return 'IPv6';
+  if (value === 'IPv4' || value === 4) return 'IPv4';
+  return address !== undefined && isIP(address) === 6 ? 'IPv6' : 'IPv4';
+}
+
+/** An Endpoint when Node knows both address and port (it does not for a destroyed socket). */
+export function toEndpoint(
+  address: string | undefined,
+  port: number | undefined,
+  family?: string | number,
+): Endpoint | undefined {
+  if (address === undefined || address === '' || port === undefined) return undefined;
+  return { address, port, family: familyOf(family, address) };
+}
+
+export interface ResolvedAddress {
+  address: string;
+  family: Family;
+}
+
+/**
+ * The first address for `host` in the system resolver's order (an IP literal resolves to itself).
+ * `family` restricts the answer, e.g. to what a UDP socket of that family can reach.
+ */
+export async function resolveHost(host: string, family?: Family): Promise<ResolvedAddress> {
+  const literal = isIP(host);
+  if (literal !== 0) return { address: host, family: literal === 6 ? 'IPv6' : 'IPv4' };
+  const result = await lookup(host, { family: family === 'IPv6' ? 6 : family === 'IPv4' ? 4 : 0 });
+  return { address: result.address, family: familyOf(result.family, result.address) };
+}
+
+/** An IPv4 address as a dual-stack IPv6 socket must be given it. */
+export function ipv4Mapped(address: string): string {
+  return `::ffff:${address}`;
+}

@@ -1,0 +1,201 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LogEntry as LogEntrySchema } from '../../shared/contract';
+import { DEFAULT_LOG_LIMITS, SocketLog, copyBytes, now, ownedBytes, resolveLogLimits } from './log';
+
+function bytes(n: number, fill = 1): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(n).fill(fill);
+}
+
+describe('SocketLog', () => {
+  it('keeps the newest maxEntries and counts the dropped ones exactly', () => {
+    const log = new SocketLog('tcp-1', { maxEntries: 5, maxBytes: 1000 });
+    for (let i = 0; i < 12; i++) log.appendData('in', bytes(1, i));
+    expect(log.headInfo()).toEqual({ id: 'tcp-1', firstSeq: 7, nextSeq: 12, dropped: 7, bytes: 5 });
+    const entries = log.read(0, 100);
+    expect(entries.map((e) => e.seq)).toEqual([7, 8, 9, 10, 11]);
+    expect(entries.map((e) => (e.dir === 'in' ? e.bytes[0] : -1))).toEqual([7, 8, 9, 10, 11]);
+  });
+
+  it('keeps payload bytes within maxBytes, dropping the oldest', () => {
+    const log = new SocketLog('udp-1', { maxEntries: 100, maxBytes: 10 });
+    log.appendData('in', bytes(4));
+    log.appendData('out', bytes(4));
+    expect(log.headInfo()).toMatchObject({ bytes: 8, dropped: 0 });
+    log.appendData('in', bytes(4));
+    expect(log.headInfo()).toMatchObject({ firstSeq: 1, nextSeq: 3, bytes: 8, dropped: 1 });
+    log.appendData('in', bytes(10));
+    expect(log.headInfo()).toMatchObject({ firstSeq: 3, nextSeq: 4, bytes: 10, dropped: 3 });
+  });
+
+  it('events take an entry but no payload bytes', () => {
+    const log = new SocketLog('tcp-1', { maxEntries: 100, maxBytes: 4 });
+    log.appendData('in', bytes(4));
+    log.appendEvent('peer-closed', 'Peer closed its sending side');
+    log.appendEvent('error', 'Connection reset by peer', 'ECONNRESET');
+    expect(log.headInfo()).toMatchObject({ firstSeq: 0, nextSeq: 3, bytes: 4, dropped: 0 });
+    expect(log.read(1, 2)).toEqual([
+      expect.objectContaining({ seq: 1, dir: 'event', event: 'peer-closed', message: 'Peer closed its sending side' }),
+      expect.objectContaining({ seq: 2, dir: 'event', event: 'error', code: 'ECONNRESET' }),
+    ]);
+    expect('code' in log.read(1, 1)[0]).toBe(false);
+  });
+
+  it('drops a payload larger than maxBytes on arrival, and everything before it', () => {
+    const log = new SocketLog('tcp-1', { maxEntries: 100, maxBytes: 10 });
+    log.appendData('in', bytes(3));
+    log.appendData('in', bytes(11));
+    expect(log.headInfo()).toEqual({ id: 'tcp-1', firstSeq: 2, nextSeq: 2, dropped: 2, bytes: 0 });
+    expect(log.read(0, 10)).toEqual([]);
+    log.appendData('in', bytes(2));
+    expect(log.read(0, 10).map((e) => e.seq)).toEqual([2]);
+  });
+
+  it('reads ranges: clamps to firstSeq, honours count, empty past the end', () => {
+    const log = new SocketLog('tcp-1', { maxEntries: 4, maxBytes: 1000 });
+    for (let i = 0; i < 6; i++) log.appendEvent('info', `e${i}`);
+    expect(log.read(0, 2).map((e) => e.seq)).toEqual([2, 3]);
+    expect(log.read(3, 2).map((e) => e.seq)).toEqual([3, 4]);
+    expect(log.read(5, 10).map((e) => e.seq)).toEqual([5]);
+    expect(log.read(6, 10)).toEqual([]);
+    expect(log.read(100, 10)).toEqual([]);
+    expect(log.read(2, 0)).toEqual([]);
+  });
+
+  it('clear: firstSeq jumps to nextSeq, seq numbers are never reused', () => {
+    const log = new SocketLog('tcp-1', { maxEntries: 3, maxBytes: 1000 });
+    for (let i = 0; i < 5; i++) log.appendData('in', bytes(2));
+    expect(log.clear()).toEqual({ id: 'tcp-1', firstSeq: 5, nextSeq: 5, dropped: 2, bytes: 0 });
+    expect(log.read(0, 10)).toEqual([]);
+    log.appendEvent('info', 'after');
+    expect(log.read(0, 10).map((e) => e.seq)).toEqual([5]);
+    expect(log.headInfo()).toMatchObject({ firstSeq: 5, nextSeq: 6, dropped: 2 });
+  });
+
+  it('stamps entries with epoch milliseconds that never go backwards', () => {
+    const log = new SocketLog('tcp-1');
+    const before = Date.now();
+    for (let i = 0; i < 50; i++) log.appendEvent('info', 'tick');
+    const times = log.read(0, 50).map((e) => e.time);
+    expect(times[0]).toBeGreaterThanOrEqual(before - 5);
+    expect(times[49]).toBeLessThanOrEqual(Date.now() + 5);
+    for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1]);
+    expect(Math.abs(now() - Date.now())).toBeLessThan(50);
+  });
+
+  it('entries match the contract schema', () => {
+    const log = new SocketLog('udp-1');
+    log.appendData('in', bytes(3), { address: '::1', port: 5, family: 'IPv6' });
+    log.appendEvent('error', 'x', 'EPIPE');
+    for (const entry of log.read(0, 10)) expect(LogEntrySchema.safeParse(entry).success).toBe(true);
+  });
+
+  it('behaves like a simple bounded list for any sequence of appends, reads and clears', () => {
+    type Op = { kind: 'data'; size: number } | { kind: 'event' } | { kind: 'clear' } | { kind: 'read'; from: number; count: number };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      { weight: 6, arbitrary: fc.integer({ min: 0, max: 40 }).map((size) => ({ kind: 'data' as const, size })) },
+      { weight: 2, arbitrary: fc.constant({ kind: 'event' as const }) },
+      { weight: 1, arbitrary: fc.constant({ kind: 'clear' as const }) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .record({ from: fc.integer({ min: 0, max: 400 }), count: fc.integer({ min: 0, max: 200 }) })
+          .map((r) => ({ kind: 'read' as const, ...r })),
+      },
+    );
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 150 }),
+        fc.integer({ min: 0, max: 300 }),
+        fc.array(op, { maxLength: 400 }),
+        (maxEntries, maxBytes, ops) => {
+          const log = new SocketLog('m', { maxEntries, maxBytes });
+          // The model: a plain array, dropping from the front with shift().
+          let model: { seq: number; size: number }[] = [];
+          let nextSeq = 0;
+          let dropped = 0;
+          let firstSeq = 0;
+          const modelBytes = (): number => model.reduce((n, e) => n + e.size, 0);
+          for (const o of ops) {
+            if (o.kind === 'data' || o.kind === 'event') {
+              const size = o.kind === 'data' ? o.size : 0;
+              if (o.kind === 'data') log.appendData('in', bytes(size, nextSeq % 256));
+              else log.appendEvent('info', String(nextSeq));
+              const seq = nextSeq++;
+              if (size > maxBytes) {
+                dropped += model.length + 1;
+                model = [];
+                firstSeq = nextSeq;
+                continue;
+              }
+              model.push({ seq, size });
+              while (model.length > maxEntries || modelBytes() > maxBytes) {
+                model.shift();
+                dropped++;
+              }
+              firstSeq = model.length > 0 ? model[0].seq : nextSeq;
+            } else if (o.kind === 'clear') {
+              log.clear();
+              model = [];
+              firstSeq = nextSeq;
+            } else {
+              const expected = model.filter((e) => e.seq >= o.from).slice(0, o.count);
+              const actual = log.read(o.from, o.count);
+              expect(actual.map((e) => e.seq)).toEqual(expected.map((e) => e.seq));
+              for (const [i, entry] of actual.entries()) {
+                if (entry.dir === 'event') expect(entry.message).toBe(String(entry.seq));
+                else expect(entry.bytes.byteLength).toBe(expected[i].size);
+              }
+            }
+            expect(log.headInfo()).toEqual({ id: 'm', firstSeq, nextSeq, dropped, bytes: modelBytes() });
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('stored bytes', () => {
+  it('copies a slice of a pooled buffer into a right-sized plain Uint8Array', () => {
+    const pooled = Buffer.from('hello'); // small Buffer.from allocations come from the shared pool
+    expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.byteLength);
+    const stored = ownedBytes(pooled);
+    expect(Buffer.isBuffer(stored)).toBe(false);
+    expect(stored).toBeInstanceOf(Uint8Array);
+    expect(stored.buffer).not.toBe(pooled.buffer);
+    expect(stored.byteOffset).toBe(0);
+    expect(stored.buffer.byteLength).toBe(5);
+    expect(Buffer.from(stored).toString()).toBe('hello');
+  });
+
+  it('keeps an exactly-sized buffer without copying, as a plain Uint8Array', () => {
+    const exact = Buffer.alloc(4096, 7);
+    expect(exact.byteOffset).toBe(0);
+    const stored = ownedBytes(exact);
+    expect(Buffer.isBuffer(stored)).toBe(false);
+    expect(stored.buffer).toBe(exact.buffer);
+    expect(structuredClone(stored)).toEqual(new Uint8Array(4096).fill(7));
+  });
+
+  it('copyBytes always copies, even from a Buffer', () => {
+    const source = Buffer.alloc(3, 1);
+    const copy = copyBytes(source);
+    source.fill(9);
+    expect(Buffer.isBuffer(copy)).toBe(false);
+    expect([...copy]).toEqual([1, 1, 1]);
+  });
+});
+
+describe('resolveLogLimits', () => {
+  it('fills in the defaults (200 000 entries, 64 MiB)', () => {
+    expect(DEFAULT_LOG_LIMITS).toEqual({ maxEntries: 200_000, maxBytes: 64 * 1024 * 1024 });
+    expect(resolveLogLimits({ maxEntries: 10 })).toEqual({ maxEntries: 10, maxBytes: 64 * 1024 * 1024 });
+  });
+
+  it('rejects limits that cannot work', () => {
+    expect(() => resolveLogLimits({ maxEntries: 0 })).toThrow(RangeError);
+    expect(() => resolveLogLimits({ maxEntries: 1.5 })).toThrow(RangeError);
+    expect(() => resolveLogLimits({ maxBytes: -1 })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,122 @@
+import type { Endpoint, EngineEvent, ErrorInfo, LogEventKind, LogHead, SocketInfo, SocketState } from '../../shared/contract';
+import { SocketLog, now, ownedBytes, type LogLimits } from './log';
+
+export type EngineListener = (event: EngineEvent) => void;
+
+export interface FailOptions {
+  /** Also emit 'engine.error': false when a command is already waiting for this failure. */
+  announce: boolean;
+  /** Record the error but leave the state alone (the socket still works). */
+  keepState?: boolean;
+}
+
+/**
+ * What the engine knows about one socket: its SocketInfo and its log. Every change goes through
+ * here so that each one is announced exactly once. A record stays silent until announced (a
+ * listener that fails to bind never appears) and again once retired (late events after remove).
+ */
+export class SocketRecord {
+  readonly log: SocketLog;
+  private current: SocketInfo;
+  private visible = false;
+
+  constructor(
+    info: SocketInfo,
+    limits: LogLimits,
+    private readonly emit: EngineListener,
+  ) {
+    this.current = info;
+    this.log = new SocketLog(info.id, limits);
+  }
+
+  get id(): string {
+    return this.current.id;
+  }
+
+  get state(): SocketState {
+    return this.current.state;
+  }
+
+  /** A copy: events and callers never share the live object. */
+  get info(): SocketInfo {
+    return { ...this.current };
+  }
+
+  announce(): void {
+    this.visible = true;
+    this.publish();
+    this.publishHead();
+  }
+
+  /** Silences the record; true if it had been announced (so its removal must be too). */
+  retire(): boolean {
+    const wasVisible = this.visible;
+    this.visible = false;
+    return wasVisible;
+  }
+
+  update(patch: Partial<SocketInfo>): void {
+    this.current = { ...this.current, ...patch };
+    this.publish();
+  }
+
+  replace(info: SocketInfo): void {
+    this.current = info;
+    this.publish();
+  }
+
+  event(kind: LogEventKind, message: string, code?: string): void {
+    this.log.appendEvent(kind, message, code);
+    this.publishHead();
+  }
+
+  /** Bytes received; copied if they are a view into a larger (pooled) buffer. */
+  dataIn(bytes: Uint8Array, peer?: Endpoint): void {
+    const time = now();
+    this.log.appendData('in', ownedBytes(bytes), peer, time);
+    const { bytesIn, messagesIn } = this.current;
+    this.current = {
+      ...this.current,
+      bytesIn: bytesIn + bytes.byteLength,
+      messagesIn: messagesIn + 1,
+      lastActivityAt: time,
+    };
+    this.publishHead();
+    this.publish();
+  }
+
+  /** Bytes sent; the caller hands over a copy the log may keep. */
+  dataOut(bytes: Uint8Array<ArrayBuffer>, peer?: Endpoint): void {
+    const time = now();
+    this.log.appendData('out', bytes, peer, time);
+    const { bytesOut, messagesOut } = this.current;
+    this.current = {
+      ...this.current,
+      bytesOut: bytesOut + bytes.byteLength,
+      messagesOut: messagesOut + 1,
+      lastActivityAt: time,
+    };
+    this.publishHead();
+    this.publish();
+  }
+
+  fail(error: ErrorInfo, options: FailOptions): void {
+    this.event('error', error.message, error.code);
+    this.update(options.keepState ? { error } : { state: 'error', error });
+    if (options.announce && this.visible) this.emit({ type: 'engine.error', id: this.id, error, time: now() });
+  }
+
+  clearLog(): LogHead {
+    const head = this.log.clear();
+    this.publishHead();
+    return head;
+  }
+
+  private publish(): void {
+    if (this.visible) this.emit({ type: 'socket.upsert', socket: this.info });
+  }
+
+  private publishHead(): void {
+    if (this.visible) this.emit({ type: 'log.head', head: this.log.headInfo() });
+  }
+}

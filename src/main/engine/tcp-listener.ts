@@ -1,0 +1,70 @@
+/**
+ * A TCP listener. It only listens and accepts: each accepted socket is handed to the engine,
+ * which gives it an id and drives it as a TcpConnection with its own log.
+ */
+import { Server, type AddressInfo, type Socket } from 'node:net';
+import type { ParsedInput } from '../../shared/contract';
+import { formatEndpoint } from '../../shared/endpoint';
+import type { SocketRecord } from './socket-record';
+import { toEndpoint } from './endpoint';
+import { describeError, toEngineError, type ErrorContext } from './errors';
+
+/** Takes an accepted socket and returns the id it was given. */
+export type AcceptConnection = (socket: Socket) => string;
+
+export class TcpListener {
+  private readonly server: Server;
+  private context: ErrorContext = {};
+
+  constructor(
+    private readonly record: SocketRecord,
+    accept: AcceptConnection,
+  ) {
+    // allowHalfOpen: accepted connections log the peer's FIN before ending their side.
+    this.server = new Server({ allowHalfOpen: true, noDelay: true }, (socket) => {
+      const id = accept(socket);
+      const remote = toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
+      this.record.event('accepted', `Accepted ${formatEndpoint(remote)} as ${id}`);
+    });
+  }
+
+  get listening(): boolean {
+    return this.record.state === 'listening';
+  }
+
+  /** Resolves once listening; the record's `local` then has the real port. */
+  async listen(input: ParsedInput<'tcp.listen'>): Promise<void> {
+    const { host, port, backlog } = input;
+    this.context = { host, port, operation: 'listen' };
+    await new Promise<void>((resolve, reject) => {
+      const onError = (err: Error): void => reject(toEngineError(err, this.context));
+      this.server.once('error', onError);
+      this.server.listen({ host, port, backlog }, () => {
+        this.server.off('error', onError);
+        resolve();
+      });
+    });
+    this.server.on('error', (err) => this.onError(err));
+    const address = this.server.address() as AddressInfo;
+    const local = toEndpoint(address.address, address.port, address.family);
+    this.context = { host: address.address, port: address.port, operation: 'listen' };
+    this.record.update({ state: 'listening', local });
+    this.record.event('listening', `Listening on ${formatEndpoint(local)}`);
+  }
+
+  /** Stops accepting; connections already accepted stay open (the engine closes them if asked). */
+  stop(): void {
+    if (!this.listening) return;
+    // The close callback would wait for every accepted connection to end, so it is not awaited:
+    // the listening socket itself is released synchronously.
+    this.server.close();
+    this.record.update({ state: 'closed' });
+    this.record.event('closed', 'Stopped listening');
+  }
+
+  private onError(err: Error): void {
+    // Accept failures (EMFILE, …) leave the server listening: report them, keep the state.
+    const info = describeError(err, this.context);
+    this.record.fail(info, { announce: true, keepState: this.server.listening });
+  }
+}

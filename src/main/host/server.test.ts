@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import type { ServerMessage } from '../../shared/contract';
+import { decodeWire, encodeWire } from '../../shared/wire';
+import { type Core, createCore } from '../core';
+import { CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, type Host, startHost } from './server';
+
+let core: Core;
+let host: Host;
+let rendererDir: string;
+const open: WebSocket[] = [];
+
+beforeEach(async () => {
+  rendererDir = mkdtempSync(join(tmpdir(), 'sockscope-renderer-'));
+  writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Sockscope</title>');
+  core = createCore({ batch: { intervalMs: 5 } });
+  host = await startHost({ core, rendererDir });
+});
+
+afterEach(async () => {
+  for (const ws of open) ws.terminate();
+  open.length = 0;
+  await host.close();
+  await core.dispose();
+  rmSync(rendererDir, { recursive: true, force: true });
+});
+
+function connect(path: string, headers: Record<string, string> = {}): WebSocket {
+  const ws = new WebSocket(`ws://127.0.0.1:${host.port}${path}`, { headers });
+  open.push(ws);
+  return ws;
+}
+
+const goodPath = (): string => `/ws?token=${encodeURIComponent(host.token)}`;
+
+function closeCode(ws: WebSocket): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+}
+
+function nextMessage(ws: WebSocket, accept: (m: ServerMessage) => boolean = () => true): Promise<ServerMessage> {
+  return new Promise((resolve) => {
+    const onMessage = (data: Buffer): void => {
+      const message = decodeWire(data.toString()) as ServerMessage;
+      if (!accept(message)) return;
+      ws.off('message', onMessage);
+      resolve(message);
+    };
+    ws.on('message', onMessage);
+  });
+}
+
+const opened = (ws: WebSocket): Promise<void> => new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+
+function httpGet(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; csp?: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, headers }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, body, csp: res.headers['content-security-policy'] as string | undefined }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('browser host', () => {
+  it('listens on loopback only and prints a URL with a random token', () => {
+    expect(host.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${host.port}/\\?token=`));
+    expect(host.token.length).toBeGreaterThanOrEqual(24);
+  });
+
+  it('serves the renderer with a content security policy', async () => {
+    const page = await httpGet('/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>Sockscope</title>');
+    expect(page.csp).toContain("script-src 'self'");
+    expect((await httpGet('/../../etc/passwd')).status).toBe(404);
+    expect((await httpGet('/%2e%2e/%2e%2e/etc/passwd')).status).toBe(404);
+  });
+
+  it('refuses HTTP requests that name another host (DNS rebinding)', async () => {
+    expect((await httpGet('/', { host: `evil.example:${host.port}` })).status).toBe(403);
+  });
+
+  it('answers commands and pushes event batches to a client with the token', async () => {
+    const ws = connect(goodPath(), { origin: `http://127.0.0.1:${host.port}` });
+    await opened(ws);
+    ws.send(encodeWire({ type: 'command', callId: 7, command: 'tcp.listen', input: { host: '127.0.0.1', port: 0 } }));
+    const reply = await nextMessage(ws, (m) => m.type === 'result');
+    expect(reply).toMatchObject({ type: 'result', callId: 7, result: { ok: true, value: { kind: 'tcp-listener', state: 'listening' } } });
+    const batch = await nextMessage(ws, (m) => m.type === 'events');
+    expect(batch.type === 'events' && batch.batch.events.some((e) => e.type === 'socket.upsert')).toBe(true);
+  });
+
+  it('refuses a missing or wrong token', async () => {
+    expect((await closeCode(connect('/ws'))).code).toBe(CLOSE_UNAUTHORIZED);
+    expect((await closeCode(connect(`/ws?token=${'x'.repeat(host.token.length)}`))).code).toBe(CLOSE_UNAUTHORIZED);
+  });
+
+  it('refuses a foreign Origin and a foreign Host header', async () => {
+    expect((await closeCode(connect(goodPath(), { origin: 'http://evil.example' }))).code).toBe(CLOSE_FORBIDDEN);
+    expect((await closeCode(connect(goodPath(), { host: `evil.example:${host.port}` }))).code).toBe(CLOSE_FORBIDDEN);
+  });
+
+  it('answers malformed JSON and malformed commands with typed errors and keeps serving', async () => {
+    const ws = connect(goodPath());
+    await opened(ws);
+    ws.send('{not json');
+    expect(await nextMessage(ws)).toMatchObject({ type: 'fatal', error: { code: 'MALFORMED_MESSAGE' } });
+    ws.send(encodeWire({ type: 'command', callId: 1, command: 'tcp.listen', input: { host: '127.0.0.1', port: 70000 } }));
+    const invalid = await nextMessage(ws);
+    expect(invalid).toMatchObject({ type: 'result', callId: 1, result: { ok: false, error: { code: 'INVALID_INPUT' } } });
+    expect(JSON.stringify(invalid)).toContain('between 0 and 65535');
+    ws.send(encodeWire({ type: 'command', callId: 2, command: 'no.such', input: {} }));
+    expect(await nextMessage(ws)).toMatchObject({ result: { ok: false, error: { code: 'UNKNOWN_COMMAND' } } });
+    ws.send(encodeWire({ type: 'command', callId: 3, command: 'app.snapshot', input: {} }));
+    expect(await nextMessage(ws)).toMatchObject({ type: 'result', callId: 3, result: { ok: true } });
+  });
+
+  it('closes a connection that sends an oversized message, and others keep working', async () => {
+    const big = connect(goodPath());
+    const other = connect(goodPath());
+    await Promise.all([opened(big), opened(other)]);
+    big.send('x'.repeat(25 * 1024 * 1024));
+    expect((await closeCode(big)).code).toBe(1009);
+    other.send(encodeWire({ type: 'command', callId: 1, command: 'app.snapshot', input: {} }));
+    expect(await nextMessage(other)).toMatchObject({ result: { ok: true } });
+  });
+});

@@ -1,0 +1,40 @@
+import type { IpcMainInvokeEvent, WebContents } from 'electron';
+import { channels } from '../shared/channels';
+import { CommandRequest, type Result } from '../shared/contract';
+import type { Core } from './core';
+
+interface IpcMainLike {
+  handle(channel: string, listener: (event: IpcMainInvokeEvent, payload: unknown) => Promise<Result<unknown>>): void;
+  removeHandler(channel: string): void;
+}
+
+/**
+ * Binds the contract to Electron IPC: one invoke channel for commands, one push channel for
+ * event batches. Every message is checked for its sender frame and validated by the dispatcher.
+ */
+export function bindIpc(
+  ipcMain: IpcMainLike,
+  core: Core,
+  target: () => WebContents | undefined,
+  isTrustedSender: (url: string) => boolean,
+): () => void {
+  ipcMain.handle(channels.command, async (event, payload) => {
+    const frameUrl = event.senderFrame?.url ?? '';
+    if (event.sender !== target() || !isTrustedSender(frameUrl)) {
+      return { ok: false, error: { code: 'FORBIDDEN', message: 'This window may not control sockets' } };
+    }
+    const request = CommandRequest.safeParse(payload);
+    if (!request.success) {
+      return { ok: false, error: { code: 'MALFORMED_MESSAGE', message: 'Malformed command message' } };
+    }
+    return core.dispatcher.dispatch(request.data.command, request.data.input);
+  });
+  const unsubscribe = core.batcher.subscribe((batch) => {
+    const contents = target();
+    if (contents && !contents.isDestroyed()) contents.send(channels.events, batch);
+  });
+  return () => {
+    unsubscribe();
+    ipcMain.removeHandler(channels.command);
+  };
+}

@@ -1,0 +1,13 @@
+import type { Command, EventBatch, Result } from '../shared/contract';
+
+/** The whole surface the preload exposes to the renderer as `window.sockscope`. */
+export interface SockscopeBridge {
+  invoke(command: Command, input: unknown): Promise<Result<unknown>>;
+  onEvents(listener: (batch: EventBatch) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    sockscope?: SockscopeBridge;
+  }
+}

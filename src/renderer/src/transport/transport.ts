@@ -1,0 +1,12 @@
+import type { Command, EventBatch, Input, Output, Result } from '../../../shared/contract';
+
+/** How the renderer reaches the engine: the Electron preload bridge or the browser host's WebSocket. */
+export interface Transport {
+  invoke<C extends Command>(command: C, input: Input<C>): Promise<Result<Output<C>>>;
+  /** Event batches in order; returns unsubscribe. */
+  subscribe(listener: (batch: EventBatch) => void): () => void;
+  /** Connection to the engine itself (the host may go away); the Electron bridge is always 'open'. */
+  onStatus(listener: (status: TransportStatus) => void): () => void;
+}
+
+export type TransportStatus = { state: 'connecting' | 'open' } | { state: 'closed'; reason: string };

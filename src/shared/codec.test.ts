@@ -1,0 +1,90 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatBytes, hexDump, hexDumpText, parseHex, toHex, toVisibleText, utf8Encode } from './codec';
+
+describe('parseHex', () => {
+  it('accepts the ways people paste hex', () => {
+    for (const input of ['de ad be ef', 'DEADBEEF', 'de:ad:be:ef', '0xde 0xad 0xbe 0xef', 'de-ad\nbe,ef']) {
+      const result = parseHex(input);
+      expect(result.ok && toHex(result.bytes)).toBe('de ad be ef');
+    }
+    expect(parseHex('')).toEqual({ ok: true, bytes: new Uint8Array(0) });
+  });
+
+  it('points at an odd digit and at a non-hex character', () => {
+    expect(parseHex('01 02 0')).toMatchObject({ ok: false, position: 7, message: expect.stringMatching(/Odd number of hex digits.*position 7/) });
+    expect(parseHex('01 zz')).toMatchObject({ ok: false, position: 4, message: '"z" is not a hex digit (position 4)' });
+    expect(parseHex('10x1').ok).toBe(false);
+  });
+
+  it('round-trips any bytes through toHex with any separator', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 256 }), fc.constantFrom(' ', '', ':', '\n'), (bytes, sep) => {
+        const parsed = parseHex(toHex(bytes, sep));
+        expect(parsed.ok && [...parsed.bytes]).toEqual([...bytes]);
+      }),
+    );
+  });
+
+  it('never throws on arbitrary text', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => void parseHex(text)));
+  });
+});
+
+describe('toVisibleText', () => {
+  it('makes control bytes and invalid UTF-8 visible', () => {
+    expect(toVisibleText(utf8Encode('GET / HTTP/1.1\r\n'))).toBe('GET / HTTP/1.1\\r\\n');
+    expect(toVisibleText(new Uint8Array([0x41, 0x00, 0x1b, 0x7f, 0xff, 0x42]))).toBe('A\\0\\x1b\\x7f\\xffB');
+    expect(toVisibleText(utf8Encode('a\\b'))).toBe('a\\\\b');
+    expect(toVisibleText(utf8Encode('héllo ✓'))).toBe('héllo ✓');
+    expect(toVisibleText(utf8Encode('a\nb'), { lineBreaks: true })).toBe('a\\n\nb');
+  });
+
+  it('keeps a literal U+FFFD that was really sent', () => {
+    expect(toVisibleText(utf8Encode('\uFFFD'))).toBe('\uFFFD');
+  });
+
+  it('never shows a raw control character, whatever the bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        const codes = [...toVisibleText(bytes)].map((c) => c.charCodeAt(0));
+        expect(codes.filter((c) => c < 0x20 || c === 0x7f)).toEqual([]);
+      }),
+    );
+  });
+
+  it('shows each invalid byte as its own escape', () => {
+    expect(toVisibleText(new Uint8Array([0xe2, 0x82, 0x41]))).toBe('\\xe2A');
+    expect(toVisibleText(new Uint8Array([0xc0, 0xaf]))).toBe('\\xc0\\xaf');
+  });
+});
+
+describe('hexDump', () => {
+  it('prints offset, hex with a gap after 8 bytes, and ASCII', () => {
+    const bytes = utf8Encode('Hello, Sockscope!\n');
+    expect(hexDumpText(bytes)).toBe(
+      '00000000  48 65 6c 6c 6f 2c 20 53  6f 63 6b 73 63 6f 70 65  |Hello, Sockscope|\n' +
+        `00000010  ${'21 0a'.padEnd(48)}  |!.|`,
+    );
+  });
+
+  it('has one row per 16 bytes whose hex parses back to the input', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
+        const rows = hexDump(bytes);
+        expect(rows).toHaveLength(Math.ceil(bytes.length / 16));
+        const parsed = parseHex(rows.map((r) => r.hex).join(' '));
+        expect(parsed.ok && [...parsed.bytes]).toEqual([...bytes]);
+      }),
+    );
+  });
+});
+
+describe('formatBytes', () => {
+  it('uses binary units', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(100 * 1024 * 1024)).toBe('100 MiB');
+  });
+});

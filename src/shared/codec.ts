@@ -1,0 +1,205 @@
+/**
+ * Byte codecs shared by every front end: what the user types → bytes, and bytes → what the
+ * user reads. Pure functions, no Node or DOM APIs beyond TextEncoder/TextDecoder.
+ */
+
+export type ParseResult = { ok: true; bytes: Uint8Array } | { ok: false; message: string; position?: number };
+
+const encoder = new TextEncoder();
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+export function utf8Encode(text: string): Uint8Array {
+  return encoder.encode(text);
+}
+
+export function utf8Decode(bytes: Uint8Array): string {
+  return utf8.decode(bytes);
+}
+
+/**
+ * Parses hex as people paste it: spaces, newlines, colons, dashes, commas and `0x` prefixes are
+ * separators. Reports the first offending character (1-based position in the input).
+ */
+export function parseHex(input: string): ParseResult {
+  const digits: number[] = [];
+  let firstDigitOfPair = -1;
+  for (let i = 0; i < input.length; i++) {
+    const ch = input.charCodeAt(i);
+    if (ch === 0x30 && (input[i + 1] === 'x' || input[i + 1] === 'X')) {
+      // A `0x` prefix only counts at the start of a group, so `10x` stays an error.
+      const prev = i === 0 ? ' ' : input[i - 1];
+      if (isHexSeparator(prev) && digits.length % 2 === 0) {
+        i++;
+        continue;
+      }
+    }
+    const value = hexValue(ch);
+    if (value >= 0) {
+      if (digits.length % 2 === 0) firstDigitOfPair = i;
+      digits.push(value);
+      continue;
+    }
+    if (isHexSeparator(input[i])) continue;
+    return { ok: false, message: `"${input[i]}" is not a hex digit (position ${i + 1})`, position: i + 1 };
+  }
+  if (digits.length % 2 !== 0) {
+    return {
+      ok: false,
+      message: `Odd number of hex digits: "${input[firstDigitOfPair]}" at position ${firstDigitOfPair + 1} has no pair`,
+      position: firstDigitOfPair + 1,
+    };
+  }
+  const bytes = new Uint8Array(digits.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (digits[2 * i] << 4) | digits[2 * i + 1];
+  return { ok: true, bytes };
+}
+
+function isHexSeparator(ch: string): boolean {
+  return ch === ' ' || ch === '\n' || ch === '\r' || ch === '\t' || ch === ':' || ch === '-' || ch === ',';
+}
+
+function hexValue(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x41 && code <= 0x46) return code - 0x41 + 10;
+  if (code >= 0x61 && code <= 0x66) return code - 0x61 + 10;
+  return -1;
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** `de ad be ef` */
+export function toHex(bytes: Uint8Array, separator = ' '): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += (i === 0 ? '' : separator) + HEX[bytes[i]];
+  return out;
+}
+
+export type LineEnding = 'none' | 'lf' | 'crlf';
+export const lineEndingBytes: Record<LineEnding, Uint8Array> = {
+  none: new Uint8Array(0),
+  lf: new Uint8Array([0x0a]),
+  crlf: new Uint8Array([0x0d, 0x0a]),
+};
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const total = parts.reduce((n, p) => n + p.byteLength, 0);
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.byteLength;
+  }
+  return out;
+}
+
+const CONTROL_NAMES: Record<number, string> = { 0x09: '\\t', 0x0a: '\\n', 0x0d: '\\r', 0x00: '\\0' };
+
+/**
+ * Text for display with control bytes made visible: `\r\n` for CR LF, `\x1b` for ESC, and
+ * invalid UTF-8 as `\xNN`, so that what you see is exactly what was on the wire.
+ * The `lineBreaks` option keeps a real line break after each `\n` for multi-line payloads.
+ */
+export function toVisibleText(bytes: Uint8Array, options: { lineBreaks?: boolean } = {}): string {
+  const text = utf8Decode(bytes);
+  // Fast path: printable ASCII without backslashes (those are escaped so `\n` typed is not LF sent).
+  if (!/[^\x20-\x5b\x5d-\x7e]/.test(text)) return text;
+  let out = '';
+  let byteIndex = 0;
+  for (const ch of text) {
+    const code = ch.codePointAt(0) ?? 0;
+    const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    if (code === 0xfffd && !isEncodedReplacementChar(bytes, byteIndex)) {
+      // The decoder substituted U+FFFD for invalid bytes: show the byte itself.
+      out += `\\x${HEX[bytes[byteIndex]]}`;
+      byteIndex += invalidSequenceLength(bytes, byteIndex);
+      continue;
+    }
+    byteIndex += width;
+    if (code < 0x20 || code === 0x7f) {
+      out += CONTROL_NAMES[code] ?? `\\x${HEX[code]}`;
+      if (code === 0x0a && options.lineBreaks) out += '\n';
+    } else if (code === 0x5c) {
+      out += '\\\\';
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+function isEncodedReplacementChar(bytes: Uint8Array, i: number): boolean {
+  return bytes[i] === 0xef && bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd;
+}
+
+/** How many bytes the WHATWG decoder folds into one U+FFFD at `i` (maximal subpart rule). */
+function invalidSequenceLength(bytes: Uint8Array, i: number): number {
+  const lead = bytes[i];
+  let need: number;
+  let lower = 0x80;
+  let upper = 0xbf;
+  if (lead >= 0xc2 && lead <= 0xdf) need = 1;
+  else if (lead >= 0xe0 && lead <= 0xef) {
+    need = 2;
+    if (lead === 0xe0) lower = 0xa0;
+    if (lead === 0xed) upper = 0x9f;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    need = 3;
+    if (lead === 0xf0) lower = 0x90;
+    if (lead === 0xf4) upper = 0x8f;
+  } else return 1;
+  let n = 1;
+  for (let k = 0; k < need; k++) {
+    const b = bytes[i + n];
+    if (b === undefined || b < lower || b > upper) break;
+    lower = 0x80;
+    upper = 0xbf;
+    n++;
+  }
+  return n;
+}
+
+export interface HexDumpLine {
+  offset: string;
+  hex: string;
+  ascii: string;
+}
+
+/** Classic 16-bytes-a-row dump: offset, hex (with a gap after 8), printable ASCII or `.`. */
+export function hexDump(bytes: Uint8Array, width = 16): HexDumpLine[] {
+  const lines: HexDumpLine[] = [];
+  for (let offset = 0; offset < bytes.length; offset += width) {
+    const row = bytes.subarray(offset, offset + width);
+    let hex = '';
+    let ascii = '';
+    for (let i = 0; i < width; i++) {
+      if (i > 0) hex += i === width / 2 ? '  ' : ' ';
+      if (i < row.length) {
+        hex += HEX[row[i]];
+        ascii += row[i] >= 0x20 && row[i] < 0x7f ? String.fromCharCode(row[i]) : '.';
+      } else {
+        hex += '  ';
+      }
+    }
+    lines.push({ offset: offset.toString(16).padStart(8, '0'), hex, ascii });
+  }
+  return lines;
+}
+
+export function hexDumpText(bytes: Uint8Array, width = 16): string {
+  return hexDump(bytes, width)
+    .map((l) => `${l.offset}  ${l.hex}  |${l.ascii}|`)
+    .join('\n');
+}
+
+/** Human-readable size: 512 B, 1.5 KiB, 3.2 MiB. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}

@@ -1,0 +1,72 @@
+/**
+ * JSON for the WebSocket: bytes travel as `{ "$bytes": "<base64>" }` so that the same contract
+ * types (with `Uint8Array` payloads) arrive intact on the other side.
+ */
+
+const BYTES_TAG = '$bytes';
+
+export function encodeWire(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v instanceof Uint8Array) return { [BYTES_TAG]: bytesToBase64(v) };
+    return v;
+  });
+}
+
+/** Throws SyntaxError on malformed JSON; callers at the boundary turn that into a typed error. */
+export function decodeWire(text: string): unknown {
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const tagged = (v as Record<string, unknown>)[BYTES_TAG];
+      if (typeof tagged === 'string' && Object.keys(v).length === 1) return base64ToBytes(tagged);
+    }
+    return v;
+  });
+}
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+// Hand-rolled because it must run the same in Node and in a sandboxed renderer (no Buffer there),
+// and btoa/atob go through binary strings, which is slow for large payloads.
+export function bytesToBase64(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+    out += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + B64[n & 63];
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i] << 16;
+    out += B64[n >> 18] + B64[(n >> 12) & 63] + '==';
+  } else if (rest === 2) {
+    const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
+    out += B64[n >> 18] + B64[(n >> 12) & 63] + B64[(n >> 6) & 63] + '=';
+  }
+  return out;
+}
+
+/** Returns undefined for text that is not base64. */
+export function base64ToBytes(text: string): Uint8Array | undefined {
+  const clean = text.replace(/[\s]/g, '');
+  if (clean.length % 4 === 1) return undefined;
+  const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
+  const body = clean.slice(0, clean.length - padding);
+  const out = new Uint8Array(Math.floor((body.length * 3) / 4));
+  let buffer = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < body.length; i++) {
+    const code = body.charCodeAt(i);
+    const value = code < 128 ? B64_INDEX[code] : -1;
+    if (value < 0) return undefined;
+    buffer = (buffer << 6) | value;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (buffer >> bits) & 0xff;
+    }
+  }
+  return out.subarray(0, o);
+}
