@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY } from './host/static';
+import { CONTENT_SECURITY_POLICY, PAGE_CONTENT_SECURITY_POLICY } from './host/static';
 import { isTrustedRendererUrl, secureWindowOptions } from './window';
 
 describe('window security', () => {
@@ -32,7 +32,8 @@ describe('window security', () => {
   it('ships a strict Content-Security-Policy in the page, the same one the host sends', () => {
     const html = readFileSync(resolve(__dirname, '../renderer/index.html'), 'utf8');
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
-    expect(meta).toBe(CONTENT_SECURITY_POLICY);
+    expect(meta).toBe(PAGE_CONTENT_SECURITY_POLICY);
+    expect(CONTENT_SECURITY_POLICY).toContain(`${meta}; frame-ancestors 'none'`);
     expect(meta).toContain("default-src 'none'");
     expect(meta).toContain("script-src 'self'");
     expect(meta).not.toMatch(/unsafe-eval|https?:|\*/);

@@ -13,9 +13,10 @@ const MIME: Record<string, string> = {
   '.json': 'application/json',
 };
 
-/** The same policy as the page's meta tag, sent as a header too so no reply escapes it. */
-export const CONTENT_SECURITY_POLICY =
-  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** The page's own meta-tag policy, plus what only a header can say (no framing by other sites). */
+export const PAGE_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
+export const CONTENT_SECURITY_POLICY = `${PAGE_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
 
 /** Serves files below `root` only; anything else (or `..` tricks) is a 404. */
 export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): void {

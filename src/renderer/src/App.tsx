@@ -1,0 +1,60 @@
+import { useEffect } from 'react';
+import { NewSocketDialog } from './components/NewSocketDialog';
+import { newSocketShortcuts } from './components/shortcuts';
+import { SidebarResizer } from './components/SidebarResizer';
+import { SocketList } from './components/SocketList';
+import { SocketPane } from './components/SocketPane';
+import { StatusBar } from './components/StatusBar';
+import { Toolbar } from './components/Toolbar';
+import { usePreferences } from './state/preferences';
+import { useSockets } from './state/sockets';
+import { openNewSocketDialog, useUi } from './state/ui';
+
+/** The window: toolbar, socket list beside the selected socket, status bar; the New… dialog above. */
+export function App() {
+  const dialog = useUi((state) => state.dialog);
+  const hasSockets = useSockets((state) => Object.keys(state.sockets).length > 0);
+  const transport = useSockets((state) => state.transport);
+  const sidebarWidth = usePreferences((state) => state.sidebarWidth);
+  const lostReason = 'reason' in transport ? transport.reason : undefined;
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent): void => {
+      if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      if (useUi.getState().dialog !== null) return;
+      const shortcut = newSocketShortcuts.find((candidate) => candidate.code === event.code);
+      if (!shortcut) return;
+      event.preventDefault();
+      openNewSocketDialog(shortcut.kind);
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+
+  return (
+    <>
+      <div className="flex h-full flex-col" inert={dialog !== null} aria-hidden={dialog !== null || undefined}>
+        <Toolbar />
+        {lostReason !== undefined && (
+          <div role="alert" className="shrink-0 border-b border-danger/30 bg-danger/8 px-3 py-1.5 text-xs text-danger">
+            Lost the connection to the Sockscope engine ({lostReason}). Reconnecting; sockets keep running there and the
+            log will be complete when it is back.
+          </div>
+        )}
+        <div className="flex min-h-0 flex-1">
+          <aside aria-label="Socket list" className="flex shrink-0 flex-col bg-panel" style={{ width: sidebarWidth }}>
+            {hasSockets ? (
+              <SocketList />
+            ) : (
+              <p className="px-3 py-4 text-xs leading-relaxed text-muted">No sockets yet. Sockets you open appear here.</p>
+            )}
+          </aside>
+          <SidebarResizer />
+          <SocketPane />
+        </div>
+        <StatusBar />
+      </div>
+      {dialog !== null && <NewSocketDialog initialKind={dialog} />}
+    </>
+  );
+}

@@ -1,0 +1,154 @@
+/** A small set of 16px stroke icons, drawn to sit on the text baseline. Decorative: aria-hidden. */
+import type { ReactNode } from 'react';
+
+interface IconProps {
+  className?: string;
+}
+
+function Svg({ className, children }: IconProps & { children: ReactNode }) {
+  return (
+    <svg
+      viewBox="0 0 16 16"
+      width="16"
+      height="16"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="1.4"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+      aria-hidden="true"
+      focusable="false"
+      className={className ?? 'size-4 shrink-0'}
+    >
+      {children}
+    </svg>
+  );
+}
+
+export function PlugIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M6 2v3M10 2v3M4.5 5h7v2.5a3.5 3.5 0 0 1-7 0V5ZM8 11v3" />
+    </Svg>
+  );
+}
+
+export function ListenIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <circle cx="8" cy="8" r="1.5" />
+      <path d="M5 5a4.2 4.2 0 0 0 0 6M11 5a4.2 4.2 0 0 1 0 6M3 3a7 7 0 0 0 0 10M13 3a7 7 0 0 1 0 10" />
+    </Svg>
+  );
+}
+
+export function DatagramIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <rect x="2" y="4.5" width="5" height="7" rx="1" />
+      <path d="M9.5 6h4.5M9.5 8h3M9.5 10h4.5" />
+    </Svg>
+  );
+}
+
+export function CloseIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M4 4l8 8M12 4l-8 8" />
+    </Svg>
+  );
+}
+
+export function StopIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <rect x="4" y="4" width="8" height="8" rx="1" />
+    </Svg>
+  );
+}
+
+export function HalfCloseIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M2.5 8h8M8 5l3 3-3 3M13.5 3.5v9" />
+    </Svg>
+  );
+}
+
+export function ResetIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M8 2.5v5.5" />
+      <path d="M4.6 4.6a5 5 0 1 0 6.8 0" />
+    </Svg>
+  );
+}
+
+export function EraseIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M3 4h10M3 8h6M3 12h4M11 10l3 3M14 10l-3 3" />
+    </Svg>
+  );
+}
+
+export function TrashIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.6 8.5h5.8l.6-8.5" />
+    </Svg>
+  );
+}
+
+export function ChevronIcon(props: IconProps & { open: boolean }) {
+  return (
+    <Svg className={props.className}>
+      <path d={props.open ? 'M4.5 6.5 8 10l3.5-3.5' : 'M6.5 4.5 10 8l-3.5 3.5'} />
+    </Svg>
+  );
+}
+
+export function ArrowDownIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M8 3v10M4 9l4 4 4-4" />
+    </Svg>
+  );
+}
+
+export function SendIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M2.5 8h10M9 4.5 12.5 8 9 11.5" />
+    </Svg>
+  );
+}
+
+export function InfoIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <circle cx="8" cy="8" r="5.5" />
+      <path d="M8 7.2v3.6M8 5.2v.1" />
+    </Svg>
+  );
+}
+
+export function AlertIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M8 2.5 14 13H2L8 2.5Z" />
+      <path d="M8 6.5v3M8 11.2v.1" />
+    </Svg>
+  );
+}
+
+/** The app mark: two endpoints and the bytes between them. */
+export function SockscopeMark(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <circle cx="3.5" cy="8" r="1.8" />
+      <circle cx="12.5" cy="8" r="1.8" />
+      <path d="M5.8 6.5h4.4M10.2 9.5H5.8" />
+    </Svg>
+  );
+}

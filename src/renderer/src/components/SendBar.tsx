@@ -1,0 +1,363 @@
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { concatBytes, formatBytes, lineEndingBytes, parseHex, utf8Encode, type LineEnding } from '../../../shared/codec';
+import { commands, Target, type ErrorInfo, type SocketInfo } from '../../../shared/contract';
+import { formatEndpoint } from '../../../shared/endpoint';
+import { invoke } from '../state/engine';
+import { plural } from '../state/format';
+import { useLogCache } from '../state/logCache';
+import { setPreference, usePreferences, type PayloadView } from '../state/preferences';
+import { LIVE_CHECK_LIMIT, sendBlockedReason } from '../state/sendRules';
+import { draftFor, historyFor, remember, saveDraft } from '../state/sendHistory';
+import { SegmentedControl } from './SegmentedControl';
+import { SendIcon } from './Icons';
+
+const modeOptions: readonly { value: PayloadView; label: string }[] = [
+  { value: 'text', label: 'Text' },
+  { value: 'hex', label: 'Hex' },
+];
+
+const lineEndings: readonly { value: LineEnding; label: string }[] = [
+  { value: 'none', label: 'None' },
+  { value: 'lf', label: 'LF (\\n)' },
+  { value: 'crlf', label: 'CRLF (\\r\\n)' },
+];
+
+const ALL = 'all';
+
+interface SendBarProps {
+  socket: SocketInfo;
+  /** Listener: its accepted connections that are still open. */
+  connections: readonly SocketInfo[];
+}
+
+interface TargetFields {
+  host: string;
+  port: string;
+}
+
+/** IPv4-mapped IPv6 shown (and sent) as the IPv4 it is. */
+function hostOf(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+/**
+ * Where the user types bytes to send: text (UTF-8, optional line ending) or hex. Enter sends,
+ * Shift+Enter adds a line, ArrowUp/ArrowDown at the edges walk this socket's history. The textarea
+ * is uncontrolled so a multi-megabyte paste does not re-render on each keystroke.
+ */
+export function SendBar({ socket, connections }: SendBarProps) {
+  const mode = usePreferences((state) => state.sendMode);
+  const lineEnding = usePreferences((state) => state.lineEnding);
+  const lastPeer = useLogCache((state) => state.lastPeers[socket.id]);
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const [inputLength, setInputLength] = useState(() => draftFor(socket.id).length);
+  const [byteCount, setByteCount] = useState<number | null>(null);
+  const [inputError, setInputError] = useState<string | null>(null);
+  const [sendError, setSendError] = useState<ErrorInfo | null>(null);
+  const [lastSent, setLastSent] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const [sendTo, setSendTo] = useState<string>(ALL);
+  const history = useRef<{ index: number | null; draft: string }>({ index: null, draft: '' });
+  const noteId = useId();
+  const targetNoteId = useId();
+
+  // UDP target: the default target, else whoever last sent us a datagram, until the user edits it.
+  const suggested: TargetFields | undefined = socket.defaultTarget
+    ? { host: socket.defaultTarget.host, port: String(socket.defaultTarget.port) }
+    : lastPeer
+      ? { host: hostOf(lastPeer.address), port: String(lastPeer.port) }
+      : undefined;
+  const suggestedKey = suggested ? `${suggested.host}|${suggested.port}` : '';
+  const [target, setTarget] = useState<TargetFields>(suggested ?? { host: '', port: '' });
+  const [targetEdited, setTargetEdited] = useState(false);
+  const [targetError, setTargetError] = useState<string | null>(null);
+  const [seenSuggestion, setSeenSuggestion] = useState(suggestedKey);
+  if (suggestedKey !== seenSuggestion) {
+    setSeenSuggestion(suggestedKey);
+    if (!targetEdited && suggested) setTarget(suggested);
+  }
+
+  const isListener = socket.kind === 'tcp-listener';
+  const isUdp = socket.kind === 'udp';
+  const blocked = sendBlockedReason(socket, connections.length);
+  // A chosen connection that has since closed falls back to all of them.
+  const chosenConnection = isListener && sendTo !== ALL && connections.some((c) => c.id === sendTo) ? sendTo : null;
+  const recipient = chosenConnection ?? socket.id;
+
+  useEffect(() => {
+    const element = textareaRef.current;
+    return () => saveDraft(socket.id, element?.value ?? '');
+  }, [socket.id]);
+
+  /** Checks as you type for inputs up to LIVE_CHECK_LIMIT; beyond that, at send. */
+  const check = (text: string, checkMode: PayloadView, ending: LineEnding): void => {
+    setInputLength(text.length);
+    if (text.length > LIVE_CHECK_LIMIT) {
+      setInputError(null);
+      setByteCount(null);
+      return;
+    }
+    if (checkMode === 'hex') {
+      const parsed = text.trim() === '' ? null : parseHex(text);
+      setInputError(parsed && !parsed.ok ? parsed.message : null);
+      setByteCount(parsed && parsed.ok ? parsed.bytes.byteLength : 0);
+    } else {
+      setInputError(null);
+      setByteCount(utf8Encode(text).byteLength + lineEndingBytes[ending].byteLength);
+    }
+  };
+
+  const currentText = (): string => textareaRef.current?.value ?? '';
+
+  const changeMode = (next: PayloadView): void => {
+    setPreference('sendMode', next);
+    check(currentText(), next, lineEnding);
+  };
+
+  const changeLineEnding = (next: LineEnding): void => {
+    setPreference('lineEnding', next);
+    check(currentText(), mode, next);
+  };
+
+  const setText = (text: string, caret: 'start' | 'end'): void => {
+    const element = textareaRef.current;
+    if (!element) return;
+    element.value = text;
+    const position = caret === 'start' ? 0 : text.length;
+    element.setSelectionRange(position, position);
+  };
+
+  const resolveTarget = (): { ok: true; target: Target | undefined } | { ok: false } => {
+    if (!isUdp) return { ok: true, target: undefined };
+    const host = target.host.trim();
+    const port = target.port.trim();
+    if (host === '' && port === '') {
+      if (socket.defaultTarget) return { ok: true, target: undefined };
+      setTargetError('Enter a target host and port: this socket has no default target');
+      return { ok: false };
+    }
+    const parsed = Target.safeParse({ host, port: /^\d+$/.test(port) ? Number(port) : port === '' ? undefined : Number.NaN });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      setTargetError(port === '' && issue.path[0] === 'port' ? 'Target port is required' : issue.message);
+      return { ok: false };
+    }
+    setTargetError(null);
+    return { ok: true, target: parsed.data };
+  };
+
+  const send = async (): Promise<void> => {
+    if (pending || blocked) return;
+    const text = currentText();
+    let data: Uint8Array;
+    if (mode === 'hex') {
+      const parsed = parseHex(text);
+      if (!parsed.ok) {
+        setInputError(parsed.message);
+        return;
+      }
+      data = parsed.bytes;
+    } else {
+      data = concatBytes(utf8Encode(text), lineEndingBytes[lineEnding]);
+    }
+    if (data.byteLength === 0) {
+      setInputError(mode === 'hex' ? 'Nothing to send: type hex bytes such as 48 65 6c 6c 6f' : 'Nothing to send: type a message or choose a line ending');
+      return;
+    }
+    const resolved = resolveTarget();
+    if (!resolved.ok) return;
+    const input = { id: recipient, data, target: resolved.target };
+    const valid = commands['socket.send'].input.safeParse(input);
+    if (!valid.success) {
+      setInputError(valid.error.issues[0]?.message ?? 'This message cannot be sent');
+      return;
+    }
+    setInputError(null);
+    setSendError(null);
+    setPending(true);
+    const result = await invoke('socket.send', valid.data);
+    setPending(false);
+    if (!result.ok) {
+      setSendError(result.error);
+      return;
+    }
+    remember(socket.id, { mode, text });
+    history.current = { index: null, draft: '' };
+    setText('', 'end');
+    check('', mode, lineEnding);
+    const to = isListener ? ` to ${plural(result.value.recipients, 'connection')}` : isUdp && resolved.target ? ` to ${formatEndpoint(resolved.target)}` : '';
+    setLastSent(`Sent ${formatBytes(result.value.bytes)}${to}`);
+    textareaRef.current?.focus();
+  };
+
+  const recall = (step: -1 | 1): boolean => {
+    const list = historyFor(socket.id);
+    if (list.length === 0) return false;
+    const state = history.current;
+    if (step === -1) {
+      const index = state.index === null ? list.length - 1 : Math.max(0, state.index - 1);
+      if (state.index === null) state.draft = currentText();
+      state.index = index;
+    } else {
+      if (state.index === null) return false;
+      state.index = state.index + 1 >= list.length ? null : state.index + 1;
+    }
+    const entry = state.index === null ? { mode, text: state.draft } : list[state.index];
+    if (entry.mode !== mode) setPreference('sendMode', entry.mode);
+    setText(entry.text, step === -1 ? 'start' : 'end');
+    check(entry.text, entry.mode, lineEnding);
+    return true;
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
+    if (event.nativeEvent.isComposing) return;
+    const element = event.currentTarget;
+    if (event.key === 'Enter' && !event.shiftKey && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      void send();
+    } else if (event.key === 'ArrowUp' && element.selectionStart === 0 && element.selectionEnd === 0) {
+      if (recall(-1)) event.preventDefault();
+    } else if (event.key === 'ArrowDown' && element.selectionStart === element.value.length && element.selectionEnd === element.value.length) {
+      if (recall(1)) event.preventDefault();
+    }
+  };
+
+  const note = (() => {
+    // Once the socket cannot send, that is the one thing worth saying.
+    if (blocked) return { tone: 'muted' as const, text: blocked };
+    if (inputError) return { tone: 'error' as const, text: inputError };
+    if (sendError) return { tone: 'error' as const, text: sendError.message };
+    if (inputLength > LIVE_CHECK_LIMIT) return { tone: 'muted' as const, text: `Large input (${plural(inputLength, 'character')}): checked when you send.` };
+    if (lastSent && inputLength === 0) return { tone: 'muted' as const, text: lastSent };
+    if (byteCount !== null && inputLength > 0) return { tone: 'muted' as const, text: `${plural(byteCount, 'byte')} to send` };
+    return { tone: 'muted' as const, text: mode === 'hex' ? 'Hex bytes, e.g. 48 65 6c 6c 6f 0d 0a. Spaces, colons and 0x are ignored.' : 'Sent as UTF-8.' };
+  })();
+
+  return (
+    <div className="shrink-0 border-t border-line bg-panel px-3 pt-2 pb-2">
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1.5">
+        <SegmentedControl label="Send as" options={modeOptions} value={mode} onChange={changeMode} />
+        <label className="flex items-center gap-1.5 text-xs text-muted">
+          <span>Line ending</span>
+          <select
+            aria-label="Line ending"
+            value={lineEnding}
+            disabled={mode === 'hex'}
+            title={mode === 'hex' ? 'Hex sends exactly the bytes typed' : undefined}
+            onChange={(event) => changeLineEnding(event.target.value as LineEnding)}
+            className="h-6 rounded border border-line-strong bg-canvas px-1 font-mono text-xs text-fg disabled:opacity-50"
+          >
+            {lineEndings.map((option) => (
+              <option key={option.value} value={option.value}>
+                {option.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {isListener && (
+          <label className="flex items-center gap-1.5 text-xs text-muted">
+            <span>To</span>
+            <select
+              aria-label="Send to"
+              value={chosenConnection ?? ALL}
+              onChange={(event) => setSendTo(event.target.value)}
+              className="h-6 max-w-[260px] rounded border border-line-strong bg-canvas px-1 font-mono text-xs text-fg"
+            >
+              <option value={ALL}>All connections ({connections.length})</option>
+              {connections.map((connection) => (
+                <option key={connection.id} value={connection.id}>
+                  {formatEndpoint(connection.remote)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {isUdp && (
+          <div className="flex items-center gap-1 text-xs text-muted">
+            <span className="mr-0.5">To</span>
+            <input
+              aria-label="Target host"
+              value={target.host}
+              placeholder={socket.defaultTarget ? hostOf(socket.defaultTarget.host) : 'host'}
+              spellCheck={false}
+              autoComplete="off"
+              aria-invalid={targetError ? true : undefined}
+              aria-describedby={targetError ? targetNoteId : undefined}
+              onChange={(event) => {
+                setTargetEdited(true);
+                setTargetError(null);
+                setTarget((current) => ({ ...current, host: event.target.value }));
+              }}
+              className={`h-6 w-36 rounded border bg-canvas px-1.5 font-mono text-xs text-fg placeholder:text-faint ${targetError ? 'border-danger' : 'border-line-strong'}`}
+            />
+            <span>:</span>
+            <input
+              aria-label="Target port"
+              value={target.port}
+              placeholder="port"
+              inputMode="numeric"
+              spellCheck={false}
+              autoComplete="off"
+              aria-invalid={targetError ? true : undefined}
+              aria-describedby={targetError ? targetNoteId : undefined}
+              onChange={(event) => {
+                setTargetEdited(true);
+                setTargetError(null);
+                setTarget((current) => ({ ...current, port: event.target.value }));
+              }}
+              className={`h-6 w-16 rounded border bg-canvas px-1.5 font-mono text-xs text-fg placeholder:text-faint ${targetError ? 'border-danger' : 'border-line-strong'}`}
+            />
+            {targetError && (
+              <span id={targetNoteId} className="ml-1 text-danger">
+                {targetError}
+              </span>
+            )}
+          </div>
+        )}
+        <span className="ml-auto hidden text-[11px] text-faint lg:inline">Enter sends · Shift+Enter new line · ↑↓ history</span>
+      </div>
+      <div className="mt-1.5 flex items-end gap-2">
+        <textarea
+          ref={textareaRef}
+          aria-label="Message"
+          aria-describedby={noteId}
+          aria-invalid={inputError ? true : undefined}
+          defaultValue={draftFor(socket.id)}
+          rows={1}
+          spellCheck={false}
+          autoComplete="off"
+          autoCapitalize="off"
+          placeholder={mode === 'hex' ? '48 65 6c 6c 6f' : blocked ? '' : 'Type a message'}
+          onInput={(event) => {
+            history.current.index = null;
+            setSendError(null);
+            setLastSent(null);
+            check(event.currentTarget.value, mode, lineEnding);
+          }}
+          onKeyDown={onKeyDown}
+          className={`max-h-40 min-h-[30px] flex-1 resize-none rounded border bg-canvas px-2 py-[6px] font-mono text-xs leading-4 text-fg [field-sizing:content] placeholder:font-sans placeholder:text-faint focus:outline-2 focus:-outline-offset-1 focus:outline-accent ${
+            inputError ? 'border-danger' : 'border-line-strong'
+          }`}
+        />
+        <button
+          type="button"
+          onClick={() => void send()}
+          disabled={blocked !== null || pending}
+          aria-describedby={blocked ? noteId : undefined}
+          className="inline-flex h-[30px] items-center gap-1.5 rounded bg-zinc-800 px-3 text-xs font-medium text-white hover:bg-zinc-700 disabled:cursor-not-allowed disabled:opacity-40 dark:bg-zinc-200 dark:text-zinc-900 dark:hover:bg-white"
+        >
+          <SendIcon className="size-3.5" />
+          Send
+        </button>
+      </div>
+      <p
+        id={noteId}
+        role={note.tone === 'error' ? 'alert' : undefined}
+        className={`mt-1 min-h-4 truncate text-[11px] leading-4 ${note.tone === 'error' ? 'text-danger' : 'text-muted'}`}
+        title={note.text}
+      >
+        {note.text}
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,95 @@
+import type { SocketInfo } from '../../../shared/contract';
+import { formatBytes } from '../../../shared/codec';
+import { formatEndpoint } from '../../../shared/endpoint';
+import { formatTime, plural } from '../state/format';
+import { setPreference, usePreferences, type PayloadView } from '../state/preferences';
+import { endpointSummary, kindLabel } from '../state/socketTree';
+import type { ReportedError } from '../state/sockets';
+import { AlertIcon } from './Icons';
+import { ProtocolBadge } from './ProtocolBadge';
+import { SegmentedControl } from './SegmentedControl';
+import { SocketActions } from './SocketActions';
+import { StateIndicator } from './StateIndicator';
+
+const viewOptions: readonly { value: PayloadView; label: string }[] = [
+  { value: 'text', label: 'Text' },
+  { value: 'hex', label: 'Hex' },
+];
+
+interface SocketHeaderProps {
+  socket: SocketInfo;
+  openConnections: number;
+  acceptedTotal: number;
+  reported: ReportedError | undefined;
+}
+
+/** The selected socket at a glance: what and where it is, its state, traffic and actions. */
+export function SocketHeader({ socket, openConnections, acceptedTotal, reported }: SocketHeaderProps) {
+  const logView = usePreferences((state) => state.logView);
+  const error = socket.error ?? reported?.error;
+  const isListener = socket.kind === 'tcp-listener';
+
+  return (
+    <div className="shrink-0 border-b border-line bg-panel px-3 py-2">
+      <div className="flex items-start gap-3">
+        <div className="flex min-h-6 min-w-0 flex-1 items-center gap-2">
+          <ProtocolBadge kind={socket.kind} />
+          <span className="shrink-0 text-xs text-muted">{kindLabel[socket.kind]}</span>
+          <h1 className="min-w-0 truncate font-mono text-[13px] font-medium text-fg" title={endpointSummary(socket)}>
+            {endpointSummary(socket)}
+          </h1>
+          <span className="shrink-0 text-xs">
+            <StateIndicator state={socket.state} />
+          </span>
+        </div>
+        <SocketActions key={socket.id} socket={socket} openConnections={openConnections} />
+      </div>
+      <div className="mt-1 flex items-center gap-3">
+        <div className="flex min-w-0 flex-1 flex-wrap items-center gap-x-4 gap-y-0.5 text-xs text-muted">
+          {isListener ? (
+            <span>
+              {plural(openConnections, 'open connection')}
+              {acceptedTotal > openConnections ? ` · ${acceptedTotal} in the list` : ''}
+            </span>
+          ) : (
+            <>
+              <span className="text-rx tabular-nums">
+                <span aria-hidden="true">↓ </span>Received {formatBytes(socket.bytesIn)}
+                <span className="text-muted"> · {plural(socket.messagesIn, socket.kind === 'udp' ? 'datagram' : 'read')}</span>
+              </span>
+              <span className="text-tx tabular-nums">
+                <span aria-hidden="true">↑ </span>Sent {formatBytes(socket.bytesOut)}
+                <span className="text-muted"> · {plural(socket.messagesOut, socket.kind === 'udp' ? 'datagram' : 'write')}</span>
+              </span>
+            </>
+          )}
+          {socket.queuedBytes > 0 && (
+            <span className="tabular-nums" title="Handed to the socket but not yet written (backpressure)">
+              Queued <span className="font-mono">{formatBytes(socket.queuedBytes)}</span>
+            </span>
+          )}
+          {socket.kind === 'udp' && socket.defaultTarget && (
+            <span>
+              Default target <span className="font-mono text-fg">{formatEndpoint(socket.defaultTarget)}</span>
+            </span>
+          )}
+          <span>Opened {formatTime(socket.createdAt)}</span>
+        </div>
+        <div className="flex shrink-0 items-center gap-1.5">
+          <span aria-hidden="true" className="text-xs text-muted">
+            View
+          </span>
+          <SegmentedControl label="Log view" options={viewOptions} value={logView} onChange={(value) => setPreference('logView', value)} />
+        </div>
+      </div>
+      {error && (
+        <p className="mt-1 flex min-w-0 items-center gap-1.5 text-xs text-danger">
+          <AlertIcon className="size-3.5 shrink-0" />
+          <span className="min-w-0 truncate select-text" title={error.message}>
+            {error.message}
+          </span>
+        </p>
+      )}
+    </div>
+  );
+}

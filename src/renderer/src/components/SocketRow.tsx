@@ -1,0 +1,121 @@
+import { memo, type MouseEvent } from 'react';
+import type { SocketInfo } from '../../../shared/contract';
+import { formatEndpoint } from '../../../shared/endpoint';
+import { plural } from '../state/format';
+import { actionLabel, primaryAction, runAction, type SocketAction } from '../state/socketActions';
+import { endpointSummary, socketName } from '../state/socketTree';
+import { reportError, selectSocket, type ReportedError } from '../state/sockets';
+import { toggleCollapsed } from '../state/ui';
+import { ActivityPulse } from './ActivityPulse';
+import { ByteCounters } from './ByteCounters';
+import { ChevronIcon, CloseIcon, EraseIcon, StopIcon, TrashIcon } from './Icons';
+import { ProtocolBadge } from './ProtocolBadge';
+import { StateIndicator } from './StateIndicator';
+
+interface SocketRowProps {
+  socket: SocketInfo;
+  depth: 0 | 1;
+  selected: boolean;
+  /** The one row Tab reaches: the selected one, else the first. */
+  tabbable: boolean;
+  openConnections: number;
+  childCount: number;
+  collapsed: boolean;
+  /** The newest error reported for this socket, if any. */
+  reported: ReportedError | undefined;
+}
+
+const quickIcons: Partial<Record<SocketAction, typeof CloseIcon>> = {
+  close: CloseIcon,
+  stop: StopIcon,
+  remove: TrashIcon,
+  clearLog: EraseIcon,
+};
+
+/** One socket in the sidebar: protocol, endpoints, state, byte counters and activity. */
+export const SocketRow = memo(function SocketRow({ socket, depth, selected, tabbable, openConnections, childCount, collapsed, reported }: SocketRowProps) {
+  const errorText = socket.error?.message ?? reported?.error.message;
+  const quick: SocketAction[] = [primaryAction(socket), 'clearLog'];
+
+  const run = async (event: MouseEvent, action: SocketAction): Promise<void> => {
+    event.stopPropagation();
+    const result = await runAction(action, socket.id);
+    if (!result.ok) reportError(socket.id, result.error);
+  };
+
+  return (
+    <div
+      role="option"
+      aria-selected={selected}
+      aria-label={errorText ? `${socketName(socket)}: ${errorText}` : socketName(socket)}
+      tabIndex={tabbable ? 0 : -1}
+      data-socket-id={socket.id}
+      onClick={() => selectSocket(socket.id)}
+      className={`group relative flex h-full cursor-default flex-col justify-center gap-0.5 border-l-2 pr-2 outline-none focus-visible:outline-2 focus-visible:-outline-offset-2 focus-visible:outline-accent ${
+        depth === 1 ? 'pl-7' : 'pl-2.5'
+      } ${selected ? 'border-accent bg-selected' : 'border-transparent hover:bg-hover'}`}
+    >
+      {depth === 1 && <span aria-hidden="true" className="absolute top-0 bottom-0 left-[17px] w-px bg-line-strong" />}
+      <div className="flex min-w-0 items-center gap-1.5">
+        {socket.kind === 'tcp-listener' && childCount > 0 ? (
+          <button
+            type="button"
+            tabIndex={-1}
+            aria-label={collapsed ? 'Show accepted connections' : 'Hide accepted connections'}
+            aria-expanded={!collapsed}
+            onClick={(event) => {
+              event.stopPropagation();
+              toggleCollapsed(socket.id);
+            }}
+            className="-ml-1 rounded text-muted hover:text-fg"
+          >
+            <ChevronIcon open={!collapsed} className="size-3.5" />
+          </button>
+        ) : null}
+        <ProtocolBadge kind={socket.kind} />
+        <span className="min-w-0 flex-1 truncate font-mono text-xs text-fg" title={endpointSummary(socket)}>
+          {depth === 1 ? (
+            <>
+              <span className="text-faint">peer </span>
+              {formatEndpoint(socket.remote)}
+            </>
+          ) : (
+            endpointSummary(socket)
+          )}
+        </span>
+        <ActivityPulse lastActivityAt={socket.lastActivityAt} />
+        <span aria-hidden="true" className="absolute top-1 right-1.5 hidden items-center gap-px rounded bg-panel p-px shadow-sm ring-1 ring-line-strong group-hover:flex group-focus-visible:flex">
+          {quick.map((action) => {
+            const Icon = quickIcons[action] ?? CloseIcon;
+            return (
+              <button
+                key={action}
+                type="button"
+                tabIndex={-1}
+                title={actionLabel[action]}
+                onMouseDown={(event) => event.preventDefault()}
+                onClick={(event) => void run(event, action)}
+                className={`rounded p-0.5 text-muted hover:bg-hover ${action === 'remove' || action === 'close' || action === 'stop' ? 'hover:text-danger' : 'hover:text-fg'}`}
+              >
+                <Icon className="size-3.5" />
+              </button>
+            );
+          })}
+        </span>
+      </div>
+      <div className="flex min-w-0 items-center gap-2 text-[11px]">
+        <StateIndicator state={socket.state} />
+        {errorText ? (
+          <span className="min-w-0 flex-1 truncate text-danger" title={errorText}>
+            {errorText}
+          </span>
+        ) : (
+          <span className="min-w-0 flex-1 truncate text-muted">
+            {socket.kind === 'tcp-listener' ? plural(openConnections, 'connection') : ''}
+          </span>
+        )}
+        {socket.kind !== 'tcp-listener' && <ByteCounters bytesIn={socket.bytesIn} bytesOut={socket.bytesOut} className="text-[11px]" />}
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,39 @@
+import type { ReactNode } from 'react';
+import { altKeyName } from '../state/format';
+import { openNewSocketDialog, type NewSocketKind } from '../state/ui';
+import { DatagramIcon, ListenIcon, PlugIcon, SockscopeMark } from './Icons';
+import { newSocketShortcuts } from './shortcuts';
+
+const icons: Record<NewSocketKind, ReactNode> = {
+  'tcp-client': <PlugIcon />,
+  'tcp-listener': <ListenIcon />,
+  udp: <DatagramIcon />,
+};
+
+/** The window's top bar: the app's name and the three ways to open a socket. */
+export function Toolbar() {
+  return (
+    <header className="flex h-10 shrink-0 items-center gap-3 border-b border-line bg-chrome px-3">
+      <div className="flex items-center gap-1.5 pr-1 text-[12px] font-semibold tracking-tight text-fg">
+        <SockscopeMark className="size-4 text-muted" />
+        Sockscope
+      </div>
+      <div aria-hidden="true" className="h-4 w-px bg-line-strong" />
+      <nav aria-label="New socket" className="flex items-center gap-1">
+        {newSocketShortcuts.map((shortcut) => (
+          <button
+            key={shortcut.kind}
+            type="button"
+            onClick={() => openNewSocketDialog(shortcut.kind)}
+            aria-keyshortcuts={`Alt+${shortcut.key}`}
+            title={`${shortcut.label} (${altKeyName}${shortcut.key})`}
+            className="inline-flex h-7 items-center gap-1.5 rounded px-2 text-[13px] text-fg hover:bg-hover active:bg-selected"
+          >
+            <span className="text-muted">{icons[shortcut.kind]}</span>
+            {shortcut.label}
+          </button>
+        ))}
+      </nav>
+    </header>
+  );
+}

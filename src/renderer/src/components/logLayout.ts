@@ -1,0 +1,25 @@
+import type { PayloadView } from '../state/preferences';
+
+/**
+ * How much of one payload a log row draws. A 10 MiB read would otherwise become a million DOM
+ * lines and stall every scroll; more is a click away, up to EXPANDED_LIMIT (4096 hex lines).
+ */
+export const PREVIEW_LIMIT: Record<PayloadView, number> = { text: 4 * 1024, hex: 1024 };
+export const EXPANDED_LIMIT = 64 * 1024;
+
+const LINE_HEIGHT = 16;
+const ROW_PADDING = 6;
+
+/**
+ * A first guess at a row's height before it is measured: one line of text, or a short dump. It is
+ * deliberately the same for every row, so guessing costs nothing across 100k rows; real heights
+ * come from measuring the rows on screen.
+ */
+export function estimateRowHeight(view: PayloadView): number {
+  return view === 'hex' ? 2 * LINE_HEIGHT + ROW_PADDING + 1 : LINE_HEIGHT + ROW_PADDING + 1;
+}
+
+/** The log's columns: time, direction, size, (UDP peer), payload. Shared by the rows and their header. */
+export function logGridColumns(showPeer: boolean): string {
+  return showPeer ? 'grid-cols-[92px_44px_72px_150px_minmax(0,1fr)]' : 'grid-cols-[92px_44px_72px_minmax(0,1fr)]';
+}

@@ -1,0 +1,21 @@
+import './zodConfig';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import './index.css';
+import { setTransport } from './state/engine';
+import { startSync } from './state/sync';
+import { createTransport } from './transport';
+
+const transport = createTransport();
+setTransport(transport);
+// Outside React: the subscription lives as long as the window, not as long as a component.
+startSync(transport);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

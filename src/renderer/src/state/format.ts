@@ -1,0 +1,25 @@
+/** `14:03:27.512` in local time. */
+export function formatTime(epochMs: number): string {
+  const date = new Date(epochMs);
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+  return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
+}
+
+const integer = new Intl.NumberFormat('en-US');
+
+/** `1,234 B`: exact sizes for the log, where rounding would hide what was on the wire. */
+export function formatExactBytes(n: number): string {
+  return `${integer.format(n)} B`;
+}
+
+export function formatCount(n: number): string {
+  return integer.format(n);
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${integer.format(n)} ${n === 1 ? one : many}`;
+}
+
+/** The platform's name for the Alt key in shortcut hints. */
+const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
+export const altKeyName = isMac ? '⌥' : 'Alt+';

@@ -1,0 +1,51 @@
+import { create } from 'zustand';
+import type { LineEnding } from '../../../shared/codec';
+
+export type PayloadView = 'text' | 'hex';
+
+export interface Preferences {
+  /** How the log shows payloads. */
+  logView: PayloadView;
+  /** How the send bar reads what is typed. */
+  sendMode: PayloadView;
+  lineEnding: LineEnding;
+  /** Width of the socket list, in CSS pixels. */
+  sidebarWidth: number;
+}
+
+const STORAGE_KEY = 'sockscope.preferences';
+export const SIDEBAR_WIDTH = { min: 240, max: 560, initial: 320 };
+const defaults: Preferences = { logView: 'text', sendMode: 'text', lineEnding: 'none', sidebarWidth: SIDEBAR_WIDTH.initial };
+
+export function clampSidebarWidth(width: number): number {
+  return Math.round(Math.min(SIDEBAR_WIDTH.max, Math.max(SIDEBAR_WIDTH.min, width)));
+}
+
+function load(): Preferences {
+  try {
+    const raw = globalThis.localStorage?.getItem(STORAGE_KEY);
+    if (!raw) return defaults;
+    const stored = JSON.parse(raw) as Partial<Record<keyof Preferences, unknown>>;
+    return {
+      logView: stored.logView === 'hex' ? 'hex' : 'text',
+      sendMode: stored.sendMode === 'hex' ? 'hex' : 'text',
+      lineEnding: stored.lineEnding === 'lf' || stored.lineEnding === 'crlf' ? stored.lineEnding : 'none',
+      sidebarWidth: typeof stored.sidebarWidth === 'number' ? clampSidebarWidth(stored.sidebarWidth) : SIDEBAR_WIDTH.initial,
+    };
+  } catch {
+    // Storage may be unavailable (private mode, tests): preferences then last for the session.
+    return defaults;
+  }
+}
+
+/** Choices that outlive a session: view and send modes, line ending. */
+export const usePreferences = create<Preferences>()(() => load());
+
+export function setPreference<K extends keyof Preferences>(key: K, value: Preferences[K]): void {
+  usePreferences.setState({ [key]: value } as Pick<Preferences, K>);
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(usePreferences.getState()));
+  } catch {
+    // Not persisted; the choice still holds for this session.
+  }
+}

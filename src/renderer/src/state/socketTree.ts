@@ -1,0 +1,116 @@
+import type { SocketInfo } from '../../../shared/contract';
+import { formatEndpoint } from '../../../shared/endpoint';
+
+export type SectionId = 'listeners' | 'connections' | 'udp';
+
+export type SidebarRow =
+  | { type: 'section'; key: string; section: SectionId; label: string; count: number }
+  | {
+      type: 'socket';
+      key: string;
+      socket: SocketInfo;
+      /** 1 for a connection a listener accepted, shown beneath it. */
+      depth: 0 | 1;
+      /** Listener: accepted connections that are still open, and all it holds. */
+      openConnections: number;
+      childCount: number;
+      collapsed: boolean;
+    };
+
+const byCreation = (a: SocketInfo, b: SocketInfo): number => a.createdAt - b.createdAt || a.id.localeCompare(b.id);
+
+export function isLive(socket: SocketInfo): boolean {
+  return socket.state !== 'closed' && socket.state !== 'error';
+}
+
+/**
+ * The sidebar in display order: listeners with their accepted connections beneath, then TCP
+ * clients (and connections whose listener is gone), then UDP sockets. Empty sections are left out.
+ */
+export function buildSidebarRows(sockets: Record<string, SocketInfo>, collapsed: ReadonlySet<string>): SidebarRow[] {
+  const listeners: SocketInfo[] = [];
+  const clients: SocketInfo[] = [];
+  const udp: SocketInfo[] = [];
+  const children = new Map<string, SocketInfo[]>();
+  for (const socket of Object.values(sockets)) {
+    if (socket.kind === 'tcp-listener') listeners.push(socket);
+    else if (socket.kind === 'udp') udp.push(socket);
+    else if (socket.kind === 'tcp-connection' && socket.parentId && sockets[socket.parentId]) {
+      const list = children.get(socket.parentId);
+      if (list) list.push(socket);
+      else children.set(socket.parentId, [socket]);
+    } else clients.push(socket);
+  }
+  const rows: SidebarRow[] = [];
+  const plain = (socket: SocketInfo, depth: 0 | 1): SidebarRow => ({
+    type: 'socket',
+    key: socket.id,
+    socket,
+    depth,
+    openConnections: 0,
+    childCount: 0,
+    collapsed: false,
+  });
+  if (listeners.length > 0) {
+    rows.push({ type: 'section', key: 'section:listeners', section: 'listeners', label: 'Listeners', count: listeners.length });
+    for (const listener of listeners.sort(byCreation)) {
+      const accepted = (children.get(listener.id) ?? []).sort(byCreation);
+      const isCollapsed = collapsed.has(listener.id);
+      rows.push({
+        type: 'socket',
+        key: listener.id,
+        socket: listener,
+        depth: 0,
+        openConnections: accepted.filter(isLive).length,
+        childCount: accepted.length,
+        collapsed: isCollapsed,
+      });
+      if (!isCollapsed) for (const connection of accepted) rows.push(plain(connection, 1));
+    }
+  }
+  if (clients.length > 0) {
+    rows.push({ type: 'section', key: 'section:connections', section: 'connections', label: 'Connections', count: clients.length });
+    for (const socket of clients.sort(byCreation)) rows.push(plain(socket, 0));
+  }
+  if (udp.length > 0) {
+    rows.push({ type: 'section', key: 'section:udp', section: 'udp', label: 'UDP', count: udp.length });
+    for (const socket of udp.sort(byCreation)) rows.push(plain(socket, 0));
+  }
+  return rows;
+}
+
+/** Socket ids in sidebar order, for keyboard navigation and for picking a neighbour. */
+export function socketOrder(sockets: Record<string, SocketInfo>): string[] {
+  return buildSidebarRows(sockets, new Set()).flatMap((row) => (row.type === 'socket' ? [row.socket.id] : []));
+}
+
+export const kindLabel: Record<SocketInfo['kind'], string> = {
+  'tcp-client': 'TCP client',
+  'tcp-listener': 'TCP listener',
+  'tcp-connection': 'Accepted connection',
+  udp: 'UDP socket',
+};
+
+/** What a row says about where a socket is: `local ↔ remote`, `listening on …`, UDP `local → target`. */
+export function endpointSummary(socket: SocketInfo): string {
+  switch (socket.kind) {
+    case 'tcp-listener':
+      return socket.local ? `listening on ${formatEndpoint(socket.local)}` : 'starting…';
+    case 'udp':
+      return socket.defaultTarget
+        ? `${formatEndpoint(socket.local)} → ${formatEndpoint(socket.defaultTarget)}`
+        : formatEndpoint(socket.local);
+    default:
+      if (!socket.remote && socket.requested) {
+        return socket.local
+          ? `${formatEndpoint(socket.local)} ↔ ${formatEndpoint(socket.requested)}`
+          : `to ${formatEndpoint(socket.requested)}`;
+      }
+      return `${formatEndpoint(socket.local)} ↔ ${formatEndpoint(socket.remote ?? socket.requested)}`;
+  }
+}
+
+/** The accessible name of a socket: kind, endpoints and state, e.g. "TCP client 127.0.0.1:5 ↔ …, open". */
+export function socketName(socket: SocketInfo): string {
+  return `${kindLabel[socket.kind]} ${endpointSummary(socket)}, ${socket.state}`;
+}
