@@ -9,14 +9,16 @@ import { z } from 'zod';
 // Building blocks
 // ---------------------------------------------------------------------------
 
-export const Port = z
-  .number({ error: 'Port must be a number' })
-  .int('Port must be a whole number')
-  .min(0, 'Port must be between 0 and 65535')
-  .max(65535, 'Port must be between 0 and 65535');
+const portNumber = (min: number): z.ZodNumber => {
+  const range = `Port must be between ${min} and 65535`;
+  return z.number({ error: 'Port must be a number' }).int('Port must be a whole number').min(min, range).max(65535, range);
+};
 
-/** A port a peer can be reached on: 0 is only meaningful when binding. */
-export const PeerPort = Port.min(1, 'Port must be between 1 and 65535');
+/** A port to bind: 0 lets the system pick a free one. */
+export const Port = portNumber(0);
+
+/** A port a peer can be reached on. */
+export const PeerPort = portNumber(1);
 
 export const Host = z
   .string()

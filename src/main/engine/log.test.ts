@@ -156,6 +156,40 @@ describe('SocketLog', () => {
   });
 });
 
+describe('SocketLog payload storage', () => {
+  it('returns the bytes as appended, across slabs that are filled, released and reused', () => {
+    // 3 KiB budget, payloads up to 2 KiB: slabs fill, fall out and come back many times over.
+    const log = new SocketLog('tcp-1', { maxEntries: 1000, maxBytes: 3 * 1024 });
+    const appended = new Map<number, Uint8Array>();
+    let seed = 7;
+    for (let seq = 0; seq < 5000; seq++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      const payload = new Uint8Array(seed % 2048).map((_, i) => (seq * 31 + i) % 256);
+      appended.set(seq, payload.slice());
+      log.appendData(seq % 2 ? 'in' : 'out', payload);
+      payload.fill(0); // the caller reuses its buffer: the log kept its own copy
+    }
+    const head = log.headInfo();
+    const held = log.read(head.firstSeq, 1000);
+    expect(held.length).toBe(head.nextSeq - head.firstSeq);
+    expect(held.reduce((n, e) => n + (e.dir === 'event' ? 0 : e.bytes.byteLength), 0)).toBe(head.bytes);
+    for (const entry of held) {
+      if (entry.dir === 'event') throw new Error('no events were appended');
+      expect(entry.bytes).toEqual(appended.get(entry.seq));
+      expect(entry.bytes.buffer.byteLength).toBe(entry.bytes.byteLength);
+    }
+  });
+
+  it('hands out copies: later appends never change what a reader holds', () => {
+    const log = new SocketLog('udp-1', { maxEntries: 2, maxBytes: 1000 });
+    log.appendData('in', new Uint8Array([1, 2, 3]), { address: '127.0.0.1', port: 9, family: 'IPv4' });
+    const [first] = log.read(0, 1);
+    for (let i = 0; i < 100; i++) log.appendData('in', new Uint8Array([9, 9, 9]));
+    expect(first).toMatchObject({ seq: 0, dir: 'in', peer: { address: '127.0.0.1', port: 9 } });
+    expect(first.dir !== 'event' && [...first.bytes]).toEqual([1, 2, 3]);
+  });
+});
+
 describe('stored bytes', () => {
   it('copies a slice of a pooled buffer into a right-sized plain Uint8Array', () => {
     const pooled = Buffer.from('hello'); // small Buffer.from allocations come from the shared pool

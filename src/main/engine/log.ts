@@ -41,12 +41,53 @@ export function ownedBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return new Uint8Array(buffer, 0, bytes.byteLength);
 }
 
-const INITIAL_CAPACITY = 64;
+/** Payload bytes live in slabs of up to this size; a larger payload gets a slab of its own. */
+const SLAB_BYTES = 1024 * 1024;
+/** An idle socket's first slab: a few small messages should not cost a megabyte. */
+const FIRST_SLAB_BYTES = 4 * 1024;
+const INITIAL_CAPACITY = 16;
 
+const IN = 0;
+const OUT = 1;
+const EVENT = 2;
+
+interface EventDetail {
+  event: LogEventKind;
+  message: string;
+  code?: string;
+}
+
+interface Slab {
+  bytes: Uint8Array<ArrayBuffer>;
+  used: number;
+  /** Seq of the newest entry whose payload is in this slab. */
+  lastSeq: number;
+}
+
+/**
+ * The log is a ring of entries kept as columns (typed arrays for time, direction and payload
+ * position), and payloads are copied into a queue of slabs that are reused once every entry in
+ * them has fallen out. A flood then allocates nothing per message that outlives it: the Buffer a
+ * socket hands over dies young, and the garbage collector never has to trace thousands of held
+ * payloads (a Buffer per chunk or datagram, each its own ArrayBuffer, is what made it work hard).
+ * Entries are materialized, with a right-sized copy of their bytes, only when read.
+ */
 export class SocketLog {
-  /** Ring storage; grows by doubling up to maxEntries so idle sockets stay small. */
-  private slots: (LogEntry | undefined)[] = new Array<LogEntry | undefined>(INITIAL_CAPACITY);
-  /** Index of the oldest held entry in `slots`. */
+  private capacity = 0;
+  private times = new Float64Array(0);
+  private dirs = new Uint8Array(0);
+  private offsets = new Uint32Array(0);
+  private lengths = new Uint32Array(0);
+  /** The slab each data entry's payload is in. */
+  private slabOf: (Slab | undefined)[] = [];
+  /** The peer of a data entry (UDP), or what an event entry says. */
+  private details: (Endpoint | EventDetail | undefined)[] = [];
+  /** Slabs holding payloads, oldest first; the last one is being filled. */
+  private slabs: Slab[] = [];
+  /** A slab whose entries have all fallen out, kept for the next one needed. */
+  private spare: Slab | undefined;
+  private nextSlabBytes = FIRST_SLAB_BYTES;
+  /** Index of the oldest held entry in the columns. */
   private head = 0;
   private length = 0;
   private firstSeq = 0;
@@ -58,25 +99,41 @@ export class SocketLog {
     readonly id: string,
     private readonly limits: LogLimits = DEFAULT_LOG_LIMITS,
   ) {
-    if (limits.maxEntries < INITIAL_CAPACITY) this.slots = new Array<LogEntry | undefined>(limits.maxEntries);
+    this.reset();
   }
 
-  /** Appends bytes as given: callers pass bytes the log may keep (see ownedBytes). */
-  appendData(dir: 'in' | 'out', bytes: Uint8Array<ArrayBuffer>, peer?: Endpoint, time = now()): LogEntry {
-    const entry: LogEntry = peer
-      ? { seq: this.nextSeq, time, dir, bytes, peer }
-      : { seq: this.nextSeq, time, dir, bytes };
-    this.push(entry, bytes.byteLength);
-    return entry;
+  /** Appends a copy of `bytes`: the caller may reuse or drop its buffer right away. */
+  appendData(dir: 'in' | 'out', bytes: Uint8Array, peer?: Endpoint, time = now()): void {
+    const size = bytes.byteLength;
+    const seq = this.nextSeq;
+    if (!this.admit(size)) return;
+    const slot = this.slotForNext();
+    this.times[slot] = time;
+    this.dirs[slot] = dir === 'in' ? IN : OUT;
+    this.lengths[slot] = size;
+    this.details[slot] = peer;
+    if (size === 0) {
+      this.offsets[slot] = 0;
+      this.slabOf[slot] = undefined;
+    } else {
+      const slab = this.slabFor(size);
+      slab.bytes.set(bytes, slab.used);
+      this.offsets[slot] = slab.used;
+      this.slabOf[slot] = slab;
+      slab.used += size;
+      slab.lastSeq = seq;
+    }
+    this.bytes += size;
   }
 
-  appendEvent(event: LogEventKind, message: string, code?: string, time = now()): LogEntry {
-    const entry: LogEntry =
-      code === undefined
-        ? { seq: this.nextSeq, time, dir: 'event', event, message }
-        : { seq: this.nextSeq, time, dir: 'event', event, message, code };
-    this.push(entry, 0);
-    return entry;
+  appendEvent(event: LogEventKind, message: string, code?: string, time = now()): void {
+    if (!this.admit(0)) return;
+    const slot = this.slotForNext();
+    this.times[slot] = time;
+    this.dirs[slot] = EVENT;
+    this.lengths[slot] = 0;
+    this.slabOf[slot] = undefined;
+    this.details[slot] = code === undefined ? { event, message } : { event, message, code };
   }
 
   /** Entries with seq in [max(fromSeq, firstSeq), nextSeq), at most `count` of them. */
@@ -84,18 +141,13 @@ export class SocketLog {
     const start = Math.max(fromSeq, this.firstSeq);
     const end = Math.min(this.nextSeq, start + Math.max(0, count));
     const out: LogEntry[] = [];
-    for (let seq = start; seq < end; seq++) {
-      const entry = this.slots[(this.head + (seq - this.firstSeq)) % this.slots.length];
-      if (entry) out.push(entry);
-    }
+    for (let seq = start; seq < end; seq++) out.push(this.entryAt(seq));
     return out;
   }
 
   /** Forgets every held entry; seq numbers continue where they were. */
   clear(): LogHead {
-    this.slots = new Array<LogEntry | undefined>(Math.min(INITIAL_CAPACITY, this.limits.maxEntries));
-    this.head = 0;
-    this.length = 0;
+    this.reset();
     this.bytes = 0;
     this.firstSeq = this.nextSeq;
     return this.headInfo();
@@ -105,7 +157,27 @@ export class SocketLog {
     return { id: this.id, firstSeq: this.firstSeq, nextSeq: this.nextSeq, dropped: this.dropped, bytes: this.bytes };
   }
 
-  private push(entry: LogEntry, size: number): void {
+  /** Empty columns and no slabs, as a new log has (memory goes back with them). */
+  private reset(): void {
+    this.capacity = Math.min(INITIAL_CAPACITY, this.limits.maxEntries);
+    this.times = new Float64Array(this.capacity);
+    this.dirs = new Uint8Array(this.capacity);
+    this.offsets = new Uint32Array(this.capacity);
+    this.lengths = new Uint32Array(this.capacity);
+    this.slabOf = new Array<Slab | undefined>(this.capacity);
+    this.details = new Array<Endpoint | EventDetail | undefined>(this.capacity);
+    this.slabs = [];
+    this.spare = undefined;
+    this.nextSlabBytes = FIRST_SLAB_BYTES;
+    this.head = 0;
+    this.length = 0;
+  }
+
+  /**
+   * Gives the next entry its seq and drops the oldest entries until `size` payload bytes fit;
+   * false if they never can (the entry is then counted as dropped on arrival).
+   */
+  private admit(size: number): boolean {
     this.nextSeq++;
     if (size > this.limits.maxBytes) {
       // Could never fit: keeping it would break the byte bound, so it is dropped on arrival and
@@ -113,34 +185,107 @@ export class SocketLog {
       this.dropOldest(this.length);
       this.dropped++;
       this.firstSeq = this.nextSeq;
-      return;
+      return false;
     }
     while (this.length > 0 && (this.length >= this.limits.maxEntries || this.bytes + size > this.limits.maxBytes)) {
       this.dropOldest(1);
     }
-    if (this.length === this.slots.length) this.grow();
-    this.slots[(this.head + this.length) % this.slots.length] = entry;
+    return true;
+  }
+
+  /** The column index for the entry being appended (seq nextSeq - 1). */
+  private slotForNext(): number {
+    if (this.length === this.capacity) this.grow();
+    const slot = (this.head + this.length) % this.capacity;
     this.length++;
-    this.bytes += size;
+    return slot;
+  }
+
+  private entryAt(seq: number): LogEntry {
+    const slot = (this.head + (seq - this.firstSeq)) % this.capacity;
+    const time = this.times[slot];
+    const detail = this.details[slot];
+    if (this.dirs[slot] === EVENT) {
+      const { event, message, code } = detail as EventDetail;
+      return code === undefined ? { seq, time, dir: 'event', event, message } : { seq, time, dir: 'event', event, message, code };
+    }
+    const dir = this.dirs[slot] === IN ? 'in' : 'out';
+    const slab = this.slabOf[slot];
+    const offset = this.offsets[slot];
+    // A copy: slabs are reused, and a view would carry the whole slab through structured clone.
+    const bytes = slab ? slab.bytes.slice(offset, offset + this.lengths[slot]) : new Uint8Array(0);
+    return detail ? { seq, time, dir, bytes, peer: detail as Endpoint } : { seq, time, dir, bytes };
+  }
+
+  /** The slab the next `size` payload bytes go to, starting a new one when the last is full. */
+  private slabFor(size: number): Slab {
+    const last = this.slabs[this.slabs.length - 1];
+    if (last && last.bytes.byteLength - last.used >= size) return last;
+    const wanted = Math.max(size, this.nextSlabBytes);
+    let slab: Slab;
+    if (this.spare && this.spare.bytes.byteLength >= wanted) {
+      slab = this.spare;
+      slab.used = 0;
+      this.spare = undefined;
+    } else {
+      slab = { bytes: new Uint8Array(wanted), used: 0, lastSeq: 0 };
+    }
+    this.nextSlabBytes = Math.min(SLAB_BYTES, Math.max(this.nextSlabBytes * 2, FIRST_SLAB_BYTES));
+    this.slabs.push(slab);
+    return slab;
   }
 
   private dropOldest(n: number): void {
     for (let i = 0; i < n; i++) {
-      const entry = this.slots[this.head];
-      if (entry && entry.dir !== 'event') this.bytes -= entry.bytes.byteLength;
-      this.slots[this.head] = undefined;
-      this.head = (this.head + 1) % this.slots.length;
+      const slot = this.head;
+      this.bytes -= this.lengths[slot];
+      this.slabOf[slot] = undefined;
+      this.details[slot] = undefined;
+      this.head = (this.head + 1) % this.capacity;
       this.length--;
       this.firstSeq++;
       this.dropped++;
     }
+    this.releaseSlabs();
+  }
+
+  /** Slabs whose every entry has fallen out: the newest such of standard size is kept as spare. */
+  private releaseSlabs(): void {
+    while (this.slabs.length > 0) {
+      const oldest = this.slabs[0];
+      if (oldest.lastSeq >= this.firstSeq) return;
+      this.slabs.shift();
+      if (oldest.bytes.byteLength <= SLAB_BYTES && (!this.spare || oldest.bytes.byteLength >= this.spare.bytes.byteLength)) {
+        this.spare = oldest;
+      }
+    }
   }
 
   private grow(): void {
-    const capacity = Math.min(this.limits.maxEntries, Math.max(1, this.slots.length * 2));
-    const next = new Array<LogEntry | undefined>(capacity);
-    for (let i = 0; i < this.length; i++) next[i] = this.slots[(this.head + i) % this.slots.length];
-    this.slots = next;
+    const capacity = Math.min(this.limits.maxEntries, Math.max(1, this.capacity * 2));
+    const order = (i: number): number => (this.head + i) % this.capacity;
+    const times = new Float64Array(capacity);
+    const dirs = new Uint8Array(capacity);
+    const offsets = new Uint32Array(capacity);
+    const lengths = new Uint32Array(capacity);
+    const slabOf = new Array<Slab | undefined>(capacity);
+    const details = new Array<Endpoint | EventDetail | undefined>(capacity);
+    for (let i = 0; i < this.length; i++) {
+      const from = order(i);
+      times[i] = this.times[from];
+      dirs[i] = this.dirs[from];
+      offsets[i] = this.offsets[from];
+      lengths[i] = this.lengths[from];
+      slabOf[i] = this.slabOf[from];
+      details[i] = this.details[from];
+    }
+    this.times = times;
+    this.dirs = dirs;
+    this.offsets = offsets;
+    this.lengths = lengths;
+    this.slabOf = slabOf;
+    this.details = details;
+    this.capacity = capacity;
     this.head = 0;
   }
 }

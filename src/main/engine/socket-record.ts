@@ -1,5 +1,5 @@
 import type { Endpoint, EngineEvent, ErrorInfo, LogEventKind, LogHead, SocketInfo, SocketState } from '../../shared/contract';
-import { SocketLog, now, ownedBytes, type LogLimits } from './log';
+import { SocketLog, now, type LogLimits } from './log';
 
 export type EngineListener = (event: EngineEvent) => void;
 
@@ -19,6 +19,7 @@ export class SocketRecord {
   readonly log: SocketLog;
   private current: SocketInfo;
   private visible = false;
+  private publishScheduled = false;
 
   constructor(
     info: SocketInfo,
@@ -70,32 +71,29 @@ export class SocketRecord {
     this.publishHead();
   }
 
-  /** Bytes received; copied if they are a view into a larger (pooled) buffer. */
+  /** Bytes received, logged as a copy. */
   dataIn(bytes: Uint8Array, peer?: Endpoint): void {
     const time = now();
-    this.log.appendData('in', ownedBytes(bytes), peer, time);
-    const { bytesIn, messagesIn } = this.current;
-    this.current = {
-      ...this.current,
-      bytesIn: bytesIn + bytes.byteLength,
-      messagesIn: messagesIn + 1,
-      lastActivityAt: time,
-    };
-    this.publishHead();
-    this.publish();
+    // The log copies what it keeps into its own slabs: the socket's Buffer is not held on to.
+    this.log.appendData('in', bytes, peer, time);
+    // Counted in place (`current` is never shared: `info` hands out copies) and announced once
+    // per turn of the event loop: a flood costs one upsert and one log head per turn, not two
+    // events, two SocketInfo copies and a LogHead per datagram.
+    const info = this.current;
+    info.bytesIn += bytes.byteLength;
+    info.messagesIn++;
+    info.lastActivityAt = time;
+    this.publishSoon();
   }
 
-  /** Bytes sent; the caller hands over a copy the log may keep. */
+  /** Bytes sent, logged as a copy. */
   dataOut(bytes: Uint8Array<ArrayBuffer>, peer?: Endpoint): void {
     const time = now();
     this.log.appendData('out', bytes, peer, time);
-    const { bytesOut, messagesOut } = this.current;
-    this.current = {
-      ...this.current,
-      bytesOut: bytesOut + bytes.byteLength,
-      messagesOut: messagesOut + 1,
-      lastActivityAt: time,
-    };
+    const info = this.current;
+    info.bytesOut += bytes.byteLength;
+    info.messagesOut++;
+    info.lastActivityAt = time;
     this.publishHead();
     this.publish();
   }
@@ -110,6 +108,17 @@ export class SocketRecord {
     const head = this.log.clear();
     this.publishHead();
     return head;
+  }
+
+  /** Announces the current state once the I/O callbacks of this event-loop turn have run. */
+  private publishSoon(): void {
+    if (this.publishScheduled || !this.visible) return;
+    this.publishScheduled = true;
+    setImmediate(() => {
+      this.publishScheduled = false;
+      this.publishHead();
+      this.publish();
+    });
   }
 
   private publish(): void {

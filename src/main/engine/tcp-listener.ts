@@ -12,6 +12,13 @@ import { describeError, toEngineError, type ErrorContext } from './errors';
 /** Takes an accepted socket and returns the id it was given. */
 export type AcceptConnection = (socket: Socket) => string;
 
+/**
+ * Used when the user gives no backlog. Node's own default (511) overflows when a burst of clients
+ * connects faster than a listener that logs every connection accepts them, and each dropped SYN
+ * costs its client a one-second retry. The kernel caps it at net.core.somaxconn (4096 by default).
+ */
+export const DEFAULT_LISTEN_BACKLOG = 4096;
+
 export class TcpListener {
   private readonly server: Server;
   private context: ErrorContext = {};
@@ -39,7 +46,7 @@ export class TcpListener {
     await new Promise<void>((resolve, reject) => {
       const onError = (err: Error): void => reject(toEngineError(err, this.context));
       this.server.once('error', onError);
-      this.server.listen({ host, port, backlog }, () => {
+      this.server.listen({ host, port, backlog: backlog ?? DEFAULT_LISTEN_BACKLOG }, () => {
         this.server.off('error', onError);
         resolve();
       });

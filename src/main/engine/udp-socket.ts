@@ -12,6 +12,13 @@ import { ipv4Mapped, resolveHost, toEndpoint, type Family } from './endpoint';
 import { EngineError, describeError, toEngineError, type ErrorContext } from './errors';
 import { copyBytes } from './log';
 
+/**
+ * Asked of the kernel for every UDP socket (it caps this at net.core.rmem_max). The default
+ * (~208 KiB) holds only a few hundred small datagrams: a 20 ms pause in a flood would drop
+ * datagrams before Sockscope ever sees them.
+ */
+export const UDP_RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export class UdpSocket {
   private readonly closed: Promise<void>;
 
@@ -34,7 +41,7 @@ export class UdpSocket {
     } catch (err) {
       throw toEngineError(err, context);
     }
-    const socket = createSocket({ type: family === 'IPv6' ? 'udp6' : 'udp4' });
+    const socket = createSocket({ type: family === 'IPv6' ? 'udp6' : 'udp4', recvBufferSize: UDP_RECEIVE_BUFFER_BYTES });
     const udp = new UdpSocket(record, socket, family);
     try {
       await new Promise<void>((resolve, reject) => {
@@ -99,8 +106,13 @@ export class UdpSocket {
     const local = toEndpoint(bound.address, bound.port, bound.family);
     this.record.update(defaultTarget ? { state: 'open', local, defaultTarget } : { state: 'open', local });
     this.record.event('bound', `Bound to ${formatEndpoint(local)}`);
+    // A flood usually comes from one peer: its Endpoint is made once and shared by its entries.
+    let lastPeer: Endpoint | undefined;
     this.socket.on('message', (message, sender) => {
-      this.record.dataIn(message, toEndpoint(sender.address, sender.port, sender.family));
+      if (lastPeer?.port !== sender.port || lastPeer.address !== sender.address) {
+        lastPeer = toEndpoint(sender.address, sender.port, sender.family);
+      }
+      this.record.dataIn(message, lastPeer);
     });
     this.socket.on('error', (err) => {
       // A dgram 'error' after binding does not close the socket: report it, stay open.

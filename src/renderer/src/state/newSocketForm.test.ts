@@ -12,7 +12,7 @@ describe('validateNewSocket', () => {
     const result = validateNewSocket('tcp-client', { ...initialValues['tcp-client'], host: 'a b', port: '70000' });
     expect(result.request).toBeUndefined();
     expect(result.errors.host).toBe('Host must be a name or an IP address, without spaces or slashes');
-    expect(result.errors.port).toBe('Port must be between 0 and 65535');
+    expect(result.errors.port).toBe('Port must be between 1 and 65535');
   });
 
   it('says a missing port is missing, and refuses port 0 for a peer', () => {

@@ -1,0 +1,83 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** What a user does in Sockscope, in the words of its UI (roles and accessible names). */
+export class SockscopeApp {
+  constructor(readonly page: Page) {}
+
+  get sockets(): Locator {
+    return this.page.getByRole('listbox', { name: 'Sockets' });
+  }
+
+  get log(): Locator {
+    return this.page.getByRole('region', { name: 'Message log' });
+  }
+
+  get dialog(): Locator {
+    return this.page.getByRole('dialog');
+  }
+
+  get message(): Locator {
+    return this.page.getByRole('textbox', { name: 'Message' });
+  }
+
+  socketRow(name: string | RegExp): Locator {
+    return this.sockets.getByRole('option', { name });
+  }
+
+  /** Opens a listener from the toolbar and returns the port the UI says it listens on. */
+  async startListener(bindAddress: string, port: number | '0' = '0'): Promise<number> {
+    await this.page.getByRole('button', { name: 'New listener' }).click();
+    await this.dialog.getByLabel('Host', { exact: true }).fill(bindAddress);
+    await this.dialog.getByLabel('Port', { exact: true }).fill(String(port));
+    await this.dialog.getByRole('button', { name: 'Listen' }).click();
+    await expect(this.dialog).toBeHidden();
+    const row = this.socketRow(/^TCP listener listening on/);
+    await expect(row).toBeVisible();
+    const name = (await row.getAttribute('aria-label')) ?? '';
+    const match = /:(\d+), listening/.exec(name);
+    if (!match) throw new Error(`listener row does not show its port: ${name}`);
+    return Number(match[1]);
+  }
+
+  async connectTcp(host: string, port: number): Promise<void> {
+    await this.page.getByRole('button', { name: 'New connection' }).click();
+    await this.dialog.getByLabel('Host', { exact: true }).fill(host);
+    await this.dialog.getByLabel('Port', { exact: true }).fill(String(port));
+    await this.dialog.getByRole('button', { name: 'Connect' }).click();
+    await expect(this.dialog).toBeHidden();
+  }
+
+  async bindUdp(host: string, port: number | '0' = '0'): Promise<number> {
+    await this.page.getByRole('button', { name: 'New UDP socket' }).click();
+    await this.dialog.getByLabel('Host', { exact: true }).fill(host);
+    await this.dialog.getByLabel('Port', { exact: true }).fill(String(port));
+    await this.dialog.getByRole('button', { name: 'Bind' }).click();
+    await expect(this.dialog).toBeHidden();
+    const name = (await this.socketRow(/^UDP socket/).getAttribute('aria-label')) ?? '';
+    const match = /:(\d+)/.exec(name);
+    if (!match) throw new Error(`UDP row does not show its port: ${name}`);
+    return Number(match[1]);
+  }
+
+  async logView(view: 'Text' | 'Hex'): Promise<void> {
+    await this.page.getByRole('radiogroup', { name: 'Log view' }).getByRole('radio', { name: view }).click();
+  }
+
+  async sendAs(mode: 'Text' | 'Hex'): Promise<void> {
+    await this.page.getByRole('radiogroup', { name: 'Send as' }).getByRole('radio', { name: mode }).click();
+  }
+
+  async send(text: string): Promise<void> {
+    await this.message.fill(text);
+    await this.message.press('Enter');
+  }
+
+  /** Saves a screenshot of the current view under e2e/artifacts/ (git-ignored). */
+  async screenshot(name: string): Promise<void> {
+    const dir = resolve(__dirname, '../artifacts');
+    mkdirSync(dir, { recursive: true });
+    await this.page.screenshot({ path: resolve(dir, `${name}.png`) });
+  }
+}
