@@ -7,10 +7,10 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // The browser host is a plain Node entry built beside the Electron main process.
+        // The command line (and its `host` command) is a plain Node entry built beside the main process.
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          host: resolve(__dirname, 'src/main/host/cli.ts'),
+          cli: resolve(__dirname, 'src/cli/index.ts'),
         },
       },
     },

@@ -7,9 +7,9 @@ export interface RunningHost {
   stop(): Promise<void>;
 }
 
-/** Starts the built browser host (`out/main/host.js`) the way a user does, on a free port. */
+/** Starts the built browser host (`out/main/cli.js host`) the way a user does, on a free port. */
 export async function startBuiltHost(): Promise<RunningHost> {
-  const child = spawn(process.execPath, [resolve(__dirname, '../../out/main/host.js')], {
+  const child = spawn(process.execPath, [resolve(__dirname, '../../out/main/cli.js'), 'host'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const url = await new Promise<string>((resolveUrl, reject) => {

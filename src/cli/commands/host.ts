@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { createCore } from '../../main/core';
+import { startHost } from '../../main/host/server';
+import { parsePort } from '../options';
+
+/** Beside the built CLI (out/main/cli.js → out/renderer), or the project's out/ when run from source. */
+function builtRendererDir(): string {
+  const besideBuild = resolve(__dirname, '../renderer');
+  return existsSync(resolve(besideBuild, 'index.html')) ? besideBuild : resolve(__dirname, '../../../out/renderer');
+}
+
+/** `sockscope host`: the Sockscope UI in a browser, served from this machine's loopback only. */
+export function registerHost(program: Command): void {
+  program
+    .command('host')
+    .description('serve the Sockscope UI to a browser on 127.0.0.1, guarded by a per-run token')
+    .option('-p, --port <port>', 'port to serve on; 0 picks a free one', parsePort, 0)
+    .option('--renderer <dir>', 'folder of the built renderer', builtRendererDir())
+    .action(async (options: { port: number; renderer: string }) => {
+      if (!existsSync(resolve(options.renderer, 'index.html'))) {
+        throw new Error(`No built renderer in ${options.renderer}: run \`npm run build\` first`);
+      }
+      const core = createCore();
+      const host = await startHost({ core, rendererDir: options.renderer, port: options.port });
+      // The URL carries the token; it goes to this terminal only, never into a log file.
+      process.stdout.write(`Sockscope is serving on 127.0.0.1:${host.port}\nOpen: ${host.url}\n`);
+      const stop = async (): Promise<void> => {
+        await host.close();
+        await core.dispose();
+        process.exit(0);
+      };
+      process.on('SIGINT', () => void stop());
+      process.on('SIGTERM', () => void stop());
+      // A fault in one socket's handler must not take every other socket and its log down with it.
+      process.on('uncaughtException', (error) => {
+        process.stderr.write(`Sockscope host: unexpected error (kept running): ${error.stack ?? error.message}\n`);
+      });
+    });
+}
