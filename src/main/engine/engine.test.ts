@@ -3,6 +3,7 @@ import { EngineEvent, LogHead, SocketInfo, commands } from '../../shared/contrac
 import { Engine, EngineError } from './engine';
 import { allEntries, recordEvents } from './test-support/engine-log';
 import { connectClient, startEchoServer, stopPeers } from './test-support/peers';
+import { rejection } from './test-support/rejection';
 import { waitFor } from './test-support/wait-for';
 
 let engine: Engine;
@@ -21,15 +22,6 @@ function thrown(fn: () => unknown): EngineError {
     throw err;
   }
   throw new Error('Expected an EngineError');
-}
-
-async function rejection(promise: Promise<unknown>): Promise<EngineError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof EngineError)) throw new Error(`Expected an EngineError, got ${String(err)}`);
-  return err;
 }
 
 /** One socket of each kind: client, listener, accepted connection, UDP. */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Engine, EngineError } from './engine';
+import { Engine } from './engine';
 import { eventKinds, logEvents, loggedBytes, recordEvents } from './test-support/engine-log';
 import {
   binaryPayload,
@@ -11,6 +11,7 @@ import {
   startServer,
   stopPeers,
 } from './test-support/peers';
+import { rejection } from './test-support/rejection';
 import { waitFor } from './test-support/wait-for';
 
 let engine: Engine;
@@ -23,15 +24,6 @@ afterEach(async () => {
 function newEngine(): Engine {
   engine = new Engine();
   return engine;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<EngineError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof EngineError)) throw new Error(`Expected an EngineError, got ${String(err)}`);
-  return err;
 }
 
 describe('TCP client', () => {

@@ -4,6 +4,7 @@ import type { SocketInfo } from '../../shared/contract';
 import { Engine, EngineError } from './engine';
 import { eventKinds, logEvents, loggedBytes, recordEvents } from './test-support/engine-log';
 import { connectClient, freePort, randomPayload, stopPeers, type TestClient } from './test-support/peers';
+import { rejection } from './test-support/rejection';
 import { waitFor } from './test-support/wait-for';
 
 let engine: Engine;
@@ -12,15 +13,6 @@ afterEach(async () => {
   await engine.dispose();
   await stopPeers();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<EngineError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof EngineError)) throw new Error(`Expected an EngineError, got ${String(err)}`);
-  return err;
-}
 
 function connectionsOf(listenerId: string): SocketInfo[] {
   return engine.snapshot().sockets.filter((s) => s.parentId === listenerId);

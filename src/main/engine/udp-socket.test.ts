@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DataLogEntry } from '../../shared/contract';
-import { Engine, EngineError } from './engine';
+import { Engine } from './engine';
 import { allEntries, eventKinds } from './test-support/engine-log';
 import { binaryPayload, freePort, startChild, stopPeers } from './test-support/peers';
+import { rejection } from './test-support/rejection';
 import { waitFor } from './test-support/wait-for';
 
 let engine: Engine;
@@ -15,15 +16,6 @@ afterEach(async () => {
   await stopPeers();
   await Promise.all(dgramPeers.splice(0).map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
 });
-
-async function rejection(promise: Promise<unknown>): Promise<EngineError> {
-  const err: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof EngineError)) throw new Error(`Expected an EngineError, got ${String(err)}`);
-  return err;
-}
 
 function dataEntries(id: string, dir: 'in' | 'out'): DataLogEntry[] {
   return allEntries(engine, id).filter((e): e is DataLogEntry => e.dir === dir);
