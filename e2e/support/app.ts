@@ -61,11 +61,25 @@ export class SockscopeApp {
     return Number(match[1]);
   }
 
-  async logView(view: 'Text' | 'Hex'): Promise<void> {
+  /** The toolbar's switch between Sockscope's sockets and every port of the machine. */
+  async showView(view: 'Sockets' | 'Ports'): Promise<void> {
+    await this.page.getByRole('radiogroup', { name: 'View' }).getByRole('radio', { name: view }).click();
+  }
+
+  /** The Ports view's table row of a socket listening (or bound) at `endpoint`, e.g. `127.0.0.1:8000`. */
+  listeningPort(endpoint: string): Locator {
+    return this.page
+      .getByRole('table', { name: 'Ports on this machine' })
+      .getByRole('row')
+      .filter({ hasText: endpoint })
+      .filter({ hasText: /LISTEN|BOUND/ });
+  }
+
+  async logView(view: 'Text' | 'Hex' | 'Decoded'): Promise<void> {
     await this.page.getByRole('radiogroup', { name: 'Log view' }).getByRole('radio', { name: view }).click();
   }
 
-  async sendAs(mode: 'Text' | 'Hex'): Promise<void> {
+  async sendAs(mode: 'Text' | 'Hex' | 'Base64' | 'File'): Promise<void> {
     await this.page.getByRole('radiogroup', { name: 'Send as' }).getByRole('radio', { name: mode }).click();
   }
 

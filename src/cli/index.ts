@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerHost } from './commands/host';
+import { registerListen } from './commands/listen';
+import { registerPorts } from './commands/ports';
+import { registerSend } from './commands/send';
 
 /** `sockscope`: the same engine as the app, without a window, for scripts and CI. */
 const program = new Command('sockscope')
@@ -9,6 +12,9 @@ const program = new Command('sockscope')
   .configureOutput({ outputError: (text, write) => write(text) });
 
 registerHost(program);
+registerPorts(program);
+registerSend(program);
+registerListen(program);
 
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

@@ -51,6 +51,32 @@ describe('EventBatcher', () => {
     batcher.dispose();
   });
 
+  it('spaces batches out during a sustained flood, and is quick again after a pause', () => {
+    vi.useFakeTimers();
+    const batcher = new EventBatcher({ intervalMs: 30, busyIntervalMs: 100, busyAfter: 5, now: () => Date.now() });
+    const flushedAt: number[] = [];
+    batcher.subscribe(() => flushedAt.push(Date.now()));
+    const start = Date.now();
+    // A datagram every millisecond for two seconds.
+    for (let i = 1; i <= 2000; i++) {
+      batcher.push({ type: 'socket.upsert', socket: socket('a', i) });
+      vi.advanceTimersByTime(1);
+    }
+    vi.advanceTimersByTime(200);
+    const gaps = flushedAt.slice(1).map((t, i) => t - flushedAt[i]);
+    expect(gaps.slice(0, 5).every((gap) => gap <= 31)).toBe(true);
+    expect(gaps.slice(6).every((gap) => gap >= 99 && gap <= 101)).toBe(true);
+    expect(flushedAt.length).toBeLessThan(30);
+    // The last state always goes out.
+    expect(flushedAt.at(-1)).toBeGreaterThanOrEqual(start + 2000);
+    // After the flood, a lone event waits only the short interval.
+    const lone = Date.now();
+    batcher.push({ type: 'socket.upsert', socket: socket('a', 2001) });
+    vi.advanceTimersByTime(30);
+    expect(flushedAt.at(-1)).toBe(lone + 30);
+    batcher.dispose();
+  });
+
   it('flushes early when a batch grows past its size limit', () => {
     const batcher = new EventBatcher({ intervalMs: 10_000, maxEvents: 10 });
     const batches: EventBatch[] = [];

@@ -1,26 +1,44 @@
 import { EventBatcher, type BatcherOptions } from './batcher';
 import { createDispatcher, type Dispatcher } from './dispatch';
 import { Engine, type EngineOptions } from './engine/engine';
+import { FramingService } from './framing/service';
+import { MessageLibrary } from './library';
+import { sessionsOff, startSessions } from './session';
 
 export interface Core {
   engine: Engine;
   batcher: EventBatcher;
   dispatcher: Dispatcher;
+  /** Saved messages, shared by every window (getState/setState for persistence). */
+  library: MessageLibrary;
   dispose(): Promise<void>;
 }
 
 /** The engine, its event batcher and the dispatcher, wired the same way for every front end. */
-export function createCore(options: { engine?: EngineOptions; batch?: BatcherOptions } = {}): Core {
+export function createCore(options: { engine?: EngineOptions; batch?: BatcherOptions; sessionDir?: string } = {}): Core {
   const engine = new Engine(options.engine);
   const batcher = new EventBatcher(options.batch);
   const unsubscribe = engine.subscribe((event) => batcher.push(event));
-  const dispatcher = createDispatcher(engine, () => batcher.rev);
+  const library = new MessageLibrary();
+  const unsubscribeLibrary = library.subscribe((revision) => batcher.push({ type: 'library.changed', revision }));
+  const framing = new FramingService(engine);
+  // Only a front end the user works in keeps a session (its folder: src/main/session/paths.ts).
+  const sessions =
+    options.sessionDir === undefined
+      ? undefined
+      : startSessions({ engine, framing, library, dir: options.sessionDir, onSaveError: (message) => batcher.push({ type: 'engine.error', error: { code: 'SESSION_SAVE', message }, time: Date.now() }) });
+  const dispatcher = createDispatcher(engine, () => batcher.rev, { library, framing, sessions: sessions ?? sessionsOff });
   return {
     engine,
     batcher,
     dispatcher,
+    library,
     async dispose() {
       unsubscribe();
+      unsubscribeLibrary();
+      // The last save happens here, before the engine closes every socket.
+      sessions?.dispose();
+      framing.dispose();
       batcher.dispose();
       await engine.dispose();
     },

@@ -8,8 +8,24 @@ import {
   type Result,
 } from '../shared/contract';
 import { type Engine, EngineError } from './engine/engine';
+import { listInterfaces } from './engine/interfaces';
+import { exportLogs } from './export/export-logs';
+import { importLogFile } from './export/import-jsonl';
+import { FramingService } from './framing/service';
+import { MessageLibrary } from './library';
+import { listPorts } from './ports';
+import { type Sessions, sessionsOff } from './session';
 
-type Handlers = { [C in Command]: (engine: Engine, input: ParsedInput<C>, rev: () => number) => Promise<Output<C>> | Output<C> };
+/** What commands reach besides the engine: things main keeps for every window. */
+export interface Services {
+  library: MessageLibrary;
+  framing: FramingService;
+  sessions: Sessions;
+}
+
+type Handlers = {
+  [C in Command]: (engine: Engine, input: ParsedInput<C>, rev: () => number, services: Services) => Promise<Output<C>> | Output<C>;
+};
 
 const ok = {};
 
@@ -27,6 +43,28 @@ const handlers: Handlers = {
   'udp.setDefaultTarget': (engine, { id, target }) => engine.setDefaultTarget(id, target),
   'log.read': (engine, { id, fromSeq, count }) => engine.readLog(id, fromSeq, count),
   'log.clear': (engine, { id }) => engine.clearLog(id),
+  'autoReply.set': (engine, input) => engine.setAutoReply(input),
+  'log.export': (engine, input) => exportLogs(engine, input),
+  'log.import': (engine, input) => importLogFile(engine, input),
+  'send.repeat': (engine, input) => engine.startRepeat(input),
+  'send.cancel': (engine, { jobId }) => (engine.cancelRepeat(jobId), ok),
+  'log.search': (engine, input) => engine.searchLog(input),
+  'library.list': (_engine, _input, _rev, { library }) => ({ messages: library.list() }),
+  'library.save': (_engine, input, _rev, { library }) => library.save(input),
+  'library.remove': (_engine, { id }, _rev, { library }) => (library.remove(id), ok),
+  'library.import': (_engine, { text, mode }, _rev, { library }) => library.import(text, mode),
+  'library.export': (_engine, _input, _rev, { library }) => library.export(),
+  'ports.list': (engine, filter) => listPorts(filter, engine.snapshot().sockets),
+  'framing.set': (_engine, input, _rev, { framing }) => framing.set(input),
+  'log.readFrames': (_engine, input, _rev, { framing }) => framing.read(input),
+  'session.status': (_engine, _input, _rev, { sessions }) => sessions.status(),
+  'session.restore': (_engine, _input, _rev, { sessions }) => sessions.restore(),
+  'session.discard': (_engine, _input, _rev, { sessions }) => sessions.discard(),
+  'session.saveUi': (_engine, { ui }, _rev, { sessions }) => (sessions.saveUi(ui), ok),
+  'udp.setOptions': (engine, input) => engine.setUdpOptions(input),
+  'udp.joinGroup': (engine, input) => engine.changeMembership('join', input),
+  'udp.leaveGroup': (engine, input) => engine.changeMembership('leave', input),
+  'system.interfaces': () => ({ interfaces: listInterfaces() }),
 };
 
 export interface Dispatcher {
@@ -38,7 +76,7 @@ export interface Dispatcher {
  * The one entry point every front end (Electron IPC, browser host, CLI) uses. Errors are data:
  * invalid input, unknown commands and engine failures all come back as `{ ok: false, error }`.
  */
-export function createDispatcher(engine: Engine, rev: () => number): Dispatcher {
+export function createDispatcher(engine: Engine, rev: () => number, services: Services = { library: new MessageLibrary(), framing: new FramingService(engine), sessions: sessionsOff }): Dispatcher {
   return {
     async dispatch(command, rawInput) {
       if (typeof command !== 'string' || !Object.hasOwn(commands, command)) {
@@ -48,8 +86,8 @@ export function createDispatcher(engine: Engine, rev: () => number): Dispatcher 
       const parsed = commands[name].input.safeParse(rawInput ?? {});
       if (!parsed.success) return fail('INVALID_INPUT', formatIssues(parsed.error));
       try {
-        const run = handlers[name] as (e: Engine, i: unknown, r: () => number) => Promise<unknown> | unknown;
-        return { ok: true, value: await run(engine, parsed.data, rev) };
+        const run = handlers[name] as (e: Engine, i: unknown, r: () => number, s: Services) => Promise<unknown> | unknown;
+        return { ok: true, value: await run(engine, parsed.data, rev, services) };
       } catch (error) {
         return { ok: false, error: toErrorInfo(error) };
       }
@@ -76,6 +114,12 @@ function formatIssues(error: z.ZodError): string {
 }
 
 function describeValue(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
+  } catch {
+    // BigInts, cycles and objects whose toJSON throws: describing the mistake must not be one.
+    text = Object.prototype.toString.call(value);
+  }
   return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

@@ -1,39 +1,35 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, session } from 'electron';
 import { createCore } from './core';
+import { configDir } from './session';
+import { faultLogFile, installFaultReporter } from './fault-report';
 import { bindIpc } from './ipc';
-import { isTrustedRendererUrl, secureWindowOptions } from './window';
+import { createSecureWindow, isTrustedRendererUrl, lockDownContents, lockDownSession, type RendererSource } from './window';
 
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
-const core = createCore();
+const renderer: RendererSource = { rendererDir: join(__dirname, '../renderer'), devServerUrl };
+// The workspace is saved beside the browser host's: <appData>/Sockscope, or $SOCKSCOPE_CONFIG_DIR.
+const appConfigDir = configDir({ appData: app.getPath('appData') });
+const core = createCore({ sessionDir: appConfigDir });
 let mainWindow: BrowserWindow | undefined;
 
 function createWindow(): void {
-  const window = new BrowserWindow(secureWindowOptions(join(__dirname, '../preload')));
+  const window = createSecureWindow(BrowserWindow, join(__dirname, '../preload'));
   mainWindow = window;
   window.once('ready-to-show', () => window.show());
   window.on('closed', () => (mainWindow = undefined));
 
-  // The app never navigates or opens windows; links to the web go to the user's browser.
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.on('will-redirect', (event) => event.preventDefault());
-
   if (devServerUrl) void window.loadURL(devServerUrl);
-  else void window.loadFile(join(__dirname, '../renderer/index.html'));
+  else void window.loadFile(join(renderer.rendererDir, 'index.html'));
 }
 
 app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
+  lockDownSession(session.defaultSession, renderer);
   bindIpc(
     ipcMain,
     core,
     () => mainWindow?.webContents,
-    (url) => isTrustedRendererUrl(url, devServerUrl),
+    (url) => isTrustedRendererUrl(url, renderer),
   );
   createWindow();
   app.on('activate', () => {
@@ -41,9 +37,8 @@ app.whenReady().then(() => {
   });
 });
 
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-});
+// Every web contents, ours or any a bug might create, gets the same guards.
+app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
@@ -51,6 +46,7 @@ app.on('window-all-closed', () => {
 
 app.on('will-quit', () => void core.dispose());
 
-process.on('uncaughtException', (error) => {
-  console.error('Sockscope: unexpected error in the main process (kept running):', error);
+installFaultReporter({
+  logFile: faultLogFile(appConfigDir),
+  notify: (error) => core.batcher.push({ type: 'engine.error', error, time: Date.now() }),
 });

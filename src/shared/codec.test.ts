@@ -54,7 +54,8 @@ describe('toVisibleText', () => {
   });
 
   it('shows each invalid byte as its own escape', () => {
-    expect(toVisibleText(new Uint8Array([0xe2, 0x82, 0x41]))).toBe('\\xe2A');
+    // A truncated sequence is one U+FFFD to the decoder, but two bytes on the wire.
+    expect(toVisibleText(new Uint8Array([0xe2, 0x82, 0x41]))).toBe('\\xe2\\x82A');
     expect(toVisibleText(new Uint8Array([0xc0, 0xaf]))).toBe('\\xc0\\xaf');
   });
 });

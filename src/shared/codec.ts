@@ -6,7 +6,8 @@
 export type ParseResult = { ok: true; bytes: Uint8Array } | { ok: false; message: string; position?: number };
 
 const encoder = new TextEncoder();
-const utf8 = new TextDecoder('utf-8', { fatal: false });
+// ignoreBOM keeps a leading byte-order mark: by default the decoder drops those three bytes silently.
+const utf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 export function utf8Encode(text: string): Uint8Array {
   return encoder.encode(text);
@@ -109,9 +110,9 @@ export function toVisibleText(bytes: Uint8Array, options: { lineBreaks?: boolean
     const code = ch.codePointAt(0) ?? 0;
     const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
     if (code === 0xfffd && !isEncodedReplacementChar(bytes, byteIndex)) {
-      // The decoder substituted U+FFFD for invalid bytes: show the byte itself.
-      out += `\\x${HEX[bytes[byteIndex]]}`;
-      byteIndex += invalidSequenceLength(bytes, byteIndex);
+      // The decoder substituted one U+FFFD for up to three invalid bytes: show each byte itself.
+      const end = byteIndex + invalidSequenceLength(bytes, byteIndex);
+      for (; byteIndex < end; byteIndex++) out += `\\x${HEX[bytes[byteIndex]]}`;
       continue;
     }
     byteIndex += width;
@@ -120,12 +121,21 @@ export function toVisibleText(bytes: Uint8Array, options: { lineBreaks?: boolean
       if (code === 0x0a && options.lineBreaks) out += '\n';
     } else if (code === 0x5c) {
       out += '\\\\';
+    } else if (HIDDEN_OR_REORDERING.test(ch)) {
+      out += `\\u{${code.toString(16)}}`;
     } else {
       out += ch;
     }
   }
   return out;
 }
+
+/**
+ * Characters that show as nothing or move other text around (C1 controls, zero-width and
+ * bidirectional formatting, line separators, the BOM): a peer could make the log read differently
+ * from what was sent, so they are shown as escapes.
+ */
+const HIDDEN_OR_REORDERING = /^[\u0080-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]$/;
 
 function isEncodedReplacementChar(bytes: Uint8Array, i: number): boolean {
   return bytes[i] === 0xef && bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd;

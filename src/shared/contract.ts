@@ -4,6 +4,12 @@
  * boundary is inferred from a zod schema here; nothing is declared twice.
  */
 import { z } from 'zod';
+import { AutoReplyRules, AutoReplyState } from './auto-reply';
+import { DecoderChoice, FramingSpec } from './framing';
+import { RestoreOutcome, SessionStatus, UiLayout } from './session';
+import { isIPv6, unbracket } from './address';
+import { NetworkInterface, MulticastGroup, InterfaceName, UdpOptions, UdpSettings } from './network';
+import { TlsClientOptions, TlsListenOptions, TlsSummary } from './tls';
 
 // ---------------------------------------------------------------------------
 // Building blocks
@@ -25,7 +31,10 @@ export const Host = z
   .trim()
   .min(1, 'Host is required')
   .max(253, 'Host name is too long')
-  .refine((h) => !/[\s/]/.test(h), 'Host must be a name or an IP address, without spaces or slashes');
+  .refine((h) => !/[\s/]/.test(h), 'Host must be a name or an IP address, without spaces or slashes')
+  // `[::1]` as in URLs: the brackets are for people, sockets take the bare address.
+  .refine((h) => !h.startsWith('[') || isIPv6(unbracket(h)), 'Brackets are for IPv6 addresses, e.g. [::1]')
+  .transform(unbracket);
 
 export const SocketId = z.string().min(1).max(64);
 
@@ -39,7 +48,7 @@ export const Endpoint = z.object({
 
 export const Target = z.object({ host: Host, port: PeerPort });
 
-export const SocketKind = z.enum(['tcp-client', 'tcp-listener', 'tcp-connection', 'udp']);
+export const SocketKind = z.enum(['tcp-client', 'tcp-listener', 'tcp-connection', 'udp', 'imported']);
 
 export const SocketState = z.enum([
   'connecting',
@@ -56,6 +65,21 @@ export const ErrorInfo = z.object({
   code: z.string(),
   /** A sentence a person understands, shown as it is. */
   message: z.string(),
+});
+
+/** A repeated send (`send.repeat`) on this socket: the running one, else the last one and how it ended. */
+export const RepeatStatus = z.object({
+  jobId: z.string(),
+  state: z.enum(['running', 'finished', 'stopped', 'failed']),
+  /** Sends completed so far. */
+  sent: z.number().int().nonnegative(),
+  /** Absent: every `intervalMs` until stopped. */
+  total: z.number().int().positive().optional(),
+  intervalMs: z.number().int().nonnegative(),
+  /** The size of each send. */
+  bytes: z.number().int().nonnegative(),
+  /** Why a failed repeat stopped. */
+  error: ErrorInfo.optional(),
 });
 
 export const SocketInfo = z.object({
@@ -81,6 +105,20 @@ export const SocketInfo = z.object({
   /** Epoch milliseconds of the last byte in or out. */
   lastActivityAt: z.number().optional(),
   error: ErrorInfo.optional(),
+  /** Listener or UDP socket: its auto-reply rules with hit counts, once any were set. */
+  autoReply: AutoReplyState.optional(),
+  /** Kind 'imported': a read-only log read from a file, and what the socket was when exported. */
+  importedFrom: z.object({ fileName: z.string(), kind: SocketKind.exclude(['imported']), id: SocketId }).optional(),
+  /** The running repeated send (send.repeat), else the last one and how it ended. */
+  repeat: RepeatStatus.optional(),
+  /** How the log is cut into frames for viewing (src/shared/framing.ts); absent: raw chunks. */
+  framing: FramingSpec.optional(),
+  /** Which decoder the Decoded view uses; absent: auto. */
+  decoder: DecoderChoice.optional(),
+  /** TLS sockets: the handshake (once done) and the certificates; a TLS listener: the one it presents. */
+  tls: TlsSummary.optional(),
+  /** UDP: broadcast, TTLs and multicast memberships as set through Sockscope. */
+  udp: UdpSettings.optional(),
 });
 
 export const LogEventKind = z.enum([
@@ -129,13 +167,173 @@ export const LogHead = z.object({
   bytes: z.number().int().nonnegative(),
 });
 
+/** A frame under the socket's framing: a data entry whose `seq` and `time` are its first chunk's. */
+export const FrameInfo = z.object({
+  /** The chunk that completed it (the last one so far, while pending). */
+  lastSeq: z.number().int().nonnegative(),
+  /** The whole frame; `bytes` holds at most its first MiB. */
+  length: z.number().int().nonnegative(),
+  chunks: z.number().int().positive(),
+  /** False while the frame waits for the rest of its bytes. */
+  complete: z.boolean(),
+  /** Framing bytes at the start (length header) and end (delimiter). */
+  head: z.number().int().nonnegative(),
+  tail: z.number().int().nonnegative(),
+  problem: z.string().optional(),
+  /** Pending: the whole frame's length, when the framing tells it. */
+  expected: z.number().nonnegative().optional(),
+});
+
+/** Frames, and the log's events between them, numbered by `index` in the order they completed. */
+export const FrameItem = z.discriminatedUnion('dir', [
+  DataLogEntry.extend({ index: z.number().int().nonnegative(), frame: FrameInfo }),
+  EventLogEntry.extend({ index: z.number().int().nonnegative() }),
+]);
+
+/** Items [firstIndex, nextIndex) are held; `pending` frames follow them. A new generation starts over. */
+export const FramesHead = z.object({
+  id: SocketId,
+  generation: z.number().int().nonnegative(),
+  framing: FramingSpec,
+  firstIndex: z.number().int().nonnegative(),
+  nextIndex: z.number().int().nonnegative(),
+  dropped: z.number().int().nonnegative(),
+  pending: z.array(FrameItem),
+  /** Older log entries are still to be framed (a large log is framed a slice per read): read again. */
+  behind: z.boolean(),
+});
+
 /** Payloads larger than this are refused at the boundary with a clear message. */
 export const MAX_SEND_BYTES = 16 * 1024 * 1024;
 export const MAX_LOG_READ = 2000;
 
+/** An export is built in memory before it is handed over; beyond this it is refused. */
+export const MAX_EXPORT_BYTES = 256 * 1024 * 1024;
+/** What the browser host's WebSocket carries in one message, base64 included. */
+export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
+
 const SendData = Bytes.refine((b) => b.byteLength <= MAX_SEND_BYTES, {
   message: `A single send is limited to ${MAX_SEND_BYTES / (1024 * 1024)} MiB`,
 });
+
+// ---------------------------------------------------------------------------
+// Ports on this machine: the Ports view and `sockscope ports` (src/main/ports)
+// ---------------------------------------------------------------------------
+
+export const PortProtocol = z.enum(['tcp', 'udp']);
+
+/** TCP states by their netstat names; UDP is BOUND (takes datagrams from anyone) or CONNECTED (to one peer). */
+export const PortState = z.enum([
+  'LISTEN',
+  'ESTABLISHED',
+  'SYN_SENT',
+  'SYN_RECEIVED',
+  'FIN_WAIT_1',
+  'FIN_WAIT_2',
+  'TIME_WAIT',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'CLOSING',
+  'CLOSED',
+  'BOUND',
+  'CONNECTED',
+  'UNKNOWN',
+]);
+
+export const PortRow = z.object({
+  protocol: PortProtocol,
+  local: Endpoint,
+  /** The peer of a connection; absent for a listening TCP socket or an unconnected UDP one. */
+  remote: Endpoint.optional(),
+  state: PortState,
+  /** The owning process, when the OS tells it. */
+  pid: z.number().int().nonnegative().optional(),
+  process: z.string().optional(),
+  /** The full command line where the OS gives it (Linux), to tell processes of one name apart. */
+  command: z.string().optional(),
+  /** An owner exists but the OS does not show it to this user (another user's process, without root). */
+  processHidden: z.boolean().optional(),
+  /** The port's well-known service (80 http, 5432 postgresql), from Sockscope's own table. */
+  service: z.string().optional(),
+  /** A socket of this Sockscope process. */
+  own: z.boolean(),
+  /** When it is one of the engine's sockets: its id in the socket list. */
+  socketId: SocketId.optional(),
+});
+
+export const PortFilter = z.object({
+  protocol: PortProtocol.optional(),
+  /** Only listening TCP sockets and unconnected (bound) UDP sockets. */
+  listening: z.boolean().optional(),
+  /** The local or the remote port. */
+  port: Port.optional(),
+  /** Part of the process name (any case), or its pid. */
+  process: z.string().trim().min(1, 'Process is empty').max(200).optional(),
+  state: PortState.optional(),
+});
+
+// ---------------------------------------------------------------------------
+// Payloads, repeated sends, saved messages and log search (src/shared/payload.ts, src/main/library.ts)
+// ---------------------------------------------------------------------------
+
+/** How a typed payload becomes bytes: text with escapes (\n \xNN \u{…}), hex or base64. */
+export const PayloadFormat = z.enum(['text', 'hex', 'base64']);
+
+export const MAX_REPEAT_COUNT = 1_000_000;
+export const MAX_REPEAT_INTERVAL_MS = 86_400_000;
+
+export const RepeatRequest = z
+  .object({
+    id: SocketId,
+    data: SendData,
+    target: Target.optional(),
+    /** How many sends; without an interval they go back to back, each once the previous was taken. */
+    count: z
+      .number({ error: 'Count must be a number' })
+      .int('Count must be a whole number')
+      .min(1, 'Count must be at least 1')
+      .max(MAX_REPEAT_COUNT, `Count is at most ${MAX_REPEAT_COUNT.toLocaleString('en-US')}`)
+      .optional(),
+    /** Time from one send's start to the next; without a count, until cancelled. */
+    intervalMs: z
+      .number({ error: 'Interval must be a number' })
+      .int('Interval must be a whole number of milliseconds')
+      .min(1, 'Interval must be at least 1 ms')
+      .max(MAX_REPEAT_INTERVAL_MS, 'Interval is at most a day')
+      .optional(),
+  })
+  .refine((r) => r.count !== undefined || r.intervalMs !== undefined, 'Give a count, an interval, or both');
+
+export const SavedMessageId = z.string().min(1).max(64);
+export const MAX_SAVED_PAYLOAD_CHARS = 1024 * 1024;
+export const MAX_SAVED_MESSAGES = 1000;
+/** An exported library of MAX_SAVED_MESSAGES large payloads would be bigger; this is plenty in practice. */
+export const MAX_LIBRARY_FILE_CHARS = 16 * 1024 * 1024;
+
+export const SavedMessage = z.object({
+  id: SavedMessageId,
+  name: z.string().trim().min(1, 'Give the message a name').max(80, 'A name is at most 80 characters'),
+  format: PayloadFormat,
+  /** As the user typed it, in `format`; parsed when sent. */
+  payload: z.string().max(MAX_SAVED_PAYLOAD_CHARS, 'A saved payload is at most 1 MiB of text'),
+  /** UDP: where it goes (otherwise the send bar's target); ignored by TCP sockets. */
+  target: Target.optional(),
+});
+
+export const LogDirection = z.enum(['any', 'in', 'out']);
+export const MAX_SEARCH_MATCHES = 10_000;
+
+/** Neither text nor hex: every data entry of `direction` matches (a direction filter). */
+export const LogSearchQuery = z
+  .object({
+    /** Text with the send bar's escapes (`\r\n`), matched as UTF-8 bytes. */
+    text: z.string().max(4096, 'Search text is at most 4096 characters').optional(),
+    hex: z.string().max(16384, 'Search bytes are at most 16384 characters of hex').optional(),
+    direction: LogDirection.default('any'),
+    /** ASCII letters only: other characters always match exactly. */
+    caseSensitive: z.boolean().default(false),
+  })
+  .refine((q) => q.text === undefined || q.hex === undefined, 'Search for text or for hex bytes, not both');
 
 // ---------------------------------------------------------------------------
 // Commands: request → typed result
@@ -154,11 +352,19 @@ export const commands = {
       host: Host,
       port: PeerPort,
       timeoutMs: z.number().int().positive().max(600_000).default(10_000),
+      /** TLS over the connection; the timeout covers the handshake too. */
+      tls: TlsClientOptions.optional(),
     }),
     output: SocketInfo,
   },
   'tcp.listen': {
-    input: z.object({ host: Host, port: Port, backlog: z.number().int().positive().max(65535).optional() }),
+    input: z.object({
+      host: Host,
+      port: Port,
+      backlog: z.number().int().positive().max(65535).optional(),
+      /** Every accepted connection speaks TLS. */
+      tls: TlsListenOptions.optional(),
+    }),
     output: SocketInfo,
   },
   'udp.bind': {
@@ -166,6 +372,8 @@ export const commands = {
       host: Host,
       port: Port,
       defaultTarget: Target.optional(),
+      /** SO_BROADCAST from the start (see udp.setOptions). */
+      broadcast: z.boolean().optional(),
     }),
     output: SocketInfo,
   },
@@ -199,6 +407,112 @@ export const commands = {
     output: z.object({ head: LogHead, entries: z.array(LogEntry) }),
   },
   'log.clear': { input: z.object({ id: SocketId }), output: LogHead },
+  /** Listener (for every accepted connection) or UDP socket (to each datagram's sender). */
+  'autoReply.set': {
+    input: z.object({ id: SocketId, echo: z.boolean().default(false), rules: AutoReplyRules.default([]) }),
+    output: AutoReplyState,
+  },
+  /** These sockets' logs (all when `ids` is left out; a listener brings its connections) as a file. */
+  'log.export': {
+    input: z.object({ ids: z.array(SocketId).min(1).max(100_000).optional(), format: z.enum(['jsonl', 'pcapng']) }),
+    /** `records`: the log entries (JSON Lines) or packets (pcapng) written. */
+    output: z.object({ fileName: z.string(), data: Bytes, sockets: z.number(), records: z.number() }),
+  },
+  /** A JSON Lines export read back as read-only sockets of kind 'imported'. */
+  'log.import': {
+    input: z.object({
+      fileName: z.string().trim().min(1).max(255),
+      data: Bytes.refine((b) => b.byteLength <= MAX_IMPORT_BYTES, {
+        message: `A log to import is limited to ${MAX_IMPORT_BYTES / (1024 * 1024)} MiB`,
+      }),
+    }),
+    output: z.object({ sockets: z.array(SocketInfo) }),
+  },
+  /** Every TCP and UDP socket on this machine, as the OS reports it (see src/main/ports). */
+  'ports.list': {
+    input: PortFilter,
+    output: z.object({
+      rows: z.array(PortRow),
+      /** Rows whose owning process the OS keeps from this user (see PortRow.processHidden). */
+      hiddenProcesses: z.number().int().nonnegative(),
+      /** Where the rows come from, e.g. `/proc/net`, `lsof`, `netstat -ano`. */
+      source: z.string(),
+      /** What the user should know about what is missing, in a sentence. */
+      note: z.string().optional(),
+    }),
+  },
+  /** The same payload `count` times and/or every `intervalMs`; progress shows as SocketInfo.repeat. */
+  'send.repeat': { input: RepeatRequest, output: z.object({ jobId: z.string() }) },
+  /** Stops a repeated send; stopping one that has ended is not an error. */
+  'send.cancel': { input: z.object({ jobId: z.string().min(1).max(64) }), output: Ok },
+  /**
+   * Seqs of entries matching a query, scanning from `fromSeq` (down from it when `backwards`), at
+   * most `limit` of them and a bounded amount of log per call: continue from `cursor` until `done`.
+   * A match lies within one entry.
+   */
+  'log.search': {
+    input: z.object({
+      id: SocketId,
+      query: LogSearchQuery,
+      fromSeq: z.number().int().nonnegative(),
+      backwards: z.boolean().default(false),
+      limit: z.number().int().positive().max(MAX_SEARCH_MATCHES).default(1000),
+    }),
+    output: z.object({
+      head: LogHead,
+      /** Ascending, or descending when searching backwards. */
+      matches: z.array(z.number().int().nonnegative()),
+      /** Where the next call continues (-1 once a backward search has passed the start). */
+      cursor: z.number().int().min(-1),
+      /** Nothing is left to scan in that direction (as far as the log reached during this call). */
+      done: z.boolean(),
+    }),
+  },
+  /** Saved messages, shared by every window and tab (kept in main). */
+  'library.list': { input: Ok, output: z.object({ messages: z.array(SavedMessage) }) },
+  /** Without an id: a new message; with one: replaces that message. */
+  'library.save': { input: SavedMessage.extend({ id: SavedMessageId.optional() }), output: SavedMessage },
+  'library.remove': { input: z.object({ id: SavedMessageId }), output: Ok },
+  /** A file written by library.export; `merge` replaces messages with the same id and adds the rest. */
+  'library.import': {
+    input: z.object({
+      text: z.string().max(MAX_LIBRARY_FILE_CHARS, 'That file is too large for a saved-messages file'),
+      mode: z.enum(['merge', 'replace']).default('merge'),
+    }),
+    output: z.object({ imported: z.number().int().nonnegative(), messages: z.array(SavedMessage) }),
+  },
+  'library.export': { input: Ok, output: z.object({ text: z.string(), count: z.number().int().nonnegative() }) },
+  /** A socket's framing and/or decoder; set on a listener, its connections follow. */
+  'framing.set': {
+    input: z.object({ id: SocketId, framing: FramingSpec.optional(), decoder: DecoderChoice.optional() }),
+    output: SocketInfo,
+  },
+  /** Frames under the socket's framing, from `fromIndex` (negative: that many back from the end). */
+  'log.readFrames': {
+    input: z.object({ id: SocketId, fromIndex: z.number().int(), count: z.number().int().positive().max(MAX_LOG_READ) }),
+    output: z.object({ head: FramesHead, frames: z.array(FrameItem) }),
+  },
+  /** Whether a saved workspace waits to be restored, or why the saved one could not be read. */
+  'session.status': { input: Ok, output: SessionStatus },
+  /** Opens the saved workspace's sockets again, with their settings; brings back the rest. */
+  'session.restore': { input: Ok, output: RestoreOutcome },
+  /** Starts clean: the saved workspace (or the notice about an unreadable one) goes away. */
+  'session.discard': { input: Ok, output: SessionStatus },
+  /** The renderer's layout, saved with the workspace. */
+  'session.saveUi': { input: z.object({ ui: UiLayout }), output: Ok },
+  /** Broadcast, TTLs, multicast loopback and interface of a bound UDP socket (src/shared/network.ts). */
+  'udp.setOptions': { input: UdpOptions.extend({ id: SocketId }), output: SocketInfo },
+  /** Joins a multicast group, on one interface (by name) or on the system's choice. */
+  'udp.joinGroup': {
+    input: z.object({ id: SocketId, group: MulticastGroup, interface: InterfaceName.optional() }),
+    output: SocketInfo,
+  },
+  'udp.leaveGroup': {
+    input: z.object({ id: SocketId, group: MulticastGroup, interface: InterfaceName.optional() }),
+    output: SocketInfo,
+  },
+  /** This machine's network interfaces and their addresses, as the OS reports them now. */
+  'system.interfaces': { input: Ok, output: z.object({ interfaces: z.array(NetworkInterface) }) },
 } as const;
 
 export type Commands = typeof commands;
@@ -220,6 +534,8 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('log.head'), head: LogHead }),
   /** Something went wrong that no command was waiting for (a peer reset, a failed accept). */
   z.object({ type: z.literal('engine.error'), id: SocketId.optional(), error: ErrorInfo, time: z.number() }),
+  /** The saved messages changed (in any window): list them again. */
+  z.object({ type: z.literal('library.changed'), revision: z.number().int().nonnegative() }),
 ]);
 
 export const EventBatch = z.object({
@@ -246,6 +562,19 @@ export type LogHead = z.infer<typeof LogHead>;
 export type EngineEvent = z.infer<typeof EngineEvent>;
 export type EventBatch = z.infer<typeof EventBatch>;
 export type Snapshot = Output<'app.snapshot'>;
+export type PortProtocol = z.infer<typeof PortProtocol>;
+export type PortState = z.infer<typeof PortState>;
+export type PortRow = z.infer<typeof PortRow>;
+export type PortFilter = z.infer<typeof PortFilter>;
+export type PortList = Output<'ports.list'>;
+export type RepeatStatus = z.infer<typeof RepeatStatus>;
+export type PayloadFormat = z.infer<typeof PayloadFormat>;
+export type SavedMessage = z.infer<typeof SavedMessage>;
+export type LogDirection = z.infer<typeof LogDirection>;
+export type LogSearchQuery = z.infer<typeof LogSearchQuery>;
+export type FrameInfo = z.infer<typeof FrameInfo>;
+export type FrameItem = z.infer<typeof FrameItem>;
+export type FramesHead = z.infer<typeof FramesHead>;
 
 // ---------------------------------------------------------------------------
 // Wire messages (Electron IPC and WebSocket); channel names are in channels.ts

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createCore } from '../../main/core';
+import { faultLogFile, installFaultReporter } from '../../main/fault-report';
 import { startHost } from '../../main/host/server';
+import { configDir } from '../../main/session';
 import { parsePort } from '../options';
 
 /** Beside the built CLI (out/main/cli.js → out/renderer), or the project's out/ when run from source. */
@@ -22,7 +24,7 @@ export function registerHost(program: Command): void {
       if (!existsSync(resolve(options.renderer, 'index.html'))) {
         throw new Error(`No built renderer in ${options.renderer}: run \`npm run build\` first`);
       }
-      const core = createCore();
+      const core = createCore({ sessionDir: configDir() });
       const host = await startHost({ core, rendererDir: options.renderer, port: options.port });
       // The URL carries the token; it goes to this terminal only, never into a log file.
       process.stdout.write(`Sockscope is serving on 127.0.0.1:${host.port}\nOpen: ${host.url}\n`);
@@ -34,8 +36,13 @@ export function registerHost(program: Command): void {
       process.on('SIGINT', () => void stop());
       process.on('SIGTERM', () => void stop());
       // A fault in one socket's handler must not take every other socket and its log down with it.
-      process.on('uncaughtException', (error) => {
-        process.stderr.write(`Sockscope host: unexpected error (kept running): ${error.stack ?? error.message}\n`);
+      installFaultReporter({
+        logFile: faultLogFile(configDir()),
+        secrets: [host.token],
+        notify: (error) => {
+          process.stderr.write(`Sockscope host: ${error.message}\n`);
+          core.batcher.push({ type: 'engine.error', error, time: Date.now() });
+        },
       });
     });
 }

@@ -19,6 +19,10 @@ export function toEndpoint(
   family?: string | number,
 ): Endpoint | undefined {
   if (address === undefined || address === '' || port === undefined) return undefined;
+  // A dual-stack (::) socket sees IPv4 peers as ::ffff:a.b.c.d: they are IPv4 peers, shown and
+  // answered as such (a reply to the IPv4 address is mapped again on the way out).
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped) return { address: mapped[1], port, family: 'IPv4' };
   return { address, port, family: familyOf(family, address) };
 }
 

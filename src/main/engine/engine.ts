@@ -7,17 +7,23 @@ import type {
   LogHead,
   Output,
   ParsedInput,
+  RepeatStatus,
   SocketInfo,
   SocketKind,
   SocketState,
   Target,
 } from '../../shared/contract';
+import type { AutoReplyState } from '../../shared/auto-reply';
 import { formatEndpoint } from '../../shared/endpoint';
+import { AutoReplies } from './auto-reply';
 import { EngineError } from './errors';
-import { now, resolveLogLimits, type LogLimits } from './log';
+import { now, resolveLogLimits, type LogLimits, type SocketLog } from './log';
+import { searchLog } from './log-search';
+import { RepeatSender } from './repeat';
 import { type EngineListener, SocketRecord } from './socket-record';
 import { TcpConnection } from './tcp-client';
 import { TcpListener } from './tcp-listener';
+import { prepareTlsListener } from './tls';
 import { UdpSocket } from './udp-socket';
 
 export { EngineError } from './errors';
@@ -33,19 +39,25 @@ export interface EngineOptions {
 type Entry =
   | { kind: 'tcp'; record: SocketRecord; connection: TcpConnection }
   | { kind: 'listener'; record: SocketRecord; listener: TcpListener; connectionIds: Set<string> }
-  | { kind: 'udp'; record: SocketRecord; udp: UdpSocket };
+  | { kind: 'udp'; record: SocketRecord; udp: UdpSocket }
+  | { kind: 'imported'; record: SocketRecord };
 
 const ID_PREFIX: Record<SocketKind, string> = {
   'tcp-client': 'tcp',
   'tcp-listener': 'lst',
   'tcp-connection': 'con',
   udp: 'udp',
+  imported: 'imp',
 };
 
 export class Engine {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<EngineListener>();
   private readonly limits: LogLimits;
+  private readonly repeats = new RepeatSender();
+  private readonly autoReplies = new AutoReplies((id, data, peer) =>
+    this.send({ id, data, target: peer && { host: peer.address, port: peer.port } }),
+  );
   private nextId = 1;
   private disposed = false;
 
@@ -71,6 +83,8 @@ export class Engine {
     const record = this.createRecord('tcp-client', {
       state: 'connecting',
       requested: { host: input.host, port: input.port },
+      // Marked TLS from the start: the handshake's summary fills it in once done.
+      ...(input.tls && { tls: {} }),
     });
     const connection = TcpConnection.client(record);
     this.entries.set(record.id, { kind: 'tcp', record, connection });
@@ -87,20 +101,24 @@ export class Engine {
 
   async listenTcp(input: ParsedInput<'tcp.listen'>): Promise<SocketInfo> {
     this.assertRunning();
-    const record = this.createRecord('tcp-listener', { state: 'closed' });
+    // Made or checked before listening: a certificate that cannot be used leaves no listener behind.
+    const tls = input.tls && (await prepareTlsListener(input.tls));
+    const record = this.createRecord('tcp-listener', { state: 'closed', ...(tls && { tls: { localCertificate: tls.certificate } }) });
     const connectionIds = new Set<string>();
     const listener = new TcpListener(record, (socket) => {
       const connection = this.createRecord('tcp-connection', { state: 'open', parentId: record.id });
       this.entries.set(connection.id, {
         kind: 'tcp',
         record: connection,
-        connection: TcpConnection.accepted(connection, socket),
+        connection: TcpConnection.accepted(connection, socket, tls),
       });
       connectionIds.add(connection.id);
+      this.autoReplies.attach(connection, record.id);
       connection.announce();
       return connection.id;
     });
     await listener.listen(input);
+    if (tls) record.event('info', tls.description);
     if (this.disposed) {
       listener.stop();
       this.assertRunning();
@@ -114,11 +132,13 @@ export class Engine {
     this.assertRunning();
     const record = this.createRecord('udp', { state: 'closed' });
     const udp = await UdpSocket.bind(record, input);
+    if (input.broadcast) udp.setOptions({ broadcast: true });
     if (this.disposed) {
       await udp.close();
       this.assertRunning();
     }
     this.entries.set(record.id, { kind: 'udp', record, udp });
+    this.autoReplies.attach(record, record.id);
     record.announce();
     return record.info;
   }
@@ -126,6 +146,7 @@ export class Engine {
   async send(input: ParsedInput<'socket.send'>): Promise<Output<'socket.send'>> {
     const entry = this.get(input.id);
     const bytes = input.data.byteLength;
+    if (entry.kind === 'imported') throw new EngineError('READ_ONLY', `${input.id} is an imported log; it cannot send`);
     if (entry.kind === 'udp') {
       await entry.udp.send(input.data, input.target);
       return { bytes, recipients: 1 };
@@ -148,7 +169,7 @@ export class Engine {
     const entry = this.get(id);
     if (entry.kind === 'tcp') return entry.connection.close();
     if (entry.kind === 'udp') return entry.udp.close();
-    entry.listener.stop();
+    if (entry.kind === 'listener') entry.listener.stop();
   }
 
   async halfClose(id: string): Promise<void> {
@@ -178,7 +199,7 @@ export class Engine {
       await Promise.all([...entry.connectionIds].filter((c) => this.entries.has(c)).map((c) => this.remove(c)));
     } else if (entry.kind === 'tcp') {
       await entry.connection.close();
-    } else {
+    } else if (entry.kind === 'udp') {
       await entry.udp.close();
     }
     const parentId = entry.record.info.parentId;
@@ -200,6 +221,48 @@ export class Engine {
     return record.info;
   }
 
+  /** Sends once now (its failure is this call's), then repeats in the background: see repeat.ts. */
+  async startRepeat(input: ParsedInput<'send.repeat'>): Promise<Output<'send.repeat'>> {
+    const { record } = this.get(input.id);
+    const once = { id: input.id, data: input.data, target: input.target };
+    const socket = {
+      id: input.id,
+      send: () => this.send(once),
+      report: (repeat: RepeatStatus) => record.update({ repeat }),
+      note: (message: string) => record.event('info', message),
+    };
+    const plan = { count: input.count, intervalMs: input.intervalMs, bytes: input.data.byteLength };
+    return { jobId: await this.repeats.start(socket, plan) };
+  }
+
+  cancelRepeat(jobId: string): void {
+    this.repeats.cancel(jobId);
+  }
+
+  searchLog(input: ParsedInput<'log.search'>): Output<'log.search'> {
+    return searchLog(this.get(input.id).record.log, input);
+  }
+
+  /** How the socket's log is viewed (framing, decoder): kept on it so every window agrees. See main/framing. */
+  setView(id: string, view: Required<Pick<SocketInfo, 'framing' | 'decoder'>>): SocketInfo {
+    const { record } = this.get(id);
+    record.update(view);
+    return record.info;
+  }
+
+  /** Broadcast, TTLs, multicast options and memberships of a UDP socket (udp-options.ts). */
+  setUdpOptions({ id, ...options }: ParsedInput<'udp.setOptions'>): SocketInfo {
+    this.getUdp(id, 'Socket options').setOptions(options);
+    return this.info(id);
+  }
+
+  changeMembership(change: 'join' | 'leave', input: ParsedInput<'udp.joinGroup'>): SocketInfo {
+    const udp = this.getUdp(input.id, 'Multicast');
+    if (change === 'join') udp.joinGroup(input.group, input.interface);
+    else udp.leaveGroup(input.group, input.interface);
+    return this.info(input.id);
+  }
+
   readLog(id: string, fromSeq: number, count: number): Output<'log.read'> {
     const { log } = this.get(id).record;
     return { head: log.headInfo(), entries: log.read(fromSeq, count) };
@@ -213,17 +276,38 @@ export class Engine {
     return this.get(id).record.info;
   }
 
+  /** Listener: answers on every connection it accepts; UDP socket: answers each datagram's sender. */
+  setAutoReply(input: ParsedInput<'autoReply.set'>): AutoReplyState {
+    const { kind, record } = this.get(input.id);
+    if (kind !== 'listener' && kind !== 'udp') {
+      throw new EngineError('UNSUPPORTED', `Auto-replies are set on a listener or a UDP socket; ${input.id} is neither`);
+    }
+    return this.autoReplies.set(record, input);
+  }
+
+  /** A read-only socket holding a log read back from a file (see export/import-jsonl.ts). */
+  importLog(fields: Partial<SocketInfo>, fill: (log: SocketLog) => void): SocketInfo {
+    this.assertRunning();
+    const record = this.createRecord('imported', { ...fields, state: 'closed' });
+    fill(record.log);
+    this.entries.set(record.id, { kind: 'imported', record });
+    record.announce();
+    return record.info;
+  }
+
   /** Destroys every socket at once, without the graceful waits (tests, app quit). */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
     this.listeners.clear();
+    this.autoReplies.dispose();
+    this.repeats.dispose();
     const entries = [...this.entries.values()];
     await Promise.all(
       entries.map((entry) => {
         if (entry.kind === 'tcp') return entry.connection.destroy();
         if (entry.kind === 'udp') return entry.udp.destroy();
-        entry.listener.stop();
+        if (entry.kind === 'listener') entry.listener.stop();
         return undefined;
       }),
     );
@@ -281,6 +365,8 @@ export class Engine {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
+    this.autoReplies.forget(id);
+    this.repeats.forget(id);
     if (entry.record.retire()) this.emit({ type: 'socket.removed', id });
   }
 
@@ -294,8 +380,18 @@ export class Engine {
     const entry = this.get(id);
     if (entry.kind === 'tcp') return entry.connection;
     const what =
-      entry.kind === 'listener' ? `${id} is a listener (pick one of its connections)` : `${id} is a UDP socket`;
+      entry.kind === 'listener'
+        ? `${id} is a listener (pick one of its connections)`
+        : entry.kind === 'udp'
+          ? `${id} is a UDP socket`
+          : `${id} is an imported log`;
     throw new EngineError('UNSUPPORTED', `${action} applies to TCP connections only; ${what}`);
+  }
+
+  private getUdp(id: string, action: string): UdpSocket {
+    const entry = this.get(id);
+    if (entry.kind !== 'udp') throw new EngineError('UNSUPPORTED', `${action} applies to UDP sockets only; ${id} is not one`);
+    return entry.udp;
   }
 
   private assertRunning(): void {

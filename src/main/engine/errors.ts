@@ -4,6 +4,7 @@
  */
 import type { ErrorInfo } from '../../shared/contract';
 import { formatEndpoint } from '../../shared/endpoint';
+import { describeTlsError } from './tls-errors';
 
 /** A failure with a code the front ends can act on (system codes or NOT_FOUND, UNSUPPORTED, …). */
 export class EngineError extends Error {
@@ -71,7 +72,10 @@ export function describeError(err: unknown, context: ErrorContext = {}): ErrorIn
       return {
         code,
         message:
-          port !== undefined && port > 0 && port < 1024
+          // A datagram to a broadcast address is refused with EACCES unless SO_BROADCAST is set.
+          context.operation === 'send'
+            ? 'Permission denied: sending to a broadcast address needs Broadcast turned on for this socket'
+            : port !== undefined && port > 0 && port < 1024
             ? 'Permission denied: ports below 1024 need administrator rights'
             : `Permission denied for ${where}`,
       };
@@ -91,7 +95,7 @@ export function describeError(err: unknown, context: ErrorContext = {}): ErrorIn
     case 'EAFNOSUPPORT':
       return { code, message: `${where} is of an address family this socket cannot use` };
     default:
-      return { code, message: nodeMessage };
+      return describeTlsError(code, where, err) ?? { code, message: nodeMessage };
   }
 }
 

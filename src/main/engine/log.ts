@@ -45,11 +45,14 @@ export function ownedBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 const SLAB_BYTES = 1024 * 1024;
 /** An idle socket's first slab: a few small messages should not cost a megabyte. */
 const FIRST_SLAB_BYTES = 4 * 1024;
-const INITIAL_CAPACITY = 16;
+// Small enough that the columns of an idle socket live on the V8 heap (typed arrays up to 64 bytes).
+const INITIAL_CAPACITY = 8;
 
 const IN = 0;
 const OUT = 1;
 const EVENT = 2;
+
+export type PeekedEntry = { dir: 'in' | 'out'; bytes: Uint8Array } | { dir: 'event'; message: string };
 
 interface EventDetail {
   event: LogEventKind;
@@ -143,6 +146,21 @@ export class SocketLog {
     const out: LogEntry[] = [];
     for (let seq = start; seq < end; seq++) out.push(this.entryAt(seq));
     return out;
+  }
+
+  /**
+   * Entry `seq` for a scan (log search) without copying its payload: `bytes` is a view into the
+   * log's own slabs, valid only until the next append. Undefined outside [firstSeq, nextSeq).
+   */
+  peek(seq: number): PeekedEntry | undefined {
+    if (seq < this.firstSeq || seq >= this.nextSeq) return undefined;
+    const slot = (this.head + (seq - this.firstSeq)) % this.capacity;
+    const dir = this.dirs[slot];
+    if (dir === EVENT) return { dir: 'event', message: (this.details[slot] as EventDetail).message };
+    const slab = this.slabOf[slot];
+    const offset = this.offsets[slot];
+    const bytes = slab ? slab.bytes.subarray(offset, offset + this.lengths[slot]) : new Uint8Array(0);
+    return { dir: dir === IN ? 'in' : 'out', bytes };
   }
 
   /** Forgets every held entry; seq numbers continue where they were. */

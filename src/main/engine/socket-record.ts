@@ -17,6 +17,8 @@ export interface FailOptions {
  */
 export class SocketRecord {
   readonly log: SocketLog;
+  /** Sees each received payload right after it is logged (auto-replies); must not keep `bytes`. */
+  onDataIn: ((bytes: Uint8Array, peer: Endpoint | undefined) => void) | undefined;
   private current: SocketInfo;
   private visible = false;
   private publishScheduled = false;
@@ -84,6 +86,7 @@ export class SocketRecord {
     info.messagesIn++;
     info.lastActivityAt = time;
     this.publishSoon();
+    this.onDataIn?.(bytes, peer);
   }
 
   /** Bytes sent, logged as a copy. */

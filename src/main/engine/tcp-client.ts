@@ -3,15 +3,25 @@
  * (kind 'tcp-connection'): both behave the same once open, so one class drives both.
  */
 import { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { formatBytes } from '../../shared/codec';
 import type { ParsedInput } from '../../shared/contract';
 import { formatEndpoint } from '../../shared/endpoint';
 import type { SocketRecord } from './socket-record';
 import { toEndpoint } from './endpoint';
 import { EngineError, describeError, toEngineError, type ErrorContext } from './errors';
 import { copyBytes } from './log';
+import { prepareTlsClient, reportHandshake, secureAccepted, type TlsListenerSetup } from './tls';
 
 /** How long close() waits for the peer's FIN before destroying the socket. */
 export const CLOSE_GRACE_MS = 2000;
+
+/**
+ * A peer that does not read makes sends pile up in memory. Past this many bytes waiting, further
+ * sends are refused until the peer catches up or the user resets the connection, so a stuck peer
+ * costs a bounded amount of memory however often the user presses Send.
+ */
+export const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 
 interface ConnectAttempt {
   fail(err: unknown): void;
@@ -19,24 +29,51 @@ interface ConnectAttempt {
 
 export class TcpConnection {
   /** Settles when Node has released the socket ('close'), whatever the reason. */
-  private readonly closed: Promise<void>;
+  private closed: Promise<void>;
+  /** What bytes go through: the TCP socket, or the TLS socket over it once TLS is on (see useTls). */
+  private socket: Socket;
   /** Set while connect() waits; errors then reject the command instead of being reported. */
   private connectAttempt: ConnectAttempt | undefined;
   /** Writes whose callback has not run: an error then belongs to the send that awaits it. */
   private pendingWrites = 0;
   private writeError: unknown;
   private resetByUs = false;
+  /**
+   * Set when the connection goes away with writes pending. Node then calls the write in flight
+   * back without an error although its bytes never left: its send must fail all the same.
+   */
+  private writesCutShort = false;
 
   private constructor(
     private readonly record: SocketRecord,
-    private readonly socket: Socket,
+    /** The TCP socket itself, under any TLS: RST goes through it. */
+    private readonly tcp: Socket,
   ) {
-    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
-    socket.on('data', (chunk: Buffer) => this.record.dataIn(chunk));
-    socket.on('end', () => this.onPeerEnd());
-    socket.on('error', (err) => this.onError(err));
-    socket.on('close', () => this.onClose());
-    socket.on('drain', () => this.updateQueuedBytes());
+    this.socket = tcp;
+    this.closed = this.follow(tcp);
+  }
+
+  private readonly handlers = {
+    data: (chunk: Buffer) => this.record.dataIn(chunk),
+    end: () => this.onPeerEnd(),
+    error: (err: Error) => this.onError(err),
+    close: () => this.onClose(),
+    drain: () => this.updateQueuedBytes(),
+  };
+
+  /** Listens to `socket`'s events; returns when it closes. */
+  private follow(socket: Socket): Promise<void> {
+    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+    for (const [event, handler] of Object.entries(this.handlers)) socket.on(event, handler);
+    return closed;
+  }
+
+  /** From now on bytes go through `secure`, TLS over the TCP socket (which then only reports its close). */
+  private useTls(secure: TLSSocket): TLSSocket {
+    for (const [event, handler] of Object.entries(this.handlers)) this.tcp.off(event, handler);
+    this.socket = secure;
+    this.closed = this.follow(secure);
+    return secure;
   }
 
   /** A connection we are about to dial (see connect). */
@@ -45,14 +82,20 @@ export class TcpConnection {
     return new TcpConnection(record, new Socket({ allowHalfOpen: true }));
   }
 
-  /** A connection a listener accepted; already open. */
-  static accepted(record: SocketRecord, socket: Socket): TcpConnection {
+  /** A connection a listener accepted; already open. With `tls`, the handshake follows at once. */
+  static accepted(record: SocketRecord, socket: Socket, tls?: TlsListenerSetup): TcpConnection {
     const connection = new TcpConnection(record, socket);
     socket.setNoDelay(true);
     const local = toEndpoint(socket.localAddress, socket.localPort, socket.localFamily);
     const remote = toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
     record.update({ state: 'open', local, remote });
     record.event('accepted', `Accepted from ${formatEndpoint(remote)} on ${formatEndpoint(local)}`);
+    if (tls) {
+      record.update({ tls: { localCertificate: tls.certificate } });
+      const secure = connection.useTls(secureAccepted(socket, tls));
+      const view = { side: 'server', localCertificate: tls.certificate, clientCertRequested: tls.requestClientCert } as const;
+      secure.once('secure', () => reportHandshake(record, secure, view));
+    }
     return connection;
   }
 
@@ -64,6 +107,7 @@ export class TcpConnection {
 
   async send(data: Uint8Array): Promise<void> {
     this.assertCanSend();
+    this.assertRoomInQueue(data.byteLength);
     // Our own copy: the caller may reuse its buffer, and the log must show what was sent.
     const bytes = copyBytes(data);
     this.record.dataOut(bytes);
@@ -72,12 +116,16 @@ export class TcpConnection {
       this.socket.write(bytes, (err) => {
         this.pendingWrites--;
         this.updateQueuedBytes();
-        if (!err) return resolve();
+        if (!err && !this.writesCutShort) return resolve();
         // Remembered so the 'error' event Node emits for the same failure is not shown again.
         this.writeError = err;
         // If the socket already failed (say, the peer reset it), that cause is the one to show.
         const recorded = this.record.info.error;
-        reject(recorded ? new EngineError(recorded.code, recorded.message) : toEngineError(err, this.errorContext()));
+        if (recorded) return reject(new EngineError(recorded.code, recorded.message));
+        if (this.writesCutShort) {
+          return reject(new EngineError('CANCELLED', 'This send was cut short: the connection closed before all of it went out'));
+        }
+        reject(toEngineError(err, this.errorContext()));
       });
       this.updateQueuedBytes();
     });
@@ -112,6 +160,7 @@ export class TcpConnection {
     const timer = setTimeout(() => {
       if (this.socket.destroyed) return;
       this.record.event('info', `The peer did not close within ${CLOSE_GRACE_MS / 1000} s; closing anyway`);
+      this.cutPendingWrites(this.socket.writableLength);
       this.socket.destroy();
     }, CLOSE_GRACE_MS);
     await this.closed;
@@ -129,14 +178,17 @@ export class TcpConnection {
       return this.closed;
     }
     this.resetByUs = true;
-    this.socket.resetAndDestroy();
+    const waiting = this.socket.writableLength;
+    this.tcp.resetAndDestroy();
     this.record.update({ state: 'closed', queuedBytes: 0 });
     this.record.event('reset', 'Connection reset: RST sent to the peer');
+    this.cutPendingWrites(waiting);
     await this.closed;
   }
 
   /** Immediate teardown (engine dispose). */
   async destroy(): Promise<void> {
+    this.cutPendingWrites(this.socket.writableLength);
     this.socket.destroy();
     await this.closed;
   }
@@ -145,6 +197,8 @@ export class TcpConnection {
   connect(input: ParsedInput<'tcp.connect'>): Promise<void> {
     const { host, port, timeoutMs } = input;
     const context: ErrorContext = { host, port, operation: 'connect', timeoutMs };
+    // Checked before dialling: a certificate that cannot be used should not cost a connection.
+    const tls = input.tls && prepareTlsClient(host, input.tls);
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.connectAttempt = undefined;
@@ -158,11 +212,18 @@ export class TcpConnection {
           reject(toEngineError(err, context));
         },
       };
-      this.socket.once('connect', () => {
+      const opened = (secure?: TLSSocket): void => {
         clearTimeout(timer);
         this.connectAttempt = undefined;
         this.onConnected();
+        if (secure) reportHandshake(this.record, secure, { side: 'client', localCertificate: tls ? tls.localCertificate : undefined });
         resolve();
+      };
+      this.socket.once('connect', () => {
+        if (!tls) return opened();
+        // TLS over the open TCP connection: the command waits for the handshake, within the timeout.
+        const secure = this.useTls(tls.over(this.tcp));
+        secure.once('secureConnect', () => opened(secure));
       });
       this.record.event('connecting', `Connecting to ${formatEndpoint({ host, port })}`);
       this.socket.connect({ host, port });
@@ -170,9 +231,9 @@ export class TcpConnection {
   }
 
   private onConnected(): void {
-    this.socket.setNoDelay(true);
-    const local = toEndpoint(this.socket.localAddress, this.socket.localPort, this.socket.localFamily);
-    const remote = toEndpoint(this.socket.remoteAddress, this.socket.remotePort, this.socket.remoteFamily);
+    this.tcp.setNoDelay(true);
+    const local = toEndpoint(this.tcp.localAddress, this.tcp.localPort, this.tcp.localFamily);
+    const remote = toEndpoint(this.tcp.remoteAddress, this.tcp.remotePort, this.tcp.remoteFamily);
     this.record.update({ state: 'open', local, remote });
     this.record.event('connected', `Connected to ${formatEndpoint(remote)} from ${formatEndpoint(local)}`);
   }
@@ -193,7 +254,9 @@ export class TcpConnection {
     }
     // A failed write's error reaches its send() first; reporting it again would show it twice.
     const awaited = err === this.writeError || this.pendingWrites > 0;
+    const waiting = this.socket.writableLength;
     this.record.fail(describeError(err, this.errorContext()), { announce: !awaited });
+    this.cutPendingWrites(waiting);
   }
 
   private onClose(): void {
@@ -218,6 +281,26 @@ export class TcpConnection {
     }
     if (this.socket.writableEnded) {
       throw new EngineError('NOT_OPEN', `Cannot send: the sending side of ${id} is closed`);
+    }
+  }
+
+  /** The connection is going away with writes pending: their sends fail, and the log says what was lost. */
+  private cutPendingWrites(waiting: number): void {
+    if (this.pendingWrites === 0 || this.writesCutShort) return;
+    this.writesCutShort = true;
+    // "Up to": the kernel may have taken part of the write in flight before the end came.
+    this.record.event('info', `Up to ${formatBytes(waiting)} waiting to be sent never reached the peer`);
+  }
+
+  private assertRoomInQueue(size: number): void {
+    const queued = this.socket.writableLength;
+    // One send always goes when nothing waits: a single send is already bounded by the contract.
+    if (queued > 0 && queued + size > MAX_QUEUED_BYTES) {
+      throw new EngineError(
+        'QUEUE_FULL',
+        `Cannot send: ${formatBytes(queued)} are still waiting for the peer of ${this.record.id} to read them. ` +
+          'Wait until it catches up, or reset the connection to drop them.',
+      );
     }
   }
 

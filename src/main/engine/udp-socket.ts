@@ -6,11 +6,13 @@ import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { Endpoint, ParsedInput, Target } from '../../shared/contract';
+import type { UdpOptions } from '../../shared/network';
 import { formatEndpoint } from '../../shared/endpoint';
 import type { SocketRecord } from './socket-record';
 import { ipv4Mapped, resolveHost, toEndpoint, type Family } from './endpoint';
 import { EngineError, describeError, toEngineError, type ErrorContext } from './errors';
 import { copyBytes } from './log';
+import { applyUdpOptions, changeMembership, type OptionTarget } from './udp-options';
 
 /**
  * Asked of the kernel for every UDP socket (it caps this at net.core.rmem_max). The default
@@ -74,7 +76,7 @@ export class UdpSocket {
     }
     const context: ErrorContext = { host: destination.host, port: destination.port, operation: 'send' };
     const address = await this.resolveTarget(destination.host, context);
-    const peer: Endpoint = { address, port: destination.port, family: this.family };
+    const peer: Endpoint = toEndpoint(address, destination.port, this.family) ?? { address, port: destination.port, family: this.family };
     // Our own copy: the caller may reuse its buffer, and the log must show what was sent.
     const bytes = copyBytes(data);
     // Logged before the kernel sees it, so an echo can never appear above the datagram it answers.
@@ -122,6 +124,24 @@ export class UdpSocket {
       this.record.update({ state: 'closed' });
       this.record.event('closed', 'Socket closed');
     });
+  }
+
+  /** Broadcast, TTLs and multicast settings (udp-options.ts). */
+  setOptions(options: UdpOptions): void {
+    applyUdpOptions(this.optionTarget(), options);
+  }
+
+  joinGroup(group: string, networkInterface: string | undefined): void {
+    changeMembership(this.optionTarget(), 'join', group, networkInterface);
+  }
+
+  leaveGroup(group: string, networkInterface: string | undefined): void {
+    changeMembership(this.optionTarget(), 'leave', group, networkInterface);
+  }
+
+  private optionTarget(): OptionTarget {
+    if (!this.open) throw new EngineError('NOT_OPEN', `${this.record.id} is closed; bind a new UDP socket to change its options`);
+    return { record: this.record, socket: this.socket, family: this.family };
   }
 
   /** The target's address in this socket's family (IPv4 targets of a udp6 socket are mapped). */

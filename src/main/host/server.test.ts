@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { createConnection } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -131,5 +132,84 @@ describe('browser host', () => {
     expect((await closeCode(big)).code).toBe(1009);
     other.send(encodeWire({ type: 'command', callId: 1, command: 'app.snapshot', input: {} }));
     expect(await nextMessage(other)).toMatchObject({ result: { ok: true } });
+  });
+});
+
+/** Sends raw bytes (no client library fixing them up) and returns the first line of the answer. */
+function rawRequest(text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: '127.0.0.1', port: host.port });
+    let answer = '';
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString('latin1');
+      if (answer.includes('\r\n')) socket.destroy();
+    });
+    socket.on('close', () => resolve(answer.split('\r\n')[0]));
+    socket.on('error', reject);
+    socket.write(text);
+  });
+}
+
+const upgradeHeaders =
+  'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+
+describe('browser host defenses', () => {
+  it('cannot be reached on any address of this machine but loopback', async () => {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((address) => address && !address.internal && address.family === 'IPv4');
+    expect(external, 'a non-loopback IPv4 address to try').toBeDefined();
+    const error = await new Promise<NodeJS.ErrnoException>((resolve) => {
+      const socket = createConnection({ host: external?.address, port: host.port });
+      socket.on('connect', () => socket.destroy());
+      socket.on('error', resolve);
+    });
+    expect(error.code).toBe('ECONNREFUSED');
+  });
+
+  it('answers a malformed, absolute or foreign request target with 400, and keeps serving', async () => {
+    const hostHeader = `Host: 127.0.0.1:${host.port}\r\n`;
+    for (const target of ['//[', 'http://[::1', 'http://evil.example/', '//evil.example/index.html', '*']) {
+      expect(await rawRequest(`GET ${target} HTTP/1.1\r\n${hostHeader}\r\n`), target).toBe('HTTP/1.1 400 Bad Request');
+      // The WebSocket handshake completes only to close at once with a reason (see checkUpgrade).
+      expect(await rawRequest(`GET ${target} HTTP/1.1\r\n${hostHeader}${upgradeHeaders}\r\n`), target).toMatch(/^HTTP\/1\.1 101/);
+    }
+    expect(await rawRequest(`GET / HTTP/1.0\r\n\r\n`)).toBe('HTTP/1.1 403 Forbidden');
+    expect((await httpGet('/')).status).toBe(200);
+  });
+
+  it('accepts localhost by name, and refuses the right name on another port or an opaque Origin', async () => {
+    const byName = connect(goodPath(), { host: `localhost:${host.port}`, origin: `http://localhost:${host.port}` });
+    await opened(byName);
+    expect((await httpGet('/', { host: `localhost:${host.port}` })).status).toBe(200);
+    expect((await httpGet('/', { host: `127.0.0.1:${host.port + 1}` })).status).toBe(403);
+    expect((await closeCode(connect(goodPath(), { host: `127.0.0.1:${host.port + 1}` }))).code).toBe(CLOSE_FORBIDDEN);
+    // A sandboxed iframe or a file:// page sends `Origin: null`.
+    expect((await closeCode(connect(goodPath(), { origin: 'null' }))).code).toBe(CLOSE_FORBIDDEN);
+    expect((await closeCode(connect(goodPath(), { origin: `http://127.0.0.1:${host.port}.evil.example` }))).code).toBe(
+      CLOSE_FORBIDDEN,
+    );
+  });
+
+  it('refuses a token off by one character or by length, and never repeats the token it was given', async () => {
+    const offByOne = host.token.slice(0, -1) + (host.token.endsWith('A') ? 'B' : 'A');
+    for (const token of [offByOne, host.token + 'x', host.token.slice(1), 'é'.repeat(host.token.length / 2)]) {
+      const refusal = await closeCode(connect(`/ws?token=${encodeURIComponent(token)}`));
+      expect(refusal.code).toBe(CLOSE_UNAUTHORIZED);
+      expect(refusal.reason).not.toContain(token);
+      expect(refusal.reason).not.toContain(host.token);
+    }
+  });
+
+  it('answers binary frames and absurdly nested JSON with typed errors, and keeps serving', async () => {
+    const ws = connect(goodPath());
+    await opened(ws);
+    ws.send(new Uint8Array([1, 2, 3]));
+    expect(await nextMessage(ws)).toMatchObject({ type: 'fatal', error: { code: 'MALFORMED_MESSAGE' } });
+    const depth = 200_000;
+    ws.send(`{"type":"command","callId":4,"command":"app.snapshot","input":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+    expect(await nextMessage(ws)).toMatchObject({ error: { code: 'MALFORMED_MESSAGE' } });
+    ws.send(encodeWire({ type: 'command', callId: 5, command: 'app.snapshot', input: {} }));
+    expect(await nextMessage(ws)).toMatchObject({ type: 'result', callId: 5, result: { ok: true } });
   });
 });

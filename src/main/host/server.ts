@@ -50,6 +50,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden host');
       return;
     }
+    if (!requestTarget(req)) {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request target');
+      return;
+    }
     serveStatic(options.rendererDir, req, res);
   });
 
@@ -91,8 +95,8 @@ function checkUpgrade(
   hosts: Set<string>,
   origins: Set<string>,
 ): { code: number; reason: string } | undefined {
-  const url = new URL(req.url ?? '/', 'http://placeholder');
-  if (url.pathname !== '/ws') return { code: CLOSE_FORBIDDEN, reason: 'Unknown endpoint' };
+  const url = requestTarget(req);
+  if (url?.pathname !== '/ws') return { code: CLOSE_FORBIDDEN, reason: 'Unknown endpoint' };
   if (!hosts.has(req.headers.host ?? '')) return { code: CLOSE_FORBIDDEN, reason: 'Forbidden host' };
   // Browsers always send Origin on WebSocket handshakes; non-browser clients may omit it.
   const origin = req.headers.origin;
@@ -101,6 +105,21 @@ function checkUpgrade(
     return { code: CLOSE_UNAUTHORIZED, reason: 'Missing or wrong token: open the URL that `npm run host` printed' };
   }
   return undefined;
+}
+
+/**
+ * The request's path and query. Only the origin form (`/path?query`) is accepted: an absolute
+ * URL or `//authority` would name another host than the Host header we checked, and a target
+ * the URL parser rejects (`//[`) must be refused, not thrown from inside the server.
+ */
+function requestTarget(req: IncomingMessage): URL | undefined {
+  const target = req.url ?? '';
+  if (!target.startsWith('/') || target.startsWith('//')) return undefined;
+  try {
+    return new URL(target, 'http://host.invalid');
+  } catch {
+    return undefined;
+  }
 }
 
 function tokensMatch(given: string, expected: string): boolean {

@@ -1,5 +1,7 @@
 import { useEffect } from 'react';
 import { NewSocketDialog } from './components/NewSocketDialog';
+import { PortsView } from './components/PortsView';
+import { SessionBanner } from './components/SessionBanner';
 import { newSocketShortcuts } from './components/shortcuts';
 import { SidebarResizer } from './components/SidebarResizer';
 import { SocketList } from './components/SocketList';
@@ -9,6 +11,7 @@ import { Toolbar } from './components/Toolbar';
 import { usePreferences } from './state/preferences';
 import { useSockets } from './state/sockets';
 import { openNewSocketDialog, useUi } from './state/ui';
+import { useView } from './state/view';
 
 /** The window: toolbar, socket list beside the selected socket, status bar; the New… dialog above. */
 export function App() {
@@ -17,6 +20,7 @@ export function App() {
   const transport = useSockets((state) => state.transport);
   const sidebarWidth = usePreferences((state) => state.sidebarWidth);
   const lostReason = 'reason' in transport ? transport.reason : undefined;
+  const view = useView((state) => state.view);
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent): void => {
@@ -41,7 +45,9 @@ export function App() {
             log will be complete when it is back.
           </div>
         )}
-        <div className="flex min-h-0 flex-1">
+        <SessionBanner />
+        {/* Hidden, not unmounted, under the Ports view: the log keeps its place and the send bar its text. */}
+        <div className="flex min-h-0 flex-1" hidden={view !== 'sockets'}>
           <aside aria-label="Socket list" className="flex shrink-0 flex-col bg-panel" style={{ width: sidebarWidth }}>
             {hasSockets ? (
               <SocketList />
@@ -52,6 +58,7 @@ export function App() {
           <SidebarResizer />
           <SocketPane />
         </div>
+        {view === 'ports' && <PortsView />}
         <StatusBar />
       </div>
       {dialog !== null && <NewSocketDialog initialKind={dialog} />}

@@ -4,6 +4,8 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './index.css';
 import { setTransport } from './state/engine';
+import { startSessionSync } from './state/session';
+import { startLibrarySync } from './state/library';
 import { startSync } from './state/sync';
 import { createTransport } from './transport';
 
@@ -11,6 +13,8 @@ const transport = createTransport();
 setTransport(transport);
 // Outside React: the subscription lives as long as the window, not as long as a component.
 startSync(transport);
+startLibrarySync(transport);
+startSessionSync();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

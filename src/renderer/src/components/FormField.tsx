@@ -13,36 +13,49 @@ interface FormFieldProps {
   disabled?: boolean;
   inputRef?: Ref<HTMLInputElement>;
   className?: string;
+  /** A few lines of monospace text (PEM certificates and keys) instead of one line. */
+  multiline?: boolean;
 }
 
 /** A labelled single-line input with its hint or validation message beneath. */
-export function FormField({ label, value, onChange, onBlur, error, hint, placeholder, inputMode, disabled, inputRef, className }: FormFieldProps) {
+export function FormField({ label, value, onChange, onBlur, error, hint, placeholder, inputMode, disabled, inputRef, className, multiline }: FormFieldProps) {
   const id = useId();
   const noteId = `${id}-note`;
   const note = error ?? hint;
+  const border = error ? 'border-danger' : 'border-line-strong';
+  const shared = {
+    id,
+    value,
+    placeholder,
+    disabled,
+    spellCheck: false,
+    autoComplete: 'off',
+    onBlur,
+    'aria-invalid': error ? true : undefined,
+    'aria-describedby': note ? noteId : undefined,
+  } as const;
   return (
     <div className={`flex min-w-0 flex-col gap-1 ${className ?? ''}`}>
       <label htmlFor={id} className="text-xs font-medium text-muted">
         {label}
       </label>
-      <input
-        id={id}
-        ref={inputRef}
-        value={value}
-        onChange={(event) => onChange(event.target.value)}
-        onBlur={onBlur}
-        placeholder={placeholder}
-        inputMode={inputMode}
-        disabled={disabled}
-        spellCheck={false}
-        autoComplete="off"
-        autoCapitalize="off"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={note ? noteId : undefined}
-        className={`h-7 w-full rounded border bg-canvas px-2 font-mono text-xs text-fg placeholder:font-sans placeholder:text-faint focus:outline-2 focus:-outline-offset-1 focus:outline-accent disabled:opacity-60 ${
-          error ? 'border-danger' : 'border-line-strong'
-        }`}
-      />
+      {multiline ? (
+        <textarea
+          {...shared}
+          rows={3}
+          onChange={(event) => onChange(event.target.value)}
+          className={`w-full resize-y rounded border bg-canvas px-2 py-1 font-mono text-[11px] leading-4 text-fg placeholder:font-sans placeholder:text-faint focus:outline-2 focus:-outline-offset-1 focus:outline-accent disabled:opacity-60 ${border}`}
+        />
+      ) : (
+        <input
+          {...shared}
+          ref={inputRef}
+          onChange={(event) => onChange(event.target.value)}
+          inputMode={inputMode}
+          autoCapitalize="off"
+          className={`h-7 w-full rounded border bg-canvas px-2 font-mono text-xs text-fg placeholder:font-sans placeholder:text-faint focus:outline-2 focus:-outline-offset-1 focus:outline-accent disabled:opacity-60 ${border}`}
+        />
+      )}
       {note && (
         <p id={noteId} className={`text-[11px] leading-snug ${error ? 'text-danger' : 'text-muted'}`}>
           {note}

@@ -1,19 +1,23 @@
 import { memo } from 'react';
-import { formatBytes, toVisibleText } from '../../../shared/codec';
-import type { LogEntry } from '../../../shared/contract';
+import { formatBytes } from '../../../shared/codec';
 import { formatEndpoint } from '../../../shared/endpoint';
 import { formatExactBytes, formatTime } from '../state/format';
-import type { PayloadView } from '../state/preferences';
+import type { LogRowEntry } from '../state/logRows';
+import { usePreferences, type LogPayloadView } from '../state/preferences';
+import { CopyMenu } from './CopyMenu';
+import { SearchMark } from './SearchMark';
+import { DecodedPayload } from './DecodedPayload';
+import { FrameNote } from './FrameNote';
 import { HexDump } from './HexDump';
 import { AlertIcon, InfoIcon } from './Icons';
 import { EXPANDED_LIMIT, logGridColumns, PREVIEW_LIMIT } from './logLayout';
-import { VisibleText } from './VisibleText';
+import { PayloadText } from './PayloadText';
 
 interface LogEntryRowProps {
   seq: number;
   /** Undefined while its page is on the way. */
-  entry: LogEntry | undefined;
-  view: PayloadView;
+  entry: LogRowEntry | undefined;
+  view: LogPayloadView;
   /** UDP: show each datagram's peer. */
   showPeer: boolean;
   expanded: boolean;
@@ -25,6 +29,7 @@ const errorEvents = new Set(['error', 'reset']);
 /** One log entry: time, direction, size, (peer), then the payload as text or a hex dump. */
 export const LogEntryRow = memo(function LogEntryRow({ seq, entry, view, showPeer, expanded, onExpand }: LogEntryRowProps) {
   const grid = `grid ${logGridColumns(showPeer)} gap-x-2 px-3 py-[3px] font-mono text-xs leading-4`;
+  const textEncoding = usePreferences((state) => state.textEncoding);
 
   if (!entry) {
     return (
@@ -43,7 +48,8 @@ export const LogEntryRow = memo(function LogEntryRow({ seq, entry, view, showPee
   if (entry.dir === 'event') {
     const isError = errorEvents.has(entry.event);
     return (
-      <div className={`${grid} ${isError ? 'bg-danger/5' : ''}`}>
+      <div className={`${grid} relative ${isError ? 'bg-danger/5' : ''}`}>
+        <SearchMark seq={entry.seq} />
         {time}
         <span className={`flex items-center ${isError ? 'text-danger' : 'text-faint'}`} title={entry.event}>
           {isError ? <AlertIcon className="size-3.5" /> : <InfoIcon className="size-3.5" />}
@@ -61,12 +67,15 @@ export const LogEntryRow = memo(function LogEntryRow({ seq, entry, view, showPee
 
   const received = entry.dir === 'in';
   const colorClass = received ? 'text-rx' : 'text-tx';
-  const length = entry.bytes.byteLength;
+  // A frame's bytes may be only its start (see FrameInfo.length).
+  const length = entry.frame?.length ?? entry.bytes.byteLength;
   const limit = expanded ? EXPANDED_LIMIT : PREVIEW_LIMIT[view];
   const shown = length > limit ? entry.bytes.subarray(0, limit) : entry.bytes;
 
   return (
-    <div className={grid}>
+    <div className={`${grid} group relative`}>
+      <SearchMark seq={entry.seq} />
+      {length > 0 && <CopyMenu bytes={entry.bytes} length={length} seq={entry.seq} />}
       {time}
       <span className={`font-semibold ${colorClass}`}>
         <span aria-hidden="true">{received ? '↓' : '↑'} </span>
@@ -84,27 +93,23 @@ export const LogEntryRow = memo(function LogEntryRow({ seq, entry, view, showPee
           <span className="font-sans text-faint">(empty)</span>
         ) : view === 'hex' ? (
           <HexDump bytes={shown} colorClass={colorClass} />
+        ) : view === 'decoded' ? (
+          <DecodedPayload bytes={shown} frame={entry.frame} textEncoding={textEncoding} />
         ) : (
-          <div className="break-all whitespace-pre-wrap text-fg">
-            <VisibleText text={trimFinalBreak(toVisibleText(shown, { lineBreaks: true }))} />
-          </div>
+          <PayloadText bytes={shown} textEncoding={textEncoding} />
         )}
         {length > shown.byteLength && (
           <div className="mt-0.5 flex items-center gap-2 font-sans text-[11px] text-muted">
             Showing {formatBytes(shown.byteLength)} of {formatBytes(length)}
             {!expanded && (
-              <button type="button" onClick={() => onExpand(entry.seq)} className="text-accent hover:underline">
+              <button type="button" onClick={() => onExpand(seq)} className="text-accent hover:underline">
                 Show more
               </button>
             )}
           </div>
         )}
+        {entry.frame && <FrameNote frame={entry.frame} />}
       </div>
     </div>
   );
 });
-
-/** `lineBreaks` puts a real break after each `\n`; the last one would only add an empty line. */
-function trimFinalBreak(text: string): string {
-  return text.endsWith('\n') ? text.slice(0, -1) : text;
-}

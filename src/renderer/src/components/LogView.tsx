@@ -2,9 +2,9 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
 import type { LogHead } from '../../../shared/contract';
 import { formatCount, plural } from '../state/format';
-import { ensureVisible, getEntry, useLogCache } from '../state/logCache';
+import { useLogRows } from '../state/logRows';
+import { useScrollToMatch, useSearchFilter } from '../state/searchRows';
 import { usePreferences } from '../state/preferences';
-import { useSockets } from '../state/sockets';
 import { ArrowDownIcon } from './Icons';
 import { LogEntryRow } from './LogEntryRow';
 import { estimateRowHeight, logGridColumns } from './logLayout';
@@ -25,16 +25,16 @@ interface LogViewProps {
  */
 export function LogView({ socketId, head, showPeer }: LogViewProps) {
   const view = usePreferences((state) => state.logView);
-  // Re-render when entries for this socket land in the cache.
-  useLogCache((state) => state.versions[socketId] ?? 0);
-  const readError = useLogCache((state) => state.readErrors[socketId]);
+  // Log entries as they arrived, or frames when the socket has a framing (state/logRows).
+  // With "Only matches", just the search's matches (state/searchRows).
+  const rows = useSearchFilter(socketId, useLogRows(socketId, head));
+  const { readError, ensureVisible: ensureRowsVisible } = rows;
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
   /** nextSeq when the user left the tail; null while following. */
   const [pausedAt, setPausedAt] = useState<number | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  const firstSeq = head?.firstSeq ?? 0;
-  const nextSeq = head?.nextSeq ?? 0;
+  const { firstSeq, nextSeq } = rows;
   const count = Math.max(0, nextSeq - firstSeq);
 
   // Keys are seqs, so measurements survive entries falling off the front of the ring. Both
@@ -51,6 +51,7 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
     getItemKey,
     overscan: 12,
   });
+  useScrollToMatch(socketId, rows, virtualizer, () => setPausedAt((current) => current ?? nextSeq));
 
   const items = virtualizer.getVirtualItems();
   const visibleFrom = items.length > 0 ? firstSeq + items[0].index : firstSeq;
@@ -59,8 +60,8 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
   useEffect(() => {
     if (visibleTo <= visibleFrom) return;
     // nextSeq is a dependency so that, at the tail, rows that have just arrived get read.
-    if (nextSeq > visibleFrom) ensureVisible(socketId, visibleFrom, visibleTo);
-  }, [socketId, visibleFrom, visibleTo, nextSeq]);
+    if (nextSeq > visibleFrom) ensureRowsVisible(visibleFrom, visibleTo);
+  }, [ensureRowsVisible, visibleFrom, visibleTo, nextSeq]);
 
   // Following the tail: after every change in what is shown or in measured heights, pin the view
   // to the bottom. Rows are measured as their entries arrive, so this may take a few rounds; it
@@ -159,16 +160,18 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
     scrollRef.current?.focus({ preventScroll: true });
   };
 
-  // Reading a payload in full is reading, not following: stay on it as it grows.
-  const expand = useCallback(
-    (seq: number) => {
-      setExpanded((current) => new Set(current).add(seq));
-      setPausedAt((current) => current ?? useSockets.getState().heads[socketId]?.nextSeq ?? seq);
-    },
-    [socketId],
-  );
+  // Reading a payload in full is reading, not following: stay on it as it grows. The row count
+  // is read through a ref so that the callback, and with it every memoized row, stays the same.
+  const latestNextSeq = useRef(nextSeq);
+  useEffect(() => {
+    latestNextSeq.current = nextSeq;
+  }, [nextSeq]);
+  const expand = useCallback((seq: number) => {
+    setExpanded((current) => new Set(current).add(seq));
+    setPausedAt((current) => current ?? latestNextSeq.current);
+  }, []);
 
-  const dropped = head?.dropped ?? 0;
+  const dropped = rows.dropped;
   const newSincePause = pausedAt === null ? 0 : Math.max(0, nextSeq - pausedAt);
 
   return (
@@ -204,7 +207,7 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
         className="min-h-0 flex-1 overflow-auto outline-none focus-visible:outline-2 focus-visible:-outline-offset-2"
       >
         {count === 0 ? (
-          <p className="px-3 py-6 text-center text-xs text-muted">Nothing yet. Bytes sent and received appear here.</p>
+          <p className="px-3 py-6 text-center text-xs text-muted">{rows.filtered ? 'No entries match the search.' : 'Nothing yet. Bytes sent and received appear here.'}</p>
         ) : (
           <div role="list" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
             {items.map((item) => {
@@ -222,7 +225,7 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
                 >
                   <LogEntryRow
                     seq={seq}
-                    entry={getEntry(socketId, seq)}
+                    entry={rows.entryAt(seq)}
                     view={view}
                     showPeer={showPeer}
                     expanded={expanded.has(seq)}

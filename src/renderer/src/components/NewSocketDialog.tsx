@@ -11,10 +11,13 @@ import {
   type NewSocketRequest,
   type NewSocketValues,
 } from '../state/newSocketForm';
+import { rememberedOptions, rememberOptions, validateSocketOptions, type SocketOptionValues } from '../state/socketOptionsForm';
 import { selectSocket } from '../state/sockets';
 import { closeNewSocketDialog, type NewSocketKind } from '../state/ui';
 import { FormField } from './FormField';
 import { AlertIcon } from './Icons';
+import { Checkbox } from './OptionControls';
+import { TlsOptions } from './TlsOptions';
 
 const kinds: readonly { kind: NewSocketKind; tab: string; title: string; description: string; submit: string }[] = [
   { kind: 'tcp-client', tab: 'TCP client', title: 'New connection', description: 'Open a TCP connection to a server.', submit: 'Connect' },
@@ -34,6 +37,7 @@ const labels: Record<FieldName, string> = {
 export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind }) {
   const [kind, setKind] = useState<NewSocketKind>(initialKind);
   const [values, setValues] = useState<NewSocketValues>(() => rememberedValues(initialKind));
+  const [options, setOptions] = useState<SocketOptionValues>(() => rememberedOptions(initialKind));
   const [touched, setTouched] = useState<ReadonlySet<FieldName>>(new Set());
   const [submitted, setSubmitted] = useState(false);
   const [pending, setPending] = useState<NewSocketRequest | null>(null);
@@ -47,7 +51,8 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
   const tabIdPrefix = useId();
 
   const meta = kinds.find((k) => k.kind === kind) ?? kinds[0];
-  const { errors, request } = validateNewSocket(kind, values);
+  const checkedOptions = validateSocketOptions(kind, options);
+  const { errors, request } = validateNewSocket(kind, values, checkedOptions.extra);
   const fields = fieldsOf[kind];
 
   useEffect(() => {
@@ -64,8 +69,10 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
   const switchKind = (next: NewSocketKind): void => {
     if (pending) return;
     rememberValues(kind, values);
+    rememberOptions(kind, options);
     setKind(next);
     setValues(rememberedValues(next));
+    setOptions(rememberedOptions(next));
     setTouched(new Set());
     setSubmitted(false);
     setFailure(null);
@@ -80,12 +87,13 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
   const submit = async (): Promise<void> => {
     if (pending) return;
     setSubmitted(true);
-    if (!request) {
+    if (!request || !checkedOptions.extra) {
       const firstInvalid = fields.find((field) => errors[field]);
       if (firstInvalid) fieldRefs.current.get(firstInvalid)?.focus();
       return;
     }
     rememberValues(kind, values);
+    rememberOptions(kind, options);
     setFailure(null);
     setPending(request);
     const result =
@@ -204,7 +212,7 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
             void submit();
           }}
         >
-          <div className="flex flex-col gap-3 px-4 py-4">
+          <div className="flex max-h-[64vh] flex-col gap-3 overflow-y-auto px-4 py-4">
             {kind === 'tcp-client' && (
               <>
                 <div className="flex gap-2">
@@ -216,9 +224,19 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
             )}
             {kind === 'tcp-listener' && (
               <div className="flex gap-2">
-                {field('host', { placeholder: '127.0.0.1', hint: '127.0.0.1 accepts only this machine; 0.0.0.0 every interface.', className: 'flex-1' })}
+                {field('host', { placeholder: '127.0.0.1', hint: '127.0.0.1 accepts only this machine; 0.0.0.0 every interface; :: IPv6 and IPv4.', className: 'flex-1' })}
                 {field('port', { hint: '0 picks any free port.', className: 'w-28', numeric: true })}
               </div>
+            )}
+            {kind !== 'udp' && (
+              <TlsOptions
+                kind={kind}
+                values={options}
+                onChange={(patch) => setOptions((current) => ({ ...current, ...patch }))}
+                errors={checkedOptions.errors}
+                submitted={submitted}
+                disabled={pending !== null}
+              />
             )}
             {kind === 'udp' && (
               <>
@@ -230,6 +248,13 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
                   {field('targetHost', { placeholder: 'optional', hint: 'Where a send goes when no target is given.', className: 'flex-1' })}
                   {field('targetPort', { placeholder: 'optional', className: 'w-28', numeric: true })}
                 </div>
+                <Checkbox
+                  label="Broadcast"
+                  checked={options.broadcast}
+                  onChange={(broadcast) => setOptions((current) => ({ ...current, broadcast }))}
+                  hint="Allow sending to broadcast addresses (SO_BROADCAST). Multicast is set up once the socket is bound."
+                  disabled={pending !== null}
+                />
               </>
             )}
             {failure && (

@@ -1,20 +1,23 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import { concatBytes, formatBytes, lineEndingBytes, parseHex, utf8Encode, type LineEnding } from '../../../shared/codec';
-import { commands, Target, type ErrorInfo, type SocketInfo } from '../../../shared/contract';
+import { formatBytes, type LineEnding } from '../../../shared/codec';
+import { commands, Target, type ErrorInfo, type ParsedInput, type SavedMessage, type SocketInfo } from '../../../shared/contract';
+import { parsePayload } from '../../../shared/payload';
 import { formatEndpoint } from '../../../shared/endpoint';
 import { invoke } from '../state/engine';
 import { plural } from '../state/format';
 import { useLogCache } from '../state/logCache';
-import { setPreference, usePreferences, type PayloadView } from '../state/preferences';
+import { emptyInputMessages, encodeInput, inputHints, placeholders, selectErrorPosition, sendModeOptions } from '../state/payloadInput';
+import { setPreference, usePreferences, type SendMode } from '../state/preferences';
 import { LIVE_CHECK_LIMIT, sendBlockedReason } from '../state/sendRules';
 import { draftFor, historyFor, remember, saveDraft } from '../state/sendHistory';
+import { FileSender } from './FileSender';
+import { RepeatControl } from './RepeatControl';
+import { SavedMessages } from './SavedMessages';
 import { SegmentedControl } from './SegmentedControl';
 import { SendIcon } from './Icons';
 
-const modeOptions: readonly { value: PayloadView; label: string }[] = [
-  { value: 'text', label: 'Text' },
-  { value: 'hex', label: 'Hex' },
-];
+/** A line ending kept with a saved Text message, as the escapes Text mode reads. */
+const lineEndingEscapes: Record<LineEnding, string> = { none: '', lf: '\\n', crlf: '\\r\\n' };
 
 const lineEndings: readonly { value: LineEnding; label: string }[] = [
   { value: 'none', label: 'None' },
@@ -90,26 +93,21 @@ export function SendBar({ socket, connections }: SendBarProps) {
   }, [socket.id]);
 
   /** Checks as you type for inputs up to LIVE_CHECK_LIMIT; beyond that, at send. */
-  const check = (text: string, checkMode: PayloadView, ending: LineEnding): void => {
+  const check = (text: string, checkMode: SendMode, ending: LineEnding): void => {
     setInputLength(text.length);
-    if (text.length > LIVE_CHECK_LIMIT) {
+    if (text.length > LIVE_CHECK_LIMIT || checkMode === 'file') {
       setInputError(null);
       setByteCount(null);
       return;
     }
-    if (checkMode === 'hex') {
-      const parsed = text.trim() === '' ? null : parseHex(text);
-      setInputError(parsed && !parsed.ok ? parsed.message : null);
-      setByteCount(parsed && parsed.ok ? parsed.bytes.byteLength : 0);
-    } else {
-      setInputError(null);
-      setByteCount(utf8Encode(text).byteLength + lineEndingBytes[ending].byteLength);
-    }
+    const parsed = encodeInput(text, checkMode, ending);
+    setInputError(parsed.ok ? null : parsed.message);
+    setByteCount(parsed.ok ? parsed.bytes.byteLength : 0);
   };
 
   const currentText = (): string => textareaRef.current?.value ?? '';
 
-  const changeMode = (next: PayloadView): void => {
+  const changeMode = (next: SendMode): void => {
     setPreference('sendMode', next);
     check(currentText(), next, lineEnding);
   };
@@ -146,47 +144,85 @@ export function SendBar({ socket, connections }: SendBarProps) {
     return { ok: true, target: parsed.data };
   };
 
-  const send = async (): Promise<void> => {
-    if (pending || blocked) return;
-    const text = currentText();
-    let data: Uint8Array;
-    if (mode === 'hex') {
-      const parsed = parseHex(text);
-      if (!parsed.ok) {
-        setInputError(parsed.message);
-        return;
-      }
-      data = parsed.bytes;
-    } else {
-      data = concatBytes(utf8Encode(text), lineEndingBytes[lineEnding]);
+  /** The message in the send bar and where it goes, ready to send; null after showing why not. */
+  const prepare = (): ParsedInput<'socket.send'> | null => {
+    if (blocked || mode === 'file') return null;
+    const parsed = encodeInput(currentText(), mode, lineEnding);
+    if (!parsed.ok) {
+      setInputError(parsed.message);
+      selectErrorPosition(textareaRef.current, parsed.position);
+      return null;
     }
-    if (data.byteLength === 0) {
-      setInputError(mode === 'hex' ? 'Nothing to send: type hex bytes such as 48 65 6c 6c 6f' : 'Nothing to send: type a message or choose a line ending');
-      return;
+    if (parsed.bytes.byteLength === 0) {
+      setInputError(emptyInputMessages[mode]);
+      return null;
     }
-    const resolved = resolveTarget();
-    if (!resolved.ok) return;
-    const input = { id: recipient, data, target: resolved.target };
-    const valid = commands['socket.send'].input.safeParse(input);
+    return validated(parsed.bytes);
+  };
+
+  /** Adds the recipient and UDP target to a payload and checks it against the contract. */
+  const validated = (data: Uint8Array, target?: Target): ParsedInput<'socket.send'> | null => {
+    const resolved = target ? { ok: true as const, target } : resolveTarget();
+    if (!resolved.ok) return null;
+    const valid = commands['socket.send'].input.safeParse({ id: recipient, data, target: resolved.target });
     if (!valid.success) {
       setInputError(valid.error.issues[0]?.message ?? 'This message cannot be sent');
-      return;
+      return null;
     }
     setInputError(null);
+    return valid.data;
+  };
+
+  const transmit = async (request: ParsedInput<'socket.send'>): Promise<boolean> => {
     setSendError(null);
     setPending(true);
-    const result = await invoke('socket.send', valid.data);
+    const result = await invoke('socket.send', request);
     setPending(false);
     if (!result.ok) {
       setSendError(result.error);
+      return false;
+    }
+    const to = isListener ? ` to ${plural(result.value.recipients, 'connection')}` : isUdp && request.target ? ` to ${formatEndpoint(request.target)}` : '';
+    setLastSent(`Sent ${formatBytes(result.value.bytes)}${to}`);
+    return true;
+  };
+
+  /** A saved message goes from this send bar: its recipient, and its own UDP target if it has one. */
+  const sendSaved = async (message: SavedMessage): Promise<void> => {
+    if (pending || blocked) return;
+    const parsed = parsePayload(message.payload, message.format);
+    if (!parsed.ok) {
+      setSendError({ code: 'INVALID_INPUT', message: `${message.name}: ${parsed.message}` });
       return;
     }
+    const request = validated(parsed.bytes, isUdp ? message.target : undefined);
+    if (request) await transmit(request);
+  };
+
+  /** The send bar's message as a saved message would keep it (a Text line ending as escapes). */
+  const draft = () => {
+    if (mode === 'file') return null;
+    const payload = currentText() + (mode === 'text' ? lineEndingEscapes[lineEnding] : '');
+    const udpTarget = isUdp ? Target.safeParse({ host: target.host.trim(), port: Number(target.port) }) : undefined;
+    return { format: mode, payload, target: udpTarget?.success ? udpTarget.data : undefined };
+  };
+
+  const loadSaved = (message: SavedMessage): void => {
+    setPreference('sendMode', message.format);
+    setText(message.payload, 'end');
+    check(message.payload, message.format, lineEnding);
+    textareaRef.current?.focus();
+  };
+
+  const send = async (): Promise<void> => {
+    if (pending || blocked || mode === 'file') return;
+    const text = currentText();
+    const request = prepare();
+    if (!request || !(await transmit(request))) return;
     remember(socket.id, { mode, text });
     history.current = { index: null, draft: '' };
     setText('', 'end');
     check('', mode, lineEnding);
-    const to = isListener ? ` to ${plural(result.value.recipients, 'connection')}` : isUdp && resolved.target ? ` to ${formatEndpoint(resolved.target)}` : '';
-    setLastSent(`Sent ${formatBytes(result.value.bytes)}${to}`);
     textareaRef.current?.focus();
   };
 
@@ -230,20 +266,21 @@ export function SendBar({ socket, connections }: SendBarProps) {
     if (inputLength > LIVE_CHECK_LIMIT) return { tone: 'muted' as const, text: `Large input (${plural(inputLength, 'character')}): checked when you send.` };
     if (lastSent && inputLength === 0) return { tone: 'muted' as const, text: lastSent };
     if (byteCount !== null && inputLength > 0) return { tone: 'muted' as const, text: `${plural(byteCount, 'byte')} to send` };
-    return { tone: 'muted' as const, text: mode === 'hex' ? 'Hex bytes, e.g. 48 65 6c 6c 6f 0d 0a. Spaces, colons and 0x are ignored.' : 'Sent as UTF-8.' };
+    if (mode === 'file') return { tone: 'muted' as const, text: isUdp ? 'Sent as datagrams of up to 1,400 bytes each.' : 'Streamed in 1 MiB chunks, each once the socket has taken the last.' };
+    return { tone: 'muted' as const, text: inputHints[mode] };
   })();
 
   return (
     <div className="shrink-0 border-t border-line bg-panel px-3 pt-2 pb-2">
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1.5">
-        <SegmentedControl label="Send as" options={modeOptions} value={mode} onChange={changeMode} />
+        <SegmentedControl label="Send as" options={sendModeOptions} value={mode} onChange={changeMode} />
         <label className="flex items-center gap-1.5 text-xs text-muted">
           <span>Line ending</span>
           <select
             aria-label="Line ending"
             value={lineEnding}
-            disabled={mode === 'hex'}
-            title={mode === 'hex' ? 'Hex sends exactly the bytes typed' : undefined}
+            disabled={mode !== 'text'}
+            title={mode !== 'text' ? 'Only Text mode adds a line ending; the other modes send exactly the bytes given' : undefined}
             onChange={(event) => changeLineEnding(event.target.value as LineEnding)}
             className="h-6 rounded border border-line-strong bg-canvas px-1 font-mono text-xs text-fg disabled:opacity-50"
           >
@@ -314,9 +351,16 @@ export function SendBar({ socket, connections }: SendBarProps) {
             )}
           </div>
         )}
-        <span className="ml-auto hidden text-[11px] text-faint lg:inline">Enter sends · Shift+Enter new line · ↑↓ history</span>
+        <span className="ml-auto flex items-center gap-1.5">
+          {mode !== 'file' && <span className="mr-1.5 hidden text-[11px] text-faint xl:inline">Enter sends · Shift+Enter new line · ↑↓ history</span>}
+          {mode !== 'file' && <RepeatControl recipientId={recipient} prepare={prepare} disabled={blocked !== null} />}
+          <SavedMessages draft={draft} load={loadSaved} send={(message) => void sendSaved(message)} udp={isUdp} />
+        </span>
       </div>
       <div className="mt-1.5 flex items-end gap-2">
+        {mode === 'file' && (
+          <FileSender socketId={socket.id} udp={isUdp} blocked={blocked} destination={() => validated(new Uint8Array(0))} />
+        )}
         <textarea
           ref={textareaRef}
           aria-label="Message"
@@ -327,7 +371,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
           spellCheck={false}
           autoComplete="off"
           autoCapitalize="off"
-          placeholder={mode === 'hex' ? '48 65 6c 6c 6f' : blocked ? '' : 'Type a message'}
+          placeholder={blocked || mode === 'file' ? '' : placeholders[mode]}
           onInput={(event) => {
             history.current.index = null;
             setSendError(null);
@@ -335,6 +379,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
             check(event.currentTarget.value, mode, lineEnding);
           }}
           onKeyDown={onKeyDown}
+          hidden={mode === 'file'}
           className={`max-h-40 min-h-[30px] flex-1 resize-none rounded border bg-canvas px-2 py-[6px] font-mono text-xs leading-4 text-fg [field-sizing:content] placeholder:font-sans placeholder:text-faint focus:outline-2 focus:-outline-offset-1 focus:outline-accent ${
             inputError ? 'border-danger' : 'border-line-strong'
           }`}
@@ -342,6 +387,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
         <button
           type="button"
           onClick={() => void send()}
+          hidden={mode === 'file'}
           disabled={blocked !== null || pending}
           aria-describedby={blocked ? noteId : undefined}
           className="inline-flex h-[30px] items-center gap-1.5 rounded bg-zinc-800 px-3 text-xs font-medium text-white hover:bg-zinc-700 disabled:cursor-not-allowed disabled:opacity-40 dark:bg-zinc-200 dark:text-zinc-900 dark:hover:bg-white"

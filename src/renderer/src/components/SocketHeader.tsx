@@ -2,18 +2,25 @@ import type { SocketInfo } from '../../../shared/contract';
 import { formatBytes } from '../../../shared/codec';
 import { formatEndpoint } from '../../../shared/endpoint';
 import { formatTime, plural } from '../state/format';
-import { setPreference, usePreferences, type PayloadView } from '../state/preferences';
+import { setPreference, usePreferences, type LogPayloadView } from '../state/preferences';
 import { endpointSummary, kindLabel } from '../state/socketTree';
 import type { ReportedError } from '../state/sockets';
+import { DecoderSelect } from './DecoderSelect';
+import { FramingControl } from './FramingControl';
 import { AlertIcon } from './Icons';
 import { ProtocolBadge } from './ProtocolBadge';
 import { SegmentedControl } from './SegmentedControl';
 import { SocketActions } from './SocketActions';
+import { SearchButton } from './LogSearchBar';
+import { SocketLogTools } from './SocketLogTools';
+import { TextEncodingSelect } from './TextEncodingSelect';
 import { StateIndicator } from './StateIndicator';
+import { TlsDetails } from './TlsDetails';
 
-const viewOptions: readonly { value: PayloadView; label: string }[] = [
+const viewOptions: readonly { value: LogPayloadView; label: string }[] = [
   { value: 'text', label: 'Text' },
   { value: 'hex', label: 'Hex' },
+  { value: 'decoded', label: 'Decoded' },
 ];
 
 interface SocketHeaderProps {
@@ -33,7 +40,7 @@ export function SocketHeader({ socket, openConnections, acceptedTotal, reported 
     <div className="shrink-0 border-b border-line bg-panel px-3 py-2">
       <div className="flex items-start gap-3">
         <div className="flex min-h-6 min-w-0 flex-1 items-center gap-2">
-          <ProtocolBadge kind={socket.kind} />
+          <ProtocolBadge kind={socket.importedFrom?.kind ?? socket.kind} secure={socket.tls !== undefined} />
           <span className="shrink-0 text-xs text-muted">{kindLabel[socket.kind]}</span>
           <h1 className="min-w-0 truncate font-mono text-[13px] font-medium text-fg" title={endpointSummary(socket)}>
             {endpointSummary(socket)}
@@ -44,8 +51,9 @@ export function SocketHeader({ socket, openConnections, acceptedTotal, reported 
         </div>
         <SocketActions key={socket.id} socket={socket} openConnections={openConnections} />
       </div>
-      <div className="mt-1 flex items-center gap-3">
-        <div className="flex min-w-0 flex-1 flex-wrap items-center gap-x-4 gap-y-0.5 text-xs text-muted">
+      {/* The tools move under the counters, right-aligned, when both do not fit on one line. */}
+      <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1.5">
+        <div className="flex min-w-0 flex-1 basis-72 flex-wrap items-center gap-x-4 gap-y-0.5 text-xs text-muted">
           {isListener ? (
             <span>
               {plural(openConnections, 'open connection')}
@@ -75,13 +83,22 @@ export function SocketHeader({ socket, openConnections, acceptedTotal, reported 
           )}
           <span>Opened {formatTime(socket.createdAt)}</span>
         </div>
-        <div className="flex shrink-0 items-center gap-1.5">
+        <div className="ml-auto flex flex-wrap items-center justify-end gap-1.5">
+          <SearchButton socketId={socket.id} />
+          <SocketLogTools socket={socket} />
           <span aria-hidden="true" className="text-xs text-muted">
+            Framing
+          </span>
+          <FramingControl socket={socket} />
+          <span aria-hidden="true" className="ml-1.5 text-xs text-muted">
             View
           </span>
           <SegmentedControl label="Log view" options={viewOptions} value={logView} onChange={(value) => setPreference('logView', value)} />
+          <TextEncodingSelect />
+          {logView === 'decoded' && <DecoderSelect socket={socket} />}
         </div>
       </div>
+      <TlsDetails socket={socket} />
       {error && (
         <p className="mt-1 flex min-w-0 items-center gap-1.5 text-xs text-danger">
           <AlertIcon className="size-3.5 shrink-0" />

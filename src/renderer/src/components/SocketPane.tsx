@@ -1,10 +1,16 @@
 import { useShallow } from 'zustand/react/shallow';
+import { RAW_FRAMING } from '../../../shared/framing';
 import { isLive } from '../state/socketTree';
 import { useSockets } from '../state/sockets';
+import { AutoReplyPanel } from './AutoReplyPanel';
 import { GettingStarted } from './GettingStarted';
+import { ImportedLogNote } from './ImportedLogNote';
+import { LogSearchBar } from './LogSearchBar';
 import { LogView } from './LogView';
 import { SendBar } from './SendBar';
+import { SocketViewContext } from './socketViewContext';
 import { SocketHeader } from './SocketHeader';
+import { UdpOptionsPanel } from './UdpOptionsPanel';
 
 /** The main pane: the selected socket's header, its log and the send bar. */
 export function SocketPane() {
@@ -34,8 +40,28 @@ export function SocketPane() {
   return (
     <main className="flex min-w-0 flex-1 flex-col bg-canvas" aria-label="Selected socket">
       <SocketHeader socket={socket} openConnections={openConnections.length} acceptedTotal={accepted.length} reported={reported} />
-      <LogView key={`log:${socket.id}`} socketId={socket.id} head={head} showPeer={socket.kind === 'udp'} />
-      <SendBar key={`send:${socket.id}`} socket={socket} connections={openConnections} />
+      {socket.kind === 'udp' && <UdpOptionsPanel key={`udp:${socket.id}`} socket={socket} />}
+      <LogSearchBar key={`search:${socket.id}`} socketId={socket.id} />
+      {/* A container: the auto-reply panel sits beside the log when there is room, over it when not. */}
+      <div className="@container relative flex min-h-0 flex-1">
+        <div className="flex min-w-0 flex-1 flex-col">
+          <SocketViewContext value={{ framing: socket.framing ?? RAW_FRAMING, decoder: socket.decoder ?? 'auto' }}>
+            {/* A new framing is a new list: rows, expanded ones and the paused position start over. */}
+            <LogView
+              key={`log:${socket.id}:${JSON.stringify(socket.framing ?? null)}`}
+              socketId={socket.id}
+              head={head}
+              showPeer={(socket.importedFrom?.kind ?? socket.kind) === 'udp'}
+            />
+          </SocketViewContext>
+          {socket.kind === 'imported' ? (
+            <ImportedLogNote socket={socket} />
+          ) : (
+            <SendBar key={`send:${socket.id}`} socket={socket} connections={openConnections} />
+          )}
+        </div>
+        <AutoReplyPanel key={`rules:${socket.id}`} socket={socket} />
+      </div>
     </main>
   );
 }

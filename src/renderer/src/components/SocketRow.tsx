@@ -72,7 +72,7 @@ export const SocketRow = memo(function SocketRow({ socket, depth, selected, tabb
             <ChevronIcon open={!collapsed} className="size-3.5" />
           </button>
         ) : null}
-        <ProtocolBadge kind={socket.kind} />
+        <ProtocolBadge kind={socket.importedFrom?.kind ?? socket.kind} secure={socket.tls !== undefined} />
         <span className="min-w-0 flex-1 truncate font-mono text-xs text-fg" title={endpointSummary(socket)}>
           {depth === 1 ? (
             <>
@@ -114,7 +114,7 @@ export const SocketRow = memo(function SocketRow({ socket, depth, selected, tabb
             {socket.kind === 'tcp-listener' ? plural(openConnections, 'connection') : ''}
           </span>
         )}
-        {socket.kind !== 'tcp-listener' && <ByteCounters bytesIn={socket.bytesIn} bytesOut={socket.bytesOut} className="text-[11px]" />}
+        {(socket.importedFrom?.kind ?? socket.kind) !== 'tcp-listener' && <ByteCounters bytesIn={socket.bytesIn} bytesOut={socket.bytesOut} className="text-[11px]" />}
       </div>
     </div>
   );

@@ -24,6 +24,8 @@ export function StatusBar() {
         if (isLive(socket)) open++;
         // A listener's traffic is its connections' traffic; counting both would double it.
         if (socket.kind === 'tcp-listener') continue;
+        // An imported log's counters are the original socket's, not traffic of this session.
+        if (socket.kind === 'imported') continue;
         bytesIn += socket.bytesIn;
         bytesOut += socket.bytesOut;
       }

@@ -2,7 +2,9 @@ import type { ReactNode } from 'react';
 import { altKeyName } from '../state/format';
 import { openNewSocketDialog, type NewSocketKind } from '../state/ui';
 import { DatagramIcon, ListenIcon, PlugIcon, SockscopeMark } from './Icons';
+import { LogFileMenu } from './LogFileMenu';
 import { newSocketShortcuts } from './shortcuts';
+import { ViewSwitch } from './ViewSwitch';
 
 const icons: Record<NewSocketKind, ReactNode> = {
   'tcp-client': <PlugIcon />,
@@ -34,6 +36,10 @@ export function Toolbar() {
           </button>
         ))}
       </nav>
+      <div className="ml-auto">
+        <ViewSwitch />
+      </div>
+      <LogFileMenu />
     </header>
   );
 }

@@ -1,10 +1,10 @@
-import type { PayloadView } from '../state/preferences';
+import type { LogPayloadView } from '../state/preferences';
 
 /**
  * How much of one payload a log row draws. A 10 MiB read would otherwise become a million DOM
  * lines and stall every scroll; more is a click away, up to EXPANDED_LIMIT (4096 hex lines).
  */
-export const PREVIEW_LIMIT: Record<PayloadView, number> = { text: 4 * 1024, hex: 1024 };
+export const PREVIEW_LIMIT: Record<LogPayloadView, number> = { text: 4 * 1024, hex: 1024, decoded: 16 * 1024 };
 export const EXPANDED_LIMIT = 64 * 1024;
 
 const LINE_HEIGHT = 16;
@@ -15,7 +15,7 @@ const ROW_PADDING = 6;
  * deliberately the same for every row, so guessing costs nothing across 100k rows; real heights
  * come from measuring the rows on screen.
  */
-export function estimateRowHeight(view: PayloadView): number {
+export function estimateRowHeight(view: LogPayloadView): number {
   return view === 'hex' ? 2 * LINE_HEIGHT + ROW_PADDING + 1 : LINE_HEIGHT + ROW_PADDING + 1;
 }
 

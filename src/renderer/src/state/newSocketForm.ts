@@ -60,21 +60,25 @@ function collect(issues: readonly { path: readonly PropertyKey[]; message: strin
   return errors;
 }
 
-/** Checks the form with the contract's own schemas; returns the request to send when it is valid. */
+/**
+ * Checks the form with the contract's own schemas; returns the request to send when it is valid.
+ * `extra` is added to the input: options checked elsewhere (TLS, broadcast: socketOptionsForm.ts).
+ */
 export function validateNewSocket(
   kind: NewSocketKind,
   values: NewSocketValues,
+  extra: Record<string, unknown> = {},
 ): { errors: FieldErrors; request?: NewSocketRequest } {
   switch (kind) {
     case 'tcp-client': {
-      const input = { host: values.host, port: toNumber(values.port), timeoutMs: toNumber(values.timeout) };
+      const input = { host: values.host, port: toNumber(values.port), timeoutMs: toNumber(values.timeout), ...extra };
       const parsed = commands['tcp.connect'].input.safeParse(input);
       return parsed.success
         ? { errors: {}, request: { command: 'tcp.connect', input: parsed.data } }
         : { errors: collect(parsed.error.issues, values) };
     }
     case 'tcp-listener': {
-      const input = { host: values.host, port: toNumber(values.port) };
+      const input = { host: values.host, port: toNumber(values.port), ...extra };
       const parsed = commands['tcp.listen'].input.safeParse(input);
       return parsed.success
         ? { errors: {}, request: { command: 'tcp.listen', input: parsed.data } }
@@ -86,6 +90,7 @@ export function validateNewSocket(
         host: values.host,
         port: toNumber(values.port),
         defaultTarget: hasTarget ? { host: values.targetHost, port: toNumber(values.targetPort) } : undefined,
+        ...extra,
       };
       const parsed = commands['udp.bind'].input.safeParse(input);
       return parsed.success

@@ -1,13 +1,21 @@
 import { create } from 'zustand';
 import type { LineEnding } from '../../../shared/codec';
+import type { PayloadFormat, TextEncoding } from '../../../shared/payload';
 
 export type PayloadView = 'text' | 'hex';
+/** The log also shows payloads decoded (JSON, HTTP, RESP; see shared/decoders). */
+export type LogPayloadView = PayloadView | 'decoded';
+/** The send bar's input: typed text, hex or base64, or a file streamed from disk. */
+export type SendMode = PayloadFormat | 'file';
+const sendModes: readonly SendMode[] = ['text', 'hex', 'base64', 'file'];
 
 export interface Preferences {
   /** How the log shows payloads. */
-  logView: PayloadView;
+  logView: LogPayloadView;
   /** How the send bar reads what is typed. */
-  sendMode: PayloadView;
+  sendMode: SendMode;
+  /** How the log's text view decodes payloads. */
+  textEncoding: TextEncoding;
   lineEnding: LineEnding;
   /** Width of the socket list, in CSS pixels. */
   sidebarWidth: number;
@@ -15,7 +23,13 @@ export interface Preferences {
 
 const STORAGE_KEY = 'sockscope.preferences';
 export const SIDEBAR_WIDTH = { min: 240, max: 560, initial: 320 };
-const defaults: Preferences = { logView: 'text', sendMode: 'text', lineEnding: 'none', sidebarWidth: SIDEBAR_WIDTH.initial };
+const defaults: Preferences = {
+  logView: 'text',
+  sendMode: 'text',
+  textEncoding: 'utf-8',
+  lineEnding: 'none',
+  sidebarWidth: SIDEBAR_WIDTH.initial,
+};
 
 export function clampSidebarWidth(width: number): number {
   return Math.round(Math.min(SIDEBAR_WIDTH.max, Math.max(SIDEBAR_WIDTH.min, width)));
@@ -27,8 +41,9 @@ function load(): Preferences {
     if (!raw) return defaults;
     const stored = JSON.parse(raw) as Partial<Record<keyof Preferences, unknown>>;
     return {
-      logView: stored.logView === 'hex' ? 'hex' : 'text',
-      sendMode: stored.sendMode === 'hex' ? 'hex' : 'text',
+      logView: stored.logView === 'hex' || stored.logView === 'decoded' ? stored.logView : 'text',
+      sendMode: sendModes.find((mode) => mode === stored.sendMode) ?? 'text',
+      textEncoding: stored.textEncoding === 'latin1' ? 'latin1' : 'utf-8',
       lineEnding: stored.lineEnding === 'lf' || stored.lineEnding === 'crlf' ? stored.lineEnding : 'none',
       sidebarWidth: typeof stored.sidebarWidth === 'number' ? clampSidebarWidth(stored.sidebarWidth) : SIDEBAR_WIDTH.initial,
     };

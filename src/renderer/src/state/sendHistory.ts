@@ -1,7 +1,7 @@
-import type { PayloadView } from './preferences';
+import type { PayloadFormat } from '../../../shared/payload';
 
 export interface SentMessage {
-  mode: PayloadView;
+  mode: PayloadFormat;
   text: string;
 }
 

@@ -1,7 +1,7 @@
 import type { SocketInfo } from '../../../shared/contract';
 import { formatEndpoint } from '../../../shared/endpoint';
 
-export type SectionId = 'listeners' | 'connections' | 'udp';
+export type SectionId = 'listeners' | 'connections' | 'udp' | 'imported';
 
 export type SidebarRow =
   | { type: 'section'; key: string; section: SectionId; label: string; count: number }
@@ -31,10 +31,12 @@ export function buildSidebarRows(sockets: Record<string, SocketInfo>, collapsed:
   const listeners: SocketInfo[] = [];
   const clients: SocketInfo[] = [];
   const udp: SocketInfo[] = [];
+  const imported: SocketInfo[] = [];
   const children = new Map<string, SocketInfo[]>();
   for (const socket of Object.values(sockets)) {
     if (socket.kind === 'tcp-listener') listeners.push(socket);
     else if (socket.kind === 'udp') udp.push(socket);
+    else if (socket.kind === 'imported') imported.push(socket);
     else if (socket.kind === 'tcp-connection' && socket.parentId && sockets[socket.parentId]) {
       const list = children.get(socket.parentId);
       if (list) list.push(socket);
@@ -76,6 +78,10 @@ export function buildSidebarRows(sockets: Record<string, SocketInfo>, collapsed:
     rows.push({ type: 'section', key: 'section:udp', section: 'udp', label: 'UDP', count: udp.length });
     for (const socket of udp.sort(byCreation)) rows.push(plain(socket, 0));
   }
+  if (imported.length > 0) {
+    rows.push({ type: 'section', key: 'section:imported', section: 'imported', label: 'Imported logs', count: imported.length });
+    for (const socket of imported.sort(byCreation)) rows.push(plain(socket, 0));
+  }
   return rows;
 }
 
@@ -89,11 +95,15 @@ export const kindLabel: Record<SocketInfo['kind'], string> = {
   'tcp-listener': 'TCP listener',
   'tcp-connection': 'Accepted connection',
   udp: 'UDP socket',
+  imported: 'Imported log',
 };
 
 /** What a row says about where a socket is: `local ↔ remote`, `listening on …`, UDP `local → target`. */
 export function endpointSummary(socket: SocketInfo): string {
   switch (socket.kind) {
+    case 'imported':
+      // Where the original was: its endpoints, as its own kind would show them.
+      return endpointSummary({ ...socket, kind: socket.importedFrom?.kind ?? 'tcp-client' });
     case 'tcp-listener':
       return socket.local ? `listening on ${formatEndpoint(socket.local)}` : 'starting…';
     case 'udp':

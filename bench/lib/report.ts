@@ -1,0 +1,76 @@
+/** The results table: one row per figure, with its reference, ratio, target and verdict. */
+import { cpus } from 'node:os';
+
+export interface Row {
+  benchmark: string;
+  measure: string;
+  sockscope: string;
+  reference?: string;
+  ratio?: number;
+  target?: string;
+  /** Undefined when there is no target for this figure. */
+  pass?: boolean;
+}
+
+export function verdict(row: Row): string {
+  if (row.pass === undefined) return '';
+  return row.pass ? 'PASS' : 'MISS';
+}
+
+export function markdownTable(rows: Row[]): string {
+  const header = ['Benchmark', 'Measure', 'Sockscope', 'Reference', 'Ratio', 'Target', 'Result'];
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const row of rows) {
+    const cells = [
+      row.benchmark,
+      row.measure,
+      row.sockscope,
+      row.reference ?? '',
+      row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}×`,
+      row.target ?? '',
+      verdict(row),
+    ];
+    lines.push(`| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+/** A plain-text table for the terminal. */
+export function textTable(rows: Row[]): string {
+  const header = ['Benchmark', 'Measure', 'Sockscope', 'Reference', 'Ratio', 'Target', 'Result'];
+  const cells = rows.map((row) => [
+    row.benchmark,
+    row.measure,
+    row.sockscope,
+    row.reference ?? '',
+    row.ratio === undefined ? '' : `${row.ratio.toFixed(2)}x`,
+    row.target ?? '',
+    verdict(row),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const format = (c: string[]): string => c.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  return [format(header), format(widths.map((w) => '-'.repeat(w))), ...cells.map(format)].join('\n');
+}
+
+export function machineLine(): string {
+  const cpu = cpus();
+  return `${cpu[0]?.model.trim() ?? 'unknown CPU'} × ${cpu.length} · Node ${process.version} · ${process.platform} ${process.arch}`;
+}
+
+export const mb = (bytes: number): string => `${(bytes / 1e6).toFixed(1)} MB`;
+export const mbPerSec = (bytesPerSec: number): string => `${(bytesPerSec / 1e6).toFixed(0)} MB/s`;
+export const perSecond = (n: number, unit: string): string =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(2)} M ${unit}/s` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k ${unit}/s` : `${n.toFixed(0)} ${unit}/s`;
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The p-th percentile (0–100) by nearest rank. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}

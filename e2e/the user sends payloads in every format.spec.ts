@@ -1,0 +1,126 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from './fixtures';
+import type { SockscopeApp } from './support/app';
+import { type Collector, startCollector } from './support/collector';
+import { until } from './support/peers';
+
+let peer: Collector;
+
+test.beforeEach(async () => {
+  peer = await startCollector();
+});
+
+test.afterEach(async () => {
+  await peer.stop();
+});
+
+async function connect(app: SockscopeApp): Promise<void> {
+  await app.connectTcp('127.0.0.1', peer.port);
+  await until(() => peer.connections() === 1, 'the peer to accept the connection');
+}
+
+test('the user sends text with escapes, hex and base64, and is told exactly what is wrong with a bad input', async ({ app }) => {
+  await connect(app);
+
+  await app.sendAs('Text');
+  await app.send('PING\\r\\n\\x00\\u{e9}');
+  await until(() => peer.received().equals(Buffer.from('PING\r\n\x00\u00c3\u00a9', 'latin1')), 'the escaped bytes at the peer');
+
+  await app.send('bad \\q');
+  await expect(app.message).toHaveAccessibleDescription(/^Unknown escape "\\q" at position 5/);
+  await app.sendAs('Hex');
+  await app.send('de ad be e');
+  await expect(app.message).toHaveAccessibleDescription(/Odd number of hex digits: "e" at position 10/);
+  await app.sendAs('Base64');
+  await app.send('SGVsbG8!');
+  await expect(app.message).toHaveAccessibleDescription('"!" is not a base64 character (position 8)');
+  // Nothing of the three went out.
+  expect(peer.received().length).toBe(9);
+  await expect(app.log.getByRole('listitem').filter({ hasText: 'TX' })).toHaveCount(1);
+
+  await app.send('SGVsbG8=');
+  await app.sendAs('Hex');
+  await app.send('0x20:de ad,be ef');
+  await until(() => peer.received().subarray(9).equals(Buffer.from('Hello \xde\xad\xbe\xef', 'latin1')), 'base64 and hex bytes at the peer');
+  await app.screenshot('payloads-formats');
+});
+
+test('the user reads a payload as Latin-1 and copies it as hex and as a C array', async ({ app }) => {
+  await app.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await connect(app);
+  peer.write(Buffer.from('caf\xe9\r\n', 'latin1'));
+  const row = app.log.getByRole('listitem').filter({ hasText: 'RX' });
+  await expect(row).toContainText('caf\\xe9\\r\\n');
+  await app.page.getByRole('combobox', { name: 'Text encoding' }).selectOption('Latin-1');
+  await expect(row).toContainText('café\\r\\n');
+
+  await row.hover();
+  await row.getByRole('button', { name: /^Copy entry/ }).click();
+  await app.page.getByRole('menuitem', { name: 'Hex' }).click();
+  await expect(row.getByRole('status')).toHaveText('Copied as Hex');
+  expect(await app.page.evaluate(() => navigator.clipboard.readText())).toBe('63 61 66 e9 0d 0a');
+  await row.getByRole('button', { name: /^Copy entry/ }).click();
+  await app.page.getByRole('menuitem', { name: 'C array' }).click();
+  expect(await app.page.evaluate(() => navigator.clipboard.readText())).toBe('unsigned char data[6] = {\n  0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a\n};');
+});
+
+test('the user repeats a message five times and sees the count', async ({ app }) => {
+  await connect(app);
+  await app.message.fill('tick\\n');
+  await app.page.getByRole('button', { name: 'Repeat…' }).click();
+  const popover = app.page.getByRole('dialog', { name: 'Repeat the message' });
+  await popover.getByLabel('Times').fill('5');
+  await popover.getByLabel('Every (ms)').fill('20');
+  await popover.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(app.page.getByRole('status', { name: 'Repeat: Repeated 5 of 5' })).toBeVisible();
+  await until(() => peer.received().toString() === 'tick\n'.repeat(5), 'five ticks at the peer');
+  await expect(app.log.getByRole('listitem').filter({ hasText: 'TX' })).toHaveCount(5);
+
+  // Until stopped: it runs until the user stops it, and the count stops with it.
+  await app.page.getByRole('button', { name: 'Repeat…' }).click();
+  await popover.getByLabel('Times').fill('');
+  await popover.getByLabel('Every (ms)').fill('30');
+  await popover.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(app.page.getByRole('status', { name: /^Repeat: Sent \d+ · every 30 ms$/ })).toBeVisible();
+  await app.page.getByRole('button', { name: 'Stop', exact: true }).click();
+  const stopped = app.page.getByRole('status', { name: /^Repeat: Stopped after \d+$/ });
+  await expect(stopped).toBeVisible();
+  const count = Number(/after (\d+)/.exec((await stopped.getAttribute('aria-label')) ?? '')?.[1]);
+  await until(() => peer.received().length === 5 * 5 + count * 5, 'the stopped repeat to have landed');
+});
+
+test('the user streams a 40 MB file with progress, and the peer gets every byte; a second send is cancelled', async ({ app }) => {
+  // 40 MB through the browser (File.slice, base64 over the WebSocket): allow for a busy machine.
+  test.setTimeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), 'sockscope-file-'));
+  // Larger than one send may be (16 MiB), so it must go in chunks.
+  const file = join(dir, 'firmware.bin');
+  const content = randomBytes(40_000_000);
+  writeFileSync(file, content);
+  try {
+    await connect(app);
+    await app.sendAs('File');
+    await app.page.getByLabel('File to send').setInputFiles(file);
+    await expect(app.page.getByText('firmware.bin · 38 MiB')).toBeVisible();
+    await app.page.getByRole('button', { name: 'Send file' }).click();
+    await expect(app.page.getByRole('progressbar', { name: 'Sending firmware.bin' })).toBeVisible();
+    // Watched from the peer's side: polling the page's text while megabytes of log render would slow it.
+    await until(() => peer.received().length >= content.length, 'the whole file at the peer', 40_000);
+    expect(createHash('sha256').update(peer.received()).digest('hex')).toBe(createHash('sha256').update(content).digest('hex'));
+    await expect(app.page.getByRole('status').filter({ hasText: /^Sent firmware\.bin \(38 MiB\) in/ })).toBeVisible();
+    await app.screenshot('payloads-file-sent');
+
+    await app.page.getByRole('button', { name: 'Send file' }).click();
+    await app.page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(app.page.getByRole('status').filter({ hasText: /^Cancelled after .* of 38 MiB$/ })).toBeVisible();
+    const afterCancel = peer.received().length;
+    expect(afterCancel).toBeLessThan(2 * content.length);
+    // Bytes received are a prefix of the file: chunks went in order and stopped cleanly.
+    expect(peer.received().subarray(content.length).equals(content.subarray(0, afterCancel - content.length))).toBe(true);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,151 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { formatBytes } from '../../shared/codec';
+import { commands, type Input, type SocketInfo } from '../../shared/contract';
+import { createCore, type Core } from '../../main/core';
+import { formatSocketUrl, parseSocketUrl, type SocketUrl } from '../endpoint-url';
+import { formatEntry } from '../format';
+import { addTlsListenFlags, tlsListenInput, type TlsListenFlags } from '../tls-options';
+import { followLogs, invoke, processTerminal, type Terminal } from '../session';
+
+interface ListenOptions extends TlsListenFlags {
+  echo?: boolean;
+  rules?: string;
+  hexdump?: boolean;
+  pcapng?: string;
+  jsonl?: string;
+}
+
+type AutoReplySettings = Omit<Input<'autoReply.set'>, 'id'>;
+
+const rulesHelp = `
+Rules file (--rules): JSON, the rules in order (the first enabled match answers), e.g.
+  { "echo": false,
+    "rules": [
+      { "match": "contains", "pattern": "PING", "reply": "PONG\\\\n" },
+      { "match": "regex", "pattern": "^GET /", "reply": "HTTP/1.0 200 OK\\\\r\\\\n\\\\r\\\\n", "delayMs": 100 },
+      { "match": "hex-prefix", "pattern": "02 01", "reply": "06", "replyFormat": "hex" } ] }
+  match: exact | contains | regex | hex-prefix. Text patterns and replies take escapes
+  (\\r \\n \\t \\0 \\\\ \\xNN); regex is JavaScript syntax on the payload as UTF-8.
+  A listener's rules answer on every connection; a UDP socket's answer each sender.
+
+Examples:
+  sockscope listen tcp://127.0.0.1:7000 --echo
+  sockscope listen udp://0.0.0.0:9000 --rules rules.json --pcapng capture.pcapng
+  sockscope listen tcp://[::1]:0 --hexdump --jsonl session.jsonl
+  sockscope listen tls://127.0.0.1:8443 --echo        (self-signed for localhost,127.0.0.1,::1)
+
+Ctrl-C (or SIGTERM) stops, after writing the --pcapng and --jsonl files.`;
+
+/** `sockscope listen`: a TCP listener or a UDP socket, every connection and message logged. */
+export function registerListen(program: Command, terminal: Terminal = processTerminal): void {
+  addTlsListenFlags(program.command('listen'))
+    .description('listen on a TCP port or bind a UDP port, and log every connection and message')
+    .argument('<url>', 'tcp://address:port or udp://address:port; port 0 picks a free one (IPv6: tcp://[::1]:8080)', (text) =>
+      parseSocketUrl(text, { portZero: true }),
+    )
+    .option('--echo', 'send every message back (when no rule answers it)')
+    .option('--rules <file>', 'auto-reply rules from a JSON file (see below)')
+    .option('--hexdump', 'show payloads as hex dumps instead of text')
+    .option('--pcapng <file>', 'when stopped, write all traffic as a pcapng capture (Wireshark)')
+    .option('--jsonl <file>', 'when stopped, write the whole log as JSON Lines')
+    .addHelpText('after', rulesHelp)
+    .action(async (url: SocketUrl, options: ListenOptions) => {
+      // Read before anything opens: a broken rules file should not leave a port open for nothing.
+      const settings = options.rules === undefined ? undefined : await readRulesFile(options.rules);
+      const core = createCore();
+      try {
+        await startListening(core, url, options, settings, terminal);
+      } catch (error) {
+        await core.dispose();
+        throw error;
+      }
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void finish(core, options, terminal).then(
+          (code) => process.exit(code),
+          () => process.exit(1),
+        );
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+}
+
+async function startListening(core: Core, url: SocketUrl, options: ListenOptions, settings: AutoReplySettings | undefined, terminal: Terminal): Promise<SocketInfo> {
+  const style = { hexdump: options.hexdump === true, color: terminal.color };
+  followLogs(
+    core,
+    () => true,
+    (socket, entry) => {
+      // The connection's own log says it was accepted, with both ends: the listener's line would repeat it.
+      if (socket.kind === 'tcp-listener' && entry.dir === 'event' && entry.event === 'accepted') return;
+      terminal.out(formatEntry(socket, entry, style));
+    },
+  );
+  const socket =
+    url.protocol !== 'udp'
+      ? await invoke(core, 'tcp.listen', { host: url.host, port: url.port, ...(await tlsListenInput(url, options)) })
+      : await invoke(core, 'udp.bind', { host: url.host, port: url.port });
+  const rules = settings ?? { echo: false, rules: [] };
+  if (options.echo) rules.echo = true;
+  if (rules.echo || (rules.rules?.length ?? 0) > 0) {
+    try {
+      await invoke(core, 'autoReply.set', { id: socket.id, ...rules });
+    } catch (error) {
+      throw new Error(`${options.rules ?? '--echo'}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
+  const files = [options.pcapng, options.jsonl].filter((file) => file !== undefined);
+  const bound = { ...url, port: socket.local?.port ?? url.port };
+  terminal.note(`${url.protocol !== 'udp' ? 'Listening on' : 'Bound to'} ${formatSocketUrl(bound)}. Ctrl-C stops${files.length > 0 ? ` and writes ${files.join(' and ')}` : ''}.`);
+  return socket;
+}
+
+/** Writes the requested files, then closes everything; the exit code says whether all went well. */
+async function finish(core: Core, options: ListenOptions, terminal: Terminal): Promise<number> {
+  let code = 0;
+  const outputs = [
+    { file: options.pcapng, format: 'pcapng' as const, one: 'packet', many: 'packets' },
+    { file: options.jsonl, format: 'jsonl' as const, one: 'log entry', many: 'log entries' },
+  ];
+  for (const { file, format, one, many } of outputs) {
+    if (file === undefined) continue;
+    try {
+      const exported = await invoke(core, 'log.export', { format });
+      await writeFile(file, exported.data);
+      terminal.note(`Wrote ${file}: ${exported.records} ${exported.records === 1 ? one : many} (${formatBytes(exported.data.byteLength)})`);
+    } catch (error) {
+      terminal.note(`sockscope: could not write ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      code = 1;
+    }
+  }
+  await core.dispose();
+  return code;
+}
+
+/** A rules file: `{ "echo"?: boolean, "rules": [...] }` or just the array; rule ids are optional. */
+async function readRulesFile(path: string): Promise<AutoReplySettings> {
+  let value: unknown;
+  try {
+    value = JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof SyntaxError ? `not valid JSON (${error.message})` : String(error);
+    throw new Error(`Cannot read the rules file ${path}: ${reason}`, { cause: error });
+  }
+  const settings = Array.isArray(value) ? { rules: value } : value;
+  if (typeof settings !== 'object' || settings === null || !Array.isArray((settings as { rules?: unknown }).rules)) {
+    throw new Error(`${path}: expected { "rules": [ … ] } or a list of rules`);
+  }
+  const { echo, rules } = settings as { echo?: unknown; rules: unknown[] };
+  // Ids only tell rules apart for hit counts; a hand-written file need not invent them.
+  const numbered = rules.map((rule, index) => (typeof rule === 'object' && rule !== null && !('id' in rule) ? { id: `rule-${index + 1}`, ...rule } : rule));
+  // The contract's own schema, as the dispatcher will apply it: the same checks as the app's rules.
+  const parsed = commands['autoReply.set'].input.omit({ id: true }).safeParse({ echo, rules: numbered });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${path}: ${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
+  }
+  return parsed.data;
+}

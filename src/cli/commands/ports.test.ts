@@ -1,0 +1,107 @@
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, describe, expect, it } from 'vitest';
+import { commands, type PortRow } from '../../shared/contract';
+import { startServer, stopPeers } from '../../main/engine/test-support/peers';
+import { formatPortsTable, registerPorts } from './ports';
+
+const root = resolve(__dirname, '../../..');
+const tsx = resolve(root, 'node_modules/.bin/tsx');
+
+/** Runs `sockscope ports …` from source, as a separate process (optionally as another user). */
+function sockscopePorts(args: string[], user?: { uid: number; gid: number }): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(tsx, ['src/cli/index.ts', 'ports', ...args], { cwd: root, timeout: 15_000, ...user }, (error, stdout, stderr) => {
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('formatPortsTable', () => {
+  const rows: PortRow[] = [
+    { protocol: 'tcp', local: { address: '127.0.0.1', port: 5432, family: 'IPv4' }, state: 'LISTEN', pid: 812, process: 'postgres', service: 'postgresql', own: false },
+    {
+      protocol: 'tcp',
+      local: { address: '::ffff:127.0.0.1', port: 39114, family: 'IPv6' },
+      remote: { address: '::1', port: 5432, family: 'IPv6' },
+      state: 'ESTABLISHED',
+      pid: 31337,
+      process: 'psql',
+      own: false,
+    },
+    { protocol: 'udp', local: { address: '0.0.0.0', port: 5353, family: 'IPv4' }, state: 'BOUND', processHidden: true, service: 'mdns', own: false },
+  ];
+
+  it('lines up every column under its title, pids to the right, and counts the rows', () => {
+    const lines = formatPortsTable(rows).trimEnd().split('\n');
+    expect(lines).toEqual([
+      'PROTO  LOCAL            REMOTE      STATE          PID  PROCESS   SERVICE',
+      'tcp    127.0.0.1:5432   -           LISTEN         812  postgres  postgresql',
+      'tcp    127.0.0.1:39114  [::1]:5432  ESTABLISHED  31337  psql',
+      'udp    0.0.0.0:5353     -           BOUND            -  (hidden)  mdns',
+      '3 sockets',
+    ]);
+  });
+
+  it('says so when nothing matches', () => {
+    expect(formatPortsTable([])).toBe('No sockets match.\n');
+  });
+});
+
+/** Runs `sockscope ports …` in this process, collecting what it prints and the error it stops with. */
+async function runPorts(args: string[]): Promise<{ stdout: string; stderr: string; error?: string }> {
+  const printed = { stdout: '', stderr: '' };
+  const program = new Command('sockscope').exitOverride().configureOutput({ writeOut: () => undefined, writeErr: () => undefined });
+  registerPorts(program, { out: (text) => (printed.stdout += text), err: (text) => (printed.stderr += text) });
+  try {
+    await program.parseAsync(['ports', ...args], { from: 'user' });
+    return printed;
+  } catch (error) {
+    return { ...printed, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+describe('sockscope ports', () => {
+  afterEach(stopPeers);
+  const onLinux = process.platform === 'linux';
+
+  it.runIf(onLinux)('prints this test’s listener as JSON the contract accepts', async () => {
+    const { port } = await startServer(() => undefined);
+    const { stdout, error } = await runPorts(['--json', '--port', String(port)]);
+    expect(error).toBeUndefined();
+    const list = commands['ports.list'].output.parse(JSON.parse(stdout));
+    expect(list.rows).toEqual([
+      expect.objectContaining({ protocol: 'tcp', local: { address: '127.0.0.1', port, family: 'IPv4' }, state: 'LISTEN', pid: process.pid }),
+    ]);
+  });
+
+  it('refuses filters it cannot use, in words', async () => {
+    expect((await runPorts(['--tcp', '--udp'])).error).toBe('Choose --tcp or --udp, not both (leave both out for every protocol)');
+    expect((await runPorts(['--state', 'open'])).error).toContain('State must be one of LISTEN, ESTABLISHED');
+    expect((await runPorts(['--port', '99999'])).error).toContain('Port must be a whole number between 0 and 65535.');
+  });
+
+  it.runIf(onLinux)('as the `sockscope` program, prints an aligned table of what it was asked for', async () => {
+    const { port } = await startServer(() => undefined);
+    const { code, stdout } = await sockscopePorts(['--listening', '--tcp', '--port', String(port)]);
+    expect(code).toBe(0);
+    const [header, line, count] = stdout.trimEnd().split('\n');
+    expect(header).toMatch(/^PROTO\s+LOCAL\s+REMOTE\s+STATE\s+PID\s+PROCESS/);
+    expect(line).toMatch(new RegExp(`^tcp\\s+127\\.0\\.0\\.1:${port}\\s+-\\s+LISTEN\\s+${process.pid}\\s`));
+    expect(line.indexOf('LISTEN')).toBe(header.indexOf('STATE'));
+    expect(count).toBe('1 socket');
+  });
+
+  it.runIf(onLinux && process.getuid?.() === 0)('run by another user, says that root’s socket has an owner it may not see', async (context) => {
+    const nobody = { uid: 65534, gid: 65534 };
+    const readable = await new Promise<boolean>((done) =>
+      execFile(process.execPath, ['-e', 'require("fs").accessSync(process.argv[1])', resolve(root, 'src/cli/index.ts')], nobody, (error) => done(!error)),
+    );
+    if (!readable) context.skip('the checkout is not readable by user nobody, so the CLI cannot run as another user');
+    const { port } = await startServer(() => undefined);
+    const { stdout, stderr } = await sockscopePorts(['--port', String(port)], nobody);
+    expect(stdout).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}\\s+-\\s+LISTEN\\s+-\\s+\\(hidden\\)`));
+    expect(stderr).toContain('1 socket belongs to processes of other users; the system shows their owners only to an administrator (root).');
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * `sockscope send` and `sockscope listen` run from source as separate processes, against real
+ * peers (node servers, ncat), the way a person runs them in a terminal.
+ */
+import { execFile } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freePort, startChild, startServer, stopPeers, type ChildPeer } from '../../main/engine/test-support/peers';
+import { waitFor } from '../../main/engine/test-support/wait-for';
+import { scratchDir, tsharkFields } from '../../main/export/test-support/tshark';
+
+const root = resolve(__dirname, '../../..');
+const cli = ['--import', 'tsx', 'src/cli/index.ts'];
+let files: ReturnType<typeof scratchDir>;
+
+beforeEach(() => {
+  files = scratchDir();
+});
+
+afterEach(async () => {
+  await stopPeers();
+  files.remove();
+});
+
+interface Run {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+function sockscope(args: string[]): Promise<Run> {
+  return new Promise((done) => {
+    execFile('node', [...cli, ...args], { cwd: root, timeout: 15_000, encoding: 'buffer' }, (error, stdout, stderr) => {
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr: stderr.toString() });
+    });
+  });
+}
+
+/** A `sockscope listen …` process, once it says where it listens. */
+async function listen(args: string[]): Promise<{ peer: ChildPeer; port: number; stop(): Promise<number | null> }> {
+  const peer = await startChild('node', [...cli, 'listen', ...args], /(Listening on|Bound to) \S+:\d+\./);
+  const port = Number(/:(\d+)\. Ctrl-C/.exec(peer.stderr())?.[1]);
+  const stop = async (): Promise<number | null> => {
+    const exited = new Promise<number | null>((resolve) => peer.child.once('exit', (code) => resolve(code)));
+    peer.child.kill('SIGTERM');
+    return exited;
+  };
+  return { peer, port, stop };
+}
+
+describe('sockscope send', () => {
+  it('sends text with escapes over TCP and prints the reply byte for byte, ending when the peer closes', async () => {
+    let received = Buffer.alloc(0);
+    const { port } = await startServer((socket) =>
+      socket.on('data', (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
+        if (received.includes('\n')) socket.end(Buffer.from([0x50, 0x4f, 0x4e, 0x47, 0x00, 0xff, 0x0a]));
+      }),
+    );
+    const run = await sockscope(['send', `tcp://127.0.0.1:${port}`, 'PING\\x00\\r\\n', '--wait', '5000']);
+    expect(run).toMatchObject({ code: 0 });
+    expect(received).toEqual(Buffer.from('PING\x00\r\n'));
+    expect(run.stdout).toEqual(Buffer.from([0x50, 0x4f, 0x4e, 0x47, 0x00, 0xff, 0x0a]));
+    expect(run.stderr).toMatch(/^Connected to 127\.0\.0\.1:\d+ from 127\.0\.0\.1:\d+\nSent 7 B\n$/);
+  });
+
+  it('sends a hex datagram to an IPv6 UDP peer and prints its reply as a hex dump', async () => {
+    const peer = createSocket('udp6');
+    await new Promise<void>((resolve) => peer.bind(0, '::1', resolve));
+    peer.on('message', (message, sender) => peer.send(Buffer.concat([message, Buffer.from('!')]), sender.port, sender.address));
+    try {
+      const run = await sockscope(['send', `udp://[::1]:${peer.address().port}`, '01 02 ff', '--hex', '--wait', '800', '--hexdump', '--quiet']);
+      expect(run.stderr).toBe('');
+      expect(run.stdout.toString()).toBe('00000000  01 02 ff 21                                       |...!|\n');
+      expect(run.code).toBe(0);
+    } finally {
+      peer.close();
+    }
+  });
+
+  it('fails with exit code 1 and a sentence a person understands', async () => {
+    const port = await freePort();
+    const [refused, badUrl, badHex] = await Promise.all([
+      sockscope(['send', `tcp://127.0.0.1:${port}`, 'hi']),
+      sockscope(['send', 'http://127.0.0.1:80', 'hi']),
+      sockscope(['send', `udp://127.0.0.1:${port}`, '4g', '--hex']),
+    ]);
+    expect(refused).toMatchObject({ code: 1, stderr: `sockscope: Connection refused by 127.0.0.1:${port} — nothing is listening there\n` });
+    expect(badUrl.code).toBe(1);
+    expect(badUrl.stderr).toContain('Expected tcp://host:port or udp://host:port, e.g. tcp://127.0.0.1:8080');
+    expect(badHex).toMatchObject({ code: 1, stderr: 'sockscope: The payload is not valid hex: "g" is not a hex digit (position 2)\n' });
+  });
+});
+
+describe('sockscope listen', () => {
+  it('answers ncat with a rule, logs every message like the app, and writes pcapng and JSON Lines when stopped', async () => {
+    const rules = files.write('rules.json', Buffer.from(JSON.stringify({ rules: [{ match: 'contains', pattern: 'PING', reply: 'PONG\\n' }] })));
+    const capture = files.path('capture.pcapng');
+    const log = files.path('log.jsonl');
+    const listener = await listen([`tcp://127.0.0.1:0`, '--rules', rules, '--pcapng', capture, '--jsonl', log]);
+    const ncat = await startChild('ncat', ['127.0.0.1', String(listener.port)], /^$/);
+    ncat.child.stdin.write('PING\r\n');
+    await waitFor(() => ncat.stdout().toString() === 'PONG\n', 'ncat to get the reply');
+    ncat.child.stdin.end();
+    await waitFor(() => listener.peer.stdout().toString().includes('Connection closed'), 'the close to be logged');
+
+    const lines = listener.peer.stdout().toString().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  lst-1   ·   Listening on 127\\.0\\.0\\.1:${listener.port}$`));
+    expect(lines).toContainEqual(expect.stringMatching(/^[\d:.]+ {2}con-2 {3}↓ RX {2}from 127\.0\.0\.1:\d+ +6 B {2}PING\\r\\n$/));
+    expect(lines).toContainEqual(expect.stringMatching(/^[\d:.]+ {2}con-2 {3}↑ TX {2}to 127\.0\.0\.1:\d+ +5 B {2}PONG\\n$/));
+
+    expect(await listener.stop()).toBe(0);
+    expect(listener.peer.stderr()).toMatch(/Wrote .*capture\.pcapng: 9 packets .*\nWrote .*log\.jsonl: \d+ log entries/);
+    const packets = await tsharkFields(capture, ['tcp.dstport', 'tcp.payload'], 'tcp.len > 0');
+    expect(packets).toEqual([
+      [String(listener.port), Buffer.from('PING\r\n').toString('hex')],
+      [expect.stringMatching(/^\d+$/), Buffer.from('PONG\n').toString('hex')],
+    ]);
+    expect(existsSync(log)).toBe(true);
+  });
+
+  it('echoes UDP datagrams back to each sender', async () => {
+    const listener = await listen(['udp://127.0.0.1:0', '--echo', '--hexdump']);
+    const client = createSocket('udp4');
+    const replies: string[] = [];
+    client.on('message', (message) => replies.push(message.toString()));
+    try {
+      client.send('marco', listener.port, '127.0.0.1');
+      await waitFor(() => replies.length === 1, 'the echo');
+      expect(replies).toEqual(['marco']);
+      await waitFor(() => listener.peer.stdout().toString().includes('|marco|'), 'the hex dump of the datagram');
+      expect(await listener.stop()).toBe(0);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('refuses a broken rules file before opening anything, and a port in use, with exit code 1', async () => {
+    const rules = files.path('rules.json');
+    writeFileSync(rules, JSON.stringify([{ match: 'regex', pattern: '(', reply: 'x' }]));
+    const port = await freePort();
+    const { port: busy } = await startServer(() => undefined);
+    const [broken, inUse] = await Promise.all([
+      sockscope(['listen', `tcp://127.0.0.1:${port}`, '--rules', rules]),
+      sockscope(['listen', `tcp://127.0.0.1:${busy}`, '--echo']),
+    ]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/^sockscope: .*rules\.json: rules\.0\.pattern: Invalid regular expression: \/\(\/: Unterminated group\n$/);
+    expect(inUse).toMatchObject({ code: 1, stderr: `sockscope: 127.0.0.1:${busy} is already in use\n` });
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * `tls://` on the command line, run from source as a person would, against openssl s_server and
+ * s_client.
+ */
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startChild, stopPeers } from '../main/engine/test-support/peers';
+import { certificateFiles, startOpensslClient, startOpensslServer, stopTlsPeers, type CertificateFiles } from '../main/engine/test-support/tls-peers';
+import { waitFor } from '../main/engine/test-support/wait-for';
+
+const root = resolve(__dirname, '../..');
+const cli = ['--import', 'tsx', 'src/cli/index.ts'];
+let certificate: CertificateFiles;
+
+beforeAll(async () => {
+  certificate = await certificateFiles({ names: ['localhost'] });
+});
+
+afterEach(() => stopPeers());
+afterAll(() => stopTlsPeers());
+
+function sockscope(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile('node', [...cli, ...args], { cwd: root, timeout: 15_000 }, (error, stdout, stderr) => {
+      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('sockscope with tls://', () => {
+  it('send: refuses a self-signed server unless --insecure, then prints the reply', async () => {
+    const refused = await startOpensslServer(certificate, ['-rev']);
+    const strict = await sockscope(['send', `tls://127.0.0.1:${refused.port}`, 'hello\\n', '--wait', '2000']);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain('the certificate is self-signed, so nothing vouches for it');
+
+    const server = await startOpensslServer(certificate, ['-rev']);
+    const run = await sockscope(['send', `tls://localhost:${server.port}`, 'hello\\n', '--insecure', '--wait', '2000']);
+    expect(run.stderr).toContain('TLS handshake done: TLSv1.3');
+    expect(run.stdout).toBe('olleh\n');
+  });
+
+  it('listen: serves TLS with a self-signed certificate, and --echo answers openssl s_client', async () => {
+    const listener = await startChild('node', [...cli, 'listen', 'tls://127.0.0.1:0', '--echo'], /Listening on \S+:\d+\./);
+    const port = Number(/:(\d+)\. Ctrl-C/.exec(listener.stderr())?.[1]);
+    const client = await startOpensslClient(port, ['-servername', 'localhost']);
+    client.child.stdin.write('echo me\n');
+    await waitFor(() => client.stdout().toString() === 'echo me\n', 'the echo through TLS', 10_000);
+    expect(listener.stdout().toString() + listener.stderr()).toContain('TLS handshake done');
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * `tls://` for `sockscope send` and `sockscope listen`: the command-line options that become the
+ * `tls` of tcp.connect / tcp.listen, checked by the same contract schemas as the app's dialog.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { TlsClientOptions, TlsListenOptions } from '../shared/tls';
+import type { SocketUrl } from './endpoint-url';
+
+export interface TlsClientFlags {
+  insecure?: boolean;
+  servername?: string;
+  alpn?: string;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+}
+
+export interface TlsListenFlags {
+  names: string;
+  cert?: string;
+  key?: string;
+  alpn?: string;
+  requestCert?: boolean;
+}
+
+export function addTlsClientFlags(command: Command): Command {
+  return command
+    .option('-k, --insecure', 'tls://: connect even when the certificate cannot be verified (the reason is still shown)')
+    .option('--servername <name>', 'tls://: the server name sent (SNI) and checked; defaults to the host name')
+    .option('--alpn <list>', 'tls://: ALPN protocols to offer, e.g. h2,http/1.1')
+    .option('--cacert <file>', 'tls://: also trust the certificates in this PEM file')
+    .option('--cert <file>', 'tls://: client certificate (PEM), for servers that ask for one')
+    .option('--key <file>', 'tls://: the client certificate\'s private key (PEM)');
+}
+
+export function addTlsListenFlags(command: Command): Command {
+  return command
+    .option('--names <list>', 'tls://: names for the self-signed certificate', 'localhost,127.0.0.1,::1')
+    .option('--cert <file>', 'tls://: serve this certificate (PEM) instead of a self-signed one')
+    .option('--key <file>', 'tls://: the private key (PEM) of --cert')
+    .option('--alpn <list>', 'tls://: ALPN protocols to offer, e.g. h2,http/1.1')
+    .option('--request-cert', 'tls://: ask each client for a certificate and show it');
+}
+
+function list(text: string | undefined): string[] | undefined {
+  const items = text?.split(',').map((item) => item.trim()).filter(Boolean);
+  return items && items.length > 0 ? items : undefined;
+}
+
+async function readPem(file: string | undefined, flag: string): Promise<string | undefined> {
+  if (file === undefined) return undefined;
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${flag} ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+function checked<T>(result: { success: true; data: T } | { success: false; error: { issues: { message: string }[] } }): T {
+  if (!result.success) throw new Error(result.error.issues[0]?.message ?? 'Invalid TLS options');
+  return result.data;
+}
+
+/** The `tls` of tcp.connect for a tls:// URL; nothing for tcp://. */
+export async function tlsClientInput(url: SocketUrl, flags: TlsClientFlags): Promise<{ tls?: TlsClientOptions }> {
+  if (url.protocol !== 'tls') return {};
+  if ((flags.cert === undefined) !== (flags.key === undefined)) throw new Error('--cert and --key go together');
+  const [certPem, keyPem, caPem] = await Promise.all([readPem(flags.cert, '--cert'), readPem(flags.key, '--key'), readPem(flags.cacert, '--cacert')]);
+  const tls = TlsClientOptions.safeParse({
+    verify: flags.insecure !== true,
+    serverName: flags.servername,
+    alpn: list(flags.alpn),
+    caPem,
+    clientCert: certPem !== undefined && keyPem !== undefined ? { certPem, keyPem } : undefined,
+  });
+  return { tls: checked(tls) };
+}
+
+/** The `tls` of tcp.listen for a tls:// URL; nothing for tcp://. */
+export async function tlsListenInput(url: SocketUrl, flags: TlsListenFlags): Promise<{ tls?: TlsListenOptions }> {
+  if (url.protocol !== 'tls') return {};
+  if ((flags.cert === undefined) !== (flags.key === undefined)) throw new Error('--cert and --key go together');
+  const [certPem, keyPem] = await Promise.all([readPem(flags.cert, '--cert'), readPem(flags.key, '--key')]);
+  const certificate =
+    certPem !== undefined && keyPem !== undefined ? { mode: 'pem', certPem, keyPem } : { mode: 'self-signed', names: list(flags.names) ?? [] };
+  return { tls: checked(TlsListenOptions.safeParse({ certificate, requestClientCert: flags.requestCert === true, alpn: list(flags.alpn) })) };
+}

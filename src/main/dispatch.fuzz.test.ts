@@ -1,0 +1,251 @@
+/**
+ * The dispatcher is the door every front end knocks on; here it gets arbitrary input for every
+ * command, and random sequences of near-valid commands that open real sockets on loopback.
+ * Whatever comes in: a result or a typed error, never a throw, and never a socket left behind
+ * half-made (in the engine or in the operating system).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type Command, commandNames, commands, ErrorInfo, type Snapshot } from '../shared/contract';
+import { type Core, createCore } from './core';
+import { freePort } from './engine/test-support/peers';
+import { waitFor } from './engine/test-support/wait-for';
+
+const Answer = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: ErrorInfo.extend({ code: z.string().min(1), message: z.string().min(1) }) }),
+]);
+
+/** Checks one answer: a typed error, or a value the command's output schema accepts. */
+function expectTypedAnswer(command: unknown, answer: unknown): void {
+  const parsed = Answer.safeParse(answer);
+  expect(parsed.success, `answer to ${fc.stringify(command)}: ${fc.stringify(answer)}`).toBe(true);
+  if (parsed.data?.ok && typeof command === 'string' && Object.hasOwn(commands, command)) {
+    const output = commands[command as Command].output.safeParse(parsed.data.value);
+    expect(output.success, `output of ${command}: ${output.error?.message}`).toBe(true);
+  }
+}
+
+/** Node's own count of open sockets in this process: what a leak would show up in. */
+function osSockets(): number {
+  return process.getActiveResourcesInfo().filter((r) => /^(TCPSocketWrap|TCPServerWrap|UDPWrap)$/.test(r)).length;
+}
+
+// Any command that keeps state on disk must not touch the user's: home and config go to a temp folder.
+let sandbox: string;
+const savedEnv = { ...process.env };
+const savedCwd = process.cwd();
+beforeAll(() => {
+  sandbox = mkdtempSync(join(tmpdir(), 'sockscope-fuzz-'));
+  Object.assign(process.env, { HOME: sandbox, XDG_CONFIG_HOME: sandbox, APPDATA: sandbox, SOCKSCOPE_CONFIG_DIR: sandbox });
+  process.chdir(sandbox);
+});
+afterAll(() => {
+  process.chdir(savedCwd);
+  process.env = savedEnv;
+  rmSync(sandbox, { recursive: true, force: true });
+});
+
+const hostileValues = fc.anything({
+  withBigInt: true,
+  withBoxedValues: true,
+  withDate: true,
+  withMap: true,
+  withSet: true,
+  withNullPrototype: true,
+  withObjectString: true,
+  withTypedArray: true,
+  withSparseArray: true,
+  withUnicodeString: true,
+});
+
+describe('dispatcher under arbitrary input', () => {
+  it('answers arbitrary values for every command with a result or a typed error', async () => {
+    const core = createCore();
+    try {
+      for (const command of commandNames) {
+        await fc.assert(
+          fc.asyncProperty(fc.oneof(fc.jsonValue(), hostileValues), async (input) => {
+            expectTypedAnswer(command, await core.dispatcher.dispatch(command, input));
+          }),
+          { numRuns: 60 },
+        );
+      }
+    } finally {
+      await core.dispose();
+    }
+  });
+
+  it('answers any command name, however odd, with a typed error', async () => {
+    const core = createCore();
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(hostileValues, fc.string(), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty')), hostileValues, async (command, input) => {
+          fc.pre(!(typeof command === 'string' && Object.hasOwn(commands, command)));
+          const answer = await core.dispatcher.dispatch(command, input);
+          expectTypedAnswer(command, answer);
+          expect(answer.ok).toBe(false);
+        }),
+        { numRuns: 300 },
+      );
+    } finally {
+      await core.dispose();
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------
+// Sequences of near-valid commands over real loopback sockets
+// ---------------------------------------------------------------------------
+
+/**
+ * Inputs name things that only exist at run time through placeholders, resolved just before
+ * each step (so a failing sequence prints readably): `@socket:N` is the Nth socket of the
+ * snapshot, `@listener-port` the port of a listener that exists, `@closed-port` one nobody uses.
+ */
+const socketRef = fc.nat(12).map((n) => `@socket:${n}`);
+const id = fc.oneof({ weight: 8, arbitrary: socketRef }, { weight: 1, arbitrary: fc.constantFrom('lst-999', '', 'x'.repeat(65)) });
+const host = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('127.0.0.1', '::1', 'localhost') },
+  { weight: 1, arbitrary: fc.constantFrom('', '  ', 'nosuch.invalid', '127.0.0.1/8', 'a b', 'x'.repeat(254), '999.1.1.1') },
+);
+const badPort = fc.constantFrom(-1, 65536, 1.5, Number.NaN, '80', null);
+const peerPort = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('@listener-port', '@closed-port') }, { weight: 1, arbitrary: badPort });
+const bindPort = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant('@listener-port') }, { weight: 1, arbitrary: badPort });
+const target = fc.record({ host, port: peerPort });
+const data = fc.oneof(
+  { weight: 6, arbitrary: fc.uint8Array({ maxLength: 64 }) },
+  { weight: 1, arbitrary: fc.constantFrom('@too-big', 'text is not bytes', [1, 2, 3]) },
+);
+const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arb, { nil: undefined });
+const byId = (command: Command): fc.Arbitrary<Step> => fc.record({ command: fc.constant(command), input: fc.record({ id }) });
+
+interface Step {
+  command: string;
+  input: unknown;
+}
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ command: fc.constant('tcp.listen'), input: fc.record({ host, port: bindPort, backlog: maybe(fc.integer({ min: -1, max: 70000 })) }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      command: fc.constant('tcp.connect'),
+      input: fc.record({ host, port: peerPort, timeoutMs: maybe(fc.constantFrom(1, 200, 0, -5, 700_000)) }),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ command: fc.constant('udp.bind'), input: fc.record({ host, port: bindPort, defaultTarget: maybe(target) }) }) },
+  { weight: 4, arbitrary: fc.record({ command: fc.constant('socket.send'), input: fc.record({ id, data, target: maybe(target) }) }) },
+  { weight: 2, arbitrary: fc.record({ command: fc.constant('listener.stop'), input: fc.record({ id, closeConnections: maybe(fc.boolean()) }) }) },
+  { weight: 1, arbitrary: fc.record({ command: fc.constant('udp.setDefaultTarget'), input: fc.record({ id, target: maybe(target) }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      command: fc.constant('log.read'),
+      input: fc.record({ id, fromSeq: fc.integer({ min: -1, max: 50 }), count: fc.integer({ min: 0, max: 2001 }) }),
+    }),
+  },
+  byId('socket.close'),
+  byId('socket.halfClose'),
+  byId('socket.reset'),
+  byId('socket.remove'),
+  byId('log.clear'),
+);
+
+interface World {
+  core: Core;
+  closedPort: number;
+  tooBig: Uint8Array;
+  /** Ids a create command returned, and ids a remove took away. */
+  created: Set<string>;
+  removed: Set<string>;
+}
+
+async function snapshot(world: World): Promise<Snapshot> {
+  const answer = await world.core.dispatcher.dispatch('app.snapshot', {});
+  if (!answer.ok) throw new Error(answer.error.message);
+  return answer.value as Snapshot;
+}
+
+function resolveRefs(value: unknown, world: World, snap: Snapshot): unknown {
+  if (typeof value === 'string') {
+    const ids = snap.sockets.map((s) => s.id).sort();
+    const socket = /^@socket:(\d+)$/.exec(value);
+    if (socket) return ids.length ? ids[Number(socket[1]) % ids.length] : 'none-yet';
+    const listener = snap.sockets.find((s) => s.kind === 'tcp-listener' && s.state === 'listening');
+    if (value === '@listener-port') return listener?.local?.port ?? world.closedPort;
+    if (value === '@closed-port') return world.closedPort;
+    if (value === '@too-big') return world.tooBig;
+    return value;
+  }
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => resolveRefs(v, world, snap));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveRefs(v, world, snap)]));
+}
+
+/** What must hold between any two commands. */
+async function expectConsistent(world: World): Promise<void> {
+  const snap = await snapshot(world);
+  const present = new Set(snap.sockets.map((s) => s.id));
+  for (const socket of snap.sockets) {
+    // Every command was awaited: nothing may be left half-way through connecting.
+    expect(socket.state, `${socket.id} after its command settled`).not.toBe('connecting');
+    if (socket.kind === 'tcp-connection') expect(world.created.has(socket.parentId ?? '')).toBe(true);
+    else expect(world.created.has(socket.id) && !world.removed.has(socket.id), `${socket.id} was never handed out`).toBe(true);
+  }
+  for (const created of world.created) {
+    if (!world.removed.has(created)) expect(present.has(created), `${created} vanished without a remove`).toBe(true);
+  }
+  for (const head of snap.logs) {
+    expect(head.firstSeq).toBeLessThanOrEqual(head.nextSeq);
+    const read = await world.core.dispatcher.dispatch('log.read', { id: head.id, fromSeq: head.firstSeq, count: 2000 });
+    if (!read.ok) throw new Error(read.error.message);
+    const seqs = (read.value as { entries: Array<{ seq: number }> }).entries.map((e) => e.seq);
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));
+  }
+}
+
+describe('dispatcher under random command sequences with real sockets', () => {
+  it('keeps the engine consistent and releases every OS socket', async () => {
+    const tooBig = new Uint8Array(16 * 1024 * 1024 + 1);
+    // What the runs reached, so that a generator gone wrong cannot pass by doing nothing.
+    const reached = new Map<string, number>();
+    const count = (what: string): void => void reached.set(what, (reached.get(what) ?? 0) + 1);
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 24, size: 'medium' }), async (steps) => {
+        const closedPort = await freePort();
+        const baseline = osSockets();
+        const world: World = { core: createCore(), closedPort, tooBig, created: new Set(), removed: new Set() };
+        try {
+          // One listener to start with, so that connects and sends have somewhere to go from step one.
+          const first = await world.core.dispatcher.dispatch('tcp.listen', { host: '127.0.0.1', port: 0 });
+          if (first.ok) world.created.add((first.value as { id: string }).id);
+          for (const { command, input } of steps) {
+            const resolved = resolveRefs(input, world, await snapshot(world));
+            const answer = await world.core.dispatcher.dispatch(command, resolved);
+            expectTypedAnswer(command, answer);
+            count(`${command} ${answer.ok ? 'ok' : answer.error.code}`);
+            if (answer.ok && ['tcp.listen', 'tcp.connect', 'udp.bind'].includes(command)) {
+              world.created.add((answer.value as { id: string }).id);
+            }
+            if (answer.ok && command === 'socket.remove') world.removed.add((resolved as { id: string }).id);
+            await expectConsistent(world);
+          }
+          const connections = (await snapshot(world)).sockets.filter((s) => s.kind === 'tcp-connection');
+          if (connections.length > 0) count('accepted connections');
+        } finally {
+          await world.core.dispose();
+        }
+        await waitFor(() => osSockets() <= baseline, 'every socket of the engine to be released', 3000);
+      }),
+      { numRuns: 100 },
+    );
+    for (const what of ['tcp.listen ok', 'tcp.connect ok', 'tcp.connect ECONNREFUSED', 'udp.bind ok', 'socket.send ok', 'socket.send INVALID_INPUT', 'socket.remove ok', 'accepted connections']) {
+      expect(reached.get(what) ?? 0, `runs that reached "${what}"`).toBeGreaterThan(0);
+    }
+  });
+});

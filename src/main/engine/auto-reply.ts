@@ -1,0 +1,197 @@
+/**
+ * Auto-replies: rules set on a listener (answering on each connection it accepted) or on a UDP
+ * socket (answering each datagram's sender). Every received payload is matched as it arrives —
+ * for TCP that is each chunk as the log shows it, since a stream keeps no message boundaries.
+ * The first enabled rule that matches answers; when none does and echo is on, the bytes go back.
+ */
+import { type AutoReplyState, parsePattern, parseReply } from '../../shared/auto-reply';
+import type { Endpoint, ParsedInput } from '../../shared/contract';
+import { utf8Decode } from '../../shared/codec';
+import { describeError } from './errors';
+import { copyBytes } from './log';
+import type { SocketRecord } from './socket-record';
+
+/** Sends `reply` on socket `id`; `peer` is the UDP datagram's sender to answer. */
+export type ReplySender = (id: string, reply: Uint8Array<ArrayBuffer>, peer: Endpoint | undefined) => Promise<unknown>;
+
+/**
+ * Delayed replies waiting per owner, beyond which new ones are dropped: a flood answered with a
+ * delay would otherwise hold a timer (and, for echo, a copy of the payload) per message.
+ */
+export const MAX_PENDING_REPLIES = 10_000;
+
+type Matcher = (payload: Buffer, text: () => string) => boolean;
+
+interface CompiledRule {
+  state: AutoReplyState['rules'][number];
+  matches: Matcher;
+  reply: Uint8Array<ArrayBuffer>;
+}
+
+interface OwnerRules {
+  owner: SocketRecord;
+  echo: boolean;
+  echoHits: number;
+  rules: CompiledRule[];
+  publishScheduled: boolean;
+}
+
+interface PendingReply {
+  timer: ReturnType<typeof setTimeout>;
+  ownerId: string;
+  receiverId: string;
+}
+
+export class AutoReplies {
+  private readonly owners = new Map<string, OwnerRules>();
+  private readonly pending = new Set<PendingReply>();
+  /** Delayed replies waiting per owner id, and the owners told that more were dropped. */
+  private readonly waiting = new Map<string, number>();
+  private readonly overflowReported = new Set<string>();
+
+  constructor(private readonly sendReply: ReplySender) {}
+
+  /** Answers what `receiver` receives with the rules set on `ownerId` (its listener, or itself for UDP). */
+  attach(receiver: SocketRecord, ownerId: string): void {
+    receiver.onDataIn = (bytes, peer) => this.received(ownerId, receiver, bytes, peer);
+  }
+
+  /** Replaces the owner's rules; hit counts stay with the rules that keep their id. */
+  set(owner: SocketRecord, settings: Omit<ParsedInput<'autoReply.set'>, 'id'>): AutoReplyState {
+    const previous = this.owners.get(owner.id);
+    const hitsBefore = new Map(previous?.rules.map((rule) => [rule.state.id, rule.state.hits]));
+    const rules = settings.rules.map((rule): CompiledRule => {
+      const pattern = parsePattern(rule.match, rule.pattern);
+      const reply = parseReply(rule.reply, rule.replyFormat);
+      // The contract's schema has refused both already; this is what the type system needs to see.
+      if (!pattern.ok || !reply.ok) throw new Error(`Rule ${rule.id} was not validated`);
+      return { state: { ...rule, hits: hitsBefore.get(rule.id) ?? 0 }, matches: matcherFor(rule.match, pattern), reply: copyBytes(reply.bytes) };
+    });
+    const current: OwnerRules = {
+      owner,
+      echo: settings.echo,
+      echoHits: previous?.echoHits ?? 0,
+      rules,
+      publishScheduled: false,
+    };
+    this.owners.set(owner.id, current);
+    const state = stateOf(current);
+    owner.update({ autoReply: state });
+    return state;
+  }
+
+  /** The socket is gone: its rules and every reply waiting for or on it go too. */
+  forget(id: string): void {
+    this.owners.delete(id);
+    this.overflowReported.delete(id);
+    for (const reply of this.pending) {
+      if (reply.ownerId === id || reply.receiverId === id) this.cancel(reply);
+    }
+  }
+
+  dispose(): void {
+    for (const reply of this.pending) this.cancel(reply);
+    this.owners.clear();
+    this.overflowReported.clear();
+  }
+
+  private received(ownerId: string, receiver: SocketRecord, bytes: Uint8Array, peer: Endpoint | undefined): void {
+    const rules = this.owners.get(ownerId);
+    if (!rules) return;
+    const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    let text: string | undefined;
+    const asText = (): string => (text ??= utf8Decode(bytes));
+    const rule = rules.rules.find((candidate) => candidate.state.enabled && candidate.matches(payload, asText));
+    let reply: Uint8Array<ArrayBuffer>;
+    let delayMs = 0;
+    if (rule) {
+      rule.state.hits++;
+      reply = rule.reply;
+      delayMs = rule.state.delayMs;
+    } else if (rules.echo) {
+      rules.echoHits++;
+      // A copy: the socket may reuse its buffer before a UDP reply has resolved its target.
+      reply = copyBytes(bytes);
+    } else {
+      return;
+    }
+    this.publishSoon(rules);
+    // An empty reply answers with silence: the rule still counts, and keeps echo from answering.
+    if (reply.byteLength === 0) return;
+    if (delayMs === 0) {
+      this.send(receiver, reply, peer);
+      return;
+    }
+    const waiting = this.waiting.get(ownerId) ?? 0;
+    if (waiting >= MAX_PENDING_REPLIES) {
+      if (!this.overflowReported.has(ownerId)) {
+        this.overflowReported.add(ownerId);
+        receiver.event('info', `Auto-reply: ${MAX_PENDING_REPLIES} delayed replies are already waiting; dropping more until they are sent`);
+      }
+      return;
+    }
+    this.waiting.set(ownerId, waiting + 1);
+    const pending: PendingReply = {
+      ownerId,
+      receiverId: receiver.id,
+      timer: setTimeout(() => {
+        this.release(pending);
+        this.send(receiver, reply, peer);
+      }, delayMs),
+    };
+    this.pending.add(pending);
+  }
+
+  private send(receiver: SocketRecord, reply: Uint8Array<ArrayBuffer>, peer: Endpoint | undefined): void {
+    this.sendReply(receiver.id, reply, peer).catch((error: unknown) => {
+      const info = describeError(error);
+      receiver.event('info', `Auto-reply not sent: ${info.message}`, info.code);
+    });
+  }
+
+  private cancel(reply: PendingReply): void {
+    clearTimeout(reply.timer);
+    this.release(reply);
+  }
+
+  private release(reply: PendingReply): void {
+    this.pending.delete(reply);
+    const waiting = (this.waiting.get(reply.ownerId) ?? 1) - 1;
+    if (waiting > 0) {
+      this.waiting.set(reply.ownerId, waiting);
+    } else {
+      this.waiting.delete(reply.ownerId);
+      this.overflowReported.delete(reply.ownerId);
+    }
+  }
+
+  /** Hit counts go out once per turn of the event loop, not once per message of a flood. */
+  private publishSoon(rules: OwnerRules): void {
+    if (rules.publishScheduled) return;
+    rules.publishScheduled = true;
+    setImmediate(() => {
+      rules.publishScheduled = false;
+      if (this.owners.get(rules.owner.id) === rules) rules.owner.update({ autoReply: stateOf(rules) });
+    });
+  }
+}
+
+function stateOf(rules: OwnerRules): AutoReplyState {
+  return { echo: rules.echo, echoHits: rules.echoHits, rules: rules.rules.map((rule) => ({ ...rule.state })) };
+}
+
+function matcherFor(match: CompiledRule['state']['match'], pattern: { bytes: Uint8Array } | { regex: RegExp }): Matcher {
+  if ('regex' in pattern) {
+    const { regex } = pattern;
+    return (_payload, text) => regex.test(text());
+  }
+  const expected = Buffer.from(pattern.bytes);
+  switch (match) {
+    case 'exact':
+      return (payload) => payload.equals(expected);
+    case 'contains':
+      return (payload) => payload.indexOf(expected) !== -1;
+    default: // hex-prefix
+      return (payload) => payload.byteLength >= expected.byteLength && payload.subarray(0, expected.byteLength).equals(expected);
+  }
+}

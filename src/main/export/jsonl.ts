@@ -1,0 +1,137 @@
+/**
+ * The JSON Lines log file: one JSON object a line, so `grep`, `jq` and a line-by-line reader all
+ * work on it. A header line, a line per socket (its SocketInfo as the contract defines it), then
+ * a line per log entry; payloads in base64 (exact bytes, whatever they hold). Version 1:
+ *
+ *   {"type":"sockscope-log","version":1,"exportedAt":"2025-01-01T12:00:00.000Z","sockets":1}
+ *   {"type":"socket","socket":{"id":"con-2","kind":"tcp-connection",…},"dropped":0}
+ *   {"type":"entry","socket":"con-2","seq":3,"time":1735732800123.456,"dir":"in","size":4,"data":"UElORw=="}
+ *   {"type":"entry","socket":"con-2","seq":4,"time":1735732800200.1,"dir":"event","event":"closed","message":"Connection closed"}
+ */
+import { z } from 'zod';
+import { Endpoint, LogEventKind, type LogEntry, SocketId, SocketInfo } from '../../shared/contract';
+import { base64ToBytes, bytesToBase64 } from '../../shared/wire';
+import { EngineError } from '../engine/errors';
+
+export const LOG_FILE_TYPE = 'sockscope-log';
+export const LOG_FILE_VERSION = 1;
+
+const HeaderLine = z.object({
+  type: z.literal(LOG_FILE_TYPE),
+  version: z.literal(LOG_FILE_VERSION, { error: `This file is of a newer format; this Sockscope reads version ${LOG_FILE_VERSION}` }),
+  exportedAt: z.string(),
+  sockets: z.number().int().nonnegative(),
+});
+
+const SocketLine = z.object({
+  type: z.literal('socket'),
+  socket: SocketInfo,
+  /** Entries that had fallen out of the socket's log before the export. */
+  dropped: z.number().int().nonnegative().default(0),
+});
+
+const entryFields = {
+  type: z.literal('entry'),
+  socket: SocketId,
+  seq: z.number().int().nonnegative(),
+  time: z.number().finite(),
+};
+
+const EntryLine = z.discriminatedUnion('dir', [
+  z.object({
+    ...entryFields,
+    dir: z.enum(['in', 'out']),
+    size: z.number().int().nonnegative(),
+    data: z.string(),
+    peer: Endpoint.optional(),
+  }),
+  z.object({ ...entryFields, dir: z.literal('event'), event: LogEventKind, message: z.string(), code: z.string().optional() }),
+]);
+
+export interface SocketLogFile {
+  socket: SocketInfo;
+  dropped: number;
+  entries: LogEntry[];
+}
+
+export function headerLine(sockets: number, exportedAt: Date): string {
+  return JSON.stringify({ type: LOG_FILE_TYPE, version: LOG_FILE_VERSION, exportedAt: exportedAt.toISOString(), sockets });
+}
+
+export function socketLine(socket: SocketInfo, dropped: number): string {
+  return JSON.stringify({ type: 'socket', socket, dropped });
+}
+
+export function entryLine(socketId: string, entry: LogEntry): string {
+  const { seq, time } = entry;
+  if (entry.dir === 'event') {
+    const { event, message, code } = entry;
+    return JSON.stringify({ type: 'entry', socket: socketId, seq, time, dir: 'event', event, message, code });
+  }
+  const { dir, bytes, peer } = entry;
+  return JSON.stringify({ type: 'entry', socket: socketId, seq, time, dir, size: bytes.byteLength, data: bytesToBase64(bytes), peer });
+}
+
+/**
+ * Reads a whole log file; every socket with its entries in file order. A line that is not what
+ * the format says fails the whole file, with its line number: a log half read is worse than none.
+ */
+export function parseLogFile(text: string): SocketLogFile[] {
+  const sockets = new Map<string, SocketLogFile>();
+  let sawHeader = false;
+  let lineNumber = 0;
+  for (const line of text.split('\n')) {
+    lineNumber++;
+    if (line.trim() === '') continue;
+    const fail = (why: string): never => {
+      throw new EngineError('INVALID_LOG_FILE', `Line ${lineNumber}: ${why}`);
+    };
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      fail('not valid JSON');
+    }
+    const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+    if (!sawHeader) {
+      if (type !== LOG_FILE_TYPE) {
+        throw new EngineError('INVALID_LOG_FILE', 'Not a Sockscope log: its first line should be {"type":"sockscope-log",…}');
+      }
+      const header = HeaderLine.safeParse(value);
+      if (!header.success) fail(issueText(header.error));
+      sawHeader = true;
+      continue;
+    }
+    if (type === 'socket') {
+      const parsed = SocketLine.safeParse(value);
+      if (!parsed.success) return fail(issueText(parsed.error));
+      const { socket, dropped } = parsed.data;
+      if (sockets.has(socket.id)) fail(`socket ${socket.id} is described twice`);
+      sockets.set(socket.id, { socket, dropped, entries: [] });
+    } else if (type === 'entry') {
+      const parsed = EntryLine.safeParse(value);
+      if (!parsed.success) return fail(issueText(parsed.error));
+      const entry = parsed.data;
+      const target = sockets.get(entry.socket) ?? fail(`an entry of socket ${entry.socket}, which no earlier line describes`);
+      if (entry.dir === 'event') {
+        const { seq, time, event, message, code } = entry;
+        target.entries.push(code === undefined ? { seq, time, dir: 'event', event, message } : { seq, time, dir: 'event', event, message, code });
+        continue;
+      }
+      const bytes = base64ToBytes(entry.data) ?? fail('"data" is not base64');
+      if (bytes.byteLength !== entry.size) fail(`"size" says ${entry.size} bytes but "data" holds ${bytes.byteLength}`);
+      const { seq, time, dir, peer } = entry;
+      target.entries.push(peer ? { seq, time, dir, bytes: Uint8Array.from(bytes), peer } : { seq, time, dir, bytes: Uint8Array.from(bytes) });
+    } else {
+      fail(`unknown line type ${JSON.stringify(type)}`);
+    }
+  }
+  if (!sawHeader) throw new EngineError('INVALID_LOG_FILE', 'The file is empty');
+  if (sockets.size === 0) throw new EngineError('INVALID_LOG_FILE', 'The file holds no socket logs');
+  return [...sockets.values()];
+}
+
+function issueText(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
+}

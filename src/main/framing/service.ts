@@ -1,0 +1,89 @@
+/**
+ * Framing and decoder settings per socket, and the frames they produce. The settings live on the
+ * socket's SocketInfo (so every window shows the same view); the frames are built lazily, when
+ * someone reads them, and follow the log as it grows, drops or is cleared.
+ */
+import type { Output, ParsedInput, SocketInfo } from '../../shared/contract';
+import { RAW_FRAMING, sameFraming } from '../../shared/framing';
+import type { Engine } from '../engine/engine';
+import { CATCH_UP_BYTES, FrameIndex } from './frame-index';
+
+export class FramingService {
+  private readonly indexes = new Map<string, FrameIndex>();
+  /** Listeners given a framing: their new connections inherit it. */
+  private readonly framedListeners = new Set<string>();
+  private generation = 0;
+  private readonly unsubscribe: () => void;
+
+  /** `catchUpBytes`: how much of the log one read frames at most (see FrameIndex.catchUp). */
+  constructor(
+    private readonly engine: Engine,
+    private readonly catchUpBytes = CATCH_UP_BYTES,
+  ) {
+    this.unsubscribe = engine.subscribe((event) => {
+      if (event.type === 'socket.removed') {
+        this.indexes.delete(event.id);
+        this.framedListeners.delete(event.id);
+      } else if (event.type === 'socket.upsert' && event.socket.framing === undefined && this.framedListeners.has(event.socket.parentId ?? '')) {
+        // An accepted connection speaks its listener's protocol: it starts with its framing.
+        // Deferred, so this update is announced after the one that introduced the connection.
+        const { id, parentId = '' } = event.socket;
+        queueMicrotask(() => this.inherit(id, parentId));
+      }
+    });
+  }
+
+  /**
+   * Sets a socket's framing and/or decoder. On a listener, its connections (open now or accepted
+   * later) get the same.
+   */
+  set(input: ParsedInput<'framing.set'>): SocketInfo {
+    const socket = this.engine.info(input.id);
+    const view = {
+      framing: input.framing ?? socket.framing ?? RAW_FRAMING,
+      decoder: input.decoder ?? socket.decoder ?? 'auto',
+    };
+    const targets = [socket];
+    if (socket.kind === 'tcp-listener') this.framedListeners.add(socket.id);
+    if (socket.kind === 'tcp-listener') targets.push(...this.engine.snapshot().sockets.filter((s) => s.parentId === socket.id));
+    for (const target of targets) {
+      if (!sameFraming(target.framing ?? RAW_FRAMING, view.framing)) this.indexes.delete(target.id);
+      this.engine.setView(target.id, view);
+    }
+    return this.engine.info(input.id);
+  }
+
+  /** Frames of a socket under its framing; see the command's description in the contract. */
+  read(input: ParsedInput<'log.readFrames'>): Output<'log.readFrames'> {
+    const socket = this.engine.info(input.id);
+    const framing = socket.framing ?? RAW_FRAMING;
+    let index = this.indexes.get(input.id);
+    if (!index || !sameFraming(index.spec, framing)) {
+      index = new FrameIndex(framing, ++this.generation, socket.kind, (fromSeq, count) => this.engine.readLog(input.id, fromSeq, count));
+      this.indexes.set(input.id, index);
+    }
+    const { head: logHead, behind } = index.catchUp(this.catchUpBytes);
+    const { items, ...head } = index.read(input.fromIndex, input.count, logHead);
+    return { head: { id: input.id, generation: index.generation, framing, behind, ...head }, frames: items };
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    this.indexes.clear();
+    this.framedListeners.clear();
+  }
+
+  private inherit(id: string, parentId: string): void {
+    let parent: SocketInfo;
+    let socket: SocketInfo;
+    try {
+      parent = this.engine.info(parentId);
+      socket = this.engine.info(id);
+    } catch {
+      return; // Removed meanwhile: nothing to inherit into.
+    }
+    if (socket.framing === undefined && parent.framing !== undefined) {
+      this.engine.setView(id, { framing: parent.framing, decoder: parent.decoder ?? 'auto' });
+    }
+  }
+}

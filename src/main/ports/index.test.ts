@@ -1,0 +1,125 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { commands, type PortList } from '../../shared/contract';
+import { socketInfo } from '../../shared/test-support/socket-info';
+import { type Core, createCore } from '../core';
+import { listPorts, listSystemPorts, type SystemPorts } from './index';
+import { attachOwners, parseProcNet } from './linux';
+import { serviceName } from './services';
+
+const fixture = (name: string): string => readFileSync(resolve(__dirname, 'fixtures', name), 'utf8');
+
+/** The recorded Linux machine, with postgres (pid 812) and this process owning a socket each; root's hidden. */
+function recordedMachine(): SystemPorts {
+  const sockets = [
+    ...parseProcNet(fixture('linux-proc-net-tcp.txt'), 'tcp', 'IPv4', true),
+    ...parseProcNet(fixture('linux-proc-net-tcp6.txt'), 'tcp', 'IPv6', true),
+    ...parseProcNet(fixture('linux-proc-net-udp.txt'), 'udp', 'IPv4', true),
+  ];
+  const owners = new Map([
+    [24417, { pid: 812, name: 'postgres' }],
+    [913002, { pid: 812, name: 'postgres' }],
+    [913001, { pid: process.pid, name: 'sockscope' }],
+    [25120, { pid: 900, name: 'redis-server' }],
+  ]);
+  const rows = attachOwners(sockets, owners, 5);
+  return { rows, hiddenProcesses: 0, source: '/proc/net' };
+}
+
+describe('listPorts', () => {
+  it('names well-known services by port and protocol', async () => {
+    const { rows } = await listPorts({}, [], recordedMachine());
+    const service = (port: number, protocol = 'tcp'): string | undefined =>
+      rows.find((row) => row.local.port === port && row.protocol === protocol && !row.remote)?.service;
+    expect(service(5432)).toBe('postgresql');
+    expect(service(6379)).toBe('redis');
+    expect(service(22)).toBe('ssh');
+    expect(service(53, 'udp')).toBe('dns');
+    // A client's ephemeral port is nothing; what it talks to is.
+    expect(rows.find((row) => row.local.port === 41822)?.service).toBe('https');
+    expect(serviceName('udp', 5432)).toBeUndefined();
+  });
+
+  it('marks this process’s sockets as its own, and no one else’s', async () => {
+    const { rows } = await listPorts({}, [], recordedMachine());
+    expect(rows.filter((row) => row.own).map((row) => row.local.port)).toEqual([39114]);
+  });
+
+  it('finds the engine’s sockets among the rows by their endpoints, even where the OS hides the owner', async () => {
+    const listener = socketInfo('lst-1', { kind: 'tcp-listener', state: 'listening', local: { address: '0.0.0.0', port: 22, family: 'IPv4' } });
+    const client = socketInfo('tcp-2', {
+      local: { address: '::ffff:127.0.0.1', port: 39114, family: 'IPv6' },
+      remote: { address: '127.0.0.1', port: 5432, family: 'IPv4' },
+    });
+    const closed = socketInfo('lst-3', { kind: 'tcp-listener', state: 'closed', local: { address: '127.0.0.1', port: 6379, family: 'IPv4' } });
+    const { rows } = await listPorts({}, [listener, client, closed], recordedMachine());
+    expect(rows.find((row) => row.local.port === 22 && row.local.family === 'IPv4')).toMatchObject({ own: true, socketId: 'lst-1', processHidden: true });
+    expect(rows.find((row) => row.local.port === 39114)).toMatchObject({ own: true, socketId: 'tcp-2' });
+    // Redis owns 6379, and the engine's listener there is closed: not ours.
+    expect(rows.find((row) => row.local.port === 6379)).toMatchObject({ own: false, socketId: undefined });
+  });
+
+  it('applies the contract’s filters and sorts by local port', async () => {
+    const machine = recordedMachine();
+    const listening = await listPorts({ listening: true }, [], machine);
+    expect(listening.rows.every((row) => row.state === 'LISTEN' || row.state === 'BOUND')).toBe(true);
+    expect(listening.rows.map((row) => row.local.port)).toEqual([...listening.rows.map((row) => row.local.port)].sort((a, b) => a - b));
+    // The local or the remote port: postgres's listeners and both ends of the connection to it.
+    const postgres = (await listPorts({ port: 5432 }, [], machine)).rows;
+    expect(postgres.map((row) => `${row.local.port} ${row.state}`)).toEqual(['5432 LISTEN', '5432 LISTEN', '5432 ESTABLISHED', '39114 ESTABLISHED']);
+    expect((await listPorts({ process: 'POST' }, [], machine)).rows.every((row) => row.process === 'postgres')).toBe(true);
+    expect((await listPorts({ process: '900' }, [], machine)).rows.map((row) => row.process)).toEqual(['redis-server']);
+    expect((await listPorts({ protocol: 'udp', state: 'CONNECTED' }, [], machine)).rows.map((row) => row.local.port)).toEqual([68]);
+  });
+
+  it('says how many owners are hidden, in a sentence, counting only the rows shown', async () => {
+    const all = await listPorts({}, [], recordedMachine());
+    expect(all.hiddenProcesses).toBe(all.rows.filter((row) => row.processHidden).length);
+    expect(all.hiddenProcesses).toBeGreaterThan(1);
+    expect(all.note).toBe(`${all.hiddenProcesses} sockets belong to processes of other users; the system shows their owners only to an administrator (root).`);
+    const one = await listPorts({ port: 631 }, [], recordedMachine());
+    expect(one.note).toMatch(/^1 socket belongs to processes of other users/);
+    expect((await listPorts({ process: 'postgres' }, [], recordedMachine())).note).toBeUndefined();
+  });
+
+  it('refuses a platform it has no source for, in words', async () => {
+    await expect(listSystemPorts('aix')).rejects.toMatchObject({ code: 'UNSUPPORTED', message: 'Listing the ports of this machine is not supported on aix' });
+  });
+});
+
+describe('ports.list through the dispatcher, on this machine', () => {
+  let core: Core;
+  beforeEach(() => {
+    core = createCore();
+  });
+  afterEach(() => core.dispose());
+
+  it.runIf(process.platform === 'linux')('lists the engine’s own listener and UDP socket, marked with their ids', async () => {
+    const listener = await core.engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    const udp = await core.engine.bindUdp({ host: '::1', port: 0 });
+    const result = await core.dispatcher.dispatch('ports.list', { listening: true });
+    if (!result.ok) throw new Error(result.error.message);
+    const list = commands['ports.list'].output.parse(result.value) satisfies PortList;
+    expect(list.source).toBe('/proc/net');
+    expect(list.rows.find((row) => row.local.port === listener.local?.port && row.protocol === 'tcp')).toMatchObject({
+      own: true,
+      socketId: listener.id,
+      pid: process.pid,
+      state: 'LISTEN',
+    });
+    expect(list.rows.find((row) => row.local.port === udp.local?.port && row.protocol === 'udp')).toMatchObject({
+      own: true,
+      socketId: udp.id,
+      state: 'BOUND',
+      local: { address: '::1', family: 'IPv6' },
+    });
+  });
+
+  it('explains a filter it cannot use', async () => {
+    expect(await core.dispatcher.dispatch('ports.list', { port: 70000, state: 'OPEN' })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/^port: Port must be between 0 and 65535; state: /) },
+    });
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * The sockets of the whole machine, for the Ports view and `sockscope ports`: read from the OS
+ * (per platform), then marked with what Sockscope knows — the port's service name and whether a
+ * socket is Sockscope's own.
+ */
+import type { PortFilter, PortList, PortRow, SocketInfo } from '../../shared/contract';
+import { matchesPortFilter } from '../../shared/ports';
+import { EngineError } from '../engine/errors';
+import { listLinuxPorts } from './linux';
+import { listMacosPorts } from './macos';
+import type { RawPortRow, SystemPorts } from './rows';
+import { serviceOf } from './services';
+import { listWindowsPorts } from './windows';
+
+export type { RawPortRow, SystemPorts } from './rows';
+
+/** The sockets of this machine as the OS reports them, from the source for `platform`. */
+export function listSystemPorts(platform: NodeJS.Platform = process.platform): Promise<SystemPorts> {
+  switch (platform) {
+    case 'linux':
+    case 'android':
+      return listLinuxPorts();
+    // The BSDs' lsof (from ports) prints the same fields as macOS's.
+    case 'darwin':
+    case 'freebsd':
+    case 'openbsd':
+      return listMacosPorts();
+    case 'win32':
+      return listWindowsPorts();
+    default:
+      return Promise.reject(new EngineError('UNSUPPORTED', `Listing the ports of this machine is not supported on ${platform}`));
+  }
+}
+
+/**
+ * What `ports.list` answers: the machine's sockets with services, Sockscope's own marked (by pid,
+ * and by endpoint for the engine's sockets, which also names them), filtered and sorted by port.
+ */
+export async function listPorts(filter: PortFilter, engineSockets: readonly SocketInfo[], system?: SystemPorts): Promise<PortList> {
+  const listing = system ?? (await listSystemPorts());
+  const ownIds = engineSocketIds(engineSockets);
+  const rows = listing.rows
+    .map((row) => describeRow(row, ownIds))
+    .filter((row) => matchesPortFilter(row, filter))
+    .sort(byLocalPort);
+  const hiddenProcesses = rows.filter((row) => row.processHidden).length;
+  return { rows, hiddenProcesses, source: listing.source, note: hiddenNote(hiddenProcesses) ?? listing.note };
+}
+
+function describeRow(row: RawPortRow, ownIds: ReadonlyMap<string, string>): PortRow {
+  const socketId = row.pid === undefined || row.pid === process.pid ? ownIds.get(socketKey(row)) : undefined;
+  const service = serviceOf(row.protocol, row.local.port, row.remote?.port);
+  return { ...row, service, own: row.pid === process.pid || socketId !== undefined, socketId };
+}
+
+/** The engine's live sockets by protocol and endpoints, as the OS would list them. */
+function engineSocketIds(sockets: readonly SocketInfo[]): Map<string, string> {
+  const ids = new Map<string, string>();
+  for (const socket of sockets) {
+    if (!socket.local || socket.state === 'closed' || socket.state === 'error') continue;
+    const protocol = socket.kind === 'udp' ? 'udp' : 'tcp';
+    // A listener and a UDP socket have no peer in the OS's eyes, whatever Sockscope remembers.
+    const remote = socket.kind === 'tcp-client' || socket.kind === 'tcp-connection' ? socket.remote : undefined;
+    ids.set(socketKey({ protocol, local: socket.local, remote }), socket.id);
+  }
+  return ids;
+}
+
+function socketKey(row: Pick<RawPortRow, 'protocol' | 'local' | 'remote'>): string {
+  const remote = row.remote ? `${unmapped(row.remote.address)} ${row.remote.port}` : '-';
+  return `${row.protocol} ${unmapped(row.local.address)} ${row.local.port} ${remote}`;
+}
+
+/** Node may report a dual-stack socket's IPv4 peer as `::ffff:1.2.3.4` where an OS tool says `1.2.3.4`. */
+function unmapped(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
+
+function byLocalPort(a: PortRow, b: PortRow): number {
+  return a.local.port - b.local.port || a.protocol.localeCompare(b.protocol) || (a.remote?.port ?? 0) - (b.remote?.port ?? 0);
+}
+
+function hiddenNote(hidden: number): string | undefined {
+  if (hidden === 0) return undefined;
+  const sockets = hidden === 1 ? '1 socket belongs' : `${hidden} sockets belong`;
+  return `${sockets} to processes of other users; the system shows their owners only to an administrator (root).`;
+}

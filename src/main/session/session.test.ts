@@ -1,0 +1,229 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Output, SocketInfo } from '../../shared/contract';
+import { type Core, createCore } from '../core';
+import { connectClient, stopPeers } from '../engine/test-support/peers';
+import { waitFor } from '../engine/test-support/wait-for';
+import { configDir, platformConfigBase } from './paths';
+import { SESSION_FILE } from './schema';
+import { SessionStore } from './store';
+
+let dir: string;
+const cores: Core[] = [];
+let blocker: Server | undefined;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'sockscope-session-'));
+});
+
+afterEach(async () => {
+  await Promise.all(cores.splice(0).map((core) => core.dispose()));
+  await new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve()));
+  blocker = undefined;
+  await stopPeers();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function start(): Core {
+  const core = createCore({ sessionDir: dir });
+  cores.push(core);
+  return core;
+}
+
+/** Runs a command and returns its value, failing the test with the error's message otherwise. */
+async function run<T = unknown>(core: Core, command: string, input: unknown = {}): Promise<T> {
+  const result = await core.dispatcher.dispatch(command, input);
+  if (!result.ok) throw new Error(`${command}: ${result.error.message}`);
+  return result.value as T;
+}
+
+/** Quits the way the app does: the last change is written as the core is disposed. */
+async function quit(core: Core): Promise<void> {
+  cores.splice(cores.indexOf(core), 1);
+  await core.dispose();
+}
+
+const sessionFile = (): string => join(dir, SESSION_FILE);
+
+describe('configDir', () => {
+  it('uses the override, then the platform folder people expect', () => {
+    expect(configDir({ env: { SOCKSCOPE_CONFIG_DIR: '/tmp/mine' } })).toBe('/tmp/mine');
+    expect(configDir({ env: {}, platform: 'linux', home: '/home/ada' })).toBe('/home/ada/.config/Sockscope');
+    expect(configDir({ env: { XDG_CONFIG_HOME: '/xdg' }, platform: 'linux', home: '/home/ada' })).toBe('/xdg/Sockscope');
+    // A relative XDG_CONFIG_HOME is invalid by the spec, and ignored.
+    expect(platformConfigBase({ env: { XDG_CONFIG_HOME: 'rel' }, platform: 'linux', home: '/home/ada' })).toBe('/home/ada/.config');
+    expect(platformConfigBase({ env: {}, platform: 'darwin', home: '/Users/ada' })).toBe('/Users/ada/Library/Application Support');
+    expect(platformConfigBase({ env: { APPDATA: 'C:\\Users\\ada\\AppData\\Roaming' }, platform: 'win32', home: 'C:\\Users\\ada' })).toBe(
+      'C:\\Users\\ada\\AppData\\Roaming',
+    );
+    expect(configDir({ env: {}, appData: '/electron/appData' })).toBe('/electron/appData/Sockscope');
+  });
+});
+
+describe('SessionStore', () => {
+  const when = new Date('2025-03-04T05:06:07.890Z');
+
+  it('sets a file that is not JSON aside, with a message, and starts clean', () => {
+    writeFileSync(sessionFile(), '{"version": 1, "sock');
+    const loaded = new SessionStore(dir).load(when);
+    expect(loaded).toMatchObject({ state: 'problem', problem: 'corrupt', keptAs: `${sessionFile()}.corrupt-2025-03-04T05-06-07Z` });
+    expect(loaded.state === 'problem' && loaded.message).toMatch(/^The saved workspace is not valid JSON \(/);
+    expect(existsSync(sessionFile())).toBe(false);
+    expect(readFileSync(`${sessionFile()}.corrupt-2025-03-04T05-06-07Z`, 'utf8')).toBe('{"version": 1, "sock');
+    // A second bad file in the same second does not overwrite the first one kept.
+    writeFileSync(sessionFile(), 'again');
+    expect(new SessionStore(dir).load(when)).toMatchObject({ keptAs: `${sessionFile()}.corrupt-2025-03-04T05-06-07Z-2` });
+  });
+
+  it('sets a file from a newer Sockscope aside as such', () => {
+    writeFileSync(sessionFile(), JSON.stringify({ version: 7, whatever: true }));
+    expect(new SessionStore(dir).load(when)).toEqual({
+      state: 'problem',
+      problem: 'future-version',
+      message: 'The saved workspace was written by a newer Sockscope (file format 7; this version reads format 1)',
+      keptAs: `${sessionFile()}.newer-version-2025-03-04T05-06-07Z`,
+    });
+  });
+
+  it('says where a damaged file goes wrong', () => {
+    writeFileSync(sessionFile(), JSON.stringify({ version: 1, savedAt: 1, sockets: [{ kind: 'tcp-listener', id: 'lst-1', host: '127.0.0.1', port: 70000 }] }));
+    expect(new SessionStore(dir).load(when)).toMatchObject({
+      problem: 'corrupt',
+      message: 'The saved workspace is damaged (sockets.0.port: Port must be between 0 and 65535)',
+    });
+  });
+
+  it('writes atomically and leaves no temporary file behind', async () => {
+    const store = new SessionStore(join(dir, 'nested'));
+    await store.save({ version: 1, savedAt: 5, sockets: [], parts: {} });
+    store.saveSync({ version: 1, savedAt: 6, sockets: [], parts: { x: 1 } });
+    expect(readdirSync(join(dir, 'nested'))).toEqual([SESSION_FILE]);
+    expect(store.load()).toEqual({ state: 'ok', session: { version: 1, savedAt: 6, sockets: [], parts: { x: 1 } } });
+  });
+});
+
+describe('sessions', () => {
+  it('saves the workspace, offers it on the next start, and restores sockets with their settings', async () => {
+    const first = start();
+    expect(await run(first, 'session.status')).toEqual({ state: 'none' });
+    const listener = await run<SocketInfo>(first, 'tcp.listen', { host: '127.0.0.1', port: 0 });
+    await run(first, 'framing.set', { id: listener.id, framing: { mode: 'delimiter', delimiter: [13, 10] }, decoder: 'resp' });
+    await run(first, 'autoReply.set', { id: listener.id, rules: [{ id: 'r1', match: 'exact', pattern: 'PING\\r\\n', reply: '+PONG\\r\\n' }] });
+    const udp = await run<SocketInfo>(first, 'udp.bind', { host: '127.0.0.1', port: 0, defaultTarget: { host: '127.0.0.1', port: 9 } });
+    await run(first, 'udp.setOptions', { id: udp.id, broadcast: true, multicastTtl: 3 });
+    await run(first, 'udp.joinGroup', { id: udp.id, group: '239.1.2.3' });
+    // A client of the listener: restored after it, so it finds it up.
+    await run(first, 'tcp.connect', { host: '127.0.0.1', port: listener.local?.port });
+    await run(first, 'library.save', { name: 'ping', format: 'text', payload: 'PING\\r\\n' });
+    await run(first, 'session.saveUi', { ui: { sidebarWidth: 400, selected: listener.id } });
+    await waitFor(() => existsSync(sessionFile()), 'the session to be saved');
+    await quit(first);
+
+    const second = start();
+    const status = await run<Output<'session.status'>>(second, 'session.status');
+    expect(status).toMatchObject({
+      state: 'offered',
+      summary: { listeners: 1, udpSockets: 1, clients: 1, extras: ['1 auto-reply rule', '1 saved message'] },
+    });
+    // Nothing is saved over the offer while it waits.
+    const offered = readFileSync(sessionFile(), 'utf8');
+    await run(second, 'tcp.listen', { host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(readFileSync(sessionFile(), 'utf8')).toBe(offered);
+
+    const outcome = await run<Output<'session.restore'>>(second, 'session.restore');
+    expect(outcome.problems).toEqual([]);
+    expect(outcome.ui).toEqual({ sidebarWidth: 400, selected: listener.id });
+    const newListenerId = outcome.sockets.find((s) => s.previousId === listener.id)?.id ?? '';
+    const restored = second.engine.info(newListenerId);
+    expect(restored).toMatchObject({
+      state: 'listening',
+      local: listener.local,
+      framing: { mode: 'delimiter', delimiter: [13, 10] },
+      decoder: 'resp',
+      autoReply: { rules: [{ id: 'r1', pattern: 'PING\\r\\n' }] },
+    });
+    expect(second.engine.info(outcome.sockets.find((s) => s.previousId === udp.id)?.id ?? '')).toMatchObject({
+      state: 'open',
+      local: udp.local,
+      defaultTarget: { host: '127.0.0.1', port: 9 },
+      udp: { broadcast: true, multicastTtl: 3, groups: [{ group: '239.1.2.3' }] },
+    });
+    const client = second.engine.snapshot().sockets.find((s) => s.kind === 'tcp-client');
+    expect(client).toMatchObject({ state: 'open', remote: { port: listener.local?.port } });
+    expect(second.library.list().map((m) => m.name)).toEqual(['ping']);
+    expect(await run(second, 'session.status')).toEqual({ state: 'none' });
+    expect(await second.dispatcher.dispatch('session.restore', {})).toMatchObject({ ok: false, error: { code: 'NOT_OFFERED' } });
+  });
+
+  it('starts clean on request, and saves the clean workspace over the old one', async () => {
+    const first = start();
+    await run(first, 'tcp.listen', { host: '127.0.0.1', port: 0 });
+    await quit(first);
+    const second = start();
+    expect(await run(second, 'session.status')).toMatchObject({ state: 'offered' });
+    expect(await run(second, 'session.discard')).toEqual({ state: 'none' });
+    await waitFor(() => JSON.parse(readFileSync(sessionFile(), 'utf8')).sockets.length === 0, 'the clean workspace to be saved');
+    await quit(second);
+    expect(await run(start(), 'session.status')).toEqual({ state: 'none' });
+  });
+
+  it('restores what it can and says what it could not', async () => {
+    const first = start();
+    const listener = await run<SocketInfo>(first, 'tcp.listen', { host: '127.0.0.1', port: 0 });
+    const other = await run<SocketInfo>(first, 'tcp.listen', { host: '127.0.0.1', port: 0 });
+    await quit(first);
+    // Another program took the first listener's port meanwhile.
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker?.listen(listener.local?.port, '127.0.0.1', resolve));
+
+    const second = start();
+    const outcome = await run<Output<'session.restore'>>(second, 'session.restore');
+    expect(outcome.problems).toEqual([`Listener on 127.0.0.1:${listener.local?.port}: 127.0.0.1:${listener.local?.port} is already in use`]);
+    expect(outcome.sockets.map((s) => s.previousId)).toEqual([other.id]);
+  });
+
+  it('does not reopen a TLS listener as plain TCP, and says why', async () => {
+    const first = start();
+    const tls = await run<SocketInfo>(first, 'tcp.listen', { host: '127.0.0.1', port: 0, tls: { certificate: { mode: 'self-signed', names: ['localhost'] } } });
+    await quit(first);
+    const outcome = await run<Output<'session.restore'>>(start(), 'session.restore');
+    expect(outcome.sockets).toEqual([]);
+    expect(outcome.problems).toEqual([
+      `TLS listener on 127.0.0.1:${tls.local?.port}: its certificate and TLS options are not kept in the saved workspace; open it again`,
+    ]);
+  });
+
+  it('keeps only sockets that are still open, and accepted connections not at all', async () => {
+    const core = start();
+    const listener = await run<SocketInfo>(core, 'tcp.listen', { host: '127.0.0.1', port: 0 });
+    const stopped = await run<SocketInfo>(core, 'tcp.listen', { host: '127.0.0.1', port: 0 });
+    await run(core, 'listener.stop', { id: stopped.id });
+    await connectClient(listener.local?.port ?? 0);
+    await waitFor(() => core.engine.snapshot().sockets.some((s) => s.kind === 'tcp-connection'), 'the connection');
+    await quit(core);
+    const saved = JSON.parse(readFileSync(sessionFile(), 'utf8')) as { sockets: { id: string }[] };
+    expect(saved.sockets.map((s) => s.id)).toEqual([listener.id]);
+  });
+
+  it('reports a corrupt file once, then saves anew', async () => {
+    writeFileSync(sessionFile(), 'not json');
+    const core = start();
+    const status = await run<Output<'session.status'>>(core, 'session.status');
+    expect(status).toMatchObject({ state: 'problem', problem: 'corrupt' });
+    await run(core, 'tcp.listen', { host: '127.0.0.1', port: 0 });
+    await waitFor(() => existsSync(sessionFile()), 'a new session to be saved');
+    expect(await run(core, 'session.discard')).toEqual({ state: 'none' });
+    expect(readdirSync(dir).filter((name) => name.includes('.corrupt-'))).toHaveLength(1);
+  });
+
+  it('keeps no session where none was asked for', async () => {
+    const core = createCore();
+    cores.push(core);
+    expect(await run(core, 'session.status')).toEqual({ state: 'off' });
+    expect(await core.dispatcher.dispatch('session.restore', {})).toMatchObject({ ok: false, error: { code: 'SESSIONS_OFF' } });
+  });
+});

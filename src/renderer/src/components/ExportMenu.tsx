@@ -1,0 +1,74 @@
+import { useRef, useState } from 'react';
+import { exportFormatLabel, exportLogs, type ExportFormat } from '../state/logFiles';
+import { ChevronIcon, DownloadIcon } from './Icons';
+import { Popover, usePopover } from './Popover';
+import { StatusNote, useStatusNote } from './StatusNote';
+
+const formats: readonly { format: ExportFormat; detail: string }[] = [
+  { format: 'jsonl', detail: 'Every entry with its exact bytes; can be imported again' },
+  { format: 'pcapng', detail: 'A capture for Wireshark, TCP handshakes included' },
+];
+
+interface ExportMenuProps {
+  /** The sockets whose logs to export (a listener brings its connections); all when undefined. */
+  ids: string[] | undefined;
+  label: string;
+  /** What the menu says it exports, e.g. "Export this log as". */
+  menuLabel: string;
+  title: string;
+  disabled?: boolean;
+  compact?: boolean;
+}
+
+/** A button with a menu of export formats; the file is saved as a download, the outcome shown beneath. */
+export function ExportMenu({ ids, label, menuLabel, title, disabled, compact }: ExportMenuProps) {
+  const popover = usePopover();
+  const button = useRef<HTMLButtonElement>(null);
+  const [busy, setBusy] = useState(false);
+  const { note, report, clear } = useStatusNote();
+
+  const run = async (format: ExportFormat): Promise<void> => {
+    popover.close();
+    clear();
+    setBusy(true);
+    report(await exportLogs(ids, format), 'Export failed');
+    setBusy(false);
+  };
+
+  return (
+    <div className="relative">
+      <button
+        ref={button}
+        type="button"
+        disabled={disabled || busy}
+        {...popover.anchorProps}
+        aria-haspopup="menu"
+        title={title}
+        className={
+          compact
+            ? 'inline-flex h-6 items-center gap-1 rounded border border-line-strong bg-canvas px-1.5 text-xs text-fg hover:bg-hover disabled:opacity-50'
+            : 'inline-flex h-7 items-center gap-1.5 rounded px-2 text-[13px] text-fg hover:bg-hover active:bg-selected disabled:opacity-50'
+        }
+      >
+        <DownloadIcon className={`${compact ? 'size-3.5' : 'size-4'} text-muted`} />
+        {label}
+        <ChevronIcon open className="size-3 text-muted" />
+      </button>
+      <Popover handle={popover} anchor={button} label={menuLabel} role="menu" align="end" className="w-64 py-1">
+        {formats.map(({ format, detail }) => (
+          <button
+            key={format}
+            type="button"
+            role="menuitem"
+            onClick={() => void run(format)}
+            className="flex w-full flex-col items-start px-2.5 py-1.5 text-left hover:bg-hover focus-visible:bg-hover focus-visible:outline-none"
+          >
+            <span className="text-xs text-fg">{exportFormatLabel[format]}</span>
+            <span className="text-[11px] text-muted">{detail}</span>
+          </button>
+        ))}
+      </Popover>
+      <StatusNote note={note} />
+    </div>
+  );
+}

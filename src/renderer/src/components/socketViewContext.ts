@@ -1,0 +1,10 @@
+import { createContext } from 'react';
+import { type DecoderChoice, type FramingSpec, RAW_FRAMING } from '../../../shared/framing';
+
+/** How the shown socket's log is viewed (its SocketInfo.framing and .decoder), for the rows deep inside it. */
+export interface SocketViewSettings {
+  framing: FramingSpec;
+  decoder: DecoderChoice;
+}
+
+export const SocketViewContext = createContext<SocketViewSettings>({ framing: RAW_FRAMING, decoder: 'auto' });

@@ -1,0 +1,213 @@
+import { create } from 'zustand';
+import { type LogDirection, type LogSearchQuery, MAX_SEARCH_MATCHES } from '../../../shared/contract';
+import { invoke } from './engine';
+import { MatchList } from './matchList';
+import { useSockets } from './sockets';
+
+export type SearchMode = 'text' | 'hex';
+
+/** What the user set in the search bar. */
+export interface SearchForm {
+  text: string;
+  mode: SearchMode;
+  direction: LogDirection;
+  caseSensitive: boolean;
+  /** Show only matching entries instead of highlighting them among the rest. */
+  onlyMatches: boolean;
+}
+
+export interface SocketSearch extends SearchForm {
+  open: boolean;
+  /** Matches found so far (see `lists`); a new number whenever the list changes. */
+  version: number;
+  /** Every seq below this has been searched. */
+  scannedTo: number;
+  scanning: boolean;
+  error: string | null;
+  /** The seq of the match Enter / Shift+Enter went to. */
+  current: number | null;
+  /** Bumped by each next/previous, so the view scrolls even when the match is the same. */
+  jump: number;
+}
+
+const closedSearch: SocketSearch = {
+  text: '',
+  mode: 'text',
+  direction: 'any',
+  caseSensitive: false,
+  onlyMatches: false,
+  open: false,
+  version: 0,
+  scannedTo: 0,
+  scanning: false,
+  error: null,
+  current: null,
+  jump: 0,
+};
+
+/**
+ * Log search per socket. The search runs in main (`log.search`), a bounded slice per call, from
+ * the oldest held entry up; the matches (seqs) are kept here and followed as the log grows and
+ * as its ring drops old entries.
+ */
+export const useLogSearch = create<Record<string, SocketSearch>>()(() => ({}));
+
+/** Match seqs per socket: mutable and large, so they live outside the store (its `version` says when they change). */
+const lists = new Map<string, MatchList>();
+/** A search per socket at a time: results of an older generation are dropped. */
+const generations = new Map<string, number>();
+const debounceTimers = new Map<string, ReturnType<typeof setTimeout>>();
+/** How a log view tells which seqs it shows, so that "next" starts from there. */
+const viewports = new Map<string, () => [number, number] | undefined>();
+
+/** Typing waits this long before the search starts over. */
+const TYPING_DELAY_MS = 150;
+
+export function searchOf(id: string): SocketSearch {
+  return useLogSearch.getState()[id] ?? closedSearch;
+}
+
+export function matchesOf(id: string): MatchList {
+  let list = lists.get(id);
+  if (!list) lists.set(id, (list = new MatchList()));
+  return list;
+}
+
+/** True while the bar is open with something to look for (text, bytes or a direction). */
+export function isSearching(search: SocketSearch | undefined): boolean {
+  return search !== undefined && search.open && (search.text !== '' || search.direction !== 'any');
+}
+
+/** Framing shows frames rather than entries; search matches entries, so it applies only unframed. */
+export function isFramed(id: string): boolean {
+  const framing = useSockets.getState().sockets[id]?.framing;
+  return framing !== undefined && framing.mode !== 'raw';
+}
+
+function set(id: string, patch: Partial<SocketSearch>): void {
+  useLogSearch.setState((state) => ({ [id]: { ...(state[id] ?? closedSearch), ...patch } }));
+}
+
+export function openSearch(id: string): void {
+  if (searchOf(id).open) return;
+  set(id, { open: true });
+  restart(id, 0);
+}
+
+export function closeSearch(id: string): void {
+  generations.set(id, (generations.get(id) ?? 0) + 1);
+  clearTimeout(debounceTimers.get(id));
+  lists.delete(id);
+  set(id, { open: false, scanning: false, current: null, error: null, version: searchOf(id).version + 1 });
+}
+
+export function updateSearch(id: string, patch: Partial<SearchForm>): void {
+  const before = searchOf(id);
+  set(id, patch);
+  const requery = (['text', 'mode', 'direction', 'caseSensitive'] as const).some((key) => key in patch && patch[key] !== before[key]);
+  if (requery) restart(id, 'text' in patch ? TYPING_DELAY_MS : 0);
+}
+
+export function registerViewport(id: string, visibleSeqs: () => [number, number] | undefined): () => void {
+  viewports.set(id, visibleSeqs);
+  return () => {
+    if (viewports.get(id) === visibleSeqs) viewports.delete(id);
+  };
+}
+
+/** Enter / Shift+Enter: the next or previous match, wrapping around; the first from the view when none is current. */
+export function stepMatch(id: string, step: 1 | -1): void {
+  const search = searchOf(id);
+  const list = lists.get(id);
+  if (!list || list.length === 0) return;
+  let index: number;
+  if (search.current === null) {
+    const view = viewports.get(id)?.();
+    if (view) index = step > 0 ? list.lowerBound(view[0]) : list.lowerBound(view[1] + 1) - 1;
+    else index = step > 0 ? list.firstIndex : list.nextIndex - 1;
+  } else {
+    const at = list.lowerBound(search.current);
+    index = step > 0 ? (list.at(at) === search.current ? at + 1 : at) : at - 1;
+  }
+  if (index >= list.nextIndex) index = list.firstIndex;
+  if (index < list.firstIndex) index = list.nextIndex - 1;
+  set(id, { current: list.at(index) ?? null, jump: search.jump + 1 });
+}
+
+/** "3 of 12": the current match's place among all of them, 1-based; 0 when none is current. */
+export function currentPosition(id: string): number {
+  const { current } = searchOf(id);
+  const list = lists.get(id);
+  if (current === null || !list?.has(current)) return 0;
+  return list.lowerBound(current) - list.firstIndex + 1;
+}
+
+function toQuery(search: SocketSearch): LogSearchQuery {
+  const base = { direction: search.direction, caseSensitive: search.caseSensitive };
+  if (search.text === '') return base;
+  return search.mode === 'hex' ? { ...base, hex: search.text } : { ...base, text: search.text };
+}
+
+function restart(id: string, delayMs: number): void {
+  const generation = (generations.get(id) ?? 0) + 1;
+  generations.set(id, generation);
+  clearTimeout(debounceTimers.get(id));
+  lists.set(id, new MatchList());
+  const searching = isSearching(searchOf(id));
+  set(id, { scannedTo: 0, current: null, error: null, scanning: searching, version: searchOf(id).version + 1 });
+  if (!searching) return;
+  debounceTimers.set(
+    id,
+    setTimeout(() => void scan(id, generation), delayMs),
+  );
+}
+
+/** Searches from where it got to up to the log's end, one bounded call at a time. */
+async function scan(id: string, generation: number): Promise<void> {
+  for (;;) {
+    const search = searchOf(id);
+    const head = useSockets.getState().heads[id];
+    if (generations.get(id) !== generation || !isSearching(search) || !head) return;
+    const fromSeq = Math.max(search.scannedTo, head.firstSeq);
+    if (fromSeq >= head.nextSeq) {
+      set(id, { scanning: false });
+      return;
+    }
+    set(id, { scanning: true });
+    const result = await invoke('log.search', { id, query: toQuery(search), fromSeq, limit: MAX_SEARCH_MATCHES });
+    if (generations.get(id) !== generation) return;
+    if (!result.ok) {
+      set(id, { scanning: false, error: result.error.message });
+      return;
+    }
+    const list = matchesOf(id);
+    list.append(result.value.matches);
+    list.dropBelow(result.value.head.firstSeq);
+    set(id, { scannedTo: result.value.cursor, version: searchOf(id).version + 1 });
+  }
+}
+
+// Follow every log: search what arrives, forget matches that fall out of the ring, and searches
+// of sockets that are gone.
+useSockets.subscribe((state, previous) => {
+  if (state.heads === previous.heads) return;
+  for (const [id, search] of Object.entries(useLogSearch.getState())) {
+    const head = state.heads[id];
+    if (!head) {
+      closeSearch(id);
+      useLogSearch.setState((all) => {
+        const rest = { ...all };
+        delete rest[id];
+        return rest;
+      }, true);
+      continue;
+    }
+    if (!isSearching(search)) continue;
+    const list = lists.get(id);
+    if (list?.dropBelow(head.firstSeq)) {
+      const current = search.current !== null && search.current < head.firstSeq ? null : search.current;
+      set(id, { version: search.version + 1, current });
+    }
+    if (!search.scanning && head.nextSeq > search.scannedTo) void scan(id, generations.get(id) ?? 0);
+  }
+});

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { create } from 'zustand';
+import type { ErrorInfo, Output } from '../../../shared/contract';
+import type { SessionStatus } from '../../../shared/session';
+import { invoke } from './engine';
+import { setPreference, usePreferences } from './preferences';
+import { selectSocket, useSockets } from './sockets';
+import { useUi } from './ui';
+
+/**
+ * The saved workspace as this window sees it: the offer to restore it (or the notice that it could
+ * not be read), what restoring it did, and this window's layout, which is saved with it.
+ */
+interface SessionState {
+  status: SessionStatus | undefined;
+  busy: 'restore' | 'discard' | null;
+  /** After a restore: how many sockets came back and what could not. */
+  outcome: { restored: number; problems: string[] } | undefined;
+  error: ErrorInfo | undefined;
+}
+
+export const useSession = create<SessionState>()(() => ({ status: undefined, busy: null, outcome: undefined, error: undefined }));
+
+/** The layout this window saves: checked on the way back, since the file may be old or edited. */
+const Layout = z.object({
+  sidebarWidth: z.number().optional(),
+  logView: z.enum(['text', 'hex', 'decoded']).optional(),
+  selectedId: z.string().nullable().optional(),
+  collapsed: z.array(z.string()).optional(),
+});
+/** What currentLayout writes: every field present, so it is plain JSON. */
+type SavedLayout = { sidebarWidth: number; logView: 'text' | 'hex' | 'decoded'; selectedId: string | null; collapsed: string[] };
+
+const SAVE_LAYOUT_AFTER_MS = 500;
+
+export async function loadSessionStatus(): Promise<void> {
+  const result = await invoke('session.status', {});
+  useSession.setState(result.ok ? { status: result.value, error: undefined } : { error: result.error });
+}
+
+export async function restoreSession(): Promise<void> {
+  useSession.setState({ busy: 'restore', error: undefined });
+  const result = await invoke('session.restore', {});
+  if (!result.ok) {
+    // Restored or set aside in another window meanwhile: this window's offer is out of date.
+    if (result.error.code === 'NOT_OFFERED') await loadSessionStatus();
+    useSession.setState({ busy: null, error: result.error.code === 'NOT_OFFERED' ? undefined : result.error });
+    return;
+  }
+  applyLayout(result.value);
+  const { problems, sockets } = result.value;
+  useSession.setState({
+    busy: null,
+    status: { state: 'none' },
+    outcome: problems.length > 0 ? { restored: sockets.length, problems } : undefined,
+  });
+}
+
+/** Start clean: the offer, or the notice about an unreadable file, goes away. */
+export async function discardSession(): Promise<void> {
+  useSession.setState({ busy: 'discard', error: undefined });
+  const result = await invoke('session.discard', {});
+  useSession.setState(result.ok ? { busy: null, status: result.value } : { busy: null, error: result.error });
+}
+
+export function dismissRestoreOutcome(): void {
+  useSession.setState({ outcome: undefined });
+}
+
+/** The layout saved before, onto the restored sockets (they have new ids). */
+function applyLayout(outcome: Output<'session.restore'>): void {
+  const layout = Layout.safeParse(outcome.ui);
+  if (!layout.success) return;
+  const ids = new Map(outcome.sockets.map((socket) => [socket.previousId, socket.id]));
+  const { sidebarWidth, logView, selectedId, collapsed } = layout.data;
+  if (sidebarWidth !== undefined) setPreference('sidebarWidth', sidebarWidth);
+  if (logView !== undefined) setPreference('logView', logView);
+  const selected = (selectedId == null ? undefined : ids.get(selectedId)) ?? outcome.sockets[0]?.id;
+  if (selected !== undefined) selectSocket(selected);
+  if (collapsed) useUi.setState({ collapsed: new Set(collapsed.flatMap((id) => ids.get(id) ?? [])) });
+}
+
+function currentLayout(): SavedLayout {
+  const { sidebarWidth, logView } = usePreferences.getState();
+  const { selectedId, sockets } = useSockets.getState();
+  // An accepted connection is not restored; its listener is, and is the next best thing to show.
+  const selected = selectedId === null ? null : (sockets[selectedId]?.parentId ?? selectedId);
+  return { sidebarWidth, logView, selectedId: selected, collapsed: [...useUi.getState().collapsed] };
+}
+
+let layoutTimer: ReturnType<typeof setTimeout> | undefined;
+let savedLayout = '';
+
+/** Saves the layout shortly after it changes, where this front end keeps a session at all. */
+function layoutChanged(): void {
+  const state = useSession.getState().status?.state;
+  if (state === undefined || state === 'off' || layoutTimer !== undefined) return;
+  layoutTimer = setTimeout(() => {
+    layoutTimer = undefined;
+    const layout = currentLayout();
+    const text = JSON.stringify(layout);
+    if (text === savedLayout) return;
+    savedLayout = text;
+    void invoke('session.saveUi', { ui: layout });
+  }, SAVE_LAYOUT_AFTER_MS);
+}
+
+/** Asks for the session's status whenever this window is in step with main again. */
+export function startSessionSync(): () => void {
+  const unsubscribers = [
+    useSockets.subscribe((state, previous) => {
+      if (state.synced && !previous.synced) void loadSessionStatus();
+      if (state.selectedId !== previous.selectedId) layoutChanged();
+    }),
+    usePreferences.subscribe((state, previous) => {
+      if (state.sidebarWidth !== previous.sidebarWidth || state.logView !== previous.logView) layoutChanged();
+    }),
+    useUi.subscribe((state, previous) => {
+      if (state.collapsed !== previous.collapsed) layoutChanged();
+    }),
+  ];
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+}
