@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import { listenerReceivesAndReplies } from './flows/listener-flow';
 import { SockscopeApp } from './support/app';
@@ -17,7 +19,8 @@ test.describe('the real Electron app', () => {
     const app = await electron.launch({
       executablePath: binary,
       args: [resolve(__dirname, '../out/main/index.js')],
-      env: { ...process.env, ELECTRON_RENDERER_URL: '' },
+      // Its own settings folder: the test must neither read nor overwrite the user's saved workspace.
+      env: { ...process.env, ELECTRON_RENDERER_URL: '', SOCKSCOPE_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'sockscope-electron-')) },
     });
     try {
       const page = await app.firstWindow();

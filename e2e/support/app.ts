@@ -27,10 +27,11 @@ export class SockscopeApp {
   }
 
   /** Opens a listener from the toolbar and returns the port the UI says it listens on. */
-  async startListener(bindAddress: string, port: number | '0' = '0'): Promise<number> {
+  async startListener(bindAddress: string, port: number | '0' = '0', options: { keepHalfOpen?: boolean } = {}): Promise<number> {
     await this.page.getByRole('button', { name: 'New listener' }).click();
     await this.dialog.getByLabel('Host', { exact: true }).fill(bindAddress);
     await this.dialog.getByLabel('Port', { exact: true }).fill(String(port));
+    if (options.keepHalfOpen) await this.dialog.getByRole('checkbox', { name: /Stay open after the peer/ }).check();
     await this.dialog.getByRole('button', { name: 'Listen' }).click();
     await expect(this.dialog).toBeHidden();
     const row = this.socketRow(/^TCP listener listening on/);

@@ -99,7 +99,8 @@ describe('codecs under arbitrary input', () => {
     );
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
-        expect(decodeWire(encodeWire(value))).toEqual(value);
+        // JSON itself has no -0: what comes back is what JSON.parse would give.
+        expect(decodeWire(encodeWire(value))).toEqual(JSON.parse(JSON.stringify(value)));
       }),
     );
   });

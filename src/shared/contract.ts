@@ -100,6 +100,8 @@ export const SocketInfo = z.object({
   messagesOut: z.number(),
   /** Bytes handed to the kernel-side write queue but not yet flushed (backpressure). */
   queuedBytes: z.number(),
+  /** TCP: stays open after the peer's FIN until the user closes it (see tcp.connect / tcp.listen). */
+  keepHalfOpen: z.boolean().optional(),
   /** Epoch milliseconds. */
   createdAt: z.number(),
   /** Epoch milliseconds of the last byte in or out. */
@@ -352,6 +354,8 @@ export const commands = {
       host: Host,
       port: PeerPort,
       timeoutMs: z.number().int().positive().max(600_000).default(10_000),
+      /** After the peer's FIN, keep our side open so the user can still reply (like `nc -N` peers expect). */
+      keepHalfOpen: z.boolean().optional(),
       /** TLS over the connection; the timeout covers the handshake too. */
       tls: TlsClientOptions.optional(),
     }),
@@ -362,6 +366,8 @@ export const commands = {
       host: Host,
       port: Port,
       backlog: z.number().int().positive().max(65535).optional(),
+      /** After the peer's FIN, keep each accepted connection's side open so the user can still reply (like `nc -N` peers expect). */
+      keepHalfOpen: z.boolean().optional(),
       /** Every accepted connection speaks TLS. */
       tls: TlsListenOptions.optional(),
     }),

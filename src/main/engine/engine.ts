@@ -85,6 +85,7 @@ export class Engine {
       requested: { host: input.host, port: input.port },
       // Marked TLS from the start: the handshake's summary fills it in once done.
       ...(input.tls && { tls: {} }),
+      ...(input.keepHalfOpen && { keepHalfOpen: true }),
     });
     const connection = TcpConnection.client(record);
     this.entries.set(record.id, { kind: 'tcp', record, connection });
@@ -103,10 +104,15 @@ export class Engine {
     this.assertRunning();
     // Made or checked before listening: a certificate that cannot be used leaves no listener behind.
     const tls = input.tls && (await prepareTlsListener(input.tls));
-    const record = this.createRecord('tcp-listener', { state: 'closed', ...(tls && { tls: { localCertificate: tls.certificate } }) });
+    const halfOpen = input.keepHalfOpen ? { keepHalfOpen: true } : {};
+    const record = this.createRecord('tcp-listener', {
+      state: 'closed',
+      ...halfOpen,
+      ...(tls && { tls: { localCertificate: tls.certificate } }),
+    });
     const connectionIds = new Set<string>();
     const listener = new TcpListener(record, (socket) => {
-      const connection = this.createRecord('tcp-connection', { state: 'open', parentId: record.id });
+      const connection = this.createRecord('tcp-connection', { state: 'open', parentId: record.id, ...halfOpen });
       this.entries.set(connection.id, {
         kind: 'tcp',
         record: connection,

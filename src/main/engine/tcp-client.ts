@@ -239,6 +239,12 @@ export class TcpConnection {
   }
 
   private onPeerEnd(): void {
+    if (this.record.info.keepHalfOpen && !this.socket.writableEnded) {
+      // The peer may be waiting for an answer after its FIN (HTTP/1.0 clients, `nc -N`).
+      this.record.event('peer-closed', 'Peer closed its sending side; this side stays open: reply, then Close');
+      this.record.update({ state: 'half-closed' });
+      return;
+    }
     this.record.event('peer-closed', 'Peer closed its sending side');
     if (!this.socket.writableEnded) {
       // Like nc: once the peer is done, finish our side too so the connection closes.

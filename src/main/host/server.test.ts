@@ -30,8 +30,14 @@ afterEach(async () => {
   rmSync(rendererDir, { recursive: true, force: true });
 });
 
+/** Every message a client received, in order, so a test can wait for one that came early. */
+const received = new WeakMap<WebSocket, ServerMessage[]>();
+
 function connect(path: string, headers: Record<string, string> = {}): WebSocket {
   const ws = new WebSocket(`ws://127.0.0.1:${host.port}${path}`, { headers });
+  const messages: ServerMessage[] = [];
+  received.set(ws, messages);
+  ws.on('message', (data: Buffer) => messages.push(decodeWire(data.toString()) as ServerMessage));
   open.push(ws);
   return ws;
 }
@@ -42,16 +48,14 @@ function closeCode(ws: WebSocket): Promise<{ code: number; reason: string }> {
   return new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
 }
 
-function nextMessage(ws: WebSocket, accept: (m: ServerMessage) => boolean = () => true): Promise<ServerMessage> {
-  return new Promise((resolve) => {
-    const onMessage = (data: Buffer): void => {
-      const message = decodeWire(data.toString()) as ServerMessage;
-      if (!accept(message)) return;
-      ws.off('message', onMessage);
-      resolve(message);
-    };
-    ws.on('message', onMessage);
-  });
+/** The first message not yet taken that `accept` likes, whether it came before this call or after. */
+async function nextMessage(ws: WebSocket, accept: (m: ServerMessage) => boolean = () => true): Promise<ServerMessage> {
+  const messages = received.get(ws) ?? [];
+  for (;;) {
+    const index = messages.findIndex(accept);
+    if (index >= 0) return messages.splice(index, 1)[0];
+    await new Promise((resolve) => ws.once('message', resolve));
+  }
 }
 
 const opened = (ws: WebSocket): Promise<void> => new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));

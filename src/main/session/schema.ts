@@ -27,7 +27,7 @@ const view = {
 const SavedAutoReply = z.object({ echo: z.boolean(), rules: z.array(z.unknown()) });
 
 export const SavedSocket = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('tcp-listener'), host: Host, port: Port, autoReply: SavedAutoReply.optional(), ...view }),
+  z.object({ kind: z.literal('tcp-listener'), host: Host, port: Port, keepHalfOpen: z.boolean().optional(), autoReply: SavedAutoReply.optional(), ...view }),
   z.object({
     kind: z.literal('udp'),
     host: Host,
@@ -43,7 +43,7 @@ export const SavedSocket = z.discriminatedUnion('kind', [
       .optional(),
     ...view,
   }),
-  z.object({ kind: z.literal('tcp-client'), host: Host, port: PeerPort, ...view }),
+  z.object({ kind: z.literal('tcp-client'), host: Host, port: PeerPort, keepHalfOpen: z.boolean().optional(), ...view }),
 ]);
 
 export const SessionFile = z.object({

@@ -214,13 +214,13 @@ export class SessionService implements Sessions {
   private open(saved: SavedSocket): Promise<SocketInfo> {
     switch (saved.kind) {
       case 'tcp-listener':
-        return this.engine.listenTcp(commands['tcp.listen'].input.parse({ host: saved.host, port: saved.port }));
+        return this.engine.listenTcp(commands['tcp.listen'].input.parse({ host: saved.host, port: saved.port, keepHalfOpen: saved.keepHalfOpen }));
       case 'udp':
         return this.engine.bindUdp(
           commands['udp.bind'].input.parse({ host: saved.host, port: saved.port, defaultTarget: saved.defaultTarget }),
         );
       case 'tcp-client':
-        return this.engine.connectTcp(commands['tcp.connect'].input.parse({ host: saved.host, port: saved.port }));
+        return this.engine.connectTcp(commands['tcp.connect'].input.parse({ host: saved.host, port: saved.port, keepHalfOpen: saved.keepHalfOpen }));
     }
   }
 
@@ -284,7 +284,7 @@ function toSaved(socket: SocketInfo): SavedSocket | undefined {
   const udp = socket.udp && { udp: { options: udpOptions(socket.udp), groups: socket.udp.groups } };
   switch (socket.kind) {
     case 'tcp-listener':
-      return socket.local && { kind: 'tcp-listener', host: socket.local.address, port: socket.local.port, ...autoReply, ...view };
+      return socket.local && { kind: 'tcp-listener', host: socket.local.address, port: socket.local.port, ...halfOpen(socket), ...autoReply, ...view };
     case 'udp':
       return (
         socket.local && {
@@ -298,7 +298,7 @@ function toSaved(socket: SocketInfo): SavedSocket | undefined {
         }
       );
     case 'tcp-client':
-      return socket.requested && { kind: 'tcp-client', host: socket.requested.host, port: socket.requested.port, ...view };
+      return socket.requested && { kind: 'tcp-client', host: socket.requested.host, port: socket.requested.port, ...halfOpen(socket), ...view };
     default:
       return undefined;
   }
@@ -330,4 +330,9 @@ function checked<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Saved only when on, so older session files and new ones read the same. */
+function halfOpen(socket: SocketInfo): { keepHalfOpen?: true } {
+  return socket.keepHalfOpen ? { keepHalfOpen: true } : {};
 }

@@ -229,6 +229,19 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
               </div>
             )}
             {kind !== 'udp' && (
+              <Checkbox
+                label="Stay open after the peer's FIN"
+                checked={options.keepHalfOpen}
+                onChange={(keepHalfOpen) => setOptions((current) => ({ ...current, keepHalfOpen }))}
+                hint={
+                  kind === 'tcp-client'
+                    ? 'When the server finishes sending, keep this side open until you close it.'
+                    : 'When a client finishes sending (nc -N, HTTP/1.0), keep the connection open so you can still reply.'
+                }
+                disabled={pending !== null}
+              />
+            )}
+            {kind !== 'udp' && (
               <TlsOptions
                 kind={kind}
                 values={options}

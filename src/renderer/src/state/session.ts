@@ -69,10 +69,10 @@ export function dismissRestoreOutcome(): void {
 
 /** The layout saved before, onto the restored sockets (they have new ids). */
 function applyLayout(outcome: Output<'session.restore'>): void {
-  const layout = Layout.safeParse(outcome.ui);
-  if (!layout.success) return;
+  // No layout saved (or not one this version reads): the restored sockets still get selected.
+  const layout = Layout.safeParse(outcome.ui ?? {});
   const ids = new Map(outcome.sockets.map((socket) => [socket.previousId, socket.id]));
-  const { sidebarWidth, logView, selectedId, collapsed } = layout.data;
+  const { sidebarWidth, logView, selectedId, collapsed } = layout.success ? layout.data : {};
   if (sidebarWidth !== undefined) setPreference('sidebarWidth', sidebarWidth);
   if (logView !== undefined) setPreference('logView', logView);
   const selected = (selectedId == null ? undefined : ids.get(selectedId)) ?? outcome.sockets[0]?.id;

@@ -24,6 +24,8 @@ export interface SocketOptionValues {
   certPem: string;
   keyPem: string;
   requestClientCert: boolean;
+  // TCP client and listener
+  keepHalfOpen: boolean;
   // UDP
   broadcast: boolean;
 }
@@ -44,6 +46,7 @@ export const initialOptionValues: SocketOptionValues = {
   certPem: '',
   keyPem: '',
   requestClientCert: false,
+  keepHalfOpen: false,
   broadcast: false,
 };
 
@@ -84,6 +87,11 @@ function collect(issues: readonly { path: readonly PropertyKey[]; message: strin
  */
 export function validateSocketOptions(kind: NewSocketKind, values: SocketOptionValues): { errors: OptionErrors; extra?: Record<string, unknown> } {
   if (kind === 'udp') return { errors: {}, extra: values.broadcast ? { broadcast: true } : {} };
+  const checked = validateTlsOptions(kind, values);
+  return checked.extra && values.keepHalfOpen ? { ...checked, extra: { ...checked.extra, keepHalfOpen: true } } : checked;
+}
+
+function validateTlsOptions(kind: 'tcp-client' | 'tcp-listener', values: SocketOptionValues): { errors: OptionErrors; extra?: Record<string, unknown> } {
   if (!values.tls) return { errors: {}, extra: {} };
   if (kind === 'tcp-client') {
     const withClientCert = values.clientCertPem.trim() !== '' || values.clientKeyPem.trim() !== '';

@@ -1,23 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Command, EventBatch, Input, Output, Result, Snapshot, SocketInfo } from '../../../shared/contract';
+import type { Command, EventBatch, Input, Output, Result, Snapshot } from '../../../shared/contract';
+import { socketInfo as socket } from '../../../shared/test-support/socket-info';
 import type { Transport, TransportStatus } from '../transport';
 import { initialSocketsState, useSockets } from './sockets';
 import { startSync } from './sync';
-
-function socket(id: string, patch: Partial<SocketInfo> = {}): SocketInfo {
-  return {
-    id,
-    kind: 'tcp-client',
-    state: 'open',
-    bytesIn: 0,
-    bytesOut: 0,
-    messagesIn: 0,
-    messagesOut: 0,
-    queuedBytes: 0,
-    createdAt: 1,
-    ...patch,
-  };
-}
 
 /** A transport whose snapshot reply and events the test releases by hand. */
 function fakeTransport() {
