@@ -14,6 +14,8 @@ interface ListenOptions extends TlsListenFlags {
   hexdump?: boolean;
   pcapng?: string;
   jsonl?: string;
+  broadcast?: boolean;
+  join: string[];
 }
 
 type AutoReplySettings = Omit<Input<'autoReply.set'>, 'id'>;
@@ -49,6 +51,8 @@ export function registerListen(program: Command, terminal: Terminal = processTer
     .option('--hexdump', 'show payloads as hex dumps instead of text')
     .option('--pcapng <file>', 'when stopped, write all traffic as a pcapng capture (Wireshark)')
     .option('--jsonl <file>', 'when stopped, write the whole log as JSON Lines')
+    .option('--broadcast', 'UDP: allow sending to broadcast addresses (SO_BROADCAST)')
+    .option('--join <group[%interface]>', 'UDP: join a multicast group, on an interface if given (repeatable)', collect, [])
     .addHelpText('after', rulesHelp)
     .action(async (url: SocketUrl, options: ListenOptions) => {
       // Read before anything opens: a broken rules file should not leave a port open for nothing.
@@ -87,7 +91,7 @@ async function startListening(core: Core, url: SocketUrl, options: ListenOptions
   const socket =
     url.protocol !== 'udp'
       ? await invoke(core, 'tcp.listen', { host: url.host, port: url.port, ...(await tlsListenInput(url, options)) })
-      : await invoke(core, 'udp.bind', { host: url.host, port: url.port });
+      : await bindUdp(core, url, options);
   const rules = settings ?? { echo: false, rules: [] };
   if (options.echo) rules.echo = true;
   if (rules.echo || (rules.rules?.length ?? 0) > 0) {
@@ -100,6 +104,24 @@ async function startListening(core: Core, url: SocketUrl, options: ListenOptions
   const files = [options.pcapng, options.jsonl].filter((file) => file !== undefined);
   const bound = { ...url, port: socket.local?.port ?? url.port };
   terminal.note(`${url.protocol !== 'udp' ? 'Listening on' : 'Bound to'} ${formatSocketUrl(bound)}. Ctrl-C stops${files.length > 0 ? ` and writes ${files.join(' and ')}` : ''}.`);
+  return socket;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** A UDP socket with the options and multicast memberships asked for; a refused group closes it again. */
+async function bindUdp(core: Core, url: SocketUrl, options: ListenOptions): Promise<SocketInfo> {
+  let socket = await invoke(core, 'udp.bind', { host: url.host, port: url.port, broadcast: options.broadcast });
+  for (const membership of options.join) {
+    const [group, networkInterface] = membership.split('%');
+    try {
+      socket = await invoke(core, 'udp.joinGroup', { id: socket.id, group, interface: networkInterface });
+    } catch (error) {
+      throw new Error(`--join ${membership}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  }
   return socket;
 }
 

@@ -137,6 +137,29 @@ describe('sockscope listen', () => {
     }
   });
 
+  it('joins a multicast group on an interface and logs what is sent to the group', async () => {
+    const listener = await listen(['udp://0.0.0.0:0', '--join', '239.255.77.1%lo']);
+    const sender = createSocket('udp4');
+    try {
+      await new Promise<void>((done) => sender.bind(0, '127.0.0.1', done));
+      // Out through loopback, looped back to members on this machine.
+      sender.setMulticastInterface('127.0.0.1');
+      sender.setMulticastLoopback(true);
+      sender.send('to the group', listener.port, '239.255.77.1');
+      await waitFor(() => listener.peer.stdout().toString().includes('to the group'), 'the datagram sent to the group');
+      expect(await listener.stop()).toBe(0);
+    } finally {
+      sender.close();
+    }
+  });
+
+  it('refuses an address that is not a multicast group, with exit code 1', async () => {
+    const run = await sockscope(['listen', 'udp://127.0.0.1:0', '--join', '10.1.2.3']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('--join 10.1.2.3: ');
+    expect(run.stderr).toContain('A multicast group is an address in 224.0.0.0');
+  });
+
   it('refuses a broken rules file before opening anything, and a port in use, with exit code 1', async () => {
     const rules = files.path('rules.json');
     writeFileSync(rules, JSON.stringify([{ match: 'regex', pattern: '(', reply: 'x' }]));

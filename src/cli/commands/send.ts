@@ -21,6 +21,7 @@ interface SendOptions extends TlsClientFlags {
   timeout: number;
   hexdump?: boolean;
   quiet?: boolean;
+  broadcast?: boolean;
 }
 
 /** How long a graceful TCP close may take before the command ends anyway. */
@@ -52,6 +53,7 @@ export function registerSend(program: Command, terminal: Terminal = processTermi
     .option('--timeout <ms>', 'give up connecting (TCP) after this long', parseMilliseconds, 10_000)
     .option('--hexdump', 'print replies as a hex dump, one per message')
     .option('-q, --quiet', 'print nothing but the replies')
+    .option('--broadcast', 'UDP: allow sending to a broadcast address (SO_BROADCAST)')
     .addHelpText('after', examples)
     .action(async (url: SocketUrl, payload: string | undefined, options: SendOptions) => {
       const data = await payloadBytes(payload, options);
@@ -135,7 +137,7 @@ async function sendUdp(core: Core, url: SocketUrl, data: Uint8Array<ArrayBuffer>
     throw toEngineError(error, { host: url.host, port: url.port });
   }
   // The wildcard of the target's family: the system picks the address the datagram leaves from.
-  const socket = await invoke(core, 'udp.bind', { host: family === 'IPv6' ? '::' : '0.0.0.0', port: 0 });
+  const socket = await invoke(core, 'udp.bind', { host: family === 'IPv6' ? '::' : '0.0.0.0', port: 0, broadcast: options.broadcast });
   const stop = followLogs(core, (s) => s.id === socket.id, (_socket, entry) => {
     if (entry.dir !== 'in') return;
     note(`Received ${formatBytes(entry.bytes.byteLength)} from ${formatEndpoint(entry.peer)}`);
