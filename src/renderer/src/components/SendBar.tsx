@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { Fragment, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { formatBytes, type LineEnding } from '../../../shared/codec';
 import { commands, Target, type ErrorInfo, type ParsedInput, type SavedMessage, type SocketInfo } from '../../../shared/contract';
 import { parsePayload } from '../../../shared/payload';
@@ -312,38 +312,27 @@ export function SendBar({ socket, connections }: SendBarProps) {
         {isUdp && (
           <div className="flex items-center gap-1 text-xs text-muted">
             <span className="mr-0.5">To</span>
-            <input
-              aria-label="Target host"
-              value={target.host}
-              placeholder={socket.defaultTarget ? hostOf(socket.defaultTarget.host) : 'host'}
-              spellCheck={false}
-              autoComplete="off"
-              aria-invalid={targetError ? true : undefined}
-              aria-describedby={targetError ? targetNoteId : undefined}
-              onChange={(event) => {
-                setTargetEdited(true);
-                setTargetError(null);
-                setTarget((current) => ({ ...current, host: event.target.value }));
-              }}
-              className={`h-6 w-36 rounded border bg-canvas px-1.5 font-mono text-xs text-fg placeholder:text-faint ${targetError ? 'border-danger' : 'border-line-strong'}`}
-            />
-            <span>:</span>
-            <input
-              aria-label="Target port"
-              value={target.port}
-              placeholder="port"
-              inputMode="numeric"
-              spellCheck={false}
-              autoComplete="off"
-              aria-invalid={targetError ? true : undefined}
-              aria-describedby={targetError ? targetNoteId : undefined}
-              onChange={(event) => {
-                setTargetEdited(true);
-                setTargetError(null);
-                setTarget((current) => ({ ...current, port: event.target.value }));
-              }}
-              className={`h-6 w-16 rounded border bg-canvas px-1.5 font-mono text-xs text-fg placeholder:text-faint ${targetError ? 'border-danger' : 'border-line-strong'}`}
-            />
+            {(['host', 'port'] as const).map((part, index) => (
+              <Fragment key={part}>
+                {index === 1 && <span>:</span>}
+                <input
+                  aria-label={part === 'host' ? 'Target host' : 'Target port'}
+                  value={target[part]}
+                  placeholder={part === 'port' ? 'port' : socket.defaultTarget ? hostOf(socket.defaultTarget.host) : 'host'}
+                  inputMode={part === 'port' ? 'numeric' : undefined}
+                  spellCheck={false}
+                  autoComplete="off"
+                  aria-invalid={targetError ? true : undefined}
+                  aria-describedby={targetError ? targetNoteId : undefined}
+                  onChange={(event) => {
+                    setTargetEdited(true);
+                    setTargetError(null);
+                    setTarget((current) => ({ ...current, [part]: event.target.value }));
+                  }}
+                  className={`h-6 rounded border bg-canvas px-1.5 font-mono text-xs text-fg placeholder:text-faint ${part === 'host' ? 'w-36' : 'w-16'} ${targetError ? 'border-danger' : 'border-line-strong'}`}
+                />
+              </Fragment>
+            ))}
             {targetError && (
               <span id={targetNoteId} className="ml-1 text-danger">
                 {targetError}
