@@ -15,6 +15,11 @@ import { percentile, type Row } from './lib/report';
 import { socketDrops, udpCounters } from './lib/udp-counters';
 
 const PACKET_SENDER = 'Packet Sender 8.1.1 at 20 k/s: p95 81 ms, max 168 ms, 3.45 % lost';
+/**
+ * Frame gaps come in whole vsync intervals (16.7 ms at 60 Hz): two frames measure 33.3 ms and six
+ * 100.0 ms, so "p95 ≤ 33 ms, max ≤ 100 ms" means at most two and six frames.
+ */
+const FRAME_SLACK_MS = 0.5;
 
 interface PageProbe {
   frames: number[];
@@ -205,8 +210,8 @@ export async function ui(ctx: BenchContext): Promise<Row[]> {
         sockscope: `${ms(p50)} / ${ms(p95)} / ${ms(max)}`,
         reference: `idle p95 ${ms(idleP95)}${targeted ? `; ${PACKET_SENDER}` : ''}`,
         ratio: p95 / idleP95,
-        target: targeted ? 'p95 ≤ 33 ms, max ≤ 100 ms' : undefined,
-        pass: targeted ? p95 <= 33 && max <= 100 : undefined,
+        target: targeted ? 'p95 ≤ 33 ms (2 frames), max ≤ 100 ms (6 frames)' : undefined,
+        pass: targeted ? p95 <= 33 + FRAME_SLACK_MS && max <= 100 + FRAME_SLACK_MS : undefined,
       },
       {
         benchmark: '5 UI under load',

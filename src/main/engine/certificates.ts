@@ -2,16 +2,30 @@
  * Certificates without an openssl binary: self-signed ones made on demand for a TLS listener
  * (@peculiar/x509 over Node's WebCrypto), and any certificate summarized the way the UI shows it.
  */
-// tsyringe, which @peculiar/x509 uses inside, needs the Reflect metadata API loaded first.
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { CertificateSummary } from '../../shared/tls';
 
 // Node's global WebCrypto (the same object as node:crypto's webcrypto, typed as the DOM's).
 const webcrypto = globalThis.crypto;
-x509.cryptoProvider.set(webcrypto);
+
+let x509Module: Promise<typeof X509> | undefined;
+
+/**
+ * Loaded on the first certificate made, not at start-up: the library is a few MB of heap that
+ * every garbage collection of a busy engine would otherwise walk.
+ */
+function loadX509(): Promise<typeof X509> {
+  x509Module ??= (async () => {
+    // tsyringe, which @peculiar/x509 uses inside, needs the Reflect metadata API loaded first.
+    await import('reflect-metadata');
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(webcrypto);
+    return x509;
+  })();
+  return x509Module;
+}
 
 /** ECDSA P-256: every TLS stack accepts it, and a key takes milliseconds to make (RSA 2048 takes ~100). */
 const SIGNING = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
@@ -36,11 +50,12 @@ export interface CertificateRequest {
 
 /** A new key and certificate; self-signed unless `issuer` is given. */
 export async function generateCertificate(request: CertificateRequest): Promise<PemKeyPair> {
+  const x509 = await loadX509();
   const keys = await webcrypto.subtle.generateKey(SIGNING, true, ['sign', 'verify']);
   const notBefore = request.notBefore ?? new Date(Date.now() - DAY_MS);
   const notAfter = request.notAfter ?? new Date(Date.now() + 365 * DAY_MS);
   const subject = `CN=${request.names[0] ?? 'Sockscope'}`;
-  const extensions: x509.Extension[] = [
+  const extensions: X509.Extension[] = [
     new x509.BasicConstraintsExtension(request.isCa === true, undefined, true),
     new x509.KeyUsagesExtension(
       request.isCa ? x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign : x509.KeyUsageFlags.digitalSignature,
@@ -60,7 +75,7 @@ export async function generateCertificate(request: CertificateRequest): Promise<
   }
   const serialNumber = Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
   const base = { serialNumber, subject, notBefore, notAfter, signingAlgorithm: SIGNING, extensions };
-  let certificate: x509.X509Certificate;
+  let certificate: X509.X509Certificate;
   if (request.issuer) {
     const issuerCert = new x509.X509Certificate(request.issuer.certPem);
     const issuerKey = await importPrivateKey(request.issuer.keyPem);
