@@ -9,7 +9,7 @@ import { DecoderChoice, FramingSpec } from './framing';
 import { RestoreOutcome, SessionStatus, UiLayout } from './session';
 import { isIPv6, unbracket } from './address';
 import { NetworkInterface, MulticastGroup, InterfaceName, UdpOptions, UdpSettings } from './network';
-import { TlsClientOptions, TlsListenOptions, TlsSummary } from './tls';
+import { TlsClientOptions, TlsListenOptions, TlsSettings, TlsSummary } from './tls';
 
 // ---------------------------------------------------------------------------
 // Building blocks
@@ -119,6 +119,8 @@ export const SocketInfo = z.object({
   decoder: DecoderChoice.optional(),
   /** TLS sockets: the handshake (once done) and the certificates; a TLS listener: the one it presents. */
   tls: TlsSummary.optional(),
+  /** TLS clients and listeners: the options they were opened with, without private keys. */
+  tlsSettings: TlsSettings.optional(),
   /** UDP: broadcast, TTLs and multicast memberships as set through Sockscope. */
   udp: UdpSettings.optional(),
 });

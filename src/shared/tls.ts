@@ -71,6 +71,47 @@ export const TlsListenOptions = z.object({
   alpn: AlpnList.optional(),
 });
 
+/**
+ * The TLS options a socket was opened with, less anything secret (private keys): what a saved
+ * workspace keeps to open it again. `clientCert` / a missing `selfSignedNames` say a key was used.
+ */
+export const TlsSettings = z.discriminatedUnion('side', [
+  z.object({
+    side: z.literal('client'),
+    serverName: z.string().trim().min(1).max(253).optional(),
+    alpn: AlpnList.optional(),
+    verify: z.boolean(),
+    caPem: CertificatePem.optional(),
+    clientCert: z.boolean(),
+  }),
+  z.object({
+    side: z.literal('server'),
+    /** Absent when the user's own PEM certificate and key were used. */
+    selfSignedNames: z.array(CertificateName).min(1).max(32).optional(),
+    requestClientCert: z.boolean(),
+    alpn: AlpnList.optional(),
+  }),
+]);
+export type TlsSettings = z.infer<typeof TlsSettings>;
+
+export function clientTlsSettings({ clientCert, ...options }: z.output<typeof TlsClientOptions>): TlsSettings {
+  return { side: 'client', ...options, clientCert: clientCert !== undefined };
+}
+
+export function listenerTlsSettings({ certificate, ...options }: z.output<typeof TlsListenOptions>): TlsSettings {
+  return { side: 'server', ...options, ...(certificate.mode === 'self-signed' && { selfSignedNames: certificate.names }) };
+}
+
+/** The options to open the socket again with, or undefined when that needs a key that was not kept. */
+export function reopenOptions(settings: TlsSettings): z.input<typeof TlsClientOptions> | z.input<typeof TlsListenOptions> | undefined {
+  if (settings.side === 'client') {
+    const { side: _side, clientCert, ...options } = settings;
+    return clientCert ? undefined : options;
+  }
+  const { side: _side, selfSignedNames, ...options } = settings;
+  return selfSignedNames && { ...options, certificate: { mode: 'self-signed', names: selfSignedNames } };
+}
+
 /** One certificate as a person reads it. */
 export const CertificateSummary = z.object({
   subject: z.string(),

@@ -15,6 +15,7 @@ import type {
 } from '../../shared/contract';
 import type { AutoReplyState } from '../../shared/auto-reply';
 import { formatEndpoint } from '../../shared/endpoint';
+import { clientTlsSettings, listenerTlsSettings } from '../../shared/tls';
 import { AutoReplies } from './auto-reply';
 import { EngineError } from './errors';
 import { now, resolveLogLimits, type LogLimits, type SocketLog } from './log';
@@ -84,7 +85,7 @@ export class Engine {
       state: 'connecting',
       requested: { host: input.host, port: input.port },
       // Marked TLS from the start: the handshake's summary fills it in once done.
-      ...(input.tls && { tls: {} }),
+      ...(input.tls && { tls: {}, tlsSettings: clientTlsSettings(input.tls) }),
       ...(input.keepHalfOpen && { keepHalfOpen: true }),
     });
     const connection = TcpConnection.client(record);
@@ -108,7 +109,7 @@ export class Engine {
     const record = this.createRecord('tcp-listener', {
       state: 'closed',
       ...halfOpen,
-      ...(tls && { tls: { localCertificate: tls.certificate } }),
+      ...(tls && input.tls && { tls: { localCertificate: tls.certificate }, tlsSettings: listenerTlsSettings(input.tls) }),
     });
     const connectionIds = new Set<string>();
     const listener = new TcpListener(record, (socket) => {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { Host, PeerPort, Port, SocketId, Target } from '../../shared/contract';
 import { DecoderChoice, FramingSpec } from '../../shared/framing';
+import { TlsSettings } from '../../shared/tls';
 
 export const SESSION_VERSION = 1;
 export const SESSION_FILE = 'session.json';
@@ -15,10 +16,11 @@ const view = {
   /** The id the socket had, so the renderer can map its layout onto the restored sockets. */
   id: SocketId,
   /**
-   * It spoke TLS. Its certificate, key and options are not kept (a private key does not belong in
-   * a workspace file), so it is not reopened: the restore says so instead of opening it as plain TCP.
+   * It spoke TLS, with these options. Private keys are never kept (they do not belong in a workspace
+   * file): a socket that needed one (`true` from older files too) is not reopened, and the restore
+   * says so instead of opening it as plain TCP.
    */
-  tls: z.literal(true).optional(),
+  tls: z.union([z.literal(true), TlsSettings]).optional(),
   framing: FramingSpec.optional(),
   decoder: DecoderChoice.optional(),
 };

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { commands, type SocketInfo } from '../../shared/contract';
 import { formatEndpoint } from '../../shared/endpoint';
 import type { UdpSettings } from '../../shared/network';
+import { reopenOptions } from '../../shared/tls';
 import { type RestoreOutcome, type SessionStatus, type SessionSummary, UiLayout } from '../../shared/session';
 import { type Engine, EngineError } from '../engine/engine';
 import type { FramingService } from '../framing/service';
@@ -111,8 +112,8 @@ export class SessionService implements Sessions {
     const sockets: RestoreOutcome['sockets'] = [];
     const problems: string[] = [];
     const restore = async (saved: SavedSocket): Promise<void> => {
-      if (saved.tls) {
-        problems.push(`${describeSaved(saved)}: its certificate and TLS options are not kept in the saved workspace; open it again`);
+      if (saved.tls && tlsToReopen(saved) === undefined) {
+        problems.push(`${describeSaved(saved)}: ${saved.tls === true ? 'its TLS options were not saved' : 'its private key is not kept in the saved workspace'}; open it again`);
         return;
       }
       try {
@@ -214,13 +215,17 @@ export class SessionService implements Sessions {
   private open(saved: SavedSocket): Promise<SocketInfo> {
     switch (saved.kind) {
       case 'tcp-listener':
-        return this.engine.listenTcp(commands['tcp.listen'].input.parse({ host: saved.host, port: saved.port, keepHalfOpen: saved.keepHalfOpen }));
+        return this.engine.listenTcp(
+          commands['tcp.listen'].input.parse({ host: saved.host, port: saved.port, keepHalfOpen: saved.keepHalfOpen, tls: tlsToReopen(saved) }),
+        );
       case 'udp':
         return this.engine.bindUdp(
           commands['udp.bind'].input.parse({ host: saved.host, port: saved.port, defaultTarget: saved.defaultTarget }),
         );
       case 'tcp-client':
-        return this.engine.connectTcp(commands['tcp.connect'].input.parse({ host: saved.host, port: saved.port, keepHalfOpen: saved.keepHalfOpen }));
+        return this.engine.connectTcp(
+          commands['tcp.connect'].input.parse({ host: saved.host, port: saved.port, keepHalfOpen: saved.keepHalfOpen, tls: tlsToReopen(saved) }),
+        );
     }
   }
 
@@ -274,7 +279,7 @@ function offersSomething(session: SessionFile): boolean {
 function toSaved(socket: SocketInfo): SavedSocket | undefined {
   const view = {
     id: socket.id,
-    ...(socket.tls ? { tls: true as const } : {}),
+    ...(socket.tls ? { tls: socket.tlsSettings ?? (true as const) } : {}),
     ...(socket.framing ? { framing: socket.framing } : {}),
     ...(socket.decoder ? { decoder: socket.decoder } : {}),
   };
@@ -335,4 +340,9 @@ function messageOf(error: unknown): string {
 /** Saved only when on, so older session files and new ones read the same. */
 function halfOpen(socket: SocketInfo): { keepHalfOpen?: true } {
   return socket.keepHalfOpen ? { keepHalfOpen: true } : {};
+}
+
+/** The TLS options to reopen a saved socket with; undefined for plain TCP or when a key would be needed. */
+function tlsToReopen(saved: SavedSocket): ReturnType<typeof reopenOptions> {
+  return saved.tls === undefined || saved.tls === true ? undefined : reopenOptions(saved.tls);
 }

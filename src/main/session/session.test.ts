@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Output, SocketInfo } from '../../shared/contract';
 import { type Core, createCore } from '../core';
+import { generateCertificate } from '../engine/certificates';
 import { connectClient, stopPeers } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
 import { configDir, platformConfigBase } from './paths';
@@ -186,15 +187,35 @@ describe('sessions', () => {
     expect(outcome.sockets.map((s) => s.previousId)).toEqual([other.id]);
   });
 
-  it('does not reopen a TLS listener as plain TCP, and says why', async () => {
+  it('reopens TLS sockets with their options, but never keeps a private key', async () => {
     const first = start();
-    const tls = await run<SocketInfo>(first, 'tcp.listen', { host: '127.0.0.1', port: 0, tls: { certificate: { mode: 'self-signed', names: ['localhost'] } } });
+    const selfSigned = await run<SocketInfo>(first, 'tcp.listen', {
+      host: '127.0.0.1',
+      port: 0,
+      tls: { certificate: { mode: 'self-signed', names: ['localhost'] }, alpn: ['echo/1'] },
+    });
+    const own = await generateCertificate({ names: ['localhost'] });
+    const withKey = await run<SocketInfo>(first, 'tcp.listen', { host: '127.0.0.1', port: 0, tls: { certificate: { mode: 'pem', ...own } } });
+    const client = await run<SocketInfo>(first, 'tcp.connect', {
+      host: '127.0.0.1',
+      port: selfSigned.local?.port,
+      tls: { verify: false, serverName: 'localhost', alpn: ['echo/1'] },
+    });
+    expect(client.tls?.alpn).toBe('echo/1');
     await quit(first);
-    const outcome = await run<Output<'session.restore'>>(start(), 'session.restore');
-    expect(outcome.sockets).toEqual([]);
-    expect(outcome.problems).toEqual([
-      `TLS listener on 127.0.0.1:${tls.local?.port}: its certificate and TLS options are not kept in the saved workspace; open it again`,
-    ]);
+    expect(readFileSync(join(dir, 'session.json'), 'utf8')).not.toContain('PRIVATE KEY');
+
+    const second = start();
+    const outcome = await run<Output<'session.restore'>>(second, 'session.restore');
+    expect(outcome.problems).toEqual([`TLS listener on 127.0.0.1:${withKey.local?.port}: its private key is not kept in the saved workspace; open it again`]);
+    expect(outcome.sockets.map((s) => s.previousId).sort()).toEqual([client.id, selfSigned.id].sort());
+    const sockets = (await run<Output<'app.snapshot'>>(second, 'app.snapshot')).sockets;
+    const listener = sockets.find((s) => s.kind === 'tcp-listener');
+    const reopened = sockets.find((s) => s.kind === 'tcp-client');
+    expect(listener?.tlsSettings).toEqual({ side: 'server', selfSignedNames: ['localhost'], requestClientCert: false, alpn: ['echo/1'] });
+    // The client came back over TLS, and the ALPN it offers was agreed again.
+    expect(reopened?.tls?.alpn).toBe('echo/1');
+    await quit(second);
   });
 
   it('keeps only sockets that are still open, and accepted connections not at all', async () => {
