@@ -12,7 +12,7 @@ test('the user starts a TLS listener with a self-signed certificate and answers 
   await expect(tlsDetails(app).getByRole('button', { name: 'Copy PEM' })).toBeVisible();
 
   const curl = run('curl', ['-sS', '-k', '--max-time', '10', `https://127.0.0.1:${port}/hello`]);
-  const connection = app.socketRow(/^Accepted connection/);
+  const connection = app.socketRow(/^Accepted TLS connection/);
   await connection.click();
   await expect(app.log).toContainText('GET /hello HTTP/1.1');
   await expect(tlsDetails(app)).toContainText('TLSv1.3');
@@ -28,7 +28,7 @@ test('openssl s_client reaches a TLS listener; the user sees the SNI it asked fo
   const port = await startTlsListener(app, 'localhost');
   const client = startPeer('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-quiet']);
   try {
-    await app.socketRow(/^Accepted connection/).click();
+    await app.socketRow(/^Accepted TLS connection/).click();
     await expect(tlsDetails(app)).toContainText('SNI localhost');
     client.write('hello from s_client\n');
     await expect(app.log).toContainText('hello from s_client\\n');

@@ -22,7 +22,7 @@ test('the user connects with TLS to openssl s_server: refused while verifying a 
     await app.dialog.getByRole('button', { name: 'Connect' }).click();
     await expect(app.dialog).toBeHidden();
 
-    const row = app.socketRow(new RegExp(`^TCP client .*127\\.0\\.0\\.1:${port}`));
+    const row = app.socketRow(new RegExp(`^TLS client .*127\\.0\\.0\\.1:${port}`));
     await expect(row).toHaveAccessibleName(/open$/);
     await expect(row.getByText('TLS', { exact: true })).toBeVisible();
     const details = tlsDetails(app);

@@ -3,7 +3,7 @@ import { formatBytes } from '../../../shared/codec';
 import { formatEndpoint } from '../../../shared/endpoint';
 import { formatTime, plural } from '../state/format';
 import { setPreference, usePreferences, type LogPayloadView } from '../state/preferences';
-import { endpointSummary, kindLabel } from '../state/socketTree';
+import { endpointSummary, socketKindLabel } from '../state/socketTree';
 import type { ReportedError } from '../state/sockets';
 import { DecoderSelect } from './DecoderSelect';
 import { FramingControl } from './FramingControl';
@@ -41,7 +41,7 @@ export function SocketHeader({ socket, openConnections, acceptedTotal, reported 
       <div className="flex items-start gap-3">
         <div className="flex min-h-6 min-w-0 flex-1 items-center gap-2">
           <ProtocolBadge kind={socket.importedFrom?.kind ?? socket.kind} secure={socket.tls !== undefined} />
-          <span className="shrink-0 text-xs text-muted">{kindLabel[socket.kind]}</span>
+          <span className="shrink-0 text-xs text-muted">{socketKindLabel(socket)}</span>
           <h1 className="min-w-0 truncate font-mono text-[13px] font-medium text-fg" title={endpointSummary(socket)}>
             {endpointSummary(socket)}
           </h1>

@@ -121,6 +121,17 @@ export function endpointSummary(socket: SocketInfo): string {
 }
 
 /** The accessible name of a socket: kind, endpoints and state, e.g. "TCP client 127.0.0.1:5 ↔ …, open". */
+const tlsKindLabel: Partial<Record<SocketInfo['kind'], string>> = {
+  'tcp-client': 'TLS client',
+  'tcp-listener': 'TLS listener',
+  'tcp-connection': 'Accepted TLS connection',
+};
+
+/** What the user calls this kind of socket: TLS ones by what they speak. */
+export function socketKindLabel(socket: SocketInfo): string {
+  return (socket.tls && tlsKindLabel[socket.kind]) || kindLabel[socket.kind];
+}
+
 export function socketName(socket: SocketInfo): string {
-  return `${kindLabel[socket.kind]} ${endpointSummary(socket)}, ${socket.state}`;
+  return `${socketKindLabel(socket)} ${endpointSummary(socket)}, ${socket.state}`;
 }
