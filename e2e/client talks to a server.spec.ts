@@ -14,7 +14,7 @@ test('the user opens a TCP client to a socat server and exchanges data', async (
     await expect(row).toHaveAccessibleName(/open$/);
 
     await app.sendAs('Text');
-    await app.page.getByRole('combobox', { name: 'Line ending' }).selectOption({ label: 'LF (\\n)' });
+    await app.lineEnding('LF');
     await app.send('PING from Sockscope');
     await until(() => server.received().toString() === 'PING from Sockscope\n', 'socat to receive the line');
     await expect(app.log).toContainText('PING from Sockscope\\n');

@@ -90,7 +90,7 @@ test('the user talks to redis-server and reads its replies decoded as RESP', asy
   const redis = await startRedis();
   try {
     await connectAndSelect(app, redis.port);
-    await app.page.getByRole('combobox', { name: 'Line ending' }).selectOption({ label: 'CRLF (\\r\\n)' });
+    await app.lineEnding('CRLF');
     await app.logView('Decoded');
     await app.page.getByRole('combobox', { name: 'Decoder' }).selectOption({ label: 'RESP (Redis)' });
     for (const command of ['SET greeting hello', 'GET greeting', 'RPUSH fruits apple banana', 'LRANGE fruits 0 -1', 'GET missing']) {

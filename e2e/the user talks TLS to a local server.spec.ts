@@ -35,7 +35,7 @@ test('the user connects with TLS to openssl s_server: refused while verifying a 
     await expect(app.log).toContainText('TLS handshake done: TLSv1.3');
 
     await app.sendAs('Text');
-    await app.page.getByRole('combobox', { name: 'Line ending' }).selectOption({ label: 'LF (\\n)' });
+    await app.lineEnding('LF');
     await app.send('ping over TLS');
     await expect(app.log.getByRole('listitem').filter({ hasText: 'RX' })).toContainText('SLT revo gnip');
     await app.screenshot('host-tls-client');

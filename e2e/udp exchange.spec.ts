@@ -16,7 +16,7 @@ test('the user binds a UDP port, receives a datagram from socat and answers it',
     await app.page.getByRole('textbox', { name: 'Target host' }).fill('127.0.0.1');
     await app.page.getByRole('textbox', { name: 'Target port' }).fill(String(peerPort));
     await app.sendAs('Text');
-    await app.page.getByRole('combobox', { name: 'Line ending' }).selectOption({ label: 'LF (\\n)' });
+    await app.lineEnding('LF');
     await app.send('reply over UDP');
     await until(() => peer.received().toString() === 'reply over UDP\n', 'socat to receive the datagram');
     await expect(app.log).toContainText('reply over UDP\\n');

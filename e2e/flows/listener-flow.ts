@@ -26,7 +26,7 @@ export async function listenerReceivesAndReplies(app: SockscopeApp, screenshotPr
     await app.screenshot(`${screenshotPrefix}-listener-hex`);
 
     await app.sendAs('Text');
-    await app.page.getByRole('combobox', { name: 'Line ending' }).selectOption({ label: 'CRLF (\\r\\n)' });
+    await app.lineEnding('CRLF');
     await app.send('HTTP/1.1 200 OK');
     await until(() => ncat.received().toString() === 'HTTP/1.1 200 OK\r\n', 'ncat to receive the text reply');
 

@@ -84,6 +84,12 @@ export class SockscopeApp {
     await this.page.getByRole('radiogroup', { name: 'Send as' }).getByRole('radio', { name: mode }).click();
   }
 
+  /** Picks the send bar's line ending by the label the user sees. */
+  async lineEnding(ending: 'None' | 'LF' | 'CRLF'): Promise<void> {
+    const label = { None: 'None', LF: 'LF (\\n)', CRLF: 'CRLF (\\r\\n)' }[ending];
+    await this.page.getByRole('combobox', { name: 'Line ending' }).selectOption({ label });
+  }
+
   async send(text: string): Promise<void> {
     await this.message.fill(text);
     await this.message.press('Enter');
