@@ -88,7 +88,7 @@ export class Engine {
       ...(input.tls && { tls: {}, tlsSettings: clientTlsSettings(input.tls) }),
       ...(input.keepHalfOpen && { keepHalfOpen: true }),
     });
-    const connection = TcpConnection.client(record);
+    const connection = TcpConnection.client(record, { plain: !input.tls });
     this.entries.set(record.id, { kind: 'tcp', record, connection });
     // Shown while connecting: a slow connect is something the user should see happening.
     record.announce();
@@ -123,7 +123,7 @@ export class Engine {
       this.autoReplies.attach(connection, record.id);
       connection.announce();
       return connection.id;
-    });
+    }, { plain: !tls });
     await listener.listen(input);
     if (tls) record.event('info', tls.description);
     if (this.disposed) {
@@ -375,6 +375,7 @@ export class Engine {
     this.autoReplies.forget(id);
     this.repeats.forget(id);
     if (entry.record.retire()) this.emit({ type: 'socket.removed', id });
+    entry.record.log.dispose();
   }
 
   private get(id: string): Entry {

@@ -25,13 +25,16 @@ describe('describeError', () => {
     });
   });
 
-  it('ENOTFOUND and EAI_AGAIN: host not found', () => {
+  it('ENOTFOUND: host not found', () => {
     expect(describeError(systemError('ENOTFOUND', { hostname: 'nosuch.invalid' })).message).toBe(
       'Host not found: nosuch.invalid',
     );
-    expect(describeError(systemError('EAI_AGAIN'), { host: 'nosuch.invalid', port: 80 })).toEqual({
+  });
+
+  it('EAI_AGAIN: the lookup could not be made, which is not the same as a name that does not exist', () => {
+    expect(describeError(systemError('EAI_AGAIN'), { host: 'example.com', port: 80 })).toEqual({
       code: 'EAI_AGAIN',
-      message: 'Host not found: nosuch.invalid',
+      message: 'Could not look up example.com: no DNS server answered — check the network, or use an IP address',
     });
   });
 

@@ -55,8 +55,10 @@ export function describeError(err: unknown, context: ErrorContext = {}): ErrorIn
       return { code, message: `${where} is already in use` };
     case 'ECONNREFUSED':
       return { code, message: `Connection refused by ${where} — nothing is listening there` };
-    case 'ENOTFOUND':
     case 'EAI_AGAIN':
+      // A temporary failure: the name may well exist, but no DNS server could be asked.
+      return { code, message: `Could not look up ${host ?? 'the host'}: no DNS server answered — check the network, or use an IP address` };
+    case 'ENOTFOUND':
     case 'EAI_NONAME':
     case 'EAI_FAIL':
       return { code, message: `Host not found: ${host ?? 'unknown host'}` };

@@ -4,6 +4,7 @@
  * counted in `dropped`.
  */
 import type { Endpoint, LogEntry, LogEventKind, LogHead } from '../../shared/contract';
+import { SlabPool } from './slab-pool';
 
 export interface LogLimits {
   maxEntries: number;
@@ -43,6 +44,11 @@ export function ownedBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 
 /** Payload bytes live in slabs of up to this size; a larger payload gets a slab of its own. */
 const SLAB_BYTES = 1024 * 1024;
+/**
+ * Freed standard slabs, shared by every log of the process: up to one default log budget's worth
+ * (64 MiB), kept for ten quiet seconds.
+ */
+export const slabPool = new SlabPool(SLAB_BYTES, 64, 10_000);
 /** An idle socket's first slab: a few small messages should not cost a megabyte. */
 const FIRST_SLAB_BYTES = 4 * 1024;
 // Small enough that the columns of an idle socket live on the V8 heap (typed arrays up to 64 bytes).
@@ -87,8 +93,6 @@ export class SocketLog {
   private details: (Endpoint | EventDetail | undefined)[] = [];
   /** Slabs holding payloads, oldest first; the last one is being filled. */
   private slabs: Slab[] = [];
-  /** A slab whose entries have all fallen out, kept for the next one needed. */
-  private spare: Slab | undefined;
   private nextSlabBytes = FIRST_SLAB_BYTES;
   /** Index of the oldest held entry in the columns. */
   private head = 0;
@@ -175,8 +179,14 @@ export class SocketLog {
     return { id: this.id, firstSeq: this.firstSeq, nextSeq: this.nextSeq, dropped: this.dropped, bytes: this.bytes };
   }
 
-  /** Empty columns and no slabs, as a new log has (memory goes back with them). */
+  /** Forgets everything, for good: the log's slabs go back to the pool for other logs. */
+  dispose(): void {
+    this.clear();
+  }
+
+  /** Empty columns and no slabs, as a new log has (its slabs go to the pool). */
   private reset(): void {
+    for (const slab of this.slabs) slabPool.give(slab.bytes);
     this.capacity = Math.min(INITIAL_CAPACITY, this.limits.maxEntries);
     this.times = new Float64Array(this.capacity);
     this.dirs = new Uint8Array(this.capacity);
@@ -185,7 +195,6 @@ export class SocketLog {
     this.slabOf = new Array<Slab | undefined>(this.capacity);
     this.details = new Array<Endpoint | EventDetail | undefined>(this.capacity);
     this.slabs = [];
-    this.spare = undefined;
     this.nextSlabBytes = FIRST_SLAB_BYTES;
     this.head = 0;
     this.length = 0;
@@ -240,14 +249,8 @@ export class SocketLog {
     const last = this.slabs[this.slabs.length - 1];
     if (last && last.bytes.byteLength - last.used >= size) return last;
     const wanted = Math.max(size, this.nextSlabBytes);
-    let slab: Slab;
-    if (this.spare && this.spare.bytes.byteLength >= wanted) {
-      slab = this.spare;
-      slab.used = 0;
-      this.spare = undefined;
-    } else {
-      slab = { bytes: new Uint8Array(wanted), used: 0, lastSeq: 0 };
-    }
+    const bytes = wanted === slabPool.slabBytes ? slabPool.take() : new Uint8Array(wanted);
+    const slab: Slab = { bytes, used: 0, lastSeq: 0 };
     this.nextSlabBytes = Math.min(SLAB_BYTES, Math.max(this.nextSlabBytes * 2, FIRST_SLAB_BYTES));
     this.slabs.push(slab);
     return slab;
@@ -267,15 +270,13 @@ export class SocketLog {
     this.releaseSlabs();
   }
 
-  /** Slabs whose every entry has fallen out: the newest such of standard size is kept as spare. */
+  /** Slabs whose every entry has fallen out go to the pool, for this log's next slab or another's. */
   private releaseSlabs(): void {
     while (this.slabs.length > 0) {
       const oldest = this.slabs[0];
       if (oldest.lastSeq >= this.firstSeq) return;
       this.slabs.shift();
-      if (oldest.bytes.byteLength <= SLAB_BYTES && (!this.spare || oldest.bytes.byteLength >= this.spare.bytes.byteLength)) {
-        this.spare = oldest;
-      }
+      slabPool.give(oldest.bytes);
     }
   }
 

@@ -11,6 +11,7 @@ import type { SocketRecord } from './socket-record';
 import { toEndpoint } from './endpoint';
 import { EngineError, describeError, toEngineError, type ErrorContext } from './errors';
 import { copyBytes } from './log';
+import { plainSocket } from './read-buffer';
 import { prepareTlsClient, reportHandshake, secureAccepted, type TlsListenerSetup } from './tls';
 
 /** How long close() waits for the peer's FIN before destroying the socket. */
@@ -76,10 +77,11 @@ export class TcpConnection {
     return secure;
   }
 
-  /** A connection we are about to dial (see connect). */
-  static client(record: SocketRecord): TcpConnection {
+  /** A connection we are about to dial (see connect); `plain` unless TLS goes over it. */
+  static client(record: SocketRecord, { plain }: { plain: boolean }): TcpConnection {
     // allowHalfOpen: a peer's FIN must not end our side behind our back; we log it first.
-    return new TcpConnection(record, new Socket({ allowHalfOpen: true }));
+    const options = { allowHalfOpen: true };
+    return new TcpConnection(record, plain ? plainSocket(options) : new Socket(options));
   }
 
   /** A connection a listener accepted; already open. With `tls`, the handshake follows at once. */

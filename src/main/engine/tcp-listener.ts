@@ -8,6 +8,7 @@ import { formatEndpoint } from '../../shared/endpoint';
 import type { SocketRecord } from './socket-record';
 import { toEndpoint } from './endpoint';
 import { describeError, toEngineError, type ErrorContext } from './errors';
+import { adoptAccepted } from './read-buffer';
 
 /** Takes an accepted socket and returns the id it was given. */
 export type AcceptConnection = (socket: Socket) => string;
@@ -26,9 +27,13 @@ export class TcpListener {
   constructor(
     private readonly record: SocketRecord,
     accept: AcceptConnection,
+    /** Plain TCP connections read into the shared buffer (read-buffer.ts); TLS ones cannot. */
+    { plain }: { plain: boolean },
   ) {
     // allowHalfOpen: accepted connections log the peer's FIN before ending their side.
-    this.server = new Server({ allowHalfOpen: true, noDelay: true }, (socket) => {
+    const allowHalfOpen = true;
+    this.server = new Server({ allowHalfOpen, noDelay: true, pauseOnConnect: plain }, (accepted) => {
+      const socket = plain ? adoptAccepted(accepted, { allowHalfOpen }) : accepted;
       const id = accept(socket);
       const remote = toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
       this.record.event('accepted', `Accepted ${formatEndpoint(remote)} as ${id}`);

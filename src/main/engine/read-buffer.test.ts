@@ -1,0 +1,123 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Server, Socket, type AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { READ_BUFFER_BYTES, adoptAccepted, plainSocket } from './read-buffer';
+import { connectClient, startServer, stopPeers } from './test-support/peers';
+import { waitFor } from './test-support/wait-for';
+
+const cleanup: (() => void)[] = [];
+
+afterEach(async () => {
+  for (const done of cleanup.splice(0)) done();
+  await stopPeers();
+});
+
+/** A server like TcpListener's for plain TCP: paused on connect, each connection adopted. */
+async function adoptingServer(onAdopted: (socket: Socket, accepted: Socket) => void): Promise<{ server: Server; port: number }> {
+  const server = new Server({ allowHalfOpen: true, pauseOnConnect: true }, (accepted) => {
+    const socket = adoptAccepted(accepted, { allowHalfOpen: true });
+    cleanup.push(() => socket.destroy());
+    socket.on('error', () => undefined); // peers may reset
+    onAdopted(socket, accepted);
+  });
+  cleanup.push(() => server.close());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** What a 'data' listener that keeps bytes must do: copy each chunk, and note whose memory it was. */
+function collect(socket: Socket): { bytes: () => Buffer; arrayBuffers: Set<ArrayBufferLike>; chunks: () => number } {
+  const copies: Buffer[] = [];
+  const arrayBuffers = new Set<ArrayBufferLike>();
+  socket.on('data', (chunk: Buffer) => {
+    arrayBuffers.add(chunk.buffer);
+    copies.push(Buffer.from(chunk));
+  });
+  return { bytes: () => Buffer.concat(copies), arrayBuffers, chunks: () => copies.length };
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+describe('reading plain TCP into one reused buffer', () => {
+  it('delivers every byte of an accepted connection, in order, from one buffer', async () => {
+    const payload = randomBytes(8 * 1024 * 1024);
+    let received: ReturnType<typeof collect> | undefined;
+    let adopted: Socket | undefined;
+    let accepted: Socket | undefined;
+    let ended = false;
+    const { port } = await adoptingServer((socket, original) => {
+      adopted = socket;
+      accepted = original;
+      received = collect(socket);
+      socket.on('end', () => (ended = true));
+    });
+    const client = await connectClient(port);
+    client.socket.end(payload);
+
+    await waitFor(() => ended, 'the peer’s FIN after the payload');
+    expect(adopted).not.toBe(accepted);
+    expect(received?.bytes().length).toBe(payload.length);
+    expect(sha256(received?.bytes() ?? new Uint8Array())).toBe(sha256(payload));
+    // Many reads, one piece of memory: no read allocated a buffer of its own.
+    expect(received?.chunks()).toBeGreaterThanOrEqual(payload.length / READ_BUFFER_BYTES);
+    expect(received?.arrayBuffers.size).toBe(1);
+    expect(adopted?.remotePort).toBe(client.localPort);
+  });
+
+  it('keeps the adopted connection half-open after the peer’s FIN, so it can still answer', async () => {
+    const { port } = await adoptingServer((socket) => {
+      const request = collect(socket);
+      socket.on('end', () => socket.end(`got ${request.bytes().toString()}`));
+    });
+    const client = await connectClient(port, '127.0.0.1', true);
+    client.socket.end('ping');
+    await waitFor(() => client.ended, 'the answer and its FIN');
+    expect(client.received().toString()).toBe('got ping');
+  });
+
+  it('lets the server close once its adopted connections have closed', async () => {
+    let adopted: Socket | undefined;
+    const { server, port } = await adoptingServer((socket) => {
+      adopted = socket;
+      socket.on('end', () => socket.end());
+    });
+    const client = await connectClient(port);
+    await waitFor(() => adopted !== undefined, 'the connection to be adopted');
+    let serverClosed = false;
+    server.close(() => (serverClosed = true));
+    // Still one connection open: the server waits for it.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(serverClosed).toBe(false);
+    client.socket.destroy();
+    await waitFor(() => serverClosed, 'the server to close after its last connection');
+  });
+
+  it('dials with a socket that reads into the same buffer as accepted connections', async () => {
+    const payload = randomBytes(1024 * 1024);
+    let serverSide: ReturnType<typeof collect> | undefined;
+    const { port: adoptingPort } = await adoptingServer((socket) => (serverSide = collect(socket)));
+    const { port } = await startServer((socket) => socket.end(payload));
+
+    const socket = plainSocket({ allowHalfOpen: false });
+    cleanup.push(() => socket.destroy());
+    const received = collect(socket);
+    let closed = false;
+    socket.on('close', () => (closed = true));
+    socket.connect({ port, host: '127.0.0.1' });
+    await waitFor(() => closed, 'the whole payload and the close');
+    expect(sha256(received.bytes())).toBe(sha256(payload));
+
+    const other = await connectClient(adoptingPort);
+    await other.write(Buffer.from('x'));
+    await waitFor(() => (serverSide?.chunks() ?? 0) > 0, 'a read on the accepted side');
+    expect(received.arrayBuffers.size).toBe(1);
+    expect([...(serverSide?.arrayBuffers ?? [])]).toEqual([...received.arrayBuffers]);
+  });
+
+  it('hands back a socket it cannot adopt, resumed, rather than losing it', () => {
+    const unconnected = new Socket();
+    cleanup.push(() => unconnected.destroy());
+    expect(adoptAccepted(unconnected, { allowHalfOpen: false })).toBe(unconnected);
+    expect(unconnected.isPaused()).toBe(false);
+  });
+});

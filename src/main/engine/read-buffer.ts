@@ -1,0 +1,59 @@
+/**
+ * Plain TCP sockets read into one reused buffer instead of a fresh one per read.
+ *
+ * By default Node allocates a new 64 KiB buffer for every read. Under a flood thousands of them
+ * die between two garbage collections, and freeing them in batches makes glibc give the top of
+ * its heap back to the kernel and fault it in again on the next reads: measured on a 1 GiB
+ * stream, half of the received pages were faulted in fresh and the host spent twice the CPU of a
+ * receiver that reuses its buffer. The log copies what it keeps anyway (see log.ts), so every
+ * plain TCP socket reads into the same buffer (Node's `onread`, nodejs/node#25436) and 'data' is
+ * still emitted, with a view into that buffer that is valid only while the event runs: a
+ * listener that keeps bytes must copy them (SocketRecord.dataIn and auto-replies do).
+ *
+ * TLS sockets keep Node's default: TLS reads the TCP stream itself, beneath JavaScript.
+ */
+import { Socket, type SocketConstructorOpts } from 'node:net';
+
+/** Node's own read size: one read never returns more than this. */
+export const READ_BUFFER_BYTES = 64 * 1024;
+
+let shared: Buffer | undefined;
+
+/** `onread` options that re-emit each read as 'data' on the socket `target()` returns. */
+function emitData(target: () => Socket): NonNullable<SocketConstructorOpts['onread']> {
+  shared ??= Buffer.allocUnsafe(READ_BUFFER_BYTES);
+  return {
+    buffer: shared,
+    callback: (bytesRead, buffer) => {
+      target().emit('data', Buffer.from(buffer.buffer, buffer.byteOffset, bytesRead));
+      // Keep reading: the engine logs everything that arrives and never pushes back on a peer.
+      return true;
+    },
+  };
+}
+
+/** A socket to dial plain TCP with, reading into the shared buffer. */
+export function plainSocket(options: { allowHalfOpen: boolean }): Socket {
+  const socket: Socket = new Socket({ ...options, onread: emitData(() => socket) });
+  return socket;
+}
+
+/**
+ * The same connection as `accepted`, reading into the shared buffer. net.Server takes no `onread`
+ * option, so the accepted socket (from a server with `pauseOnConnect`, so that nothing has been
+ * read yet) hands its handle to a new Socket that does. If this Node keeps its handle elsewhere,
+ * `accepted` itself is resumed and returned: slower, but the same bytes.
+ */
+export function adoptAccepted(accepted: Socket, options: { allowHalfOpen: boolean }): Socket {
+  const internals = accepted as unknown as { _handle?: unknown };
+  const handle = internals._handle;
+  if (typeof handle !== 'object' || handle === null || accepted.destroyed) {
+    accepted.resume();
+    return accepted;
+  }
+  internals._handle = null;
+  const socket: Socket = new Socket({ ...options, handle, onread: emitData(() => socket) } as SocketConstructorOpts);
+  // The husk still counts as one of the server's connections until it is destroyed.
+  socket.once('close', () => accepted.destroy());
+  return socket;
+}

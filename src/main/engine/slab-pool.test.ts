@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SocketLog, slabPool } from './log';
+import { SlabPool } from './slab-pool';
+
+afterEach(() => slabPool.trim());
+
+describe('the slab pool', () => {
+  it('hands back the slabs it was given, up to its bound, and only of its size', () => {
+    const pool = new SlabPool(1024, 2, 60_000);
+    const a = new Uint8Array(1024);
+    const b = new Uint8Array(1024);
+    pool.give(a);
+    pool.give(new Uint8Array(512));
+    pool.give(b);
+    pool.give(new Uint8Array(1024));
+    expect(pool.size).toBe(2);
+    expect(pool.take()).toBe(b);
+    expect(pool.take()).toBe(a);
+    const fresh = pool.take();
+    expect(fresh).not.toBe(a);
+    expect(fresh.byteLength).toBe(1024);
+    pool.trim();
+  });
+
+  it('empties itself after a quiet spell, so removed sockets give their memory back', async () => {
+    const pool = new SlabPool(1024, 4, 20);
+    pool.give(new Uint8Array(1024));
+    pool.give(new Uint8Array(1024));
+    expect(pool.size).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(pool.size).toBe(0);
+  });
+});
+
+describe('logs sharing the pool', () => {
+  const chunk = (fill: number): Uint8Array => new Uint8Array(64 * 1024).fill(fill);
+
+  it('a disposed log’s slabs go to the next log, which shows only its own bytes', () => {
+    slabPool.trim();
+    const first = new SocketLog('first');
+    for (let i = 0; i < 64; i++) first.appendData('in', chunk(0xaa));
+    first.dispose();
+    const pooled = slabPool.size;
+    expect(pooled).toBeGreaterThan(0);
+    expect(first.headInfo().bytes).toBe(0);
+
+    const second = new SocketLog('second');
+    for (let i = 0; i < 64; i++) second.appendData('in', chunk(0x55));
+    expect(slabPool.size).toBeLessThan(pooled);
+    const entries = second.read(0, 100);
+    expect(entries).toHaveLength(64);
+    for (const entry of entries) {
+      expect(entry.dir === 'in' && entry.bytes.every((b) => b === 0x55)).toBe(true);
+    }
+  });
+
+  it('a log at its byte budget recycles its oldest slabs instead of allocating new ones', () => {
+    slabPool.trim();
+    const allocatedBefore = slabPool.allocated;
+    const log = new SocketLog('bounded', { maxEntries: 10_000, maxBytes: 4 * 1024 * 1024 });
+    for (let i = 0; i < 256; i++) log.appendData('in', chunk(i));
+    // 16 MiB went through a 4 MiB log: about 4 MiB of standard slabs were ever made.
+    expect(slabPool.allocated - allocatedBefore).toBeLessThanOrEqual(5);
+    const newest = log.read(log.headInfo().nextSeq - 1, 1)[0];
+    expect(newest.dir === 'in' && newest.bytes.every((b) => b === 255)).toBe(true);
+    expect(log.headInfo().bytes).toBeLessThanOrEqual(4 * 1024 * 1024);
+  });
+});
