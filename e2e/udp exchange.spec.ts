@@ -25,3 +25,29 @@ test('the user binds a UDP port, receives a datagram from socat and answers it',
     await peer.stop();
   }
 });
+
+test('a flood the app could not keep up with says how many datagrams the kernel dropped', async ({ app, host }) => {
+  test.skip(process.platform !== 'linux', 'the kernel reports per-socket drops on Linux only');
+  const port = await app.bindUdp('127.0.0.1');
+  await app.socketRow(/^UDP socket/).click();
+  const count = 20_000;
+  // While the host is frozen the socket's 4 MiB receive buffer fills with 1 KiB datagrams; the rest is dropped.
+  host.freeze();
+  const flood = startPeer('python3', [
+    '-c',
+    `import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\nfor _ in range(${count}): s.sendto(b"x" * 1024, ("127.0.0.1", ${port}))\nprint("sent")`,
+  ]);
+  try {
+    await until(() => flood.received().toString().includes('sent'), 'the flood to be sent');
+  } finally {
+    host.resume();
+    await flood.stop();
+  }
+  const dropped = app.page.getByText(/^[\d,]+ datagrams dropped by the kernel$/);
+  await expect(dropped).toBeVisible({ timeout: 10_000 });
+  const drops = Number((await dropped.textContent())?.replace(/\D/g, ''));
+  const received = app.page.getByText(/Received/).filter({ hasText: 'datagram' });
+  await expect(received).toContainText(`${(count - drops).toLocaleString('en-US')} datagrams`);
+  await expect(app.log).toContainText('The kernel dropped');
+  await app.screenshot('host-udp-kernel-drops');
+});

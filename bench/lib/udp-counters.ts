@@ -3,6 +3,7 @@
  * so read right around one run), and per socket from /proc/net/udp.
  */
 import { readFileSync } from 'node:fs';
+import { parseUdpTable, procSocketAddress } from '../../src/main/engine/kernel-drops';
 
 export interface UdpCounters {
   inDatagrams: number;
@@ -17,12 +18,7 @@ export function udpCounters(): UdpCounters {
   return { inDatagrams: get('InDatagrams'), rcvbufErrors: get('RcvbufErrors') };
 }
 
-/** Datagrams the kernel dropped for the IPv4 UDP socket bound to `port` (the `drops` column), if there is one. */
+/** Datagrams the kernel dropped for the UDP socket bound to 127.0.0.1:`port` (the `drops` column), if there is one. */
 export function socketDrops(port: number): number | undefined {
-  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
-  for (const line of readFileSync('/proc/net/udp', 'utf8').split('\n').slice(1)) {
-    const fields = line.trim().split(/\s+/);
-    if (fields[1]?.endsWith(hex)) return Number(fields[fields.length - 1]);
-  }
-  return undefined;
+  return parseUdpTable(readFileSync('/proc/net/udp', 'utf8')).get(procSocketAddress({ address: '127.0.0.1', port, family: 'IPv4' }));
 }

@@ -10,6 +10,9 @@ export interface RunningHost {
   configDir: string;
   /** Everything it printed so far, stdout and stderr. */
   output(): string;
+  /** Freezes the host (SIGSTOP) until `resume`: it reads nothing while the kernel queues traffic for it. */
+  freeze(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -55,7 +58,18 @@ export async function startBuiltHost(
     await stopChild(child);
     removeOwnDir();
   };
-  return { url, port: Number(new URL(url).port), configDir, output: () => output, stop };
+  return {
+    url,
+    port: Number(new URL(url).port),
+    configDir,
+    output: () => output,
+    freeze: () => child.kill('SIGSTOP'),
+    resume: () => child.kill('SIGCONT'),
+    stop: async () => {
+      child.kill('SIGCONT');
+      await stop();
+    },
+  };
 }
 
 export function stopChild(child: ChildProcess): Promise<void> {

@@ -123,6 +123,8 @@ export const SocketInfo = z.object({
   tlsSettings: TlsSettings.optional(),
   /** UDP: broadcast, TTLs and multicast memberships as set through Sockscope. */
   udp: UdpSettings.optional(),
+  /** UDP, where the OS tells (Linux): datagrams the kernel dropped because the receive buffer was full. */
+  kernelDrops: z.number().int().nonnegative().optional(),
 });
 
 export const LogEventKind = z.enum([

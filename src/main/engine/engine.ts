@@ -18,6 +18,7 @@ import { formatEndpoint } from '../../shared/endpoint';
 import { clientTlsSettings, listenerTlsSettings } from '../../shared/tls';
 import { AutoReplies } from './auto-reply';
 import { EngineError } from './errors';
+import { KernelDropWatcher } from './kernel-drops';
 import { now, resolveLogLimits, type LogLimits, type SocketLog } from './log';
 import { searchLog } from './log-search';
 import { RepeatSender } from './repeat';
@@ -56,6 +57,7 @@ export class Engine {
   private readonly listeners = new Set<EngineListener>();
   private readonly limits: LogLimits;
   private readonly repeats = new RepeatSender();
+  private readonly kernelDrops = new KernelDropWatcher();
   private readonly autoReplies = new AutoReplies((id, data, peer) =>
     this.send({ id, data, target: peer && { host: peer.address, port: peer.port } }),
   );
@@ -138,7 +140,7 @@ export class Engine {
   async bindUdp(input: ParsedInput<'udp.bind'>): Promise<SocketInfo> {
     this.assertRunning();
     const record = this.createRecord('udp', { state: 'closed' });
-    const udp = await UdpSocket.bind(record, input);
+    const udp = await UdpSocket.bind(record, input, this.kernelDrops);
     if (input.broadcast) udp.setOptions({ broadcast: true });
     if (this.disposed) {
       await udp.close();
@@ -309,6 +311,7 @@ export class Engine {
     this.listeners.clear();
     this.autoReplies.dispose();
     this.repeats.dispose();
+    this.kernelDrops.stop();
     const entries = [...this.entries.values()];
     await Promise.all(
       entries.map((entry) => {

@@ -11,6 +11,7 @@ import { formatEndpoint } from '../../shared/endpoint';
 import type { SocketRecord } from './socket-record';
 import { ipv4Mapped, resolveHost, toEndpoint, type Family } from './endpoint';
 import { EngineError, describeError, toEngineError, type ErrorContext } from './errors';
+import type { KernelDropWatcher } from './kernel-drops';
 import { copyBytes } from './log';
 import { applyUdpOptions, changeMembership, type OptionTarget } from './udp-options';
 
@@ -33,7 +34,7 @@ export class UdpSocket {
   }
 
   /** Resolves once bound; rejects with an EngineError and leaves nothing open otherwise. */
-  static async bind(record: SocketRecord, input: ParsedInput<'udp.bind'>): Promise<UdpSocket> {
+  static async bind(record: SocketRecord, input: ParsedInput<'udp.bind'>, drops: KernelDropWatcher): Promise<UdpSocket> {
     const { host, port } = input;
     const context: ErrorContext = { host, port, operation: 'bind' };
     let family: Family;
@@ -58,7 +59,7 @@ export class UdpSocket {
       socket.close();
       throw toEngineError(err, context);
     }
-    udp.onBound(input.defaultTarget);
+    udp.onBound(input.defaultTarget, drops);
     return udp;
   }
 
@@ -103,9 +104,10 @@ export class UdpSocket {
     return this.close();
   }
 
-  private onBound(defaultTarget: Target | undefined): void {
+  private onBound(defaultTarget: Target | undefined, drops: KernelDropWatcher): void {
     const bound = this.socket.address();
     const local = toEndpoint(bound.address, bound.port, bound.family);
+    const unwatch = local ? drops.watch({ local, onDrops: (total, added) => this.kernelDropped(total, added) }) : () => undefined;
     this.record.update(defaultTarget ? { state: 'open', local, defaultTarget } : { state: 'open', local });
     this.record.event('bound', `Bound to ${formatEndpoint(local)}`);
     // A flood usually comes from one peer: its Endpoint is made once and shared by its entries.
@@ -121,9 +123,22 @@ export class UdpSocket {
       this.record.fail(describeError(err, { operation: 'receive' }), { announce: true, keepState: true });
     });
     this.socket.on('close', () => {
+      unwatch();
       this.record.update({ state: 'closed' });
       this.record.event('closed', 'Socket closed');
     });
+  }
+
+  /** Datagrams lost before they reached us: counted on the socket, and said in the log where it happened. */
+  private kernelDropped(total: number, added: number): void {
+    this.record.update({ kernelDrops: total });
+    const count = (n: number): string => n.toLocaleString('en-US');
+    const datagrams = added === 1 ? '1 datagram' : `${count(added)} datagrams`;
+    this.record.event(
+      'error',
+      `The kernel dropped ${datagrams} before Sockscope could read them: the socket's receive buffer was full (${count(total)} in all)`,
+      'KERNEL_DROPS',
+    );
   }
 
   /** Broadcast, TTLs and multicast settings (udp-options.ts). */

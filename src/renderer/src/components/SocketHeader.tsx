@@ -71,6 +71,14 @@ export function SocketHeader({ socket, openConnections, acceptedTotal, reported 
               </span>
             </>
           )}
+          {(socket.kernelDrops ?? 0) > 0 && (
+            <span
+              className="tabular-nums text-danger"
+              title="The socket's receive buffer was full: the kernel discarded these datagrams before Sockscope could read them"
+            >
+              {plural(socket.kernelDrops ?? 0, 'datagram')} dropped by the kernel
+            </span>
+          )}
           {socket.queuedBytes > 0 && (
             <span className="tabular-nums" title="Handed to the socket but not yet written (backpressure)">
               Queued <span className="font-mono">{formatBytes(socket.queuedBytes)}</span>
