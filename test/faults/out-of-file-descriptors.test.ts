@@ -44,6 +44,12 @@ it('running out of file descriptors: clear errors, open sockets and their logs u
   const kept = await accepted();
   expect(kept.length).toBeGreaterThan(0);
   expect(kept.length).toBeLessThan(clients.length);
+  // Sockscope cannot see those clients, but it can see that it is out of descriptors: the listener says so.
+  const listenerInfo = async (): Promise<SocketInfo | undefined> => (await snapshotOf()).sockets.find((s) => s.id === listener.id);
+  await eventually(async () => (await listenerInfo())?.error?.code === 'EMFILE', 'the listener to say it is at the limit');
+  const atLimit = (await expectIntactLog(dispatch, listener.id)).events.filter((e) => e.code === 'EMFILE');
+  expect(atLimit).toHaveLength(1);
+  expect(atLimit[0].message).toMatch(/^All \d+ file descriptors this process may open are in use: new connections are closed/);
 
   for (const command of ['tcp.connect', 'udp.bind', 'tcp.listen'] as const) {
     const error = await refusal(dispatch, command, { host: '127.0.0.1', port: command === 'tcp.connect' ? port : 0 });
@@ -63,6 +69,8 @@ it('running out of file descriptors: clear errors, open sockets and their logs u
   // Free the descriptors: the clients hang up, their connections close.
   for (const client of clients) client.socket.end();
   await eventually(async () => (await accepted()).every((c) => c.state === 'closed'), 'the accepted connections to close');
+  await eventually(async () => (await listenerInfo())?.error === undefined, 'the listener to have room again');
+  expect((await expectIntactLog(dispatch, listener.id)).events.at(-1)?.message).toBe('File descriptors are free again: new connections are accepted');
   const late = await connectClient(port);
   await late.write(Buffer.from('after'));
   await eventually(async () => (await accepted()).some((c) => c.bytesIn === 5 && c.state === 'open'), 'a new client to be accepted');

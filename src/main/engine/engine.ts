@@ -18,6 +18,7 @@ import { formatEndpoint } from '../../shared/endpoint';
 import { clientTlsSettings, listenerTlsSettings } from '../../shared/tls';
 import { AutoReplies } from './auto-reply';
 import { EngineError } from './errors';
+import { DescriptorLimitWatcher } from './descriptor-limit';
 import { KernelDropWatcher } from './kernel-drops';
 import { now, resolveLogLimits, type LogLimits, type SocketLog } from './log';
 import { searchLog } from './log-search';
@@ -58,6 +59,7 @@ export class Engine {
   private readonly limits: LogLimits;
   private readonly repeats = new RepeatSender();
   private readonly kernelDrops = new KernelDropWatcher();
+  private readonly descriptors = new DescriptorLimitWatcher();
   private readonly autoReplies = new AutoReplies((id, data, peer) =>
     this.send({ id, data, target: peer && { host: peer.address, port: peer.port } }),
   );
@@ -125,7 +127,7 @@ export class Engine {
       this.autoReplies.attach(connection, record.id);
       connection.announce();
       return connection.id;
-    }, { plain: !tls });
+    }, { plain: !tls, descriptors: this.descriptors });
     await listener.listen(input);
     if (tls) record.event('info', tls.description);
     if (this.disposed) {
@@ -312,6 +314,7 @@ export class Engine {
     this.autoReplies.dispose();
     this.repeats.dispose();
     this.kernelDrops.stop();
+    this.descriptors.stop();
     const entries = [...this.entries.values()];
     await Promise.all(
       entries.map((entry) => {

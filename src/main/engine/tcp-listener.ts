@@ -8,6 +8,7 @@ import { formatEndpoint } from '../../shared/endpoint';
 import type { SocketRecord } from './socket-record';
 import { toEndpoint } from './endpoint';
 import { describeError, toEngineError, type ErrorContext } from './errors';
+import type { DescriptorLimitWatcher, DescriptorUse } from './descriptor-limit';
 import { adoptAccepted } from './read-buffer';
 
 /** Takes an accepted socket and returns the id it was given. */
@@ -23,13 +24,16 @@ export const DEFAULT_LISTEN_BACKLOG = 4096;
 export class TcpListener {
   private readonly server: Server;
   private context: ErrorContext = {};
+  private readonly descriptors: DescriptorLimitWatcher;
+  private unwatchDescriptors: (() => void) | undefined;
 
   constructor(
     private readonly record: SocketRecord,
     accept: AcceptConnection,
     /** Plain TCP connections read into the shared buffer (read-buffer.ts); TLS ones cannot. */
-    { plain }: { plain: boolean },
+    { plain, descriptors }: { plain: boolean; descriptors: DescriptorLimitWatcher },
   ) {
+    this.descriptors = descriptors;
     // allowHalfOpen: accepted connections log the peer's FIN before ending their side.
     const allowHalfOpen = true;
     this.server = new Server({ allowHalfOpen, noDelay: true, pauseOnConnect: plain }, (accepted) => {
@@ -62,6 +66,7 @@ export class TcpListener {
     this.context = { host: address.address, port: address.port, operation: 'listen' };
     this.record.update({ state: 'listening', local });
     this.record.event('listening', `Listening on ${formatEndpoint(local)}`);
+    this.unwatchDescriptors = this.descriptors.watch({ onChange: (full, use) => this.onDescriptorLimit(full, use) });
   }
 
   /** Stops accepting; connections already accepted stay open (the engine closes them if asked). */
@@ -70,8 +75,22 @@ export class TcpListener {
     // The close callback would wait for every accepted connection to end, so it is not awaited:
     // the listening socket itself is released synchronously.
     this.server.close();
+    this.unwatchDescriptors?.();
     this.record.update({ state: 'closed' });
     this.record.event('closed', 'Stopped listening');
+  }
+
+  /** Connections are turned away unseen while the process has no descriptor left (descriptor-limit.ts). */
+  private onDescriptorLimit(full: boolean, use: DescriptorUse): void {
+    if (full) {
+      const message =
+        `All ${use.limit.toLocaleString('en-US')} file descriptors this process may open are in use: new connections are ` +
+        'closed by the system as soon as they arrive. Close some connections, or raise the limit (ulimit -n)';
+      this.record.fail({ code: 'EMFILE', message }, { announce: true, keepState: true });
+    } else {
+      this.record.update({ error: undefined });
+      this.record.event('info', 'File descriptors are free again: new connections are accepted');
+    }
   }
 
   private onError(err: Error): void {

@@ -42,12 +42,12 @@ export function StatusBar() {
 
   return (
     <footer className="flex h-6 shrink-0 items-center gap-4 border-t border-line bg-chrome px-3 text-[11px] text-muted">
-      <span role="status" aria-label="Engine connection" className="flex items-center gap-1.5 whitespace-nowrap">
+      <span role="status" aria-label="Engine connection" className="flex shrink-0 items-center gap-1.5 whitespace-nowrap">
         <span aria-hidden="true" className={`size-[7px] rounded-full ${link.dot}`} />
         {link.text}
       </span>
-      <span className="whitespace-nowrap">{plural(totals.open, 'open socket')}</span>
-      <span className="flex items-center gap-2.5 font-mono tabular-nums">
+      <span className="shrink-0 whitespace-nowrap">{plural(totals.open, 'open socket')}</span>
+      <span className="flex shrink-0 items-center gap-2.5 whitespace-nowrap font-mono tabular-nums">
         <span className="text-rx" title="Received by all sockets in the list">
           <span aria-hidden="true">↓ </span>
           <span className="sr-only">received </span>

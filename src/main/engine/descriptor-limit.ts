@@ -1,0 +1,121 @@
+/**
+ * Listeners at the process's open-files limit.
+ *
+ * When a listener cannot accept because the process has no file descriptor left, libuv accepts
+ * the waiting connections on a reserve descriptor and closes them at once, and Node is never told:
+ * clients are turned away while Sockscope shows a listener that looks fine. On Linux the engine
+ * therefore compares the descriptors it has open with its limit once a second while anything
+ * listens, and says so on every listener when it reaches the limit, and again when it has room.
+ */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+
+export const DESCRIPTOR_POLL_MS = 1000;
+
+/** The soft "Max open files" of a /proc/<pid>/limits text; undefined when unlimited or absent. */
+export function parseOpenFilesLimit(limits: string): number | undefined {
+  const match = /^Max open files\s+(\S+)/m.exec(limits);
+  const soft = match ? Number(match[1]) : NaN;
+  return Number.isFinite(soft) ? soft : undefined;
+}
+
+export interface DescriptorUse {
+  open: number;
+  limit: number;
+}
+
+/**
+ * This process's descriptor use, from /proc. The limits file stays open while watching: at the
+ * limit, nothing more can be opened, not even to read the limit.
+ */
+export class ProcDescriptors {
+  private limitsFd: number | undefined;
+  private readonly buffer = Buffer.alloc(4096);
+
+  /** Opens the limits file now, while a descriptor can still be had. */
+  start(): void {
+    try {
+      this.limitsFd ??= openSync('/proc/self/limits', 'r');
+    } catch {
+      // Not Linux, or /proc not mounted: read() has nothing to say.
+    }
+  }
+
+  /** `open` is the limit when not even the listing's own descriptor could be had. */
+  async read(): Promise<DescriptorUse | undefined> {
+    if (this.limitsFd === undefined) return undefined;
+    // /proc files are made afresh on each read from offset 0; a few hundred bytes, no disk.
+    const bytesRead = readSync(this.limitsFd, this.buffer, 0, this.buffer.length, 0);
+    const limit = parseOpenFilesLimit(this.buffer.toString('utf8', 0, bytesRead));
+    if (limit === undefined) return undefined;
+    try {
+      return { open: (await readdir('/proc/self/fd')).length, limit };
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EMFILE' ? { open: limit, limit } : undefined;
+    }
+  }
+
+  close(): void {
+    if (this.limitsFd !== undefined) closeSync(this.limitsFd);
+    this.limitsFd = undefined;
+  }
+}
+
+export interface LimitWatch {
+  /** Called when the process reaches its limit (`full`) and when it has room again. */
+  onChange(full: boolean, use: DescriptorUse): void;
+}
+
+/**
+ * Full means no room for one more accepted connection: the listing's own descriptor is counted
+ * in `open`, so `open >= limit` says the next accept would fail.
+ */
+export const isFull = (use: DescriptorUse): boolean => use.open >= use.limit;
+
+export class DescriptorLimitWatcher {
+  private readonly watched = new Set<LimitWatch>();
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private full = false;
+  private last: DescriptorUse | undefined;
+
+  constructor(
+    private readonly source: { start(): void; read(): Promise<DescriptorUse | undefined>; close(): void } | undefined = process.platform === 'linux'
+      ? new ProcDescriptors()
+      : undefined,
+    private readonly intervalMs = DESCRIPTOR_POLL_MS,
+  ) {}
+
+  watch(watch: LimitWatch): () => void {
+    if (!this.source) return () => undefined;
+    this.source.start();
+    this.watched.add(watch);
+    if (this.full && this.last) watch.onChange(true, this.last);
+    if (this.timer === undefined) {
+      this.timer = setInterval(() => void this.poll(), this.intervalMs);
+      // Watching must not keep a CLI or test process alive.
+      this.timer.unref?.();
+    }
+    return () => {
+      this.watched.delete(watch);
+      if (this.watched.size === 0) this.stop();
+    };
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.watched.clear();
+    this.full = false;
+    this.source?.close();
+  }
+
+  /** One look (also called by the timer); tells the watchers only when fullness changes. */
+  async poll(): Promise<void> {
+    const use = await this.source?.read();
+    if (use === undefined) return;
+    this.last = use;
+    if (isFull(use) === this.full) return;
+    this.full = isFull(use);
+    for (const watch of this.watched) watch.onChange(this.full, use);
+  }
+}
