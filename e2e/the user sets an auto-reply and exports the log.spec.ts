@@ -15,15 +15,8 @@ test.afterEach(() => {
 test('a rule answers PING with PONG, counts its hit, is switched off live, and the log exports as a capture tshark reads', async ({ app }) => {
   const { page } = app;
   const port = await app.startListener('127.0.0.1');
-  await page.getByRole('button', { name: 'Auto-reply', exact: true }).click();
-  const panel = page.getByRole('complementary', { name: 'Auto-reply' });
-  await panel.getByRole('button', { name: 'Add rule' }).click();
-  await panel.getByLabel('Match', { exact: true }).selectOption({ label: 'contains' });
-  await panel.getByLabel('Pattern').fill('PING');
-  await panel.getByLabel('Reply', { exact: true }).fill('PONG\\n');
-  await panel.getByRole('button', { name: 'Save rule' }).click();
-  const rule = panel.getByRole('listitem', { name: 'Rule 1: contains PING' });
-  await expect(rule).toContainText('0 hits');
+  const panel = await app.openAutoReply();
+  const rule = await app.addRule(panel, { match: 'contains', pattern: 'PING', reply: 'PONG\\n' });
   await expect(page.getByRole('button', { name: 'Auto-reply', exact: true })).toContainText('1 rule');
 
   const ncat = startPeer('ncat', ['127.0.0.1', String(port)]);
@@ -100,4 +93,26 @@ test('an exported JSON Lines log opens again as a read-only imported log', async
   const bogus = files.write('notes.jsonl', Buffer.from('just some notes\n'));
   await page.getByLabel('Log file to import').setInputFiles(bogus);
   await expect(page.getByRole('alert').filter({ hasText: 'Could not import: notes.jsonl: Line 1: not valid JSON' })).toBeVisible();
+});
+
+test('rules matched per line answer every line of a burst, and a line cut across reads once', async ({ app }) => {
+  const port = await app.startListener('127.0.0.1');
+  const panel = await app.openAutoReply();
+  await panel.getByLabel('Messages').selectOption({ label: 'Each line (LF)' });
+  await expect(panel).toContainText('delimiter included');
+  const rule = await app.addRule(panel, { match: 'is exactly', pattern: 'PING\\n', reply: 'PONG\\n' });
+  await expect(panel.getByLabel('Messages')).toHaveValue('line');
+
+  const client = startPeer('python3', [
+    '-c',
+    // Three lines in one send, then a line cut in two sends with a pause between them.
+    `import socket, sys, time\ns = socket.create_connection(("127.0.0.1", ${port}))\ns.sendall(b"PING\\nPING\\nPING\\nPI")\ntime.sleep(0.3)\ns.sendall(b"NG\\n")\ngot = b""\nwhile got.count(b"PONG") < 4: got += s.recv(100)\nsys.stdout.write(got.decode())\nsys.stdout.flush()`,
+  ]);
+  try {
+    await until(() => client.received().toString() === 'PONG\n'.repeat(4), 'a reply to each of the four lines');
+    await expect(rule).toContainText('4 hits');
+    await app.screenshot('auto-reply-per-line');
+  } finally {
+    await client.stop();
+  }
 });

@@ -95,6 +95,25 @@ export class SockscopeApp {
     await this.message.press('Enter');
   }
 
+  /** The auto-reply panel of the selected listener or UDP socket, opened from its header. */
+  async openAutoReply(): Promise<Locator> {
+    await this.page.getByRole('button', { name: 'Auto-reply', exact: true }).click();
+    return this.page.getByRole('complementary', { name: 'Auto-reply' });
+  }
+
+  /** Adds a rule in the open auto-reply panel; returns its row, `Rule <n>: <match> <pattern>`. */
+  async addRule(panel: Locator, rule: { match: string; pattern: string; reply: string }): Promise<Locator> {
+    const number = (await panel.getByRole('list', { name: 'Rules' }).getByRole('listitem').count()) + 1;
+    await panel.getByRole('button', { name: 'Add rule' }).click();
+    await panel.getByLabel('Match', { exact: true }).selectOption({ label: rule.match });
+    await panel.getByLabel('Pattern').fill(rule.pattern);
+    await panel.getByLabel('Reply', { exact: true }).fill(rule.reply);
+    await panel.getByRole('button', { name: 'Save rule' }).click();
+    const row = panel.getByRole('listitem', { name: `Rule ${number}: ${rule.match} ${rule.pattern}` });
+    await expect(row).toContainText('0 hits');
+    return row;
+  }
+
   /** Saves a screenshot of the current view under e2e/artifacts/ (git-ignored). */
   async screenshot(name: string): Promise<void> {
     const dir = resolve(__dirname, '../artifacts');

@@ -419,7 +419,12 @@ export const commands = {
   'log.clear': { input: z.object({ id: SocketId }), output: LogHead },
   /** Listener (for every accepted connection) or UDP socket (to each datagram's sender). */
   'autoReply.set': {
-    input: z.object({ id: SocketId, echo: z.boolean().default(false), rules: AutoReplyRules.default([]) }),
+    input: z.object({
+      id: SocketId,
+      echo: z.boolean().default(false),
+      rules: AutoReplyRules.default([]),
+      framing: FramingSpec.default(() => ({ mode: 'raw' as const })),
+    }),
     output: AutoReplyState,
   },
   /** These sockets' logs (all when `ids` is left out; a listener brings its connections) as a file. */

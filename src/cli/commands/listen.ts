@@ -1,6 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { MESSAGE_UNITS } from '../../shared/auto-reply';
 import { formatBytes } from '../../shared/codec';
+import type { FramingSpec } from '../../shared/framing';
 import { commands, type Input, type SocketInfo } from '../../shared/contract';
 import { createCore, type Core } from '../../main/core';
 import { formatSocketUrl, parseSocketUrl, type SocketUrl } from '../endpoint-url';
@@ -11,6 +14,7 @@ import { followLogs, invoke, processTerminal, type Terminal } from '../session';
 interface ListenOptions extends TlsListenFlags {
   echo?: boolean;
   rules?: string;
+  each?: FramingSpec;
   hexdump?: boolean;
   pcapng?: string;
   jsonl?: string;
@@ -30,9 +34,12 @@ Rules file (--rules): JSON, the rules in order (the first enabled match answers)
   match: exact | contains | regex | hex-prefix. Text patterns and replies take escapes
   (\\r \\n \\t \\0 \\\\ \\xNN); regex is JavaScript syntax on the payload as UTF-8.
   A listener's rules answer on every connection; a UDP socket's answer each sender.
+  Each read or datagram is one message, unless --each (or "framing" in the file) says otherwise:
+  --each line answers "PING\\n" however the lines arrive; the delimiter is part of the message.
 
 Examples:
   sockscope listen tcp://127.0.0.1:7000 --echo
+  sockscope listen tcp://127.0.0.1:6380 --rules redis.json --each resp
   sockscope listen udp://0.0.0.0:9000 --rules rules.json --pcapng capture.pcapng
   sockscope listen tcp://[::1]:0 --hexdump --jsonl session.jsonl
   sockscope listen tls://127.0.0.1:8443 --echo        (self-signed for localhost,127.0.0.1,::1)
@@ -48,6 +55,7 @@ export function registerListen(program: Command, terminal: Terminal = processTer
     )
     .option('--echo', 'send every message back (when no rule answers it)')
     .option('--rules <file>', 'auto-reply rules from a JSON file (see below)')
+    .option('--each <unit>', `what one message is for --echo and --rules: ${MESSAGE_UNITS.map((u) => u.id).join(', ')}`, parseUnit)
     .option('--hexdump', 'show payloads as hex dumps instead of text')
     .option('--pcapng <file>', 'when stopped, write all traffic as a pcapng capture (Wireshark)')
     .option('--jsonl <file>', 'when stopped, write the whole log as JSON Lines')
@@ -94,6 +102,7 @@ async function startListening(core: Core, url: SocketUrl, options: ListenOptions
       : await bindUdp(core, url, options);
   const rules = settings ?? { echo: false, rules: [] };
   if (options.echo) rules.echo = true;
+  if (options.each) rules.framing = options.each;
   if (rules.echo || (rules.rules?.length ?? 0) > 0) {
     try {
       await invoke(core, 'autoReply.set', { id: socket.id, ...rules });
@@ -160,14 +169,20 @@ async function readRulesFile(path: string): Promise<AutoReplySettings> {
   if (typeof settings !== 'object' || settings === null || !Array.isArray((settings as { rules?: unknown }).rules)) {
     throw new Error(`${path}: expected { "rules": [ … ] } or a list of rules`);
   }
-  const { echo, rules } = settings as { echo?: unknown; rules: unknown[] };
+  const { echo, rules, framing } = settings as { echo?: unknown; rules: unknown[]; framing?: unknown };
   // Ids only tell rules apart for hit counts; a hand-written file need not invent them.
   const numbered = rules.map((rule, index) => (typeof rule === 'object' && rule !== null && !('id' in rule) ? { id: `rule-${index + 1}`, ...rule } : rule));
   // The contract's own schema, as the dispatcher will apply it: the same checks as the app's rules.
-  const parsed = commands['autoReply.set'].input.omit({ id: true }).safeParse({ echo, rules: numbered });
+  const parsed = commands['autoReply.set'].input.omit({ id: true }).safeParse({ echo, rules: numbered, framing });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`${path}: ${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
   }
   return parsed.data;
+}
+
+function parseUnit(name: string): FramingSpec {
+  const unit = MESSAGE_UNITS.find((candidate) => candidate.id === name);
+  if (!unit) throw new InvalidArgumentError(`expected one of ${MESSAGE_UNITS.map((u) => u.id).join(', ')}`);
+  return unit.framing;
 }

@@ -7,7 +7,7 @@ import { createSocket } from 'node:dgram';
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freePort, startChild, startServer, stopPeers, type ChildPeer } from '../../main/engine/test-support/peers';
+import { connectClient, freePort, startChild, startServer, stopPeers, type ChildPeer } from '../../main/engine/test-support/peers';
 import { waitFor } from '../../main/engine/test-support/wait-for';
 import { scratchDir, tsharkFields } from '../../main/export/test-support/tshark';
 
@@ -119,6 +119,21 @@ describe('sockscope listen', () => {
       [expect.stringMatching(/^\d+$/), Buffer.from('PONG\n').toString('hex')],
     ]);
     expect(existsSync(log)).toBe(true);
+  });
+
+  it('answers each line with --each line, however the lines arrive, and refuses a unit it does not know', async () => {
+    const rules = files.write('rules.json', Buffer.from(JSON.stringify([{ match: 'exact', pattern: 'PING\\n', reply: 'PONG\\n' }])));
+    const listener = await listen(['tcp://127.0.0.1:0', '--rules', rules, '--each', 'line']);
+    const client = await connectClient(listener.port);
+    await client.write(Buffer.from('PING\nPING\nPI'));
+    await waitFor(() => client.received().toString() === 'PONG\nPONG\n', 'a reply to each whole line');
+    await client.write(Buffer.from('NG\n'));
+    await waitFor(() => client.received().toString() === 'PONG\nPONG\nPONG\n', 'the reply to the line finished by the next read');
+    expect(await listener.stop()).toBe(0);
+
+    const unknown = await sockscope(['listen', 'tcp://127.0.0.1:0', '--echo', '--each', 'word']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("option '--each <unit>' argument 'word' is invalid. expected one of chunk, line, crlf, nul, http, resp");
   });
 
   it('echoes UDP datagrams back to each sender', async () => {

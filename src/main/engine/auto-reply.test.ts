@@ -2,6 +2,8 @@ import { createSocket, type Socket as UdpPeer } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AutoReplyRuleInput } from '../../shared/auto-reply';
 import { commands, type SocketInfo } from '../../shared/contract';
+import type { FramingSpec } from '../../shared/framing';
+import { MAX_ASSEMBLED_FRAME_BYTES } from './frame-assembler';
 import { Engine } from './engine';
 import { allEntries, logEvents, loggedBytes } from './test-support/engine-log';
 import { connectClient, stopPeers } from './test-support/peers';
@@ -22,9 +24,11 @@ function rule(fields: Partial<AutoReplyRuleInput> & Pick<AutoReplyRuleInput, 'ma
 }
 
 /** Rules go through the contract's schema first, as every front end's do. */
-function setRules(id: string, rules: AutoReplyRuleInput[], echo = false) {
-  return engine.setAutoReply(commands['autoReply.set'].input.parse({ id, echo, rules }));
+function setRules(id: string, rules: AutoReplyRuleInput[], echo = false, framing?: FramingSpec) {
+  return engine.setAutoReply(commands['autoReply.set'].input.parse({ id, echo, rules, framing }));
 }
+
+const LINES: FramingSpec = { mode: 'delimiter', delimiter: [0x0a] };
 
 async function listen(): Promise<SocketInfo & { port: number }> {
   const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
@@ -128,6 +132,65 @@ describe('auto-replies on a listener', () => {
     const connection = engine.snapshot().sockets[1];
     expect(() => setRules(connection.id, [])).toThrow('Auto-replies are set on a listener or a UDP socket; con-2 is neither');
     client.socket.destroy();
+  });
+});
+
+describe('auto-replies that match each frame', () => {
+  it('answers each line, however the lines are cut into reads', async () => {
+    engine = new Engine();
+    const listener = await listen();
+    const state = setRules(listener.id, [rule({ match: 'exact', pattern: 'PING\\n', reply: 'PONG\\n' })], true, LINES);
+    expect(state.framing).toEqual(LINES);
+    const client = await connectClient(listener.port);
+    // Two lines in one write, then one line cut in two writes.
+    await client.write(Buffer.from('PING\nPING\n'));
+    await waitFor(() => client.received().toString() === 'PONG\nPONG\n', 'a reply to each line of one read');
+    await client.write(Buffer.from('PI'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(client.received().toString(), 'half a line is not a message yet').toBe('PONG\nPONG\n');
+    await client.write(Buffer.from('NG\nhello\n'));
+    await waitFor(() => client.received().toString() === 'PONG\nPONG\nPONG\nhello\n', 'the line completed by the next read, then the echo');
+    expect(hitsOf(listener.id)).toEqual([3]);
+    expect(engine.info(listener.id).autoReply?.echoHits).toBe(1);
+  });
+
+  it('does not match a message that outgrows the limit, says so, and keeps its place in the stream', async () => {
+    engine = new Engine();
+    const listener = await listen();
+    setRules(listener.id, [rule({ match: 'contains', pattern: 'x', reply: 'X\\n' }), rule({ match: 'exact', pattern: 'ok\\n', reply: 'OK\\n' })], false, LINES);
+    const client = await connectClient(listener.port);
+    await client.write(Buffer.alloc(MAX_ASSEMBLED_FRAME_BYTES + 4096, 'x'));
+    await client.write(Buffer.from('xx\nok\n'));
+    await waitFor(() => client.received().toString() === 'OK\n', 'the reply to the line after the long one');
+    const connection = engine.snapshot().sockets.find((s) => s.parentId === listener.id)?.id ?? '';
+    expect(logEvents(engine, connection).filter((e) => e.message.startsWith('Auto-reply: a message grew past 1 MiB'))).toHaveLength(1);
+    expect(hitsOf(listener.id)).toEqual([0, 1]);
+  });
+
+  it('cuts each datagram on its own: every line answered, and an unfinished one ends with its datagram', async () => {
+    engine = new Engine();
+    const udp = await engine.bindUdp({ host: '127.0.0.1', port: 0 });
+    setRules(udp.id, [rule({ match: 'regex', pattern: '^time\\?', reply: 'noon\\n' })], true, LINES);
+    const peer = createSocket('udp4');
+    udpPeers.push(peer);
+    await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
+    const answers: string[] = [];
+    peer.on('message', (message) => answers.push(message.toString()));
+    peer.send('time?\nhello\ntime?', udp.local?.port ?? 0, '127.0.0.1');
+    await waitFor(() => answers.length === 3, 'three answers to one datagram');
+    expect(answers).toEqual(['noon\n', 'hello\n', 'noon\n']);
+  });
+
+  it('starts afresh when the rules change: a line begun under the old framing is not matched whole', async () => {
+    engine = new Engine();
+    const listener = await listen();
+    setRules(listener.id, [rule({ match: 'exact', pattern: 'PING\\n', reply: 'PONG\\n' })], false, LINES);
+    const client = await connectClient(listener.port);
+    await client.write(Buffer.from('PI'));
+    await waitFor(() => engine.snapshot().sockets.some((s) => s.parentId === listener.id && s.bytesIn === 2), 'the first half');
+    setRules(listener.id, [rule({ match: 'exact', pattern: 'PING\\n', reply: 'PONG\\n' })], false, LINES);
+    await client.write(Buffer.from('NG\nPING\n'));
+    await waitFor(() => client.received().toString() === 'PONG\n', 'only the whole line after the change');
   });
 });
 

@@ -1,13 +1,16 @@
 /**
  * Auto-replies: rules set on a listener (answering on each connection it accepted) or on a UDP
- * socket (answering each datagram's sender). Every received payload is matched as it arrives —
- * for TCP that is each chunk as the log shows it, since a stream keeps no message boundaries.
+ * socket (answering each datagram's sender). What is matched is each message: by default each
+ * chunk as it arrives (a read, a datagram), or, with a framing, each frame it cuts (each line,
+ * each HTTP request), since a TCP stream keeps no message boundaries of its own.
  * The first enabled rule that matches answers; when none does and echo is on, the bytes go back.
  */
 import { type AutoReplyState, parsePattern, parseReply } from '../../shared/auto-reply';
 import type { Endpoint, ParsedInput } from '../../shared/contract';
 import { utf8Decode } from '../../shared/codec';
+import { describeFraming, type FramingSpec } from '../../shared/framing';
 import { describeError } from './errors';
+import { FrameAssembler, MAX_ASSEMBLED_FRAME_BYTES } from './frame-assembler';
 import { copyBytes } from './log';
 import type { SocketRecord } from './socket-record';
 
@@ -33,7 +36,14 @@ interface OwnerRules {
   echo: boolean;
   echoHits: number;
   rules: CompiledRule[];
+  framing: FramingSpec;
   publishScheduled: boolean;
+}
+
+/** A receiver's frame being read, under the rules it was started for. */
+interface Assembly {
+  rules: OwnerRules;
+  assembler: FrameAssembler;
 }
 
 interface PendingReply {
@@ -44,6 +54,8 @@ interface PendingReply {
 
 export class AutoReplies {
   private readonly owners = new Map<string, OwnerRules>();
+  /** Per receiving socket, when its owner's rules match frames rather than chunks. */
+  private readonly assemblies = new Map<string, Assembly>();
   private readonly pending = new Set<PendingReply>();
   /** Delayed replies waiting per owner id, and the owners told that more were dropped. */
   private readonly waiting = new Map<string, number>();
@@ -72,6 +84,7 @@ export class AutoReplies {
       echo: settings.echo,
       echoHits: previous?.echoHits ?? 0,
       rules,
+      framing: settings.framing,
       publishScheduled: false,
     };
     this.owners.set(owner.id, current);
@@ -83,6 +96,7 @@ export class AutoReplies {
   /** The socket is gone: its rules and every reply waiting for or on it go too. */
   forget(id: string): void {
     this.owners.delete(id);
+    this.assemblies.delete(id);
     this.overflowReported.delete(id);
     for (const reply of this.pending) {
       if (reply.ownerId === id || reply.receiverId === id) this.cancel(reply);
@@ -92,12 +106,36 @@ export class AutoReplies {
   dispose(): void {
     for (const reply of this.pending) this.cancel(reply);
     this.owners.clear();
+    this.assemblies.clear();
     this.overflowReported.clear();
   }
 
   private received(ownerId: string, receiver: SocketRecord, bytes: Uint8Array, peer: Endpoint | undefined): void {
     const rules = this.owners.get(ownerId);
     if (!rules) return;
+    if (rules.framing.mode === 'raw') {
+      this.answer(rules, ownerId, receiver, bytes, peer);
+      return;
+    }
+    // New rules start every receiver's framing afresh: a frame begun under the old ones is not theirs.
+    let assembly = this.assemblies.get(receiver.id);
+    if (assembly?.rules !== rules) {
+      assembly = { rules, assembler: new FrameAssembler(rules.framing) };
+      this.assemblies.set(receiver.id, assembly);
+    }
+    const tooLong = (): void =>
+      receiver.event(
+        'info',
+        `Auto-reply: a message grew past ${MAX_ASSEMBLED_FRAME_BYTES / (1024 * 1024)} MiB without ending (${describeFraming(rules.framing)}); it is not matched`,
+      );
+    // A datagram is a whole message: a frame it leaves unfinished ends with it.
+    for (const frame of assembly.assembler.push(bytes, peer !== undefined, tooLong)) {
+      this.answer(rules, ownerId, receiver, frame, peer);
+    }
+  }
+
+  /** Matches one message against the rules and sends the answer, if any. */
+  private answer(rules: OwnerRules, ownerId: string, receiver: SocketRecord, bytes: Uint8Array, peer: Endpoint | undefined): void {
     const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let text: string | undefined;
     const asText = (): string => (text ??= utf8Decode(bytes));
@@ -177,7 +215,7 @@ export class AutoReplies {
 }
 
 function stateOf(rules: OwnerRules): AutoReplyState {
-  return { echo: rules.echo, echoHits: rules.echoHits, rules: rules.rules.map((rule) => ({ ...rule.state })) };
+  return { echo: rules.echo, echoHits: rules.echoHits, rules: rules.rules.map((rule) => ({ ...rule.state })), framing: rules.framing };
 }
 
 function matcherFor(match: CompiledRule['state']['match'], pattern: { bytes: Uint8Array } | { regex: RegExp }): Matcher {

@@ -9,6 +9,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
+import { PollingSet } from './polling-set';
 
 export const DESCRIPTOR_POLL_MS = 1000;
 
@@ -73,8 +74,7 @@ export interface LimitWatch {
 export const isFull = (use: DescriptorUse): boolean => use.open >= use.limit;
 
 export class DescriptorLimitWatcher {
-  private readonly watched = new Set<LimitWatch>();
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly watched: PollingSet<LimitWatch>;
   private full = false;
   private last: DescriptorUse | undefined;
 
@@ -82,31 +82,27 @@ export class DescriptorLimitWatcher {
     private readonly source: { start(): void; read(): Promise<DescriptorUse | undefined>; close(): void } | undefined = process.platform === 'linux'
       ? new ProcDescriptors()
       : undefined,
-    private readonly intervalMs = DESCRIPTOR_POLL_MS,
-  ) {}
+    intervalMs = DESCRIPTOR_POLL_MS,
+  ) {
+    this.watched = new PollingSet(
+      () => void this.poll(),
+      intervalMs,
+      () => {
+        this.full = false;
+        this.source?.close();
+      },
+    );
+  }
 
   watch(watch: LimitWatch): () => void {
     if (!this.source) return () => undefined;
     this.source.start();
-    this.watched.add(watch);
     if (this.full && this.last) watch.onChange(true, this.last);
-    if (this.timer === undefined) {
-      this.timer = setInterval(() => void this.poll(), this.intervalMs);
-      // Watching must not keep a CLI or test process alive.
-      this.timer.unref?.();
-    }
-    return () => {
-      this.watched.delete(watch);
-      if (this.watched.size === 0) this.stop();
-    };
+    return this.watched.add(watch);
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    this.watched.clear();
-    this.full = false;
-    this.source?.close();
+    this.watched.stop();
   }
 
   /** One look (also called by the timer); tells the watchers only when fullness changes. */

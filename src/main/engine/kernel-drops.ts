@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { isIPv4 } from 'node:net';
 import type { Endpoint } from '../../shared/contract';
+import { PollingSet } from './polling-set';
 
 export const DROPS_POLL_MS = 1000;
 
@@ -67,32 +68,23 @@ export interface DropWatch {
 
 /** Polls the kernel's counts for the watched sockets while there are any. */
 export class KernelDropWatcher {
-  private readonly watched = new Map<DropWatch, number>();
-  private timer: ReturnType<typeof setInterval> | undefined;
+  /** Each watch with the total it was last told. */
+  private readonly watched: PollingSet<{ watch: DropWatch; reported: number }>;
 
   constructor(
     private readonly tables: string[] = process.platform === 'linux' ? ['/proc/net/udp', '/proc/net/udp6'] : [],
-    private readonly intervalMs = DROPS_POLL_MS,
-  ) {}
+    intervalMs = DROPS_POLL_MS,
+  ) {
+    this.watched = new PollingSet(() => void this.poll(), intervalMs);
+  }
 
   watch(watch: DropWatch): () => void {
     if (this.tables.length === 0) return () => undefined;
-    this.watched.set(watch, 0);
-    if (this.timer === undefined) {
-      this.timer = setInterval(() => void this.poll(), this.intervalMs);
-      // Watching must not keep a CLI or test process alive.
-      this.timer.unref?.();
-    }
-    return () => {
-      this.watched.delete(watch);
-      if (this.watched.size === 0) this.stop();
-    };
+    return this.watched.add({ watch, reported: 0 });
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    this.watched.clear();
+    this.watched.stop();
   }
 
   /** One look at the tables (also called by the timer). */
@@ -105,11 +97,12 @@ export class KernelDropWatcher {
         // No IPv6 in this kernel, or /proc not mounted: nothing to report from this table.
       }
     }
-    for (const [watch, reported] of this.watched) {
-      const total = drops.get(procSocketAddress(watch.local));
-      if (total === undefined || total <= reported) continue;
-      this.watched.set(watch, total);
-      watch.onDrops(total, total - reported);
+    for (const entry of this.watched) {
+      const total = drops.get(procSocketAddress(entry.watch.local));
+      if (total === undefined || total <= entry.reported) continue;
+      const added = total - entry.reported;
+      entry.reported = total;
+      entry.watch.onDrops(total, added);
     }
   }
 }

@@ -26,7 +26,7 @@ const view = {
 };
 
 /** Auto-reply settings as `autoReply.set` takes them; checked by that command's schema on restore. */
-const SavedAutoReply = z.object({ echo: z.boolean(), rules: z.array(z.unknown()) });
+const SavedAutoReply = z.object({ echo: z.boolean(), rules: z.array(z.unknown()), framing: z.unknown().optional() });
 
 export const SavedSocket = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('tcp-listener'), host: Host, port: Port, keepHalfOpen: z.boolean().optional(), autoReply: SavedAutoReply.optional(), ...view }),

@@ -284,7 +284,11 @@ function toSaved(socket: SocketInfo): SavedSocket | undefined {
     ...(socket.decoder ? { decoder: socket.decoder } : {}),
   };
   const autoReply = socket.autoReply && {
-    autoReply: { echo: socket.autoReply.echo, rules: socket.autoReply.rules.map(({ hits: _hits, ...rule }) => rule) },
+    autoReply: {
+      echo: socket.autoReply.echo,
+      rules: socket.autoReply.rules.map(({ hits: _hits, ...rule }) => rule),
+      ...(socket.autoReply.framing && socket.autoReply.framing.mode !== 'raw' && { framing: socket.autoReply.framing }),
+    },
   };
   const udp = socket.udp && { udp: { options: udpOptions(socket.udp), groups: socket.udp.groups } };
   switch (socket.kind) {

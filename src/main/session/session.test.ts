@@ -112,7 +112,11 @@ describe('sessions', () => {
     expect(await run(first, 'session.status')).toEqual({ state: 'none' });
     const listener = await run<SocketInfo>(first, 'tcp.listen', { host: '127.0.0.1', port: 0 });
     await run(first, 'framing.set', { id: listener.id, framing: { mode: 'delimiter', delimiter: [13, 10] }, decoder: 'resp' });
-    await run(first, 'autoReply.set', { id: listener.id, rules: [{ id: 'r1', match: 'exact', pattern: 'PING\\r\\n', reply: '+PONG\\r\\n' }] });
+    await run(first, 'autoReply.set', {
+      id: listener.id,
+      rules: [{ id: 'r1', match: 'exact', pattern: 'PING\\r\\n', reply: '+PONG\\r\\n' }],
+      framing: { mode: 'delimiter', delimiter: [13, 10] },
+    });
     const udp = await run<SocketInfo>(first, 'udp.bind', { host: '127.0.0.1', port: 0, defaultTarget: { host: '127.0.0.1', port: 9 } });
     await run(first, 'udp.setOptions', { id: udp.id, broadcast: true, multicastTtl: 3 });
     await run(first, 'udp.joinGroup', { id: udp.id, group: '239.1.2.3' });
@@ -145,7 +149,7 @@ describe('sessions', () => {
       local: listener.local,
       framing: { mode: 'delimiter', delimiter: [13, 10] },
       decoder: 'resp',
-      autoReply: { rules: [{ id: 'r1', pattern: 'PING\\r\\n' }] },
+      autoReply: { rules: [{ id: 'r1', pattern: 'PING\\r\\n' }], framing: { mode: 'delimiter', delimiter: [13, 10] } },
     });
     expect(second.engine.info(outcome.sockets.find((s) => s.previousId === udp.id)?.id ?? '')).toMatchObject({
       state: 'open',

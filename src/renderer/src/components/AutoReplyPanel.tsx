@@ -1,6 +1,8 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { AutoReplyRuleInput, AutoReplyRuleState } from '../../../shared/auto-reply';
 import type { SocketInfo } from '../../../shared/contract';
+import { MESSAGE_UNITS, messageUnitOf } from '../../../shared/auto-reply';
+import { describeFraming, type FramingSpec } from '../../../shared/framing';
 import { changeAutoReply, emptyAutoReply, matchLabel, newRuleId, setAutoReplyPanelOpen, takesAutoReplies, useAutoReplyPanel } from '../state/autoReply';
 import { plural } from '../state/format';
 import { CloseIcon, PencilIcon, PlusIcon, TrashIcon } from './Icons';
@@ -31,8 +33,8 @@ export function AutoReplyPanel({ socket }: { socket: SocketInfo }) {
   };
 
   const save = async (rule: AutoReplyRuleInput): Promise<string | null> => {
-    const failure = await apply(({ echo, rules }) => ({
-      echo,
+    const failure = await apply(({ rules, ...rest }) => ({
+      ...rest,
       rules: rules.some((r) => r.id === rule.id) ? rules.map((r) => (r.id === rule.id ? rule : r)) : [...rules, rule],
     }));
     if (failure === null) setEditing(null);
@@ -63,8 +65,12 @@ export function AutoReplyPanel({ socket }: { socket: SocketInfo }) {
       <div className="min-h-0 flex-1 overflow-y-auto px-3 py-2.5">
         <p className="text-[11px] leading-snug text-muted">
           Each message received is checked against the rules in order; the first enabled rule that matches sends its reply.
-          {isUdp ? '' : ' TCP has no message boundaries: each chunk is checked as it arrives.'}
         </p>
+        <MessageUnitSelect
+          framing={state.framing}
+          isUdp={isUdp}
+          onChange={(framing) => void apply((current) => ({ ...current, framing }))}
+        />
 
         <div className="mt-2.5 flex items-center gap-2 rounded-md border border-line bg-canvas px-2.5 py-2">
           <Switch checked={state.echo} label="Echo" onChange={(echo) => void apply((current) => ({ ...current, echo }))} />
@@ -180,4 +186,41 @@ function RuleRow({ rule, number, onToggle, onEdit, onRemove }: RuleRowProps) {
 
 function HitCount({ hits }: { hits: number }) {
   return <span className={`shrink-0 text-[11px] tabular-nums ${hits > 0 ? 'font-medium text-fg' : 'text-faint'}`}>{plural(hits, 'hit')}</span>;
+}
+
+/**
+ * What one message is: TCP keeps no boundaries, so by default each read is matched as it arrives;
+ * a framing makes each line (or HTTP message, …) one message however the reads cut it.
+ */
+function MessageUnitSelect({ framing, isUdp, onChange }: { framing: FramingSpec | undefined; isUdp: boolean; onChange: (framing: FramingSpec) => void }) {
+  const id = useId();
+  const unit = messageUnitOf(framing);
+  return (
+    <div className="mt-2 flex items-center gap-2">
+      <label htmlFor={id} className="shrink-0 text-xs text-muted" title="What one message is, for the rules and echo">
+        Messages
+      </label>
+      <select
+        id={id}
+        value={unit?.id ?? 'custom'}
+        onChange={(event) => {
+          const chosen = MESSAGE_UNITS.find((candidate) => candidate.id === event.target.value);
+          if (chosen) onChange(chosen.framing);
+        }}
+        className="h-6 min-w-0 flex-1 rounded border border-line-strong bg-canvas px-1 text-xs text-fg"
+      >
+        {MESSAGE_UNITS.map((candidate) => (
+          <option key={candidate.id} value={candidate.id}>
+            {candidate.id === 'chunk' ? (isUdp ? 'Each datagram' : 'Each read, as it arrives') : candidate.label}
+          </option>
+        ))}
+        {!unit && framing && <option value="custom">Each frame: {describeFraming(framing)}</option>}
+      </select>
+      {framing?.mode === 'delimiter' && (
+        <span className="shrink-0 text-[11px] text-muted" title="A rule for PING matches PING\n exactly, or contains PING">
+          delimiter included
+        </span>
+      )}
+    </div>
+  );
 }

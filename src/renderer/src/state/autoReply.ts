@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import type { AutoReplyRuleInput, AutoReplyRuleState, AutoReplyState } from '../../../shared/auto-reply';
 import type { Result, SocketInfo } from '../../../shared/contract';
+import { type FramingSpec, RAW_FRAMING } from '../../../shared/framing';
 import { invoke } from './engine';
 
 interface AutoReplyPanelState {
@@ -26,16 +27,21 @@ function ruleInput({ hits: _hits, ...rule }: AutoReplyRuleState): AutoReplyRuleI
   return rule;
 }
 
+/** The socket's auto-reply settings as `autoReply.set` takes them. */
+export interface AutoReplySettings {
+  echo: boolean;
+  rules: AutoReplyRuleInput[];
+  /** What one message is for the rules (absent in older states: each chunk). */
+  framing: FramingSpec;
+}
+
 /**
  * Sends the socket's whole rule list with one change applied; the engine's answer (and the
  * socket's next update) carry the new state with hit counts.
  */
-export async function changeAutoReply(
-  socket: SocketInfo,
-  change: (current: { echo: boolean; rules: AutoReplyRuleInput[] }) => { echo: boolean; rules: AutoReplyRuleInput[] },
-): Promise<Result<AutoReplyState>> {
+export async function changeAutoReply(socket: SocketInfo, change: (current: AutoReplySettings) => AutoReplySettings): Promise<Result<AutoReplyState>> {
   const current = socket.autoReply ?? emptyAutoReply;
-  const next = change({ echo: current.echo, rules: current.rules.map(ruleInput) });
+  const next = change({ echo: current.echo, rules: current.rules.map(ruleInput), framing: current.framing ?? RAW_FRAMING });
   return invoke('autoReply.set', { id: socket.id, ...next });
 }
 
