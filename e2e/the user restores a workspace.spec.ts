@@ -86,3 +86,29 @@ test('a corrupt saved workspace is kept aside with a clear message, and the app 
   await notice.getByRole('button', { name: 'Dismiss' }).click();
   await expect(notice).toBeHidden();
 });
+
+test('a second Sockscope on the same workspace says it does not save, and leaves the first one’s alone', async ({ page, browser }) => {
+  const first = await open(page);
+  await first.app.startListener('127.0.0.1');
+  const saved = (): string => (existsSync(sessionFile()) ? readFileSync(sessionFile(), 'utf8') : '');
+  await until(() => saved().includes('"tcp-listener"'), 'the first host to save its listener');
+
+  const secondPage = await browser.newPage();
+  try {
+    const second = await open(secondPage);
+    const notice = secondPage.getByRole('alert').filter({ hasText: 'What you open here is not saved.' });
+    await expect(notice).toContainText(/Another Sockscope \(process \d+\) is running and keeps the workspace/);
+    await expect(secondPage.getByRole('region', { name: 'Restore workspace' })).toHaveCount(0);
+    await second.app.bindUdp('127.0.0.1');
+    await second.app.screenshot('host-second-instance');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(saved(), 'the second host wrote nothing').not.toContain('"udp"');
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await expect(notice).toHaveCount(0);
+  } finally {
+    await secondPage.close();
+  }
+  // The first keeps saving as before.
+  await first.app.bindUdp('127.0.0.1');
+  await until(() => saved().includes('"udp"'), 'the first host to save its UDP socket');
+});

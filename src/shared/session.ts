@@ -24,6 +24,8 @@ export const SessionStatus = z.discriminatedUnion('state', [
   z.object({ state: z.literal('none') }),
   /** A saved workspace waits for Restore or Start clean; nothing is saved over it until then. */
   z.object({ state: z.literal('offered'), summary: SessionSummary }),
+  /** Another Sockscope (process `pid`) keeps the workspace: this one neither restores nor saves it. */
+  z.object({ state: z.literal('elsewhere'), pid: z.number().int().nonnegative() }),
   /** The saved file could not be used; it was renamed to `keptAs` and Sockscope started clean. */
   z.object({
     state: z.literal('problem'),

@@ -1,22 +1,31 @@
 import type { Engine } from '../engine/engine';
 import type { FramingService } from '../framing/service';
 import type { MessageLibrary } from '../library';
+import { acquireSessionLock } from './lock';
 import { savedMessagesPart } from './parts';
-import { SessionService } from './service';
+import { type Sessions, SessionService, sessionsElsewhere } from './service';
 import { SessionStore } from './store';
 
 export { configDir } from './paths';
 export { type Sessions, sessionsOff } from './service';
 
-/** The session kept in `dir`: loads what is there (to offer it) and saves the workspace from then on. */
+/**
+ * The session kept in `dir`: loads what is there (to offer it) and saves the workspace from then
+ * on; or, while another Sockscope keeps it, neither (see lock.ts).
+ */
 export function startSessions(options: {
   engine: Engine;
   framing: FramingService;
   library: MessageLibrary;
   dir: string;
   onSaveError: (message: string) => void;
-}): SessionService {
-  const sessions = new SessionService(options.engine, options.framing, new SessionStore(options.dir), { onSaveError: options.onSaveError });
+}): Sessions & { dispose(): void } {
+  const lock = acquireSessionLock(options.dir);
+  if (!lock.held) return sessionsElsewhere(lock.pid);
+  const sessions = new SessionService(options.engine, options.framing, new SessionStore(options.dir), {
+    onSaveError: options.onSaveError,
+    onDispose: lock.release,
+  });
   sessions.register(savedMessagesPart(options.library));
   return sessions;
 }

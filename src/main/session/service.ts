@@ -31,6 +31,19 @@ export const sessionsOff: Sessions = {
   saveUi: () => undefined,
 };
 
+/** For a Sockscope started while another keeps the workspace (see lock.ts). */
+export function sessionsElsewhere(pid: number): Sessions & { dispose(): void } {
+  const status = (): SessionStatus => ({ state: 'elsewhere', pid });
+  return {
+    status,
+    restore: () =>
+      Promise.reject(new EngineError('SESSION_ELSEWHERE', `Another Sockscope (process ${pid}) keeps the saved workspace: restore it there, or quit it first`)),
+    discard: status,
+    saveUi: () => undefined,
+    dispose: () => undefined,
+  };
+}
+
 /** A part of the workspace that someone else owns (saved messages…), saved under `key`. */
 export interface SessionPart {
   key: string;
@@ -49,6 +62,8 @@ export interface SessionOptions {
   debounceMs?: number;
   /** A save that failed, for the user to see. */
   onSaveError?: (message: string) => void;
+  /** After the last save: lets go of the session lock. */
+  onDispose?: () => void;
 }
 
 const LIVE_STATES: Record<string, readonly SocketInfo['state'][]> = {
@@ -164,6 +179,7 @@ export class SessionService implements Sessions {
       this.timer = undefined;
       this.write((session) => this.store.saveSync(session));
     }
+    this.options.onDispose?.();
   }
 
   /** Resolves once every save started so far has finished (tests). */

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { SessionSummary } from '../../../shared/session';
 import { plural } from '../state/format';
-import { discardSession, dismissRestoreOutcome, restoreSession, useSession } from '../state/session';
+import { discardSession, dismissRestoreOutcome, dismissSessionElsewhere, restoreSession, useSession } from '../state/session';
 import { AlertIcon, InfoIcon } from './Icons';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -58,6 +58,16 @@ export function SessionBanner() {
       <Notice onDismiss={() => void discardSession()}>
         <span className="font-medium">Your last workspace could not be restored.</span> {status.message}. The file was kept as{' '}
         <span className="font-mono select-text">{status.keptAs}</span>; Sockscope started with a clean workspace.
+      </Notice>
+    );
+  }
+
+  if (status?.state === 'elsewhere') {
+    return (
+      <Notice onDismiss={dismissSessionElsewhere}>
+        <span className="font-medium">What you open here is not saved.</span> Another Sockscope (process{' '}
+        <span className="font-mono">{status.pid}</span>) is running and keeps the workspace; quit it first to keep this
+        one&apos;s next time.
       </Notice>
     );
   }

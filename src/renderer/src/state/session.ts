@@ -63,6 +63,11 @@ export async function discardSession(): Promise<void> {
   useSession.setState(result.ok ? { busy: null, status: result.value } : { busy: null, error: result.error });
 }
 
+/** The notice that another Sockscope keeps the workspace, read: it goes away until the next start. */
+export function dismissSessionElsewhere(): void {
+  useSession.setState({ status: { state: 'none' } });
+}
+
 export function dismissRestoreOutcome(): void {
   useSession.setState({ outcome: undefined });
 }

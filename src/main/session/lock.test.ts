@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LOCK_FILE, acquireSessionLock } from './lock';
+
+const dirs: string[] = [];
+const children: ReturnType<typeof spawn>[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function folder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sockscope-lock-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** A real other process: running, or already gone. */
+async function otherProcess(running: boolean): Promise<number> {
+  const child = spawn('sleep', ['30']);
+  children.push(child);
+  if (running) return child.pid ?? 0;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill();
+  await exited;
+  return child.pid ?? 0;
+}
+
+describe('the session lock', () => {
+  it('is held by the first, refused to a second while the first runs, and free again once released', async () => {
+    const dir = folder();
+    const first = acquireSessionLock(dir);
+    expect(first.held).toBe(true);
+    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(String(process.pid));
+
+    const other = await otherProcess(true);
+    writeFileSync(join(dir, LOCK_FILE), String(other));
+    expect(acquireSessionLock(dir)).toEqual({ held: false, pid: other });
+    // The first's release leaves a lock that is not its own alone.
+    if (first.held) first.release();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
+
+    writeFileSync(join(dir, LOCK_FILE), String(process.pid));
+    const again = acquireSessionLock(dir);
+    expect(again.held).toBe(true);
+    if (again.held) again.release();
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
+  });
+
+  it('takes over a lock left by a process that is gone, or one that cannot be read', async () => {
+    const dir = folder();
+    writeFileSync(join(dir, LOCK_FILE), String(await otherProcess(false)));
+    expect(acquireSessionLock(dir).held).toBe(true);
+    writeFileSync(join(dir, LOCK_FILE), 'not a pid');
+    expect(acquireSessionLock(dir).held).toBe(true);
+    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(String(process.pid));
+  });
+});
