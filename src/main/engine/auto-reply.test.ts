@@ -181,16 +181,27 @@ describe('auto-replies that match each frame', () => {
     expect(answers).toEqual(['noon\n', 'hello\n', 'noon\n']);
   });
 
-  it('starts afresh when the rules change: a line begun under the old framing is not matched whole', async () => {
+  it('keeps its place in a length-prefixed stream when a rule is edited mid-frame; a new framing starts afresh', async () => {
     engine = new Engine();
     const listener = await listen();
-    setRules(listener.id, [rule({ match: 'exact', pattern: 'PING\\n', reply: 'PONG\\n' })], false, LINES);
+    const lengthPrefixed: FramingSpec = { mode: 'length', headerBytes: 2, endian: 'big', includesHeader: false };
+    const ping = rule({ match: 'contains', pattern: 'PING', reply: 'PONG\\n' });
+    setRules(listener.id, [ping], false, lengthPrefixed);
     const client = await connectClient(listener.port);
-    await client.write(Buffer.from('PI'));
-    await waitFor(() => engine.snapshot().sockets.some((s) => s.parentId === listener.id && s.bytesIn === 2), 'the first half');
-    setRules(listener.id, [rule({ match: 'exact', pattern: 'PING\\n', reply: 'PONG\\n' })], false, LINES);
-    await client.write(Buffer.from('NG\nPING\n'));
-    await waitFor(() => client.received().toString() === 'PONG\n', 'only the whole line after the change');
+    const framed = (text: string): Buffer => Buffer.concat([Buffer.from([0, text.length]), Buffer.from(text)]);
+    const first = framed('old PING');
+    await client.write(first.subarray(0, 4));
+    const connection = (): SocketInfo | undefined => engine.snapshot().sockets.find((s) => s.parentId === listener.id);
+    await waitFor(() => connection()?.bytesIn === 4, 'half of the first frame');
+    // The user edits the rule's reply while a frame is half read: the framing is the same.
+    setRules(listener.id, [{ ...ping, reply: 'PONG 2\\n' }], false, lengthPrefixed);
+    await client.write(Buffer.concat([first.subarray(4), framed('PING again')]));
+    await waitFor(() => client.received().toString() === 'PONG 2\nPONG 2\n', 'both frames answered, the one cut by the edit too');
+
+    // A new framing: the stream is cut afresh from the next read on.
+    setRules(listener.id, [{ ...ping, reply: 'line\\n' }], false, LINES);
+    await client.write(Buffer.from('PING\n'));
+    await waitFor(() => client.received().toString().endsWith('line\n'), 'the reply under the new framing');
   });
 });
 

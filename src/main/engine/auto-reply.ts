@@ -8,7 +8,7 @@
 import { type AutoReplyState, parsePattern, parseReply } from '../../shared/auto-reply';
 import type { Endpoint, ParsedInput } from '../../shared/contract';
 import { utf8Decode } from '../../shared/codec';
-import { describeFraming, type FramingSpec } from '../../shared/framing';
+import { describeFraming, type FramingSpec, sameFraming } from '../../shared/framing';
 import { describeError } from './errors';
 import { FrameAssembler, MAX_ASSEMBLED_FRAME_BYTES } from './frame-assembler';
 import { copyBytes } from './log';
@@ -40,9 +40,10 @@ interface OwnerRules {
   publishScheduled: boolean;
 }
 
-/** A receiver's frame being read, under the rules it was started for. */
+/** A receiver's frames being read, under its owner's framing. */
 interface Assembly {
-  rules: OwnerRules;
+  ownerId: string;
+  framing: FramingSpec;
   assembler: FrameAssembler;
 }
 
@@ -66,6 +67,8 @@ export class AutoReplies {
   /** Answers what `receiver` receives with the rules set on `ownerId` (its listener, or itself for UDP). */
   attach(receiver: SocketRecord, ownerId: string): void {
     receiver.onDataIn = (bytes, peer) => this.received(ownerId, receiver, bytes, peer);
+    // Nothing more will arrive: the frame it was reading (up to 1 MiB) need not be kept.
+    receiver.onClosed = () => this.assemblies.delete(receiver.id);
   }
 
   /** Replaces the owner's rules; hit counts stay with the rules that keep their id. */
@@ -88,6 +91,11 @@ export class AutoReplies {
       publishScheduled: false,
     };
     this.owners.set(owner.id, current);
+    // Receivers keep their place in the stream while the framing stays (editing a rule must not
+    // cut a length-prefixed stream mid-frame); a new framing starts afresh with the next read.
+    for (const [receiverId, assembly] of this.assemblies) {
+      if (assembly.ownerId === owner.id && !sameFraming(assembly.framing, settings.framing)) this.assemblies.delete(receiverId);
+    }
     const state = stateOf(current);
     owner.update({ autoReply: state });
     return state;
@@ -117,10 +125,9 @@ export class AutoReplies {
       this.answer(rules, ownerId, receiver, bytes, peer);
       return;
     }
-    // New rules start every receiver's framing afresh: a frame begun under the old ones is not theirs.
     let assembly = this.assemblies.get(receiver.id);
-    if (assembly?.rules !== rules) {
-      assembly = { rules, assembler: new FrameAssembler(rules.framing) };
+    if (!assembly || !sameFraming(assembly.framing, rules.framing)) {
+      assembly = { ownerId, framing: rules.framing, assembler: new FrameAssembler(rules.framing) };
       this.assemblies.set(receiver.id, assembly);
     }
     const tooLong = (): void =>

@@ -48,6 +48,9 @@ describe('watching for the limit', () => {
     proc.use = { open: 100, limit: 100 };
     await watcher.poll();
     await watcher.poll();
+    // One descriptor free for a moment (the system turning a connection away) is not room yet.
+    proc.use = { open: 99, limit: 100 };
+    await watcher.poll();
     proc.use = { open: 40, limit: 100 };
     await watcher.poll();
     expect(seen).toEqual(['a true 100', 'b true', 'a false 40', 'b false']);

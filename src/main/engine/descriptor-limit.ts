@@ -50,7 +50,8 @@ export class ProcDescriptors {
     const limit = parseOpenFilesLimit(this.buffer.toString('utf8', 0, bytesRead));
     if (limit === undefined) return undefined;
     try {
-      return { open: (await readdir('/proc/self/fd')).length, limit };
+      // Less the listing's own descriptor, which is closed again by now.
+      return { open: (await readdir('/proc/self/fd')).length - 1, limit };
     } catch (err) {
       return (err as NodeJS.ErrnoException).code === 'EMFILE' ? { open: limit, limit } : undefined;
     }
@@ -67,11 +68,11 @@ export interface LimitWatch {
   onChange(full: boolean, use: DescriptorUse): void;
 }
 
-/**
- * Full means no room for one more accepted connection: the listing's own descriptor is counted
- * in `open`, so `open >= limit` says the next accept would fail.
- */
+/** No room for one more accepted connection: every descriptor the process may open is open. */
 export const isFull = (use: DescriptorUse): boolean => use.open >= use.limit;
+
+/** Enough free descriptors to say so: a few, or 1 % of a large limit. */
+export const hasRoom = (use: DescriptorUse): boolean => use.limit - use.open >= Math.max(4, Math.ceil(use.limit / 100));
 
 export class DescriptorLimitWatcher {
   private readonly watched: PollingSet<LimitWatch>;
@@ -110,8 +111,11 @@ export class DescriptorLimitWatcher {
     const use = await this.source?.read();
     if (use === undefined) return;
     this.last = use;
-    if (isFull(use) === this.full) return;
-    this.full = isFull(use);
+    // Back to "room" only with a few descriptors free: a process hovering at its limit (the system
+    // turning connections away frees and takes one each time) should not flip every second.
+    const full = this.full ? !hasRoom(use) : isFull(use);
+    if (full === this.full) return;
+    this.full = full;
     for (const watch of this.watched) watch.onChange(this.full, use);
   }
 }

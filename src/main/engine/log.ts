@@ -29,19 +29,6 @@ export function resolveLogLimits(partial: Partial<LogLimits> | undefined): LogLi
   return limits;
 }
 
-/**
- * Bytes as the log keeps them: a plain Uint8Array (not a Buffer, so structured clone and
- * `instanceof Uint8Array` checks see exactly that) that owns its memory. A Buffer from a socket is
- * often a slice of a larger pooled ArrayBuffer; keeping the view would pin the whole pool.
- */
-export function ownedBytes(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  const { buffer } = bytes;
-  if (!(buffer instanceof ArrayBuffer) || bytes.byteOffset !== 0 || bytes.byteLength !== buffer.byteLength) {
-    return copyBytes(bytes);
-  }
-  return new Uint8Array(buffer, 0, bytes.byteLength);
-}
-
 /** Payload bytes live in slabs of up to this size; a larger payload gets a slab of its own. */
 const SLAB_BYTES = 1024 * 1024;
 /**

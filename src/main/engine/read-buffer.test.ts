@@ -1,14 +1,20 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Server, Socket, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { commands } from '../../shared/contract';
+import { Engine } from './engine';
 import { READ_BUFFER_BYTES, adoptAccepted, plainSocket } from './read-buffer';
+import { loggedBytes } from './test-support/engine-log';
 import { connectClient, startServer, stopPeers } from './test-support/peers';
 import { waitFor } from './test-support/wait-for';
 
 const cleanup: (() => void)[] = [];
+let engine: Engine | undefined;
 
 afterEach(async () => {
   for (const done of cleanup.splice(0)) done();
+  await engine?.dispose();
+  engine = undefined;
   await stopPeers();
 });
 
@@ -119,5 +125,21 @@ describe('reading plain TCP into one reused buffer', () => {
     cleanup.push(() => unconnected.destroy());
     expect(adoptAccepted(unconnected, { allowHalfOpen: false })).toBe(unconnected);
     expect(unconnected.isPaused()).toBe(false);
+  });
+
+  it('keeps connections reading at once through the engine apart: each log and each echo is its own client’s bytes', async () => {
+    engine = new Engine();
+    const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    engine.setAutoReply(commands['autoReply.set'].input.parse({ id: listener.id, echo: true }));
+    const payloads = [randomBytes(4 * 1024 * 1024), randomBytes(4 * 1024 * 1024), randomBytes(3 * 1024 * 1024)];
+    const clients = await Promise.all(payloads.map(() => connectClient(listener.local?.port ?? 0)));
+    await Promise.all(clients.map((client, i) => client.write(payloads[i])));
+    await waitFor(() => clients.every((client, i) => client.received().length === payloads[i].length), 'every echo back', 15_000);
+    const connections = engine.snapshot().sockets.filter((s) => s.parentId === listener.id);
+    for (const [i, client] of clients.entries()) {
+      expect(sha256(client.received()), `client ${i}'s echo`).toBe(sha256(payloads[i]));
+      const connection = connections.find((c) => c.remote?.port === client.localPort);
+      expect(sha256(loggedBytes(engine, connection?.id ?? '', 'in')), `client ${i}'s log`).toBe(sha256(payloads[i]));
+    }
   });
 });

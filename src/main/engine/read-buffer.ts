@@ -59,14 +59,15 @@ export function adoptAccepted(accepted: Socket, options: { allowHalfOpen: boolea
   }
   husk._handle = null;
   const server = husk._server;
-  // Leaves the server's count of connections (Node counts one down when a socket is destroyed)…
-  accepted.destroy();
   const socket: Socket = new Socket({ ...options, handle, onread: emitData(() => socket) } as SocketConstructorOpts);
-  // …and the new socket takes its place, so that server.close() still waits for it. Nothing keeps
-  // the husk: 10,000 open connections do not carry 10,000 idle Socket objects.
+  // The new socket takes the husk's place in the server's count of connections, so that
+  // server.close() still waits for it (counted up first: a closed server must not see zero)…
   if (server) {
-    (socket as unknown as ServerSide)._server = server;
+    Object.assign(socket, { server, _server: server });
     server._connections++;
   }
+  // …and the husk leaves it (Node counts one down when a socket is destroyed). Nothing keeps the
+  // husk: 10,000 open connections do not carry 10,000 idle Socket objects.
+  accepted.destroy();
   return socket;
 }

@@ -40,6 +40,9 @@ export class SlabPool {
       this.trimTimer = setTimeout(() => this.trim(), this.keepMs);
       // A pool waiting to empty must not keep a CLI or test process alive.
       this.trimTimer.unref?.();
+    } else {
+      // Quiet seconds count from the last slab given back.
+      this.trimTimer.refresh();
     }
   }
 

@@ -19,6 +19,8 @@ export class SocketRecord {
   readonly log: SocketLog;
   /** Sees each received payload right after it is logged (auto-replies); must not keep `bytes`. */
   onDataIn: ((bytes: Uint8Array, peer: Endpoint | undefined) => void) | undefined;
+  /** Told when the socket is closed or failed: nothing more will be received. */
+  onClosed: (() => void) | undefined;
   private current: SocketInfo;
   private visible = false;
   private publishScheduled = false;
@@ -60,6 +62,7 @@ export class SocketRecord {
 
   update(patch: Partial<SocketInfo>): void {
     this.current = { ...this.current, ...patch };
+    if (patch.state === 'closed' || patch.state === 'error') this.onClosed?.();
     this.publish();
   }
 

@@ -107,7 +107,9 @@ export class UdpSocket {
   private onBound(defaultTarget: Target | undefined, drops: KernelDropWatcher): void {
     const bound = this.socket.address();
     const local = toEndpoint(bound.address, bound.port, bound.family);
-    const unwatch = local ? drops.watch({ local, onDrops: (total, added) => this.kernelDropped(total, added) }) : () => undefined;
+    // The address as bound, not as shown: an IPv4-mapped address stays in the IPv6 table.
+    const asBound = { address: bound.address, port: bound.port, family: bound.family === 'IPv6' ? 'IPv6' : 'IPv4' } as const;
+    const unwatch = drops.watch({ local: asBound, onDrops: (total, added) => this.kernelDropped(total, added) });
     this.record.update(defaultTarget ? { state: 'open', local, defaultTarget } : { state: 'open', local });
     this.record.event('bound', `Bound to ${formatEndpoint(local)}`);
     // A flood usually comes from one peer: its Endpoint is made once and shared by its entries.

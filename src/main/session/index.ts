@@ -20,11 +20,17 @@ export function startSessions(options: {
   dir: string;
   onSaveError: (message: string) => void;
 }): Sessions & { dispose(): void } {
-  const lock = acquireSessionLock(options.dir);
-  if (!lock.held) return sessionsElsewhere(lock.pid);
+  let release: (() => void) | undefined;
+  try {
+    const lock = acquireSessionLock(options.dir);
+    if (!lock.held) return sessionsElsewhere(lock.pid);
+    release = lock.release;
+  } catch {
+    // A folder that cannot be written (read-only, full): run unlocked; saving will say what is wrong.
+  }
   const sessions = new SessionService(options.engine, options.framing, new SessionStore(options.dir), {
     onSaveError: options.onSaveError,
-    onDispose: lock.release,
+    onDispose: release,
   });
   sessions.register(savedMessagesPart(options.library));
   return sessions;

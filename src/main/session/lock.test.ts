@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCK_FILE, acquireSessionLock } from './lock';
+import { LOCK_FILE, acquireSessionLock, processStartTime } from './lock';
 
 const dirs: string[] = [];
 const children: ReturnType<typeof spawn>[] = [];
@@ -35,7 +35,7 @@ describe('the session lock', () => {
     const dir = folder();
     const first = acquireSessionLock(dir);
     expect(first.held).toBe(true);
-    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(String(process.pid));
+    expect(readFileSync(join(dir, LOCK_FILE), 'utf8').split(' ')[0]).toBe(String(process.pid));
 
     const other = await otherProcess(true);
     writeFileSync(join(dir, LOCK_FILE), String(other));
@@ -44,7 +44,7 @@ describe('the session lock', () => {
     if (first.held) first.release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
 
-    writeFileSync(join(dir, LOCK_FILE), String(process.pid));
+    writeFileSync(join(dir, LOCK_FILE), `${process.pid} ${processStartTime(process.pid)}`);
     const again = acquireSessionLock(dir);
     expect(again.held).toBe(true);
     if (again.held) again.release();
@@ -57,6 +57,29 @@ describe('the session lock', () => {
     expect(acquireSessionLock(dir).held).toBe(true);
     writeFileSync(join(dir, LOCK_FILE), 'not a pid');
     expect(acquireSessionLock(dir).held).toBe(true);
-    expect(readFileSync(join(dir, LOCK_FILE), 'utf8')).toBe(String(process.pid));
+    expect(readFileSync(join(dir, LOCK_FILE), 'utf8').split(' ')[0]).toBe(String(process.pid));
+  });
+
+  it.skipIf(process.platform !== 'linux')('takes over a lock whose process id now belongs to another process', async () => {
+    const dir = folder();
+    // A running process, but not the one that wrote the lock: it started at another time.
+    writeFileSync(join(dir, LOCK_FILE), `${await otherProcess(true)} 1`);
+    expect(acquireSessionLock(dir).held).toBe(true);
+  });
+
+  it.each([
+    ['a free lock', false],
+    ['a lock left by a process that is gone', true],
+  ])('lets exactly one of several processes racing for %s hold it', async (_what, stale) => {
+    const dir = folder();
+    if (stale) writeFileSync(join(dir, LOCK_FILE), String(await otherProcess(false)));
+    const script = `const { acquireSessionLock } = require(${JSON.stringify(join(__dirname, 'lock.ts'))}); const lock = acquireSessionLock(${JSON.stringify(dir)}); console.log(lock.held ? 'held' : 'refused'); setTimeout(() => {}, 1500);`;
+    const racers = Array.from({ length: 6 }, () => spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] }));
+    children.push(...racers);
+    const answers = await Promise.all(
+      racers.map((racer) => new Promise<string>((resolve) => racer.stdout?.once('data', (data: Buffer) => resolve(data.toString().trim())))),
+    );
+    expect(answers.filter((answer) => answer === 'held')).toHaveLength(1);
+    expect(answers.filter((answer) => answer === 'refused')).toHaveLength(5);
   });
 });

@@ -179,7 +179,9 @@ export class SessionService implements Sessions {
       this.timer = undefined;
       this.write((session) => this.store.saveSync(session));
     }
-    this.options.onDispose?.();
+    // After any save still being written: the next holder must find the file complete.
+    const { onDispose } = this.options;
+    if (onDispose) void this.writing.then(onDispose, onDispose);
   }
 
   /** Resolves once every save started so far has finished (tests). */
