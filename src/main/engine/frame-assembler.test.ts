@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { FramingSpec } from '../../shared/framing';
+import { collectFrame, Framer, type FramingSpec } from '../../shared/framing';
+import { anySpec, peerBytes } from '../../shared/test-support/framing-arbitraries';
 import { FrameAssembler, MAX_ASSEMBLED_FRAME_BYTES } from './frame-assembler';
 
 const LINES: FramingSpec = { mode: 'delimiter', delimiter: [0x0a] };
@@ -50,5 +52,19 @@ describe('assembling frames from chunks', () => {
     const { frames, tooLong } = pushThroughOneBuffer(new FrameAssembler(LINES), pieces);
     expect(frames).toEqual(['next\n']);
     expect(tooLong).toBe(1);
+  });
+
+  it('hands out the same frames as the framer reading the whole stream at once, however the reads are cut', () => {
+    fc.assert(
+      // Raw is each read as it came: the reads themselves are the frames there.
+      fc.property(anySpec.filter((spec) => spec.mode !== 'raw'), peerBytes, fc.array(fc.nat(), { maxLength: 10 }), (spec, bytes, cuts) => {
+        const whole = new Framer(spec).push({ seq: 0, time: 0, bytes }).map((bounds) => collectFrame(bounds, () => bytes));
+        const ends = [...new Set([...cuts.map((c) => c % (bytes.length + 1)), bytes.length])].sort((a, b) => a - b);
+        const pieces = ends.map((end, i) => Buffer.from(bytes.subarray(i === 0 ? 0 : ends[i - 1], end))).filter((piece) => piece.length > 0);
+        const { frames } = pushThroughOneBuffer(new FrameAssembler(spec), pieces);
+        expect(frames).toEqual(text(whole));
+      }),
+      { numRuns: 400 },
+    );
   });
 });

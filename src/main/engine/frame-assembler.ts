@@ -28,7 +28,10 @@ export class FrameAssembler {
    * push. With `wholeMessage` (a datagram) nothing carries over: what is left of it is a frame too.
    * `tooLong` is told when a frame outgrew MAX_ASSEMBLED_FRAME_BYTES and was dropped.
    */
-  push(bytes: Uint8Array, wholeMessage: boolean, tooLong: () => void): Uint8Array[] {
+  push(received: Uint8Array, wholeMessage: boolean, tooLong: () => void): Uint8Array[] {
+    // A plain Uint8Array over the same memory: the framers keep pieces with `slice`, which copies
+    // for a Uint8Array but is a view for a Buffer, and the socket reuses its buffer for the next read.
+    const bytes = new Uint8Array(received.buffer, received.byteOffset, received.byteLength);
     const seq = this.seq++;
     const frames: Uint8Array[] = [];
     for (const bounds of this.framer.push({ seq, time: 0, bytes })) {
