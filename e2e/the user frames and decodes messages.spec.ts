@@ -1,21 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import type { SockscopeApp } from './support/app';
 import { startPeer } from './support/peers';
 import { startHttpServer, startRedis } from './support/servers';
-
-/** Opens the Framing panel of the selected socket, picks a framing and applies it. */
-async function frameBy(page: Page, mode: 'Raw chunks' | 'Delimiter' | 'Protocol', option?: { select: string; label: string }): Promise<void> {
-  await page.getByRole('button', { name: /^Framing:/ }).click();
-  const panel = page.getByRole('dialog', { name: 'Framing' });
-  await panel.getByRole('radio', { name: new RegExp(`^${mode}`) }).check();
-  if (option) await panel.getByRole('combobox', { name: option.select }).selectOption({ label: option.label });
-  await panel.getByRole('button', { name: 'Apply' }).click();
-  await expect(panel).toBeHidden();
-}
 
 /** A client connection from the toolbar, open and selected. */
 async function connectAndSelect(app: SockscopeApp, port: number): Promise<void> {
@@ -30,7 +19,7 @@ const row = (app: SockscopeApp, text: string | RegExp) => app.log.getByRole('lis
 test('the user frames a listener by lines, sees an unfinished line as pending, then decoded as JSON', async ({ app }) => {
   const port = await app.startListener('127.0.0.1');
   // Set on the listener, before anyone connects: its connections speak the same protocol.
-  await frameBy(app.page, 'Delimiter', { select: 'Delimiter', label: 'LF (\\n)' });
+  await app.frameBy('Delimiter', { select: 'Delimiter', label: 'LF (\\n)' });
   await expect(app.page.getByRole('button', { name: 'Framing: Delimiter LF' })).toBeVisible();
   const ncat = startPeer('ncat', ['127.0.0.1', String(port)]);
   try {
@@ -55,7 +44,7 @@ test('the user frames a listener by lines, sees an unfinished line as pending, t
 
     // Back to raw chunks: the log as it arrived, two reads.
     await app.logView('Text');
-    await frameBy(app.page, 'Raw chunks');
+    await app.frameBy('Raw chunks');
     await expect(row(app, '"user":"ada"').filter({ hasText: '{"event":"order",' })).toBeVisible();
   } finally {
     await ncat.stop();
@@ -69,7 +58,7 @@ test('the user reads a response from python3 -m http.server decoded as HTTP with
   try {
     await connectAndSelect(app, server.port);
     // python's server writes the head and the body separately: framed by protocol they are one message.
-    await frameBy(app.page, 'Protocol', { select: 'Protocol', label: 'HTTP/1.x requests and responses' });
+    await app.frameBy('Protocol', { select: 'Protocol', label: 'HTTP/1.x requests and responses' });
     await app.logView('Decoded');
     await app.send('GET /status.json HTTP/1.0\\r\\nHost: 127.0.0.1\\r\\n\\r\\n');
     const request = row(app, 'GET /status.json HTTP/1.0');

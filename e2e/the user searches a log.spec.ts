@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { expect, test } from './fixtures';
+import { startPeer } from './support/peers';
 
 test('the user searches a busy log for text and bytes, steps through the matches and shows only them', async ({ app }) => {
   const port = await app.bindUdp('127.0.0.1');
@@ -65,5 +66,47 @@ test('the user searches a busy log for text and bytes, steps through the matches
     await expect(app.log.locator('[data-search-mark]')).toHaveCount(0);
   } finally {
     peer.close();
+  }
+});
+
+test('the user searches a framed log and finds a line that arrived cut in two reads', async ({ app }) => {
+  const { page } = app;
+  const port = await app.startListener('127.0.0.1');
+  // Lines for the listener: its connections are framed the same way.
+  await app.frameBy('Delimiter', { select: 'Delimiter', label: 'LF (\\n)' });
+
+  const client = startPeer('python3', [
+    '-c',
+    `import socket, time\ns = socket.create_connection(("127.0.0.1", ${port}))\ns.sendall(b"login ali")\ntime.sleep(0.3)\ns.sendall(b"ce\\nping\\nlogin bob\\n")\ntime.sleep(30)`,
+  ]);
+  try {
+    await app.socketRow(/^Accepted connection/).click();
+    await expect(app.log.getByRole('listitem').filter({ hasText: 'login bob' })).toBeVisible();
+
+    await page.keyboard.press('Control+f');
+    const bar = page.getByRole('search', { name: 'Search the log' });
+    const input = bar.getByRole('textbox', { name: 'Search text' });
+    const status = bar.getByRole('status');
+    await input.fill('alice');
+    await expect(status).toHaveText('1 match');
+    await input.press('Enter');
+    await expect(status).toHaveText('1 of 1');
+    const alice = app.log.getByRole('listitem').filter({ hasText: 'login alice' });
+    await expect(alice.locator('[data-search-mark="current"]')).toHaveCount(1);
+
+    await input.fill('login');
+    await expect(status).toHaveText('2 matches');
+    await bar.getByLabel('Only matches').check();
+    await expect(app.log.getByRole('listitem')).toHaveCount(2);
+    await app.screenshot('search-framed');
+    await bar.getByLabel('Only matches').uncheck();
+
+    // As raw chunks the name is cut in two reads: the search follows the view.
+    await input.fill('alice');
+    await expect(status).toHaveText('1 match');
+    await app.frameBy('Raw chunks');
+    await expect(status).toHaveText('No matches');
+  } finally {
+    await client.stop();
   }
 });

@@ -95,6 +95,16 @@ export class SockscopeApp {
     await this.message.press('Enter');
   }
 
+  /** Opens the Framing panel of the selected socket, picks a framing and applies it. */
+  async frameBy(mode: 'Raw chunks' | 'Delimiter' | 'Protocol', option?: { select: string; label: string }): Promise<void> {
+    await this.page.getByRole('button', { name: /^Framing:/ }).click();
+    const panel = this.page.getByRole('dialog', { name: 'Framing' });
+    await panel.getByRole('radio', { name: new RegExp(`^${mode}`) }).check();
+    if (option) await panel.getByRole('combobox', { name: option.select }).selectOption({ label: option.label });
+    await panel.getByRole('button', { name: 'Apply' }).click();
+    await expect(panel).toBeHidden();
+  }
+
   /** The auto-reply panel of the selected listener or UDP socket, opened from its header. */
   async openAutoReply(): Promise<Locator> {
     await this.page.getByRole('button', { name: 'Auto-reply', exact: true }).click();

@@ -483,6 +483,29 @@ export const commands = {
       done: z.boolean(),
     }),
   },
+  /**
+   * The same search over a framed socket's frames (and the log events between them), so that a
+   * message cut across reads is found whole: frame indexes as `log.readFrames` numbers them, under
+   * framing `generation`. Pending frames are not searched until they are complete.
+   */
+  'log.searchFrames': {
+    input: z.object({
+      id: SocketId,
+      query: LogSearchQuery,
+      fromIndex: z.number().int().nonnegative(),
+      limit: z.number().int().positive().max(MAX_SEARCH_MATCHES).default(1000),
+    }),
+    output: z.object({
+      generation: z.number().int(),
+      firstIndex: z.number().int().nonnegative(),
+      nextIndex: z.number().int().nonnegative(),
+      /** Ascending frame indexes. */
+      matches: z.array(z.number().int().nonnegative()),
+      cursor: z.number().int().nonnegative(),
+      /** Every frame so far was searched (framing has caught up with the log, too). */
+      done: z.boolean(),
+    }),
+  },
   /** Saved messages, shared by every window and tab (kept in main). */
   'library.list': { input: Ok, output: z.object({ messages: z.array(SavedMessage) }) },
   /** Without an id: a new message; with one: replaces that message. */

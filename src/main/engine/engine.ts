@@ -20,7 +20,7 @@ import { AutoReplies } from './auto-reply';
 import { EngineError } from './errors';
 import { DescriptorLimitWatcher } from './descriptor-limit';
 import { KernelDropWatcher } from './kernel-drops';
-import { now, resolveLogLimits, type LogLimits, type SocketLog } from './log';
+import { now, resolveLogLimits, type LogLimits, type PeekedEntry, type SocketLog } from './log';
 import { searchLog } from './log-search';
 import { RepeatSender } from './repeat';
 import { type EngineListener, SocketRecord } from './socket-record';
@@ -277,6 +277,11 @@ export class Engine {
   readLog(id: string, fromSeq: number, count: number): Output<'log.read'> {
     const { log } = this.get(id).record;
     return { head: log.headInfo(), entries: log.read(fromSeq, count) };
+  }
+
+  /** Entry `seq` without a copy of its bytes, for a scan (see SocketLog.peek). */
+  peekLog(id: string, seq: number): PeekedEntry | undefined {
+    return this.get(id).record.log.peek(seq);
   }
 
   clearLog(id: string): LogHead {

@@ -5,6 +5,7 @@
  */
 import type { DataLogEntry, Endpoint, EventLogEntry, FrameItem, LogEntry, LogEventKind, LogHead, SocketKind } from '../../shared/contract';
 import { collectFrame, type FrameBounds, Framer, type FramingSpec } from '../../shared/framing';
+import type { PeekedEntry } from '../engine/log';
 
 /** Reads a socket's log: the engine's readLog, for one socket. */
 export type LogReader = (fromSeq: number, count: number) => { head: LogHead; entries: LogEntry[] };
@@ -122,6 +123,43 @@ export class FrameIndex {
       }
     }
     return { firstIndex: this.firstIndex, nextIndex: this.nextIndex, dropped: this.dropped, pending, items };
+  }
+
+  /**
+   * Complete frames and events from `from` on that `matches`, up to `limit` of them, looking at
+   * about `budget` of them and of their bytes (read in place with `peek`); where to go on from.
+   * Call catchUp first.
+   */
+  search(
+    matches: (item: PeekedEntry) => boolean,
+    from: number,
+    limit: number,
+    budget: { entries: number; bytes: number },
+    peek: (seq: number) => PeekedEntry | undefined,
+  ): { matches: number[]; cursor: number; firstIndex: number; nextIndex: number } {
+    const found: number[] = [];
+    let index = Math.max(from, this.firstIndex);
+    let looked = 0;
+    let bytes = 0;
+    while (index < this.nextIndex && found.length < limit && looked < budget.entries && bytes < budget.bytes) {
+      const item = this.items[this.start + index - this.firstIndex];
+      let candidate: PeekedEntry;
+      if (item.dir === 'event') {
+        candidate = { dir: 'event', message: item.message };
+      } else {
+        const { dir } = item;
+        const chunkAt = (seq: number): Uint8Array | undefined => {
+          const entry = peek(seq);
+          return entry?.dir === dir ? entry.bytes : undefined;
+        };
+        candidate = { dir, bytes: collectFrame(item, chunkAt) };
+        bytes += candidate.bytes.byteLength;
+      }
+      if (matches(candidate)) found.push(index);
+      looked++;
+      index++;
+    }
+    return { matches: found, cursor: index, firstIndex: this.firstIndex, nextIndex: this.nextIndex };
   }
 
   private frameEntry(entry: LogEntry): void {

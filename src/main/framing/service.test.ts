@@ -135,6 +135,32 @@ describe('FramingService', () => {
     expect(dataFrames(last.frames)).toEqual(['one\n', 'two\n', 'three\n', 'four\n', 'five\n']);
   });
 
+  it('searches frames whole: a word cut across reads is found, in its frame, and so are events', async () => {
+    start(undefined, 8);
+    const { client, connection } = await acceptedClient();
+    const id = connection().id;
+    framing.set({ id, framing: LF });
+    await sendPieces(client, connection, ['hello wo', 'rld\nbye\nhello ', 'again\n', 'pend']);
+    const query = { text: 'HELLO', direction: 'any' as const, caseSensitive: false };
+    // The framing catches up a slice at a time: search until done, as the app does.
+    const found: number[] = [];
+    let fromIndex = 0;
+    for (let calls = 0; calls < 10; calls++) {
+      const step = framing.search({ id, query, fromIndex, limit: 1000 });
+      found.push(...step.matches);
+      fromIndex = step.cursor;
+      if (step.done) break;
+    }
+    const { frames } = framing.read({ id, fromIndex: 0, count: 100 });
+    expect(found.map((index) => text(frames.find((f) => f.index === index) as FrameItem))).toEqual(['hello world\n', 'hello again\n']);
+    // A search in the log itself sees each read: "world" is cut in two there.
+    expect(engine.searchLog({ id, query: { ...query, text: 'world' }, fromSeq: 0, backwards: false, limit: 100 }).matches).toEqual([]);
+    expect(framing.search({ id, query: { ...query, text: 'world' }, fromIndex: 0, limit: 100 }).matches).toHaveLength(1);
+    // Log events between frames are searched as the log shows them; the pending "pend" is not.
+    expect(framing.search({ id, query: { ...query, text: 'accepted from' }, fromIndex: 0, limit: 100 }).matches).toHaveLength(1);
+    expect(framing.search({ id, query: { ...query, text: 'pend' }, fromIndex: 0, limit: 100 }).matches).toEqual([]);
+  });
+
   it('frames each UDP datagram on its own and keeps its sender', async () => {
     start();
     const udp = await engine.bindUdp({ host: '127.0.0.1', port: 0 });

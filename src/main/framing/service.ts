@@ -4,7 +4,8 @@
  * someone reads them, and follow the log as it grows, drops or is cleared.
  */
 import type { Output, ParsedInput, SocketInfo } from '../../shared/contract';
-import { RAW_FRAMING, sameFraming } from '../../shared/framing';
+import { type FramingSpec, RAW_FRAMING, sameFraming } from '../../shared/framing';
+import { compileQuery, SCAN_BUDGET } from '../engine/log-search';
 import type { Engine } from '../engine/engine';
 import { CATCH_UP_BYTES, FrameIndex } from './frame-index';
 
@@ -55,16 +56,30 @@ export class FramingService {
 
   /** Frames of a socket under its framing; see the command's description in the contract. */
   read(input: ParsedInput<'log.readFrames'>): Output<'log.readFrames'> {
-    const socket = this.engine.info(input.id);
-    const framing = socket.framing ?? RAW_FRAMING;
-    let index = this.indexes.get(input.id);
-    if (!index || !sameFraming(index.spec, framing)) {
-      index = new FrameIndex(framing, ++this.generation, socket.kind, (fromSeq, count) => this.engine.readLog(input.id, fromSeq, count));
-      this.indexes.set(input.id, index);
-    }
+    const { index, framing } = this.indexFor(input.id);
     const { head: logHead, behind } = index.catchUp(this.catchUpBytes);
     const { items, ...head } = index.read(input.fromIndex, input.count, logHead);
     return { head: { id: input.id, generation: index.generation, framing, behind, ...head }, frames: items };
+  }
+
+  /** A bounded step of a search over a socket's frames; see the command in the contract. */
+  search(input: ParsedInput<'log.searchFrames'>): Output<'log.searchFrames'> {
+    const { index } = this.indexFor(input.id);
+    const { behind } = index.catchUp(this.catchUpBytes);
+    const result = index.search(compileQuery(input.query), input.fromIndex, input.limit, SCAN_BUDGET, (seq) => this.engine.peekLog(input.id, seq));
+    return { generation: index.generation, ...result, done: !behind && result.cursor >= result.nextIndex };
+  }
+
+  /** The socket's frame index under its current framing, made afresh when the framing changed. */
+  private indexFor(id: string): { index: FrameIndex; framing: FramingSpec } {
+    const socket = this.engine.info(id);
+    const framing = socket.framing ?? RAW_FRAMING;
+    let index = this.indexes.get(id);
+    if (!index || !sameFraming(index.spec, framing)) {
+      index = new FrameIndex(framing, ++this.generation, socket.kind, (fromSeq, count) => this.engine.readLog(id, fromSeq, count));
+      this.indexes.set(id, index);
+    }
+    return { index, framing };
   }
 
   dispose(): void {

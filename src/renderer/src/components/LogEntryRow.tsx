@@ -2,7 +2,7 @@ import { memo } from 'react';
 import { formatBytes } from '../../../shared/codec';
 import { formatEndpoint } from '../../../shared/endpoint';
 import { formatExactBytes, formatTime } from '../state/format';
-import type { LogRowEntry } from '../state/logRows';
+import { type LogRowEntry, searchKey } from '../state/logRows';
 import { usePreferences, type LogPayloadView } from '../state/preferences';
 import { CopyMenu } from './CopyMenu';
 import { SearchMark } from './SearchMark';
@@ -49,7 +49,7 @@ export const LogEntryRow = memo(function LogEntryRow({ seq, entry, view, showPee
     const isError = errorEvents.has(entry.event);
     return (
       <div className={`${grid} relative ${isError ? 'bg-danger/5' : ''}`}>
-        <SearchMark seq={entry.seq} />
+        <SearchMark seq={searchKey(entry)} />
         {time}
         <span className={`flex items-center ${isError ? 'text-danger' : 'text-faint'}`} title={entry.event}>
           {isError ? <AlertIcon className="size-3.5" /> : <InfoIcon className="size-3.5" />}
@@ -74,7 +74,7 @@ export const LogEntryRow = memo(function LogEntryRow({ seq, entry, view, showPee
 
   return (
     <div className={`${grid} group relative`}>
-      <SearchMark seq={entry.seq} />
+      <SearchMark seq={searchKey(entry)} />
       {length > 0 && <CopyMenu bytes={entry.bytes} length={length} seq={entry.seq} />}
       {time}
       <span className={`font-semibold ${colorClass}`}>

@@ -4,7 +4,6 @@ import { formatCount } from '../state/format';
 import {
   closeSearch,
   currentPosition,
-  isFramed,
   isSearching,
   matchesOf,
   openSearch,
@@ -13,7 +12,6 @@ import {
   useLogSearch,
   type SearchMode,
 } from '../state/logSearch';
-import { useSockets } from '../state/sockets';
 import { ArrowDownIcon, ArrowUpIcon, CloseIcon, SearchIcon } from './Icons';
 import { isModKey, modKeyAria, modKeyName, paneShortcutsActive } from './paneShortcuts';
 import { SegmentedControl } from './SegmentedControl';
@@ -41,7 +39,6 @@ const steps = [
  */
 export function LogSearchBar({ socketId }: { socketId: string }) {
   const search = useLogSearch((state) => state[socketId]);
-  const framed = useSockets(() => isFramed(socketId));
   const inputRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -75,7 +72,6 @@ export function LogSearchBar({ socketId }: { socketId: string }) {
   const position = currentPosition(socketId);
   const active = isSearching(search);
   const status = (() => {
-    if (framed) return { tone: 'muted', text: 'Search reads the log as it arrived: switch Framing to Raw chunks to see matches' };
     if (search.error) return { tone: 'error', text: search.error };
     if (!active) return { tone: 'muted', text: '' };
     const more = search.scanning ? '…' : '';
@@ -135,7 +131,7 @@ export function LogSearchBar({ socketId }: { socketId: string }) {
             key={step}
             type="button"
             onClick={() => stepMatch(socketId, step)}
-            disabled={count === 0 || framed}
+            disabled={count === 0}
             aria-label={label}
             title={`${label} (${keys})`}
             className="inline-flex size-6 items-center justify-center rounded text-muted hover:bg-hover hover:text-fg disabled:opacity-30"
@@ -144,11 +140,10 @@ export function LogSearchBar({ socketId }: { socketId: string }) {
           </button>
         ))}
       </span>
-      <label className={`flex items-center gap-1.5 text-xs ${framed ? 'text-faint' : 'text-muted'}`}>
+      <label className="flex items-center gap-1.5 text-xs text-muted">
         <input
           type="checkbox"
           checked={search.onlyMatches}
-          disabled={framed}
           onChange={(event) => updateSearch(socketId, { onlyMatches: event.target.checked })}
         />
         Only matches

@@ -6,7 +6,10 @@ import { ensureVisible, getEntry, useLogCache } from './logCache';
 import { useSockets } from './sockets';
 
 /** A row of the log view: a log entry, or a frame (a data entry with `frame`) under a framing. */
-export type LogRowEntry = LogEntry & { frame?: FrameInfo };
+export type LogRowEntry = LogEntry & { frame?: FrameInfo; index?: number };
+
+/** The number the search knows a row by: a frame's index under a framing, else the entry's seq. */
+export const searchKey = (entry: LogRowEntry): number => entry.index ?? entry.seq;
 
 /**
  * What the log view lists, numbered from `firstSeq` to `nextSeq`: the socket's log entries as they

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
-import { type LogDirection, type LogSearchQuery, MAX_SEARCH_MATCHES } from '../../../shared/contract';
+import { type LogDirection, type LogHead, type LogSearchQuery, MAX_SEARCH_MATCHES, type Result } from '../../../shared/contract';
+import { RAW_FRAMING, sameFraming } from '../../../shared/framing';
 import { invoke } from './engine';
 import { MatchList } from './matchList';
 import { useSockets } from './sockets';
@@ -46,9 +47,9 @@ const closedSearch: SocketSearch = {
 };
 
 /**
- * Log search per socket. The search runs in main (`log.search`), a bounded slice per call, from
- * the oldest held entry up; the matches (seqs) are kept here and followed as the log grows and
- * as its ring drops old entries.
+ * Log search per socket. The search runs in main (`log.search`, or `log.searchFrames` under a
+ * framing), a bounded slice per call, from the oldest held entry (or frame) up; the matches (seqs,
+ * or frame indexes) are kept here and followed as the log grows and as its ring drops old entries.
  */
 export const useLogSearch = create<Record<string, SocketSearch>>()(() => ({}));
 
@@ -78,7 +79,7 @@ export function isSearching(search: SocketSearch | undefined): boolean {
   return search !== undefined && search.open && (search.text !== '' || search.direction !== 'any');
 }
 
-/** Framing shows frames rather than entries; search matches entries, so it applies only unframed. */
+/** Under a framing the view shows frames, and the search looks at frames (numbered by index), not entries. */
 export function isFramed(id: string): boolean {
   const framing = useSockets.getState().sockets[id]?.framing;
   return framing !== undefined && framing.mode !== 'raw';
@@ -98,6 +99,7 @@ export function closeSearch(id: string): void {
   generations.set(id, (generations.get(id) ?? 0) + 1);
   clearTimeout(debounceTimers.get(id));
   lists.delete(id);
+  frameGenerations.delete(id);
   set(id, { open: false, scanning: false, current: null, error: null, version: searchOf(id).version + 1 });
 }
 
@@ -162,34 +164,87 @@ function restart(id: string, delayMs: number): void {
   );
 }
 
-/** Searches from where it got to up to the log's end, one bounded call at a time. */
+/** The frame numbering each framed search's matches belong to: a new one means they are void. */
+const frameGenerations = new Map<string, number>();
+
+/** One bounded step: the matches found, the oldest number still held, where to go on, and whether that was all. */
+interface Step {
+  matches: number[];
+  first: number;
+  cursor: number;
+  done: boolean;
+  /** Framed: the numbering of the frames. */
+  generation?: number;
+}
+
+async function step(id: string, search: SocketSearch, head: LogHead): Promise<Result<Step> | undefined> {
+  const query = toQuery(search);
+  if (isFramed(id)) {
+    const result = await invoke('log.searchFrames', { id, query, fromIndex: search.scannedTo, limit: MAX_SEARCH_MATCHES });
+    if (!result.ok) return result;
+    const { matches, firstIndex, cursor, done, generation } = result.value;
+    return { ok: true, value: { matches, first: firstIndex, cursor, done, generation } };
+  }
+  const fromSeq = Math.max(search.scannedTo, head.firstSeq);
+  if (fromSeq >= head.nextSeq) return undefined;
+  const result = await invoke('log.search', { id, query, fromSeq, limit: MAX_SEARCH_MATCHES });
+  if (!result.ok) return result;
+  const { matches, head: searched, cursor } = result.value;
+  return { ok: true, value: { matches, first: searched.firstSeq, cursor, done: cursor >= searched.nextSeq } };
+}
+
+/** Searches from where it got to up to the log's end (or the last frame), one bounded call at a time. */
 async function scan(id: string, generation: number): Promise<void> {
   for (;;) {
     const search = searchOf(id);
     const head = useSockets.getState().heads[id];
     if (generations.get(id) !== generation || !isSearching(search) || !head) return;
-    const fromSeq = Math.max(search.scannedTo, head.firstSeq);
-    if (fromSeq >= head.nextSeq) {
+    set(id, { scanning: true });
+    const result = await step(id, search, head);
+    if (generations.get(id) !== generation) return;
+    if (result === undefined) {
       set(id, { scanning: false });
       return;
     }
-    set(id, { scanning: true });
-    const result = await invoke('log.search', { id, query: toQuery(search), fromSeq, limit: MAX_SEARCH_MATCHES });
-    if (generations.get(id) !== generation) return;
     if (!result.ok) {
       set(id, { scanning: false, error: result.error.message });
       return;
     }
+    const found = result.value;
+    if (found.generation !== undefined && found.generation !== frameGenerations.get(id)) {
+      const renumbered = frameGenerations.has(id) && search.scannedTo > 0;
+      frameGenerations.set(id, found.generation);
+      // The frames were cut afresh since the search began: what it found numbers other frames now.
+      if (renumbered) {
+        restart(id, 0);
+        return;
+      }
+    }
     const list = matchesOf(id);
-    list.append(result.value.matches);
-    list.dropBelow(result.value.head.firstSeq);
-    set(id, { scannedTo: result.value.cursor, version: searchOf(id).version + 1 });
+    list.append(found.matches);
+    list.dropBelow(found.first);
+    set(id, { scannedTo: found.cursor, version: searchOf(id).version + 1 });
+    if (found.done) {
+      set(id, { scanning: false });
+      return;
+    }
   }
 }
 
 // Follow every log: search what arrives, forget matches that fall out of the ring, and searches
 // of sockets that are gone.
 useSockets.subscribe((state, previous) => {
+  // A new framing numbers the rows afresh: searches of those sockets start over.
+  if (state.sockets !== previous.sockets) {
+    for (const [id, search] of Object.entries(useLogSearch.getState())) {
+      const framing = state.sockets[id]?.framing;
+      const before = previous.sockets[id]?.framing;
+      if (isSearching(search) && framing !== before && !sameFraming(framing ?? RAW_FRAMING, before ?? RAW_FRAMING)) {
+        frameGenerations.delete(id);
+        restart(id, 0);
+      }
+    }
+  }
   if (state.heads === previous.heads) return;
   for (const [id, search] of Object.entries(useLogSearch.getState())) {
     const head = state.heads[id];
@@ -203,11 +258,13 @@ useSockets.subscribe((state, previous) => {
       continue;
     }
     if (!isSearching(search)) continue;
+    const framed = isFramed(id);
+    // Framed, the numbers are frame indexes: main says which are gone, when searched again.
     const list = lists.get(id);
-    if (list?.dropBelow(head.firstSeq)) {
+    if (!framed && list?.dropBelow(head.firstSeq)) {
       const current = search.current !== null && search.current < head.firstSeq ? null : search.current;
       set(id, { version: search.version + 1, current });
     }
-    if (!search.scanning && head.nextSeq > search.scannedTo) void scan(id, generations.get(id) ?? 0);
+    if (!search.scanning && (framed || head.nextSeq > search.scannedTo)) void scan(id, generations.get(id) ?? 0);
   }
 });

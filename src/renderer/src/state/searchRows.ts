@@ -1,7 +1,7 @@
 import type { Virtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef } from 'react';
 import type { LogRows } from './logRows';
-import { isFramed, isSearching, matchesOf, registerViewport, useLogSearch } from './logSearch';
+import { isSearching, matchesOf, registerViewport, useLogSearch } from './logSearch';
 import { useSockets } from './sockets';
 
 /** The log view's rows, and whether they are only the search's matches. */
@@ -9,14 +9,9 @@ export interface SearchRows extends LogRows {
   filtered: boolean;
 }
 
-function useFramed(socketId: string): boolean {
-  return useSockets(() => isFramed(socketId));
-}
-
 /** True while the log view shows only the search's matches. */
 function useFiltering(socketId: string): boolean {
-  const framed = useFramed(socketId);
-  return useLogSearch((state) => isSearching(state[socketId]) && (state[socketId]?.onlyMatches ?? false)) && !framed;
+  return useLogSearch((state) => isSearching(state[socketId]) && (state[socketId]?.onlyMatches ?? false));
 }
 
 /**
@@ -74,7 +69,6 @@ export function useScrollToMatch(
   pauseFollowing: () => void,
 ): void {
   const filtering = rows.filtered;
-  const framed = useFramed(socketId);
   const jump = useLogSearch((state) => state[socketId]?.jump ?? 0);
   const current = useLogSearch((state) => state[socketId]?.current ?? null);
 
@@ -85,28 +79,28 @@ export function useScrollToMatch(
   });
 
   useEffect(() => {
-    if (jump === 0 || current === null || framed) return;
+    if (jump === 0 || current === null) return;
     const { rows: shown, filtering: filtered, virtualizer: list, pauseFollowing: pause } = latest.current;
     const row = filtered ? matchesOf(socketId).lowerBound(current) : current;
     const index = row - shown.firstSeq;
     if (index < 0 || index >= shown.nextSeq - shown.firstSeq) return;
     pause();
     list.scrollToIndex(index, { align: 'center' });
-  }, [socketId, jump, current, framed]);
+  }, [socketId, jump, current]);
 
   useEffect(
     () =>
       registerViewport(socketId, () => {
         const { rows: shown, filtering: filtered, virtualizer: list } = latest.current;
         const items = list.getVirtualItems();
-        if (items.length === 0 || framed) return undefined;
+        if (items.length === 0) return undefined;
         const seqOf = (index: number): number => {
           const row = shown.firstSeq + index;
           return filtered ? (matchesOf(socketId).at(row) ?? row) : row;
         };
         return [seqOf(items[0].index), seqOf(items[items.length - 1].index)];
       }),
-    [socketId, framed],
+    [socketId],
   );
 }
 
@@ -116,7 +110,7 @@ export function useMatchMark(seq: number): 'current' | 'match' | null {
     const id = useSockets.getState().selectedId;
     if (id === null) return null;
     const search = state[id];
-    if (!isSearching(search) || !search || isFramed(id)) return null;
+    if (!isSearching(search) || !search) return null;
     if (search.current === seq) return 'current';
     // Showing only matches, marking each of them would say nothing.
     return !search.onlyMatches && matchesOf(id).has(seq) ? 'match' : null;
