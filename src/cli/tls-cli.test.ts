@@ -6,7 +6,8 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startChild, stopPeers } from '../main/engine/test-support/peers';
-import { certificateFiles, startOpensslClient, startOpensslServer, stopTlsPeers, type CertificateFiles } from '../main/engine/test-support/tls-peers';
+import { generateCertificate } from '../main/engine/certificates';
+import { certificateFiles, startOpensslClient, startOpensslServer, stopTlsPeers, writeCertificate, type CertificateFiles } from '../main/engine/test-support/tls-peers';
 import { waitFor } from '../main/engine/test-support/wait-for';
 
 const root = resolve(__dirname, '../..');
@@ -48,5 +49,18 @@ describe('sockscope with tls://', () => {
     client.child.stdin.write('echo me\n');
     await waitFor(() => client.stdout().toString() === 'echo me\n', 'the echo through TLS', 10_000);
     expect(listener.stdout().toString() + listener.stderr()).toContain('TLS handshake done');
+  });
+
+  it('listen --client-ca: says the client certificate the CA signed is trusted', async () => {
+    const ca = await generateCertificate({ names: ['CLI Test CA'], isCa: true });
+    const caFile = writeCertificate(ca).certFile;
+    const alice = await certificateFiles({ names: ['alice.test'], issuer: ca });
+    const listener = await startChild('node', [...cli, 'listen', 'tls://127.0.0.1:0', '--client-ca', caFile], /Listening on \S+:\d+\./);
+    const port = Number(/:(\d+)\. Ctrl-C/.exec(listener.stderr())?.[1]);
+    await startOpensslClient(port, ['-servername', 'localhost', '-cert', alice.certFile, '-key', alice.keyFile]);
+    const printed = (): string => listener.stdout().toString() + listener.stderr();
+    await waitFor(() => printed().includes('TLS handshake done'), 'the handshake', 10_000);
+    expect(printed()).toContain('checking it against CN=CLI Test CA');
+    expect(printed()).toMatch(/Client certificate CN=alice\.test, issued by CN=CLI Test CA.* The client's certificate is trusted\./);
   });
 });

@@ -22,6 +22,7 @@ export interface TlsListenFlags {
   key?: string;
   alpn?: string;
   requestCert?: boolean;
+  clientCa?: string;
 }
 
 export function addTlsClientFlags(command: Command): Command {
@@ -40,7 +41,8 @@ export function addTlsListenFlags(command: Command): Command {
     .option('--cert <file>', 'tls://: serve this certificate (PEM) instead of a self-signed one')
     .option('--key <file>', 'tls://: the private key (PEM) of --cert')
     .option('--alpn <list>', 'tls://: ALPN protocols to offer, e.g. h2,http/1.1')
-    .option('--request-cert', 'tls://: ask each client for a certificate and show it');
+    .option('--request-cert', 'tls://: ask each client for a certificate and show it')
+    .option('--client-ca <file>', 'tls://: ask each client for a certificate and say whether this CA (PEM) vouches for it');
 }
 
 function list(text: string | undefined): string[] | undefined {
@@ -81,8 +83,10 @@ export async function tlsClientInput(url: SocketUrl, flags: TlsClientFlags): Pro
 export async function tlsListenInput(url: SocketUrl, flags: TlsListenFlags): Promise<{ tls?: TlsListenOptions }> {
   if (url.protocol !== 'tls') return {};
   if ((flags.cert === undefined) !== (flags.key === undefined)) throw new Error('--cert and --key go together');
-  const [certPem, keyPem] = await Promise.all([readPem(flags.cert, '--cert'), readPem(flags.key, '--key')]);
+  const [certPem, keyPem, clientCaPem] = await Promise.all([readPem(flags.cert, '--cert'), readPem(flags.key, '--key'), readPem(flags.clientCa, '--client-ca')]);
   const certificate =
     certPem !== undefined && keyPem !== undefined ? { mode: 'pem', certPem, keyPem } : { mode: 'self-signed', names: list(flags.names) ?? [] };
-  return { tls: checked(TlsListenOptions.safeParse({ certificate, requestClientCert: flags.requestCert === true, alpn: list(flags.alpn) })) };
+  return {
+    tls: checked(TlsListenOptions.safeParse({ certificate, requestClientCert: flags.requestCert === true, alpn: list(flags.alpn), clientCaPem })),
+  };
 }

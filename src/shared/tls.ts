@@ -69,6 +69,11 @@ export const TlsListenOptions = z.object({
   requestClientCert: z.boolean().default(false),
   /** Offered to clients that ask (e.g. curl offers h2 and http/1.1). */
   alpn: AlpnList.optional(),
+  /**
+   * Judge client certificates against these (a development CA): each connection says whether its
+   * client's certificate is trusted, and why not. Clients are asked for one, and still let in.
+   */
+  clientCaPem: CertificatePem.optional(),
 });
 
 /**
@@ -90,6 +95,8 @@ export const TlsSettings = z.discriminatedUnion('side', [
     selfSignedNames: z.array(CertificateName).min(1).max(32).optional(),
     requestClientCert: z.boolean(),
     alpn: AlpnList.optional(),
+    /** Not secret: a CA certificate, kept so that the listener judges clients the same way again. */
+    clientCaPem: CertificatePem.optional(),
   }),
 ]);
 export type TlsSettings = z.infer<typeof TlsSettings>;

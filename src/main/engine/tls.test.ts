@@ -3,7 +3,7 @@ import { connect as connectTls } from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SocketInfo } from '../../shared/contract';
-import { selfSignedCertificate } from './certificates';
+import { generateCertificate, selfSignedCertificate } from './certificates';
 import { Engine } from './engine';
 import { logEvents, loggedBytes } from './test-support/engine-log';
 import { stopPeers } from './test-support/peers';
@@ -184,6 +184,35 @@ describe('TLS listener', () => {
     const caFile = writeCertificate({ certPem: pem, keyPem: '' }).certFile;
     const [trusted] = await Promise.all([run('curl', ['-sS', '--cacert', caFile, '--max-time', '5', `https://localhost:${port}/`]), answer()]);
     expect(trusted.stdout).toBe('hello');
+  });
+
+  it('judges client certificates against the user’s CA: one it signed is trusted, a self-signed one is not, and says why', async () => {
+    engine = new Engine();
+    const ca = await generateCertificate({ names: ['Sockscope Test CA'], isCa: true });
+    const signed = await certificateFiles({ names: ['alice.test'], issuer: ca });
+    const stranger = await certificateFiles({ names: ['mallory.test'] });
+    const listener = await tlsListener({ certificate: { mode: 'pem', certPem: server.certPem, keyPem: server.keyPem }, requestClientCert: false, clientCaPem: ca.certPem });
+    expect(messages(listener.id)).toContain('asking clients for a certificate and checking it against CN=Sockscope Test CA');
+    expect(listener.tlsSettings).toMatchObject({ side: 'server', clientCaPem: ca.certPem });
+
+    const handshakeOf = async (client: CertificateFiles): Promise<SocketInfo | undefined> => {
+      const known = new Set(engine.snapshot().sockets.map((s) => s.id));
+      await startOpensslClient(listener.local?.port ?? 0, ['-servername', 'localhost', '-cert', client.certFile, '-key', client.keyFile]);
+      const accepted = (): SocketInfo | undefined => engine.snapshot().sockets.find((s) => s.parentId === listener.id && !known.has(s.id));
+      await waitFor(() => accepted()?.tls?.protocol !== undefined, 'the handshake');
+      return accepted();
+    };
+    const alice = await handshakeOf(signed);
+    expect(alice?.tls?.authorized).toBe(true);
+    // Leaf first, then the CA that the listener's trust completed the chain with.
+    expect(alice?.tls?.peerCertificates?.map((c) => c.subject)).toEqual(['CN=alice.test', 'CN=Sockscope Test CA']);
+    expect(messages(alice?.id ?? '')).toContain("The client's certificate is trusted.");
+
+    const mallory = await handshakeOf(stranger);
+    expect(mallory?.tls).toMatchObject({ authorized: false, authorizationError: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' } });
+    expect(messages(mallory?.id ?? '')).toMatch(/Not verified: .*self-signed/);
+    // Judged, not refused: the stranger's connection is open like any other.
+    expect(mallory?.state).toBe('open');
   });
 
   it('talks to openssl s_client with the user’s own PEM, and shows the client certificate it asked for', async () => {

@@ -15,6 +15,8 @@ import type { SocketRecord } from './socket-record';
 export interface TlsListenerSetup {
   context: SecureContext;
   requestClientCert: boolean;
+  /** Client certificates are verified against the user's CA (TlsListenOptions.clientCaPem). */
+  judgesClients: boolean;
   alpn?: string[];
   certificate: CertificateSummary;
   /** For the log: what the listener presents and how it came by it. */
@@ -34,14 +36,20 @@ export async function prepareTlsListener(options: TlsListenOptions): Promise<Tls
     certificate.mode === 'self-signed'
       ? await selfSignedCertificate(certificate.names)
       : { certPem: certificate.certPem, keyPem: certificate.keyPem };
-  const context = secureContextFor(pair, 'listener');
+  const context = secureContextFor(pair, 'listener', options.clientCaPem);
   const summary = { ...summarizePem(pair.certPem), pem: pair.certPem };
   const how = certificate.mode === 'self-signed' ? `a self-signed certificate for ${certificate.names.join(', ')}` : `the certificate ${summary.subject}`;
-  const asking = options.requestClientCert ? '; asking clients for a certificate' : '';
+  const judgesClients = options.clientCaPem !== undefined;
+  const asking = judgesClients
+    ? `; asking clients for a certificate and checking it against ${summarizePem(options.clientCaPem ?? '').subject}`
+    : options.requestClientCert
+      ? '; asking clients for a certificate'
+      : '';
   const alpn = options.alpn?.length ? `; offering ALPN ${options.alpn.join(', ')}` : '';
   return {
     context,
-    requestClientCert: options.requestClientCert,
+    requestClientCert: options.requestClientCert || judgesClients,
+    judgesClients,
     alpn: options.alpn?.length ? options.alpn : undefined,
     certificate: summary,
     description: `TLS: presenting ${how} (SHA-256 ${summary.fingerprint256})${asking}${alpn}`,
@@ -95,10 +103,12 @@ export interface HandshakeView {
   localCertificate?: CertificateSummary;
   /** Server side: whether the listener asked the client for a certificate. */
   clientCertRequested?: boolean;
+  /** Server side: whether the listener verifies client certificates against a CA of the user's. */
+  judgesClients?: boolean;
 }
 
 /** What the handshake settled, from `socket`'s point of view. */
-export function handshakeSummary(socket: TLSSocket, { side, localCertificate, clientCertRequested }: HandshakeView): TlsSummary {
+export function handshakeSummary(socket: TLSSocket, { side, localCertificate, clientCertRequested, judgesClients }: HandshakeView): TlsSummary {
   const summary: TlsSummary = {};
   if (clientCertRequested) summary.clientCertRequested = true;
   const protocol = socket.getProtocol();
@@ -110,12 +120,15 @@ export function handshakeSummary(socket: TLSSocket, { side, localCertificate, cl
   if (typeof serverName === 'string' && serverName !== '') summary.serverName = serverName;
   const chain = peerChain(socket);
   if (chain.length > 0) summary.peerCertificates = chain;
-  // Only a client verifies: a listener asks for a client's certificate to show it, not to judge it
-  // (it has no trust list of its own; Node computes the verdict only inside tls.Server).
-  if (side === 'client') {
-    summary.authorized = socket.authorized;
-    const reason = socket.authorizationError as unknown;
-    if (!socket.authorized && reason) {
+  // A client always verifies. A listener judges a client's certificate only against a CA the user
+  // gave; otherwise it asks for one to show it (it has no trust list of its own).
+  let verdict: { authorized: boolean; reason: unknown } | undefined;
+  if (side === 'client') verdict = { authorized: socket.authorized, reason: socket.authorizationError };
+  else if (judgesClients && chain.length > 0) verdict = serverVerdict(socket);
+  if (verdict) {
+    summary.authorized = verdict.authorized;
+    const { reason } = verdict;
+    if (!verdict.authorized && reason) {
       const code = typeof reason === 'object' && reason !== null && 'code' in reason ? String(reason.code) : String(reason);
       summary.authorizationError = { code, message: certificateProblem(code) ?? String(reason) };
     }
@@ -134,7 +147,7 @@ export function describeHandshake(summary: TlsSummary, side: 'client' | 'server'
   let text = `TLS handshake done: ${parts.join(', ')}.`;
   if (leaf) {
     text += ` ${peer} certificate ${leaf.subject}, issued by ${leaf.selfSigned ? 'itself' : leaf.issuer}, valid until ${leaf.validTo.slice(0, 10)}, SHA-256 ${leaf.fingerprint256}.`;
-    if (side === 'server') text += ' Shown as sent; the listener does not verify client certificates.';
+    if (side === 'server' && summary.authorized === undefined) text += ' Shown as sent; the listener does not verify client certificates.';
   } else if (summary.clientCertRequested) {
     text += ' The client sent no certificate.';
   }
@@ -143,6 +156,18 @@ export function describeHandshake(summary: TlsSummary, side: 'client' | 'server'
     text += ` Not verified: ${summary.authorizationError.message}`;
   }
   return text;
+}
+
+/**
+ * How OpenSSL judged the client's certificate against the listener's CA. tls.Server computes this
+ * in its own 'secure' handler, from the TLS handle's verifyError(); a TLSSocket made over an
+ * accepted socket must ask the same handle itself. Undefined if this Node keeps it elsewhere.
+ */
+function serverVerdict(socket: TLSSocket): { authorized: boolean; reason: unknown } | undefined {
+  const handle = (socket as unknown as { _handle?: { verifyError?: () => unknown } })._handle;
+  if (typeof handle?.verifyError !== 'function') return undefined;
+  const error = handle.verifyError();
+  return error ? { authorized: false, reason: error } : { authorized: true, reason: undefined };
 }
 
 /** The peer's certificates, leaf first, as far as the peer sent them (or the local store completed them). */
@@ -168,8 +193,12 @@ function summarizePem(certPem: string): CertificateSummary {
 }
 
 /** The key and certificate as Node will use them; a mismatch or unreadable PEM is said plainly. */
-function secureContextFor(pair: PemKeyPair, whose: 'listener' | 'client'): SecureContext {
-  return usable(() => createSecureContext({ cert: pair.certPem, key: pair.keyPem }), `The ${whose} key and certificate cannot be used.`);
+function secureContextFor(pair: PemKeyPair, whose: 'listener' | 'client', clientCaPem?: string): SecureContext {
+  // A listener's CA is the only trust it has for clients: clients' certificates are checked against it alone.
+  return usable(
+    () => createSecureContext({ cert: pair.certPem, key: pair.keyPem, ...(clientCaPem && { ca: clientCaPem }) }),
+    `The ${whose} key and certificate cannot be used.`,
+  );
 }
 
 /** A client's own certificate and/or extra trusted certificates (added to the usual roots, not instead). */

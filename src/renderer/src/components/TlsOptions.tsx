@@ -107,6 +107,13 @@ export function TlsOptions({ kind, values, onChange, errors, submitted, disabled
             onChange={(requestClientCert) => onChange({ requestClientCert })}
             hint="Clients without one are still accepted; what they send is shown."
           />
+          {(values.requestClientCert || values.clientCaPem !== '') &&
+            pem(
+              'clientCaPem',
+              'Trust client certificates from (CA, PEM)',
+              'optional: -----BEGIN CERTIFICATE-----',
+              'Each connection then says whether its client’s certificate is trusted, and why not. No client is refused.',
+            )}
         </div>
       )}
     </fieldset>

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import { type LogDirection, type LogHead, type LogSearchQuery, MAX_SEARCH_MATCHES, type Result } from '../../../shared/contract';
 import { RAW_FRAMING, sameFraming } from '../../../shared/framing';
 import { invoke } from './engine';
+import { useFrameCache } from './frameCache';
 import { MatchList } from './matchList';
 import { useSockets } from './sockets';
 
@@ -223,13 +224,29 @@ async function scan(id: string, generation: number): Promise<void> {
     const list = matchesOf(id);
     list.append(found.matches);
     list.dropBelow(found.first);
-    set(id, { scannedTo: found.cursor, version: searchOf(id).version + 1 });
-    if (found.done) {
+    const { current } = searchOf(id);
+    set(id, { scannedTo: found.cursor, version: searchOf(id).version + 1, current: current !== null && current < found.first ? null : current });
+    // Done, unless the log moved on while this step was answered: then look again.
+    if (found.done && useSockets.getState().heads[id] === head) {
       set(id, { scanning: false });
       return;
     }
   }
 }
+
+// The frames were cut afresh (the framing changed, even to and fro within one batch of events):
+// a framed search's matches number other frames now.
+useFrameCache.subscribe((state, previous) => {
+  if (state.heads === previous.heads) return;
+  for (const [id, search] of Object.entries(useLogSearch.getState())) {
+    const generation = state.heads[id]?.generation;
+    const known = frameGenerations.get(id);
+    if (isSearching(search) && isFramed(id) && generation !== undefined && known !== undefined && generation !== known) {
+      frameGenerations.delete(id);
+      restart(id, 0);
+    }
+  }
+});
 
 // Follow every log: search what arrives, forget matches that fall out of the ring, and searches
 // of sockets that are gone.
@@ -265,6 +282,7 @@ useSockets.subscribe((state, previous) => {
       const current = search.current !== null && search.current < head.firstSeq ? null : search.current;
       set(id, { version: search.version + 1, current });
     }
-    if (!search.scanning && (framed || head.nextSeq > search.scannedTo)) void scan(id, generations.get(id) ?? 0);
+    const grew = framed ? head !== previous.heads[id] : head.nextSeq > search.scannedTo;
+    if (!search.scanning && grew) void scan(id, generations.get(id) ?? 0);
   }
 });

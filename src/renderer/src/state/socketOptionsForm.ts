@@ -24,13 +24,14 @@ export interface SocketOptionValues {
   certPem: string;
   keyPem: string;
   requestClientCert: boolean;
+  clientCaPem: string;
   // TCP client and listener
   keepHalfOpen: boolean;
   // UDP
   broadcast: boolean;
 }
 
-export type OptionField = 'serverName' | 'alpn' | 'caPem' | 'clientCertPem' | 'clientKeyPem' | 'names' | 'certPem' | 'keyPem';
+export type OptionField = 'serverName' | 'alpn' | 'caPem' | 'clientCertPem' | 'clientKeyPem' | 'names' | 'certPem' | 'keyPem' | 'clientCaPem';
 export type OptionErrors = Partial<Record<OptionField, string>>;
 
 export const initialOptionValues: SocketOptionValues = {
@@ -46,6 +47,7 @@ export const initialOptionValues: SocketOptionValues = {
   certPem: '',
   keyPem: '',
   requestClientCert: false,
+  clientCaPem: '',
   keepHalfOpen: false,
   broadcast: false,
 };
@@ -66,7 +68,7 @@ function optional(text: string): string | undefined {
 /** Which field an issue belongs to, by its path inside the `tls` options. */
 function fieldFor(path: readonly PropertyKey[]): OptionField | undefined {
   const [first, second] = path;
-  if (first === 'serverName' || first === 'alpn' || first === 'caPem') return first;
+  if (first === 'serverName' || first === 'alpn' || first === 'caPem' || first === 'clientCaPem') return first;
   if (first === 'clientCert') return second === 'keyPem' ? 'clientKeyPem' : 'clientCertPem';
   if (first === 'certificate') return second === 'names' ? 'names' : second === 'keyPem' ? 'keyPem' : 'certPem';
   return undefined;
@@ -108,7 +110,12 @@ function validateTlsOptions(kind: 'tcp-client' | 'tcp-listener', values: SocketO
     values.certificateMode === 'self-signed'
       ? { mode: 'self-signed', names: list(values.names) ?? [] }
       : { mode: 'pem', certPem: values.certPem, keyPem: values.keyPem };
-  const parsed = TlsListenOptions.safeParse({ certificate, requestClientCert: values.requestClientCert, alpn: list(values.alpn) });
+  const parsed = TlsListenOptions.safeParse({
+    certificate,
+    requestClientCert: values.requestClientCert,
+    alpn: list(values.alpn),
+    clientCaPem: optional(values.clientCaPem),
+  });
   return parsed.success ? { errors: {}, extra: { tls: parsed.data } } : { errors: collect(parsed.error.issues) };
 }
 
