@@ -44,6 +44,8 @@ export class FrameIndex {
   private processedSeq: number;
   /** The log's firstSeq the last time items older than it were dropped. */
   private droppedBefore = 0;
+  /** A frame completed that began before `droppedBefore` (pending across a clear): drop it at the next look. */
+  private startsBeforeDropped = false;
   /** UDP: each datagram is a message of its own; frames never span two. */
   private readonly datagrams: boolean;
 
@@ -186,6 +188,7 @@ export class FrameIndex {
   }
 
   private pushItem(item: Item): void {
+    if (item.dir !== 'event' && item.firstSeq < this.droppedBefore) this.startsBeforeDropped = true;
     this.items.push(item);
     this.nextIndex++;
     if (this.nextIndex - this.firstIndex > MAX_FRAMES) this.dropFront(1);
@@ -199,8 +202,9 @@ export class FrameIndex {
    * first frame of its direction there (frames of one direction never overlap).
    */
   private dropBefore(firstSeq: number): void {
-    if (firstSeq <= this.droppedBefore) return;
-    this.droppedBefore = firstSeq;
+    if (firstSeq <= this.droppedBefore && !this.startsBeforeDropped) return;
+    this.droppedBefore = Math.max(this.droppedBefore, firstSeq);
+    this.startsBeforeDropped = false;
     let lastGone = -1;
     const seen = new Set<Direction>();
     for (let i = this.start; i < this.items.length && seen.size < 2; i++) {

@@ -116,6 +116,21 @@ describe('FramingService', () => {
     expect(head.pending).toEqual([]);
   });
 
+  it('drops a frame begun before a clear even when the view was read between the clear and its end', async () => {
+    start();
+    const { client, connection } = await acceptedClient();
+    const id = connection().id;
+    framing.set({ id, framing: LF });
+    await sendPieces(client, connection, ['secret-par']);
+    framing.read({ id, fromIndex: 0, count: 100 });
+    engine.clearLog(id);
+    framing.read({ id, fromIndex: 0, count: 100 });
+    await sendPieces(client, connection, ['t2 tail\nnext\n']);
+    const { head, frames } = framing.read({ id, fromIndex: 0, count: 100 });
+    expect(dataFrames(frames)).toEqual(['next\n']);
+    expect(head.dropped).toBeGreaterThan(0);
+  });
+
   it('frames a large log a slice per read, saying it is behind until it has caught up', async () => {
     start(undefined, 8);
     const { client, connection } = await acceptedClient();
