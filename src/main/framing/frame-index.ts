@@ -154,7 +154,9 @@ export class FrameIndex {
           const entry = peek(seq);
           return entry?.dir === dir ? entry.bytes : undefined;
         };
-        candidate = { dir, bytes: collectFrame(item, chunkAt) };
+        // A frame within one chunk is read in place; one spanning chunks is gathered into a copy.
+        const whole = item.firstSeq === item.lastSeq ? chunkAt(item.firstSeq)?.subarray(item.startOffset, item.endOffset) : undefined;
+        candidate = { dir, bytes: whole ?? collectFrame(item, chunkAt) };
         bytes += candidate.bytes.byteLength;
       }
       if (matches(candidate)) found.push(index);
