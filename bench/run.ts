@@ -4,8 +4,8 @@
  * nothing written (runs inside `npm test` so the benchmarks never rot). `--only=ingest,messages`
  * runs a subset and only prints.
  */
-import { accessSync, constants, existsSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ingest } from './ingest';
@@ -52,6 +52,11 @@ async function main(): Promise<void> {
   if (missing.length > 0) {
     throw new Error(`Missing ${missing.map(([c]) => c).join(', ')}: on Debian, apt-get install ${missing.map(([, p]) => p).join(' ')}`);
   }
+  // The hosts benchmarks start keep their workspace in a folder of this run's: never the user's
+  // (a restart of the app would offer to restore the benchmark's sockets), nor its lock.
+  const configDir = mkdtempSync(join(tmpdir(), 'sockscope-bench-'));
+  process.env.SOCKSCOPE_CONFIG_DIR = configDir;
+  process.once('exit', () => rmSync(configDir, { recursive: true, force: true }));
   const logLines: string[] = [];
   const ctx: BenchContext = {
     smoke,
