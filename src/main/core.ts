@@ -37,10 +37,11 @@ export function createCore(options: { engine?: EngineOptions; batch?: BatcherOpt
       unsubscribe();
       unsubscribeLibrary();
       // The last save happens here, before the engine closes every socket.
-      sessions?.dispose();
+      const released = sessions?.dispose();
       framing.dispose();
       batcher.dispose();
       await engine.dispose();
+      await released;
     },
   };
 }

@@ -213,6 +213,12 @@ describe('TLS listener', () => {
     expect(messages(mallory?.id ?? '')).toMatch(/Not verified: .*self-signed/);
     // Judged, not refused: the stranger's connection is open like any other.
     expect(mallory?.state).toBe('open');
+
+    // A TLS 1.2 client resuming its session (openssl -reconnect: five more handshakes) is let in each time.
+    const before = engine.snapshot().sockets.filter((s) => s.parentId === listener.id).length;
+    await startOpensslClient(listener.local?.port ?? 0, ['-servername', 'localhost', '-tls1_2', '-reconnect', '-cert', signed.certFile, '-key', signed.keyFile]);
+    const resumed = (): SocketInfo[] => engine.snapshot().sockets.filter((s) => s.parentId === listener.id).slice(before);
+    await waitFor(() => resumed().length >= 6 && resumed().every((s) => s.tls?.protocol === 'TLSv1.2'), 'six TLS 1.2 handshakes');
   });
 
   it('talks to openssl s_client with the user’s own PEM, and shows the client certificate it asked for', async () => {

@@ -3,6 +3,7 @@
  * open TCP socket (so the TCP socket stays reachable for RST), and the handshake is summarized for
  * the log and SocketInfo.tls.
  */
+import { randomBytes } from 'node:crypto';
 import { isIP, type Socket } from 'node:net';
 import { type SecureContext, TLSSocket, connect as connectTls, createSecureContext, rootCertificates } from 'node:tls';
 import type { CertificateSummary, TlsClientOptions, TlsListenOptions, TlsSummary } from '../../shared/tls';
@@ -36,12 +37,13 @@ export async function prepareTlsListener(options: TlsListenOptions): Promise<Tls
     certificate.mode === 'self-signed'
       ? await selfSignedCertificate(certificate.names)
       : { certPem: certificate.certPem, keyPem: certificate.keyPem };
+  const clientCa = options.clientCaPem === undefined ? undefined : summarizePem(options.clientCaPem, 'The client CA certificate could not be read.');
   const context = secureContextFor(pair, 'listener', options.clientCaPem);
   const summary = { ...summarizePem(pair.certPem), pem: pair.certPem };
   const how = certificate.mode === 'self-signed' ? `a self-signed certificate for ${certificate.names.join(', ')}` : `the certificate ${summary.subject}`;
   const judgesClients = options.clientCaPem !== undefined;
   const asking = judgesClients
-    ? `; asking clients for a certificate and checking it against ${summarizePem(options.clientCaPem ?? '').subject}`
+    ? `; asking clients for a certificate and checking it against ${clientCa?.subject ?? 'the given CA'}`
     : options.requestClientCert
       ? '; asking clients for a certificate'
       : '';
@@ -184,11 +186,11 @@ function peerChain(socket: TLSSocket): CertificateSummary[] {
   return chain;
 }
 
-function summarizePem(certPem: string): CertificateSummary {
+function summarizePem(certPem: string, what = 'The certificate could not be read.'): CertificateSummary {
   try {
     return summarizeCertificate(certPem);
   } catch (err) {
-    throw new EngineError('INVALID_CERTIFICATE', `The certificate could not be read. ${describeError(err).message}`);
+    throw new EngineError('INVALID_CERTIFICATE', `${what} ${describeError(err).message}`);
   }
 }
 
@@ -196,7 +198,16 @@ function summarizePem(certPem: string): CertificateSummary {
 function secureContextFor(pair: PemKeyPair, whose: 'listener' | 'client', clientCaPem?: string): SecureContext {
   // A listener's CA is the only trust it has for clients: clients' certificates are checked against it alone.
   return usable(
-    () => createSecureContext({ cert: pair.certPem, key: pair.keyPem, ...(clientCaPem && { ca: clientCaPem }) }),
+    () =>
+      createSecureContext({
+        cert: pair.certPem,
+        key: pair.keyPem,
+        // Clients are told this CA's name in the certificate request, as any mutual-TLS server does.
+        ...(clientCaPem && { ca: clientCaPem }),
+        // Asking clients for certificates makes OpenSSL refuse resumed TLS 1.2 sessions without one
+        // (tls.Server sets it too): a context of its own per listener.
+        ...(whose === 'listener' && { sessionIdContext: randomBytes(16).toString('hex') }),
+      }),
     `The ${whose} key and certificate cannot be used.`,
   );
 }

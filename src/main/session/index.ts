@@ -19,7 +19,7 @@ export function startSessions(options: {
   library: MessageLibrary;
   dir: string;
   onSaveError: (message: string) => void;
-}): Sessions & { dispose(): void } {
+}): Sessions & { dispose(): Promise<void> } {
   let release: (() => void) | undefined;
   try {
     const lock = acquireSessionLock(options.dir);

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LOCK_FILE, acquireSessionLock, processStartTime } from './lock';
+import { LOCK_FILE, acquireSessionLock, bootMinute, processStartTime } from './lock';
 
 const dirs: string[] = [];
 const children: ReturnType<typeof spawn>[] = [];
@@ -44,7 +44,7 @@ describe('the session lock', () => {
     if (first.held) first.release();
     expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
 
-    writeFileSync(join(dir, LOCK_FILE), `${process.pid} ${processStartTime(process.pid)}`);
+    writeFileSync(join(dir, LOCK_FILE), `${process.pid} ${processStartTime(process.pid)} ${bootMinute()}`);
     const again = acquireSessionLock(dir);
     expect(again.held).toBe(true);
     if (again.held) again.release();
@@ -58,6 +58,12 @@ describe('the session lock', () => {
     writeFileSync(join(dir, LOCK_FILE), 'not a pid');
     expect(acquireSessionLock(dir).held).toBe(true);
     expect(readFileSync(join(dir, LOCK_FILE), 'utf8').split(' ')[0]).toBe(String(process.pid));
+  });
+
+  it('takes over a lock written before the machine last started, whatever runs under its process id now', async () => {
+    const dir = folder();
+    writeFileSync(join(dir, LOCK_FILE), `${await otherProcess(true)} - ${Number(bootMinute()) - 600}`);
+    expect(acquireSessionLock(dir).held).toBe(true);
   });
 
   it.skipIf(process.platform !== 'linux')('takes over a lock whose process id now belongs to another process', async () => {

@@ -6,17 +6,22 @@
  * for it); the others run without saving and say so. A lock whose process is gone (a crash) is
  * taken over.
  */
-import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { uptime } from 'node:os';
 import { join } from 'node:path';
 
 export const LOCK_FILE = 'session.lock';
 
 export type SessionLock = { held: true; release(): void } | { held: false; pid: number };
 
-/** A process as the lock names it: its id, and its start time where the OS tells (Linux). */
+/**
+ * A process as the lock names it: its id, its start time where the OS tells (Linux), and when the
+ * machine booted (to the minute), so that an id reused after a restart is not taken for it.
+ */
 export interface LockHolder {
   pid: number;
   started?: string;
+  boot?: string;
 }
 
 /** Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot. */
@@ -29,15 +34,26 @@ export function processStartTime(pid: number): string | undefined {
   }
 }
 
-function describeHolder(holder: LockHolder): string {
-  return holder.started === undefined ? String(holder.pid) : `${holder.pid} ${holder.started}`;
+/** When this machine booted, in whole minutes since the epoch (uptime drifts by a few milliseconds). */
+export function bootMinute(): string {
+  return String(Math.round((Date.now() - uptime() * 1000) / 60_000));
 }
 
+/** This process, as its lock names it. */
+export function thisProcess(): LockHolder {
+  return { pid: process.pid, started: processStartTime(process.pid), boot: bootMinute() };
+}
+
+function describeHolder(holder: LockHolder): string {
+  return [holder.pid, holder.started ?? '-', ...(holder.boot === undefined ? [] : [holder.boot])].join(' ');
+}
+
+/** `pid`, `pid started` or `pid started|- boot`. */
 function parseHolder(text: string): LockHolder | undefined {
-  const [pid, started] = text.trim().split(/\s+/);
+  const [pid, started, boot] = text.trim().split(/\s+/);
   const id = Number(pid);
   if (!Number.isInteger(id) || id <= 0) return undefined;
-  return started === undefined ? { pid: id } : { pid: id, started };
+  return { pid: id, ...(started !== undefined && started !== '-' && { started }), ...(boot !== undefined && { boot }) };
 }
 
 function readHolder(file: string): LockHolder | undefined {
@@ -48,8 +64,10 @@ function readHolder(file: string): LockHolder | undefined {
   }
 }
 
-/** Whether the process the lock names still runs: its id is in use, by the same process where that can be told. */
+/** Whether the process the lock names still runs: same boot, its id in use, by the same process where that can be told. */
 function running(holder: LockHolder): boolean {
+  // A minute either way: the boot time is worked out from the uptime, which is rounded.
+  if (holder.boot !== undefined && Math.abs(Number(holder.boot) - Number(bootMinute())) > 1) return false;
   try {
     process.kill(holder.pid, 0);
   } catch (error) {
@@ -61,38 +79,64 @@ function running(holder: LockHolder): boolean {
 
 const unique = (): string => `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
-export function acquireSessionLock(dir: string, self: LockHolder = { pid: process.pid, started: processStartTime(process.pid) }): SessionLock {
+/** Clean-up that must not turn a decision into a failure (a scanner may hold the file for a moment). */
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone, or busy: a stray draft is harmless.
+  }
+}
+
+/**
+ * Creates the lock holding `mine`, or says it exists. Linked into place from a draft written whole,
+ * so that the lock never exists empty; where the folder cannot hold hard links (FAT, some network
+ * shares) it is created exclusively instead.
+ */
+function create(dir: string, file: string, mine: string): boolean {
+  const draft = join(dir, `${LOCK_FILE}.${unique()}`);
+  try {
+    writeFileSync(draft, mine);
+    linkSync(draft, file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+    try {
+      writeFileSync(file, mine, { flag: 'wx' });
+      return true;
+    } catch (fallback) {
+      if ((fallback as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw fallback;
+    }
+  } finally {
+    removeQuietly(draft);
+  }
+}
+
+export function acquireSessionLock(dir: string, self: LockHolder = thisProcess()): SessionLock {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, LOCK_FILE);
   const mine = describeHolder(self);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    // Written whole under a name of its own, then linked into place: the lock never exists empty,
-    // and the link fails if another process holds it.
-    const draft = join(dir, `${LOCK_FILE}.${unique()}`);
-    writeFileSync(draft, mine);
-    try {
-      linkSync(draft, file);
-      return {
-        held: true,
-        release: () => {
-          // Only our own: a lock taken over after we were thought gone belongs to its new holder.
-          const holder = readHolder(file);
-          try {
-            if (holder && describeHolder(holder) === mine) unlinkSync(file);
-          } catch {
-            // Already gone: nothing to release.
-          }
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    } finally {
-      unlinkSync(draft);
-    }
+  const held: SessionLock = {
+    held: true,
+    release: () => {
+      // Only our own: a lock taken over after we were thought gone belongs to its new holder.
+      const holder = readHolder(file);
+      if (holder && describeHolder(holder) === mine) removeQuietly(file);
+    },
+  };
+  let lastHolder: LockHolder | undefined;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    if (create(dir, file, mine)) return held;
     const holder = readHolder(file);
+    // Gone since the attempt (its holder quit, or another process is taking it over): try again.
+    if (holder === undefined && !existsSync(file)) continue;
+    lastHolder = holder ?? lastHolder;
     if (holder && describeHolder(holder) !== mine && running(holder)) return { held: false, pid: holder.pid };
     // Left by a process that is gone, or unreadable: moved aside, and put back if what was moved
-    // turns out to be a lock another process took meanwhile.
+    // turns out to be a live lock another process took meanwhile.
     const aside = join(dir, `${LOCK_FILE}.stale-${unique()}`);
     try {
       renameSync(file, aside);
@@ -100,17 +144,16 @@ export function acquireSessionLock(dir: string, self: LockHolder = { pid: proces
       continue;
     }
     const moved = readHolder(aside);
-    if (moved && holder && describeHolder(moved) !== describeHolder(holder) && running(moved)) {
+    if (moved && (holder === undefined || describeHolder(moved) !== describeHolder(holder)) && running(moved)) {
       try {
         linkSync(aside, file);
       } catch {
         // Someone else holds it by now: theirs stands.
       }
-      unlinkSync(aside);
+      removeQuietly(aside);
       return { held: false, pid: moved.pid };
     }
-    unlinkSync(aside);
+    removeQuietly(aside);
   }
-  const holder = readHolder(file);
-  return { held: false, pid: holder?.pid ?? 0 };
+  return { held: false, pid: readHolder(file)?.pid ?? lastHolder?.pid ?? 0 };
 }

@@ -32,7 +32,7 @@ export const sessionsOff: Sessions = {
 };
 
 /** For a Sockscope started while another keeps the workspace (see lock.ts). */
-export function sessionsElsewhere(pid: number): Sessions & { dispose(): void } {
+export function sessionsElsewhere(pid: number): Sessions & { dispose(): Promise<void> } {
   const status = (): SessionStatus => ({ state: 'elsewhere', pid });
   return {
     status,
@@ -40,7 +40,7 @@ export function sessionsElsewhere(pid: number): Sessions & { dispose(): void } {
       Promise.reject(new EngineError('SESSION_ELSEWHERE', `Another Sockscope (process ${pid}) keeps the saved workspace: restore it there, or quit it first`)),
     discard: status,
     saveUi: () => undefined,
-    dispose: () => undefined,
+    dispose: () => Promise.resolve(),
   };
 }
 
@@ -170,8 +170,9 @@ export class SessionService implements Sessions {
   }
 
   /** Stops saving; a change not saved yet is written now, synchronously, as the process may be quitting. */
-  dispose(): void {
-    if (this.disposed) return;
+  /** Resolves once the lock is let go, after any save still being written. */
+  dispose(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
     this.disposed = true;
     for (const unsubscribe of this.unsubscribers) unsubscribe();
     if (this.timer !== undefined) {
@@ -180,8 +181,8 @@ export class SessionService implements Sessions {
       this.write((session) => this.store.saveSync(session));
     }
     // After any save still being written: the next holder must find the file complete.
-    const { onDispose } = this.options;
-    if (onDispose) void this.writing.then(onDispose, onDispose);
+    const { onDispose = () => undefined } = this.options;
+    return this.writing.then(onDispose, onDispose);
   }
 
   /** Resolves once every save started so far has finished (tests). */
