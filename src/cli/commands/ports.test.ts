@@ -71,8 +71,9 @@ describe('sockscope ports', () => {
     const { stdout, error } = await runPorts(['--json', '--port', String(port)]);
     expect(error).toBeUndefined();
     const list = commands['ports.list'].output.parse(JSON.parse(stdout));
-    expect(list.rows.every((row) => row.local.port === port)).toBe(true);
-    // A connection of another test may linger in TIME_WAIT on the same port number: only the listener is this test's.
+    // The filter is "this local or remote port".
+    expect(list.rows.every((row) => row.local.port === port || row.remote?.port === port)).toBe(true);
+    // Another test's connection may linger in TIME_WAIT with that port number: only the listener is this test's.
     expect(list.rows.filter((row) => row.state === 'LISTEN')).toEqual([
       expect.objectContaining({ protocol: 'tcp', local: { address: '127.0.0.1', port, family: 'IPv4' }, state: 'LISTEN', pid: process.pid }),
     ]);
