@@ -18,6 +18,14 @@ const LF = 0x0a;
  * (no copy: most lines are); one split across reads is put together. Past `limit`, a line is
  * only counted, not kept: the frame is ended as too long anyway.
  */
+/**
+ * A copy of bytes[from, to). Framers keep pieces across reads, and a caller may hand them a Buffer
+ * over memory it reuses (the engine's read buffer), whose own `slice` is a view, not a copy.
+ */
+function copyOf(bytes: Uint8Array, from: number, to: number): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, from, to);
+}
+
 function lineReader(limit: number) {
   let parts: Uint8Array[] = [];
   let length = 0;
@@ -27,7 +35,7 @@ function lineReader(limit: number) {
       const lf = bytes.indexOf(LF, from);
       const end = lf < 0 ? bytes.length : lf + 1;
       if (lf >= 0 && parts.length === 0) return [end, bytes.subarray(from, end)];
-      if (length <= limit) parts.push(bytes.slice(from, Math.min(end, from + limit + 1 - length)));
+      if (length <= limit) parts.push(copyOf(bytes, from, Math.min(end, from + limit + 1 - length)));
       length += end - from;
       if (lf < 0) return [end, undefined];
       const line = parts.length === 1 ? parts[0] : concatBytes(...parts);
@@ -98,7 +106,7 @@ export function httpSplitter(): Splitter {
         }
         const [next, line] = lines.take(bytes, i);
         if (phase === 'head') {
-          if (headLength <= MAX_LINE_BYTES) head.push(bytes.slice(i, next));
+          if (headLength <= MAX_LINE_BYTES) head.push(copyOf(bytes, i, next));
           headLength += next - i;
         }
         i = next;

@@ -45,6 +45,8 @@ interface Assembly {
   ownerId: string;
   framing: FramingSpec;
   assembler: FrameAssembler;
+  /** Says in the receiver's log that a message outgrew the assembler. */
+  tooLong: () => void;
 }
 
 interface PendingReply {
@@ -127,16 +129,17 @@ export class AutoReplies {
     }
     let assembly = this.assemblies.get(receiver.id);
     if (!assembly || !sameFraming(assembly.framing, rules.framing)) {
-      assembly = { ownerId, framing: rules.framing, assembler: new FrameAssembler(rules.framing) };
+      const { framing } = rules;
+      const tooLong = (): void =>
+        receiver.event(
+          'info',
+          `Auto-reply: a message grew past ${MAX_ASSEMBLED_FRAME_BYTES / (1024 * 1024)} MiB without ending (${describeFraming(framing)}); it is not matched`,
+        );
+      assembly = { ownerId, framing, assembler: new FrameAssembler(framing), tooLong };
       this.assemblies.set(receiver.id, assembly);
     }
-    const tooLong = (): void =>
-      receiver.event(
-        'info',
-        `Auto-reply: a message grew past ${MAX_ASSEMBLED_FRAME_BYTES / (1024 * 1024)} MiB without ending (${describeFraming(rules.framing)}); it is not matched`,
-      );
     // A datagram is a whole message: a frame it leaves unfinished ends with it.
-    for (const frame of assembly.assembler.push(bytes, peer !== undefined, tooLong)) {
+    for (const frame of assembly.assembler.push(bytes, peer !== undefined, assembly.tooLong)) {
       this.answer(rules, ownerId, receiver, frame, peer);
     }
   }

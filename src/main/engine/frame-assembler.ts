@@ -4,6 +4,7 @@
  * back from the log; a rule needs the frame's bytes the moment it completes, so this keeps a copy
  * of the frame being read (bounded) and hands out each frame as it ends.
  */
+import { concatBytes } from '../../shared/codec';
 import { type FrameBounds, Framer, type FramingSpec } from '../../shared/framing';
 import { copyBytes } from './log';
 
@@ -28,10 +29,7 @@ export class FrameAssembler {
    * push. With `wholeMessage` (a datagram) nothing carries over: what is left of it is a frame too.
    * `tooLong` is told when a frame outgrew MAX_ASSEMBLED_FRAME_BYTES and was dropped.
    */
-  push(received: Uint8Array, wholeMessage: boolean, tooLong: () => void): Uint8Array[] {
-    // A plain Uint8Array over the same memory: the framers keep pieces with `slice`, which copies
-    // for a Uint8Array but is a view for a Buffer, and the socket reuses its buffer for the next read.
-    const bytes = new Uint8Array(received.buffer, received.byteOffset, received.byteLength);
+  push(bytes: Uint8Array, wholeMessage: boolean, tooLong: () => void): Uint8Array[] {
     const seq = this.seq++;
     const frames: Uint8Array[] = [];
     for (const bounds of this.framer.push({ seq, time: 0, bytes })) {
@@ -55,13 +53,7 @@ export class FrameAssembler {
   private bytesOf(bounds: FrameBounds, bytes: Uint8Array, seq: number): Uint8Array {
     if (bounds.firstSeq === seq) return bytes.subarray(bounds.startOffset, bounds.endOffset);
     // Begun in earlier chunks: what was carried, then this chunk up to the frame's end.
-    const frame = new Uint8Array(this.carried + bounds.endOffset);
-    let filled = 0;
-    for (const piece of this.carry) {
-      frame.set(piece, filled);
-      filled += piece.byteLength;
-    }
-    frame.set(bytes.subarray(0, bounds.endOffset), filled);
+    const frame = concatBytes(...this.carry, bytes.subarray(0, bounds.endOffset));
     this.carry = [];
     this.carried = 0;
     return frame;

@@ -143,6 +143,10 @@ export class FrameIndex {
     let index = Math.max(from, this.firstIndex);
     let looked = 0;
     let bytes = 0;
+    const chunkAt = (seq: number, dir: Direction): Uint8Array | undefined => {
+      const entry = peek(seq);
+      return entry?.dir === dir ? entry.bytes : undefined;
+    };
     while (index < this.nextIndex && found.length < limit && looked < budget.entries && bytes < budget.bytes) {
       const item = this.items[this.start + index - this.firstIndex];
       let candidate: PeekedEntry;
@@ -150,13 +154,9 @@ export class FrameIndex {
         candidate = { dir: 'event', message: item.message };
       } else {
         const { dir } = item;
-        const chunkAt = (seq: number): Uint8Array | undefined => {
-          const entry = peek(seq);
-          return entry?.dir === dir ? entry.bytes : undefined;
-        };
         // A frame within one chunk is read in place; one spanning chunks is gathered into a copy.
-        const whole = item.firstSeq === item.lastSeq ? chunkAt(item.firstSeq)?.subarray(item.startOffset, item.endOffset) : undefined;
-        candidate = { dir, bytes: whole ?? collectFrame(item, chunkAt) };
+        const whole = item.firstSeq === item.lastSeq ? chunkAt(item.firstSeq, dir)?.subarray(item.startOffset, item.endOffset) : undefined;
+        candidate = { dir, bytes: whole ?? collectFrame(item, (seq) => chunkAt(seq, dir)) };
         bytes += candidate.bytes.byteLength;
       }
       if (matches(candidate)) found.push(index);
