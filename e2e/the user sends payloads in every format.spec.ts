@@ -124,3 +124,19 @@ test('the user streams a 40 MB file with progress, and the peer gets every byte;
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('what the user types while a message is on its way stays in the send bar', async ({ app, host }) => {
+  await connect(app);
+  await app.sendAs('Text');
+  // The host is held still, so the first send is on its way until it is let go.
+  host.freeze();
+  try {
+    await app.send('first');
+    await app.message.fill('second');
+  } finally {
+    host.resume();
+  }
+  await until(() => peer.received().toString() === 'first', 'the first message at the peer');
+  await expect(app.log).toContainText('first');
+  await expect(app.message).toHaveValue('second');
+});

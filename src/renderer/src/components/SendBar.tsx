@@ -221,8 +221,11 @@ export function SendBar({ socket, connections }: SendBarProps) {
     if (!request || !(await transmit(request))) return;
     remember(socket.id, { mode, text });
     history.current = { index: null, draft: '' };
-    setText('', 'end');
-    check('', mode, lineEnding);
+    // Cleared only if it still holds what went out: what the user typed while it went stays.
+    if (currentText() === text) {
+      setText('', 'end');
+      check('', mode, lineEnding);
+    }
     textareaRef.current?.focus();
   };
 
