@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseHex, type ParseResult } from './codec';
 import { FramingSpec, sameFraming } from './framing';
 import { parseEscapedText, parsePayload } from './payload';
+import { compileUserRegex, type UserRegex } from './user-regex';
 
 export const AutoReplyMatch = z.enum(['exact', 'contains', 'regex', 'hex-prefix']);
 export const AutoReplyFormat = z.enum(['text', 'hex']);
@@ -94,7 +95,7 @@ export type AutoReplyRuleInput = z.input<typeof AutoReplyRule>;
 export type AutoReplyRuleState = z.infer<typeof AutoReplyRuleState>;
 export type AutoReplyState = z.infer<typeof AutoReplyState>;
 
-export type ParsedPattern = { ok: true; bytes: Uint8Array } | { ok: true; regex: RegExp } | { ok: false; message: string };
+export type ParsedPattern = { ok: true; bytes: Uint8Array } | { ok: true; regex: UserRegex } | { ok: false; message: string };
 
 /** The pattern as the engine matches it: bytes, or a compiled regular expression. */
 export function parsePattern(match: AutoReplyMatch, pattern: string): ParsedPattern {
@@ -108,11 +109,8 @@ export function parsePattern(match: AutoReplyMatch, pattern: string): ParsedPatt
       return parsed;
     }
     case 'regex':
-      try {
-        return { ok: true, regex: new RegExp(pattern) };
-      } catch (error) {
-        return { ok: false, message: error instanceof Error ? error.message : String(error) };
-      }
+      // Linear time: the pattern runs over whatever a peer sends.
+      return compileUserRegex(pattern);
   }
 }
 

@@ -185,7 +185,7 @@ describe('sockscope listen', () => {
       sockscope(['listen', `tcp://127.0.0.1:${busy}`, '--echo']),
     ]);
     expect(broken.code).toBe(1);
-    expect(broken.stderr).toMatch(/^sockscope: .*rules\.json: rules\.0\.pattern: Invalid regular expression: \/\(\/: Unterminated group\n$/);
+    expect(broken.stderr).toMatch(/^sockscope: .*rules\.json: rules\.0\.pattern: Not a valid regular expression: missing closing \): `\(`\n$/);
     expect(inUse).toMatchObject({ code: 1, stderr: `sockscope: 127.0.0.1:${busy} is already in use\n` });
   });
 });

@@ -119,7 +119,8 @@ describe('auto-replies on a listener', () => {
       const parsed = input.safeParse({ id: 'x', rules });
       return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
     };
-    expect(problems([{ id: 'a', match: 'regex', pattern: '(', reply: '' }])[0]).toMatch(/^rules\.0\.pattern: Invalid regular expression/);
+    expect(problems([{ id: 'a', match: 'regex', pattern: '(', reply: '' }])[0]).toMatch(/^rules\.0\.pattern: Not a valid regular expression/);
+    expect(problems([{ id: 'a', match: 'regex', pattern: '(?=x)', reply: '' }])[0]).toMatch(/^rules\.0\.pattern: Lookahead and lookbehind/);
     expect(problems([{ id: 'a', match: 'hex-prefix', pattern: 'zz', reply: '' }])).toEqual(['rules.0.pattern: "z" is not a hex digit (position 1)']);
     expect(problems([{ id: 'a', match: 'exact', pattern: 'x', reply: '\\q' }])[0]).toMatch(/^rules\.0\.reply: .*\\q/);
     expect(problems([{ id: 'a', match: 'exact', pattern: 'x', reply: '', delayMs: 61_000 }])).toEqual(['rules.0.delayMs: Delay is at most 60 s']);

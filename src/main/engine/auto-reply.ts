@@ -6,6 +6,7 @@
  * The first enabled rule that matches answers; when none does and echo is on, the bytes go back.
  */
 import { type AutoReplyState, parsePattern, parseReply } from '../../shared/auto-reply';
+import type { UserRegex } from '../../shared/user-regex';
 import type { Endpoint, ParsedInput } from '../../shared/contract';
 import { utf8Decode } from '../../shared/codec';
 import { describeFraming, type FramingSpec, sameFraming } from '../../shared/framing';
@@ -228,7 +229,7 @@ function stateOf(rules: OwnerRules): AutoReplyState {
   return { echo: rules.echo, echoHits: rules.echoHits, rules: rules.rules.map((rule) => ({ ...rule.state })), framing: rules.framing };
 }
 
-function matcherFor(match: CompiledRule['state']['match'], pattern: { bytes: Uint8Array } | { regex: RegExp }): Matcher {
+function matcherFor(match: CompiledRule['state']['match'], pattern: { bytes: Uint8Array } | { regex: UserRegex }): Matcher {
   if ('regex' in pattern) {
     const { regex } = pattern;
     return (_payload, text) => regex.test(text());

@@ -12,7 +12,7 @@ const replyFormats: readonly { value: AutoReplyFormat; label: string }[] = [
 const patternHelp: Record<AutoReplyRuleInput['match'], { placeholder: string; hint: string }> = {
   exact: { placeholder: 'HELLO\\r\\n', hint: 'The whole message, byte for byte. Escapes: \\r \\n \\t \\0 \\xNN' },
   contains: { placeholder: 'PING', hint: 'Anywhere in the message. Escapes: \\r \\n \\t \\0 \\xNN' },
-  regex: { placeholder: '^GET /(\\w+)', hint: 'JavaScript syntax, tested on the message as UTF-8 text' },
+  regex: { placeholder: '^GET /(\\w+)', hint: 'RE2 syntax (no lookaround or backreferences), tested on the message as UTF-8 text' },
   'hex-prefix': { placeholder: '02 01', hint: 'The bytes the message starts with' },
 };
 
