@@ -27,6 +27,7 @@ export class EventCoalescer {
         this.pending.set(`l:${event.head.id}`, event);
         break;
       case 'engine.error':
+      case 'ui.command':
         this.pending.set(`e:${++this.errorSeq}`, event);
         break;
       case 'library.changed':

@@ -75,8 +75,8 @@ export function installFaultReporter(options: FaultReporterOptions): () => void 
   };
 }
 
-/** Appends one JSON line; true, or why it could not. */
-function writeLine(file: string, maxBytes: number, record: object): true | string {
+/** Appends one JSON line to the error log (also used for renderer crashes); true, or why it could not. */
+export function writeLine(file: string, maxBytes: number, record: object): true | string {
   try {
     mkdirSync(dirname(file), { recursive: true });
     if (sizeOf(file) > maxBytes) renameSync(file, `${file}.1`);

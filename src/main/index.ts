@@ -1,52 +1,111 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, screen, session, shell } from 'electron';
+import type { UiCommand } from '../shared/ui-command';
 import { createCore } from './core';
 import { configDir } from './session';
-import { faultLogFile, installFaultReporter } from './fault-report';
+import { FAULT_LOG_MAX_BYTES, faultLogFile, installFaultReporter, writeLine } from './fault-report';
 import { bindIpc } from './ipc';
+import { importLogFromMenu } from './shell/import-log';
+import { menuTemplate } from './shell/menu';
+import { awaitShutdownOnQuit } from './shell/quit';
+import { watchRendererHealth } from './shell/renderer-health';
+import { bringToFront, claimSingleInstance } from './shell/single-instance';
+import { loadWindowState, placeWindow, trackWindowState, windowStateFile, type ThemeSource } from './shell/window-state';
 import { createSecureWindow, isTrustedRendererUrl, lockDownContents, lockDownSession, type RendererSource } from './window';
 
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
 const renderer: RendererSource = { rendererDir: join(__dirname, '../renderer'), devServerUrl };
-// The workspace is saved beside the browser host's: <appData>/Sockscope, or $SOCKSCOPE_CONFIG_DIR.
-const appConfigDir = configDir({ appData: app.getPath('appData') });
-const core = createCore({ sessionDir: appConfigDir });
+// Packaged: README, docs and the icon are copied into resources (electron-builder.yml).
+const resources = app.isPackaged ? process.resourcesPath : app.getAppPath();
+const resourcePath = (name: string): string => (app.isPackaged ? join(resources, name) : join(resources, 'build', name));
 let mainWindow: BrowserWindow | undefined;
 
-function createWindow(): void {
-  const window = createSecureWindow(BrowserWindow, join(__dirname, '../preload'));
-  mainWindow = window;
-  window.once('ready-to-show', () => window.show());
-  window.on('closed', () => (mainWindow = undefined));
+// A second launch only brings the first one forward: it opens no window and no workspace.
+if (claimSingleInstance(app, () => bringToFront(mainWindow))) startApp();
 
-  if (devServerUrl) void window.loadURL(devServerUrl);
-  else void window.loadFile(join(renderer.rendererDir, 'index.html'));
-}
+function startApp(): void {
+  // The workspace is saved beside the browser host's: <appData>/Sockscope, or $SOCKSCOPE_CONFIG_DIR.
+  const appConfigDir = configDir({ appData: app.getPath('appData') });
+  const core = createCore({ sessionDir: appConfigDir });
+  const errorLog = faultLogFile(appConfigDir);
+  const record = (kind: string, message: string): unknown => writeLine(errorLog, FAULT_LOG_MAX_BYTES, { time: new Date().toISOString(), kind, message });
+  const stateFile = windowStateFile(appConfigDir);
+  const saved = loadWindowState(stateFile);
+  nativeTheme.themeSource = saved?.theme ?? 'system';
+  const send = (command: UiCommand): void => core.batcher.push({ type: 'ui.command', command });
 
-app.whenReady().then(() => {
-  lockDownSession(session.defaultSession, renderer);
-  bindIpc(
-    ipcMain,
-    core,
-    () => mainWindow?.webContents,
-    (url) => isTrustedRendererUrl(url, renderer),
-  );
-  createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  function createWindow(): void {
+    const primary = screen.getPrimaryDisplay().workArea;
+    const bounds = placeWindow(saved?.bounds, screen.getAllDisplays().map((display) => display.workArea), primary);
+    const window = createSecureWindow(BrowserWindow, join(__dirname, '../preload'), { bounds, icon: resourcePath('icon.png') });
+    mainWindow = window;
+    if (saved?.maximized) window.maximize();
+    trackWindowState(window, stateFile, () => nativeTheme.themeSource, (message) => record('window-state', message));
+    watchRendererHealth(window, {
+      ask: (options) => dialog.showMessageBox(window, options),
+      record,
+      quit: () => app.quit(),
+    });
+    window.once('ready-to-show', () => window.show());
+    window.on('closed', () => (mainWindow = undefined));
+
+    if (devServerUrl) void window.loadURL(devServerUrl);
+    else void window.loadFile(join(renderer.rendererDir, 'index.html'));
+  }
+
+  function setMenu(): void {
+    const template = menuTemplate(
+      { platform: process.platform, appName: app.name, theme: nativeTheme.themeSource, devTools: !app.isPackaged },
+      {
+        send,
+        setTheme: (theme: ThemeSource) => {
+          nativeTheme.themeSource = theme;
+        },
+        importLog: () =>
+          void importLogFromMenu({
+            pickFile: async () => {
+              const options = { title: 'Import a Sockscope log', properties: ['openFile' as const], filters: [{ name: 'JSON Lines', extensions: ['jsonl', 'ndjson', 'json'] }] };
+              const picked = await (mainWindow ? dialog.showOpenDialog(mainWindow, options) : dialog.showOpenDialog(options));
+              return picked.canceled ? undefined : picked.filePaths[0];
+            },
+            dispatch: (command, input) => core.dispatcher.dispatch(command, input),
+            send,
+            showError: (message, detail) => void dialog.showMessageBox({ type: 'error', title: 'Sockscope', message, detail }),
+          }),
+        openDocs: (page) => void shell.openPath(join(resources, app.isPackaged ? 'docs' : '', page)),
+        showErrorLog: () => shell.showItemInFolder(errorLog),
+      },
+    );
+    Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+  }
+
+  void app.whenReady().then(() => {
+    lockDownSession(session.defaultSession, renderer);
+    bindIpc(
+      ipcMain,
+      core,
+      () => mainWindow?.webContents,
+      (url) => isTrustedRendererUrl(url, renderer),
+    );
+    setMenu();
+    createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
   });
-});
 
-// Every web contents, ours or any a bug might create, gets the same guards.
-app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
+  // Every web contents, ours or any a bug might create, gets the same guards.
+  app.on('web-contents-created', (_event, contents) => lockDownContents(contents));
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
 
-app.on('will-quit', () => void core.dispose());
+  // The last save, the session lock's release and every socket's close happen before the process ends.
+  awaitShutdownOnQuit(app, () => core.dispose(), { onProblem: (message) => record('shutdown', message) });
 
-installFaultReporter({
-  logFile: faultLogFile(appConfigDir),
-  notify: (error) => core.batcher.push({ type: 'engine.error', error, time: Date.now() }),
-});
+  installFaultReporter({
+    logFile: errorLog,
+    notify: (error) => core.batcher.push({ type: 'engine.error', error, time: Date.now() }),
+  });
+}

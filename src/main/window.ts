@@ -1,12 +1,19 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
+import { DEFAULT_SIZE, MIN_SIZE, type Rectangle } from './shell/window-state';
 
 /** Where our renderer comes from: the packaged files, or the dev server in development. */
 export interface RendererSource {
   /** Folder of the built renderer (index.html and assets). */
   rendererDir: string;
   devServerUrl?: string;
+}
+
+/** Where the window opens (src/main/shell/window-state.ts) and its icon (Linux shows it). */
+export interface WindowLook {
+  bounds?: Rectangle;
+  icon?: string;
 }
 
 /**
@@ -18,12 +25,16 @@ export interface RendererSource {
 export function createSecureWindow<W>(
   BrowserWindow: new (options: BrowserWindowConstructorOptions) => W,
   preloadDir: string,
+  look: WindowLook = {},
 ): W {
   return new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 820,
-    minHeight: 520,
+    width: look.bounds?.width ?? DEFAULT_SIZE.width,
+    height: look.bounds?.height ?? DEFAULT_SIZE.height,
+    x: look.bounds?.x,
+    y: look.bounds?.y,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
+    icon: look.icon,
     show: false,
     title: 'Sockscope',
     autoHideMenuBar: true,

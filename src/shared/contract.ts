@@ -10,6 +10,7 @@ import { RestoreOutcome, SessionStatus, UiLayout } from './session';
 import { isIPv6, unbracket } from './address';
 import { NetworkInterface, MulticastGroup, InterfaceName, UdpOptions, UdpSettings } from './network';
 import { TlsClientOptions, TlsListenOptions, TlsSettings, TlsSummary } from './tls';
+import { UiCommandEvent } from './ui-command';
 
 // ---------------------------------------------------------------------------
 // Building blocks
@@ -574,6 +575,8 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('engine.error'), id: SocketId.optional(), error: ErrorInfo, time: z.number() }),
   /** The saved messages changed (in any window): list them again. */
   z.object({ type: z.literal('library.changed'), revision: z.number().int().nonnegative() }),
+  /** The desktop app's menu asks the window to do something (src/shared/ui-command.ts). */
+  UiCommandEvent,
 ]);
 
 export const EventBatch = z.object({

@@ -6,6 +6,7 @@ import './index.css';
 import { setTransport } from './state/engine';
 import { startSessionSync } from './state/session';
 import { startLibrarySync } from './state/library';
+import { startMenuCommands } from './state/menuCommands';
 import { startSync } from './state/sync';
 import { createTransport } from './transport';
 
@@ -15,6 +16,7 @@ setTransport(transport);
 startSync(transport);
 startLibrarySync(transport);
 startSessionSync();
+startMenuCommands(transport);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
