@@ -1,36 +1,47 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { channels } from '../shared/channels';
+import type { EventBatch } from '../shared/contract';
+import { createFakeElectron, type FakeElectron } from '../main/shell/test-support/fake-electron';
 import type { SockscopeBridge } from './api';
 
-const exposed = new Map<string, unknown>();
-const ipcRenderer = { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() };
+let electron: FakeElectron;
 
-vi.mock('electron', () => ({
-  contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.set(key, api) },
-  ipcRenderer,
-}));
+async function loadPreload(): Promise<SockscopeBridge> {
+  electron = createFakeElectron();
+  vi.resetModules();
+  const fake = electron;
+  vi.doMock('electron', () => fake.module);
+  await import('./index');
+  return electron.exposed.get('sockscope') as SockscopeBridge;
+}
 
 describe('preload bridge', () => {
+  let bridge: SockscopeBridge;
   beforeEach(async () => {
-    exposed.clear();
-    vi.resetModules();
-    await import('./index');
+    bridge = await loadPreload();
   });
 
   it('exposes only the contract functions, never ipcRenderer', () => {
-    expect([...exposed.keys()]).toEqual(['sockscope']);
-    const bridge = exposed.get('sockscope') as SockscopeBridge;
+    expect([...electron.exposed.keys()]).toEqual(['sockscope']);
     expect(Object.keys(bridge).sort()).toEqual(['invoke', 'onEvents']);
     expect(Object.values(bridge).every((v) => typeof v === 'function')).toBe(true);
+    expect(Object.values(bridge)).not.toContain(electron.ipcRenderer);
   });
 
-  it('sends commands on the command channel and unsubscribes event listeners', () => {
-    const bridge = exposed.get('sockscope') as SockscopeBridge;
-    void bridge.invoke('app.snapshot', {});
-    expect(ipcRenderer.invoke).toHaveBeenCalledWith(channels.command, { command: 'app.snapshot', input: {} });
-    const off = bridge.onEvents(() => undefined);
-    expect(ipcRenderer.on).toHaveBeenCalledWith(channels.events, expect.any(Function));
+  it('sends commands on the command channel', async () => {
+    await bridge.invoke('app.snapshot', {});
+    expect(electron.ipcRenderer.invocations).toEqual([{ channel: channels.command, args: [{ command: 'app.snapshot', input: {} }] }]);
+  });
+
+  it('hands the page each batch (not the IPC event) until it unsubscribes', () => {
+    const received: unknown[][] = [];
+    const off = bridge.onEvents((...args) => received.push(args));
+    const batch: EventBatch = { rev: 1, events: [] };
+    electron.ipcRenderer.emit(channels.events, { sender: electron.ipcRenderer, ports: [] }, batch);
+    expect(received).toEqual([[batch]]);
     off();
-    expect(ipcRenderer.removeListener).toHaveBeenCalledWith(channels.events, ipcRenderer.on.mock.calls[0][1]);
+    electron.ipcRenderer.emit(channels.events, {}, { rev: 2, events: [] });
+    expect(received).toHaveLength(1);
+    expect(electron.ipcRenderer.listenerCount(channels.events)).toBe(0);
   });
 });
