@@ -5,7 +5,7 @@ import { createCore } from './core';
 import { configDir } from './session';
 import { FAULT_LOG_MAX_BYTES, faultLogFile, installFaultReporter, writeLine } from './fault-report';
 import { bindIpc } from './ipc';
-import { importLogFromMenu } from './shell/import-log';
+import { IMPORT_DIALOG, importLogFromMenu } from './shell/import-log';
 import { menuTemplate } from './shell/menu';
 import { awaitShutdownOnQuit } from './shell/quit';
 import { watchRendererHealth } from './shell/renderer-health';
@@ -64,8 +64,7 @@ function startApp(): void {
         importLog: () =>
           void importLogFromMenu({
             pickFile: async () => {
-              const options = { title: 'Import a Sockscope log', properties: ['openFile' as const], filters: [{ name: 'JSON Lines', extensions: ['jsonl', 'ndjson', 'json'] }] };
-              const picked = await (mainWindow ? dialog.showOpenDialog(mainWindow, options) : dialog.showOpenDialog(options));
+              const picked = await (mainWindow ? dialog.showOpenDialog(mainWindow, IMPORT_DIALOG) : dialog.showOpenDialog(IMPORT_DIALOG));
               return picked.canceled ? undefined : picked.filePaths[0];
             },
             dispatch: (command, input) => core.dispatcher.dispatch(command, input),

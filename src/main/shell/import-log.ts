@@ -4,6 +4,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { OpenDialogOptions } from 'electron';
 import { z } from 'zod';
 import { MAX_IMPORT_BYTES, type Result } from '../../shared/contract';
 import { formatBytes } from '../../shared/codec';
@@ -16,6 +17,13 @@ export interface ImportDeps {
   send(command: UiCommand): void;
   showError(message: string, detail: string): void;
 }
+
+/** The native open dialog's options (electron's OpenDialogOptions). */
+export const IMPORT_DIALOG = {
+  title: 'Import a Sockscope log',
+  properties: ['openFile'],
+  filters: [{ name: 'JSON Lines', extensions: ['jsonl', 'ndjson', 'json'] }],
+} as const satisfies OpenDialogOptions;
 
 /** The part of `log.import`'s output this needs. */
 const Imported = z.object({ sockets: z.array(z.object({ id: z.string() })) });
