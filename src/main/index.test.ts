@@ -59,6 +59,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
+  vi.restoreAllMocks();
   if (mockElectron.app.gotLock) await quit(mockElectron);
   // The app installs its fault reporter on the real process: take it off again.
   for (const listener of process.listeners('uncaughtException')) if (!faultListeners.exception.includes(listener)) process.off('uncaughtException', listener);
@@ -177,6 +178,18 @@ describe('the desktop app', () => {
     // That second display is gone now: the window comes back in the middle of the one there is.
     const single = await launch();
     expect(mainWindow(single).options).toMatchObject({ x: 460, y: 190, width: 1000, height: 700 });
+  });
+
+  it('on macOS, a window opened again after closing comes back where it was closed', async () => {
+    vi.spyOn(process, 'platform', 'get').mockReturnValue('darwin');
+    const electron = await launch();
+    mainWindow(electron).setBounds({ x: 300, y: 200, width: 900, height: 600 });
+    mainWindow(electron).close();
+    // The app stays (no windows, as on macOS); the Dock icon opens a window again.
+    expect(electron.app.quitRequests).toBe(0);
+    electron.app.emit('activate');
+    expect(mainWindow(electron).options).toMatchObject({ x: 300, y: 200, width: 900, height: 600 });
+    expect(electron.Menu.getApplicationMenu()?.items[0].label).toBe('Sockscope');
   });
 
   it('ignores a window state file that is not what it writes', async () => {

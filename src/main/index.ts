@@ -30,11 +30,12 @@ function startApp(): void {
   const errorLog = faultLogFile(appConfigDir);
   const record = (kind: string, message: string): unknown => writeLine(errorLog, FAULT_LOG_MAX_BYTES, { time: new Date().toISOString(), kind, message });
   const stateFile = windowStateFile(appConfigDir);
-  const saved = loadWindowState(stateFile);
-  nativeTheme.themeSource = saved?.theme ?? 'system';
+  nativeTheme.themeSource = loadWindowState(stateFile)?.theme ?? 'system';
   const send = (command: UiCommand): void => core.batcher.push({ type: 'ui.command', command });
 
   function createWindow(): void {
+    // Read each time: on macOS the window can be closed and opened again while the app runs.
+    const saved = loadWindowState(stateFile);
     const primary = screen.getPrimaryDisplay().workArea;
     const bounds = placeWindow(saved?.bounds, screen.getAllDisplays().map((display) => display.workArea), primary);
     const window = createSecureWindow(BrowserWindow, join(__dirname, '../preload'), { bounds, icon: resourcePath('icon.png') });
