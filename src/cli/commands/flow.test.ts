@@ -5,12 +5,12 @@
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, readFileSync } from 'node:fs';
+import { closeSync, createWriteStream, openSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, stopPeers } from '../../main/engine/test-support/peers';
+import { freePort, startChild, startServer, stopPeers } from '../../main/engine/test-support/peers';
 import { waitFor } from '../../main/engine/test-support/wait-for';
 import { scratchDir } from '../../main/export/test-support/tshark';
 
@@ -40,8 +40,8 @@ interface Running {
 }
 
 /** `sockscope …` whose standard output nobody reads until the test says so (`child.stdout.resume()`). */
-function sockscope(args: string[]): Running {
-  const child = spawn('node', [...cli, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+function sockscope(args: string[], stdin: 'ignore' | number = 'ignore'): Running {
+  const child = spawn('node', [...cli, ...args], { cwd: root, stdio: [stdin, 'pipe', 'pipe'] }) as ChildProcessByStdio<null, Readable, Readable>;
   started.push(child);
   child.stdout.pause();
   let stderr = '';
@@ -118,6 +118,26 @@ describe('sockscope send --file', () => {
     await waitFor(() => count === 40 * MiB, 'all of the file at the peer');
     expect(received.digest('hex')).toBe(hash.digest('hex'));
     expect(run.stderr()).toMatch(/\nSent 40 MiB\n$/);
+  }, 90_000);
+
+  it('streams standard input (--file -) to ncat, which closes its own side at once and keeps receiving', async () => {
+    const data = randomBytes(20 * MiB);
+    const file = files.write('input.bin', data);
+    const port = await freePort();
+    const ncat = await startChild('ncat', ['-v', '-l', '127.0.0.1', String(port)], /Listening on/);
+    // Nothing to say: ncat sends its FIN as soon as the connection opens, and keeps receiving.
+    ncat.child.stdin.end();
+    const input = openSync(file, 'r');
+    try {
+      const run = sockscope(['send', `tcp://127.0.0.1:${port}`, '--file', '-', '--timeout', '60000'], input);
+      run.child.stdout.resume();
+      expect(await run.exited).toBe(0);
+      await waitFor(() => ncat.stdout().byteLength === data.byteLength, 'everything at ncat', 20_000);
+      expect(ncat.stdout().equals(data)).toBe(true);
+      expect(run.stderr()).toMatch(/\nSent 20 MiB\n$/);
+    } finally {
+      closeSync(input);
+    }
   }, 90_000);
 
   it('--timeout bounds the whole send to a peer that never reads: exits 1 saying how much was written', async () => {

@@ -138,7 +138,8 @@ function streamTo(core: Core, id: string, source: SendSource): { done: Promise<v
 
 async function sendTcp(core: Core, url: SocketUrl, source: SendSource, options: SendOptions, terminal: Terminal, note: (text: string) => void) {
   const started = Date.now();
-  const socket = await invoke(core, 'tcp.connect', { host: url.host, port: url.port, timeoutMs: options.timeout, ...(await tlsClientInput(url, options)) });
+  // keepHalfOpen: a peer that only receives (`ncat --recv-only`) sends FIN at once; the file still goes to it.
+  const socket = await invoke(core, 'tcp.connect', { host: url.host, port: url.port, timeoutMs: options.timeout, keepHalfOpen: true, ...(await tlsClientInput(url, options)) });
   note(`Connected to ${formatEndpoint(socket.remote)} from ${formatEndpoint(socket.local)}`);
   if (socket.tls) note(describeHandshake(socket.tls, 'client'));
   let ended: (failure?: string) => void = () => undefined;
