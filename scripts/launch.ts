@@ -24,7 +24,13 @@ async function ensureElectron(): Promise<BinaryCheck> {
       return { ok: false, reason: `ELECTRON_EXEC_PATH names ${chosen}, which is not an executable file` };
     }
   }
-  const { dir, version } = electronPackage(root);
+  let electron: { dir: string; version: string };
+  try {
+    electron = electronPackage(root);
+  } catch {
+    return { ok: false, reason: 'the electron package is not installed (run `npm install` first; `npm install --omit=dev` leaves it out)' };
+  }
+  const { dir, version } = electron;
   const present = installedBinary(dir);
   if (present) return { ok: true, path: present };
   process.stderr.write(`Electron ${version} is not downloaded yet: fetching it once (about 100 MB) into ${dir}/dist …\n`);
@@ -55,7 +61,9 @@ async function main(): Promise<number> {
     stdio: 'inherit',
     env: { ...process.env, ELECTRON_EXEC_PATH: electron.path },
   });
-  // Ctrl-C reaches the whole process group already; SIGTERM to this launcher alone is passed on.
+  // Ctrl-C reaches the whole process group: electron-vite decides how to stop, and this launcher
+  // ends with it. SIGTERM to this launcher alone is passed on.
+  process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => child.kill('SIGTERM'));
   return new Promise((done) => {
     child.on('error', () => done(1));

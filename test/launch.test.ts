@@ -3,11 +3,13 @@
  * binary and without a way to download it, one paragraph saying why and what to do instead;
  * with ELECTRON_EXEC_PATH naming a stand-in, the stand-in launched on the built app.
  */
-import { execFile } from 'node:child_process';
-import { chmodSync, readFileSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { execFile, execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, chmodSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { electronPackage, installedBinary } from '../scripts/electron-binary';
+import { downloadBinary, electronPackage, installedBinary } from '../scripts/electron-binary';
 import { freePort } from '../src/main/engine/test-support/peers';
 import { scratchDir } from '../src/main/export/test-support/tshark';
 
@@ -68,4 +70,52 @@ describe('npm start', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`Sockscope cannot open the desktop app: ELECTRON_EXEC_PATH names ${files.path('missing-electron')}, which is not an executable file.`);
   }, 120_000);
+
+  it.skipIf(process.platform !== 'linux')('on first launch, fetches the binary with the electron package\'s own installer (here from a local mirror)', async () => {
+    // A copy of the electron package without dist/, and a mirror serving a stand-in "Electron" zip with its checksum.
+    const { dir: installed, version } = electronPackage(root);
+    const dir = files.path('electron');
+    mkdirSync(dir);
+    for (const name of ['install.js', 'package.json', 'checksums.json']) copyFileSync(join(installed, name), join(dir, name));
+    const zipName = `electron-v${version}-${process.platform}-${process.arch}.zip`;
+    const zip = files.path(zipName);
+    execFileSync('python3', ['-c', ZIP_STAND_IN, zip, version]);
+    const sum = execFileSync('sha256sum', [zip]).toString().split(' ')[0];
+    const served: Record<string, Buffer> = {
+      [`/v${version}/${zipName}`]: readFileSync(zip),
+      [`/v${version}/SHASUMS256.txt`]: Buffer.from(`${sum} *${zipName}\n`),
+    };
+    const mirror = createServer((request, response) => {
+      const body = served[request.url ?? ''];
+      response.writeHead(body ? 200 : 404).end(body);
+    });
+    await new Promise<void>((done) => mirror.listen(0, '127.0.0.1', done));
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      ELECTRON_MIRROR: `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/`,
+      electron_use_remote_checksums: '1',
+      electron_config_cache: files.path('cache'),
+      // The copy's install.js finds @electron/get where npm put it.
+      NODE_PATH: join(root, 'node_modules'),
+    });
+    try {
+      expect(installedBinary(dir)).toBeUndefined();
+      const fetched = await downloadBinary(dir, version, 60_000);
+      expect(fetched).toEqual({ ok: true, path: join(dir, 'dist', 'electron') });
+      expect(execFileSync(join(dir, 'dist', 'electron'), ['.']).toString()).toBe('stand-in electron .\n');
+    } finally {
+      process.env = saved;
+      await new Promise((done) => mirror.close(done));
+    }
+  }, 90_000);
 });
+
+/** Writes a zip like Electron's release: the executable and a version file. */
+const ZIP_STAND_IN = `
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], 'w') as z:
+    entry = zipfile.ZipInfo('electron')
+    entry.external_attr = 0o755 << 16
+    z.writestr(entry, '#!/bin/sh\\necho stand-in electron "$@"\\n')
+    z.writestr('version', 'v' + sys.argv[2])
+`;
