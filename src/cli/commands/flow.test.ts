@@ -60,16 +60,24 @@ function sockscope(args: string[], stdin: 'ignore' | number = 'ignore'): Running
   return { child, stderr: () => stderr, peakRss: () => peak, exited };
 }
 
+/** Progress of a `pump`: when the socket last took a block, and whether all of it went. */
+interface Progress {
+  lastTakenAt: number;
+  done: boolean;
+}
+
 /** Writes `total` bytes of 'a' to `socket` as fast as it takes them; resolves when all are handed over. */
-function pump(socket: Socket, total: number): Promise<void> {
+function pump(socket: Socket, total: number, progress: Progress = { lastTakenAt: 0, done: false }): Promise<void> {
   const block = Buffer.alloc(MiB, 0x61);
   let sent = 0;
   return new Promise((done) => {
     const more = (): void => {
+      progress.lastTakenAt = Date.now();
       while (sent < total) {
         sent += MiB;
         if (!socket.write(block)) return void socket.once('drain', more);
       }
+      progress.done = true;
       socket.end(done);
     };
     more();
@@ -164,10 +172,11 @@ describe('sockscope send --file', () => {
 
 describe('standard output behind a slow reader', () => {
   it('send --wait: stops reading the connection while stdout is full, so a 256 MiB reply does not fill memory, and prints all of it', async () => {
-    const { port } = await startServer((socket) => socket.once('data', () => void pump(socket, 256 * MiB)));
+    const reply: Progress = { lastTakenAt: 0, done: false };
+    const { port } = await startServer((socket) => socket.once('data', () => void pump(socket, 256 * MiB, reply)));
     const run = sockscope(['send', `tcp://127.0.0.1:${port}`, 'go', '--wait', '60000']);
-    // Nobody reads stdout for 4 s, while the peer would send the whole reply in well under that.
-    await new Promise((done) => setTimeout(done, 4000));
+    // Nobody reads stdout until the peer has sent the whole reply, or has been held back for 2 s.
+    await waitFor(() => reply.done || (reply.lastTakenAt > 0 && Date.now() - reply.lastTakenAt > 2000), 'the reply to go out or stall', 60_000);
     const stalled = run.peakRss();
     const stdout = drain(run.child.stdout);
     expect(await run.exited).toBe(0);
