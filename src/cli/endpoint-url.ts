@@ -17,9 +17,9 @@ const SHAPE = /^(tcp|udp|tls):\/\/(\[[^\]]*\]|[^[\]/:]*):([^/]*)\/?$/i;
  * contract's own rules, so the command line refuses what the app would, in the same words.
  */
 export function parseSocketUrl(text: string, options: { portZero: boolean }): SocketUrl {
-  const example = options.portZero ? 'tcp://127.0.0.1:8080, udp://0.0.0.0:0 or tcp://[::1]:8080' : 'tcp://127.0.0.1:8080, udp://127.0.0.1:9000 or tcp://[::1]:8080';
+  const example = options.portZero ? 'tcp://127.0.0.1:8080, tls://[::1]:8443 or udp://0.0.0.0:0' : 'tcp://127.0.0.1:8080, tls://[::1]:8443 or udp://127.0.0.1:9000';
   const match = SHAPE.exec(text.trim());
-  if (!match) throw new InvalidArgumentError(`Expected tcp://host:port or udp://host:port, e.g. ${example}.`);
+  if (!match) throw new InvalidArgumentError(`Expected tcp://host:port, tls://host:port or udp://host:port, e.g. ${example}.`);
   const [, protocol, rawHost, rawPort] = match;
   if (rawPort.includes(':')) throw new InvalidArgumentError('An IPv6 address goes in brackets, e.g. tcp://[::1]:8080.');
   const bracketed = rawHost.startsWith('[');

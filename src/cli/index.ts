@@ -4,11 +4,11 @@ import { registerHost } from './commands/host';
 import { registerListen } from './commands/listen';
 import { registerPorts } from './commands/ports';
 import { registerSend } from './commands/send';
+import { inCliTerms } from './messages';
 
 /** `sockscope`: the same engine as the app, without a window, for scripts and CI. */
 const program = new Command('sockscope')
   .description('Sockscope socket inspector: TCP and UDP from the command line, or the UI in a browser')
-  .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
 
 registerHost(program);
@@ -16,8 +16,13 @@ registerPorts(program);
 registerSend(program);
 registerListen(program);
 
+// A usage error is one line and where to read more, not the whole help.
+for (const command of [program, ...program.commands]) {
+  command.showHelpAfterError(`(${command === program ? 'sockscope' : `sockscope ${command.name()}`} --help lists the options, with examples)`);
+}
+
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`sockscope: ${message}\n`);
+  process.stderr.write(`sockscope: ${inCliTerms(message)}\n`);
   process.exit(1);
 });

@@ -4,6 +4,7 @@
  */
 import type { Command, Input, LogEntry, Output, SocketInfo } from '../shared/contract';
 import { MAX_LOG_READ } from '../shared/contract';
+import { once } from 'node:events';
 import type { Core } from '../main/core';
 
 /** Runs a command; a failure becomes an Error carrying the engine's sentence. */
@@ -46,7 +47,10 @@ export function followLogs(core: Core, wanted: (socket: SocketInfo) => boolean, 
 
 /** Where a command writes: the process's streams, or a test's buffers. */
 export interface Terminal {
-  out(text: string | Uint8Array): void;
+  /** False when standard output is full (a slow reader): write more only after `drained()`. */
+  out(text: string | Uint8Array): boolean;
+  /** Settles once standard output has room again (at once if it has now). */
+  drained(): Promise<void>;
   /** Status for people (connected, sent, wrote): kept off stdout so pipes get data only. */
   note(text: string): void;
   /** ANSI colours for received and sent, as the app's sky and amber. */
@@ -54,10 +58,17 @@ export interface Terminal {
 }
 
 export const processTerminal: Terminal = {
-  out: (text) => void process.stdout.write(text),
+  out: (text) => process.stdout.write(text),
+  drained: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
   note: (text) => void process.stderr.write(`${text}\n`),
   color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
 };
+
+// A reader that goes away (`| head`) ends the command quietly, as it does for other tools.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

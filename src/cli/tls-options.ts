@@ -25,6 +25,10 @@ export interface TlsListenFlags {
   clientCa?: string;
 }
 
+/** The attribute names of the flags below: they mean something for tls:// only. */
+export const TLS_CLIENT_FLAGS = ['insecure', 'servername', 'alpn', 'cacert', 'cert', 'key'] as const;
+export const TLS_LISTEN_FLAGS = ['names', 'cert', 'key', 'alpn', 'requestCert', 'clientCa'] as const;
+
 export function addTlsClientFlags(command: Command): Command {
   return command
     .option('-k, --insecure', 'tls://: connect even when the certificate cannot be verified (the reason is still shown)')
@@ -68,6 +72,9 @@ function checked<T>(result: { success: true; data: T } | { success: false; error
 export async function tlsClientInput(url: SocketUrl, flags: TlsClientFlags): Promise<{ tls?: TlsClientOptions }> {
   if (url.protocol !== 'tls') return {};
   if ((flags.cert === undefined) !== (flags.key === undefined)) throw new Error('--cert and --key go together');
+  if (flags.servername?.trim() === '') {
+    throw new Error('--servername is empty: give the name to ask the server for (SNI), e.g. --servername example.com, or leave it out to use the host in the URL');
+  }
   const [certPem, keyPem, caPem] = await Promise.all([readPem(flags.cert, '--cert'), readPem(flags.key, '--key'), readPem(flags.cacert, '--cacert')]);
   const tls = TlsClientOptions.safeParse({
     verify: flags.insecure !== true,

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createCore } from '../../main/core';
+import { toEngineError } from '../../main/engine/errors';
 import { faultLogFile, installFaultReporter } from '../../main/fault-report';
 import { startHost } from '../../main/host/server';
 import { configDir } from '../../main/session';
@@ -25,7 +26,14 @@ export function registerHost(program: Command): void {
         throw new Error(`No built renderer in ${options.renderer}: run \`npm run build\` first`);
       }
       const core = createCore({ sessionDir: configDir() });
-      const host = await startHost({ core, rendererDir: options.renderer, port: options.port });
+      let host: Awaited<ReturnType<typeof startHost>>;
+      try {
+        host = await startHost({ core, rendererDir: options.renderer, port: options.port });
+      } catch (error) {
+        await core.dispose();
+        // The engine's words, as `listen` says them: "127.0.0.1:7000 is already in use".
+        throw toEngineError(error, { host: '127.0.0.1', port: options.port, operation: 'listen' });
+      }
       // The URL carries the token; it goes to this terminal only, never into a log file.
       process.stdout.write(`Sockscope is serving on 127.0.0.1:${host.port}\nOpen: ${host.url}\n`);
       const stop = async (): Promise<void> => {

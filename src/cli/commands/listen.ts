@@ -8,7 +8,9 @@ import { commands, type Input, type SocketInfo } from '../../shared/contract';
 import { createCore, type Core } from '../../main/core';
 import { formatSocketUrl, parseSocketUrl, type SocketUrl } from '../endpoint-url';
 import { formatEntry } from '../format';
-import { addTlsListenFlags, tlsListenInput, type TlsListenFlags } from '../tls-options';
+import { logPrinter } from '../log-printer';
+import { refuseInapplicable, tlsOnly } from '../scheme-options';
+import { addTlsListenFlags, TLS_LISTEN_FLAGS, tlsListenInput, type TlsListenFlags } from '../tls-options';
 import { followLogs, invoke, processTerminal, type Terminal } from '../session';
 
 interface ListenOptions extends TlsListenFlags {
@@ -37,6 +39,10 @@ Rules file (--rules): JSON, the rules in order (the first enabled match answers)
   Each read or datagram is one message, unless --each (or "framing" in the file) says otherwise:
   --each line answers "PING\\n" however the lines arrive; the delimiter is part of the message.
 
+Options for another scheme (--cert on tcp://, --join on tcp://) are refused, not ignored.
+While standard output is full (a slow reader), log lines are counted instead of printed, and
+one line says how many were left out; peers are never slowed down for the terminal.
+
 Examples:
   sockscope listen tcp://127.0.0.1:7000 --echo
   sockscope listen tcp://127.0.0.1:6380 --rules redis.json --each resp
@@ -50,7 +56,7 @@ Ctrl-C (or SIGTERM) stops, after writing the --pcapng and --jsonl files.`;
 export function registerListen(program: Command, terminal: Terminal = processTerminal): void {
   addTlsListenFlags(program.command('listen'))
     .description('listen on a TCP port or bind a UDP port, and log every connection and message')
-    .argument('<url>', 'tcp://address:port or udp://address:port; port 0 picks a free one (IPv6: tcp://[::1]:8080)', (text) =>
+    .argument('<url>', 'tcp://, tls:// or udp://address:port; port 0 picks a free one (IPv6: tcp://[::1]:8080)', (text) =>
       parseSocketUrl(text, { portZero: true }),
     )
     .option('--echo', 'send every message back (when no rule answers it)')
@@ -62,7 +68,8 @@ export function registerListen(program: Command, terminal: Terminal = processTer
     .option('--broadcast', 'UDP: allow sending to broadcast addresses (SO_BROADCAST)')
     .option('--join <group[%interface]>', 'UDP: join a multicast group, on an interface if given (repeatable)', collect, [])
     .addHelpText('after', rulesHelp)
-    .action(async (url: SocketUrl, options: ListenOptions) => {
+    .action(async (url: SocketUrl, options: ListenOptions, command: Command) => {
+      refuseInapplicable(command, url, { ...tlsOnly(TLS_LISTEN_FLAGS), broadcast: ['udp'], join: ['udp'] });
       // Read before anything opens: a broken rules file should not leave a port open for nothing.
       const settings = options.rules === undefined ? undefined : await readRulesFile(options.rules);
       const core = createCore();
@@ -87,13 +94,14 @@ export function registerListen(program: Command, terminal: Terminal = processTer
 
 async function startListening(core: Core, url: SocketUrl, options: ListenOptions, settings: AutoReplySettings | undefined, terminal: Terminal): Promise<SocketInfo> {
   const style = { hexdump: options.hexdump === true, color: terminal.color };
+  const printer = logPrinter(terminal);
   followLogs(
     core,
     () => true,
     (socket, entry) => {
       // The connection's own log says it was accepted, with both ends: the listener's line would repeat it.
       if (socket.kind === 'tcp-listener' && entry.dir === 'event' && entry.event === 'accepted') return;
-      terminal.out(formatEntry(socket, entry, style));
+      printer.print(() => formatEntry(socket, entry, style));
     },
   );
   const socket =

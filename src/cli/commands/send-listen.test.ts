@@ -89,8 +89,56 @@ describe('sockscope send', () => {
     ]);
     expect(refused).toMatchObject({ code: 1, stderr: `sockscope: Connection refused by 127.0.0.1:${port} — nothing is listening there\n` });
     expect(badUrl.code).toBe(1);
-    expect(badUrl.stderr).toContain('Expected tcp://host:port or udp://host:port, e.g. tcp://127.0.0.1:8080');
+    // One line naming every scheme, and where to read more: not the whole help.
+    expect(badUrl.stderr).toBe(
+      "error: command-argument value 'http://127.0.0.1:80' is invalid for argument 'url'. Expected tcp://host:port, tls://host:port or udp://host:port, " +
+        'e.g. tcp://127.0.0.1:8080, tls://[::1]:8443 or udp://127.0.0.1:9000.\n(sockscope send --help lists the options, with examples)\n',
+    );
     expect(badHex).toMatchObject({ code: 1, stderr: 'sockscope: The payload is not valid hex: "g" is not a hex digit (position 2)\n' });
+  });
+});
+
+describe('sockscope, as a person types it', () => {
+  it('refuses options that do not apply to the scheme, before opening anything', async () => {
+    const port = await freePort();
+    const runs = await Promise.all([
+      sockscope(['listen', `tcp://127.0.0.1:${port}`, '--cert', 'x.pem', '--key', 'x.key']),
+      sockscope(['listen', `tcp://127.0.0.1:${port}`, '--join', '239.1.2.3']),
+      sockscope(['listen', `tcp://127.0.0.1:${port}`, '--broadcast']),
+      sockscope(['listen', `udp://127.0.0.1:${port}`, '--alpn', 'h2']),
+      sockscope(['send', `tcp://127.0.0.1:${port}`, 'hi', '--insecure']),
+      sockscope(['send', `tls://127.0.0.1:${port}`, 'hi', '--broadcast']),
+    ]);
+    expect(runs.map((run) => [run.code, run.stderr])).toEqual([
+      [1, `sockscope: --cert applies to tls:// only, not tcp://; did you mean tls://127.0.0.1:${port}?\n`],
+      [1, 'sockscope: --join applies to udp:// only, not tcp://\n'],
+      [1, 'sockscope: --broadcast applies to udp:// only, not tcp://\n'],
+      [1, 'sockscope: --alpn applies to tls:// only, not udp://\n'],
+      [1, `sockscope: --insecure applies to tls:// only, not tcp://; did you mean tls://127.0.0.1:${port}?\n`],
+      [1, 'sockscope: --broadcast applies to udp:// only, not tls://\n'],
+    ]);
+  });
+
+  it('says an empty --servername in words, a usage error in one line, and shows \\r\\n in the help as typed', async () => {
+    const [empty, missing, help] = await Promise.all([
+      sockscope(['send', 'tls://127.0.0.1:9', 'hi', '--servername', '']),
+      sockscope(['listen']),
+      sockscope(['send', '--help']),
+    ]);
+    expect(empty).toMatchObject({
+      code: 1,
+      stderr: 'sockscope: --servername is empty: give the name to ask the server for (SNI), e.g. --servername example.com, or leave it out to use the host in the URL\n',
+    });
+    expect(missing).toMatchObject({ code: 1, stderr: "error: missing required argument 'url'\n(sockscope listen --help lists the options, with examples)\n" });
+    expect(help.stdout.toString()).toContain("sockscope send tls://localhost:8443 'GET / HTTP/1.0\\r\\n\\r\\n' --insecure --wait 2000\n");
+  });
+
+  it('host --port on a port in use says so as listen does', async () => {
+    const { port: busy } = await startServer(() => undefined);
+    // A renderer of its own: the test needs no build.
+    const renderer = files.write('index.html', Buffer.from('<!doctype html>'));
+    const run = await sockscope(['host', '--port', String(busy), '--renderer', resolve(renderer, '..')]);
+    expect(run).toMatchObject({ code: 1, stderr: `sockscope: 127.0.0.1:${busy} is already in use\n` });
   });
 });
 
@@ -146,6 +194,21 @@ describe('sockscope listen', () => {
       await waitFor(() => replies.length === 1, 'the echo');
       expect(replies).toEqual(['marco']);
       await waitFor(() => listener.peer.stdout().toString().includes('|marco|'), 'the hex dump of the datagram');
+      expect(await listener.stop()).toBe(0);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('echoes an empty UDP datagram with an empty one', async () => {
+    const listener = await listen(['udp://127.0.0.1:0', '--echo']);
+    const client = createSocket('udp4');
+    const replies: number[] = [];
+    client.on('message', (message) => replies.push(message.byteLength));
+    try {
+      client.send(Buffer.alloc(0), listener.port, '127.0.0.1');
+      await waitFor(() => replies.length === 1, 'the empty echo');
+      expect(replies).toEqual([0]);
       expect(await listener.stop()).toBe(0);
     } finally {
       client.close();

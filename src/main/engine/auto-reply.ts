@@ -166,7 +166,8 @@ export class AutoReplies {
     }
     this.publishSoon(rules);
     // An empty reply answers with silence: the rule still counts, and keeps echo from answering.
-    if (reply.byteLength === 0) return;
+    // Echo is the exception for UDP: an empty datagram is a message, and its echo is one too.
+    if (reply.byteLength === 0 && (rule || peer === undefined)) return;
     if (delayMs === 0) {
       this.send(receiver, reply, peer);
       return;

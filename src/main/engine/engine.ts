@@ -175,6 +175,12 @@ export class Engine {
     return this.sendToAll(entry.record, entry.connectionIds, input.data);
   }
 
+  /** TCP connections: stop or resume reading from the peer (the CLI while stdout is full); other kinds read on. */
+  setReading(id: string, reading: boolean): void {
+    const entry = this.get(id);
+    if (entry.kind === 'tcp') entry.connection.setReading(reading);
+  }
+
   /** TCP: graceful close (FIN); listener: stop listening, keep connections; UDP: unbind. */
   async close(id: string): Promise<void> {
     const entry = this.get(id);

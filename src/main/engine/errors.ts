@@ -30,6 +30,8 @@ export interface ErrorContext {
   operation?: 'connect' | 'listen' | 'bind' | 'send' | 'receive';
   /** The connect timeout, for ETIMEDOUT. */
   timeoutMs?: number;
+  /** The size of the datagram being sent, for EMSGSIZE. */
+  bytes?: number;
 }
 
 interface SystemErrorFields {
@@ -94,6 +96,11 @@ export function describeError(err: unknown, context: ErrorContext = {}): ErrorIn
     case 'EMFILE':
     case 'ENFILE':
       return { code, message: 'Too many open files: close some sockets and try again' };
+    case 'EMSGSIZE': {
+      const datagram = context.bytes === undefined ? 'The datagram' : `A datagram of ${context.bytes.toLocaleString('en-US')} bytes`;
+      const limit = host?.includes(':') ? '65,527 on IPv6' : '65,507 on IPv4';
+      return { code, message: `${datagram} is larger than UDP allows (${limit}): not sent to ${where}` };
+    }
     case 'EAFNOSUPPORT':
       return { code, message: `${where} is of an address family this socket cannot use` };
     default:

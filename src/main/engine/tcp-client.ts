@@ -133,6 +133,12 @@ export class TcpConnection {
     });
   }
 
+  /** Stops or resumes reading: TCP's own flow control then slows the peer (for a front end that cannot keep up). */
+  setReading(reading: boolean): void {
+    if (reading) this.socket.resume();
+    else this.socket.pause();
+  }
+
   /** Sends FIN and keeps receiving; resolves once the FIN is handed to the kernel. */
   async halfClose(): Promise<void> {
     const state = this.record.state;

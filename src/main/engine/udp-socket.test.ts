@@ -159,6 +159,19 @@ describe('UDP socket', () => {
 });
 
 describe('UDP errors', () => {
+  it('EMSGSIZE: names the size, the limit of the family and the target, IPv6 in brackets', async () => {
+    engine = new Engine();
+    const v4 = await engine.bindUdp({ host: '127.0.0.1', port: 0 });
+    const v6 = await engine.bindUdp({ host: '::1', port: 0 });
+    const tooLarge = Buffer.alloc(70_000);
+    const [onV4, onV6] = await Promise.all([
+      rejection(engine.send({ id: v4.id, data: tooLarge, target: { host: '127.0.0.1', port: 9 } })),
+      rejection(engine.send({ id: v6.id, data: tooLarge, target: { host: '::1', port: 9 } })),
+    ]);
+    expect(onV4.toInfo()).toEqual({ code: 'EMSGSIZE', message: 'A datagram of 70,000 bytes is larger than UDP allows (65,507 on IPv4): not sent to 127.0.0.1:9' });
+    expect(onV6.toInfo()).toEqual({ code: 'EMSGSIZE', message: 'A datagram of 70,000 bytes is larger than UDP allows (65,527 on IPv6): not sent to [::1]:9' });
+  });
+
   it('EADDRINUSE, and nothing left behind', async () => {
     engine = new Engine();
     const first = await engine.bindUdp({ host: '127.0.0.1', port: 0 });

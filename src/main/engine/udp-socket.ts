@@ -75,7 +75,7 @@ export class UdpSocket {
     if (!destination) {
       throw new EngineError('NO_TARGET', `${id} has no default target: give a host and port to send to`);
     }
-    const context: ErrorContext = { host: destination.host, port: destination.port, operation: 'send' };
+    const context: ErrorContext = { host: destination.host, port: destination.port, operation: 'send', bytes: data.byteLength };
     const address = await this.resolveTarget(destination.host, context);
     const peer: Endpoint = toEndpoint(address, destination.port, this.family) ?? { address, port: destination.port, family: this.family };
     // Our own copy: the caller may reuse its buffer, and the log must show what was sent.
