@@ -54,7 +54,7 @@ export class RepeatSender {
     }
     const jobId = `rep-${this.nextJob++}`;
     this.starting.set(socket.id, jobId);
-    let gone = false;
+    let gone: boolean;
     socket.note(`Repeating ${describePlan(plan)} (${jobId})`);
     try {
       await socket.send();
