@@ -386,7 +386,7 @@ export class Engine {
     this.autoReplies.forget(id);
     this.repeats.forget(id);
     if (entry.record.retire()) this.emit({ type: 'socket.removed', id });
-    entry.record.log.dispose();
+    entry.record.dispose();
   }
 
   private get(id: string): Entry {

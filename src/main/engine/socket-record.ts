@@ -1,5 +1,6 @@
 import type { Endpoint, EngineEvent, ErrorInfo, LogEventKind, LogHead, SocketInfo, SocketState } from '../../shared/contract';
 import { SocketLog, now, type LogLimits } from './log';
+import { NoticeCoalescer } from './notice-coalescer';
 
 export type EngineListener = (event: EngineEvent) => void;
 
@@ -22,6 +23,10 @@ export class SocketRecord {
   /** Told when the socket is closed or failed: nothing more will be received. */
   onClosed: (() => void) | undefined;
   private current: SocketInfo;
+  private readonly notices = new NoticeCoalescer((kind, message, code) => {
+    this.log.appendEvent(kind, message, code);
+    this.publishHead();
+  });
   private visible = false;
   private publishScheduled = false;
 
@@ -62,7 +67,11 @@ export class SocketRecord {
 
   update(patch: Partial<SocketInfo>): void {
     this.current = { ...this.current, ...patch };
-    if (patch.state === 'closed' || patch.state === 'error') this.onClosed?.();
+    if (patch.state === 'closed' || patch.state === 'error') {
+      // Counts of repeated notices are said now, next to the close, not a second later.
+      this.notices.flushAll();
+      this.onClosed?.();
+    }
     this.publish();
   }
 
@@ -71,9 +80,18 @@ export class SocketRecord {
     this.publish();
   }
 
-  event(kind: LogEventKind, message: string, code?: string): void {
-    this.log.appendEvent(kind, message, code);
-    this.publishHead();
+  /**
+   * A notice in the log; the same notice again within a second is counted and logged as one
+   * line (notice-coalescer.ts). `sameAs` groups notices whose text carries a changing number.
+   */
+  event(kind: LogEventKind, message: string, code?: string, sameAs?: string): void {
+    this.notices.notice(kind, message, code, sameAs);
+  }
+
+  /** Forgets the record's log for good (its slabs go back to the pool). */
+  dispose(): void {
+    this.notices.stop();
+    this.log.dispose();
   }
 
   /** Bytes received, logged as a copy. */
