@@ -101,3 +101,35 @@ export class NoticeCoalescer {
     this.tracked.delete(key);
   }
 }
+
+/**
+ * A running total said in the log at most once a second ("12,345 entries dropped …"), and never
+ * from inside the code that counts (the budget counts in the middle of another log's append).
+ */
+export class RunningTotalNotice {
+  private total = 0;
+  private said = 0;
+  private lastSaidAt = -Infinity;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly say: (total: number) => void) {}
+
+  add(count: number): void {
+    this.total += count;
+    if (this.timer !== undefined) return;
+    const wait = Math.max(0, this.lastSaidAt + FOLD_MS - performance.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.total === this.said) return;
+      this.said = this.total;
+      this.lastSaidAt = performance.now();
+      this.say(this.total);
+    }, wait);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
