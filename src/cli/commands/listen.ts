@@ -10,8 +10,10 @@ import { formatSocketUrl, parseSocketUrl, type SocketUrl } from '../endpoint-url
 import { formatEntry } from '../format';
 import { addTlsListenFlags, tlsListenInput, type TlsListenFlags } from '../tls-options';
 import { followLogs, invoke, processTerminal, type Terminal } from '../session';
+import { addLogBudgetOption, applyLogBudget } from '../log-budget-option';
 
 interface ListenOptions extends TlsListenFlags {
+  logBudget?: number;
   echo?: boolean;
   rules?: string;
   each?: FramingSpec;
@@ -48,7 +50,7 @@ Ctrl-C (or SIGTERM) stops, after writing the --pcapng and --jsonl files.`;
 
 /** `sockscope listen`: a TCP listener or a UDP socket, every connection and message logged. */
 export function registerListen(program: Command, terminal: Terminal = processTerminal): void {
-  addTlsListenFlags(program.command('listen'))
+  addLogBudgetOption(addTlsListenFlags(program.command('listen')))
     .description('listen on a TCP port or bind a UDP port, and log every connection and message')
     .argument('<url>', 'tcp://address:port or udp://address:port; port 0 picks a free one (IPv6: tcp://[::1]:8080)', (text) =>
       parseSocketUrl(text, { portZero: true }),
@@ -65,6 +67,7 @@ export function registerListen(program: Command, terminal: Terminal = processTer
     .action(async (url: SocketUrl, options: ListenOptions) => {
       // Read before anything opens: a broken rules file should not leave a port open for nothing.
       const settings = options.rules === undefined ? undefined : await readRulesFile(options.rules);
+      applyLogBudget(options.logBudget);
       const core = createCore();
       try {
         await startListening(core, url, options, settings, terminal);
