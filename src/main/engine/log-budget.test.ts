@@ -57,7 +57,7 @@ function expectExactCounts(id: string): void {
 }
 
 describe('one memory budget for all logs', () => {
-  it("takes a closed connection's log first, whole, and says so in it", async () => {
+  it("takes from a closed connection's log first, and says so in it", async () => {
     const listener = await listen();
     const first = await connectClient(listener.port);
     const firstId = await acceptedFrom(first);
@@ -69,18 +69,16 @@ describe('one memory budget for all logs', () => {
     const secondId = await acceptedFrom(second);
     await flood(second, secondId, 10 * MiB);
 
-    // The open connection keeps everything; the closed one gave its payloads back.
+    // The open connection keeps everything; the closed one gave back its oldest payloads, as much as was needed.
     expect(head(secondId)).toMatchObject({ dropped: 0, bytes: 10 * MiB });
-    expect(head(firstId).bytes).toBe(0);
+    expect(head(firstId).bytes).toBeLessThanOrEqual(6 * MiB);
+    expect(head(firstId).bytes).toBeGreaterThan(2 * MiB);
     expect(head(firstId).budgetDropped).toBeGreaterThan(0);
-    expect(allEntries(engine, firstId).filter((e) => e.dir === 'in')).toEqual([]);
     expect(logBudget.status().usedBytes).toBeLessThanOrEqual(16 * MiB);
-    await waitFor(
-      () => logEvents(engine, firstId).some((e) => /^[\d,]+ entries dropped to stay within the memory budget for all logs \(16 MiB\)$/.test(e.message)),
-      'the budget notice in the closed log',
-    );
-    const notice = logEvents(engine, firstId).find((e) => e.message.includes('memory budget'));
-    expect(Number(notice?.message.split(' ')[0].replaceAll(',', ''))).toBe(head(firstId).budgetDropped);
+    // Said in the log at most once a second, with the running total: the last one says them all.
+    const lastNotice = (): string | undefined => logEvents(engine, firstId).filter((e) => e.message.includes('memory budget')).at(-1)?.message;
+    await waitFor(() => lastNotice()?.startsWith(`${head(firstId).budgetDropped?.toLocaleString('en-US')} entries`) === true, 'the budget notice in the closed log');
+    expect(lastNotice()).toMatch(/^[\d,]+ entries dropped to stay within the memory budget for all logs \(16 MiB\)$/);
     expectExactCounts(firstId);
     expectExactCounts(secondId);
   });

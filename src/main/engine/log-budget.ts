@@ -3,7 +3,8 @@
  * forty busy connections held 2.8 GB, and nothing was given back when they closed. Now a log asks
  * this accountant before it takes more memory (a payload slab, a larger set of columns: once per
  * megabyte or per doubling, never per read), and when the budget is reached memory is taken back:
- * first from closed sockets' logs (oldest closed first), then from the oldest entries of any log.
+ * first from closed sockets' logs (oldest closed first, its oldest entries first), then from the
+ * oldest entries of any log.
  * What each log loses this way is counted in its head (`budgetDropped`) and said in its log.
  */
 import { type LogBudgetStatus, MIN_LOG_BUDGET_MIB } from '../../shared/log-budget';
@@ -65,7 +66,7 @@ export class LogBudget {
       const before = this.used;
       const victim = this.oldestClosed() ?? this.oldestHolder();
       if (!victim) return;
-      this.dropped += this.closed.has(victim) ? victim.evictAll() : victim.evictOldest();
+      this.dropped += victim.evictOldest();
       // A log holding memory always gives some back; if one did not, stop rather than spin.
       if (this.used >= before) return;
     }
