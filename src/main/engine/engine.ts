@@ -339,6 +339,8 @@ export class Engine {
         return undefined;
       }),
     );
+    // Their memory goes back to the process-wide log budget (another engine may share it: tests).
+    for (const entry of entries) entry.record.dispose();
     this.entries.clear();
   }
 
