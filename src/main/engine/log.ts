@@ -239,10 +239,8 @@ export class SocketLog implements BudgetedLog {
 
   /** An empty log's columns back to their first size, their memory back to the budget. */
   private shrinkColumns(): void {
-    if (this.length > 0 || this.capacity <= INITIAL_CAPACITY) return;
-    this.charge(-(this.capacity - INITIAL_CAPACITY) * COLUMN_BYTES_PER_ENTRY);
-    this.allocateColumns(INITIAL_CAPACITY);
-    this.head = 0;
+    // Empty: no entry and no slab left, so a reset loses nothing (seq numbers are kept).
+    if (this.length === 0 && this.capacity > INITIAL_CAPACITY) this.reset();
   }
 
   private grownCapacity(): number {
@@ -258,7 +256,13 @@ export class SocketLog implements BudgetedLog {
   private reset(): void {
     for (const slab of this.slabs) slabPool.give(slab.bytes);
     this.charge(-this.chargedBytes);
-    this.allocateColumns(Math.min(INITIAL_CAPACITY, this.limits.maxEntries));
+    this.capacity = Math.min(INITIAL_CAPACITY, this.limits.maxEntries);
+    this.times = new Float64Array(this.capacity);
+    this.dirs = new Uint8Array(this.capacity);
+    this.offsets = new Uint32Array(this.capacity);
+    this.lengths = new Uint32Array(this.capacity);
+    this.slabOf = new Array<Slab | undefined>(this.capacity);
+    this.details = new Array<Endpoint | EventDetail | undefined>(this.capacity);
     this.slabs = [];
     this.nextSlabBytes = FIRST_SLAB_BYTES;
     this.head = 0;
@@ -345,16 +349,6 @@ export class SocketLog implements BudgetedLog {
       slabPool.give(oldest.bytes);
       this.charge(-oldest.bytes.byteLength);
     }
-  }
-
-  private allocateColumns(capacity: number): void {
-    this.capacity = capacity;
-    this.times = new Float64Array(capacity);
-    this.dirs = new Uint8Array(capacity);
-    this.offsets = new Uint32Array(capacity);
-    this.lengths = new Uint32Array(capacity);
-    this.slabOf = new Array<Slab | undefined>(capacity);
-    this.details = new Array<Endpoint | EventDetail | undefined>(capacity);
   }
 
   private grow(): void {

@@ -22,8 +22,13 @@ describe("fallbacks for Node's internals are said once", () => {
   it('an accepted socket without the handle Node keeps today is read the slow way, and that is noted once', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const { accepted, client, server } = await acceptedPair();
-    // What a Node that keeps the handle elsewhere looks like to adoptAccepted.
-    Object.defineProperty(accepted, '_handle', { value: undefined, configurable: true, writable: true });
+    // What a Node that keeps the handle elsewhere looks like to adoptAccepted (put back to close it).
+    const hide = (socket: Socket): (() => void) => {
+      const real: unknown = Reflect.get(socket, '_handle');
+      Object.defineProperty(socket, '_handle', { value: undefined, configurable: true, writable: true });
+      return () => Object.defineProperty(socket, '_handle', { value: real, configurable: true, writable: true });
+    };
+    const restore = hide(accepted);
     const notes: string[] = [];
     const socket = adoptAccepted(accepted, { allowHalfOpen: true }, (m) => notes.push(m));
     expect(socket).toBe(accepted);
@@ -31,9 +36,11 @@ describe("fallbacks for Node's internals are said once", () => {
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('Socket._handle'));
     // Once per process: the next connection taking the same fallback says nothing more.
     const second = await acceptedPair();
-    Object.defineProperty(second.accepted, '_handle', { value: undefined, configurable: true, writable: true });
+    const restoreSecond = hide(second.accepted);
     adoptAccepted(second.accepted, { allowHalfOpen: true }, (m) => notes.push(m));
     expect(notes).toHaveLength(1);
+    restore();
+    restoreSecond();
     for (const { client: c, server: s } of [{ client, server }, second]) {
       c.destroy();
       s.close();
