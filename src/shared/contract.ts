@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AutoReplyRules, AutoReplyState } from './auto-reply';
 import { DecoderChoice, FramingSpec } from './framing';
 import { RestoreOutcome, SessionStatus, UiLayout } from './session';
+import { logBudgetCommands } from './log-budget';
 import { isIPv6, unbracket } from './address';
 import { NetworkInterface, MulticastGroup, InterfaceName, UdpOptions, UdpSettings } from './network';
 import { TlsClientOptions, TlsListenOptions, TlsSettings, TlsSummary } from './tls';
@@ -172,6 +173,8 @@ export const LogHead = z.object({
   dropped: z.number().int().nonnegative(),
   /** Payload bytes currently held. */
   bytes: z.number().int().nonnegative(),
+  /** Of `dropped`, the entries taken to keep all logs within the process's memory budget. */
+  budgetDropped: z.number().int().nonnegative().optional(),
 });
 
 /** A frame under the socket's framing: a data entry whose `seq` and `time` are its first chunk's. */
@@ -552,6 +555,7 @@ export const commands = {
   },
   /** This machine's network interfaces and their addresses, as the OS reports them now. */
   'system.interfaces': { input: Ok, output: z.object({ interfaces: z.array(NetworkInterface) }) },
+  ...logBudgetCommands,
 } as const;
 
 export type Commands = typeof commands;

@@ -7,6 +7,7 @@ import { faultLogFile, installFaultReporter } from '../../main/fault-report';
 import { startHost } from '../../main/host/server';
 import { configDir } from '../../main/session';
 import { parsePort } from '../options';
+import { addLogBudgetOption, applyLogBudget } from '../log-budget-option';
 
 /** Beside the built CLI (out/main/cli.js → out/renderer), or the project's out/ when run from source. */
 function builtRendererDir(): string {
@@ -16,15 +17,15 @@ function builtRendererDir(): string {
 
 /** `sockscope host`: the Sockscope UI in a browser, served from this machine's loopback only. */
 export function registerHost(program: Command): void {
-  program
-    .command('host')
+  addLogBudgetOption(program.command('host'))
     .description('serve the Sockscope UI to a browser on 127.0.0.1, guarded by a per-run token')
     .option('-p, --port <port>', 'port to serve on; 0 picks a free one', parsePort, 0)
     .option('--renderer <dir>', 'folder of the built renderer', builtRendererDir())
-    .action(async (options: { port: number; renderer: string }) => {
+    .action(async (options: { port: number; renderer: string; logBudget?: number }) => {
       if (!existsSync(resolve(options.renderer, 'index.html'))) {
         throw new Error(`No built renderer in ${options.renderer}: run \`npm run build\` first`);
       }
+      applyLogBudget(options.logBudget);
       const core = createCore({ sessionDir: configDir() });
       let host: Awaited<ReturnType<typeof startHost>>;
       try {

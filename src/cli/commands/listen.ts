@@ -12,8 +12,10 @@ import { logPrinter } from '../log-printer';
 import { refuseInapplicable, tlsOnly } from '../scheme-options';
 import { addTlsListenFlags, TLS_LISTEN_FLAGS, tlsListenInput, type TlsListenFlags } from '../tls-options';
 import { followLogs, invoke, processTerminal, type Terminal } from '../session';
+import { addLogBudgetOption, applyLogBudget } from '../log-budget-option';
 
 interface ListenOptions extends TlsListenFlags {
+  logBudget?: number;
   echo?: boolean;
   rules?: string;
   each?: FramingSpec;
@@ -54,7 +56,7 @@ Ctrl-C (or SIGTERM) stops, after writing the --pcapng and --jsonl files.`;
 
 /** `sockscope listen`: a TCP listener or a UDP socket, every connection and message logged. */
 export function registerListen(program: Command, terminal: Terminal = processTerminal): void {
-  addTlsListenFlags(program.command('listen'))
+  addLogBudgetOption(addTlsListenFlags(program.command('listen')))
     .description('listen on a TCP port or bind a UDP port, and log every connection and message')
     .argument('<url>', 'tcp://, tls:// or udp://address:port; port 0 picks a free one (IPv6: tcp://[::1]:8080)', (text) =>
       parseSocketUrl(text, { portZero: true }),
@@ -72,6 +74,7 @@ export function registerListen(program: Command, terminal: Terminal = processTer
       refuseInapplicable(command, url, { ...tlsOnly(TLS_LISTEN_FLAGS), broadcast: ['udp'], join: ['udp'] });
       // Read before anything opens: a broken rules file should not leave a port open for nothing.
       const settings = options.rules === undefined ? undefined : await readRulesFile(options.rules);
+      applyLogBudget(options.logBudget);
       const core = createCore();
       try {
         await startListening(core, url, options, settings, terminal);

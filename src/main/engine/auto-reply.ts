@@ -195,7 +195,8 @@ export class AutoReplies {
   private send(receiver: SocketRecord, reply: Uint8Array<ArrayBuffer>, peer: Endpoint | undefined): void {
     this.sendReply(receiver.id, reply, peer).catch((error: unknown) => {
       const info = describeError(error);
-      receiver.event('info', `Auto-reply not sent: ${info.message}`, info.code);
+      // One line and a count for a peer that never reads, not one per message it sent.
+      receiver.event('info', `Auto-reply not sent: ${info.message}`, info.code, `auto-reply not sent ${info.code}`);
     });
   }
 

@@ -17,11 +17,13 @@ import type { AutoReplyState } from '../../shared/auto-reply';
 import { formatEndpoint } from '../../shared/endpoint';
 import { clientTlsSettings, listenerTlsSettings } from '../../shared/tls';
 import { AutoReplies } from './auto-reply';
+import { ClosedConnections } from './closed-connections';
 import { EngineError } from './errors';
 import { DescriptorLimitWatcher } from './descriptor-limit';
 import { KernelDropWatcher } from './kernel-drops';
 import { now, resolveLogLimits, type LogLimits, type PeekedEntry, type SocketLog } from './log';
 import { searchLog } from './log-search';
+import { RunningTotalNotice } from './notice-coalescer';
 import { RepeatSender } from './repeat';
 import { type EngineListener, SocketRecord } from './socket-record';
 import { TcpConnection } from './tcp-client';
@@ -35,13 +37,15 @@ export type { EngineListener } from './socket-record';
 
 export interface EngineOptions {
   log?: Partial<LogLimits>;
+  /** How many closed accepted connections are kept before the oldest is forgotten (closed-connections.ts). */
+  maxClosedConnections?: number;
 }
 
 
 
 type Entry =
   | { kind: 'tcp'; record: SocketRecord; connection: TcpConnection }
-  | { kind: 'listener'; record: SocketRecord; listener: TcpListener; connectionIds: Set<string> }
+  | { kind: 'listener'; record: SocketRecord; listener: TcpListener; connectionIds: Set<string>; forgotten: RunningTotalNotice }
   | { kind: 'udp'; record: SocketRecord; udp: UdpSocket }
   | { kind: 'imported'; record: SocketRecord };
 
@@ -63,11 +67,13 @@ export class Engine {
   private readonly autoReplies = new AutoReplies((id, data, peer) =>
     this.send({ id, data, target: peer && { host: peer.address, port: peer.port } }),
   );
+  private readonly closedConnections: ClosedConnections;
   private nextId = 1;
   private disposed = false;
 
   constructor(options: EngineOptions = {}) {
     this.limits = resolveLogLimits(options.log);
+    this.closedConnections = new ClosedConnections((id) => this.forgetClosed(id), options.maxClosedConnections);
   }
 
   /** Every change as an EngineEvent; returns the function that unsubscribes. */
@@ -124,6 +130,7 @@ export class Engine {
         connection: TcpConnection.accepted(connection, socket, tls),
       });
       connectionIds.add(connection.id);
+      connection.afterClose = () => this.closedConnections.closed(connection.id);
       this.autoReplies.attach(connection, record.id);
       connection.announce();
       return connection.id;
@@ -134,7 +141,10 @@ export class Engine {
       listener.stop();
       this.assertRunning();
     }
-    this.entries.set(record.id, { kind: 'listener', record, listener, connectionIds });
+    const forgotten = new RunningTotalNotice((total) =>
+      record.event('info', `${total.toLocaleString('en-US')} closed connection${total === 1 ? '' : 's'} forgotten: only the newest closed ones are kept`),
+    );
+    this.entries.set(record.id, { kind: 'listener', record, listener, connectionIds, forgotten });
     record.announce();
     return record.info;
   }
@@ -335,6 +345,8 @@ export class Engine {
         return undefined;
       }),
     );
+    // Their memory goes back to the process-wide log budget (another engine may share it: tests).
+    for (const entry of entries) entry.record.dispose();
     this.entries.clear();
   }
 
@@ -385,14 +397,28 @@ export class Engine {
     return new SocketRecord(info, this.limits, (event) => this.emit(event));
   }
 
+  /** A closed accepted connection past the cap: removed, and counted on its listener. */
+  private forgetClosed(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    const parent = this.entries.get(entry.record.info.parentId ?? '');
+    if (parent?.kind === 'listener') {
+      parent.connectionIds.delete(id);
+      parent.forgotten.add(1);
+    }
+    this.forget(id);
+  }
+
   private forget(id: string): void {
     const entry = this.entries.get(id);
     if (!entry) return;
     this.entries.delete(id);
+    this.closedConnections.removed(id);
+    if (entry.kind === 'listener') entry.forgotten.stop();
     this.autoReplies.forget(id);
     this.repeats.forget(id);
     if (entry.record.retire()) this.emit({ type: 'socket.removed', id });
-    entry.record.log.dispose();
+    entry.record.dispose();
   }
 
   private get(id: string): Entry {

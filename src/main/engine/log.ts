@@ -4,6 +4,7 @@
  * counted in `dropped`.
  */
 import type { Endpoint, LogEntry, LogEventKind, LogHead } from '../../shared/contract';
+import { type BudgetedLog, logBudget } from './log-budget';
 import { SlabPool } from './slab-pool';
 
 export interface LogLimits {
@@ -40,6 +41,11 @@ export const slabPool = new SlabPool(SLAB_BYTES, 64, 10_000);
 const FIRST_SLAB_BYTES = 4 * 1024;
 // Small enough that the columns of an idle socket live on the V8 heap (typed arrays up to 64 bytes).
 const INITIAL_CAPACITY = 8;
+/**
+ * What one entry's columns cost, for the process-wide budget: time 8, dir 1, offset 4, length 4,
+ * and two pointer slots (slab, detail) of 8. Update it with the columns.
+ */
+const COLUMN_BYTES_PER_ENTRY = 8 + 1 + 4 + 4 + 8 + 8;
 
 const IN = 0;
 const OUT = 1;
@@ -68,7 +74,7 @@ interface Slab {
  * payloads (a Buffer per chunk or datagram, each its own ArrayBuffer, is what made it work hard).
  * Entries are materialized, with a right-sized copy of their bytes, only when read.
  */
-export class SocketLog {
+export class SocketLog implements BudgetedLog {
   private capacity = 0;
   private times = new Float64Array(0);
   private dirs = new Uint8Array(0);
@@ -88,6 +94,12 @@ export class SocketLog {
   private nextSeq = 0;
   private dropped = 0;
   private bytes = 0;
+  /** Memory charged to the process-wide budget: slabs, and columns grown past the initial ones. */
+  private chargedBytes = 0;
+  /** Of `dropped`, the entries taken to stay within the process-wide budget. */
+  private budgetDropped = 0;
+  /** Told how many entries the budget just took (to say so in the log, later: never re-entrantly). */
+  onBudgetDrop: ((entries: number) => void) | undefined;
 
   constructor(
     readonly id: string,
@@ -101,6 +113,7 @@ export class SocketLog {
     const size = bytes.byteLength;
     const seq = this.nextSeq;
     if (!this.admit(size)) return;
+    this.reserve(size);
     const slot = this.slotForNext();
     this.times[slot] = time;
     this.dirs[slot] = dir === 'in' ? IN : OUT;
@@ -122,6 +135,7 @@ export class SocketLog {
 
   appendEvent(event: LogEventKind, message: string, code?: string, time = now()): void {
     if (!this.admit(0)) return;
+    this.reserve(0);
     const slot = this.slotForNext();
     this.times[slot] = time;
     this.dirs[slot] = EVENT;
@@ -163,7 +177,74 @@ export class SocketLog {
   }
 
   headInfo(): LogHead {
-    return { id: this.id, firstSeq: this.firstSeq, nextSeq: this.nextSeq, dropped: this.dropped, bytes: this.bytes };
+    const head: LogHead = { id: this.id, firstSeq: this.firstSeq, nextSeq: this.nextSeq, dropped: this.dropped, bytes: this.bytes };
+    if (this.budgetDropped > 0) head.budgetDropped = this.budgetDropped;
+    return head;
+  }
+
+  // The process-wide budget (log-budget.ts) -------------------------------------------------
+
+  get charged(): number {
+    return this.chargedBytes;
+  }
+
+  oldestTime(): number | undefined {
+    return this.length > 0 ? this.times[this.head] : undefined;
+  }
+
+  /** The socket closed: the budget takes from this log before any open one. */
+  markClosed(): void {
+    logBudget.markClosed(this);
+  }
+
+  evictOldest(): number {
+    if (this.slabs.length === 0) return this.evictAll();
+    // Up to the newest entry in the oldest slab: then that slab goes back to the pool.
+    const count = Math.min(this.length, this.slabs[0].lastSeq - this.firstSeq + 1);
+    return this.evict(count);
+  }
+
+  evictAll(): number {
+    const count = this.evict(this.length);
+    this.shrinkColumns();
+    return count;
+  }
+
+  private evict(count: number): number {
+    this.dropOldest(count);
+    this.budgetDropped += count;
+    if (count > 0) this.onBudgetDrop?.(count);
+    return count;
+  }
+
+  /**
+   * Asks the budget for the memory the next entry will take, if any: a new slab, or columns twice
+   * as long. O(1) and allocation-free for the many entries that fit where they are.
+   */
+  private reserve(size: number): void {
+    let needed = 0;
+    if (this.length === this.capacity) needed += (this.grownCapacity() - this.capacity) * COLUMN_BYTES_PER_ENTRY;
+    if (size > 0) {
+      const last = this.slabs[this.slabs.length - 1];
+      if (!last || last.bytes.byteLength - last.used < size) needed += Math.max(size, this.nextSlabBytes);
+    }
+    if (needed > 0) logBudget.makeRoom(needed);
+  }
+
+  private charge(bytes: number): void {
+    if (bytes === 0) return;
+    this.chargedBytes += bytes;
+    logBudget.charge(this, bytes);
+  }
+
+  /** An empty log's columns back to their first size, their memory back to the budget. */
+  private shrinkColumns(): void {
+    // Empty: no entry and no slab left, so a reset loses nothing (seq numbers are kept).
+    if (this.length === 0 && this.capacity > INITIAL_CAPACITY) this.reset();
+  }
+
+  private grownCapacity(): number {
+    return Math.min(this.limits.maxEntries, Math.max(1, this.capacity * 2));
   }
 
   /** Forgets everything, for good: the log's slabs go back to the pool for other logs. */
@@ -174,6 +255,7 @@ export class SocketLog {
   /** Empty columns and no slabs, as a new log has (its slabs go to the pool). */
   private reset(): void {
     for (const slab of this.slabs) slabPool.give(slab.bytes);
+    this.charge(-this.chargedBytes);
     this.capacity = Math.min(INITIAL_CAPACITY, this.limits.maxEntries);
     this.times = new Float64Array(this.capacity);
     this.dirs = new Uint8Array(this.capacity);
@@ -237,6 +319,7 @@ export class SocketLog {
     if (last && last.bytes.byteLength - last.used >= size) return last;
     const wanted = Math.max(size, this.nextSlabBytes);
     const bytes = wanted === slabPool.slabBytes ? slabPool.take() : new Uint8Array(wanted);
+    this.charge(bytes.byteLength);
     const slab: Slab = { bytes, used: 0, lastSeq: 0 };
     this.nextSlabBytes = Math.min(SLAB_BYTES, Math.max(this.nextSlabBytes * 2, FIRST_SLAB_BYTES));
     this.slabs.push(slab);
@@ -264,11 +347,13 @@ export class SocketLog {
       if (oldest.lastSeq >= this.firstSeq) return;
       this.slabs.shift();
       slabPool.give(oldest.bytes);
+      this.charge(-oldest.bytes.byteLength);
     }
   }
 
   private grow(): void {
-    const capacity = Math.min(this.limits.maxEntries, Math.max(1, this.capacity * 2));
+    const capacity = this.grownCapacity();
+    this.charge((capacity - this.capacity) * COLUMN_BYTES_PER_ENTRY);
     const order = (i: number): number => (this.head + i) % this.capacity;
     const times = new Float64Array(capacity);
     const dirs = new Uint8Array(capacity);

@@ -13,6 +13,7 @@
  * TLS sockets keep Node's default: TLS reads the TCP stream itself, beneath JavaScript.
  */
 import { Socket, type SocketConstructorOpts } from 'node:net';
+import { type InternalsNote, reportInternalsFallback } from './node-internals';
 
 /** Node's own read size: one read never returns more than this. */
 export const READ_BUFFER_BYTES = 64 * 1024;
@@ -50,15 +51,21 @@ interface ServerSide {
  * read yet) hands its handle to a new Socket that does. If this Node keeps its handle elsewhere,
  * `accepted` itself is resumed and returned: slower, but the same bytes.
  */
-export function adoptAccepted(accepted: Socket, options: { allowHalfOpen: boolean }): Socket {
+export function adoptAccepted(accepted: Socket, options: { allowHalfOpen: boolean }, note?: InternalsNote): Socket {
   const husk = accepted as unknown as ServerSide;
   const handle = husk._handle;
   if (typeof handle !== 'object' || handle === null || accepted.destroyed) {
+    if (!accepted.destroyed) {
+      reportInternalsFallback('Socket._handle on accepted sockets', 'accepted connections read with a new buffer per read (slower under a flood, same bytes)', note);
+    }
     accepted.resume();
     return accepted;
   }
   husk._handle = null;
   const server = husk._server;
+  if (!server || typeof server._connections !== 'number') {
+    reportInternalsFallback('Socket._server._connections', "stopping a listener may not wait for its connections' count", note);
+  }
   const socket: Socket = new Socket({ ...options, handle, onread: emitData(() => socket) } as SocketConstructorOpts);
   // The new socket takes the husk's place in the server's count of connections, so that
   // server.close() still waits for it (counted up first: a closed server must not see zero)…

@@ -102,6 +102,25 @@ describe('repeated sends', () => {
     expect(error).toMatchObject({ code: 'BUSY', message: expect.stringContaining(jobId) });
   });
 
+  it('refuses the second of two repeats started at the same moment on one socket: only one runs', async () => {
+    engine = new Engine();
+    const server = await collectingServer();
+    const client = await clientTo(server.port);
+    const [first, second] = await Promise.allSettled([
+      engine.startRepeat({ id: client.id, data: Buffer.from('a'), intervalMs: 20 }),
+      engine.startRepeat({ id: client.id, data: Buffer.from('b'), intervalMs: 20 }),
+    ]);
+    expect(first.status).toBe('fulfilled');
+    expect(second).toMatchObject({ status: 'rejected', reason: { code: 'BUSY' } });
+    const { jobId } = (first as PromiseFulfilledResult<{ jobId: string }>).value;
+    expect(repeatOf(client.id)).toMatchObject({ jobId, state: 'running' });
+    await waitFor(() => server.received().length >= 3, 'a few sends');
+    engine.cancelRepeat(jobId);
+    // Only the first job's payload ever went out: the second never ran alongside it.
+    expect(server.received().toString()).toMatch(/^a+$/);
+    expect(logEvents(engine, client.id).filter((e) => e.message.startsWith('Repeating'))).toHaveLength(1);
+  });
+
   it('ends as failed, with the reason, when the connection goes away mid-repeat', async () => {
     engine = new Engine();
     const server = await collectingServer();

@@ -36,6 +36,11 @@ interface Job {
 
 export class RepeatSender {
   private readonly jobs = new Map<string, Job>();
+  /**
+   * Sockets whose job is sending its first payload: claimed before that await, or two starts
+   * made in the same moment would both pass the check and both run.
+   */
+  private readonly starting = new Map<string, string>();
   private nextJob = 1;
 
   /**
@@ -43,18 +48,25 @@ export class RepeatSender {
    * an error of this call; then goes on in the background. Returns the job id.
    */
   async start(socket: RepeatSocket, plan: RepeatPlan): Promise<string> {
-    const running = [...this.jobs.values()].find((job) => job.socket.id === socket.id);
+    const running = this.starting.get(socket.id) ?? [...this.jobs.values()].find((job) => job.socket.id === socket.id)?.status.jobId;
     if (running) {
-      throw new EngineError('BUSY', `A repeated send (${running.status.jobId}) is already running on ${socket.id}: stop it first`);
+      throw new EngineError('BUSY', `A repeated send (${running}) is already running on ${socket.id}: stop it first`);
     }
     const jobId = `rep-${this.nextJob++}`;
+    this.starting.set(socket.id, jobId);
+    let gone: boolean;
     socket.note(`Repeating ${describePlan(plan)} (${jobId})`);
     try {
       await socket.send();
     } catch (error) {
       socket.note(`Repeat ${jobId} failed: ${describeError(error, { operation: 'send' }).message}`);
       throw error;
+    } finally {
+      gone = this.starting.get(socket.id) !== jobId;
+      if (!gone) this.starting.delete(socket.id);
     }
+    // The socket was removed while its first send was on its way: nothing to repeat on.
+    if (gone) return jobId;
     const status: RepeatStatus = {
       jobId,
       state: 'running',
@@ -88,6 +100,7 @@ export class RepeatSender {
 
   /** The socket is going away: stop its job without reporting to it. */
   forget(socketId: string): void {
+    this.starting.delete(socketId);
     for (const [jobId, job] of this.jobs) {
       if (job.socket.id !== socketId) continue;
       job.stopped = true;

@@ -1,5 +1,8 @@
 import type { Endpoint, EngineEvent, ErrorInfo, LogEventKind, LogHead, SocketInfo, SocketState } from '../../shared/contract';
 import { SocketLog, now, type LogLimits } from './log';
+import { logBudget } from './log-budget';
+import { NoticeCoalescer, RunningTotalNotice } from './notice-coalescer';
+import { formatBytes } from '../../shared/codec';
 
 export type EngineListener = (event: EngineEvent) => void;
 
@@ -21,7 +24,20 @@ export class SocketRecord {
   onDataIn: ((bytes: Uint8Array, peer: Endpoint | undefined) => void) | undefined;
   /** Told when the socket is closed or failed: nothing more will be received. */
   onClosed: (() => void) | undefined;
+  /** Told once, the first time the socket is closed or failed (the engine's cap on closed records). */
+  afterClose: (() => void) | undefined;
+  private closedOnce = false;
   private current: SocketInfo;
+  private readonly notices = new NoticeCoalescer((kind, message, code) => {
+    this.log.appendEvent(kind, message, code);
+    this.publishHead();
+  });
+  private readonly budgetNotice = new RunningTotalNotice((total) =>
+    this.event(
+      'info',
+      `${total.toLocaleString('en-US')} ${total === 1 ? 'entry' : 'entries'} dropped to stay within the memory budget for all logs (${formatBytes(logBudget.limitBytes)})`,
+    ),
+  );
   private visible = false;
   private publishScheduled = false;
 
@@ -32,6 +48,7 @@ export class SocketRecord {
   ) {
     this.current = info;
     this.log = new SocketLog(info.id, limits);
+    this.log.onBudgetDrop = (entries) => this.budgetNotice.add(entries);
   }
 
   get id(): string {
@@ -62,7 +79,16 @@ export class SocketRecord {
 
   update(patch: Partial<SocketInfo>): void {
     this.current = { ...this.current, ...patch };
-    if (patch.state === 'closed' || patch.state === 'error') this.onClosed?.();
+    if (patch.state === 'closed' || patch.state === 'error') {
+      // Counts of repeated notices are said now, next to the close, not a second later.
+      this.notices.flushAll();
+      this.log.markClosed();
+      this.onClosed?.();
+      if (!this.closedOnce) {
+        this.closedOnce = true;
+        this.afterClose?.();
+      }
+    }
     this.publish();
   }
 
@@ -71,9 +97,19 @@ export class SocketRecord {
     this.publish();
   }
 
-  event(kind: LogEventKind, message: string, code?: string): void {
-    this.log.appendEvent(kind, message, code);
-    this.publishHead();
+  /**
+   * A notice in the log; the same notice again within a second is counted and logged as one
+   * line (notice-coalescer.ts). `sameAs` groups notices whose text carries a changing number.
+   */
+  event(kind: LogEventKind, message: string, code?: string, sameAs?: string): void {
+    this.notices.notice(kind, message, code, sameAs);
+  }
+
+  /** Forgets the record's log for good (its slabs go back to the pool). */
+  dispose(): void {
+    this.notices.stop();
+    this.budgetNotice.stop();
+    this.log.dispose();
   }
 
   /** Bytes received, logged as a copy. */

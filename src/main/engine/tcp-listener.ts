@@ -37,7 +37,7 @@ export class TcpListener {
     // allowHalfOpen: accepted connections log the peer's FIN before ending their side.
     const allowHalfOpen = true;
     this.server = new Server({ allowHalfOpen, noDelay: true, pauseOnConnect: plain }, (accepted) => {
-      const socket = plain ? adoptAccepted(accepted, { allowHalfOpen }) : accepted;
+      const socket = plain ? adoptAccepted(accepted, { allowHalfOpen }, (m) => this.record.event('info', m)) : accepted;
       const id = accept(socket);
       const remote = toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
       this.record.event('accepted', `Accepted ${formatEndpoint(remote)} as ${id}`);

@@ -11,6 +11,7 @@ import { selfSignedCertificate, summarizeCertificate, type PemKeyPair } from './
 import { describeError, EngineError } from './errors';
 import { certificateProblem } from './tls-errors';
 import type { SocketRecord } from './socket-record';
+import { type InternalsNote, reportInternalsFallback } from './node-internals';
 
 /** A listener's TLS, ready before it listens: every accepted connection is wrapped with it. */
 export interface TlsListenerSetup {
@@ -94,7 +95,7 @@ export function prepareTlsClient(host: string, options: TlsClientOptions): TlsCl
 
 /** Puts the finished handshake on the record: SocketInfo.tls and one log line. */
 export function reportHandshake(record: SocketRecord, socket: TLSSocket, view: HandshakeView): void {
-  const summary = handshakeSummary(socket, view);
+  const summary = handshakeSummary(socket, view, (m) => record.event('info', m));
   record.update({ tls: summary });
   record.event('info', describeHandshake(summary, view.side));
 }
@@ -110,7 +111,11 @@ export interface HandshakeView {
 }
 
 /** What the handshake settled, from `socket`'s point of view. */
-export function handshakeSummary(socket: TLSSocket, { side, localCertificate, clientCertRequested, judgesClients }: HandshakeView): TlsSummary {
+export function handshakeSummary(
+  socket: TLSSocket,
+  { side, localCertificate, clientCertRequested, judgesClients }: HandshakeView,
+  note?: InternalsNote,
+): TlsSummary {
   const summary: TlsSummary = {};
   if (clientCertRequested) summary.clientCertRequested = true;
   const protocol = socket.getProtocol();
@@ -126,7 +131,12 @@ export function handshakeSummary(socket: TLSSocket, { side, localCertificate, cl
   // gave; otherwise it asks for one to show it (it has no trust list of its own).
   let verdict: { authorized: boolean; reason: unknown } | undefined;
   if (side === 'client') verdict = { authorized: socket.authorized, reason: socket.authorizationError };
-  else if (judgesClients && chain.length > 0) verdict = serverVerdict(socket);
+  else if (judgesClients && chain.length > 0) {
+    verdict = serverVerdict(socket);
+    if (!verdict) {
+      reportInternalsFallback('TLSSocket._handle.verifyError()', "a listener's verdict on client certificates is not shown", note);
+    }
+  }
   if (verdict) {
     summary.authorized = verdict.authorized;
     const { reason } = verdict;

@@ -191,7 +191,8 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
       </div>
       {dropped > 0 && (
         <div role="status" className="shrink-0 border-b border-line bg-chrome px-3 py-1 text-xs text-muted">
-          {plural(dropped, 'entry', 'entries')} dropped (log limit)
+          {plural(dropped, 'entry', 'entries')} dropped (log limit
+          {head?.budgetDropped ? `; ${plural(head.budgetDropped, 'entry', 'entries')} to keep all logs within their memory budget` : ''})
         </div>
       )}
       <div

@@ -4,6 +4,7 @@ import { formatTime, plural } from '../state/format';
 import { isLive } from '../state/socketTree';
 import { selectSocket, useSockets } from '../state/sockets';
 import { AlertIcon } from './Icons';
+import { LogBudgetControl } from './LogBudgetControl';
 
 function describeHost(): string {
   if (typeof window !== 'undefined' && window.sockscope) return 'Connected';
@@ -59,6 +60,7 @@ export function StatusBar() {
           {formatBytes(totals.bytesOut)}
         </span>
       </span>
+      <LogBudgetControl />
       {lastError && (
         <button
           type="button"
