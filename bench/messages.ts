@@ -12,7 +12,7 @@ import type { BenchContext } from './lib/context';
 import { startHost, type HostClient } from './lib/host';
 import { freePort, waitUntilBound } from './lib/net';
 import { sleep, startPeer, startProcess } from './lib/proc';
-import { median, perSecond, type Row } from './lib/report';
+import { median, pairedRatios, perSecond, ratioSpread, spreadOf, valueSpread, type Row } from './lib/report';
 import { socketDrops } from './lib/udp-counters';
 
 const MESSAGE = 64;
@@ -126,39 +126,43 @@ export async function messages(ctx: BenchContext): Promise<Row[]> {
   } finally {
     await host.stop();
   }
-  // Best of the rounds, as for ingest: the run least disturbed by the rest of the machine.
-  const bestRun = <R extends UdpRun>(runs: R[]): R => runs.reduce((a, b) => (b.rate > a.rate ? b : a));
-  const best = (values: number[]): number => Math.max(...values);
-  const us = bestRun(udp.socat);
-  const ub = bestRun(udp.bare);
-  const uk = bestRun(udp.sockscope);
-  const tcpRatio = best(tcp.sockscope) / best(tcp.socat);
-  const udpRatio = uk.rate / us.rate;
-  const events = best(udp.sockscope.map((r) => r.entriesPerSec));
+  // Judged on medians of round-by-round ratios, as for ingest. Delivery is set against a bare
+  // node:dgram receiver: what Node itself can take off the socket on this machine is the ceiling.
+  const tcpRatios = spreadOf(pairedRatios(tcp.sockscope, tcp.socat));
+  const udpRatios = spreadOf(pairedRatios(udp.sockscope.map((r) => r.rate), udp.socat.map((r) => r.rate)));
+  const deliveryRatios = spreadOf(pairedRatios(udp.sockscope.map((r) => r.entriesPerSec), udp.bare.map((r) => r.rate)));
+  const medianRun = <R extends UdpRun>(runs: R[]): R => [...runs].sort((a, b) => a.rate - b.rate)[Math.floor((runs.length - 1) / 2)];
+  const us = medianRun(udp.socat);
+  const uk = medianRun(udp.sockscope);
+  const rate = (n: number): string => perSecond(n, 'msg');
   const n = ctx.smoke ? '20 k' : '1 M';
   return [
     {
       benchmark: '2 Messages',
-      measure: `TCP, ${n} × 64 B writes (best of ${rounds}; the stream arrived in ~${Math.round(median(tcp.entries))} reads, one log entry each)`,
-      sockscope: perSecond(best(tcp.sockscope), 'msg'),
-      reference: `socat ${perSecond(best(tcp.socat), 'msg')}`,
-      ratio: tcpRatio,
+      measure: `TCP, ${n} × 64 B writes (~${Math.round(median(tcp.entries))} reads, one log entry each); ratio ${ratioSpread(tcpRatios)}`,
+      sockscope: valueSpread(spreadOf(tcp.sockscope), rate),
+      reference: `socat ${valueSpread(spreadOf(tcp.socat), rate)}`,
+      ratio: tcpRatios.median,
+      target: '≥ 1.0× socat (median)',
+      pass: ctx.smoke ? undefined : tcpRatios.median >= 1.0,
     },
     {
       benchmark: '2 Messages',
-      measure: `UDP, ${n} × 64 B flat out (best of ${rounds}); Sockscope ${lossText(uk)}`,
-      sockscope: perSecond(uk.rate, 'msg'),
-      reference: `socat ${perSecond(us.rate, 'msg')} (${lossText(us)}); bare node ${perSecond(ub.rate, 'msg')}`,
-      ratio: udpRatio,
-      target: '≥ 0.5× socat',
-      pass: ctx.smoke ? undefined : udpRatio >= 0.5,
+      measure: `UDP, ${n} × 64 B flat out; median round: Sockscope ${lossText(uk)}; ratio ${ratioSpread(udpRatios)}`,
+      sockscope: valueSpread(spreadOf(udp.sockscope.map((r) => r.rate)), rate),
+      reference: `socat ${rate(us.rate)} median (${lossText(us)})`,
+      ratio: udpRatios.median,
+      target: '≥ 0.5× socat (median)',
+      pass: ctx.smoke ? undefined : udpRatios.median >= 0.5,
     },
     {
       benchmark: '2 Messages',
-      measure: `UDP: log entries shown to a subscribed WebSocket client (best of ${rounds})`,
-      sockscope: perSecond(events, 'msg'),
-      target: '≥ 200 k msg/s',
-      pass: ctx.smoke ? undefined : events >= 200_000,
+      measure: `UDP: log entries shown to a subscribed WebSocket client; ratio ${ratioSpread(deliveryRatios)}`,
+      sockscope: valueSpread(spreadOf(udp.sockscope.map((r) => r.entriesPerSec)), rate),
+      reference: `bare node:dgram receiver ${valueSpread(spreadOf(udp.bare.map((r) => r.rate)), rate)}`,
+      ratio: deliveryRatios.median,
+      target: '≥ 0.95× bare node (median)',
+      pass: ctx.smoke ? undefined : deliveryRatios.median >= 0.95,
     },
   ];
 }

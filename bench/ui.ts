@@ -1,6 +1,7 @@
 /**
  * 5. UI under load: the browser host in Debian's Chromium, a UDP socket selected, and a paced
- * flood of 64-byte datagrams into it for 10 s at each rate. Measured in the page: the gaps
+ * flood of 64-byte datagrams into it for 10 s at each rate; at the highest rate a TCP stream
+ * pours into a second socket at full speed at the same time. Measured in the page: the gaps
  * between animation frames, and the time from a key press in the send bar to the frame that
  * shows it; at the host: datagrams lost (the socket's count against what was sent, and the
  * kernel's RcvbufErrors); and whether the log still scrolls (wheel up pauses it, "Jump to
@@ -87,6 +88,8 @@ interface FloodResult {
   keyLatencies: number[];
   scrolls: boolean;
   scrollNote: string;
+  /** Bytes a TCP stream delivered to another socket during the flood, if one ran. */
+  streamBytes?: number;
 }
 
 /**
@@ -117,13 +120,22 @@ async function checkScrolling(page: Page): Promise<{ ok: boolean; note: string }
   return { ok, note };
 }
 
-async function flood(ctx: BenchContext, page: Page, host: HostClient, socketId: string, port: number, rate: number, seconds: number): Promise<FloodResult> {
+/** What the flood runs beside: a TCP listener on the host that a sender fills as fast as it can. */
+interface Stream {
+  listenerId: string;
+  port: number;
+}
+
+async function flood(ctx: BenchContext, page: Page, host: HostClient, socketId: string, port: number, rate: number, seconds: number, stream?: Stream): Promise<FloodResult> {
   const message = page.getByRole('textbox', { name: 'Message' });
   await message.click();
   const receivedBefore = host.sockets.get(socketId)?.messagesIn ?? 0;
   const before = udpCounters();
   const dropsBefore = socketDrops(port) ?? 0;
   await record(page, true);
+  const streamBefore = stream === undefined ? 0 : streamBytes(host, stream);
+  // More than the flood's seconds can carry: the sender is stopped when the flood ends.
+  const tcp = stream && startPeer('tcp-sender.ts', ['--port', String(stream.port), '--bytes', String(1024 ** 4)]);
   const sender = startPeer('udp-sender.ts', ['--port', String(port), '--count', String(rate * seconds), '--rate', String(rate)]);
   const done = sender.waitForLine(/^done (.*)$/, (seconds + 30) * 1000);
   const start = performance.now();
@@ -142,6 +154,8 @@ async function flood(ctx: BenchContext, page: Page, host: HostClient, socketId: 
   }
   const { sent } = JSON.parse((await done)[1]) as { sent: number };
   const probe = await record(page, false);
+  await tcp?.stop();
+  const streamed = stream === undefined ? undefined : streamBytes(host, stream) - streamBefore;
   await until(() => (host.sockets.get(socketId)?.messagesIn ?? 0) - receivedBefore >= sent, 'the host to count every datagram', 3000, 50).catch(() => undefined);
   const received = (host.sockets.get(socketId)?.messagesIn ?? 0) - receivedBefore;
   const rcvbufErrors = udpCounters().rcvbufErrors - before.rcvbufErrors;
@@ -150,14 +164,24 @@ async function flood(ctx: BenchContext, page: Page, host: HostClient, socketId: 
   ctx.log(
     `ui ${rate / 1000} k/s: ${probe.frames.length} frames, gap p50 ${percentile(gaps(probe.frames), 50).toFixed(1)} / p95 ${percentile(gaps(probe.frames), 95).toFixed(1)} / max ${Math.max(...gaps(probe.frames)).toFixed(1)} ms; ` +
       `${probe.keyLatencies.length} keys, latency p50 ${percentile(probe.keyLatencies, 50).toFixed(1)} / max ${Math.max(...probe.keyLatencies).toFixed(1)} ms; ` +
-      `sent ${sent}, received ${received}, kernel drops for the socket ${drops}, RcvbufErrors (whole machine) ${rcvbufErrors}; scroll: ${scroll.note}`,
+      `sent ${sent}, received ${received}, kernel drops for the socket ${drops}, RcvbufErrors (whole machine) ${rcvbufErrors}; scroll: ${scroll.note}` +
+      (streamed === undefined ? '' : `; TCP stream beside it ${(streamed / 1e6).toFixed(0)} MB`),
   );
-  return { rate, sent, received, socketDrops: drops, rcvbufErrors, gaps: gaps(probe.frames), keyLatencies: probe.keyLatencies, scrolls: scroll.ok, scrollNote: scroll.note };
+  return { rate, sent, received, socketDrops: drops, rcvbufErrors, gaps: gaps(probe.frames), keyLatencies: probe.keyLatencies, scrolls: scroll.ok, scrollNote: scroll.note, streamBytes: streamed };
+}
+
+/** Bytes received by every connection accepted on the stream's listener. */
+function streamBytes(host: HostClient, stream: Stream): number {
+  let total = 0;
+  for (const socket of host.sockets.values()) if (socket.parentId === stream.listenerId) total += socket.bytesIn;
+  return total;
 }
 
 export async function ui(ctx: BenchContext): Promise<Row[]> {
   const seconds = ctx.smoke ? 2 : 10;
-  const rates = ctx.smoke ? [2000] : [20_000, 50_000];
+  const rates = ctx.smoke ? [2000] : [20_000, 100_000];
+  /** The rate judged against the targets, with a TCP stream beside it. */
+  const loaded = rates[rates.length - 1];
   const host = await startHost(ctx.hostNodeArgs);
   const browser = await launchChromium();
   const results: FloodResult[] = [];
@@ -174,6 +198,8 @@ export async function ui(ctx: BenchContext): Promise<Row[]> {
     await until(() => [...host.sockets.values()].some((s) => s.kind === 'udp' && s.state === 'open'), 'the UDP socket', 10_000);
     const udp = [...host.sockets.values()].find((s) => s.kind === 'udp');
     if (!udp?.local) throw new Error('no UDP socket');
+    const listener = await host.invoke('tcp.listen', { host: '127.0.0.1', port: 0 });
+    const stream: Stream = { listenerId: listener.id, port: listener.local?.port ?? 0 };
     // The socket just made is the selected one: its log and send bar are on screen.
     await page.getByRole('region', { name: 'Message log' }).waitFor();
     await installProbe(page);
@@ -185,7 +211,9 @@ export async function ui(ctx: BenchContext): Promise<Row[]> {
     const attempts = ctx.smoke ? 1 : 2;
     for (const rate of rates) {
       const runs: FloodResult[] = [];
-      for (let attempt = 0; attempt < attempts; attempt++) runs.push(await flood(ctx, page, host, udp.id, udp.local.port, rate, seconds));
+      for (let attempt = 0; attempt < attempts; attempt++) {
+        runs.push(await flood(ctx, page, host, udp.id, udp.local.port, rate, seconds, rate === loaded ? stream : undefined));
+      }
       const worst = (run: FloodResult): number => Math.max(...run.gaps);
       results.push(runs.reduce((a, b) => (b.sent - b.received < a.sent - a.received || (b.sent - b.received === a.sent - a.received && worst(b) < worst(a)) ? b : a)));
     }
@@ -199,32 +227,37 @@ export async function ui(ctx: BenchContext): Promise<Row[]> {
     const p50 = percentile(result.gaps, 50);
     const p95 = percentile(result.gaps, 95);
     const max = Math.max(...result.gaps);
+    const keyP95 = percentile(result.keyLatencies, 95);
     const lost = result.sent - result.received;
-    const lostText = `${lost} lost (${((lost / result.sent) * 100).toFixed(2)} %); kernel drops for the socket ${result.socketDrops}`;
-    const targeted = !ctx.smoke && result.rate === 20_000;
-    const rate = `${result.rate / 1000} k/s`;
+    // Nothing lost unsaid: what the kernel dropped for the socket is counted and shown to the user.
+    const unsaid = lost - result.socketDrops;
+    const lostText = `${lost} not logged (${((lost / result.sent) * 100).toFixed(2)} %), of which the kernel's drops for the socket, counted and shown: ${result.socketDrops}`;
+    const targeted = !ctx.smoke && result.rate === loaded;
+    const rate = `${result.rate / 1000} k/s${result.streamBytes === undefined ? '' : ` + a TCP stream (${(result.streamBytes / 1e6).toFixed(0)} MB in ${seconds} s)`}`;
     return [
       {
         benchmark: '5 UI under load',
         measure: `${rate}, ${seconds} s${ctx.smoke ? '' : ', better of 2'}: frame gap p50 / p95 / max`,
         sockscope: `${ms(p50)} / ${ms(p95)} / ${ms(max)}`,
-        reference: `idle p95 ${ms(idleP95)}${targeted ? `; ${PACKET_SENDER}` : ''}`,
+        reference: `idle p95 ${ms(idleP95)}${result.rate === 20_000 ? `; ${PACKET_SENDER}` : ''}`,
         ratio: p95 / idleP95,
         target: targeted ? 'p95 ≤ 33 ms (2 frames), max ≤ 100 ms (6 frames)' : undefined,
         pass: targeted ? p95 <= 33 + FRAME_SLACK_MS && max <= 100 + FRAME_SLACK_MS : undefined,
       },
       {
         benchmark: '5 UI under load',
-        measure: `${rate}: key press in the send bar to the frame showing it, p50 / max (${result.keyLatencies.length} keys)`,
-        sockscope: `${ms(percentile(result.keyLatencies, 50))} / ${ms(Math.max(...result.keyLatencies))}`,
+        measure: `${rate}: key press in the send bar to the frame showing it, p50 / p95 / max (${result.keyLatencies.length} keys)`,
+        sockscope: `${ms(percentile(result.keyLatencies, 50))} / ${ms(keyP95)} / ${ms(Math.max(...result.keyLatencies))}`,
+        target: targeted ? 'p95 ≤ 50 ms' : undefined,
+        pass: targeted ? keyP95 <= 50 : undefined,
       },
       {
         benchmark: '5 UI under load',
-        measure: `${rate}: datagrams lost of ${result.sent}`,
+        measure: `${rate}: datagrams of ${result.sent}`,
         sockscope: lostText,
         reference: `RcvbufErrors ${result.rcvbufErrors} (whole machine, other processes included)`,
-        target: targeted ? 'none lost' : undefined,
-        pass: targeted ? lost === 0 && result.socketDrops === 0 : undefined,
+        target: targeted ? 'none lost unsaid (logged + counted drops = sent)' : undefined,
+        pass: targeted ? unsaid === 0 : undefined,
       },
       {
         benchmark: '5 UI under load',

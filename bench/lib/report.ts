@@ -74,3 +74,38 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
+
+/**
+ * Rounds of one figure: judged on the median (a target that passes only on the best round is a
+ * property of one quiet moment, not of the product); best and spread are shown beside it.
+ */
+export interface Rounds {
+  median: number;
+  best: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+/** `higherIsBetter` picks which end is the best round. */
+export function spreadOf(values: number[], higherIsBetter = true): Rounds {
+  if (values.length === 0) return { median: NaN, best: NaN, min: NaN, max: NaN, count: 0 };
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  return { median: median(values), best: higherIsBetter ? max : min, min, max, count: values.length };
+}
+
+/** Ratios a[i] / b[i] round by round: both were measured minutes apart, under the same load. */
+export function pairedRatios(a: number[], b: number[]): number[] {
+  return a.map((value, i) => value / b[i]);
+}
+
+/** `median 0.91× (best 0.97×, 0.84–0.97×, 5 rounds)` */
+export function ratioSpread(r: Rounds): string {
+  return `median ${r.median.toFixed(2)}× (best ${r.best.toFixed(2)}×, ${r.min.toFixed(2)}–${r.max.toFixed(2)}×, ${r.count} rounds)`;
+}
+
+/** `median X (best Y, min–max)` with a formatter for the unit. */
+export function valueSpread(r: Rounds, format: (n: number) => string): string {
+  return `median ${format(r.median)} (best ${format(r.best)}, ${format(r.min)}–${format(r.max)})`;
+}

@@ -1,6 +1,7 @@
 /**
- * Opens `--count` TCP connections to 127.0.0.1:`--port`, at most `--concurrency` connecting at
- * once, and holds them until stdin closes. Prints `started <epoch ms>` and then
+ * Opens `--count` TCP connections to 127.0.0.1:`--port` from `--local-address` (another
+ * 127.0.0.x spreads many clients over more source ports than one address has), at most
+ * `--concurrency` connecting at once, and holds them until stdin closes. Prints `started <epoch ms>` and then
  * `connected {"count","failed","secs"}`. Lives in its own process: the open-files limit is per
  * process.
  */
@@ -14,6 +15,7 @@ const { values } = parseArgs({
     count: { type: 'string' },
     concurrency: { type: 'string', default: '256' },
     'timeout-ms': { type: 'string', default: '60000' },
+    'local-address': { type: 'string', default: '127.0.0.1' },
   },
 });
 const port = Number(values.port);
@@ -32,7 +34,7 @@ function openMore(): void {
   while (inFlight < concurrency && started < count && performance.now() < deadline) {
     started++;
     inFlight++;
-    const socket = connect({ port, host: '127.0.0.1' });
+    const socket = connect({ port, host: '127.0.0.1', localAddress: values['local-address'] });
     let settled = false;
     const settle = (ok: boolean): void => {
       if (settled) return;
