@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import {
   type Command,
   commands,
@@ -7,6 +6,7 @@ import {
   type ParsedInput,
   type Result,
 } from '../shared/contract';
+import { describeIssues } from '../shared/zod-issues';
 import { type Engine, EngineError } from './engine/engine';
 import { listInterfaces } from './engine/interfaces';
 import { exportLogs } from './export/export-logs';
@@ -87,7 +87,7 @@ export function createDispatcher(engine: Engine, rev: () => number, services: Se
       }
       const name = command as Command;
       const parsed = commands[name].input.safeParse(rawInput ?? {});
-      if (!parsed.success) return fail('INVALID_INPUT', formatIssues(parsed.error));
+      if (!parsed.success) return fail('INVALID_INPUT', describeIssues(parsed.error, 5));
       try {
         const run = handlers[name] as (e: Engine, i: unknown, r: () => number, s: Services) => Promise<unknown> | unknown;
         return { ok: true, value: await run(engine, parsed.data, rev, services) };
@@ -106,14 +106,6 @@ export function toErrorInfo(error: unknown): ErrorInfo {
 
 function fail(code: string, message: string): Result<never> {
   return { ok: false, error: { code, message } };
-}
-
-/** "port: Port must be between 0 and 65535; host: Host is required" */
-function formatIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
-    .join('; ');
 }
 
 function describeValue(value: unknown): string {

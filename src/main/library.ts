@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_SAVED_MESSAGES, type ParsedInput, SavedMessage, SavedMessageId } from '../shared/contract';
 import { parsePayload } from '../shared/payload';
+import { issuePath } from '../shared/zod-issues';
 import { EngineError } from './engine/errors';
 
 export const LIBRARY_FILE_FORMAT = 'sockscope.saved-messages';
@@ -77,7 +78,8 @@ export class MessageLibrary {
     const file = LibraryFile.safeParse(raw);
     if (!file.success) {
       const issue = file.error.issues[0];
-      const where = issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+      const path = issuePath(issue);
+      const where = path === '' ? '' : ` at ${path}`;
       throw new EngineError('INVALID_INPUT', `This is not a Sockscope saved-messages file${where}: ${issue.message}`);
     }
     const incoming = file.data.messages.map((draft, index) => {

@@ -2,22 +2,25 @@
  * Framing by protocol: a frame is one whole HTTP/1.x message or one whole RESP value, however
  * many reads it came in. Each splitter follows the protocol's own length rules byte by byte
  * (headers, Content-Length, chunks; RESP lengths and element counts), keeping only a line at a time.
+ *
+ * Why a splitter and a decoder (decoders/http.ts, resp.ts) per protocol: the splitter runs on
+ * every byte received, incrementally across reads, and keeps only where a message ends (a 1 GiB
+ * body is counted, never held); the decoder runs on the bytes someone looks at, all at once, and
+ * builds what they mean (headers, the de-chunked body, the RESP tree), including for a raw chunk
+ * that holds several pipelined messages or half of one, where no splitter has run. So neither can
+ * be the other; where they read the same thing, the splitter uses the decoder's rules: the HTTP
+ * head and the body length it announces (parseHead, bodyRule), chunk sizes, RESP lengths and depth.
  */
 import { concatBytes } from './codec';
-import { bodyRule, parseHead } from './decoders/http';
-import { latin1 } from './decoders/result';
+import { bodyRule, chunkSize, parseHead } from './decoders/http';
+import { MAX_RESP_DEPTH, respLength } from './decoders/resp';
+import { lineText } from './decoders/result';
 import type { Splitter } from './framing';
 
 /** A head or a protocol line longer than this is not the protocol: the frame ends there, marked. */
 const MAX_LINE_BYTES = 64 * 1024;
-const MAX_RESP_DEPTH = 64;
 const LF = 0x0a;
 
-/**
- * Reads one line at a time across reads. A line within one read is handed out as a view of it
- * (no copy: most lines are); one split across reads is put together. Past `limit`, a line is
- * only counted, not kept: the frame is ended as too long anyway.
- */
 /**
  * A copy of bytes[from, to). Framers keep pieces across reads, and a caller may hand them a Buffer
  * over memory it reuses (the engine's read buffer), whose own `slice` is a view, not a copy.
@@ -26,6 +29,11 @@ function copyOf(bytes: Uint8Array, from: number, to: number): Uint8Array {
   return Uint8Array.prototype.slice.call(bytes, from, to);
 }
 
+/**
+ * Reads one line at a time across reads. A line within one read is handed out as a view of it
+ * (no copy: most lines are); one split across reads is put together. Past `limit`, a line is
+ * only counted, not kept: the frame is ended as too long anyway.
+ */
 function lineReader(limit: number) {
   let parts: Uint8Array[] = [];
   let length = 0;
@@ -52,12 +60,6 @@ function lineReader(limit: number) {
       length = 0;
     },
   };
-}
-
-/** The line without its CR LF (or LF), as text. */
-function lineText(line: Uint8Array): string {
-  const end = line.length >= 2 && line[line.length - 2] === 0x0d ? line.length - 2 : line.length - 1;
-  return latin1(line.subarray(0, Math.max(0, end)));
 }
 
 type HttpPhase = 'head' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailer' | 'until-close';
@@ -127,12 +129,12 @@ export function httpSplitter(): Splitter {
             if (text === '' && !startBody()) return i;
             break;
           case 'chunk-size': {
-            const size = /^([0-9a-fA-F]{1,12})\s*(;.*)?$/.exec(text);
-            if (!size) {
+            const size = chunkSize(text);
+            if (size === undefined) {
               problem = `"${text.slice(0, 40)}" is not a chunk size`;
               return i;
             }
-            remaining = parseInt(size[1], 16);
+            remaining = size;
             phase = remaining === 0 ? 'trailer' : 'chunk-data';
             break;
           }
@@ -188,8 +190,8 @@ export function respSplitter(): Splitter {
     if (!blobType && !aggregateType) return valueDone();
     // Only a length's digits are read as text: a simple value's line is passed over as it is.
     const text = lineText(line).slice(1);
-    if (!/^-?\d{1,10}$/.test(text)) return invalid(`"${text.slice(0, 40)}" is not a length`);
-    const length = Number(text);
+    const length = respLength(text);
+    if (length === undefined) return invalid(`"${text.slice(0, 40)}" is not a length`);
     if (blobType) {
       if (length < 0) return valueDone();
       blob = length + 2;

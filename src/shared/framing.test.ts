@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeHttp } from './decoders/http';
+import { decodeResp } from './decoders/resp';
 import { encodeResp, respValue } from './decoders/test-support';
 import { type Chunk, collectFrame, describeFraming, type FrameBounds, Framer, FramingSpec } from './framing';
 
@@ -207,6 +209,23 @@ describe('Framer by protocol', () => {
         const { frames, pending } = frame(RESP, split(text(encoded.join('')), cuts));
         expect(frames.map(str)).toEqual(encoded);
         expect(pending).toBeUndefined();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('cuts frames the decoders read as exactly one whole message each (splitter and decoder share the rules)', () => {
+    const http = frame(HTTP, split(text('GET / HTTP/1.1\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\nabcHTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3;x=1\r\nabc\r\n0\r\nT: 1\r\n\r\n'), [5, 40, 77]));
+    expect(http.frames.map((bytes) => decodeHttp(bytes))).toEqual([
+      expect.objectContaining({ messages: [expect.objectContaining({ startLine: 'GET / HTTP/1.1', bodyFraming: 'none' })] }),
+      expect.objectContaining({ messages: [expect.objectContaining({ body: text('abc'), bodyFraming: 'Content-Length 3' })] }),
+      expect.objectContaining({ messages: [expect.objectContaining({ body: text('abc'), bodyFraming: 'chunked, 1 chunk' })] }),
+    ]);
+    expect(http.frames.map((bytes) => decodeHttp(bytes))).toEqual(http.frames.map(() => expect.not.objectContaining({ trailing: expect.anything() })));
+    fc.assert(
+      fc.property(fc.array(respValue, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 8 }), (values, cuts) => {
+        const { frames } = frame(RESP, split(text(values.map(encodeResp).join('')), cuts));
+        expect(frames.map((bytes) => decodeResp(bytes))).toEqual(values.map((value) => ({ kind: 'resp', values: [value] })));
       }),
       { numRuns: 200 },
     );

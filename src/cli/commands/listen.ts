@@ -5,6 +5,7 @@ import { MESSAGE_UNITS } from '../../shared/auto-reply';
 import { formatBytes } from '../../shared/codec';
 import type { FramingSpec } from '../../shared/framing';
 import { commands, type Input, type SocketInfo } from '../../shared/contract';
+import { describeIssues } from '../../shared/zod-issues';
 import { createCore, type Core } from '../../main/core';
 import { formatSocketUrl, parseSocketUrl, type SocketUrl } from '../endpoint-url';
 import { formatEntry } from '../format';
@@ -185,10 +186,7 @@ async function readRulesFile(path: string): Promise<AutoReplySettings> {
   const numbered = rules.map((rule, index) => (typeof rule === 'object' && rule !== null && !('id' in rule) ? { id: `rule-${index + 1}`, ...rule } : rule));
   // The contract's own schema, as the dispatcher will apply it: the same checks as the app's rules.
   const parsed = commands['autoReply.set'].input.omit({ id: true }).safeParse({ echo, rules: numbered, framing });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`${path}: ${issue.path.length > 0 ? `${issue.path.join('.')}: ` : ''}${issue.message}`);
-  }
+  if (!parsed.success) throw new Error(`${path}: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }
 

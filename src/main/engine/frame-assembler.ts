@@ -1,8 +1,13 @@
 /**
  * Whole frames out of received chunks, for auto-reply rules that match per message (each line,
- * each HTTP request) rather than per read. The log's framing view works on bounds and reads bytes
- * back from the log; a rule needs the frame's bytes the moment it completes, so this keeps a copy
- * of the frame being read (bounded) and hands out each frame as it ends.
+ * each HTTP request) rather than per read.
+ *
+ * Why this and framing/frame-index.ts both exist (both drive the one shared Framer, which is
+ * where frames end): the index is the log's Frames view, built lazily from the log when someone
+ * reads, keeping bounds and reading bytes back from the log. A rule cannot wait for a reader, nor
+ * miss a message because the log evicted or cleared it, frames under the rules' own framing, and
+ * needs the frame's bytes the moment it ends: so this frames every read as it arrives, keeps a
+ * copy of the frame being read (bounded) and hands out each frame as it ends.
  */
 import { concatBytes } from '../../shared/codec';
 import { type FrameBounds, Framer, type FramingSpec } from '../../shared/framing';

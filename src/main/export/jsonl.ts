@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { Endpoint, LogEventKind, type LogEntry, SocketId, SocketInfo } from '../../shared/contract';
 import { base64ToBytes, bytesToBase64 } from '../../shared/wire';
+import { describeIssues } from '../../shared/zod-issues';
 import { EngineError } from '../engine/errors';
 
 export const LOG_FILE_TYPE = 'sockscope-log';
@@ -98,19 +99,19 @@ export function parseLogFile(text: string): SocketLogFile[] {
         throw new EngineError('INVALID_LOG_FILE', 'Not a Sockscope log: its first line should be {"type":"sockscope-log",…}');
       }
       const header = HeaderLine.safeParse(value);
-      if (!header.success) fail(issueText(header.error));
+      if (!header.success) fail(describeIssues(header.error));
       sawHeader = true;
       continue;
     }
     if (type === 'socket') {
       const parsed = SocketLine.safeParse(value);
-      if (!parsed.success) return fail(issueText(parsed.error));
+      if (!parsed.success) return fail(describeIssues(parsed.error));
       const { socket, dropped } = parsed.data;
       if (sockets.has(socket.id)) fail(`socket ${socket.id} is described twice`);
       sockets.set(socket.id, { socket, dropped, entries: [] });
     } else if (type === 'entry') {
       const parsed = EntryLine.safeParse(value);
-      if (!parsed.success) return fail(issueText(parsed.error));
+      if (!parsed.success) return fail(describeIssues(parsed.error));
       const entry = parsed.data;
       const target = sockets.get(entry.socket) ?? fail(`an entry of socket ${entry.socket}, which no earlier line describes`);
       if (entry.dir === 'event') {
@@ -131,7 +132,3 @@ export function parseLogFile(text: string): SocketLogFile[] {
   return [...sockets.values()];
 }
 
-function issueText(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
-}

@@ -2,6 +2,13 @@
  * One socket's frames under one framing: built from the socket's log as far as it has been read,
  * kept as bounds (the log holds the bytes), numbered like log seqs (an index is never reused),
  * and materialized only for the frames someone reads.
+ *
+ * Why this and engine/frame-assembler.ts both exist (both drive the one shared Framer, which is
+ * where frames end): this is the log's Frames view, under the view's framing, built lazily when
+ * someone reads and from what the log still holds, so it keeps no bytes and starts again where
+ * the log dropped entries before they were framed. Auto-replies cannot wait for a reader or lose
+ * what the log dropped or cleared, match under the rules' own framing, and need each frame's bytes
+ * the moment it ends: the assembler frames every read as it arrives and copies the pending frame.
  */
 import type { DataLogEntry, Endpoint, EventLogEntry, FrameItem, LogEntry, LogEventKind, LogHead, SocketKind } from '../../shared/contract';
 import { collectFrame, type FrameBounds, Framer, type FramingSpec } from '../../shared/framing';

@@ -6,7 +6,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, existsSync, writeSync } from 'node:fs';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { z } from 'zod';
+import { describeIssues } from '../../shared/zod-issues';
 import { SESSION_FILE, SESSION_VERSION, SessionFile, SessionVersion } from './schema';
 
 export type LoadResult =
@@ -47,7 +47,7 @@ export class SessionStore {
     }
     const session = SessionFile.safeParse(raw);
     if (!session.success) {
-      return this.setAside('corrupt', `The saved workspace is damaged (${firstIssue(session.error)})`, now);
+      return this.setAside('corrupt', `The saved workspace is damaged (${describeIssues(session.error)})`, now);
     }
     return { state: 'ok', session: session.data };
   }
@@ -107,12 +107,6 @@ export class SessionStore {
 
 function serialize(session: SessionFile): string {
   return `${JSON.stringify(session, null, 2)}\n`;
-}
-
-function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'unknown problem';
-  return issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message;
 }
 
 function describe(error: unknown): string {

@@ -4,7 +4,8 @@
  * de-chunked; a message cut short says what is missing. Never throws, whatever the bytes.
  */
 import { concatBytes } from '../codec';
-import { clip, type DecodeFailure, latin1, lineEnd } from './result';
+import { latin1Decode } from '../payload';
+import { clip, type DecodeFailure, lineEnd, lineText } from './result';
 
 export interface HttpHeader {
   name: string;
@@ -43,7 +44,7 @@ const MAX_MESSAGES = 100;
  * arrived (so `GET greeting` typed to Redis is not taken for HTTP), else its first words.
  */
 export function looksLikeHttp(bytes: Uint8Array): boolean {
-  const start = latin1(bytes.subarray(0, 12));
+  const start = latin1Decode(bytes.subarray(0, 12));
   if (!start.startsWith('HTTP/1.') && !METHODS.some((method) => start.startsWith(`${method} `))) return false;
   const line = readLine(bytes, 0);
   return line === undefined || ('text' in line && (REQUEST_LINE.test(line.text) || STATUS_LINE.test(line.text)));
@@ -158,6 +159,12 @@ function readBody(bytes: Uint8Array, at: number, type: HttpMessage['type'], stat
   }
 }
 
+/** The size a chunk-size line announces (its extensions ignored), or undefined when it is not one. */
+export function chunkSize(line: string): number | undefined {
+  const size = /^([0-9a-fA-F]{1,12})\s*(;.*)?$/.exec(line);
+  return size ? parseInt(size[1], 16) : undefined;
+}
+
 function readChunked(bytes: Uint8Array, start: number): Body {
   const pieces: Uint8Array[] = [];
   let at = start;
@@ -169,9 +176,8 @@ function readChunked(bytes: Uint8Array, start: number): Body {
   for (;;) {
     const sizeLine = readLine(bytes, at);
     if (!sizeLine || 'failure' in sizeLine) return result('The next chunk has not arrived yet');
-    const size = /^([0-9a-fA-F]{1,12})\s*(;.*)?$/.exec(sizeLine.text);
-    if (!size) return result(`"${clip(sizeLine.text)}" is not a chunk size`);
-    const length = parseInt(size[1], 16);
+    const length = chunkSize(sizeLine.text);
+    if (length === undefined) return result(`"${clip(sizeLine.text)}" is not a chunk size`);
     at = sizeLine.next;
     if (length === 0) {
       // Trailer fields, then the empty line that ends the message.
@@ -201,6 +207,5 @@ function readLine(bytes: Uint8Array, at: number): { text: string; next: number }
   const lf = lineEnd(bytes, at);
   if (lf < 0) return bytes.length - at > MAX_LINE ? { failure: 'Not HTTP: a line is longer than 16 KiB' } : undefined;
   if (lf - at > MAX_LINE) return { failure: 'Not HTTP: a line is longer than 16 KiB' };
-  const end = lf > at && bytes[lf - 1] === 0x0d ? lf - 1 : lf;
-  return { text: latin1(bytes.subarray(at, end)), next: lf + 1 };
+  return { text: lineText(bytes.subarray(at, lf + 1)), next: lf + 1 };
 }

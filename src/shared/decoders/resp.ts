@@ -3,7 +3,8 @@
  * bytes (pipelined replies arrive together), plus inline commands as `redis-cli` and `nc` users
  * type them. A value cut short is reported, with what came before it. Never throws.
  */
-import { clip, type DecodeFailure, latin1, lineEnd } from './result';
+import { latin1Decode } from '../payload';
+import { clip, type DecodeFailure, lineEnd } from './result';
 
 export type RespValue =
   | { type: 'simple'; value: string }
@@ -25,7 +26,8 @@ export interface RespView {
 }
 
 const TYPE_BYTES = '+-:$*_#,(!=%~>|';
-const MAX_DEPTH = 64;
+/** Aggregates nested deeper than this are refused rather than risking the stack (or a framer's memory). */
+export const MAX_RESP_DEPTH = 64;
 /** Values decoded from one frame at most; a reply of a million elements is summarised by its start. */
 const MAX_VALUES = 10_000;
 
@@ -34,8 +36,13 @@ export function looksLikeResp(bytes: Uint8Array): boolean {
   if (bytes.length < 3 || !TYPE_BYTES.includes(String.fromCharCode(bytes[0]))) return false;
   const lf = lineEnd(bytes, 0);
   if (lf < 2 || bytes[lf - 1] !== 0x0d) return false;
-  const header = latin1(bytes.subarray(1, lf - 1));
+  const header = latin1Decode(bytes.subarray(1, lf - 1));
   return '$*%~>|='.includes(String.fromCharCode(bytes[0])) ? /^-?\d+$/.test(header) : true;
+}
+
+/** The length or element count in a blob's or an aggregate's header line (after its type byte); -1 is null. */
+export function respLength(header: string): number | undefined {
+  return /^-?\d{1,10}$/.test(header) ? Number(header) : undefined;
 }
 
 class Invalid extends Error {}
@@ -73,7 +80,7 @@ class RespReader {
 
   /** The next value, or undefined when the bytes stop before it could be read. */
   value(depth: number): RespValue | undefined {
-    if (depth > MAX_DEPTH) throw new Invalid(`values are nested deeper than ${MAX_DEPTH} levels`);
+    if (depth > MAX_RESP_DEPTH) throw new Invalid(`values are nested deeper than ${MAX_RESP_DEPTH} levels`);
     if (++this.count > MAX_VALUES) return this.stop(`Only the first ${MAX_VALUES} values are shown`);
     const type = String.fromCharCode(this.bytes[this.position]);
     if (!TYPE_BYTES.includes(type)) return this.inline();
@@ -156,16 +163,17 @@ class RespReader {
       throw new Invalid(`a ${length}-byte bulk string is not followed by CR LF`);
     }
     this.position += length + 2;
-    if (type === '!') return { type: 'error', value: latin1(body) };
+    if (type === '!') return { type: 'error', value: latin1Decode(body) };
     if (type === '=' && body.length >= 4 && body[3] === 0x3a) {
-      return { type: 'bulk', value: body.subarray(4), format: latin1(body.subarray(0, 3)) };
+      return { type: 'bulk', value: body.subarray(4), format: latin1Decode(body.subarray(0, 3)) };
     }
     return { type: 'bulk', value: body };
   }
 
   private length(line: string): number {
-    if (!/^-?\d{1,10}$/.test(line)) throw new Invalid(`"${clip(line)}" is not a length`);
-    return Number(line);
+    const length = respLength(line);
+    if (length === undefined) throw new Invalid(`"${clip(line)}" is not a length`);
+    return length;
   }
 
   /** A header line after its type byte, up to CR LF; undefined when it has not ended. */
@@ -173,7 +181,7 @@ class RespReader {
     const lf = lineEnd(this.bytes, this.position);
     if (lf < 0) return this.stop('The reply ends inside a line (no CR LF yet)');
     if (lf === this.position || this.bytes[lf - 1] !== 0x0d) throw new Invalid('a line ends with LF alone, not CR LF');
-    const text = latin1(this.bytes.subarray(this.position, lf - 1));
+    const text = latin1Decode(this.bytes.subarray(this.position, lf - 1));
     this.position = lf + 1;
     return text;
   }
@@ -187,7 +195,7 @@ class RespReader {
     if (line.some((byte) => (byte < 0x20 && byte !== 0x09) || byte === 0x7f)) {
       throw new Invalid('a line holds control bytes, so it is neither a RESP value nor an inline command');
     }
-    const text = latin1(line);
+    const text = latin1Decode(line);
     this.position = lf + 1;
     return { type: 'inline', words: text.split(' ').filter((word) => word.length > 0) };
   }

@@ -1,3 +1,5 @@
+import { latin1Decode } from '../payload';
+
 /** Why bytes did not decode, in a sentence for the user ("Not JSON: …"). */
 export interface DecodeFailure {
   failure: string;
@@ -7,16 +9,18 @@ export function isFailure<T extends object>(result: T | DecodeFailure): result i
   return 'failure' in result;
 }
 
-/** Bytes as Latin-1 characters: protocol lines (HTTP start lines, RESP headers) are ASCII. */
-export function latin1(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 4096) out += String.fromCharCode(...bytes.subarray(i, i + 4096));
-  return out;
-}
-
 /** Index of the next LF at or after `from`, or -1. */
 export function lineEnd(bytes: Uint8Array, from: number): number {
   return bytes.indexOf(0x0a, from);
+}
+
+/**
+ * A protocol line (ending with its LF) without its CR LF or LF, as Latin-1 text: protocol lines
+ * (HTTP start lines and headers, chunk sizes, RESP headers) are ASCII.
+ */
+export function lineText(line: Uint8Array): string {
+  const end = line.length >= 2 && line[line.length - 2] === 0x0d ? line.length - 2 : line.length - 1;
+  return latin1Decode(line.subarray(0, Math.max(0, end)));
 }
 
 /** A quoted excerpt for a message: long lines are cut at 40 characters. */
