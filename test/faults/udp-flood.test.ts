@@ -41,6 +41,7 @@ it('a UDP flood: the app keeps answering, and every datagram is logged or counte
   const udp = await call(dispatch, 'udp.bind', { host: '127.0.0.1', port: 0 });
   const port = udp.local?.port ?? 0;
 
+  const floodStarted = performance.now();
   const flooder = spawn(
     process.execPath,
     ['--import', 'tsx', resolve(__dirname, 'support/udp-flooder.ts'), '--port', String(port), '--count', String(DATAGRAMS), '--size', String(SIZE)],
@@ -71,7 +72,15 @@ it('a UDP flood: the app keeps answering, and every datagram is logged or counte
 
   const log = await expectIntactLog(dispatch, udp.id);
   expect(log.entries).toHaveLength(LOG_ENTRIES);
-  expect(log.dropped).toBe(messagesIn + 1 - LOG_ENTRIES); // +1: the 'bound' event, the first to go
+  // +1: the 'bound' event, the first to go. Kernel drops, where a loaded machine has any, are
+  // also said in the log where they happened: one notice per check, at most one a second.
+  const notices = log.dropped - (messagesIn + 1 - LOG_ENTRIES);
+  const floodSeconds = Math.ceil((performance.now() - floodStarted) / 1000);
+  if (kernelDrops(port) === 0) expect(notices).toBe(0);
+  else {
+    expect(notices).toBeGreaterThanOrEqual(0);
+    expect(notices).toBeLessThanOrEqual(floodSeconds + 1);
+  }
   // The newest are kept, in the order they were sent.
   const numbers = log.entries.flatMap((e) => (e.dir === 'in' ? [Buffer.from(e.bytes).readUInt32BE(0)] : []));
   expect(numbers.every((n, i) => i === 0 || n > numbers[i - 1])).toBe(true);
