@@ -431,7 +431,7 @@ export const commands = {
   'log.export': {
     input: z.object({ ids: z.array(SocketId).min(1).max(100_000).optional(), format: z.enum(['jsonl', 'pcapng']) }),
     /** `records`: the log entries (JSON Lines) or packets (pcapng) written. */
-    output: z.object({ fileName: z.string(), data: Bytes, sockets: z.number(), records: z.number() }),
+    output: z.object({ fileName: z.string(), data: Bytes, sockets: z.number(), records: z.number(), missingBytes: z.number().optional() }),
   },
   /** A JSON Lines export read back as read-only sockets of kind 'imported'. */
   'log.import': {

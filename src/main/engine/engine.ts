@@ -23,7 +23,7 @@ import { KernelDropWatcher } from './kernel-drops';
 import { now, resolveLogLimits, type LogLimits, type PeekedEntry, type SocketLog } from './log';
 import { searchLog } from './log-search';
 import { RepeatSender } from './repeat';
-import { type EngineListener, SocketRecord } from './socket-record';
+import { type EngineListener, type EntryTap, SocketRecord } from './socket-record';
 import { TcpConnection } from './tcp-client';
 import { TcpListener } from './tcp-listener';
 import { prepareTlsListener } from './tls';
@@ -31,7 +31,7 @@ import { UdpSocket } from './udp-socket';
 
 export { EngineError } from './errors';
 export type { LogLimits } from './log';
-export type { EngineListener } from './socket-record';
+export type { EngineListener, EntryTap } from './socket-record';
 
 export interface EngineOptions {
   log?: Partial<LogLimits>;
@@ -56,6 +56,7 @@ const ID_PREFIX: Record<SocketKind, string> = {
 export class Engine {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<EngineListener>();
+  private readonly taps = new Set<EntryTap>();
   private readonly limits: LogLimits;
   private readonly repeats = new RepeatSender();
   private readonly kernelDrops = new KernelDropWatcher();
@@ -75,6 +76,14 @@ export class Engine {
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
+    };
+  }
+
+  /** Every log entry of every socket as it is logged (see EntryTap); returns the function that removes the tap. */
+  tap(tap: EntryTap): () => void {
+    this.taps.add(tap);
+    return () => {
+      this.taps.delete(tap);
     };
   }
 
@@ -376,7 +385,7 @@ export class Engine {
       createdAt: now(),
       ...fields,
     };
-    return new SocketRecord(info, this.limits, (event) => this.emit(event));
+    return new SocketRecord(info, this.limits, (event) => this.emit(event), this.taps);
   }
 
   private forget(id: string): void {
