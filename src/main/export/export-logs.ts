@@ -78,8 +78,8 @@ export async function exportToStream(engine: Engine, request: ExportRequest, des
     const steps = exportSteps(engine, sockets, encoder, at);
     for (let step = steps.next(); ; step = steps.next()) {
       if (failure) throw failure;
-      if (step.done) return { sockets: sockets.length, records: step.value.records, bytes, missing: step.value.missing };
       onProgress?.(bytes);
+      if (step.done) return { sockets: sockets.length, records: step.value.records, bytes, missing: step.value.missing };
       if (signal?.aborted) throw new EngineError('CANCELLED', 'The export was cancelled');
       if (destination.writableLength > HIGH_WATER_BYTES) await drained(destination, signal);
     }
