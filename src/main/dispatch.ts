@@ -9,6 +9,7 @@ import {
 } from '../shared/contract';
 import { type Engine, EngineError } from './engine/engine';
 import { listInterfaces } from './engine/interfaces';
+import { captureHandlers } from './capture/service';
 import { exportLogs } from './export/export-logs';
 import { importLogFile } from './export/import-jsonl';
 import { FramingService } from './framing/service';
@@ -66,6 +67,7 @@ const handlers: Handlers = {
   'udp.joinGroup': (engine, input) => engine.changeMembership('join', input),
   'udp.leaveGroup': (engine, input) => engine.changeMembership('leave', input),
   'system.interfaces': () => ({ interfaces: listInterfaces() }),
+  ...captureHandlers,
 };
 
 export interface Dispatcher {

@@ -9,6 +9,7 @@ import { DecoderChoice, FramingSpec } from './framing';
 import { RestoreOutcome, SessionStatus, UiLayout } from './session';
 import { isIPv6, unbracket } from './address';
 import { NetworkInterface, MulticastGroup, InterfaceName, UdpOptions, UdpSettings } from './network';
+import { captureCommands } from './capture';
 import { TlsClientOptions, TlsListenOptions, TlsSettings, TlsSummary } from './tls';
 
 // ---------------------------------------------------------------------------
@@ -551,6 +552,7 @@ export const commands = {
   },
   /** This machine's network interfaces and their addresses, as the OS reports them now. */
   'system.interfaces': { input: Ok, output: z.object({ interfaces: z.array(NetworkInterface) }) },
+  ...captureCommands,
 } as const;
 
 export type Commands = typeof commands;

@@ -77,12 +77,21 @@ export function entryLine(socketId: string, entry: LogEntry): string {
  * the format says fails the whole file, with its line number: a log half read is worse than none.
  */
 export function parseLogFile(text: string): SocketLogFile[] {
-  const sockets = new Map<string, SocketLogFile>();
-  let sawHeader = false;
-  let lineNumber = 0;
-  for (const line of text.split('\n')) {
-    lineNumber++;
-    if (line.trim() === '') continue;
+  const parser = new LogFileParser();
+  for (const line of text.split('\n')) parser.line(line);
+  return parser.finish();
+}
+
+/** The same reading, a line at a time, for a file that arrives as a stream. */
+export class LogFileParser {
+  private readonly sockets = new Map<string, SocketLogFile>();
+  private sawHeader = false;
+  private lineNumber = 0;
+
+  line(line: string): void {
+    this.lineNumber++;
+    if (line.trim() === '') return;
+    const lineNumber = this.lineNumber;
     const fail = (why: string): never => {
       throw new EngineError('INVALID_LOG_FILE', `Line ${lineNumber}: ${why}`);
     };
@@ -93,30 +102,30 @@ export function parseLogFile(text: string): SocketLogFile[] {
       fail('not valid JSON');
     }
     const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
-    if (!sawHeader) {
+    if (!this.sawHeader) {
       if (type !== LOG_FILE_TYPE) {
         throw new EngineError('INVALID_LOG_FILE', 'Not a Sockscope log: its first line should be {"type":"sockscope-log",…}');
       }
       const header = HeaderLine.safeParse(value);
       if (!header.success) fail(issueText(header.error));
-      sawHeader = true;
-      continue;
+      this.sawHeader = true;
+      return;
     }
     if (type === 'socket') {
       const parsed = SocketLine.safeParse(value);
       if (!parsed.success) return fail(issueText(parsed.error));
       const { socket, dropped } = parsed.data;
-      if (sockets.has(socket.id)) fail(`socket ${socket.id} is described twice`);
-      sockets.set(socket.id, { socket, dropped, entries: [] });
+      if (this.sockets.has(socket.id)) fail(`socket ${socket.id} is described twice`);
+      this.sockets.set(socket.id, { socket, dropped, entries: [] });
     } else if (type === 'entry') {
       const parsed = EntryLine.safeParse(value);
       if (!parsed.success) return fail(issueText(parsed.error));
       const entry = parsed.data;
-      const target = sockets.get(entry.socket) ?? fail(`an entry of socket ${entry.socket}, which no earlier line describes`);
+      const target = this.sockets.get(entry.socket) ?? fail(`an entry of socket ${entry.socket}, which no earlier line describes`);
       if (entry.dir === 'event') {
         const { seq, time, event, message, code } = entry;
         target.entries.push(code === undefined ? { seq, time, dir: 'event', event, message } : { seq, time, dir: 'event', event, message, code });
-        continue;
+        return;
       }
       const bytes = base64ToBytes(entry.data) ?? fail('"data" is not base64');
       if (bytes.byteLength !== entry.size) fail(`"size" says ${entry.size} bytes but "data" holds ${bytes.byteLength}`);
@@ -126,9 +135,12 @@ export function parseLogFile(text: string): SocketLogFile[] {
       fail(`unknown line type ${JSON.stringify(type)}`);
     }
   }
-  if (!sawHeader) throw new EngineError('INVALID_LOG_FILE', 'The file is empty');
-  if (sockets.size === 0) throw new EngineError('INVALID_LOG_FILE', 'The file holds no socket logs');
-  return [...sockets.values()];
+
+  finish(): SocketLogFile[] {
+    if (!this.sawHeader) throw new EngineError('INVALID_LOG_FILE', 'The file is empty');
+    if (this.sockets.size === 0) throw new EngineError('INVALID_LOG_FILE', 'The file holds no socket logs');
+    return [...this.sockets.values()];
+  }
 }
 
 function issueText(error: z.ZodError): string {
