@@ -19,9 +19,8 @@ export function RecordingsStatus() {
         >
           <span aria-hidden="true" className={`size-2 rounded-full ${recording.state === 'failed' ? 'bg-danger' : 'animate-pulse bg-danger'}`} />
           <span className="text-muted">{recording.state === 'failed' ? 'Recording failed' : 'Recording'}</span>
-          <span className="max-w-[220px] truncate font-mono text-fg" dir="rtl">
-            {recording.path}
-          </span>
+          {/* The file's name; the whole path is in the tooltip. */}
+          <span className="max-w-[220px] truncate font-mono text-fg">{recording.path.split(/[\\/]/).pop()}</span>
           <span role="status" aria-label="File size" className="font-mono text-fg tabular-nums">
             {formatBytes(recording.bytesWritten)}
           </span>
