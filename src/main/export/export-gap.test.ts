@@ -10,6 +10,7 @@ import { connectClient, stopPeers } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
 import { Recording } from '../capture/recorder';
 import { exportLogs, exportToFile } from './export-logs';
+import { entryLine, headerLine, LogFileParser, socketLine } from './jsonl';
 import { scratchDir, tsharkFields } from './test-support/tshark';
 
 let core: Core;
@@ -85,5 +86,19 @@ describe('a recording', () => {
     expect(starvedStatus.lostBytes).toBe(sent + 4);
     const starvedRows = await tsharkFields(files.path('starved.pcapng'), ['tcp.len', 'frame.comment']);
     expect(starvedRows.reduce((total, row) => total + Number(row[0]), 0)).toBe(0);
+  });
+});
+
+describe('reading a log file as it arrives', () => {
+  it('keeps only the newest entries a log could hold, counting the rest as dropped', () => {
+    const parser = new LogFileParser({ maxEntries: 3, maxBytes: 10 });
+    const socket = { id: 'con-1', kind: 'tcp-connection', state: 'closed', bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, queuedBytes: 0, createdAt: 1 };
+    parser.line(headerLine(1, new Date()));
+    parser.line(socketLine(socket as never, 2));
+    for (let seq = 0; seq < 5000; seq++) parser.line(entryLine('con-1', { seq, time: seq, dir: 'in', bytes: Uint8Array.of(seq & 0xff, 1, 2, 3) }));
+    const [file] = parser.finish();
+    // 4 bytes each: two fit in 10 bytes.
+    expect(file.entries.map((e) => e.seq)).toEqual([4998, 4999]);
+    expect(file.dropped).toBe(2 + 4998);
   });
 });

@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import type { Output, ParsedInput, SocketInfo } from '../../shared/contract';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
+import { DEFAULT_LOG_LIMITS } from '../engine/log';
 import { LogFileParser, parseLogFile, type SocketLogFile } from './jsonl';
 
 const PCAPNG_MAGIC = [0x0a, 0x0d, 0x0d, 0x0a];
@@ -27,7 +28,8 @@ export function importLogFile(engine: Engine, input: ParsedInput<'log.import'>):
 
 /** The same import from a stream (the host's upload route), decoded and parsed a line at a time. */
 export async function importLogStream(engine: Engine, fileName: string, stream: Readable): Promise<Output<'log.import'>> {
-  const parser = new LogFileParser();
+  // Kept as a log would keep them: a file larger than the log reads in bounded memory.
+  const parser = new LogFileParser(DEFAULT_LOG_LIMITS);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let rest = '';
   let size = 0;
@@ -73,7 +75,7 @@ function importLogs(engine: Engine, fileName: string, logs: SocketLogFile[]): Ou
   const sockets = logs.map(({ socket, dropped, entries }) =>
     engine.importLog(importedFields(socket, fileName), (log) => {
       if (dropped > 0) {
-        log.appendEvent('info', `${dropped} older entries had dropped out of this log before it was exported`, undefined, entries[0]?.time ?? socket.createdAt);
+        log.appendEvent('info', `${dropped} older entries are not held: they had dropped out of the log before it was exported, or did not fit this one`, undefined, entries[0]?.time ?? socket.createdAt);
       }
       for (const entry of entries) {
         if (entry.dir === 'event') log.appendEvent(entry.event, entry.message, entry.code, entry.time);

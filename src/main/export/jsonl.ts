@@ -82,11 +82,25 @@ export function parseLogFile(text: string): SocketLogFile[] {
   return parser.finish();
 }
 
-/** The same reading, a line at a time, for a file that arrives as a stream. */
+/** What a parser keeps of each socket's entries: the newest that fit, as the log would. */
+export interface KeepLimits {
+  maxEntries: number;
+  maxBytes: number;
+}
+
+/**
+ * The same reading, a line at a time, for a file that arrives as a stream. With `keep`, only the
+ * newest entries a log could hold are kept (the older ones are counted in `dropped`), so a file
+ * of any size is read in bounded memory.
+ */
 export class LogFileParser {
   private readonly sockets = new Map<string, SocketLogFile>();
+  /** Per socket: index of its oldest kept entry, and the payload bytes kept. */
+  private readonly kept = new Map<string, { start: number; bytes: number }>();
   private sawHeader = false;
   private lineNumber = 0;
+
+  constructor(private readonly keep?: KeepLimits) {}
 
   line(line: string): void {
     this.lineNumber++;
@@ -131,6 +145,7 @@ export class LogFileParser {
       if (bytes.byteLength !== entry.size) fail(`"size" says ${entry.size} bytes but "data" holds ${bytes.byteLength}`);
       const { seq, time, dir, peer } = entry;
       target.entries.push(peer ? { seq, time, dir, bytes: Uint8Array.from(bytes), peer } : { seq, time, dir, bytes: Uint8Array.from(bytes) });
+      this.bound(target);
     } else {
       fail(`unknown line type ${JSON.stringify(type)}`);
     }
@@ -139,7 +154,32 @@ export class LogFileParser {
   finish(): SocketLogFile[] {
     if (!this.sawHeader) throw new EngineError('INVALID_LOG_FILE', 'The file is empty');
     if (this.sockets.size === 0) throw new EngineError('INVALID_LOG_FILE', 'The file holds no socket logs');
+    for (const file of this.sockets.values()) this.compact(file);
     return [...this.sockets.values()];
+  }
+
+  /** Drops the socket's oldest entries past the limits (data entries only carry bytes). */
+  private bound(file: SocketLogFile): void {
+    if (!this.keep) return;
+    const kept = this.kept.get(file.socket.id) ?? { start: 0, bytes: 0 };
+    this.kept.set(file.socket.id, kept);
+    const newest = file.entries[file.entries.length - 1];
+    if (newest.dir !== 'event') kept.bytes += newest.bytes.byteLength;
+    while (file.entries.length - kept.start > this.keep.maxEntries || kept.bytes > this.keep.maxBytes) {
+      const oldest = file.entries[kept.start];
+      if (oldest.dir !== 'event') kept.bytes -= oldest.bytes.byteLength;
+      kept.start++;
+      file.dropped++;
+    }
+    // Dropped entries are let go of in batches: shifting one at a time would be quadratic.
+    if (kept.start > 1024 && kept.start * 2 > file.entries.length) this.compact(file);
+  }
+
+  private compact(file: SocketLogFile): void {
+    const kept = this.kept.get(file.socket.id);
+    if (!kept || kept.start === 0) return;
+    file.entries = file.entries.slice(kept.start);
+    kept.start = 0;
   }
 }
 
