@@ -10,7 +10,7 @@ import {
 import { type Engine, EngineError } from './engine/engine';
 import { listInterfaces } from './engine/interfaces';
 import { captureHandlers } from './capture/service';
-import { exportLogs } from './export/export-logs';
+import { exportLogsAsync } from './export/export-logs';
 import { importLogFile } from './export/import-jsonl';
 import { FramingService } from './framing/service';
 import { MessageLibrary } from './library';
@@ -45,7 +45,7 @@ const handlers: Handlers = {
   'log.read': (engine, { id, fromSeq, count }) => engine.readLog(id, fromSeq, count),
   'log.clear': (engine, { id }) => engine.clearLog(id),
   'autoReply.set': (engine, input) => engine.setAutoReply(input),
-  'log.export': (engine, input) => exportLogs(engine, input),
+  'log.export': (engine, input) => exportLogsAsync(engine, input),
   'log.import': (engine, input) => importLogFile(engine, input),
   'send.repeat': (engine, input) => engine.startRepeat(input),
   'send.cancel': (engine, { jobId }) => (engine.cancelRepeat(jobId), ok),

@@ -3,7 +3,7 @@
  * missing bytes (tshark flags the gap) with a comment, and exports stream to a file page by page.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../core';
 import { connectClient, stopPeers } from '../engine/test-support/peers';
@@ -63,6 +63,27 @@ describe('an export of a log that lost entries', () => {
     expect(readFileSync(path)).toEqual(Buffer.from(exportLogs(core.engine, { ids: [id], format: 'jsonl' }, { at }).data));
     expect(summary.bytes).toBe(readFileSync(path).byteLength);
     expect(progress.length).toBeGreaterThan(0);
+  });
+});
+
+describe('cancelling an export', () => {
+  it('stops writing and removes the partial file', async () => {
+    const { id } = await floodedListener(1, 1000);
+    const connection = core.engine.snapshot().sockets.find((s) => s.parentId === id);
+    for (let i = 0; i < 300; i++) await core.engine.send({ id: connection?.id ?? '', data: Uint8Array.of(i & 0xff) });
+    const path = files.path('cancelled.jsonl');
+    const abort = new AbortController();
+    const written: number[] = [];
+    const exported = exportToFile(core.engine, { ids: [id], format: 'jsonl' }, path, {
+      signal: abort.signal,
+      onProgress: (bytes) => {
+        written.push(bytes);
+        abort.abort();
+      },
+    });
+    await expect(exported).rejects.toThrow('The export was cancelled');
+    expect(written).toHaveLength(1);
+    expect(existsSync(path)).toBe(false);
   });
 });
 

@@ -49,15 +49,33 @@ const PAGE_ENTRIES = 64;
 const HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
 export function exportLogs(engine: Engine, input: ParsedInput<'log.export'>, options: ExportOptions = {}): Output<'log.export'> {
+  const built = buildInMemory(engine, input, options);
+  let step = built.steps.next();
+  while (!step.done) step = built.steps.next();
+  return built.result(step.value);
+}
+
+/** `log.export` for the dispatcher: the same, giving the event loop a turn between pages so main keeps answering. */
+export async function exportLogsAsync(engine: Engine, input: ParsedInput<'log.export'>): Promise<Output<'log.export'>> {
+  const built = buildInMemory(engine, input, {});
+  let step = built.steps.next();
+  for (let pages = 1; !step.done; pages++) {
+    if (pages % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
+    step = built.steps.next();
+  }
+  return built.result(step.value);
+}
+
+function buildInMemory(engine: Engine, input: ParsedInput<'log.export'>, options: ExportOptions) {
   const { at = new Date(), maxBytes = MAX_EXPORT_BYTES } = options;
   const sockets = selectSockets(engine, input.ids);
   const sink = new ExportSink(maxBytes);
   const steps = exportSteps(engine, sockets, new CaptureEncoder(input.format, (chunk) => sink.append(chunk)), at);
-  let step = steps.next();
-  while (!step.done) step = steps.next();
-  const { records, missing } = step.value;
-  const data = sink.take();
-  return { fileName: exportFileName(input.ids, sockets, input.format, at), data, sockets: sockets.length, records, missingBytes: missing.in + missing.out };
+  const result = ({ records, missing }: { records: number; missing: MissingBytes }): Output<'log.export'> => {
+    const data = sink.take();
+    return { fileName: exportFileName(input.ids, sockets, input.format, at), data, sockets: sockets.length, records, missingBytes: missing.in + missing.out };
+  };
+  return { steps, result };
 }
 
 /** Writes the export to `destination` as it is read from the logs; resolves once all is handed over (not closed). */
