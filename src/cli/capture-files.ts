@@ -4,6 +4,7 @@
  * traffic and no client is served after Ctrl-C. A second Ctrl-C stops at once and says what it
  * leaves unwritten.
  */
+import { rm } from 'node:fs/promises';
 import { formatBytes } from '../shared/codec';
 import type { Core } from '../main/core';
 import type { Engine } from '../main/engine/engine';
@@ -15,8 +16,8 @@ export interface CaptureFiles {
   paths: string[];
   /** Resolves with the exit code once a signal has stopped the run and the files are finished. */
   stopOnSignals(core: Core): Promise<number>;
-  /** Finishes the files (a start that failed after they were opened). */
-  stop(): Promise<void>;
+  /** Removes the files again (a start that failed after they were opened: they would hold nothing). */
+  discard(): Promise<void>;
 }
 
 const what: Record<CaptureFormat, [one: string, many: string]> = {
@@ -68,7 +69,10 @@ export async function startCaptureFiles(engine: Engine, files: Partial<Record<Ca
 
   return {
     paths: recordings.map((recording) => recording.path),
-    stop: async () => void (await Promise.all(recordings.map((recording) => recording.stop()))),
+    discard: async () => {
+      await Promise.all(recordings.map((recording) => recording.stop()));
+      await Promise.all(recordings.map((recording) => rm(recording.path, { force: true })));
+    },
     stopOnSignals: (core) =>
       new Promise((resolve, reject) => {
         let stopping = false;

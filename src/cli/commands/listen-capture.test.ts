@@ -6,7 +6,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -118,6 +118,23 @@ describe('listen checks the capture paths when it starts', () => {
     await refused(files.path('missing/x.pcapng'), /Cannot write .*missing\/x\.pcapng: there is no folder .*missing/);
     await refused(files.path('plain/x.pcapng'), /Cannot write .*plain\/x\.pcapng: a part of the path is a file, not a folder/);
   }, 60_000);
+
+  it('leaves no empty capture behind when the port cannot be opened', async () => {
+    const taken = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const capture = files.path('never.pcapng');
+      const code = await run('node', [...cli, 'listen', `tcp://127.0.0.1:${port}`, '--pcapng', capture], { cwd: root, timeout: 20_000 }).then(
+        () => 0,
+        (error: { code?: number }) => error.code,
+      );
+      expect(code).toBe(1);
+      expect(existsSync(capture)).toBe(false);
+    } finally {
+      taken.close();
+    }
+  }, 30_000);
 
   it('refuses a file the user may not write (EACCES), as an unprivileged user', async () => {
     await refused('/root/sockscope-test.pcapng', /Cannot write \/root\/sockscope-test\.pcapng: permission denied/, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']);

@@ -75,7 +75,7 @@ export function registerListen(program: Command, terminal: Terminal = processTer
         await startListening(core, url, options, settings, terminal, captures.paths);
       } catch (error) {
         await core.dispose();
-        await captures?.stop();
+        await captures?.discard();
         throw error;
       }
       captures.stopOnSignals(core).then(

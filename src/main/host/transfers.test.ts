@@ -63,7 +63,8 @@ describe('GET /export', () => {
     expect(rows.reduce((total, row) => total + Number(row[0]), 0)).toBe(3_000_000);
   });
 
-  it('refuses a wrong token, a foreign Origin and an unknown socket, with a reason', async () => {
+  it('refuses a wrong token, a foreign Origin, an unknown socket and an empty export, with a reason', async () => {
+    expect(await curl([`${base()}/export?token=${host.token}&format=pcapng`])).toEqual({ status: 400, body: 'There are no sockets to export' });
     expect(await curl([`${base()}/export?token=wrong&format=jsonl`])).toEqual({ status: 401, body: 'Missing or wrong token' });
     expect(await curl(['-H', 'Origin: http://evil.example', `${base()}/export?token=${host.token}&format=jsonl`])).toEqual({ status: 403, body: 'Forbidden origin' });
     expect(await curl([`${base()}/export?token=${host.token}&format=jsonl&ids=tcp-99`])).toEqual({ status: 404, body: 'No socket with id tcp-99' });

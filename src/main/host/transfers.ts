@@ -42,7 +42,9 @@ async function exportRoute(req: IncomingMessage, res: ServerResponse, url: URL, 
   const ids = idList === null || idList === '' ? undefined : idList.split(',');
   const at = new Date();
   // Checked before the headers go out: an unknown socket is a 404, not a broken download.
-  const fileName = exportFileName(ids, selectSockets(core.engine, ids), format.data, at);
+  const sockets = selectSockets(core.engine, ids);
+  if (sockets.length === 0) return void refuse(res, 400, 'There are no sockets to export');
+  const fileName = exportFileName(ids, sockets, format.data, at);
   const abort = new AbortController();
   res.on('close', () => abort.abort());
   res.writeHead(200, {
