@@ -31,6 +31,7 @@ type Handlers = {
 const ok = {};
 
 const handlers: Handlers = {
+  ...captureHandlers,
   'app.snapshot': (engine, _input, rev) => ({ rev: rev(), ...engine.snapshot() }),
   'tcp.connect': (engine, input) => engine.connectTcp(input),
   'tcp.listen': (engine, input) => engine.listenTcp(input),
@@ -67,7 +68,6 @@ const handlers: Handlers = {
   'udp.joinGroup': (engine, input) => engine.changeMembership('join', input),
   'udp.leaveGroup': (engine, input) => engine.changeMembership('leave', input),
   'system.interfaces': () => ({ interfaces: listInterfaces() }),
-  ...captureHandlers,
 };
 
 export interface Dispatcher {

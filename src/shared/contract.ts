@@ -349,6 +349,7 @@ export const LogSearchQuery = z
 const Ok = z.object({});
 
 export const commands = {
+  ...captureCommands,
   /** Everything a window needs to start: all sockets and where their logs stand. */
   'app.snapshot': {
     input: Ok,
@@ -552,7 +553,6 @@ export const commands = {
   },
   /** This machine's network interfaces and their addresses, as the OS reports them now. */
   'system.interfaces': { input: Ok, output: z.object({ interfaces: z.array(NetworkInterface) }) },
-  ...captureCommands,
 } as const;
 
 export type Commands = typeof commands;

@@ -23,7 +23,8 @@ import { KernelDropWatcher } from './kernel-drops';
 import { now, resolveLogLimits, type LogLimits, type PeekedEntry, type SocketLog } from './log';
 import { searchLog } from './log-search';
 import { RepeatSender } from './repeat';
-import { type EngineListener, type EntryTap, SocketRecord } from './socket-record';
+import { type EngineListener, SocketRecord } from './socket-record';
+import { type EntryTap, tapLog } from './entry-taps';
 import { TcpConnection } from './tcp-client';
 import { TcpListener } from './tcp-listener';
 import { prepareTlsListener } from './tls';
@@ -31,7 +32,8 @@ import { UdpSocket } from './udp-socket';
 
 export { EngineError } from './errors';
 export type { LogLimits } from './log';
-export type { EngineListener, EntryTap } from './socket-record';
+export type { EngineListener } from './socket-record';
+export type { EntryTap } from './entry-taps';
 
 export interface EngineOptions {
   log?: Partial<LogLimits>;
@@ -385,7 +387,9 @@ export class Engine {
       createdAt: now(),
       ...fields,
     };
-    return new SocketRecord(info, this.limits, (event) => this.emit(event), this.taps);
+    const record = new SocketRecord(info, this.limits, (event) => this.emit(event));
+    tapLog(record, this.taps);
+    return record;
   }
 
   private forget(id: string): void {

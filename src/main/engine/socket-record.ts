@@ -1,13 +1,7 @@
-import type { Endpoint, EngineEvent, ErrorInfo, LogEntry, LogEventKind, LogHead, SocketInfo, SocketState } from '../../shared/contract';
+import type { Endpoint, EngineEvent, ErrorInfo, LogEventKind, LogHead, SocketInfo, SocketState } from '../../shared/contract';
 import { SocketLog, now, type LogLimits } from './log';
 
 export type EngineListener = (event: EngineEvent) => void;
-
-/**
- * Sees every entry as it is logged, before the log's bounds can drop it (recordings to a file).
- * Called synchronously: `entry.bytes` may be the socket's own buffer, to be copied, not kept.
- */
-export type EntryTap = (record: SocketRecord, entry: LogEntry) => void;
 
 export interface FailOptions {
   /** Also emit 'engine.error': false when a command is already waiting for this failure. */
@@ -35,7 +29,6 @@ export class SocketRecord {
     info: SocketInfo,
     limits: LogLimits,
     private readonly emit: EngineListener,
-    private readonly taps: ReadonlySet<EntryTap> = new Set(),
   ) {
     this.current = info;
     this.log = new SocketLog(info.id, limits);
@@ -80,7 +73,6 @@ export class SocketRecord {
 
   event(kind: LogEventKind, message: string, code?: string): void {
     this.log.appendEvent(kind, message, code);
-    if (this.taps.size > 0) this.tapped(code === undefined ? { seq: 0, time: now(), dir: 'event', event: kind, message } : { seq: 0, time: now(), dir: 'event', event: kind, message, code });
     this.publishHead();
   }
 
@@ -89,9 +81,6 @@ export class SocketRecord {
     const time = now();
     // The log copies what it keeps into its own slabs: the socket's Buffer is not held on to.
     this.log.appendData('in', bytes, peer, time);
-    // Only a view for the taps to copy from (see EntryTap), never kept: hence the cast.
-    const view = bytes as Uint8Array<ArrayBuffer>;
-    if (this.taps.size > 0) this.tapped(peer ? { seq: 0, time, dir: 'in', bytes: view, peer } : { seq: 0, time, dir: 'in', bytes: view });
     // Counted in place (`current` is never shared: `info` hands out copies) and announced once
     // per turn of the event loop: a flood costs one upsert and one log head per turn, not two
     // events, two SocketInfo copies and a LogHead per datagram.
@@ -107,7 +96,6 @@ export class SocketRecord {
   dataOut(bytes: Uint8Array<ArrayBuffer>, peer?: Endpoint): void {
     const time = now();
     this.log.appendData('out', bytes, peer, time);
-    if (this.taps.size > 0) this.tapped(peer ? { seq: 0, time, dir: 'out', bytes, peer } : { seq: 0, time, dir: 'out', bytes });
     const info = this.current;
     info.bytesOut += bytes.byteLength;
     info.messagesOut++;
@@ -126,12 +114,6 @@ export class SocketRecord {
     const head = this.log.clear();
     this.publishHead();
     return head;
-  }
-
-  /** The entry just logged, with its seq, to every tap. */
-  private tapped(entry: LogEntry): void {
-    entry.seq = this.log.headInfo().nextSeq - 1;
-    for (const tap of this.taps) tap(this, entry);
   }
 
   /** Announces the current state once the I/O callbacks of this event-loop turn have run. */
