@@ -110,6 +110,29 @@ describe('a recording', () => {
   });
 });
 
+describe('a recording behind a slow disk', () => {
+  it('leaves payloads out while its queue is full, then marks the gap before the next packet it writes', async () => {
+    const listener = await core.engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    // Anything waiting for the disk counts as full: a burst of reads in one turn overflows it.
+    const recording = await Recording.start(core.engine, { path: files.path('behind.pcapng'), format: 'pcapng', maxQueuedBytes: 1 });
+    const client = await connectClient(listener.local?.port ?? 0);
+    const sent = 4_000_000;
+    await client.write(randomBytes(sent));
+    await waitFor(() => core.engine.snapshot().sockets.some((s) => s.parentId === listener.id && s.bytesIn === sent), 'everything to arrive');
+    await waitFor(() => recording.status().queuedBytes === 0, 'the disk to catch up');
+    await client.write(Buffer.from('last'));
+    await waitFor(() => core.engine.snapshot().sockets.some((s) => s.parentId === listener.id && s.bytesIn === sent + 4), 'the last bytes');
+    const status = await recording.stop();
+    expect(status.lostBytes).toBeGreaterThan(0);
+    const rows = await tsharkFields(files.path('behind.pcapng'), ['tcp.len', 'tcp.analysis.lost_segment', 'frame.comment'], 'tcp.len > 0');
+    expect(rows.reduce((total, row) => total + Number(row[0]), 0) + status.lostBytes).toBe(sent + 4);
+    const last = rows[rows.length - 1];
+    expect(last[0]).toBe('4');
+    expect(last[1]).not.toBe('');
+    expect(last[2]).toMatch(/bytes received before this were not recorded: the disk fell behind/);
+  });
+});
+
 describe('reading a log file as it arrives', () => {
   it('keeps only the newest entries a log could hold, counting the rest as dropped', () => {
     const parser = new LogFileParser({ maxEntries: 3, maxBytes: 10 });
