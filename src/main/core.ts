@@ -1,4 +1,5 @@
 import { EventBatcher, type BatcherOptions } from './batcher';
+import { stopRecordings } from './capture/service';
 import { createDispatcher, type Dispatcher } from './dispatch';
 import { Engine, type EngineOptions } from './engine/engine';
 import { FramingService } from './framing/service';
@@ -41,6 +42,8 @@ export function createCore(options: { engine?: EngineOptions; batch?: BatcherOpt
       framing.dispose();
       batcher.dispose();
       await engine.dispose();
+      // After the sockets: a recording's file ends with their closes.
+      await stopRecordings(engine);
       await released;
     },
   };

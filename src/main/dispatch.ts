@@ -9,7 +9,8 @@ import {
 import { describeIssues } from '../shared/zod-issues';
 import { type Engine, EngineError } from './engine/engine';
 import { listInterfaces } from './engine/interfaces';
-import { exportLogs } from './export/export-logs';
+import { captureHandlers } from './capture/service';
+import { exportLogsAsync } from './export/export-logs';
 import { importLogFile } from './export/import-jsonl';
 import { FramingService } from './framing/service';
 import { MessageLibrary } from './library';
@@ -31,6 +32,7 @@ type Handlers = {
 const ok = {};
 
 const handlers: Handlers = {
+  ...captureHandlers,
   'app.snapshot': (engine, _input, rev) => ({ rev: rev(), ...engine.snapshot() }),
   'tcp.connect': (engine, input) => engine.connectTcp(input),
   'tcp.listen': (engine, input) => engine.listenTcp(input),
@@ -45,7 +47,7 @@ const handlers: Handlers = {
   'log.read': (engine, { id, fromSeq, count }) => engine.readLog(id, fromSeq, count),
   'log.clear': (engine, { id }) => engine.clearLog(id),
   'autoReply.set': (engine, input) => engine.setAutoReply(input),
-  'log.export': (engine, input) => exportLogs(engine, input),
+  'log.export': (engine, input) => exportLogsAsync(engine, input),
   'log.import': (engine, input) => importLogFile(engine, input),
   'send.repeat': (engine, input) => engine.startRepeat(input),
   'send.cancel': (engine, { jobId }) => (engine.cancelRepeat(jobId), ok),

@@ -10,6 +10,7 @@ import { RestoreOutcome, SessionStatus, UiLayout } from './session';
 import { logBudgetCommands } from './log-budget';
 import { isIPv6, unbracket } from './address';
 import { NetworkInterface, MulticastGroup, InterfaceName, UdpOptions, UdpSettings } from './network';
+import { captureCommands } from './capture';
 import { TlsClientOptions, TlsListenOptions, TlsSettings, TlsSummary } from './tls';
 import { UiCommandEvent } from './ui-command';
 
@@ -352,6 +353,7 @@ export const LogSearchQuery = z
 const Ok = z.object({});
 
 export const commands = {
+  ...captureCommands,
   /** Everything a window needs to start: all sockets and where their logs stand. */
   'app.snapshot': {
     input: Ok,
@@ -435,7 +437,7 @@ export const commands = {
   'log.export': {
     input: z.object({ ids: z.array(SocketId).min(1).max(100_000).optional(), format: z.enum(['jsonl', 'pcapng']) }),
     /** `records`: the log entries (JSON Lines) or packets (pcapng) written. */
-    output: z.object({ fileName: z.string(), data: Bytes, sockets: z.number(), records: z.number() }),
+    output: z.object({ fileName: z.string(), data: Bytes, sockets: z.number(), records: z.number(), missingBytes: z.number().optional() }),
   },
   /** A JSON Lines export read back as read-only sockets of kind 'imported'. */
   'log.import': {

@@ -1,12 +1,12 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { MESSAGE_UNITS } from '../../shared/auto-reply';
-import { formatBytes } from '../../shared/codec';
 import type { FramingSpec } from '../../shared/framing';
 import { commands, type Input, type SocketInfo } from '../../shared/contract';
 import { describeIssues } from '../../shared/zod-issues';
 import { createCore, type Core } from '../../main/core';
+import { startCaptureFiles, type CaptureFiles } from '../capture-files';
 import { formatSocketUrl, parseSocketUrl, type SocketUrl } from '../endpoint-url';
 import { formatEntry } from '../format';
 import { logPrinter } from '../log-printer';
@@ -53,7 +53,9 @@ Examples:
   sockscope listen tcp://[::1]:0 --hexdump --jsonl session.jsonl
   sockscope listen tls://127.0.0.1:8443 --echo        (self-signed for localhost,127.0.0.1,::1)
 
-Ctrl-C (or SIGTERM) stops, after writing the --pcapng and --jsonl files.`;
+--pcapng and --jsonl write as traffic arrives (the files grow during the run), so they hold
+every byte however long it runs. Ctrl-C (or SIGTERM) stops accepting and reading, then finishes
+the files; a second Ctrl-C stops at once and says what it left unwritten.`;
 
 /** `sockscope listen`: a TCP listener or a UDP socket, every connection and message logged. */
 export function registerListen(program: Command, terminal: Terminal = processTerminal): void {
@@ -66,8 +68,8 @@ export function registerListen(program: Command, terminal: Terminal = processTer
     .option('--rules <file>', 'auto-reply rules from a JSON file (see below)')
     .option('--each <unit>', `what one message is for --echo and --rules: ${MESSAGE_UNITS.map((u) => u.id).join(', ')}`, parseUnit)
     .option('--hexdump', 'show payloads as hex dumps instead of text')
-    .option('--pcapng <file>', 'when stopped, write all traffic as a pcapng capture (Wireshark)')
-    .option('--jsonl <file>', 'when stopped, write the whole log as JSON Lines')
+    .option('--pcapng <file>', 'record all traffic to a pcapng capture (Wireshark) as it arrives')
+    .option('--jsonl <file>', 'record the whole log to a JSON Lines file as it arrives')
     .option('--broadcast', 'UDP: allow sending to broadcast addresses (SO_BROADCAST)')
     .option('--join <group[%interface]>', 'UDP: join a multicast group, on an interface if given (repeatable)', collect, [])
     .addHelpText('after', rulesHelp)
@@ -77,26 +79,31 @@ export function registerListen(program: Command, terminal: Terminal = processTer
       const settings = options.rules === undefined ? undefined : await readRulesFile(options.rules);
       applyLogBudget(options.logBudget);
       const core = createCore();
+      let captures: CaptureFiles | undefined;
       try {
-        await startListening(core, url, options, settings, terminal);
+        // Opened before the port: a file that cannot be written fails now, not at Ctrl-C.
+        captures = await startCaptureFiles(core.engine, { pcapng: options.pcapng, jsonl: options.jsonl }, terminal);
+        await startListening(core, url, options, settings, terminal, captures.paths);
       } catch (error) {
         await core.dispose();
+        await captures?.discard();
         throw error;
       }
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        void finish(core, options, terminal).then(
-          (code) => process.exit(code),
-          () => process.exit(1),
-        );
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      captures.stopOnSignals(core).then(
+        (code) => process.exit(code),
+        () => process.exit(1),
+      );
     });
 }
 
-async function startListening(core: Core, url: SocketUrl, options: ListenOptions, settings: AutoReplySettings | undefined, terminal: Terminal): Promise<SocketInfo> {
+async function startListening(
+  core: Core,
+  url: SocketUrl,
+  options: ListenOptions,
+  settings: AutoReplySettings | undefined,
+  terminal: Terminal,
+  files: string[],
+): Promise<SocketInfo> {
   const style = { hexdump: options.hexdump === true, color: terminal.color };
   const printer = logPrinter(terminal);
   followLogs(
@@ -122,9 +129,8 @@ async function startListening(core: Core, url: SocketUrl, options: ListenOptions
       throw new Error(`${options.rules ?? '--echo'}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
   }
-  const files = [options.pcapng, options.jsonl].filter((file) => file !== undefined);
   const bound = { ...url, port: socket.local?.port ?? url.port };
-  terminal.note(`${url.protocol !== 'udp' ? 'Listening on' : 'Bound to'} ${formatSocketUrl(bound)}. Ctrl-C stops${files.length > 0 ? ` and writes ${files.join(' and ')}` : ''}.`);
+  terminal.note(`${url.protocol !== 'udp' ? 'Listening on' : 'Bound to'} ${formatSocketUrl(bound)}. Ctrl-C stops${files.length > 0 ? `; recording to ${files.join(' and ')} as traffic arrives` : ''}.`);
   return socket;
 }
 
@@ -144,28 +150,6 @@ async function bindUdp(core: Core, url: SocketUrl, options: ListenOptions): Prom
     }
   }
   return socket;
-}
-
-/** Writes the requested files, then closes everything; the exit code says whether all went well. */
-async function finish(core: Core, options: ListenOptions, terminal: Terminal): Promise<number> {
-  let code = 0;
-  const outputs = [
-    { file: options.pcapng, format: 'pcapng' as const, one: 'packet', many: 'packets' },
-    { file: options.jsonl, format: 'jsonl' as const, one: 'log entry', many: 'log entries' },
-  ];
-  for (const { file, format, one, many } of outputs) {
-    if (file === undefined) continue;
-    try {
-      const exported = await invoke(core, 'log.export', { format });
-      await writeFile(file, exported.data);
-      terminal.note(`Wrote ${file}: ${exported.records} ${exported.records === 1 ? one : many} (${formatBytes(exported.data.byteLength)})`);
-    } catch (error) {
-      terminal.note(`sockscope: could not write ${file}: ${error instanceof Error ? error.message : String(error)}`);
-      code = 1;
-    }
-  }
-  await core.dispose();
-  return code;
 }
 
 /** A rules file: `{ "echo"?: boolean, "rules": [...] }` or just the array; rule ids are optional. */

@@ -26,6 +26,7 @@ import { searchLog } from './log-search';
 import { RunningTotalNotice } from './notice-coalescer';
 import { RepeatSender } from './repeat';
 import { type EngineListener, SocketRecord } from './socket-record';
+import { type EntryTap, tapLog } from './entry-taps';
 import { TcpConnection } from './tcp-client';
 import { TcpListener } from './tcp-listener';
 import { prepareTlsListener } from './tls';
@@ -34,6 +35,7 @@ import { UdpSocket } from './udp-socket';
 export { EngineError } from './errors';
 export type { LogLimits } from './log';
 export type { EngineListener } from './socket-record';
+export type { EntryTap } from './entry-taps';
 
 export interface EngineOptions {
   log?: Partial<LogLimits>;
@@ -60,6 +62,7 @@ const ID_PREFIX: Record<SocketKind, string> = {
 export class Engine {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<EngineListener>();
+  private readonly taps = new Set<EntryTap>();
   private readonly limits: LogLimits;
   private readonly repeats = new RepeatSender();
   private readonly kernelDrops = new KernelDropWatcher();
@@ -81,6 +84,14 @@ export class Engine {
     this.listeners.add(listener);
     return () => {
       this.listeners.delete(listener);
+    };
+  }
+
+  /** Every log entry of every socket as it is logged (see EntryTap); returns the function that removes the tap. */
+  tap(tap: EntryTap): () => void {
+    this.taps.add(tap);
+    return () => {
+      this.taps.delete(tap);
     };
   }
 
@@ -394,7 +405,9 @@ export class Engine {
       createdAt: now(),
       ...fields,
     };
-    return new SocketRecord(info, this.limits, (event) => this.emit(event));
+    const record = new SocketRecord(info, this.limits, (event) => this.emit(event));
+    tapLog(record, this.taps);
+    return record;
   }
 
   /** A closed accepted connection past the cap: removed, and counted on its listener. */

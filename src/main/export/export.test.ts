@@ -194,7 +194,7 @@ describe('JSON Lines export and import', () => {
   it('refuses an export over the size limit, and unknown sockets, with a clear error', async () => {
     const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
     expect(() => exportLogs(engine, { ids: [listener.id], format: 'jsonl' }, { maxBytes: 100 })).toThrow(
-      'The export would be larger than 100 B: export fewer sockets, or clear old entries first',
+      'The export would be larger than 100 B: save it to a file instead (Export writes as it reads), or export fewer sockets',
     );
     expect(await core.dispatcher.dispatch('log.export', { ids: ['nope'], format: 'pcapng' })).toMatchObject({
       ok: false,

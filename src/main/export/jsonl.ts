@@ -78,12 +78,35 @@ export function entryLine(socketId: string, entry: LogEntry): string {
  * the format says fails the whole file, with its line number: a log half read is worse than none.
  */
 export function parseLogFile(text: string): SocketLogFile[] {
-  const sockets = new Map<string, SocketLogFile>();
-  let sawHeader = false;
-  let lineNumber = 0;
-  for (const line of text.split('\n')) {
-    lineNumber++;
-    if (line.trim() === '') continue;
+  const parser = new LogFileParser();
+  for (const line of text.split('\n')) parser.line(line);
+  return parser.finish();
+}
+
+/** What a parser keeps of each socket's entries: the newest that fit, as the log would. */
+export interface KeepLimits {
+  maxEntries: number;
+  maxBytes: number;
+}
+
+/**
+ * The same reading, a line at a time, for a file that arrives as a stream. With `keep`, only the
+ * newest entries a log could hold are kept (the older ones are counted in `dropped`), so a file
+ * of any size is read in bounded memory.
+ */
+export class LogFileParser {
+  private readonly sockets = new Map<string, SocketLogFile>();
+  /** Per socket: index of its oldest kept entry, and the payload bytes kept. */
+  private readonly kept = new Map<string, { start: number; bytes: number }>();
+  private sawHeader = false;
+  private lineNumber = 0;
+
+  constructor(private readonly keep?: KeepLimits) {}
+
+  line(line: string): void {
+    this.lineNumber++;
+    if (line.trim() === '') return;
+    const lineNumber = this.lineNumber;
     const fail = (why: string): never => {
       throw new EngineError('INVALID_LOG_FILE', `Line ${lineNumber}: ${why}`);
     };
@@ -94,41 +117,70 @@ export function parseLogFile(text: string): SocketLogFile[] {
       fail('not valid JSON');
     }
     const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
-    if (!sawHeader) {
+    if (!this.sawHeader) {
       if (type !== LOG_FILE_TYPE) {
         throw new EngineError('INVALID_LOG_FILE', 'Not a Sockscope log: its first line should be {"type":"sockscope-log",…}');
       }
       const header = HeaderLine.safeParse(value);
       if (!header.success) fail(describeIssues(header.error));
-      sawHeader = true;
-      continue;
+      this.sawHeader = true;
+      return;
     }
     if (type === 'socket') {
       const parsed = SocketLine.safeParse(value);
       if (!parsed.success) return fail(describeIssues(parsed.error));
       const { socket, dropped } = parsed.data;
-      if (sockets.has(socket.id)) fail(`socket ${socket.id} is described twice`);
-      sockets.set(socket.id, { socket, dropped, entries: [] });
+      if (this.sockets.has(socket.id)) fail(`socket ${socket.id} is described twice`);
+      this.sockets.set(socket.id, { socket, dropped, entries: [] });
     } else if (type === 'entry') {
       const parsed = EntryLine.safeParse(value);
       if (!parsed.success) return fail(describeIssues(parsed.error));
       const entry = parsed.data;
-      const target = sockets.get(entry.socket) ?? fail(`an entry of socket ${entry.socket}, which no earlier line describes`);
+      const target = this.sockets.get(entry.socket) ?? fail(`an entry of socket ${entry.socket}, which no earlier line describes`);
       if (entry.dir === 'event') {
         const { seq, time, event, message, code } = entry;
         target.entries.push(code === undefined ? { seq, time, dir: 'event', event, message } : { seq, time, dir: 'event', event, message, code });
-        continue;
+        return;
       }
       const bytes = base64ToBytes(entry.data) ?? fail('"data" is not base64');
       if (bytes.byteLength !== entry.size) fail(`"size" says ${entry.size} bytes but "data" holds ${bytes.byteLength}`);
       const { seq, time, dir, peer } = entry;
       target.entries.push(peer ? { seq, time, dir, bytes: Uint8Array.from(bytes), peer } : { seq, time, dir, bytes: Uint8Array.from(bytes) });
+      this.bound(target);
     } else {
       fail(`unknown line type ${JSON.stringify(type)}`);
     }
   }
-  if (!sawHeader) throw new EngineError('INVALID_LOG_FILE', 'The file is empty');
-  if (sockets.size === 0) throw new EngineError('INVALID_LOG_FILE', 'The file holds no socket logs');
-  return [...sockets.values()];
+
+  finish(): SocketLogFile[] {
+    if (!this.sawHeader) throw new EngineError('INVALID_LOG_FILE', 'The file is empty');
+    if (this.sockets.size === 0) throw new EngineError('INVALID_LOG_FILE', 'The file holds no socket logs');
+    for (const file of this.sockets.values()) this.compact(file);
+    return [...this.sockets.values()];
+  }
+
+  /** Drops the socket's oldest entries past the limits (data entries only carry bytes). */
+  private bound(file: SocketLogFile): void {
+    if (!this.keep) return;
+    const kept = this.kept.get(file.socket.id) ?? { start: 0, bytes: 0 };
+    this.kept.set(file.socket.id, kept);
+    const newest = file.entries[file.entries.length - 1];
+    if (newest.dir !== 'event') kept.bytes += newest.bytes.byteLength;
+    while (file.entries.length - kept.start > this.keep.maxEntries || kept.bytes > this.keep.maxBytes) {
+      const oldest = file.entries[kept.start];
+      if (oldest.dir !== 'event') kept.bytes -= oldest.bytes.byteLength;
+      kept.start++;
+      file.dropped++;
+    }
+    // Dropped entries are let go of in batches: shifting one at a time would be quadratic.
+    if (kept.start > 1024 && kept.start * 2 > file.entries.length) this.compact(file);
+  }
+
+  private compact(file: SocketLogFile): void {
+    const kept = this.kept.get(file.socket.id);
+    if (!kept || kept.start === 0) return;
+    file.entries = file.entries.slice(kept.start);
+    kept.start = 0;
+  }
 }
 

@@ -7,6 +7,7 @@ import { decodeWire, encodeWire } from '../../shared/wire';
 import { EventCoalescer } from '../batcher';
 import type { Core } from '../core';
 import { serveStatic } from './static';
+import { handleTransfer } from './transfers';
 
 export interface HostOptions {
   core: Core;
@@ -50,10 +51,12 @@ export async function startHost(options: HostOptions): Promise<Host> {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden host');
       return;
     }
-    if (!requestTarget(req)) {
+    const target = requestTarget(req);
+    if (!target) {
       res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request target');
       return;
     }
+    if (handleTransfer(req, res, target, { core, origins: allowedOrigins(), tokenMatches: (given) => tokensMatch(given, token) })) return;
     serveStatic(options.rendererDir, req, res);
   });
 

@@ -1,7 +1,9 @@
 import { useRef, useState } from 'react';
 import { exportFormatLabel, exportLogs, type ExportFormat } from '../state/logFiles';
+import { refreshRecordings } from '../state/recordings';
 import { ChevronIcon, DownloadIcon } from './Icons';
 import { Popover, usePopover } from './Popover';
+import { RecordForm } from './RecordForm';
 import { StatusNote, useStatusNote } from './StatusNote';
 
 const formats: readonly { format: ExportFormat; detail: string }[] = [
@@ -20,9 +22,13 @@ interface ExportMenuProps {
   compact?: boolean;
 }
 
-/** A button with a menu of export formats; the file is saved as a download, the outcome shown beneath. */
+/**
+ * A button with a menu of export formats (the file is saved as a download, the outcome shown
+ * beneath) and "Record to file…", which writes traffic to a file as it arrives.
+ */
 export function ExportMenu({ ids, label, menuLabel, title, disabled, compact }: ExportMenuProps) {
   const popover = usePopover();
+  const recordPanel = usePopover();
   const button = useRef<HTMLButtonElement>(null);
   const [busy, setBusy] = useState(false);
   const { note, report, clear } = useStatusNote();
@@ -67,6 +73,29 @@ export function ExportMenu({ ids, label, menuLabel, title, disabled, compact }: 
             <span className="text-[11px] text-muted">{detail}</span>
           </button>
         ))}
+        <div role="separator" className="my-1 border-t border-line" />
+        <button
+          type="button"
+          role="menuitem"
+          onClick={() => {
+            popover.close();
+            // The folder a new recording goes to comes with the list; then the form opens under the same button.
+            void refreshRecordings().then(() => document.getElementById(recordPanel.id)?.showPopover());
+          }}
+          className="flex w-full flex-col items-start px-2.5 py-1.5 text-left hover:bg-hover focus-visible:bg-hover focus-visible:outline-none"
+        >
+          <span className="text-xs text-fg">Record to file…</span>
+          <span className="text-[11px] text-muted">What the log holds, then traffic as it arrives, however much</span>
+        </button>
+      </Popover>
+      <Popover handle={recordPanel} anchor={button} label="Record to file" align="end">
+        <RecordForm
+          ids={ids}
+          onDone={(result) => {
+            recordPanel.close();
+            if (result) report(result, 'Could not record');
+          }}
+        />
       </Popover>
       <StatusNote note={note} />
     </div>

@@ -3,6 +3,7 @@ import { importLog } from '../state/logFiles';
 import { useSockets } from '../state/sockets';
 import { ExportMenu } from './ExportMenu';
 import { ImportIcon } from './Icons';
+import { RecordingsStatus } from './RecordingsStatus';
 import { StatusNote, useStatusNote } from './StatusNote';
 
 /** In the toolbar: open a JSON Lines export for viewing, or export every socket's log at once. */
@@ -24,6 +25,7 @@ export function LogFileMenu() {
 
   return (
     <div className="flex items-center gap-1">
+      <RecordingsStatus />
       <div className="relative">
         <button
           type="button"

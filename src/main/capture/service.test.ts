@@ -1,0 +1,61 @@
+/** `capture.*` through the dispatcher, as the app and the host use them, against a real peer. */
+import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RecordingInfo } from '../../shared/capture';
+import { type Core, createCore } from '../core';
+import { connectClient, stopPeers } from '../engine/test-support/peers';
+import { waitFor } from '../engine/test-support/wait-for';
+import { scratchDir, tsharkFields } from '../export/test-support/tshark';
+
+let core: Core;
+let files: ReturnType<typeof scratchDir>;
+
+beforeEach(() => {
+  core = createCore();
+  files = scratchDir();
+});
+
+afterEach(async () => {
+  await core.dispose();
+  await stopPeers();
+  files.remove();
+});
+
+async function call<T>(command: string, input: unknown): Promise<T> {
+  const result = await core.dispatcher.dispatch(command, input);
+  if (!result.ok) throw new Error(result.error.message);
+  return result.value as T;
+}
+
+describe('capture commands', () => {
+  it('records a listener and the connections it accepts later, shows the size growing, and stops with the file complete', async () => {
+    const listener = await core.engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    const other = await core.engine.bindUdp({ host: '127.0.0.1', port: 0 });
+    const path = files.path('rec.pcapng');
+    const started = await call<RecordingInfo>('capture.start', { ids: [listener.id], format: 'pcapng', path });
+    expect(started).toMatchObject({ id: 'rec-1', path, state: 'recording', ids: [listener.id] });
+    const client = await connectClient(listener.local?.port ?? 0);
+    await client.write(randomBytes(500_000));
+    await waitFor(() => statSync(path).size > 500_000, 'the file to grow while recording');
+    const listed = await call<{ recordings: RecordingInfo[]; folder: string }>('capture.list', {});
+    expect(listed.folder).toBe(process.cwd());
+    expect(listed.recordings[0].bytesWritten).toBeGreaterThan(500_000);
+    await core.engine.send({ id: other.id, data: Uint8Array.of(1), target: { host: '127.0.0.1', port: other.local?.port ?? 1 } });
+    const stopped = await call<RecordingInfo>('capture.stop', { id: 'rec-1' });
+    expect(stopped.state).toBe('stopped');
+    expect(stopped.bytesWritten).toBe(statSync(path).size);
+    const rows = await tsharkFields(path, ['tcp.len', 'udp.length']);
+    expect(rows.reduce((total, row) => total + Number(row[0] || 0), 0)).toBe(500_000);
+    // The UDP socket was not asked for.
+    expect(rows.filter((row) => row[1] !== undefined && row[1] !== '').length).toBe(0);
+  });
+
+  it('refuses a path it cannot write, and a file already being recorded to, saying why', async () => {
+    await expect(call('capture.start', { format: 'jsonl', path: files.path('nowhere/x.jsonl') })).rejects.toThrow(/Cannot write .*x\.jsonl: there is no folder/);
+    const path = files.path('twice.jsonl');
+    await call('capture.start', { format: 'jsonl', path });
+    await expect(call('capture.start', { format: 'pcapng', path })).rejects.toThrow(/is being recorded to already/);
+    await expect(call('capture.start', { format: 'pcapng', path: '  ' })).rejects.toThrow('Type the path of the file to record to');
+  });
+});
