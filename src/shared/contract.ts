@@ -4,6 +4,7 @@
  * boundary is inferred from a zod schema here; nothing is declared twice.
  */
 import { z } from 'zod';
+import { MacroPayload } from './macro-payload';
 import { AutoReplyRules, AutoReplyState } from './auto-reply';
 import { DecoderChoice, FramingSpec } from './framing';
 import { RestoreOutcome, SessionStatus, UiLayout } from './session';
@@ -293,6 +294,8 @@ export const RepeatRequest = z
     id: SocketId,
     data: SendData,
     target: Target.optional(),
+    /** Text with macros, evaluated by main for each send (`data` is then the first send's bytes, for show). */
+    macros: MacroPayload.optional(),
     /** How many sends; without an interval they go back to back, each once the previous was taken. */
     count: z
       .number({ error: 'Count must be a number' })

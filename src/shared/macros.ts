@@ -309,6 +309,11 @@ function parseMacro(body: string, at: number): Part {
   }
 }
 
+/** A template that always gives these bytes (a hex payload where a template is expected). */
+export function staticTemplate(source: string, bytes: Uint8Array): MacroTemplate {
+  return { source, dynamic: false, variables: [], evaluate: () => bytes.slice() };
+}
+
 function buildTemplate(source: string, parts: Part[]): MacroTemplate {
   const variables = [...new Set(parts.flatMap((part) => (part.kind === 'var' ? [part.name] : [])))];
   if (parts.every((part) => part.kind === 'bytes')) {
@@ -320,7 +325,7 @@ function buildTemplate(source: string, parts: Part[]): MacroTemplate {
       bytes.set(part.bytes, at);
       at += part.bytes.byteLength;
     }
-    return { source, dynamic: false, variables, evaluate: () => bytes.slice() };
+    return staticTemplate(source, bytes);
   }
   const out = new Output();
   return {

@@ -3,7 +3,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { formatBytes } from '../../shared/codec';
 import type { LogEntry } from '../../shared/contract';
 import { formatEndpoint } from '../../shared/endpoint';
-import { parsePayload } from '../../shared/payload';
+import { encodePayload } from '../../shared/macro-payload';
 import { createCore, type Core } from '../../main/core';
 import { resolveHost } from '../../main/engine/endpoint';
 import { toEngineError } from '../../main/engine/errors';
@@ -88,7 +88,7 @@ async function payloadBytes(payload: string | undefined, options: SendOptions): 
     }
   }
   if (payload === undefined) throw new Error('Nothing to send: give a payload, or --file <path>');
-  const parsed = parsePayload(payload, options.hex ? 'hex' : options.base64 ? 'base64' : 'text');
+  const parsed = encodePayload(payload, options.hex ? 'hex' : options.base64 ? 'base64' : 'text');
   if (!parsed.ok) throw new Error(`The payload is not valid ${options.hex ? 'hex' : options.base64 ? 'base64' : 'text'}: ${parsed.message}`);
   return new Uint8Array(parsed.bytes);
 }

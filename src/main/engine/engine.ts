@@ -23,6 +23,7 @@ import { KernelDropWatcher } from './kernel-drops';
 import { now, resolveLogLimits, type LogLimits, type PeekedEntry, type SocketLog } from './log';
 import { searchLog } from './log-search';
 import { RepeatSender } from './repeat';
+import { macroContextOf, macroSender } from '../scenario/macro-contexts';
 import { type EngineListener, SocketRecord } from './socket-record';
 import { TcpConnection } from './tcp-client';
 import { TcpListener } from './tcp-listener';
@@ -236,9 +237,10 @@ export class Engine {
   async startRepeat(input: ParsedInput<'send.repeat'>): Promise<Output<'send.repeat'>> {
     const { record } = this.get(input.id);
     const once = { id: input.id, data: input.data, target: input.target };
+    const evaluate = input.macros && macroSender(input.macros, macroContextOf(record));
     const socket = {
       id: input.id,
-      send: () => this.send(once),
+      send: () => this.send(evaluate ? { ...once, data: evaluate() } : once),
       report: (repeat: RepeatStatus) => record.update({ repeat }),
       note: (message: string) => record.event('info', message),
     };
