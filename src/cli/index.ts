@@ -2,7 +2,9 @@
 import { Command } from 'commander';
 import { registerHost } from './commands/host';
 import { registerListen } from './commands/listen';
+import { registerMock } from './commands/mock';
 import { registerPorts } from './commands/ports';
+import { registerRun } from './commands/run';
 import { registerSend } from './commands/send';
 
 /** `sockscope`: the same engine as the app, without a window, for scripts and CI. */
@@ -15,6 +17,8 @@ registerHost(program);
 registerPorts(program);
 registerSend(program);
 registerListen(program);
+registerRun(program);
+registerMock(program);
 
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

@@ -245,7 +245,7 @@ export function undefinedVariables(scenario: Scenario, extraVars: readonly strin
 /** How a step reads in a status line: `send "GET k\r\n"`, `expect contains "+OK"`. */
 export function describeStep(step: ScenarioStep): string {
   if (step.name) return step.name;
-  const quote = (text: string): string => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+  const quote = (text: string): string => `"${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`;
   switch (step.kind) {
     case 'send':
       return `send ${step.format === 'hex' ? 'hex ' : ''}${quote(step.send)}`;
