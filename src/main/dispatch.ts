@@ -15,6 +15,7 @@ import { FramingService } from './framing/service';
 import { MessageLibrary } from './library';
 import { listPorts } from './ports';
 import { type Sessions, sessionsOff } from './session';
+import { sequencesOf } from './scenario/sequences';
 
 /** What commands reach besides the engine: things main keeps for every window. */
 export interface Services {
@@ -66,6 +67,9 @@ const handlers: Handlers = {
   'udp.joinGroup': (engine, input) => engine.changeMembership('join', input),
   'udp.leaveGroup': (engine, input) => engine.changeMembership('leave', input),
   'system.interfaces': () => ({ interfaces: listInterfaces() }),
+  'sequence.run': (engine, input) => sequencesOf(engine).run(input),
+  'sequence.status': (engine, { runId }) => sequencesOf(engine).status(runId),
+  'sequence.stop': (engine, { runId }) => (sequencesOf(engine).stop(runId), ok),
 };
 
 export interface Dispatcher {

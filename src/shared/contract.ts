@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { MacroPayload } from './macro-payload';
+import { sequenceCommands } from './sequences';
 import { AutoReplyRules, AutoReplyState } from './auto-reply';
 import { DecoderChoice, FramingSpec } from './framing';
 import { RestoreOutcome, SessionStatus, UiLayout } from './session';
@@ -351,6 +352,7 @@ export const LogSearchQuery = z
 const Ok = z.object({});
 
 export const commands = {
+  ...sequenceCommands,
   /** Everything a window needs to start: all sockets and where their logs stand. */
   'app.snapshot': {
     input: Ok,

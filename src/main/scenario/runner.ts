@@ -23,6 +23,8 @@ export interface ScenarioLink {
   /** Hands over each chunk received (`whole`: a datagram), and the end of the connection. */
   receive(onData: (bytes: Uint8Array, whole: boolean) => void, onClosed: (reason?: string) => void): void;
   close(): Promise<void>;
+  /** Stops handing over data without closing (a socket the user keeps after the run). */
+  release?(): void;
 }
 
 export type Connector = (target: string, timeoutMs: number) => Promise<ScenarioLink>;
@@ -121,6 +123,7 @@ class ScenarioRun {
       signal?.removeEventListener('abort', onAbort);
       if (this.link && this.link !== this.options.link && this.options.closeAtEnd !== false) await this.link.close().catch(() => undefined);
       if (this.link === this.options.link && this.options.closeAtEnd === true) await this.link?.close().catch(() => undefined);
+      else this.options.link?.release?.();
     }
     return { passed: !failure && !stopped, stopped, steps: this.reports, ...(failure ? { failure } : {}), ms: performance.now() - started };
   }
