@@ -43,7 +43,13 @@ const LENGTH_MAX: Record<LengthEncoding, number> = {
   varint: Number.MAX_SAFE_INTEGER,
 };
 
-type ClockFormat = { kind: 'date' | 'time' | 'iso'; pattern: string; utc: boolean };
+interface ClockFormat {
+  kind: 'date' | 'time' | 'iso';
+  pattern: string;
+  utc: boolean;
+  /** The last time formatted and its text: a repeat sends many times within one millisecond. */
+  cache?: { ms: number; text: string };
+}
 
 type Part =
   | { kind: 'bytes'; bytes: Uint8Array }
@@ -396,9 +402,13 @@ function evaluateParts(parts: Part[], out: Output, context: MacroContext, match:
         out.text(value < 0 ? `-${digits}` : digits);
         break;
       }
-      case 'clock':
-        out.text(formatClock(part.format, new Date((context.now ?? Date.now)())));
+      case 'clock': {
+        const ms = (context.now ?? Date.now)();
+        const { format } = part;
+        if (format.cache?.ms !== ms) format.cache = { ms, text: formatClock(format, new Date(ms)) };
+        out.text(format.cache.text);
         break;
+      }
       case 'unixtime': {
         const ms = (context.now ?? Date.now)();
         out.text(String(part.ms ? ms : Math.floor(ms / 1000)));
