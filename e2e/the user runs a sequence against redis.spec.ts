@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { startPeer, until } from './support/peers';
 import { startRedis } from './support/servers';
 
 test('the user previews macro bytes, builds a sequence against redis, runs it and sees each step pass, then makes a mock from the log', async ({ app }) => {
@@ -58,6 +59,23 @@ test('the user previews macro bytes, builds a sequence against redis, runs it an
     await expect(editor).toHaveValue(/"expect": \{\s*"exact": "PING\\\\r\\\\n"/);
     await expect(editor).toHaveValue(/"send": "\+PONG\\\\r\\\\n"/);
     await expect(panel.getByText(/^Valid\./)).toBeVisible();
+    await panel.getByRole('button', { name: 'Save sequence' }).click();
+
+    // Served on a listener, the mock answers ncat as redis did.
+    const port = await app.startListener('127.0.0.1');
+    await panel.getByRole('button', { name: /^Serve Mock of / }).click();
+    await expect(panel.getByRole('region', { name: 'Sequence run' }).getByText('running', { exact: true })).toBeVisible();
+    const ncat = startPeer('ncat', ['127.0.0.1', String(port)]);
+    try {
+      ncat.write('PING\r\n');
+      await until(() => ncat.received().toString() === '+PONG\r\n', 'ncat to get the recorded reply');
+    } finally {
+      await ncat.stop();
+    }
+    await expect(panel.getByRole('listitem', { name: /send "\+PONG\\r\\n": passed$/ })).toBeVisible();
+    await app.screenshot('sequence-mock-serving');
+    await panel.getByRole('button', { name: 'Stop' }).click();
+    await expect(panel.getByRole('region', { name: 'Sequence run' }).getByText('stopped', { exact: true })).toBeVisible();
   } finally {
     await redis.stop();
   }

@@ -68,6 +68,7 @@ const handlers: Handlers = {
   'udp.leaveGroup': (engine, input) => engine.changeMembership('leave', input),
   'system.interfaces': () => ({ interfaces: listInterfaces() }),
   'sequence.run': (engine, input) => sequencesOf(engine).run(input),
+  'sequence.serve': (engine, input) => sequencesOf(engine).serve(input),
   'sequence.status': (engine, { runId }) => sequencesOf(engine).status(runId),
   'sequence.stop': (engine, { runId }) => (sequencesOf(engine).stop(runId), ok),
 };

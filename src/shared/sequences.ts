@@ -36,6 +36,11 @@ export const MAX_STATUS_STEPS = 500;
 export const sequenceCommands = {
   /** Runs a scenario's steps on socket `id` (a connection: its sends and what it receives). */
   'sequence.run': { input: z.object({ id: z.string().min(1).max(64), scenario: Scenario }), output: z.object({ runId: RunId }) },
+  /**
+   * A mock server: on listener `id`, every connection it accepts runs the steps (an expect waits
+   * for the client's request, a send answers it) and is closed when they end; until stopped.
+   */
+  'sequence.serve': { input: z.object({ id: z.string().min(1).max(64), scenario: Scenario }), output: z.object({ runId: RunId }) },
   /** Where a run stands; the app asks while it shows a running sequence. */
   'sequence.status': { input: z.object({ runId: RunId }), output: SequenceStatus },
   /** Stops a run at once; stopping one that has ended is not an error. */

@@ -9,10 +9,11 @@ import { parseScenarioTarget } from '../../shared/scenario';
 
 const READ_BATCH = 1000;
 
-export function engineLink(engine: Engine, id: string): ScenarioLink {
+/** `fromStart`: hand over what the log already holds too (a connection just accepted). */
+export function engineLink(engine: Engine, id: string, options: { fromStart?: boolean } = {}): ScenarioLink {
   const info = engine.info(id);
   const datagrams = info.kind === 'udp';
-  let nextSeq = engine.readLog(id, 0, 1).head.nextSeq;
+  let nextSeq = options.fromStart ? 0 : engine.readLog(id, 0, 1).head.nextSeq;
   let unsubscribe: (() => void) | undefined;
   return {
     description: `${id}`,
@@ -39,6 +40,7 @@ export function engineLink(engine: Engine, id: string): ScenarioLink {
           onClosed(event.socket.error?.message);
         } else if (event.type === 'socket.removed' && event.id === id) onClosed('the socket was removed');
       });
+      drain();
       if (info.state === 'closed' || info.state === 'error') onClosed(info.error?.message);
     },
     close: async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SequenceStatus } from '../../shared/sequences';
 import { createCore, type Core } from '../core';
 import { allEntries } from '../engine/test-support/engine-log';
-import { freePort, startChild, startServer, stopPeers } from '../engine/test-support/peers';
+import { connectClient, freePort, startChild, startServer, stopPeers } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
 
 let core: Core;
@@ -69,5 +69,23 @@ describe('sequences on an open socket, through the contract', () => {
     const wrong = await core.dispatcher.dispatch('sequence.run', { id: socket.id, scenario: { steps: [{ send: '{{nope}}' }] } });
     expect(wrong).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     expect(!wrong.ok && wrong.error.message).toMatch(/^scenario\.steps\.0\.send: .*"nope" is not a macro/);
+  });
+
+  it('serves a listener as a mock: every accepted connection gets the steps and is closed after them', async () => {
+    core = createCore();
+    const listener = await core.engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    const scenario = { name: 'mock', steps: [{ expect: { exact: 'PING\\r\\n' } }, { send: '+PONG #{{counter}}\\r\\n' }] };
+    const { runId } = await call<{ runId: string }>('sequence.serve', { id: listener.id, scenario });
+    for (let i = 0; i < 2; i++) {
+      const client = await connectClient(listener.local?.port ?? 0);
+      await client.write(Buffer.from('PING\r\n'));
+      await waitFor(() => client.ended, 'the mock to answer and close');
+      expect(client.received().toString()).toBe('+PONG #1\r\n');
+    }
+    const serving = await call<SequenceStatus>('sequence.status', { runId });
+    expect(serving.state).toBe('running');
+    expect(serving.steps.filter((s) => s.state === 'passed')).toHaveLength(4);
+    await call('sequence.stop', { runId });
+    expect((await call<SequenceStatus>('sequence.status', { runId })).state).toBe('stopped');
   });
 });

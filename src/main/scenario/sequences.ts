@@ -38,8 +38,7 @@ export class Sequences {
     const status: SequenceStatus = { runId, socketId: id, name: scenario.name, state: 'running', steps: [], earlierSteps: 0, ms: 0 };
     const controller = new AbortController();
     this.runs.set(runId, { status, controller });
-    const owner = this.contextOwners.get(id) ?? {};
-    this.contextOwners.set(id, owner);
+    const owner = this.ownerOf(id);
     const started = performance.now();
     const onStep = (report: StepReport): void => {
       // A step's running entry is replaced by how it ended (a repeat's, after its own steps).
@@ -47,11 +46,7 @@ export class Sequences {
         const at = status.steps.findLastIndex((s) => s.state === 'running' && s.path === report.path && sameIteration(s.iteration, report.iteration));
         if (at >= 0) status.steps.splice(at, 1);
       }
-      status.steps.push(report);
-      if (status.steps.length > MAX_STATUS_STEPS) {
-        status.steps.shift();
-        status.earlierSteps++;
-      }
+      record(status, report);
       status.ms = performance.now() - started;
     };
     const link = info.state === 'open' ? engineLink(this.engine, id) : undefined;
@@ -77,6 +72,47 @@ export class Sequences {
     return { runId };
   }
 
+  serve({ id, scenario }: RunInput): { runId: string } {
+    if (this.engine.info(id).kind !== 'tcp-listener') throw new EngineError('UNSUPPORTED', 'A mock server runs on a TCP listener: open one first');
+    const busy = [...this.runs.values()].find((r) => r.status.socketId === id && r.status.state === 'running');
+    if (busy) throw new EngineError('BUSY', `Mock "${busy.status.name}" is already serving on ${id}: stop it first`);
+    const runId = `seq-${this.nextRun++}`;
+    const status: SequenceStatus = { runId, socketId: id, name: scenario.name, state: 'running', steps: [], earlierSteps: 0, ms: 0 };
+    const controller = new AbortController();
+    this.runs.set(runId, { status, controller });
+    const started = performance.now();
+    const served = new Set<string>();
+    const unsubscribe = this.engine.subscribe((event) => {
+      if (event.type !== 'socket.upsert' || event.socket.parentId !== id || event.socket.state !== 'open' || served.has(event.socket.id)) return;
+      const connection = event.socket.id;
+      served.add(connection);
+      void runScenario(scenario, {
+        link: engineLink(this.engine, connection, { fromStart: true }),
+        context: macroContextOf(this.ownerOf(connection)),
+        closeAtEnd: true,
+        signal: controller.signal,
+        onStep: (report) => {
+          if (report.state === 'running') return;
+          record(status, { ...report, label: `${connection}: ${report.label}` });
+          status.ms = performance.now() - started;
+        },
+      });
+    });
+    controller.signal.addEventListener('abort', () => {
+      unsubscribe();
+      status.state = 'stopped';
+      status.ms = performance.now() - started;
+      this.prune();
+    });
+    return { runId };
+  }
+
+  private ownerOf(socketId: string): object {
+    const owner = this.contextOwners.get(socketId) ?? {};
+    this.contextOwners.set(socketId, owner);
+    return owner;
+  }
+
   status(runId: string): SequenceStatus {
     const run = this.runs.get(runId);
     if (!run) throw new EngineError('NOT_FOUND', `No sequence run with id ${runId}`);
@@ -90,6 +126,15 @@ export class Sequences {
   private prune(): void {
     const ended = [...this.runs.entries()].filter(([, r]) => r.status.state !== 'running');
     for (const [runId] of ended.slice(0, Math.max(0, ended.length - KEEP_ENDED))) this.runs.delete(runId);
+  }
+}
+
+/** Adds a step to a status, keeping the most recent MAX_STATUS_STEPS. */
+function record(status: SequenceStatus, report: StepReport): void {
+  status.steps.push(report);
+  if (status.steps.length > MAX_STATUS_STEPS) {
+    status.steps.shift();
+    status.earlierSteps++;
   }
 }
 

@@ -2,6 +2,7 @@ import { useId, useRef, useState } from 'react';
 import type { SocketInfo } from '../../../shared/contract';
 import type { SequenceStepStatus } from '../../../shared/sequences';
 import {
+  canRunSequences,
   checkSequence,
   exportSequences,
   importSequences,
@@ -33,7 +34,8 @@ export function SequencesPanel({ socket }: { socket: SocketInfo }) {
   const [note, setNote] = useState<{ tone: 'error' | 'muted'; text: string } | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   if (!open || !(takesSequences(socket) || socket.kind === 'imported')) return null;
-  const canRun = takesSequences(socket) && socket.state === 'open';
+  const canRun = canRunSequences(socket);
+  const serves = socket.kind === 'tcp-listener';
   const running = run?.state === 'running';
 
   const fromLog = async (play: 'client' | 'server'): Promise<void> => {
@@ -55,7 +57,7 @@ export function SequencesPanel({ socket }: { socket: SocketInfo }) {
     >
       <div className="flex items-center gap-2 border-b border-line px-3 py-2">
         <h2 className="text-xs font-semibold text-fg">Sequences</h2>
-        <span className="text-[11px] text-muted">send / expect steps on this socket</span>
+        <span className="text-[11px] text-muted">{serves ? 'a mock server on every connection' : 'send / expect steps on this socket'}</span>
         <button
           type="button"
           aria-label="Close sequences"
@@ -105,13 +107,13 @@ export function SequencesPanel({ socket }: { socket: SocketInfo }) {
                 <li key={sequence.id} className="flex items-center gap-1">
                   <button
                     type="button"
-                    aria-label={`Run ${name}`}
+                    aria-label={`${serves ? 'Serve' : 'Run'} ${name}`}
                     disabled={!canRun || running}
-                    title={canRun ? `Run on ${socket.id}` : 'Open a connection to run sequences on it'}
-                    onClick={() => void runSequence(socket.id, sequence)}
+                    title={canRun ? (serves ? `Answer every connection ${socket.id} accepts with these steps` : `Run on ${socket.id}`) : 'Open a connection to run sequences on it'}
+                    onClick={() => void runSequence(socket, sequence)}
                     className="min-w-0 flex-1 truncate rounded border border-line-strong bg-canvas px-2 py-1 text-left text-xs text-fg hover:bg-hover disabled:cursor-not-allowed disabled:opacity-50"
                   >
-                    ▶ {name}
+                    {serves ? '⇄' : '▶'} {name}
                   </button>
                   <button type="button" aria-label={`Edit ${name}`} onClick={() => setEditing(sequence)} className="rounded p-1 text-muted hover:bg-hover hover:text-fg">
                     <PencilIcon className="size-3.5" />

@@ -49,9 +49,14 @@ export function setSequencesPanelOpen(open: boolean): void {
   useSequences.setState({ open });
 }
 
-/** Sockets a sequence can run on: a connection or a UDP socket that is still open. */
+/** Sockets a sequence can run on: a connection or a UDP socket; a listener serves one as a mock. */
 export function takesSequences(socket: SocketInfo): boolean {
-  return socket.kind === 'tcp-client' || socket.kind === 'tcp-connection' || socket.kind === 'udp';
+  return socket.kind === 'tcp-client' || socket.kind === 'tcp-connection' || socket.kind === 'udp' || socket.kind === 'tcp-listener';
+}
+
+/** Whether the socket can start a run now. */
+export function canRunSequences(socket: SocketInfo): boolean {
+  return takesSequences(socket) && (socket.state === 'open' || socket.state === 'listening');
 }
 
 /** The name in the JSON, or a placeholder while it does not parse. */
@@ -84,15 +89,17 @@ export const NEW_SEQUENCE_TEXT = JSON.stringify(
   2,
 );
 
-/** Runs a sequence on a socket and follows it until it ends. */
-export async function runSequence(socketId: string, sequence: SavedSequence): Promise<void> {
+/** Runs a sequence on a socket (a listener: serves it as a mock) and follows it until it ends. */
+export async function runSequence(socket: SocketInfo, sequence: SavedSequence): Promise<void> {
+  const socketId = socket.id;
   const parsed = parseScenarioText(sequence.text);
   if (!parsed.ok) {
     const first = parsed.problems[0];
     setError(socketId, { code: 'INVALID_INPUT', message: `${first.path}: ${first.message}` });
     return;
   }
-  const started = await invoke('sequence.run', { id: socketId, scenario: JSON.parse(sequence.text) as ScenarioInput });
+  const request = { id: socketId, scenario: JSON.parse(sequence.text) as ScenarioInput };
+  const started = await invoke(socket.kind === 'tcp-listener' ? 'sequence.serve' : 'sequence.run', request);
   if (!started.ok) {
     setError(socketId, started.error);
     return;
