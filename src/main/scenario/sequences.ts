@@ -32,12 +32,7 @@ export class Sequences {
     const info = this.engine.info(id);
     if (info.kind === 'tcp-listener') throw new EngineError('UNSUPPORTED', 'A sequence runs on a connection: pick one of the listener\'s connections');
     if (info.kind === 'imported') throw new EngineError('READ_ONLY', `${id} is an imported log; it cannot send`);
-    const busy = [...this.runs.values()].find((r) => r.status.socketId === id && r.status.state === 'running');
-    if (busy) throw new EngineError('BUSY', `Sequence "${busy.status.name}" is already running on ${id}: stop it first`);
-    const runId = `seq-${this.nextRun++}`;
-    const status: SequenceStatus = { runId, socketId: id, name: scenario.name, state: 'running', steps: [], earlierSteps: 0, ms: 0 };
-    const controller = new AbortController();
-    this.runs.set(runId, { status, controller });
+    const { runId, status, controller } = this.begin(id, scenario.name);
     const owner = this.ownerOf(id);
     const started = performance.now();
     const onStep = (report: StepReport): void => {
@@ -74,12 +69,7 @@ export class Sequences {
 
   serve({ id, scenario }: RunInput): { runId: string } {
     if (this.engine.info(id).kind !== 'tcp-listener') throw new EngineError('UNSUPPORTED', 'A mock server runs on a TCP listener: open one first');
-    const busy = [...this.runs.values()].find((r) => r.status.socketId === id && r.status.state === 'running');
-    if (busy) throw new EngineError('BUSY', `Mock "${busy.status.name}" is already serving on ${id}: stop it first`);
-    const runId = `seq-${this.nextRun++}`;
-    const status: SequenceStatus = { runId, socketId: id, name: scenario.name, state: 'running', steps: [], earlierSteps: 0, ms: 0 };
-    const controller = new AbortController();
-    this.runs.set(runId, { status, controller });
+    const { runId, status, controller } = this.begin(id, scenario.name);
     const started = performance.now();
     const served = new Set<string>();
     const unsubscribe = this.engine.subscribe((event) => {
@@ -105,6 +95,16 @@ export class Sequences {
       this.prune();
     });
     return { runId };
+  }
+
+  /** A new run on socket `id`, refused while another runs there. */
+  private begin(id: string, name: string): { runId: string } & Run {
+    const busy = [...this.runs.values()].find((r) => r.status.socketId === id && r.status.state === 'running');
+    if (busy) throw new EngineError('BUSY', `Sequence "${busy.status.name}" is already running on ${id}: stop it first`);
+    const runId = `seq-${this.nextRun++}`;
+    const run: Run = { status: { runId, socketId: id, name, state: 'running', steps: [], earlierSteps: 0, ms: 0 }, controller: new AbortController() };
+    this.runs.set(runId, run);
+    return { runId, ...run };
   }
 
   private ownerOf(socketId: string): object {
