@@ -3,18 +3,23 @@
  * browser's storage and exported / imported as files) and the run on each socket, polled from
  * main while it runs.
  */
+import { z } from 'zod';
 import { create } from 'zustand';
+import { MAX_UI_LAYOUT_CHARS } from '../../../shared/session';
 import { MAX_LOG_READ, type ErrorInfo, type SocketInfo } from '../../../shared/contract';
 import { parseScenarioText, type ScenarioInput, type ScenarioProblem } from '../../../shared/scenario';
 import { scenarioFromLog } from '../../../shared/scenario-record';
 import type { SequenceStatus } from '../../../shared/sequences';
 import { invoke } from './engine';
 
-export interface SavedSequence {
-  id: string;
-  /** The scenario JSON as the user wrote it (its `name` is the button's label). */
-  text: string;
-}
+export const SavedSequences = z.array(
+  z.object({
+    id: z.string().min(1).max(64),
+    /** The scenario JSON as the user wrote it (its `name` is the button's label). */
+    text: z.string(),
+  }),
+);
+export type SavedSequence = z.infer<typeof SavedSequences>[number];
 
 interface SequencesState {
   open: boolean;
@@ -30,8 +35,8 @@ const POLL_MS = 150;
 
 function loadSequences(): SavedSequence[] {
   try {
-    const stored: unknown = JSON.parse(globalThis.localStorage?.getItem(STORAGE_KEY) ?? '[]');
-    return Array.isArray(stored) ? stored.filter((s): s is SavedSequence => typeof s?.id === 'string' && typeof s?.text === 'string') : [];
+    const stored = SavedSequences.safeParse(JSON.parse(globalThis.localStorage?.getItem(STORAGE_KEY) ?? '[]'));
+    return stored.success ? stored.data : [];
   } catch {
     // Storage written by something else: start empty rather than fail the app.
     return [];
@@ -43,6 +48,21 @@ export const useSequences = create<SequencesState>()(() => ({ open: false, seque
 function store(sequences: SavedSequence[]): void {
   useSequences.setState({ sequences });
   globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(sequences));
+}
+
+/**
+ * The sequences as the workspace saves them (with the window's layout, which has a size limit:
+ * sequences too large for it stay in this browser's storage only).
+ */
+export function sequencesForLayout(): { sequences?: SavedSequence[] } {
+  const { sequences } = useSequences.getState();
+  return JSON.stringify(sequences).length <= MAX_UI_LAYOUT_CHARS / 2 ? { sequences } : {};
+}
+
+/** A restored workspace's sequences, added to the ones this window has (same id: the saved one wins). */
+export function restoreSequences(saved: SavedSequence[]): void {
+  const ids = new Set(saved.map((s) => s.id));
+  store([...useSequences.getState().sequences.filter((s) => !ids.has(s.id)), ...saved]);
 }
 
 export function setSequencesPanelOpen(open: boolean): void {
