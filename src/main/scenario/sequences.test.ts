@@ -88,4 +88,16 @@ describe('sequences on an open socket, through the contract', () => {
     await call('sequence.stop', { runId });
     expect((await call<SequenceStatus>('sequence.status', { runId })).state).toBe('stopped');
   });
+
+  it("expects whole messages under the socket's framing when the sequence sets none", async () => {
+    core = createCore();
+    const { port } = await startServer((socket) => socket.on('data', () => socket.write('one\ntwo\n')));
+    const socket = await core.engine.connectTcp({ host: '127.0.0.1', port, timeoutMs: 5000 });
+    await call('framing.set', { id: socket.id, framing: { mode: 'delimiter', delimiter: [0x0a] } });
+    const scenario = { name: 'lines', steps: [{ send: 'go' }, { expect: { exact: 'one\\n' } }, { expect: { regex: '^o' }, timeoutMs: 500 }] };
+    const { runId } = await call<{ runId: string }>('sequence.run', { id: socket.id, scenario });
+    const status = await finished(runId);
+    // Unframed, the regex would have waited on the stream; framed, the next message is "two\n".
+    expect(status.steps.at(-1)).toMatchObject({ path: '2', state: 'failed', detail: 'Expected a match for /^o/, got "two\\n"' });
+  });
 });

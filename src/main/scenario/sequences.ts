@@ -45,7 +45,9 @@ export class Sequences {
       status.ms = performance.now() - started;
     };
     const link = info.state === 'open' ? engineLink(this.engine, id) : undefined;
-    void runScenario(scenario, {
+    // Without a framing of its own, expects take the messages the user sees in the socket's view.
+    const framing = scenario.framing ?? info.framing;
+    void runScenario(framing ? { ...scenario, framing } : scenario, {
       ...(link ? { link } : {}),
       connect: engineConnector(this.engine),
       context: macroContextOf(owner),
