@@ -52,6 +52,10 @@ export const AutoReplyRule = z.object(ruleFields).superRefine((rule, ctx) => {
   if (!pattern.ok) ctx.addIssue({ code: 'custom', path: ['pattern'], message: pattern.message });
   const reply = checkPayload(rule.reply, rule.replyFormat, { captures: rule.match === 'regex' });
   if (!reply.ok) ctx.addIssue({ code: 'custom', path: ['reply'], message: reply.message });
+  else if (pattern.ok && 'regex' in pattern) {
+    const missing = missingCapture(rule.reply, pattern.regex);
+    if (missing) ctx.addIssue({ code: 'custom', path: ['reply'], message: missing });
+  }
 });
 
 export const AutoReplyRules = z
@@ -123,6 +127,21 @@ export function parsePattern(match: AutoReplyMatch, pattern: string): ParsedPatt
  * A reply as the engine sends it: text with macros (for a regex rule also `$1`, `$<name>`, `$&`
  * from what matched), evaluated for each message; hex as written.
  */
+/** A `$2` or `$<name>` in a reply that the rule's pattern has no group for, said in words. */
+function missingCapture(reply: string, regex: UserRegex): string | undefined {
+  const compiled = compileMacros(reply, { captures: true });
+  if (!compiled.ok) return undefined;
+  for (const group of compiled.template.captures) {
+    if (typeof group === 'number' && group > regex.groupCount) {
+      return `$${group}: the pattern has ${regex.groupCount === 0 ? 'no groups' : `only ${regex.groupCount} group${regex.groupCount === 1 ? '' : 's'}`}`;
+    }
+    if (typeof group === 'string' && !regex.groupNames.includes(group)) {
+      return `$<${group}>: the pattern has no group named ${group}${regex.groupNames.length ? ` (it has ${regex.groupNames.join(', ')})` : ''}`;
+    }
+  }
+  return undefined;
+}
+
 export function parseReply(reply: string, format: AutoReplyFormat, match: AutoReplyMatch): CompiledMacros {
   if (format === 'text') return compileMacros(reply, { captures: match === 'regex' });
   const parsed = parseHex(reply);

@@ -76,6 +76,8 @@ export interface MacroTemplate {
   readonly dynamic: boolean;
   /** Variables it reads (`{{var:name}}`), in order of first use. */
   readonly variables: readonly string[];
+  /** Regex captures it uses (`$1` → 1, `$<name>` → 'name', `$&` → 0). */
+  readonly captures: readonly (number | string)[];
   /** The bytes for one send; throws MacroError. The result is the caller's (never reused). */
   evaluate(context: MacroContext, match?: RegexMatch): Uint8Array;
 }
@@ -317,11 +319,12 @@ function parseMacro(body: string, at: number): Part {
 
 /** A template that always gives these bytes (a hex payload where a template is expected). */
 export function staticTemplate(source: string, bytes: Uint8Array): MacroTemplate {
-  return { source, dynamic: false, variables: [], evaluate: () => bytes.slice() };
+  return { source, dynamic: false, variables: [], captures: [], evaluate: () => bytes.slice() };
 }
 
 function buildTemplate(source: string, parts: Part[]): MacroTemplate {
   const variables = [...new Set(parts.flatMap((part) => (part.kind === 'var' ? [part.name] : [])))];
+  const captures = [...new Set(parts.flatMap((part) => (part.kind === 'capture' ? [part.group] : [])))];
   if (parts.every((part) => part.kind === 'bytes')) {
     const total = parts.reduce((n, part) => n + (part.kind === 'bytes' ? part.bytes.byteLength : 0), 0);
     const bytes = new Uint8Array(total);
@@ -338,6 +341,7 @@ function buildTemplate(source: string, parts: Part[]): MacroTemplate {
     source,
     dynamic: true,
     variables,
+    captures,
     evaluate(context, match) {
       out.length = 0;
       evaluateParts(parts, out, context, match);

@@ -22,6 +22,8 @@ export interface UserRegex {
   readonly source: string;
   /** The names of its named groups (`(?<name>…)`), in no particular order. */
   readonly groupNames: readonly string[];
+  /** How many numbered groups it has (`$1` … `$groupCount`). */
+  readonly groupCount: number;
   test(input: string): boolean;
   /** The first match, or null. */
   exec(input: string): RegexMatch | null;
@@ -66,6 +68,7 @@ function wrap(source: string, compiled: RE2JS): UserRegex {
   return {
     source,
     groupNames: names.map(([name]) => name),
+    groupCount,
     test: (input) => compiled.matcher(input).find(),
     exec(input) {
       const matcher = compiled.matcher(input);
