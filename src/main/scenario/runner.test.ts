@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseScenarioText, Scenario } from '../../shared/scenario';
 import { freePort, startChild, startServer, stopPeers } from '../engine/test-support/peers';
@@ -67,6 +68,23 @@ describe('the scenario runner against real peers', () => {
     const result = await runScenario(scenario, { connect: netConnector });
     expect(result.failure?.detail).toBe('Expected something containing "one", got "three\\n"');
     expect(result.steps.filter((s) => s.state === 'passed').map((s) => s.path)).toEqual(['connect', '0', '1', '2', '3']);
+  });
+
+  it('talks UDP: hex sends and hex expects, one datagram each', async () => {
+    const server = createSocket('udp4');
+    server.on('message', (message, peer) => server.send(Buffer.concat([Buffer.from([0xaa]), message]), peer.port, peer.address));
+    await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
+    try {
+      const scenario = Scenario.parse({
+        target: `udp://127.0.0.1:${server.address().port}`,
+        steps: [{ send: '01 02', format: 'hex' }, { expect: { hex: 'aa 01 02' } }, { send: '{{hex:ff}}{{crc8}}' }, { expect: { hex: 'aa ff f3' } }],
+      });
+      const result = await runScenario(scenario, { connect: netConnector });
+      expect(result.failure).toBeUndefined();
+      expect(result.passed).toBe(true);
+    } finally {
+      server.close();
+    }
   });
 
   it('stops at once when asked, mid-wait', async () => {
