@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scenarioFromLog } from '../../shared/scenario-record';
 import { Engine } from '../../main/engine/engine';
 import { allEntries } from '../../main/engine/test-support/engine-log';
-import { freePort, startChild, stopPeers } from '../../main/engine/test-support/peers';
+import { freePort, startChild, startServer, stopPeers } from '../../main/engine/test-support/peers';
 import { waitFor } from '../../main/engine/test-support/wait-for';
 
 const root = resolve(__dirname, '../../..');
@@ -128,6 +128,20 @@ describe('sockscope run', () => {
     expect(xml).toContain('<testcase classname="http" name="steps.1 expect regex &quot;^HTTP/1\\.[01] (?&lt;status&gt;\\d{3}) &quot;"');
     expect(xml).toMatch(/<testcase classname="http" name="steps.3 a second Server header" time="[\d.]+">\s*<failure message="(?:Timed out after 300 ms|The connection closed)[^"]*">/);
     expect(result.stdout).toMatch(/✓ steps\.1 .* → status="200"/);
+  });
+});
+
+describe('sockscope send', () => {
+  it('evaluates macros in a text payload, and refuses an unknown one with its position', async () => {
+    let received = Buffer.alloc(0);
+    const { port } = await startServer((socket) => socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk]))));
+    const sent = await sockscope(['send', `tcp://127.0.0.1:${port}`, '{{hex:01 03 00 00 00 0a}}{{crc16-modbus}}']);
+    expect(sent.code).toBe(0);
+    await waitFor(() => received.length === 8, 'the Modbus frame');
+    expect(received.toString('hex')).toBe('01030000000ac5cd');
+    const wrong = await sockscope(['send', `tcp://127.0.0.1:${port}`, 'ab{{nope}}']);
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/\{\{nope\}\} at position 3: "nope" is not a macro/);
   });
 });
 
