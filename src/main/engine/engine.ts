@@ -24,6 +24,7 @@ import { now, resolveLogLimits, type LogLimits, type PeekedEntry, type SocketLog
 import { searchLog } from './log-search';
 import { RepeatSender } from './repeat';
 import { macroContextOf, macroSender } from '../scenario/macro-contexts';
+import type { MacroContext } from '../../shared/macros';
 import { type EngineListener, SocketRecord } from './socket-record';
 import { TcpConnection } from './tcp-client';
 import { TcpListener } from './tcp-listener';
@@ -246,6 +247,11 @@ export class Engine {
     };
     const plan = { count: input.count, intervalMs: input.intervalMs, bytes: input.data.byteLength };
     return { jobId: await this.repeats.start(socket, plan) };
+  }
+
+  /** The socket's macro counters, shared by its repeats, auto-replies and sequences. */
+  macroContext(id: string): MacroContext {
+    return macroContextOf(this.get(id).record);
   }
 
   cancelRepeat(jobId: string): void {

@@ -52,6 +52,13 @@ describe('sequences on an open socket, through the contract', () => {
     expect(core.engine.info(socket.id).state).toBe('open');
     const sent = allEntries(core.engine, socket.id).filter((e) => e.dir === 'out');
     expect(sent).toHaveLength(4);
+    // A repeat on the same socket counts on from the sequence's counter: one counter per socket.
+    const next = await call<{ runId: string }>('sequence.run', { id: socket.id, scenario: { steps: [{ send: 'ECHO {{counter}}\\r\\n' }, { expect: { contains: '1' } }] } });
+    expect((await finished(next.runId)).state).toBe('passed');
+    await call('send.repeat', { id: socket.id, data: new Uint8Array(1), macros: { text: 'ECHO {{counter}}\\r\\n' }, count: 2 });
+    await waitFor(() => allEntries(core.engine, socket.id).filter((e) => e.dir === 'out').length === 7, 'the repeat');
+    const echoes = allEntries(core.engine, socket.id).flatMap((e) => (e.dir === 'out' ? [Buffer.from(e.bytes).toString()] : [])).slice(-3);
+    expect(echoes).toEqual(['ECHO 1\r\n', 'ECHO 2\r\n', 'ECHO 3\r\n']);
   });
 
   it('stops at once, and refuses a wrong scenario naming the field', async () => {

@@ -7,7 +7,6 @@ import type { z } from 'zod';
 import { MAX_STATUS_STEPS, type SequenceStatus, type sequenceCommands } from '../../shared/sequences';
 import { type Engine, EngineError } from '../engine/engine';
 import { engineConnector, engineLink } from './engine-link';
-import { macroContextOf } from './macro-contexts';
 import { runScenario, type StepReport } from './runner';
 
 type RunInput = z.output<(typeof sequenceCommands)['sequence.run']['input']>;
@@ -23,8 +22,6 @@ const KEEP_ENDED = 20;
 export class Sequences {
   private readonly runs = new Map<string, Run>();
   private nextRun = 1;
-  /** One macro context per socket, like repeats and replies (counters carry on). */
-  private readonly contextOwners = new Map<string, object>();
 
   constructor(private readonly engine: Engine) {}
 
@@ -33,7 +30,6 @@ export class Sequences {
     if (info.kind === 'tcp-listener') throw new EngineError('UNSUPPORTED', 'A sequence runs on a connection: pick one of the listener\'s connections');
     if (info.kind === 'imported') throw new EngineError('READ_ONLY', `${id} is an imported log; it cannot send`);
     const { runId, status, controller } = this.begin(id, scenario.name);
-    const owner = this.ownerOf(id);
     const started = performance.now();
     const onStep = (report: StepReport): void => {
       // A step's running entry is replaced by how it ended (a repeat's, after its own steps).
@@ -50,7 +46,7 @@ export class Sequences {
     void runScenario(framing ? { ...scenario, framing } : scenario, {
       ...(link ? { link } : {}),
       connect: engineConnector(this.engine),
-      context: macroContextOf(owner),
+      context: this.engine.macroContext(id),
       closeAtEnd: false,
       signal: controller.signal,
       onStep,
@@ -80,7 +76,7 @@ export class Sequences {
       served.add(connection);
       void runScenario(scenario, {
         link: engineLink(this.engine, connection, { fromStart: true }),
-        context: macroContextOf(this.ownerOf(connection)),
+        context: this.engine.macroContext(connection),
         closeAtEnd: true,
         signal: controller.signal,
         onStep: (report) => {
@@ -107,12 +103,6 @@ export class Sequences {
     const run: Run = { status: { runId, socketId: id, name, state: 'running', steps: [], earlierSteps: 0, ms: 0 }, controller: new AbortController() };
     this.runs.set(runId, run);
     return { runId, ...run };
-  }
-
-  private ownerOf(socketId: string): object {
-    const owner = this.contextOwners.get(socketId) ?? {};
-    this.contextOwners.set(socketId, owner);
-    return owner;
   }
 
   status(runId: string): SequenceStatus {
