@@ -2,7 +2,9 @@
 import { Command } from 'commander';
 import { registerHost } from './commands/host';
 import { registerListen } from './commands/listen';
+import { registerMock } from './commands/mock';
 import { registerPorts } from './commands/ports';
+import { registerRun } from './commands/run';
 import { registerSend } from './commands/send';
 import { inCliTerms } from './messages';
 
@@ -15,6 +17,8 @@ registerHost(program);
 registerPorts(program);
 registerSend(program);
 registerListen(program);
+registerRun(program);
+registerMock(program);
 
 // A usage error is one line and where to read more, not the whole help.
 for (const command of [program, ...program.commands]) {

@@ -6,7 +6,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { MAX_SEND_BYTES } from '../shared/contract';
-import { parsePayload } from '../shared/payload';
+import { encodePayload } from '../shared/macro-payload';
 
 /** The largest UDP payload: 65,535 less the IPv4 (20) and UDP (8) headers; IPv6's header is outside its length field. */
 export const MAX_DATAGRAM_BYTES = { IPv4: 65_507, IPv6: 65_527 } as const;
@@ -40,7 +40,7 @@ export async function openSource(payload: string | undefined, flags: PayloadFlag
   }
   if (payload === undefined) throw new Error('Nothing to send: give a payload, or --file <path>');
   const format = flags.hex ? 'hex' : flags.base64 ? 'base64' : 'text';
-  const parsed = parsePayload(payload, format);
+  const parsed = encodePayload(payload, format);
   if (!parsed.ok) throw new Error(`The payload is not valid ${format}: ${parsed.message}`);
   const bytes = new Uint8Array(parsed.bytes);
   if (bytes.byteLength > MAX_SEND_BYTES) throw new Error(`A payload argument is limited to ${MAX_SEND_BYTES / (1024 * 1024)} MiB: use --file for more`);

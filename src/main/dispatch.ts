@@ -17,6 +17,7 @@ import { MessageLibrary } from './library';
 import { listPorts } from './ports';
 import { logBudgetHandlers } from './log-budget-commands';
 import { type Sessions, sessionsOff } from './session';
+import { sequencesOf } from './scenario/sequences';
 
 /** What commands reach besides the engine: things main keeps for every window. */
 export interface Services {
@@ -70,6 +71,10 @@ const handlers: Handlers = {
   'udp.leaveGroup': (engine, input) => engine.changeMembership('leave', input),
   'system.interfaces': () => ({ interfaces: listInterfaces() }),
   ...logBudgetHandlers,
+  'sequence.run': (engine, input) => sequencesOf(engine).run(input),
+  'sequence.serve': (engine, input) => sequencesOf(engine).serve(input),
+  'sequence.status': (engine, { runId }) => sequencesOf(engine).status(runId),
+  'sequence.stop': (engine, { runId }) => (sequencesOf(engine).stop(runId), ok),
 };
 
 export interface Dispatcher {

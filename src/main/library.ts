@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { MAX_SAVED_MESSAGES, type ParsedInput, SavedMessage, SavedMessageId } from '../shared/contract';
-import { parsePayload } from '../shared/payload';
+import { checkPayload } from '../shared/macro-payload';
 import { issuePath } from '../shared/zod-issues';
 import { EngineError } from './engine/errors';
 
@@ -128,7 +128,7 @@ function withId(draft: Omit<SavedMessage, 'id'>, id: string): SavedMessage {
 }
 
 function assertParses(draft: Omit<SavedMessage, 'id'>, what = 'The payload'): void {
-  const parsed = parsePayload(draft.payload, draft.format);
+  const parsed = checkPayload(draft.payload, draft.format);
   if (!parsed.ok) throw new EngineError('INVALID_INPUT', `${what}: ${parsed.message}`);
 }
 

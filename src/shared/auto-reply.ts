@@ -4,9 +4,11 @@
  * accept and refuse the same things with the same words.
  */
 import { z } from 'zod';
-import { parseHex, type ParseResult } from './codec';
+import { parseHex } from './codec';
 import { FramingSpec, sameFraming } from './framing';
-import { parseEscapedText, parsePayload } from './payload';
+import { checkPayload } from './macro-payload';
+import { compileMacros, type CompiledMacros, staticTemplate } from './macros';
+import { parseEscapedText } from './payload';
 import { compileUserRegex, type UserRegex } from './user-regex';
 
 export const AutoReplyMatch = z.enum(['exact', 'contains', 'regex', 'hex-prefix']);
@@ -25,13 +27,16 @@ const ruleFields = {
   match: AutoReplyMatch,
   /**
    * exact / contains: text with escapes (`\r\n`, `\xNN`), compared byte for byte;
-   * regex: JavaScript syntax, tested on the payload decoded as UTF-8; hex-prefix: hex bytes.
+   * regex: RE2 syntax (linear time), tested on the payload decoded as UTF-8; hex-prefix: hex bytes.
    */
   pattern: z
     .string()
     .min(1, 'A pattern is required')
     .max(MAX_PATTERN_CHARS, `A pattern is at most ${MAX_PATTERN_CHARS} characters`),
-  /** Text with escapes, or hex when replyFormat is 'hex'. Empty: answer with nothing (no echo). */
+  /**
+   * Text with escapes and macros (`{{counter}}`, `{{crc16-modbus}}`; for a regex rule `$1`,
+   * `$<name>`, `$&`), or hex when replyFormat is 'hex'. Empty: answer with nothing (no echo).
+   */
   reply: z.string().max(MAX_REPLY_CHARS, `A reply is at most ${MAX_REPLY_CHARS / 1024} KiB of text`),
   replyFormat: AutoReplyFormat.default('text'),
   delayMs: z
@@ -45,8 +50,12 @@ const ruleFields = {
 export const AutoReplyRule = z.object(ruleFields).superRefine((rule, ctx) => {
   const pattern = parsePattern(rule.match, rule.pattern);
   if (!pattern.ok) ctx.addIssue({ code: 'custom', path: ['pattern'], message: pattern.message });
-  const reply = parseReply(rule.reply, rule.replyFormat);
+  const reply = checkPayload(rule.reply, rule.replyFormat, { captures: rule.match === 'regex' });
   if (!reply.ok) ctx.addIssue({ code: 'custom', path: ['reply'], message: reply.message });
+  else if (pattern.ok && 'regex' in pattern) {
+    const missing = missingCapture(rule.reply, pattern.regex);
+    if (missing) ctx.addIssue({ code: 'custom', path: ['reply'], message: missing });
+  }
 });
 
 export const AutoReplyRules = z
@@ -114,6 +123,27 @@ export function parsePattern(match: AutoReplyMatch, pattern: string): ParsedPatt
   }
 }
 
-export function parseReply(reply: string, format: AutoReplyFormat): ParseResult {
-  return parsePayload(reply, format);
+/**
+ * A reply as the engine sends it: text with macros (for a regex rule also `$1`, `$<name>`, `$&`
+ * from what matched), evaluated for each message; hex as written.
+ */
+/** A `$2` or `$<name>` in a reply that the rule's pattern has no group for, said in words. */
+function missingCapture(reply: string, regex: UserRegex): string | undefined {
+  const compiled = compileMacros(reply, { captures: true });
+  if (!compiled.ok) return undefined;
+  for (const group of compiled.template.captures) {
+    if (typeof group === 'number' && group > regex.groupCount) {
+      return `$${group}: the pattern has ${regex.groupCount === 0 ? 'no groups' : `only ${regex.groupCount} group${regex.groupCount === 1 ? '' : 's'}`}`;
+    }
+    if (typeof group === 'string' && !regex.groupNames.includes(group)) {
+      return `$<${group}>: the pattern has no group named ${group}${regex.groupNames.length ? ` (it has ${regex.groupNames.join(', ')})` : ''}`;
+    }
+  }
+  return undefined;
+}
+
+export function parseReply(reply: string, format: AutoReplyFormat, match: AutoReplyMatch): CompiledMacros {
+  if (format === 'text') return compileMacros(reply, { captures: match === 'regex' });
+  const parsed = parseHex(reply);
+  return parsed.ok ? { ok: true, template: staticTemplate(reply, parsed.bytes) } : { ok: false, message: parsed.message, position: parsed.position ?? 1 };
 }

@@ -4,6 +4,8 @@
  * boundary is inferred from a zod schema here; nothing is declared twice.
  */
 import { z } from 'zod';
+import { MacroPayload } from './macro-payload';
+import { sequenceCommands } from './sequences';
 import { AutoReplyRules, AutoReplyState } from './auto-reply';
 import { DecoderChoice, FramingSpec } from './framing';
 import { RestoreOutcome, SessionStatus, UiLayout } from './session';
@@ -298,6 +300,8 @@ export const RepeatRequest = z
     id: SocketId,
     data: SendData,
     target: Target.optional(),
+    /** Text with macros, evaluated by main for each send (`data` is then the first send's bytes, for show). */
+    macros: MacroPayload.optional(),
     /** How many sends; without an interval they go back to back, each once the previous was taken. */
     count: z
       .number({ error: 'Count must be a number' })
@@ -354,6 +358,7 @@ const Ok = z.object({});
 
 export const commands = {
   ...captureCommands,
+  ...sequenceCommands,
   /** Everything a window needs to start: all sockets and where their logs stand. */
   'app.snapshot': {
     input: Ok,

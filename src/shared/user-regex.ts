@@ -20,6 +20,10 @@ export interface RegexMatch {
 
 export interface UserRegex {
   readonly source: string;
+  /** The names of its named groups (`(?<name>…)`), in no particular order. */
+  readonly groupNames: readonly string[];
+  /** How many numbered groups it has (`$1` … `$groupCount`). */
+  readonly groupCount: number;
   test(input: string): boolean;
   /** The first match, or null. */
   exec(input: string): RegexMatch | null;
@@ -63,6 +67,8 @@ function wrap(source: string, compiled: RE2JS): UserRegex {
   const names = Object.entries(compiled.namedGroups());
   return {
     source,
+    groupNames: names.map(([name]) => name),
+    groupCount,
     test: (input) => compiled.matcher(input).find(),
     exec(input) {
       const matcher = compiled.matcher(input);

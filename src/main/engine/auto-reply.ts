@@ -6,7 +6,9 @@
  * The first enabled rule that matches answers; when none does and echo is on, the bytes go back.
  */
 import { type AutoReplyState, parsePattern, parseReply } from '../../shared/auto-reply';
-import type { UserRegex } from '../../shared/user-regex';
+import { MacroError, type MacroTemplate } from '../../shared/macros';
+import type { RegexMatch, UserRegex } from '../../shared/user-regex';
+import { macroContextOf } from '../scenario/macro-contexts';
 import type { Endpoint, ParsedInput } from '../../shared/contract';
 import { utf8Decode } from '../../shared/codec';
 import { describeFraming, type FramingSpec, sameFraming } from '../../shared/framing';
@@ -24,12 +26,14 @@ export type ReplySender = (id: string, reply: Uint8Array<ArrayBuffer>, peer: End
  */
 export const MAX_PENDING_REPLIES = 10_000;
 
-type Matcher = (payload: Buffer, text: () => string) => boolean;
+/** Whether a message matches: a regex rule gives its match, for the reply's `$1`. */
+type Matcher = (payload: Buffer, text: () => string) => boolean | RegexMatch | null;
 
 interface CompiledRule {
   state: AutoReplyState['rules'][number];
   matches: Matcher;
-  reply: Uint8Array<ArrayBuffer>;
+  /** Evaluated per message when it holds macros or captures; otherwise the same bytes each time. */
+  reply: MacroTemplate | Uint8Array<ArrayBuffer>;
 }
 
 interface OwnerRules {
@@ -80,10 +84,15 @@ export class AutoReplies {
     const hitsBefore = new Map(previous?.rules.map((rule) => [rule.state.id, rule.state.hits]));
     const rules = settings.rules.map((rule): CompiledRule => {
       const pattern = parsePattern(rule.match, rule.pattern);
-      const reply = parseReply(rule.reply, rule.replyFormat);
+      const reply = parseReply(rule.reply, rule.replyFormat, rule.match);
       // The contract's schema has refused both already; this is what the type system needs to see.
       if (!pattern.ok || !reply.ok) throw new Error(`Rule ${rule.id} was not validated`);
-      return { state: { ...rule, hits: hitsBefore.get(rule.id) ?? 0 }, matches: matcherFor(rule.match, pattern), reply: copyBytes(reply.bytes) };
+      const { template } = reply;
+      return {
+        state: { ...rule, hits: hitsBefore.get(rule.id) ?? 0 },
+        matches: matcherFor(rule.match, pattern),
+        reply: template.dynamic ? template : copyBytes(template.evaluate(macroContextOf(owner))),
+      };
     });
     const current: OwnerRules = {
       owner,
@@ -150,12 +159,23 @@ export class AutoReplies {
     const payload = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     let text: string | undefined;
     const asText = (): string => (text ??= utf8Decode(bytes));
-    const rule = rules.rules.find((candidate) => candidate.state.enabled && candidate.matches(payload, asText));
+    let matched: boolean | RegexMatch | null = false;
+    const rule = rules.rules.find((candidate) => candidate.state.enabled && (matched = candidate.matches(payload, asText)));
     let reply: Uint8Array<ArrayBuffer>;
     let delayMs = 0;
     if (rule) {
       rule.state.hits++;
-      reply = rule.reply;
+      if (rule.reply instanceof Uint8Array) reply = rule.reply;
+      else {
+        try {
+          reply = rule.reply.evaluate(macroContextOf(receiver), typeof matched === 'object' && matched ? matched : undefined) as Uint8Array<ArrayBuffer>;
+        } catch (error) {
+          if (!(error instanceof MacroError)) throw error;
+          receiver.event('info', `Auto-reply not sent: ${error.message}`);
+          this.publishSoon(rules);
+          return;
+        }
+      }
       delayMs = rule.state.delayMs;
     } else if (rules.echo) {
       rules.echoHits++;
@@ -234,7 +254,7 @@ function stateOf(rules: OwnerRules): AutoReplyState {
 function matcherFor(match: CompiledRule['state']['match'], pattern: { bytes: Uint8Array } | { regex: UserRegex }): Matcher {
   if ('regex' in pattern) {
     const { regex } = pattern;
-    return (_payload, text) => regex.test(text());
+    return (_payload, text) => regex.exec(text());
   }
   const expected = Buffer.from(pattern.bytes);
   switch (match) {

@@ -25,6 +25,8 @@ import { now, resolveLogLimits, type LogLimits, type PeekedEntry, type SocketLog
 import { searchLog } from './log-search';
 import { RunningTotalNotice } from './notice-coalescer';
 import { RepeatSender } from './repeat';
+import { macroContextOf, macroSender } from '../scenario/macro-contexts';
+import type { MacroContext } from '../../shared/macros';
 import { type EngineListener, SocketRecord } from './socket-record';
 import { type EntryTap, tapLog } from './entry-taps';
 import { TcpConnection } from './tcp-client';
@@ -263,14 +265,20 @@ export class Engine {
   async startRepeat(input: ParsedInput<'send.repeat'>): Promise<Output<'send.repeat'>> {
     const { record } = this.get(input.id);
     const once = { id: input.id, data: input.data, target: input.target };
+    const evaluate = input.macros && macroSender(input.macros, macroContextOf(record));
     const socket = {
       id: input.id,
-      send: () => this.send(once),
+      send: () => this.send(evaluate ? { ...once, data: evaluate() } : once),
       report: (repeat: RepeatStatus) => record.update({ repeat }),
       note: (message: string) => record.event('info', message),
     };
     const plan = { count: input.count, intervalMs: input.intervalMs, bytes: input.data.byteLength };
     return { jobId: await this.repeats.start(socket, plan) };
+  }
+
+  /** The socket's macro counters, shared by its repeats, auto-replies and sequences. */
+  macroContext(id: string): MacroContext {
+    return macroContextOf(this.get(id).record);
   }
 
   cancelRepeat(jobId: string): void {

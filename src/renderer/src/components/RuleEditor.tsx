@@ -130,7 +130,7 @@ export function RuleEditor({ rule, isNew, onSave, onCancel }: RuleEditorProps) {
           <SegmentedControl label="Reply as" options={replyFormats} value={replyFormat} onChange={setReplyFormat} />
         </div>
         {payloadInput('reply', 'Reply', reply, setReply, replyFormat === 'hex' ? '4f 4b 0d 0a' : 'PONG\\n', 'text-tx')}
-        {note('reply', reply === '' ? 'Empty: answer with nothing (and keep echo from answering)' : replyFormat === 'hex' ? 'Hex bytes; spaces, colons and 0x are ignored' : 'Sent as UTF-8. Escapes: \\r \\n \\t \\0 \\xNN')}
+        {note('reply', reply === '' ? 'Empty: answer with nothing (and keep echo from answering)' : replyFormat === 'hex' ? 'Hex bytes; spaces, colons and 0x are ignored' : match === 'regex' ? 'UTF-8 with escapes and macros ({{counter}}); $1, $<name>, $& insert what matched' : 'Sent as UTF-8. Escapes: \\r \\n \\t \\0 \\xNN; macros such as {{counter}} {{crc16-modbus}}')}
       </div>
       <div className="flex items-start gap-2">
         <FormField label="Delay (ms)" value={delay} onChange={setDelay} inputMode="numeric" error={errors.delayMs} className="w-24 shrink-0" />

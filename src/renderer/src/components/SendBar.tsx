@@ -1,12 +1,13 @@
 import { Fragment, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import { formatBytes, type LineEnding } from '../../../shared/codec';
-import { commands, Target, type ErrorInfo, type ParsedInput, type SavedMessage, type SocketInfo } from '../../../shared/contract';
-import { parsePayload } from '../../../shared/payload';
+import { formatBytes, toHex, type LineEnding } from '../../../shared/codec';
+import { commands, Target, type ErrorInfo, type Input, type ParsedInput, type SavedMessage, type SocketInfo } from '../../../shared/contract';
+import { encodePayload } from '../../../shared/macro-payload';
+import { mayHoldMacros } from '../../../shared/macros';
 import { formatEndpoint } from '../../../shared/endpoint';
 import { invoke } from '../state/engine';
 import { plural } from '../state/format';
 import { useLogCache } from '../state/logCache';
-import { emptyInputMessages, encodeInput, inputHints, placeholders, selectErrorPosition, sendModeOptions } from '../state/payloadInput';
+import { emptyInputMessages, encodeInput, inputHints, placeholders, selectErrorPosition, sendBarMacros, sendModeOptions } from '../state/payloadInput';
 import { setPreference, usePreferences, type SendMode } from '../state/preferences';
 import { LIVE_CHECK_LIMIT, sendBlockedReason } from '../state/sendRules';
 import { draftFor, historyFor, remember, saveDraft } from '../state/sendHistory';
@@ -26,6 +27,8 @@ const lineEndings: readonly { value: LineEnding; label: string }[] = [
 ];
 
 const ALL = 'all';
+/** How much of a macro payload's next bytes the send bar shows. */
+const PREVIEW_BYTES = 48;
 
 interface SendBarProps {
   socket: SocketInfo;
@@ -55,6 +58,8 @@ export function SendBar({ socket, connections }: SendBarProps) {
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const [inputLength, setInputLength] = useState(() => draftFor(socket.id).length);
   const [byteCount, setByteCount] = useState<number | null>(null);
+  /** With macros: the bytes the next send would be, so the user sees counters and checksums. */
+  const [preview, setPreview] = useState<string | null>(null);
   const [inputError, setInputError] = useState<string | null>(null);
   const [sendError, setSendError] = useState<ErrorInfo | null>(null);
   const [lastSent, setLastSent] = useState<string | null>(null);
@@ -100,9 +105,11 @@ export function SendBar({ socket, connections }: SendBarProps) {
       setByteCount(null);
       return;
     }
-    const parsed = encodeInput(text, checkMode, ending);
+    const parsed = encodeInput(text, checkMode, ending, sendBarMacros(recipient), true);
     setInputError(parsed.ok ? null : parsed.message);
     setByteCount(parsed.ok ? parsed.bytes.byteLength : 0);
+    const shown = parsed.ok && checkMode === 'text' && mayHoldMacros(text) ? parsed.bytes : null;
+    setPreview(shown && `${toHex(shown.subarray(0, PREVIEW_BYTES))}${shown.byteLength > PREVIEW_BYTES ? ' …' : ''}`);
   };
 
   const currentText = (): string => textareaRef.current?.value ?? '';
@@ -147,7 +154,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
   /** The message in the send bar and where it goes, ready to send; null after showing why not. */
   const prepare = (): ParsedInput<'socket.send'> | null => {
     if (blocked || mode === 'file') return null;
-    const parsed = encodeInput(currentText(), mode, lineEnding);
+    const parsed = encodeInput(currentText(), mode, lineEnding, sendBarMacros(recipient));
     if (!parsed.ok) {
       setInputError(parsed.message);
       selectErrorPosition(textareaRef.current, parsed.position);
@@ -158,6 +165,13 @@ export function SendBar({ socket, connections }: SendBarProps) {
       return null;
     }
     return validated(parsed.bytes);
+  };
+
+  /** A repeat of text with macros carries the text too: the engine evaluates it for each send. */
+  const prepareRepeat = (): Input<'send.repeat'> | null => {
+    const request = prepare();
+    const text = currentText();
+    return request && mode === 'text' && mayHoldMacros(text) ? { ...request, macros: { text, lineEnding } } : request;
   };
 
   /** Adds the recipient and UDP target to a payload and checks it against the contract. */
@@ -190,7 +204,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
   /** A saved message goes from this send bar: its recipient, and its own UDP target if it has one. */
   const sendSaved = async (message: SavedMessage): Promise<void> => {
     if (pending || blocked) return;
-    const parsed = parsePayload(message.payload, message.format);
+    const parsed = encodePayload(message.payload, message.format, sendBarMacros(recipient));
     if (!parsed.ok) {
       setSendError({ code: 'INVALID_INPUT', message: `${message.name}: ${parsed.message}` });
       return;
@@ -268,7 +282,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
     if (sendError) return { tone: 'error' as const, text: sendError.message };
     if (inputLength > LIVE_CHECK_LIMIT) return { tone: 'muted' as const, text: `Large input (${plural(inputLength, 'character')}): checked when you send.` };
     if (lastSent && inputLength === 0) return { tone: 'muted' as const, text: lastSent };
-    if (byteCount !== null && inputLength > 0) return { tone: 'muted' as const, text: `${plural(byteCount, 'byte')} to send` };
+    if (byteCount !== null && inputLength > 0) return { tone: 'muted' as const, text: `${plural(byteCount, 'byte')} to send${preview ? `: ${preview}` : ''}` };
     if (mode === 'file') return { tone: 'muted' as const, text: isUdp ? 'Sent as datagrams of up to 1,400 bytes each.' : 'Streamed in 1 MiB chunks, each once the socket has taken the last.' };
     return { tone: 'muted' as const, text: inputHints[mode] };
   })();
@@ -345,7 +359,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
         )}
         <span className="ml-auto flex items-center gap-1.5">
           {mode !== 'file' && <span className="mr-1.5 hidden text-[11px] text-faint xl:inline">Enter sends · Shift+Enter new line · ↑↓ history</span>}
-          {mode !== 'file' && <RepeatControl recipientId={recipient} prepare={prepare} disabled={blocked !== null} />}
+          {mode !== 'file' && <RepeatControl recipientId={recipient} prepare={prepareRepeat} disabled={blocked !== null} />}
           <SavedMessages draft={draft} load={loadSaved} send={(message) => void sendSaved(message)} udp={isUdp} />
         </span>
       </div>

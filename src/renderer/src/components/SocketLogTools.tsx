@@ -3,6 +3,7 @@ import { setAutoReplyPanelOpen, takesAutoReplies, useAutoReplyPanel } from '../s
 import { plural } from '../state/format';
 import { ExportMenu } from './ExportMenu';
 import { AutoReplyIcon } from './Icons';
+import { SequencesToggle } from './SequencesToggle';
 
 /** In the socket header: the auto-reply panel's switch (listeners, UDP) and this log's export. */
 export function SocketLogTools({ socket }: { socket: SocketInfo }) {
@@ -10,6 +11,7 @@ export function SocketLogTools({ socket }: { socket: SocketInfo }) {
   return (
     <>
       {takesAutoReplies(socket) && <AutoReplyToggle socket={socket} />}
+      <SequencesToggle socket={socket} />
       <ExportMenu
         ids={[socket.id]}
         label="Export"

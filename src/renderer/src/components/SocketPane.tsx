@@ -8,6 +8,7 @@ import { ImportedLogNote } from './ImportedLogNote';
 import { LogSearchBar } from './LogSearchBar';
 import { LogView } from './LogView';
 import { SendBar } from './SendBar';
+import { SequencesPanel } from './SequencesPanel';
 import { SocketViewContext } from './socketViewContext';
 import { SocketHeader } from './SocketHeader';
 import { UdpOptionsPanel } from './UdpOptionsPanel';
@@ -61,6 +62,7 @@ export function SocketPane() {
           )}
         </div>
         <AutoReplyPanel key={`rules:${socket.id}`} socket={socket} />
+        <SequencesPanel key={`sequences:${socket.id}`} socket={socket} />
       </div>
     </main>
   );

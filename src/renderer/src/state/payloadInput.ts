@@ -1,5 +1,7 @@
-import { concatBytes, lineEndingBytes, type LineEnding } from '../../../shared/codec';
-import { parsePayload, type ParseResult, type PayloadFormat } from '../../../shared/payload';
+import type { LineEnding, ParseResult } from '../../../shared/codec';
+import { encodePayload } from '../../../shared/macro-payload';
+import { cloneMacroContext, type MacroContext } from '../../../shared/macros';
+import type { PayloadFormat } from '../../../shared/payload';
 import type { SendMode } from './preferences';
 
 /** The send bar's modes, in the order the selector shows them. */
@@ -10,15 +12,29 @@ export const sendModeOptions: readonly { value: SendMode; label: string }[] = [
   { value: 'file', label: 'File' },
 ];
 
-/** What the send bar would send for `text`: the line ending applies to Text mode only. */
-export function encodeInput(text: string, format: PayloadFormat, lineEnding: LineEnding): ParseResult {
-  const parsed = parsePayload(text, format);
-  if (!parsed.ok || format !== 'text' || lineEnding === 'none') return parsed;
-  return { ok: true, bytes: concatBytes(parsed.bytes, lineEndingBytes[lineEnding]) };
+/**
+ * What the send bar would send for `text`: the line ending applies to Text mode only, and so do
+ * macros. A preview evaluates them on a copy of the socket's counters, so it shows what the next
+ * send will be without using it up.
+ */
+export function encodeInput(text: string, format: PayloadFormat, lineEnding: LineEnding, context: MacroContext, preview = false): ParseResult {
+  return encodePayload(text, format, preview ? cloneMacroContext(context) : context, lineEnding);
+}
+
+const contexts = new Map<string, MacroContext>();
+
+/** The send bar's macro counters for one socket (the engine keeps its own for repeats and replies). */
+export function sendBarMacros(socketId: string): MacroContext {
+  let context = contexts.get(socketId);
+  if (!context) {
+    context = { counters: new Map(), vars: new Map() };
+    contexts.set(socketId, context);
+  }
+  return context;
 }
 
 export const inputHints: Record<PayloadFormat, string> = {
-  text: 'Sent as UTF-8. Escapes: \\r \\n \\t \\0 \\xNN (a byte) \\u{…} (a character), \\\\ for a backslash.',
+  text: 'Sent as UTF-8. Escapes: \\r \\n \\t \\0 \\xNN (a byte) \\u{…} (a character), \\\\ for a backslash. Macros: {{counter}} {{iso}} {{uuid}} {{hex:01 02}} {{crc16-modbus}} {{len:u16be}}…{{end}}; \\{ for a literal brace.',
   hex: 'Hex bytes, e.g. 48 65 6c 6c 6f 0d 0a. Spaces, colons and 0x are ignored.',
   base64: 'Base64, e.g. SGVsbG8=. Line breaks are ignored; padding and the URL-safe alphabet are fine.',
 };

@@ -4,6 +4,7 @@ import type { ErrorInfo, Output } from '../../../shared/contract';
 import type { SessionStatus } from '../../../shared/session';
 import { invoke } from './engine';
 import { setPreference, usePreferences } from './preferences';
+import { restoreSequences, SavedSequences, sequencesForLayout, useSequences } from './sequences';
 import { selectSocket, useSockets } from './sockets';
 import { useUi } from './ui';
 
@@ -27,9 +28,10 @@ const Layout = z.object({
   logView: z.enum(['text', 'hex', 'decoded']).optional(),
   selectedId: z.string().nullable().optional(),
   collapsed: z.array(z.string()).optional(),
+  sequences: SavedSequences.optional(),
 });
 /** What currentLayout writes: every field present, so it is plain JSON. */
-type SavedLayout = { sidebarWidth: number; logView: 'text' | 'hex' | 'decoded'; selectedId: string | null; collapsed: string[] };
+type SavedLayout = { sidebarWidth: number; logView: 'text' | 'hex' | 'decoded'; selectedId: string | null; collapsed: string[] } & ReturnType<typeof sequencesForLayout>;
 
 const SAVE_LAYOUT_AFTER_MS = 500;
 
@@ -77,7 +79,8 @@ function applyLayout(outcome: Output<'session.restore'>): void {
   // No layout saved (or not one this version reads): the restored sockets still get selected.
   const layout = Layout.safeParse(outcome.ui ?? {});
   const ids = new Map(outcome.sockets.map((socket) => [socket.previousId, socket.id]));
-  const { sidebarWidth, logView, selectedId, collapsed } = layout.success ? layout.data : {};
+  const { sidebarWidth, logView, selectedId, collapsed, sequences } = layout.success ? layout.data : {};
+  if (sequences) restoreSequences(sequences);
   if (sidebarWidth !== undefined) setPreference('sidebarWidth', sidebarWidth);
   if (logView !== undefined) setPreference('logView', logView);
   const selected = (selectedId == null ? undefined : ids.get(selectedId)) ?? outcome.sockets[0]?.id;
@@ -90,7 +93,7 @@ function currentLayout(): SavedLayout {
   const { selectedId, sockets } = useSockets.getState();
   // An accepted connection is not restored; its listener is, and is the next best thing to show.
   const selected = selectedId === null ? null : (sockets[selectedId]?.parentId ?? selectedId);
-  return { sidebarWidth, logView, selectedId: selected, collapsed: [...useUi.getState().collapsed] };
+  return { sidebarWidth, logView, selectedId: selected, collapsed: [...useUi.getState().collapsed], ...sequencesForLayout() };
 }
 
 let layoutTimer: ReturnType<typeof setTimeout> | undefined;
@@ -122,6 +125,9 @@ export function startSessionSync(): () => void {
     }),
     useUi.subscribe((state, previous) => {
       if (state.collapsed !== previous.collapsed) layoutChanged();
+    }),
+    useSequences.subscribe((state, previous) => {
+      if (state.sequences !== previous.sequences) layoutChanged();
     }),
   ];
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
