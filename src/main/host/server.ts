@@ -6,6 +6,7 @@ import { ClientMessage, type ServerMessage } from '../../shared/contract';
 import { decodeWire, encodeWire } from '../../shared/wire';
 import { EventCoalescer } from '../batcher';
 import type { Core } from '../core';
+import { isLoopbackHost, isLoopbackOrigin } from './loopback-names';
 import { serveStatic } from './static';
 
 export interface HostOptions {
@@ -35,18 +36,14 @@ export const CLOSE_FORBIDDEN = 4403;
 /**
  * The browser host: serves the renderer and the contract over a WebSocket, on loopback only.
  * A browser page from any other site can reach 127.0.0.1 too, so every request must carry
- * this run's token, come from our own origin, and name our own host (against DNS rebinding).
+ * this run's token, and name a loopback host and origin (against DNS rebinding).
  */
 export async function startHost(options: HostOptions): Promise<Host> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const { core } = options;
-  let port = 0;
-
-  const allowedHosts = (): Set<string> => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
-  const allowedOrigins = (): Set<string> => new Set([...allowedHosts()].map((h) => `http://${h}`));
 
   const server: Server = createServer((req, res) => {
-    if (!allowedHosts().has(req.headers.host ?? '')) {
+    if (!isLoopbackHost(req.headers.host)) {
       res.writeHead(403, { 'content-type': 'text/plain' }).end('Forbidden host');
       return;
     }
@@ -59,7 +56,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
-    const refusal = checkUpgrade(req, token, allowedHosts(), allowedOrigins());
+    const refusal = checkUpgrade(req, token);
     if (refusal) {
       // Complete the handshake so the browser sees why it was refused, then close with a code.
       wss.handleUpgrade(req, socket, head, (ws) => ws.close(refusal.code, refusal.reason));
@@ -75,7 +72,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       resolve();
     });
   });
-  port = (server.address() as AddressInfo).port;
+  const { port } = server.address() as AddressInfo;
 
   return {
     url: `http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`,
@@ -89,18 +86,13 @@ export async function startHost(options: HostOptions): Promise<Host> {
   };
 }
 
-function checkUpgrade(
-  req: IncomingMessage,
-  token: string,
-  hosts: Set<string>,
-  origins: Set<string>,
-): { code: number; reason: string } | undefined {
+function checkUpgrade(req: IncomingMessage, token: string): { code: number; reason: string } | undefined {
   const url = requestTarget(req);
   if (url?.pathname !== '/ws') return { code: CLOSE_FORBIDDEN, reason: 'Unknown endpoint' };
-  if (!hosts.has(req.headers.host ?? '')) return { code: CLOSE_FORBIDDEN, reason: 'Forbidden host' };
+  if (!isLoopbackHost(req.headers.host)) return { code: CLOSE_FORBIDDEN, reason: 'Forbidden host' };
   // Browsers always send Origin on WebSocket handshakes; non-browser clients may omit it.
   const origin = req.headers.origin;
-  if (origin !== undefined && !origins.has(origin)) return { code: CLOSE_FORBIDDEN, reason: 'Forbidden origin' };
+  if (origin !== undefined && !isLoopbackOrigin(origin)) return { code: CLOSE_FORBIDDEN, reason: 'Forbidden origin' };
   if (!tokensMatch(url.searchParams.get('token') ?? '', token)) {
     return { code: CLOSE_UNAUTHORIZED, reason: 'Missing or wrong token: open the URL that `npm run host` printed' };
   }
