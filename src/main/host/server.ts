@@ -1,11 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocket, WebSocketServer } from 'ws';
-import { ClientMessage, type ServerMessage } from '../../shared/contract';
-import { decodeWire, encodeWire } from '../../shared/wire';
-import { EventCoalescer } from '../batcher';
+import { WebSocketServer } from 'ws';
 import type { Core } from '../core';
+import { attachClient, type ClientLimits, DEFAULT_CLIENT_LIMITS } from './client';
 import { isLoopbackHost, isLoopbackOrigin } from './loopback-names';
 import { serveStatic } from './static';
 
@@ -17,6 +15,8 @@ export interface HostOptions {
   port?: number;
   /** Fixed token for tests; a random one otherwise. */
   token?: string;
+  /** What the host holds per page at most (see client.ts); tests make them small. */
+  clientLimits?: Partial<ClientLimits>;
 }
 
 export interface Host {
@@ -28,8 +28,6 @@ export interface Host {
 
 /** Sends larger than the contract allows (16 MiB, base64 in JSON) are refused by ws itself. */
 const MAX_MESSAGE_BYTES = 24 * 1024 * 1024;
-/** A client this far behind gets its batches merged instead of queued without bound. */
-const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_FORBIDDEN = 4403;
 
@@ -41,6 +39,7 @@ export const CLOSE_FORBIDDEN = 4403;
 export async function startHost(options: HostOptions): Promise<Host> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const { core } = options;
+  const limits: ClientLimits = { ...DEFAULT_CLIENT_LIMITS, ...options.clientLimits };
 
   const server: Server = createServer((req, res) => {
     if (!isLoopbackHost(req.headers.host)) {
@@ -62,7 +61,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       wss.handleUpgrade(req, socket, head, (ws) => ws.close(refusal.code, refusal.reason));
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, core));
+    wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, core, limits));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -119,73 +118,4 @@ function tokensMatch(given: string, expected: string): boolean {
   const b = Buffer.from(expected);
   // timingSafeEqual needs equal lengths; comparing against itself keeps the time constant.
   return a.length === b.length ? timingSafeEqual(a, b) : (timingSafeEqual(b, b), false);
-}
-
-function attachClient(ws: WebSocket, core: Core): void {
-  const send = (message: ServerMessage): void => {
-    if (ws.readyState === WebSocket.OPEN) ws.send(encodeWire(message));
-  };
-  // Batches carry full state per socket, so a slow client can skip ahead: while it is behind,
-  // later batches replace earlier ones per key and go out once it has drained.
-  let behind: ServerMessage[] = [];
-  const unsubscribe = core.batcher.subscribe((batch) => {
-    if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-      behind.push({ type: 'events', batch });
-      if (behind.length === 1) waitForDrain();
-      return;
-    }
-    send({ type: 'events', batch });
-  });
-  const waitForDrain = (): void => {
-    const timer = setInterval(() => {
-      if (ws.readyState !== WebSocket.OPEN) return clearInterval(timer);
-      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return;
-      clearInterval(timer);
-      const merged = mergeBatches(behind);
-      behind = [];
-      if (merged) send(merged);
-    }, 50);
-  };
-
-  ws.on('message', (data, isBinary) => {
-    void handleMessage(isBinary ? undefined : data.toString()).then((reply) => reply && send(reply));
-  });
-  ws.on('close', unsubscribe);
-  ws.on('error', () => ws.terminate());
-
-  async function handleMessage(text: string | undefined): Promise<ServerMessage | undefined> {
-    let raw: unknown;
-    try {
-      if (text === undefined) throw new SyntaxError('binary frames are not part of the contract');
-      raw = decodeWire(text);
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      return { type: 'fatal', error: { code: 'MALFORMED_MESSAGE', message: `Malformed message: ${detail}` } };
-    }
-    const message = ClientMessage.safeParse(raw);
-    if (!message.success) {
-      const callId = extractCallId(raw);
-      const error = { code: 'MALFORMED_MESSAGE', message: 'Malformed message: expected { type: "command", callId, command, input }' };
-      return callId === undefined ? { type: 'fatal', error } : { type: 'result', callId, result: { ok: false, error } };
-    }
-    const result = await core.dispatcher.dispatch(message.data.command, message.data.input);
-    return { type: 'result', callId: message.data.callId, result };
-  }
-}
-
-function extractCallId(raw: unknown): number | undefined {
-  if (raw === null || typeof raw !== 'object') return undefined;
-  const callId = (raw as Record<string, unknown>).callId;
-  return typeof callId === 'number' && Number.isInteger(callId) && callId >= 0 ? callId : undefined;
-}
-
-function mergeBatches(messages: ServerMessage[]): ServerMessage | undefined {
-  const coalescer = new EventCoalescer();
-  let rev: number | undefined;
-  for (const message of messages) {
-    if (message.type !== 'events') continue;
-    message.batch.events.forEach((event) => coalescer.add(event));
-    rev = message.batch.rev;
-  }
-  return rev === undefined ? undefined : { type: 'events', batch: { rev, events: coalescer.take() } };
 }
