@@ -1,9 +1,9 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 import type { Core } from '../core';
-import { attachClient, type ClientLimits, DEFAULT_CLIENT_LIMITS } from './client';
+import { attachClient, type ClientBacklog, type ClientLimits, DEFAULT_CLIENT_LIMITS } from './client';
 import { isLoopbackHost, isLoopbackOrigin } from './loopback-names';
 import { serveStatic } from './static';
 
@@ -23,6 +23,8 @@ export interface Host {
   url: string;
   port: number;
   token: string;
+  /** How far behind each connected page is (see client.ts). */
+  backlogs(): ClientBacklog[];
   close(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
   const token = options.token ?? randomBytes(24).toString('base64url');
   const { core } = options;
   const limits: ClientLimits = { ...DEFAULT_CLIENT_LIMITS, ...options.clientLimits };
+  const clients = new Map<WebSocket, () => ClientBacklog>();
 
   const server: Server = createServer((req, res) => {
     if (!isLoopbackHost(req.headers.host)) {
@@ -61,7 +64,10 @@ export async function startHost(options: HostOptions): Promise<Host> {
       wss.handleUpgrade(req, socket, head, (ws) => ws.close(refusal.code, refusal.reason));
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, core, limits));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      clients.set(ws, attachClient(ws, core, limits));
+      ws.once('close', () => clients.delete(ws));
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -77,6 +83,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     url: `http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`,
     port,
     token,
+    backlogs: () => [...clients.values()].map((backlog) => backlog()),
     async close() {
       for (const client of wss.clients) client.terminate();
       wss.close();

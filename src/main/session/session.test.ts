@@ -101,7 +101,7 @@ describe('SessionStore', () => {
     const store = new SessionStore(dir);
     await store.save({ version: 1, savedAt: 5, sockets: [], parts: { x: 1 } });
     expect(readFileSync(sessionFile(), 'utf8')).toContain('\n  "savedAt": 5');
-    const large = { version: 1, savedAt: 6, sockets: [], parts: { notes: Array.from({ length: 40_000 }, (_, i) => ({ i })) } };
+    const large = { version: 1 as const, savedAt: 6, sockets: [], parts: { notes: Array.from({ length: 40_000 }, (_, i) => ({ i })) } };
     await store.save(large);
     const text = readFileSync(sessionFile(), 'utf8');
     expect(text.split('\n')).toHaveLength(2);
