@@ -265,5 +265,13 @@ describe('browser host defenses', () => {
     expect(await nextMessage(ws)).toMatchObject({ error: { code: 'MALFORMED_MESSAGE' } });
     ws.send(encodeWire({ type: 'command', callId: 5, command: 'app.snapshot', input: {} }));
     expect(await nextMessage(ws)).toMatchObject({ type: 'result', callId: 5, result: { ok: true } });
+    // Deep enough to overflow validation, shallow enough to parse: it used to get no answer at all.
+    const levels = 2000;
+    ws.send(`{"type":"command","callId":6,"command":"session.saveUi","input":{"ui":{"x":${'['.repeat(levels)}${']'.repeat(levels)}}}}`);
+    expect(await nextMessage(ws)).toEqual({
+      type: 'result',
+      callId: 6,
+      result: { ok: false, error: { code: 'INVALID_INPUT', message: 'The input is nested too deeply (more than 64 levels)' } },
+    });
   });
 });
