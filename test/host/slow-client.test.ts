@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer, type Server } from 'node:net';
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -68,13 +68,14 @@ async function socketWithLargeLog(): Promise<string> {
 const wsUrl = (): string => `ws://127.0.0.1:${host.port}/ws?token=${encodeURIComponent(host.token)}`;
 
 /** Samples the largest backlog the host holds for any page until `done` holds. */
-async function largestBacklog(done: () => boolean): Promise<{ unreadBytes: number; heldEvents: number }> {
-  const largest = { unreadBytes: 0, heldEvents: 0 };
+async function largestBacklog(done: () => boolean): Promise<{ unreadBytes: number; heldEvents: number; waitingCommands: number }> {
+  const largest = { unreadBytes: 0, heldEvents: 0, waitingCommands: 0 };
   await waitFor(
     () => {
       for (const backlog of host.backlogs()) {
         largest.unreadBytes = Math.max(largest.unreadBytes, backlog.unreadBytes);
         largest.heldEvents = Math.max(largest.heldEvents, backlog.heldEvents);
+        largest.waitingCommands = Math.max(largest.waitingCommands, backlog.waitingCommands);
       }
       return done();
     },
@@ -85,7 +86,7 @@ async function largestBacklog(done: () => boolean): Promise<{ unreadBytes: numbe
 }
 
 describe('a page that stops reading', () => {
-  it('gets its replies refused past the bound instead of piling up in the host, and every call settles', async () => {
+  it('has its commands wait (or their replies refused) instead of replies piling up in the host; every call settles', async () => {
     const id = await socketWithLargeLog();
     const ws = new WebSocket(wsUrl());
     cleanups.push(() => ws.terminate());
@@ -111,6 +112,7 @@ describe('a page that stops reading', () => {
     // The kernel takes a few MB; the host holds at most one reply beyond its bound.
     expect(largest.unreadBytes).toBeGreaterThan(LIMITS.behindBytes);
     expect(largest.unreadBytes).toBeLessThan(LIMITS.maxUnreadBytes + REPLY_BYTES + 1024 * 1024);
+    expect(largest.waitingCommands).toBeGreaterThan(0);
 
     ws.resume();
     await waitFor(() => results.size === 12, 'every call to settle', 15_000);
@@ -119,6 +121,38 @@ describe('a page that stops reading', () => {
     expect(outcomes).toContain('ok');
     const refused = [...results.values()].find((result) => !result.ok);
     if (refused && !refused.ok) expect(refused.error.message).toMatch(/^Not sent: this page has [\d.]+ MiB of earlier replies still to read/);
+  });
+
+  it('gets a reply refused with CLIENT_BEHIND when it would land on too much unread', async () => {
+    const id = await socketWithLargeLog();
+    // A peer that does not read yet, so a large send to it stays in flight.
+    const stalled: Socket[] = [];
+    const slowPeer = createServer((socket) => stalled.push(socket.pause()));
+    await new Promise<void>((resolve) => slowPeer.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => (stalled.forEach((socket) => socket.destroy()), slowPeer.close()));
+    const toSlowPeer = await run<SocketInfo>('tcp.connect', { host: '127.0.0.1', port: (slowPeer.address() as AddressInfo).port });
+    await waitFor(() => stalled.length === 1, 'the slow peer to accept');
+
+    const ws = new WebSocket(wsUrl());
+    cleanups.push(() => ws.terminate());
+    const results = new Map<number, Result<unknown>>();
+    ws.on('message', (data: Buffer) => {
+      const message = decodeWire(data.toString()) as ServerMessage;
+      if (message.type === 'result') results.set(message.callId, message.result);
+    });
+    await new Promise((resolve) => ws.once('open', resolve));
+    ws.pause();
+    ws.send(encodeWire({ type: 'command', callId: 1, command: 'socket.send', input: { id: toSlowPeer.id, data: new Uint8Array(12 * 1024 * 1024) } }));
+    await waitFor(() => (core.engine.info(toSlowPeer.id).bytesOut ?? 0) > 0 || core.engine.info(toSlowPeer.id).queuedBytes > 0, 'the send to start');
+    ws.send(encodeWire({ type: 'command', callId: 2, command: 'log.read', input: { id, fromSeq: 0, count: 2000 } }));
+    await waitFor(() => (host.backlogs()[0]?.unreadBytes ?? 0) > LIMITS.maxUnreadBytes, 'the read reply to wait unread', 15_000);
+    // The send completes now, while the page still has the large reply unread.
+    stalled[0].resume();
+    await waitFor(() => core.engine.info(toSlowPeer.id).queuedBytes === 0, 'the send to finish', 15_000);
+    ws.resume();
+    await waitFor(() => results.size === 2, 'both calls to settle', 15_000);
+    expect(results.get(2)).toMatchObject({ ok: true });
+    expect(results.get(1)).toMatchObject({ ok: false, error: { code: CLIENT_BEHIND } });
   });
 
   it('has its events merged, then dropped past the bound, and resyncs from a snapshot to the right state', async () => {

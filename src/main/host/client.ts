@@ -66,10 +66,13 @@ export function attachClient(ws: WebSocket, core: Core, limits: ClientLimits = D
     waitForDrain();
   };
 
-  // Commands run only while the page keeps up, in the order they came; while it is behind they
-  // wait, and past a bound the host stops reading from it (TCP then holds the rest, not memory).
+  // Commands run only while the page keeps up, in the order they came, one per turn of the event
+  // loop: a command answered at once (a log read) has its reply queued before the next one runs,
+  // so twelve large reads sent together cost one reply, not twelve copies. While the page is
+  // behind they wait, and past a bound the host stops reading from it (TCP holds the rest).
   const waiting: { text: string | undefined }[] = [];
   let waitingBytes = 0;
+  let scheduled = false;
   const onMessage = (data: RawData, isBinary: boolean): void => {
     const text = isBinary ? undefined : data.toString();
     waiting.push({ text });
@@ -78,13 +81,22 @@ export function attachClient(ws: WebSocket, core: Core, limits: ClientLimits = D
     runWaiting();
   };
   const runWaiting = (): void => {
-    while (waiting.length > 0 && !behind()) {
-      const { text } = waiting.shift() ?? {};
-      waitingBytes -= text?.length ?? 0;
-      void handleMessage(core, text).then(reply);
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(runNext);
+  };
+  const runNext = (): void => {
+    scheduled = false;
+    if (ws.readyState !== WebSocket.OPEN) return;
+    if (waiting.length === 0) {
+      if (ws.isPaused) ws.resume();
+      return;
     }
-    if (waiting.length > 0) waitForDrain();
-    else if (ws.isPaused) ws.resume();
+    if (behind()) return waitForDrain();
+    const { text } = waiting.shift() ?? {};
+    waitingBytes -= text?.length ?? 0;
+    void handleMessage(core, text).then(reply);
+    runWaiting();
   };
 
   /** Sends a reply, unless the page has so much unread that it would only pile up: then a short refusal. */
