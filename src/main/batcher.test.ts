@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventBatch, SocketInfo } from '../shared/contract';
-import { EventBatcher } from './batcher';
+import { EventBatcher, EventCoalescer } from './batcher';
 
 const socket = (id: string, bytesIn: number): SocketInfo => ({
   id,
@@ -49,6 +49,17 @@ describe('EventBatcher', () => {
     batcher.flush();
     expect(batches[0].events.map((e) => e.type)).toEqual(['engine.error', 'engine.error', 'socket.removed']);
     batcher.dispose();
+  });
+
+  it('keeps a removal after an earlier error about the same socket', () => {
+    const coalescer = new EventCoalescer();
+    coalescer.add({ type: 'socket.upsert', socket: socket('a', 1) });
+    coalescer.add({ type: 'socket.upsert', socket: socket('b', 1) });
+    coalescer.add({ type: 'engine.error', id: 'a', error: { code: 'ECONNRESET', message: 'reset' }, time: 1 });
+    coalescer.add({ type: 'log.head', head: { id: 'a', firstSeq: 0, nextSeq: 1, dropped: 0, bytes: 1 } });
+    coalescer.add({ type: 'socket.removed', id: 'a' });
+    const order = coalescer.take().map((event) => `${event.type}:${'id' in event ? event.id : event.type === 'socket.upsert' ? event.socket.id : ''}`);
+    expect(order).toEqual(['socket.upsert:b', 'engine.error:a', 'socket.removed:a']);
   });
 
   it('spaces batches out during a sustained flood, and is quick again after a pause', () => {

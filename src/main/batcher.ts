@@ -19,8 +19,11 @@ export class EventCoalescer {
         this.pending.set(`s:${event.socket.id}`, event);
         break;
       case 'socket.removed':
-        // A removed socket's pending log head would describe a log that no longer exists.
+        // A removed socket's pending log head would describe a log that no longer exists. The
+        // removal goes last, after any error about the socket kept from before it: in the slot of
+        // an earlier upsert it would come first, and the error would bring the socket back.
         this.pending.delete(`l:${event.id}`);
+        this.pending.delete(`s:${event.id}`);
         this.pending.set(`s:${event.id}`, event);
         break;
       case 'log.head':

@@ -28,6 +28,18 @@ describe('dispatch', () => {
     expect(snapshot).toMatchObject({ ok: true, value: { sockets: [{ id: listener.id }] } });
   });
 
+  it('answers input nested too deeply with a clear error, before validation overflows the stack', async () => {
+    const deep = (levels: number): unknown => JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`);
+    // A 2,000-deep array made zod throw RangeError, and the call never settled.
+    expect(await core.dispatcher.dispatch('session.saveUi', { ui: { layout: deep(2000) } })).toEqual({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'The input is nested too deeply (more than 64 levels)' },
+    });
+    expect(await core.dispatcher.dispatch('app.snapshot', deep(100_000))).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+    // Ordinary layouts are a few levels deep and still go through.
+    expect(await core.dispatcher.dispatch('session.saveUi', { ui: { layout: deep(20) } })).toEqual({ ok: true, value: {} });
+  });
+
   it('explains invalid input instead of running the command', async () => {
     expect(await core.dispatcher.dispatch('tcp.connect', { host: '127.0.0.1', port: 0 })).toEqual({
       ok: false,

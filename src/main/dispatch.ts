@@ -6,6 +6,7 @@ import {
   type ParsedInput,
   type Result,
 } from '../shared/contract';
+import { MAX_NESTING, nestsDeeperThan, tooDeepMessage } from '../shared/nesting';
 import { describeIssues } from '../shared/zod-issues';
 import { type Engine, EngineError } from './engine/engine';
 import { listInterfaces } from './engine/interfaces';
@@ -89,13 +90,15 @@ export interface Dispatcher {
 export function createDispatcher(engine: Engine, rev: () => number, services: Services = { library: new MessageLibrary(), framing: new FramingService(engine), sessions: sessionsOff }): Dispatcher {
   return {
     async dispatch(command, rawInput) {
-      if (typeof command !== 'string' || !Object.hasOwn(commands, command)) {
-        return fail('UNKNOWN_COMMAND', `Unknown command: ${describeValue(command)}`);
-      }
-      const name = command as Command;
-      const parsed = commands[name].input.safeParse(rawInput ?? {});
-      if (!parsed.success) return fail('INVALID_INPUT', describeIssues(parsed.error, 5));
+      // Every call settles: whatever throws, validation included, becomes an error reply.
       try {
+        if (typeof command !== 'string' || !Object.hasOwn(commands, command)) {
+          return fail('UNKNOWN_COMMAND', `Unknown command: ${describeValue(command)}`);
+        }
+        if (nestsDeeperThan(rawInput, MAX_NESTING)) return fail('INVALID_INPUT', `The input is ${tooDeepMessage()}`);
+        const name = command as Command;
+        const parsed = commands[name].input.safeParse(rawInput ?? {});
+        if (!parsed.success) return fail('INVALID_INPUT', describeIssues(parsed.error, 5));
         const run = handlers[name] as (e: Engine, i: unknown, r: () => number, s: Services) => Promise<unknown> | unknown;
         return { ok: true, value: await run(engine, parsed.data, rev, services) };
       } catch (error) {

@@ -650,4 +650,6 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 export type ServerMessage =
   | { type: 'result'; callId: number; result: Result<unknown> }
   | { type: 'events'; batch: EventBatch }
-  | { type: 'fatal'; error: ErrorInfo };
+  | { type: 'fatal'; error: ErrorInfo }
+  /** The host dropped events this client was too far behind to read: it must take a fresh snapshot. */
+  | { type: 'resync'; reason: string };

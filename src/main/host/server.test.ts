@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createConnection } from 'node:net';
+import { execFile } from 'node:child_process';
+import { type AddressInfo, createConnection, createServer, type Socket } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { ServerMessage } from '../../shared/contract';
@@ -14,6 +16,7 @@ let core: Core;
 let host: Host;
 let rendererDir: string;
 const open: WebSocket[] = [];
+const run = promisify(execFile);
 
 beforeEach(async () => {
   rendererDir = mkdtempSync(join(tmpdir(), 'sockscope-renderer-'));
@@ -182,17 +185,64 @@ describe('browser host defenses', () => {
     expect((await httpGet('/')).status).toBe(200);
   });
 
-  it('accepts localhost by name, and refuses the right name on another port or an opaque Origin', async () => {
+  it('accepts localhost by name, and refuses an opaque Origin or a name that only starts like ours', async () => {
     const byName = connect(goodPath(), { host: `localhost:${host.port}`, origin: `http://localhost:${host.port}` });
     await opened(byName);
     expect((await httpGet('/', { host: `localhost:${host.port}` })).status).toBe(200);
-    expect((await httpGet('/', { host: `127.0.0.1:${host.port + 1}` })).status).toBe(403);
-    expect((await closeCode(connect(goodPath(), { host: `127.0.0.1:${host.port + 1}` }))).code).toBe(CLOSE_FORBIDDEN);
     // A sandboxed iframe or a file:// page sends `Origin: null`.
     expect((await closeCode(connect(goodPath(), { origin: 'null' }))).code).toBe(CLOSE_FORBIDDEN);
     expect((await closeCode(connect(goodPath(), { origin: `http://127.0.0.1:${host.port}.evil.example` }))).code).toBe(
       CLOSE_FORBIDDEN,
     );
+  });
+
+  it('accepts a loopback name with any port or none (port 80, a port forward), and no other name', async () => {
+    // Browsers leave `:80` out of Host and Origin; behind `ssh -L 7000:…` they name port 7000.
+    for (const name of ['127.0.0.1', 'localhost', '[::1]', 'LOCALHOST', '127.0.0.1:80', 'localhost:7000', '[::1]:7000']) {
+      expect((await httpGet('/', { host: name })).status, name).toBe(200);
+      const ws = connect(goodPath(), { host: name, origin: `http://${name}` });
+      await opened(ws);
+      ws.close();
+    }
+    const refusedHosts = ['evil.example', `evil.example:${host.port}`, '127.0.0.1.evil.example', 'localhost.', '[::2]', '127.0.0.1:99999', '127.0.0.1:', 'localhost:7000:1', '10.0.0.1'];
+    for (const name of refusedHosts) {
+      expect((await httpGet('/', { host: name })).status, name).toBe(403);
+      expect((await closeCode(connect(goodPath(), { host: name }))).code, name).toBe(CLOSE_FORBIDDEN);
+    }
+    for (const origin of ['http://evil.example', 'http://localhost.evil.example:7000', 'file://', 'http://127.0.0.1@evil.example', 'ftp://localhost']) {
+      expect((await closeCode(connect(goodPath(), { origin }))).code, origin).toBe(CLOSE_FORBIDDEN);
+    }
+  });
+
+  it('works through a port forward, as a browser and curl reach it', async () => {
+    // A forward like `ssh -L`: another loopback port whose connections are piped to the host.
+    const piped: Socket[] = [];
+    const forward = createServer((client) => {
+      const upstream = createConnection({ host: '127.0.0.1', port: host.port });
+      piped.push(client, upstream);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => forward.listen(0, '127.0.0.1', resolve));
+    const forwardPort = (forward.address() as AddressInfo).port;
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${forwardPort}${goodPath()}`, { origin: `http://127.0.0.1:${forwardPort}` });
+      open.push(ws);
+      received.set(ws, []);
+      ws.on('message', (data: Buffer) => received.get(ws)?.push(decodeWire(data.toString()) as ServerMessage));
+      await opened(ws);
+      ws.send(encodeWire({ type: 'command', callId: 1, command: 'app.snapshot', input: {} }));
+      expect(await nextMessage(ws, (m) => m.type === 'result')).toMatchObject({ result: { ok: true } });
+      // curl runs beside the host (this process), so asynchronously.
+      const status = async (...args: string[]): Promise<string> =>
+        (await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', ...args, `http://127.0.0.1:${forwardPort}/`])).stdout;
+      expect(await status()).toBe('200');
+      expect(await status('-H', 'Host: evil.example')).toBe('403');
+    } finally {
+      for (const socket of piped) socket.destroy();
+      await new Promise<void>((resolve) => forward.close(() => resolve()));
+    }
   });
 
   it('refuses a token off by one character or by length, and never repeats the token it was given', async () => {
@@ -215,5 +265,13 @@ describe('browser host defenses', () => {
     expect(await nextMessage(ws)).toMatchObject({ error: { code: 'MALFORMED_MESSAGE' } });
     ws.send(encodeWire({ type: 'command', callId: 5, command: 'app.snapshot', input: {} }));
     expect(await nextMessage(ws)).toMatchObject({ type: 'result', callId: 5, result: { ok: true } });
+    // Deep enough to overflow validation, shallow enough to parse: it used to get no answer at all.
+    const levels = 2000;
+    ws.send(`{"type":"command","callId":6,"command":"session.saveUi","input":{"ui":{"x":${'['.repeat(levels)}${']'.repeat(levels)}}}}`);
+    expect(await nextMessage(ws)).toEqual({
+      type: 'result',
+      callId: 6,
+      result: { ok: false, error: { code: 'INVALID_INPUT', message: 'The input is nested too deeply (more than 64 levels)' } },
+    });
   });
 });

@@ -11,10 +11,10 @@ import type { Core } from '../core';
 import { EngineError } from '../engine/errors';
 import { exportFileName, exportToStream, selectSockets } from '../export/export-logs';
 import { importLogStream, MAX_UPLOAD_BYTES } from '../export/import-jsonl';
+import { isLoopbackOrigin } from './loopback-names';
 
 export interface TransferContext {
   core: Core;
-  origins: Set<string>;
   tokenMatches(given: string): boolean;
 }
 
@@ -25,7 +25,7 @@ export function handleTransfer(req: IncomingMessage, res: ServerResponse, url: U
   const route = url.pathname === '/export' ? exportRoute : url.pathname === '/import' ? importRoute : undefined;
   if (!route) return false;
   const origin = req.headers.origin;
-  if (origin !== undefined && !context.origins.has(origin)) return refuse(res, 403, 'Forbidden origin');
+  if (origin !== undefined && !isLoopbackOrigin(origin)) return refuse(res, 403, 'Forbidden origin');
   if (!context.tokenMatches(url.searchParams.get('token') ?? '')) return refuse(res, 401, 'Missing or wrong token');
   route(req, res, url, context.core).catch((error: unknown) => {
     if (!res.headersSent) refuse(res, error instanceof EngineError && error.code === 'NOT_FOUND' ? 404 : 400, messageOf(error));

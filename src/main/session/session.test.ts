@@ -10,7 +10,7 @@ import { connectClient, stopPeers } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
 import { configDir, platformConfigBase } from './paths';
 import { SESSION_FILE } from './schema';
-import { SessionStore } from './store';
+import { PRETTY_PRINT_MAX_CHARS, SessionStore } from './store';
 
 let dir: string;
 const cores: Core[] = [];
@@ -95,6 +95,18 @@ describe('SessionStore', () => {
       problem: 'corrupt',
       message: 'The saved workspace is damaged (sockets.0.port: Port must be between 0 and 65535)',
     });
+  });
+
+  it('indents a small workspace for people to read, and writes a large one compact', async () => {
+    const store = new SessionStore(dir);
+    await store.save({ version: 1, savedAt: 5, sockets: [], parts: { x: 1 } });
+    expect(readFileSync(sessionFile(), 'utf8')).toContain('\n  "savedAt": 5');
+    const large = { version: 1 as const, savedAt: 6, sockets: [], parts: { notes: Array.from({ length: 40_000 }, (_, i) => ({ i })) } };
+    await store.save(large);
+    const text = readFileSync(sessionFile(), 'utf8');
+    expect(text.split('\n')).toHaveLength(2);
+    expect(text.length).toBeLessThan(PRETTY_PRINT_MAX_CHARS * 3);
+    expect(store.load()).toEqual({ state: 'ok', session: large });
   });
 
   it('writes atomically and leaves no temporary file behind', async () => {

@@ -105,8 +105,12 @@ export class SessionStore {
   }
 }
 
+/** Past this size the file is written compact: indenting a large workspace costs more than reading it gains. */
+export const PRETTY_PRINT_MAX_CHARS = 256 * 1024;
+
 function serialize(session: SessionFile): string {
-  return `${JSON.stringify(session, null, 2)}\n`;
+  const compact = JSON.stringify(session);
+  return compact.length > PRETTY_PRINT_MAX_CHARS ? `${compact}\n` : `${JSON.stringify(session, null, 2)}\n`;
 }
 
 function describe(error: unknown): string {

@@ -2,7 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Command, FrameItem, FramesHead, Input, Output, Result } from '../../../shared/contract';
 import type { Transport } from '../transport';
 import { setTransport } from './engine';
+import { socketInfo as socket } from '../../../shared/test-support/socket-info';
 import { ensureFrames, getFrame, refreshFrames, resetFrameCache, useFrameCache } from './frameCache';
+import { applyEvents, applySnapshot, initialSocketsState, useSockets } from './sockets';
 
 interface Read {
   fromIndex: number;
@@ -87,5 +89,40 @@ describe('frame cache', () => {
     await flush();
     expect(getFrame('s', 3)).toBeUndefined();
     expect(getFrame('s', 1)).toMatchObject({ time: 2 });
+  });
+
+  it('forgets the head, version and error of a removed socket', async () => {
+    const fake = fakeFrames();
+    setTransport(fake.transport);
+    useSockets.setState({ ...initialSocketsState, sockets: { s: socket('s') } }, true);
+    refreshFrames('s');
+    fake.reads[0].release();
+    await flush();
+    useFrameCache.setState((state) => ({ errors: { ...state.errors, s: { code: 'X', message: 'x' } } }));
+    expect(useFrameCache.getState().versions.s).toBe(1);
+    applyEvents([{ type: 'socket.removed', id: 's' }]);
+    expect(useFrameCache.getState()).toEqual({ heads: {}, versions: {}, errors: {} });
+    expect(getFrame('s', 3)).toBeUndefined();
+  });
+
+  it('after a reload from a snapshot, drops cached frames and a read begun before', async () => {
+    const fake = fakeFrames();
+    setTransport(fake.transport);
+    useSockets.setState({ ...initialSocketsState, synced: true, sockets: { s: socket('s') } }, true);
+    refreshFrames('s');
+    fake.reads[0].release();
+    await flush();
+    ensureFrames('s', 0, 10);
+    refreshFrames('s');
+    expect(getFrame('s', 3)).toMatchObject({ time: 1 });
+    useSockets.setState({ synced: false });
+    // A restarted host: another socket under the same id, and a framing generation that happens to match.
+    fake.state.total = 4;
+    applySnapshot({ rev: 1, sockets: [socket('s')], logs: [] });
+    expect(getFrame('s', 3)).toBeUndefined();
+    expect(useFrameCache.getState().versions.s).toBe(2);
+    fake.reads[1]?.release();
+    await flush();
+    expect(getFrame('s', 3)).toBeUndefined();
   });
 });

@@ -125,17 +125,24 @@ function evict(cache: SocketFrames, head: FramesHead): void {
   for (const index of far.slice(0, cache.items.size - MAX_CACHED)) cache.items.delete(index);
 }
 
-/** Forgets sockets that went away. */
+/** Forgets sockets that went away; after a reload from a snapshot, reads everything again. */
 useSockets.subscribe((state, previous) => {
-  if (state.sockets === previous.sockets) return;
-  for (const id of caches.keys()) {
-    if (state.sockets[id]) continue;
-    caches.delete(id);
-    useFrameCache.setState((current) => {
-      const { [id]: _head, ...heads } = current.heads;
-      return { heads };
-    });
-  }
+  // A restarted host numbers sockets afresh: frames cached under an id may belong to another socket.
+  const reloaded = state.synced && !previous.synced;
+  if (reloaded) caches.clear();
+  if (state.sockets === previous.sockets && !reloaded) return;
+  const { heads, versions, errors } = useFrameCache.getState();
+  const known = new Set([...caches.keys(), ...Object.keys(heads), ...Object.keys(versions), ...Object.keys(errors)]);
+  const gone = [...known].filter((id) => !state.sockets[id]);
+  for (const id of gone) caches.delete(id);
+  if (gone.length === 0 && !reloaded) return;
+  useFrameCache.setState((current) => {
+    const keep = <T>(record: Record<string, T>): Record<string, T> =>
+      Object.fromEntries(Object.entries(record).filter(([id]) => !gone.includes(id)));
+    // Bumping every version makes the views showing frames ask for them again.
+    const bumped = Object.fromEntries(Object.entries(keep(current.versions)).map(([id, version]) => [id, version + (reloaded ? 1 : 0)]));
+    return { heads: keep(current.heads), versions: bumped, errors: reloaded ? {} : keep(current.errors) };
+  });
 });
 
 /** For tests: forget everything. */

@@ -25,6 +25,7 @@ interface Page {
 }
 
 interface SocketLogCache {
+  /** Bumped when what is cached stops being this log (it was cleared, or state was reloaded): reads begun before are dropped. */
   generation: number;
   firstSeq: number;
   nextSeq: number;
@@ -115,7 +116,11 @@ async function readPage(id: string, cache: SocketLogCache, page: Page, fromSeq: 
   const generation = cache.generation;
   const result = await invoke('log.read', { id, fromSeq, count });
   page.inFlight = false;
-  if (caches.get(id) !== cache || cache.generation !== generation) return;
+  if (caches.get(id) !== cache || cache.generation !== generation) {
+    // Begun before a clear or a reload: what it read may no longer be this log. Ask again.
+    if (caches.get(id) === cache) ensureRange(id, cache.wanted[0], cache.wanted[1]);
+    return;
+  }
   if (!result.ok) {
     useLogCache.setState((state) => ({ readErrors: { ...state.readErrors, [id]: result.error } }));
     return;
@@ -160,6 +165,8 @@ function cacheFor(id: string, head: LogHead): SocketLogCache {
 }
 
 function dropBelow(cache: SocketLogCache, firstSeq: number): void {
+  // Everything went (a clear): a read on its way must not put any of it back.
+  if (firstSeq >= cache.nextSeq) cache.generation++;
   cache.firstSeq = firstSeq;
   const firstPage = Math.floor(firstSeq / PAGE_SIZE);
   for (const [index, page] of cache.pages) {
@@ -180,11 +187,12 @@ function evictPages(cache: SocketLogCache): void {
 /** Follows log heads from the socket store: drops what fell out of a ring, forgets removed sockets. */
 function reconcile(heads: Record<string, LogHead>): void {
   const changed: string[] = [];
+  const { versions, lastPeers, readErrors } = useLogCache.getState();
+  const removed = [...new Set([...Object.keys(versions), ...Object.keys(lastPeers), ...Object.keys(readErrors)])].filter((id) => !heads[id]);
   for (const [id, cache] of caches) {
     const head = heads[id];
     if (!head) {
       caches.delete(id);
-      changed.push(id);
       continue;
     }
     if (head.nextSeq < cache.nextSeq || head.firstSeq < cache.firstSeq) {
@@ -199,21 +207,45 @@ function reconcile(heads: Record<string, LogHead>): void {
     }
     cache.nextSeq = head.nextSeq;
   }
-  if (changed.length === 0) return;
+  if (changed.length === 0 && removed.length === 0) return;
   useLogCache.setState((state) => {
-    const versions = { ...state.versions };
+    const versions = withoutKeys(state.versions, removed);
     for (const id of changed) versions[id] = (versions[id] ?? 0) + 1;
-    return { versions };
+    return { versions, lastPeers: withoutKeys(state.lastPeers, removed), readErrors: withoutKeys(state.readErrors, removed) };
+  });
+}
+
+/**
+ * State was reloaded from a snapshot (a reconnect, or the host dropped events for this window):
+ * a log by the same id may not be the one cached (a restarted host numbers sockets afresh).
+ */
+function reload(heads: Record<string, LogHead>): void {
+  for (const [id, cache] of caches) {
+    cache.generation++;
+    cache.pages.clear();
+    cache.firstSeq = heads[id]?.firstSeq ?? cache.firstSeq;
+    cache.nextSeq = heads[id]?.nextSeq ?? cache.nextSeq;
+    cache.lastPeerSeq = -1;
+  }
+  useLogCache.setState((state) => {
+    const versions: Record<string, number> = {};
+    for (const id of Object.keys(state.versions)) versions[id] = state.versions[id] + 1;
+    return { versions, readErrors: {} };
   });
 }
 
 function withoutKey<T>(record: Record<string, T>, key: string): Record<string, T> {
+  return withoutKeys(record, [key]);
+}
+
+function withoutKeys<T>(record: Record<string, T>, keys: readonly string[]): Record<string, T> {
   const copy = { ...record };
-  delete copy[key];
+  for (const key of keys) delete copy[key];
   return copy;
 }
 
 useSockets.subscribe((state, previous) => {
+  if (state.synced && !previous.synced) reload(state.heads);
   if (state.heads !== previous.heads) reconcile(state.heads);
 });
 

@@ -9,6 +9,7 @@ import { startSync } from './sync';
 function fakeTransport() {
   const batchListeners = new Set<(batch: EventBatch) => void>();
   const statusListeners = new Set<(status: TransportStatus) => void>();
+  const resyncListeners = new Set<() => void>();
   const snapshotReplies: ((result: Result<Snapshot>) => void)[] = [];
   const transport: Transport = {
     invoke<C extends Command>(command: C, _input: Input<C>): Promise<Result<Output<C>>> {
@@ -23,11 +24,16 @@ function fakeTransport() {
       statusListeners.add(listener);
       return () => statusListeners.delete(listener);
     },
+    onResync(listener) {
+      resyncListeners.add(listener);
+      return () => resyncListeners.delete(listener);
+    },
   };
   return {
     transport,
     emit: (batch: EventBatch) => batchListeners.forEach((listener) => listener(batch)),
     status: (status: TransportStatus) => statusListeners.forEach((listener) => listener(status)),
+    resync: () => resyncListeners.forEach((listener) => listener()),
     replySnapshot: (snapshot: Snapshot) => snapshotReplies.shift()?.({ ok: true, value: snapshot }),
     pendingSnapshots: () => snapshotReplies.length,
   };
@@ -52,6 +58,23 @@ describe('startSync', () => {
     expect(state.sockets.a.bytesIn).toBe(10);
     expect(Object.keys(state.sockets).sort()).toEqual(['a', 'b']);
     expect(state.synced).toBe(true);
+    stop();
+  });
+
+  it('takes a fresh snapshot when the host says it dropped batches, and holds batches until it lands', async () => {
+    const fake = fakeTransport();
+    const stop = startSync(fake.transport);
+    fake.status({ state: 'open' });
+    fake.replySnapshot({ rev: 2, sockets: [socket('a'), socket('removed-meanwhile')], logs: [] });
+    await flush();
+    fake.resync();
+    expect(useSockets.getState().synced).toBe(false);
+    expect(fake.pendingSnapshots()).toBe(1);
+    fake.emit({ rev: 9, events: [{ type: 'socket.upsert', socket: socket('c') }] });
+    fake.replySnapshot({ rev: 8, sockets: [socket('a'), socket('b')], logs: [] });
+    await flush();
+    expect(Object.keys(useSockets.getState().sockets).sort()).toEqual(['a', 'b', 'c']);
+    expect(useSockets.getState().synced).toBe(true);
     stop();
   });
 

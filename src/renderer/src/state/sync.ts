@@ -50,6 +50,11 @@ export function startSync(transport: Transport, retryDelayMs = 1000): () => void
   };
 
   const unsubscribeBatches = transport.subscribe(applyBatch);
+  // Batches were dropped for this window: what it shows is current only up to the gap.
+  const unsubscribeResync = transport.onResync?.(() => {
+    useSockets.setState({ synced: false });
+    void requestSnapshot();
+  });
   const unsubscribeStatus = transport.onStatus((status) => {
     setTransportStatus(status);
     if (status.state === 'open') void requestSnapshot();
@@ -66,5 +71,6 @@ export function startSync(transport: Transport, retryDelayMs = 1000): () => void
     clearTimeout(retryTimer);
     unsubscribeBatches();
     unsubscribeStatus();
+    unsubscribeResync?.();
   };
 }

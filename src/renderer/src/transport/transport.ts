@@ -7,6 +7,8 @@ export interface Transport {
   subscribe(listener: (batch: EventBatch) => void): () => void;
   /** Connection to the engine itself (the host may go away); the Electron bridge is always 'open'. */
   onStatus(listener: (status: TransportStatus) => void): () => void;
+  /** The host dropped batches this window fell too far behind to read: take a fresh snapshot. */
+  onResync?(listener: () => void): () => void;
 }
 
 export type TransportStatus = { state: 'connecting' | 'open' } | { state: 'closed'; reason: string };
