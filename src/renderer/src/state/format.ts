@@ -23,3 +23,9 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 /** The platform's name for the Alt key in shortcut hints. */
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 export const altKeyName = isMac ? '⌥' : 'Alt+';
+
+/** A listener's connections: `2 connections` while all are open, `0 open · 1 closed` once some have closed. */
+export function connectionsSummary(open: number, total: number): string {
+  const closed = total - open;
+  return closed > 0 ? `${formatCount(open)} open · ${formatCount(closed)} closed` : plural(open, 'connection');
+}
