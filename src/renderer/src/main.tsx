@@ -7,6 +7,7 @@ import { setTransport } from './state/engine';
 import { startSessionSync } from './state/session';
 import { startLibrarySync } from './state/library';
 import { startSync } from './state/sync';
+import { startTheme } from './state/theme';
 import { createTransport } from './transport';
 
 const transport = createTransport();
@@ -15,6 +16,7 @@ setTransport(transport);
 startSync(transport);
 startLibrarySync(transport);
 startSessionSync();
+startTheme();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

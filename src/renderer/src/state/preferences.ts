@@ -8,6 +8,9 @@ export type LogPayloadView = PayloadView | 'decoded';
 /** The send bar's input: typed text, hex or base64, or a file streamed from disk. */
 export type SendMode = PayloadFormat | 'file';
 const sendModes: readonly SendMode[] = ['text', 'hex', 'base64', 'file'];
+/** System follows the OS's light or dark setting; the others hold whatever the OS says. */
+export type Theme = 'system' | 'light' | 'dark';
+export const themes: readonly Theme[] = ['system', 'light', 'dark'];
 
 export interface Preferences {
   /** How the log shows payloads. */
@@ -19,6 +22,7 @@ export interface Preferences {
   lineEnding: LineEnding;
   /** Width of the socket list, in CSS pixels. */
   sidebarWidth: number;
+  theme: Theme;
 }
 
 const STORAGE_KEY = 'sockscope.preferences';
@@ -29,6 +33,7 @@ const defaults: Preferences = {
   textEncoding: 'utf-8',
   lineEnding: 'none',
   sidebarWidth: SIDEBAR_WIDTH.initial,
+  theme: 'system',
 };
 
 export function clampSidebarWidth(width: number): number {
@@ -46,6 +51,7 @@ function load(): Preferences {
       textEncoding: stored.textEncoding === 'latin1' ? 'latin1' : 'utf-8',
       lineEnding: stored.lineEnding === 'lf' || stored.lineEnding === 'crlf' ? stored.lineEnding : 'none',
       sidebarWidth: typeof stored.sidebarWidth === 'number' ? clampSidebarWidth(stored.sidebarWidth) : SIDEBAR_WIDTH.initial,
+      theme: themes.find((theme) => theme === stored.theme) ?? 'system',
     };
   } catch {
     // Storage may be unavailable (private mode, tests): preferences then last for the session.

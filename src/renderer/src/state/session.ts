@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import type { ErrorInfo, Output } from '../../../shared/contract';
 import type { SessionStatus } from '../../../shared/session';
 import { invoke } from './engine';
-import { setPreference, usePreferences } from './preferences';
+import { setPreference, type Theme, usePreferences } from './preferences';
 import { selectSocket, useSockets } from './sockets';
 import { useUi } from './ui';
 
@@ -27,9 +27,16 @@ const Layout = z.object({
   logView: z.enum(['text', 'hex', 'decoded']).optional(),
   selectedId: z.string().nullable().optional(),
   collapsed: z.array(z.string()).optional(),
+  theme: z.enum(['system', 'light', 'dark']).optional(),
 });
 /** What currentLayout writes: every field present, so it is plain JSON. */
-type SavedLayout = { sidebarWidth: number; logView: 'text' | 'hex' | 'decoded'; selectedId: string | null; collapsed: string[] };
+type SavedLayout = {
+  sidebarWidth: number;
+  logView: 'text' | 'hex' | 'decoded';
+  selectedId: string | null;
+  collapsed: string[];
+  theme: Theme;
+};
 
 const SAVE_LAYOUT_AFTER_MS = 500;
 
@@ -77,8 +84,9 @@ function applyLayout(outcome: Output<'session.restore'>): void {
   // No layout saved (or not one this version reads): the restored sockets still get selected.
   const layout = Layout.safeParse(outcome.ui ?? {});
   const ids = new Map(outcome.sockets.map((socket) => [socket.previousId, socket.id]));
-  const { sidebarWidth, logView, selectedId, collapsed } = layout.success ? layout.data : {};
+  const { sidebarWidth, logView, selectedId, collapsed, theme } = layout.success ? layout.data : {};
   if (sidebarWidth !== undefined) setPreference('sidebarWidth', sidebarWidth);
+  if (theme !== undefined) setPreference('theme', theme);
   if (logView !== undefined) setPreference('logView', logView);
   const selected = (selectedId == null ? undefined : ids.get(selectedId)) ?? outcome.sockets[0]?.id;
   if (selected !== undefined) selectSocket(selected);
@@ -86,11 +94,11 @@ function applyLayout(outcome: Output<'session.restore'>): void {
 }
 
 function currentLayout(): SavedLayout {
-  const { sidebarWidth, logView } = usePreferences.getState();
+  const { sidebarWidth, logView, theme } = usePreferences.getState();
   const { selectedId, sockets } = useSockets.getState();
   // An accepted connection is not restored; its listener is, and is the next best thing to show.
   const selected = selectedId === null ? null : (sockets[selectedId]?.parentId ?? selectedId);
-  return { sidebarWidth, logView, selectedId: selected, collapsed: [...useUi.getState().collapsed] };
+  return { sidebarWidth, logView, selectedId: selected, collapsed: [...useUi.getState().collapsed], theme };
 }
 
 let layoutTimer: ReturnType<typeof setTimeout> | undefined;
@@ -118,7 +126,7 @@ export function startSessionSync(): () => void {
       if (state.selectedId !== previous.selectedId) layoutChanged();
     }),
     usePreferences.subscribe((state, previous) => {
-      if (state.sidebarWidth !== previous.sidebarWidth || state.logView !== previous.logView) layoutChanged();
+      if (state.sidebarWidth !== previous.sidebarWidth || state.logView !== previous.logView || state.theme !== previous.theme) layoutChanged();
     }),
     useUi.subscribe((state, previous) => {
       if (state.collapsed !== previous.collapsed) layoutChanged();
