@@ -94,11 +94,20 @@ export const LogEntryRow = memo(function LogEntryRow({ seq, entry, view, showPee
         ) : view === 'hex' ? (
           <HexDump bytes={shown} colorClass={colorClass} />
         ) : view === 'decoded' ? (
-          <DecodedPayload bytes={shown} frame={entry.frame} textEncoding={textEncoding} />
+          <DecodedPayload
+            bytes={entry.bytes}
+            length={length}
+            frame={entry.frame}
+            textEncoding={textEncoding}
+            index={entry.index}
+            limit={limit}
+            expanded={expanded}
+            onExpand={() => onExpand(seq)}
+          />
         ) : (
           <PayloadText bytes={shown} textEncoding={textEncoding} />
         )}
-        {length > shown.byteLength && (
+        {view !== 'decoded' && length > shown.byteLength && (
           <div className="mt-0.5 flex items-center gap-2 font-sans text-[11px] text-muted">
             Showing {formatBytes(shown.byteLength)} of {formatBytes(length)}
             {!expanded && (
