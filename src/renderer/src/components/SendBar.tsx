@@ -1,13 +1,14 @@
 import { Fragment, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import { formatBytes, type LineEnding } from '../../../shared/codec';
+import { formatBytes, toVisibleText, type LineEnding } from '../../../shared/codec';
 import { commands, Target, type ErrorInfo, type ParsedInput, type SavedMessage, type SocketInfo } from '../../../shared/contract';
 import { parsePayload } from '../../../shared/payload';
 import { formatEndpoint } from '../../../shared/endpoint';
 import { invoke } from '../state/engine';
-import { plural } from '../state/format';
+import { formatExactBytes, plural } from '../state/format';
 import { useLogCache } from '../state/logCache';
 import { emptyInputMessages, encodeInput, inputHints, placeholders, selectErrorPosition, sendModeOptions } from '../state/payloadInput';
-import { setPreference, usePreferences, type SendMode } from '../state/preferences';
+import type { SendMode } from '../state/preferences';
+import { sendSettingsOf, setSendSettings, useSendSettings } from '../state/sendSettings';
 import { LIVE_CHECK_LIMIT, sendBlockedReason } from '../state/sendRules';
 import { draftFor, historyFor, remember, saveDraft } from '../state/sendHistory';
 import { FileSender } from './FileSender';
@@ -38,6 +39,12 @@ interface TargetFields {
   port: string;
 }
 
+/** What Enter sends, control bytes made visible (`PING\r\n`); a long message by its start. */
+function previewText(bytes: Uint8Array): string {
+  const shown = toVisibleText(bytes.subarray(0, 48));
+  return bytes.byteLength > 48 ? `${shown}…` : shown;
+}
+
 /** IPv4-mapped IPv6 shown (and sent) as the IPv4 it is. */
 function hostOf(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
@@ -49,12 +56,12 @@ function hostOf(address: string): string {
  * is uncontrolled so a multi-megabyte paste does not re-render on each keystroke.
  */
 export function SendBar({ socket, connections }: SendBarProps) {
-  const mode = usePreferences((state) => state.sendMode);
-  const lineEnding = usePreferences((state) => state.lineEnding);
+  const { mode, lineEnding, replyToSender } = useSendSettings((state) => sendSettingsOf(state.bySocket, socket));
   const lastPeer = useLogCache((state) => state.lastPeers[socket.id]);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const [inputLength, setInputLength] = useState(() => draftFor(socket.id).length);
-  const [byteCount, setByteCount] = useState<number | null>(null);
+  /** The exact bytes Enter sends, as visible text, and how many. */
+  const [preview, setPreview] = useState<{ text: string; count: number } | null>(null);
   const [inputError, setInputError] = useState<string | null>(null);
   const [sendError, setSendError] = useState<ErrorInfo | null>(null);
   const [lastSent, setLastSent] = useState<string | null>(null);
@@ -64,12 +71,11 @@ export function SendBar({ socket, connections }: SendBarProps) {
   const noteId = useId();
   const targetNoteId = useId();
 
-  // UDP target: the default target, else whoever last sent us a datagram, until the user edits it.
+  // UDP target: the default target until the user edits it. Answering whoever sent the last
+  // datagram is a choice of its own (replyToSender), never a silent fill-in.
   const suggested: TargetFields | undefined = socket.defaultTarget
     ? { host: socket.defaultTarget.host, port: String(socket.defaultTarget.port) }
-    : lastPeer
-      ? { host: hostOf(lastPeer.address), port: String(lastPeer.port) }
-      : undefined;
+    : undefined;
   const suggestedKey = suggested ? `${suggested.host}|${suggested.port}` : '';
   const [target, setTarget] = useState<TargetFields>(suggested ?? { host: '', port: '' });
   const [targetEdited, setTargetEdited] = useState(false);
@@ -97,23 +103,23 @@ export function SendBar({ socket, connections }: SendBarProps) {
     setInputLength(text.length);
     if (text.length > LIVE_CHECK_LIMIT || checkMode === 'file') {
       setInputError(null);
-      setByteCount(null);
+      setPreview(null);
       return;
     }
     const parsed = encodeInput(text, checkMode, ending);
     setInputError(parsed.ok ? null : parsed.message);
-    setByteCount(parsed.ok ? parsed.bytes.byteLength : 0);
+    setPreview(parsed.ok && parsed.bytes.byteLength > 0 ? { text: previewText(parsed.bytes), count: parsed.bytes.byteLength } : null);
   };
 
   const currentText = (): string => textareaRef.current?.value ?? '';
 
   const changeMode = (next: SendMode): void => {
-    setPreference('sendMode', next);
+    setSendSettings(socket, { mode: next });
     check(currentText(), next, lineEnding);
   };
 
   const changeLineEnding = (next: LineEnding): void => {
-    setPreference('lineEnding', next);
+    setSendSettings(socket, { lineEnding: next });
     check(currentText(), mode, next);
   };
 
@@ -127,6 +133,11 @@ export function SendBar({ socket, connections }: SendBarProps) {
 
   const resolveTarget = (): { ok: true; target: Target | undefined } | { ok: false } => {
     if (!isUdp) return { ok: true, target: undefined };
+    if (replyToSender) {
+      if (lastPeer) return { ok: true, target: { host: hostOf(lastPeer.address), port: lastPeer.port } };
+      setTargetError('No datagram has arrived yet: there is no last sender to reply to');
+      return { ok: false };
+    }
     const host = target.host.trim();
     const port = target.port.trim();
     if (host === '' && port === '') {
@@ -208,7 +219,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
   };
 
   const loadSaved = (message: SavedMessage): void => {
-    setPreference('sendMode', message.format);
+    setSendSettings(socket, { mode: message.format });
     setText(message.payload, 'end');
     check(message.payload, message.format, lineEnding);
     textareaRef.current?.focus();
@@ -242,7 +253,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
       state.index = state.index + 1 >= list.length ? null : state.index + 1;
     }
     const entry = state.index === null ? { mode, text: state.draft } : list[state.index];
-    if (entry.mode !== mode) setPreference('sendMode', entry.mode);
+    if (entry.mode !== mode) setSendSettings(socket, { mode: entry.mode });
     setText(entry.text, step === -1 ? 'start' : 'end');
     check(entry.text, entry.mode, lineEnding);
     return true;
@@ -268,7 +279,6 @@ export function SendBar({ socket, connections }: SendBarProps) {
     if (sendError) return { tone: 'error' as const, text: sendError.message };
     if (inputLength > LIVE_CHECK_LIMIT) return { tone: 'muted' as const, text: `Large input (${plural(inputLength, 'character')}): checked when you send.` };
     if (lastSent && inputLength === 0) return { tone: 'muted' as const, text: lastSent };
-    if (byteCount !== null && inputLength > 0) return { tone: 'muted' as const, text: `${plural(byteCount, 'byte')} to send` };
     if (mode === 'file') return { tone: 'muted' as const, text: isUdp ? 'Sent as datagrams of up to 1,400 bytes each.' : 'Streamed in 1 MiB chunks, each once the socket has taken the last.' };
     return { tone: 'muted' as const, text: inputHints[mode] };
   })();
@@ -314,8 +324,26 @@ export function SendBar({ socket, connections }: SendBarProps) {
         )}
         {isUdp && (
           <div className="flex items-center gap-1 text-xs text-muted">
-            <span className="mr-0.5">To</span>
-            {(['host', 'port'] as const).map((part, index) => (
+            <label className="mr-1 flex items-center gap-1.5">
+              <span>To</span>
+              <select
+                aria-label="Send to"
+                value={replyToSender ? 'sender' : 'target'}
+                onChange={(event) => {
+                  setTargetError(null);
+                  setSendSettings(socket, { replyToSender: event.target.value === 'sender' });
+                }}
+                className="h-6 rounded border border-line-strong bg-canvas px-1 text-xs text-fg"
+              >
+                <option value="target">{socket.defaultTarget ? 'This address (default target)' : 'This address'}</option>
+                <option value="sender">The last sender</option>
+              </select>
+            </label>
+            {replyToSender ? (
+              <span className="font-mono text-fg" aria-label="Last sender">
+                {lastPeer ? formatEndpoint(lastPeer) : <span className="font-sans text-muted">none yet: waiting for a datagram</span>}
+              </span>
+            ) : (['host', 'port'] as const).map((part, index) => (
               <Fragment key={part}>
                 {index === 1 && <span>:</span>}
                 <input
@@ -376,6 +404,15 @@ export function SendBar({ socket, connections }: SendBarProps) {
             inputError ? 'border-danger' : 'border-line-strong'
           }`}
         />
+        {mode !== 'file' && preview && (
+          <output
+            aria-label="Enter sends"
+            title={`Enter sends these ${plural(preview.count, 'byte')}`}
+            className="mb-[7px] max-w-[40%] shrink-0 truncate font-mono text-[11px] leading-4 text-muted"
+          >
+            {preview.text} · {formatExactBytes(preview.count)}
+          </output>
+        )}
         <button
           type="button"
           onClick={() => void send()}

@@ -5,6 +5,7 @@ import type { SessionStatus } from '../../../shared/session';
 import { invoke } from './engine';
 import { setPreference, type Theme, usePreferences } from './preferences';
 import { selectSocket, useSockets } from './sockets';
+import { readSendSettings, type SendSettings, setSendSettings, useSendSettings } from './sendSettings';
 import { useUi } from './ui';
 
 /**
@@ -28,6 +29,8 @@ const Layout = z.object({
   selectedId: z.string().nullable().optional(),
   collapsed: z.array(z.string()).optional(),
   theme: z.enum(['system', 'light', 'dark']).optional(),
+  /** Each socket's send format, line ending and UDP reply choice (state/sendSettings), by socket id. */
+  sendSettings: z.record(z.string(), z.unknown()).optional(),
 });
 /** What currentLayout writes: every field present, so it is plain JSON. */
 type SavedLayout = {
@@ -36,6 +39,7 @@ type SavedLayout = {
   selectedId: string | null;
   collapsed: string[];
   theme: Theme;
+  sendSettings: Record<string, SendSettings>;
 };
 
 const SAVE_LAYOUT_AFTER_MS = 500;
@@ -87,6 +91,11 @@ function applyLayout(outcome: Output<'session.restore'>): void {
   const { sidebarWidth, logView, selectedId, collapsed, theme } = layout.success ? layout.data : {};
   if (sidebarWidth !== undefined) setPreference('sidebarWidth', sidebarWidth);
   if (theme !== undefined) setPreference('theme', theme);
+  for (const [previousId, value] of Object.entries(layout.success ? (layout.data.sendSettings ?? {}) : {})) {
+    const id = ids.get(previousId);
+    const settings = readSendSettings(value);
+    if (id !== undefined && settings) setSendSettings({ id }, settings);
+  }
   if (logView !== undefined) setPreference('logView', logView);
   const selected = (selectedId == null ? undefined : ids.get(selectedId)) ?? outcome.sockets[0]?.id;
   if (selected !== undefined) selectSocket(selected);
@@ -98,7 +107,11 @@ function currentLayout(): SavedLayout {
   const { selectedId, sockets } = useSockets.getState();
   // An accepted connection is not restored; its listener is, and is the next best thing to show.
   const selected = selectedId === null ? null : (sockets[selectedId]?.parentId ?? selectedId);
-  return { sidebarWidth, logView, selectedId: selected, collapsed: [...useUi.getState().collapsed], theme };
+  // Only sockets a restore brings back (not accepted connections).
+  const sendSettings = Object.fromEntries(
+    Object.entries(useSendSettings.getState().bySocket).filter(([id]) => sockets[id] !== undefined && sockets[id].parentId === undefined),
+  );
+  return { sidebarWidth, logView, selectedId: selected, collapsed: [...useUi.getState().collapsed], theme, sendSettings };
 }
 
 let layoutTimer: ReturnType<typeof setTimeout> | undefined;
@@ -131,6 +144,7 @@ export function startSessionSync(): () => void {
     useUi.subscribe((state, previous) => {
       if (state.collapsed !== previous.collapsed) layoutChanged();
     }),
+    useSendSettings.subscribe(() => layoutChanged()),
   ];
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }
