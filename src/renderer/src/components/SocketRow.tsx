@@ -2,6 +2,7 @@ import { memo, type MouseEvent } from 'react';
 import type { SocketInfo } from '../../../shared/contract';
 import { formatEndpoint } from '../../../shared/endpoint';
 import { connectionsSummary } from '../state/format';
+import { usePeerProcess } from '../state/peerProcess';
 import { actionLabel, primaryAction, runAction, type SocketAction } from '../state/socketActions';
 import { endpointSummary, socketName } from '../state/socketTree';
 import { reportError, selectSocket, type ReportedError } from '../state/sockets';
@@ -36,7 +37,8 @@ const quickIcons: Partial<Record<SocketAction, typeof CloseIcon>> = {
 export const SocketRow = memo(function SocketRow({ socket, depth, selected, tabbable, openConnections, childCount, collapsed, reported }: SocketRowProps) {
   const errorText = socket.error?.message ?? reported?.error.message;
   const quick: SocketAction[] = [primaryAction(socket), 'clearLog'];
-  const secondLine = socket.kind === 'tcp-listener' ? connectionsSummary(openConnections, childCount) : '';
+  const peer = usePeerProcess(socket);
+  const secondLine = socket.kind === 'tcp-listener' ? connectionsSummary(openConnections, childCount) : peer ? `${peer.label} · pid ${peer.pid}` : '';
 
   const run = async (event: MouseEvent, action: SocketAction): Promise<void> => {
     event.stopPropagation();
@@ -83,7 +85,9 @@ export const SocketRow = memo(function SocketRow({ socket, depth, selected, tabb
               {errorText}
             </span>
           ) : (
-            <span className="min-w-0 flex-1 truncate text-muted">{secondLine}</span>
+            <span className="min-w-0 flex-1 truncate text-muted" title={peer?.command}>
+              {secondLine}
+            </span>
           )}
           {(socket.importedFrom?.kind ?? socket.kind) !== 'tcp-listener' && <ByteCounters bytesIn={socket.bytesIn} bytesOut={socket.bytesOut} className="text-[11px]" />}
         </div>
