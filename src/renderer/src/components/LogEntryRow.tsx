@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, Suspense } from 'react';
 import { formatBytes } from '../../../shared/codec';
 import { formatEndpoint } from '../../../shared/endpoint';
 import { formatDuration, formatExactBytes, formatTimeMicros } from '../state/format';
@@ -6,11 +6,11 @@ import { type LogRowEntry, searchKey } from '../state/logRows';
 import { usePreferences, type LogPayloadView } from '../state/preferences';
 import { CopyMenu } from './CopyMenu';
 import { SearchMark } from './SearchMark';
-import { DecodedPayload } from './DecodedPayload';
 import { FrameNote } from './FrameNote';
 import { HexDump } from './HexDump';
 import { AlertIcon, InfoIcon } from './Icons';
 import { EXPANDED_LIMIT, logGridColumns, PREVIEW_LIMIT } from './logLayout';
+import { LazyDecodedPayload } from './lazyParts';
 import { PayloadText } from './PayloadText';
 
 interface LogEntryRowProps {
@@ -117,7 +117,8 @@ export const LogEntryRow = memo(function LogEntryRow({ seq, entry, view, showPee
         ) : view === 'hex' ? (
           <HexDump bytes={shown} colorClass={colorClass} />
         ) : view === 'decoded' ? (
-          <DecodedPayload
+          <Suspense fallback={<PayloadText bytes={shown} textEncoding={textEncoding} />}>
+          <LazyDecodedPayload
             bytes={entry.bytes}
             length={length}
             frame={entry.frame}
@@ -127,6 +128,7 @@ export const LogEntryRow = memo(function LogEntryRow({ seq, entry, view, showPee
             expanded={expanded}
             onExpand={() => onExpand(seq)}
           />
+          </Suspense>
         ) : (
           <PayloadText bytes={shown} textEncoding={textEncoding} />
         )}
