@@ -4,22 +4,23 @@ import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { freePort, startPeer, until } from './support/peers';
 
-test('an accepted connection from ncat on this machine names ncat and its pid, in the list and the header', async ({ app }) => {
+test('each accepted connection from ncat on this machine names ncat and its pid, in the list and the header', async ({ app }) => {
   const port = await app.startListener('127.0.0.1');
-  const ncat = startPeer('ncat', ['127.0.0.1', String(port)]);
+  // Three at once: each is named, however the listing and the accepts interleave.
+  const peers = [0, 1, 2].map(() => startPeer('ncat', ['127.0.0.1', String(port)]));
   try {
-    const connection = app.socketRow(/^Accepted connection/);
-    await expect(connection).toBeVisible();
-    const pid = String(ncat.process.pid);
-    await expect(connection).toContainText(`ncat · pid ${pid}`);
-    await connection.click();
+    const connections = app.sockets.getByRole('option', { name: /^Accepted connection/ });
+    await expect(connections).toHaveCount(3);
+    for (const peer of peers) await expect(connections.filter({ hasText: `ncat · pid ${peer.process.pid}` })).toHaveCount(1);
+    const pid = String(peers[0].process.pid);
+    await connections.filter({ hasText: `pid ${pid}` }).click();
     await expect(app.page.getByText(`Peer process ncat (pid ${pid})`)).toBeVisible();
     await app.screenshot('peer-process-ncat');
   } finally {
-    await ncat.stop();
+    await Promise.all(peers.map((peer) => peer.stop()));
   }
-  // Closed, it stays in the list: the listener says so.
-  await expect(app.socketRow(/^TCP listener/)).toContainText('0 open · 1 closed');
+  // Closed, they stay in the list: the listener says so.
+  await expect(app.socketRow(/^TCP listener/)).toContainText('0 open · 3 closed');
 });
 
 test('the Ports view names a node server by its script, shows the command line on hover, and Connect / Copy without hovering', async ({ app }) => {

@@ -13,8 +13,12 @@ export interface PeerProcess {
 /** Loopback or this machine's own addresses as the engine reports them. */
 const isLoopback = (address: string): boolean => address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 
-/** Sockets whose peer was already looked for in a fresh listing: asked once each, not on every render. */
-const asked = new Set<string>();
+/**
+ * Listings asked for per socket. Twice at most: a listing that was on its way when the connection
+ * was accepted may have been read before it, so one more is asked for when the first finds nothing.
+ */
+const asked = new Map<string, number>();
+const MAX_ASKS = 2;
 
 /** The other end's socket in the machine's ports: its local side is our remote, its remote our local. */
 function findPeerRow(rows: readonly PortRow[], socket: SocketInfo): PortRow | undefined {
@@ -33,10 +37,11 @@ export function usePeerProcess(socket: SocketInfo): PeerProcess | undefined {
   const updatedAt = usePorts((state) => state.updatedAt);
   const open = socket.state === 'open';
   useEffect(() => {
-    if (!local || !open || row || asked.has(socket.id)) return;
-    // A listing from before the connection cannot know its peer.
-    if (updatedAt !== undefined && updatedAt > socket.createdAt + 200) return;
-    asked.add(socket.id);
+    const asks = asked.get(socket.id) ?? 0;
+    if (!local || !open || row || asks >= MAX_ASKS) return;
+    // A listing made well after the connection that does not show its peer will not by asking again.
+    if (asks === 0 && updatedAt !== undefined && updatedAt > socket.createdAt + 1000) return;
+    asked.set(socket.id, asks + 1);
     void refreshPorts();
   }, [local, open, row, socket.id, socket.createdAt, updatedAt]);
   if (!row || row.pid === undefined) return undefined;
