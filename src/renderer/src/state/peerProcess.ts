@@ -13,12 +13,8 @@ export interface PeerProcess {
 /** Loopback or this machine's own addresses as the engine reports them. */
 const isLoopback = (address: string): boolean => address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
 
-/**
- * Listings asked for per socket. Twice at most: a listing that was on its way when the connection
- * was accepted may have been read before it, so one more is asked for when the first finds nothing.
- */
-const asked = new Map<string, number>();
-const MAX_ASKS = 2;
+/** Sockets whose peer was looked for already: once each, not on every render. */
+const asked = new Set<string>();
 
 /** The other end's socket in the machine's ports: its local side is our remote, its remote our local. */
 function findPeerRow(rows: readonly PortRow[], socket: SocketInfo): PortRow | undefined {
@@ -34,16 +30,17 @@ function findPeerRow(rows: readonly PortRow[], socket: SocketInfo): PortRow | un
 export function usePeerProcess(socket: SocketInfo): PeerProcess | undefined {
   const local = socket.kind !== 'udp' && socket.kind !== 'tcp-listener' && socket.remote !== undefined && isLoopback(socket.remote.address);
   const row = usePorts((state) => (local ? findPeerRow(state.list?.rows ?? [], socket) : undefined));
-  const updatedAt = usePorts((state) => state.updatedAt);
   const open = socket.state === 'open';
   useEffect(() => {
-    const asks = asked.get(socket.id) ?? 0;
-    if (!local || !open || row || asks >= MAX_ASKS) return;
-    // A listing made well after the connection that does not show its peer will not by asking again.
-    if (asks === 0 && updatedAt !== undefined && updatedAt > socket.createdAt + 1000) return;
-    asked.set(socket.id, asks + 1);
-    void refreshPorts();
-  }, [local, open, row, socket.id, socket.createdAt, updatedAt]);
+    if (!local || !open || row || asked.has(socket.id)) return;
+    asked.add(socket.id);
+    void (async () => {
+      // A listing already on its way may have been read before this connection was accepted:
+      // then one more, which began after it.
+      await refreshPorts();
+      if (!findPeerRow(usePorts.getState().list?.rows ?? [], socket)) await refreshPorts();
+    })();
+  }, [local, open, row, socket]);
   if (!row || row.pid === undefined) return undefined;
   return { label: processLabel(row.process ?? `pid ${row.pid}`, row.command), pid: row.pid, command: row.command };
 }
