@@ -63,22 +63,19 @@ export const DecodedPayload = memo(function DecodedPayload({ bytes: read, length
   else content = <Tagged tag="RESP">{renderResp(decoded, budget)}</Tagged>;
 
   const decodedWhole = decoded !== undefined && !('failure' in decoded);
+  const note = (): string => {
+    if (whole === undefined && missing > 0 && frame?.complete) return `Reading all ${formatExactBytes(length)} to decode them…`;
+    if (whole && 'error' in whole) return `Could not read the whole frame: ${whole.error.message}`;
+    if (missing > 0) return `Decoded the first ${formatBytes(bytes.length)} of ${formatExactBytes(length)}; the rest is in the log but not read here.`;
+    if (decodedWhole) return `Decoded all ${formatExactBytes(length)}; showing the first ${formatBytes(limit)} of what it says.`;
+    return `Showing ${formatBytes(limit)} of ${formatExactBytes(length)}.`;
+  };
   return (
     <>
       {content}
       {(budget.cut || missing > 0) && (
         <div className="mt-0.5 flex items-center gap-2 font-sans text-[11px] text-muted">
-          <span>
-            {whole === undefined && missing > 0 && frame?.complete
-              ? `Reading all ${formatExactBytes(length)} to decode them…`
-              : whole && 'error' in whole
-                ? `Could not read the whole frame: ${whole.error.message}`
-                : missing > 0
-              ? `Decoded the first ${formatBytes(bytes.length)} of ${formatExactBytes(length)}; the rest is in the log but not read here.`
-              : decodedWhole
-                ? `Decoded all ${formatExactBytes(length)}; showing the first ${formatBytes(limit)} of what it says.`
-                : `Showing ${formatBytes(limit)} of ${formatExactBytes(length)}.`}
-          </span>
+          <span>{note()}</span>
           {budget.cut && !expanded && (
             <button type="button" onClick={onExpand} className="text-accent hover:underline">
               Show more
