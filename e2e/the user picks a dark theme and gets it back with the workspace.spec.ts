@@ -12,7 +12,7 @@ const background = (page: Page): Promise<string> => page.evaluate(() => getCompu
 const DARK = 'rgb(24, 24, 27)';
 const LIGHT = 'rgb(255, 255, 255)';
 
-test('the theme switch overrides the system scheme, passes axe, and comes back with the workspace in a fresh browser', async ({ browser }) => {
+test('the theme switch overrides the system scheme, passes axe, and comes back with the workspace (with the listener’s line ending) in a fresh browser', async ({ browser }) => {
   test.slow();
   const configDir = mkdtempSync(join(tmpdir(), 'sockscope-theme-'));
   const hosts: RunningHost[] = [];
@@ -41,12 +41,17 @@ test('the theme switch overrides the system scheme, passes axe, and comes back w
     await theme.getByRole('radio', { name: 'Dark' }).click();
     await expect.poll(() => background(first.page)).toBe(DARK);
     await first.startListener('127.0.0.1');
+    // The listener's send settings are part of the workspace too.
+    await first.lineEnding('CRLF');
     await expectNoSeriousViolations(first.page, 'listener, Dark chosen in the theme switch');
     await first.screenshot('theme-dark-chosen');
 
     const sessionFile = join(configDir, 'session.json');
     const saved = (): string => (existsSync(sessionFile) ? readFileSync(sessionFile, 'utf8') : '');
-    await until(() => /"theme":\s*"dark"/.test(saved()) && saved().includes('"tcp-listener"'), 'the workspace to be saved with the theme');
+    await until(
+      () => /"theme":\s*"dark"/.test(saved()) && /"lineEnding":\s*"crlf"/.test(saved()) && saved().includes('"tcp-listener"'),
+      'the workspace to be saved with the theme and the send settings',
+    );
     const firstHost = hosts.shift();
     await firstHost?.stop();
     await first.page.context().close();
@@ -56,6 +61,8 @@ test('the theme switch overrides the system scheme, passes axe, and comes back w
     await second.page.getByRole('region', { name: 'Restore workspace' }).getByRole('button', { name: 'Restore' }).click();
     await expect(second.page.getByRole('radiogroup', { name: 'Theme' }).getByRole('radio', { name: 'Dark' })).toHaveAttribute('aria-checked', 'true');
     await expect.poll(() => background(second.page)).toBe(DARK);
+    await second.socketRow(/^TCP listener/).click();
+    await expect(second.page.getByRole('combobox', { name: 'Line ending' })).toHaveValue('crlf');
     await second.page.context().close();
   } finally {
     await Promise.all(hosts.map((host) => host.stop()));

@@ -60,6 +60,18 @@ export function sendSettingsOf(bySocket: Record<string, SendSettings>, socket: P
   return bySocket[socket.id] ?? (socket.parentId !== undefined ? bySocket[socket.parentId] : undefined) ?? DEFAULT_SEND_SETTINGS;
 }
 
+/**
+ * Forgets the settings of sockets the engine no longer has: ids start over when Sockscope does,
+ * and yesterday's con-1 is not today's. Called once this window is in step with the engine.
+ */
+export function pruneSendSettings(liveIds: readonly string[]): void {
+  const live = new Set(liveIds);
+  const { bySocket } = useSendSettings.getState();
+  if (Object.keys(bySocket).every((id) => live.has(id))) return;
+  useSendSettings.setState({ bySocket: Object.fromEntries(Object.entries(bySocket).filter(([id]) => live.has(id))) });
+  store();
+}
+
 export function setSendSettings(socket: Pick<SocketInfo, 'id' | 'parentId'>, change: Partial<SendSettings>): void {
   useSendSettings.setState((state) => {
     const bySocket = { ...state.bySocket, [socket.id]: { ...sendSettingsOf(state.bySocket, socket), ...change } };
@@ -67,6 +79,10 @@ export function setSendSettings(socket: Pick<SocketInfo, 'id' | 'parentId'>, cha
     for (const id of ids.slice(0, Math.max(0, ids.length - MAX_KEPT))) delete bySocket[id];
     return { bySocket };
   });
+  store();
+}
+
+function store(): void {
   try {
     globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(useSendSettings.getState().bySocket));
   } catch {

@@ -5,7 +5,7 @@ import type { SessionStatus } from '../../../shared/session';
 import { invoke } from './engine';
 import { setPreference, type Theme, usePreferences } from './preferences';
 import { selectSocket, useSockets } from './sockets';
-import { readSendSettings, type SendSettings, setSendSettings, useSendSettings } from './sendSettings';
+import { pruneSendSettings, readSendSettings, type SendSettings, setSendSettings, useSendSettings } from './sendSettings';
 import { useUi } from './ui';
 
 /**
@@ -135,7 +135,10 @@ function layoutChanged(): void {
 export function startSessionSync(): () => void {
   const unsubscribers = [
     useSockets.subscribe((state, previous) => {
-      if (state.synced && !previous.synced) void loadSessionStatus();
+      if (state.synced && !previous.synced) {
+        pruneSendSettings(Object.keys(state.sockets));
+        void loadSessionStatus();
+      }
       if (state.selectedId !== previous.selectedId) layoutChanged();
     }),
     usePreferences.subscribe((state, previous) => {
