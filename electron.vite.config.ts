@@ -18,6 +18,21 @@ export default defineConfig({
   preload: {},
   renderer: {
     plugins: [react(), tailwindcss()],
-    build: { minify: true },
+    build: {
+      minify: true,
+      // Libraries in chunks of their own (cached apart from the app's code, none past 500 kB);
+      // what the first paint does not need is loaded lazily (src/renderer/src/components/lazyParts.ts).
+      rolldownOptions: {
+        output: {
+          codeSplitting: {
+            groups: [
+              { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+              { name: 'zod', test: /node_modules[\\/]zod[\\/]/ },
+              { name: 're2js', test: /node_modules[\\/]re2js[\\/]/ },
+            ],
+          },
+        },
+      },
+    },
   },
 });

@@ -14,7 +14,8 @@ test('the user searches a busy log for text and bytes, steps through the matches
     }
     peer.send(Buffer.from([0x00, 0xff, 0xfe, 0x01]), port, '127.0.0.1');
     await expect(app.log).toContainText('\\0\\xff\\xfe\\x01');
-    // The reply goes to whoever sent last: one match in the Sent direction.
+    // The reply goes to whoever sent last, chosen as such: one match in the Sent direction.
+    await app.page.getByRole('combobox', { name: 'Send to' }).selectOption({ label: 'The last sender' });
     await app.send('Error reply');
     await expect(app.log.getByRole('listitem').filter({ hasText: 'Error reply' })).toBeVisible();
 

@@ -62,6 +62,7 @@ const handlers: Handlers = {
   'ports.list': (engine, filter) => listPorts(filter, engine.snapshot().sockets),
   'framing.set': (_engine, input, _rev, { framing }) => framing.set(input),
   'log.readFrames': (_engine, input, _rev, { framing }) => framing.read(input),
+  'log.readFrameBytes': (_engine, input, _rev, { framing }) => framing.readBytes(input),
   'log.searchFrames': (_engine, input, _rev, { framing }) => framing.search(input),
   'session.status': (_engine, _input, _rev, { sessions }) => sessions.status(),
   'session.restore': (_engine, _input, _rev, { sessions }) => sessions.restore(),

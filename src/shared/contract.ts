@@ -219,6 +219,8 @@ export const FramesHead = z.object({
 /** Payloads larger than this are refused at the boundary with a clear message. */
 export const MAX_SEND_BYTES = 16 * 1024 * 1024;
 export const MAX_LOG_READ = 2000;
+/** A frame read whole for the Decoded view: within what the host's WebSocket carries in one message. */
+export const MAX_FRAME_DECODE_BYTES = 8 * 1024 * 1024;
 
 /** An export is built in memory before it is handed over; beyond this it is refused. */
 export const MAX_EXPORT_BYTES = 256 * 1024 * 1024;
@@ -540,6 +542,11 @@ export const commands = {
   'log.readFrames': {
     input: z.object({ id: SocketId, fromIndex: z.number().int(), count: z.number().int().positive().max(MAX_LOG_READ) }),
     output: z.object({ head: FramesHead, frames: z.array(FrameItem) }),
+  },
+  /** One complete frame's bytes, whole up to MAX_FRAME_DECODE_BYTES (a read gives a frame's first MiB). */
+  'log.readFrameBytes': {
+    input: z.object({ id: SocketId, index: z.number().int().nonnegative() }),
+    output: z.object({ bytes: Bytes }),
   },
   /** Whether a saved workspace waits to be restored, or why the saved one could not be read. */
   'session.status': { input: Ok, output: SessionStatus },

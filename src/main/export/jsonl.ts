@@ -5,7 +5,7 @@
  *
  *   {"type":"sockscope-log","version":1,"exportedAt":"2025-01-01T12:00:00.000Z","sockets":1}
  *   {"type":"socket","socket":{"id":"con-2","kind":"tcp-connection",…},"dropped":0}
- *   {"type":"entry","socket":"con-2","seq":3,"time":1735732800123.456,"dir":"in","size":4,"data":"UElORw=="}
+ *   {"type":"entry","socket":"con-2","seq":3,"time":1735732800123.456,"timeUs":1735732800123456,"dir":"in","size":4,"data":"UElORw=="}
  *   {"type":"entry","socket":"con-2","seq":4,"time":1735732800200.1,"dir":"event","event":"closed","message":"Connection closed"}
  */
 import { z } from 'zod';
@@ -36,6 +36,8 @@ const entryFields = {
   socket: SocketId,
   seq: z.number().int().nonnegative(),
   time: z.number().finite(),
+  /** Since 0.1 (optional for older files): the same instant in whole microseconds. */
+  timeUs: z.number().int().optional(),
 };
 
 const EntryLine = z.discriminatedUnion('dir', [
@@ -65,12 +67,14 @@ export function socketLine(socket: SocketInfo, dropped: number): string {
 
 export function entryLine(socketId: string, entry: LogEntry): string {
   const { seq, time } = entry;
+  // Whole microseconds since the epoch, beside `time`: exact where a float's digits are not.
+  const timeUs = Math.round(time * 1000);
   if (entry.dir === 'event') {
     const { event, message, code } = entry;
-    return JSON.stringify({ type: 'entry', socket: socketId, seq, time, dir: 'event', event, message, code });
+    return JSON.stringify({ type: 'entry', socket: socketId, seq, time, timeUs, dir: 'event', event, message, code });
   }
   const { dir, bytes, peer } = entry;
-  return JSON.stringify({ type: 'entry', socket: socketId, seq, time, dir, size: bytes.byteLength, data: bytesToBase64(bytes), peer });
+  return JSON.stringify({ type: 'entry', socket: socketId, seq, time, timeUs, dir, size: bytes.byteLength, data: bytesToBase64(bytes), peer });
 }
 
 /**

@@ -239,6 +239,15 @@ export class FrameIndex {
     }
   }
 
+  /** A completed frame's bytes, up to `limit`, for decoding it whole; undefined when it is not held. */
+  frameBytes(index: number, limit: number): Uint8Array<ArrayBuffer> | undefined {
+    if (index < this.firstIndex || index >= this.nextIndex) return undefined;
+    const item = this.items[this.start + index - this.firstIndex];
+    if (item.dir === 'event') return undefined;
+    const chunkAt = this.chunkReader();
+    return collectFrame(item, (seq) => chunkAt(seq, item.dir), limit);
+  }
+
   /** Chunk bytes by seq, read from the log a page at a time and kept for this one read. */
   private chunkReader(): (seq: number, dir: Direction) => Uint8Array | undefined {
     const pages = new Map<number, LogEntry>();

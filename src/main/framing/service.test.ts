@@ -43,6 +43,23 @@ async function sendPieces(client: TestClient, connection: () => SocketInfo, piec
 }
 
 describe('FramingService', () => {
+  it('reads a frame longer than a read gives (1 MiB) whole, for the Decoded view', async () => {
+    start();
+    const { listener, client, connection } = await acceptedClient();
+    framing.set({ id: listener.id, framing: LF });
+    const line = `${'x'.repeat(1_500_000)}\n`;
+    await client.write(Buffer.from(line));
+    await waitFor(() => connection().bytesIn === line.length, 'the long line to arrive');
+    const { frames } = framing.read({ id: connection().id, fromIndex: 0, count: 100 });
+    const long = frames.find((f) => f.dir === 'in');
+    if (long?.dir !== 'in') throw new Error('the long line was not framed');
+    expect(long.bytes.length).toBe(1024 * 1024);
+    expect(long.frame.length).toBe(line.length);
+    const whole = framing.readBytes({ id: connection().id, index: long.index });
+    expect(new TextDecoder().decode(whole.bytes)).toBe(line);
+    expect(() => framing.readBytes({ id: connection().id, index: 999 })).toThrow('no longer in the log');
+  });
+
   it('frames a connection by its listener framing, across reads, with the unfinished line pending', async () => {
     start();
     const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });

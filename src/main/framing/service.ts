@@ -3,8 +3,9 @@
  * socket's SocketInfo (so every window shows the same view); the frames are built lazily, when
  * someone reads them, and follow the log as it grows, drops or is cleared.
  */
-import type { Output, ParsedInput, SocketInfo } from '../../shared/contract';
+import { MAX_FRAME_DECODE_BYTES, type Output, type ParsedInput, type SocketInfo } from '../../shared/contract';
 import { type FramingSpec, RAW_FRAMING, sameFraming } from '../../shared/framing';
+import { EngineError } from '../engine/errors';
 import { compileQuery, SCAN_BUDGET } from '../engine/log-search';
 import type { Engine } from '../engine/engine';
 import { CATCH_UP_BYTES, FrameIndex } from './frame-index';
@@ -60,6 +61,14 @@ export class FramingService {
     const { head: logHead, behind } = index.catchUp(this.catchUpBytes);
     const { items, ...head } = index.read(input.fromIndex, input.count, logHead);
     return { head: { id: input.id, generation: index.generation, framing, behind, ...head }, frames: items };
+  }
+
+  /** One frame's bytes, whole (up to the command's bound), for the Decoded view. */
+  readBytes(input: ParsedInput<'log.readFrameBytes'>): Output<'log.readFrameBytes'> {
+    const { index } = this.indexFor(input.id);
+    const bytes = index.frameBytes(input.index, MAX_FRAME_DECODE_BYTES);
+    if (!bytes) throw new EngineError('NOT_FOUND', `Frame ${input.index} is no longer in the log`);
+    return { bytes };
   }
 
   /** A bounded step of a search over a socket's frames; see the command in the contract. */

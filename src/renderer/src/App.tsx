@@ -1,6 +1,5 @@
-import { useEffect } from 'react';
-import { NewSocketDialog } from './components/NewSocketDialog';
-import { PortsView } from './components/PortsView';
+import { Suspense, useEffect } from 'react';
+import { LazyNewSocketDialog, LazyPortsView } from './components/lazyParts';
 import { SessionBanner } from './components/SessionBanner';
 import { newSocketShortcuts } from './components/shortcuts';
 import { SidebarResizer } from './components/SidebarResizer';
@@ -58,10 +57,18 @@ export function App() {
           <SidebarResizer />
           <SocketPane />
         </div>
-        {view === 'ports' && <PortsView />}
+        {view === 'ports' && (
+          <Suspense fallback={<div className="flex-1" />}>
+            <LazyPortsView />
+          </Suspense>
+        )}
         <StatusBar />
       </div>
-      {dialog !== null && <NewSocketDialog initialKind={dialog} />}
+      {dialog !== null && (
+        <Suspense fallback={null}>
+          <LazyNewSocketDialog initialKind={dialog} />
+        </Suspense>
+      )}
     </>
   );
 }

@@ -8,6 +8,7 @@ import { startSessionSync } from './state/session';
 import { startLibrarySync } from './state/library';
 import { startMenuCommands } from './state/menuCommands';
 import { startSync } from './state/sync';
+import { startTheme } from './state/theme';
 import { createTransport } from './transport';
 
 const transport = createTransport();
@@ -17,6 +18,7 @@ startSync(transport);
 startLibrarySync(transport);
 startSessionSync();
 startMenuCommands(transport);
+startTheme();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

@@ -1,32 +1,37 @@
-import { memo, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { JsonNode } from '../../../shared/decoders/json';
+import type { DrawBudget } from './drawBudget';
 
 const INDENT = '  ';
 
-/** JSON documents pretty-printed, keys, strings and numbers each in their own colour. */
-export const DecodedJson = memo(function DecodedJson({ documents }: { documents: JsonNode[] }) {
+/** JSON documents pretty-printed, keys, strings and numbers each in their own colour, up to the budget. */
+export function renderJson(documents: JsonNode[], budget: DrawBudget): ReactNode {
   const out: ReactNode[] = [];
-  documents.forEach((document, i) => {
-    if (i > 0) out.push('\n');
-    writeNode(document, 0, out);
-  });
+  for (const [i, document] of documents.entries()) {
+    if (budget.exhausted) {
+      budget.skip();
+      break;
+    }
+    if (i > 0) out.push(budget.take('\n'));
+    writeNode(document, 0, out, budget);
+  }
   return <div className="break-all whitespace-pre-wrap text-fg">{out}</div>;
-});
+}
 
-function writeNode(node: JsonNode, depth: number, out: ReactNode[]): void {
+function writeNode(node: JsonNode, depth: number, out: ReactNode[], budget: DrawBudget): void {
   const key = out.length;
   switch (node.type) {
     case 'string':
       out.push(
         <span key={key} className="text-ok">
-          {JSON.stringify(node.value)}
+          {budget.take(JSON.stringify(node.value))}
         </span>,
       );
       return;
     case 'number':
       out.push(
         <span key={key} className="text-accent">
-          {node.text}
+          {budget.take(node.text)}
         </span>,
       );
       return;
@@ -34,36 +39,40 @@ function writeNode(node: JsonNode, depth: number, out: ReactNode[]): void {
     case 'null':
       out.push(
         <span key={key} className="text-muted">
-          {node.type === 'null' ? 'null' : String(node.value)}
+          {budget.take(node.type === 'null' ? 'null' : String(node.value))}
         </span>,
       );
       return;
     case 'array':
-      writeList('[', ']', node.items, depth, out, (item) => writeNode(item, depth + 1, out));
+      writeList('[', ']', node.items, depth, out, budget, (item) => writeNode(item, depth + 1, out, budget));
       return;
     case 'object':
-      writeList('{', '}', node.entries, depth, out, ([name, value]) => {
+      writeList('{', '}', node.entries, depth, out, budget, ([name, value]) => {
         out.push(
           <span key={out.length} className="font-medium">
-            {JSON.stringify(name)}
+            {budget.take(JSON.stringify(name))}
           </span>,
-          ': ',
+          budget.take(': '),
         );
-        writeNode(value, depth + 1, out);
+        writeNode(value, depth + 1, out, budget);
       });
   }
 }
 
-function writeList<T>(open: string, close: string, items: T[], depth: number, out: ReactNode[], writeItem: (item: T) => void): void {
+function writeList<T>(open: string, close: string, items: T[], depth: number, out: ReactNode[], budget: DrawBudget, writeItem: (item: T) => void): void {
   if (items.length === 0) {
-    out.push(open + close);
+    out.push(budget.take(open + close));
     return;
   }
-  out.push(`${open}\n`);
-  items.forEach((item, i) => {
-    out.push(INDENT.repeat(depth + 1));
+  out.push(budget.take(`${open}\n`));
+  for (const [i, item] of items.entries()) {
+    if (budget.exhausted) {
+      budget.skip();
+      return;
+    }
+    out.push(budget.take(INDENT.repeat(depth + 1)));
     writeItem(item);
-    out.push(i < items.length - 1 ? ',\n' : '\n');
-  });
-  out.push(INDENT.repeat(depth) + close);
+    out.push(budget.take(i < items.length - 1 ? ',\n' : '\n'));
+  }
+  out.push(budget.take(INDENT.repeat(depth) + close));
 }

@@ -1,16 +1,16 @@
-import { memo } from 'react';
+import { memo, Suspense } from 'react';
 import { formatBytes } from '../../../shared/codec';
 import { formatEndpoint } from '../../../shared/endpoint';
-import { formatExactBytes, formatTime } from '../state/format';
+import { formatDuration, formatExactBytes, formatTimeMicros } from '../state/format';
 import { type LogRowEntry, searchKey } from '../state/logRows';
 import { usePreferences, type LogPayloadView } from '../state/preferences';
 import { CopyMenu } from './CopyMenu';
 import { SearchMark } from './SearchMark';
-import { DecodedPayload } from './DecodedPayload';
 import { FrameNote } from './FrameNote';
 import { HexDump } from './HexDump';
 import { AlertIcon, InfoIcon } from './Icons';
 import { EXPANDED_LIMIT, logGridColumns, PREVIEW_LIMIT } from './logLayout';
+import { LazyDecodedPayload } from './lazyParts';
 import { PayloadText } from './PayloadText';
 
 interface LogEntryRowProps {
@@ -20,6 +20,11 @@ interface LogEntryRowProps {
   view: LogPayloadView;
   /** UDP: show each datagram's peer. */
   showPeer: boolean;
+  showDelta: boolean;
+  /** Milliseconds since the previous entry. */
+  delta: number | undefined;
+  /** A reply: milliseconds since what was sent before it. */
+  roundTrip: number | undefined;
   expanded: boolean;
   onExpand: (seq: number) => void;
 }
@@ -27,14 +32,15 @@ interface LogEntryRowProps {
 const errorEvents = new Set(['error', 'reset']);
 
 /** One log entry: time, direction, size, (peer), then the payload as text or a hex dump. */
-export const LogEntryRow = memo(function LogEntryRow({ seq, entry, view, showPeer, expanded, onExpand }: LogEntryRowProps) {
-  const grid = `grid ${logGridColumns(showPeer)} gap-x-2 px-3 py-[3px] font-mono text-xs leading-4`;
+export const LogEntryRow = memo(function LogEntryRow({ seq, entry, view, showPeer, showDelta, delta, roundTrip, expanded, onExpand }: LogEntryRowProps) {
+  const grid = `grid ${logGridColumns(showPeer, showDelta)} gap-x-2 px-3 py-[3px] font-mono text-xs leading-4`;
   const textEncoding = usePreferences((state) => state.textEncoding);
 
   if (!entry) {
     return (
       <div className={`${grid} text-faint`} aria-busy="true">
         <span>#{seq}</span>
+        {showDelta && <span />}
         <span />
         <span />
         {showPeer && <span />}
@@ -43,7 +49,16 @@ export const LogEntryRow = memo(function LogEntryRow({ seq, entry, view, showPee
     );
   }
 
-  const time = <span className="text-muted tabular-nums">{formatTime(entry.time)}</span>;
+  const time = (
+    <>
+      <span className="text-muted tabular-nums">{formatTimeMicros(entry.time)}</span>
+      {showDelta && (
+        <span className="text-right text-muted tabular-nums" title="Time since the previous entry">
+          {delta === undefined ? '' : `+${formatDuration(delta)}`}
+        </span>
+      )}
+    </>
+  );
 
   if (entry.dir === 'event') {
     const isError = errorEvents.has(entry.event);
@@ -89,16 +104,35 @@ export const LogEntryRow = memo(function LogEntryRow({ seq, entry, view, showPee
         </span>
       )}
       <div className="min-w-0">
+        {roundTrip !== undefined && (
+          <span
+            className="float-right ml-2 rounded-sm bg-rx/10 px-1 font-sans text-[11px] text-rx tabular-nums"
+            title="Round trip: from the message sent before it to this reply"
+          >
+            RTT {formatDuration(roundTrip)}
+          </span>
+        )}
         {length === 0 ? (
           <span className="font-sans text-faint">(empty)</span>
         ) : view === 'hex' ? (
           <HexDump bytes={shown} colorClass={colorClass} />
         ) : view === 'decoded' ? (
-          <DecodedPayload bytes={shown} frame={entry.frame} textEncoding={textEncoding} />
+          <Suspense fallback={<PayloadText bytes={shown} textEncoding={textEncoding} />}>
+          <LazyDecodedPayload
+            bytes={entry.bytes}
+            length={length}
+            frame={entry.frame}
+            textEncoding={textEncoding}
+            index={entry.index}
+            limit={limit}
+            expanded={expanded}
+            onExpand={() => onExpand(seq)}
+          />
+          </Suspense>
         ) : (
           <PayloadText bytes={shown} textEncoding={textEncoding} />
         )}
-        {length > shown.byteLength && (
+        {view !== 'decoded' && length > shown.byteLength && (
           <div className="mt-0.5 flex items-center gap-2 font-sans text-[11px] text-muted">
             Showing {formatBytes(shown.byteLength)} of {formatBytes(length)}
             {!expanded && (

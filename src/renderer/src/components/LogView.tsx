@@ -4,7 +4,8 @@ import type { LogHead } from '../../../shared/contract';
 import { formatCount, plural } from '../state/format';
 import { useLogRows } from '../state/logRows';
 import { useScrollToMatch, useSearchFilter } from '../state/searchRows';
-import { usePreferences } from '../state/preferences';
+import { setPreference, usePreferences } from '../state/preferences';
+import { timingOf } from '../state/timing';
 import { ArrowDownIcon } from './Icons';
 import { LogEntryRow } from './LogEntryRow';
 import { estimateRowHeight, logGridColumns } from './logLayout';
@@ -25,6 +26,7 @@ interface LogViewProps {
  */
 export function LogView({ socketId, head, showPeer }: LogViewProps) {
   const view = usePreferences((state) => state.logView);
+  const showDelta = usePreferences((state) => state.showDelta);
   // Log entries as they arrived, or frames when the socket has a framing (state/logRows).
   // With "Only matches", just the search's matches (state/searchRows).
   const rows = useSearchFilter(socketId, useLogRows(socketId, head));
@@ -176,17 +178,27 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
 
   return (
     <div className="relative flex min-h-0 flex-1 flex-col bg-canvas">
-      <div
-        aria-hidden="true"
-        className={`grid ${logGridColumns(showPeer)} shrink-0 gap-x-2 border-b border-line px-3 py-1 text-[11px] font-medium text-faint`}
-      >
-        <span>Time</span>
-        <span>Dir</span>
-        <span className="text-right">Size</span>
-        {showPeer && <span>Peer</span>}
-        <span className="flex justify-between">
-          <span>{view === 'hex' ? 'Payload (offset · hex · ASCII)' : 'Payload'}</span>
-          {count > 0 && <span className="font-normal tabular-nums">{plural(count, 'entry', 'entries')}</span>}
+      <div className={`grid ${logGridColumns(showPeer, showDelta)} shrink-0 gap-x-2 border-b border-line px-3 py-1 text-[11px] font-medium text-faint`}>
+        <span aria-hidden="true">Time</span>
+        {showDelta && (
+          <span aria-hidden="true" title="Time since the previous entry">
+            Δ
+          </span>
+        )}
+        <span aria-hidden="true">Dir</span>
+        <span aria-hidden="true" className="text-right">
+          Size
+        </span>
+        {showPeer && <span aria-hidden="true">Peer</span>}
+        <span className="flex items-center justify-between gap-3">
+          <span aria-hidden="true">{view === 'hex' ? 'Payload (offset · hex · ASCII)' : 'Payload'}</span>
+          <span className="flex items-center gap-3 font-normal">
+            <label className="flex items-center gap-1" title="A column with the time since the previous entry">
+              <input type="checkbox" checked={showDelta} onChange={(event) => setPreference('showDelta', event.target.checked)} className="size-3" />
+              Δ time
+            </label>
+            {count > 0 && <span className="tabular-nums">{plural(count, 'entry', 'entries')}</span>}
+          </span>
         </span>
       </div>
       {dropped > 0 && (
@@ -213,6 +225,8 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
           <div role="list" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
             {items.map((item) => {
               const seq = firstSeq + item.index;
+              // Two numbers rather than an object, so a memoized row re-renders only when they change.
+              const timing = timingOf(rows.entryAt, seq, firstSeq);
               return (
                 <div
                   key={item.key}
@@ -229,6 +243,9 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
                     entry={rows.entryAt(seq)}
                     view={view}
                     showPeer={showPeer}
+                    showDelta={showDelta}
+                    delta={timing.delta}
+                    roundTrip={timing.roundTrip}
                     expanded={expanded.has(seq)}
                     onExpand={expand}
                   />

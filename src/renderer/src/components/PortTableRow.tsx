@@ -3,6 +3,7 @@ import type { Endpoint, PortRow, PortState, Target } from '../../../shared/contr
 import { formatEndpoint } from '../../../shared/endpoint';
 import { copyText } from '../state/clipboard';
 import { connectToRow, showOwnSocket } from '../state/ports';
+import { processLabel } from '../state/processName';
 import { CopyIcon, PlugIcon } from './Icons';
 import { ProtocolBadge } from './ProtocolBadge';
 
@@ -74,7 +75,7 @@ function ProcessCell({ row }: { row: PortRow }) {
     return (
       <span className="flex min-w-0 items-center gap-1.5">
         <span className="truncate text-xs text-fg" title={row.command ?? row.process}>
-          {row.process}
+          {processLabel(row.process, row.command)}
         </span>
         {ownBadge}
       </span>
@@ -162,7 +163,7 @@ export const PortTableRow = memo(function PortTableRow({ row, rowKey, target, in
                 : `Open a UDP socket that sends to ${targetText}`
               : 'Nothing to connect to: the port is 0'
           }
-          className="inline-flex h-5 items-center gap-1 rounded border border-line-strong bg-canvas px-1.5 text-[11px] text-fg opacity-0 group-hover:opacity-100 group-focus-within:opacity-100 hover:bg-hover focus-visible:opacity-100 disabled:text-faint"
+          className="inline-flex h-5 items-center gap-1 rounded border border-line-strong bg-canvas px-1.5 text-[11px] text-fg hover:bg-hover disabled:text-faint"
         >
           <PlugIcon className="size-3 shrink-0 text-muted" />
           {connecting ? 'Connecting…' : 'Connect'}
@@ -173,7 +174,7 @@ export const PortTableRow = memo(function PortTableRow({ row, rowKey, target, in
           onClick={() => targetText && void copyText(targetText).then(setCopied)}
           aria-label={targetText ? `Copy ${targetText}` : 'Copy'}
           title={targetText ? `Copy ${targetText}` : undefined}
-          className="inline-flex h-5 items-center gap-1 rounded px-1.5 text-[11px] text-muted opacity-0 group-hover:opacity-100 group-focus-within:opacity-100 hover:bg-hover hover:text-fg focus-visible:opacity-100"
+          className="inline-flex h-5 items-center gap-1 rounded px-1.5 text-[11px] text-muted hover:bg-hover hover:text-fg"
         >
           <CopyIcon className="size-3 shrink-0" />
           {copied ? 'Copied' : 'Copy'}

@@ -1,14 +1,15 @@
 import { Fragment, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import { formatBytes, toHex, type LineEnding } from '../../../shared/codec';
+import { formatBytes, toVisibleText, type LineEnding } from '../../../shared/codec';
 import { commands, Target, type ErrorInfo, type Input, type ParsedInput, type SavedMessage, type SocketInfo } from '../../../shared/contract';
 import { encodePayload } from '../../../shared/macro-payload';
 import { mayHoldMacros } from '../../../shared/macros';
 import { formatEndpoint } from '../../../shared/endpoint';
 import { invoke } from '../state/engine';
-import { plural } from '../state/format';
+import { formatExactBytes, plural } from '../state/format';
 import { useLogCache } from '../state/logCache';
 import { emptyInputMessages, encodeInput, inputHints, placeholders, selectErrorPosition, sendBarMacros, sendModeOptions } from '../state/payloadInput';
-import { setPreference, usePreferences, type SendMode } from '../state/preferences';
+import type { SendMode } from '../state/preferences';
+import { sendSettingsOf, setSendSettings, useSendSettings } from '../state/sendSettings';
 import { LIVE_CHECK_LIMIT, sendBlockedReason } from '../state/sendRules';
 import { draftFor, historyFor, remember, saveDraft } from '../state/sendHistory';
 import { FileSender } from './FileSender';
@@ -27,7 +28,7 @@ const lineEndings: readonly { value: LineEnding; label: string }[] = [
 ];
 
 const ALL = 'all';
-/** How much of a macro payload's next bytes the send bar shows. */
+/** How much of the next message the send bar shows beside Send. */
 const PREVIEW_BYTES = 48;
 
 interface SendBarProps {
@@ -41,6 +42,12 @@ interface TargetFields {
   port: string;
 }
 
+/** What Enter sends, control bytes made visible (`PING\r\n`); a long message by its start. */
+function previewText(bytes: Uint8Array): string {
+  const shown = toVisibleText(bytes.subarray(0, PREVIEW_BYTES));
+  return bytes.byteLength > PREVIEW_BYTES ? `${shown}…` : shown;
+}
+
 /** IPv4-mapped IPv6 shown (and sent) as the IPv4 it is. */
 function hostOf(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
@@ -52,14 +59,12 @@ function hostOf(address: string): string {
  * is uncontrolled so a multi-megabyte paste does not re-render on each keystroke.
  */
 export function SendBar({ socket, connections }: SendBarProps) {
-  const mode = usePreferences((state) => state.sendMode);
-  const lineEnding = usePreferences((state) => state.lineEnding);
+  const { mode, lineEnding, replyToSender } = useSendSettings((state) => sendSettingsOf(state.bySocket, socket));
   const lastPeer = useLogCache((state) => state.lastPeers[socket.id]);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const [inputLength, setInputLength] = useState(() => draftFor(socket.id).length);
-  const [byteCount, setByteCount] = useState<number | null>(null);
-  /** With macros: the bytes the next send would be, so the user sees counters and checksums. */
-  const [preview, setPreview] = useState<string | null>(null);
+  /** The exact bytes Enter sends, as visible text, and how many. */
+  const [preview, setPreview] = useState<{ text: string; count: number } | null>(null);
   const [inputError, setInputError] = useState<string | null>(null);
   const [sendError, setSendError] = useState<ErrorInfo | null>(null);
   const [lastSent, setLastSent] = useState<string | null>(null);
@@ -69,12 +74,11 @@ export function SendBar({ socket, connections }: SendBarProps) {
   const noteId = useId();
   const targetNoteId = useId();
 
-  // UDP target: the default target, else whoever last sent us a datagram, until the user edits it.
+  // UDP target: the default target until the user edits it. Answering whoever sent the last
+  // datagram is a choice of its own (replyToSender), never a silent fill-in.
   const suggested: TargetFields | undefined = socket.defaultTarget
     ? { host: socket.defaultTarget.host, port: String(socket.defaultTarget.port) }
-    : lastPeer
-      ? { host: hostOf(lastPeer.address), port: String(lastPeer.port) }
-      : undefined;
+    : undefined;
   const suggestedKey = suggested ? `${suggested.host}|${suggested.port}` : '';
   const [target, setTarget] = useState<TargetFields>(suggested ?? { host: '', port: '' });
   const [targetEdited, setTargetEdited] = useState(false);
@@ -102,25 +106,23 @@ export function SendBar({ socket, connections }: SendBarProps) {
     setInputLength(text.length);
     if (text.length > LIVE_CHECK_LIMIT || checkMode === 'file') {
       setInputError(null);
-      setByteCount(null);
+      setPreview(null);
       return;
     }
     const parsed = encodeInput(text, checkMode, ending, sendBarMacros(recipient), true);
     setInputError(parsed.ok ? null : parsed.message);
-    setByteCount(parsed.ok ? parsed.bytes.byteLength : 0);
-    const shown = parsed.ok && checkMode === 'text' && mayHoldMacros(text) ? parsed.bytes : null;
-    setPreview(shown && `${toHex(shown.subarray(0, PREVIEW_BYTES))}${shown.byteLength > PREVIEW_BYTES ? ' …' : ''}`);
+    setPreview(parsed.ok && parsed.bytes.byteLength > 0 ? { text: previewText(parsed.bytes), count: parsed.bytes.byteLength } : null);
   };
 
   const currentText = (): string => textareaRef.current?.value ?? '';
 
   const changeMode = (next: SendMode): void => {
-    setPreference('sendMode', next);
+    setSendSettings(socket, { mode: next });
     check(currentText(), next, lineEnding);
   };
 
   const changeLineEnding = (next: LineEnding): void => {
-    setPreference('lineEnding', next);
+    setSendSettings(socket, { lineEnding: next });
     check(currentText(), mode, next);
   };
 
@@ -134,6 +136,11 @@ export function SendBar({ socket, connections }: SendBarProps) {
 
   const resolveTarget = (): { ok: true; target: Target | undefined } | { ok: false } => {
     if (!isUdp) return { ok: true, target: undefined };
+    if (replyToSender) {
+      if (lastPeer) return { ok: true, target: { host: hostOf(lastPeer.address), port: lastPeer.port } };
+      setTargetError('No datagram has arrived yet: there is no last sender to reply to');
+      return { ok: false };
+    }
     const host = target.host.trim();
     const port = target.port.trim();
     if (host === '' && port === '') {
@@ -222,7 +229,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
   };
 
   const loadSaved = (message: SavedMessage): void => {
-    setPreference('sendMode', message.format);
+    setSendSettings(socket, { mode: message.format });
     setText(message.payload, 'end');
     check(message.payload, message.format, lineEnding);
     textareaRef.current?.focus();
@@ -256,7 +263,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
       state.index = state.index + 1 >= list.length ? null : state.index + 1;
     }
     const entry = state.index === null ? { mode, text: state.draft } : list[state.index];
-    if (entry.mode !== mode) setPreference('sendMode', entry.mode);
+    if (entry.mode !== mode) setSendSettings(socket, { mode: entry.mode });
     setText(entry.text, step === -1 ? 'start' : 'end');
     check(entry.text, entry.mode, lineEnding);
     return true;
@@ -282,7 +289,6 @@ export function SendBar({ socket, connections }: SendBarProps) {
     if (sendError) return { tone: 'error' as const, text: sendError.message };
     if (inputLength > LIVE_CHECK_LIMIT) return { tone: 'muted' as const, text: `Large input (${plural(inputLength, 'character')}): checked when you send.` };
     if (lastSent && inputLength === 0) return { tone: 'muted' as const, text: lastSent };
-    if (byteCount !== null && inputLength > 0) return { tone: 'muted' as const, text: `${plural(byteCount, 'byte')} to send${preview ? `: ${preview}` : ''}` };
     if (mode === 'file') return { tone: 'muted' as const, text: isUdp ? 'Sent as datagrams of up to 1,400 bytes each.' : 'Streamed in 1 MiB chunks, each once the socket has taken the last.' };
     return { tone: 'muted' as const, text: inputHints[mode] };
   })();
@@ -328,8 +334,26 @@ export function SendBar({ socket, connections }: SendBarProps) {
         )}
         {isUdp && (
           <div className="flex items-center gap-1 text-xs text-muted">
-            <span className="mr-0.5">To</span>
-            {(['host', 'port'] as const).map((part, index) => (
+            <label className="mr-1 flex items-center gap-1.5">
+              <span>To</span>
+              <select
+                aria-label="Send to"
+                value={replyToSender ? 'sender' : 'target'}
+                onChange={(event) => {
+                  setTargetError(null);
+                  setSendSettings(socket, { replyToSender: event.target.value === 'sender' });
+                }}
+                className="h-6 rounded border border-line-strong bg-canvas px-1 text-xs text-fg"
+              >
+                <option value="target">{socket.defaultTarget ? 'This address (default target)' : 'This address'}</option>
+                <option value="sender">The last sender</option>
+              </select>
+            </label>
+            {replyToSender ? (
+              <span className="font-mono text-fg" aria-label="Last sender">
+                {lastPeer ? formatEndpoint(lastPeer) : <span className="font-sans text-muted">none yet: waiting for a datagram</span>}
+              </span>
+            ) : (['host', 'port'] as const).map((part, index) => (
               <Fragment key={part}>
                 {index === 1 && <span>:</span>}
                 <input
@@ -390,6 +414,15 @@ export function SendBar({ socket, connections }: SendBarProps) {
             inputError ? 'border-danger' : 'border-line-strong'
           }`}
         />
+        {mode !== 'file' && preview && (
+          <output
+            aria-label="Enter sends"
+            title={`Enter sends these ${plural(preview.count, 'byte')}`}
+            className="mb-[7px] max-w-[40%] shrink-0 truncate font-mono text-[11px] leading-4 text-muted"
+          >
+            {preview.text} · {formatExactBytes(preview.count)}
+          </output>
+        )}
         <button
           type="button"
           onClick={() => void send()}

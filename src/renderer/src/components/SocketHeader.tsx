@@ -2,6 +2,7 @@ import type { SocketInfo } from '../../../shared/contract';
 import { formatBytes } from '../../../shared/codec';
 import { formatEndpoint } from '../../../shared/endpoint';
 import { formatTime, plural } from '../state/format';
+import { usePeerProcess } from '../state/peerProcess';
 import { setPreference, usePreferences, type LogPayloadView } from '../state/preferences';
 import { endpointSummary, socketKindLabel } from '../state/socketTree';
 import type { ReportedError } from '../state/sockets';
@@ -89,6 +90,7 @@ export function SocketHeader({ socket, openConnections, acceptedTotal, reported 
               Default target <span className="font-mono text-fg">{formatEndpoint(socket.defaultTarget)}</span>
             </span>
           )}
+          <PeerProcessNote socket={socket} />
           <span>Opened {formatTime(socket.createdAt)}</span>
         </div>
         <div className="ml-auto flex flex-wrap items-center justify-end gap-1.5">
@@ -116,5 +118,16 @@ export function SocketHeader({ socket, openConnections, acceptedTotal, reported 
         </p>
       )}
     </div>
+  );
+}
+
+/** The process at the other end, when it runs on this machine. */
+function PeerProcessNote({ socket }: { socket: SocketInfo }) {
+  const peer = usePeerProcess(socket);
+  if (!peer) return null;
+  return (
+    <span title={peer.command}>
+      Peer process <span className="font-mono text-fg">{peer.label}</span> (pid {peer.pid})
+    </span>
   );
 }

@@ -46,7 +46,7 @@ export function SocketPane() {
       {/* A container: the auto-reply panel sits beside the log when there is room, over it when not. */}
       <div className="@container relative flex min-h-0 flex-1">
         <div className="flex min-w-0 flex-1 flex-col">
-          <SocketViewContext value={{ framing: socket.framing ?? RAW_FRAMING, decoder: socket.decoder ?? 'auto' }}>
+          <SocketViewContext value={{ framing: socket.framing ?? RAW_FRAMING, decoder: socket.decoder ?? 'auto', socketId: socket.id }}>
             {/* A new framing is a new list: rows, expanded ones and the paused position start over. */}
             <LogView
               key={`log:${socket.id}:${JSON.stringify(socket.framing ?? null)}`}

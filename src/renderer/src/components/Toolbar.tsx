@@ -4,6 +4,7 @@ import { openNewSocketDialog, type NewSocketKind } from '../state/ui';
 import { DatagramIcon, ListenIcon, PlugIcon, SockscopeMark } from './Icons';
 import { LogFileMenu } from './LogFileMenu';
 import { newSocketShortcuts } from './shortcuts';
+import { ThemeSwitch } from './ThemeSwitch';
 import { ViewSwitch } from './ViewSwitch';
 
 const icons: Record<NewSocketKind, ReactNode> = {
@@ -36,7 +37,8 @@ export function Toolbar() {
           </button>
         ))}
       </nav>
-      <div className="ml-auto">
+      <div className="ml-auto flex items-center gap-2">
+        <ThemeSwitch />
         <ViewSwitch />
       </div>
       <LogFileMenu />

@@ -19,7 +19,11 @@ export function estimateRowHeight(view: LogPayloadView): number {
   return view === 'hex' ? 2 * LINE_HEIGHT + ROW_PADDING + 1 : LINE_HEIGHT + ROW_PADDING + 1;
 }
 
-/** The log's columns: time, direction, size, (UDP peer), payload. Shared by the rows and their header. */
-export function logGridColumns(showPeer: boolean): string {
-  return showPeer ? 'grid-cols-[92px_44px_72px_150px_minmax(0,1fr)]' : 'grid-cols-[92px_44px_72px_minmax(0,1fr)]';
+/**
+ * The log's columns: time (µs), Δ since the previous entry (when shown), direction, size, (UDP
+ * peer), payload. Shared by the rows and their header. Written out whole so Tailwind sees them.
+ */
+export function logGridColumns(showPeer: boolean, showDelta: boolean): string {
+  if (showDelta) return showPeer ? 'grid-cols-[112px_72px_44px_72px_150px_minmax(0,1fr)]' : 'grid-cols-[112px_72px_44px_72px_minmax(0,1fr)]';
+  return showPeer ? 'grid-cols-[112px_44px_72px_150px_minmax(0,1fr)]' : 'grid-cols-[112px_44px_72px_minmax(0,1fr)]';
 }

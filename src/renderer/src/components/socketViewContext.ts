@@ -5,6 +5,8 @@ import { type DecoderChoice, type FramingSpec, RAW_FRAMING } from '../../../shar
 export interface SocketViewSettings {
   framing: FramingSpec;
   decoder: DecoderChoice;
+  /** The socket shown, for rows that ask main for more of their bytes. */
+  socketId: string;
 }
 
-export const SocketViewContext = createContext<SocketViewSettings>({ framing: RAW_FRAMING, decoder: 'auto' });
+export const SocketViewContext = createContext<SocketViewSettings>({ framing: RAW_FRAMING, decoder: 'auto', socketId: '' });

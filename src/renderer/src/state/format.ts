@@ -1,3 +1,18 @@
+/** `14:03:27.512345` in local time: microseconds, as Wireshark shows them (log times are that precise). */
+export function formatTimeMicros(epochMs: number): string {
+  const whole = Math.floor(epochMs);
+  const micros = Math.floor((epochMs - Math.floor(whole / 1000) * 1000) * 1000);
+  return `${formatTime(whole).slice(0, 8)}.${String(Math.min(999_999, micros)).padStart(6, '0')}`;
+}
+
+/** A span of time in the unit that reads best: `840 µs`, `12.4 ms`, `3.20 s`. */
+export function formatDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs < 1) return `${Math.round(ms * 1000)} µs`;
+  if (abs < 1000) return `${ms.toFixed(abs < 10 ? 3 : abs < 100 ? 2 : 1)} ms`;
+  return `${(ms / 1000).toFixed(abs < 10_000 ? 3 : 2)} s`;
+}
+
 /** `14:03:27.512` in local time. */
 export function formatTime(epochMs: number): string {
   const date = new Date(epochMs);
@@ -23,3 +38,9 @@ export function plural(n: number, one: string, many = `${one}s`): string {
 /** The platform's name for the Alt key in shortcut hints. */
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 export const altKeyName = isMac ? '⌥' : 'Alt+';
+
+/** A listener's connections: `2 connections` while all are open, `0 open · 1 closed` once some have closed. */
+export function connectionsSummary(open: number, total: number): string {
+  const closed = total - open;
+  return closed > 0 ? `${formatCount(open)} open · ${formatCount(closed)} closed` : plural(open, 'connection');
+}

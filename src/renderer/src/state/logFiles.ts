@@ -15,7 +15,7 @@ const mimeTypes: Record<ExportFormat, string> = {
 
 /** In the browser host, files go over HTTP (streamed both ways) with the page's token; in Electron, through the bridge. */
 function hostToken(): string | undefined {
-  if (window.sockscope) return undefined;
+  if (typeof window === 'undefined' || window.sockscope) return undefined;
   return new URLSearchParams(window.location.search).get('token') ?? '';
 }
 

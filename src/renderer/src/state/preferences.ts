@@ -1,5 +1,4 @@
 import { create } from 'zustand';
-import type { LineEnding } from '../../../shared/codec';
 import type { PayloadFormat, TextEncoding } from '../../../shared/payload';
 
 export type PayloadView = 'text' | 'hex';
@@ -7,28 +6,30 @@ export type PayloadView = 'text' | 'hex';
 export type LogPayloadView = PayloadView | 'decoded';
 /** The send bar's input: typed text, hex or base64, or a file streamed from disk. */
 export type SendMode = PayloadFormat | 'file';
-const sendModes: readonly SendMode[] = ['text', 'hex', 'base64', 'file'];
+/** System follows the OS's light or dark setting; the others hold whatever the OS says. */
+export type Theme = 'system' | 'light' | 'dark';
+export const themes: readonly Theme[] = ['system', 'light', 'dark'];
 
 export interface Preferences {
   /** How the log shows payloads. */
   logView: LogPayloadView;
-  /** How the send bar reads what is typed. */
-  sendMode: SendMode;
   /** How the log's text view decodes payloads. */
   textEncoding: TextEncoding;
-  lineEnding: LineEnding;
   /** Width of the socket list, in CSS pixels. */
   sidebarWidth: number;
+  theme: Theme;
+  /** The log's Δ column: time since the previous entry. */
+  showDelta: boolean;
 }
 
 const STORAGE_KEY = 'sockscope.preferences';
 export const SIDEBAR_WIDTH = { min: 240, max: 560, initial: 320 };
 const defaults: Preferences = {
   logView: 'text',
-  sendMode: 'text',
   textEncoding: 'utf-8',
-  lineEnding: 'none',
   sidebarWidth: SIDEBAR_WIDTH.initial,
+  theme: 'system',
+  showDelta: true,
 };
 
 export function clampSidebarWidth(width: number): number {
@@ -42,10 +43,10 @@ function load(): Preferences {
     const stored = JSON.parse(raw) as Partial<Record<keyof Preferences, unknown>>;
     return {
       logView: stored.logView === 'hex' || stored.logView === 'decoded' ? stored.logView : 'text',
-      sendMode: sendModes.find((mode) => mode === stored.sendMode) ?? 'text',
       textEncoding: stored.textEncoding === 'latin1' ? 'latin1' : 'utf-8',
-      lineEnding: stored.lineEnding === 'lf' || stored.lineEnding === 'crlf' ? stored.lineEnding : 'none',
       sidebarWidth: typeof stored.sidebarWidth === 'number' ? clampSidebarWidth(stored.sidebarWidth) : SIDEBAR_WIDTH.initial,
+      theme: themes.find((theme) => theme === stored.theme) ?? 'system',
+      showDelta: stored.showDelta !== false,
     };
   } catch {
     // Storage may be unavailable (private mode, tests): preferences then last for the session.
@@ -53,7 +54,7 @@ function load(): Preferences {
   }
 }
 
-/** Choices that outlive a session: view and send modes, line ending. */
+/** Choices that outlive a session: log view, text encoding, sidebar width, theme. */
 export const usePreferences = create<Preferences>()(() => load());
 
 export function setPreference<K extends keyof Preferences>(key: K, value: Preferences[K]): void {

@@ -3,9 +3,10 @@ import { create } from 'zustand';
 import type { ErrorInfo, Output } from '../../../shared/contract';
 import type { SessionStatus } from '../../../shared/session';
 import { invoke } from './engine';
-import { setPreference, usePreferences } from './preferences';
+import { setPreference, type Theme, usePreferences } from './preferences';
 import { restoreSequences, SavedSequences, sequencesForLayout, useSequences } from './sequences';
 import { selectSocket, useSockets } from './sockets';
+import { pruneSendSettings, readSendSettings, type SendSettings, setSendSettings, useSendSettings } from './sendSettings';
 import { useUi } from './ui';
 
 /**
@@ -29,9 +30,19 @@ const Layout = z.object({
   selectedId: z.string().nullable().optional(),
   collapsed: z.array(z.string()).optional(),
   sequences: SavedSequences.optional(),
+  theme: z.enum(['system', 'light', 'dark']).optional(),
+  /** Each socket's send format, line ending and UDP reply choice (state/sendSettings), by socket id. */
+  sendSettings: z.record(z.string(), z.unknown()).optional(),
 });
 /** What currentLayout writes: every field present, so it is plain JSON. */
-type SavedLayout = { sidebarWidth: number; logView: 'text' | 'hex' | 'decoded'; selectedId: string | null; collapsed: string[] } & ReturnType<typeof sequencesForLayout>;
+type SavedLayout = {
+  sidebarWidth: number;
+  logView: 'text' | 'hex' | 'decoded';
+  selectedId: string | null;
+  collapsed: string[];
+  theme: Theme;
+  sendSettings: Record<string, SendSettings>;
+} & ReturnType<typeof sequencesForLayout>;
 
 const SAVE_LAYOUT_AFTER_MS = 500;
 
@@ -79,9 +90,15 @@ function applyLayout(outcome: Output<'session.restore'>): void {
   // No layout saved (or not one this version reads): the restored sockets still get selected.
   const layout = Layout.safeParse(outcome.ui ?? {});
   const ids = new Map(outcome.sockets.map((socket) => [socket.previousId, socket.id]));
-  const { sidebarWidth, logView, selectedId, collapsed, sequences } = layout.success ? layout.data : {};
+  const { sidebarWidth, logView, selectedId, collapsed, theme, sequences } = layout.success ? layout.data : {};
   if (sequences) restoreSequences(sequences);
   if (sidebarWidth !== undefined) setPreference('sidebarWidth', sidebarWidth);
+  if (theme !== undefined) setPreference('theme', theme);
+  for (const [previousId, value] of Object.entries(layout.success ? (layout.data.sendSettings ?? {}) : {})) {
+    const id = ids.get(previousId);
+    const settings = readSendSettings(value);
+    if (id !== undefined && settings) setSendSettings({ id }, settings);
+  }
   if (logView !== undefined) setPreference('logView', logView);
   const selected = (selectedId == null ? undefined : ids.get(selectedId)) ?? outcome.sockets[0]?.id;
   if (selected !== undefined) selectSocket(selected);
@@ -89,11 +106,15 @@ function applyLayout(outcome: Output<'session.restore'>): void {
 }
 
 function currentLayout(): SavedLayout {
-  const { sidebarWidth, logView } = usePreferences.getState();
+  const { sidebarWidth, logView, theme } = usePreferences.getState();
   const { selectedId, sockets } = useSockets.getState();
   // An accepted connection is not restored; its listener is, and is the next best thing to show.
   const selected = selectedId === null ? null : (sockets[selectedId]?.parentId ?? selectedId);
-  return { sidebarWidth, logView, selectedId: selected, collapsed: [...useUi.getState().collapsed], ...sequencesForLayout() };
+  // Only sockets a restore brings back (not accepted connections).
+  const sendSettings = Object.fromEntries(
+    Object.entries(useSendSettings.getState().bySocket).filter(([id]) => sockets[id] !== undefined && sockets[id].parentId === undefined),
+  );
+  return { sidebarWidth, logView, selectedId: selected, collapsed: [...useUi.getState().collapsed], theme, sendSettings, ...sequencesForLayout() };
 }
 
 let layoutTimer: ReturnType<typeof setTimeout> | undefined;
@@ -117,11 +138,14 @@ function layoutChanged(): void {
 export function startSessionSync(): () => void {
   const unsubscribers = [
     useSockets.subscribe((state, previous) => {
-      if (state.synced && !previous.synced) void loadSessionStatus();
+      if (state.synced && !previous.synced) {
+        pruneSendSettings(Object.keys(state.sockets));
+        void loadSessionStatus();
+      }
       if (state.selectedId !== previous.selectedId) layoutChanged();
     }),
     usePreferences.subscribe((state, previous) => {
-      if (state.sidebarWidth !== previous.sidebarWidth || state.logView !== previous.logView) layoutChanged();
+      if (state.sidebarWidth !== previous.sidebarWidth || state.logView !== previous.logView || state.theme !== previous.theme) layoutChanged();
     }),
     useUi.subscribe((state, previous) => {
       if (state.collapsed !== previous.collapsed) layoutChanged();
@@ -129,6 +153,7 @@ export function startSessionSync(): () => void {
     useSequences.subscribe((state, previous) => {
       if (state.sequences !== previous.sequences) layoutChanged();
     }),
+    useSendSettings.subscribe(() => layoutChanged()),
   ];
   return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
 }

@@ -1,0 +1,41 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { expect, test } from './fixtures';
+import { startPeer } from './support/peers';
+
+test('the Ports view, the New dialog and the decoders load when first shown, and no script is past 500 kB', async ({ app }) => {
+  const loaded: string[] = [];
+  app.page.on('request', (request) => {
+    if (request.resourceType() === 'script') loaded.push(new URL(request.url()).pathname);
+  });
+  // The fixture opened the window already: open it again, counting every script it asks for.
+  await app.page.reload();
+  await app.page.getByRole('button', { name: 'New listener' }).waitFor();
+  const scripts = (name: string): string[] => loaded.filter((path) => path.includes(`/${name}-`));
+  expect(scripts('PortsView')).toEqual([]);
+  expect(scripts('NewSocketDialog')).toEqual([]);
+  expect(scripts('DecodedPayload')).toEqual([]);
+
+  const port = await app.startListener('127.0.0.1');
+  expect(scripts('NewSocketDialog')).toHaveLength(1);
+  const ncat = startPeer('ncat', ['127.0.0.1', String(port)]);
+  try {
+    ncat.write('{"decoded":true}\n');
+    await app.socketRow(/^Accepted connection/).click();
+    await app.logView('Decoded');
+    await expect(app.log.getByRole('listitem').filter({ hasText: 'JSON' })).toContainText('"decoded": true');
+    expect(scripts('DecodedPayload')).toHaveLength(1);
+  } finally {
+    await ncat.stop();
+  }
+  await app.showView('Ports');
+  await expect(app.page.getByRole('table', { name: 'Ports on this machine' })).toBeVisible();
+  expect(scripts('PortsView')).toHaveLength(1);
+
+  const assets = resolve(__dirname, '../out/renderer/assets');
+  const large = readdirSync(assets)
+    .filter((name) => name.endsWith('.js'))
+    .map((name) => ({ name, size: statSync(join(assets, name)).size }))
+    .filter(({ size }) => size > 500 * 1000);
+  expect(large, 'renderer chunks past the 500 kB the build warns at').toEqual([]);
+});
