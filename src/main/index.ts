@@ -60,7 +60,10 @@ function startApp(): void {
       {
         send,
         setTheme: (theme: ThemeSource) => {
+          // Native parts (dialogs, title bar) follow the OS setting; the page follows its own
+          // theme switch, which the menu sets too so that there is one choice, not two.
           nativeTheme.themeSource = theme;
+          send({ action: 'set-theme', theme });
         },
         importLog: () =>
           void importLogFromMenu({

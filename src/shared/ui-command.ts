@@ -1,7 +1,7 @@
 /**
  * What the desktop app's menu asks the window to do. Main sends one `ui.command` event (in an
  * event batch, like every other event); the renderer maps each command onto an action it already
- * has. Commands that main can carry out itself (zoom, reload, theme, import) never come here.
+ * has. Commands that main can carry out itself (zoom, reload, import) never come here.
  */
 import { z } from 'zod';
 
@@ -12,6 +12,8 @@ export const UiCommand = z.discriminatedUnion('action', [
   z.object({ action: z.literal('export-all'), format: z.enum(['jsonl', 'pcapng']) }),
   /** View › Sockets / Ports. */
   z.object({ action: z.literal('show-view'), view: z.enum(['sockets', 'ports']) }),
+  /** View › Theme: the window's own theme switch is the one setting (saved with the workspace). */
+  z.object({ action: z.literal('set-theme'), theme: z.enum(['system', 'light', 'dark']) }),
   /** After File › Import log…: show the first socket it opened. */
   z.object({ action: z.literal('select-socket'), id: z.string().min(1).max(64) }),
 ]);

@@ -3,6 +3,7 @@ import type { EventBatch, Result } from '../../../shared/contract';
 import type { Transport } from '../transport';
 import { setTransport } from './engine';
 import { startMenuCommands } from './menuCommands';
+import { usePreferences } from './preferences';
 import { initialSocketsState, useSockets } from './sockets';
 import { useUi } from './ui';
 import { useView } from './view';
@@ -40,6 +41,8 @@ describe('menu commands in the window', () => {
     expect(useView.getState().view).toBe('ports');
     emit({ type: 'ui.command', command: { action: 'select-socket', id: 'imp-1' } });
     expect(useSockets.getState().selectedId).toBe('imp-1');
+    emit({ type: 'ui.command', command: { action: 'set-theme', theme: 'dark' } });
+    expect(usePreferences.getState().theme).toBe('dark');
     emit({ type: 'ui.command', command: { action: 'export-all', format: 'jsonl' } });
     await expect.poll(() => useSockets.getState().lastError?.error.code).toBe('NOTHING_TO_EXPORT');
     stop();

@@ -1,6 +1,7 @@
 import { UiCommand } from '../../../shared/ui-command';
 import type { Transport } from '../transport';
 import { exportLogs } from './logFiles';
+import { setPreference } from './preferences';
 import { selectSocket, useSockets } from './sockets';
 import { openNewSocketDialog } from './ui';
 import { showView } from './view';
@@ -31,6 +32,9 @@ export function runMenuCommand(command: UiCommand): void {
       break;
     case 'show-view':
       showView(command.view);
+      break;
+    case 'set-theme':
+      setPreference('theme', command.theme);
       break;
     case 'select-socket':
       selectSocket(command.id);
