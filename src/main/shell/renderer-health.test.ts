@@ -4,7 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { watchRendererHealth, type HealthActions } from './renderer-health';
 
 function setup(answers: Array<number | 'never'>) {
-  const webContents = Object.assign(new EventEmitter(), { reload: vi.fn() });
+  const webContents = Object.assign(new EventEmitter(), { reload: vi.fn(), forcefullyCrashRenderer: vi.fn() });
   const window = Object.assign(new EventEmitter(), { webContents, isDestroyed: () => false });
   const asked: Array<MessageBoxOptions & { signal: AbortSignal }> = [];
   const actions: HealthActions = {
@@ -62,5 +62,22 @@ describe('a crashed or hung page', () => {
     await settle();
     expect(asked[1].signal.aborted).toBe(true);
     expect(webContents.reload).not.toHaveBeenCalled();
+  });
+
+  it('Reload on a hung page ends its process first, since a hung page ignores a plain reload', async () => {
+    const { window, webContents } = setup([0]);
+    window.emit('unresponsive');
+    await settle();
+    expect(webContents.forcefullyCrashRenderer).toHaveBeenCalledOnce();
+    expect(webContents.reload).toHaveBeenCalledOnce();
+  });
+
+  it('a question that cannot be shown is written to the log, never an unhandled rejection', async () => {
+    const { window, actions } = setup([]);
+    actions.ask = () => Promise.reject(new Error('Object has been destroyed'));
+    watchRendererHealth(window, actions);
+    window.emit('unresponsive');
+    await settle();
+    expect(actions.record).toHaveBeenCalledWith('renderer-unresponsive', 'Could not ask what to do: Object has been destroyed');
   });
 });

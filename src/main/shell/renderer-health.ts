@@ -11,6 +11,8 @@ export interface WatchedWindow {
   webContents: {
     on(event: 'render-process-gone', listener: (event: unknown, details: RenderProcessGoneDetails) => void): unknown;
     reload(): void;
+    /** A hung page often ignores a plain reload: end its process first (Electron's advice). */
+    forcefullyCrashRenderer(): void;
   };
 }
 
@@ -36,6 +38,9 @@ export function watchRendererHealth(window: WatchedWindow, actions: HealthAction
       const { response } = await actions.ask({ ...options, signal: controller.signal });
       if (controller.signal.aborted || window.isDestroyed()) return;
       choices[response]?.();
+    } catch (error) {
+      // The question could not be shown (the window went away meanwhile): say so in the log.
+      actions.record(hang ? 'renderer-unresponsive' : 'renderer-gone', `Could not ask what to do: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       if (asking?.controller === controller) asking = undefined;
     }
@@ -59,7 +64,13 @@ export function watchRendererHealth(window: WatchedWindow, actions: HealthAction
     void ask(
       true,
       { type: 'warning', title: 'Sockscope', message: what, detail: `${SAFE} Or wait for it to respond.`, buttons: ['Reload', 'Wait', 'Quit'], defaultId: 1, cancelId: 1, noLink: true },
-      { 0: () => window.webContents.reload(), 2: actions.quit },
+      {
+        0: () => {
+          window.webContents.forcefullyCrashRenderer();
+          window.webContents.reload();
+        },
+        2: actions.quit,
+      },
     );
   });
 

@@ -59,6 +59,10 @@ export function createFakeElectron(options: { paths?: Record<string, string>; di
     reload(): void {
       this.reloads++;
     }
+    crashes = 0;
+    forcefullyCrashRenderer(): void {
+      this.crashes++;
+    }
   }
 
   class FakeBrowserWindow extends EventEmitter {
