@@ -14,6 +14,7 @@ import { importLogFile } from './export/import-jsonl';
 import { FramingService } from './framing/service';
 import { MessageLibrary } from './library';
 import { listPorts } from './ports';
+import { proxyHandlers } from './proxy/handlers';
 import { type Sessions, sessionsOff } from './session';
 
 /** What commands reach besides the engine: things main keeps for every window. */
@@ -66,6 +67,7 @@ const handlers: Handlers = {
   'udp.joinGroup': (engine, input) => engine.changeMembership('join', input),
   'udp.leaveGroup': (engine, input) => engine.changeMembership('leave', input),
   'system.interfaces': () => ({ interfaces: listInterfaces() }),
+  ...proxyHandlers,
 };
 
 export interface Dispatcher {

@@ -10,6 +10,7 @@ import { RestoreOutcome, SessionStatus, UiLayout } from './session';
 import { isIPv6, unbracket } from './address';
 import { NetworkInterface, MulticastGroup, InterfaceName, UdpOptions, UdpSettings } from './network';
 import { TlsClientOptions, TlsListenOptions, TlsSettings, TlsSummary } from './tls';
+import { ConversationDetails, ProxySettings, proxyCommands } from './proxy';
 
 // ---------------------------------------------------------------------------
 // Building blocks
@@ -48,7 +49,7 @@ export const Endpoint = z.object({
 
 export const Target = z.object({ host: Host, port: PeerPort });
 
-export const SocketKind = z.enum(['tcp-client', 'tcp-listener', 'tcp-connection', 'udp', 'imported']);
+export const SocketKind = z.enum(['tcp-client', 'tcp-listener', 'tcp-connection', 'udp', 'imported', 'proxy', 'proxy-conversation']);
 
 export const SocketState = z.enum([
   'connecting',
@@ -125,6 +126,10 @@ export const SocketInfo = z.object({
   udp: UdpSettings.optional(),
   /** UDP, where the OS tells (Linux): datagrams the kernel dropped because the receive buffer was full. */
   kernelDrops: z.number().int().nonnegative().optional(),
+  /** Kind 'proxy': where it listens and forwards, and its toxics (src/shared/proxy.ts). */
+  proxy: ProxySettings.optional(),
+  /** Kind 'proxy-conversation': the upstream side; `remote` is the client, `local` the proxy. */
+  conversation: ConversationDetails.optional(),
 });
 
 export const LogEventKind = z.enum([
@@ -551,6 +556,7 @@ export const commands = {
   },
   /** This machine's network interfaces and their addresses, as the OS reports them now. */
   'system.interfaces': { input: Ok, output: z.object({ interfaces: z.array(NetworkInterface) }) },
+  ...proxyCommands,
 } as const;
 
 export type Commands = typeof commands;
