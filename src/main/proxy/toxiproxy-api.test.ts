@@ -62,9 +62,9 @@ describe('the Toxiproxy API with toxiproxy-node-client', () => {
     expect(shown?.proxy?.name).toBe('redis');
     expect(shown?.local?.port).toBe(port);
 
-    const body: ICreateToxicBody<Latency> = { type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 200, jitter: 0 } };
+    const body: ICreateToxicBody<Latency> = { name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 200, jitter: 0 } };
     const toxic = await proxy.addToxic(body);
-    expect(toxic.toJson()).toEqual({ name: 'latency_downstream', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 200, jitter: 0 } });
+    expect(toxic.toJson()).toEqual({ name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 200, jitter: 0 } });
     const start = performance.now();
     expect((await run('redis-cli', ['-p', String(port), 'PING'])).stdout.trim()).toBe('PONG');
     expect(performance.now() - start).toBeGreaterThanOrEqual(200);
@@ -72,12 +72,12 @@ describe('the Toxiproxy API with toxiproxy-node-client', () => {
     const updated = await toxic.update({ attributes: { latency: 10, jitter: 0 }, toxicity: 0.5 } as never);
     expect(updated.attributes).toEqual({ latency: 10, jitter: 0 });
     expect(updated.toxicity).toBe(0.5);
-    expect((await proxy.getToxic('latency_downstream')).toxicity).toBe(0.5);
+    expect((await proxy.getToxic('slow')).toxicity).toBe(0.5);
     expect(engine.snapshot().sockets.find((s) => s.kind === 'proxy')?.proxy?.toxics[0].attributes.latency).toBe(10);
     await updated.remove();
-    await expect(proxy.getToxic('latency_downstream')).rejects.toThrow(/404/);
+    await expect(proxy.getToxic('slow')).rejects.toThrow(/404/);
 
-    const disabled = await proxy.update({ name: 'redis', listen: proxy.listen, upstream: proxy.upstream, enabled: false });
+    const disabled = await proxy.update({ listen: proxy.listen, upstream: proxy.upstream, enabled: false });
     expect(disabled.enabled).toBe(false);
     await expect(run('redis-cli', ['-p', String(port), 'PING'])).rejects.toBeDefined();
     await toxiproxy.reset();
