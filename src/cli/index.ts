@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerHost } from './commands/host';
 import { registerListen } from './commands/listen';
 import { registerPorts } from './commands/ports';
+import { registerProxy } from './commands/proxy';
 import { registerSend } from './commands/send';
 
 /** `sockscope`: the same engine as the app, without a window, for scripts and CI. */
@@ -15,6 +16,7 @@ registerHost(program);
 registerPorts(program);
 registerSend(program);
 registerListen(program);
+registerProxy(program);
 
 program.parseAsync().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
