@@ -114,6 +114,8 @@ export const ProxySettings = z.object({
   enabled: z.boolean(),
   /** What a client gets when its upstream cannot be reached: FIN or RST. */
   onUpstreamFailure: UpstreamFailure,
+  /** Directions held in every conversation, new ones included. */
+  hold: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
   toxics: z.array(ToxicState),
 });
 
@@ -125,6 +127,18 @@ export const ConversationDetails = z.object({
   /** Which sides are still open. */
   clientOpen: z.boolean(),
   upstreamOpen: z.boolean(),
+  /** Directions held (breakpoints), and how many messages wait in each. */
+  holding: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
+  held: z.object({ upstream: z.number().int().nonnegative(), downstream: z.number().int().nonnegative() }).optional(),
+});
+
+/** A message waiting in a held direction of a conversation. */
+export const HeldMessage = z.object({
+  heldId: z.number().int().positive(),
+  stream: z.enum(['upstream', 'downstream']),
+  bytes: z.instanceof(Uint8Array),
+  /** Epoch ms when it was read. */
+  time: z.number(),
 });
 
 const ProxyRef = z.object({ id: z.string().min(1).max(64) });
@@ -159,6 +173,23 @@ export const proxyCommands = {
   'proxy.addToxic': { input: ProxyRef.extend({ toxic: ToxicInput }), output: ToxicState },
   'proxy.updateToxic': { input: ProxyRef.extend({ name: z.string().min(1).max(200), patch: ToxicPatch }), output: ToxicState },
   'proxy.removeToxic': { input: ProxyRef.extend({ name: z.string().min(1).max(200) }), output: z.object({}) },
+  /**
+   * Holds (or lets go of) a direction: of one conversation, or of a proxy's every conversation,
+   * new ones included. Held messages wait for proxy.release; the held side is not read meanwhile.
+   */
+  'proxy.hold': { input: ProxyRef.extend({ stream: ToxicStream, hold: z.boolean() }), output: z.object({}) },
+  /** The messages waiting in a conversation's held directions, oldest first. */
+  'proxy.held': { input: ProxyRef, output: z.object({ messages: z.array(HeldMessage) }) },
+  /** Forwards (optionally edited) or drops one held message, or all of a direction's (no heldId). */
+  'proxy.release': {
+    input: ProxyRef.extend({
+      stream: ToxicStream,
+      heldId: z.number().int().positive().optional(),
+      action: z.enum(['forward', 'drop']),
+      data: z.instanceof(Uint8Array, { message: 'Expected bytes' }).refine((b) => b.byteLength <= 16 * 1024 * 1024, 'An edited message is limited to 16 MiB').optional(),
+    }).refine((r) => r.data === undefined || r.heldId !== undefined, 'Edited bytes replace one held message: give its heldId'),
+    output: z.object({ released: z.number().int().nonnegative() }),
+  },
   /** A conversation: closes one side with FIN or RST. */
   'proxy.cut': {
     input: ProxyRef.extend({ side: z.enum(['client', 'upstream']), how: z.enum(['fin', 'rst']).default('fin') }),
@@ -184,3 +215,4 @@ export type ClientFilter = z.infer<typeof ClientFilter>;
 export type ProxySettings = z.infer<typeof ProxySettings>;
 export type ConversationDetails = z.infer<typeof ConversationDetails>;
 export type UpstreamFailure = z.infer<typeof UpstreamFailure>;
+export type HeldMessage = z.infer<typeof HeldMessage>;

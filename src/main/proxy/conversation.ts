@@ -6,12 +6,12 @@
 import { Socket } from 'node:net';
 import type { ErrorInfo } from '../../shared/contract';
 import { formatEndpoint } from '../../shared/endpoint';
-import type { ToxicStream, UpstreamFailure } from '../../shared/proxy';
+import type { HeldMessage, ToxicStream, UpstreamFailure } from '../../shared/proxy';
 import { toEndpoint } from '../engine/endpoint';
 import { describeError, EngineError } from '../engine/errors';
 import type { ExternalSocket } from '../engine/external';
 import type { SocketRecord } from '../engine/socket-record';
-import { DirectionPipe } from './pipe';
+import { DirectionPipe, type PipeHooks } from './pipe';
 import type { Stage, StageContext } from './toxics';
 
 export const UPSTREAM_CONNECT_TIMEOUT_MS = 10_000;
@@ -20,6 +20,8 @@ export interface ConversationOptions {
   upstream: { host: string; port: number };
   onUpstreamFailure: UpstreamFailure;
   connectTimeoutMs?: number;
+  /** Directions held from the start (the proxy's breakpoints). */
+  hold?: { upstream: boolean; downstream: boolean };
   /** Told when the user removes it (the engine then forgets its record). */
   onRemoved(conversation: Conversation): void;
 }
@@ -33,6 +35,7 @@ export class Conversation implements ExternalSocket {
   private failed = false;
   private finished = false;
   private readonly closed: Promise<void>;
+  private sidesScheduled = false;
 
   constructor(
     readonly record: SocketRecord,
@@ -45,9 +48,10 @@ export class Conversation implements ExternalSocket {
     const remote = toEndpoint(client.remoteAddress, client.remotePort, client.remoteFamily);
     record.update({ local, remote, conversation: { clientOpen: true, upstreamOpen: false } });
     this.pipes = {
-      upstream: new DirectionPipe('upstream', client, this.upstreamSocket, () => this.onEndForwarded('upstream')),
-      downstream: new DirectionPipe('downstream', this.upstreamSocket, client, () => this.onEndForwarded('downstream')),
+      upstream: new DirectionPipe('upstream', client, this.upstreamSocket, this.pipeHooks('upstream')),
+      downstream: new DirectionPipe('downstream', this.upstreamSocket, client, this.pipeHooks('downstream')),
     };
+    for (const stream of ['upstream', 'downstream'] as const) if (options.hold?.[stream]) this.pipes[stream].setHolding(true);
     this.closed = Promise.all([
       new Promise<void>((resolve) => client.once('close', () => resolve())),
       new Promise<void>((resolve) => this.upstreamSocket.once('close', () => resolve())),
@@ -76,6 +80,21 @@ export class Conversation implements ExternalSocket {
   removeStage(toxic: string): void {
     this.pipes.upstream.removeStage(toxic);
     this.pipes.downstream.removeStage(toxic);
+  }
+
+  setHolding(stream: ToxicStream, holding: boolean): void {
+    this.pipes[stream].setHolding(holding);
+    this.record.event('info', `${holding ? 'Holding' : 'Let go of'} ${stream === 'upstream' ? 'client → server' : 'server → client'}`);
+  }
+
+  held(): HeldMessage[] {
+    return (['upstream', 'downstream'] as const).flatMap((stream) => this.pipes[stream].held().map((chunk) => ({ ...chunk, stream, bytes: new Uint8Array(chunk.bytes) })));
+  }
+
+  release(stream: ToxicStream, heldId: number | undefined, action: 'forward' | 'drop', edited?: Uint8Array): number {
+    const released = this.pipes[stream].release(heldId, action, edited && new Uint8Array(edited));
+    if (heldId !== undefined && released === 0) throw new EngineError('NOT_FOUND', `No held message #${heldId} ${stream === 'upstream' ? 'to the server' : 'to the client'} in ${this.record.id}`);
+    return released;
   }
 
   /** socket.send on a conversation: to the server, as if from the client. */
@@ -168,12 +187,18 @@ export class Conversation implements ExternalSocket {
     else this.record.dataIn(bytes);
   }
 
+  private pipeHooks(stream: ToxicStream): PipeHooks {
+    return {
+      forwarded: (bytes) => this.log(stream, bytes),
+      endForwarded: () => this.onEndForwarded(stream),
+      heldChanged: () => this.updateSidesSoon(),
+      note: (message) => this.record.event('info', message),
+    };
+  }
+
   private followClient(): void {
     const { client } = this;
-    client.on('data', (chunk: Buffer) => {
-      this.log('upstream', chunk);
-      this.pipes.upstream.accept(chunk);
-    });
+    client.on('data', (chunk: Buffer) => this.pipes.upstream.accept(chunk));
     client.on('end', () => {
       this.record.event('peer-closed', 'The client closed its sending side (FIN); passing it on to the server');
       this.markHalfClosed();
@@ -210,10 +235,7 @@ export class Conversation implements ExternalSocket {
       this.pipes.upstream.start();
       this.pipes.downstream.start();
     });
-    socket.on('data', (chunk: Buffer) => {
-      this.log('downstream', chunk);
-      this.pipes.downstream.accept(chunk);
-    });
+    socket.on('data', (chunk: Buffer) => this.pipes.downstream.accept(chunk));
     socket.on('end', () => {
       this.record.event('peer-closed', 'The server closed its sending side (FIN); passing it on to the client');
       this.markHalfClosed();
@@ -273,7 +295,27 @@ export class Conversation implements ExternalSocket {
 
   private updateSides(): void {
     const current = this.record.info.conversation;
-    if (current) this.record.update({ conversation: { ...current, clientOpen: !this.clientClosed, upstreamOpen: this.upstreamConnected && !this.upstreamClosed } });
+    if (!current) return;
+    const { upstream, downstream } = this.pipes;
+    this.record.update({
+      conversation: {
+        ...current,
+        clientOpen: !this.clientClosed,
+        upstreamOpen: this.upstreamConnected && !this.upstreamClosed,
+        holding: { upstream: upstream.isHolding, downstream: downstream.isHolding },
+        held: { upstream: upstream.heldCount, downstream: downstream.heldCount },
+      },
+    });
+  }
+
+  /** Held counts change per read: announced once per turn of the event loop. */
+  private updateSidesSoon(): void {
+    if (this.sidesScheduled) return;
+    this.sidesScheduled = true;
+    setImmediate(() => {
+      this.sidesScheduled = false;
+      this.updateSides();
+    });
   }
 
   private finishIfDone(): void {

@@ -13,10 +13,32 @@ export const HIGH_WATER = 256 * 1024;
 const LOW_WATER = 64 * 1024;
 
 interface Pending {
+  /** Numbers held messages for the user (forward, edit, drop). */
+  heldId: number;
   /** Absent: the source's FIN. */
   bytes?: Uint8Array;
   /** performance.now() when it was read. */
   arrivedAt: number;
+  /** Epoch ms when it was read, for the user. */
+  time: number;
+}
+
+/** A message waiting in a held direction. */
+export interface HeldChunk {
+  heldId: number;
+  bytes: Uint8Array;
+  time: number;
+}
+
+export interface PipeHooks {
+  /** Bytes leaving the queue into the chain: what the log shows as this direction's traffic. */
+  forwarded(bytes: Uint8Array): void;
+  /** Told once the FIN has been passed on to `dest`. */
+  endForwarded(): void;
+  /** The held messages changed (held, forwarded or dropped). */
+  heldChanged(): void;
+  /** A held message was dropped or edited: what the log should say. */
+  note(message: string): void;
 }
 
 export interface PipeStage {
@@ -26,6 +48,10 @@ export interface PipeStage {
 
 export class DirectionPipe {
   private readonly queue: Pending[] = [];
+  /** Held messages the user let go, ahead of the rest of the queue. */
+  private readonly released: Pending[] = [];
+  private holding = false;
+  private nextHeldId = 1;
   private queuedBytes = 0;
   private stages: PipeStage[] = [];
   private pumping = false;
@@ -36,9 +62,60 @@ export class DirectionPipe {
     readonly stream: ToxicStream,
     private readonly source: Socket,
     private readonly dest: Socket,
-    /** Told once the FIN has been passed on to `dest`. */
-    private readonly onEndForwarded: () => void,
-  ) {}
+    private readonly hooks: PipeHooks,
+  ) {
+    // Not read until start(): an upstream socket would otherwise flow as soon as it is listened to.
+    source.pause();
+  }
+
+  get isHolding(): boolean {
+    return this.holding;
+  }
+
+  get heldCount(): number {
+    return this.holding ? this.queue.filter((item) => item.bytes).length : 0;
+  }
+
+  /**
+   * Holds the direction: what is read waits as held messages, and past HIGH_WATER bytes held the
+   * source is not read any more (the kernel pushes back on the sender). Letting go sends
+   * everything held, in order.
+   */
+  setHolding(holding: boolean): void {
+    if (this.stopped || holding === this.holding) return;
+    this.holding = holding;
+    this.updateFlow();
+    this.hooks.heldChanged();
+    void this.pump();
+  }
+
+  held(): HeldChunk[] {
+    if (!this.holding) return [];
+    return this.queue.flatMap((item) => (item.bytes ? [{ heldId: item.heldId, bytes: item.bytes, time: item.time }] : []));
+  }
+
+  /** Forwards (as it is, or as edited) or drops one held message, or all of them (no id); returns how many. */
+  release(heldId: number | undefined, action: 'forward' | 'drop', edited?: Uint8Array): number {
+    const chosen = this.queue.filter((item) => item.bytes && (heldId === undefined || item.heldId === heldId));
+    for (const item of chosen) {
+      this.queue.splice(this.queue.indexOf(item), 1);
+      const size = item.bytes?.byteLength ?? 0;
+      this.queuedBytes -= size;
+      if (action === 'drop') {
+        this.hooks.note(`Dropped held message #${item.heldId} (${size} bytes)`);
+        continue;
+      }
+      if (edited && heldId !== undefined) {
+        this.hooks.note(`Held message #${item.heldId} edited: ${size} → ${edited.byteLength} bytes`);
+        item.bytes = edited;
+      }
+      this.released.push(item);
+    }
+    this.updateFlow();
+    this.hooks.heldChanged();
+    void this.pump();
+    return chosen.length;
+  }
 
   /** Starts reading the source (it is created paused, until the other side is there). */
   start(): void {
@@ -47,15 +124,16 @@ export class DirectionPipe {
 
   accept(bytes: Uint8Array): void {
     if (this.stopped) return;
-    this.queue.push({ bytes, arrivedAt: performance.now() });
+    this.queue.push({ heldId: this.nextHeldId++, bytes, arrivedAt: performance.now(), time: Date.now() });
     this.queuedBytes += bytes.byteLength;
     this.updateFlow();
+    if (this.holding) this.hooks.heldChanged();
     void this.pump();
   }
 
   acceptEnd(): void {
     if (this.stopped) return;
-    this.queue.push({ arrivedAt: performance.now() });
+    this.queue.push({ heldId: this.nextHeldId++, arrivedAt: performance.now(), time: Date.now() });
     void this.pump();
   }
 
@@ -84,6 +162,7 @@ export class DirectionPipe {
   stop(): void {
     this.stopped = true;
     this.queue.length = 0;
+    this.released.length = 0;
     this.queuedBytes = 0;
     for (const { stage } of this.stages) stage.stop();
     this.stages = [];
@@ -93,9 +172,9 @@ export class DirectionPipe {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      for (let item = this.queue.shift(); item && !this.stopped; item = this.queue.shift()) {
+      for (let item = this.next(); item && !this.stopped; item = this.next()) {
         if (item.bytes) {
-          this.queuedBytes -= item.bytes.byteLength;
+          this.hooks.forwarded(item.bytes);
           await this.runData(item.bytes, item.arrivedAt);
           this.updateFlow();
         } else {
@@ -105,6 +184,16 @@ export class DirectionPipe {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /** Released messages first; the queue only while not holding. */
+  private next(): Pending | undefined {
+    const released = this.released.shift();
+    if (released) return released;
+    if (this.holding) return undefined;
+    const item = this.queue.shift();
+    if (item?.bytes) this.queuedBytes -= item.bytes.byteLength;
+    return item;
   }
 
   private runData(bytes: Uint8Array, arrivedAt: number): Promise<void> {
@@ -120,7 +209,7 @@ export class DirectionPipe {
     }
     if (this.stopped) return;
     if (!this.dest.destroyed && !this.dest.writableEnded) this.dest.end();
-    this.onEndForwarded();
+    this.hooks.endForwarded();
   }
 
   /** Resolves once `dest` takes more (drain) or is gone. */
@@ -140,6 +229,7 @@ export class DirectionPipe {
 
   private updateFlow(): void {
     if (this.stopped || this.source.destroyed) return;
+    // Held messages are not taken from the queue, so a held side is read up to HIGH_WATER, then not at all.
     const pause = this.sourcePaused ? this.queuedBytes > LOW_WATER : this.queuedBytes >= HIGH_WATER;
     if (pause === this.sourcePaused) return;
     this.sourcePaused = pause;

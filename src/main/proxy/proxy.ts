@@ -155,6 +155,15 @@ export class Proxy implements ExternalSocket {
     this.publish();
   }
 
+  /** Holds a direction of every conversation, and of every new one, until let go. */
+  setHolding(stream: 'upstream' | 'downstream', holding: boolean): void {
+    const hold = { upstream: false, downstream: false, ...this.settings.hold, [stream]: holding };
+    this.settings = { ...this.settings, hold };
+    for (const conversation of this.conversations.values()) conversation.setHolding(stream, holding);
+    this.record.event('info', `${holding ? 'Holding' : 'Let go of'} ${stream === 'upstream' ? 'client → server' : 'server → client'} in every conversation`);
+    this.publish();
+  }
+
   resetToxics(): void {
     for (const name of [...this.toxics.keys()]) this.removeToxic(name);
   }
@@ -204,6 +213,7 @@ export class Proxy implements ExternalSocket {
         conversation = new Conversation(record, socket, {
           upstream: this.settings.upstream,
           onUpstreamFailure: this.settings.onUpstreamFailure,
+          hold: this.settings.hold,
           onRemoved: (removed) => this.conversations.delete(removed.record.id),
         });
         return conversation;
