@@ -2,25 +2,28 @@
  * `sockscope proxy` run from source as its own process, with redis-server behind it and redis-cli
  * and curl in front, the way a person runs it in a terminal.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, startChild, stopPeers, type ChildPeer } from '../../main/engine/test-support/peers';
+import { waitFor } from '../../main/engine/test-support/wait-for';
 import { scratchDir } from '../../main/export/test-support/tshark';
-import { parseToxicSpec } from './proxy';
+import { parseToxicSpec } from '../../shared/toxic-spec';
 
 const run = promisify(execFile);
 const root = resolve(__dirname, '../../..');
 const cli = ['--import', 'tsx', 'src/cli/index.ts'];
 let files: ReturnType<typeof scratchDir>;
+const started: ChildProcessWithoutNullStreams[] = [];
 
 beforeEach(() => {
   files = scratchDir();
 });
 
 afterEach(async () => {
+  for (const child of started.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
   await stopPeers();
   files.remove();
 });
@@ -29,6 +32,19 @@ async function startRedis(): Promise<number> {
   const port = await freePort();
   await startChild('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept/);
   return port;
+}
+
+/** `sockscope …` from source, once it prints `ready`: tsx starts slowly on a busy machine, so it gets 30 s. */
+async function startCli(args: string[], ready: RegExp): Promise<ChildPeer> {
+  const child = spawn('node', [...cli, ...args], { cwd: root, stdio: 'pipe' });
+  started.push(child);
+  const out: Buffer[] = [];
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  await waitFor(() => ready.test(err) || child.exitCode !== null, 'sockscope proxy to start', 30_000);
+  if (!ready.test(err)) throw new Error(`sockscope proxy exited: ${err}`);
+  return { child, stdout: () => Buffer.concat(out), stderr: () => err };
 }
 
 function stop(peer: ChildPeer): Promise<number | null> {
@@ -41,9 +57,8 @@ describe('sockscope proxy', () => {
   it('forwards redis-cli with a latency toxic, prints both directions and writes the JSON Lines file when stopped', async () => {
     const redis = await startRedis();
     const jsonl = files.path('talk.jsonl');
-    const peer = await startChild(
-      'node',
-      [...cli, 'proxy', 'tcp://127.0.0.1:0', `tcp://127.0.0.1:${redis}`, '--toxic', 'latency:downstream:latency=200,jitter=0', '--jsonl', jsonl],
+    const peer = await startCli(
+      ['proxy', 'tcp://127.0.0.1:0', `tcp://127.0.0.1:${redis}`, '--toxic', 'latency:downstream:latency=200,jitter=0', '--jsonl', jsonl],
       /Proxying tcp:\/\/127\.0\.0\.1:\d+/,
     );
     const port = Number(/127\.0\.0\.1:(\d+) →/.exec(peer.stderr())?.[1]);
@@ -60,7 +75,7 @@ describe('sockscope proxy', () => {
 
   it('serves only the Toxiproxy API with --api alone', async () => {
     const port = await freePort();
-    const peer = await startChild('node', [...cli, 'proxy', '--api', `127.0.0.1:${port}`], /Toxiproxy API on/);
+    const peer = await startCli(['proxy', '--api', `127.0.0.1:${port}`], /Toxiproxy API on/);
     const { stdout } = await run('curl', ['-s', `http://127.0.0.1:${port}/version`]);
     expect(JSON.parse(stdout)).toEqual({ version: '2.12.0' });
     expect(await stop(peer)).toBe(0);

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { formatBytes } from '../../shared/codec';
 import type { LogEntry, SocketInfo } from '../../shared/contract';
-import { TOXIC_TYPES, ToxicAttributeSchemas, type ToxicInput, type ToxicType } from '../../shared/proxy';
+import type { ToxicInput } from '../../shared/proxy';
+import { parseToxicSpec } from '../../shared/toxic-spec';
 import { createCore, type Core } from '../../main/core';
 import { DEFAULT_TOXIPROXY_API, startToxiproxyApi, type ToxiproxyApi } from '../../main/proxy/toxiproxy-api';
 import { formatSocketUrl, parseSocketUrl, type SocketUrl } from '../endpoint-url';
@@ -152,34 +153,10 @@ export function parseApiAddress(text: string): { host: string; port: number } {
   return { host, port };
 }
 
-/** `latency:downstream:latency=100,jitter=10` → a toxic to add. */
-export function parseToxicSpec(text: string): ToxicInput {
-  const [type, ...rest] = text.split(':');
-  if (!TOXIC_TYPES.includes(type as ToxicType)) {
-    throw new InvalidArgumentError(`Unknown toxic type ${JSON.stringify(type)}: expected one of ${TOXIC_TYPES.join(', ')}.`);
-  }
-  let stream: 'upstream' | 'downstream' | undefined;
-  if (rest[0] === 'upstream' || rest[0] === 'downstream') stream = rest.shift() as 'upstream' | 'downstream';
-  const attributes: Record<string, number> = {};
-  const toxic: ToxicInput = { type: type as ToxicType, ...(stream && { stream }), attributes };
-  for (const pair of rest.join(':').split(',').filter(Boolean)) {
-    const [key, value] = pair.split('=');
-    if (key === 'name' && value) {
-      toxic.name = value;
-      continue;
-    }
-    const number = Number(value);
-    if (!key || value === undefined || value.trim() === '' || !Number.isFinite(number)) {
-      throw new InvalidArgumentError(`Expected key=number in ${JSON.stringify(pair)} (e.g. latency=100).`);
-    }
-    const known = Object.keys(ToxicAttributeSchemas[toxic.type].shape);
-    if (key === 'toxicity') toxic.toxicity = number;
-    else if (known.includes(key)) attributes[key] = number;
-    else throw new InvalidArgumentError(`${toxic.type} has no attribute ${JSON.stringify(key)}: it takes ${known.join(', ')}.`);
-  }
-  return toxic;
-}
-
 function collectToxic(text: string, previous: ToxicInput[]): ToxicInput[] {
-  return [...previous, parseToxicSpec(text)];
+  try {
+    return [...previous, parseToxicSpec(text)];
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
 }

@@ -157,3 +157,23 @@ describe('hold and edit', () => {
     await waitFor(() => client.received().byteLength > waiting, 'the flow to resume');
   });
 });
+
+describe('forwarding one held message', () => {
+  it('lets the messages held before it go first, so the stream keeps its order', async () => {
+    let received = (): string => '';
+    const upstream = await startRawServer((_socket, text) => (received = text));
+    const proxy = await createProxy(upstream);
+    const client = await connectClient(proxy.port);
+    await waitFor(() => engine.snapshot().sockets.some((s) => s.kind === 'proxy-conversation' && s.state === 'open'), 'the conversation');
+    const id = onlyConversation(proxy.id);
+    value(await dispatcher.dispatch('proxy.hold', { id, stream: 'upstream', hold: true }));
+    for (const part of ['one ', 'two ', 'three']) {
+      await client.write(Buffer.from(part));
+      await waitFor(() => (engine.info(id).conversation?.held?.upstream ?? 0) === ['one ', 'two ', 'three'].indexOf(part) + 1, `${part} to be held`);
+    }
+    const [, second] = await held(id);
+    expect(value(await dispatcher.dispatch('proxy.release', { id, stream: 'upstream', heldId: second.heldId, action: 'forward', data: Buffer.from('2 ') }))).toEqual({ released: 2 });
+    await waitFor(() => received() === 'one 2 ', 'the first two, in order, the second edited');
+    expect((await held(id)).map((m) => Buffer.from(m.bytes).toString())).toEqual(['three']);
+  });
+});

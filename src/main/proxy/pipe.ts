@@ -94,18 +94,30 @@ export class DirectionPipe {
     return this.queue.flatMap((item) => (item.bytes ? [{ heldId: item.heldId, bytes: item.bytes, time: item.time }] : []));
   }
 
-  /** Forwards (as it is, or as edited) or drops one held message, or all of them (no id); returns how many. */
+  /**
+   * Forwards (as it is, or as edited) or drops one held message, or all of them (no id); returns
+   * how many went. A byte stream keeps its order: forwarding one lets those held before it go
+   * first. Forwarding all lets a held FIN go too, in its place; dropping never drops a FIN.
+   */
   release(heldId: number | undefined, action: 'forward' | 'drop', edited?: Uint8Array): number {
-    const chosen = this.queue.filter((item) => item.bytes && (heldId === undefined || item.heldId === heldId));
+    const chosen = this.queue.filter((item) => {
+      if (!item.bytes) return heldId === undefined && action === 'forward';
+      if (heldId === undefined) return true;
+      return action === 'forward' ? item.heldId <= heldId : item.heldId === heldId;
+    });
     for (const item of chosen) {
       this.queue.splice(this.queue.indexOf(item), 1);
       const size = item.bytes?.byteLength ?? 0;
       this.queuedBytes -= size;
+      if (!item.bytes) {
+        this.released.push(item);
+        continue;
+      }
       if (action === 'drop') {
         this.hooks.note(`Dropped held message #${item.heldId} (${size} bytes)`);
         continue;
       }
-      if (edited && heldId !== undefined) {
+      if (edited && item.heldId === heldId) {
         this.hooks.note(`Held message #${item.heldId} edited: ${size} → ${edited.byteLength} bytes`);
         item.bytes = edited;
       }
