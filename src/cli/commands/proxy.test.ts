@@ -7,10 +7,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freePort, startChild, stopPeers, type ChildPeer } from '../../main/engine/test-support/peers';
+import { freePort, stopPeers, type ChildPeer } from '../../main/engine/test-support/peers';
 import { waitFor } from '../../main/engine/test-support/wait-for';
 import { scratchDir } from '../../main/export/test-support/tshark';
 import { parseToxicSpec } from '../../shared/toxic-spec';
+import { startRedis } from '../../main/proxy/test-support';
 
 const run = promisify(execFile);
 const root = resolve(__dirname, '../../..');
@@ -27,12 +28,6 @@ afterEach(async () => {
   await stopPeers();
   files.remove();
 });
-
-async function startRedis(): Promise<number> {
-  const port = await freePort();
-  await startChild('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept/);
-  return port;
-}
 
 /** `sockscope …` from source, once it prints `ready`: tsx starts slowly on a busy machine, so it gets 30 s. */
 async function startCli(args: string[], ready: RegExp): Promise<ChildPeer> {

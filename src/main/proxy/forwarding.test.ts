@@ -2,69 +2,31 @@
  * The proxy's forwarding with real peers: redis-server and redis-cli, ncat and socat, node sockets.
  */
 import { execFile } from 'node:child_process';
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Result } from '../../shared/contract';
-import { createDispatcher, type Dispatcher } from '../dispatch';
-import { Engine } from '../engine/engine';
+import { describe, expect, it } from 'vitest';
 import { logEvents, loggedBytes } from '../engine/test-support/engine-log';
-import { connectClient, freePort, startChild, stopPeers } from '../engine/test-support/peers';
+import { connectClient, freePort, startChild } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
+import { createProxy as createProxyVia, startRecordingServer, startRedis, useTestbed, value } from './test-support';
 
 const run = promisify(execFile);
 
-let engine: Engine;
-let dispatcher: Dispatcher;
-const servers: Server[] = [];
+const bed = useTestbed();
 
-beforeEach(() => {
-  engine = new Engine();
-  dispatcher = createDispatcher(engine, () => 0);
-});
-
-afterEach(async () => {
-  await engine.dispose();
-  await stopPeers();
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
-});
-
-export function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
-
-export async function startRedis(): Promise<number> {
-  const port = await freePort();
-  await startChild('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept/);
-  return port;
-}
-
-async function createProxy(upstreamPort: number, extra: Record<string, unknown> = {}): Promise<{ id: string; port: number }> {
-  const created = value<{ id: string }>(
-    await dispatcher.dispatch('proxy.create', { host: '127.0.0.1', port: 0, upstreamHost: '127.0.0.1', upstreamPort, ...extra }),
-  );
-  const port = engine.info(created.id).local?.port;
-  if (!port) throw new Error('no port');
-  return { id: created.id, port };
+function createProxy(upstreamPort: number, extra: Record<string, unknown> = {}): Promise<{ id: string; port: number }> {
+  return createProxyVia(bed, upstreamPort, extra);
 }
 
 function conversationsOf(proxyId: string): string[] {
-  return engine
+  return bed.engine
     .snapshot()
     .sockets.filter((s) => s.kind === 'proxy-conversation' && s.parentId === proxyId)
     .map((s) => s.id);
 }
 
-/** A node server that hands each accepted socket to `onSocket`. */
-async function startRawServer(onSocket: (socket: Socket) => void, allowHalfOpen = true): Promise<number> {
-  const server = createServer({ allowHalfOpen }, (socket) => {
-    socket.on('error', () => undefined);
-    onSocket(socket);
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as { port: number }).port;
+async function startRawServer(onSocket: (socket: Socket) => void): Promise<number> {
+  return (await startRecordingServer(onSocket)).port;
 }
 
 describe('a TCP proxy', () => {
@@ -77,11 +39,11 @@ describe('a TCP proxy', () => {
     expect((await cli('GET', 'greeting')).stdout.trim()).toBe('héllo wörld');
     const ids = conversationsOf(proxy.id);
     expect(ids).toHaveLength(3);
-    await waitFor(() => ids.every((id) => engine.info(id).state === 'closed'), 'conversations to close');
+    await waitFor(() => ids.every((id) => bed.engine.info(id).state === 'closed'), 'conversations to close');
     const last = ids[2];
-    expect(loggedBytes(engine, last, 'out').toString()).toBe('*2\r\n$3\r\nGET\r\n$8\r\ngreeting\r\n');
-    expect(loggedBytes(engine, last, 'in').toString()).toBe('$13\r\nhéllo wörld\r\n');
-    const info = engine.info(last);
+    expect(loggedBytes(bed.engine, last, 'out').toString()).toBe('*2\r\n$3\r\nGET\r\n$8\r\ngreeting\r\n');
+    expect(loggedBytes(bed.engine, last, 'in').toString()).toBe('$13\r\nhéllo wörld\r\n');
+    const info = bed.engine.info(last);
     expect(info.remote?.address).toBe('127.0.0.1');
     expect(info.local?.port).toBe(proxy.port);
     expect(info.conversation?.upstreamRemote?.port).toBe(redis);
@@ -105,8 +67,8 @@ describe('a TCP proxy', () => {
     expect(serverSawEnd).toBe(true);
     expect(ncat.stdout().toString()).toContain('reply after FIN');
     const [id] = conversationsOf(proxy.id);
-    await waitFor(() => engine.info(id).state === 'closed', 'conversation to close');
-    const messages = logEvents(engine, id).map((e) => e.message);
+    await waitFor(() => bed.engine.info(id).state === 'closed', 'conversation to close');
+    const messages = logEvents(bed.engine, id).map((e) => e.message);
     expect(messages).toContain('The client closed its sending side (FIN); passing it on to the server');
     expect(messages).toContain('FIN passed on to the server');
     expect(messages).toContain('FIN passed on to the client');
@@ -120,7 +82,7 @@ describe('a TCP proxy', () => {
     await waitFor(() => client.closed, 'client to be closed');
     expect(client.errorCode).toBe('ECONNRESET');
     const [id] = conversationsOf(proxy.id);
-    expect(logEvents(engine, id).some((e) => e.event === 'reset' && e.message.startsWith('The server reset the connection'))).toBe(true);
+    expect(logEvents(bed.engine, id).some((e) => e.event === 'reset' && e.message.startsWith('The server reset the connection'))).toBe(true);
   });
 
   it('passes a client reset on to the server as a reset (socat)', async () => {
@@ -134,7 +96,7 @@ describe('a TCP proxy', () => {
     const client = await connectClient(proxy.port);
     await waitFor(() => accepted, 'upstream to accept');
     const [id] = conversationsOf(proxy.id);
-    await waitFor(() => engine.info(id).state === 'open', 'conversation to open');
+    await waitFor(() => bed.engine.info(id).state === 'open', 'conversation to open');
     client.socket.resetAndDestroy();
     await waitFor(() => serverError !== undefined, 'the server to see the reset');
     expect(serverError).toBe('ECONNRESET');
@@ -147,8 +109,8 @@ describe('a TCP proxy', () => {
     await waitFor(() => client.closed, 'client to be closed');
     expect(client.errorCode).toBeUndefined();
     const [id] = conversationsOf(proxy.id);
-    expect(engine.info(id).state).toBe('error');
-    expect(engine.info(id).error?.message).toBe(`Upstream: Connection refused by 127.0.0.1:${closedPort} — nothing is listening there; closing the client`);
+    expect(bed.engine.info(id).state).toBe('error');
+    expect(bed.engine.info(id).error?.message).toBe(`Upstream: Connection refused by 127.0.0.1:${closedPort} — nothing is listening there; closing the client`);
 
     const resetting = await createProxy(closedPort, { onUpstreamFailure: 'reset' });
     const second = await connectClient(resetting.port);
@@ -158,28 +120,28 @@ describe('a TCP proxy', () => {
 
   it('says so when the upstream name cannot be resolved', async () => {
     const result = value<{ id: string }>(
-      await dispatcher.dispatch('proxy.create', { host: '127.0.0.1', port: 0, upstreamHost: 'no-such-host.invalid', upstreamPort: 80 }),
+      await bed.dispatcher.dispatch('proxy.create', { host: '127.0.0.1', port: 0, upstreamHost: 'no-such-host.invalid', upstreamPort: 80 }),
     );
-    const client = await connectClient(engine.info(result.id).local?.port ?? 0);
+    const client = await connectClient(bed.engine.info(result.id).local?.port ?? 0);
     await waitFor(() => client.closed, 'client to be closed');
     const [id] = conversationsOf(result.id);
-    expect(engine.info(id).error?.message).toMatch(/^Upstream: (Host not found: |Could not look up )no-such-host\.invalid/);
+    expect(bed.engine.info(id).error?.message).toMatch(/^Upstream: (Host not found: |Could not look up )no-such-host\.invalid/);
   });
 
   it('refuses a proxy whose upstream is its own listening address, and a duplicate name, and a port in use', async () => {
     const port = await freePort();
-    const loop = await dispatcher.dispatch('proxy.create', { host: '127.0.0.1', port, upstreamHost: 'localhost', upstreamPort: port });
+    const loop = await bed.dispatcher.dispatch('proxy.create', { host: '127.0.0.1', port, upstreamHost: 'localhost', upstreamPort: port });
     expect(loop.ok).toBe(false);
     if (!loop.ok) expect(loop.error.code).toBe('PROXY_LOOP');
-    expect(engine.snapshot().sockets).toHaveLength(0);
+    expect(bed.engine.snapshot().sockets).toHaveLength(0);
 
-    value(await dispatcher.dispatch('proxy.create', { name: 'db', host: '127.0.0.1', port, upstreamHost: '127.0.0.1', upstreamPort: 9 }));
-    const duplicate = await dispatcher.dispatch('proxy.create', { name: 'db', host: '127.0.0.1', port: 0, upstreamHost: '127.0.0.1', upstreamPort: 9 });
+    value(await bed.dispatcher.dispatch('proxy.create', { name: 'db', host: '127.0.0.1', port, upstreamHost: '127.0.0.1', upstreamPort: 9 }));
+    const duplicate = await bed.dispatcher.dispatch('proxy.create', { name: 'db', host: '127.0.0.1', port: 0, upstreamHost: '127.0.0.1', upstreamPort: 9 });
     expect(duplicate).toEqual({ ok: false, error: { code: 'EXISTS', message: 'proxy already exists: db' } });
-    const inUse = await dispatcher.dispatch('proxy.create', { host: '127.0.0.1', port, upstreamHost: '127.0.0.1', upstreamPort: 9 });
+    const inUse = await bed.dispatcher.dispatch('proxy.create', { host: '127.0.0.1', port, upstreamHost: '127.0.0.1', upstreamPort: 9 });
     expect(inUse.ok).toBe(false);
     if (!inUse.ok) expect(inUse.error.code).toBe('EADDRINUSE');
-    expect(engine.snapshot().sockets.filter((s) => s.kind === 'proxy')).toHaveLength(1);
+    expect(bed.engine.snapshot().sockets.filter((s) => s.kind === 'proxy')).toHaveLength(1);
   });
 
   it('keeps memory bounded when the client does not read: the server is not read either', async () => {
@@ -207,7 +169,7 @@ describe('a TCP proxy', () => {
     const [id] = conversationsOf(proxy.id);
     // Socket buffers of a few MB on each side at most, never the 256 MiB the server wants to send.
     expect(written).toBeLessThan(64 * 1024 * 1024);
-    expect(engine.info(id).bytesIn).toBeLessThan(64 * 1024 * 1024);
+    expect(bed.engine.info(id).bytesIn).toBeLessThan(64 * 1024 * 1024);
     const before = written;
     client.socket.resume();
     await waitFor(() => written > before + 8 * 1024 * 1024, 'the flow to resume');
@@ -217,12 +179,12 @@ describe('a TCP proxy', () => {
     const redis = await startRedis();
     const proxy = await createProxy(redis);
     const client = await connectClient(proxy.port);
-    value(await dispatcher.dispatch('proxy.update', { id: proxy.id, enabled: false }));
+    value(await bed.dispatcher.dispatch('proxy.update', { id: proxy.id, enabled: false }));
     await waitFor(() => client.closed, 'client to be closed');
-    expect(engine.info(proxy.id).state).toBe('closed');
-    expect(engine.info(proxy.id).proxy?.enabled).toBe(false);
+    expect(bed.engine.info(proxy.id).state).toBe('closed');
+    expect(bed.engine.info(proxy.id).proxy?.enabled).toBe(false);
     await expect(connectClient(proxy.port)).rejects.toThrow(/ECONNREFUSED/);
-    value(await dispatcher.dispatch('proxy.update', { id: proxy.id, enabled: true, port: proxy.port }));
+    value(await bed.dispatcher.dispatch('proxy.update', { id: proxy.id, enabled: true, port: proxy.port }));
     const { stdout } = await run('redis-cli', ['-p', String(proxy.port), 'PING']);
     expect(stdout.trim()).toBe('PONG');
   });
@@ -232,7 +194,7 @@ describe('a TCP proxy', () => {
     const proxy = await createProxy(redis);
     await run('redis-cli', ['-p', String(proxy.port), 'PING']);
     expect(conversationsOf(proxy.id)).toHaveLength(1);
-    value(await dispatcher.dispatch('socket.remove', { id: proxy.id }));
-    expect(engine.snapshot().sockets).toHaveLength(0);
+    value(await bed.dispatcher.dispatch('socket.remove', { id: proxy.id }));
+    expect(bed.engine.snapshot().sockets).toHaveLength(0);
   });
 });

@@ -3,69 +3,24 @@
  * are asserted as lower bounds only.
  */
 import { execFile } from 'node:child_process';
-import { createServer, type Server, type Socket } from 'node:net';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Result } from '../../shared/contract';
 import type { ToxicState } from '../../shared/proxy';
-import { createDispatcher, type Dispatcher } from '../dispatch';
-import { Engine } from '../engine/engine';
-import { connectClient, freePort, startChild, stopPeers } from '../engine/test-support/peers';
+import { connectClient } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
+import { createProxy as createProxyVia, startRecordingServer, startRedis, useTestbed, value } from './test-support';
 
 const run = promisify(execFile);
 
-let engine: Engine;
-let dispatcher: Dispatcher;
-const servers: Server[] = [];
-const accepted: Socket[] = [];
+const bed = useTestbed();
 
-beforeEach(() => {
-  engine = new Engine();
-  dispatcher = createDispatcher(engine, () => 0);
-});
-
-afterEach(async () => {
-  await engine.dispose();
-  await stopPeers();
-  for (const socket of accepted.splice(0)) socket.destroy();
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
-});
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
-
-async function startRedis(): Promise<number> {
-  const port = await freePort();
-  await startChild('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept/);
-  return port;
-}
-
-async function createProxy(upstreamPort: number): Promise<{ id: string; port: number }> {
-  const created = value<{ id: string }>(
-    await dispatcher.dispatch('proxy.create', { host: '127.0.0.1', port: 0, upstreamHost: '127.0.0.1', upstreamPort }),
-  );
-  return { id: created.id, port: engine.info(created.id).local?.port ?? 0 };
+function createProxy(upstreamPort: number): Promise<{ id: string; port: number }> {
+  return createProxyVia(bed, upstreamPort);
 }
 
 function addToxic(id: string, toxic: Record<string, unknown>): Promise<Result<unknown>> {
-  return dispatcher.dispatch('proxy.addToxic', { id, toxic });
-}
-
-/** A server that records each read separately and hands the socket to `onSocket`. */
-async function startRecordingServer(onSocket: (socket: Socket, reads: Buffer[]) => void = () => undefined): Promise<{ port: number; reads: Buffer[] }> {
-  const reads: Buffer[] = [];
-  const server = createServer({ allowHalfOpen: true }, (socket) => {
-    accepted.push(socket);
-    socket.on('error', () => undefined);
-    socket.on('data', (chunk) => reads.push(chunk));
-    onSocket(socket, reads);
-  });
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as { port: number }).port, reads };
+  return bed.dispatcher.dispatch('proxy.addToxic', { id, toxic });
 }
 
 async function timed<T>(action: () => Promise<T>): Promise<{ result: T; ms: number }> {
@@ -83,8 +38,8 @@ describe('toxics', () => {
     const { result, ms } = await timed(() => run('redis-cli', ['-p', String(proxy.port), 'PING']));
     expect(result.stdout.trim()).toBe('PONG');
     expect(ms).toBeGreaterThanOrEqual(300);
-    await waitFor(() => (engine.info(proxy.id).proxy?.toxics[0].hits ?? 0) > 0, 'the hit to show');
-    const toxic = engine.info(proxy.id).proxy?.toxics[0];
+    await waitFor(() => (bed.engine.info(proxy.id).proxy?.toxics[0].hits ?? 0) > 0, 'the hit to show');
+    const toxic = bed.engine.info(proxy.id).proxy?.toxics[0];
     expect(toxic?.conversationCount).toBe(1);
     expect(toxic?.conversations).toHaveLength(1);
   });
@@ -131,7 +86,7 @@ describe('toxics', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(client.received().byteLength).toBe(0);
     expect(client.closed).toBe(false);
-    value(await dispatcher.dispatch('proxy.removeToxic', { id: proxy.id, name: 'stall' }));
+    value(await bed.dispatcher.dispatch('proxy.removeToxic', { id: proxy.id, name: 'stall' }));
     await waitFor(() => client.received().toString() === '+PONG\r\n+PONG\r\n', 'both replies');
   });
 
@@ -173,7 +128,7 @@ describe('toxics', () => {
     await client.write(Buffer.from('PING\r\n'));
     await waitFor(() => client.received().byteLength === 7, 'first reply');
     value(await addToxic(proxy.id, { name: 'slow', type: 'latency', attributes: { latency: 5000 } }));
-    value(await dispatcher.dispatch('proxy.updateToxic', { id: proxy.id, name: 'slow', patch: { attributes: { latency: 250 } } }));
+    value(await bed.dispatcher.dispatch('proxy.updateToxic', { id: proxy.id, name: 'slow', patch: { attributes: { latency: 250 } } }));
     const { ms } = await timed(async () => {
       await client.write(Buffer.from('PING\r\n'));
       await waitFor(() => client.received().byteLength === 14, 'second reply');
@@ -188,7 +143,7 @@ describe('toxics', () => {
     value(await addToxic(proxy.id, { name: 'others', type: 'timeout', clients: { address: '10.9.8.7' } }));
     const { stdout } = await run('redis-cli', ['-p', String(proxy.port), 'PING']);
     expect(stdout.trim()).toBe('PONG');
-    expect(engine.info(proxy.id).proxy?.toxics.map((t) => t.hits)).toEqual([0, 0]);
+    expect(bed.engine.info(proxy.id).proxy?.toxics.map((t) => t.hits)).toEqual([0, 0]);
   });
 
   it('refuses an unknown type, bad attributes and a duplicate name with clear messages', async () => {

@@ -7,8 +7,9 @@ import { promisify } from 'node:util';
 import { Toxiproxy, type ICreateToxicBody, type Latency } from 'toxiproxy-node-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../engine/engine';
-import { freePort, startChild, stopPeers } from '../engine/test-support/peers';
+import { stopPeers } from '../engine/test-support/peers';
 import { startToxiproxyApi, type ToxiproxyApi } from './toxiproxy-api';
+import { startRedis } from './test-support';
 
 const run = promisify(execFile);
 
@@ -25,12 +26,6 @@ afterEach(async () => {
   await engine.dispose();
   await stopPeers();
 });
-
-async function startRedis(): Promise<number> {
-  const port = await freePort();
-  await startChild('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept/);
-  return port;
-}
 
 /** curl's status line and body: `[status, body]`. */
 async function curl(method: string, path: string, body?: string, headers: string[] = ['Content-Type: application/json']): Promise<[number, string]> {
