@@ -35,7 +35,7 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
     <section aria-label="Proxy" className="flex shrink-0 flex-col gap-2 border-t border-line bg-panel px-3 py-2.5 text-xs">
       <div className="flex flex-wrap items-center gap-x-5 gap-y-1.5">
         <span className="text-muted">
-          Forwards to <span className="font-mono text-fg">{formatEndpoint(proxy.upstream)}</span>
+          <span className="font-medium text-fg">{proxy.name}</span> forwards to <span className="font-mono text-fg">{formatEndpoint(proxy.upstream)}</span>
         </span>
         <Checkbox label="Enabled" checked={proxy.enabled} onChange={(enabled) => void run(() => invoke('proxy.update', { id: socket.id, enabled }))} />
         <Checkbox label="Hold client → server" checked={proxy.hold?.upstream ?? false} onChange={hold('upstream')} />
@@ -73,7 +73,7 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
               </td>
               <td className="pr-3 font-mono">{toxic.toxicity}</td>
               <td className="pr-3 font-mono" title={toxic.conversations.join(', ')}>
-                {toxic.hits} hits · {toxic.conversationCount} conversation{toxic.conversationCount === 1 ? '' : 's'}
+                {toxic.hits} hit{toxic.hits === 1 ? '' : 's'} · {toxic.conversationCount} conversation{toxic.conversationCount === 1 ? '' : 's'}
               </td>
               <td className="text-right">
                 <button
