@@ -13,6 +13,7 @@ import { CHROMIUM_PATH } from './lib/browser';
 import { messages } from './messages';
 import { connections } from './connections';
 import { memory } from './memory';
+import { proxy } from './proxy';
 import { startup } from './startup';
 import { ui } from './ui';
 import type { BenchContext } from './lib/context';
@@ -27,6 +28,7 @@ const benchmarks: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   memory,
   ui,
   startup,
+  proxy,
 };
 
 /** True if `command` (a name looked up on PATH, or a path) is an executable file. */

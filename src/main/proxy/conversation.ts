@@ -183,8 +183,7 @@ export class Conversation implements ExternalSocket {
   }
 
   private log(stream: ToxicStream, bytes: Uint8Array): void {
-    if (stream === 'upstream') this.record.dataOut(bytes as Uint8Array<ArrayBuffer>);
-    else this.record.dataIn(bytes);
+    this.record.dataRelayed(stream === 'upstream' ? 'out' : 'in', bytes);
   }
 
   private pipeHooks(stream: ToxicStream): PipeHooks {
