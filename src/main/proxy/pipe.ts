@@ -136,6 +136,21 @@ export class DirectionPipe {
 
   accept(bytes: Uint8Array): void {
     if (this.stopped) return;
+    if (!this.pumping && !this.holding && this.stages.length === 0 && this.queue.length === 0 && this.released.length === 0) {
+      // Nothing waits and no toxic applies: straight through, without a turn through the promise chain.
+      this.nextHeldId++;
+      this.hooks.forwarded(bytes);
+      const full = this.writeNow(bytes);
+      if (full) {
+        this.pumping = true;
+        void full.then(() => {
+          this.pumping = false;
+          this.updateFlow();
+          void this.pump();
+        });
+      }
+      return;
+    }
     this.queue.push({ heldId: this.nextHeldId++, bytes, arrivedAt: performance.now(), time: Date.now() });
     this.queuedBytes += bytes.byteLength;
     this.updateFlow();
@@ -226,8 +241,13 @@ export class DirectionPipe {
 
   /** Resolves once `dest` takes more (drain) or is gone. */
   private write(bytes: Uint8Array): Promise<void> {
-    if (this.stopped || this.dest.destroyed || this.dest.writableEnded) return Promise.resolve();
-    if (this.dest.write(bytes)) return Promise.resolve();
+    return this.writeNow(bytes) ?? Promise.resolve();
+  }
+
+  /** Undefined when `dest` took the bytes and wants more; else resolves once it drains (or is gone). */
+  private writeNow(bytes: Uint8Array): Promise<void> | undefined {
+    if (this.stopped || this.dest.destroyed || this.dest.writableEnded) return undefined;
+    if (this.dest.write(bytes)) return undefined;
     return new Promise((resolve) => {
       const done = (): void => {
         this.dest.off('drain', done);
