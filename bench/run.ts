@@ -14,6 +14,7 @@ import { messages } from './messages';
 import { connections } from './connections';
 import { memory } from './memory';
 import { macros } from './macros';
+import { proxy } from './proxy';
 import { startup } from './startup';
 import { ui } from './ui';
 import type { BenchContext } from './lib/context';
@@ -29,6 +30,7 @@ const benchmarks: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   ui,
   startup,
   macros,
+  proxy,
 };
 
 /** True if `command` (a name looked up on PATH, or a path) is an executable file. */

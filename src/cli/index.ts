@@ -5,6 +5,7 @@ import { registerListen } from './commands/listen';
 import { registerMock } from './commands/mock';
 import { registerPorts } from './commands/ports';
 import { registerRun } from './commands/run';
+import { registerProxy } from './commands/proxy';
 import { registerSend } from './commands/send';
 import { inCliTerms } from './messages';
 
@@ -19,6 +20,7 @@ registerSend(program);
 registerListen(program);
 registerRun(program);
 registerMock(program);
+registerProxy(program);
 
 // A usage error is one line and where to read more, not the whole help.
 for (const command of [program, ...program.commands]) {

@@ -17,6 +17,7 @@ import { FramingService } from './framing/service';
 import { MessageLibrary } from './library';
 import { listPorts } from './ports';
 import { logBudgetHandlers } from './log-budget-commands';
+import { proxyHandlers } from './proxy/handlers';
 import { type Sessions, sessionsOff } from './session';
 import { sequencesOf } from './scenario/sequences';
 
@@ -77,6 +78,7 @@ const handlers: Handlers = {
   'sequence.serve': (engine, input) => sequencesOf(engine).serve(input),
   'sequence.status': (engine, { runId }) => sequencesOf(engine).status(runId),
   'sequence.stop': (engine, { runId }) => (sequencesOf(engine).stop(runId), ok),
+  ...proxyHandlers,
 };
 
 export interface Dispatcher {

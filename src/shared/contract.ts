@@ -15,6 +15,7 @@ import { NetworkInterface, MulticastGroup, InterfaceName, UdpOptions, UdpSetting
 import { captureCommands } from './capture';
 import { TlsClientOptions, TlsListenOptions, TlsSettings, TlsSummary } from './tls';
 import { UiCommandEvent } from './ui-command';
+import { ConversationDetails, ProxySettings, proxyCommands } from './proxy';
 
 // ---------------------------------------------------------------------------
 // Building blocks
@@ -53,7 +54,7 @@ export const Endpoint = z.object({
 
 export const Target = z.object({ host: Host, port: PeerPort });
 
-export const SocketKind = z.enum(['tcp-client', 'tcp-listener', 'tcp-connection', 'udp', 'imported']);
+export const SocketKind = z.enum(['tcp-client', 'tcp-listener', 'tcp-connection', 'udp', 'imported', 'proxy', 'proxy-conversation']);
 
 export const SocketState = z.enum([
   'connecting',
@@ -130,6 +131,10 @@ export const SocketInfo = z.object({
   udp: UdpSettings.optional(),
   /** UDP, where the OS tells (Linux): datagrams the kernel dropped because the receive buffer was full. */
   kernelDrops: z.number().int().nonnegative().optional(),
+  /** Kind 'proxy': where it listens and forwards, and its toxics (src/shared/proxy.ts). */
+  proxy: ProxySettings.optional(),
+  /** Kind 'proxy-conversation': the upstream side; `remote` is the client, `local` the proxy. */
+  conversation: ConversationDetails.optional(),
 });
 
 export const LogEventKind = z.enum([
@@ -570,6 +575,7 @@ export const commands = {
   /** This machine's network interfaces and their addresses, as the OS reports them now. */
   'system.interfaces': { input: Ok, output: z.object({ interfaces: z.array(NetworkInterface) }) },
   ...logBudgetCommands,
+  ...proxyCommands,
 } as const;
 
 export type Commands = typeof commands;

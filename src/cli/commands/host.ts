@@ -6,8 +6,10 @@ import { toEngineError } from '../../main/engine/errors';
 import { faultLogFile, installFaultReporter } from '../../main/fault-report';
 import { startHost } from '../../main/host/server';
 import { configDir } from '../../main/session';
+import { startToxiproxyApi } from '../../main/proxy/toxiproxy-api';
 import { parsePort } from '../options';
 import { addLogBudgetOption, applyLogBudget } from '../log-budget-option';
+import { parseApiAddress } from './proxy';
 
 /** Beside the built CLI (out/main/cli.js → out/renderer), or the project's out/ when run from source. */
 function builtRendererDir(): string {
@@ -21,7 +23,8 @@ export function registerHost(program: Command): void {
     .description('serve the Sockscope UI to a browser on 127.0.0.1, guarded by a per-run token')
     .option('-p, --port <port>', 'port to serve on; 0 picks a free one', parsePort, 0)
     .option('--renderer <dir>', 'folder of the built renderer', builtRendererDir())
-    .action(async (options: { port: number; renderer: string; logBudget?: number }) => {
+    .option('--toxiproxy-api <address>', "also serve Toxiproxy's HTTP API for the proxies, on [host:]port (e.g. 8474)", parseApiAddress)
+    .action(async (options: { port: number; renderer: string; logBudget?: number; toxiproxyApi?: { host: string; port: number } }) => {
       if (!existsSync(resolve(options.renderer, 'index.html'))) {
         throw new Error(`No built renderer in ${options.renderer}: run \`npm run build\` first`);
       }
@@ -37,7 +40,10 @@ export function registerHost(program: Command): void {
       }
       // The URL carries the token; it goes to this terminal only, never into a log file.
       process.stdout.write(`Sockscope is serving on 127.0.0.1:${host.port}\nOpen: ${host.url}\n`);
+      const api = options.toxiproxyApi && (await startToxiproxyApi(core.engine, options.toxiproxyApi));
+      if (api) process.stdout.write(`Toxiproxy API on ${api.url}\n`);
       const stop = async (): Promise<void> => {
+        await api?.close();
         await host.close();
         await core.dispose();
         process.exit(0);

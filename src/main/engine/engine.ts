@@ -33,11 +33,13 @@ import { TcpConnection } from './tcp-client';
 import { TcpListener } from './tcp-listener';
 import { prepareTlsListener } from './tls';
 import { UdpSocket } from './udp-socket';
+import type { ExternalSocket } from './external';
 
 export { EngineError } from './errors';
 export type { LogLimits } from './log';
 export type { EngineListener } from './socket-record';
 export type { EntryTap } from './entry-taps';
+export type { ExternalSocket } from './external';
 
 export interface EngineOptions {
   log?: Partial<LogLimits>;
@@ -51,7 +53,8 @@ type Entry =
   | { kind: 'tcp'; record: SocketRecord; connection: TcpConnection }
   | { kind: 'listener'; record: SocketRecord; listener: TcpListener; connectionIds: Set<string>; forgotten: RunningTotalNotice }
   | { kind: 'udp'; record: SocketRecord; udp: UdpSocket }
-  | { kind: 'imported'; record: SocketRecord };
+  | { kind: 'imported'; record: SocketRecord }
+  | { kind: 'external'; record: SocketRecord; socket: ExternalSocket };
 
 const ID_PREFIX: Record<SocketKind, string> = {
   'tcp-client': 'tcp',
@@ -59,6 +62,8 @@ const ID_PREFIX: Record<SocketKind, string> = {
   'tcp-connection': 'con',
   udp: 'udp',
   imported: 'imp',
+  proxy: 'prx',
+  'proxy-conversation': 'cnv',
 };
 
 export class Engine {
@@ -181,6 +186,7 @@ export class Engine {
     const entry = this.get(input.id);
     const bytes = input.data.byteLength;
     if (entry.kind === 'imported') throw new EngineError('READ_ONLY', `${input.id} is an imported log; it cannot send`);
+    if (entry.kind === 'external') return { bytes, recipients: await entry.socket.send(input.data) };
     if (entry.kind === 'udp') {
       await entry.udp.send(input.data, input.target);
       return { bytes, recipients: 1 };
@@ -209,14 +215,19 @@ export class Engine {
     const entry = this.get(id);
     if (entry.kind === 'tcp') return entry.connection.close();
     if (entry.kind === 'udp') return entry.udp.close();
+    if (entry.kind === 'external') return entry.socket.close();
     if (entry.kind === 'listener') entry.listener.stop();
   }
 
   async halfClose(id: string): Promise<void> {
+    const entry = this.get(id);
+    if (entry.kind === 'external') return entry.socket.halfClose();
     await this.getTcp(id, 'Half-close').halfClose();
   }
 
   async reset(id: string): Promise<void> {
+    const entry = this.get(id);
+    if (entry.kind === 'external') return entry.socket.reset();
     await this.getTcp(id, 'Reset').reset();
   }
 
@@ -241,6 +252,8 @@ export class Engine {
       await entry.connection.close();
     } else if (entry.kind === 'udp') {
       await entry.udp.close();
+    } else if (entry.kind === 'external') {
+      await entry.socket.remove();
     }
     const parentId = entry.record.info.parentId;
     const parent = parentId === undefined ? undefined : this.entries.get(parentId);
@@ -346,6 +359,22 @@ export class Engine {
     return record.info;
   }
 
+  /**
+   * A socket driven outside the engine (src/main/proxy): the engine gives it an id, keeps its
+   * record and log like any other, and routes the socket commands to it.
+   */
+  adopt(kind: SocketKind, fields: Partial<SocketInfo> & { state: SocketState }, make: (record: SocketRecord) => ExternalSocket): SocketRecord {
+    this.assertRunning();
+    const record = this.createRecord(kind, fields);
+    this.entries.set(record.id, { kind: 'external', record, socket: make(record) });
+    return record;
+  }
+
+  /** Forgets an adopted socket once its owner has closed it. */
+  release(id: string): void {
+    this.forget(id);
+  }
+
   /** Destroys every socket at once, without the graceful waits (tests, app quit). */
   async dispose(): Promise<void> {
     if (this.disposed) return;
@@ -361,6 +390,7 @@ export class Engine {
         if (entry.kind === 'tcp') return entry.connection.destroy();
         if (entry.kind === 'udp') return entry.udp.destroy();
         if (entry.kind === 'listener') entry.listener.stop();
+        if (entry.kind === 'external') return entry.socket.destroy();
         return undefined;
       }),
     );
@@ -456,7 +486,9 @@ export class Engine {
         ? `${id} is a listener (pick one of its connections)`
         : entry.kind === 'udp'
           ? `${id} is a UDP socket`
-          : `${id} is an imported log`;
+          : entry.kind === 'external'
+            ? `${id} is a ${entry.record.info.kind}`
+            : `${id} is an imported log`;
     throw new EngineError('UNSUPPORTED', `${action} applies to TCP connections only; ${what}`);
   }
 

@@ -140,6 +140,25 @@ export class SocketRecord {
     this.publish();
   }
 
+  /**
+   * Bytes a proxy relayed, logged as a copy in either direction and announced once per turn of
+   * the event loop, as received bytes are: a proxy logs every message both ways.
+   */
+  dataRelayed(dir: 'in' | 'out', bytes: Uint8Array): void {
+    const time = now();
+    this.log.appendData(dir, bytes, undefined, time);
+    const info = this.current;
+    if (dir === 'in') {
+      info.bytesIn += bytes.byteLength;
+      info.messagesIn++;
+    } else {
+      info.bytesOut += bytes.byteLength;
+      info.messagesOut++;
+    }
+    info.lastActivityAt = time;
+    this.publishSoon();
+  }
+
   fail(error: ErrorInfo, options: FailOptions): void {
     this.event('error', error.message, error.code);
     this.update(options.keepState ? { error } : { state: 'error', error });

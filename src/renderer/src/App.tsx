@@ -1,5 +1,6 @@
 import { Suspense, useEffect } from 'react';
 import { LazyNewSocketDialog, LazyPortsView } from './components/lazyParts';
+import { ProxyDialog, PROXY_SHORTCUT } from './components/ProxyDialog';
 import { SessionBanner } from './components/SessionBanner';
 import { newSocketShortcuts } from './components/shortcuts';
 import { SidebarResizer } from './components/SidebarResizer';
@@ -9,12 +10,14 @@ import { StatusBar } from './components/StatusBar';
 import { Toolbar } from './components/Toolbar';
 import { usePreferences } from './state/preferences';
 import { useSockets } from './state/sockets';
-import { openNewSocketDialog, useUi } from './state/ui';
+import { openNewSocketDialog, openProxyDialog, useUi } from './state/ui';
 import { useView } from './state/view';
 
 /** The window: toolbar, socket list beside the selected socket, status bar; the New… dialog above. */
 export function App() {
   const dialog = useUi((state) => state.dialog);
+  const proxyDialog = useUi((state) => state.proxyDialog);
+  const modal = dialog !== null || proxyDialog;
   const hasSockets = useSockets((state) => Object.keys(state.sockets).length > 0);
   const transport = useSockets((state) => state.transport);
   const sidebarWidth = usePreferences((state) => state.sidebarWidth);
@@ -24,7 +27,11 @@ export function App() {
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent): void => {
       if (!event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-      if (useUi.getState().dialog !== null) return;
+      if (useUi.getState().dialog !== null || useUi.getState().proxyDialog) return;
+      if (event.code === PROXY_SHORTCUT.code) {
+        event.preventDefault();
+        return openProxyDialog();
+      }
       const shortcut = newSocketShortcuts.find((candidate) => candidate.code === event.code);
       if (!shortcut) return;
       event.preventDefault();
@@ -36,7 +43,7 @@ export function App() {
 
   return (
     <>
-      <div className="flex h-full flex-col" inert={dialog !== null} aria-hidden={dialog !== null || undefined}>
+      <div className="flex h-full flex-col" inert={modal} aria-hidden={modal || undefined}>
         <Toolbar />
         {lostReason !== undefined && (
           <div role="alert" className="shrink-0 border-b border-danger/30 bg-danger/8 px-3 py-1.5 text-xs text-danger">
@@ -69,6 +76,7 @@ export function App() {
           <LazyNewSocketDialog initialKind={dialog} />
         </Suspense>
       )}
+      {proxyDialog && <ProxyDialog />}
     </>
   );
 }

@@ -8,6 +8,8 @@ const originalKind: Record<OriginalKind, string> = {
   'tcp-listener': 'a TCP listener',
   'tcp-connection': 'an accepted TCP connection',
   udp: 'a UDP socket',
+  proxy: 'a proxy',
+  'proxy-conversation': 'a proxied conversation',
 };
 
 /** Where an imported log's send bar would be: what it is and where it came from. Nothing to send. */

@@ -3,10 +3,12 @@ import { RAW_FRAMING } from '../../../shared/framing';
 import { isLive } from '../state/socketTree';
 import { useSockets } from '../state/sockets';
 import { AutoReplyPanel } from './AutoReplyPanel';
+import { ConversationPanel } from './ConversationPanel';
 import { GettingStarted } from './GettingStarted';
 import { ImportedLogNote } from './ImportedLogNote';
 import { LogSearchBar } from './LogSearchBar';
 import { LogView } from './LogView';
+import { ProxyPanel } from './ProxyPanel';
 import { SendBar } from './SendBar';
 import { SequencesPanel } from './SequencesPanel';
 import { SocketViewContext } from './socketViewContext';
@@ -55,8 +57,11 @@ export function SocketPane() {
               showPeer={(socket.importedFrom?.kind ?? socket.kind) === 'udp'}
             />
           </SocketViewContext>
+          {socket.kind === 'proxy-conversation' && <ConversationPanel key={`conversation:${socket.id}`} socket={socket} />}
           {socket.kind === 'imported' ? (
             <ImportedLogNote socket={socket} />
+          ) : socket.kind === 'proxy' ? (
+            <ProxyPanel socket={socket} />
           ) : (
             <SendBar key={`send:${socket.id}`} socket={socket} connections={openConnections} />
           )}

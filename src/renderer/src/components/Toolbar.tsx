@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { altKeyName } from '../state/format';
-import { openNewSocketDialog, type NewSocketKind } from '../state/ui';
+import { openNewSocketDialog, openProxyDialog, type NewSocketKind } from '../state/ui';
+import { PROXY_SHORTCUT } from './ProxyDialog';
 import { DatagramIcon, ListenIcon, PlugIcon, SockscopeMark } from './Icons';
 import { LogFileMenu } from './LogFileMenu';
 import { newSocketShortcuts } from './shortcuts';
@@ -36,6 +37,16 @@ export function Toolbar() {
             {shortcut.label}
           </button>
         ))}
+        <button
+          type="button"
+          onClick={openProxyDialog}
+          aria-keyshortcuts={`Alt+${PROXY_SHORTCUT.key}`}
+          title={`New proxy (${altKeyName}${PROXY_SHORTCUT.key})`}
+          className="inline-flex h-7 items-center gap-1.5 rounded px-2 text-[13px] text-fg hover:bg-hover active:bg-selected"
+        >
+          <span aria-hidden="true" className="font-mono text-[11px] text-muted">⇄</span>
+          New proxy
+        </button>
       </nav>
       <div className="ml-auto flex items-center gap-2">
         <ThemeSwitch />

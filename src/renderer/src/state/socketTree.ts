@@ -1,7 +1,7 @@
 import type { SocketInfo } from '../../../shared/contract';
 import { formatEndpoint } from '../../../shared/endpoint';
 
-export type SectionId = 'listeners' | 'connections' | 'udp' | 'imported';
+export type SectionId = 'proxies' | 'listeners' | 'connections' | 'udp' | 'imported';
 
 export type SidebarRow =
   | { type: 'section'; key: string; section: SectionId; label: string; count: number }
@@ -29,15 +29,17 @@ export function isLive(socket: SocketInfo): boolean {
  */
 export function buildSidebarRows(sockets: Record<string, SocketInfo>, collapsed: ReadonlySet<string>): SidebarRow[] {
   const listeners: SocketInfo[] = [];
+  const proxies: SocketInfo[] = [];
   const clients: SocketInfo[] = [];
   const udp: SocketInfo[] = [];
   const imported: SocketInfo[] = [];
   const children = new Map<string, SocketInfo[]>();
   for (const socket of Object.values(sockets)) {
     if (socket.kind === 'tcp-listener') listeners.push(socket);
+    else if (socket.kind === 'proxy') proxies.push(socket);
     else if (socket.kind === 'udp') udp.push(socket);
     else if (socket.kind === 'imported') imported.push(socket);
-    else if (socket.kind === 'tcp-connection' && socket.parentId && sockets[socket.parentId]) {
+    else if ((socket.kind === 'tcp-connection' || socket.kind === 'proxy-conversation') && socket.parentId && sockets[socket.parentId]) {
       const list = children.get(socket.parentId);
       if (list) list.push(socket);
       else children.set(socket.parentId, [socket]);
@@ -53,9 +55,8 @@ export function buildSidebarRows(sockets: Record<string, SocketInfo>, collapsed:
     childCount: 0,
     collapsed: false,
   });
-  if (listeners.length > 0) {
-    rows.push({ type: 'section', key: 'section:listeners', section: 'listeners', label: 'Listeners', count: listeners.length });
-    for (const listener of listeners.sort(byCreation)) {
+  const withChildren = (parents: SocketInfo[]): void => {
+    for (const listener of parents.sort(byCreation)) {
       const accepted = (children.get(listener.id) ?? []).sort(byCreation);
       const isCollapsed = collapsed.has(listener.id);
       rows.push({
@@ -69,6 +70,14 @@ export function buildSidebarRows(sockets: Record<string, SocketInfo>, collapsed:
       });
       if (!isCollapsed) for (const connection of accepted) rows.push(plain(connection, 1));
     }
+  };
+  if (proxies.length > 0) {
+    rows.push({ type: 'section', key: 'section:proxies', section: 'proxies', label: 'Proxies', count: proxies.length });
+    withChildren(proxies);
+  }
+  if (listeners.length > 0) {
+    rows.push({ type: 'section', key: 'section:listeners', section: 'listeners', label: 'Listeners', count: listeners.length });
+    withChildren(listeners);
   }
   if (clients.length > 0) {
     rows.push({ type: 'section', key: 'section:connections', section: 'connections', label: 'Connections', count: clients.length });
@@ -96,6 +105,8 @@ export const kindLabel: Record<SocketInfo['kind'], string> = {
   'tcp-connection': 'Accepted connection',
   udp: 'UDP socket',
   imported: 'Imported log',
+  proxy: 'Proxy',
+  'proxy-conversation': 'Proxied conversation',
 };
 
 /** What a row says about where a socket is: `local ↔ remote`, `listening on …`, UDP `local → target`. */
@@ -106,6 +117,11 @@ export function endpointSummary(socket: SocketInfo): string {
       return endpointSummary({ ...socket, kind: socket.importedFrom?.kind ?? 'tcp-client' });
     case 'tcp-listener':
       return socket.local ? `listening on ${formatEndpoint(socket.local)}` : 'starting…';
+    case 'proxy':
+      return `${socket.local ? formatEndpoint(socket.local) : 'not listening'} → ${socket.proxy ? formatEndpoint(socket.proxy.upstream) : '?'}`;
+    case 'proxy-conversation':
+      // Client → proxy → upstream: all three ends of the pair.
+      return `${formatEndpoint(socket.remote)} → ${formatEndpoint(socket.local)} → ${formatEndpoint(socket.conversation?.upstreamRemote ?? socket.proxy?.upstream)}`;
     case 'udp':
       return socket.defaultTarget
         ? `${formatEndpoint(socket.local)} → ${formatEndpoint(socket.defaultTarget)}`

@@ -7,9 +7,19 @@ interface UiState {
   dialog: NewSocketKind | null;
   /** Listeners whose accepted connections are folded away in the sidebar. */
   collapsed: ReadonlySet<string>;
+  /** The New proxy dialog is open. */
+  proxyDialog: boolean;
 }
 
-export const useUi = create<UiState>()(() => ({ dialog: null, collapsed: new Set<string>() }));
+export const useUi = create<UiState>()(() => ({ dialog: null, collapsed: new Set<string>(), proxyDialog: false }));
+
+export function openProxyDialog(): void {
+  useUi.setState({ proxyDialog: true });
+}
+
+export function closeProxyDialog(): void {
+  useUi.setState({ proxyDialog: false });
+}
 
 export function openNewSocketDialog(kind: NewSocketKind): void {
   useUi.setState({ dialog: kind });

@@ -1,0 +1,104 @@
+/**
+ * `sockscope proxy` run from source as its own process, with redis-server behind it and redis-cli
+ * and curl in front, the way a person runs it in a terminal.
+ */
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { freePort, stopPeers, type ChildPeer } from '../../main/engine/test-support/peers';
+import { waitFor } from '../../main/engine/test-support/wait-for';
+import { scratchDir } from '../../main/export/test-support/tshark';
+import { parseToxicSpec } from '../../shared/toxic-spec';
+import { startRedis } from '../../main/proxy/test-support';
+
+const run = promisify(execFile);
+const root = resolve(__dirname, '../../..');
+const cli = ['--import', 'tsx', 'src/cli/index.ts'];
+let files: ReturnType<typeof scratchDir>;
+const started: ChildProcessWithoutNullStreams[] = [];
+
+beforeEach(() => {
+  files = scratchDir();
+});
+
+afterEach(async () => {
+  for (const child of started.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  await stopPeers();
+  files.remove();
+});
+
+/** `sockscope …` from source, once it prints `ready`: tsx starts slowly on a busy machine, so it gets 30 s. */
+async function startCli(args: string[], ready: RegExp): Promise<ChildPeer> {
+  const child = spawn('node', [...cli, ...args], { cwd: root, stdio: 'pipe' });
+  started.push(child);
+  const out: Buffer[] = [];
+  let err = '';
+  child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  await waitFor(() => ready.test(err) || child.exitCode !== null, 'sockscope proxy to start', 30_000);
+  if (!ready.test(err)) throw new Error(`sockscope proxy exited: ${err}`);
+  return { child, stdout: () => Buffer.concat(out), stderr: () => err };
+}
+
+function stop(peer: ChildPeer): Promise<number | null> {
+  const exited = new Promise<number | null>((done) => peer.child.once('exit', (code) => done(code)));
+  peer.child.kill('SIGTERM');
+  return exited;
+}
+
+describe('sockscope proxy', () => {
+  it('forwards redis-cli with a latency toxic, prints both directions and writes the JSON Lines file when stopped', async () => {
+    const redis = await startRedis();
+    const jsonl = files.path('talk.jsonl');
+    const peer = await startCli(
+      ['proxy', 'tcp://127.0.0.1:0', `tcp://127.0.0.1:${redis}`, '--toxic', 'latency:downstream:latency=200,jitter=0', '--jsonl', jsonl],
+      /Proxying tcp:\/\/127\.0\.0\.1:\d+/,
+    );
+    const port = Number(/127\.0\.0\.1:(\d+) →/.exec(peer.stderr())?.[1]);
+    const start = performance.now();
+    expect((await run('redis-cli', ['-p', String(port), 'PING'])).stdout.trim()).toBe('PONG');
+    expect(performance.now() - start).toBeGreaterThanOrEqual(200);
+    expect(await stop(peer)).toBe(0);
+    const out = peer.stdout().toString();
+    expect(out).toMatch(new RegExp(`↑ TX\\s+to 127\\.0\\.0\\.1:${redis}\\s+14 B\\s+\\*1\\\\r\\\\n\\$4\\\\r\\\\nPING\\\\r\\\\n`));
+    expect(out).toMatch(new RegExp(`↓ RX\\s+from 127\\.0\\.0\\.1:${redis}\\s+7 B\\s+\\+PONG\\\\r\\\\n`));
+    expect(peer.stderr()).toMatch(/Wrote .*talk\.jsonl: \d+ log entries/);
+    expect(readFileSync(jsonl, 'utf8')).toContain('proxy-conversation');
+  });
+
+  it('serves only the Toxiproxy API with --api alone', async () => {
+    const port = await freePort();
+    const peer = await startCli(['proxy', '--api', `127.0.0.1:${port}`], /Toxiproxy API on/);
+    const { stdout } = await run('curl', ['-s', `http://127.0.0.1:${port}/version`]);
+    expect(JSON.parse(stdout)).toEqual({ version: '2.12.0' });
+    expect(await stop(peer)).toBe(0);
+  });
+
+  it('refuses a bad toxic, a missing upstream and a UDP URL with a message and a non-zero exit', async () => {
+    const bad = await run('node', [...cli, 'proxy', 'tcp://127.0.0.1:0', 'tcp://127.0.0.1:9', '--toxic', 'gremlin'], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+    expect('code' in bad && bad.code).toBe(1);
+    expect(bad.stderr).toContain('Unknown toxic type "gremlin"');
+    const alone = await run('node', [...cli, 'proxy', 'tcp://127.0.0.1:0'], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+    expect(alone.stderr).toContain('Give the upstream too');
+    const udp = await run('node', [...cli, 'proxy', 'udp://127.0.0.1:0', 'udp://127.0.0.1:9'], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+    expect(udp.stderr).toContain('Only tcp:// proxies for now');
+  });
+});
+
+describe('--toxic', () => {
+  it('reads type, stream and attributes as Toxiproxy names them', () => {
+    expect(parseToxicSpec('latency:downstream:latency=100,jitter=10')).toEqual({ type: 'latency', stream: 'downstream', attributes: { latency: 100, jitter: 10 } });
+    expect(parseToxicSpec('reset_peer')).toEqual({ type: 'reset_peer', attributes: {} });
+    expect(parseToxicSpec('slicer:upstream:average_size=8,delay=100,toxicity=0.5,name=cut')).toEqual({
+      type: 'slicer',
+      stream: 'upstream',
+      name: 'cut',
+      toxicity: 0.5,
+      attributes: { average_size: 8, delay: 100 },
+    });
+    expect(() => parseToxicSpec('latency:latenc=5')).toThrow('latency has no attribute "latenc": it takes latency, jitter.');
+    expect(() => parseToxicSpec('latency:latency=soon')).toThrow('Expected key=number in "latency=soon"');
+  });
+});

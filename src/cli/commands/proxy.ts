@@ -1,0 +1,162 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { formatBytes } from '../../shared/codec';
+import type { LogEntry, SocketInfo } from '../../shared/contract';
+import type { ToxicInput } from '../../shared/proxy';
+import { parseToxicSpec } from '../../shared/toxic-spec';
+import { createCore, type Core } from '../../main/core';
+import { DEFAULT_TOXIPROXY_API, startToxiproxyApi, type ToxiproxyApi } from '../../main/proxy/toxiproxy-api';
+import { formatSocketUrl, parseSocketUrl, type SocketUrl } from '../endpoint-url';
+import { formatEntry } from '../format';
+import { followLogs, invoke, processTerminal, type Terminal } from '../session';
+
+interface ProxyOptions {
+  toxic: ToxicInput[];
+  api?: { host: string; port: number };
+  hexdump?: boolean;
+  pcapng?: string;
+  jsonl?: string;
+  name?: string;
+  resetOnFailure?: boolean;
+}
+
+const help = `
+Toxics (--toxic, repeatable): type[:stream][:key=value,...] with Toxiproxy's names; stream is
+upstream (client → server) or downstream (server → client, the default). Besides the type's
+attributes, toxicity=0..1 and name=… may be given.
+  latency     latency, jitter (ms)           bandwidth   rate (KB/s)
+  slow_close  delay (ms)                     timeout     timeout (ms; 0 holds data until removed)
+  reset_peer  timeout (ms)                   slicer      average_size, size_variation (bytes), delay (µs)
+  limit_data  bytes
+
+In the printed log, ↑ TX is what the client sent to the server and ↓ RX what the server sent back.
+
+Examples:
+  sockscope proxy tcp://127.0.0.1:6380 tcp://127.0.0.1:6379
+  sockscope proxy tcp://127.0.0.1:6380 tcp://127.0.0.1:6379 --toxic latency:downstream:latency=100,jitter=10
+  sockscope proxy tcp://127.0.0.1:0 tcp://db.local:5432 --toxic limit_data:upstream:bytes=1024 --jsonl talk.jsonl
+  sockscope proxy --api 127.0.0.1:8474        (only the Toxiproxy API, like toxiproxy-server)
+
+Ctrl-C (or SIGTERM) stops, after writing the --pcapng and --jsonl files.`;
+
+/** `sockscope proxy`: forwards clients to an upstream, printing both directions; optionally the Toxiproxy API. */
+export function registerProxy(program: Command, terminal: Terminal = processTerminal): void {
+  program
+    .command('proxy')
+    .description('forward every client to an upstream, log both directions, inject faults (Toxiproxy-compatible)')
+    .argument('[listen-url]', 'tcp://address:port to listen on; port 0 picks a free one', (text) => tcpUrl(text, true))
+    .argument('[upstream-url]', 'tcp://host:port to forward to', (text) => tcpUrl(text, false))
+    .option('--toxic <spec>', 'a toxic, type[:stream][:key=value,...] (repeatable; see below)', collectToxic, [])
+    .option('--api [address]', `also serve the Toxiproxy HTTP API on [host:]port (default ${DEFAULT_TOXIPROXY_API.host}:${DEFAULT_TOXIPROXY_API.port})`, parseApiAddress)
+    .option('--name <name>', "the proxy's name (as the Toxiproxy API shows it)")
+    .option('--reset-on-failure', 'reset clients (RST) when the upstream cannot be reached, instead of closing them')
+    .option('--hexdump', 'show payloads as hex dumps instead of text')
+    .option('--pcapng <file>', 'when stopped, write all traffic as a pcapng capture (Wireshark)')
+    .option('--jsonl <file>', 'when stopped, write the whole log as JSON Lines')
+    .addHelpText('after', help)
+    .action(async (listen: SocketUrl | undefined, upstream: SocketUrl | undefined, raw: Omit<ProxyOptions, 'api'> & { api?: true | { host: string; port: number } }) => {
+      const options: ProxyOptions = { ...raw, api: raw.api === true ? DEFAULT_TOXIPROXY_API : raw.api };
+      if (listen && !upstream) throw new Error('Give the upstream too: sockscope proxy <listen-url> <upstream-url>');
+      if (!listen && !options.api) throw new Error('Give a listen and an upstream URL, or --api to serve only the Toxiproxy API');
+      const core = createCore();
+      let api: ToxiproxyApi | undefined;
+      try {
+        if (listen && upstream) await startProxy(core, listen, upstream, options, terminal);
+        if (options.api) {
+          api = await startToxiproxyApi(core.engine, options.api);
+          terminal.note(`Toxiproxy API on ${api.url}`);
+        }
+      } catch (error) {
+        await core.dispose();
+        throw error;
+      }
+      const stop = (): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void finish(core, api, options, terminal).then(
+          (code) => process.exit(code),
+          () => process.exit(1),
+        );
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+}
+
+async function startProxy(core: Core, listen: SocketUrl, upstream: SocketUrl, options: ProxyOptions, terminal: Terminal): Promise<void> {
+  const style = { hexdump: options.hexdump === true, color: terminal.color };
+  followLogs(core, () => true, (socket, entry) => {
+    // Each conversation's own log says it was accepted, with all its ends.
+    if (socket.kind === 'proxy' && entry.dir === 'event' && entry.event === 'accepted') return;
+    terminal.out(formatEntry(socket, asServerSide(socket, entry), style));
+  });
+  const created = await invoke(core, 'proxy.create', {
+    name: options.name,
+    host: listen.host,
+    port: listen.port,
+    upstreamHost: upstream.host,
+    upstreamPort: upstream.port,
+    onUpstreamFailure: options.resetOnFailure ? 'reset' : 'close',
+    toxics: options.toxic,
+  });
+  const port = core.engine.info(created.id).local?.port ?? listen.port;
+  const files = [options.pcapng, options.jsonl].filter((file) => file !== undefined);
+  terminal.note(
+    `Proxying ${formatSocketUrl({ ...listen, port })} → ${formatSocketUrl(upstream)}. Ctrl-C stops${files.length > 0 ? ` and writes ${files.join(' and ')}` : ''}.`,
+  );
+}
+
+/**
+ * A conversation's bytes are shown against the server: ↑ TX to it (what the client sent), ↓ RX
+ * from it (what came back), as a client of that server would see them.
+ */
+function asServerSide(socket: SocketInfo, entry: LogEntry): LogEntry {
+  const server = socket.conversation?.upstreamRemote;
+  return socket.kind === 'proxy-conversation' && entry.dir !== 'event' && server ? { ...entry, peer: server } : entry;
+}
+
+async function finish(core: Core, api: ToxiproxyApi | undefined, options: ProxyOptions, terminal: Terminal): Promise<number> {
+  let code = 0;
+  await api?.close();
+  const outputs = [
+    { file: options.pcapng, format: 'pcapng' as const, one: 'packet', many: 'packets' },
+    { file: options.jsonl, format: 'jsonl' as const, one: 'log entry', many: 'log entries' },
+  ];
+  for (const { file, format, one, many } of outputs) {
+    if (file === undefined) continue;
+    try {
+      const exported = await invoke(core, 'log.export', { format });
+      await writeFile(file, exported.data);
+      terminal.note(`Wrote ${file}: ${exported.records} ${exported.records === 1 ? one : many} (${formatBytes(exported.data.byteLength)})`);
+    } catch (error) {
+      terminal.note(`sockscope: could not write ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      code = 1;
+    }
+  }
+  await core.dispose();
+  return code;
+}
+
+function tcpUrl(text: string, listen: boolean): SocketUrl {
+  const url = parseSocketUrl(text, { portZero: listen });
+  if (url.protocol !== 'tcp') throw new InvalidArgumentError(`Only tcp:// proxies for now (${url.protocol}:// is not supported yet).`);
+  return url;
+}
+
+/** `8474`, `127.0.0.1:8474` or `[::1]:8474`. */
+export function parseApiAddress(text: string): { host: string; port: number } {
+  const match = /^(?:(\[[^\]]+\]|[^:[\]]+):)?(\d{1,5})$/.exec(text.trim());
+  const port = match ? Number(match[2]) : NaN;
+  if (!match || port > 65535) throw new InvalidArgumentError('Expected [host:]port, e.g. 127.0.0.1:8474 or 8474.');
+  const host = match[1] ? match[1].replace(/^\[|\]$/g, '') : DEFAULT_TOXIPROXY_API.host;
+  return { host, port };
+}
+
+function collectToxic(text: string, previous: ToxicInput[]): ToxicInput[] {
+  try {
+    return [...previous, parseToxicSpec(text)];
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * One direction of a conversation: what one side sends, through that direction's toxic chain, to
+ * the other side. Like Toxiproxy's link, the chain can change while bytes flow: a chunk goes
+ * through the stages there were when it was taken from the queue, and a removed stage lets go of
+ * what it holds, so nothing is dropped. Memory is bounded: past HIGH_WATER bytes waiting, the
+ * source is not read (the kernel then pushes back on its sender).
+ */
+import type { Socket } from 'node:net';
+import type { ToxicStream } from '../../shared/proxy';
+import type { Next, Stage } from './toxics';
+
+export const HIGH_WATER = 256 * 1024;
+const LOW_WATER = 64 * 1024;
+
+interface Pending {
+  /** Numbers held messages for the user (forward, edit, drop). */
+  heldId: number;
+  /** Absent: the source's FIN. */
+  bytes?: Uint8Array;
+  /** performance.now() when it was read. */
+  arrivedAt: number;
+  /** Epoch ms when it was read, for the user. */
+  time: number;
+}
+
+/** A message waiting in a held direction. */
+export interface HeldChunk {
+  heldId: number;
+  bytes: Uint8Array;
+  time: number;
+}
+
+export interface PipeHooks {
+  /** Bytes leaving the queue into the chain: what the log shows as this direction's traffic. */
+  forwarded(bytes: Uint8Array): void;
+  /** Told once the FIN has been passed on to `dest`. */
+  endForwarded(): void;
+  /** The held messages changed (held, forwarded or dropped). */
+  heldChanged(): void;
+  /** A held message was dropped or edited: what the log should say. */
+  note(message: string): void;
+}
+
+export interface PipeStage {
+  toxic: string;
+  stage: Stage;
+}
+
+export class DirectionPipe {
+  private readonly queue: Pending[] = [];
+  /** Held messages the user let go, ahead of the rest of the queue. */
+  private readonly released: Pending[] = [];
+  private holding = false;
+  private nextHeldId = 1;
+  private queuedBytes = 0;
+  private stages: PipeStage[] = [];
+  private pumping = false;
+  private stopped = false;
+  private sourcePaused = true;
+
+  constructor(
+    readonly stream: ToxicStream,
+    private readonly source: Socket,
+    private readonly dest: Socket,
+    private readonly hooks: PipeHooks,
+  ) {
+    // Not read until start(): an upstream socket would otherwise flow as soon as it is listened to.
+    source.pause();
+  }
+
+  get isHolding(): boolean {
+    return this.holding;
+  }
+
+  get heldCount(): number {
+    return this.holding ? this.queue.filter((item) => item.bytes).length : 0;
+  }
+
+  /**
+   * Holds the direction: what is read waits as held messages, and past HIGH_WATER bytes held the
+   * source is not read any more (the kernel pushes back on the sender). Letting go sends
+   * everything held, in order.
+   */
+  setHolding(holding: boolean): void {
+    if (this.stopped || holding === this.holding) return;
+    this.holding = holding;
+    this.updateFlow();
+    this.hooks.heldChanged();
+    void this.pump();
+  }
+
+  held(): HeldChunk[] {
+    if (!this.holding) return [];
+    return this.queue.flatMap((item) => (item.bytes ? [{ heldId: item.heldId, bytes: item.bytes, time: item.time }] : []));
+  }
+
+  /**
+   * Forwards (as it is, or as edited) or drops one held message, or all of them (no id); returns
+   * how many went. A byte stream keeps its order: forwarding one lets those held before it go
+   * first. Forwarding all lets a held FIN go too, in its place; dropping never drops a FIN.
+   */
+  release(heldId: number | undefined, action: 'forward' | 'drop', edited?: Uint8Array): number {
+    const chosen = this.queue.filter((item) => {
+      if (!item.bytes) return heldId === undefined && action === 'forward';
+      if (heldId === undefined) return true;
+      return action === 'forward' ? item.heldId <= heldId : item.heldId === heldId;
+    });
+    for (const item of chosen) {
+      this.queue.splice(this.queue.indexOf(item), 1);
+      const size = item.bytes?.byteLength ?? 0;
+      this.queuedBytes -= size;
+      if (!item.bytes) {
+        this.released.push(item);
+        continue;
+      }
+      if (action === 'drop') {
+        this.hooks.note(`Dropped held message #${item.heldId} (${size} bytes)`);
+        continue;
+      }
+      if (edited && item.heldId === heldId) {
+        this.hooks.note(`Held message #${item.heldId} edited: ${size} → ${edited.byteLength} bytes`);
+        item.bytes = edited;
+      }
+      this.released.push(item);
+    }
+    this.updateFlow();
+    this.hooks.heldChanged();
+    void this.pump();
+    return chosen.length;
+  }
+
+  /** Starts reading the source (it is created paused, until the other side is there). */
+  start(): void {
+    this.updateFlow();
+  }
+
+  accept(bytes: Uint8Array): void {
+    if (this.stopped) return;
+    if (!this.pumping && !this.holding && this.stages.length === 0 && this.queue.length === 0 && this.released.length === 0) {
+      // Nothing waits and no toxic applies: straight through, without a turn through the promise chain.
+      this.nextHeldId++;
+      this.hooks.forwarded(bytes);
+      const full = this.writeNow(bytes);
+      if (full) {
+        this.pumping = true;
+        void full.then(() => {
+          this.pumping = false;
+          this.updateFlow();
+          void this.pump();
+        });
+      }
+      return;
+    }
+    this.queue.push({ heldId: this.nextHeldId++, bytes, arrivedAt: performance.now(), time: Date.now() });
+    this.queuedBytes += bytes.byteLength;
+    this.updateFlow();
+    if (this.holding) this.hooks.heldChanged();
+    void this.pump();
+  }
+
+  acceptEnd(): void {
+    if (this.stopped) return;
+    this.queue.push({ heldId: this.nextHeldId++, arrivedAt: performance.now(), time: Date.now() });
+    void this.pump();
+  }
+
+  /** Bytes written into the destination as if they had come through (inject): they skip the toxics. */
+  inject(bytes: Uint8Array): void {
+    if (!this.dest.destroyed && !this.dest.writableEnded) this.dest.write(bytes);
+  }
+
+  has(toxic: string): boolean {
+    return this.stages.some((s) => s.toxic === toxic);
+  }
+
+  addStage(toxic: string, stage: Stage): void {
+    if (this.stopped) return stage.stop();
+    this.stages = [...this.stages, { toxic, stage }];
+  }
+
+  removeStage(toxic: string): void {
+    const found = this.stages.find((s) => s.toxic === toxic);
+    if (!found) return;
+    this.stages = this.stages.filter((s) => s !== found);
+    found.stage.stop();
+  }
+
+  /** The conversation is over: nothing more is forwarded, every stage lets go. */
+  stop(): void {
+    this.stopped = true;
+    this.queue.length = 0;
+    this.released.length = 0;
+    this.queuedBytes = 0;
+    for (const { stage } of this.stages) stage.stop();
+    this.stages = [];
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (let item = this.next(); item && !this.stopped; item = this.next()) {
+        if (item.bytes) {
+          this.hooks.forwarded(item.bytes);
+          await this.runData(item.bytes, item.arrivedAt);
+          this.updateFlow();
+        } else {
+          await this.runEnd();
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  /** Released messages first; the queue only while not holding. */
+  private next(): Pending | undefined {
+    const released = this.released.shift();
+    if (released) return released;
+    if (this.holding) return undefined;
+    const item = this.queue.shift();
+    if (item?.bytes) this.queuedBytes -= item.bytes.byteLength;
+    return item;
+  }
+
+  private runData(bytes: Uint8Array, arrivedAt: number): Promise<void> {
+    const chain = this.stages;
+    const step = (index: number): Next =>
+      index < chain.length ? (piece, time) => chain[index].stage.data(piece, time, step(index + 1)) : (piece) => this.write(piece);
+    return step(0)(bytes, arrivedAt);
+  }
+
+  private async runEnd(): Promise<void> {
+    for (const { stage } of this.stages) {
+      await new Promise<void>((resolve) => void stage.end(resolve));
+    }
+    if (this.stopped) return;
+    if (!this.dest.destroyed && !this.dest.writableEnded) this.dest.end();
+    this.hooks.endForwarded();
+  }
+
+  /** Resolves once `dest` takes more (drain) or is gone. */
+  private write(bytes: Uint8Array): Promise<void> {
+    return this.writeNow(bytes) ?? Promise.resolve();
+  }
+
+  /** Undefined when `dest` took the bytes and wants more; else resolves once it drains (or is gone). */
+  private writeNow(bytes: Uint8Array): Promise<void> | undefined {
+    if (this.stopped || this.dest.destroyed || this.dest.writableEnded) return undefined;
+    if (this.dest.write(bytes)) return undefined;
+    return new Promise((resolve) => {
+      const done = (): void => {
+        this.dest.off('drain', done);
+        this.dest.off('close', done);
+        resolve();
+      };
+      this.dest.once('drain', done);
+      this.dest.once('close', done);
+    });
+  }
+
+  private updateFlow(): void {
+    if (this.stopped || this.source.destroyed) return;
+    // Held messages are not taken from the queue, so a held side is read up to HIGH_WATER, then not at all.
+    const pause = this.sourcePaused ? this.queuedBytes > LOW_WATER : this.queuedBytes >= HIGH_WATER;
+    if (pause === this.sourcePaused) return;
+    this.sourcePaused = pause;
+    if (pause) this.source.pause();
+    else this.source.resume();
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The proxies of one engine, by id and by name: what the `proxy.*` commands, the Toxiproxy API
+ * and the CLI all work on, so a proxy made through one shows in the others.
+ */
+import type { ParsedInput } from '../../shared/contract';
+import type { ProxySettings } from '../../shared/proxy';
+import type { Engine } from '../engine/engine';
+import { EngineError } from '../engine/errors';
+import type { Conversation } from './conversation';
+import { Proxy } from './proxy';
+
+const services = new WeakMap<Engine, ProxyService>();
+
+/** The one ProxyService of `engine`. */
+export function proxiesOf(engine: Engine): ProxyService {
+  let service = services.get(engine);
+  if (!service) {
+    service = new ProxyService(engine);
+    services.set(engine, service);
+  }
+  return service;
+}
+
+export type CreateProxyInput = ParsedInput<'proxy.create'>;
+
+export class ProxyService {
+  private readonly byId = new Map<string, Proxy>();
+  private nextNumber = 1;
+
+  constructor(private readonly engine: Engine) {}
+
+  list(): Proxy[] {
+    return [...this.byId.values()];
+  }
+
+  async create(input: CreateProxyInput): Promise<Proxy> {
+    const name = input.name ?? this.freeName();
+    if (this.byName(name)) throw new EngineError('EXISTS', `proxy already exists: ${name}`);
+    // Checked before listening, so a bad toxic leaves no proxy behind.
+    const settings = {
+      name,
+      listen: { host: input.host, port: input.port },
+      upstream: { host: input.upstreamHost, port: input.upstreamPort },
+      enabled: input.enabled,
+      onUpstreamFailure: input.onUpstreamFailure,
+    };
+    const proxy = new Proxy(this.engine, settings, (removed) => this.byId.delete(removed.id));
+    try {
+      for (const toxic of input.toxics) proxy.addToxic(toxic);
+      await proxy.start();
+    } catch (err) {
+      this.engine.release(proxy.id);
+      throw err;
+    }
+    this.byId.set(proxy.id, proxy);
+    proxy.record.announce();
+    return proxy;
+  }
+
+  async update(input: ParsedInput<'proxy.update'>): Promise<Proxy> {
+    const proxy = this.get(input.id);
+    const current = proxy.view;
+    const patch: Partial<Omit<ProxySettings, 'toxics' | 'name'>> = {
+      ...(input.enabled !== undefined && { enabled: input.enabled }),
+      ...(input.onUpstreamFailure && { onUpstreamFailure: input.onUpstreamFailure }),
+      ...((input.host !== undefined || input.port !== undefined) && {
+        listen: { host: input.host ?? current.listen.host, port: input.port ?? current.listen.port },
+      }),
+      ...((input.upstreamHost !== undefined || input.upstreamPort !== undefined) && {
+        upstream: { host: input.upstreamHost ?? current.upstream.host, port: input.upstreamPort ?? current.upstream.port },
+      }),
+    };
+    await proxy.update(patch);
+    return proxy;
+  }
+
+  async remove(id: string): Promise<void> {
+    this.get(id);
+    await this.engine.remove(id);
+  }
+
+  /** A proxy by id. */
+  get(id: string): Proxy {
+    const proxy = this.byId.get(id);
+    if (!proxy) throw new EngineError('NOT_FOUND', `No proxy with id ${id}`);
+    return proxy;
+  }
+
+  byName(name: string): Proxy | undefined {
+    return this.list().find((proxy) => proxy.name === name);
+  }
+
+  /** A conversation of any proxy, by its id. */
+  conversation(id: string): Conversation {
+    for (const proxy of this.byId.values()) {
+      const found = proxy.conversation(id);
+      if (found) return found;
+    }
+    throw new EngineError('NOT_FOUND', `No proxy conversation with id ${id}`);
+  }
+
+  private freeName(): string {
+    for (;;) {
+      const name = `proxy-${this.nextNumber++}`;
+      if (!this.byName(name)) return name;
+    }
+  }
+}

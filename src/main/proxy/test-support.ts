@@ -1,0 +1,75 @@
+/**
+ * What the proxy's tests share: a fresh engine and dispatcher per test, redis-server, raw node
+ * servers that record each read, and a proxy made through the contract — all cleaned up after.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterEach, beforeEach } from 'vitest';
+import type { Result } from '../../shared/contract';
+import { createDispatcher, type Dispatcher } from '../dispatch';
+import { Engine } from '../engine/engine';
+import { freePort, startChild, stopPeers } from '../engine/test-support/peers';
+
+export interface Testbed {
+  engine: Engine;
+  dispatcher: Dispatcher;
+}
+
+/** Registers the hooks; the returned object holds the current test's engine and dispatcher. */
+export function useTestbed(): Testbed {
+  const bed = {} as Testbed;
+  const servers: Server[] = [];
+  beforeEach(() => {
+    bed.engine = new Engine();
+    bed.dispatcher = createDispatcher(bed.engine, () => 0);
+    rawServers = servers;
+  });
+  afterEach(async () => {
+    await bed.engine.dispose();
+    await stopPeers();
+    for (const socket of accepted.splice(0)) socket.destroy();
+    await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+  });
+  return bed;
+}
+
+let rawServers: Server[] = [];
+const accepted: Socket[] = [];
+
+export function value<T>(result: Result<unknown>): T {
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.value as T;
+}
+
+export async function startRedis(): Promise<number> {
+  const port = await freePort();
+  await startChild('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], /Ready to accept/);
+  return port;
+}
+
+/** A proxy on a free loopback port to `upstreamPort`, through the `proxy.create` command. */
+export async function createProxy(bed: Testbed, upstreamPort: number, extra: Record<string, unknown> = {}): Promise<{ id: string; port: number }> {
+  const created = value<{ id: string }>(await bed.dispatcher.dispatch('proxy.create', { host: '127.0.0.1', port: 0, upstreamHost: '127.0.0.1', upstreamPort, ...extra }));
+  const port = bed.engine.info(created.id).local?.port;
+  if (!port) throw new Error('the proxy has no port');
+  return { id: created.id, port };
+}
+
+/** A node server (half-open allowed) that records each read and hands every socket to `onSocket`. */
+export async function startRecordingServer(
+  onSocket: (socket: Socket, received: () => string) => void = () => undefined,
+): Promise<{ port: number; reads: Buffer[] }> {
+  const reads: Buffer[] = [];
+  const server = createServer({ allowHalfOpen: true }, (socket) => {
+    accepted.push(socket);
+    let text = '';
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
+      reads.push(chunk);
+      text += chunk.toString();
+    });
+    onSocket(socket, () => text);
+  });
+  rawServers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, reads };
+}

@@ -1,0 +1,197 @@
+/**
+ * Toxics as stages of one direction of a conversation, after Toxiproxy's toxics/*.go: each stage
+ * takes a chunk and hands zero or more pieces to the next stage, waiting as the fault requires.
+ * Attributes and semantics are Toxiproxy's (latency and jitter in ms, bandwidth in KB/s, slicer's
+ * delay in µs, timeout 0 holding data until the toxic is removed).
+ */
+import { ToxicAttributeSchemas, type Toxic, type ToxicType } from '../../shared/proxy';
+
+/** Hands a piece to the rest of the chain; resolves once the piece is written (or dropped). */
+export type Next = (bytes: Uint8Array, arrivedAt: number) => Promise<void>;
+
+/** What a stage may do to the conversation it sits in. */
+export interface StageContext {
+  /** Counts an action of this toxic on this conversation. */
+  hit(): void;
+  /** Ends both sides gracefully once what was forwarded has gone (timeout, limit_data). */
+  close(reason: string): void;
+  /** Aborts both sides with RST (reset_peer). */
+  reset(reason: string): void;
+}
+
+export interface Stage {
+  data(bytes: Uint8Array, arrivedAt: number, next: Next): Promise<void>;
+  /** The direction's FIN passes through here (slow_close delays it). */
+  end(next: () => void): Promise<void>;
+  /** Removed from the chain, or the conversation is over: timers stop and held data moves on. */
+  stop(): void;
+}
+
+/** A promise that `stop()` settles, so that a stage waiting on a timer lets go when removed. */
+class Stoppable {
+  private stopped = false;
+  private readonly waiting = new Set<() => void>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** Resolves after `ms`, or at once when stopped. */
+  sleep(ms: number): Promise<void> {
+    if (this.stopped || ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+        this.waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.timers.add(timer);
+      this.waiting.add(done);
+    });
+  }
+
+  /** Resolves only when stopped. */
+  untilStopped(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.add(resolve));
+  }
+
+  /** Runs `action` after `ms` unless stopped first. */
+  after(ms: number, action: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.stopped) action();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    for (const resolve of [...this.waiting]) resolve();
+    this.waiting.clear();
+  }
+}
+
+type Attributes<T extends ToxicType> = ReturnType<(typeof ToxicAttributeSchemas)[T]['parse']>;
+
+const passEnd = async (next: () => void): Promise<void> => next();
+
+function monotonicNow(): number {
+  return performance.now();
+}
+
+function randomBetween(low: number, high: number): number {
+  return low + Math.random() * (high - low);
+}
+
+const factories: { [T in ToxicType]: (attributes: Attributes<T>, context: StageContext, life: Stoppable) => Omit<Stage, 'stop'> } = {
+  latency: ({ latency, jitter }, context, life) => ({
+    // Measured from when the chunk arrived, as Toxiproxy does: chunks in flight are delayed in parallel.
+    async data(bytes, arrivedAt, next) {
+      context.hit();
+      const delay = latency + (jitter > 0 ? randomBetween(-jitter, jitter) : 0);
+      await life.sleep(arrivedAt + delay - monotonicNow());
+      await next(bytes, arrivedAt);
+    },
+    end: passEnd,
+  }),
+  bandwidth: ({ rate }, context, life) => ({
+    async data(bytes, arrivedAt, next) {
+      if (rate <= 0) return next(bytes, arrivedAt);
+      context.hit();
+      // Pieces of a tenth of a second's worth keep the flow even, as Toxiproxy's bandwidth toxic.
+      const piece = Math.max(1, Math.floor(rate * 100));
+      for (let offset = 0; offset < bytes.byteLength; offset += piece) {
+        const part = bytes.subarray(offset, offset + piece);
+        await life.sleep((part.byteLength / (rate * 1000)) * 1000);
+        await next(part, arrivedAt);
+      }
+    },
+    end: passEnd,
+  }),
+  slow_close: ({ delay }, context, life) => ({
+    data: (bytes, arrivedAt, next) => next(bytes, arrivedAt),
+    async end(next) {
+      context.hit();
+      await life.sleep(delay);
+      next();
+    },
+  }),
+  timeout: ({ timeout }, context, life) => {
+    if (timeout > 0) life.after(timeout, () => context.close(`timeout toxic: closed after ${timeout} ms`));
+    return {
+      // Nothing gets through while the toxic is on; removing it lets the held data go on.
+      async data(bytes, arrivedAt, next) {
+        context.hit();
+        await life.untilStopped();
+        await next(bytes, arrivedAt);
+      },
+      async end(next) {
+        await life.untilStopped();
+        next();
+      },
+    };
+  },
+  reset_peer: ({ timeout }, context, life) => {
+    life.after(timeout, () => {
+      context.hit();
+      context.reset(`reset_peer toxic: reset after ${timeout} ms`);
+    });
+    return { data: (bytes, arrivedAt, next) => next(bytes, arrivedAt), end: passEnd };
+  },
+  slicer: ({ average_size: average, size_variation: variation, delay }, context, life) => ({
+    async data(bytes, arrivedAt, next) {
+      if (average <= 0) return next(bytes, arrivedAt);
+      context.hit();
+      let offset = 0;
+      while (offset < bytes.byteLength) {
+        const size = Math.max(1, Math.round(average + (variation > 0 ? randomBetween(-variation, variation) : 0)));
+        await next(bytes.subarray(offset, offset + size), arrivedAt);
+        offset += size;
+        if (offset < bytes.byteLength && !life.isStopped) await life.sleep(delay / 1000);
+      }
+    },
+    end: passEnd,
+  }),
+  limit_data: ({ bytes: limit }, context) => {
+    let passed = 0;
+    let closed = false;
+    return {
+      async data(bytes, arrivedAt, next) {
+        if (closed) return;
+        const room = limit - passed;
+        const part = bytes.byteLength > room ? bytes.subarray(0, room) : bytes;
+        passed += part.byteLength;
+        if (part.byteLength > 0) await next(part, arrivedAt);
+        if (passed >= limit) {
+          closed = true;
+          context.hit();
+          context.close(`limit_data toxic: closed after ${limit} bytes`);
+        }
+      },
+      end: passEnd,
+    };
+  },
+};
+
+/** Checks a toxic's attributes; throws the schema's message for bad ones. */
+export function parseAttributes(type: ToxicType, attributes: Record<string, unknown>): Record<string, number> {
+  const result = ToxicAttributeSchemas[type].safeParse(attributes);
+  if (!result.success) {
+    throw new Error(result.error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; '));
+  }
+  return result.data as Record<string, number>;
+}
+
+/** One toxic's stage for one direction of one conversation. */
+export function createStage(toxic: Toxic, context: StageContext): Stage {
+  const life = new Stoppable();
+  const make = factories[toxic.type] as (attributes: Record<string, number>, context: StageContext, life: Stoppable) => Omit<Stage, 'stop'>;
+  const stage = make(parseAttributes(toxic.type, toxic.attributes), context, life);
+  return { ...stage, stop: () => life.stop() };
+}

@@ -1,0 +1,170 @@
+/**
+ * The Toxiproxy-compatible API, driven by the real `toxiproxy-node-client` and by curl, with
+ * redis-server behind the proxies it makes.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { Toxiproxy, type ICreateToxicBody, type Latency } from 'toxiproxy-node-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Engine } from '../engine/engine';
+import { stopPeers } from '../engine/test-support/peers';
+import { startToxiproxyApi, type ToxiproxyApi } from './toxiproxy-api';
+import { startRedis } from './test-support';
+
+const run = promisify(execFile);
+
+let engine: Engine;
+let api: ToxiproxyApi;
+
+beforeEach(async () => {
+  engine = new Engine();
+  api = await startToxiproxyApi(engine, { host: '127.0.0.1', port: 0 });
+});
+
+afterEach(async () => {
+  await api.close();
+  await engine.dispose();
+  await stopPeers();
+});
+
+/** curl's status line and body: `[status, body]`. */
+async function curl(method: string, path: string, body?: string, headers: string[] = ['Content-Type: application/json']): Promise<[number, string]> {
+  const args = ['-s', '-o', '-', '-w', '\n%{http_code}', '-X', method, `${api.url}${path}`];
+  for (const header of headers) args.push('-H', header);
+  if (body !== undefined) args.push('--data-binary', body);
+  const { stdout } = await run('curl', args);
+  const cut = stdout.lastIndexOf('\n');
+  // Error bodies end with a newline, as Go's http.Error writes them.
+  return [Number(stdout.slice(cut + 1)), stdout.slice(0, cut).replace(/\n$/, '')];
+}
+
+function jsonOf(text: string): unknown {
+  return JSON.parse(text);
+}
+
+describe('the Toxiproxy API with toxiproxy-node-client', () => {
+  it('creates a proxy, adds, updates and removes a toxic, and the proxy shows in the engine', async () => {
+    const redis = await startRedis();
+    const toxiproxy = new Toxiproxy(api.url);
+    expect(JSON.parse(await toxiproxy.getVersion())).toEqual({ version: '2.12.0' });
+    const proxy = await toxiproxy.createProxy({ name: 'redis', listen: '127.0.0.1:0', upstream: `127.0.0.1:${redis}` });
+    expect(proxy.name).toBe('redis');
+    expect(proxy.upstream).toBe(`127.0.0.1:${redis}`);
+    expect(proxy.enabled).toBe(true);
+    const port = Number(proxy.listen.split(':')[1]);
+    expect(port).toBeGreaterThan(0);
+    const shown = engine.snapshot().sockets.find((s) => s.kind === 'proxy');
+    expect(shown?.proxy?.name).toBe('redis');
+    expect(shown?.local?.port).toBe(port);
+
+    const body: ICreateToxicBody<Latency> = { name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 200, jitter: 0 } };
+    const toxic = await proxy.addToxic(body);
+    expect(toxic.toJson()).toEqual({ name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 200, jitter: 0 } });
+    const start = performance.now();
+    expect((await run('redis-cli', ['-p', String(port), 'PING'])).stdout.trim()).toBe('PONG');
+    expect(performance.now() - start).toBeGreaterThanOrEqual(200);
+
+    const updated = await toxic.update({ attributes: { latency: 10, jitter: 0 }, toxicity: 0.5 } as never);
+    expect(updated.attributes).toEqual({ latency: 10, jitter: 0 });
+    expect(updated.toxicity).toBe(0.5);
+    expect((await proxy.getToxic('slow')).toxicity).toBe(0.5);
+    expect(engine.snapshot().sockets.find((s) => s.kind === 'proxy')?.proxy?.toxics[0].attributes.latency).toBe(10);
+    await updated.remove();
+    await expect(proxy.getToxic('slow')).rejects.toThrow(/404/);
+
+    const disabled = await proxy.update({ listen: proxy.listen, upstream: proxy.upstream, enabled: false });
+    expect(disabled.enabled).toBe(false);
+    await expect(run('redis-cli', ['-p', String(port), 'PING'])).rejects.toBeDefined();
+    await toxiproxy.reset();
+    expect((await toxiproxy.get('redis')).enabled).toBe(true);
+    expect((await run('redis-cli', ['-p', String(port), 'PING'])).stdout.trim()).toBe('PONG');
+
+    expect(Object.keys(await toxiproxy.getAll())).toEqual(['redis']);
+    await proxy.remove();
+    expect(await toxiproxy.getAll()).toEqual({});
+    expect(engine.snapshot().sockets.filter((s) => s.kind === 'proxy')).toHaveLength(0);
+  });
+
+  it('populates proxies, keeping an unchanged one and replacing a changed one', async () => {
+    const toxiproxy = new Toxiproxy(api.url);
+    const first = await toxiproxy.populate([
+      { name: 'a', listen: '127.0.0.1:0', upstream: '127.0.0.1:6000' },
+      { name: 'b', listen: '127.0.0.1:0', upstream: '127.0.0.1:6001' },
+    ]);
+    expect(Object.keys(first).sort()).toEqual(['a', 'b']);
+    const again = await toxiproxy.populate([{ name: 'a', listen: first.a.listen, upstream: '127.0.0.1:6000' }, { name: 'b', listen: '127.0.0.1:0', upstream: '127.0.0.1:6009' }]);
+    expect(again.a.listen).toBe(first.a.listen);
+    expect(again.b.upstream).toBe('127.0.0.1:6009');
+    expect(Object.keys(await toxiproxy.getAll()).sort()).toEqual(['a', 'b']);
+  });
+});
+
+describe('the Toxiproxy API with curl', () => {
+  it('answers every route with Toxiproxy status codes and error bodies', async () => {
+    const redis = await startRedis();
+    expect(await curl('GET', '/proxies')).toEqual([200, '{}']);
+    const [created, createdBody] = await curl('POST', '/proxies', JSON.stringify({ name: 'r', listen: '127.0.0.1:0', upstream: `127.0.0.1:${redis}` }));
+    expect(created).toBe(201);
+    const proxy = jsonOf(createdBody) as { listen: string; toxics: unknown[] };
+    expect(proxy).toMatchObject({ name: 'r', upstream: `127.0.0.1:${redis}`, enabled: true, toxics: [] });
+    expect(await curl('POST', '/proxies', JSON.stringify({ name: 'r', upstream: `127.0.0.1:${redis}` }))).toEqual([409, '{"error":"proxy already exists","status":409}']);
+    expect(await curl('POST', '/proxies', JSON.stringify({ upstream: 'x:1' }))).toEqual([400, '{"error":"missing required field: name","status":400}']);
+    expect(await curl('POST', '/proxies', JSON.stringify({ name: 'u' }))).toEqual([400, '{"error":"missing required field: upstream","status":400}']);
+    expect((await curl('POST', '/proxies', '{not json'))[0]).toBe(400);
+    expect(await curl('GET', '/proxies/nope')).toEqual([404, '{"error":"proxy not found","status":404}']);
+    expect((await curl('GET', '/proxies/r'))[0]).toBe(200);
+    const [patched, patchedBody] = await curl('PATCH', '/proxies/r', JSON.stringify({ enabled: false }));
+    expect(patched).toBe(200);
+    expect(jsonOf(patchedBody)).toMatchObject({ enabled: false, listen: proxy.listen });
+
+    expect(await curl('GET', '/proxies/r/toxics')).toEqual([200, '[]']);
+    const toxic = { name: 'cut', type: 'limit_data', stream: 'upstream', attributes: { bytes: 5 } };
+    const [added, addedBody] = await curl('POST', '/proxies/r/toxics', JSON.stringify(toxic));
+    expect(added).toBe(200);
+    expect(jsonOf(addedBody)).toEqual({ ...toxic, toxicity: 1 });
+    expect(await curl('POST', '/proxies/r/toxics', JSON.stringify(toxic))).toEqual([409, '{"error":"toxic already exists: cut","status":409}']);
+    expect(await curl('POST', '/proxies/r/toxics', JSON.stringify({ type: 'gremlin' }))).toEqual([400, '{"error":"bad request body: type: invalid toxic type","status":400}']);
+    expect((await curl('POST', '/proxies/r/toxics', JSON.stringify({ type: 'latency', stream: 'sideways' })))[0]).toBe(400);
+    expect((await curl('POST', '/proxies/r/toxics', JSON.stringify({ type: 'latency', attributes: { latency: 'slow' } })))[0]).toBe(400);
+    expect((await curl('GET', '/proxies/r/toxics/cut'))[0]).toBe(200);
+    const [updated, updatedBody] = await curl('PATCH', '/proxies/r/toxics/cut', JSON.stringify({ attributes: { bytes: 9 } }));
+    expect([updated, jsonOf(updatedBody)]).toEqual([200, { ...toxic, attributes: { bytes: 9 }, toxicity: 1 }]);
+    expect(await curl('GET', '/proxies/r/toxics/none')).toEqual([404, '{"error":"toxic not found: none","status":404}']);
+    expect(await curl('DELETE', '/proxies/r/toxics/cut')).toEqual([204, '']);
+    expect(await curl('DELETE', '/proxies/r/toxics/cut')).toEqual([404, '{"error":"toxic not found: cut","status":404}']);
+    expect(await curl('POST', '/reset')).toEqual([204, '']);
+    expect(jsonOf((await curl('GET', '/proxies/r'))[1])).toMatchObject({ enabled: true });
+    expect(await curl('GET', '/version')).toEqual([200, '{"version": "2.12.0"}']);
+    expect(await curl('DELETE', '/proxies/r')).toEqual([204, '']);
+    expect(await curl('DELETE', '/proxies/r')).toEqual([404, '{"error":"proxy not found","status":404}']);
+    const [populated, populatedBody] = await curl('POST', '/populate', JSON.stringify([{ name: 'p', listen: '127.0.0.1:0', upstream: `127.0.0.1:${redis}` }]));
+    expect(populated).toBe(201);
+    expect(jsonOf(populatedBody)).toMatchObject({ proxies: [{ name: 'p' }] });
+    expect((await curl('POST', '/populate', JSON.stringify([{ name: 'q' }])))).toEqual([400, '{"error":"missing required field: upstream at proxy 1","status":400}']);
+  });
+
+  it('refuses a listen address in use with 409 and keeps what exists', async () => {
+    const [, body] = await curl('POST', '/proxies', JSON.stringify({ name: 'one', listen: '127.0.0.1:0', upstream: '127.0.0.1:9' }));
+    const { listen } = jsonOf(body) as { listen: string };
+    const [status, error] = await curl('POST', '/proxies', JSON.stringify({ name: 'two', listen, upstream: '127.0.0.1:9' }));
+    expect(status).toBe(409);
+    expect(jsonOf(error)).toEqual({ error: `${listen} is already in use`, status: 409 });
+    expect(Object.keys(jsonOf((await curl('GET', '/proxies'))[1]) as object)).toEqual(['one']);
+  });
+
+  it('refuses forged requests: a foreign Origin, a non-loopback Host, a body that is not JSON', async () => {
+    const body = JSON.stringify({ name: 'evil', upstream: '127.0.0.1:9' });
+    const foreign = await curl('POST', '/proxies', body, ['Content-Type: application/json', 'Origin: https://evil.example']);
+    expect(foreign[0]).toBe(403);
+    expect(jsonOf(foreign[1])).toMatchObject({ status: 403 });
+    const rebinding = await curl('GET', '/proxies', undefined, [`Host: evil.example:${api.port}`]);
+    expect(rebinding[0]).toBe(403);
+    const plain = await curl('POST', '/proxies', body, ['Content-Type: text/plain']);
+    expect(plain[0]).toBe(415);
+    const form = await curl('POST', '/proxies', body, []);
+    expect(form[0]).toBe(415);
+    expect(engine.snapshot().sockets).toHaveLength(0);
+    // The API's own origin is not foreign.
+    expect((await curl('GET', '/proxies', undefined, [`Origin: http://127.0.0.1:${api.port}`]))[0]).toBe(200);
+  });
+});

@@ -1,0 +1,218 @@
+/**
+ * The proxy's part of the contract: a listener that forwards every accepted client to an upstream
+ * over its own connection (a "conversation", one log for both directions), and the faults
+ * ("toxics") it can inject, with Toxiproxy's names and attributes so its API can be served as is.
+ *
+ * In a conversation's log, client → server bytes are `out` and server → client bytes are `in`:
+ * the proxy stands in for the client, so what the client sends is what goes out.
+ *
+ * Kept free of imports from contract.ts (which spreads `proxyCommands` into its commands).
+ */
+import { z } from 'zod';
+import { isIPv6, unbracket } from './address';
+
+const ProxyHost = z
+  .string()
+  .trim()
+  .min(1, 'Host is required')
+  .max(253, 'Host name is too long')
+  .refine((h) => !/[\s/]/.test(h), 'Host must be a name or an IP address, without spaces or slashes')
+  .refine((h) => !h.startsWith('[') || isIPv6(unbracket(h)), 'Brackets are for IPv6 addresses, e.g. [::1]')
+  .transform(unbracket);
+
+const portRange = 'Port must be between 0 and 65535';
+const ListenPort = z.number({ error: 'Port must be a number' }).int('Port must be a whole number').min(0, portRange).max(65535, portRange);
+const UpstreamPort = ListenPort.min(1, 'Upstream port must be between 1 and 65535');
+
+const ProxyEndpoint = z.object({ address: z.string(), port: ListenPort, family: z.enum(['IPv4', 'IPv6']) });
+
+export const ProxyName = z
+  .string()
+  .trim()
+  .min(1, 'Give the proxy a name')
+  .max(200, 'A proxy name is at most 200 characters')
+  .refine((n) => !n.includes('/'), 'A proxy name cannot contain "/"');
+
+/** `upstream`: client → server; `downstream`: server → client (Toxiproxy's words). */
+export const ToxicStream = z.enum(['upstream', 'downstream'], { error: 'stream was invalid, can be either upstream or downstream' });
+
+const nonNegative = (name: string, unit: string): z.ZodNumber =>
+  z.number({ error: `${name} must be a number (${unit})` }).int(`${name} must be a whole number of ${unit}`).min(0, `${name} cannot be negative`);
+
+/** Each toxic's attributes, as Toxiproxy names them; missing ones are 0 (as Go's zero values). */
+export const ToxicAttributeSchemas = {
+  latency: z.object({ latency: nonNegative('latency', 'ms').default(0), jitter: nonNegative('jitter', 'ms').default(0) }),
+  bandwidth: z.object({ rate: nonNegative('rate', 'KB/s').default(0) }),
+  slow_close: z.object({ delay: nonNegative('delay', 'ms').default(0) }),
+  timeout: z.object({ timeout: nonNegative('timeout', 'ms').default(0) }),
+  reset_peer: z.object({ timeout: nonNegative('timeout', 'ms').default(0) }),
+  slicer: z
+    .object({
+      average_size: nonNegative('average_size', 'bytes').default(0),
+      size_variation: nonNegative('size_variation', 'bytes').default(0),
+      delay: nonNegative('delay', 'µs').default(0),
+    })
+    .refine((a) => a.size_variation <= a.average_size, 'size_variation must be at most average_size'),
+  limit_data: z.object({ bytes: nonNegative('bytes', 'bytes').default(0) }),
+} as const;
+
+export type ToxicType = keyof typeof ToxicAttributeSchemas;
+export const TOXIC_TYPES = Object.keys(ToxicAttributeSchemas) as ToxicType[];
+export const ToxicTypeName = z.enum(TOXIC_TYPES as [ToxicType, ...ToxicType[]], { error: 'invalid toxic type' });
+
+/** Only clients from this address and/or port range meet the toxic (beyond Toxiproxy). */
+export const ClientFilter = z
+  .object({
+    address: z.string().trim().min(1).max(64).optional(),
+    ports: z.tuple([ListenPort, ListenPort]).optional(),
+  })
+  .refine((f) => f.ports === undefined || f.ports[0] <= f.ports[1], 'The port range must run from low to high');
+
+export const Toxic = z.object({
+  name: z.string().trim().min(1).max(200),
+  type: ToxicTypeName,
+  stream: ToxicStream,
+  /** The chance that the toxic applies to a conversation, drawn once per conversation (as Toxiproxy). */
+  toxicity: z.number().min(0, 'toxicity is between 0 and 1').max(1, 'toxicity is between 0 and 1'),
+  attributes: z.record(z.string(), z.number()),
+  clients: ClientFilter.optional(),
+});
+
+/** What adding a toxic takes: Toxiproxy's defaults (downstream, toxicity 1, name `type_stream`). */
+export const ToxicInput = z.object({
+  name: z.string().trim().min(1).max(200).optional(),
+  type: ToxicTypeName,
+  stream: ToxicStream.default('downstream'),
+  toxicity: Toxic.shape.toxicity.default(1),
+  attributes: z.record(z.string(), z.unknown()).default({}),
+  clients: ClientFilter.optional(),
+});
+
+export const ToxicPatch = z.object({
+  toxicity: Toxic.shape.toxicity.optional(),
+  attributes: z.record(z.string(), z.unknown()).optional(),
+  clients: ClientFilter.nullable().optional(),
+});
+
+export const ToxicState = Toxic.extend({
+  /** Chunks (or closes) the toxic acted on. */
+  hits: z.number().int().nonnegative(),
+  /** Conversations it applied to; the newest few ids are kept in `conversations`. */
+  conversationCount: z.number().int().nonnegative(),
+  conversations: z.array(z.string()),
+});
+
+export const UpstreamFailure = z.enum(['close', 'reset']);
+
+/** On a proxy's SocketInfo (kind 'proxy'). */
+export const ProxySettings = z.object({
+  name: ProxyName,
+  /** Where it was asked to listen (the real port is `local`). */
+  listen: z.object({ host: z.string(), port: ListenPort }),
+  upstream: z.object({ host: z.string(), port: UpstreamPort }),
+  /** false: not listening (new clients are refused), configuration kept. */
+  enabled: z.boolean(),
+  /** What a client gets when its upstream cannot be reached: FIN or RST. */
+  onUpstreamFailure: UpstreamFailure,
+  /** Directions held in every conversation, new ones included. */
+  hold: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
+  toxics: z.array(ToxicState),
+});
+
+/** On a conversation's SocketInfo (kind 'proxy-conversation'): `remote` is the client, `local` the proxy. */
+export const ConversationDetails = z.object({
+  /** The proxy's own connection to the upstream: its local end and the server. */
+  upstreamLocal: ProxyEndpoint.optional(),
+  upstreamRemote: ProxyEndpoint.optional(),
+  /** Which sides are still open. */
+  clientOpen: z.boolean(),
+  upstreamOpen: z.boolean(),
+  /** Directions held (breakpoints), and how many messages wait in each. */
+  holding: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
+  held: z.object({ upstream: z.number().int().nonnegative(), downstream: z.number().int().nonnegative() }).optional(),
+});
+
+/** A message waiting in a held direction of a conversation. */
+export const HeldMessage = z.object({
+  heldId: z.number().int().positive(),
+  stream: z.enum(['upstream', 'downstream']),
+  bytes: z.instanceof(Uint8Array),
+  /** Epoch ms when it was read. */
+  time: z.number(),
+});
+
+const ProxyRef = z.object({ id: z.string().min(1).max(64) });
+
+export const proxyCommands = {
+  /** Listens and forwards each client to the upstream over its own connection. */
+  'proxy.create': {
+    input: z.object({
+      name: ProxyName.optional(),
+      host: ProxyHost,
+      port: ListenPort,
+      upstreamHost: ProxyHost,
+      upstreamPort: UpstreamPort,
+      enabled: z.boolean().default(true),
+      onUpstreamFailure: UpstreamFailure.default('close'),
+      toxics: z.array(ToxicInput).max(100).default([]),
+    }),
+    output: z.object({ id: z.string(), settings: ProxySettings }),
+  },
+  /** Enables or disables, or points it elsewhere (a new listen address restarts it). */
+  'proxy.update': {
+    input: ProxyRef.extend({
+      enabled: z.boolean().optional(),
+      host: ProxyHost.optional(),
+      port: ListenPort.optional(),
+      upstreamHost: ProxyHost.optional(),
+      upstreamPort: UpstreamPort.optional(),
+      onUpstreamFailure: UpstreamFailure.optional(),
+    }),
+    output: z.object({ id: z.string(), settings: ProxySettings }),
+  },
+  'proxy.addToxic': { input: ProxyRef.extend({ toxic: ToxicInput }), output: ToxicState },
+  'proxy.updateToxic': { input: ProxyRef.extend({ name: z.string().min(1).max(200), patch: ToxicPatch }), output: ToxicState },
+  'proxy.removeToxic': { input: ProxyRef.extend({ name: z.string().min(1).max(200) }), output: z.object({}) },
+  /**
+   * Holds (or lets go of) a direction: of one conversation, or of a proxy's every conversation,
+   * new ones included. Held messages wait for proxy.release; the held side is not read meanwhile.
+   */
+  'proxy.hold': { input: ProxyRef.extend({ stream: ToxicStream, hold: z.boolean() }), output: z.object({}) },
+  /** The messages waiting in a conversation's held directions, oldest first. */
+  'proxy.held': { input: ProxyRef, output: z.object({ messages: z.array(HeldMessage) }) },
+  /** Forwards (optionally edited) or drops one held message, or all of a direction's (no heldId). */
+  'proxy.release': {
+    input: ProxyRef.extend({
+      stream: ToxicStream,
+      heldId: z.number().int().positive().optional(),
+      action: z.enum(['forward', 'drop']),
+      data: z.instanceof(Uint8Array, { message: 'Expected bytes' }).refine((b) => b.byteLength <= 16 * 1024 * 1024, 'An edited message is limited to 16 MiB').optional(),
+    }).refine((r) => r.data === undefined || r.heldId !== undefined, 'Edited bytes replace one held message: give its heldId'),
+    output: z.object({ released: z.number().int().nonnegative() }),
+  },
+  /** A conversation: closes one side with FIN or RST. */
+  'proxy.cut': {
+    input: ProxyRef.extend({ side: z.enum(['client', 'upstream']), how: z.enum(['fin', 'rst']).default('fin') }),
+    output: z.object({}),
+  },
+  /** A conversation: bytes to the server as if from the client (`upstream`), or to the client as if from the server. */
+  'proxy.inject': {
+    input: ProxyRef.extend({
+      stream: ToxicStream,
+      data: z.instanceof(Uint8Array, { message: 'Expected bytes' }).refine((b) => b.byteLength <= 16 * 1024 * 1024, 'A single send is limited to 16 MiB'),
+    }),
+    output: z.object({ bytes: z.number() }),
+  },
+} as const;
+
+export type ToxicStream = z.infer<typeof ToxicStream>;
+export type Toxic = z.infer<typeof Toxic>;
+export type ToxicInput = z.input<typeof ToxicInput>;
+export type ParsedToxicInput = z.output<typeof ToxicInput>;
+export type ToxicPatch = z.output<typeof ToxicPatch>;
+export type ToxicState = z.infer<typeof ToxicState>;
+export type ClientFilter = z.infer<typeof ClientFilter>;
+export type ProxySettings = z.infer<typeof ProxySettings>;
+export type ConversationDetails = z.infer<typeof ConversationDetails>;
+export type UpstreamFailure = z.infer<typeof UpstreamFailure>;
+export type HeldMessage = z.infer<typeof HeldMessage>;
