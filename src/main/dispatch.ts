@@ -16,6 +16,7 @@ import { FramingService } from './framing/service';
 import { MessageLibrary } from './library';
 import { listPorts } from './ports';
 import { logBudgetHandlers } from './log-budget-commands';
+import { fileDialogsUnavailable } from './shell/file-dialogs-elsewhere';
 import { type Sessions, sessionsOff } from './session';
 
 /** What commands reach besides the engine: things main keeps for every window. */
@@ -33,6 +34,7 @@ const ok = {};
 
 const handlers: Handlers = {
   ...captureHandlers,
+  ...fileDialogsUnavailable,
   'app.snapshot': (engine, _input, rev) => ({ rev: rev(), ...engine.snapshot() }),
   'tcp.connect': (engine, input) => engine.connectTcp(input),
   'tcp.listen': (engine, input) => engine.listenTcp(input),

@@ -11,6 +11,7 @@ import { logBudgetCommands } from './log-budget';
 import { isIPv6, unbracket } from './address';
 import { NetworkInterface, MulticastGroup, InterfaceName, UdpOptions, UdpSettings } from './network';
 import { captureCommands } from './capture';
+import { fileDialogCommands, FileProgressEvent } from './file-dialogs';
 import { TlsClientOptions, TlsListenOptions, TlsSettings, TlsSummary } from './tls';
 import { UiCommandEvent } from './ui-command';
 
@@ -354,6 +355,7 @@ const Ok = z.object({});
 
 export const commands = {
   ...captureCommands,
+  ...fileDialogCommands,
   /** Everything a window needs to start: all sockets and where their logs stand. */
   'app.snapshot': {
     input: Ok,
@@ -583,6 +585,8 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('library.changed'), revision: z.number().int().nonnegative() }),
   /** The desktop app's menu asks the window to do something (src/shared/ui-command.ts). */
   UiCommandEvent,
+  /** How far a desktop export or import has got (src/shared/file-dialogs.ts). */
+  FileProgressEvent,
 ]);
 
 export const EventBatch = z.object({
