@@ -49,7 +49,7 @@ beforeEach(async () => {
       onProgress(event);
     },
   });
-  const unbindIpc = bindIpc(electron.ipcMain, core, () => window.webContents as unknown as Electron.WebContents, (url) => url === appUrl, fileDialogs.handlers);
+  const unbindIpc = bindIpc(electron.ipcMain as unknown as Parameters<typeof bindIpc>[0], core, () => window.webContents as unknown as Electron.WebContents, (url) => url === appUrl, fileDialogs.handlers);
   unbind = () => (fileDialogs.dispose(), unbindIpc());
 });
 
@@ -181,6 +181,7 @@ describe('Import in the desktop app', () => {
 
   it('opens nothing when the dialog is cancelled, and says what a file is not', async () => {
     expect(await invoke('file.importWithDialog', { transferId: 'i2' })).toEqual({ ok: true, value: { canceled: true } });
+    expect(electron.dialog.openShown[0]).toMatchObject({ properties: ['openFile'], filters: [{ extensions: ['jsonl', 'ndjson', 'json'] }] });
     const capture = join(dir, 'x.jsonl');
     writeFileSync(capture, 'not a log\n');
     electron.dialog.openAnswers.push(capture);

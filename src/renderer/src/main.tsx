@@ -7,6 +7,7 @@ import { setTransport } from './state/engine';
 import { startSessionSync } from './state/session';
 import { startLibrarySync } from './state/library';
 import { startMenuCommands } from './state/menuCommands';
+import { startFileTransferSync } from './state/fileTransfers';
 import { startSync } from './state/sync';
 import { createTransport } from './transport';
 
@@ -17,6 +18,7 @@ startSync(transport);
 startLibrarySync(transport);
 startSessionSync();
 startMenuCommands(transport);
+startFileTransferSync(transport);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

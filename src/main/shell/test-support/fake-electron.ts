@@ -268,7 +268,9 @@ export function createFakeElectron(options: { paths?: Record<string, string>; di
       if (!answer) throw new Error('No save dialog is open');
       answer(path);
     },
-    showOpenDialog: async (): Promise<{ canceled: boolean; filePaths: string[] }> => {
+    openShown: [] as Electron.OpenDialogOptions[],
+    showOpenDialog: async (...args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> => {
+      dialog.openShown.push((args.length > 1 ? args[1] : args[0]) as Electron.OpenDialogOptions);
       const path = dialog.openAnswers.shift();
       return path === undefined ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [path] };
     },
