@@ -145,13 +145,16 @@ describe('Export in the desktop app', () => {
     expect(await invoke('file.cancelTransfer', { transferId: 't3' })).toEqual({ ok: true, value: { stopped: false } });
   });
 
-  it('says why a file cannot be written, and keeps nothing', async () => {
+  it('says why a file cannot be written, and touches nothing', async () => {
     await listenerWithTraffic(1000);
     const folder = join(dir, 'a-folder');
     mkdirSync(folder);
     electron.dialog.saveAnswers.push(folder, join(dir, 'gone', 'x.jsonl'));
     expect(await invoke('file.exportWithDialog', { transferId: 't4', format: 'jsonl' })).toMatchObject({ ok: false, error: { message: `Cannot write ${folder}: it is a folder; name a file` } });
     expect(await invoke('file.exportWithDialog', { transferId: 't5', format: 'jsonl' })).toMatchObject({ ok: false, error: { message: expect.stringContaining(`there is no folder ${join(dir, 'gone')}`) } });
+    // The folder chosen by mistake is left as it was.
+    expect(statSync(folder).isDirectory()).toBe(true);
+    expect(existsSync(join(dir, 'gone'))).toBe(false);
   });
 
   it('says there is nothing to export before any dialog', async () => {
