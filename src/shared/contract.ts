@@ -355,7 +355,6 @@ const Ok = z.object({});
 
 export const commands = {
   ...captureCommands,
-  ...fileDialogCommands,
   /** Everything a window needs to start: all sockets and where their logs stand. */
   'app.snapshot': {
     input: Ok,
@@ -560,6 +559,7 @@ export const commands = {
   /** This machine's network interfaces and their addresses, as the OS reports them now. */
   'system.interfaces': { input: Ok, output: z.object({ interfaces: z.array(NetworkInterface) }) },
   ...logBudgetCommands,
+  ...fileDialogCommands,
 } as const;
 
 export type Commands = typeof commands;

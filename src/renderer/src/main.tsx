@@ -4,10 +4,10 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './index.css';
 import { setTransport } from './state/engine';
+import { startFileTransferSync } from './state/fileTransfers';
 import { startSessionSync } from './state/session';
 import { startLibrarySync } from './state/library';
 import { startMenuCommands } from './state/menuCommands';
-import { startFileTransferSync } from './state/fileTransfers';
 import { startSync } from './state/sync';
 import { createTransport } from './transport';
 
@@ -15,10 +15,10 @@ const transport = createTransport();
 setTransport(transport);
 // Outside React: the subscription lives as long as the window, not as long as a component.
 startSync(transport);
+startFileTransferSync(transport);
 startLibrarySync(transport);
 startSessionSync();
 startMenuCommands(transport);
-startFileTransferSync(transport);
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
