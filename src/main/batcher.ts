@@ -36,6 +36,10 @@ export class EventCoalescer {
       case 'library.changed':
         this.pending.set('library', event);
         break;
+      case 'file.progress':
+        // Each carries the whole count so far; the last one (done) replaces any before it.
+        this.pending.set(`f:${event.transferId}`, event);
+        break;
     }
   }
 

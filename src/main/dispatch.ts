@@ -18,6 +18,7 @@ import { MessageLibrary } from './library';
 import { listPorts } from './ports';
 import { logBudgetHandlers } from './log-budget-commands';
 import { proxyHandlers } from './proxy/handlers';
+import { fileDialogsUnavailable } from './shell/file-dialogs-elsewhere';
 import { type Sessions, sessionsOff } from './session';
 import { sequencesOf } from './scenario/sequences';
 
@@ -36,6 +37,7 @@ const ok = {};
 
 const handlers: Handlers = {
   ...captureHandlers,
+  ...fileDialogsUnavailable,
   'app.snapshot': (engine, _input, rev) => ({ rev: rev(), ...engine.snapshot() }),
   'tcp.connect': (engine, input) => engine.connectTcp(input),
   'tcp.listen': (engine, input) => engine.listenTcp(input),

@@ -2,7 +2,7 @@
  * The desktop app's main process, run whole against a fake `electron` (shell/test-support): the
  * real core, real sockets and real files in a temporary settings folder.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -229,6 +229,17 @@ describe('the desktop app', () => {
     await expect.poll(() => sentBatches(electron).flatMap((batch) => batch.events).find((event) => event.type === 'ui.command')).toMatchObject({
       command: { action: 'select-socket' },
     });
+  });
+
+  it('exports from the window through a save dialog, writing the file before it answers', async () => {
+    const electron = await launch();
+    await invoke(electron, { command: 'tcp.listen', input: { host: '127.0.0.1', port: 0 } });
+    const file = join(dir, 'all.jsonl');
+    electron.dialog.saveAnswers.push(file);
+    const saved = (await invoke(electron, { command: 'file.exportWithDialog', input: { transferId: 'w1', format: 'jsonl' } })) as Result<{ bytes: number }>;
+    expect(electron.dialog.saveShown[0].defaultPath).toMatch(/^sockscope-all-\d{8}-\d{6}\.jsonl$/);
+    expect(saved).toMatchObject({ ok: true, value: { canceled: false, path: file } });
+    expect(saved.ok && statSync(file).size).toBe(saved.ok && saved.value.bytes);
   });
 
   it('reports a crashed page, logs it, and reloads it with every socket still there', async () => {

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, screen, session, shell, type OpenDialogOptions } from 'electron';
 import type { UiCommand } from '../shared/ui-command';
 import { createCore } from './core';
 import { configDir } from './session';
 import { FAULT_LOG_MAX_BYTES, faultLogFile, installFaultReporter, writeLine } from './fault-report';
 import { bindIpc } from './ipc';
+import { createFileDialogs } from './shell/file-dialogs';
 import { IMPORT_DIALOG, importLogFromMenu } from './shell/import-log';
 import { menuTemplate } from './shell/menu';
 import { awaitShutdownOnQuit } from './shell/quit';
@@ -32,6 +33,15 @@ function startApp(): void {
   const stateFile = windowStateFile(appConfigDir);
   nativeTheme.themeSource = loadWindowState(stateFile)?.theme ?? 'system';
   const send = (command: UiCommand): void => core.batcher.push({ type: 'ui.command', command });
+  const showOpenDialog = (options: OpenDialogOptions) => (mainWindow ? dialog.showOpenDialog(mainWindow, options) : dialog.showOpenDialog(options));
+  // Export and Import in the desktop app: the dialog on the app's window, then streamed by main.
+  const fileDialogs = createFileDialogs({
+    engine: core.engine,
+    showSaveDialog: (options) => (mainWindow ? dialog.showSaveDialog(mainWindow, options) : dialog.showSaveDialog(options)),
+    showOpenDialog,
+    defaultFolder: downloadsFolder(),
+    progress: (event) => core.batcher.push(event),
+  });
 
   function createWindow(): void {
     // Read each time: on macOS the window can be closed and opened again while the app runs.
@@ -68,10 +78,10 @@ function startApp(): void {
         importLog: () =>
           void importLogFromMenu({
             pickFile: async () => {
-              const picked = await (mainWindow ? dialog.showOpenDialog(mainWindow, IMPORT_DIALOG) : dialog.showOpenDialog(IMPORT_DIALOG));
+              const picked = await showOpenDialog(IMPORT_DIALOG);
               return picked.canceled ? undefined : picked.filePaths[0];
             },
-            dispatch: (command, input) => core.dispatcher.dispatch(command, input),
+            importFile: (path) => fileDialogs.importFile(path),
             send,
             showError: (message, detail) => void dialog.showMessageBox({ type: 'error', title: 'Sockscope', message, detail }),
           }),
@@ -89,6 +99,7 @@ function startApp(): void {
       core,
       () => mainWindow?.webContents,
       (url) => isTrustedRendererUrl(url, renderer),
+      fileDialogs.handlers,
     );
     setMenu();
     createWindow();
@@ -105,10 +116,19 @@ function startApp(): void {
   });
 
   // The last save, the session lock's release and every socket's close happen before the process ends.
-  awaitShutdownOnQuit(app, () => core.dispose(), { onProblem: (message) => record('shutdown', message) });
+  awaitShutdownOnQuit(app, () => (fileDialogs.dispose(), core.dispose()), { onProblem: (message) => record('shutdown', message) });
 
   installFaultReporter({
     logFile: errorLog,
     notify: (error) => core.batcher.push({ type: 'engine.error', error, time: Date.now() }),
   });
+}
+
+/** Where the save dialog starts; the dialog's own choice when the system names no Downloads folder. */
+function downloadsFolder(): string | undefined {
+  try {
+    return app.getPath('downloads');
+  } catch {
+    return undefined;
+  }
 }

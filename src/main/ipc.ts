@@ -3,6 +3,9 @@ import { channels } from '../shared/channels';
 import { CommandRequest, type Result } from '../shared/contract';
 import type { Core } from './core';
 
+/** Commands only this binding carries out (they need the window's native dialogs); checked and validated like the rest. */
+export type LocalCommands = Partial<Record<string, (rawInput: unknown) => Promise<Result<unknown>>>>;
+
 interface IpcMainLike {
   handle(channel: string, listener: (event: IpcMainInvokeEvent, payload: unknown) => Promise<Result<unknown>>): void;
   removeHandler(channel: string): void;
@@ -17,6 +20,7 @@ export function bindIpc(
   core: Core,
   target: () => WebContents | undefined,
   isTrustedSender: (url: string) => boolean,
+  local: LocalCommands = {},
 ): () => void {
   ipcMain.handle(channels.command, async (event, payload) => {
     const frameUrl = event.senderFrame?.url ?? '';
@@ -27,7 +31,9 @@ export function bindIpc(
     if (!request.success) {
       return { ok: false, error: { code: 'MALFORMED_MESSAGE', message: 'Malformed command message' } };
     }
-    return core.dispatcher.dispatch(request.data.command, request.data.input);
+    const { command, input } = request.data;
+    const run = Object.hasOwn(local, command) ? local[command] : undefined;
+    return run ? run(input) : core.dispatcher.dispatch(command, input);
   });
   const unsubscribe = core.batcher.subscribe((batch) => {
     const contents = target();

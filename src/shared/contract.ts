@@ -13,6 +13,7 @@ import { logBudgetCommands } from './log-budget';
 import { isIPv6, unbracket } from './address';
 import { NetworkInterface, MulticastGroup, InterfaceName, UdpOptions, UdpSettings } from './network';
 import { captureCommands } from './capture';
+import { fileDialogCommands, FileProgressEvent } from './file-dialogs';
 import { TlsClientOptions, TlsListenOptions, TlsSettings, TlsSummary } from './tls';
 import { UiCommandEvent } from './ui-command';
 import { ConversationDetails, ProxySettings, proxyCommands } from './proxy';
@@ -576,6 +577,7 @@ export const commands = {
   'system.interfaces': { input: Ok, output: z.object({ interfaces: z.array(NetworkInterface) }) },
   ...logBudgetCommands,
   ...proxyCommands,
+  ...fileDialogCommands,
 } as const;
 
 export type Commands = typeof commands;
@@ -601,6 +603,8 @@ export const EngineEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('library.changed'), revision: z.number().int().nonnegative() }),
   /** The desktop app's menu asks the window to do something (src/shared/ui-command.ts). */
   UiCommandEvent,
+  /** How far a desktop export or import has got (src/shared/file-dialogs.ts). */
+  FileProgressEvent,
 ]);
 
 export const EventBatch = z.object({

@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './index.css';
 import { setTransport } from './state/engine';
+import { startFileTransferSync } from './state/fileTransfers';
 import { startSessionSync } from './state/session';
 import { startLibrarySync } from './state/library';
 import { startMenuCommands } from './state/menuCommands';
@@ -15,6 +16,7 @@ const transport = createTransport();
 setTransport(transport);
 // Outside React: the subscription lives as long as the window, not as long as a component.
 startSync(transport);
+startFileTransferSync(transport);
 startLibrarySync(transport);
 startSessionSync();
 startMenuCommands(transport);

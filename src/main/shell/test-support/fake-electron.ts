@@ -256,7 +256,25 @@ export function createFakeElectron(options: { paths?: Record<string, string>; di
         options.signal?.addEventListener('abort', () => resolve({ response: options.cancelId ?? 0, checkboxChecked: false }));
       });
     },
-    showOpenDialog: async (): Promise<{ canceled: boolean; filePaths: string[] }> => {
+    /** Save dialogs shown; each is answered from `saveAnswers`, else stays open until `answerSave`. */
+    saveShown: [] as Electron.SaveDialogOptions[],
+    saveAnswers: [] as Array<string | undefined>,
+    pendingSave: [] as Array<(path: string | undefined) => void>,
+    showSaveDialog: (...args: unknown[]): Promise<{ canceled: boolean; filePath: string }> => {
+      dialog.saveShown.push((args.length > 1 ? args[1] : args[0]) as Electron.SaveDialogOptions);
+      const answered = (path: string | undefined) => (path === undefined ? { canceled: true, filePath: '' } : { canceled: false, filePath: path });
+      if (dialog.saveAnswers.length > 0) return Promise.resolve(answered(dialog.saveAnswers.shift()));
+      return new Promise((resolve) => dialog.pendingSave.push((path) => resolve(answered(path))));
+    },
+    /** The user picks `path` (undefined: Cancel) in the save dialog that is open. */
+    answerSave: (path: string | undefined): void => {
+      const answer = dialog.pendingSave.shift();
+      if (!answer) throw new Error('No save dialog is open');
+      answer(path);
+    },
+    openShown: [] as Electron.OpenDialogOptions[],
+    showOpenDialog: async (...args: unknown[]): Promise<{ canceled: boolean; filePaths: string[] }> => {
+      dialog.openShown.push((args.length > 1 ? args[1] : args[0]) as Electron.OpenDialogOptions);
       const path = dialog.openAnswers.shift();
       return path === undefined ? { canceled: true, filePaths: [] } : { canceled: false, filePaths: [path] };
     },

@@ -5,6 +5,7 @@ import { ChevronIcon, DownloadIcon } from './Icons';
 import { Popover, usePopover } from './Popover';
 import { RecordForm } from './RecordForm';
 import { StatusNote, useStatusNote } from './StatusNote';
+import { TransferProgress } from './TransferProgress';
 
 const formats: readonly { format: ExportFormat; detail: string }[] = [
   { format: 'jsonl', detail: 'Every entry with its exact bytes; can be imported again' },
@@ -31,13 +32,17 @@ export function ExportMenu({ ids, label, menuLabel, title, disabled, compact }: 
   const recordPanel = usePopover();
   const button = useRef<HTMLButtonElement>(null);
   const [busy, setBusy] = useState(false);
+  const [transferId, setTransferId] = useState<string>();
   const { note, report, clear } = useStatusNote();
 
   const run = async (format: ExportFormat): Promise<void> => {
     popover.close();
     clear();
     setBusy(true);
-    report(await exportLogs(ids, format), 'Export failed');
+    const result = await exportLogs(ids, format, setTransferId);
+    // Nothing to say when the save dialog was cancelled.
+    if (!result.ok || result.value) report(result, 'Export failed');
+    setTransferId(undefined);
     setBusy(false);
   };
 
@@ -97,6 +102,7 @@ export function ExportMenu({ ids, label, menuLabel, title, disabled, compact }: 
           }}
         />
       </Popover>
+      <TransferProgress transferId={transferId} />
       <StatusNote note={note} />
     </div>
   );

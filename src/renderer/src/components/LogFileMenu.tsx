@@ -1,17 +1,29 @@
 import { useRef, useState } from 'react';
-import { importLog } from '../state/logFiles';
+import { importLog, importLogWithDialog, importsWithDialog } from '../state/logFiles';
 import { useSockets } from '../state/sockets';
 import { ExportMenu } from './ExportMenu';
 import { ImportIcon } from './Icons';
 import { RecordingsStatus } from './RecordingsStatus';
 import { StatusNote, useStatusNote } from './StatusNote';
+import { TransferProgress } from './TransferProgress';
 
 /** In the toolbar: open a JSON Lines export for viewing, or export every socket's log at once. */
 export function LogFileMenu() {
   const hasSockets = useSockets((state) => Object.keys(state.sockets).length > 0);
   const fileInput = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
+  const [transferId, setTransferId] = useState<string>();
   const { note, report, clear } = useStatusNote();
+
+  // The desktop app: main opens the native dialog and streams the file in, whatever its size.
+  const onDialog = async (): Promise<void> => {
+    clear();
+    setBusy(true);
+    const result = await importLogWithDialog(setTransferId);
+    if (!result.ok || result.value) report(result, 'Could not import');
+    setTransferId(undefined);
+    setBusy(false);
+  };
 
   const onFile = async (file: File | undefined): Promise<void> => {
     if (!file) return;
@@ -30,7 +42,7 @@ export function LogFileMenu() {
         <button
           type="button"
           disabled={busy}
-          onClick={() => fileInput.current?.click()}
+          onClick={() => (importsWithDialog() ? void onDialog() : fileInput.current?.click())}
           title="Open a JSON Lines log exported from Sockscope, read-only"
           className="inline-flex h-7 items-center gap-1.5 rounded px-2 text-[13px] text-fg hover:bg-hover active:bg-selected disabled:opacity-50"
         >
@@ -45,6 +57,7 @@ export function LogFileMenu() {
           className="hidden"
           onChange={(event) => void onFile(event.target.files?.[0])}
         />
+        <TransferProgress transferId={transferId} />
         <StatusNote note={note} />
       </div>
       <ExportMenu ids={undefined} label="Export all" menuLabel="Export all logs as" title="Save every socket’s log in one file" disabled={!hasSockets} />

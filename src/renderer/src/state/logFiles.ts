@@ -1,17 +1,13 @@
 import { formatBytes } from '../../../shared/codec';
 import { MAX_IMPORT_BYTES, type Result } from '../../../shared/contract';
 import { invoke } from './engine';
+import { newTransferId } from './fileTransfers';
 import { plural } from './format';
 import { selectSocket } from './sockets';
 
 export type ExportFormat = 'jsonl' | 'pcapng';
 
 export const exportFormatLabel: Record<ExportFormat, string> = { jsonl: 'JSON Lines', pcapng: 'pcapng' };
-
-const mimeTypes: Record<ExportFormat, string> = {
-  jsonl: 'application/jsonl',
-  pcapng: 'application/vnd.tcpdump.pcap',
-};
 
 /** In the browser host, files go over HTTP (streamed both ways) with the page's token; in Electron, through the bridge. */
 function hostToken(): string | undefined {
@@ -21,10 +17,12 @@ function hostToken(): string | undefined {
 
 /**
  * Exports these sockets' logs (all when `ids` is undefined). In the browser host the export is
- * streamed as a download (the host writes it as it reads the logs, any size); in Electron it is
- * built in main and saved through a download. Resolves with what happened, in words, or the error.
+ * streamed as a download (the host writes it as it reads the logs, any size); in the desktop app
+ * main shows the save dialog and streams the file, resolving once it is written and closed.
+ * `onStart` gets the desktop transfer's id, for its progress and Cancel. Resolves with what
+ * happened, in words ('' when the dialog was cancelled), or the error.
  */
-export async function exportLogs(ids: string[] | undefined, format: ExportFormat): Promise<Result<string>> {
+export async function exportLogs(ids: string[] | undefined, format: ExportFormat, onStart?: (transferId: string) => void): Promise<Result<string>> {
   const token = hostToken();
   if (token !== undefined) {
     const query = new URLSearchParams({ token, format, ...(ids && { ids: ids.join(',') }) });
@@ -34,19 +32,30 @@ export async function exportLogs(ids: string[] | undefined, format: ExportFormat
     link.click();
     return { ok: true, value: `Downloading the ${exportFormatLabel[format]} export: your browser saves it as it arrives (see its downloads)` };
   }
-  const result = await invoke('log.export', { ids, format });
-  if (!result.ok) return result;
-  const { fileName, data, records } = result.value;
-  const url = URL.createObjectURL(new Blob([data], { type: mimeTypes[format] }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  // The download has taken its copy once the click has been handled; a minute is generous.
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  const transferId = newTransferId();
+  onStart?.(transferId);
+  const result = await invoke('file.exportWithDialog', { transferId, ids, format });
+  if (!result.ok) return result.error.code === 'CANCELLED' ? { ok: true, value: 'Export cancelled: nothing was saved' } : result;
+  if (result.value.canceled) return { ok: true, value: '' };
+  const { path, bytes, records, missingBytes } = result.value;
   const what = format === 'pcapng' ? plural(records, 'packet') : plural(records, 'log entry', 'log entries');
-  const missing = result.value.missingBytes ? `; ${formatBytes(result.value.missingBytes)} were no longer held in the log (the file marks where)` : '';
-  return { ok: true, value: `Saved ${fileName} (${what}, ${formatBytes(data.byteLength)})${missing}` };
+  const missing = missingBytes ? `; ${formatBytes(missingBytes)} were no longer held in the log (the file marks where)` : '';
+  return { ok: true, value: `Saved ${path} (${what}, ${formatBytes(bytes)})${missing}` };
+}
+
+/** In the desktop app Import opens the native dialog and main streams the file in (no size limit); the browser host uploads. */
+export const importsWithDialog = (): boolean => hostToken() === undefined;
+
+/** The desktop app's Import: the open dialog, then the file read by main as it streams in. '' when the dialog was cancelled. */
+export async function importLogWithDialog(onStart?: (transferId: string) => void): Promise<Result<string>> {
+  const transferId = newTransferId();
+  onStart?.(transferId);
+  const result = await invoke('file.importWithDialog', { transferId });
+  if (!result.ok) return result.error.code === 'CANCELLED' ? { ok: true, value: 'Import cancelled: nothing was opened' } : result;
+  if (result.value.canceled) return { ok: true, value: '' };
+  const { sockets, fileName } = result.value;
+  if (sockets[0]) selectSocket(sockets[0].id);
+  return { ok: true, value: `Imported ${plural(sockets.length, 'socket log')} from ${fileName}` };
 }
 
 /** Reads a JSON Lines export and opens it as read-only sockets; selects the first. */

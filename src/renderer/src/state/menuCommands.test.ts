@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventBatch, Result } from '../../../shared/contract';
 import type { Transport } from '../transport';
 import { setTransport } from './engine';
@@ -29,7 +29,10 @@ describe('menu commands in the window', () => {
     useSockets.setState(initialSocketsState);
     useUi.setState({ dialog: null });
     useView.setState({ view: 'sockets' });
+    // The desktop app's window: the menu exists only there.
+    vi.stubGlobal('window', { sockscope: {} });
   });
+  afterEach(() => void vi.unstubAllGlobals());
 
   it('maps each ui.command onto the window’s own action', async () => {
     const { transport, emit } = fakeTransport();
