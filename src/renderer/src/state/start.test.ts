@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Command, EventBatch, Input, Output, Result } from '../../../shared/contract';
+import type { Command, Input, Output, Result } from '../../../shared/contract';
 import { socketInfo as socket } from '../../../shared/test-support/socket-info';
-import type { Transport, TransportStatus } from '../transport';
+import { fakeTransport } from '../test-support/fakeTransport';
 import { invoke } from './engine';
 import { useAutoReplyPanel } from './autoReply';
 import { useFileSends } from './fileSends';
@@ -69,39 +69,16 @@ function countListeners(): { live: () => Record<string, number>; restore: () => 
   };
 }
 
-/** A transport that answers the snapshot and the library, fails everything else, and counts its listeners. */
-function fakeTransport() {
-  const batchListeners = new Set<(batch: EventBatch) => void>();
-  const statusListeners = new Set<(status: TransportStatus) => void>();
-  const resyncListeners = new Set<() => void>();
+/** A transport that answers the snapshot and the library, and fails everything else. */
+function fakeEngine() {
   const invoked: Command[] = [];
-  const transport: Transport = {
-    async invoke<C extends Command>(command: C, _input: Input<C>): Promise<Result<Output<C>>> {
-      invoked.push(command);
-      if (command === 'app.snapshot') return { ok: true, value: { rev: 1, sockets: [socket('a')], logs: [] } } as Result<Output<C>>;
-      if (command === 'library.list') return { ok: true, value: { messages: [] } } as Result<Output<C>>;
-      return { ok: false, error: { code: 'UNSUPPORTED', message: `${command} is not faked` } };
-    },
-    subscribe(listener) {
-      batchListeners.add(listener);
-      return () => batchListeners.delete(listener);
-    },
-    onStatus(listener) {
-      statusListeners.add(listener);
-      return () => statusListeners.delete(listener);
-    },
-    onResync(listener) {
-      resyncListeners.add(listener);
-      return () => resyncListeners.delete(listener);
-    },
-  };
-  return {
-    transport,
-    invoked,
-    emit: (batch: EventBatch) => batchListeners.forEach((listener) => listener(batch)),
-    open: () => statusListeners.forEach((listener) => listener({ state: 'open' })),
-    listeners: () => batchListeners.size + statusListeners.size + resyncListeners.size,
-  };
+  const fake = fakeTransport(async <C extends Command>(command: C, _input: Input<C>): Promise<Result<Output<C>>> => {
+    invoked.push(command);
+    if (command === 'app.snapshot') return { ok: true, value: { rev: 1, sockets: [socket('a')], logs: [] } } as Result<Output<C>>;
+    if (command === 'library.list') return { ok: true, value: { messages: [] } } as Result<Output<C>>;
+    return { ok: false, error: { code: 'UNSUPPORTED', message: `${command} is not faked` } };
+  });
+  return { ...fake, invoked, open: () => fake.status({ state: 'open' }) };
 }
 
 /** The theme is applied to <html>: this much of a document is what it needs under node. */
@@ -134,7 +111,7 @@ describe('startStores', () => {
   });
 
   it('wires the stores to the transport: the snapshot and a batch reach them', async () => {
-    const fake = fakeTransport();
+    const fake = fakeEngine();
     const stop = startStores(fake.transport);
     fake.open();
     await flush();
@@ -161,7 +138,7 @@ describe('startStores', () => {
   });
 
   it('stops every listener it started, and nothing reacts afterwards', async () => {
-    const fake = fakeTransport();
+    const fake = fakeEngine();
     expect(Object.values(listeners.live()).every((count) => count === 0)).toBe(true);
     const stop = startStores(fake.transport);
     const started = listeners.live();
