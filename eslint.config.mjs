@@ -30,4 +30,30 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },
+  {
+    // Commands go one way: components call an action in state/ named for what the user does; only state/ calls invoke.
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    ignores: ['src/renderer/src/state/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/state/engine'], message: 'Call an action in state/ instead: only state/ modules call invoke.' }] },
+      ],
+    },
+  },
+  {
+    // Stores start in one visible place (state/start.ts): importing a module subscribes to nothing.
+    files: ['src/renderer/src/state/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "Program > ExpressionStatement > CallExpression[callee.property.name='subscribe'], Program > VariableDeclaration > VariableDeclarator > CallExpression[callee.property.name='subscribe']",
+          message: 'Subscribe inside a start function called from startStores (state/start.ts), not when the module is imported.',
+        },
+      ],
+    },
+  },
 );

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { SocketInfo } from '../../../shared/contract';
+import type { Result, SocketInfo } from '../../../shared/contract';
 import type { HeldMessage, ToxicStream } from '../../../shared/proxy';
 import { toVisibleText } from '../../../shared/codec';
 import { parseEscapedText } from '../../../shared/payload';
-import { invoke } from '../state/engine';
+import { cutSide, dropHeld, forwardAllHeld, forwardHeld, holdStream, listHeld } from '../state/proxy';
 import { Checkbox } from './OptionControls';
 
 const words: Record<ToxicStream, { arrow: string; text: string; color: string }> = {
@@ -26,8 +26,8 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
 
   useEffect(() => {
     let current = true;
-    void invoke('proxy.held', { id: socket.id }).then((result) => {
-      if (current && result.ok) setMessages(result.value.messages);
+    void listHeld(socket.id).then((result) => {
+      if (current && result.ok) setMessages(result.value);
     });
     return () => {
       current = false;
@@ -36,7 +36,7 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
 
   if (!details) return null;
   const live = socket.state !== 'closed' && socket.state !== 'error';
-  const run = async (action: () => ReturnType<typeof invoke>): Promise<void> => {
+  const run = async (action: () => Promise<Result<unknown>>): Promise<void> => {
     const result = await action();
     setError(result.ok ? null : result.error.message);
   };
@@ -50,7 +50,7 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
       if (!parsed.ok) return setError(`Held message #${message.heldId}: ${parsed.message}`);
       data = new Uint8Array(parsed.bytes);
     }
-    void run(() => invoke('proxy.release', { id: socket.id, stream: message.stream, heldId: message.heldId, action: 'forward', data }));
+    void run(() => forwardHeld(socket.id, message.stream, message.heldId, data));
   };
 
   return (
@@ -62,7 +62,7 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
             label={`Hold ${words[stream].text}`}
             checked={details.holding?.[stream] ?? false}
             disabled={!live}
-            onChange={(hold) => void run(() => invoke('proxy.hold', { id: socket.id, stream, hold }))}
+            onChange={(hold) => void run(() => holdStream(socket.id, stream, hold))}
           />
         ))}
         <div className="ml-auto flex items-center gap-1">
@@ -78,7 +78,7 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
               key={label}
               type="button"
               disabled={!live}
-              onClick={() => void run(() => invoke('proxy.cut', { id: socket.id, side, how }))}
+              onClick={() => void run(() => cutSide(socket.id, side, how))}
               className="rounded border border-line-strong bg-canvas px-2 py-0.5 text-fg hover:bg-hover disabled:opacity-50"
             >
               {label}
@@ -106,7 +106,7 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
                     </button>
                     <button
                       type="button"
-                      onClick={() => void run(() => invoke('proxy.release', { id: socket.id, stream: message.stream, heldId: message.heldId, action: 'drop' }))}
+                      onClick={() => void run(() => dropHeld(socket.id, message.stream, message.heldId))}
                       className="rounded border border-line-strong px-2 py-0.5 text-fg hover:bg-hover"
                     >
                       Drop
@@ -137,7 +137,7 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
                 <button
                   key={stream}
                   type="button"
-                  onClick={() => void run(() => invoke('proxy.release', { id: socket.id, stream, action: 'forward' }))}
+                  onClick={() => void run(() => forwardAllHeld(socket.id, stream))}
                   className="rounded border border-line-strong bg-canvas px-2 py-0.5 text-fg hover:bg-hover"
                 >
                   Forward all {words[stream].text}

@@ -1,6 +1,6 @@
 import type { SocketInfo } from '../../../shared/contract';
 import type { DecoderChoice } from '../../../shared/framing';
-import { invoke } from '../state/engine';
+import { chooseDecoder } from '../state/framing';
 import { reportError } from '../state/sockets';
 
 const OPTIONS: readonly { value: DecoderChoice; label: string }[] = [
@@ -13,7 +13,7 @@ const OPTIONS: readonly { value: DecoderChoice; label: string }[] = [
 /** Which decoder the Decoded view uses for this socket: Auto picks per payload from its bytes. */
 export function DecoderSelect({ socket }: { socket: SocketInfo }) {
   const change = async (decoder: DecoderChoice): Promise<void> => {
-    const result = await invoke('framing.set', { id: socket.id, decoder });
+    const result = await chooseDecoder(socket.id, decoder);
     if (!result.ok) reportError(socket.id, result.error);
   };
   return (

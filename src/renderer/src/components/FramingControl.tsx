@@ -2,7 +2,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { parseHex, toHex } from '../../../shared/codec';
 import type { ErrorInfo, SocketInfo } from '../../../shared/contract';
 import { delimiterName, describeFraming, type FramingSpec, MAX_FIXED_FRAME_BYTES, RAW_FRAMING } from '../../../shared/framing';
-import { invoke } from '../state/engine';
+import { applyFraming } from '../state/framing';
 import { Popover, usePopover } from './Popover';
 
 type Mode = FramingSpec['mode'];
@@ -96,7 +96,7 @@ function FramingForm({ socket, framing, onDone }: { socket: SocketInfo; framing:
       return;
     }
     setBusy(true);
-    const result = await invoke('framing.set', { id: socket.id, framing: spec });
+    const result = await applyFraming(socket.id, spec);
     setBusy(false);
     if (result.ok) onDone();
     else setError(result.error);

@@ -1,8 +1,8 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { formatBytes } from '../../../shared/codec';
 import { type LogBudgetStatus, MIB } from '../../../shared/log-budget';
-import { invoke } from '../state/engine';
 import { formatCount } from '../state/format';
+import { readLogBudget, setLogBudget } from '../state/logBudget';
 import { Popover, usePopover } from './Popover';
 
 /**
@@ -19,7 +19,7 @@ export function LogBudgetControl() {
 
   useEffect(() => {
     let current = true;
-    void invoke('logBudget.get', {}).then((result) => {
+    void readLogBudget().then((result) => {
       if (!current || !result.ok) return;
       setStatus(result.value);
       if (popover.open) setText(String(Math.round(result.value.limitBytes / MIB)));
@@ -35,7 +35,7 @@ export function LogBudgetControl() {
       setError('Give the budget in MiB, e.g. 512');
       return;
     }
-    const result = await invoke('logBudget.set', { limitBytes: Math.round(mib * MIB) });
+    const result = await setLogBudget(Math.round(mib * MIB));
     if (!result.ok) {
       setError(result.error.message.replace(/^limitBytes: /, ''));
       return;

@@ -1,6 +1,5 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { ErrorInfo } from '../../../shared/contract';
-import { invoke } from '../state/engine';
 import {
   fieldsOf,
   pendingMessage,
@@ -11,6 +10,7 @@ import {
   type NewSocketRequest,
   type NewSocketValues,
 } from '../state/newSocketForm';
+import { openSocket } from '../state/socketActions';
 import { rememberedOptions, rememberOptions, validateSocketOptions, type SocketOptionValues } from '../state/socketOptionsForm';
 import { selectSocket } from '../state/sockets';
 import { closeNewSocketDialog, type NewSocketKind } from '../state/ui';
@@ -96,12 +96,7 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
     rememberOptions(kind, options);
     setFailure(null);
     setPending(request);
-    const result =
-      request.command === 'tcp.connect'
-        ? await invoke('tcp.connect', request.input)
-        : request.command === 'tcp.listen'
-          ? await invoke('tcp.listen', request.input)
-          : await invoke('udp.bind', request.input);
+    const result = await openSocket(request);
     if (!alive.current) return;
     setPending(null);
     if (result.ok) {

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ErrorInfo } from '../../../shared/contract';
-import { invoke } from '../state/engine';
+import { createProxy } from '../state/proxy';
 import { selectSocket } from '../state/sockets';
 import { closeProxyDialog } from '../state/ui';
 import { FormField } from './FormField';
@@ -42,7 +42,7 @@ export function ProxyDialog() {
     if (pending) return;
     remembered = values;
     setPending(true);
-    const result = await invoke('proxy.create', {
+    const result = await createProxy({
       ...(values.name.trim() && { name: values.name.trim() }),
       host: values.host,
       port: portOf(values.port),

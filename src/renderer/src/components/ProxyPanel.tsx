@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import type { SocketInfo } from '../../../shared/contract';
+import type { Result, SocketInfo } from '../../../shared/contract';
 import { formatEndpoint } from '../../../shared/endpoint';
 import type { ToxicStream } from '../../../shared/proxy';
 import { parseToxicSpec } from '../../../shared/toxic-spec';
-import { invoke } from '../state/engine';
+import { addToxic as addProxyToxic, holdStream, removeToxic, setProxyEnabled } from '../state/proxy';
 import { Checkbox } from './OptionControls';
 
 const streamWords: Record<ToxicStream, string> = { upstream: 'client → server', downstream: 'server → client' };
@@ -15,7 +15,7 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
   const [error, setError] = useState<string | null>(null);
   if (!proxy) return null;
 
-  const run = async (action: () => ReturnType<typeof invoke>): Promise<boolean> => {
+  const run = async (action: () => Promise<Result<unknown>>): Promise<boolean> => {
     const result = await action();
     setError(result.ok ? null : result.error.message);
     return result.ok;
@@ -27,9 +27,9 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
     } catch (err) {
       return setError(err instanceof Error ? err.message : String(err));
     }
-    if (await run(() => invoke('proxy.addToxic', { id: socket.id, toxic }))) setSpec('');
+    if (await run(() => addProxyToxic(socket.id, toxic))) setSpec('');
   };
-  const hold = (stream: ToxicStream) => (on: boolean) => void run(() => invoke('proxy.hold', { id: socket.id, stream, hold: on }));
+  const hold = (stream: ToxicStream) => (on: boolean) => void run(() => holdStream(socket.id, stream, on));
 
   return (
     <section aria-label="Proxy" className="flex shrink-0 flex-col gap-2 border-t border-line bg-panel px-3 py-2.5 text-xs">
@@ -37,7 +37,7 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
         <span className="text-muted">
           <span className="font-medium text-fg">{proxy.name}</span> forwards to <span className="font-mono text-fg">{formatEndpoint(proxy.upstream)}</span>
         </span>
-        <Checkbox label="Enabled" checked={proxy.enabled} onChange={(enabled) => void run(() => invoke('proxy.update', { id: socket.id, enabled }))} />
+        <Checkbox label="Enabled" checked={proxy.enabled} onChange={(enabled) => void run(() => setProxyEnabled(socket.id, enabled))} />
         <Checkbox label="Hold client → server" checked={proxy.hold?.upstream ?? false} onChange={hold('upstream')} />
         <Checkbox label="Hold server → client" checked={proxy.hold?.downstream ?? false} onChange={hold('downstream')} />
       </div>
@@ -78,7 +78,7 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
               <td className="text-right">
                 <button
                   type="button"
-                  onClick={() => void run(() => invoke('proxy.removeToxic', { id: socket.id, name: toxic.name }))}
+                  onClick={() => void run(() => removeToxic(socket.id, toxic.name))}
                   className="rounded px-1.5 py-0.5 text-muted hover:bg-hover hover:text-fg"
                 >
                   Remove

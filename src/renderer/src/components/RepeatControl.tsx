@@ -1,7 +1,7 @@
 import { useId, useRef, useState } from 'react';
 import type { ErrorInfo, Input, RepeatStatus } from '../../../shared/contract';
-import { invoke } from '../state/engine';
 import { formatCount } from '../state/format';
+import { startRepeat, stopRepeat } from '../state/send';
 import { useSockets } from '../state/sockets';
 import { RepeatIcon, StopIcon } from './Icons';
 import { Popover, usePopover } from './Popover';
@@ -44,7 +44,7 @@ export function RepeatControl({ recipientId, prepare, disabled }: RepeatControlP
       return;
     }
     setStarting(true);
-    const result = await invoke('send.repeat', { ...request, count: times, intervalMs: every });
+    const result = await startRepeat({ ...request, count: times, intervalMs: every });
     setStarting(false);
     if (!result.ok) {
       setError(result.error);
@@ -55,7 +55,7 @@ export function RepeatControl({ recipientId, prepare, disabled }: RepeatControlP
   };
 
   const stop = (): void => {
-    if (status) void invoke('send.cancel', { jobId: status.jobId });
+    if (status) void stopRepeat(status.jobId);
   };
 
   return (

@@ -4,11 +4,11 @@ import { commands, Target, type ErrorInfo, type Input, type ParsedInput, type Sa
 import { encodePayload } from '../../../shared/macro-payload';
 import { mayHoldMacros } from '../../../shared/macros';
 import { formatEndpoint } from '../../../shared/endpoint';
-import { invoke } from '../state/engine';
 import { formatExactBytes, plural } from '../state/format';
 import { useLogCache } from '../state/logCache';
 import { emptyInputMessages, encodeInput, inputHints, placeholders, selectErrorPosition, sendBarMacros, sendModeOptions } from '../state/payloadInput';
 import type { SendMode } from '../state/preferences';
+import { sendMessage } from '../state/send';
 import { sendSettingsOf, setSendSettings, useSendSettings } from '../state/sendSettings';
 import { LIVE_CHECK_LIMIT, sendBlockedReason } from '../state/sendRules';
 import { draftFor, historyFor, remember, saveDraft } from '../state/sendHistory';
@@ -197,7 +197,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
   const transmit = async (request: ParsedInput<'socket.send'>): Promise<boolean> => {
     setSendError(null);
     setPending(true);
-    const result = await invoke('socket.send', request);
+    const result = await sendMessage(request);
     setPending(false);
     if (!result.ok) {
       setSendError(result.error);

@@ -1,7 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { ErrorInfo, Result, SocketInfo } from '../../../shared/contract';
 import { DEFAULT_UDP_SETTINGS, type NetworkInterface, type UdpOptions } from '../../../shared/network';
-import { invoke } from '../state/engine';
+import { joinGroup, leaveGroup, listInterfaces, setUdpOptions } from '../state/udpOptions';
 import { AlertIcon, CloseIcon } from './Icons';
 
 const inputClass =
@@ -30,9 +30,9 @@ export function UdpOptionsPanel({ socket }: { socket: SocketInfo }) {
 
   // Asked again whenever a list is opened: interfaces come and go (VPNs, docks, Wi-Fi).
   const loadInterfaces = (alive: () => boolean = () => true): Promise<void> =>
-    invoke('system.interfaces', {}).then((result) => {
+    listInterfaces().then((result) => {
       if (!alive()) return;
-      if (result.ok) setInterfaces(result.value.interfaces);
+      if (result.ok) setInterfaces(result.value);
       else setFailure(result.error);
     });
 
@@ -54,10 +54,10 @@ export function UdpOptionsPanel({ socket }: { socket: SocketInfo }) {
     setFailure(result.ok ? null : result.error);
     return result.ok;
   };
-  const setOptions = (options: UdpOptions): Promise<boolean> => run(() => invoke('udp.setOptions', { id: socket.id, ...options }));
+  const setOptions = (options: UdpOptions): Promise<boolean> => run(() => setUdpOptions(socket.id, options));
   const join = async (): Promise<void> => {
     const networkInterface = joinOn === '' ? undefined : joinOn;
-    await run(() => invoke('udp.joinGroup', { id: socket.id, group, interface: networkInterface }));
+    await run(() => joinGroup(socket.id, group, networkInterface));
   };
 
   const interfaceOptions = (
@@ -138,7 +138,7 @@ export function UdpOptionsPanel({ socket }: { socket: SocketInfo }) {
                   aria-label={`Leave ${name}`}
                   title={`Leave ${name}`}
                   disabled={!open || busy}
-                  onClick={() => void run(() => invoke('udp.leaveGroup', { id: socket.id, group: membership.group, interface: membership.interface }))}
+                  onClick={() => void run(() => leaveGroup(socket.id, membership.group, membership.interface))}
                   className="rounded-full p-0.5 text-muted hover:bg-hover hover:text-danger"
                 >
                   <CloseIcon className="size-3" />

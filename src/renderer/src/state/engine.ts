@@ -2,12 +2,14 @@ import type { Command, Input, Output, Result } from '../../../shared/contract';
 import type { Transport } from '../transport';
 
 /**
- * The one transport this window talks through, set once at start-up (main.tsx). Components call
- * `invoke` and get a Result back, never an exception: a transport fault becomes an error to show.
+ * The one transport this window talks through, set by startStores (start.ts). Only `state/` modules
+ * call `invoke` (components call their actions; lint holds this), and get a Result back, never an
+ * exception: a transport fault becomes an error to show.
  */
 let current: Transport | undefined;
 
-export function setTransport(transport: Transport): void {
+/** undefined once the stores are stopped: commands then answer NOT_CONNECTED. */
+export function setTransport(transport: Transport | undefined): void {
   current = transport;
 }
 

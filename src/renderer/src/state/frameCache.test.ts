@@ -1,9 +1,9 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command, FrameItem, FramesHead, Input, Output, Result } from '../../../shared/contract';
 import type { Transport } from '../transport';
 import { setTransport } from './engine';
 import { socketInfo as socket } from '../../../shared/test-support/socket-info';
-import { ensureFrames, getFrame, refreshFrames, resetFrameCache, useFrameCache } from './frameCache';
+import { ensureFrames, getFrame, refreshFrames, resetFrameCache, startFrameCache, useFrameCache } from './frameCache';
 import { applyEvents, applySnapshot, initialSocketsState, useSockets } from './sockets';
 
 interface Read {
@@ -54,7 +54,12 @@ function fakeFrames() {
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('frame cache', () => {
-  beforeEach(() => resetFrameCache());
+  let stop = (): void => undefined;
+  beforeEach(() => {
+    stop = startFrameCache();
+    resetFrameCache();
+  });
+  afterEach(() => stop());
 
   it('reads the tail for the head first, then only the frames wanted and missing, one request at a time', async () => {
     const fake = fakeFrames();

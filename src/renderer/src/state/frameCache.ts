@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { ErrorInfo, FrameItem, FramesHead } from '../../../shared/contract';
 import { invoke } from './engine';
-import { useSockets } from './sockets';
+import { type SocketsState, useSockets } from './sockets';
 
 /**
  * The renderer's window onto a socket's frames, which main computes from the log under the
@@ -24,7 +24,7 @@ interface SocketFrames {
   wanted: [number, number];
 }
 
-interface FrameCacheState {
+export interface FrameCacheState {
   heads: Record<string, FramesHead>;
   /** Bumped when frames for a socket arrive, so the rows showing them re-render. */
   versions: Record<string, number>;
@@ -126,7 +126,7 @@ function evict(cache: SocketFrames, head: FramesHead): void {
 }
 
 /** Forgets sockets that went away; after a reload from a snapshot, reads everything again. */
-useSockets.subscribe((state, previous) => {
+function followSockets(state: SocketsState, previous: SocketsState): void {
   // A restarted host numbers sockets afresh: frames cached under an id may belong to another socket.
   const reloaded = state.synced && !previous.synced;
   if (reloaded) caches.clear();
@@ -143,7 +143,12 @@ useSockets.subscribe((state, previous) => {
     const bumped = Object.fromEntries(Object.entries(keep(current.versions)).map(([id, version]) => [id, version + (reloaded ? 1 : 0)]));
     return { heads: keep(current.heads), versions: bumped, errors: reloaded ? {} : keep(current.errors) };
   });
-});
+}
+
+/** Started once by startStores (start.ts); returns the stop. */
+export function startFrameCache(): () => void {
+  return useSockets.subscribe(followSockets);
+}
 
 /** For tests: forget everything. */
 export function resetFrameCache(): void {

@@ -1,8 +1,8 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command, Input, LogEntry, LogHead, Output, Result } from '../../../shared/contract';
 import type { Transport } from '../transport';
 import { setTransport } from './engine';
-import { ensureRange, getEntry, PAGE_SIZE, resetLogCache, useLogCache } from './logCache';
+import { ensureRange, getEntry, PAGE_SIZE, resetLogCache, startLogCache, useLogCache } from './logCache';
 import { applyEvents, applySnapshot, initialSocketsState, useSockets } from './sockets';
 
 interface Read {
@@ -50,10 +50,13 @@ function fakeLog(head: LogHead) {
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('log cache', () => {
+  let stop = (): void => undefined;
   beforeEach(() => {
+    stop = startLogCache();
     resetLogCache();
     useSockets.setState(initialSocketsState, true);
   });
+  afterEach(() => stop());
 
   it('reads aligned pages once, however often the same rows are asked for', async () => {
     const log = fakeLog({ id: 's', firstSeq: 0, nextSeq: 1000, dropped: 0, bytes: 1000 });

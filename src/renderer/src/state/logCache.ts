@@ -2,7 +2,7 @@ import { create } from 'zustand';
 import { MAX_LOG_READ } from '../../../shared/contract';
 import type { Endpoint, ErrorInfo, LogEntry, LogHead } from '../../../shared/contract';
 import { invoke } from './engine';
-import { useSockets } from './sockets';
+import { type SocketsState, useSockets } from './sockets';
 
 /**
  * The renderer's window onto logs held in the main process. The log view asks for the seqs it
@@ -244,10 +244,16 @@ function withoutKeys<T>(record: Record<string, T>, keys: readonly string[]): Rec
   return copy;
 }
 
-useSockets.subscribe((state, previous) => {
+/** Follows the log heads: after a reload reads everything again, else drops what fell out of the ring. */
+function followHeads(state: SocketsState, previous: SocketsState): void {
   if (state.synced && !previous.synced) reload(state.heads);
   if (state.heads !== previous.heads) reconcile(state.heads);
-});
+}
+
+/** Started once by startStores (start.ts); returns the stop. */
+export function startLogCache(): () => void {
+  return useSockets.subscribe(followHeads);
+}
 
 /** For tests: forget every cached page. */
 export function resetLogCache(): void {

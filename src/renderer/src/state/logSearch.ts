@@ -2,9 +2,9 @@ import { create } from 'zustand';
 import { type LogDirection, type LogHead, type LogSearchQuery, MAX_SEARCH_MATCHES, type Result } from '../../../shared/contract';
 import { RAW_FRAMING, sameFraming } from '../../../shared/framing';
 import { invoke } from './engine';
-import { useFrameCache } from './frameCache';
+import { type FrameCacheState, useFrameCache } from './frameCache';
 import { MatchList } from './matchList';
-import { useSockets } from './sockets';
+import { type SocketsState, useSockets } from './sockets';
 
 export type SearchMode = 'text' | 'hex';
 
@@ -236,7 +236,7 @@ async function scan(id: string, generation: number): Promise<void> {
 
 // The frames were cut afresh (the framing changed, even to and fro within one batch of events):
 // a framed search's matches number other frames now.
-useFrameCache.subscribe((state, previous) => {
+function followFraming(state: FrameCacheState, previous: FrameCacheState): void {
   if (state.heads === previous.heads) return;
   for (const [id, search] of Object.entries(useLogSearch.getState())) {
     const generation = state.heads[id]?.generation;
@@ -246,11 +246,11 @@ useFrameCache.subscribe((state, previous) => {
       restart(id, 0);
     }
   }
-});
+}
 
 // Follow every log: search what arrives, forget matches that fall out of the ring, and searches
 // of sockets that are gone.
-useSockets.subscribe((state, previous) => {
+function followLogs(state: SocketsState, previous: SocketsState): void {
   // A new framing numbers the rows afresh: searches of those sockets start over.
   if (state.sockets !== previous.sockets) {
     for (const [id, search] of Object.entries(useLogSearch.getState())) {
@@ -285,4 +285,14 @@ useSockets.subscribe((state, previous) => {
     const grew = framed ? head !== previous.heads[id] : head.nextSeq > search.scannedTo;
     if (!search.scanning && grew) void scan(id, generations.get(id) ?? 0);
   }
-});
+}
+
+/** Started once by startStores (start.ts); the stop also drops searches still waiting for typing to pause. */
+export function startLogSearch(): () => void {
+  const unsubscribers = [useFrameCache.subscribe(followFraming), useSockets.subscribe(followLogs)];
+  return () => {
+    unsubscribers.forEach((unsubscribe) => unsubscribe());
+    debounceTimers.forEach((timer) => clearTimeout(timer));
+    debounceTimers.clear();
+  };
+}

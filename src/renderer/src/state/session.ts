@@ -155,5 +155,9 @@ export function startSessionSync(): () => void {
     }),
     useSendSettings.subscribe(() => layoutChanged()),
   ];
-  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+  return () => {
+    unsubscribers.forEach((unsubscribe) => unsubscribe());
+    clearTimeout(layoutTimer);
+    layoutTimer = undefined;
+  };
 }

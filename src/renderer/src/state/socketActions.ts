@@ -1,5 +1,6 @@
 import type { Result, SocketInfo } from '../../../shared/contract';
 import { invoke } from './engine';
+import type { NewSocketRequest } from './newSocketForm';
 
 export type SocketAction = 'close' | 'halfClose' | 'reset' | 'stop' | 'stopAll' | 'clearLog' | 'remove';
 
@@ -62,5 +63,17 @@ export async function runAction(action: SocketAction, id: string): Promise<Resul
       return invoke('log.clear', { id });
     case 'remove':
       return invoke('socket.remove', { id });
+  }
+}
+
+/** Connects, listens or binds as the New… dialog asked; the new socket's info on success. */
+export function openSocket(request: NewSocketRequest): Promise<Result<SocketInfo>> {
+  switch (request.command) {
+    case 'tcp.connect':
+      return invoke('tcp.connect', request.input);
+    case 'tcp.listen':
+      return invoke('tcp.listen', request.input);
+    case 'udp.bind':
+      return invoke('udp.bind', request.input);
   }
 }

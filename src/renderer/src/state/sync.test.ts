@@ -1,39 +1,19 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Command, EventBatch, Input, Output, Result, Snapshot } from '../../../shared/contract';
+import type { Command, Input, Output, Result, Snapshot } from '../../../shared/contract';
 import { socketInfo as socket } from '../../../shared/test-support/socket-info';
-import type { Transport, TransportStatus } from '../transport';
+import { fakeTransport as fakeTransportWith } from '../test-support/fakeTransport';
 import { initialSocketsState, useSockets } from './sockets';
 import { startSync } from './sync';
 
 /** A transport whose snapshot reply and events the test releases by hand. */
 function fakeTransport() {
-  const batchListeners = new Set<(batch: EventBatch) => void>();
-  const statusListeners = new Set<(status: TransportStatus) => void>();
-  const resyncListeners = new Set<() => void>();
   const snapshotReplies: ((result: Result<Snapshot>) => void)[] = [];
-  const transport: Transport = {
-    invoke<C extends Command>(command: C, _input: Input<C>): Promise<Result<Output<C>>> {
-      if (command !== 'app.snapshot') throw new Error(`unexpected ${command}`);
-      return new Promise((resolve) => snapshotReplies.push(resolve as (result: Result<Snapshot>) => void));
-    },
-    subscribe(listener) {
-      batchListeners.add(listener);
-      return () => batchListeners.delete(listener);
-    },
-    onStatus(listener) {
-      statusListeners.add(listener);
-      return () => statusListeners.delete(listener);
-    },
-    onResync(listener) {
-      resyncListeners.add(listener);
-      return () => resyncListeners.delete(listener);
-    },
-  };
+  const fake = fakeTransportWith(<C extends Command>(command: C, _input: Input<C>): Promise<Result<Output<C>>> => {
+    if (command !== 'app.snapshot') throw new Error(`unexpected ${command}`);
+    return new Promise((resolve) => snapshotReplies.push(resolve as (result: Result<Snapshot>) => void));
+  });
   return {
-    transport,
-    emit: (batch: EventBatch) => batchListeners.forEach((listener) => listener(batch)),
-    status: (status: TransportStatus) => statusListeners.forEach((listener) => listener(status)),
-    resync: () => resyncListeners.forEach((listener) => listener()),
+    ...fake,
     replySnapshot: (snapshot: Snapshot) => snapshotReplies.shift()?.({ ok: true, value: snapshot }),
     pendingSnapshots: () => snapshotReplies.length,
   };

@@ -1,14 +1,17 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { socketInfo as socket } from '../../../shared/test-support/socket-info';
 import { applyEvents, applySnapshot, initialSocketsState, selectSocket, setTransportStatus, useSockets } from './sockets';
-import { showView, useView } from './view';
+import { showView, startViewFollowsSelection, useView } from './view';
 
 describe('the Ports view gives way to the Sockets view', () => {
+  let stop = (): void => undefined;
   beforeEach(() => {
+    stop = startViewFollowsSelection();
     useSockets.setState(initialSocketsState, true);
     applySnapshot({ rev: 1, sockets: [socket('a'), socket('b')], logs: [] });
     showView('ports');
   });
+  afterEach(() => stop());
 
   it('when the user selects a socket (a new one, or one a Ports row leads to)', () => {
     applyEvents([{ type: 'socket.upsert', socket: socket('c') }]);

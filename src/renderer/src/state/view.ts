@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { useSockets } from './sockets';
+import { type SocketsState, useSockets } from './sockets';
 
 /** The window's two views: the sockets Sockscope opened, and every port on the machine. */
 export type MainView = 'sockets' | 'ports';
@@ -13,8 +13,13 @@ export function showView(view: MainView): void {
 // Selecting a socket — a new one from the New… dialog, "Show" on a row of the Ports view, the
 // status bar's last error — is asking to see it. A selection that moves because its socket went
 // away, or a snapshot after a reconnect, is not.
-useSockets.subscribe((next, previous) => {
+function showSelected(next: SocketsState, previous: SocketsState): void {
   if (next.selectedId === previous.selectedId || next.selectedId === null || !previous.synced || !next.synced) return;
   if (previous.selectedId !== null && !(previous.selectedId in next.sockets)) return;
   showView('sockets');
-});
+}
+
+/** Started once by startStores (start.ts); returns the stop. */
+export function startViewFollowsSelection(): () => void {
+  return useSockets.subscribe(showSelected);
+}
