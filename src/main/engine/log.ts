@@ -32,13 +32,13 @@ export function resolveLogLimits(partial: Partial<LogLimits> | undefined): LogLi
 
 /** Payload bytes live in slabs of up to this size; a larger payload gets a slab of its own. */
 const SLAB_BYTES = 1024 * 1024;
-/**
- * Freed standard slabs, shared by every log of the process: up to one default log budget's worth
- * (64 MiB), kept for ten quiet seconds.
- */
-export const slabPool = new SlabPool(SLAB_BYTES, 64, 10_000);
 /** An idle socket's first slab: a few small messages should not cost a megabyte. */
 const FIRST_SLAB_BYTES = 4 * 1024;
+/**
+ * Freed slabs of the sizes logs ask for (4 KiB doubling to 1 MiB), shared by every log of the
+ * process: up to one default log limit's worth (64 MiB), kept for ten quiet seconds.
+ */
+export const slabPool = new SlabPool(SLAB_BYTES, 64, 10_000, FIRST_SLAB_BYTES);
 /**
  * Columns made at the first entry: an idle accepted connection logs one or two notices, and
  * 19,000 of them should not each hold room for more. Columns up to this size are not charged to
@@ -331,7 +331,7 @@ export class SocketLog implements BudgetedLog {
     const last = this.slabs[this.slabs.length - 1];
     if (last && last.bytes.byteLength - last.used >= size) return last;
     const wanted = Math.max(size, this.nextSlabBytes);
-    const bytes = wanted === slabPool.slabBytes ? slabPool.take() : new Uint8Array(wanted);
+    const bytes = slabPool.take(wanted);
     this.charge(bytes.byteLength);
     const slab: Slab = { bytes, used: 0, lastSeq: 0 };
     this.nextSlabBytes = Math.min(SLAB_BYTES, Math.max(this.nextSlabBytes * 2, FIRST_SLAB_BYTES));
