@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LogEntry as LogEntrySchema } from '../../shared/contract';
@@ -81,6 +82,36 @@ describe('SocketLog', () => {
     expect(times[49]).toBeLessThanOrEqual(Date.now() + 5);
     for (let i = 1; i < times.length; i++) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1]);
     expect(Math.abs(now() - Date.now())).toBeLessThan(50);
+  });
+
+  it('allocates nothing before its first entry, and little for a few notices', () => {
+    // Heap growth per log, over enough logs that one collection during the loop cannot hide it
+    // (a collection only lowers the figure: the logs themselves stay reachable).
+    const perLog = (fill: (log: SocketLog) => void): number => {
+      const logs: SocketLog[] = [];
+      const before = getHeapStatistics().used_heap_size;
+      for (let i = 0; i < 20_000; i++) {
+        const log = new SocketLog(`con-${i}`);
+        fill(log);
+        logs.push(log);
+      }
+      const grown = getHeapStatistics().used_heap_size - before;
+      expect(logs).toHaveLength(20_000);
+      return grown / logs.length;
+    };
+    // ~250 B here: the SocketLog object and its id. Columns made up front (six arrays for 8
+    // entries) took 1.3 KB more on every socket.
+    expect(perLog(() => undefined)).toBeLessThan(350);
+    const notices = perLog((log) => {
+      log.appendEvent('accepted', 'Accepted from 127.0.0.1:50000 on 127.0.0.1:40000');
+      log.appendEvent('info', 'Closing');
+    });
+    // ~900 B: columns for 4 entries in three arrays, and the two notices.
+    expect(notices).toBeLessThan(1000);
+    const empty = new SocketLog('tcp-1');
+    expect(empty.read(0, 10)).toEqual([]);
+    expect(empty.peek(0)).toBeUndefined();
+    expect(empty.charged).toBe(0);
   });
 
   it('entries match the contract schema', () => {

@@ -32,24 +32,39 @@ export function resolveLogLimits(partial: Partial<LogLimits> | undefined): LogLi
 
 /** Payload bytes live in slabs of up to this size; a larger payload gets a slab of its own. */
 const SLAB_BYTES = 1024 * 1024;
-/**
- * Freed standard slabs, shared by every log of the process: up to one default log budget's worth
- * (64 MiB), kept for ten quiet seconds.
- */
-export const slabPool = new SlabPool(SLAB_BYTES, 64, 10_000);
 /** An idle socket's first slab: a few small messages should not cost a megabyte. */
 const FIRST_SLAB_BYTES = 4 * 1024;
-// Small enough that the columns of an idle socket live on the V8 heap (typed arrays up to 64 bytes).
-const INITIAL_CAPACITY = 8;
 /**
- * What one entry's columns cost, for the process-wide budget: time 8, dir 1, offset 4, length 4,
- * and two pointer slots (slab, detail) of 8. Update it with the columns.
+ * Freed slabs of the sizes logs ask for (4 KiB doubling to 1 MiB), shared by every log of the
+ * process: up to one default log limit's worth (64 MiB), kept for ten quiet seconds.
  */
-const COLUMN_BYTES_PER_ENTRY = 8 + 1 + 4 + 4 + 8 + 8;
+export const slabPool = new SlabPool(SLAB_BYTES, 64, 10_000, FIRST_SLAB_BYTES);
+/**
+ * Columns made at the first entry: an idle accepted connection logs one or two notices, and
+ * 19,000 of them should not each hold room for more. Columns up to this size are not charged to
+ * the process-wide budget (so a log holding only a few notices is never one it takes from).
+ */
+const INITIAL_CAPACITY = 4;
+/**
+ * What one entry's columns cost, for the process-wide budget: time 8, position 4 + length 4, and
+ * two pointer slots (slab, detail) of 8. Update it with the columns.
+ */
+const COLUMN_BYTES_PER_ENTRY = 8 + 4 + 4 + 8 + 8;
 
 const IN = 0;
 const OUT = 1;
 const EVENT = 2;
+/**
+ * An entry's direction shares a word with its payload's offset in its slab: offsets stay below
+ * SLAB_BYTES (a larger payload has a slab of its own, at offset 0), far below 2^30.
+ */
+const DIR_BITS = 2;
+const DIR_MASK = (1 << DIR_BITS) - 1;
+
+// What a log holds before its first entry: nothing of its own (never written to: growing replaces them).
+const NO_TIMES = new Float64Array(0);
+const NO_SPANS = new Uint32Array(0);
+const NO_REFS: (Slab | Endpoint | EventDetail | undefined)[] = [];
 
 export type PeekedEntry = { dir: 'in' | 'out'; bytes: Uint8Array } | { dir: 'event'; message: string };
 
@@ -75,15 +90,16 @@ interface Slab {
  * Entries are materialized, with a right-sized copy of their bytes, only when read.
  */
 export class SocketLog implements BudgetedLog {
+  /** Entries the columns have room for: none until the first entry (most sockets log little or nothing). */
   private capacity = 0;
-  private times = new Float64Array(0);
-  private dirs = new Uint8Array(0);
-  private offsets = new Uint32Array(0);
-  private lengths = new Uint32Array(0);
-  /** The slab each data entry's payload is in. */
-  private slabOf: (Slab | undefined)[] = [];
-  /** The peer of a data entry (UDP), or what an event entry says. */
-  private details: (Endpoint | EventDetail | undefined)[] = [];
+  private times = NO_TIMES;
+  /**
+   * Two words per entry: (offset in its slab << DIR_BITS | direction), then payload length. One
+   * array rather than three: each typed array costs ~200 B of its own, on every socket.
+   */
+  private spans = NO_SPANS;
+  /** Two slots per entry: the slab its payload is in, then its peer (UDP) or what an event says. */
+  private refs = NO_REFS;
   /** Slabs holding payloads, oldest first; the last one is being filled. */
   private slabs: Slab[] = [];
   private nextSlabBytes = FIRST_SLAB_BYTES;
@@ -98,15 +114,13 @@ export class SocketLog implements BudgetedLog {
   private chargedBytes = 0;
   /** Of `dropped`, the entries taken to stay within the process-wide budget. */
   private budgetDropped = 0;
-  /** Told how many entries the budget just took (to say so in the log, later: never re-entrantly). */
-  onBudgetDrop: ((entries: number) => void) | undefined;
 
   constructor(
     readonly id: string,
     private readonly limits: LogLimits = DEFAULT_LOG_LIMITS,
-  ) {
-    this.reset();
-  }
+    /** Told how many entries the budget just took (to say so in the log, later: never re-entrantly). */
+    private readonly owner?: { budgetDropped(entries: number): void },
+  ) {}
 
   /** Appends a copy of `bytes`: the caller may reuse or drop its buffer right away. */
   appendData(dir: 'in' | 'out', bytes: Uint8Array, peer?: Endpoint, time = now()): void {
@@ -115,18 +129,18 @@ export class SocketLog implements BudgetedLog {
     if (!this.admit(size)) return;
     this.reserve(size);
     const slot = this.slotForNext();
+    const code = dir === 'in' ? IN : OUT;
     this.times[slot] = time;
-    this.dirs[slot] = dir === 'in' ? IN : OUT;
-    this.lengths[slot] = size;
-    this.details[slot] = peer;
+    this.spans[2 * slot + 1] = size;
+    this.refs[2 * slot + 1] = peer;
     if (size === 0) {
-      this.offsets[slot] = 0;
-      this.slabOf[slot] = undefined;
+      this.spans[2 * slot] = code;
+      this.refs[2 * slot] = undefined;
     } else {
       const slab = this.slabFor(size);
       slab.bytes.set(bytes, slab.used);
-      this.offsets[slot] = slab.used;
-      this.slabOf[slot] = slab;
+      this.spans[2 * slot] = (slab.used << DIR_BITS) | code;
+      this.refs[2 * slot] = slab;
       slab.used += size;
       slab.lastSeq = seq;
     }
@@ -134,14 +148,18 @@ export class SocketLog implements BudgetedLog {
   }
 
   appendEvent(event: LogEventKind, message: string, code?: string, time = now()): void {
+    // Flattened now (V8 flattens a string in place on its first character read): a message built
+    // from pieces (`Accepted from ${…} on ${…}`) is a tree of cons strings, ~100 B more than its
+    // flat text, kept as long as the entry; every accepted connection logs two such notices.
+    message.charCodeAt(0);
     if (!this.admit(0)) return;
     this.reserve(0);
     const slot = this.slotForNext();
     this.times[slot] = time;
-    this.dirs[slot] = EVENT;
-    this.lengths[slot] = 0;
-    this.slabOf[slot] = undefined;
-    this.details[slot] = code === undefined ? { event, message } : { event, message, code };
+    this.spans[2 * slot] = EVENT;
+    this.spans[2 * slot + 1] = 0;
+    this.refs[2 * slot] = undefined;
+    this.refs[2 * slot + 1] = code === undefined ? { event, message } : { event, message, code };
   }
 
   /** Entries with seq in [max(fromSeq, firstSeq), nextSeq), at most `count` of them. */
@@ -160,11 +178,12 @@ export class SocketLog implements BudgetedLog {
   peek(seq: number): PeekedEntry | undefined {
     if (seq < this.firstSeq || seq >= this.nextSeq) return undefined;
     const slot = (this.head + (seq - this.firstSeq)) % this.capacity;
-    const dir = this.dirs[slot];
-    if (dir === EVENT) return { dir: 'event', message: (this.details[slot] as EventDetail).message };
-    const slab = this.slabOf[slot];
-    const offset = this.offsets[slot];
-    const bytes = slab ? slab.bytes.subarray(offset, offset + this.lengths[slot]) : new Uint8Array(0);
+    const span = this.spans[2 * slot];
+    const dir = span & DIR_MASK;
+    if (dir === EVENT) return { dir: 'event', message: (this.refs[2 * slot + 1] as EventDetail).message };
+    const slab = this.refs[2 * slot] as Slab | undefined;
+    const offset = span >>> DIR_BITS;
+    const bytes = slab ? slab.bytes.subarray(offset, offset + this.spans[2 * slot + 1]) : new Uint8Array(0);
     return { dir: dir === IN ? 'in' : 'out', bytes };
   }
 
@@ -213,7 +232,7 @@ export class SocketLog implements BudgetedLog {
   private evict(count: number): number {
     this.dropOldest(count);
     this.budgetDropped += count;
-    if (count > 0) this.onBudgetDrop?.(count);
+    if (count > 0) this.owner?.budgetDropped(count);
     return count;
   }
 
@@ -223,7 +242,7 @@ export class SocketLog implements BudgetedLog {
    */
   private reserve(size: number): void {
     let needed = 0;
-    if (this.length === this.capacity) needed += (this.grownCapacity() - this.capacity) * COLUMN_BYTES_PER_ENTRY;
+    if (this.length === this.capacity) needed += columnCharge(this.grownCapacity()) - columnCharge(this.capacity);
     if (size > 0) {
       const last = this.slabs[this.slabs.length - 1];
       if (!last || last.bytes.byteLength - last.used < size) needed += Math.max(size, this.nextSlabBytes);
@@ -244,7 +263,7 @@ export class SocketLog implements BudgetedLog {
   }
 
   private grownCapacity(): number {
-    return Math.min(this.limits.maxEntries, Math.max(1, this.capacity * 2));
+    return Math.min(this.limits.maxEntries, Math.max(INITIAL_CAPACITY, this.capacity * 2));
   }
 
   /** Forgets everything, for good: the log's slabs go back to the pool for other logs. */
@@ -252,17 +271,14 @@ export class SocketLog implements BudgetedLog {
     this.clear();
   }
 
-  /** Empty columns and no slabs, as a new log has (its slabs go to the pool). */
+  /** No columns and no slabs, as a new log has (its slabs go to the pool). */
   private reset(): void {
     for (const slab of this.slabs) slabPool.give(slab.bytes);
     this.charge(-this.chargedBytes);
-    this.capacity = Math.min(INITIAL_CAPACITY, this.limits.maxEntries);
-    this.times = new Float64Array(this.capacity);
-    this.dirs = new Uint8Array(this.capacity);
-    this.offsets = new Uint32Array(this.capacity);
-    this.lengths = new Uint32Array(this.capacity);
-    this.slabOf = new Array<Slab | undefined>(this.capacity);
-    this.details = new Array<Endpoint | EventDetail | undefined>(this.capacity);
+    this.capacity = 0;
+    this.times = NO_TIMES;
+    this.spans = NO_SPANS;
+    this.refs = NO_REFS;
     this.slabs = [];
     this.nextSlabBytes = FIRST_SLAB_BYTES;
     this.head = 0;
@@ -300,16 +316,17 @@ export class SocketLog implements BudgetedLog {
   private entryAt(seq: number): LogEntry {
     const slot = (this.head + (seq - this.firstSeq)) % this.capacity;
     const time = this.times[slot];
-    const detail = this.details[slot];
-    if (this.dirs[slot] === EVENT) {
+    const detail = this.refs[2 * slot + 1];
+    const span = this.spans[2 * slot];
+    if ((span & DIR_MASK) === EVENT) {
       const { event, message, code } = detail as EventDetail;
       return code === undefined ? { seq, time, dir: 'event', event, message } : { seq, time, dir: 'event', event, message, code };
     }
-    const dir = this.dirs[slot] === IN ? 'in' : 'out';
-    const slab = this.slabOf[slot];
-    const offset = this.offsets[slot];
+    const dir = (span & DIR_MASK) === IN ? 'in' : 'out';
+    const slab = this.refs[2 * slot] as Slab | undefined;
+    const offset = span >>> DIR_BITS;
     // A copy: slabs are reused, and a view would carry the whole slab through structured clone.
-    const bytes = slab ? slab.bytes.slice(offset, offset + this.lengths[slot]) : new Uint8Array(0);
+    const bytes = slab ? slab.bytes.slice(offset, offset + this.spans[2 * slot + 1]) : new Uint8Array(0);
     return detail ? { seq, time, dir, bytes, peer: detail as Endpoint } : { seq, time, dir, bytes };
   }
 
@@ -318,7 +335,7 @@ export class SocketLog implements BudgetedLog {
     const last = this.slabs[this.slabs.length - 1];
     if (last && last.bytes.byteLength - last.used >= size) return last;
     const wanted = Math.max(size, this.nextSlabBytes);
-    const bytes = wanted === slabPool.slabBytes ? slabPool.take() : new Uint8Array(wanted);
+    const bytes = slabPool.take(wanted);
     this.charge(bytes.byteLength);
     const slab: Slab = { bytes, used: 0, lastSeq: 0 };
     this.nextSlabBytes = Math.min(SLAB_BYTES, Math.max(this.nextSlabBytes * 2, FIRST_SLAB_BYTES));
@@ -329,9 +346,9 @@ export class SocketLog implements BudgetedLog {
   private dropOldest(n: number): void {
     for (let i = 0; i < n; i++) {
       const slot = this.head;
-      this.bytes -= this.lengths[slot];
-      this.slabOf[slot] = undefined;
-      this.details[slot] = undefined;
+      this.bytes -= this.spans[2 * slot + 1];
+      this.refs[2 * slot] = undefined;
+      this.refs[2 * slot + 1] = undefined;
       this.head = (this.head + 1) % this.capacity;
       this.length--;
       this.firstSeq++;
@@ -353,32 +370,29 @@ export class SocketLog implements BudgetedLog {
 
   private grow(): void {
     const capacity = this.grownCapacity();
-    this.charge((capacity - this.capacity) * COLUMN_BYTES_PER_ENTRY);
-    const order = (i: number): number => (this.head + i) % this.capacity;
+    this.charge(columnCharge(capacity) - columnCharge(this.capacity));
     const times = new Float64Array(capacity);
-    const dirs = new Uint8Array(capacity);
-    const offsets = new Uint32Array(capacity);
-    const lengths = new Uint32Array(capacity);
-    const slabOf = new Array<Slab | undefined>(capacity);
-    const details = new Array<Endpoint | EventDetail | undefined>(capacity);
+    const spans = new Uint32Array(2 * capacity);
+    const refs = new Array<Slab | Endpoint | EventDetail | undefined>(2 * capacity);
     for (let i = 0; i < this.length; i++) {
-      const from = order(i);
+      const from = (this.head + i) % this.capacity;
       times[i] = this.times[from];
-      dirs[i] = this.dirs[from];
-      offsets[i] = this.offsets[from];
-      lengths[i] = this.lengths[from];
-      slabOf[i] = this.slabOf[from];
-      details[i] = this.details[from];
+      spans[2 * i] = this.spans[2 * from];
+      spans[2 * i + 1] = this.spans[2 * from + 1];
+      refs[2 * i] = this.refs[2 * from];
+      refs[2 * i + 1] = this.refs[2 * from + 1];
     }
     this.times = times;
-    this.dirs = dirs;
-    this.offsets = offsets;
-    this.lengths = lengths;
-    this.slabOf = slabOf;
-    this.details = details;
+    this.spans = spans;
+    this.refs = refs;
     this.capacity = capacity;
     this.head = 0;
   }
+}
+
+/** What columns for `capacity` entries are charged to the budget: the first ones are free. */
+function columnCharge(capacity: number): number {
+  return Math.max(0, capacity - INITIAL_CAPACITY) * COLUMN_BYTES_PER_ENTRY;
 }
 
 /** A right-sized copy as a plain Uint8Array (Buffer#slice would return a view, not a copy). */

@@ -18,25 +18,28 @@ import { type InternalsNote, reportInternalsFallback } from './node-internals';
 /** Node's own read size: one read never returns more than this. */
 export const READ_BUFFER_BYTES = 64 * 1024;
 
-let shared: Buffer | undefined;
+/**
+ * Re-emits a read as 'data'. Node calls it as a method of the socket that read
+ * (`stream[kBufferCb](nread, buffer)`, lib/internal/stream_base_commons.js), so one function
+ * serves every socket: no closure per connection.
+ */
+function emitRead(this: Socket, bytesRead: number, buffer: Uint8Array): boolean {
+  this.emit('data', Buffer.from(buffer.buffer, buffer.byteOffset, bytesRead));
+  // Keep reading: the engine logs everything that arrives and never pushes back on a peer.
+  return true;
+}
 
-/** `onread` options that re-emit each read as 'data' on the socket `target()` returns. */
-function emitData(target: () => Socket): NonNullable<SocketConstructorOpts['onread']> {
-  shared ??= Buffer.allocUnsafe(READ_BUFFER_BYTES);
-  return {
-    buffer: shared,
-    callback: (bytesRead, buffer) => {
-      target().emit('data', Buffer.from(buffer.buffer, buffer.byteOffset, bytesRead));
-      // Keep reading: the engine logs everything that arrives and never pushes back on a peer.
-      return true;
-    },
-  };
+let shared: SocketConstructorOpts['onread'] | undefined;
+
+/** The `onread` options every plain socket shares: one buffer, one callback. */
+function readIntoShared(): SocketConstructorOpts['onread'] {
+  shared ??= { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: emitRead };
+  return shared;
 }
 
 /** A socket to dial plain TCP with, reading into the shared buffer. */
 export function plainSocket(options: { allowHalfOpen: boolean }): Socket {
-  const socket: Socket = new Socket({ ...options, onread: emitData(() => socket) });
-  return socket;
+  return new Socket({ ...options, onread: readIntoShared() });
 }
 
 /** What Node's net.Server sets on a socket it accepted (lib/net.js, stable since Node 0.x). */
@@ -66,7 +69,7 @@ export function adoptAccepted(accepted: Socket, options: { allowHalfOpen: boolea
   if (!server || typeof server._connections !== 'number') {
     reportInternalsFallback('Socket._server._connections', "stopping a listener may not wait for its connections' count", note);
   }
-  const socket: Socket = new Socket({ ...options, handle, onread: emitData(() => socket) } as SocketConstructorOpts);
+  const socket: Socket = new Socket({ ...options, handle, onread: readIntoShared() } as SocketConstructorOpts);
   // The new socket takes the husk's place in the server's count of connections, so that
   // server.close() still waits for it (counted up first: a closed server must not see zero)…
   if (server) {

@@ -54,13 +54,34 @@ describe('logs sharing the pool', () => {
     }
   });
 
+  it("a new log's first, smaller slabs come from those an older log gave back", () => {
+    slabPool.trim();
+    // 1 MB in 16 KiB reads fits in a new log's growing first slabs (4 KiB … 512 KiB).
+    const fill = (log: SocketLog): void => {
+      for (let i = 0; i < 64; i++) log.appendData('in', new Uint8Array(16 * 1024).fill(i));
+    };
+    const first = new SocketLog('first');
+    fill(first);
+    first.dispose();
+    const pooled = slabPool.size;
+    expect(pooled).toBeGreaterThanOrEqual(5);
+    const allocatedBefore = slabPool.allocated;
+    const second = new SocketLog('second');
+    fill(second);
+    expect(slabPool.size).toBe(0);
+    expect(slabPool.allocated).toBe(allocatedBefore);
+    const last = second.read(63, 1)[0];
+    expect(last.dir === 'in' && last.bytes.length === 16 * 1024 && last.bytes.every((b) => b === 63)).toBe(true);
+  });
+
   it('a log at its byte budget recycles its oldest slabs instead of allocating new ones', () => {
     slabPool.trim();
     const allocatedBefore = slabPool.allocated;
     const log = new SocketLog('bounded', { maxEntries: 10_000, maxBytes: 4 * 1024 * 1024 });
     for (let i = 0; i < 256; i++) log.appendData('in', chunk(i));
-    // 16 MiB went through a 4 MiB log: about 4 MiB of standard slabs were ever made.
-    expect(slabPool.allocated - allocatedBefore).toBeLessThanOrEqual(5);
+    // 16 MiB went through a 4 MiB log: about 4 MiB of standard slabs were ever made (5), and the
+    // first, smaller ones a new log starts with (4 KiB … 512 KiB: 8 at most).
+    expect(slabPool.allocated - allocatedBefore).toBeLessThanOrEqual(5 + 8);
     const newest = log.read(log.headInfo().nextSeq - 1, 1)[0];
     expect(newest.dir === 'in' && newest.bytes.every((b) => b === 255)).toBe(true);
     expect(log.headInfo().bytes).toBeLessThanOrEqual(4 * 1024 * 1024);

@@ -28,9 +28,15 @@ interface ConnectAttempt {
   fail(err: unknown): void;
 }
 
+/** The connection a socket's events go to: the handlers below are shared by every socket. */
+const kConnection = Symbol('TcpConnection');
+type Followed = Socket & { [kConnection]?: TcpConnection };
+
 export class TcpConnection {
-  /** Settles when Node has released the socket ('close'), whatever the reason. */
-  private closed: Promise<void>;
+  /** Set once Node has released the followed socket ('close'), whatever the reason. */
+  private socketClosed = false;
+  /** Who waits for that; made when someone does (most connections are never awaited). */
+  private closeWaiters: (() => void)[] | undefined;
   /** What bytes go through: the TCP socket, or the TLS socket over it once TLS is on (see useTls). */
   private socket: Socket;
   /** Set while connect() waits; errors then reject the command instead of being reported. */
@@ -51,29 +57,48 @@ export class TcpConnection {
     private readonly tcp: Socket,
   ) {
     this.socket = tcp;
-    this.closed = this.follow(tcp);
+    this.follow(tcp);
   }
 
-  private readonly handlers = {
-    data: (chunk: Buffer) => this.record.dataIn(chunk),
-    end: () => this.onPeerEnd(),
-    error: (err: Error) => this.onError(err),
-    close: () => this.onClose(),
-    drain: () => this.updateQueuedBytes(),
+  /**
+   * One set of handlers for every socket, each finding its connection on the socket (Node calls
+   * a listener with the emitter as `this`): 19,000 connections do not each hold five closures.
+   */
+  private static readonly handlers = {
+    data(this: Followed, chunk: Buffer): void {
+      this[kConnection]?.record.dataIn(chunk);
+    },
+    end(this: Followed): void {
+      this[kConnection]?.onPeerEnd();
+    },
+    error(this: Followed, err: Error): void {
+      this[kConnection]?.onError(err);
+    },
+    close(this: Followed): void {
+      this[kConnection]?.onClose();
+    },
+    drain(this: Followed): void {
+      this[kConnection]?.updateQueuedBytes();
+    },
   };
 
-  /** Listens to `socket`'s events; returns when it closes. */
-  private follow(socket: Socket): Promise<void> {
-    const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
-    for (const [event, handler] of Object.entries(this.handlers)) socket.on(event, handler);
-    return closed;
+  /** Listens to `socket`'s events. */
+  private follow(socket: Followed): void {
+    socket[kConnection] = this;
+    for (const [event, handler] of Object.entries(TcpConnection.handlers)) socket.on(event, handler);
+  }
+
+  /** Resolves once Node has released the followed socket. */
+  private get closed(): Promise<void> {
+    if (this.socketClosed) return Promise.resolve();
+    return new Promise((resolve) => (this.closeWaiters ??= []).push(resolve));
   }
 
   /** From now on bytes go through `secure`, TLS over the TCP socket (which then only reports its close). */
   private useTls(secure: TLSSocket): TLSSocket {
-    for (const [event, handler] of Object.entries(this.handlers)) this.tcp.off(event, handler);
+    for (const [event, handler] of Object.entries(TcpConnection.handlers)) this.tcp.off(event, handler);
     this.socket = secure;
-    this.closed = this.follow(secure);
+    this.follow(secure);
     return secure;
   }
 
@@ -274,6 +299,10 @@ export class TcpConnection {
   }
 
   private onClose(): void {
+    this.socketClosed = true;
+    const waiters = this.closeWaiters ?? [];
+    this.closeWaiters = undefined;
+    for (const resolve of waiters) resolve();
     if (this.connectAttempt) {
       // Destroyed while connecting (close, remove or dispose): the connect command must settle.
       this.connectAttempt.fail(new EngineError('CANCELLED', 'The connection attempt was cancelled'));
