@@ -100,8 +100,6 @@ const socketCounters = () => ({
   queuedBytes: z.number(),
   /** Epoch milliseconds of the last byte in or out. */
   lastActivityAt: z.number().optional(),
-  /** UDP, where the OS tells (Linux): datagrams the kernel dropped because the receive buffer was full. */
-  kernelDrops: z.number().int().nonnegative().optional(),
   /** The running repeated send (send.repeat), else the last one and how it ended. */
   repeat: RepeatStatus.optional(),
 });
@@ -138,6 +136,8 @@ export const SocketInfo = z.object({
   tlsSettings: TlsSettings.optional(),
   /** UDP: broadcast, TTLs and multicast memberships as set through Sockscope. */
   udp: UdpSettings.optional(),
+  /** UDP, where the OS tells (Linux): datagrams the kernel dropped because the receive buffer was full. */
+  kernelDrops: z.number().int().nonnegative().optional(),
 });
 
 /**
@@ -147,6 +147,7 @@ export const SocketInfo = z.object({
 export const SocketStats = z.object({
   id: SocketId,
   ...socketCounters(),
+  kernelDrops: SocketInfo.shape.kernelDrops,
   /** Hit counts of the socket's auto-replies: echo, and by rule id. */
   autoReplyHits: z.object({ echo: z.number().int().nonnegative(), rules: z.record(z.string(), z.number().int().nonnegative()) }).optional(),
 });
