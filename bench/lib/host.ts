@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import { WebSocket } from 'ws';
 import type { Command, Input, LogHead, Output, Result, ServerMessage, SocketInfo } from '../../src/shared/contract';
+import { withStats } from '../../src/shared/socket-stats';
 import { decodeWire, encodeWire } from '../../src/shared/wire';
 import { ROOT, startProcess, type Peer } from './proc';
 
@@ -53,6 +54,10 @@ export async function startHost(nodeArgs: string[] = [], hostArgs: string[] = []
     } else if (message.type === 'events') {
       for (const event of message.batch.events) {
         if (event.type === 'socket.upsert') sockets.set(event.socket.id, event.socket);
+        else if (event.type === 'socket.stats') {
+          const socket = sockets.get(event.stats.id);
+          if (socket) sockets.set(socket.id, withStats(socket, event.stats));
+        }
         else if (event.type === 'log.head') {
           const before = heads.get(event.head.id)?.nextSeq ?? 0;
           entries += Math.max(0, event.head.nextSeq - before);

@@ -62,6 +62,25 @@ describe('EventBatcher', () => {
     expect(order).toEqual(['socket.upsert:b', 'engine.error:a', 'socket.removed:a']);
   });
 
+  it('folds counters into a pending upsert, lets an upsert replace counters, and drops counters of a removed socket', () => {
+    const coalescer = new EventCoalescer();
+    const stats = (id: string, bytesIn: number) => ({ id, bytesIn, bytesOut: 0, messagesIn: bytesIn, messagesOut: 0, queuedBytes: 0 });
+    coalescer.add({ type: 'socket.upsert', socket: { ...socket('a', 1), framing: { mode: 'raw' } } });
+    coalescer.add({ type: 'socket.stats', stats: stats('a', 5) });
+    coalescer.add({ type: 'socket.stats', stats: stats('b', 1) });
+    coalescer.add({ type: 'socket.stats', stats: stats('b', 7) });
+    coalescer.add({ type: 'socket.stats', stats: stats('c', 1) });
+    coalescer.add({ type: 'socket.upsert', socket: socket('c', 2) });
+    coalescer.add({ type: 'socket.removed', id: 'd' });
+    coalescer.add({ type: 'socket.stats', stats: stats('d', 1) });
+    expect(coalescer.take()).toEqual([
+      { type: 'socket.upsert', socket: { ...socket('a', 5), framing: { mode: 'raw' } } },
+      { type: 'socket.stats', stats: stats('b', 7) },
+      { type: 'socket.upsert', socket: socket('c', 2) },
+      { type: 'socket.removed', id: 'd' },
+    ]);
+  });
+
   it('spaces batches out during a sustained flood, and is quick again after a pause', () => {
     vi.useFakeTimers();
     const batcher = new EventBatcher({ intervalMs: 30, busyIntervalMs: 100, busyAfter: 5, now: () => Date.now() });

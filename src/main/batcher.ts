@@ -1,9 +1,11 @@
 import type { EngineEvent, EventBatch } from '../shared/contract';
+import { withStats } from '../shared/socket-stats';
 
 /**
  * Keeps only the latest event per socket and per log: socket and log-head events carry full
- * state, so a socket that receives 10,000 chunks in 30 ms costs one upsert and one log head,
- * not 20,000 messages. Errors are kept each.
+ * state, so a socket that receives 10,000 chunks in 30 ms costs one stats event and one log
+ * head, not 20,000 messages. Counters that follow an upsert are folded into it (one whole
+ * socket); an upsert replaces the counters before it. Errors are kept each.
  */
 export class EventCoalescer {
   private pending = new Map<string, EngineEvent>();
@@ -18,6 +20,14 @@ export class EventCoalescer {
       case 'socket.upsert':
         this.pending.set(`s:${event.socket.id}`, event);
         break;
+      case 'socket.stats': {
+        const key = `s:${event.stats.id}`;
+        const before = this.pending.get(key);
+        if (before?.type === 'socket.upsert') this.pending.set(key, { type: 'socket.upsert', socket: withStats(before.socket, event.stats) });
+        // Nothing is left to count on a removed socket.
+        else if (before?.type !== 'socket.removed') this.pending.set(key, event);
+        break;
+      }
       case 'socket.removed':
         // A removed socket's pending log head would describe a log that no longer exists. The
         // removal goes last, after any error about the socket kept from before it: in the slot of

@@ -89,6 +89,23 @@ export const RepeatStatus = z.object({
   error: ErrorInfo.optional(),
 });
 
+/**
+ * What changes with traffic. SocketInfo carries it; `socket.stats` carries it alone (socket-stats.ts).
+ * A function, so that each schema has its own instances (written out in the JSON Schema, not as refs).
+ */
+const socketCounters = () => ({
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+  messagesIn: z.number(),
+  messagesOut: z.number(),
+  /** Bytes handed to the kernel-side write queue but not yet flushed (backpressure). */
+  queuedBytes: z.number(),
+  /** Epoch milliseconds of the last byte in or out. */
+  lastActivityAt: z.number().optional(),
+  /** The running repeated send (send.repeat), else the last one and how it ended. */
+  repeat: RepeatStatus.optional(),
+});
+
 export const SocketInfo = z.object({
   id: SocketId,
   kind: SocketKind,
@@ -101,25 +118,16 @@ export const SocketInfo = z.object({
   requested: Target.optional(),
   /** UDP: where a send without an explicit target goes. */
   defaultTarget: Target.optional(),
-  bytesIn: z.number(),
-  bytesOut: z.number(),
-  messagesIn: z.number(),
-  messagesOut: z.number(),
-  /** Bytes handed to the kernel-side write queue but not yet flushed (backpressure). */
-  queuedBytes: z.number(),
+  ...socketCounters(),
   /** TCP: stays open after the peer's FIN until the user closes it (see tcp.connect / tcp.listen). */
   keepHalfOpen: z.boolean().optional(),
   /** Epoch milliseconds. */
   createdAt: z.number(),
-  /** Epoch milliseconds of the last byte in or out. */
-  lastActivityAt: z.number().optional(),
   error: ErrorInfo.optional(),
   /** Listener or UDP socket: its auto-reply rules with hit counts, once any were set. */
   autoReply: AutoReplyState.optional(),
   /** Kind 'imported': a read-only log read from a file, and what the socket was when exported. */
   importedFrom: z.object({ fileName: z.string(), kind: SocketKind.exclude(['imported']), id: SocketId }).optional(),
-  /** The running repeated send (send.repeat), else the last one and how it ended. */
-  repeat: RepeatStatus.optional(),
   /** How the log is cut into frames for viewing (src/shared/framing.ts); absent: raw chunks. */
   framing: FramingSpec.optional(),
   /** Which decoder the Decoded view uses; absent: auto. */
@@ -136,6 +144,18 @@ export const SocketInfo = z.object({
   proxy: ProxySettings.optional(),
   /** Kind 'proxy-conversation': the upstream side; `remote` is the client, `local` the proxy. */
   conversation: ConversationDetails.optional(),
+});
+
+/**
+ * What changes with traffic (counters, queue, repeat progress, auto-reply hit counts), sent as
+ * `socket.stats` without the settings a SocketInfo carries (certificates, rules…); see socket-stats.ts.
+ */
+export const SocketStats = z.object({
+  id: SocketId,
+  ...socketCounters(),
+  kernelDrops: SocketInfo.shape.kernelDrops,
+  /** Hit counts of the socket's auto-replies: echo, and by rule id. */
+  autoReplyHits: z.object({ echo: z.number().int().nonnegative(), rules: z.record(z.string(), z.number().int().nonnegative()) }).optional(),
 });
 
 export const LogEventKind = z.enum([
@@ -595,6 +615,8 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
 
 export const EngineEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('socket.upsert'), socket: SocketInfo }),
+  /** The socket's counters changed, nothing else: merge into the SocketInfo last sent. */
+  z.object({ type: z.literal('socket.stats'), stats: SocketStats }),
   z.object({ type: z.literal('socket.removed'), id: SocketId }),
   z.object({ type: z.literal('log.head'), head: LogHead }),
   /** Something went wrong that no command was waiting for (a peer reset, a failed accept). */
@@ -623,6 +645,7 @@ export type SocketKind = z.infer<typeof SocketKind>;
 export type SocketState = z.infer<typeof SocketState>;
 export type ErrorInfo = z.infer<typeof ErrorInfo>;
 export type SocketInfo = z.infer<typeof SocketInfo>;
+export type SocketStats = z.infer<typeof SocketStats>;
 export type LogEventKind = z.infer<typeof LogEventKind>;
 export type DataLogEntry = z.infer<typeof DataLogEntry>;
 export type EventLogEntry = z.infer<typeof EventLogEntry>;

@@ -242,7 +242,7 @@ export class AutoReplies {
     rules.publishScheduled = true;
     setImmediate(() => {
       rules.publishScheduled = false;
-      if (this.owners.get(rules.owner.id) === rules) rules.owner.update({ autoReply: stateOf(rules) });
+      if (this.owners.get(rules.owner.id) === rules) rules.owner.countAutoReplies(stateOf(rules));
     });
   }
 }

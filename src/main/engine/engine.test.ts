@@ -58,7 +58,7 @@ describe('Engine', () => {
     await engine.remove(listener.id);
 
     const types = new Set(events.map((e) => e.type));
-    expect(types).toEqual(new Set(['socket.upsert', 'log.head', 'engine.error', 'socket.removed']));
+    expect(types).toEqual(new Set(['socket.upsert', 'socket.stats', 'log.head', 'engine.error', 'socket.removed']));
     for (const event of events) expect(EngineEvent.safeParse(event).success).toBe(true);
     const snapshot = engine.snapshot();
     for (const socket of snapshot.sockets) expect(SocketInfo.safeParse(socket).success).toBe(true);
@@ -79,9 +79,11 @@ describe('Engine', () => {
     const events = recordEvents(engine);
     await engine.send({ id: socket.id, data: Buffer.from('abc') });
     await waitFor(() => engine.info(socket.id).bytesIn === 3, 'the echo');
-    const upserts = events.flatMap((e) => (e.type === 'socket.upsert' && e.socket.id === socket.id ? [e.socket] : []));
-    expect(upserts.some((s) => s.bytesOut === 3 && s.messagesOut === 1)).toBe(true);
-    expect(upserts.at(-1)).toMatchObject({ bytesIn: 3, bytesOut: 3 });
+    // Counters alone: stats, not the whole socket again.
+    const stats = events.flatMap((e) => (e.type === 'socket.stats' && e.stats.id === socket.id ? [e.stats] : []));
+    expect(stats.some((s) => s.bytesOut === 3 && s.messagesOut === 1)).toBe(true);
+    expect(stats.at(-1)).toMatchObject({ bytesIn: 3, bytesOut: 3 });
+    expect(events.some((e) => e.type === 'socket.upsert' && e.socket.id === socket.id)).toBe(false);
     const heads = events.flatMap((e) => (e.type === 'log.head' && e.head.id === socket.id ? [e.head] : []));
     expect(heads.at(-1)).toEqual(engine.readLog(socket.id, 0, 1).head);
     expect(heads.at(-1)?.nextSeq).toBe(allEntries(engine, socket.id).length);

@@ -3,6 +3,8 @@ import { SocketLog, now, type LogLimits } from './log';
 import { logBudget } from './log-budget';
 import { NoticeCoalescer, RunningTotalNotice } from './notice-coalescer';
 import { formatBytes } from '../../shared/codec';
+import { onlyStats, statsOf } from '../../shared/socket-stats';
+import type { AutoReplyState } from '../../shared/auto-reply';
 
 export type EngineListener = (event: EngineEvent) => void;
 
@@ -91,7 +93,15 @@ export class SocketRecord {
         this.afterClose?.(this.id);
       }
     }
-    this.publish();
+    // Counters alone go out without the settings (socket-stats.ts).
+    if (onlyStats(patch)) this.publishStats();
+    else this.publish();
+  }
+
+  /** New auto-reply hit counts: counters, though they live in the auto-reply settings. */
+  countAutoReplies(autoReply: AutoReplyState): void {
+    this.current = { ...this.current, autoReply };
+    this.publishStats();
   }
 
   replace(info: SocketInfo): void {
@@ -140,8 +150,8 @@ export class SocketRecord {
     // The log copies what it keeps into its own slabs: the socket's Buffer is not held on to.
     this.log.appendData('in', bytes, peer, time);
     // Counted in place (`current` is never shared: `info` hands out copies) and announced once
-    // per turn of the event loop: a flood costs one upsert and one log head per turn, not two
-    // events, two SocketInfo copies and a LogHead per datagram.
+    // per turn of the event loop: a flood costs one stats event and one log head per turn, not
+    // two events, two SocketInfo copies and a LogHead per datagram.
     const info = this.current;
     info.bytesIn += bytes.byteLength;
     info.messagesIn++;
@@ -159,7 +169,7 @@ export class SocketRecord {
     info.messagesOut++;
     info.lastActivityAt = time;
     this.publishHead();
-    this.publish();
+    this.publishStats();
   }
 
   /**
@@ -200,12 +210,16 @@ export class SocketRecord {
     setImmediate(() => {
       this.publishScheduled = false;
       this.publishHead();
-      this.publish();
+      this.publishStats();
     });
   }
 
   private publish(): void {
     if (this.visible) this.emit({ type: 'socket.upsert', socket: this.info });
+  }
+
+  private publishStats(): void {
+    if (this.visible) this.emit({ type: 'socket.stats', stats: statsOf(this.current) });
   }
 
   private publishHead(): void {

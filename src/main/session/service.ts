@@ -100,8 +100,10 @@ export class SessionService implements Sessions {
       this.problem = { state: 'problem', ...problem };
     }
     this.unsubscribers.push(
+      // Settings only: counters come as socket.stats, and accepted connections are never saved,
+      // so neither traffic nor a flood of connections makes the workspace be serialized again.
       engine.subscribe((event) => {
-        if (event.type === 'socket.upsert' || event.type === 'socket.removed') this.changed();
+        if ((event.type === 'socket.upsert' && event.socket.kind in LIVE_STATES) || event.type === 'socket.removed') this.changed();
       }),
     );
   }

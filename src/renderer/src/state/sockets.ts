@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { EngineEvent, ErrorInfo, LogHead, Snapshot, SocketInfo } from '../../../shared/contract';
+import { withStats } from '../../../shared/socket-stats';
 import type { TransportStatus } from '../transport';
 import { socketOrder } from './socketTree';
 
@@ -78,6 +79,12 @@ export function applyEvents(events: readonly EngineEvent[]): void {
         case 'socket.upsert':
           writableSockets()[event.socket.id] = event.socket;
           break;
+        case 'socket.stats': {
+          // Counters of a socket not known (yet, or any more) have nothing to go into.
+          const socket = sockets[event.stats.id];
+          if (socket) writableSockets()[event.stats.id] = withStats(socket, event.stats);
+          break;
+        }
         case 'socket.removed': {
           if (!sockets[event.id] && !heads[event.id]) break;
           if (selectedId === event.id) selectedId = neighbourOf(sockets, event.id);

@@ -1,0 +1,63 @@
+/**
+ * Hot and cold parts of a SocketInfo. Counters change with every packet; settings (certificates,
+ * auto-reply rules, framing, UDP options…) and the socket's state change by hand or once in its
+ * life. A change to counters alone goes out as `socket.stats`, small and without settings; any
+ * other change as a whole `socket.upsert`, which is also what the saved workspace listens to.
+ * The state counts as cold: it decides what the workspace saves, and it changes once per phase.
+ */
+import type { SocketInfo, SocketStats } from './contract';
+
+const STATS_KEYS: ReadonlySet<string> = new Set([
+  'bytesIn',
+  'bytesOut',
+  'messagesIn',
+  'messagesOut',
+  'queuedBytes',
+  'lastActivityAt',
+  'kernelDrops',
+  'repeat',
+] satisfies (keyof SocketStats)[]);
+
+/** True when a change to a SocketInfo touches counters only (a `socket.stats` says all of it). */
+export function onlyStats(patch: Partial<SocketInfo>): boolean {
+  return Object.keys(patch).every((key) => STATS_KEYS.has(key));
+}
+
+/** The hot part of a socket, as `socket.stats` carries it. */
+export function statsOf(info: SocketInfo): SocketStats {
+  const { id, bytesIn, bytesOut, messagesIn, messagesOut, queuedBytes, lastActivityAt, kernelDrops, repeat, autoReply } = info;
+  return {
+    id,
+    bytesIn,
+    bytesOut,
+    messagesIn,
+    messagesOut,
+    queuedBytes,
+    ...(lastActivityAt !== undefined && { lastActivityAt }),
+    ...(kernelDrops !== undefined && { kernelDrops }),
+    ...(repeat && { repeat }),
+    ...(autoReply && {
+      autoReplyHits: { echo: autoReply.echoHits, rules: Object.fromEntries(autoReply.rules.map((rule) => [rule.id, rule.hits])) },
+    }),
+  };
+}
+
+/** `info` with the counters of `stats`; settings stay as they are (a new object, `info` is left alone). */
+export function withStats(info: SocketInfo, stats: SocketStats): SocketInfo {
+  const { autoReplyHits, ...counters } = stats;
+  const next: SocketInfo = { ...info, ...counters };
+  const { autoReply } = info;
+  if (autoReplyHits && autoReply) {
+    const hitsOf = (id: string, hits: number): number => autoReplyHits.rules[id] ?? hits;
+    // The same object while no count moved, so a view of the rules is not drawn again.
+    const moved = autoReply.echoHits !== autoReplyHits.echo || autoReply.rules.some((rule) => hitsOf(rule.id, rule.hits) !== rule.hits);
+    if (moved) {
+      next.autoReply = {
+        ...autoReply,
+        echoHits: autoReplyHits.echo,
+        rules: autoReply.rules.map((rule) => ({ ...rule, hits: hitsOf(rule.id, rule.hits) })),
+      };
+    }
+  }
+  return next;
+}
