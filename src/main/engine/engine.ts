@@ -319,6 +319,12 @@ export class Engine {
     return this.get(id).record.log.peek(seq);
   }
 
+  /** Payload bytes each way that the log no longer holds, and holds now (O(1): running totals). */
+  logBytes(id: string): { dropped: { in: number; out: number }; held: { in: number; out: number } } {
+    const { log } = this.get(id).record;
+    return { dropped: log.droppedBytes(), held: log.heldBytes() };
+  }
+
   clearLog(id: string): LogHead {
     return this.get(id).record.clearLog();
   }

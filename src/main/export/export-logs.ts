@@ -11,6 +11,7 @@ import { MAX_EXPORT_BYTES, MAX_LOG_READ, type LogEntry, type Output, type Parsed
 import { formatBytes } from '../../shared/codec';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
+import { now } from '../engine/log';
 import { CaptureEncoder, type CaptureFormat, describeMissing } from './capture-encoder';
 import { fileError } from './file-errors';
 import type { MissingBytes } from './streams';
@@ -135,7 +136,8 @@ async function drained(stream: Writable, signal: AbortSignal | undefined): Promi
 /**
  * Writes the sockets' headers, then every held entry of every socket in time order (sockets
  * interleave; a capture reads best in the order things happened), yielding after each page.
- * What a log no longer holds is said before its first held entry.
+ * What a log no longer holds is said before its first held entry, and where entries fell out
+ * while the export was reading.
  */
 export function* exportSteps(
   engine: Engine,
@@ -144,31 +146,11 @@ export function* exportSteps(
   at: Date,
 ): Generator<void, { records: number; missing: MissingBytes }> {
   if (sockets.length === 0) throw new EngineError('NOTHING_TO_EXPORT', 'There are no sockets to export');
-  const total: MissingBytes = { in: 0, out: 0 };
   encoder.begin(sockets.length, at);
-  const cursors: Cursor[] = [];
-  for (const socket of sockets) {
-    const head = engine.readLog(socket.id, 0, 0).head;
-    encoder.addSocket(socket, head.dropped);
-    const missing = missingFrom(engine, socket, head.firstSeq, head.nextSeq);
-    if (missing.in + missing.out > 0) {
-      total.in += missing.in;
-      total.out += missing.out;
-      const why = `Sockscope ${socket.id}: ${describeMissing(missing)} before this were no longer held in the log when it was exported`;
-      encoder.missing(socket.id, missing, why, socket.createdAt, head.firstSeq);
-    }
-    const cursor = { id: socket.id, next: head.firstSeq, page: [] as LogEntry[], at: 0 };
-    if (fill(engine, cursor)) cursors.push(cursor);
-  }
-  const heap = new EntryHeap(cursors);
-  let written = 0;
-  for (let cursor = heap.peek(); cursor; cursor = heap.peek()) {
-    encoder.entry(cursor.id, cursor.page[cursor.at++]);
-    if (cursor.at === cursor.page.length && !fill(engine, cursor)) heap.pop();
-    else heap.sift();
-    if (++written % PAGE_ENTRIES === 0) yield;
-  }
-  return { records: encoder.records, missing: total };
+  const reader = new LogReader(engine, encoder);
+  for (const socket of sockets) reader.add(socket);
+  yield* reader.run();
+  return { records: encoder.records, missing: reader.missing };
 }
 
 interface Cursor {
@@ -177,21 +159,94 @@ interface Cursor {
   next: number;
   page: LogEntry[];
   at: number;
+  /** Payload bytes each way of the log's entries before `next`, read or not (see SocketLog.appendedIn). */
+  before: MissingBytes;
 }
 
-/** Reads the cursor's next page; false when the log has no more (or the socket is gone). */
-function fill(engine: Engine, cursor: Cursor): boolean {
-  let entries: LogEntry[];
-  try {
-    entries = engine.readLog(cursor.id, cursor.next, PAGE_ENTRIES).entries;
-  } catch {
-    return false;
+/**
+ * Reads sockets' logs into an encoder, merged in time order. `run` can be called again to read
+ * what arrived since (a recording catching up with live traffic): it reads nothing, without
+ * yielding, once every log is read to its end.
+ */
+export class LogReader {
+  /** Bytes the logs no longer held when read: before their first held entry, and gaps while reading. */
+  readonly missing: MissingBytes = { in: 0, out: 0 };
+  private readonly cursors: Cursor[] = [];
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly encoder: CaptureEncoder,
+  ) {}
+
+  /** Starts reading a socket's log at its oldest held entry, saying first what it no longer holds. */
+  add(socket: SocketInfo): void {
+    const { engine, encoder } = this;
+    const head = engine.readLog(socket.id, 0, 0).head;
+    encoder.addSocket(socket, head.dropped);
+    const { dropped, held } = engine.logBytes(socket.id);
+    // The socket's counters less what is held: an imported log also says what its file lacked.
+    const missing = head.firstSeq === 0 ? { in: 0, out: 0 } : { in: Math.max(0, socket.bytesIn - held.in), out: Math.max(0, socket.bytesOut - held.out) };
+    if (missing.in + missing.out > 0) {
+      this.count(missing);
+      const why = `Sockscope ${socket.id}: ${describeMissing(missing)} before this were no longer held in the log when it was exported`;
+      encoder.missing(socket.id, missing, why, socket.createdAt, head.firstSeq);
+    }
+    this.cursors.push({ id: socket.id, next: head.firstSeq, page: [], at: 0, before: { ...dropped } });
   }
-  if (entries.length === 0) return false;
-  cursor.page = entries;
-  cursor.at = 0;
-  cursor.next = entries[entries.length - 1].seq + 1;
-  return true;
+
+  /** Every entry not read yet, in time order, yielding after each page; returns how many. */
+  *run(): Generator<void, number> {
+    const heap = new EntryHeap(this.cursors.filter((cursor) => cursor.at < cursor.page.length || this.fill(cursor)));
+    let written = 0;
+    for (let cursor = heap.peek(); cursor; cursor = heap.peek()) {
+      this.encoder.entry(cursor.id, cursor.page[cursor.at++]);
+      if (cursor.at === cursor.page.length && !this.fill(cursor)) heap.pop();
+      else heap.sift();
+      if (++written % PAGE_ENTRIES === 0) yield;
+    }
+    return written;
+  }
+
+  /** Stops reading a socket (it was removed): its cursor goes. */
+  remove(id: string): void {
+    const index = this.cursors.findIndex((cursor) => cursor.id === id);
+    if (index >= 0) this.cursors.splice(index, 1);
+  }
+
+  /**
+   * Reads the cursor's next page; false when the log has no more (or the socket is gone). Entries
+   * that fell out before they were read are marked where they were, and counted.
+   */
+  private fill(cursor: Cursor): boolean {
+    let read: Output<'log.read'>;
+    try {
+      read = this.engine.readLog(cursor.id, cursor.next, PAGE_ENTRIES);
+    } catch {
+      return false;
+    }
+    const { head, entries } = read;
+    if (head.firstSeq > cursor.next) {
+      const { dropped } = this.engine.logBytes(cursor.id);
+      const gap = { in: dropped.in - cursor.before.in, out: dropped.out - cursor.before.out };
+      const lostEntries = head.firstSeq - cursor.next;
+      cursor.before = { ...dropped };
+      cursor.next = head.firstSeq;
+      this.count(gap);
+      const why = `Sockscope ${cursor.id}: ${lostEntries.toLocaleString('en-US')} log ${lostEntries === 1 ? 'entry' : 'entries'} (${describeMissing(gap)}) before this fell out of the log before they were read`;
+      this.encoder.missing(cursor.id, gap, why, entries[0]?.time ?? now(), head.firstSeq);
+    }
+    if (entries.length === 0) return false;
+    for (const entry of entries) if (entry.dir !== 'event') cursor.before[entry.dir] += entry.bytes.byteLength;
+    cursor.page = entries;
+    cursor.at = 0;
+    cursor.next = entries[entries.length - 1].seq + 1;
+    return true;
+  }
+
+  private count(missing: MissingBytes): void {
+    this.missing.in += missing.in;
+    this.missing.out += missing.out;
+  }
 }
 
 /** A min-heap of cursors by the time of their next entry. */
@@ -236,20 +291,6 @@ class EntryHeap {
       i = least;
     }
   }
-}
-
-/**
- * What the socket carried each way that its log no longer holds: its counters less the held
- * payloads (entries fall out oldest first, so the missing bytes all come before the first held one).
- */
-function missingFrom(engine: Engine, socket: SocketInfo, firstSeq: number, nextSeq: number): MissingBytes {
-  if (firstSeq === 0) return { in: 0, out: 0 };
-  const held = { in: 0, out: 0 };
-  for (let seq = firstSeq; seq < nextSeq; seq++) {
-    const entry = engine.peekLog(socket.id, seq);
-    if (entry && entry.dir !== 'event') held[entry.dir] += entry.bytes.byteLength;
-  }
-  return { in: Math.max(0, socket.bytesIn - held.in), out: Math.max(0, socket.bytesOut - held.out) };
 }
 
 /** Every held entry of a socket's log, read page by page. */
