@@ -46,6 +46,8 @@ export interface StreamOptions {
 
 /** Entries read from a log at a time: a page of large payloads stays a few megabytes. */
 const PAGE_ENTRIES = 64;
+/** Payload encoded in one turn at most (give or take an entry): a few milliseconds' work. */
+const TURN_BYTES = 1024 * 1024;
 /** Written data waiting in the destination's buffer before the export waits for it to drain. */
 const HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
@@ -198,11 +200,19 @@ export class LogReader {
   *run(): Generator<void, number> {
     const heap = new EntryHeap(this.cursors.filter((cursor) => cursor.at < cursor.page.length || this.fill(cursor)));
     let written = 0;
+    let sinceYield = 0;
     for (let cursor = heap.peek(); cursor; cursor = heap.peek()) {
-      this.encoder.entry(cursor.id, cursor.page[cursor.at++]);
+      const entry = cursor.page[cursor.at++];
+      this.encoder.entry(cursor.id, entry);
       if (cursor.at === cursor.page.length && !this.fill(cursor)) heap.pop();
       else heap.sift();
-      if (++written % PAGE_ENTRIES === 0) yield;
+      written++;
+      // A turn encodes a page of entries or TURN_BYTES of payload, whichever comes first.
+      sinceYield += TURN_BYTES / PAGE_ENTRIES + (entry.dir === 'event' ? 0 : entry.bytes.byteLength);
+      if (sinceYield >= TURN_BYTES) {
+        sinceYield = 0;
+        yield;
+      }
     }
     return written;
   }
