@@ -344,12 +344,27 @@ export class Engine {
 
   /** A read-only socket holding a log read back from a file (see export/import-jsonl.ts). */
   importLog(fields: Partial<SocketInfo>, fill: (log: SocketLog) => void): SocketInfo {
+    const imported = this.beginImport(fields);
+    fill(imported.log);
+    return imported.commit();
+  }
+
+  /**
+   * An imported socket filled as its file arrives: its log's bounds and the process-wide budget
+   * apply while it is read. Shown only on `commit`; `discard` forgets it (the file was refused).
+   */
+  beginImport(fields: Partial<SocketInfo>): { log: SocketLog; commit(): SocketInfo; discard(): void } {
     this.assertRunning();
     const record = this.createRecord('imported', { ...fields, state: 'closed' });
-    fill(record.log);
-    this.entries.set(record.id, { kind: 'imported', record });
-    record.announce();
-    return record.info;
+    return {
+      log: record.log,
+      commit: () => {
+        this.entries.set(record.id, { kind: 'imported', record });
+        record.announce();
+        return record.info;
+      },
+      discard: () => record.dispose(),
+    };
   }
 
   /** Destroys every socket at once, without the graceful waits (tests, app quit). */
