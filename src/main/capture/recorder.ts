@@ -6,14 +6,13 @@
  * counted, and the file says where (a pcapng's TCP sequence numbers jump by the missing bytes).
  */
 import { once } from 'node:events';
-import { open } from 'node:fs/promises';
 import type { WriteStream } from 'node:fs';
 import type { LogEntry, SocketInfo } from '../../shared/contract';
 import type { Engine } from '../engine/engine';
 import type { SocketRecord } from '../engine/socket-record';
 import { CaptureEncoder, type CaptureFormat, describeMissing } from '../export/capture-encoder';
 import { LogReader, selectSockets } from '../export/export-logs';
-import { fileError } from '../export/file-errors';
+import { fileError, openForWriting } from '../export/file-errors';
 import type { MissingBytes } from '../export/streams';
 
 export interface RecordingOptions {
@@ -23,6 +22,8 @@ export interface RecordingOptions {
   ids?: readonly string[];
   /** Bytes waiting for the disk before payloads are left out. */
   maxQueuedBytes?: number;
+  /** Replace a file that exists (the default, as `tcpdump -w` does); false refuses it. */
+  overwrite?: boolean;
   /** Called when the recording fails (the disk is full, the file went away). */
   onFailure?: (message: string) => void;
 }
@@ -78,10 +79,7 @@ export class Recording {
   static async start(engine: Engine, options: RecordingOptions): Promise<Recording> {
     // Checked before the file is created: an unknown socket should not leave an empty file behind.
     const sockets = selectSockets(engine, options.ids);
-    const handle = await open(options.path, 'w').catch((error: unknown) => {
-      throw fileError(options.path, error);
-    });
-    const recording = new Recording(engine, options, handle.createWriteStream());
+    const recording = new Recording(engine, options, await openForWriting(options.path, options.overwrite ?? true));
     await recording.catchUp(engine, sockets);
     return recording;
   }

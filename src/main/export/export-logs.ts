@@ -5,7 +5,7 @@
  * over whole) builds the same bytes in memory up to MAX_EXPORT_BYTES.
  */
 import { once } from 'node:events';
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { MAX_EXPORT_BYTES, MAX_LOG_READ, type LogEntry, type Output, type ParsedInput, type SocketInfo } from '../../shared/contract';
 import { formatBytes } from '../../shared/codec';
@@ -13,7 +13,7 @@ import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { now } from '../engine/log';
 import { CaptureEncoder, type CaptureFormat, describeMissing } from './capture-encoder';
-import { fileError } from './file-errors';
+import { fileError, openForWriting } from './file-errors';
 import type { MissingBytes } from './streams';
 
 export interface ExportOptions {
@@ -114,10 +114,7 @@ export async function exportToStream(engine: Engine, request: ExportRequest, des
  * closed (only then is it saved); a failure or a cancel removes the partial file.
  */
 export async function exportToFile(engine: Engine, request: ExportRequest, path: string, options: StreamOptions = {}): Promise<ExportSummary> {
-  const handle = await open(path, 'w').catch((error: unknown) => {
-    throw fileError(path, error);
-  });
-  const stream = handle.createWriteStream();
+  const stream = await openForWriting(path);
   try {
     const summary = await exportToStream(engine, request, stream, options);
     stream.end();
