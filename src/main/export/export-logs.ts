@@ -9,6 +9,7 @@ import { rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { MAX_EXPORT_BYTES, MAX_LOG_READ, type LogEntry, type Output, type ParsedInput, type SocketInfo } from '../../shared/contract';
 import { formatBytes } from '../../shared/codec';
+import { fileStamp } from '../../shared/file-stamp';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { now } from '../engine/log';
@@ -326,9 +327,7 @@ export function selectSockets(engine: Engine, ids: readonly string[] | undefined
 
 export function exportFileName(ids: readonly string[] | undefined, sockets: SocketInfo[], format: CaptureFormat, at: Date): string {
   const subject = ids === undefined ? 'all' : ids.length === 1 ? ids[0] : `${sockets.length}-sockets`;
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  const stamp = `${at.getFullYear()}${pad(at.getMonth() + 1)}${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}`;
-  return `sockscope-${subject}-${stamp}.${format}`;
+  return `sockscope-${subject}-${fileStamp(at)}.${format}`;
 }
 
 function tooLarge(limit: number): EngineError {
