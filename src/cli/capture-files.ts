@@ -59,6 +59,9 @@ export async function startCaptureFiles(engine: Engine, files: Partial<Record<Ca
       }
       const [one, many] = what[status.format];
       terminal.note(`Wrote ${status.path}: ${status.records} ${status.records === 1 ? one : many} (${formatBytes(status.bytesWritten)})`);
+      if (status.missingBytes > 0) {
+        terminal.note(`sockscope: ${status.missingBytes.toLocaleString('en-US')} bytes were no longer held when ${status.path} read the logs (the file marks where)`);
+      }
       if (status.lostBytes > 0) {
         terminal.note(`sockscope: ${status.lostBytes.toLocaleString('en-US')} bytes were not recorded in ${status.path}: the disk fell behind (the file marks where)`);
         code = 1;

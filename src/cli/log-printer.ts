@@ -7,16 +7,23 @@
 import type { Terminal } from './session';
 
 export interface LogPrinter {
-  /** Prints the line `line()` makes, unless stdout is still full: then it only counts it. */
-  print(line: () => string): void;
+  /** Prints what `line()` makes, unless stdout is still full: then it only counts it. */
+  print(line: () => string | Uint8Array): void;
+  /** Lines counted instead of printed and not said yet (all of them, without `sayWhenCaughtUp`). */
+  readonly skipped: number;
 }
 
-export function logPrinter(terminal: Terminal): LogPrinter {
+export interface LogPrinterOptions {
+  /** Once stdout has room again, say on it how many lines were left out (on by default). */
+  sayWhenCaughtUp?: boolean;
+}
+
+export function logPrinter(terminal: Terminal, { sayWhenCaughtUp = true }: LogPrinterOptions = {}): LogPrinter {
   let behind = false;
   let skipped = 0;
   const catchUp = (): void => {
     behind = false;
-    if (skipped === 0) return;
+    if (!sayWhenCaughtUp || skipped === 0) return;
     const count = skipped;
     skipped = 0;
     const text = `… ${count.toLocaleString('en-US')} log ${count === 1 ? 'entry' : 'entries'} not shown: standard output was not keeping up\n`;
@@ -33,6 +40,9 @@ export function logPrinter(terminal: Terminal): LogPrinter {
         return;
       }
       if (!terminal.out(line())) wait();
+    },
+    get skipped() {
+      return skipped;
     },
   };
 }

@@ -6,6 +6,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { MAX_SEND_BYTES } from '../shared/contract';
+import { fileProblem } from '../main/file-problems';
 import { encodePayload } from '../shared/macro-payload';
 
 /** The largest UDP payload: 65,535 less the IPv4 (20) and UDP (8) headers; IPv6's header is outside its length field. */
@@ -59,7 +60,7 @@ async function fileSource(path: string): Promise<SendSource> {
   try {
     handle = await open(path, 'r');
   } catch (error) {
-    throw new Error(`Cannot read ${path}: ${fileProblem(error)}`, { cause: error });
+    throw new Error(`Cannot read ${path}: ${fileProblem(error, path, 'read')}`, { cause: error });
   }
   const stats = await handle.stat();
   if (stats.isDirectory()) {
@@ -105,7 +106,7 @@ export async function datagramOf(source: SendSource, family: 'IPv4' | 'IPv6'): P
       pieces.push(chunk);
     }
   } catch (error) {
-    throw new Error(`Cannot read ${source.name}: ${fileProblem(error)}`, { cause: error });
+    throw new Error(`Cannot read ${source.name}: ${fileProblem(error, source.name, 'read')}`, { cause: error });
   } finally {
     await source.close();
   }
@@ -113,10 +114,3 @@ export async function datagramOf(source: SendSource, family: 'IPv4' | 'IPv6'): P
   return new Uint8Array(Buffer.concat(pieces, length));
 }
 
-function fileProblem(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a folder';
-  return error instanceof Error ? error.message : String(error);
-}

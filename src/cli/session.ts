@@ -57,17 +57,34 @@ export interface Terminal {
   color: boolean;
 }
 
+/** Set once the reader of standard output went away (`| head`): output is dropped from then on. */
+let stdoutGone = false;
+let onStdoutGone: (() => void) | undefined;
+
+/**
+ * What happens when the reader of standard output goes away: by default the command ends quietly,
+ * as other tools do (`send … | head`); a command that must not lose work (`listen` recording to
+ * files) says what to do instead, and output is then dropped.
+ */
+export function whenStdoutCloses(handler: () => void): void {
+  onStdoutGone = handler;
+}
+
 export const processTerminal: Terminal = {
-  out: (text) => process.stdout.write(text),
-  drained: () => (process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
+  out: (text) => (stdoutGone ? true : process.stdout.write(text)),
+  drained: () => (!stdoutGone && process.stdout.writableNeedDrain ? once(process.stdout, 'drain').then(() => undefined) : Promise.resolve()),
   note: (text) => void process.stderr.write(`${text}\n`),
   color: process.stdout.isTTY === true && process.env.NO_COLOR === undefined,
 };
 
-// A reader that goes away (`| head`) ends the command quietly, as it does for other tools.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
+  if (error.code !== 'EPIPE') throw error;
+  if (stdoutGone) return;
+  stdoutGone = true;
+  // A pending drain would never come: wake whoever waits for it (their next write is dropped).
+  process.stdout.emit('drain');
+  if (onStdoutGone) onStdoutGone();
+  else process.exit(0);
 });
 
 export function sleep(ms: number): Promise<void> {

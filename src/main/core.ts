@@ -1,5 +1,5 @@
 import { EventBatcher, type BatcherOptions } from './batcher';
-import { stopRecordings } from './capture/service';
+import { setRecordingFolder, stopRecordings } from './capture/service';
 import { createDispatcher, type Dispatcher } from './dispatch';
 import { Engine, type EngineOptions } from './engine/engine';
 import { FramingService } from './framing/service';
@@ -16,8 +16,9 @@ export interface Core {
 }
 
 /** The engine, its event batcher and the dispatcher, wired the same way for every front end. */
-export function createCore(options: { engine?: EngineOptions; batch?: BatcherOptions; sessionDir?: string } = {}): Core {
+export function createCore(options: { engine?: EngineOptions; batch?: BatcherOptions; sessionDir?: string; recordingFolder?: string } = {}): Core {
   const engine = new Engine(options.engine);
+  if (options.recordingFolder !== undefined) setRecordingFolder(engine, options.recordingFolder);
   const batcher = new EventBatcher(options.batch);
   const unsubscribe = engine.subscribe((event) => batcher.push(event));
   const library = new MessageLibrary();

@@ -27,7 +27,8 @@ if (claimSingleInstance(app, () => bringToFront(mainWindow))) startApp();
 function startApp(): void {
   // The workspace is saved beside the browser host's: <appData>/Sockscope, or $SOCKSCOPE_CONFIG_DIR.
   const appConfigDir = configDir({ appData: app.getPath('appData') });
-  const core = createCore({ sessionDir: appConfigDir });
+  // Recordings go to Documents unless the user types a full path: a packaged app's working folder is `/`.
+  const core = createCore({ sessionDir: appConfigDir, recordingFolder: app.getPath('documents') });
   const errorLog = faultLogFile(appConfigDir);
   const record = (kind: string, message: string): unknown => writeLine(errorLog, FAULT_LOG_MAX_BYTES, { time: new Date().toISOString(), kind, message });
   const stateFile = windowStateFile(appConfigDir);

@@ -34,6 +34,8 @@ export const captureCommands = {
       ids: z.array(SocketId).min(1).max(1000).optional(),
       format: CaptureFormat,
       path: z.string().trim().min(1, 'Type the path of the file to record to').max(4096),
+      /** Replace the file if it exists; without it an existing file is refused. */
+      overwrite: z.boolean().optional(),
     }),
     output: RecordingInfo,
   },

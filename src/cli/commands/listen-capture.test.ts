@@ -193,3 +193,52 @@ describe('listen stops in order', () => {
     expect(received).toBeLessThan(total);
   }, 60_000);
 });
+
+describe('listen when standard output goes away', () => {
+  /** Sends `count` numbered lines on one connection, and resolves once the listener has them all and closed. */
+  const sendLines = (port: number, from: number, count: number): Promise<void> =>
+    new Promise((done, fail) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', fail);
+      socket.resume();
+      socket.once('close', () => done());
+      socket.once('connect', () => {
+        for (let i = from; i < from + count; i++) socket.write(`line ${i}\n`);
+        socket.end();
+      });
+    });
+
+  it('keeps recording after `| head -c 10` exits, says so once, and the file holds every line after Ctrl-C', async () => {
+    const log = files.path('piped.jsonl');
+    const head = spawn('head', ['-c', '10'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    children.add(head);
+    const headDone = new Promise((done) => head.once('exit', done));
+    const child = spawn('node', [...cli, 'listen', 'tcp://127.0.0.1:0', '--jsonl', log], { cwd: root, stdio: ['ignore', head.stdin ?? 'ignore', 'pipe'] });
+    children.add(child);
+    head.stdin?.destroy();
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+    await waitFor(() => /:(\d+)\. Ctrl-C/.test(err), 'listen to start', 20_000);
+    const port = Number(/:(\d+)\. Ctrl-C/.exec(err)?.[1]);
+    await sendLines(port, 0, 1000);
+    await headDone;
+    await waitFor(() => /standard output closed/.test(err) || child.exitCode !== null, 'the closed pipe to be noticed', 20_000);
+    expect(child.exitCode).toBe(null);
+    // Still serving: the second half arrives after the reader went away.
+    await sendLines(port, 1000, 1000);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(err.match(/standard output closed; still recording \(Ctrl-C to stop\)/g)?.length).toBe(1);
+    const entries = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as { type: string; dir?: string; data?: string });
+    const received = entries
+      .filter((e) => e.type === 'entry' && e.dir === 'in')
+      .map((e) => Buffer.from(e.data ?? '', 'base64').toString())
+      .join('');
+    expect(received.split('\n').filter((line) => line !== '').length).toBe(2000);
+    expect(received).toContain('line 1999\n');
+  }, 60_000);
+});

@@ -12,7 +12,7 @@ import { formatEntry } from '../format';
 import { logPrinter } from '../log-printer';
 import { refuseInapplicable, tlsOnly } from '../scheme-options';
 import { addTlsListenFlags, TLS_LISTEN_FLAGS, tlsListenInput, type TlsListenFlags } from '../tls-options';
-import { followLogs, invoke, processTerminal, type Terminal } from '../session';
+import { followLogs, invoke, processTerminal, type Terminal, whenStdoutCloses } from '../session';
 import { addLogBudgetOption, applyLogBudget } from '../log-budget-option';
 
 interface ListenOptions extends TlsListenFlags {
@@ -55,7 +55,9 @@ Examples:
 
 --pcapng and --jsonl write as traffic arrives (the files grow during the run), so they hold
 every byte however long it runs. Ctrl-C (or SIGTERM) stops accepting and reading, then finishes
-the files; a second Ctrl-C stops at once and says what it left unwritten.`;
+the files; a second Ctrl-C stops at once and says what it left unwritten. If standard output's
+reader goes away (\`| head\`), a listen without files ends; with files it says so once on stderr
+and keeps recording until Ctrl-C.`;
 
 /** `sockscope listen`: a TCP listener or a UDP socket, every connection and message logged. */
 export function registerListen(program: Command, terminal: Terminal = processTerminal): void {
@@ -88,6 +90,10 @@ export function registerListen(program: Command, terminal: Terminal = processTer
         await core.dispose();
         await captures?.discard();
         throw error;
+      }
+      if (captures.paths.length > 0) {
+        // The files matter more than the terminal: a closed pipe must not cut them short.
+        whenStdoutCloses(() => terminal.note('sockscope: standard output closed; still recording (Ctrl-C to stop)'));
       }
       captures.stopOnSignals(core).then(
         (code) => process.exit(code),

@@ -11,6 +11,7 @@ import { describeHandshake } from '../../main/engine/tls';
 import { refuseInapplicable, tlsOnly } from '../scheme-options';
 import { datagramOf, openSource, type PayloadFlags, type SendSource } from '../send-source';
 import { addTlsClientFlags, TLS_CLIENT_FLAGS, tlsClientInput, type TlsClientFlags } from '../tls-options';
+import { logPrinter } from '../log-printer';
 import { followLogs, invoke, processTerminal, sleep, type Terminal, within } from '../session';
 
 interface SendOptions extends TlsClientFlags, PayloadFlags {
@@ -178,17 +179,14 @@ async function familyOf(url: SocketUrl): Promise<'IPv4' | 'IPv6'> {
 async function sendUdp(core: Core, url: SocketUrl, family: 'IPv4' | 'IPv6', data: Uint8Array<ArrayBuffer>, options: SendOptions, terminal: Terminal, note: (text: string) => void) {
   // The wildcard of the target's family: the system picks the address the datagram leaves from.
   const socket = await invoke(core, 'udp.bind', { host: family === 'IPv6' ? '::' : '0.0.0.0', port: 0, broadcast: options.broadcast });
-  let behind = false;
-  let unprinted = 0;
+  // A datagram cannot be held back like a TCP stream: while stdout is full, replies are counted instead.
+  const printer = logPrinter(terminal, { sayWhenCaughtUp: false });
   const stop = followLogs(core, (s) => s.id === socket.id, (_socket, entry) => {
     if (entry.dir !== 'in') return;
-    // A datagram cannot be held back like a TCP stream: while stdout is full, replies are counted instead.
-    if (behind) return void unprinted++;
-    note(`Received ${formatBytes(entry.bytes.byteLength)} from ${formatEndpoint(entry.peer)}`);
-    if (!terminal.out(formatPayload(entry.bytes, options.hexdump === true))) {
-      behind = true;
-      void terminal.drained().then(() => (behind = false));
-    }
+    printer.print(() => {
+      note(`Received ${formatBytes(entry.bytes.byteLength)} from ${formatEndpoint(entry.peer)}`);
+      return formatPayload(entry.bytes, options.hexdump === true);
+    });
   });
   try {
     const sent = await invoke(core, 'socket.send', { id: socket.id, data, target: { host: url.host, port: url.port } });
@@ -197,5 +195,6 @@ async function sendUdp(core: Core, url: SocketUrl, family: 'IPv4' | 'IPv6', data
   } finally {
     stop();
   }
+  const unprinted = printer.skipped;
   if (unprinted > 0) note(`${unprinted} ${unprinted === 1 ? 'reply was' : 'replies were'} not printed: standard output was not keeping up`);
 }

@@ -5,14 +5,14 @@
  * grow without bound: past MAX_QUEUED_BYTES waiting to be written, payloads are left out and
  * counted, and the file says where (a pcapng's TCP sequence numbers jump by the missing bytes).
  */
-import { open } from 'node:fs/promises';
+import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
 import type { LogEntry, SocketInfo } from '../../shared/contract';
 import type { Engine } from '../engine/engine';
 import type { SocketRecord } from '../engine/socket-record';
 import { CaptureEncoder, type CaptureFormat, describeMissing } from '../export/capture-encoder';
-import { exportSteps, selectSockets } from '../export/export-logs';
-import { fileError } from '../export/file-errors';
+import { LogReader, selectSockets } from '../export/export-logs';
+import { fileError, openForWriting } from '../export/file-errors';
 import type { MissingBytes } from '../export/streams';
 
 export interface RecordingOptions {
@@ -22,6 +22,8 @@ export interface RecordingOptions {
   ids?: readonly string[];
   /** Bytes waiting for the disk before payloads are left out. */
   maxQueuedBytes?: number;
+  /** Replace a file that exists (the default, as `tcpdump -w` does); false refuses it. */
+  overwrite?: boolean;
   /** Called when the recording fails (the disk is full, the file went away). */
   onFailure?: (message: string) => void;
 }
@@ -40,6 +42,8 @@ export interface RecordingStatus {
   records: number;
   /** Payload bytes left out because the disk fell behind. */
   lostBytes: number;
+  /** Payload bytes the logs no longer held when the recording read them (before it, or while it read its backlog). */
+  missingBytes: number;
   error?: string;
 }
 
@@ -57,41 +61,88 @@ export class Recording {
   private pendingBytes = 0;
   private flushScheduled = false;
   private lostBytes = 0;
+  /** Payload bytes the logs no longer held when their backlog was read (marked in the file). */
+  private missingBytes = 0;
+  /** Stops reading a removed socket's backlog (while the backlog is being read). */
+  private forgetRead: ((id: string) => void) | undefined;
   private state: RecordingState = 'recording';
   private error: string | undefined;
   private untap: () => void = () => undefined;
+  private unsubscribe: () => void = () => undefined;
   private closed: Promise<void>;
 
-  /** Opens the file first: a path that cannot be written fails here, before anything is recorded. */
+  /**
+   * Opens the file first (a path that cannot be written fails here, before anything is recorded),
+   * then writes what the logs hold page by page, giving the event loop its turns and waiting for
+   * the disk while over the queue bound, and resolves once it records live traffic.
+   */
   static async start(engine: Engine, options: RecordingOptions): Promise<Recording> {
     // Checked before the file is created: an unknown socket should not leave an empty file behind.
     const sockets = selectSockets(engine, options.ids);
-    const handle = await open(options.path, 'w').catch((error: unknown) => {
-      throw fileError(options.path, error);
-    });
-    return new Recording(engine, options, handle.createWriteStream(), sockets);
+    const recording = new Recording(engine, options, await openForWriting(options.path, options.overwrite ?? true));
+    await recording.catchUp(engine, sockets);
+    return recording;
   }
 
   private constructor(
     engine: Engine,
     private readonly options: RecordingOptions,
     private readonly stream: WriteStream,
-    sockets: SocketInfo[],
   ) {
     this.maxQueued = options.maxQueuedBytes ?? MAX_QUEUED_BYTES;
     this.ids = options.ids && new Set(options.ids);
     this.encoder = new CaptureEncoder(options.format, (chunk) => this.append(chunk));
     this.closed = new Promise((resolve) => stream.once('close', resolve));
     stream.on('error', (error) => this.fail(fileError(options.path, error).message));
-    // What the logs hold now, then every entry as it comes: both in this same turn, so nothing falls between.
-    if (sockets.length > 0) {
-      const steps = exportSteps(engine, sockets, this.encoder, new Date());
-      while (!steps.next().done);
-    } else {
-      this.encoder.begin(0, new Date());
+    // A removed socket's state goes with it: a long recording of many short connections stays small.
+    this.unsubscribe = engine.subscribe((event) => {
+      if (event.type === 'socket.removed') this.forget(event.id);
+    });
+  }
+
+  /**
+   * What the logs hold, then every entry as it comes. The backlog is read a page at a time (an
+   * entry that falls out of a log meanwhile is marked as missing where it was); the tap takes over
+   * in the very turn the reading finds nothing more, so nothing falls between the two.
+   */
+  private async catchUp(engine: Engine, sockets: SocketInfo[]): Promise<void> {
+    this.encoder.begin(sockets.length, new Date());
+    const reader = new LogReader(engine, this.encoder);
+    const add = (socket: SocketInfo): void => {
+      if (this.wanted.has(socket.id)) return;
+      this.wanted.set(socket.id, this.wants(socket));
+      if (this.wanted.get(socket.id) === true) reader.add(socket);
+    };
+    this.forgetRead = (id) => reader.remove(id);
+    for (const socket of sockets) add(socket);
+    for (;;) {
+      // Sockets made while the backlog was read are read too (all sockets, or a listener's new connections).
+      for (const socket of engine.snapshot().sockets) add(socket);
+      const steps = reader.run();
+      let step = steps.next();
+      if (step.done && step.value === 0) break;
+      while (!step.done && this.state === 'recording') {
+        if (this.queued() > this.maxQueued) await this.drained();
+        else await new Promise((resolve) => setImmediate(resolve));
+        step = steps.next();
+      }
+      if (this.state !== 'recording') return;
     }
-    for (const socket of sockets) this.wanted.set(socket.id, true);
+    this.forgetRead = undefined;
+    this.missingBytes = reader.missing.in + reader.missing.out;
     this.untap = engine.tap((record, entry) => this.onEntry(record, entry));
+  }
+
+  /** Resolves once the file has taken what waits for it (or has failed). */
+  private async drained(): Promise<void> {
+    this.flush();
+    if (!this.stream.writableNeedDrain) return new Promise((resolve) => setImmediate(resolve));
+    await Promise.race([once(this.stream, 'drain'), this.closed]).catch(() => undefined);
+  }
+
+  /** Sockets this recording keeps state for (a removed one is forgotten). */
+  get trackedSockets(): number {
+    return Math.max(this.wanted.size, this.lost.size, this.encoder.size);
   }
 
   get path(): string {
@@ -108,6 +159,7 @@ export class Recording {
       queuedBytes: this.queued(),
       records: this.encoder.records,
       lostBytes: this.lostBytes,
+      missingBytes: this.missingBytes,
     };
     return this.error === undefined ? status : { ...status, error: this.error };
   }
@@ -115,6 +167,7 @@ export class Recording {
   /** Stops taking traffic and writes what is queued; resolves once the file is complete and closed. */
   async stop(): Promise<RecordingStatus> {
     this.untap();
+    this.unsubscribe();
     if (this.state === 'recording') {
       this.state = 'stopped';
       this.flush();
@@ -127,6 +180,7 @@ export class Recording {
   /** Stops at once, leaving what is still queued unwritten; returns how many bytes that was. */
   abandon(): number {
     this.untap();
+    this.unsubscribe();
     const unwritten = this.queued();
     this.state = this.state === 'recording' ? 'stopped' : this.state;
     this.pending = [];
@@ -135,13 +189,34 @@ export class Recording {
     return unwritten;
   }
 
+  private wants(socket: SocketInfo): boolean {
+    return this.ids === undefined || this.ids.has(socket.id) || (socket.parentId !== undefined && this.ids.has(socket.parentId));
+  }
+
+  /** Forgets what the recording keeps for a socket that is gone. */
+  private forget(id: string): void {
+    this.wanted.delete(id);
+    this.lost.delete(id);
+    this.encoder.forget(id);
+    this.forgetRead?.(id);
+  }
+
+  /** The tap: a failure here fails this recording, never the socket whose read path called it. */
   private onEntry(record: SocketRecord, entry: LogEntry): void {
     if (this.state !== 'recording') return;
+    try {
+      this.record(record, entry);
+    } catch (error) {
+      this.fail(`the recording stopped on an internal error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private record(record: SocketRecord, entry: LogEntry): void {
     const { id } = record;
     let wanted = this.wanted.get(id);
     if (wanted === undefined) {
       const socket = record.info;
-      wanted = this.ids === undefined || this.ids.has(id) || (socket.parentId !== undefined && this.ids.has(socket.parentId));
+      wanted = this.wants(socket);
       this.wanted.set(id, wanted);
       if (wanted) this.encoder.addSocket(socket);
     }
@@ -160,6 +235,8 @@ export class Recording {
       this.encoder.missing(id, lost, `Sockscope ${id}: ${describeMissing(lost)} before this were not recorded: the disk fell behind`, entry.time, entry.seq);
     }
     this.encoder.entry(id, entry, () => record.info);
+    // A TCP stream that ended takes no more packets: its state goes now, not when the socket is removed.
+    if (entry.dir === 'event' && entry.event === 'closed') this.encoder.end(id);
   }
 
   private append(chunk: Uint8Array): void {
@@ -192,6 +269,7 @@ export class Recording {
     this.state = 'failed';
     this.error = message;
     this.untap();
+    this.unsubscribe();
     this.pending = [];
     this.pendingBytes = 0;
     this.stream.destroy();

@@ -1,6 +1,7 @@
 /** `capture.*` through the dispatcher, as the app and the host use them, against a real peer. */
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RecordingInfo } from '../../shared/capture';
 import { type Core, createCore } from '../core';
@@ -57,5 +58,32 @@ describe('capture commands', () => {
     await call('capture.start', { format: 'jsonl', path });
     await expect(call('capture.start', { format: 'pcapng', path })).rejects.toThrow(/is being recorded to already/);
     await expect(call('capture.start', { format: 'pcapng', path: '  ' })).rejects.toThrow('Type the path of the file to record to');
+  });
+
+  it('resolves a path against the front end\'s folder, refuses a second start to the same file while the first opens it, and an existing file unless told to replace it', async () => {
+    const folder = dirname(files.path('x'));
+    const other = createCore({ recordingFolder: folder });
+    try {
+      const dispatch = async <T>(command: string, input: unknown): Promise<T> => {
+        const result = await other.dispatcher.dispatch(command, input);
+        if (!result.ok) throw new Error(result.error.message);
+        return result.value as T;
+      };
+      expect((await dispatch<{ folder: string }>('capture.list', {})).folder).toBe(folder);
+      // Two starts in the same turn, one by a relative name and one by the full path: one file, one recording.
+      const both = await Promise.allSettled([
+        dispatch<RecordingInfo>('capture.start', { format: 'jsonl', path: 'same.jsonl' }),
+        dispatch<RecordingInfo>('capture.start', { format: 'jsonl', path: files.path('same.jsonl') }),
+      ]);
+      expect(both[0]).toMatchObject({ status: 'fulfilled', value: { path: files.path('same.jsonl') } });
+      expect(both[1]).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/same\.jsonl is being recorded to already/) } });
+      writeFileSync(files.path('kept.pcapng'), 'precious');
+      await expect(dispatch('capture.start', { format: 'pcapng', path: 'kept.pcapng' })).rejects.toThrow(/Cannot write .*kept\.pcapng: it already exists: choose another name/);
+      expect(readFileSync(files.path('kept.pcapng'), 'utf8')).toBe('precious');
+      const replaced = await dispatch<RecordingInfo>('capture.start', { format: 'pcapng', path: 'kept.pcapng', overwrite: true });
+      expect(replaced.state).toBe('recording');
+    } finally {
+      await other.dispose();
+    }
   });
 });

@@ -335,6 +335,12 @@ export class Engine {
     return this.get(id).record.log.peek(seq);
   }
 
+  /** Payload bytes each way that the log no longer holds, and holds now (O(1): running totals). */
+  logBytes(id: string): { dropped: { in: number; out: number }; held: { in: number; out: number } } {
+    const { log } = this.get(id).record;
+    return { dropped: log.droppedBytes(), held: log.heldBytes() };
+  }
+
   clearLog(id: string): LogHead {
     return this.get(id).record.clearLog();
   }
@@ -354,12 +360,27 @@ export class Engine {
 
   /** A read-only socket holding a log read back from a file (see export/import-jsonl.ts). */
   importLog(fields: Partial<SocketInfo>, fill: (log: SocketLog) => void): SocketInfo {
+    const imported = this.beginImport(fields);
+    fill(imported.log);
+    return imported.commit();
+  }
+
+  /**
+   * An imported socket filled as its file arrives: its log's bounds and the process-wide budget
+   * apply while it is read. Shown only on `commit`; `discard` forgets it (the file was refused).
+   */
+  beginImport(fields: Partial<SocketInfo>): { log: SocketLog; commit(): SocketInfo; discard(): void } {
     this.assertRunning();
     const record = this.createRecord('imported', { ...fields, state: 'closed' });
-    fill(record.log);
-    this.entries.set(record.id, { kind: 'imported', record });
-    record.announce();
-    return record.info;
+    return {
+      log: record.log,
+      commit: () => {
+        this.entries.set(record.id, { kind: 'imported', record });
+        record.announce();
+        return record.info;
+      },
+      discard: () => record.dispose(),
+    };
   }
 
   /**

@@ -243,3 +243,22 @@ describe('resolveLogLimits', () => {
     expect(() => resolveLogLimits({ maxBytes: -1 })).toThrow(RangeError);
   });
 });
+
+describe('SocketLog byte totals', () => {
+  it('count each way exactly the payload before firstSeq: dropped, refused on arrival, and cleared', () => {
+    const log = new SocketLog('t', { maxEntries: 3, maxBytes: 100 });
+    log.appendData('in', new Uint8Array(10));
+    log.appendData('out', new Uint8Array(20));
+    log.appendEvent('info', 'x');
+    log.appendData('in', new Uint8Array(30)); // drops the first (10 in)
+    expect(log.droppedBytes()).toEqual({ in: 10, out: 0 });
+    log.appendData('out', new Uint8Array(101)); // never fits: everything goes, and it too
+    expect(log.droppedBytes()).toEqual({ in: 40, out: 121 });
+    expect(log.heldBytes()).toEqual({ in: 0, out: 0 });
+    log.appendData('in', new Uint8Array(5));
+    expect(log.heldBytes()).toEqual({ in: 5, out: 0 });
+    expect(log.lastSeq).toBe(log.headInfo().nextSeq - 1);
+    log.clear();
+    expect(log.droppedBytes()).toEqual({ in: 45, out: 121 });
+  });
+});

@@ -114,6 +114,16 @@ export class SocketLog implements BudgetedLog {
   private chargedBytes = 0;
   /** Of `dropped`, the entries taken to stay within the process-wide budget. */
   private budgetDropped = 0;
+  /**
+   * Running totals of payload bytes, per direction: every byte ever appended, and those of entries
+   * no longer held (dropped, evicted or cleared). Drops are always the oldest entries, so
+   * `droppedIn + droppedOut` is exactly the payload before `firstSeq`: an export compares them
+   * with what it has read to see a gap, in O(1).
+   */
+  private appendedIn = 0;
+  private appendedOut = 0;
+  private droppedIn = 0;
+  private droppedOut = 0;
 
   constructor(
     readonly id: string,
@@ -126,7 +136,13 @@ export class SocketLog implements BudgetedLog {
   appendData(dir: 'in' | 'out', bytes: Uint8Array, peer?: Endpoint, time = now()): void {
     const size = bytes.byteLength;
     const seq = this.nextSeq;
-    if (!this.admit(size)) return;
+    if (dir === 'in') this.appendedIn += size;
+    else this.appendedOut += size;
+    if (!this.admit(size)) {
+      if (dir === 'in') this.droppedIn += size;
+      else this.droppedOut += size;
+      return;
+    }
     this.reserve(size);
     const slot = this.slotForNext();
     const code = dir === 'in' ? IN : OUT;
@@ -189,10 +205,27 @@ export class SocketLog implements BudgetedLog {
 
   /** Forgets every held entry; seq numbers continue where they were. */
   clear(): LogHead {
+    this.droppedIn = this.appendedIn;
+    this.droppedOut = this.appendedOut;
     this.reset();
     this.bytes = 0;
     this.firstSeq = this.nextSeq;
     return this.headInfo();
+  }
+
+  /** The seq of the newest entry (-1 before the first): what headInfo() says, without its allocation. */
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  /** Payload bytes each way of the entries no longer held (see appendedIn). */
+  droppedBytes(): { in: number; out: number } {
+    return { in: this.droppedIn, out: this.droppedOut };
+  }
+
+  /** Payload bytes each way of the entries held now. */
+  heldBytes(): { in: number; out: number } {
+    return { in: this.appendedIn - this.droppedIn, out: this.appendedOut - this.droppedOut };
   }
 
   headInfo(): LogHead {
@@ -346,7 +379,10 @@ export class SocketLog implements BudgetedLog {
   private dropOldest(n: number): void {
     for (let i = 0; i < n; i++) {
       const slot = this.head;
-      this.bytes -= this.spans[2 * slot + 1];
+      const length = this.spans[2 * slot + 1];
+      this.bytes -= length;
+      if ((this.spans[2 * slot] & DIR_MASK) === OUT) this.droppedOut += length;
+      else this.droppedIn += length; // an event's length is 0
       this.refs[2 * slot] = undefined;
       this.refs[2 * slot + 1] = undefined;
       this.head = (this.head + 1) % this.capacity;

@@ -15,7 +15,8 @@ const encoder = new TextEncoder();
 export class CaptureEncoder {
   /** Log entries (JSON Lines) or packets (pcapng) written. */
   records = 0;
-  private readonly streams = new Map<string, PacketStream | undefined>();
+  /** Per socket added: its packet stream (pcapng), undefined until it has one, null once it ended. */
+  private readonly streams = new Map<string, PacketStream | undefined | null>();
 
   constructor(
     readonly format: CaptureFormat,
@@ -47,7 +48,7 @@ export class CaptureEncoder {
       return;
     }
     let stream = this.streams.get(id);
-    if (!stream && current && this.streams.has(id)) {
+    if (stream === undefined && current && this.streams.has(id)) {
       stream = packetStream(current());
       this.streams.set(id, stream);
     }
@@ -56,6 +57,21 @@ export class CaptureEncoder {
       this.write(enhancedPacket(time, packet, comment));
       this.records++;
     }
+  }
+
+  /** The socket's stream ended (it closed): its state goes, and it takes no more packets. */
+  end(id: string): void {
+    if (this.streams.has(id)) this.streams.set(id, null);
+  }
+
+  /** Forgets the socket altogether (it was removed). */
+  forget(id: string): void {
+    this.streams.delete(id);
+  }
+
+  /** Sockets the encoder keeps state for (tests: a long recording forgets the ones that went). */
+  get size(): number {
+    return this.streams.size;
   }
 
   /**

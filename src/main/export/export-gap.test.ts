@@ -3,13 +3,14 @@
  * missing bytes (tshark flags the gap) with a comment, and exports stream to a file page by page.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Core, createCore } from '../core';
 import { connectClient, stopPeers } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
 import { Recording } from '../capture/recorder';
-import { exportLogs, exportToFile } from './export-logs';
+import { exportLogs, exportToFile, exportToStream } from './export-logs';
 import { entryLine, headerLine, LogFileParser, socketLine } from './jsonl';
 import { scratchDir, tsharkFields } from './test-support/tshark';
 
@@ -64,6 +65,52 @@ describe('an export of a log that lost entries', () => {
     expect(summary.bytes).toBe(readFileSync(path).byteLength);
     expect(progress.length).toBeGreaterThan(0);
   });
+});
+
+describe('an export that the log outruns', () => {
+  it('marks and counts the entries that fell out of the log while a slow destination held the export', async () => {
+    const big = createCore({ engine: { log: { maxBytes: 8 * 1024 * 1024 } } });
+    try {
+      const listener = await big.engine.listenTcp({ host: '127.0.0.1', port: 0 });
+      const client = await connectClient(listener.local?.port ?? 0);
+      const half = 8 * 1024 * 1024;
+      const arrived = (n: number) => () => big.engine.snapshot().sockets.some((s) => s.parentId === listener.id && s.bytesIn === n);
+      for (let i = 0; i < 128; i++) await client.write(randomBytes(64 * 1024));
+      await waitFor(arrived(half), 'the first half to arrive');
+      // A destination that takes nothing until released: the export waits for it to drain.
+      const chunks: Buffer[] = [];
+      let release: (() => void) | undefined;
+      let released = false;
+      const destination = new Writable({
+        highWaterMark: 1,
+        write(chunk: Buffer, _encoding, done) {
+          chunks.push(chunk);
+          if (released) done();
+          else release = done;
+        },
+      });
+      const exported = exportToStream(big.engine, { ids: [listener.id], format: 'pcapng' }, destination);
+      await waitFor(() => destination.writableLength > 4 * 1024 * 1024, 'the export to wait for its destination');
+      // Meanwhile the log takes in as much again: the entries the export has not read yet fall out.
+      for (let i = 0; i < 128; i++) await client.write(randomBytes(64 * 1024));
+      await waitFor(arrived(2 * half), 'the second half to arrive');
+      released = true;
+      release?.();
+      const summary = await exported;
+      destination.end();
+      const file = files.path('outrun.pcapng');
+      writeFileSync(file, Buffer.concat(chunks));
+      const missing = summary.missing.in + summary.missing.out;
+      expect(missing).toBeGreaterThan(0);
+      const rows = await tsharkFields(file, ['tcp.len', 'tcp.analysis.lost_segment', 'frame.comment'], 'tcp.len > 0');
+      expect(rows.reduce((total, row) => total + Number(row[0]), 0) + missing).toBe(2 * half);
+      const marked = rows.filter((row) => /fell out of the log before they were read/.test(row[2]));
+      expect(marked).toHaveLength(1);
+      expect(marked[0][1]).not.toBe('');
+    } finally {
+      await big.dispose();
+    }
+  }, 60_000);
 });
 
 describe('cancelling an export', () => {

@@ -5,14 +5,16 @@
  * over whole) builds the same bytes in memory up to MAX_EXPORT_BYTES.
  */
 import { once } from 'node:events';
-import { open, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { MAX_EXPORT_BYTES, MAX_LOG_READ, type LogEntry, type Output, type ParsedInput, type SocketInfo } from '../../shared/contract';
 import { formatBytes } from '../../shared/codec';
+import { fileStamp } from '../../shared/file-stamp';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
+import { now } from '../engine/log';
 import { CaptureEncoder, type CaptureFormat, describeMissing } from './capture-encoder';
-import { fileError } from './file-errors';
+import { fileError, openForWriting } from './file-errors';
 import type { MissingBytes } from './streams';
 
 export interface ExportOptions {
@@ -45,6 +47,8 @@ export interface StreamOptions {
 
 /** Entries read from a log at a time: a page of large payloads stays a few megabytes. */
 const PAGE_ENTRIES = 64;
+/** Payload encoded in one turn at most (give or take an entry): a few milliseconds' work. */
+const TURN_BYTES = 1024 * 1024;
 /** Written data waiting in the destination's buffer before the export waits for it to drain. */
 const HIGH_WATER_BYTES = 4 * 1024 * 1024;
 
@@ -111,10 +115,7 @@ export async function exportToStream(engine: Engine, request: ExportRequest, des
  * closed (only then is it saved); a failure or a cancel removes the partial file.
  */
 export async function exportToFile(engine: Engine, request: ExportRequest, path: string, options: StreamOptions = {}): Promise<ExportSummary> {
-  const handle = await open(path, 'w').catch((error: unknown) => {
-    throw fileError(path, error);
-  });
-  const stream = handle.createWriteStream();
+  const stream = await openForWriting(path);
   try {
     const summary = await exportToStream(engine, request, stream, options);
     stream.end();
@@ -135,7 +136,8 @@ async function drained(stream: Writable, signal: AbortSignal | undefined): Promi
 /**
  * Writes the sockets' headers, then every held entry of every socket in time order (sockets
  * interleave; a capture reads best in the order things happened), yielding after each page.
- * What a log no longer holds is said before its first held entry.
+ * What a log no longer holds is said before its first held entry, and where entries fell out
+ * while the export was reading.
  */
 export function* exportSteps(
   engine: Engine,
@@ -144,31 +146,11 @@ export function* exportSteps(
   at: Date,
 ): Generator<void, { records: number; missing: MissingBytes }> {
   if (sockets.length === 0) throw new EngineError('NOTHING_TO_EXPORT', 'There are no sockets to export');
-  const total: MissingBytes = { in: 0, out: 0 };
   encoder.begin(sockets.length, at);
-  const cursors: Cursor[] = [];
-  for (const socket of sockets) {
-    const head = engine.readLog(socket.id, 0, 0).head;
-    encoder.addSocket(socket, head.dropped);
-    const missing = missingFrom(engine, socket, head.firstSeq, head.nextSeq);
-    if (missing.in + missing.out > 0) {
-      total.in += missing.in;
-      total.out += missing.out;
-      const why = `Sockscope ${socket.id}: ${describeMissing(missing)} before this were no longer held in the log when it was exported`;
-      encoder.missing(socket.id, missing, why, socket.createdAt, head.firstSeq);
-    }
-    const cursor = { id: socket.id, next: head.firstSeq, page: [] as LogEntry[], at: 0 };
-    if (fill(engine, cursor)) cursors.push(cursor);
-  }
-  const heap = new EntryHeap(cursors);
-  let written = 0;
-  for (let cursor = heap.peek(); cursor; cursor = heap.peek()) {
-    encoder.entry(cursor.id, cursor.page[cursor.at++]);
-    if (cursor.at === cursor.page.length && !fill(engine, cursor)) heap.pop();
-    else heap.sift();
-    if (++written % PAGE_ENTRIES === 0) yield;
-  }
-  return { records: encoder.records, missing: total };
+  const reader = new LogReader(engine, encoder);
+  for (const socket of sockets) reader.add(socket);
+  yield* reader.run();
+  return { records: encoder.records, missing: reader.missing };
 }
 
 interface Cursor {
@@ -177,21 +159,102 @@ interface Cursor {
   next: number;
   page: LogEntry[];
   at: number;
+  /** Payload bytes each way of the log's entries before `next`, read or not (see SocketLog.appendedIn). */
+  before: MissingBytes;
 }
 
-/** Reads the cursor's next page; false when the log has no more (or the socket is gone). */
-function fill(engine: Engine, cursor: Cursor): boolean {
-  let entries: LogEntry[];
-  try {
-    entries = engine.readLog(cursor.id, cursor.next, PAGE_ENTRIES).entries;
-  } catch {
-    return false;
+/**
+ * Reads sockets' logs into an encoder, merged in time order. `run` can be called again to read
+ * what arrived since (a recording catching up with live traffic): it reads nothing, without
+ * yielding, once every log is read to its end.
+ */
+export class LogReader {
+  /** Bytes the logs no longer held when read: before their first held entry, and gaps while reading. */
+  readonly missing: MissingBytes = { in: 0, out: 0 };
+  private readonly cursors: Cursor[] = [];
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly encoder: CaptureEncoder,
+  ) {}
+
+  /** Starts reading a socket's log at its oldest held entry, saying first what it no longer holds. */
+  add(socket: SocketInfo): void {
+    const { engine, encoder } = this;
+    const head = engine.readLog(socket.id, 0, 0).head;
+    encoder.addSocket(socket, head.dropped);
+    const { dropped, held } = engine.logBytes(socket.id);
+    // The socket's counters less what is held: an imported log also says what its file lacked.
+    const missing = head.firstSeq === 0 ? { in: 0, out: 0 } : { in: Math.max(0, socket.bytesIn - held.in), out: Math.max(0, socket.bytesOut - held.out) };
+    if (missing.in + missing.out > 0) {
+      this.count(missing);
+      const why = `Sockscope ${socket.id}: ${describeMissing(missing)} before this were no longer held in the log when it was exported`;
+      encoder.missing(socket.id, missing, why, socket.createdAt, head.firstSeq);
+    }
+    this.cursors.push({ id: socket.id, next: head.firstSeq, page: [], at: 0, before: { ...dropped } });
   }
-  if (entries.length === 0) return false;
-  cursor.page = entries;
-  cursor.at = 0;
-  cursor.next = entries[entries.length - 1].seq + 1;
-  return true;
+
+  /** Every entry not read yet, in time order, yielding after each page; returns how many. */
+  *run(): Generator<void, number> {
+    const heap = new EntryHeap(this.cursors.filter((cursor) => cursor.at < cursor.page.length || this.fill(cursor)));
+    let written = 0;
+    let sinceYield = 0;
+    for (let cursor = heap.peek(); cursor; cursor = heap.peek()) {
+      const entry = cursor.page[cursor.at++];
+      this.encoder.entry(cursor.id, entry);
+      if (cursor.at === cursor.page.length && !this.fill(cursor)) heap.pop();
+      else heap.sift();
+      written++;
+      // A turn encodes a page of entries or TURN_BYTES of payload, whichever comes first.
+      sinceYield += TURN_BYTES / PAGE_ENTRIES + (entry.dir === 'event' ? 0 : entry.bytes.byteLength);
+      if (sinceYield >= TURN_BYTES) {
+        sinceYield = 0;
+        yield;
+      }
+    }
+    return written;
+  }
+
+  /** Stops reading a socket (it was removed): its cursor goes. */
+  remove(id: string): void {
+    const index = this.cursors.findIndex((cursor) => cursor.id === id);
+    if (index >= 0) this.cursors.splice(index, 1);
+  }
+
+  /**
+   * Reads the cursor's next page; false when the log has no more (or the socket is gone). Entries
+   * that fell out before they were read are marked where they were, and counted.
+   */
+  private fill(cursor: Cursor): boolean {
+    let read: Output<'log.read'>;
+    try {
+      read = this.engine.readLog(cursor.id, cursor.next, PAGE_ENTRIES);
+    } catch {
+      return false;
+    }
+    const { head, entries } = read;
+    if (head.firstSeq > cursor.next) {
+      const { dropped } = this.engine.logBytes(cursor.id);
+      const gap = { in: dropped.in - cursor.before.in, out: dropped.out - cursor.before.out };
+      const lostEntries = head.firstSeq - cursor.next;
+      cursor.before = { ...dropped };
+      cursor.next = head.firstSeq;
+      this.count(gap);
+      const why = `Sockscope ${cursor.id}: ${lostEntries.toLocaleString('en-US')} log ${lostEntries === 1 ? 'entry' : 'entries'} (${describeMissing(gap)}) before this fell out of the log before they were read`;
+      this.encoder.missing(cursor.id, gap, why, entries[0]?.time ?? now(), head.firstSeq);
+    }
+    if (entries.length === 0) return false;
+    for (const entry of entries) if (entry.dir !== 'event') cursor.before[entry.dir] += entry.bytes.byteLength;
+    cursor.page = entries;
+    cursor.at = 0;
+    cursor.next = entries[entries.length - 1].seq + 1;
+    return true;
+  }
+
+  private count(missing: MissingBytes): void {
+    this.missing.in += missing.in;
+    this.missing.out += missing.out;
+  }
 }
 
 /** A min-heap of cursors by the time of their next entry. */
@@ -238,20 +301,6 @@ class EntryHeap {
   }
 }
 
-/**
- * What the socket carried each way that its log no longer holds: its counters less the held
- * payloads (entries fall out oldest first, so the missing bytes all come before the first held one).
- */
-function missingFrom(engine: Engine, socket: SocketInfo, firstSeq: number, nextSeq: number): MissingBytes {
-  if (firstSeq === 0) return { in: 0, out: 0 };
-  const held = { in: 0, out: 0 };
-  for (let seq = firstSeq; seq < nextSeq; seq++) {
-    const entry = engine.peekLog(socket.id, seq);
-    if (entry && entry.dir !== 'event') held[entry.dir] += entry.bytes.byteLength;
-  }
-  return { in: Math.max(0, socket.bytesIn - held.in), out: Math.max(0, socket.bytesOut - held.out) };
-}
-
 /** Every held entry of a socket's log, read page by page. */
 export function* logEntries(engine: Engine, id: string): Generator<LogEntry> {
   let from = 0;
@@ -278,9 +327,7 @@ export function selectSockets(engine: Engine, ids: readonly string[] | undefined
 
 export function exportFileName(ids: readonly string[] | undefined, sockets: SocketInfo[], format: CaptureFormat, at: Date): string {
   const subject = ids === undefined ? 'all' : ids.length === 1 ? ids[0] : `${sockets.length}-sockets`;
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  const stamp = `${at.getFullYear()}${pad(at.getMonth() + 1)}${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}`;
-  return `sockscope-${subject}-${stamp}.${format}`;
+  return `sockscope-${subject}-${fileStamp(at)}.${format}`;
 }
 
 function tooLarge(limit: number): EngineError {

@@ -87,6 +87,12 @@ export function parseLogFile(text: string): SocketLogFile[] {
   return parser.finish();
 }
 
+/** Where a streaming parser hands what it reads (see LogFileParser). */
+export interface LogFileSink {
+  socket(file: SocketLogFile): void;
+  entry(file: SocketLogFile, entry: LogEntry): void;
+}
+
 /** What a parser keeps of each socket's entries: the newest that fit, as the log would. */
 export interface KeepLimits {
   maxEntries: number;
@@ -105,7 +111,14 @@ export class LogFileParser {
   private sawHeader = false;
   private lineNumber = 0;
 
-  constructor(private readonly keep?: KeepLimits) {}
+  /**
+   * With a `sink`, sockets and entries are handed over as they are read instead of kept (an
+   * import that fills the engine's logs as the file arrives): `finish` then gives the sockets only.
+   */
+  constructor(
+    private readonly keep?: KeepLimits,
+    private readonly sink?: LogFileSink,
+  ) {}
 
   line(line: string): void {
     this.lineNumber++;
@@ -135,7 +148,9 @@ export class LogFileParser {
       if (!parsed.success) return fail(describeIssues(parsed.error));
       const { socket, dropped } = parsed.data;
       if (this.sockets.has(socket.id)) fail(`socket ${socket.id} is described twice`);
-      this.sockets.set(socket.id, { socket, dropped, entries: [] });
+      const file: SocketLogFile = { socket, dropped, entries: [] };
+      this.sockets.set(socket.id, file);
+      this.sink?.socket(file);
     } else if (type === 'entry') {
       const parsed = EntryLine.safeParse(value);
       if (!parsed.success) return fail(describeIssues(parsed.error));
@@ -143,14 +158,13 @@ export class LogFileParser {
       const target = this.sockets.get(entry.socket) ?? fail(`an entry of socket ${entry.socket}, which no earlier line describes`);
       if (entry.dir === 'event') {
         const { seq, time, event, message, code } = entry;
-        target.entries.push(code === undefined ? { seq, time, dir: 'event', event, message } : { seq, time, dir: 'event', event, message, code });
+        this.keepEntry(target, code === undefined ? { seq, time, dir: 'event', event, message } : { seq, time, dir: 'event', event, message, code });
         return;
       }
       const bytes = base64ToBytes(entry.data) ?? fail('"data" is not base64');
       if (bytes.byteLength !== entry.size) fail(`"size" says ${entry.size} bytes but "data" holds ${bytes.byteLength}`);
       const { seq, time, dir, peer } = entry;
-      target.entries.push(peer ? { seq, time, dir, bytes: Uint8Array.from(bytes), peer } : { seq, time, dir, bytes: Uint8Array.from(bytes) });
-      this.bound(target);
+      this.keepEntry(target, peer ? { seq, time, dir, bytes: Uint8Array.from(bytes), peer } : { seq, time, dir, bytes: Uint8Array.from(bytes) });
     } else {
       fail(`unknown line type ${JSON.stringify(type)}`);
     }
@@ -161,6 +175,12 @@ export class LogFileParser {
     if (this.sockets.size === 0) throw new EngineError('INVALID_LOG_FILE', 'The file holds no socket logs');
     for (const file of this.sockets.values()) this.compact(file);
     return [...this.sockets.values()];
+  }
+
+  private keepEntry(file: SocketLogFile, entry: LogEntry): void {
+    if (this.sink) return this.sink.entry(file, entry);
+    file.entries.push(entry);
+    if (entry.dir !== 'event') this.bound(file);
   }
 
   /** Drops the socket's oldest entries past the limits (data entries only carry bytes). */

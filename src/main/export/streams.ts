@@ -167,7 +167,9 @@ class TcpStream implements PacketStream {
   private segment(time: number, from: TcpSide, flags: number, payload?: Uint8Array, note?: string): void {
     const to = from === this.us ? (this.them as TcpSide) : (this.us as TcpSide);
     const packet = tcpPacket(from.ip, to.ip, { srcPort: from.port, dstPort: to.port, seq: from.next, ack: to.next, flags, payload }, from.ipId++);
-    const comment = [this.pendingComment, note].filter((c) => c !== undefined).join('; ') || undefined;
+    // Most packets have no comment: no array or string is made for them.
+    const pending = this.pendingComment;
+    const comment = pending === undefined ? note : note === undefined ? pending : `${pending}; ${note}`;
     this.pendingComment = undefined;
     this.out.push(comment === undefined ? { time, packet } : { time, packet, comment });
     from.next = (from.next + (payload?.byteLength ?? 0) + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0)) >>> 0;

@@ -6,6 +6,7 @@ import { create } from 'zustand';
 import type { CaptureFormat, RecordingInfo } from '../../../shared/capture';
 import type { Result } from '../../../shared/contract';
 import { formatBytes } from '../../../shared/codec';
+import { fileStamp } from '../../../shared/file-stamp';
 import { invoke } from './engine';
 
 interface RecordingsState {
@@ -46,9 +47,7 @@ export async function stopRecording(id: string): Promise<Result<string>> {
 
 /** `folder/sockscope-<subject>-<time>.<format>`, with the folder's own separator. */
 export function suggestedPath(folder: string, subject: string, format: CaptureFormat, at = new Date()): string {
-  const pad = (n: number): string => String(n).padStart(2, '0');
-  const stamp = `${at.getFullYear()}${pad(at.getMonth() + 1)}${pad(at.getDate())}-${pad(at.getHours())}${pad(at.getMinutes())}${pad(at.getSeconds())}`;
   const separator = folder.includes('\\') && !folder.includes('/') ? '\\' : '/';
-  const name = `sockscope-${subject}-${stamp}.${format}`;
+  const name = `sockscope-${subject}-${fileStamp(at)}.${format}`;
   return folder === '' ? name : `${folder.replace(/[\\/]+$/, '')}${separator}${name}`;
 }
