@@ -12,7 +12,7 @@ test('the user previews macro bytes, builds a sequence against redis, runs it an
 
     // The send bar shows the exact bytes a macro payload makes before it is sent.
     await app.message.fill('{{hex:01 03 00 00 00 0a}}{{crc16-modbus}}');
-    await expect(page.getByText('8 bytes to send: 01 03 00 00 00 0a c5 cd')).toBeVisible();
+    await expect(page.getByRole('status', { name: 'Enter sends' })).toHaveText('\\x01\\x03\\0\\0\\0\\n\\xc5\\xcd · 8 B');
     await app.message.fill('GET {{nope}}');
     await expect(page.getByText(/"nope" is not a macro/)).toBeVisible();
     await app.message.fill('');
