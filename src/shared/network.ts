@@ -1,6 +1,6 @@
 /**
  * UDP socket options (broadcast, TTLs, multicast) and the machine's network interfaces, as they
- * cross the contract. The commands that use them are in contract.ts.
+ * cross the contract. The commands that use them are in contract/sockets.ts.
  */
 import { isIPv4, isIPv6 } from './address';
 import { z } from 'zod';

@@ -6,25 +6,13 @@
  * In a conversation's log, client → server bytes are `out` and server → client bytes are `in`:
  * the proxy stands in for the client, so what the client sends is what goes out.
  *
- * Kept free of imports from contract.ts (which spreads `proxyCommands` into its commands).
+ * Imports only the contract's building blocks (contract/basics.ts): the contract's index spreads
+ * `proxyCommands` into its commands.
  */
 import { z } from 'zod';
-import { isIPv6, unbracket } from './address';
+import { Endpoint, Host, Port } from './contract/basics';
 
-const ProxyHost = z
-  .string()
-  .trim()
-  .min(1, 'Host is required')
-  .max(253, 'Host name is too long')
-  .refine((h) => !/[\s/]/.test(h), 'Host must be a name or an IP address, without spaces or slashes')
-  .refine((h) => !h.startsWith('[') || isIPv6(unbracket(h)), 'Brackets are for IPv6 addresses, e.g. [::1]')
-  .transform(unbracket);
-
-const portRange = 'Port must be between 0 and 65535';
-const ListenPort = z.number({ error: 'Port must be a number' }).int('Port must be a whole number').min(0, portRange).max(65535, portRange);
-const UpstreamPort = ListenPort.min(1, 'Upstream port must be between 1 and 65535');
-
-const ProxyEndpoint = z.object({ address: z.string(), port: ListenPort, family: z.enum(['IPv4', 'IPv6']) });
+const UpstreamPort = Port.min(1, 'Upstream port must be between 1 and 65535');
 
 export const ProxyName = z
   .string()
@@ -64,7 +52,7 @@ export const ToxicTypeName = z.enum(TOXIC_TYPES as [ToxicType, ...ToxicType[]], 
 export const ClientFilter = z
   .object({
     address: z.string().trim().min(1).max(64).optional(),
-    ports: z.tuple([ListenPort, ListenPort]).optional(),
+    ports: z.tuple([Port, Port]).optional(),
   })
   .refine((f) => f.ports === undefined || f.ports[0] <= f.ports[1], 'The port range must run from low to high');
 
@@ -108,7 +96,7 @@ export const UpstreamFailure = z.enum(['close', 'reset']);
 export const ProxySettings = z.object({
   name: ProxyName,
   /** Where it was asked to listen (the real port is `local`). */
-  listen: z.object({ host: z.string(), port: ListenPort }),
+  listen: z.object({ host: z.string(), port: Port }),
   upstream: z.object({ host: z.string(), port: UpstreamPort }),
   /** false: not listening (new clients are refused), configuration kept. */
   enabled: z.boolean(),
@@ -122,8 +110,8 @@ export const ProxySettings = z.object({
 /** On a conversation's SocketInfo (kind 'proxy-conversation'): `remote` is the client, `local` the proxy. */
 export const ConversationDetails = z.object({
   /** The proxy's own connection to the upstream: its local end and the server. */
-  upstreamLocal: ProxyEndpoint.optional(),
-  upstreamRemote: ProxyEndpoint.optional(),
+  upstreamLocal: Endpoint.optional(),
+  upstreamRemote: Endpoint.optional(),
   /** Which sides are still open. */
   clientOpen: z.boolean(),
   upstreamOpen: z.boolean(),
@@ -148,9 +136,9 @@ export const proxyCommands = {
   'proxy.create': {
     input: z.object({
       name: ProxyName.optional(),
-      host: ProxyHost,
-      port: ListenPort,
-      upstreamHost: ProxyHost,
+      host: Host,
+      port: Port,
+      upstreamHost: Host,
       upstreamPort: UpstreamPort,
       enabled: z.boolean().default(true),
       onUpstreamFailure: UpstreamFailure.default('close'),
@@ -162,9 +150,9 @@ export const proxyCommands = {
   'proxy.update': {
     input: ProxyRef.extend({
       enabled: z.boolean().optional(),
-      host: ProxyHost.optional(),
-      port: ListenPort.optional(),
-      upstreamHost: ProxyHost.optional(),
+      host: Host.optional(),
+      port: Port.optional(),
+      upstreamHost: Host.optional(),
       upstreamPort: UpstreamPort.optional(),
       onUpstreamFailure: UpstreamFailure.optional(),
     }),
