@@ -20,11 +20,13 @@ export default defineConfig({
   },
   preload: {},
   renderer: {
+    // The renderer's one alias: its feature folders sit deep, the contract in src/shared.
+    resolve: { alias: { '@shared': resolve(__dirname, 'src/shared') } },
     plugins: [react(), tailwindcss()],
     build: {
       minify: true,
       // Libraries in chunks of their own (cached apart from the app's code, none past 500 kB);
-      // what the first paint does not need is loaded lazily (src/renderer/src/components/lazyParts.ts).
+      // what the first paint does not need is loaded lazily (src/renderer/src/features/shell/lazyParts.ts).
       rolldownOptions: {
         output: {
           codeSplitting: {

@@ -31,19 +31,19 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   {
-    // Commands go one way: components call an action in state/ named for what the user does; only state/ calls invoke.
-    files: ['src/renderer/**/*.{ts,tsx}'],
-    ignores: ['src/renderer/src/state/**'],
+    // Commands go one way: components call an action in their feature's store module, named for
+    // what the user does; only stores (.ts) call invoke.
+    files: ['src/renderer/**/*.tsx'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/state/engine'], message: 'Call an action in state/ instead: only state/ modules call invoke.' }] },
+        { patterns: [{ group: ['**/sync/engine'], message: "Call an action in the feature's store instead: only stores call invoke." }] },
       ],
     },
   },
   {
-    // Stores start in one visible place (state/start.ts): importing a module subscribes to nothing.
-    files: ['src/renderer/src/state/**/*.ts'],
+    // Stores start in one visible place (startStores.ts): importing a module subscribes to nothing.
+    files: ['src/renderer/src/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-syntax': [
@@ -51,7 +51,7 @@ export default tseslint.config(
         {
           selector:
             "Program > ExpressionStatement > CallExpression[callee.property.name='subscribe'], Program > VariableDeclaration > VariableDeclarator > CallExpression[callee.property.name='subscribe']",
-          message: 'Subscribe inside a start function called from startStores (state/start.ts), not when the module is imported.',
+          message: 'Subscribe inside a start function called from startStores (src/renderer/src/startStores.ts), not when the module is imported.',
         },
       ],
     },

@@ -10,8 +10,8 @@ import { type Core, createCore } from '../../src/main/core';
 import { waitFor } from '../../src/main/engine/test-support/wait-for';
 import { CLIENT_BEHIND, type ClientLimits } from '../../src/main/host/client';
 import { type Host, startHost } from '../../src/main/host/server';
-import { initialSocketsState, useSockets } from '../../src/renderer/src/state/sockets';
-import { startSync } from '../../src/renderer/src/state/sync';
+import { initialSocketsState, useSockets } from '../../src/renderer/src/features/sockets/sockets';
+import { startSync } from '../../src/renderer/src/sync/sync';
 import { websocketTransport, type WebSocketTransportOptions } from '../../src/renderer/src/transport/websocket';
 
 /** Small bounds, so a few MiB of replies put a page far behind. */

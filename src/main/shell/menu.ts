@@ -25,7 +25,7 @@ export interface MenuOptions {
   devTools: boolean;
 }
 
-/** The renderer's own Alt/⌥ shortcuts (src/renderer/src/components/shortcuts.ts), shown but left to it. */
+/** The renderer's own Alt/⌥ shortcuts (src/renderer/src/features/shell/shortcuts.ts), shown but left to it. */
 const newSocketItems: ReadonlyArray<{ label: string; kind: 'tcp-client' | 'tcp-listener' | 'udp'; key: string }> = [
   { label: 'New Connection…', kind: 'tcp-client', key: 'N' },
   { label: 'New Listener…', kind: 'tcp-listener', key: 'L' },

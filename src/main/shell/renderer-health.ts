@@ -1,7 +1,7 @@
 /**
  * When the window's page crashes or hangs, the user is told and chooses: reload it, wait (for a
  * hang), or quit. Sockets and logs live in main, so a reload loses nothing: the page asks for a
- * snapshot when it loads (src/renderer/src/state/sync.ts). Each event goes to the error log.
+ * snapshot when it loads (src/renderer/src/sync/sync.ts). Each event goes to the error log.
  */
 import type { MessageBoxOptions, RenderProcessGoneDetails } from 'electron';
 

@@ -1,17 +1,17 @@
 import { Suspense, useEffect } from 'react';
-import { LazyNewSocketDialog, LazyPortsView } from './components/lazyParts';
-import { ProxyDialog, PROXY_SHORTCUT } from './components/ProxyDialog';
-import { SessionBanner } from './components/SessionBanner';
-import { newSocketShortcuts } from './components/shortcuts';
-import { SidebarResizer } from './components/SidebarResizer';
-import { SocketList } from './components/SocketList';
-import { SocketPane } from './components/SocketPane';
-import { StatusBar } from './components/StatusBar';
-import { Toolbar } from './components/Toolbar';
-import { usePreferences } from './state/preferences';
-import { useSockets } from './state/sockets';
-import { openNewSocketDialog, openProxyDialog, useUi } from './state/ui';
-import { useView } from './state/view';
+import { LazyNewSocketDialog, LazyPortsView } from './features/shell/lazyParts';
+import { ProxyDialog, PROXY_SHORTCUT } from './features/proxy/ProxyDialog';
+import { SessionBanner } from './features/session/SessionBanner';
+import { newSocketShortcuts } from './features/shell/shortcuts';
+import { SidebarResizer } from './features/shell/SidebarResizer';
+import { SocketList } from './features/sockets/SocketList';
+import { SocketPane } from './features/sockets/SocketPane';
+import { StatusBar } from './features/shell/StatusBar';
+import { Toolbar } from './features/shell/Toolbar';
+import { usePreferences } from './features/shell/preferences';
+import { useSockets } from './features/sockets/sockets';
+import { openNewSocketDialog, openProxyDialog, useUi } from './features/shell/ui';
+import { useView } from './features/shell/view';
 
 /** The window: toolbar, socket list beside the selected socket, status bar; the New… dialog above. */
 export function App() {

@@ -3,7 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import './index.css';
-import { startStores } from './state/start';
+import { startStores } from './startStores';
 import { createTransport } from './transport';
 
 startStores(createTransport());

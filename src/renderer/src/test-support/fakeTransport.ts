@@ -1,4 +1,4 @@
-import type { EventBatch } from '../../../shared/contract';
+import type { EventBatch } from '@shared/contract';
 import type { Transport, TransportStatus } from '../transport';
 
 /**

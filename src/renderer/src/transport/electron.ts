@@ -1,4 +1,4 @@
-import type { Command, EventBatch, Input, Output, Result } from '../../../shared/contract';
+import type { Command, EventBatch, Input, Output, Result } from '@shared/contract';
 import type { SockscopeBridge } from '../../../preload/api';
 import type { Transport, TransportStatus } from './transport';
 

@@ -1,4 +1,4 @@
-import type { Command, EventBatch, Input, Output, Result } from '../../../shared/contract';
+import type { Command, EventBatch, Input, Output, Result } from '@shared/contract';
 
 /** How the renderer reaches the engine: the Electron preload bridge or the browser host's WebSocket. */
 export interface Transport {

@@ -1,5 +1,5 @@
-import type { Command, EventBatch, Input, Output, Result, ServerMessage } from '../../../shared/contract';
-import { decodeWire, encodeWire } from '../../../shared/wire';
+import type { Command, EventBatch, Input, Output, Result, ServerMessage } from '@shared/contract';
+import { decodeWire, encodeWire } from '@shared/wire';
 import type { Transport, TransportStatus } from './transport';
 
 interface Pending {

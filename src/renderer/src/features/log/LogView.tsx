@@ -1,0 +1,275 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
+import type { LogHead } from '@shared/contract/index';
+import { formatCount, plural } from '../../ui/format';
+import { useLogRows } from './logRows';
+import { useScrollToMatch, useSearchFilter } from './search/searchRows';
+import { setPreference, usePreferences } from '../shell/preferences';
+import { timingOf } from './timing';
+import { ArrowDownIcon } from '../../ui/Icons';
+import { LogEntryRow } from './LogEntryRow';
+import { estimateRowHeight, logGridColumns } from './logLayout';
+
+/** Pixels from the bottom that still count as "at the latest entry". */
+const TAIL_SLACK = 24;
+
+interface LogViewProps {
+  socketId: string;
+  head: LogHead | undefined;
+  showPeer: boolean;
+}
+
+/**
+ * A socket's log, virtualized over [firstSeq, nextSeq): only the rows on screen exist, and only
+ * their entries are fetched (see state/logCache). Follows the tail until the user scrolls up;
+ * then offers a way back with the count of what arrived meanwhile.
+ */
+export function LogView({ socketId, head, showPeer }: LogViewProps) {
+  const view = usePreferences((state) => state.logView);
+  const showDelta = usePreferences((state) => state.showDelta);
+  // Log entries as they arrived, or frames when the socket has a framing (state/logRows).
+  // With "Only matches", just the search's matches (state/searchRows).
+  const rows = useSearchFilter(socketId, useLogRows(socketId, head));
+  const { readError, ensureVisible: ensureRowsVisible } = rows;
+  const [expanded, setExpanded] = useState<ReadonlySet<number>>(() => new Set());
+  /** nextSeq when the user left the tail; null while following. */
+  const [pausedAt, setPausedAt] = useState<number | null>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+
+  const { firstSeq, nextSeq } = rows;
+  const count = Math.max(0, nextSeq - firstSeq);
+
+  // Keys are seqs, so measurements survive entries falling off the front of the ring. Both
+  // callbacks must keep their identity between renders: a new getItemKey makes the virtualizer
+  // lay out every row again, and estimateSize runs for every row not yet measured.
+  const getItemKey = useCallback((index: number) => firstSeq + index, [firstSeq]);
+  const estimateSize = useCallback(() => estimateRowHeight(view), [view]);
+
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize,
+    getItemKey,
+    overscan: 12,
+  });
+  useScrollToMatch(socketId, rows, virtualizer, () => setPausedAt((current) => current ?? nextSeq));
+
+  const items = virtualizer.getVirtualItems();
+  const visibleFrom = items.length > 0 ? firstSeq + items[0].index : firstSeq;
+  const visibleTo = items.length > 0 ? firstSeq + items[items.length - 1].index + 1 : firstSeq;
+
+  useEffect(() => {
+    if (visibleTo <= visibleFrom) return;
+    // nextSeq is a dependency so that, at the tail, rows that have just arrived get read.
+    if (nextSeq > visibleFrom) ensureRowsVisible(visibleFrom, visibleTo);
+  }, [ensureRowsVisible, visibleFrom, visibleTo, nextSeq]);
+
+  // Following the tail: after every change in what is shown or in measured heights, pin the view
+  // to the bottom. Rows are measured as their entries arrive, so this may take a few rounds; it
+  // converges because each round only measures rows that were not measured before.
+  const following = pausedAt === null;
+  const totalSize = virtualizer.getTotalSize();
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    if (!following || count === 0 || !element) return;
+    const bottom = element.scrollHeight - element.clientHeight;
+    if (Math.abs(element.scrollTop - bottom) > 1) element.scrollTop = bottom;
+  }, [following, count, totalSize, view]);
+
+  // Row heights depend on the view: after switching between text and hex, forget every height and
+  // measure the rows on screen again at once. A row whose height happens not to change would
+  // otherwise keep the estimate, since the resize observer only reports changes.
+  const measuredView = useRef(view);
+  useLayoutEffect(() => {
+    if (measuredView.current === view) return;
+    measuredView.current = view;
+    virtualizer.measure();
+    // Lays the rows out again from estimates now, so that each resize below compares against
+    // the estimate rather than the height the row had in the other view.
+    virtualizer.getTotalSize();
+    // resizeItem, not measureElement: the latter skips rows while the list counts as scrolling.
+    scrollRef.current
+      ?.querySelectorAll<HTMLElement>('[data-index]')
+      .forEach((row) => virtualizer.resizeItem(Number(row.dataset.index), row.offsetHeight));
+  }, [view, virtualizer]);
+
+  /**
+   * Only the user pauses following: a wheel or key up, or dragging the scrollbar. Scroll events
+   * alone cannot tell the user's scrolling from the list adjusting itself as rows are measured.
+   */
+  const userScrollUntil = useRef(0);
+  const draggingScrollbar = useRef(false);
+  const pause = (): void => {
+    const element = scrollRef.current;
+    if (element && element.scrollHeight > element.clientHeight) setPausedAt((current) => current ?? nextSeq);
+  };
+  const noteUserScroll = (): void => {
+    userScrollUntil.current = performance.now() + 300;
+  };
+
+  /** The row at the top of the view and how far into it, so the view can stay put when entries drop off the front. */
+  const anchor = useRef<{ seq: number; delta: number } | null>(null);
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    const kept = anchor.current;
+    if (following || !element || !kept) return;
+    const index = kept.seq - firstSeq;
+    if (index < 0) return;
+    const offset = virtualizer.getOffsetForIndex(index, 'start');
+    if (offset) element.scrollTop = offset[0] + kept.delta;
+  }, [firstSeq, following, virtualizer]);
+
+  const onScroll = (): void => {
+    const element = scrollRef.current;
+    if (!element) return;
+    const top = virtualizer.getVirtualItemForOffset(element.scrollTop);
+    anchor.current = top ? { seq: firstSeq + top.index, delta: element.scrollTop - top.start } : null;
+    const atEnd = element.scrollHeight - element.scrollTop - element.clientHeight <= TAIL_SLACK;
+    const byUser = draggingScrollbar.current || performance.now() < userScrollUntil.current;
+    if (atEnd && byUser) setPausedAt(null);
+    else if (!atEnd && byUser) pause();
+  };
+
+  const onWheel = (event: WheelEvent<HTMLDivElement>): void => {
+    noteUserScroll();
+    if (event.deltaY < 0) pause();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (event.key === 'End' && (event.ctrlKey || event.metaKey || event.target === event.currentTarget)) {
+      event.preventDefault();
+      setPausedAt(null);
+      return;
+    }
+    if (['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', 'Home', ' '].includes(event.key)) noteUserScroll();
+    if (event.key === 'ArrowUp' || event.key === 'PageUp' || event.key === 'Home') pause();
+  };
+
+  const onPointerDown = (event: PointerEvent<HTMLDivElement>): void => {
+    // Only a press on the scroll container itself (its scrollbar), not on a row.
+    if (event.target !== event.currentTarget) return;
+    draggingScrollbar.current = true;
+    const release = (): void => {
+      draggingScrollbar.current = false;
+      window.removeEventListener('pointerup', release);
+    };
+    window.addEventListener('pointerup', release);
+  };
+
+  const jumpToLatest = (): void => {
+    setPausedAt(null);
+    scrollRef.current?.focus({ preventScroll: true });
+  };
+
+  // Reading a payload in full is reading, not following: stay on it as it grows. The row count
+  // is read through a ref so that the callback, and with it every memoized row, stays the same.
+  const latestNextSeq = useRef(nextSeq);
+  useEffect(() => {
+    latestNextSeq.current = nextSeq;
+  }, [nextSeq]);
+  const expand = useCallback((seq: number) => {
+    setExpanded((current) => new Set(current).add(seq));
+    setPausedAt((current) => current ?? latestNextSeq.current);
+  }, []);
+
+  const dropped = rows.dropped;
+  const newSincePause = pausedAt === null ? 0 : Math.max(0, nextSeq - pausedAt);
+
+  return (
+    <div className="relative flex min-h-0 flex-1 flex-col bg-canvas">
+      <div className={`grid ${logGridColumns(showPeer, showDelta)} shrink-0 gap-x-2 border-b border-line px-3 py-1 text-[11px] font-medium text-faint`}>
+        <span aria-hidden="true">Time</span>
+        {showDelta && (
+          <span aria-hidden="true" title="Time since the previous entry">
+            Δ
+          </span>
+        )}
+        <span aria-hidden="true">Dir</span>
+        <span aria-hidden="true" className="text-right">
+          Size
+        </span>
+        {showPeer && <span aria-hidden="true">Peer</span>}
+        <span className="flex items-center justify-between gap-3">
+          <span aria-hidden="true">{view === 'hex' ? 'Payload (offset · hex · ASCII)' : 'Payload'}</span>
+          <span className="flex items-center gap-3 font-normal">
+            <label className="flex items-center gap-1" title="A column with the time since the previous entry">
+              <input type="checkbox" checked={showDelta} onChange={(event) => setPreference('showDelta', event.target.checked)} className="size-3" />
+              Δ time
+            </label>
+            {count > 0 && <span className="tabular-nums">{plural(count, 'entry', 'entries')}</span>}
+          </span>
+        </span>
+      </div>
+      {dropped > 0 && (
+        <div role="status" className="shrink-0 border-b border-line bg-chrome px-3 py-1 text-xs text-muted">
+          {plural(dropped, 'entry', 'entries')} dropped (log limit
+          {head?.budgetDropped ? `; ${plural(head.budgetDropped, 'entry', 'entries')} to keep all logs within their memory budget` : ''})
+        </div>
+      )}
+      <div
+        ref={scrollRef}
+        role="region"
+        aria-label="Message log"
+        tabIndex={0}
+        onScroll={onScroll}
+        onWheel={onWheel}
+        onKeyDown={onKeyDown}
+        onPointerDown={onPointerDown}
+        onTouchMove={noteUserScroll}
+        className="min-h-0 flex-1 overflow-auto outline-none focus-visible:outline-2 focus-visible:-outline-offset-2"
+      >
+        {count === 0 ? (
+          <p className="px-3 py-6 text-center text-xs text-muted">{rows.filtered ? 'No entries match the search.' : 'Nothing yet. Bytes sent and received appear here.'}</p>
+        ) : (
+          <div role="list" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
+            {items.map((item) => {
+              const seq = firstSeq + item.index;
+              // Two numbers rather than an object, so a memoized row re-renders only when they change.
+              const timing = timingOf(rows.entryAt, seq, firstSeq);
+              return (
+                <div
+                  key={item.key}
+                  data-index={item.index}
+                  ref={virtualizer.measureElement}
+                  role="listitem"
+                  aria-posinset={item.index + 1}
+                  aria-setsize={count}
+                  className="absolute top-0 left-0 w-full border-b border-line/50"
+                  style={{ transform: `translateY(${item.start}px)` }}
+                >
+                  <LogEntryRow
+                    seq={seq}
+                    entry={rows.entryAt(seq)}
+                    view={view}
+                    showPeer={showPeer}
+                    showDelta={showDelta}
+                    delta={timing.delta}
+                    roundTrip={timing.roundTrip}
+                    expanded={expanded.has(seq)}
+                    onExpand={expand}
+                  />
+                </div>
+              );
+            })}
+          </div>
+        )}
+      </div>
+      {readError && (
+        <p role="alert" className="shrink-0 border-t border-line px-3 py-1 text-xs text-danger">
+          Could not read the log: {readError.message}
+        </p>
+      )}
+      {pausedAt !== null && count > 0 && (
+        <button
+          type="button"
+          onClick={jumpToLatest}
+          className="absolute right-4 bottom-3 inline-flex h-7 items-center gap-1.5 rounded-full border border-line-strong bg-panel px-3 text-xs text-fg shadow-md hover:bg-chrome"
+        >
+          <ArrowDownIcon className="size-3.5" />
+          Jump to latest{newSincePause > 0 ? ` (${formatCount(newSincePause)} new)` : ''}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,73 @@
+import { useCallback, useEffect } from 'react';
+import type { ErrorInfo, FrameInfo, LogEntry, LogHead } from '@shared/contract/index';
+import { sameFraming } from '@shared/framing';
+import { ensureFrames, getFrame, refreshFrames, useFrameCache } from './framing/frameCache';
+import { ensureVisible, getEntry, useLogCache } from './logCache';
+import { useSockets } from '../sockets/sockets';
+
+/** A row of the log view: a log entry, or a frame (a data entry with `frame`) under a framing. */
+export type LogRowEntry = LogEntry & { frame?: FrameInfo; index?: number };
+
+/** The number the search knows a row by: a frame's index under a framing, else the entry's seq. */
+export const searchKey = (entry: LogRowEntry): number => entry.index ?? entry.seq;
+
+/**
+ * What the log view lists, numbered from `firstSeq` to `nextSeq`: the socket's log entries as they
+ * arrived, or, when the socket has a framing, its frames (then the numbers are frame indexes, and
+ * the pending frames come last).
+ */
+export interface LogRows {
+  firstSeq: number;
+  nextSeq: number;
+  dropped: number;
+  entryAt: (row: number) => LogRowEntry | undefined;
+  ensureVisible: (from: number, to: number) => void;
+  readError: ErrorInfo | undefined;
+}
+
+export function useLogRows(socketId: string, head: LogHead | undefined): LogRows {
+  const framed = useSockets((state) => {
+    const framing = state.sockets[socketId]?.framing;
+    return framing !== undefined && framing.mode !== 'raw';
+  });
+  // Re-render when entries or frames for this socket land in their cache.
+  useLogCache((state) => state.versions[socketId] ?? 0);
+  useFrameCache((state) => state.versions[socketId] ?? 0);
+  const logError = useLogCache((state) => state.readErrors[socketId]);
+  const frameError = useFrameCache((state) => state.errors[socketId]);
+  const frames = useFrameCache((state) => state.heads[socketId]);
+
+  // Every change in the log may complete or extend a frame: ask again for where frames stand.
+  const logFirst = head?.firstSeq;
+  const logNext = head?.nextSeq;
+  const framing = useSockets((state) => state.sockets[socketId]?.framing);
+  useEffect(() => {
+    if (framed) refreshFrames(socketId);
+  }, [framed, socketId, logFirst, logNext, framing]);
+
+  const ensureEntries = useCallback((from: number, to: number) => ensureVisible(socketId, from, to), [socketId]);
+  const ensureFramesShown = useCallback((from: number, to: number) => ensureFrames(socketId, from, to), [socketId]);
+  const entryAt = useCallback((seq: number) => getEntry(socketId, seq), [socketId]);
+  const frameAt = useCallback((index: number) => getFrame(socketId, index), [socketId]);
+
+  if (!framed) {
+    return {
+      firstSeq: head?.firstSeq ?? 0,
+      nextSeq: head?.nextSeq ?? 0,
+      dropped: head?.dropped ?? 0,
+      entryAt,
+      ensureVisible: ensureEntries,
+      readError: logError,
+    };
+  }
+  // Until main has answered for the current framing, show nothing rather than the old frames.
+  const current = frames !== undefined && framing !== undefined && sameFraming(frames.framing, framing);
+  return {
+    firstSeq: current ? frames.firstIndex : 0,
+    nextSeq: current ? frames.nextIndex + frames.pending.length : 0,
+    dropped: current ? frames.dropped : 0,
+    entryAt: frameAt,
+    ensureVisible: ensureFramesShown,
+    readError: frameError,
+  };
+}

@@ -1,0 +1,118 @@
+import type { Virtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useRef } from 'react';
+import type { LogRows } from '../logRows';
+import { isSearching, matchesOf, registerViewport, useLogSearch } from './logSearch';
+import { useSockets } from '../../sockets/sockets';
+
+/** The log view's rows, and whether they are only the search's matches. */
+export interface SearchRows extends LogRows {
+  filtered: boolean;
+}
+
+/** True while the log view shows only the search's matches. */
+function useFiltering(socketId: string): boolean {
+  return useLogSearch((state) => isSearching(state[socketId]) && (state[socketId]?.onlyMatches ?? false));
+}
+
+/**
+ * The log view's rows with "Show only matches" on: the matching entries, numbered by their place
+ * among the matches (see MatchList), read through the unfiltered rows. Otherwise `rows` as given.
+ */
+export function useSearchFilter(socketId: string, rows: LogRows): SearchRows {
+  const filtering = useFiltering(socketId);
+  const version = useLogSearch((state) => state[socketId]?.version ?? 0);
+  const { entryAt: entryOfSeq, ensureVisible: ensureSeqs } = rows;
+
+  const entryAt = useCallback((index: number) => {
+    const seq = matchesOf(socketId).at(index);
+    return seq === undefined ? undefined : entryOfSeq(seq);
+    // `version` is a dependency so that rows re-read entries when matches change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [socketId, entryOfSeq, version]);
+
+  // Matches [from, to) are seqs in runs; each run of consecutive seqs is one read.
+  const ensureVisible = useCallback(
+    (from: number, to: number) => {
+      const list = matchesOf(socketId);
+      let runStart: number | undefined;
+      let previous = -2;
+      for (let index = from; index < to; index++) {
+        const seq = list.at(index);
+        if (seq === undefined) continue;
+        if (runStart !== undefined && seq !== previous + 1) {
+          ensureSeqs(runStart, previous + 1);
+          runStart = undefined;
+        }
+        runStart ??= seq;
+        previous = seq;
+      }
+      if (runStart !== undefined) ensureSeqs(runStart, previous + 1);
+    },
+    // `version`: new matches make a new function, so the view asks for their entries.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [socketId, ensureSeqs, version],
+  );
+
+  if (!filtering) return { ...rows, filtered: false };
+  const list = matchesOf(socketId);
+  return { ...rows, firstSeq: list.firstIndex, nextSeq: list.nextIndex, entryAt, ensureVisible, filtered: true };
+}
+
+/**
+ * Scrolls the log view to the current match after each next/previous (and stops following the
+ * tail), and tells the search which seqs are on screen, so the first "next" starts from there.
+ */
+export function useScrollToMatch(
+  socketId: string,
+  rows: SearchRows,
+  virtualizer: Virtualizer<HTMLDivElement, Element>,
+  pauseFollowing: () => void,
+): void {
+  const filtering = rows.filtered;
+  const jump = useLogSearch((state) => state[socketId]?.jump ?? 0);
+  const current = useLogSearch((state) => state[socketId]?.current ?? null);
+
+  // The row number a seq has in this view: itself unfiltered, its place among the matches filtered.
+  const latest = useRef({ rows, filtering, virtualizer, pauseFollowing });
+  useEffect(() => {
+    latest.current = { rows, filtering, virtualizer, pauseFollowing };
+  });
+
+  useEffect(() => {
+    if (jump === 0 || current === null) return;
+    const { rows: shown, filtering: filtered, virtualizer: list, pauseFollowing: pause } = latest.current;
+    const row = filtered ? matchesOf(socketId).lowerBound(current) : current;
+    const index = row - shown.firstSeq;
+    if (index < 0 || index >= shown.nextSeq - shown.firstSeq) return;
+    pause();
+    list.scrollToIndex(index, { align: 'center' });
+  }, [socketId, jump, current]);
+
+  useEffect(
+    () =>
+      registerViewport(socketId, () => {
+        const { rows: shown, filtering: filtered, virtualizer: list } = latest.current;
+        const items = list.getVirtualItems();
+        if (items.length === 0) return undefined;
+        const seqOf = (index: number): number => {
+          const row = shown.firstSeq + index;
+          return filtered ? (matchesOf(socketId).at(row) ?? row) : row;
+        };
+        return [seqOf(items[0].index), seqOf(items[items.length - 1].index)];
+      }),
+    [socketId],
+  );
+}
+
+/** How a log row of the selected socket stands in the search: the current match, a match, or neither. */
+export function useMatchMark(seq: number): 'current' | 'match' | null {
+  return useLogSearch((state) => {
+    const id = useSockets.getState().selectedId;
+    if (id === null) return null;
+    const search = state[id];
+    if (!isSearching(search) || !search) return null;
+    if (search.current === seq) return 'current';
+    // Showing only matches, marking each of them would say nothing.
+    return !search.onlyMatches && matchesOf(id).has(seq) ? 'match' : null;
+  });
+}

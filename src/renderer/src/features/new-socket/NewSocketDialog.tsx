@@ -1,0 +1,317 @@
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import type { ErrorInfo } from '@shared/contract/index';
+import {
+  fieldsOf,
+  pendingMessage,
+  rememberedValues,
+  rememberValues,
+  validateNewSocket,
+  type FieldName,
+  type NewSocketRequest,
+  type NewSocketValues,
+} from './newSocketForm';
+import { openSocket } from '../sockets/socketActions';
+import { rememberedOptions, rememberOptions, validateSocketOptions, type SocketOptionValues } from './socketOptionsForm';
+import { selectSocket } from '../sockets/sockets';
+import { closeNewSocketDialog, type NewSocketKind } from '../shell/ui';
+import { FormField } from '../../ui/FormField';
+import { AlertIcon } from '../../ui/Icons';
+import { Checkbox } from './OptionControls';
+import { TlsOptions } from './TlsOptions';
+
+const kinds: readonly { kind: NewSocketKind; tab: string; title: string; description: string; submit: string }[] = [
+  { kind: 'tcp-client', tab: 'TCP client', title: 'New connection', description: 'Open a TCP connection to a server.', submit: 'Connect' },
+  { kind: 'tcp-listener', tab: 'TCP listener', title: 'New listener', description: 'Accept TCP connections on a local port.', submit: 'Listen' },
+  { kind: 'udp', tab: 'UDP socket', title: 'New UDP socket', description: 'Bind a UDP port to send and receive datagrams.', submit: 'Bind' },
+];
+
+const labels: Record<FieldName, string> = {
+  host: 'Host',
+  port: 'Port',
+  timeout: 'Timeout (ms)',
+  targetHost: 'Default target host',
+  targetPort: 'Default target port',
+};
+
+/** One dialog for the three ways to open a socket; validates as you type with the contract's schemas. */
+export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind }) {
+  const [kind, setKind] = useState<NewSocketKind>(initialKind);
+  const [values, setValues] = useState<NewSocketValues>(() => rememberedValues(initialKind));
+  const [options, setOptions] = useState<SocketOptionValues>(() => rememberedOptions(initialKind));
+  const [touched, setTouched] = useState<ReadonlySet<FieldName>>(new Set());
+  const [submitted, setSubmitted] = useState(false);
+  const [pending, setPending] = useState<NewSocketRequest | null>(null);
+  const [failure, setFailure] = useState<ErrorInfo | null>(null);
+  const dialogRef = useRef<HTMLDivElement>(null);
+  const firstFieldRef = useRef<HTMLInputElement>(null);
+  const fieldRefs = useRef(new Map<FieldName, HTMLInputElement>());
+  const alive = useRef(true);
+  const titleId = useId();
+  const descriptionId = useId();
+  const tabIdPrefix = useId();
+
+  const meta = kinds.find((k) => k.kind === kind) ?? kinds[0];
+  const checkedOptions = validateSocketOptions(kind, options);
+  const { errors, request } = validateNewSocket(kind, values, checkedOptions.extra);
+  const fields = fieldsOf[kind];
+
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    alive.current = true;
+    firstFieldRef.current?.focus();
+    firstFieldRef.current?.select();
+    return () => {
+      alive.current = false;
+      opener?.focus();
+    };
+  }, []);
+
+  const switchKind = (next: NewSocketKind): void => {
+    if (pending) return;
+    rememberValues(kind, values);
+    rememberOptions(kind, options);
+    setKind(next);
+    setValues(rememberedValues(next));
+    setOptions(rememberedOptions(next));
+    setTouched(new Set());
+    setSubmitted(false);
+    setFailure(null);
+  };
+
+  const change = (field: FieldName, value: string): void => {
+    setValues((current) => ({ ...current, [field]: value }));
+    setTouched((current) => (current.has(field) ? current : new Set(current).add(field)));
+    setFailure(null);
+  };
+
+  const submit = async (): Promise<void> => {
+    if (pending) return;
+    setSubmitted(true);
+    if (!request || !checkedOptions.extra) {
+      const firstInvalid = fields.find((field) => errors[field]);
+      if (firstInvalid) fieldRefs.current.get(firstInvalid)?.focus();
+      return;
+    }
+    rememberValues(kind, values);
+    rememberOptions(kind, options);
+    setFailure(null);
+    setPending(request);
+    const result = await openSocket(request);
+    if (!alive.current) return;
+    setPending(null);
+    if (result.ok) {
+      selectSocket(result.value.id);
+      closeNewSocketDialog();
+    } else {
+      setFailure(result.error);
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      closeNewSocketDialog();
+      return;
+    }
+    if (event.key === 'Tab') trapFocus(event, dialogRef.current);
+  };
+
+  const onTabKeyDown = (event: KeyboardEvent<HTMLButtonElement>): void => {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0) return;
+    event.preventDefault();
+    const index = kinds.findIndex((k) => k.kind === kind);
+    const next = kinds[(index + step + kinds.length) % kinds.length];
+    switchKind(next.kind);
+    document.getElementById(`${tabIdPrefix}-${next.kind}`)?.focus();
+  };
+
+  const shownError = (field: FieldName): string | undefined => (submitted || touched.has(field) ? errors[field] : undefined);
+
+  const field = (name: FieldName, options: { hint?: string; placeholder?: string; className?: string; numeric?: boolean }) => (
+    <FormField
+      label={labels[name]}
+      value={values[name]}
+      onChange={(value) => change(name, value)}
+      onBlur={() => setTouched((current) => (current.has(name) ? current : new Set(current).add(name)))}
+      error={shownError(name)}
+      hint={options.hint}
+      placeholder={options.placeholder}
+      inputMode={options.numeric ? 'numeric' : 'text'}
+      disabled={pending !== null}
+      className={options.className}
+      inputRef={(element: HTMLInputElement | null) => {
+        if (element) fieldRefs.current.set(name, element);
+        else fieldRefs.current.delete(name);
+        if (name === fields[0]) firstFieldRef.current = element;
+      }}
+    />
+  );
+
+  return (
+    <div
+      className="fixed inset-0 z-50 flex items-start justify-center bg-black/25 pt-[12vh] dark:bg-black/50"
+      onMouseDown={(event) => {
+        if (event.target === event.currentTarget && !pending) closeNewSocketDialog();
+      }}
+    >
+      <div
+        ref={dialogRef}
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        aria-describedby={descriptionId}
+        onKeyDown={onKeyDown}
+        className="w-[440px] max-w-[calc(100vw-2rem)] overflow-hidden rounded-lg border border-line-strong bg-panel shadow-2xl shadow-black/20"
+      >
+        <div className="px-4 pt-3.5 pb-3">
+          <h2 id={titleId} className="text-[14px] font-semibold text-fg">
+            {meta.title}
+          </h2>
+          <p id={descriptionId} className="mt-0.5 text-xs text-muted">
+            {meta.description}
+          </p>
+        </div>
+        <div role="tablist" aria-label="Socket type" className="flex gap-4 border-b border-line px-4">
+          {kinds.map((k) => {
+            const selected = k.kind === kind;
+            return (
+              <button
+                key={k.kind}
+                id={`${tabIdPrefix}-${k.kind}`}
+                type="button"
+                role="tab"
+                aria-selected={selected}
+                aria-controls={`${tabIdPrefix}-panel`}
+                tabIndex={selected ? 0 : -1}
+                disabled={pending !== null && !selected}
+                onClick={() => switchKind(k.kind)}
+                onKeyDown={onTabKeyDown}
+                className={`-mb-px border-b-2 pt-1 pb-2 text-xs ${
+                  selected ? 'border-fg font-medium text-fg' : 'border-transparent text-muted hover:text-fg'
+                }`}
+              >
+                {k.tab}
+              </button>
+            );
+          })}
+        </div>
+        <form
+          id={`${tabIdPrefix}-panel`}
+          role="tabpanel"
+          aria-labelledby={`${tabIdPrefix}-${kind}`}
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            void submit();
+          }}
+        >
+          <div className="flex max-h-[64vh] flex-col gap-3 overflow-y-auto px-4 py-4">
+            {kind === 'tcp-client' && (
+              <>
+                <div className="flex gap-2">
+                  {field('host', { placeholder: '127.0.0.1 or a host name', className: 'flex-1' })}
+                  {field('port', { placeholder: '8080', className: 'w-24', numeric: true })}
+                </div>
+                {field('timeout', { hint: 'Give up after this long.', className: 'w-40', numeric: true })}
+              </>
+            )}
+            {kind === 'tcp-listener' && (
+              <div className="flex gap-2">
+                {field('host', { placeholder: '127.0.0.1', hint: '127.0.0.1 accepts only this machine; 0.0.0.0 every interface; :: IPv6 and IPv4.', className: 'flex-1' })}
+                {field('port', { hint: '0 picks any free port.', className: 'w-28', numeric: true })}
+              </div>
+            )}
+            {kind !== 'udp' && (
+              <Checkbox
+                label="Stay open after the peer's FIN"
+                checked={options.keepHalfOpen}
+                onChange={(keepHalfOpen) => setOptions((current) => ({ ...current, keepHalfOpen }))}
+                hint={
+                  kind === 'tcp-client'
+                    ? 'When the server finishes sending, keep this side open until you close it.'
+                    : 'When a client finishes sending (nc -N, HTTP/1.0), keep the connection open so you can still reply.'
+                }
+                disabled={pending !== null}
+              />
+            )}
+            {kind !== 'udp' && (
+              <TlsOptions
+                kind={kind}
+                values={options}
+                onChange={(patch) => setOptions((current) => ({ ...current, ...patch }))}
+                errors={checkedOptions.errors}
+                submitted={submitted}
+                disabled={pending !== null}
+              />
+            )}
+            {kind === 'udp' && (
+              <>
+                <div className="flex gap-2">
+                  {field('host', { placeholder: '127.0.0.1', className: 'flex-1' })}
+                  {field('port', { hint: '0 picks any free port.', className: 'w-28', numeric: true })}
+                </div>
+                <div className="flex gap-2">
+                  {field('targetHost', { placeholder: 'optional', hint: 'Where a send goes when no target is given.', className: 'flex-1' })}
+                  {field('targetPort', { placeholder: 'optional', className: 'w-28', numeric: true })}
+                </div>
+                <Checkbox
+                  label="Broadcast"
+                  checked={options.broadcast}
+                  onChange={(broadcast) => setOptions((current) => ({ ...current, broadcast }))}
+                  hint="Allow sending to broadcast addresses (SO_BROADCAST). Multicast is set up once the socket is bound."
+                  disabled={pending !== null}
+                />
+              </>
+            )}
+            {failure && (
+              <div role="alert" className="flex items-start gap-2 rounded border border-danger/40 bg-danger/8 px-2.5 py-2 text-xs text-danger">
+                <AlertIcon className="mt-px size-3.5 shrink-0" />
+                <span className="select-text">{failure.message}</span>
+              </div>
+            )}
+          </div>
+          <div className="flex items-center justify-end gap-2 border-t border-line bg-chrome px-4 py-2.5">
+            <p aria-live="polite" className="mr-auto truncate text-xs text-muted">
+              {pending ? pendingMessage(pending) : ''}
+            </p>
+            <button
+              type="button"
+              onClick={closeNewSocketDialog}
+              className="h-7 rounded border border-line-strong bg-canvas px-3 text-xs text-fg hover:bg-hover"
+            >
+              Cancel
+            </button>
+            <button
+              type="submit"
+              aria-disabled={pending !== null || undefined}
+              className="inline-flex h-7 min-w-[72px] items-center justify-center gap-1.5 rounded bg-zinc-800 px-3 text-xs font-medium text-white hover:bg-zinc-700 aria-disabled:opacity-70 dark:bg-zinc-200 dark:text-zinc-900 dark:hover:bg-white"
+            >
+              {pending && <span aria-hidden="true" className="size-3 animate-spin rounded-full border-[1.5px] border-current border-t-transparent" />}
+              {meta.submit}
+            </button>
+          </div>
+        </form>
+      </div>
+    </div>
+  );
+}
+
+/** Keeps Tab and Shift+Tab inside the dialog. */
+function trapFocus(event: KeyboardEvent, container: HTMLElement | null): void {
+  if (!container) return;
+  const focusable = [
+    ...container.querySelectorAll<HTMLElement>('button:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex="0"]'),
+  ].filter((element) => element.tabIndex >= 0);
+  if (focusable.length === 0) return;
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (event.shiftKey && document.activeElement === first) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && document.activeElement === last) {
+    event.preventDefault();
+    first.focus();
+  }
+}

@@ -1,0 +1,62 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EventBatch, Result } from '@shared/contract/index';
+import type { Transport } from '../../transport/index';
+import { setTransport } from '../../sync/engine';
+import { startMenuCommands } from './menuCommands';
+import { usePreferences } from './preferences';
+import { initialSocketsState, useSockets } from '../sockets/sockets';
+import { useUi } from './ui';
+import { useView } from './view';
+
+/** Delivers batches by hand; `log.export` fails, as it does with no sockets to export. */
+function fakeTransport() {
+  const listeners = new Set<(batch: EventBatch) => void>();
+  const transport = {
+    invoke: async (): Promise<Result<never>> => ({ ok: false, error: { code: 'NOTHING_TO_EXPORT', message: 'No socket has a log to export' } }),
+    subscribe(listener: (batch: EventBatch) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    onStatus: () => () => undefined,
+  } as unknown as Transport;
+  let rev = 0;
+  const emit = (...events: unknown[]) => listeners.forEach((listener) => listener({ rev: ++rev, events } as EventBatch));
+  return { transport, emit, listeners };
+}
+
+describe('menu commands in the window', () => {
+  beforeEach(() => {
+    useSockets.setState(initialSocketsState);
+    useUi.setState({ dialog: null });
+    useView.setState({ view: 'sockets' });
+    // The desktop app's window: the menu exists only there.
+    vi.stubGlobal('window', { sockscope: {} });
+  });
+  afterEach(() => void vi.unstubAllGlobals());
+
+  it('maps each ui.command onto the window’s own action', async () => {
+    const { transport, emit } = fakeTransport();
+    setTransport(transport);
+    const stop = startMenuCommands(transport);
+    emit({ type: 'ui.command', command: { action: 'new-socket', kind: 'udp' } });
+    expect(useUi.getState().dialog).toBe('udp');
+    emit({ type: 'ui.command', command: { action: 'show-view', view: 'ports' } });
+    expect(useView.getState().view).toBe('ports');
+    emit({ type: 'ui.command', command: { action: 'select-socket', id: 'imp-1' } });
+    expect(useSockets.getState().selectedId).toBe('imp-1');
+    emit({ type: 'ui.command', command: { action: 'set-theme', theme: 'dark' } });
+    expect(usePreferences.getState().theme).toBe('dark');
+    emit({ type: 'ui.command', command: { action: 'export-all', format: 'jsonl' } });
+    await expect.poll(() => useSockets.getState().lastError?.error.code).toBe('NOTHING_TO_EXPORT');
+    stop();
+  });
+
+  it('ignores other events, malformed commands, and everything once stopped', () => {
+    const { transport, emit, listeners } = fakeTransport();
+    const stop = startMenuCommands(transport);
+    emit({ type: 'library.changed', revision: 1 }, { type: 'ui.command', command: { action: 'new-socket', kind: 'raw-ip' } }, { type: 'ui.command', command: { action: 'format-disk' } });
+    expect(useUi.getState().dialog).toBeNull();
+    stop();
+    expect(listeners.size).toBe(0);
+  });
+});

@@ -1,0 +1,43 @@
+import { UiCommand } from '@shared/ui-command';
+import type { Transport } from '../../transport/index';
+import { exportLogs } from '../export/logFiles';
+import { setPreference } from './preferences';
+import { selectSocket, useSockets } from '../sockets/sockets';
+import { openNewSocketDialog } from './ui';
+import { showView } from './view';
+
+/**
+ * The desktop app's menu (src/main/shell/menu.ts) arrives as `ui.command` events; each maps onto
+ * an action the toolbar already has. Returns the function that stops listening.
+ */
+export function startMenuCommands(transport: Transport): () => void {
+  return transport.subscribe((batch) => {
+    for (const event of batch.events) {
+      if (event.type !== 'ui.command') continue;
+      const parsed = UiCommand.safeParse(event.command);
+      if (parsed.success) runMenuCommand(parsed.data);
+    }
+  });
+}
+
+export function runMenuCommand(command: UiCommand): void {
+  switch (command.action) {
+    case 'new-socket':
+      openNewSocketDialog(command.kind);
+      break;
+    case 'export-all':
+      void exportLogs(undefined, command.format).then((result) => {
+        if (!result.ok) useSockets.setState({ lastError: { error: result.error, time: Date.now() } });
+      });
+      break;
+    case 'show-view':
+      showView(command.view);
+      break;
+    case 'set-theme':
+      setPreference('theme', command.theme);
+      break;
+    case 'select-socket':
+      selectSocket(command.id);
+      break;
+  }
+}

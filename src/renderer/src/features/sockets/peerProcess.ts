@@ -1,0 +1,46 @@
+import { useEffect } from 'react';
+import type { PortRow, SocketInfo } from '@shared/contract/index';
+import { processLabel } from '../ports/processName';
+import { refreshPorts, usePorts } from '../ports/ports';
+
+export interface PeerProcess {
+  label: string;
+  pid: number;
+  /** The full command line, for a tooltip. */
+  command: string | undefined;
+}
+
+/** Loopback or this machine's own addresses as the engine reports them. */
+const isLoopback = (address: string): boolean => address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+
+/** Sockets whose peer was looked for already: once each, not on every render. */
+const asked = new Set<string>();
+
+/** The other end's socket in the machine's ports: its local side is our remote, its remote our local. */
+function findPeerRow(rows: readonly PortRow[], socket: SocketInfo): PortRow | undefined {
+  const { local, remote } = socket;
+  if (!local || !remote) return undefined;
+  return rows.find((row) => row.protocol === 'tcp' && !row.own && row.pid !== undefined && row.local.port === remote.port && row.remote?.port === local.port);
+}
+
+/**
+ * The process at the other end of a TCP connection when it runs on this machine (loopback), from
+ * the ports listing Sockscope already makes; the listing is refreshed once for a new connection.
+ */
+export function usePeerProcess(socket: SocketInfo): PeerProcess | undefined {
+  const local = socket.kind !== 'udp' && socket.kind !== 'tcp-listener' && socket.remote !== undefined && isLoopback(socket.remote.address);
+  const row = usePorts((state) => (local ? findPeerRow(state.list?.rows ?? [], socket) : undefined));
+  const open = socket.state === 'open';
+  useEffect(() => {
+    if (!local || !open || row || asked.has(socket.id)) return;
+    asked.add(socket.id);
+    void (async () => {
+      // A listing already on its way may have been read before this connection was accepted:
+      // then one more, which began after it.
+      await refreshPorts();
+      if (!findPeerRow(usePorts.getState().list?.rows ?? [], socket)) await refreshPorts();
+    })();
+  }, [local, open, row, socket]);
+  if (!row || row.pid === undefined) return undefined;
+  return { label: processLabel(row.process ?? `pid ${row.pid}`, row.command), pid: row.pid, command: row.command };
+}

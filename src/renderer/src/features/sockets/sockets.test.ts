@@ -1,0 +1,40 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { socketInfo as socket } from '@shared/test-support/socket-info';
+import { applyEvents, applySnapshot, initialSocketsState, useSockets } from './sockets';
+
+const rules = {
+  echo: false,
+  echoHits: 0,
+  rules: [
+    { id: 'r1', enabled: true, match: 'exact' as const, pattern: 'PING', reply: 'PONG', replyFormat: 'text' as const, delayMs: 0, hits: 0 },
+    { id: 'r2', enabled: true, match: 'exact' as const, pattern: 'QUIT', reply: '', replyFormat: 'text' as const, delayMs: 0, hits: 4 },
+  ],
+};
+
+describe('counters from socket.stats', () => {
+  beforeEach(() => {
+    useSockets.setState(initialSocketsState, true);
+    applySnapshot({ rev: 1, sockets: [socket('u', { kind: 'udp', framing: { mode: 'raw' }, autoReply: rules })], logs: [] });
+  });
+
+  it('are merged into the socket the window has, keeping its settings', () => {
+    applyEvents([{ type: 'socket.stats', stats: { id: 'u', bytesIn: 40, bytesOut: 8, messagesIn: 10, messagesOut: 2, queuedBytes: 0, lastActivityAt: 9, autoReplyHits: { echo: 0, rules: { r1: 2 } } } }]);
+    const merged = useSockets.getState().sockets.u;
+    expect(merged).toMatchObject({ kind: 'udp', framing: { mode: 'raw' }, bytesIn: 40, messagesIn: 10, messagesOut: 2, lastActivityAt: 9 });
+    expect(merged.autoReply?.rules.map((rule) => [rule.id, rule.pattern, rule.hits])).toEqual([
+      ['r1', 'PING', 2],
+      ['r2', 'QUIT', 4],
+    ]);
+  });
+
+  it('keep the rules object while no hit count moved, and are ignored for a socket not known', () => {
+    const before = useSockets.getState().sockets.u.autoReply;
+    applyEvents([
+      { type: 'socket.stats', stats: { id: 'u', bytesIn: 1, bytesOut: 0, messagesIn: 1, messagesOut: 0, queuedBytes: 0, autoReplyHits: { echo: 0, rules: { r1: 0, r2: 4 } } } },
+      { type: 'socket.stats', stats: { id: 'gone', bytesIn: 1, bytesOut: 0, messagesIn: 1, messagesOut: 0, queuedBytes: 0 } },
+    ]);
+    expect(useSockets.getState().sockets.u.autoReply).toBe(before);
+    expect(useSockets.getState().sockets.u.bytesIn).toBe(1);
+    expect(useSockets.getState().sockets.gone).toBeUndefined();
+  });
+});
