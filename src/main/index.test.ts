@@ -21,7 +21,7 @@ let faultListeners: { exception: unknown[]; rejection: unknown[] };
 
 /** Starts the app as Electron would: the module runs, then the app becomes ready. */
 async function launch(options: Parameters<typeof createFakeElectron>[0] = {}): Promise<FakeElectron> {
-  mockElectron = createFakeElectron({ paths: { appData: dir, userData: dir }, ...options });
+  mockElectron = createFakeElectron({ paths: { appData: dir, userData: dir, documents: dir, downloads: dir }, ...options });
   vi.resetModules();
   // Each launch is a new process: a fresh module graph over a fresh fake.
   const electron = mockElectron;
@@ -237,7 +237,7 @@ describe('the desktop app', () => {
     const file = join(dir, 'all.jsonl');
     electron.dialog.saveAnswers.push(file);
     const saved = (await invoke(electron, { command: 'file.exportWithDialog', input: { transferId: 'w1', format: 'jsonl' } })) as Result<{ bytes: number }>;
-    expect(electron.dialog.saveShown[0].defaultPath).toMatch(/^sockscope-all-\d{8}-\d{6}\.jsonl$/);
+    expect(electron.dialog.saveShown[0].defaultPath).toMatch(/\/sockscope-all-\d{8}-\d{6}\.jsonl$/);
     expect(saved).toMatchObject({ ok: true, value: { canceled: false, path: file } });
     expect(saved.ok && statSync(file).size).toBe(saved.ok && saved.value.bytes);
   });
