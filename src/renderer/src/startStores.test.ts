@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Command, Input, Output, Result } from '@shared/contract/index';
+import type { Command, Input, Output, Result } from '@shared/contract';
 import { socketInfo as socket } from '@shared/test-support/socket-info';
 import { fakeTransport } from './test-support/fakeTransport';
 import { invoke } from './sync/engine';

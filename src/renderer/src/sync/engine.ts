@@ -1,4 +1,4 @@
-import type { Command, Input, Output, Result } from '@shared/contract/index';
+import type { Command, Input, Output, Result } from '@shared/contract';
 import type { Transport } from '../transport/index';
 
 /**

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Command, Input, Output, Result, Snapshot } from '@shared/contract/index';
+import type { Command, Input, Output, Result, Snapshot } from '@shared/contract';
 import { socketInfo as socket } from '@shared/test-support/socket-info';
 import { fakeTransport as fakeTransportWith } from '../test-support/fakeTransport';
 import { initialSocketsState, useSockets } from '../features/sockets/sockets';

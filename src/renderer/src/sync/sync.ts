@@ -1,4 +1,4 @@
-import type { EventBatch } from '@shared/contract/index';
+import type { EventBatch } from '@shared/contract';
 import type { Transport } from '../transport/index';
 import { applyEvents, applySnapshot, setTransportStatus, useSockets } from '../features/sockets/sockets';
 

@@ -1,4 +1,4 @@
-import type { SocketKind } from '@shared/contract/index';
+import type { SocketKind } from '@shared/contract';
 
 /** `TCP` for streams, `UDP` for datagrams: the one fact that changes how bytes arrive; `TLS` for a TCP stream under TLS. */
 export function ProtocolBadge({ kind, secure = false }: { kind: SocketKind; secure?: boolean }) {

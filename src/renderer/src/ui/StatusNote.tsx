@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Result } from '@shared/contract/index';
+import type { Result } from '@shared/contract';
 
 interface Note {
   error: boolean;

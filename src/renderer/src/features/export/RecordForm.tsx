@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import type { CaptureFormat } from '@shared/capture';
-import type { Result } from '@shared/contract/index';
+import type { Result } from '@shared/contract';
 import { startRecording, suggestedPath, useRecordings } from './recordings';
 import { FormField } from '../../ui/FormField';
 

@@ -4,7 +4,7 @@
  * from file.progress events, and nothing said when the dialog was cancelled.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EventBatch, Result } from '@shared/contract/index';
+import type { EventBatch, Result } from '@shared/contract';
 import type { Transport } from '../../transport/index';
 import { setTransport } from '../../sync/engine';
 import { startFileTransferSync, useFileTransfers } from './fileTransfers';

@@ -1,5 +1,5 @@
 import { formatBytes } from '@shared/codec';
-import { MAX_IMPORT_BYTES, type Result } from '@shared/contract/index';
+import { MAX_IMPORT_BYTES, type Result } from '@shared/contract';
 import { invoke } from '../../sync/engine';
 import { newTransferId } from './fileTransfers';
 import { plural } from '../../ui/format';

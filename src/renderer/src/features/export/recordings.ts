@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import type { CaptureFormat, RecordingInfo } from '@shared/capture';
-import type { Result } from '@shared/contract/index';
+import type { Result } from '@shared/contract';
 import { formatBytes } from '@shared/codec';
 import { fileStamp } from '@shared/file-stamp';
 import { invoke } from '../../sync/engine';

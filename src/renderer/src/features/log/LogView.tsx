@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
-import type { LogHead } from '@shared/contract/index';
+import type { LogHead } from '@shared/contract';
 import { formatCount, plural } from '../../ui/format';
 import { useLogRows } from './logRows';
 import { useScrollToMatch, useSearchFilter } from './search/searchRows';

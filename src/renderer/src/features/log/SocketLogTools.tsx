@@ -1,4 +1,4 @@
-import type { SocketInfo } from '@shared/contract/index';
+import type { SocketInfo } from '@shared/contract';
 import { setAutoReplyPanelOpen, takesAutoReplies, useAutoReplyPanel } from '../rules/autoReply';
 import { plural } from '../../ui/format';
 import { ExportMenu } from '../export/ExportMenu';

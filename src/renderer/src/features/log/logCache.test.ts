@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Command, Input, LogEntry, LogHead, Output, Result } from '@shared/contract/index';
+import type { Command, Input, LogEntry, LogHead, Output, Result } from '@shared/contract';
 import type { Transport } from '../../transport/index';
 import { setTransport } from '../../sync/engine';
 import { ensureRange, getEntry, PAGE_SIZE, resetLogCache, startLogCache, useLogCache } from './logCache';

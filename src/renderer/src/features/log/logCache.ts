@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import { MAX_LOG_READ } from '@shared/contract/index';
-import type { Endpoint, ErrorInfo, LogEntry, LogHead } from '@shared/contract/index';
+import { MAX_LOG_READ } from '@shared/contract';
+import type { Endpoint, ErrorInfo, LogEntry, LogHead } from '@shared/contract';
 import { invoke } from '../../sync/engine';
 import { type SocketsState, useSockets } from '../sockets/sockets';
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect } from 'react';
-import type { ErrorInfo, FrameInfo, LogEntry, LogHead } from '@shared/contract/index';
+import type { ErrorInfo, FrameInfo, LogEntry, LogHead } from '@shared/contract';
 import { sameFraming } from '@shared/framing';
 import { ensureFrames, getFrame, refreshFrames, useFrameCache } from './framing/frameCache';
 import { ensureVisible, getEntry, useLogCache } from './logCache';

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
-import type { ErrorInfo } from '@shared/contract/index';
+import type { ErrorInfo } from '@shared/contract';
 import {
   fieldsOf,
   pendingMessage,

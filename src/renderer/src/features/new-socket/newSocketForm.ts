@@ -1,4 +1,4 @@
-import { commands, type Input } from '@shared/contract/index';
+import { commands, type Input } from '@shared/contract';
 import type { NewSocketKind } from '../shell/ui';
 
 /** What the user typed, as typed. */

@@ -1,5 +1,5 @@
 import { memo, useEffect, useState } from 'react';
-import type { Endpoint, PortRow, PortState, Target } from '@shared/contract/index';
+import type { Endpoint, PortRow, PortState, Target } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import { copyText } from '../log/clipboard';
 import { connectToRow, showOwnSocket } from './ports';

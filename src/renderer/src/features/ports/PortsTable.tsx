@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useMemo, useRef, type ReactNode } from 'react';
-import type { PortRow } from '@shared/contract/index';
+import type { PortRow } from '@shared/contract';
 import { connectTarget, portRowKey } from '@shared/ports';
 import { sortPortsBy, usePorts } from './ports';
 import type { PortColumn } from './portsTable';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { create } from 'zustand';
-import type { ErrorInfo, PortList, PortRow, SocketInfo, Result } from '@shared/contract/index';
+import type { ErrorInfo, PortList, PortRow, SocketInfo, Result } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import { connectTarget, udpBindHost } from '@shared/ports';
 import { invoke } from '../../sync/engine';

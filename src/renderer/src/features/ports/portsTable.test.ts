@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Endpoint, PortRow } from '@shared/contract/index';
+import type { Endpoint, PortRow } from '@shared/contract';
 import { matchesQuery, showCounts, visiblePortRows } from './portsTable';
 
 const v4 = (address: string, port: number): Endpoint => ({ address, port, family: 'IPv4' });

@@ -1,5 +1,5 @@
 /** The Ports view's table as pure functions: which rows show, in what order. */
-import type { PortRow, PortState } from '@shared/contract/index';
+import type { PortRow, PortState } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import { isListening } from '@shared/ports';
 

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Result, SocketInfo } from '@shared/contract/index';
+import type { Result, SocketInfo } from '@shared/contract';
 import type { HeldMessage, ToxicStream } from '@shared/proxy';
 import { toVisibleText } from '@shared/codec';
 import { parseEscapedText } from '@shared/payload';

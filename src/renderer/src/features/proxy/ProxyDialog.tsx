@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { ErrorInfo } from '@shared/contract/index';
+import type { ErrorInfo } from '@shared/contract';
 import { createProxy } from './proxy';
 import { selectSocket } from '../sockets/sockets';
 import { closeProxyDialog } from '../shell/ui';

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Result, SocketInfo } from '@shared/contract/index';
+import type { Result, SocketInfo } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import type { ToxicStream } from '@shared/proxy';
 import { parseToxicSpec } from '@shared/toxic-spec';

@@ -1,4 +1,4 @@
-import type { Input, Output, Result } from '@shared/contract/index';
+import type { Input, Output, Result } from '@shared/contract';
 import type { HeldMessage, ToxicStream } from '@shared/proxy';
 import { invoke } from '../../sync/engine';
 

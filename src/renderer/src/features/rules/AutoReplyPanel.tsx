@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import type { AutoReplyRuleInput, AutoReplyRuleState } from '@shared/auto-reply';
-import type { SocketInfo } from '@shared/contract/index';
+import type { SocketInfo } from '@shared/contract';
 import { MESSAGE_UNITS, messageUnitOf } from '@shared/auto-reply';
 import { describeFraming, type FramingSpec } from '@shared/framing';
 import { changeAutoReply, emptyAutoReply, matchLabel, newRuleId, setAutoReplyPanelOpen, takesAutoReplies, useAutoReplyPanel } from './autoReply';

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { AutoReplyRuleInput, AutoReplyRuleState, AutoReplyState } from '@shared/auto-reply';
-import type { Result, SocketInfo } from '@shared/contract/index';
+import type { Result, SocketInfo } from '@shared/contract';
 import { type FramingSpec, RAW_FRAMING } from '@shared/framing';
 import { invoke } from '../../sync/engine';
 

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { formatBytes } from '@shared/codec';
-import type { Target } from '@shared/contract/index';
+import type { Target } from '@shared/contract';
 import { cancelFileSend, dismissFileSend, sendFile, TCP_CHUNK_BYTES, UDP_CHUNK_BYTES, useFileSends } from './fileSends';
 import { FileIcon, SendIcon } from '../../ui/Icons';
 

@@ -1,5 +1,5 @@
 import { useId, useRef, useState } from 'react';
-import type { ErrorInfo, Input, RepeatStatus } from '@shared/contract/index';
+import type { ErrorInfo, Input, RepeatStatus } from '@shared/contract';
 import { formatCount } from '../../ui/format';
 import { startRepeat, stopRepeat } from './send';
 import { useSockets } from '../sockets/sockets';

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import type { PayloadFormat, SavedMessage, Target } from '@shared/contract/index';
+import type { PayloadFormat, SavedMessage, Target } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import { plural } from '../../ui/format';
 import { exportLibrary, importLibrary, removeMessage, saveMessage, useLibrary } from './library';

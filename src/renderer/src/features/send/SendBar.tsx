@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { formatBytes, toVisibleText, type LineEnding } from '@shared/codec';
-import { commands, Target, type ErrorInfo, type Input, type ParsedInput, type SavedMessage, type SocketInfo } from '@shared/contract/index';
+import { commands, Target, type ErrorInfo, type Input, type ParsedInput, type SavedMessage, type SocketInfo } from '@shared/contract';
 import { encodePayload } from '@shared/macro-payload';
 import { mayHoldMacros } from '@shared/macros';
 import { formatEndpoint } from '@shared/endpoint';

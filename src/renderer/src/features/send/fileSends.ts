@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ErrorInfo, Target } from '@shared/contract/index';
+import type { ErrorInfo, Target } from '@shared/contract';
 import { invoke } from '../../sync/engine';
 
 /** A TCP file goes in chunks of this size: one `socket.send` (and one log entry) each. */

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ErrorInfo, Input, Result, SavedMessage } from '@shared/contract/index';
+import type { ErrorInfo, Input, Result, SavedMessage } from '@shared/contract';
 import type { Transport } from '../../transport/index';
 import { invoke } from '../../sync/engine';
 

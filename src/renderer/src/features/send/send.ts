@@ -1,4 +1,4 @@
-import type { Input, Output, Result } from '@shared/contract/index';
+import type { Input, Output, Result } from '@shared/contract';
 import { invoke } from '../../sync/engine';
 
 /** Sends the send bar's message once (a listener's: to one connection or all). */

@@ -1,4 +1,4 @@
-import type { SocketInfo } from '@shared/contract/index';
+import type { SocketInfo } from '@shared/contract';
 
 /** Why the send bar cannot send right now, in words for the user; null when it can. */
 export function sendBlockedReason(socket: SocketInfo, openConnections: number): string | null {

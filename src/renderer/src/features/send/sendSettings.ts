@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { LineEnding } from '@shared/codec';
-import type { SocketInfo } from '@shared/contract/index';
+import type { SocketInfo } from '@shared/contract';
 import type { SendMode } from '../shell/preferences';
 
 /**

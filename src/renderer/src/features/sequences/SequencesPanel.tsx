@@ -1,5 +1,5 @@
 import { useId, useRef, useState } from 'react';
-import type { SocketInfo } from '@shared/contract/index';
+import type { SocketInfo } from '@shared/contract';
 import type { SequenceStepStatus } from '@shared/sequences';
 import {
   canRunSequences,

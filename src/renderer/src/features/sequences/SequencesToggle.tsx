@@ -1,4 +1,4 @@
-import type { SocketInfo } from '@shared/contract/index';
+import type { SocketInfo } from '@shared/contract';
 import { setSequencesPanelOpen, takesSequences, useSequences } from './sequences';
 
 /** In the socket header of a connection (or an imported log, to record from): the sequences panel's switch. */

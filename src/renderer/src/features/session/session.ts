@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { create } from 'zustand';
-import type { ErrorInfo, Output } from '@shared/contract/index';
+import type { ErrorInfo, Output } from '@shared/contract';
 import type { SessionStatus } from '@shared/session';
 import { invoke } from '../../sync/engine';
 import { setPreference, type Theme, usePreferences } from '../shell/preferences';

@@ -1,4 +1,4 @@
-import type { Result } from '@shared/contract/index';
+import type { Result } from '@shared/contract';
 import type { LogBudgetStatus } from '@shared/log-budget';
 import { invoke } from '../../sync/engine';
 

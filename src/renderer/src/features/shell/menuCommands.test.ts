@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { EventBatch, Result } from '@shared/contract/index';
+import type { EventBatch, Result } from '@shared/contract';
 import type { Transport } from '../../transport/index';
 import { setTransport } from '../../sync/engine';
 import { startMenuCommands } from './menuCommands';

@@ -1,4 +1,4 @@
-import type { SocketInfo } from '@shared/contract/index';
+import type { SocketInfo } from '@shared/contract';
 import { FileIcon } from '../../ui/Icons';
 
 type OriginalKind = NonNullable<SocketInfo['importedFrom']>['kind'];

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ErrorInfo, SocketInfo } from '@shared/contract/index';
+import type { ErrorInfo, SocketInfo } from '@shared/contract';
 import { actionDescription, actionLabel, availableActions, runAction, type SocketAction } from './socketActions';
 import { CloseIcon, EraseIcon, HalfCloseIcon, ResetIcon, StopIcon, TrashIcon } from '../../ui/Icons';
 

@@ -1,4 +1,4 @@
-import type { SocketInfo } from '@shared/contract/index';
+import type { SocketInfo } from '@shared/contract';
 import { formatBytes } from '@shared/codec';
 import { formatEndpoint } from '@shared/endpoint';
 import { formatTime, plural } from '../../ui/format';

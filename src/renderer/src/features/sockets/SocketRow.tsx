@@ -1,5 +1,5 @@
 import { memo, type MouseEvent } from 'react';
-import type { SocketInfo } from '@shared/contract/index';
+import type { SocketInfo } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import { connectionsSummary } from '../../ui/format';
 import { usePeerProcess } from './peerProcess';

@@ -1,4 +1,4 @@
-import type { SocketState } from '@shared/contract/index';
+import type { SocketState } from '@shared/contract';
 
 const dotClass: Record<SocketState, string> = {
   connecting: 'bg-zinc-400 animate-pulse',

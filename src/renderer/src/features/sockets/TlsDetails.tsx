@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { SocketInfo } from '@shared/contract/index';
+import type { SocketInfo } from '@shared/contract';
 import type { CertificateSummary, TlsSummary } from '@shared/tls';
 import { copyText } from '../log/clipboard';
 import { AlertIcon } from '../../ui/Icons';

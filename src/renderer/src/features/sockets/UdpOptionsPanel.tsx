@@ -1,5 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
-import type { ErrorInfo, Result, SocketInfo } from '@shared/contract/index';
+import type { ErrorInfo, Result, SocketInfo } from '@shared/contract';
 import { DEFAULT_UDP_SETTINGS, type NetworkInterface, type UdpOptions } from '@shared/network';
 import { joinGroup, leaveGroup, listInterfaces, setUdpOptions } from './udpOptions';
 import { AlertIcon, CloseIcon } from '../../ui/Icons';

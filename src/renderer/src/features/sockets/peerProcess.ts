@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { PortRow, SocketInfo } from '@shared/contract/index';
+import type { PortRow, SocketInfo } from '@shared/contract';
 import { processLabel } from '../ports/processName';
 import { refreshPorts, usePorts } from '../ports/ports';
 

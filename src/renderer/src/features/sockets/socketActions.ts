@@ -1,4 +1,4 @@
-import type { Result, SocketInfo } from '@shared/contract/index';
+import type { Result, SocketInfo } from '@shared/contract';
 import { invoke } from '../../sync/engine';
 import type { NewSocketRequest } from '../new-socket/newSocketForm';
 

@@ -1,4 +1,4 @@
-import type { SocketInfo } from '@shared/contract/index';
+import type { SocketInfo } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 
 export type SectionId = 'proxies' | 'listeners' | 'connections' | 'udp' | 'imported';

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { EngineEvent, ErrorInfo, LogHead, Snapshot, SocketInfo } from '@shared/contract/index';
+import type { EngineEvent, ErrorInfo, LogHead, Snapshot, SocketInfo } from '@shared/contract';
 import { withStats } from '@shared/socket-stats';
 import type { TransportStatus } from '../../transport/index';
 import { socketOrder } from './socketTree';

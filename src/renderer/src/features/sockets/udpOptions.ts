@@ -1,4 +1,4 @@
-import type { Result, SocketInfo } from '@shared/contract/index';
+import type { Result, SocketInfo } from '@shared/contract';
 import type { NetworkInterface, UdpOptions } from '@shared/network';
 import { invoke } from '../../sync/engine';
 

@@ -1,6 +1,6 @@
 import { memo, use, useMemo, type ReactNode } from 'react';
 import { formatBytes } from '@shared/codec';
-import type { FrameInfo } from '@shared/contract/index';
+import type { FrameInfo } from '@shared/contract';
 import { decodeFrame } from '@shared/decoders/index';
 import type { TextEncoding } from '@shared/payload';
 import { formatExactBytes } from '../../../ui/format';

@@ -1,4 +1,4 @@
-import type { SocketInfo } from '@shared/contract/index';
+import type { SocketInfo } from '@shared/contract';
 import type { DecoderChoice } from '@shared/framing';
 import { chooseDecoder } from '../framing/framing';
 import { reportError } from '../../sockets/sockets';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { ErrorInfo } from '@shared/contract/index';
+import type { ErrorInfo } from '@shared/contract';
 import { invoke } from '../../../sync/engine';
 
 /**

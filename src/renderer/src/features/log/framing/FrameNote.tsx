@@ -1,5 +1,5 @@
 import { use } from 'react';
-import type { FrameInfo } from '@shared/contract/index';
+import type { FrameInfo } from '@shared/contract';
 import { delimiterName, type FramingSpec } from '@shared/framing';
 import { formatExactBytes, plural } from '../../../ui/format';
 import { SocketViewContext } from '../../sockets/socketViewContext';

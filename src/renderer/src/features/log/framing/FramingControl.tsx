@@ -1,6 +1,6 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { parseHex, toHex } from '@shared/codec';
-import type { ErrorInfo, SocketInfo } from '@shared/contract/index';
+import type { ErrorInfo, SocketInfo } from '@shared/contract';
 import { delimiterName, describeFraming, type FramingSpec, MAX_FIXED_FRAME_BYTES, RAW_FRAMING } from '@shared/framing';
 import { applyFraming } from './framing';
 import { Popover, usePopover } from '../../../ui/Popover';

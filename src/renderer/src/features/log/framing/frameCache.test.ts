@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Command, FrameItem, FramesHead, Input, Output, Result } from '@shared/contract/index';
+import type { Command, FrameItem, FramesHead, Input, Output, Result } from '@shared/contract';
 import type { Transport } from '../../../transport/index';
 import { setTransport } from '../../../sync/engine';
 import { socketInfo as socket } from '@shared/test-support/socket-info';

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { ErrorInfo, FrameItem, FramesHead } from '@shared/contract/index';
+import type { ErrorInfo, FrameItem, FramesHead } from '@shared/contract';
 import { invoke } from '../../../sync/engine';
 import { type SocketsState, useSockets } from '../../sockets/sockets';
 

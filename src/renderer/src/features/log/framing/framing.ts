@@ -1,4 +1,4 @@
-import type { Result, SocketInfo } from '@shared/contract/index';
+import type { Result, SocketInfo } from '@shared/contract';
 import type { DecoderChoice, FramingSpec } from '@shared/framing';
 import { invoke } from '../../../sync/engine';
 

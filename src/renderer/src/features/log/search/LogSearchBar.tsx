@@ -1,5 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import type { LogDirection } from '@shared/contract/index';
+import type { LogDirection } from '@shared/contract';
 import { formatCount } from '../../../ui/format';
 import {
   closeSearch,

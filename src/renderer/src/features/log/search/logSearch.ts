@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import { type LogDirection, type LogHead, type LogSearchQuery, MAX_SEARCH_MATCHES, type Result } from '@shared/contract/index';
+import { type LogDirection, type LogHead, type LogSearchQuery, MAX_SEARCH_MATCHES, type Result } from '@shared/contract';
 import { RAW_FRAMING, sameFraming } from '@shared/framing';
 import { invoke } from '../../../sync/engine';
 import { type FrameCacheState, useFrameCache } from '../framing/frameCache';
