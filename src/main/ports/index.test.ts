@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commands, type PortList } from '../../shared/contract';
 import { socketInfo } from '../../shared/test-support/socket-info';
 import { type Core, createCore } from '../core';
-import { listPorts, listSystemPorts, type SystemPorts } from './index';
+import { listPorts, listSystemPorts, type SystemPorts } from '.';
 import { attachOwners, parseProcNet } from './linux';
 import { serviceName } from './services';
 

@@ -1,4 +1,4 @@
-import type { Transport } from './transport/index';
+import type { Transport } from './transport';
 import { setTransport } from './sync/engine';
 import { startFileTransferSync } from './features/export/fileTransfers';
 import { startFrameCache } from './features/log/framing/frameCache';

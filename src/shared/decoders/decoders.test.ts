@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeHttp, type HttpView } from './http';
-import { decodeFrame } from './index';
+import { decodeFrame } from '.';
 import { decodeJson, type JsonNode, type JsonView, MAX_JSON_DEPTH } from './json';
 import { decodeResp, type RespView } from './resp';
 import { encodeResp, respValue } from './test-support';

@@ -1,5 +1,5 @@
 import type { Command, Input, Output, Result } from '@shared/contract';
-import type { Transport } from '../transport/index';
+import type { Transport } from '../transport';
 
 /**
  * The one transport this window talks through, set by startStores (start.ts). Only `state/` modules

@@ -1,5 +1,5 @@
 import type { EventBatch } from '@shared/contract';
-import type { Transport } from '../transport/index';
+import type { Transport } from '../transport';
 import { applyEvents, applySnapshot, setTransportStatus, useSockets } from '../features/sockets/sockets';
 
 /**

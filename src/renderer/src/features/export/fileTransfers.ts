@@ -5,7 +5,7 @@
  */
 import { create } from 'zustand';
 import type { FileProgressEvent } from '@shared/file-dialogs';
-import type { Transport } from '../../transport/index';
+import type { Transport } from '../../transport';
 import { invoke } from '../../sync/engine';
 
 export const useFileTransfers = create<{ running: Record<string, FileProgressEvent> }>(() => ({ running: {} }));

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventBatch, Result } from '@shared/contract';
-import type { Transport } from '../../transport/index';
+import type { Transport } from '../../transport';
 import { setTransport } from '../../sync/engine';
 import { startFileTransferSync, useFileTransfers } from './fileTransfers';
 import { exportLogs, importLogWithDialog, importsWithDialog } from './logFiles';

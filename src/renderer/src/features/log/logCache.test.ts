@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command, Input, LogEntry, LogHead, Output, Result } from '@shared/contract';
-import type { Transport } from '../../transport/index';
+import type { Transport } from '../../transport';
 import { setTransport } from '../../sync/engine';
 import { ensureRange, getEntry, PAGE_SIZE, resetLogCache, startLogCache, useLogCache } from './logCache';
 import { applyEvents, applySnapshot, initialSocketsState, useSockets } from '../sockets/sockets';

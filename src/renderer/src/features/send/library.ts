@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { ErrorInfo, Input, Result, SavedMessage } from '@shared/contract';
-import type { Transport } from '../../transport/index';
+import type { Transport } from '../../transport';
 import { invoke } from '../../sync/engine';
 
 interface LibraryState {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { EventBatch, Result } from '@shared/contract';
-import type { Transport } from '../../transport/index';
+import type { Transport } from '../../transport';
 import { setTransport } from '../../sync/engine';
 import { startMenuCommands } from './menuCommands';
 import { usePreferences } from './preferences';

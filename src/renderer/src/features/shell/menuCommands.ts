@@ -1,5 +1,5 @@
 import { UiCommand } from '@shared/ui-command';
-import type { Transport } from '../../transport/index';
+import type { Transport } from '../../transport';
 import { exportLogs } from '../export/logFiles';
 import { setPreference } from './preferences';
 import { selectSocket, useSockets } from '../sockets/sockets';

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { EngineEvent, ErrorInfo, LogHead, Snapshot, SocketInfo } from '@shared/contract';
 import { withStats } from '@shared/socket-stats';
-import type { TransportStatus } from '../../transport/index';
+import type { TransportStatus } from '../../transport';
 import { socketOrder } from './socketTree';
 
 export interface ReportedError {

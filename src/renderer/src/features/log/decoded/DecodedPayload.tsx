@@ -1,7 +1,7 @@
 import { memo, use, useMemo, type ReactNode } from 'react';
 import { formatBytes } from '@shared/codec';
 import type { FrameInfo } from '@shared/contract';
-import { decodeFrame } from '@shared/decoders/index';
+import { decodeFrame } from '@shared/decoders';
 import type { TextEncoding } from '@shared/payload';
 import { formatExactBytes } from '../../../ui/format';
 import { renderHttp } from './DecodedHttp';

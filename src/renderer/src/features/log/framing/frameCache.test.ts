@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command, FrameItem, FramesHead, Input, Output, Result } from '@shared/contract';
-import type { Transport } from '../../../transport/index';
+import type { Transport } from '../../../transport';
 import { setTransport } from '../../../sync/engine';
 import { socketInfo as socket } from '@shared/test-support/socket-info';
 import { ensureFrames, getFrame, refreshFrames, resetFrameCache, startFrameCache, useFrameCache } from './frameCache';
