@@ -16,7 +16,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/**/*.ts', 'src/cli/**/*.ts', 'src/preload/**/*.ts', 'src/shared/**/*.ts', 'e2e/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', '*.config.*'],
+    files: [
+      'src/main/**/*.ts',
+      'src/cli/**/*.ts',
+      'src/preload/**/*.ts',
+      'src/shared/**/*.ts',
+      'e2e/**/*.ts',
+      'bench/**/*.ts',
+      'test/**/*.ts',
+      '*.config.*',
+    ],
     languageOptions: { globals: globals.node },
   },
   {

@@ -28,10 +28,14 @@ class Clients {
     const share = Math.ceil(count / processes);
     this.peers = Array.from({ length: processes }, (_, i) =>
       startPeer('tcp-clients.ts', [
-        '--port', String(port),
-        '--count', String(Math.min(share, count - share * i)),
-        '--concurrency', String(Math.ceil(CONCURRENCY / processes)),
-        '--local-address', `127.0.0.${2 + i}`,
+        '--port',
+        String(port),
+        '--count',
+        String(Math.min(share, count - share * i)),
+        '--concurrency',
+        String(Math.ceil(CONCURRENCY / processes)),
+        '--local-address',
+        `127.0.0.${2 + i}`,
       ]),
     );
   }

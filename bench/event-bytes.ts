@@ -19,7 +19,9 @@ const RULES = [
 ] as const;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { count: { type: 'string', default: '10000' }, tls: { type: 'boolean', default: false }, paced: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { count: { type: 'string', default: '10000' }, tls: { type: 'boolean', default: false }, paced: { type: 'boolean', default: false } },
+  });
   const count = Number(values.count);
   const tls = values.tls ?? false;
   const pause = values.paced ? '\n  if i % 100 == 99: time.sleep(0.05)' : '';

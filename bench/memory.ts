@@ -57,7 +57,14 @@ async function manyLogs(ctx: BenchContext): Promise<Row> {
       await sleep(200);
       const idleRss = memoryOf(host.pid).rss;
       const start = performance.now();
-      const writers = startPeer('tcp-writers.ts', ['--port', String(listener.local?.port ?? 0), '--count', String(count), '--bytes', String(bytesEach)]);
+      const writers = startPeer('tcp-writers.ts', [
+        '--port',
+        String(listener.local?.port ?? 0),
+        '--count',
+        String(count),
+        '--bytes',
+        String(bytesEach),
+      ]);
       try {
         const received = (): number => {
           let sum = 0;
@@ -79,7 +86,9 @@ async function manyLogs(ctx: BenchContext): Promise<Row> {
     }
   })();
   const total = count * bytesEach;
-  ctx.log(`memory, many logs: idle host ${mb(idle)}, peak ${mb(peak)}, ${mb(total)} in ${secs.toFixed(1)} s, ${dropped} entries dropped by the budget`);
+  ctx.log(
+    `memory, many logs: idle host ${mb(idle)}, peak ${mb(peak)}, ${mb(total)} in ${secs.toFixed(1)} s, ${dropped} entries dropped by the budget`,
+  );
   return {
     benchmark: '4 Bounded memory',
     measure:

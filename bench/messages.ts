@@ -129,8 +129,18 @@ export async function messages(ctx: BenchContext): Promise<Row[]> {
   // Judged on medians of round-by-round ratios, as for ingest. Delivery is set against a bare
   // node:dgram receiver: what Node itself can take off the socket on this machine is the ceiling.
   const tcpRatios = spreadOf(pairedRatios(tcp.sockscope, tcp.socat));
-  const udpRatios = spreadOf(pairedRatios(udp.sockscope.map((r) => r.rate), udp.socat.map((r) => r.rate)));
-  const deliveryRatios = spreadOf(pairedRatios(udp.sockscope.map((r) => r.entriesPerSec), udp.bare.map((r) => r.rate)));
+  const udpRatios = spreadOf(
+    pairedRatios(
+      udp.sockscope.map((r) => r.rate),
+      udp.socat.map((r) => r.rate),
+    ),
+  );
+  const deliveryRatios = spreadOf(
+    pairedRatios(
+      udp.sockscope.map((r) => r.entriesPerSec),
+      udp.bare.map((r) => r.rate),
+    ),
+  );
   const medianRun = <R extends UdpRun>(runs: R[]): R => [...runs].sort((a, b) => a.rate - b.rate)[Math.floor((runs.length - 1) / 2)];
   const us = medianRun(udp.socat);
   const uk = medianRun(udp.sockscope);

@@ -14,9 +14,13 @@ const run = promisify(execFile);
 
 /** Requests per second, averaged over the tests redis-benchmark ran (its --csv lines). */
 async function redisBenchmark(port: number, requests: number): Promise<number> {
-  const { stdout } = await run('redis-benchmark', ['-h', '127.0.0.1', '-p', String(port), '-t', 'ping,set,get', '-n', String(requests), '-c', '50', '--csv'], {
-    maxBuffer: 1024 * 1024,
-  });
+  const { stdout } = await run(
+    'redis-benchmark',
+    ['-h', '127.0.0.1', '-p', String(port), '-t', 'ping,set,get', '-n', String(requests), '-c', '50', '--csv'],
+    {
+      maxBuffer: 1024 * 1024,
+    },
+  );
   const rates = stdout
     .split('\n')
     .slice(1)

@@ -52,7 +52,10 @@ async function main(): Promise<void> {
   const names = values.only ? values.only.split(',') : Object.keys(benchmarks);
   for (const name of names) if (!(name in benchmarks)) throw new Error(`Unknown benchmark ${name}: ${Object.keys(benchmarks).join(', ')}`);
   if (!existsSync(HOST_SCRIPT)) throw new Error(`No built host at ${HOST_SCRIPT}: run \`npm run build\` first`);
-  const missing = [['socat', 'socat'], [CHROMIUM_PATH, 'chromium']].filter(([command]) => !onPath(command));
+  const missing = [
+    ['socat', 'socat'],
+    [CHROMIUM_PATH, 'chromium'],
+  ].filter(([command]) => !onPath(command));
   if (missing.length > 0) {
     throw new Error(`Missing ${missing.map(([c]) => c).join(', ')}: on Debian, apt-get install ${missing.map(([, p]) => p).join(' ')}`);
   }
@@ -74,7 +77,11 @@ async function main(): Promise<void> {
   const started = performance.now();
   for (const name of names) {
     // Other work on the machine shows up in every figure: the load average says how much there was.
-    ctx.log(`— ${name} (load average ${loadavg().map((n) => n.toFixed(1)).join(' ')})`);
+    ctx.log(
+      `— ${name} (load average ${loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')})`,
+    );
     rows.push(...(await benchmarks[name](ctx)));
   }
   const table = textTable(rows);

@@ -76,9 +76,18 @@ export async function startup(ctx: BenchContext): Promise<Row[]> {
   const build = await timeBuild();
   ctx.log(`startup: electron-vite build ${(build / 1000).toFixed(2)} s`);
   const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
-  const interactive = spreadOf(ours.map((t) => t.interactive), false);
-  const serving = spreadOf(ours.map((t) => t.serving), false);
-  const bareInteractive = spreadOf(bare.map((t) => t.interactive), false);
+  const interactive = spreadOf(
+    ours.map((t) => t.interactive),
+    false,
+  );
+  const serving = spreadOf(
+    ours.map((t) => t.serving),
+    false,
+  );
+  const bareInteractive = spreadOf(
+    bare.map((t) => t.interactive),
+    false,
+  );
   return [
     {
       benchmark: '6 Start-up',

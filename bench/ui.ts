@@ -126,7 +126,16 @@ interface Stream {
   port: number;
 }
 
-async function flood(ctx: BenchContext, page: Page, host: HostClient, socketId: string, port: number, rate: number, seconds: number, stream?: Stream): Promise<FloodResult> {
+async function flood(
+  ctx: BenchContext,
+  page: Page,
+  host: HostClient,
+  socketId: string,
+  port: number,
+  rate: number,
+  seconds: number,
+  stream?: Stream,
+): Promise<FloodResult> {
   const message = page.getByRole('textbox', { name: 'Message' });
   await message.click();
   const receivedBefore = host.sockets.get(socketId)?.messagesIn ?? 0;
@@ -156,7 +165,9 @@ async function flood(ctx: BenchContext, page: Page, host: HostClient, socketId: 
   const probe = await record(page, false);
   await tcp?.stop();
   const streamed = stream === undefined ? undefined : streamBytes(host, stream) - streamBefore;
-  await until(() => (host.sockets.get(socketId)?.messagesIn ?? 0) - receivedBefore >= sent, 'the host to count every datagram', 3000, 50).catch(() => undefined);
+  await until(() => (host.sockets.get(socketId)?.messagesIn ?? 0) - receivedBefore >= sent, 'the host to count every datagram', 3000, 50).catch(
+    () => undefined,
+  );
   const received = (host.sockets.get(socketId)?.messagesIn ?? 0) - receivedBefore;
   const rcvbufErrors = udpCounters().rcvbufErrors - before.rcvbufErrors;
   const drops = (socketDrops(port) ?? 0) - dropsBefore;
@@ -167,7 +178,18 @@ async function flood(ctx: BenchContext, page: Page, host: HostClient, socketId: 
       `sent ${sent}, received ${received}, kernel drops for the socket ${drops}, RcvbufErrors (whole machine) ${rcvbufErrors}; scroll: ${scroll.note}` +
       (streamed === undefined ? '' : `; TCP stream beside it ${(streamed / 1e6).toFixed(0)} MB`),
   );
-  return { rate, sent, received, socketDrops: drops, rcvbufErrors, gaps: gaps(probe.frames), keyLatencies: probe.keyLatencies, scrolls: scroll.ok, scrollNote: scroll.note, streamBytes: streamed };
+  return {
+    rate,
+    sent,
+    received,
+    socketDrops: drops,
+    rcvbufErrors,
+    gaps: gaps(probe.frames),
+    keyLatencies: probe.keyLatencies,
+    scrolls: scroll.ok,
+    scrollNote: scroll.note,
+    streamBytes: streamed,
+  };
 }
 
 /** Bytes received by every connection accepted on the stream's listener. */
@@ -215,7 +237,11 @@ export async function ui(ctx: BenchContext): Promise<Row[]> {
         runs.push(await flood(ctx, page, host, udp.id, udp.local.port, rate, seconds, rate === loaded ? stream : undefined));
       }
       const worst = (run: FloodResult): number => Math.max(...run.gaps);
-      results.push(runs.reduce((a, b) => (b.sent - b.received < a.sent - a.received || (b.sent - b.received === a.sent - a.received && worst(b) < worst(a)) ? b : a)));
+      results.push(
+        runs.reduce((a, b) =>
+          b.sent - b.received < a.sent - a.received || (b.sent - b.received === a.sent - a.received && worst(b) < worst(a)) ? b : a,
+        ),
+      );
     }
   } finally {
     await browser.close();

@@ -7,7 +7,14 @@ import { startBuiltHost } from './support/host';
 test('an unexpected error in the host is reported where the user sees it, and the app keeps working', async ({ page }) => {
   // The built host, with a module beside it whose socket handler has a bug (test support only).
   const host = await startBuiltHost({
-    nodeArgs: ['--import', 'tsx', '--import', resolve(__dirname, '../test/faults/support/buggy-server.ts'), resolve(__dirname, '../out/main/cli.js'), 'host'],
+    nodeArgs: [
+      '--import',
+      'tsx',
+      '--import',
+      resolve(__dirname, '../test/faults/support/buggy-server.ts'),
+      resolve(__dirname, '../out/main/cli.js'),
+      'host',
+    ],
   });
   try {
     await page.goto(host.url);
@@ -19,7 +26,9 @@ test('an unexpected error in the host is reported where the user sees it, and th
     victim.on('error', () => undefined);
     victim.end('throw boom');
 
-    const report = page.getByText(/Sockscope hit an unexpected error and kept running: bug while handling "throw boom"\. Details are in .*errors\.log\./);
+    const report = page.getByText(
+      /Sockscope hit an unexpected error and kept running: bug while handling "throw boom"\. Details are in .*errors\.log\./,
+    );
     await expect(report).toBeVisible();
     await app.screenshot('host-unexpected-error');
     await page.emulateMedia({ colorScheme: 'dark' });

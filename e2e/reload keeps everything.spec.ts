@@ -17,7 +17,10 @@ test('a reload and a second tab show every socket and log entry again', async ({
 
     const second = await context.newPage();
     await second.goto(host.url);
-    await second.getByRole('listbox', { name: 'Sockets' }).getByRole('option', { name: /^Accepted connection/ }).click();
+    await second
+      .getByRole('listbox', { name: 'Sockets' })
+      .getByRole('option', { name: /^Accepted connection/ })
+      .click();
     await expect(second.getByRole('region', { name: 'Message log' })).toContainText('line 1\\n');
 
     // What one window sends, the other sees.

@@ -2,7 +2,9 @@ import { expect, test } from './fixtures';
 import { startPeer, until } from './support/peers';
 import { startRedis } from './support/servers';
 
-test('CRLF chosen for redis stays with redis: the UDP socket sends bare bytes, each shows what Enter sends, and a reload keeps both', async ({ app }) => {
+test('CRLF chosen for redis stays with redis: the UDP socket sends bare bytes, each shows what Enter sends, and a reload keeps both', async ({
+  app,
+}) => {
   const redis = await startRedis();
   const udpPort = await app.bindUdp('127.0.0.1');
   const socat = startPeer('socat', ['-', `UDP:127.0.0.1:${udpPort}`]);

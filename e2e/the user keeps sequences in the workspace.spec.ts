@@ -27,7 +27,9 @@ test('a sequence is saved with the workspace and comes back after a restart (a n
   await page.getByRole('button', { name: 'Sequences', exact: true }).click();
   const panel = page.getByRole('complementary', { name: 'Sequences' });
   await panel.getByRole('button', { name: 'New' }).click();
-  await panel.getByRole('textbox', { name: 'Scenario JSON' }).fill(JSON.stringify({ name: 'kept mock', steps: [{ expect: { contains: 'hi' } }, { send: 'hello {{counter}}\\n' }] }));
+  await panel
+    .getByRole('textbox', { name: 'Scenario JSON' })
+    .fill(JSON.stringify({ name: 'kept mock', steps: [{ expect: { contains: 'hi' } }, { send: 'hello {{counter}}\\n' }] }));
   await panel.getByRole('button', { name: 'Save sequence' }).click();
   await expect(panel.getByRole('button', { name: 'Serve kept mock' })).toBeVisible();
   const session = join(configDir, 'session.json');

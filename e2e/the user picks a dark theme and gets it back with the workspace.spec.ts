@@ -12,7 +12,9 @@ const background = (page: Page): Promise<string> => page.evaluate(() => getCompu
 const DARK = 'rgb(24, 24, 27)';
 const LIGHT = 'rgb(255, 255, 255)';
 
-test('the theme switch overrides the system scheme, passes axe, and comes back with the workspace (with the listener’s line ending) in a fresh browser', async ({ browser }) => {
+test('the theme switch overrides the system scheme, passes axe, and comes back with the workspace (with the listener’s line ending) in a fresh browser', async ({
+  browser,
+}) => {
   test.slow();
   const configDir = mkdtempSync(join(tmpdir(), 'sockscope-theme-'));
   const hosts: RunningHost[] = [];

@@ -25,7 +25,10 @@ test('the user proxies curl to python http.server, adds latency, holds the respo
 
     // Request and response, both in one conversation's log.
     expect((await run('curl', ['-sS', '--max-time', '10', url])).stdout).toBe('hello from python\n');
-    await app.socketRow(/^Proxied conversation/).first().click();
+    await app
+      .socketRow(/^Proxied conversation/)
+      .first()
+      .click();
     await expect(app.log).toContainText('GET /hello.txt HTTP/1.1');
     await expect(app.log).toContainText('hello from python');
 
@@ -58,7 +61,10 @@ test('the user proxies curl to python http.server, adds latency, holds the respo
     const number = /(\d+)$/.exec((await body.getAttribute('aria-label')) ?? '')?.[1];
     const edited = held.getByRole('textbox', { name: `Bytes of held message ${number}` });
     await edited.fill((await edited.inputValue()).replace('hello from python', 'HELLO FROM PROXY!'));
-    await held.getByRole('listitem', { name: `Held message ${number}, server → client` }).getByRole('button', { name: 'Forward' }).click();
+    await held
+      .getByRole('listitem', { name: `Held message ${number}, server → client` })
+      .getByRole('button', { name: 'Forward' })
+      .click();
     await page.getByRole('button', { name: 'Forward all server → client' }).click();
     const { stdout } = await curl;
     expect(stdout).toBe('HELLO FROM PROXY!\n');

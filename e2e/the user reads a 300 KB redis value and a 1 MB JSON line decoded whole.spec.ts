@@ -48,7 +48,9 @@ test('a 1 MB JSON line from ncat decodes as JSON, not "Not JSON", and the row sa
     await app.socketRow(/^Accepted connection/).click();
     await app.logView('Decoded');
     const decoded = row(app, 'JSON').filter({ hasText: '"inventory"' });
-    await expect(decoded).toContainText(`Decoded all ${(line.length + 1).toLocaleString('en-US')} B; showing the first 16 KiB of what it says.`, { timeout: 15_000 });
+    await expect(decoded).toContainText(`Decoded all ${(line.length + 1).toLocaleString('en-US')} B; showing the first 16 KiB of what it says.`, {
+      timeout: 15_000,
+    });
     await expect(decoded).toContainText('"name": "item-0"');
     await expect(decoded).not.toContainText('Not JSON');
     await app.screenshot('decoded-json-1mb');

@@ -2,7 +2,9 @@ import { expect, test } from './fixtures';
 import { startPeer, until } from './support/peers';
 import { startRedis } from './support/servers';
 
-test('the user previews macro bytes, builds a sequence against redis, runs it and sees each step pass, then makes a mock from the log', async ({ app }) => {
+test('the user previews macro bytes, builds a sequence against redis, runs it and sees each step pass, then makes a mock from the log', async ({
+  app,
+}) => {
   const { page } = app;
   const redis = await startRedis();
   try {

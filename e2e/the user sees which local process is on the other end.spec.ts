@@ -26,7 +26,10 @@ test('each accepted connection from ncat on this machine names ncat and its pid,
 test('the Ports view names a node server by its script, shows the command line on hover, and Connect / Copy without hovering', async ({ app }) => {
   const dir = mkdtempSync(join(tmpdir(), 'sockscope-node-'));
   const script = join(dir, 'server.js');
-  writeFileSync(script, "require('node:net').createServer((s) => s.end('hi\\n')).listen(Number(process.argv[2]), '127.0.0.1', () => console.log('listening'));\n");
+  writeFileSync(
+    script,
+    "require('node:net').createServer((s) => s.end('hi\\n')).listen(Number(process.argv[2]), '127.0.0.1', () => console.log('listening'));\n",
+  );
   const port = await freePort();
   const server = startPeer(process.execPath, [script, String(port)]);
   try {

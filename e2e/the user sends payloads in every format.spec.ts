@@ -119,7 +119,12 @@ test('the user streams a 40 MB file with progress, and the peer gets every byte;
     const afterCancel = peer.received().length;
     expect(afterCancel).toBeLessThan(2 * content.length);
     // Bytes received are a prefix of the file: chunks went in order and stopped cleanly.
-    expect(peer.received().subarray(content.length).equals(content.subarray(0, afterCancel - content.length))).toBe(true);
+    expect(
+      peer
+        .received()
+        .subarray(content.length)
+        .equals(content.subarray(0, afterCancel - content.length)),
+    ).toBe(true);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

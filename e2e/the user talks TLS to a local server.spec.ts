@@ -2,11 +2,24 @@ import { expect, test } from './fixtures';
 import { freePort, startPeer } from './support/peers';
 import { makeCertificate, tlsDetails, useTls } from './support/tls';
 
-test('the user connects with TLS to openssl s_server: refused while verifying a self-signed certificate, then talks with verification off', async ({ app }) => {
+test('the user connects with TLS to openssl s_server: refused while verifying a self-signed certificate, then talks with verification off', async ({
+  app,
+}) => {
   const certificate = makeCertificate('localhost');
   const port = await freePort();
   // s_server -rev answers every line reversed, so a reply proves both directions of the TLS layer.
-  const server = startPeer('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-cert', certificate.certFile, '-key', certificate.keyFile, '-rev', '-alpn', 'h2,http/1.1']);
+  const server = startPeer('openssl', [
+    's_server',
+    '-accept',
+    `127.0.0.1:${port}`,
+    '-cert',
+    certificate.certFile,
+    '-key',
+    certificate.keyFile,
+    '-rev',
+    '-alpn',
+    'h2,http/1.1',
+  ]);
   try {
     await app.page.getByRole('button', { name: 'New connection' }).click();
     await app.dialog.getByLabel('Host', { exact: true }).fill('localhost');

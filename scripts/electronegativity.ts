@@ -71,7 +71,9 @@ async function main(): Promise<number> {
   for (const issue of [...report.issues].sort((a, b) => b.severity.value - a.severity.value)) {
     const where = `src/${issue.file}:${issue.location.line}:${issue.location.column}`;
     const level = `${issue.severity.name}/${issue.confidence.name}`;
-    console.log(`${issue.severity.value >= 2 ? '✗' : '·'} ${level.padEnd(23)} ${issue.id.padEnd(32)} ${where}\n    ${issue.description} ${issue.shortenedURL ?? ''}`);
+    console.log(
+      `${issue.severity.value >= 2 ? '✗' : '·'} ${level.padEnd(23)} ${issue.id.padEnd(32)} ${where}\n    ${issue.description} ${issue.shortenedURL ?? ''}`,
+    );
   }
   if (blocking.length > 0 || unparsed.length > 0) {
     console.error(

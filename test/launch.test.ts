@@ -35,18 +35,26 @@ function npmStart(env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: strin
 const binaryPresent = installedBinary(electronPackage(root).dir) !== undefined;
 
 describe('npm start', () => {
-  it.skipIf(binaryPresent)('without the binary and no way to fetch it: exits 1 with one paragraph naming the cause and offering npm run host', async () => {
-    // A closed loopback port as the mirror, and an empty download cache: the download fails at once, the same way every time.
-    const port = await freePort();
-    const run = await npmStart({ ELECTRON_MIRROR: `http://127.0.0.1:${port}/`, electron_config_cache: files.path('cache') });
-    expect(run.code).toBe(1);
-    const { version } = electronPackage(root);
-    const paragraph = run.stderr.trim().split('\n').at(-1) ?? '';
-    expect(paragraph).toMatch(new RegExp(`^Sockscope cannot open the desktop app: could not download Electron ${version.replace(/\./g, '\\.')}: fetch failed \\(127\\.0\\.0\\.1:${port} refused the connection\\)\\. `));
-    expect(paragraph).toContain('`npm run host` serves the same UI to your browser.');
-    expect(run.stderr).not.toMatch(/^\s+at /m);
-    expect(run.stderr.trim().split('\n')).toHaveLength(2); // "fetching it once …", then the paragraph
-  }, 120_000);
+  it.skipIf(binaryPresent)(
+    'without the binary and no way to fetch it: exits 1 with one paragraph naming the cause and offering npm run host',
+    async () => {
+      // A closed loopback port as the mirror, and an empty download cache: the download fails at once, the same way every time.
+      const port = await freePort();
+      const run = await npmStart({ ELECTRON_MIRROR: `http://127.0.0.1:${port}/`, electron_config_cache: files.path('cache') });
+      expect(run.code).toBe(1);
+      const { version } = electronPackage(root);
+      const paragraph = run.stderr.trim().split('\n').at(-1) ?? '';
+      expect(paragraph).toMatch(
+        new RegExp(
+          `^Sockscope cannot open the desktop app: could not download Electron ${version.replace(/\./g, '\\.')}: fetch failed \\(127\\.0\\.0\\.1:${port} refused the connection\\)\\. `,
+        ),
+      );
+      expect(paragraph).toContain('`npm run host` serves the same UI to your browser.');
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+      expect(run.stderr.trim().split('\n')).toHaveLength(2); // "fetching it once …", then the paragraph
+    },
+    120_000,
+  );
 
   it('with ELECTRON_EXEC_PATH: builds, then launches that executable on the built app', async () => {
     const record = files.path('launched.txt');
@@ -68,46 +76,52 @@ describe('npm start', () => {
   it('with ELECTRON_EXEC_PATH naming nothing runnable: says so, exit 1', async () => {
     const run = await npmStart({ ELECTRON_EXEC_PATH: files.path('missing-electron') });
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain(`Sockscope cannot open the desktop app: ELECTRON_EXEC_PATH names ${files.path('missing-electron')}, which is not an executable file.`);
+    expect(run.stderr).toContain(
+      `Sockscope cannot open the desktop app: ELECTRON_EXEC_PATH names ${files.path('missing-electron')}, which is not an executable file.`,
+    );
   }, 120_000);
 
-  it.skipIf(process.platform !== 'linux')('on first launch, fetches the binary with the electron package\'s own installer (here from a local mirror)', async () => {
-    // A copy of the electron package without dist/, and a mirror serving a stand-in "Electron" zip with its checksum.
-    const { dir: installed, version } = electronPackage(root);
-    const dir = files.path('electron');
-    mkdirSync(dir);
-    for (const name of ['install.js', 'package.json', 'checksums.json']) copyFileSync(join(installed, name), join(dir, name));
-    const zipName = `electron-v${version}-${process.platform}-${process.arch}.zip`;
-    const zip = files.path(zipName);
-    execFileSync('python3', ['-c', ZIP_STAND_IN, zip, version]);
-    const sum = execFileSync('sha256sum', [zip]).toString().split(' ')[0];
-    const served: Record<string, Buffer> = {
-      [`/v${version}/${zipName}`]: readFileSync(zip),
-      [`/v${version}/SHASUMS256.txt`]: Buffer.from(`${sum} *${zipName}\n`),
-    };
-    const mirror = createServer((request, response) => {
-      const body = served[request.url ?? ''];
-      response.writeHead(body ? 200 : 404).end(body);
-    });
-    await new Promise<void>((done) => mirror.listen(0, '127.0.0.1', done));
-    const saved = { ...process.env };
-    Object.assign(process.env, {
-      ELECTRON_MIRROR: `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/`,
-      electron_use_remote_checksums: '1',
-      electron_config_cache: files.path('cache'),
-      // The copy's install.js finds @electron/get where npm put it.
-      NODE_PATH: join(root, 'node_modules'),
-    });
-    try {
-      expect(installedBinary(dir)).toBeUndefined();
-      const fetched = await downloadBinary(dir, version, 60_000);
-      expect(fetched).toEqual({ ok: true, path: join(dir, 'dist', 'electron') });
-      expect(execFileSync(join(dir, 'dist', 'electron'), ['.']).toString()).toBe('stand-in electron .\n');
-    } finally {
-      process.env = saved;
-      await new Promise((done) => mirror.close(done));
-    }
-  }, 90_000);
+  it.skipIf(process.platform !== 'linux')(
+    "on first launch, fetches the binary with the electron package's own installer (here from a local mirror)",
+    async () => {
+      // A copy of the electron package without dist/, and a mirror serving a stand-in "Electron" zip with its checksum.
+      const { dir: installed, version } = electronPackage(root);
+      const dir = files.path('electron');
+      mkdirSync(dir);
+      for (const name of ['install.js', 'package.json', 'checksums.json']) copyFileSync(join(installed, name), join(dir, name));
+      const zipName = `electron-v${version}-${process.platform}-${process.arch}.zip`;
+      const zip = files.path(zipName);
+      execFileSync('python3', ['-c', ZIP_STAND_IN, zip, version]);
+      const sum = execFileSync('sha256sum', [zip]).toString().split(' ')[0];
+      const served: Record<string, Buffer> = {
+        [`/v${version}/${zipName}`]: readFileSync(zip),
+        [`/v${version}/SHASUMS256.txt`]: Buffer.from(`${sum} *${zipName}\n`),
+      };
+      const mirror = createServer((request, response) => {
+        const body = served[request.url ?? ''];
+        response.writeHead(body ? 200 : 404).end(body);
+      });
+      await new Promise<void>((done) => mirror.listen(0, '127.0.0.1', done));
+      const saved = { ...process.env };
+      Object.assign(process.env, {
+        ELECTRON_MIRROR: `http://127.0.0.1:${(mirror.address() as AddressInfo).port}/`,
+        electron_use_remote_checksums: '1',
+        electron_config_cache: files.path('cache'),
+        // The copy's install.js finds @electron/get where npm put it.
+        NODE_PATH: join(root, 'node_modules'),
+      });
+      try {
+        expect(installedBinary(dir)).toBeUndefined();
+        const fetched = await downloadBinary(dir, version, 60_000);
+        expect(fetched).toEqual({ ok: true, path: join(dir, 'dist', 'electron') });
+        expect(execFileSync(join(dir, 'dist', 'electron'), ['.']).toString()).toBe('stand-in electron .\n');
+      } finally {
+        process.env = saved;
+        await new Promise((done) => mirror.close(done));
+      }
+    },
+    90_000,
+  );
 });
 
 /** Writes a zip like Electron's release: the executable and a version file. */

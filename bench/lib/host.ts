@@ -57,8 +57,7 @@ export async function startHost(nodeArgs: string[] = [], hostArgs: string[] = []
         else if (event.type === 'socket.stats') {
           const socket = sockets.get(event.stats.id);
           if (socket) sockets.set(socket.id, withStats(socket, event.stats));
-        }
-        else if (event.type === 'log.head') {
+        } else if (event.type === 'log.head') {
           const before = heads.get(event.head.id)?.nextSeq ?? 0;
           entries += Math.max(0, event.head.nextSeq - before);
           heads.set(event.head.id, event.head);

@@ -48,7 +48,11 @@ export function textTable(rows: Row[]): string {
     verdict(row),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const format = (c: string[]): string => c.map((v, i) => v.padEnd(widths[i])).join('  ').trimEnd();
+  const format = (c: string[]): string =>
+    c
+      .map((v, i) => v.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [format(header), format(widths.map((w) => '-'.repeat(w))), ...cells.map(format)].join('\n');
 }
 

@@ -34,7 +34,10 @@ function totals(file: string): Map<string, { count: number; bytes: number }> {
   return out;
 }
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { per: { type: 'string', default: '1' }, top: { type: 'string', default: '40' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { per: { type: 'string', default: '1' }, top: { type: 'string', default: '40' } },
+});
 const per = Number(values.per);
 const [before, after] = positionals.map(totals);
 const rows = [...after].map(([key, a]) => {

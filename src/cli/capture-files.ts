@@ -60,10 +60,14 @@ export async function startCaptureFiles(engine: Engine, files: Partial<Record<Ca
       const [one, many] = what[status.format];
       terminal.note(`Wrote ${status.path}: ${status.records} ${status.records === 1 ? one : many} (${formatBytes(status.bytesWritten)})`);
       if (status.missingBytes > 0) {
-        terminal.note(`sockscope: ${status.missingBytes.toLocaleString('en-US')} bytes were no longer held when ${status.path} read the logs (the file marks where)`);
+        terminal.note(
+          `sockscope: ${status.missingBytes.toLocaleString('en-US')} bytes were no longer held when ${status.path} read the logs (the file marks where)`,
+        );
       }
       if (status.lostBytes > 0) {
-        terminal.note(`sockscope: ${status.lostBytes.toLocaleString('en-US')} bytes were not recorded in ${status.path}: the disk fell behind (the file marks where)`);
+        terminal.note(
+          `sockscope: ${status.lostBytes.toLocaleString('en-US')} bytes were not recorded in ${status.path}: the disk fell behind (the file marks where)`,
+        );
         code = 1;
       }
     }
@@ -84,13 +88,17 @@ export async function startCaptureFiles(engine: Engine, files: Partial<Record<Ca
             // The second Ctrl-C: the user would rather stop now than wait for the disk.
             for (const recording of recordings) {
               const unwritten = recording.abandon();
-              if (unwritten > 0) terminal.note(`sockscope: stopped before ${recording.path} was finished: left ${formatBytes(unwritten)} unwritten (the file ends early)`);
+              if (unwritten > 0)
+                terminal.note(
+                  `sockscope: stopped before ${recording.path} was finished: left ${formatBytes(unwritten)} unwritten (the file ends early)`,
+                );
             }
             resolve(130);
             return;
           }
           stopping = true;
-          if (recordings.length > 0) terminal.note(`Stopping: finishing ${recordings.map((r) => r.path).join(' and ')} (Ctrl-C again to stop at once)`);
+          if (recordings.length > 0)
+            terminal.note(`Stopping: finishing ${recordings.map((r) => r.path).join(' and ')} (Ctrl-C again to stop at once)`);
           // Closing the sockets first: nothing is accepted or read while the files are finished.
           core.dispose().then(finish).then(resolve, reject);
         };

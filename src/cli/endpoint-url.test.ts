@@ -20,7 +20,9 @@ describe('socket URLs on the command line', () => {
         return (error as Error).message;
       }
     };
-    expect(problem('127.0.0.1:80')).toBe('Expected tcp://host:port, tls://host:port or udp://host:port, e.g. tcp://127.0.0.1:8080, tls://[::1]:8443 or udp://127.0.0.1:9000.');
+    expect(problem('127.0.0.1:80')).toBe(
+      'Expected tcp://host:port, tls://host:port or udp://host:port, e.g. tcp://127.0.0.1:8080, tls://[::1]:8443 or udp://127.0.0.1:9000.',
+    );
     expect(problem('tcp://::1:80')).toBe('An IPv6 address goes in brackets, e.g. tcp://[::1]:8080.');
     expect(problem('tcp://127.0.0.1:')).toBe('A port is required, e.g. tcp://127.0.0.1:8080.');
     expect(problem('tcp://127.0.0.1:0')).toBe('Port must be between 1 and 65535.');

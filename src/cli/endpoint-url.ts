@@ -17,7 +17,9 @@ const SHAPE = /^(tcp|udp|tls):\/\/(\[[^\]]*\]|[^[\]/:]*):([^/]*)\/?$/i;
  * contract's own rules, so the command line refuses what the app would, in the same words.
  */
 export function parseSocketUrl(text: string, options: { portZero: boolean }): SocketUrl {
-  const example = options.portZero ? 'tcp://127.0.0.1:8080, tls://[::1]:8443 or udp://0.0.0.0:0' : 'tcp://127.0.0.1:8080, tls://[::1]:8443 or udp://127.0.0.1:9000';
+  const example = options.portZero
+    ? 'tcp://127.0.0.1:8080, tls://[::1]:8443 or udp://0.0.0.0:0'
+    : 'tcp://127.0.0.1:8080, tls://[::1]:8443 or udp://127.0.0.1:9000';
   const match = SHAPE.exec(text.trim());
   if (!match) throw new InvalidArgumentError(`Expected tcp://host:port, tls://host:port or udp://host:port, e.g. ${example}.`);
   const [, protocol, rawHost, rawPort] = match;

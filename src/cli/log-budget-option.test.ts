@@ -39,10 +39,19 @@ describe('--log-budget', () => {
   });
 
   it('holds the listener to the budget given: past it, the log says what it dropped', async () => {
-    const listener = await startChild('node', ['--import', 'tsx', 'src/cli/index.ts', 'listen', 'tcp://127.0.0.1:0', '--log-budget', '16M'], /Listening on \S+:\d+\./);
+    const listener = await startChild(
+      'node',
+      ['--import', 'tsx', 'src/cli/index.ts', 'listen', 'tcp://127.0.0.1:0', '--log-budget', '16M'],
+      /Listening on \S+:\d+\./,
+    );
     const port = /:(\d+)\. Ctrl-C/.exec(listener.stderr())?.[1] ?? '0';
-    const send = "import socket, sys\ns = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\nfor _ in range(24): s.sendall(b'x' * 1048576)\ns.close()";
+    const send =
+      "import socket, sys\ns = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\nfor _ in range(24): s.sendall(b'x' * 1048576)\ns.close()";
     await startChild('python3', ['-c', send, port], /^/);
-    await waitFor(() => /entries dropped to stay within the memory budget for all logs \(16 MiB\)/.test(listener.stdout().toString()), 'the budget notice', 30_000);
+    await waitFor(
+      () => /entries dropped to stay within the memory budget for all logs \(16 MiB\)/.test(listener.stdout().toString()),
+      'the budget notice',
+      30_000,
+    );
   }, 60_000);
 });

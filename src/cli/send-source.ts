@@ -44,7 +44,8 @@ export async function openSource(payload: string | undefined, flags: PayloadFlag
   const parsed = encodePayload(payload, format);
   if (!parsed.ok) throw new Error(`The payload is not valid ${format}: ${parsed.message}`);
   const bytes = new Uint8Array(parsed.bytes);
-  if (bytes.byteLength > MAX_SEND_BYTES) throw new Error(`A payload argument is limited to ${MAX_SEND_BYTES / (1024 * 1024)} MiB: use --file for more`);
+  if (bytes.byteLength > MAX_SEND_BYTES)
+    throw new Error(`A payload argument is limited to ${MAX_SEND_BYTES / (1024 * 1024)} MiB: use --file for more`);
   return {
     size: bytes.byteLength,
     name: 'the payload',
@@ -113,4 +114,3 @@ export async function datagramOf(source: SendSource, family: 'IPv4' | 'IPv6'): P
   if (length > limit) throw tooLarge(`more than ${limit.toLocaleString('en-US')} bytes`);
   return new Uint8Array(Buffer.concat(pieces, length));
 }
-

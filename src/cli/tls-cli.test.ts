@@ -7,7 +7,14 @@ import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startChild, stopPeers } from '../main/engine/test-support/peers';
 import { generateCertificate } from '../main/engine/certificates';
-import { certificateFiles, startOpensslClient, startOpensslServer, stopTlsPeers, writeCertificate, type CertificateFiles } from '../main/engine/test-support/tls-peers';
+import {
+  certificateFiles,
+  startOpensslClient,
+  startOpensslServer,
+  stopTlsPeers,
+  writeCertificate,
+  type CertificateFiles,
+} from '../main/engine/test-support/tls-peers';
 import { waitFor } from '../main/engine/test-support/wait-for';
 
 const root = resolve(__dirname, '../..');

@@ -36,7 +36,7 @@ export function addTlsClientFlags(command: Command): Command {
     .option('--alpn <list>', 'tls://: ALPN protocols to offer, e.g. h2,http/1.1')
     .option('--cacert <file>', 'tls://: also trust the certificates in this PEM file')
     .option('--cert <file>', 'tls://: client certificate (PEM), for servers that ask for one')
-    .option('--key <file>', 'tls://: the client certificate\'s private key (PEM)');
+    .option('--key <file>', "tls://: the client certificate's private key (PEM)");
 }
 
 export function addTlsListenFlags(command: Command): Command {
@@ -50,7 +50,10 @@ export function addTlsListenFlags(command: Command): Command {
 }
 
 function list(text: string | undefined): string[] | undefined {
-  const items = text?.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = text
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   return items && items.length > 0 ? items : undefined;
 }
 
@@ -73,7 +76,9 @@ export async function tlsClientInput(url: SocketUrl, flags: TlsClientFlags): Pro
   if (url.protocol !== 'tls') return {};
   if ((flags.cert === undefined) !== (flags.key === undefined)) throw new Error('--cert and --key go together');
   if (flags.servername?.trim() === '') {
-    throw new Error('--servername is empty: give the name to ask the server for (SNI), e.g. --servername example.com, or leave it out to use the host in the URL');
+    throw new Error(
+      '--servername is empty: give the name to ask the server for (SNI), e.g. --servername example.com, or leave it out to use the host in the URL',
+    );
   }
   const [certPem, keyPem, caPem] = await Promise.all([readPem(flags.cert, '--cert'), readPem(flags.key, '--key'), readPem(flags.cacert, '--cacert')]);
   const tls = TlsClientOptions.safeParse({
@@ -90,7 +95,11 @@ export async function tlsClientInput(url: SocketUrl, flags: TlsClientFlags): Pro
 export async function tlsListenInput(url: SocketUrl, flags: TlsListenFlags): Promise<{ tls?: TlsListenOptions }> {
   if (url.protocol !== 'tls') return {};
   if ((flags.cert === undefined) !== (flags.key === undefined)) throw new Error('--cert and --key go together');
-  const [certPem, keyPem, clientCaPem] = await Promise.all([readPem(flags.cert, '--cert'), readPem(flags.key, '--key'), readPem(flags.clientCa, '--client-ca')]);
+  const [certPem, keyPem, clientCaPem] = await Promise.all([
+    readPem(flags.cert, '--cert'),
+    readPem(flags.key, '--key'),
+    readPem(flags.clientCa, '--client-ca'),
+  ]);
   const certificate =
     certPem !== undefined && keyPem !== undefined ? { mode: 'pem', certPem, keyPem } : { mode: 'self-signed', names: list(flags.names) ?? [] };
   return {

@@ -58,7 +58,9 @@ describe('EventBatcher', () => {
     coalescer.add({ type: 'engine.error', id: 'a', error: { code: 'ECONNRESET', message: 'reset' }, time: 1 });
     coalescer.add({ type: 'log.head', head: { id: 'a', firstSeq: 0, nextSeq: 1, dropped: 0, bytes: 1 } });
     coalescer.add({ type: 'socket.removed', id: 'a' });
-    const order = coalescer.take().map((event) => `${event.type}:${'id' in event ? event.id : event.type === 'socket.upsert' ? event.socket.id : ''}`);
+    const order = coalescer
+      .take()
+      .map((event) => `${event.type}:${'id' in event ? event.id : event.type === 'socket.upsert' ? event.socket.id : ''}`);
     expect(order).toEqual(['socket.upsert:b', 'engine.error:a', 'socket.removed:a']);
   });
 

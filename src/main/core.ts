@@ -28,7 +28,13 @@ export function createCore(options: { engine?: EngineOptions; batch?: BatcherOpt
   const sessions =
     options.sessionDir === undefined
       ? undefined
-      : startSessions({ engine, framing, library, dir: options.sessionDir, onSaveError: (message) => batcher.push({ type: 'engine.error', error: { code: 'SESSION_SAVE', message }, time: Date.now() }) });
+      : startSessions({
+          engine,
+          framing,
+          library,
+          dir: options.sessionDir,
+          onSaveError: (message) => batcher.push({ type: 'engine.error', error: { code: 'SESSION_SAVE', message }, time: Date.now() }),
+        });
   const dispatcher = createDispatcher(engine, () => batcher.rev, { library, framing, sessions: sessions ?? sessionsOff });
   return {
     engine,

@@ -84,12 +84,16 @@ describe('dispatcher under arbitrary input', () => {
     const core = createCore();
     try {
       await fc.assert(
-        fc.asyncProperty(fc.oneof(hostileValues, fc.string(), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty')), hostileValues, async (command, input) => {
-          fc.pre(!(typeof command === 'string' && Object.hasOwn(commands, command)));
-          const answer = await core.dispatcher.dispatch(command, input);
-          expectTypedAnswer(command, answer);
-          expect(answer.ok).toBe(false);
-        }),
+        fc.asyncProperty(
+          fc.oneof(hostileValues, fc.string(), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty')),
+          hostileValues,
+          async (command, input) => {
+            fc.pre(!(typeof command === 'string' && Object.hasOwn(commands, command)));
+            const answer = await core.dispatcher.dispatch(command, input);
+            expectTypedAnswer(command, answer);
+            expect(answer.ok).toBe(false);
+          },
+        ),
         { numRuns: 300 },
       );
     } finally {
@@ -115,7 +119,11 @@ const host = fc.oneof(
 );
 const badPort = fc.constantFrom(-1, 65536, 1.5, Number.NaN, '80', null);
 const peerPort = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('@listener-port', '@closed-port') }, { weight: 1, arbitrary: badPort });
-const bindPort = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant('@listener-port') }, { weight: 1, arbitrary: badPort });
+const bindPort = fc.oneof(
+  { weight: 3, arbitrary: fc.constant(0) },
+  { weight: 1, arbitrary: fc.constant('@listener-port') },
+  { weight: 1, arbitrary: badPort },
+);
 const target = fc.record({ host, port: peerPort });
 const data = fc.oneof(
   { weight: 6, arbitrary: fc.uint8Array({ maxLength: 64 }) },
@@ -130,7 +138,13 @@ interface Step {
 }
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ command: fc.constant('tcp.listen'), input: fc.record({ host, port: bindPort, backlog: maybe(fc.integer({ min: -1, max: 70000 })) }) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      command: fc.constant('tcp.listen'),
+      input: fc.record({ host, port: bindPort, backlog: maybe(fc.integer({ min: -1, max: 70000 })) }),
+    }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -245,7 +259,16 @@ describe('dispatcher under random command sequences with real sockets', () => {
       }),
       { numRuns: 100 },
     );
-    for (const what of ['tcp.listen ok', 'tcp.connect ok', 'tcp.connect ECONNREFUSED', 'udp.bind ok', 'socket.send ok', 'socket.send INVALID_INPUT', 'socket.remove ok', 'accepted connections']) {
+    for (const what of [
+      'tcp.listen ok',
+      'tcp.connect ok',
+      'tcp.connect ECONNREFUSED',
+      'udp.bind ok',
+      'socket.send ok',
+      'socket.send INVALID_INPUT',
+      'socket.remove ok',
+      'accepted connections',
+    ]) {
       expect(reached.get(what) ?? 0, `runs that reached "${what}"`).toBeGreaterThan(0);
     }
   });

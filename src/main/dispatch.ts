@@ -1,11 +1,4 @@
-import {
-  type Command,
-  commands,
-  type ErrorInfo,
-  type Output,
-  type ParsedInput,
-  type Result,
-} from '../shared/contract';
+import { type Command, commands, type ErrorInfo, type Output, type ParsedInput, type Result } from '../shared/contract';
 import { MAX_NESTING, nestsDeeperThan, tooDeepMessage } from '../shared/nesting';
 import { describeIssues } from '../shared/zod-issues';
 import { type Engine, EngineError } from './engine/engine';
@@ -92,7 +85,11 @@ export interface Dispatcher {
  * The one entry point every front end (Electron IPC, browser host, CLI) uses. Errors are data:
  * invalid input, unknown commands and engine failures all come back as `{ ok: false, error }`.
  */
-export function createDispatcher(engine: Engine, rev: () => number, services: Services = { library: new MessageLibrary(), framing: new FramingService(engine), sessions: sessionsOff }): Dispatcher {
+export function createDispatcher(
+  engine: Engine,
+  rev: () => number,
+  services: Services = { library: new MessageLibrary(), framing: new FramingService(engine), sessions: sessionsOff },
+): Dispatcher {
   return {
     async dispatch(command, rawInput) {
       // Every call settles: whatever throws, validation included, becomes an error reply.

@@ -29,7 +29,10 @@ function install(options: { logFile?: string; secrets?: string[]; maxFileBytes?:
 }
 
 const lines = (file: string): Array<Record<string, string>> =>
-  readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, string>);
 
 describe('fault reporter', () => {
   it('writes an uncaught exception with its stack to the log file and tells the user where it is', () => {

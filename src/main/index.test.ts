@@ -34,7 +34,12 @@ async function launch(options: Parameters<typeof createFakeElectron>[0] = {}): P
 const mainWindow = (electron: FakeElectron) => electron.BrowserWindow.getAllWindows()[0];
 const appUrl = (electron: FakeElectron): string => mainWindow(electron).webContents.getURL();
 
-function invoke(electron: FakeElectron, payload: unknown, sender: object = mainWindow(electron).webContents, url = appUrl(electron)): Promise<Result<unknown>> {
+function invoke(
+  electron: FakeElectron,
+  payload: unknown,
+  sender: object = mainWindow(electron).webContents,
+  url = appUrl(electron),
+): Promise<Result<unknown>> {
   return electron.ipcMain.invoke(channels.command, sender, url, payload) as Promise<Result<unknown>>;
 }
 
@@ -62,8 +67,10 @@ afterEach(async () => {
   vi.restoreAllMocks();
   if (mockElectron.app.gotLock) await quit(mockElectron);
   // The app installs its fault reporter on the real process: take it off again.
-  for (const listener of process.listeners('uncaughtException')) if (!faultListeners.exception.includes(listener)) process.off('uncaughtException', listener);
-  for (const listener of process.listeners('unhandledRejection')) if (!faultListeners.rejection.includes(listener)) process.off('unhandledRejection', listener);
+  for (const listener of process.listeners('uncaughtException'))
+    if (!faultListeners.exception.includes(listener)) process.off('uncaughtException', listener);
+  for (const listener of process.listeners('unhandledRejection'))
+    if (!faultListeners.rejection.includes(listener)) process.off('unhandledRejection', listener);
   vi.unstubAllEnvs();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -106,7 +113,10 @@ describe('the desktop app', () => {
     for (const command of commandNames) {
       const request = { command, input: {} };
       expect(await invoke(electron, request, stranger), command).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
-      expect(await invoke(electron, request, undefined, 'https://evil.example/index.html'), command).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      expect(await invoke(electron, request, undefined, 'https://evil.example/index.html'), command).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' },
+      });
       // Every command takes an object: a string is a validation error, never a crash.
       expect(await invoke(electron, { command, input: 'not an object' }), command).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
     }
@@ -160,7 +170,12 @@ describe('the desktop app', () => {
   });
 
   it('reopens the window where it was closed, with its theme', async () => {
-    const first = await launch({ displays: [{ x: 0, y: 0, width: 1920, height: 1080 }, { x: 1920, y: 0, width: 1280, height: 1024 }] });
+    const first = await launch({
+      displays: [
+        { x: 0, y: 0, width: 1920, height: 1080 },
+        { x: 1920, y: 0, width: 1280, height: 1024 },
+      ],
+    });
     mainWindow(first).setBounds({ x: 2000, y: 100, width: 1000, height: 700 });
     clickMenu(first.Menu.getApplicationMenu()?.items, ['View', 'Theme', 'Dark']);
     await quit(first);
@@ -170,7 +185,12 @@ describe('the desktop app', () => {
       theme: 'dark',
     });
 
-    const again = await launch({ displays: [{ x: 0, y: 0, width: 1920, height: 1080 }, { x: 1920, y: 0, width: 1280, height: 1024 }] });
+    const again = await launch({
+      displays: [
+        { x: 0, y: 0, width: 1920, height: 1080 },
+        { x: 1920, y: 0, width: 1280, height: 1024 },
+      ],
+    });
     expect(mainWindow(again).options).toMatchObject({ x: 2000, y: 100, width: 1000, height: 700 });
     expect(again.nativeTheme.themeSource).toBe('dark');
     await quit(again);
@@ -205,11 +225,17 @@ describe('the desktop app', () => {
     clickMenu(menu, ['File', 'New Listener…']);
     clickMenu(menu, ['File', 'Export All Logs', 'pcapng…']);
     clickMenu(menu, ['View', 'Ports']);
-    await expect.poll(() => sentBatches(electron).flatMap((batch) => batch.events).filter((event) => event.type === 'ui.command')).toEqual([
-      { type: 'ui.command', command: { action: 'new-socket', kind: 'tcp-listener' } },
-      { type: 'ui.command', command: { action: 'export-all', format: 'pcapng' } },
-      { type: 'ui.command', command: { action: 'show-view', view: 'ports' } },
-    ]);
+    await expect
+      .poll(() =>
+        sentBatches(electron)
+          .flatMap((batch) => batch.events)
+          .filter((event) => event.type === 'ui.command'),
+      )
+      .toEqual([
+        { type: 'ui.command', command: { action: 'new-socket', kind: 'tcp-listener' } },
+        { type: 'ui.command', command: { action: 'export-all', format: 'pcapng' } },
+        { type: 'ui.command', command: { action: 'show-view', view: 'ports' } },
+      ]);
   });
 
   it('imports a log chosen from File › Import Log… and shows its socket', async () => {
@@ -226,9 +252,15 @@ describe('the desktop app', () => {
     writeFileSync(file, log.value.data);
     electron.dialog.openAnswers.push(file);
     clickMenu(electron.Menu.getApplicationMenu()?.items, ['File', 'Import Log…']);
-    await expect.poll(() => sentBatches(electron).flatMap((batch) => batch.events).find((event) => event.type === 'ui.command')).toMatchObject({
-      command: { action: 'select-socket' },
-    });
+    await expect
+      .poll(() =>
+        sentBatches(electron)
+          .flatMap((batch) => batch.events)
+          .find((event) => event.type === 'ui.command'),
+      )
+      .toMatchObject({
+        command: { action: 'select-socket' },
+      });
   });
 
   it('exports from the window through a save dialog, writing the file before it answers', async () => {
@@ -236,7 +268,9 @@ describe('the desktop app', () => {
     await invoke(electron, { command: 'tcp.listen', input: { host: '127.0.0.1', port: 0 } });
     const file = join(dir, 'all.jsonl');
     electron.dialog.saveAnswers.push(file);
-    const saved = (await invoke(electron, { command: 'file.exportWithDialog', input: { transferId: 'w1', format: 'jsonl' } })) as Result<{ bytes: number }>;
+    const saved = (await invoke(electron, { command: 'file.exportWithDialog', input: { transferId: 'w1', format: 'jsonl' } })) as Result<{
+      bytes: number;
+    }>;
     expect(electron.dialog.saveShown[0].defaultPath).toMatch(/\/sockscope-all-\d{8}-\d{6}\.jsonl$/);
     expect(saved).toMatchObject({ ok: true, value: { canceled: false, path: file } });
     expect(saved.ok && statSync(file).size).toBe(saved.ok && saved.value.bytes);

@@ -30,7 +30,8 @@ function startApp(): void {
   // Recordings go to Documents unless the user types a full path: a packaged app's working folder is `/`.
   const core = createCore({ sessionDir: appConfigDir, recordingFolder: app.getPath('documents') });
   const errorLog = faultLogFile(appConfigDir);
-  const record = (kind: string, message: string): unknown => writeLine(errorLog, FAULT_LOG_MAX_BYTES, { time: new Date().toISOString(), kind, message });
+  const record = (kind: string, message: string): unknown =>
+    writeLine(errorLog, FAULT_LOG_MAX_BYTES, { time: new Date().toISOString(), kind, message });
   const stateFile = windowStateFile(appConfigDir);
   nativeTheme.themeSource = loadWindowState(stateFile)?.theme ?? 'system';
   const send = (command: UiCommand): void => core.batcher.push({ type: 'ui.command', command });
@@ -48,11 +49,20 @@ function startApp(): void {
     // Read each time: on macOS the window can be closed and opened again while the app runs.
     const saved = loadWindowState(stateFile);
     const primary = screen.getPrimaryDisplay().workArea;
-    const bounds = placeWindow(saved?.bounds, screen.getAllDisplays().map((display) => display.workArea), primary);
+    const bounds = placeWindow(
+      saved?.bounds,
+      screen.getAllDisplays().map((display) => display.workArea),
+      primary,
+    );
     const window = createSecureWindow(BrowserWindow, join(__dirname, '../preload'), { bounds, icon: resourcePath('icon.png') });
     mainWindow = window;
     if (saved?.maximized) window.maximize();
-    trackWindowState(window, stateFile, () => nativeTheme.themeSource, (message) => record('window-state', message));
+    trackWindowState(
+      window,
+      stateFile,
+      () => nativeTheme.themeSource,
+      (message) => record('window-state', message),
+    );
     watchRendererHealth(window, {
       ask: (options) => dialog.showMessageBox(window, options),
       record,

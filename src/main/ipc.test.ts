@@ -30,7 +30,12 @@ let unbind: () => void;
 
 beforeEach(() => {
   core = createCore({ batch: { intervalMs: 1 } });
-  unbind = bindIpc(ipcMain, core, () => window, (url) => url === appUrl);
+  unbind = bindIpc(
+    ipcMain,
+    core,
+    () => window,
+    (url) => url === appUrl,
+  );
 });
 
 afterEach(async () => {

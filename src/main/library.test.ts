@@ -72,7 +72,9 @@ describe('MessageLibrary', () => {
       message: `This is not a Sockscope saved-messages file at format: "format" must be "${LIBRARY_FILE_FORMAT}"`,
     });
     const badPayload = { format: LIBRARY_FILE_FORMAT, version: 1, messages: [login, { name: 'Broken', format: 'text', payload: 'a\\q' }] };
-    fails(() => library.import(JSON.stringify(badPayload), 'replace'), { message: expect.stringMatching(/^Message 2 \("Broken"\): Unknown escape "\\q" at position 2/) });
+    fails(() => library.import(JSON.stringify(badPayload), 'replace'), {
+      message: expect.stringMatching(/^Message 2 \("Broken"\): Unknown escape "\\q" at position 2/),
+    });
     expect(library.list()).toEqual(before);
   });
 

@@ -118,10 +118,12 @@ describe('window security', () => {
     const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
     expect(meta).toBe(PAGE_CONTENT_SECURITY_POLICY);
     expect(CONTENT_SECURITY_POLICY).toContain(`${meta}; frame-ancestors 'none'`);
-    const directives = new Map((meta ?? '').split(';').map((d) => {
-      const [name, ...sources] = d.trim().split(/\s+/);
-      return [name, sources.join(' ')] as const;
-    }));
+    const directives = new Map(
+      (meta ?? '').split(';').map((d) => {
+        const [name, ...sources] = d.trim().split(/\s+/);
+        return [name, sources.join(' ')] as const;
+      }),
+    );
     // Scripts only from our own files: no inline code, no eval, nothing remote.
     expect(directives.get('default-src')).toBe("'none'");
     expect(directives.get('script-src')).toBe("'self'");

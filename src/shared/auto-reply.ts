@@ -29,10 +29,7 @@ const ruleFields = {
    * exact / contains: text with escapes (`\r\n`, `\xNN`), compared byte for byte;
    * regex: RE2 syntax (linear time), tested on the payload decoded as UTF-8; hex-prefix: hex bytes.
    */
-  pattern: z
-    .string()
-    .min(1, 'A pattern is required')
-    .max(MAX_PATTERN_CHARS, `A pattern is at most ${MAX_PATTERN_CHARS} characters`),
+  pattern: z.string().min(1, 'A pattern is required').max(MAX_PATTERN_CHARS, `A pattern is at most ${MAX_PATTERN_CHARS} characters`),
   /**
    * Text with escapes and macros (`{{counter}}`, `{{crc16-modbus}}`; for a regex rule `$1`,
    * `$<name>`, `$&`), or hex when replyFormat is 'hex'. Empty: answer with nothing (no echo).
@@ -145,5 +142,7 @@ function missingCapture(reply: string, regex: UserRegex): string | undefined {
 export function parseReply(reply: string, format: AutoReplyFormat, match: AutoReplyMatch): CompiledMacros {
   if (format === 'text') return compileMacros(reply, { captures: match === 'regex' });
   const parsed = parseHex(reply);
-  return parsed.ok ? { ok: true, template: staticTemplate(reply, parsed.bytes) } : { ok: false, message: parsed.message, position: parsed.position ?? 1 };
+  return parsed.ok
+    ? { ok: true, template: staticTemplate(reply, parsed.bytes) }
+    : { ok: false, message: parsed.message, position: parsed.position ?? 1 };
 }

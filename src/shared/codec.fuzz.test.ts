@@ -13,18 +13,20 @@ const awkwardBytes = fc
   .array(
     fc.oneof(
       fc.uint8Array({ maxLength: 24 }),
-      fc.constantFrom(
-        [0xef, 0xbb, 0xbf], // a UTF-8 byte-order mark, which decoders like to drop silently
-        [0xef, 0xbf, 0xbd], // a real U+FFFD
-        [0xe2, 0x80, 0xae], // U+202E right-to-left override: would reorder what follows on screen
-        [0xe2, 0x81, 0xa6], // U+2066 left-to-right isolate
-        [0xe2, 0x80, 0x8b], // U+200B zero width space
-        [0xf0, 0x9f, 0x98], // a truncated 4-byte sequence
-        [0xed, 0xa0, 0x80], // an encoded surrogate (invalid in UTF-8)
-        [0xc0, 0x80], // an overlong NUL
-        [0x5c, 0x78, 0x34, 0x31], // the text `\x41`, which must not read as the byte 0x41
-        [0x0d, 0x0a, 0x00, 0x1b, 0x7f],
-      ).map((b) => Uint8Array.from(b)),
+      fc
+        .constantFrom(
+          [0xef, 0xbb, 0xbf], // a UTF-8 byte-order mark, which decoders like to drop silently
+          [0xef, 0xbf, 0xbd], // a real U+FFFD
+          [0xe2, 0x80, 0xae], // U+202E right-to-left override: would reorder what follows on screen
+          [0xe2, 0x81, 0xa6], // U+2066 left-to-right isolate
+          [0xe2, 0x80, 0x8b], // U+200B zero width space
+          [0xf0, 0x9f, 0x98], // a truncated 4-byte sequence
+          [0xed, 0xa0, 0x80], // an encoded surrogate (invalid in UTF-8)
+          [0xc0, 0x80], // an overlong NUL
+          [0x5c, 0x78, 0x34, 0x31], // the text `\x41`, which must not read as the byte 0x41
+          [0x0d, 0x0a, 0x00, 0x1b, 0x7f],
+        )
+        .map((b) => Uint8Array.from(b)),
     ),
     { maxLength: 8 },
   )
@@ -71,7 +73,11 @@ describe('codecs under arbitrary input', () => {
       fc.property(awkwardBytes, (bytes) => {
         const parsed = parseHex(toHex(bytes, ':'));
         expect(parsed.ok && [...parsed.bytes]).toEqual([...bytes]);
-        const dumped = parseHex(hexDump(bytes).map((row) => row.hex).join(' '));
+        const dumped = parseHex(
+          hexDump(bytes)
+            .map((row) => row.hex)
+            .join(' '),
+        );
         expect(dumped.ok && [...dumped.bytes]).toEqual([...bytes]);
       }),
     );

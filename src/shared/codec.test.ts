@@ -64,8 +64,7 @@ describe('hexDump', () => {
   it('prints offset, hex with a gap after 8 bytes, and ASCII', () => {
     const bytes = utf8Encode('Hello, Sockscope!\n');
     expect(hexDumpText(bytes)).toBe(
-      '00000000  48 65 6c 6c 6f 2c 20 53  6f 63 6b 73 63 6f 70 65  |Hello, Sockscope|\n' +
-        `00000010  ${'21 0a'.padEnd(48)}  |!.|`,
+      '00000000  48 65 6c 6c 6f 2c 20 53  6f 63 6b 73 63 6f 70 65  |Hello, Sockscope|\n' + `00000010  ${'21 0a'.padEnd(48)}  |!.|`,
     );
   });
 

@@ -16,7 +16,10 @@ const schemaOf = (shape: Record<string, z.ZodType>, io: 'input' | 'output'): unk
 it('the contract, as JSON Schema, is what the snapshot says', async () => {
   const sorted = Object.keys(commands).sort() as (keyof typeof commands)[];
   const contract = {
-    inputs: schemaOf({ ...Object.fromEntries(sorted.map((name) => [name, commands[name].input])), commandRequest: CommandRequest, clientMessage: ClientMessage }, 'input'),
+    inputs: schemaOf(
+      { ...Object.fromEntries(sorted.map((name) => [name, commands[name].input])), commandRequest: CommandRequest, clientMessage: ClientMessage },
+      'input',
+    ),
     outputs: schemaOf({ ...Object.fromEntries(sorted.map((name) => [name, commands[name].output])), eventBatch: EventBatch }, 'output'),
   };
   await expect(`${JSON.stringify(contract, null, 2)}\n`).toMatchFileSnapshot('__snapshots__/contract.schema.json');

@@ -215,13 +215,23 @@ describe('Framer by protocol', () => {
   });
 
   it('cuts frames the decoders read as exactly one whole message each (splitter and decoder share the rules)', () => {
-    const http = frame(HTTP, split(text('GET / HTTP/1.1\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\nabcHTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3;x=1\r\nabc\r\n0\r\nT: 1\r\n\r\n'), [5, 40, 77]));
+    const http = frame(
+      HTTP,
+      split(
+        text(
+          'GET / HTTP/1.1\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\nabcHTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n3;x=1\r\nabc\r\n0\r\nT: 1\r\n\r\n',
+        ),
+        [5, 40, 77],
+      ),
+    );
     expect(http.frames.map((bytes) => decodeHttp(bytes))).toEqual([
       expect.objectContaining({ messages: [expect.objectContaining({ startLine: 'GET / HTTP/1.1', bodyFraming: 'none' })] }),
       expect.objectContaining({ messages: [expect.objectContaining({ body: text('abc'), bodyFraming: 'Content-Length 3' })] }),
       expect.objectContaining({ messages: [expect.objectContaining({ body: text('abc'), bodyFraming: 'chunked, 1 chunk' })] }),
     ]);
-    expect(http.frames.map((bytes) => decodeHttp(bytes))).toEqual(http.frames.map(() => expect.not.objectContaining({ trailing: expect.anything() })));
+    expect(http.frames.map((bytes) => decodeHttp(bytes))).toEqual(
+      http.frames.map(() => expect.not.objectContaining({ trailing: expect.anything() })),
+    );
     fc.assert(
       fc.property(fc.array(respValue, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 8 }), (values, cuts) => {
         const { frames } = frame(RESP, split(text(values.map(encodeResp).join('')), cuts));
@@ -241,9 +251,7 @@ describe('FramingSpec', () => {
     const issues = (value: unknown): string[] => FramingSpec.safeParse(value).error?.issues.map((i) => i.message) ?? [];
     expect(issues({ mode: 'delimiter', delimiter: [] })).toEqual(['A delimiter needs at least one byte']);
     expect(issues({ mode: 'fixed', size: 0 })).toEqual(['Frame size must be at least 1 byte']);
-    expect(issues({ mode: 'length', headerBytes: 3, endian: 'big', includesHeader: false })).toEqual([
-      'The length header is 1, 2, 4 or 8 bytes',
-    ]);
+    expect(issues({ mode: 'length', headerBytes: 3, endian: 'big', includesHeader: false })).toEqual(['The length header is 1, 2, 4 or 8 bytes']);
   });
 
   it('describes a framing in a few words', () => {

@@ -10,14 +10,23 @@ import { compileMacros, evaluateMacros, type MacroContext, newMacroContext } fro
 import { parsePayload, type PayloadFormat } from './payload';
 
 /** The bytes a typed payload stands for now; `context` carries the socket's counters. */
-export function encodePayload(input: string, format: PayloadFormat, context: MacroContext = newMacroContext(), lineEnding: LineEnding = 'none'): ParseResult {
+export function encodePayload(
+  input: string,
+  format: PayloadFormat,
+  context: MacroContext = newMacroContext(),
+  lineEnding: LineEnding = 'none',
+): ParseResult {
   const parsed = format === 'text' ? evaluateMacros(input, context) : parsePayload(input, format);
   if (!parsed.ok || format !== 'text' || lineEnding === 'none') return parsed;
   return { ok: true, bytes: concatBytes(parsed.bytes, lineEndingBytes[lineEnding]) };
 }
 
 /** Checks a typed payload without evaluating it (a saved message, a rule's reply). */
-export function checkPayload(input: string, format: PayloadFormat, options: { captures?: boolean } = {}): { ok: true } | { ok: false; message: string; position?: number } {
+export function checkPayload(
+  input: string,
+  format: PayloadFormat,
+  options: { captures?: boolean } = {},
+): { ok: true } | { ok: false; message: string; position?: number } {
   if (format !== 'text') {
     const parsed = parsePayload(input, format);
     return parsed.ok ? { ok: true } : parsed;

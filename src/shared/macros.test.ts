@@ -36,7 +36,11 @@ describe('checksums', () => {
     expect(hexOf('xx{{begin}}123456789{{crc32:le}}').endsWith('26 39 f4 cb')).toBe(true);
     // Each checksum covers every byte before it since {{begin}}, earlier checksums included.
     expect(hexOf('ab{{begin}}123456789{{sum8}}').slice(-2)).toBe('dd');
-    expect(hexOf('{{begin}}123456789{{xor8}}{{begin}}123456789{{crc8}}').split(' ').filter((_b, i) => i === 9 || i === 19)).toEqual(['31', 'f4']);
+    expect(
+      hexOf('{{begin}}123456789{{xor8}}{{begin}}123456789{{crc8}}')
+        .split(' ')
+        .filter((_b, i) => i === 9 || i === 19),
+    ).toEqual(['31', 'f4']);
     expect(hexOf('123456789{{crc16-ccitt}}').slice(-5)).toBe('29 b1');
   });
 
@@ -153,7 +157,9 @@ describe('text, escapes and variables', () => {
   it('a payload without macros is static', () => {
     const compiled = compileMacros('plain\\n');
     expect(compiled.ok && compiled.template.dynamic).toBe(false);
-    expect(compiled.ok && compileMacros('{{counter}}').ok && (compileMacros('{{counter}}') as { template: { dynamic: boolean } }).template.dynamic).toBe(true);
+    expect(
+      compiled.ok && compileMacros('{{counter}}').ok && (compileMacros('{{counter}}') as { template: { dynamic: boolean } }).template.dynamic,
+    ).toBe(true);
   });
 });
 

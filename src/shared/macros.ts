@@ -172,7 +172,11 @@ function parseParts(input: string, options: MacroOptions): Part[] {
   const flush = (end: number): void => {
     if (end <= runStart) return;
     const parsed = parseEscapedText(input.slice(runStart, end));
-    if (!parsed.ok) throw new Failure(parsed.message.replace(/position (\d+)/g, (_m, p: string) => `position ${Number(p) + runStart}`), (parsed.position ?? 1) + runStart);
+    if (!parsed.ok)
+      throw new Failure(
+        parsed.message.replace(/position (\d+)/g, (_m, p: string) => `position ${Number(p) + runStart}`),
+        (parsed.position ?? 1) + runStart,
+      );
     if (parsed.bytes.byteLength > 0) parts.push({ kind: 'bytes', bytes: parsed.bytes });
   };
   let openLengths = 0;
@@ -452,7 +456,9 @@ function evaluateParts(parts: Part[], out: Output, context: MacroContext, match:
         const value = context.vars.get(part.name);
         if (value === undefined) {
           const known = [...context.vars.keys()];
-          throw new MacroError(`{{var:${part.name}}}: no variable "${part.name}" (${known.length ? `known: ${known.join(', ')}` : 'none captured yet'})`);
+          throw new MacroError(
+            `{{var:${part.name}}}: no variable "${part.name}" (${known.length ? `known: ${known.join(', ')}` : 'none captured yet'})`,
+          );
         }
         out.text(value);
         break;

@@ -31,7 +31,11 @@ describe('text with escapes', () => {
   });
 
   it('points at the escape it cannot read, by position', () => {
-    expect(parseEscapedText('abc\\qd')).toMatchObject({ ok: false, position: 4, message: expect.stringMatching(/^Unknown escape "\\q" at position 4/) });
+    expect(parseEscapedText('abc\\qd')).toMatchObject({
+      ok: false,
+      position: 4,
+      message: expect.stringMatching(/^Unknown escape "\\q" at position 4/),
+    });
     expect(parseEscapedText('ab\\x4')).toMatchObject({ ok: false, position: 3, message: expect.stringContaining('needs two hex digits') });
     expect(parseEscapedText('\\xzz')).toMatchObject({ ok: false, position: 1 });
     expect(parseEscapedText('x\\u41')).toMatchObject({ ok: false, position: 2, message: expect.stringContaining('code point in braces') });
@@ -104,9 +108,11 @@ describe('parsePayload', () => {
   });
 
   it('hex copies parse back as hex', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
-      expect(bytesOf(copyAs(bytes, 'hex'), 'hex')).toEqual([...bytes]);
-    }));
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), (bytes) => {
+        expect(bytesOf(copyAs(bytes, 'hex'), 'hex')).toEqual([...bytes]);
+      }),
+    );
   });
 });
 

@@ -78,10 +78,7 @@ export function parseEscapedText(input: string): ParseResult {
       i = backslash + 2 + match[0].length;
     } else {
       const shown = String.fromCodePoint(input.codePointAt(backslash + 1) ?? 0);
-      return failAt(
-        position,
-        `Unknown escape "\\${shown}" at position ${position}: use \\n \\r \\t \\0 \\\\ \\xNN or \\u{…} (\\\\ for a backslash)`,
-      );
+      return failAt(position, `Unknown escape "\\${shown}" at position ${position}: use \\n \\r \\t \\0 \\\\ \\xNN or \\u{…} (\\\\ for a backslash)`);
     }
   }
   flushEscaped();

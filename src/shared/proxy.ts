@@ -25,7 +25,10 @@ export const ProxyName = z
 export const ToxicStream = z.enum(['upstream', 'downstream'], { error: 'stream was invalid, can be either upstream or downstream' });
 
 const nonNegative = (name: string, unit: string): z.ZodNumber =>
-  z.number({ error: `${name} must be a number (${unit})` }).int(`${name} must be a whole number of ${unit}`).min(0, `${name} cannot be negative`);
+  z
+    .number({ error: `${name} must be a number (${unit})` })
+    .int(`${name} must be a whole number of ${unit}`)
+    .min(0, `${name} cannot be negative`);
 
 /** Each toxic's attributes, as Toxiproxy names them; missing ones are 0 (as Go's zero values). */
 export const ToxicAttributeSchemas = {
@@ -174,7 +177,10 @@ export const proxyCommands = {
       stream: ToxicStream,
       heldId: z.number().int().positive().optional(),
       action: z.enum(['forward', 'drop']),
-      data: z.instanceof(Uint8Array, { message: 'Expected bytes' }).refine((b) => b.byteLength <= 16 * 1024 * 1024, 'An edited message is limited to 16 MiB').optional(),
+      data: z
+        .instanceof(Uint8Array, { message: 'Expected bytes' })
+        .refine((b) => b.byteLength <= 16 * 1024 * 1024, 'An edited message is limited to 16 MiB')
+        .optional(),
     }).refine((r) => r.data === undefined || r.heldId !== undefined, 'Edited bytes replace one held message: give its heldId'),
     output: z.object({ released: z.number().int().nonnegative() }),
   },
@@ -187,7 +193,9 @@ export const proxyCommands = {
   'proxy.inject': {
     input: ProxyRef.extend({
       stream: ToxicStream,
-      data: z.instanceof(Uint8Array, { message: 'Expected bytes' }).refine((b) => b.byteLength <= 16 * 1024 * 1024, 'A single send is limited to 16 MiB'),
+      data: z
+        .instanceof(Uint8Array, { message: 'Expected bytes' })
+        .refine((b) => b.byteLength <= 16 * 1024 * 1024, 'A single send is limited to 16 MiB'),
     }),
     output: z.object({ bytes: z.number() }),
   },

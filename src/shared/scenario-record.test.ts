@@ -26,6 +26,10 @@ describe('a sequence made from a log', () => {
 
   it('as a mock server, the roles turn round', () => {
     const scenario = scenarioFromLog(log, { name: 'm', play: 'server', recordedAs: 'client' });
-    expect(scenario.steps).toEqual([{ expect: { exact: 'GET / \\{\\{x}}\\r\\n' } }, { send: '00 01 02 ff 41', format: 'hex' }, { expect: { exact: 'bye' } }]);
+    expect(scenario.steps).toEqual([
+      { expect: { exact: 'GET / \\{\\{x}}\\r\\n' } },
+      { send: '00 01 02 ff 41', format: 'hex' },
+      { expect: { exact: 'bye' } },
+    ]);
   });
 });

@@ -66,15 +66,17 @@ const regexText = z.string().superRefine((text, ctx) => {
   if (!compiled.ok) ctx.addIssue({ code: 'custom', message: compiled.message });
 });
 
-const SendStep = z.strictObject({
-  name: Name,
-  /** Text with escapes and macros; with `"format": "hex"`, hex bytes. */
-  send: z.string({ error: 'send must be a string (the payload)' }).max(MAX_PAYLOAD_CHARS, 'A payload is at most 1 MiB of text'),
-  format: z.enum(['text', 'hex']).default('text'),
-}).superRefine((step, ctx) => {
-  const problem = step.format === 'hex' ? parseHex(step.send) : compileMacros(step.send);
-  if (!problem.ok) ctx.addIssue({ code: 'custom', path: ['send'], message: problem.message });
-});
+const SendStep = z
+  .strictObject({
+    name: Name,
+    /** Text with escapes and macros; with `"format": "hex"`, hex bytes. */
+    send: z.string({ error: 'send must be a string (the payload)' }).max(MAX_PAYLOAD_CHARS, 'A payload is at most 1 MiB of text'),
+    format: z.enum(['text', 'hex']).default('text'),
+  })
+  .superRefine((step, ctx) => {
+    const problem = step.format === 'hex' ? parseHex(step.send) : compileMacros(step.send);
+    if (!problem.ok) ctx.addIssue({ code: 'custom', path: ['send'], message: problem.message });
+  });
 
 export const ExpectMatch = z
   .strictObject({
@@ -83,7 +85,10 @@ export const ExpectMatch = z
     regex: regexText.optional(),
     hex: hexText.optional(),
   })
-  .refine((m) => [m.exact, m.contains, m.regex, m.hex].filter((v) => v !== undefined).length === 1, 'Give exactly one of exact, contains, regex or hex');
+  .refine(
+    (m) => [m.exact, m.contains, m.regex, m.hex].filter((v) => v !== undefined).length === 1,
+    'Give exactly one of exact, contains, regex or hex',
+  );
 
 const ExpectStep = z.strictObject({
   name: Name,
@@ -144,7 +149,8 @@ export const ScenarioStep: z.ZodType<ScenarioStep, unknown> = z.lazy(() =>
       return z.NEVER;
     }
     const kind = actions[0];
-    const schema = kind === 'repeat' ? RepeatSchema : { send: SendStep, expect: ExpectStep, delay: DelayStep, connect: ConnectStep, close: CloseStep }[kind];
+    const schema =
+      kind === 'repeat' ? RepeatSchema : { send: SendStep, expect: ExpectStep, delay: DelayStep, connect: ConnectStep, close: CloseStep }[kind];
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
@@ -189,7 +195,10 @@ export interface ScenarioProblem {
 }
 
 /** Reads a scenario file's text: JSON first, then the schema, then variables used before they exist. */
-export function parseScenarioText(text: string, extraVars: readonly string[] = []): { ok: true; scenario: Scenario } | { ok: false; problems: ScenarioProblem[] } {
+export function parseScenarioText(
+  text: string,
+  extraVars: readonly string[] = [],
+): { ok: true; scenario: Scenario } | { ok: false; problems: ScenarioProblem[] } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -200,7 +209,9 @@ export function parseScenarioText(text: string, extraVars: readonly string[] = [
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.slice(0, 10).map((issue) => ({ path: issue.path.length ? issue.path.join('.') : '(top level)', message: issue.message })),
+      problems: parsed.error.issues
+        .slice(0, 10)
+        .map((issue) => ({ path: issue.path.length ? issue.path.join('.') : '(top level)', message: issue.message })),
     };
   }
   const problems = undefinedVariables(parsed.data, extraVars);
@@ -220,7 +231,11 @@ export function undefinedVariables(scenario: Scenario, extraVars: readonly strin
     const compiled = compileMacros(text);
     if (!compiled.ok) return;
     for (const name of compiled.template.variables) {
-      if (!known.has(name)) problems.push({ path, message: `{{var:${name}}} is used before any step captures "${name}" (a regex expect with (?<${name}>…)) or --var gives it` });
+      if (!known.has(name))
+        problems.push({
+          path,
+          message: `{{var:${name}}} is used before any step captures "${name}" (a regex expect with (?<${name}>…)) or --var gives it`,
+        });
     }
   };
   const walk = (steps: ScenarioStep[], path: string): void => {

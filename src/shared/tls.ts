@@ -15,7 +15,10 @@ const pem = (what: 'certificate' | 'private key', marker: RegExp) =>
     .trim()
     .min(1, `Paste the ${what} in PEM form`)
     .max(MAX_PEM_CHARS, `That ${what} is too large to be PEM`)
-    .refine((text) => marker.test(text), `The ${what} must be PEM text starting with -----BEGIN ${what === 'certificate' ? 'CERTIFICATE' : 'PRIVATE KEY'}-----`);
+    .refine(
+      (text) => marker.test(text),
+      `The ${what} must be PEM text starting with -----BEGIN ${what === 'certificate' ? 'CERTIFICATE' : 'PRIVATE KEY'}-----`,
+    );
 
 export const CertificatePem = pem('certificate', /-----BEGIN CERTIFICATE-----/);
 /** PKCS#8 (`BEGIN PRIVATE KEY`), or the older RSA/EC forms (`BEGIN RSA PRIVATE KEY`). */

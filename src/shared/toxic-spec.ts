@@ -16,7 +16,11 @@ export function parseToxicSpec(text: string): ToxicInput {
   const attributes: Record<string, number> = {};
   const toxic: ToxicInput = { type: type as ToxicType, ...(stream && { stream }), attributes };
   const known = Object.keys(ToxicAttributeSchemas[toxic.type].shape);
-  for (const pair of rest.join(':').split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of rest
+    .join(':')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [key, value] = pair.split('=');
     if (key === 'name' && value) {
       toxic.name = value;

@@ -33,14 +33,20 @@ describe('a regex rule and a hostile peer', () => {
     const jsonl = files.path('session.jsonl');
     const rules = files.write(
       'rules.json',
-      Buffer.from(JSON.stringify({
-        rules: [
-          { match: 'regex', pattern: '(a+)+$', reply: 'EVIL\\n' },
-          { match: 'contains', pattern: 'PING', reply: 'PONG\\n' },
-        ],
-      })),
+      Buffer.from(
+        JSON.stringify({
+          rules: [
+            { match: 'regex', pattern: '(a+)+$', reply: 'EVIL\\n' },
+            { match: 'contains', pattern: 'PING', reply: 'PONG\\n' },
+          ],
+        }),
+      ),
     );
-    const listener = await startChild('node', ['--import', 'tsx', 'src/cli/index.ts', 'listen', 'tcp://127.0.0.1:0', '--rules', rules, '--jsonl', jsonl], /Listening on \S+:\d+\./);
+    const listener = await startChild(
+      'node',
+      ['--import', 'tsx', 'src/cli/index.ts', 'listen', 'tcp://127.0.0.1:0', '--rules', rules, '--jsonl', jsonl],
+      /Listening on \S+:\d+\./,
+    );
     const port = Number(/:(\d+)\. Ctrl-C/.exec(listener.stderr())?.[1]);
 
     const hostile = await startChild('python3', ['-c', HOSTILE_PEER, String(port)], /sent/);

@@ -93,10 +93,14 @@ describe('one memory budget for all logs, in a process of its own', () => {
     const peer = await startChild('python3', ['-c', FORTY_FLOODS, String(listener.port)], /connected/);
     await eventually(async () => peer.stdout().toString().includes('done'), 'the peer to send 2.5 GiB', 60_000);
     const all = 40 * 64 * MiB;
-    await eventually(async () => {
-      const { sockets } = await snapshot(process);
-      return sockets.filter((s) => s.kind === 'tcp-connection' && s.state === 'closed' && s.bytesIn === 64 * MiB).length === 40;
-    }, 'every byte received and every connection closed', 60_000);
+    await eventually(
+      async () => {
+        const { sockets } = await snapshot(process);
+        return sockets.filter((s) => s.kind === 'tcp-connection' && s.state === 'closed' && s.bytesIn === 64 * MiB).length === 40;
+      },
+      'every byte received and every connection closed',
+      60_000,
+    );
 
     const after = memoryOf(process.pid);
     expect(after.peak - before.rss).toBeLessThanOrEqual(BUDGET + HEADROOM);
@@ -125,7 +129,11 @@ describe('one memory budget for all logs, in a process of its own', () => {
       return Number(counts.at(-1)?.replaceAll(',', '') ?? 0);
     };
     const kept = async (): Promise<SocketInfo[]> => (await snapshot(process)).sockets.filter((s) => s.kind === 'tcp-connection');
-    await eventually(async () => (await forgottenSoFar()) + (await kept()).length === 10_000 && (await kept()).every((s) => s.state === 'closed'), 'every connection accounted for', 30_000);
+    await eventually(
+      async () => (await forgottenSoFar()) + (await kept()).length === 10_000 && (await kept()).every((s) => s.state === 'closed'),
+      'every connection accounted for',
+      30_000,
+    );
 
     const after = memoryOf(process.pid);
     expect(after.peak - before.rss).toBeLessThanOrEqual(BUDGET + HEADROOM);
@@ -134,6 +142,9 @@ describe('one memory budget for all logs, in a process of its own', () => {
     expect(await forgottenSoFar()).toBe(9000);
     expect(connections.every((s) => s.bytesIn === 1)).toBe(true);
     const ids = new Set(connections.map((s) => s.id));
-    await expectExactCounts(process, (await snapshot(process)).logs.filter((head) => ids.has(head.id) || head.id === listener.id));
+    await expectExactCounts(
+      process,
+      (await snapshot(process)).logs.filter((head) => ids.has(head.id) || head.id === listener.id),
+    );
   }, 120_000);
 });

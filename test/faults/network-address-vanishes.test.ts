@@ -47,8 +47,7 @@ const bytes = (text: string): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.f
 it.skipIf(!canMakeNamespaces)('an address vanishes under open sockets, and DNS is unreachable: clear errors, intact logs', async () => {
   engine = await startEngineProcess(['ip', 'netns', 'exec', namespace]);
   const dispatch: Dispatch = engine.dispatch;
-  const socket = async (id: string): Promise<SocketInfo | undefined> =>
-    (await call(dispatch, 'app.snapshot', {})).sockets.find((s) => s.id === id);
+  const socket = async (id: string): Promise<SocketInfo | undefined> => (await call(dispatch, 'app.snapshot', {})).sockets.find((s) => s.id === id);
 
   // The namespace has no route to any DNS server: a name lookup fails at once, and says which name.
   const lookup = await refusal(dispatch, 'tcp.connect', { host: 'example.com', port: 80, timeoutMs: 5000 });
@@ -81,7 +80,11 @@ it.skipIf(!canMakeNamespaces)('an address vanishes under open sockets, and DNS i
       message: `${ADDRESS} is not an address of this machine`,
     });
   }
-  const udpSend = await refusal(dispatch, 'socket.send', { id: udp.id, data: bytes('x'), target: { host: '127.0.0.1', port: loopback.local?.port ?? 0 } });
+  const udpSend = await refusal(dispatch, 'socket.send', {
+    id: udp.id,
+    data: bytes('x'),
+    target: { host: '127.0.0.1', port: loopback.local?.port ?? 0 },
+  });
   expect(udpSend.code).toBe('ENETUNREACH');
   expect((await socket(udp.id))?.state).toBe('open');
 

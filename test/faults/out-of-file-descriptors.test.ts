@@ -40,7 +40,10 @@ it('running out of file descriptors: clear errors, open sockets and their logs u
   const accepted = async (): Promise<SocketInfo[]> => (await snapshotOf()).sockets.filter((s) => s.parentId === listener.id);
   // The system closes what it cannot accept (libuv's reserve-descriptor trick), without a word to
   // the process: the clients see their connection end, and Sockscope never sees them at all.
-  await eventually(async () => (await accepted()).length + clients.filter((c) => c.closed).length === clients.length, 'every client to be accepted or turned away');
+  await eventually(
+    async () => (await accepted()).length + clients.filter((c) => c.closed).length === clients.length,
+    'every client to be accepted or turned away',
+  );
   const kept = await accepted();
   expect(kept.length).toBeGreaterThan(0);
   expect(kept.length).toBeLessThan(clients.length);

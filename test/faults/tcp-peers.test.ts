@@ -113,7 +113,10 @@ describe('TCP peers that misbehave', () => {
     const settledEarly = await Promise.race([Promise.all(sends.slice(-10)), new Promise((r) => setTimeout(() => r('pending'), 500))]);
     expect(settledEarly, 'sends beyond the bound are refused at once').not.toBe('pending');
     for (const result of settledEarly as Awaited<(typeof sends)[number]>[]) {
-      expect(result).toMatchObject({ ok: false, error: { code: 'QUEUE_FULL', message: expect.stringMatching(/still waiting .* reset the connection/) } });
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: 'QUEUE_FULL', message: expect.stringMatching(/still waiting .* reset the connection/) },
+      });
     }
     // What the engine holds for this connection: the bounded queue plus the bounded log.
     expect(process.memoryUsage().arrayBuffers - memoryBefore).toBeLessThan(MAX_QUEUED_BYTES + 64 * 1024 * 1024 + MAX_SEND_BYTES);
@@ -158,7 +161,11 @@ describe('TCP peers that misbehave', () => {
     expect(log.info).toMatchObject({ bytesOut: total, messagesOut: 6, queuedBytes: 0 });
     // The log keeps the newest 64 MiB: whole sends dropped from the front, each one counted.
     expect(log.dropped).toBeGreaterThan(0);
-    expect(Buffer.from(sent).subarray(total - log.bytesOut.length).equals(log.bytesOut)).toBe(true);
+    expect(
+      Buffer.from(sent)
+        .subarray(total - log.bytesOut.length)
+        .equals(log.bytesOut),
+    ).toBe(true);
     await expectEngineStillWorks(dispatch);
   });
 

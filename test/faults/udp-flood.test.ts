@@ -48,7 +48,9 @@ it('a UDP flood: the app keeps answering, and every datagram is logged or counte
     { cwd: resolve(__dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] },
   );
   try {
-    const done = new Promise<void>((resolveDone) => createInterface({ input: flooder.stdout }).on('line', (line) => line === `sent ${DATAGRAMS}` && resolveDone()));
+    const done = new Promise<void>((resolveDone) =>
+      createInterface({ input: flooder.stdout }).on('line', (line) => line === `sent ${DATAGRAMS}` && resolveDone()),
+    );
     // While the flood runs, commands are still answered promptly.
     let slowest = 0;
     let floodOver = false;

@@ -40,7 +40,16 @@ it('an unexpected exception: the host stays up, the user is told, details go to 
   rendererDir = mkdtempSync(join(tmpdir(), 'sockscope-renderer-'));
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Sockscope</title>');
   host = await startBuiltHost({
-    nodeArgs: ['--import', 'tsx', '--import', resolve(__dirname, 'support/buggy-server.ts'), resolve(root, 'src/cli/index.ts'), 'host', '--renderer', rendererDir],
+    nodeArgs: [
+      '--import',
+      'tsx',
+      '--import',
+      resolve(__dirname, 'support/buggy-server.ts'),
+      resolve(root, 'src/cli/index.ts'),
+      'host',
+      '--renderer',
+      rendererDir,
+    ],
   });
   const running = host;
   const token = new URL(running.url).searchParams.get('token') ?? '';
@@ -69,7 +78,10 @@ it('an unexpected exception: the host stays up, the user is told, details go to 
   const second = await connectClient(buggyPort);
   await second.write(Buffer.from('reject please\n'));
   const faults = (): Array<{ kind: string; message: string; stack?: string }> =>
-    readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { kind: string; message: string; stack?: string });
+    readFileSync(logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string; message: string; stack?: string });
   await waitFor(() => {
     try {
       return faults().length === 2;

@@ -187,8 +187,15 @@ describe('a page that stops reading', () => {
 
     sockets[0].resume();
     await Promise.all(reads);
-    const engineState = (): string[] => core.engine.snapshot().sockets.map((s) => `${s.id}:${s.state}`).sort();
-    const pageState = (): string[] => Object.values(useSockets.getState().sockets).map((s) => `${s.id}:${s.state}`).sort();
+    const engineState = (): string[] =>
+      core.engine
+        .snapshot()
+        .sockets.map((s) => `${s.id}:${s.state}`)
+        .sort();
+    const pageState = (): string[] =>
+      Object.values(useSockets.getState().sockets)
+        .map((s) => `${s.id}:${s.state}`)
+        .sort();
     await waitFor(() => useSockets.getState().synced && pageState().join() === engineState().join(), 'the page to match the engine', 15_000);
     expect(pageState()).toHaveLength(added.length);
     expect(useSockets.getState().sockets[id]).toBeUndefined();

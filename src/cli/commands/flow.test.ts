@@ -157,7 +157,9 @@ describe('sockscope send --file', () => {
     expect(await run.exited).toBe(1);
     // Generous: tsx starts slowly on a busy machine, but a hang would last until the test's own timeout.
     expect(Date.now() - begun).toBeLessThan(15_000);
-    expect(run.stderr()).toMatch(/sockscope: Timed out after 2 s \(--timeout\): \d+(\.\d+)? (B|KiB|MiB) of 48 MiB written to 127\.0\.0\.1:\d+, which is not reading fast enough; the connection was reset\n$/);
+    expect(run.stderr()).toMatch(
+      /sockscope: Timed out after 2 s \(--timeout\): \d+(\.\d+)? (B|KiB|MiB) of 48 MiB written to 127\.0\.0\.1:\d+, which is not reading fast enough; the connection was reset\n$/,
+    );
   }, 30_000);
 
   it('refuses a datagram larger than UDP allows before binding, naming the limit of the family', async () => {
@@ -165,7 +167,9 @@ describe('sockscope send --file', () => {
     const [v4, v6] = [sockscope(['send', 'udp://127.0.0.1:9', '--file', file]), sockscope(['send', 'udp://[::1]:9', '--file', file])];
     expect(await v4.exited).toBe(1);
     expect(await v6.exited).toBe(1);
-    expect(v4.stderr()).toBe(`sockscope: A datagram of 70,000 bytes is larger than UDP allows (65,507 on IPv4): ${file} cannot go as one. Send it over tcp:// instead.\n`);
+    expect(v4.stderr()).toBe(
+      `sockscope: A datagram of 70,000 bytes is larger than UDP allows (65,507 on IPv4): ${file} cannot go as one. Send it over tcp:// instead.\n`,
+    );
     expect(v6.stderr()).toContain('A datagram of 70,000 bytes is larger than UDP allows (65,527 on IPv6)');
   });
 });

@@ -100,10 +100,14 @@ describe('listen --pcapng writes as traffic arrives', () => {
 
 describe('listen checks the capture paths when it starts', () => {
   const refused = async (path: string, reason: RegExp, prefix: string[] = []): Promise<void> => {
-    const { code, stderr } = await run(prefix[0] ?? 'node', [...prefix.slice(1), ...(prefix.length > 0 ? ['node'] : []), ...cli, 'listen', 'tcp://127.0.0.1:0', '--pcapng', path], {
-      cwd: root,
-      timeout: 20_000,
-    }).then(
+    const { code, stderr } = await run(
+      prefix[0] ?? 'node',
+      [...prefix.slice(1), ...(prefix.length > 0 ? ['node'] : []), ...cli, 'listen', 'tcp://127.0.0.1:0', '--pcapng', path],
+      {
+        cwd: root,
+        timeout: 20_000,
+      },
+    ).then(
       (done) => ({ code: 0, stderr: done.stderr }),
       (error: { code?: number; stderr?: string }) => ({ code: error.code ?? 1, stderr: error.stderr ?? '' }),
     );
@@ -138,7 +142,12 @@ describe('listen checks the capture paths when it starts', () => {
   }, 30_000);
 
   it('refuses a file the user may not write (EACCES), as an unprivileged user', async () => {
-    await refused('/root/sockscope-test.pcapng', /Cannot write \/root\/sockscope-test\.pcapng: permission denied/, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']);
+    await refused('/root/sockscope-test.pcapng', /Cannot write \/root\/sockscope-test\.pcapng: permission denied/, [
+      'setpriv',
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+    ]);
     expect(existsSync('/root/sockscope-test.pcapng')).toBe(false);
   }, 30_000);
 });
@@ -152,8 +161,14 @@ describe('listen stops in order', () => {
     listener.child.kill('SIGTERM');
     expect(await listener.exited).toBe(0);
     const rows = await tsharkFields(capture, ['tcp.srcport', 'tcp.len']);
-    const inPcap = sum(rows.filter((r) => r[0] !== String(listener.port)), 1);
-    const outPcap = sum(rows.filter((r) => r[0] === String(listener.port)), 1);
+    const inPcap = sum(
+      rows.filter((r) => r[0] !== String(listener.port)),
+      1,
+    );
+    const outPcap = sum(
+      rows.filter((r) => r[0] === String(listener.port)),
+      1,
+    );
     const entries = readFileSync(log, 'utf8')
       .split('\n')
       .filter((line) => line !== '')
@@ -213,7 +228,10 @@ describe('listen when standard output goes away', () => {
     const head = spawn('head', ['-c', '10'], { stdio: ['pipe', 'ignore', 'ignore'] });
     children.add(head);
     const headDone = new Promise((done) => head.once('exit', done));
-    const child = spawn('node', [...cli, 'listen', 'tcp://127.0.0.1:0', '--jsonl', log], { cwd: root, stdio: ['ignore', head.stdin ?? 'ignore', 'pipe'] });
+    const child = spawn('node', [...cli, 'listen', 'tcp://127.0.0.1:0', '--jsonl', log], {
+      cwd: root,
+      stdio: ['ignore', head.stdin ?? 'ignore', 'pipe'],
+    });
     children.add(child);
     head.stdin?.destroy();
     let err = '';

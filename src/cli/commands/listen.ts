@@ -136,7 +136,9 @@ async function startListening(
     }
   }
   const bound = { ...url, port: socket.local?.port ?? url.port };
-  terminal.note(`${url.protocol !== 'udp' ? 'Listening on' : 'Bound to'} ${formatSocketUrl(bound)}. Ctrl-C stops${files.length > 0 ? `; recording to ${files.join(' and ')} as traffic arrives` : ''}.`);
+  terminal.note(
+    `${url.protocol !== 'udp' ? 'Listening on' : 'Bound to'} ${formatSocketUrl(bound)}. Ctrl-C stops${files.length > 0 ? `; recording to ${files.join(' and ')} as traffic arrives` : ''}.`,
+  );
   return socket;
 }
 
@@ -164,7 +166,12 @@ async function readRulesFile(path: string): Promise<AutoReplySettings> {
   try {
     value = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof SyntaxError ? `not valid JSON (${error.message})` : String(error);
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'no such file'
+        : error instanceof SyntaxError
+          ? `not valid JSON (${error.message})`
+          : String(error);
     throw new Error(`Cannot read the rules file ${path}: ${reason}`, { cause: error });
   }
   const settings = Array.isArray(value) ? { rules: value } : value;
@@ -173,7 +180,9 @@ async function readRulesFile(path: string): Promise<AutoReplySettings> {
   }
   const { echo, rules, framing } = settings as { echo?: unknown; rules: unknown[]; framing?: unknown };
   // Ids only tell rules apart for hit counts; a hand-written file need not invent them.
-  const numbered = rules.map((rule, index) => (typeof rule === 'object' && rule !== null && !('id' in rule) ? { id: `rule-${index + 1}`, ...rule } : rule));
+  const numbered = rules.map((rule, index) =>
+    typeof rule === 'object' && rule !== null && !('id' in rule) ? { id: `rule-${index + 1}`, ...rule } : rule,
+  );
   // The contract's own schema, as the dispatcher will apply it: the same checks as the app's rules.
   const parsed = commands['autoReply.set'].input.omit({ id: true }).safeParse({ echo, rules: numbered, framing });
   if (!parsed.success) throw new Error(`${path}: ${describeIssues(parsed.error)}`);

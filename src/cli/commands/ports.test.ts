@@ -20,7 +20,15 @@ function sockscopePorts(args: string[], user?: { uid: number; gid: number }): Pr
 
 describe('formatPortsTable', () => {
   const rows: PortRow[] = [
-    { protocol: 'tcp', local: { address: '127.0.0.1', port: 5432, family: 'IPv4' }, state: 'LISTEN', pid: 812, process: 'postgres', service: 'postgresql', own: false },
+    {
+      protocol: 'tcp',
+      local: { address: '127.0.0.1', port: 5432, family: 'IPv4' },
+      state: 'LISTEN',
+      pid: 812,
+      process: 'postgres',
+      service: 'postgresql',
+      own: false,
+    },
     {
       protocol: 'tcp',
       local: { address: '::ffff:127.0.0.1', port: 39114, family: 'IPv6' },
@@ -99,7 +107,9 @@ describe('sockscope ports', () => {
   it.runIf(onLinux && process.getuid?.() === 0)('run by another user, says that root’s socket has an owner it may not see', async (context) => {
     const nobody = { uid: 65534, gid: 65534 };
     const readable = await new Promise<boolean>((done) =>
-      execFile(process.execPath, ['-e', 'require("fs").accessSync(process.argv[1])', resolve(root, 'src/cli/index.ts')], nobody, (error) => done(!error)),
+      execFile(process.execPath, ['-e', 'require("fs").accessSync(process.argv[1])', resolve(root, 'src/cli/index.ts')], nobody, (error) =>
+        done(!error),
+      ),
     );
     if (!readable) context.skip('the checkout is not readable by user nobody, so the CLI cannot run as another user');
     const { port } = await startServer(() => undefined);

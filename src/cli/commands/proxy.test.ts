@@ -77,19 +77,27 @@ describe('sockscope proxy', () => {
   });
 
   it('refuses a bad toxic, a missing upstream and a UDP URL with a message and a non-zero exit', async () => {
-    const bad = await run('node', [...cli, 'proxy', 'tcp://127.0.0.1:0', 'tcp://127.0.0.1:9', '--toxic', 'gremlin'], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+    const bad = await run('node', [...cli, 'proxy', 'tcp://127.0.0.1:0', 'tcp://127.0.0.1:9', '--toxic', 'gremlin'], { cwd: root }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect('code' in bad && bad.code).toBe(1);
     expect(bad.stderr).toContain('Unknown toxic type "gremlin"');
     const alone = await run('node', [...cli, 'proxy', 'tcp://127.0.0.1:0'], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
     expect(alone.stderr).toContain('Give the upstream too');
-    const udp = await run('node', [...cli, 'proxy', 'udp://127.0.0.1:0', 'udp://127.0.0.1:9'], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+    const udp = await run('node', [...cli, 'proxy', 'udp://127.0.0.1:0', 'udp://127.0.0.1:9'], { cwd: root }).catch(
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(udp.stderr).toContain('Only tcp:// proxies for now');
   });
 });
 
 describe('--toxic', () => {
   it('reads type, stream and attributes as Toxiproxy names them', () => {
-    expect(parseToxicSpec('latency:downstream:latency=100,jitter=10')).toEqual({ type: 'latency', stream: 'downstream', attributes: { latency: 100, jitter: 10 } });
+    expect(parseToxicSpec('latency:downstream:latency=100,jitter=10')).toEqual({
+      type: 'latency',
+      stream: 'downstream',
+      attributes: { latency: 100, jitter: 10 },
+    });
     expect(parseToxicSpec('reset_peer')).toEqual({ type: 'reset_peer', attributes: {} });
     expect(parseToxicSpec('slicer:upstream:average_size=8,delay=100,toxicity=0.5,name=cut')).toEqual({
       type: 'slicer',

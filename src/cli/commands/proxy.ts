@@ -48,49 +48,63 @@ export function registerProxy(program: Command, terminal: Terminal = processTerm
     .argument('[listen-url]', 'tcp://address:port to listen on; port 0 picks a free one', (text) => tcpUrl(text, true))
     .argument('[upstream-url]', 'tcp://host:port to forward to', (text) => tcpUrl(text, false))
     .option('--toxic <spec>', 'a toxic, type[:stream][:key=value,...] (repeatable; see below)', collectToxic, [])
-    .option('--api [address]', `also serve the Toxiproxy HTTP API on [host:]port (default ${DEFAULT_TOXIPROXY_API.host}:${DEFAULT_TOXIPROXY_API.port})`, parseApiAddress)
+    .option(
+      '--api [address]',
+      `also serve the Toxiproxy HTTP API on [host:]port (default ${DEFAULT_TOXIPROXY_API.host}:${DEFAULT_TOXIPROXY_API.port})`,
+      parseApiAddress,
+    )
     .option('--name <name>', "the proxy's name (as the Toxiproxy API shows it)")
     .option('--reset-on-failure', 'reset clients (RST) when the upstream cannot be reached, instead of closing them')
     .option('--hexdump', 'show payloads as hex dumps instead of text')
     .option('--pcapng <file>', 'when stopped, write all traffic as a pcapng capture (Wireshark)')
     .option('--jsonl <file>', 'when stopped, write the whole log as JSON Lines')
     .addHelpText('after', help)
-    .action(async (listen: SocketUrl | undefined, upstream: SocketUrl | undefined, raw: Omit<ProxyOptions, 'api'> & { api?: true | { host: string; port: number } }) => {
-      const options: ProxyOptions = { ...raw, api: raw.api === true ? DEFAULT_TOXIPROXY_API : raw.api };
-      if (listen && !upstream) throw new Error('Give the upstream too: sockscope proxy <listen-url> <upstream-url>');
-      if (!listen && !options.api) throw new Error('Give a listen and an upstream URL, or --api to serve only the Toxiproxy API');
-      const core = createCore();
-      let api: ToxiproxyApi | undefined;
-      try {
-        if (listen && upstream) await startProxy(core, listen, upstream, options, terminal);
-        if (options.api) {
-          api = await startToxiproxyApi(core.engine, options.api);
-          terminal.note(`Toxiproxy API on ${api.url}`);
+    .action(
+      async (
+        listen: SocketUrl | undefined,
+        upstream: SocketUrl | undefined,
+        raw: Omit<ProxyOptions, 'api'> & { api?: true | { host: string; port: number } },
+      ) => {
+        const options: ProxyOptions = { ...raw, api: raw.api === true ? DEFAULT_TOXIPROXY_API : raw.api };
+        if (listen && !upstream) throw new Error('Give the upstream too: sockscope proxy <listen-url> <upstream-url>');
+        if (!listen && !options.api) throw new Error('Give a listen and an upstream URL, or --api to serve only the Toxiproxy API');
+        const core = createCore();
+        let api: ToxiproxyApi | undefined;
+        try {
+          if (listen && upstream) await startProxy(core, listen, upstream, options, terminal);
+          if (options.api) {
+            api = await startToxiproxyApi(core.engine, options.api);
+            terminal.note(`Toxiproxy API on ${api.url}`);
+          }
+        } catch (error) {
+          await core.dispose();
+          throw error;
         }
-      } catch (error) {
-        await core.dispose();
-        throw error;
-      }
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        void finish(core, api, options, terminal).then(
-          (code) => process.exit(code),
-          () => process.exit(1),
-        );
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          void finish(core, api, options, terminal).then(
+            (code) => process.exit(code),
+            () => process.exit(1),
+          );
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      },
+    );
 }
 
 async function startProxy(core: Core, listen: SocketUrl, upstream: SocketUrl, options: ProxyOptions, terminal: Terminal): Promise<void> {
   const style = { hexdump: options.hexdump === true, color: terminal.color };
-  followLogs(core, () => true, (socket, entry) => {
-    // Each conversation's own log says it was accepted, with all its ends.
-    if (socket.kind === 'proxy' && entry.dir === 'event' && entry.event === 'accepted') return;
-    terminal.out(formatEntry(socket, asServerSide(socket, entry), style));
-  });
+  followLogs(
+    core,
+    () => true,
+    (socket, entry) => {
+      // Each conversation's own log says it was accepted, with all its ends.
+      if (socket.kind === 'proxy' && entry.dir === 'event' && entry.event === 'accepted') return;
+      terminal.out(formatEntry(socket, asServerSide(socket, entry), style));
+    },
+  );
   const created = await invoke(core, 'proxy.create', {
     name: options.name,
     host: listen.host,

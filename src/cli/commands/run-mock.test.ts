@@ -81,7 +81,11 @@ describe('sockscope run', () => {
 
   it('exits 1 on a wrong expectation, naming the step', async () => {
     const target = await redis();
-    const scenario = file('wrong.json', { name: 'wrong', target, steps: [{ send: 'PING\\r\\n' }, { expect: { exact: '+PANG\\r\\n' }, timeoutMs: 2000 }] });
+    const scenario = file('wrong.json', {
+      name: 'wrong',
+      target,
+      steps: [{ send: 'PING\\r\\n' }, { expect: { exact: '+PANG\\r\\n' }, timeoutMs: 2000 }],
+    });
     const result = await sockscope(['run', scenario]);
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('FAIL wrong: steps.1 (expect exact "+PANG\\r\\n") failed: Expected exactly "+PANG\\r\\n", got "+PONG\\r\\n"');
@@ -126,7 +130,9 @@ describe('sockscope run', () => {
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toMatch(/<testsuite name="http" tests="5" failures="1" errors="0" skipped="0"/);
     expect(xml).toContain('<testcase classname="http" name="steps.1 expect regex &quot;^HTTP/1\\.[01] (?&lt;status&gt;\\d{3}) &quot;"');
-    expect(xml).toMatch(/<testcase classname="http" name="steps.3 a second Server header" time="[\d.]+">\s*<failure message="(?:Timed out after 300 ms|The connection closed)[^"]*">/);
+    expect(xml).toMatch(
+      /<testcase classname="http" name="steps.3 a second Server header" time="[\d.]+">\s*<failure message="(?:Timed out after 300 ms|The connection closed)[^"]*">/,
+    );
     expect(result.stdout).toMatch(/✓ steps\.1 .* → status="200"/);
   });
 });
@@ -169,6 +175,15 @@ describe('sockscope mock', () => {
     const ncat = await run('ncat', ['127.0.0.1', mockPort], 'PING\r\n');
     expect(ncat.code).toBe(0);
     expect(Buffer.from(ncat.stdout, 'latin1').toString('hex')).toBe(Buffer.from('+PONG\r\n').toString('hex'));
-    await waitFor(() => (mock.stdout().toString().match(/answered/g) ?? []).length === 2, 'the mock to report both connections');
+    await waitFor(
+      () =>
+        (
+          mock
+            .stdout()
+            .toString()
+            .match(/answered/g) ?? []
+        ).length === 2,
+      'the mock to report both connections',
+    );
   });
 });

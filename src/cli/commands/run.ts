@@ -8,7 +8,17 @@ import { ScenarioTarget } from '../../shared/scenario';
 import { junitReport, stepField } from '../../main/scenario/junit';
 import { netConnector } from '../../main/scenario/net-link';
 import { runScenario } from '../../main/scenario/runner';
-import { collectVar, type CommandOutput, EXIT_FAILED, EXIT_INVALID, EXIT_PASSED, formatStep, loadScenario, parseVars, processOutput } from './scenario-file';
+import {
+  collectVar,
+  type CommandOutput,
+  EXIT_FAILED,
+  EXIT_INVALID,
+  EXIT_PASSED,
+  formatStep,
+  loadScenario,
+  parseVars,
+  processOutput,
+} from './scenario-file';
 
 interface RunOptions {
   target?: string;

@@ -127,9 +127,13 @@ describe('sockscope, as a person types it', () => {
     ]);
     expect(empty).toMatchObject({
       code: 1,
-      stderr: 'sockscope: --servername is empty: give the name to ask the server for (SNI), e.g. --servername example.com, or leave it out to use the host in the URL\n',
+      stderr:
+        'sockscope: --servername is empty: give the name to ask the server for (SNI), e.g. --servername example.com, or leave it out to use the host in the URL\n',
     });
-    expect(missing).toMatchObject({ code: 1, stderr: "error: missing required argument 'url'\n(sockscope listen --help lists the options, with examples)\n" });
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr: "error: missing required argument 'url'\n(sockscope listen --help lists the options, with examples)\n",
+    });
     expect(help.stdout.toString()).toContain("sockscope send tls://localhost:8443 'GET / HTTP/1.0\\r\\n\\r\\n' --insecure --wait 2000\n");
   });
 

@@ -140,16 +140,29 @@ function streamTo(core: Core, id: string, source: SendSource): { done: Promise<v
 async function sendTcp(core: Core, url: SocketUrl, source: SendSource, options: SendOptions, terminal: Terminal, note: (text: string) => void) {
   const started = Date.now();
   // keepHalfOpen: a peer that only receives (`ncat --recv-only`) sends FIN at once; the file still goes to it.
-  const socket = await invoke(core, 'tcp.connect', { host: url.host, port: url.port, timeoutMs: options.timeout, keepHalfOpen: true, ...(await tlsClientInput(url, options)) });
+  const socket = await invoke(core, 'tcp.connect', {
+    host: url.host,
+    port: url.port,
+    timeoutMs: options.timeout,
+    keepHalfOpen: true,
+    ...(await tlsClientInput(url, options)),
+  });
   note(`Connected to ${formatEndpoint(socket.remote)} from ${formatEndpoint(socket.local)}`);
   if (socket.tls) note(describeHandshake(socket.tls, 'client'));
   let ended: (failure?: string) => void = () => undefined;
   const end = new Promise<string | undefined>((resolve) => (ended = resolve));
   const print = printTcpReplies(core, socket.id, terminal, options.hexdump === true, (failure) => ended(failure));
-  const stop = followLogs(core, (s) => s.id === socket.id, (_socket, entry) => print(entry));
+  const stop = followLogs(
+    core,
+    (s) => s.id === socket.id,
+    (_socket, entry) => print(entry),
+  );
   try {
     const sending = streamTo(core, socket.id, source);
-    const finished = await within(sending.done.then(() => true), Math.max(0, options.timeout - (Date.now() - started)));
+    const finished = await within(
+      sending.done.then(() => true),
+      Math.max(0, options.timeout - (Date.now() - started)),
+    );
     if (finished === undefined) {
       sending.cancel();
       await invoke(core, 'socket.reset', { id: socket.id }).catch(() => undefined);
@@ -176,18 +189,30 @@ async function familyOf(url: SocketUrl): Promise<'IPv4' | 'IPv6'> {
   }
 }
 
-async function sendUdp(core: Core, url: SocketUrl, family: 'IPv4' | 'IPv6', data: Uint8Array<ArrayBuffer>, options: SendOptions, terminal: Terminal, note: (text: string) => void) {
+async function sendUdp(
+  core: Core,
+  url: SocketUrl,
+  family: 'IPv4' | 'IPv6',
+  data: Uint8Array<ArrayBuffer>,
+  options: SendOptions,
+  terminal: Terminal,
+  note: (text: string) => void,
+) {
   // The wildcard of the target's family: the system picks the address the datagram leaves from.
   const socket = await invoke(core, 'udp.bind', { host: family === 'IPv6' ? '::' : '0.0.0.0', port: 0, broadcast: options.broadcast });
   // A datagram cannot be held back like a TCP stream: while stdout is full, replies are counted instead.
   const printer = logPrinter(terminal, { sayWhenCaughtUp: false });
-  const stop = followLogs(core, (s) => s.id === socket.id, (_socket, entry) => {
-    if (entry.dir !== 'in') return;
-    printer.print(() => {
-      note(`Received ${formatBytes(entry.bytes.byteLength)} from ${formatEndpoint(entry.peer)}`);
-      return formatPayload(entry.bytes, options.hexdump === true);
-    });
-  });
+  const stop = followLogs(
+    core,
+    (s) => s.id === socket.id,
+    (_socket, entry) => {
+      if (entry.dir !== 'in') return;
+      printer.print(() => {
+        note(`Received ${formatBytes(entry.bytes.byteLength)} from ${formatEndpoint(entry.peer)}`);
+        return formatPayload(entry.bytes, options.hexdump === true);
+      });
+    },
+  );
   try {
     const sent = await invoke(core, 'socket.send', { id: socket.id, data, target: { host: url.host, port: url.port } });
     note(`Sent ${formatBytes(sent.bytes)} to ${formatSocketUrl(url)} from port ${socket.local?.port ?? '?'}`);

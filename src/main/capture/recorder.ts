@@ -232,7 +232,13 @@ export class Recording {
     const lost = this.lost.get(id);
     if (lost) {
       this.lost.delete(id);
-      this.encoder.missing(id, lost, `Sockscope ${id}: ${describeMissing(lost)} before this were not recorded: the disk fell behind`, entry.time, entry.seq);
+      this.encoder.missing(
+        id,
+        lost,
+        `Sockscope ${id}: ${describeMissing(lost)} before this were not recorded: the disk fell behind`,
+        entry.time,
+        entry.seq,
+      );
     }
     this.encoder.entry(id, entry, () => record.info);
     // A TCP stream that ended takes no more packets: its state goes now, not when the socket is removed.

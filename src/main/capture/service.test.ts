@@ -53,14 +53,16 @@ describe('capture commands', () => {
   });
 
   it('refuses a path it cannot write, and a file already being recorded to, saying why', async () => {
-    await expect(call('capture.start', { format: 'jsonl', path: files.path('nowhere/x.jsonl') })).rejects.toThrow(/Cannot write .*x\.jsonl: there is no folder/);
+    await expect(call('capture.start', { format: 'jsonl', path: files.path('nowhere/x.jsonl') })).rejects.toThrow(
+      /Cannot write .*x\.jsonl: there is no folder/,
+    );
     const path = files.path('twice.jsonl');
     await call('capture.start', { format: 'jsonl', path });
     await expect(call('capture.start', { format: 'pcapng', path })).rejects.toThrow(/is being recorded to already/);
     await expect(call('capture.start', { format: 'pcapng', path: '  ' })).rejects.toThrow('Type the path of the file to record to');
   });
 
-  it('resolves a path against the front end\'s folder, refuses a second start to the same file while the first opens it, and an existing file unless told to replace it', async () => {
+  it("resolves a path against the front end's folder, refuses a second start to the same file while the first opens it, and an existing file unless told to replace it", async () => {
     const folder = dirname(files.path('x'));
     const other = createCore({ recordingFolder: folder });
     try {
@@ -78,7 +80,9 @@ describe('capture commands', () => {
       expect(both[0]).toMatchObject({ status: 'fulfilled', value: { path: files.path('same.jsonl') } });
       expect(both[1]).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/same\.jsonl is being recorded to already/) } });
       writeFileSync(files.path('kept.pcapng'), 'precious');
-      await expect(dispatch('capture.start', { format: 'pcapng', path: 'kept.pcapng' })).rejects.toThrow(/Cannot write .*kept\.pcapng: it already exists: choose another name/);
+      await expect(dispatch('capture.start', { format: 'pcapng', path: 'kept.pcapng' })).rejects.toThrow(
+        /Cannot write .*kept\.pcapng: it already exists: choose another name/,
+      );
       expect(readFileSync(files.path('kept.pcapng'), 'utf8')).toBe('precious');
       const replaced = await dispatch<RecordingInfo>('capture.start', { format: 'pcapng', path: 'kept.pcapng', overwrite: true });
       expect(replaced.state).toBe('recording');

@@ -101,4 +101,3 @@ export const captureHandlers = {
   'capture.stop': (engine: Engine, { id }: ParsedInput<'capture.stop'>) => recordingsOf(engine).stop(id),
   'capture.list': (engine: Engine) => recordingsOf(engine).list(),
 };
-

@@ -59,7 +59,14 @@ describe('auto-replies on a listener', () => {
     await first.write(Buffer.from('GET /index HTTP/1.0\r\n'));
     await waitFor(() => first.received().toString().endsWith('HTTP/1.0 200 OK\r\n\r\n'), 'the regex reply');
     await second.write(Buffer.from([0xde, 0xad, 0x00, 0x01]));
-    await waitFor(() => second.received().subarray(-2).equals(Buffer.from([0xbe, 0xef])), 'the hex-prefix reply');
+    await waitFor(
+      () =>
+        second
+          .received()
+          .subarray(-2)
+          .equals(Buffer.from([0xbe, 0xef])),
+      'the hex-prefix reply',
+    );
     // Exact means exact, and nothing matches this one: no reply.
     await first.write(Buffer.from('HELLO'));
     await waitFor(() => hitsOf(listener.id).join() === '1,1,1,1,0', 'hit counts to reach the listener');
@@ -88,7 +95,11 @@ describe('auto-replies on a listener', () => {
 
     setRules(listener.id, [], false);
     await client.write(Buffer.from('quiet'));
-    await waitFor(() => engine.info(listener.id).autoReply?.echoHits === 2 && loggedBytes(engine, engine.snapshot().sockets[1].id, 'in').toString().endsWith('quiet'), 'the last message to be logged');
+    await waitFor(
+      () =>
+        engine.info(listener.id).autoReply?.echoHits === 2 && loggedBytes(engine, engine.snapshot().sockets[1].id, 'in').toString().endsWith('quiet'),
+      'the last message to be logged',
+    );
     expect(client.received().toString()).toBe('PONGotherPING');
   });
 
@@ -124,9 +135,12 @@ describe('auto-replies on a listener', () => {
     expect(problems([{ id: 'a', match: 'hex-prefix', pattern: 'zz', reply: '' }])).toEqual(['rules.0.pattern: "z" is not a hex digit (position 1)']);
     expect(problems([{ id: 'a', match: 'exact', pattern: 'x', reply: '\\q' }])[0]).toMatch(/^rules\.0\.reply: .*\\q/);
     expect(problems([{ id: 'a', match: 'exact', pattern: 'x', reply: '', delayMs: 61_000 }])).toEqual(['rules.0.delayMs: Delay is at most 60 s']);
-    expect(problems([{ id: 'a', match: 'exact', pattern: 'x', reply: '' }, { id: 'a', match: 'exact', pattern: 'y', reply: '' }])).toEqual([
-      'rules: Each rule needs its own id',
-    ]);
+    expect(
+      problems([
+        { id: 'a', match: 'exact', pattern: 'x', reply: '' },
+        { id: 'a', match: 'exact', pattern: 'y', reply: '' },
+      ]),
+    ).toEqual(['rules: Each rule needs its own id']);
     const listener = await listen();
     const client = await connectClient(listener.port);
     await waitFor(() => engine.snapshot().sockets.length === 2, 'the connection');
@@ -158,7 +172,12 @@ describe('auto-replies that match each frame', () => {
   it('does not match a message that outgrows the limit, says so, and keeps its place in the stream', async () => {
     engine = new Engine();
     const listener = await listen();
-    setRules(listener.id, [rule({ match: 'contains', pattern: 'x', reply: 'X\\n' }), rule({ match: 'exact', pattern: 'ok\\n', reply: 'OK\\n' })], false, LINES);
+    setRules(
+      listener.id,
+      [rule({ match: 'contains', pattern: 'x', reply: 'X\\n' }), rule({ match: 'exact', pattern: 'ok\\n', reply: 'OK\\n' })],
+      false,
+      LINES,
+    );
     const client = await connectClient(listener.port);
     await client.write(Buffer.alloc(MAX_ASSEMBLED_FRAME_BYTES + 4096, 'x'));
     await client.write(Buffer.from('xx\nok\n'));

@@ -168,7 +168,10 @@ export class AutoReplies {
       if (rule.reply instanceof Uint8Array) reply = rule.reply;
       else {
         try {
-          reply = rule.reply.evaluate(macroContextOf(receiver), typeof matched === 'object' && matched ? matched : undefined) as Uint8Array<ArrayBuffer>;
+          reply = rule.reply.evaluate(
+            macroContextOf(receiver),
+            typeof matched === 'object' && matched ? matched : undefined,
+          ) as Uint8Array<ArrayBuffer>;
         } catch (error) {
           if (!(error instanceof MacroError)) throw error;
           receiver.event('info', `Auto-reply not sent: ${error.message}`);

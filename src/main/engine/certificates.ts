@@ -68,12 +68,12 @@ export async function generateCertificate(request: CertificateRequest): Promise<
   }
   if (request.names.length > 0) {
     extensions.push(
-      new x509.SubjectAlternativeNameExtension(
-        request.names.map((name) => ({ type: isIP(name) ? ('ip' as const) : ('dns' as const), value: name })),
-      ),
+      new x509.SubjectAlternativeNameExtension(request.names.map((name) => ({ type: isIP(name) ? ('ip' as const) : ('dns' as const), value: name }))),
     );
   }
-  const serialNumber = Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1');
+  const serialNumber = Buffer.from(webcrypto.getRandomValues(new Uint8Array(16)))
+    .toString('hex')
+    .replace(/^[89a-f]/, '1');
   const base = { serialNumber, subject, notBefore, notAfter, signingAlgorithm: SIGNING, extensions };
   let certificate: X509.X509Certificate;
   if (request.issuer) {

@@ -13,11 +13,7 @@ export function familyOf(value: string | number | undefined, address?: string): 
 }
 
 /** An Endpoint when Node knows both address and port (it does not for a destroyed socket). */
-export function toEndpoint(
-  address: string | undefined,
-  port: number | undefined,
-  family?: string | number,
-): Endpoint | undefined {
+export function toEndpoint(address: string | undefined, port: number | undefined, family?: string | number): Endpoint | undefined {
   if (address === undefined || address === '' || port === undefined) return undefined;
   // A dual-stack (::) socket sees IPv4 peers as ::ffff:a.b.c.d: they are IPv4 peers, shown and
   // answered as such (a reply to the IPv4 address is mapped again on the way out).

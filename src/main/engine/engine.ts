@@ -2,17 +2,7 @@
  * The socket engine: owns every socket, gives each an id, and reports every change as an
  * EngineEvent. Pure Node (net, dgram, dns) so the app, the browser host and the CLI share it.
  */
-import type {
-  EngineEvent,
-  LogHead,
-  Output,
-  ParsedInput,
-  RepeatStatus,
-  SocketInfo,
-  SocketKind,
-  SocketState,
-  Target,
-} from '../../shared/contract';
+import type { EngineEvent, LogHead, Output, ParsedInput, RepeatStatus, SocketInfo, SocketKind, SocketState, Target } from '../../shared/contract';
 import type { AutoReplyState } from '../../shared/auto-reply';
 import { formatEndpoint } from '../../shared/endpoint';
 import { clientTlsSettings, listenerTlsSettings } from '../../shared/tls';
@@ -46,8 +36,6 @@ export interface EngineOptions {
   /** How many closed accepted connections are kept before the oldest is forgotten (closed-connections.ts). */
   maxClosedConnections?: number;
 }
-
-
 
 type Entry =
   | { kind: 'tcp'; record: SocketRecord; connection: TcpConnection }
@@ -143,19 +131,23 @@ export class Engine {
       ...(tls && input.tls && { tls: { localCertificate: tls.certificate }, tlsSettings: listenerTlsSettings(input.tls) }),
     });
     const connectionIds = new Set<string>();
-    const listener = new TcpListener(record, (socket) => {
-      const connection = this.createRecord('tcp-connection', { state: 'open', parentId: record.id, ...halfOpen });
-      this.entries.set(connection.id, {
-        kind: 'tcp',
-        record: connection,
-        connection: TcpConnection.accepted(connection, socket, tls),
-      });
-      connectionIds.add(connection.id);
-      connection.afterClose = this.connectionClosed;
-      this.autoReplies.attach(connection, record.id);
-      connection.announce();
-      return connection.id;
-    }, { plain: !tls, descriptors: this.descriptors });
+    const listener = new TcpListener(
+      record,
+      (socket) => {
+        const connection = this.createRecord('tcp-connection', { state: 'open', parentId: record.id, ...halfOpen });
+        this.entries.set(connection.id, {
+          kind: 'tcp',
+          record: connection,
+          connection: TcpConnection.accepted(connection, socket, tls),
+        });
+        connectionIds.add(connection.id);
+        connection.afterClose = this.connectionClosed;
+        this.autoReplies.attach(connection, record.id);
+        connection.announce();
+        return connection.id;
+      },
+      { plain: !tls, descriptors: this.descriptors },
+    );
     await listener.listen(input);
     if (tls) record.event('info', tls.description);
     if (this.disposed) {
@@ -163,7 +155,10 @@ export class Engine {
       this.assertRunning();
     }
     const forgotten = new RunningTotalNotice((total) =>
-      record.event('info', `${total.toLocaleString('en-US')} closed connection${total === 1 ? '' : 's'} forgotten: only the newest closed ones are kept`),
+      record.event(
+        'info',
+        `${total.toLocaleString('en-US')} closed connection${total === 1 ? '' : 's'} forgotten: only the newest closed ones are kept`,
+      ),
     );
     this.entries.set(record.id, { kind: 'listener', record, listener, connectionIds, forgotten });
     record.announce();
@@ -423,11 +418,7 @@ export class Engine {
     this.entries.clear();
   }
 
-  private async sendToAll(
-    listener: SocketRecord,
-    connectionIds: Set<string>,
-    data: Uint8Array,
-  ): Promise<Output<'socket.send'>> {
+  private async sendToAll(listener: SocketRecord, connectionIds: Set<string>, data: Uint8Array): Promise<Output<'socket.send'>> {
     const open = this.connectionsOf(connectionIds).filter((connection) => connection.canSend);
     if (open.length === 0) {
       throw new EngineError('NO_RECIPIENTS', `${listener.id} has no open connections to send to`);
@@ -438,10 +429,7 @@ export class Engine {
       const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       throw failure?.reason instanceof EngineError ? failure.reason : new EngineError('ERROR', 'Sending failed');
     }
-    listener.event(
-      'info',
-      `Sent ${data.byteLength} bytes to ${recipients} of ${open.length} connection${open.length === 1 ? '' : 's'}`,
-    );
+    listener.event('info', `Sent ${data.byteLength} bytes to ${recipients} of ${open.length} connection${open.length === 1 ? '' : 's'}`);
     return { bytes: data.byteLength, recipients };
   }
 

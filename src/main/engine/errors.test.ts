@@ -12,9 +12,7 @@ describe('describeError', () => {
       code: 'EADDRINUSE',
       message: '127.0.0.1:8080 is already in use',
     });
-    expect(describeError(systemError('EADDRINUSE'), { host: '::1', port: 8080 }).message).toBe(
-      '[::1]:8080 is already in use',
-    );
+    expect(describeError(systemError('EADDRINUSE'), { host: '::1', port: 8080 }).message).toBe('[::1]:8080 is already in use');
   });
 
   it('ECONNREFUSED, taking the endpoint from the error when there is no context', () => {
@@ -26,9 +24,7 @@ describe('describeError', () => {
   });
 
   it('ENOTFOUND: host not found', () => {
-    expect(describeError(systemError('ENOTFOUND', { hostname: 'nosuch.invalid' })).message).toBe(
-      'Host not found: nosuch.invalid',
-    );
+    expect(describeError(systemError('ENOTFOUND', { hostname: 'nosuch.invalid' })).message).toBe('Host not found: nosuch.invalid');
   });
 
   it('EAI_AGAIN: the lookup could not be made, which is not the same as a name that does not exist', () => {
@@ -39,12 +35,11 @@ describe('describeError', () => {
   });
 
   it('ETIMEDOUT with the connect timeout', () => {
-    expect(
-      describeError({ code: 'ETIMEDOUT' }, { host: 'example.test', port: 443, timeoutMs: 10_000, operation: 'connect' }),
-    ).toEqual({ code: 'ETIMEDOUT', message: 'Timed out after 10 s connecting to example.test:443' });
-    expect(describeError({ code: 'ETIMEDOUT' }, { host: '10.0.0.1', port: 22 }).message).toBe(
-      'Timed out talking to 10.0.0.1:22',
-    );
+    expect(describeError({ code: 'ETIMEDOUT' }, { host: 'example.test', port: 443, timeoutMs: 10_000, operation: 'connect' })).toEqual({
+      code: 'ETIMEDOUT',
+      message: 'Timed out after 10 s connecting to example.test:443',
+    });
+    expect(describeError({ code: 'ETIMEDOUT' }, { host: '10.0.0.1', port: 22 }).message).toBe('Timed out talking to 10.0.0.1:22');
   });
 
   it('EACCES below 1024 explains administrator rights', () => {
@@ -52,25 +47,15 @@ describe('describeError', () => {
       code: 'EACCES',
       message: 'Permission denied: ports below 1024 need administrator rights',
     });
-    expect(describeError(systemError('EACCES'), { host: '0.0.0.0', port: 8080 }).message).toBe(
-      'Permission denied for 0.0.0.0:8080',
-    );
+    expect(describeError(systemError('EACCES'), { host: '0.0.0.0', port: 8080 }).message).toBe('Permission denied for 0.0.0.0:8080');
   });
 
   it('EADDRNOTAVAIL, ECONNRESET, EPIPE, EHOSTUNREACH, ENETUNREACH, EMFILE', () => {
-    expect(describeError(systemError('EADDRNOTAVAIL'), { host: '10.9.9.9', port: 80 }).message).toBe(
-      '10.9.9.9 is not an address of this machine',
-    );
+    expect(describeError(systemError('EADDRNOTAVAIL'), { host: '10.9.9.9', port: 80 }).message).toBe('10.9.9.9 is not an address of this machine');
     expect(describeError(systemError('ECONNRESET')).message).toBe('Connection reset by peer');
-    expect(describeError(systemError('EPIPE')).message).toBe(
-      'Cannot send: the peer has closed the connection (broken pipe)',
-    );
-    expect(describeError(systemError('EHOSTUNREACH'), { host: '10.1.2.3', port: 80 }).message).toBe(
-      'No route to host 10.1.2.3',
-    );
-    expect(describeError(systemError('ENETUNREACH'), { host: '10.1.2.3', port: 80 }).message).toBe(
-      'Network unreachable: cannot reach 10.1.2.3:80',
-    );
+    expect(describeError(systemError('EPIPE')).message).toBe('Cannot send: the peer has closed the connection (broken pipe)');
+    expect(describeError(systemError('EHOSTUNREACH'), { host: '10.1.2.3', port: 80 }).message).toBe('No route to host 10.1.2.3');
+    expect(describeError(systemError('ENETUNREACH'), { host: '10.1.2.3', port: 80 }).message).toBe('Network unreachable: cannot reach 10.1.2.3:80');
     expect(describeError(systemError('EMFILE'))).toEqual({
       code: 'EMFILE',
       message: 'Too many open files: close some sockets and try again',
@@ -84,10 +69,7 @@ describe('describeError', () => {
   });
 
   it('uses the first error of an AggregateError (happy-eyeballs connect)', () => {
-    const aggregate = new AggregateError(
-      [systemError('ECONNREFUSED', { address: '::1', port: 9 }), systemError('ECONNREFUSED')],
-      'all failed',
-    );
+    const aggregate = new AggregateError([systemError('ECONNREFUSED', { address: '::1', port: 9 }), systemError('ECONNREFUSED')], 'all failed');
     expect(describeError(aggregate, { host: 'localhost', port: 9 })).toEqual({
       code: 'ECONNREFUSED',
       message: 'Connection refused by localhost:9 — nothing is listening there',

@@ -80,8 +80,8 @@ export function describeError(err: unknown, context: ErrorContext = {}): ErrorIn
           context.operation === 'send'
             ? 'Permission denied: sending to a broadcast address needs Broadcast turned on for this socket'
             : port !== undefined && port > 0 && port < 1024
-            ? 'Permission denied: ports below 1024 need administrator rights'
-            : `Permission denied for ${where}`,
+              ? 'Permission denied: ports below 1024 need administrator rights'
+              : `Permission denied for ${where}`,
       };
     case 'EADDRNOTAVAIL':
       return { code, message: `${host ?? 'The address'} is not an address of this machine` };

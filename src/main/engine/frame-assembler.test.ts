@@ -57,13 +57,18 @@ describe('assembling frames from chunks', () => {
   it('hands out the same frames as the framer reading the whole stream at once, however the reads are cut', () => {
     fc.assert(
       // Raw is each read as it came: the reads themselves are the frames there.
-      fc.property(anySpec.filter((spec) => spec.mode !== 'raw'), peerBytes, fc.array(fc.nat(), { maxLength: 10 }), (spec, bytes, cuts) => {
-        const whole = new Framer(spec).push({ seq: 0, time: 0, bytes }).map((bounds) => collectFrame(bounds, () => bytes));
-        const ends = [...new Set([...cuts.map((c) => c % (bytes.length + 1)), bytes.length])].sort((a, b) => a - b);
-        const pieces = ends.map((end, i) => Buffer.from(bytes.subarray(i === 0 ? 0 : ends[i - 1], end))).filter((piece) => piece.length > 0);
-        const { frames } = pushThroughOneBuffer(new FrameAssembler(spec), pieces);
-        expect(frames).toEqual(text(whole));
-      }),
+      fc.property(
+        anySpec.filter((spec) => spec.mode !== 'raw'),
+        peerBytes,
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (spec, bytes, cuts) => {
+          const whole = new Framer(spec).push({ seq: 0, time: 0, bytes }).map((bounds) => collectFrame(bounds, () => bytes));
+          const ends = [...new Set([...cuts.map((c) => c % (bytes.length + 1)), bytes.length])].sort((a, b) => a - b);
+          const pieces = ends.map((end, i) => Buffer.from(bytes.subarray(i === 0 ? 0 : ends[i - 1], end))).filter((piece) => piece.length > 0);
+          const { frames } = pushThroughOneBuffer(new FrameAssembler(spec), pieces);
+          expect(frames).toEqual(text(whole));
+        },
+      ),
       { numRuns: 400 },
     );
   });

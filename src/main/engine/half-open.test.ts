@@ -24,7 +24,10 @@ describe('keeping a connection half-open after the peer’s FIN', () => {
     await client.write(Buffer.from('GET / HTTP/1.0\r\n\r\n'));
     client.socket.end();
 
-    await waitFor(() => acceptedConnection() !== undefined && engine.info(acceptedConnection() ?? '').state === 'half-closed', 'the connection to be half-closed');
+    await waitFor(
+      () => acceptedConnection() !== undefined && engine.info(acceptedConnection() ?? '').state === 'half-closed',
+      'the connection to be half-closed',
+    );
     const id = acceptedConnection() ?? '';
     expect(loggedBytes(engine, id, 'in').toString()).toBe('GET / HTTP/1.0\r\n\r\n');
     expect(engine.info(id).keepHalfOpen).toBe(true);
@@ -40,10 +43,14 @@ describe('keeping a connection half-open after the peer’s FIN', () => {
   it('keeps a client connection open after the server finishes sending', async () => {
     engine = new Engine();
     let serverReceived = '';
-    const { port } = await startServer((socket) => {
-      socket.on('data', (chunk: Buffer) => (serverReceived += chunk.toString()));
-      socket.end('bye');
-    }, '127.0.0.1', { allowHalfOpen: true });
+    const { port } = await startServer(
+      (socket) => {
+        socket.on('data', (chunk: Buffer) => (serverReceived += chunk.toString()));
+        socket.end('bye');
+      },
+      '127.0.0.1',
+      { allowHalfOpen: true },
+    );
     const client = await engine.connectTcp({ host: '127.0.0.1', port, timeoutMs: 5000, keepHalfOpen: true });
     await waitFor(() => engine.info(client.id).state === 'half-closed', 'the client to be half-closed');
     await engine.send({ id: client.id, data: new TextEncoder().encode('still here') });

@@ -44,7 +44,9 @@ describe('finding a socket in the kernel’s UDP tables', () => {
     const v4 = await engine.bindUdp({ host: '127.0.0.1', port: 0 });
     const v6 = await engine.bindUdp({ host: '::1', port: 0 });
     expect(parseUdpTable(readFileSync('/proc/net/udp', 'utf8')).get(procSocketAddress(v4.local ?? { address: '', port: 0, family: 'IPv4' }))).toBe(0);
-    expect(parseUdpTable(readFileSync('/proc/net/udp6', 'utf8')).get(procSocketAddress(v6.local ?? { address: '', port: 0, family: 'IPv6' }))).toBe(0);
+    expect(parseUdpTable(readFileSync('/proc/net/udp6', 'utf8')).get(procSocketAddress(v6.local ?? { address: '', port: 0, family: 'IPv6' }))).toBe(
+      0,
+    );
   });
 });
 

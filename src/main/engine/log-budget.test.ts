@@ -76,8 +76,14 @@ describe('one memory budget for all logs', () => {
     expect(head(firstId).budgetDropped).toBeGreaterThan(0);
     expect(logBudget.status().usedBytes).toBeLessThanOrEqual(16 * MiB);
     // Said in the log at most once a second, with the running total: the last one says them all.
-    const lastNotice = (): string | undefined => logEvents(engine, firstId).filter((e) => e.message.includes('memory budget')).at(-1)?.message;
-    await waitFor(() => lastNotice()?.startsWith(`${head(firstId).budgetDropped?.toLocaleString('en-US')} entries`) === true, 'the budget notice in the closed log');
+    const lastNotice = (): string | undefined =>
+      logEvents(engine, firstId)
+        .filter((e) => e.message.includes('memory budget'))
+        .at(-1)?.message;
+    await waitFor(
+      () => lastNotice()?.startsWith(`${head(firstId).budgetDropped?.toLocaleString('en-US')} entries`) === true,
+      'the budget notice in the closed log',
+    );
     expect(lastNotice()).toMatch(/^[\d,]+ entries dropped to stay within the memory budget for all logs \(16 MiB\)$/);
     expectExactCounts(firstId);
     expectExactCounts(secondId);
@@ -115,7 +121,10 @@ describe('one memory budget for all logs', () => {
     }
     const connections = engine.snapshot().sockets.filter((s) => s.kind === 'tcp-connection');
     expect(connections).toHaveLength(3);
-    await waitFor(() => logEvents(engine, listener.id).some((e) => e.message.startsWith('7 closed connections forgotten')), 'the count on the listener');
+    await waitFor(
+      () => logEvents(engine, listener.id).some((e) => e.message.startsWith('7 closed connections forgotten')),
+      'the count on the listener',
+    );
   });
 
   it('is read and set through the contract; a budget too small is refused with the reason', async () => {
@@ -125,7 +134,13 @@ describe('one memory budget for all logs', () => {
       ok: false,
       error: { code: 'INVALID_INPUT', message: 'limitBytes: The memory budget is at least 16 MiB' },
     });
-    await expect(dispatcher.dispatch('logBudget.set', { limitBytes: 64 * MiB })).resolves.toMatchObject({ ok: true, value: { limitBytes: 64 * MiB } });
-    await expect(dispatcher.dispatch('logBudget.get', {})).resolves.toMatchObject({ ok: true, value: { limitBytes: 64 * MiB, droppedEntries: expect.any(Number) } });
+    await expect(dispatcher.dispatch('logBudget.set', { limitBytes: 64 * MiB })).resolves.toMatchObject({
+      ok: true,
+      value: { limitBytes: 64 * MiB },
+    });
+    await expect(dispatcher.dispatch('logBudget.get', {})).resolves.toMatchObject({
+      ok: true,
+      value: { limitBytes: 64 * MiB, droppedEntries: expect.any(Number) },
+    });
   });
 });

@@ -13,7 +13,10 @@ function request(query: Partial<Query>, extra: { fromSeq?: number; backwards?: b
   return commands['log.search'].input.parse({ id: 'tcp-1', query, fromSeq: 0, ...extra });
 }
 
-function logOf(entries: ({ dir: 'in' | 'out'; text: string | Uint8Array } | { event: string })[], limits = { maxEntries: 1000, maxBytes: 1 << 20 }): SocketLog {
+function logOf(
+  entries: ({ dir: 'in' | 'out'; text: string | Uint8Array } | { event: string })[],
+  limits = { maxEntries: 1000, maxBytes: 1 << 20 },
+): SocketLog {
   const log = new SocketLog('tcp-1', limits);
   for (const entry of entries) {
     if ('event' in entry) log.appendEvent('info', entry.event);
@@ -61,8 +64,16 @@ describe('log search', () => {
   });
 
   it('searches backwards from a seq, for "previous match"', () => {
-    expect(searchLog(sample, request({ text: 'get' }, { fromSeq: 4, backwards: true, limit: 1 }))).toMatchObject({ matches: [4], done: false, cursor: 3 });
-    expect(searchLog(sample, request({ text: 'get' }, { fromSeq: 3, backwards: true, limit: 1 }))).toMatchObject({ matches: [0], done: true, cursor: -1 });
+    expect(searchLog(sample, request({ text: 'get' }, { fromSeq: 4, backwards: true, limit: 1 }))).toMatchObject({
+      matches: [4],
+      done: false,
+      cursor: 3,
+    });
+    expect(searchLog(sample, request({ text: 'get' }, { fromSeq: 3, backwards: true, limit: 1 }))).toMatchObject({
+      matches: [0],
+      done: true,
+      cursor: -1,
+    });
     const last = searchLog(sample, request({ text: 'get' }, { fromSeq: 1000, backwards: true }));
     expect(last).toMatchObject({ matches: [4, 0], done: true, cursor: -1 });
   });

@@ -57,8 +57,7 @@ function exactFinder(needle: Uint8Array): (haystack: Uint8Array) => boolean {
   const pattern = Buffer.from(needle);
   // Buffer#indexOf is native and fast; a Buffer over the same memory costs no copy.
   return (haystack) =>
-    haystack.length >= pattern.length &&
-    Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(pattern) !== -1;
+    haystack.length >= pattern.length && Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(pattern) !== -1;
 }
 
 function foldedFinder(needle: Uint8Array): (haystack: Uint8Array) => boolean {

@@ -64,7 +64,13 @@ describe("fallbacks for Node's internals are said once", () => {
     vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const serverPair = await selfSignedCertificate(['localhost']);
     const clientPair = await selfSignedCertificate(['client']);
-    const server = createTlsServer({ cert: serverPair.certPem, key: serverPair.keyPem, requestCert: true, rejectUnauthorized: false, ca: clientPair.certPem });
+    const server = createTlsServer({
+      cert: serverPair.certPem,
+      key: serverPair.keyPem,
+      requestCert: true,
+      rejectUnauthorized: false,
+      ca: clientPair.certPem,
+    });
     const secured = new Promise<TLSSocket>((resolve) => server.once('secureConnection', resolve));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;

@@ -59,7 +59,11 @@ export function adoptAccepted(accepted: Socket, options: { allowHalfOpen: boolea
   const handle = husk._handle;
   if (typeof handle !== 'object' || handle === null || accepted.destroyed) {
     if (!accepted.destroyed) {
-      reportInternalsFallback('Socket._handle on accepted sockets', 'accepted connections read with a new buffer per read (slower under a flood, same bytes)', note);
+      reportInternalsFallback(
+        'Socket._handle on accepted sockets',
+        'accepted connections read with a new buffer per read (slower under a flood, same bytes)',
+        note,
+      );
     }
     accepted.resume();
     return accepted;

@@ -3,14 +3,7 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Engine } from './engine';
 import { eventKinds, logEvents, loggedBytes, recordEvents } from './test-support/engine-log';
-import {
-  binaryPayload,
-  freePort,
-  startChild,
-  startEchoServer,
-  startServer,
-  stopPeers,
-} from './test-support/peers';
+import { binaryPayload, freePort, startChild, startEchoServer, startServer, stopPeers } from './test-support/peers';
 import { rejection } from './test-support/rejection';
 import { waitFor } from './test-support/wait-for';
 import { lookupFailure } from './test-support/dns';
@@ -57,11 +50,7 @@ describe('TCP client', () => {
   it('exchanges binary data both ways with a socat peer, which then closes', async () => {
     newEngine();
     const port = await freePort();
-    const socat = await startChild(
-      'socat',
-      ['-d', '-d', `TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr`, 'STDIO'],
-      /listening on/,
-    );
+    const socat = await startChild('socat', ['-d', '-d', `TCP-LISTEN:${port},bind=127.0.0.1,reuseaddr`, 'STDIO'], /listening on/);
     const socket = await engine.connectTcp({ host: '127.0.0.1', port, timeoutMs: 5000 });
     const fromPeer = randomBytes(3000);
     socat.child.stdin.write(fromPeer);
@@ -240,9 +229,7 @@ describe('TCP client', () => {
     expect(elapsed).toBeGreaterThan(1900);
     expect(elapsed).toBeLessThan(4000);
     expect(engine.info(socket.id).state).toBe('closed');
-    expect(logEvents(engine, socket.id).map((e) => e.message)).toContain(
-      'The peer did not close within 2 s; closing anyway',
-    );
+    expect(logEvents(engine, socket.id).map((e) => e.message)).toContain('The peer did not close within 2 s; closing anyway');
   });
 });
 

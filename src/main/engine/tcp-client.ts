@@ -120,7 +120,12 @@ export class TcpConnection {
     if (tls) {
       record.update({ tls: { localCertificate: tls.certificate } });
       const secure = connection.useTls(secureAccepted(socket, tls));
-      const view = { side: 'server', localCertificate: tls.certificate, clientCertRequested: tls.requestClientCert, judgesClients: tls.judgesClients } as const;
+      const view = {
+        side: 'server',
+        localCertificate: tls.certificate,
+        clientCertRequested: tls.requestClientCert,
+        judgesClients: tls.judgesClients,
+      } as const;
       secure.once('secure', () => reportHandshake(record, secure, view));
     }
     return connection;

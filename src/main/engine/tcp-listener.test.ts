@@ -34,9 +34,7 @@ describe('TCP listener', () => {
     expect(listener.state).toBe('listening');
     expect(listener.local?.address).toBe('127.0.0.1');
     expect(listener.local?.port).toBeGreaterThan(0);
-    expect(logEvents(engine, listener.id).map((e) => e.message)).toEqual([
-      `Listening on 127.0.0.1:${listener.local?.port}`,
-    ]);
+    expect(logEvents(engine, listener.id).map((e) => e.message)).toEqual([`Listening on 127.0.0.1:${listener.local?.port}`]);
   });
 
   it('accepts 50 concurrent clients, logs each byte-exact, sends to one and to all', async () => {
@@ -54,10 +52,7 @@ describe('TCP listener', () => {
       }),
     );
     await waitFor(
-      () =>
-        clients.every((c) =>
-          connectionsOf(listener.id).some((s) => s.remote?.port === c.localPort && s.bytesIn === sent.get(c)?.length),
-        ),
+      () => clients.every((c) => connectionsOf(listener.id).some((s) => s.remote?.port === c.localPort && s.bytesIn === sent.get(c)?.length)),
       'all 50 connections to receive everything',
     );
     const connections = connectionsOf(listener.id);
@@ -79,10 +74,7 @@ describe('TCP listener', () => {
     const toAll = randomBytes(700);
     const all = await engine.send({ id: listener.id, data: toAll });
     expect(all).toEqual({ bytes: 700, recipients: 50 });
-    await waitFor(
-      () => clients.every((c) => c.received().length === (c === chosen ? 1000 : 700)),
-      'every client to receive the broadcast',
-    );
+    await waitFor(() => clients.every((c) => c.received().length === (c === chosen ? 1000 : 700)), 'every client to receive the broadcast');
     // Per-connection ordering makes this exact: nobody else got the bytes meant for one.
     for (const client of clients) {
       expect(client.received().equals(client === chosen ? Buffer.concat([toOne, toAll]) : toAll)).toBe(true);

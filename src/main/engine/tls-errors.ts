@@ -57,7 +57,10 @@ export function describeTlsError(code: string, where: string, err: unknown): Err
   }
   const alert = /ALERT_(.+)$/.exec(code)?.[1];
   if (alert && code.startsWith('ERR_SSL_')) {
-    return { code, message: `TLS handshake with ${where} failed: ${alerts[alert] ?? `the peer sent the alert “${alert.toLowerCase().replace(/_/g, ' ')}”`}.` };
+    return {
+      code,
+      message: `TLS handshake with ${where} failed: ${alerts[alert] ?? `the peer sent the alert “${alert.toLowerCase().replace(/_/g, ' ')}”`}.`,
+    };
   }
   switch (code) {
     case 'ERR_SSL_WRONG_VERSION_NUMBER':

@@ -138,7 +138,12 @@ describe('TLS client', () => {
     engine = new Engine();
     const other = await certificateFiles({ names: ['other.test'] });
     const err = await rejection(
-      engine.connectTcp({ host: '127.0.0.1', port: 9, timeoutMs: 5000, tls: { verify: false, clientCert: { certPem: selfSigned.certPem, keyPem: other.keyPem } } }),
+      engine.connectTcp({
+        host: '127.0.0.1',
+        port: 9,
+        timeoutMs: 5000,
+        tls: { verify: false, clientCert: { certPem: selfSigned.certPem, keyPem: other.keyPem } },
+      }),
     );
     expect(err.message).toBe('The client key and certificate cannot be used. The private key does not belong to the certificate.');
   });
@@ -155,9 +160,19 @@ describe('TLS listener', () => {
 
   it('serves curl with a self-signed certificate made for the names given (-k, then --cacert)', async () => {
     engine = new Engine();
-    const listener = await tlsListener({ certificate: { mode: 'self-signed', names: ['localhost', '127.0.0.1'] }, requestClientCert: false, alpn: ['http/1.1'] });
-    expect(listener.tls?.localCertificate).toMatchObject({ subject: 'CN=localhost', subjectAltName: 'DNS:localhost, IP Address:127.0.0.1', selfSigned: true });
-    expect(messages(listener.id)).toMatch(/TLS: presenting a self-signed certificate for localhost, 127\.0\.0\.1 \(SHA-256 [0-9A-F:]+\); offering ALPN http\/1\.1/);
+    const listener = await tlsListener({
+      certificate: { mode: 'self-signed', names: ['localhost', '127.0.0.1'] },
+      requestClientCert: false,
+      alpn: ['http/1.1'],
+    });
+    expect(listener.tls?.localCertificate).toMatchObject({
+      subject: 'CN=localhost',
+      subjectAltName: 'DNS:localhost, IP Address:127.0.0.1',
+      selfSigned: true,
+    });
+    expect(messages(listener.id)).toMatch(
+      /TLS: presenting a self-signed certificate for localhost, 127\.0\.0\.1 \(SHA-256 [0-9A-F:]+\); offering ALPN http\/1\.1/,
+    );
     const port = listener.local?.port ?? 0;
 
     // Reply as a web server would once the request is in, so curl finishes.
@@ -191,7 +206,11 @@ describe('TLS listener', () => {
     const ca = await generateCertificate({ names: ['Sockscope Test CA'], isCa: true });
     const signed = await certificateFiles({ names: ['alice.test'], issuer: ca });
     const stranger = await certificateFiles({ names: ['mallory.test'] });
-    const listener = await tlsListener({ certificate: { mode: 'pem', certPem: server.certPem, keyPem: server.keyPem }, requestClientCert: false, clientCaPem: ca.certPem });
+    const listener = await tlsListener({
+      certificate: { mode: 'pem', certPem: server.certPem, keyPem: server.keyPem },
+      requestClientCert: false,
+      clientCaPem: ca.certPem,
+    });
     expect(messages(listener.id)).toContain('asking clients for a certificate and checking it against CN=Sockscope Test CA');
     expect(listener.tlsSettings).toMatchObject({ side: 'server', clientCaPem: ca.certPem });
 
@@ -216,22 +235,50 @@ describe('TLS listener', () => {
 
     // A TLS 1.2 client resuming its session (openssl -reconnect: five more handshakes) is let in each time.
     const before = engine.snapshot().sockets.filter((s) => s.parentId === listener.id).length;
-    await startOpensslClient(listener.local?.port ?? 0, ['-servername', 'localhost', '-tls1_2', '-reconnect', '-cert', signed.certFile, '-key', signed.keyFile]);
-    const resumed = (): SocketInfo[] => engine.snapshot().sockets.filter((s) => s.parentId === listener.id).slice(before);
+    await startOpensslClient(listener.local?.port ?? 0, [
+      '-servername',
+      'localhost',
+      '-tls1_2',
+      '-reconnect',
+      '-cert',
+      signed.certFile,
+      '-key',
+      signed.keyFile,
+    ]);
+    const resumed = (): SocketInfo[] =>
+      engine
+        .snapshot()
+        .sockets.filter((s) => s.parentId === listener.id)
+        .slice(before);
     await waitFor(() => resumed().length >= 6 && resumed().every((s) => s.tls?.protocol === 'TLSv1.2'), 'six TLS 1.2 handshakes');
   });
 
   it('talks to openssl s_client with the user’s own PEM, and shows the client certificate it asked for', async () => {
     engine = new Engine();
     const client = await certificateFiles({ names: ['client.test'] });
-    const listener = await tlsListener({ certificate: { mode: 'pem', certPem: server.certPem, keyPem: server.keyPem }, requestClientCert: true, alpn: ['h2', 'http/1.1'] });
-    const peer = await startOpensslClient(listener.local?.port ?? 0, ['-servername', 'localhost', '-alpn', 'h2', '-cert', client.certFile, '-key', client.keyFile]);
+    const listener = await tlsListener({
+      certificate: { mode: 'pem', certPem: server.certPem, keyPem: server.keyPem },
+      requestClientCert: true,
+      alpn: ['h2', 'http/1.1'],
+    });
+    const peer = await startOpensslClient(listener.local?.port ?? 0, [
+      '-servername',
+      'localhost',
+      '-alpn',
+      'h2',
+      '-cert',
+      client.certFile,
+      '-key',
+      client.keyFile,
+    ]);
     await waitFor(() => onlyConnection(listener.id)?.tls?.protocol !== undefined, 'the handshake');
     const connection = onlyConnection(listener.id);
     expect(connection?.tls).toMatchObject({ alpn: 'h2', serverName: 'localhost' });
     expect(connection?.tls?.peerCertificates?.[0]).toMatchObject({ subject: 'CN=client.test', selfSigned: true });
     expect(connection?.tls?.localCertificate?.subject).toBe('CN=localhost');
-    expect(messages(connection?.id ?? '')).toMatch(/SNI localhost\. Client certificate CN=client\.test, issued by itself.*the listener does not verify client certificates\./);
+    expect(messages(connection?.id ?? '')).toMatch(
+      /SNI localhost\. Client certificate CN=client\.test, issued by itself.*the listener does not verify client certificates\./,
+    );
 
     peer.child.stdin.write('from s_client\n');
     await waitFor(() => loggedBytes(engine, connection?.id ?? '', 'in').toString() === 'from s_client\n', 'the line from s_client');
@@ -241,7 +288,9 @@ describe('TLS listener', () => {
 
   it('refuses a key that does not match the certificate, and leaves no listener', async () => {
     engine = new Engine();
-    const err = await rejection(tlsListener({ certificate: { mode: 'pem', certPem: server.certPem, keyPem: selfSigned.keyPem }, requestClientCert: false }));
+    const err = await rejection(
+      tlsListener({ certificate: { mode: 'pem', certPem: server.certPem, keyPem: selfSigned.keyPem }, requestClientCert: false }),
+    );
     expect(err.message).toBe('The listener key and certificate cannot be used. The private key does not belong to the certificate.');
     expect(engine.snapshot().sockets).toEqual([]);
   });

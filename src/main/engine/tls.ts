@@ -41,7 +41,8 @@ export async function prepareTlsListener(options: TlsListenOptions): Promise<Tls
   const clientCa = options.clientCaPem === undefined ? undefined : summarizePem(options.clientCaPem, 'The client CA certificate could not be read.');
   const context = secureContextFor(pair, 'listener', options.clientCaPem);
   const summary = { ...summarizePem(pair.certPem), pem: pair.certPem };
-  const how = certificate.mode === 'self-signed' ? `a self-signed certificate for ${certificate.names.join(', ')}` : `the certificate ${summary.subject}`;
+  const how =
+    certificate.mode === 'self-signed' ? `a self-signed certificate for ${certificate.names.join(', ')}` : `the certificate ${summary.subject}`;
   const judgesClients = options.clientCaPem !== undefined;
   const asking = judgesClients
     ? `; asking clients for a certificate and checking it against ${clientCa?.subject ?? 'the given CA'}`

@@ -51,11 +51,13 @@ describe('UDP multicast on loopback', () => {
     expect((await rejection(Promise.resolve().then(() => engine.changeMembership('join', { id: v4.id, group: 'ff15::1' })))).message).toBe(
       `${v4.id} is an IPv4 socket and ff15::1 an IPv6 group: bind to :: to join it`,
     );
-    expect((await rejection(Promise.resolve().then(() => engine.changeMembership('join', { id: v4.id, group: GROUP, interface: 'nosuch0' })))).message).toBe(
-      'No network interface named nosuch0 on this machine',
-    );
+    expect(
+      (await rejection(Promise.resolve().then(() => engine.changeMembership('join', { id: v4.id, group: GROUP, interface: 'nosuch0' })))).message,
+    ).toBe('No network interface named nosuch0 on this machine');
     engine.changeMembership('join', { id: v4.id, group: GROUP, interface: 'lo' });
-    expect((await rejection(Promise.resolve().then(() => engine.changeMembership('join', { id: v4.id, group: GROUP, interface: 'lo' })))).code).toBe('ALREADY_MEMBER');
+    expect((await rejection(Promise.resolve().then(() => engine.changeMembership('join', { id: v4.id, group: GROUP, interface: 'lo' })))).code).toBe(
+      'ALREADY_MEMBER',
+    );
     expect((await rejection(Promise.resolve().then(() => engine.changeMembership('leave', { id: v4.id, group: '239.1.1.1' })))).message).toBe(
       `${v4.id} has not joined 239.1.1.1`,
     );

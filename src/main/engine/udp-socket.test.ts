@@ -70,11 +70,7 @@ describe('UDP socket', () => {
   it('gets replies from a socat echo (UDP-RECVFROM … EXEC:cat) via the default target', async () => {
     engine = new Engine();
     const echoPort = await freePort();
-    await startChild(
-      'socat',
-      ['-d', '-d', `UDP-RECVFROM:${echoPort},bind=127.0.0.1,fork`, 'EXEC:cat'],
-      /receiving on/,
-    );
+    await startChild('socat', ['-d', '-d', `UDP-RECVFROM:${echoPort},bind=127.0.0.1,fork`, 'EXEC:cat'], /receiving on/);
     const udp = await engine.bindUdp({
       host: '127.0.0.1',
       port: 0,
@@ -168,8 +164,14 @@ describe('UDP errors', () => {
       rejection(engine.send({ id: v4.id, data: tooLarge, target: { host: '127.0.0.1', port: 9 } })),
       rejection(engine.send({ id: v6.id, data: tooLarge, target: { host: '::1', port: 9 } })),
     ]);
-    expect(onV4.toInfo()).toEqual({ code: 'EMSGSIZE', message: 'A datagram of 70,000 bytes is larger than UDP allows (65,507 on IPv4): not sent to 127.0.0.1:9' });
-    expect(onV6.toInfo()).toEqual({ code: 'EMSGSIZE', message: 'A datagram of 70,000 bytes is larger than UDP allows (65,527 on IPv6): not sent to [::1]:9' });
+    expect(onV4.toInfo()).toEqual({
+      code: 'EMSGSIZE',
+      message: 'A datagram of 70,000 bytes is larger than UDP allows (65,507 on IPv4): not sent to 127.0.0.1:9',
+    });
+    expect(onV6.toInfo()).toEqual({
+      code: 'EMSGSIZE',
+      message: 'A datagram of 70,000 bytes is larger than UDP allows (65,527 on IPv6): not sent to [::1]:9',
+    });
   });
 
   it('EADDRINUSE, and nothing left behind', async () => {
@@ -193,9 +195,7 @@ describe('UDP errors', () => {
   it('target host not found', async () => {
     engine = new Engine();
     const udp = await engine.bindUdp({ host: '127.0.0.1', port: 0 });
-    const err = await rejection(
-      engine.send({ id: udp.id, data: Buffer.from('x'), target: { host: 'nosuch.invalid', port: 9 } }),
-    );
+    const err = await rejection(engine.send({ id: udp.id, data: Buffer.from('x'), target: { host: 'nosuch.invalid', port: 9 } }));
     expect(err.message).toBe('Host not found: nosuch.invalid');
     expect(engine.info(udp.id).messagesOut).toBe(0);
   });

@@ -165,10 +165,7 @@ export class UdpSocket {
   private async resolveTarget(host: string, context: ErrorContext): Promise<string> {
     const literal = isIP(host);
     if (this.family === 'IPv4' && literal === 6) {
-      throw new EngineError(
-        'EAFNOSUPPORT',
-        `${this.record.id} is an IPv4 socket; it cannot send to the IPv6 address ${host}`,
-      );
+      throw new EngineError('EAFNOSUPPORT', `${this.record.id} is an IPv4 socket; it cannot send to the IPv6 address ${host}`);
     }
     if (literal !== 0) return this.family === 'IPv6' && literal === 4 ? ipv4Mapped(host) : host;
     try {

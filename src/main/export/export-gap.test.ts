@@ -183,7 +183,17 @@ describe('a recording behind a slow disk', () => {
 describe('reading a log file as it arrives', () => {
   it('keeps only the newest entries a log could hold, counting the rest as dropped', () => {
     const parser = new LogFileParser({ maxEntries: 3, maxBytes: 10 });
-    const socket = { id: 'con-1', kind: 'tcp-connection', state: 'closed', bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, queuedBytes: 0, createdAt: 1 };
+    const socket = {
+      id: 'con-1',
+      kind: 'tcp-connection',
+      state: 'closed',
+      bytesIn: 0,
+      bytesOut: 0,
+      messagesIn: 0,
+      messagesOut: 0,
+      queuedBytes: 0,
+      createdAt: 1,
+    };
     parser.line(headerLine(1, new Date()));
     parser.line(socketLine(socket as never, 2));
     for (let seq = 0; seq < 5000; seq++) parser.line(entryLine('con-1', { seq, time: seq, dir: 'in', bytes: Uint8Array.of(seq & 0xff, 1, 2, 3) }));

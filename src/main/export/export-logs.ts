@@ -77,13 +77,24 @@ function buildInMemory(engine: Engine, input: ParsedInput<'log.export'>, options
   const steps = exportSteps(engine, sockets, new CaptureEncoder(input.format, (chunk) => sink.append(chunk)), at);
   const result = ({ records, missing }: { records: number; missing: MissingBytes }): Output<'log.export'> => {
     const data = sink.take();
-    return { fileName: exportFileName(input.ids, sockets, input.format, at), data, sockets: sockets.length, records, missingBytes: missing.in + missing.out };
+    return {
+      fileName: exportFileName(input.ids, sockets, input.format, at),
+      data,
+      sockets: sockets.length,
+      records,
+      missingBytes: missing.in + missing.out,
+    };
   };
   return { steps, result };
 }
 
 /** Writes the export to `destination` as it is read from the logs; resolves once all is handed over (not closed). */
-export async function exportToStream(engine: Engine, request: ExportRequest, destination: Writable, options: StreamOptions = {}): Promise<ExportSummary> {
+export async function exportToStream(
+  engine: Engine,
+  request: ExportRequest,
+  destination: Writable,
+  options: StreamOptions = {},
+): Promise<ExportSummary> {
   const { at = new Date(), signal, onProgress } = options;
   const sockets = selectSockets(engine, request.ids);
   let bytes = 0;
@@ -185,7 +196,8 @@ export class LogReader {
     encoder.addSocket(socket, head.dropped);
     const { dropped, held } = engine.logBytes(socket.id);
     // The socket's counters less what is held: an imported log also says what its file lacked.
-    const missing = head.firstSeq === 0 ? { in: 0, out: 0 } : { in: Math.max(0, socket.bytesIn - held.in), out: Math.max(0, socket.bytesOut - held.out) };
+    const missing =
+      head.firstSeq === 0 ? { in: 0, out: 0 } : { in: Math.max(0, socket.bytesIn - held.in), out: Math.max(0, socket.bytesOut - held.out) };
     if (missing.in + missing.out > 0) {
       this.count(missing);
       const why = `Sockscope ${socket.id}: ${describeMissing(missing)} before this were no longer held in the log when it was exported`;
@@ -331,7 +343,10 @@ export function exportFileName(ids: readonly string[] | undefined, sockets: Sock
 }
 
 function tooLarge(limit: number): EngineError {
-  return new EngineError('TOO_LARGE', `The export would be larger than ${formatBytes(limit)}: save it to a file instead (Export writes as it reads), or export fewer sockets`);
+  return new EngineError(
+    'TOO_LARGE',
+    `The export would be larger than ${formatBytes(limit)}: save it to a file instead (Export writes as it reads), or export fewer sockets`,
+  );
 }
 
 /** A growing buffer with a hard limit. */

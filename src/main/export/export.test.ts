@@ -65,19 +65,22 @@ describe('pcapng export, read back by tshark', () => {
 
     const file = exportTo('tcp.pcapng', [listener.id], 'pcapng');
     const rows = await tsharkFields(file, [
-      'ip.src', 'tcp.srcport', 'ip.dst', 'tcp.dstport', 'tcp.flags.str', 'tcp.len', 'tcp.payload', 'ip.checksum.status', 'tcp.checksum.status',
+      'ip.src',
+      'tcp.srcport',
+      'ip.dst',
+      'tcp.dstport',
+      'tcp.flags.str',
+      'tcp.len',
+      'tcp.payload',
+      'ip.checksum.status',
+      'tcp.checksum.status',
     ]);
     const c = String(client.localPort);
     const s = String(port);
     const flags = rows.map((r) => `${r[1] === c ? 'C' : 'S'}:${r[4].replace(/·/g, '')}`);
     // The data from the client arrives as the kernel handed it over: one or more reads, each split to fit.
     const clientData = flags.slice(3).filter((f) => f === 'C:AP').length;
-    expect(flags).toEqual([
-      'C:S', 'S:AS', 'C:A',
-      ...Array<string>(clientData).fill('C:AP'),
-      'S:AP',
-      'C:AF', 'S:A', 'S:AF', 'C:A',
-    ]);
+    expect(flags).toEqual(['C:S', 'S:AS', 'C:A', ...Array<string>(clientData).fill('C:AP'), 'S:AP', 'C:AF', 'S:A', 'S:AF', 'C:A']);
     expect(rows.every((r) => r[0] === '127.0.0.1' && r[2] === '127.0.0.1' && [c, s].includes(r[1]) && [c, s].includes(r[3]))).toBe(true);
     expect(Math.max(...rows.map((r) => Number(r[5])))).toBeLessThanOrEqual(65_535);
     expect(clientData).toBeGreaterThanOrEqual(Math.ceil(big.byteLength / 65_495));
@@ -140,7 +143,11 @@ describe('JSON Lines export and import', () => {
 
     const exported = exportLogs(engine, { ids: [udp.id], format: 'jsonl' }, { at: new Date(2025, 0, 2, 3, 4, 5) });
     expect(exported.fileName).toBe(`sockscope-${udp.id}-20250102-030405.jsonl`);
-    const lines = Buffer.from(exported.data).toString().trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = Buffer.from(exported.data)
+      .toString()
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const original = allEntries(engine, udp.id);
     expect(lines).toHaveLength(2 + original.length);
     expect(lines[0]).toMatchObject({ type: 'sockscope-log', version: 1, sockets: 1 });
@@ -150,10 +157,17 @@ describe('JSON Lines export and import', () => {
     const imported = await core.dispatcher.dispatch('log.import', { fileName: 'capture.jsonl', data: exported.data });
     expect(imported.ok).toBe(true);
     const [socket] = (imported as { value: { sockets: SocketInfo[] } }).value.sockets;
-    expect(socket).toMatchObject({ kind: 'imported', state: 'closed', local: udp.local, importedFrom: { fileName: 'capture.jsonl', kind: 'udp', id: udp.id } });
+    expect(socket).toMatchObject({
+      kind: 'imported',
+      state: 'closed',
+      local: udp.local,
+      importedFrom: { fileName: 'capture.jsonl', kind: 'udp', id: udp.id },
+    });
     const strip = (entries: LogEntry[]): unknown[] => entries.map(({ seq: _seq, ...rest }) => rest);
     expect(strip(allEntries(engine, socket.id))).toEqual(strip(original));
-    expect(await core.dispatcher.dispatch('socket.send', { id: socket.id, data: new Uint8Array(1), target: { host: '127.0.0.1', port: 9 } })).toMatchObject({
+    expect(
+      await core.dispatcher.dispatch('socket.send', { id: socket.id, data: new Uint8Array(1), target: { host: '127.0.0.1', port: 9 } }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'READ_ONLY' },
     });
@@ -171,17 +185,24 @@ describe('JSON Lines export and import', () => {
     const importText = async (text: string, fileName = 'f.jsonl') =>
       core.dispatcher.dispatch('log.import', { fileName, data: new Uint8Array(Buffer.from(text)) });
     const header = '{"type":"sockscope-log","version":1,"exportedAt":"x","sockets":1}\n';
-    const socket = '{"type":"socket","socket":{"id":"tcp-1","kind":"tcp-client","state":"closed","bytesIn":0,"bytesOut":0,"messagesIn":0,"messagesOut":0,"queuedBytes":0,"createdAt":1}}\n';
+    const socket =
+      '{"type":"socket","socket":{"id":"tcp-1","kind":"tcp-client","state":"closed","bytesIn":0,"bytesOut":0,"messagesIn":0,"messagesOut":0,"queuedBytes":0,"createdAt":1}}\n';
     expect(await importText('hello\n')).toMatchObject({ error: { code: 'INVALID_LOG_FILE', message: 'f.jsonl: Line 1: not valid JSON' } });
-    expect(await importText('{"a":1}\n')).toMatchObject({ error: { message: 'f.jsonl: Not a Sockscope log: its first line should be {"type":"sockscope-log",…}' } });
+    expect(await importText('{"a":1}\n')).toMatchObject({
+      error: { message: 'f.jsonl: Not a Sockscope log: its first line should be {"type":"sockscope-log",…}' },
+    });
     expect(await importText(header.replace('"version":1', '"version":2'))).toMatchObject({
       error: { message: 'f.jsonl: Line 1: version: This file is of a newer format; this Sockscope reads version 1' },
     });
     expect(await importText(header)).toMatchObject({ error: { message: 'f.jsonl: The file holds no socket logs' } });
-    expect(await importText(`${header}${socket}{"type":"entry","socket":"tcp-9","seq":0,"time":1,"dir":"event","event":"info","message":"m"}\n`)).toMatchObject({
+    expect(
+      await importText(`${header}${socket}{"type":"entry","socket":"tcp-9","seq":0,"time":1,"dir":"event","event":"info","message":"m"}\n`),
+    ).toMatchObject({
       error: { message: 'f.jsonl: Line 3: an entry of socket tcp-9, which no earlier line describes' },
     });
-    expect(await importText(`${header}${socket}{"type":"entry","socket":"tcp-1","seq":0,"time":1,"dir":"in","size":5,"data":"AAAA"}\n`)).toMatchObject({
+    expect(
+      await importText(`${header}${socket}{"type":"entry","socket":"tcp-1","seq":0,"time":1,"dir":"in","size":5,"data":"AAAA"}\n`),
+    ).toMatchObject({
       error: { message: 'f.jsonl: Line 3: "size" says 5 bytes but "data" holds 3' },
     });
     const pcapng = exportLogs(engine, { ids: [(await engine.listenTcp({ host: '127.0.0.1', port: 0 })).id], format: 'pcapng' }).data;

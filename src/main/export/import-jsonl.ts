@@ -23,7 +23,11 @@ export function importLogFile(engine: Engine, input: ParsedInput<'log.import'>):
   } catch {
     throw notText(fileName);
   }
-  return importLogs(engine, fileName, named(fileName, () => parseLogFile(text)));
+  return importLogs(
+    engine,
+    fileName,
+    named(fileName, () => parseLogFile(text)),
+  );
 }
 
 /**
@@ -106,7 +110,10 @@ async function readLines(fileName: string, stream: Readable, onLine: (line: stri
   };
   const checkLength = (chars: number): void => {
     if (chars > MAX_LINE_CHARS) {
-      throw new EngineError('INVALID_LOG_FILE', `${fileName}: line ${lineNumber} is longer than any line of a Sockscope log (${MAX_LINE_CHARS.toLocaleString('en-US')} characters): the file is not a JSON Lines export, or is damaged`);
+      throw new EngineError(
+        'INVALID_LOG_FILE',
+        `${fileName}: line ${lineNumber} is longer than any line of a Sockscope log (${MAX_LINE_CHARS.toLocaleString('en-US')} characters): the file is not a JSON Lines export, or is damaged`,
+      );
     }
   };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -161,7 +168,12 @@ function importLogs(engine: Engine, fileName: string, logs: SocketLogFile[]): Ou
 }
 
 function notHeld(log: SocketLog, dropped: number, time: number): void {
-  log.appendEvent('info', `${dropped} older entries are not held: they had dropped out of the log before it was exported, or did not fit this one`, undefined, time);
+  log.appendEvent(
+    'info',
+    `${dropped} older entries are not held: they had dropped out of the log before it was exported, or did not fit this one`,
+    undefined,
+    time,
+  );
 }
 
 function appendEntry(log: SocketLog, entry: LogEntry): void {

@@ -41,7 +41,17 @@ describe('importing a stream', () => {
     const sockets = 12;
     const perSocket = 10 * 1024 * 1024;
     const payload = new Uint8Array(64 * 1024).fill(7);
-    const info = (id: string) => ({ id, kind: 'tcp-connection', state: 'closed', bytesIn: perSocket, bytesOut: 0, messagesIn: 0, messagesOut: 0, queuedBytes: 0, createdAt: 1 });
+    const info = (id: string) => ({
+      id,
+      kind: 'tcp-connection',
+      state: 'closed',
+      bytesIn: perSocket,
+      bytesOut: 0,
+      messagesIn: 0,
+      messagesOut: 0,
+      queuedBytes: 0,
+      createdAt: 1,
+    });
     const baseline = process.memoryUsage().arrayBuffers;
     let peak = 0;
     async function* file(): AsyncGenerator<Buffer> {

@@ -207,4 +207,3 @@ export class LogFileParser {
     kept.start = 0;
   }
 }
-

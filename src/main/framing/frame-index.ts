@@ -113,7 +113,11 @@ export class FrameIndex {
    * Items [from, from + count) (a negative `from` counts back from the end), and the head with the
    * pending frames. Call catchUp first.
    */
-  read(from: number, count: number, logHead: LogHead): { firstIndex: number; nextIndex: number; dropped: number; pending: FrameItem[]; items: FrameItem[] } {
+  read(
+    from: number,
+    count: number,
+    logHead: LogHead,
+  ): { firstIndex: number; nextIndex: number; dropped: number; pending: FrameItem[]; items: FrameItem[] } {
     const chunkAt = this.chunkReader();
     const begin = Math.max(this.firstIndex, from < 0 ? this.nextIndex + from : from);
     const end = Math.min(this.nextIndex, begin + count);

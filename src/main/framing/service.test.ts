@@ -65,7 +65,10 @@ describe('FramingService', () => {
     const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
     framing.set({ id: listener.id, framing: LF, decoder: 'json' });
     const client = await connectClient(listener.local?.port ?? 0);
-    await waitFor(() => engine.snapshot().sockets.some((s) => s.parentId === listener.id && s.framing !== undefined), 'the connection to inherit the framing');
+    await waitFor(
+      () => engine.snapshot().sockets.some((s) => s.parentId === listener.id && s.framing !== undefined),
+      'the connection to inherit the framing',
+    );
     const id = engine.snapshot().sockets.find((s) => s.parentId === listener.id)?.id ?? '';
     expect(engine.info(id)).toMatchObject({ framing: LF, decoder: 'json' });
 

@@ -68,9 +68,7 @@ function httpGet(path: string, headers: Record<string, string> = {}): Promise<{ 
     const req = request({ host: '127.0.0.1', port: host.port, path, headers }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, body, csp: res.headers['content-security-policy'] as string | undefined }),
-      );
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, csp: res.headers['content-security-policy'] as string | undefined }));
     });
     req.on('error', reject);
     req.end();
@@ -157,8 +155,7 @@ function rawRequest(text: string): Promise<string> {
   });
 }
 
-const upgradeHeaders =
-  'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+const upgradeHeaders = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
 
 describe('browser host defenses', () => {
   it('cannot be reached on any address of this machine but loopback', async () => {
@@ -191,9 +188,7 @@ describe('browser host defenses', () => {
     expect((await httpGet('/', { host: `localhost:${host.port}` })).status).toBe(200);
     // A sandboxed iframe or a file:// page sends `Origin: null`.
     expect((await closeCode(connect(goodPath(), { origin: 'null' }))).code).toBe(CLOSE_FORBIDDEN);
-    expect((await closeCode(connect(goodPath(), { origin: `http://127.0.0.1:${host.port}.evil.example` }))).code).toBe(
-      CLOSE_FORBIDDEN,
-    );
+    expect((await closeCode(connect(goodPath(), { origin: `http://127.0.0.1:${host.port}.evil.example` }))).code).toBe(CLOSE_FORBIDDEN);
   });
 
   it('accepts a loopback name with any port or none (port 80, a port forward), and no other name', async () => {
@@ -204,12 +199,28 @@ describe('browser host defenses', () => {
       await opened(ws);
       ws.close();
     }
-    const refusedHosts = ['evil.example', `evil.example:${host.port}`, '127.0.0.1.evil.example', 'localhost.', '[::2]', '127.0.0.1:99999', '127.0.0.1:', 'localhost:7000:1', '10.0.0.1'];
+    const refusedHosts = [
+      'evil.example',
+      `evil.example:${host.port}`,
+      '127.0.0.1.evil.example',
+      'localhost.',
+      '[::2]',
+      '127.0.0.1:99999',
+      '127.0.0.1:',
+      'localhost:7000:1',
+      '10.0.0.1',
+    ];
     for (const name of refusedHosts) {
       expect((await httpGet('/', { host: name })).status, name).toBe(403);
       expect((await closeCode(connect(goodPath(), { host: name }))).code, name).toBe(CLOSE_FORBIDDEN);
     }
-    for (const origin of ['http://evil.example', 'http://localhost.evil.example:7000', 'file://', 'http://127.0.0.1@evil.example', 'ftp://localhost']) {
+    for (const origin of [
+      'http://evil.example',
+      'http://localhost.evil.example:7000',
+      'file://',
+      'http://127.0.0.1@evil.example',
+      'ftp://localhost',
+    ]) {
       expect((await closeCode(connect(goodPath(), { origin }))).code, origin).toBe(CLOSE_FORBIDDEN);
     }
   });

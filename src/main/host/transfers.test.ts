@@ -66,7 +66,10 @@ describe('GET /export', () => {
   it('refuses a wrong token, a foreign Origin, an unknown socket and an empty export, with a reason', async () => {
     expect(await curl([`${base()}/export?token=${host.token}&format=pcapng`])).toEqual({ status: 400, body: 'There are no sockets to export' });
     expect(await curl([`${base()}/export?token=wrong&format=jsonl`])).toEqual({ status: 401, body: 'Missing or wrong token' });
-    expect(await curl(['-H', 'Origin: http://evil.example', `${base()}/export?token=${host.token}&format=jsonl`])).toEqual({ status: 403, body: 'Forbidden origin' });
+    expect(await curl(['-H', 'Origin: http://evil.example', `${base()}/export?token=${host.token}&format=jsonl`])).toEqual({
+      status: 403,
+      body: 'Forbidden origin',
+    });
     expect(await curl([`${base()}/export?token=${host.token}&format=jsonl&ids=tcp-99`])).toEqual({ status: 404, body: 'No socket with id tcp-99' });
     expect(await curl(['-H', 'Host: evil.example', `${base()}/export?token=${host.token}&format=jsonl`])).toMatchObject({ status: 403 });
   });
@@ -75,13 +78,31 @@ describe('GET /export', () => {
 describe('POST /import', () => {
   it('reads a JSON Lines log larger than a WebSocket message may carry', async () => {
     const path = files.path('big.jsonl');
-    const socket = { id: 'con-7', kind: 'tcp-connection', state: 'closed', bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, queuedBytes: 0, createdAt: 1 };
+    const socket = {
+      id: 'con-7',
+      kind: 'tcp-connection',
+      state: 'closed',
+      bytesIn: 0,
+      bytesOut: 0,
+      messagesIn: 0,
+      messagesOut: 0,
+      queuedBytes: 0,
+      createdAt: 1,
+    };
     const chunk = randomBytes(1024 * 1024);
     const count = MAX_IMPORT_BYTES / chunk.byteLength + 4;
     const lines = [headerLine(1, new Date()), socketLine(socket as never, 0)];
     for (let seq = 0; seq < count; seq++) lines.push(entryLine('con-7', { seq, time: 2 + seq, dir: 'in', bytes: chunk }));
     writeFileSync(path, `${lines.join('\n')}\n`);
-    const response = await curl(['-X', 'POST', '--data-binary', `@${path}`, '-H', 'content-type: application/jsonl', `${base()}/import?token=${host.token}&name=big.jsonl`]);
+    const response = await curl([
+      '-X',
+      'POST',
+      '--data-binary',
+      `@${path}`,
+      '-H',
+      'content-type: application/jsonl',
+      `${base()}/import?token=${host.token}&name=big.jsonl`,
+    ]);
     expect(response.status).toBe(200);
     const { sockets } = JSON.parse(response.body) as { sockets: { id: string; importedFrom: { fileName: string } }[] };
     expect(sockets).toHaveLength(1);

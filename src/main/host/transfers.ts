@@ -60,7 +60,8 @@ async function importRoute(req: IncomingMessage, res: ServerResponse, url: URL, 
   if (req.method !== 'POST') return void refuse(res, 405, 'Use POST');
   const fileName = (url.searchParams.get('name') ?? '').trim() || 'upload.jsonl';
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_UPLOAD_BYTES) return void refuse(res, 413, `${fileName} is larger than a log can be imported (${MAX_UPLOAD_BYTES / 1024 ** 3} GiB)`);
+  if (declared > MAX_UPLOAD_BYTES)
+    return void refuse(res, 413, `${fileName} is larger than a log can be imported (${MAX_UPLOAD_BYTES / 1024 ** 3} GiB)`);
   const { sockets } = await importLogStream(core.engine, fileName, req);
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sockets }));
 }

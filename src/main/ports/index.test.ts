@@ -54,7 +54,11 @@ describe('listPorts', () => {
     });
     const closed = socketInfo('lst-3', { kind: 'tcp-listener', state: 'closed', local: { address: '127.0.0.1', port: 6379, family: 'IPv4' } });
     const { rows } = await listPorts({}, [listener, client, closed], recordedMachine());
-    expect(rows.find((row) => row.local.port === 22 && row.local.family === 'IPv4')).toMatchObject({ own: true, socketId: 'lst-1', processHidden: true });
+    expect(rows.find((row) => row.local.port === 22 && row.local.family === 'IPv4')).toMatchObject({
+      own: true,
+      socketId: 'lst-1',
+      processHidden: true,
+    });
     expect(rows.find((row) => row.local.port === 39114)).toMatchObject({ own: true, socketId: 'tcp-2' });
     // Redis owns 6379, and the engine's listener there is closed: not ours.
     expect(rows.find((row) => row.local.port === 6379)).toMatchObject({ own: false, socketId: undefined });
@@ -77,14 +81,19 @@ describe('listPorts', () => {
     const all = await listPorts({}, [], recordedMachine());
     expect(all.hiddenProcesses).toBe(all.rows.filter((row) => row.processHidden).length);
     expect(all.hiddenProcesses).toBeGreaterThan(1);
-    expect(all.note).toBe(`${all.hiddenProcesses} sockets belong to processes of other users; the system shows their owners only to an administrator (root).`);
+    expect(all.note).toBe(
+      `${all.hiddenProcesses} sockets belong to processes of other users; the system shows their owners only to an administrator (root).`,
+    );
     const one = await listPorts({ port: 631 }, [], recordedMachine());
     expect(one.note).toMatch(/^1 socket belongs to processes of other users/);
     expect((await listPorts({ process: 'postgres' }, [], recordedMachine())).note).toBeUndefined();
   });
 
   it('refuses a platform it has no source for, in words', async () => {
-    await expect(listSystemPorts('aix')).rejects.toMatchObject({ code: 'UNSUPPORTED', message: 'Listing the ports of this machine is not supported on aix' });
+    await expect(listSystemPorts('aix')).rejects.toMatchObject({
+      code: 'UNSUPPORTED',
+      message: 'Listing the ports of this machine is not supported on aix',
+    });
   });
 });
 

@@ -11,7 +11,13 @@ describe('parseProcNet on recorded /proc/net files (x86-64)', () => {
   it('reads IPv4 TCP: listeners, connections in every state, and TIME_WAIT without an inode', () => {
     const rows = parseProcNet(fixture('linux-proc-net-tcp.txt'), 'tcp', 'IPv4', true);
     expect(rows).toHaveLength(12);
-    expect(rows[0]).toEqual({ protocol: 'tcp', local: { address: '127.0.0.1', port: 5432, family: 'IPv4' }, remote: undefined, state: 'LISTEN', inode: 24417 });
+    expect(rows[0]).toEqual({
+      protocol: 'tcp',
+      local: { address: '127.0.0.1', port: 5432, family: 'IPv4' },
+      remote: undefined,
+      state: 'LISTEN',
+      inode: 24417,
+    });
     expect(rows[2].local).toEqual({ address: '127.0.0.53', port: 53, family: 'IPv4' });
     expect(rows[5]).toMatchObject({
       local: { address: '192.168.1.23', port: 41822 },

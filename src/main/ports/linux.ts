@@ -99,7 +99,7 @@ export function formatIpv6(bytes: readonly number[]): string {
   // The longest run of two or more zero groups becomes `::` (the first one on a tie).
   let bestStart = -1;
   let bestLength = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -123,7 +123,10 @@ const CONCURRENCY = 32;
  * would not list their open files to this user.
  */
 export async function socketOwners(procRoot = '/proc'): Promise<{ owners: Map<number, ProcessInfo>; deniedProcesses: number }> {
-  const pids = (await readdir(procRoot)).filter((name) => /^\d+$/.test(name)).map(Number).sort((a, b) => a - b);
+  const pids = (await readdir(procRoot))
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .sort((a, b) => a - b);
   const owners = new Map<number, ProcessInfo>();
   let deniedProcesses = 0;
   for (let start = 0; start < pids.length; start += CONCURRENCY) {

@@ -10,7 +10,13 @@ describe('parseNetstat on recorded `netstat -ano` output (Windows 11)', () => {
 
   it('reads every TCP and UDP line and nothing else', () => {
     expect(rows).toHaveLength(27);
-    expect(rows[0]).toEqual({ protocol: 'tcp', local: { address: '0.0.0.0', port: 135, family: 'IPv4' }, remote: undefined, state: 'LISTEN', pid: 1052 });
+    expect(rows[0]).toEqual({
+      protocol: 'tcp',
+      local: { address: '0.0.0.0', port: 135, family: 'IPv4' },
+      remote: undefined,
+      state: 'LISTEN',
+      pid: 1052,
+    });
   });
 
   it('reads connections and their states', () => {

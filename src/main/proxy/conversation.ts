@@ -88,12 +88,18 @@ export class Conversation implements ExternalSocket {
   }
 
   held(): HeldMessage[] {
-    return (['upstream', 'downstream'] as const).flatMap((stream) => this.pipes[stream].held().map((chunk) => ({ ...chunk, stream, bytes: new Uint8Array(chunk.bytes) })));
+    return (['upstream', 'downstream'] as const).flatMap((stream) =>
+      this.pipes[stream].held().map((chunk) => ({ ...chunk, stream, bytes: new Uint8Array(chunk.bytes) })),
+    );
   }
 
   release(stream: ToxicStream, heldId: number | undefined, action: 'forward' | 'drop', edited?: Uint8Array): number {
     const released = this.pipes[stream].release(heldId, action, edited && new Uint8Array(edited));
-    if (heldId !== undefined && released === 0) throw new EngineError('NOT_FOUND', `No held message #${heldId} ${stream === 'upstream' ? 'to the server' : 'to the client'} in ${this.record.id}`);
+    if (heldId !== undefined && released === 0)
+      throw new EngineError(
+        'NOT_FOUND',
+        `No held message #${heldId} ${stream === 'upstream' ? 'to the server' : 'to the client'} in ${this.record.id}`,
+      );
     return released;
   }
 
@@ -107,7 +113,10 @@ export class Conversation implements ExternalSocket {
   async inject(stream: ToxicStream, data: Uint8Array): Promise<void> {
     const dest = stream === 'upstream' ? this.upstreamSocket : this.client;
     if (dest.destroyed || dest.writableEnded || (stream === 'upstream' && !this.upstreamConnected)) {
-      throw new EngineError('NOT_OPEN', `Cannot send ${stream === 'upstream' ? 'to the server' : 'to the client'}: that side of ${this.record.id} is closed`);
+      throw new EngineError(
+        'NOT_OPEN',
+        `Cannot send ${stream === 'upstream' ? 'to the server' : 'to the client'}: that side of ${this.record.id} is closed`,
+      );
     }
     const bytes = new Uint8Array(data);
     this.log(stream, bytes);

@@ -110,7 +110,9 @@ describe('a TCP proxy', () => {
     expect(client.errorCode).toBeUndefined();
     const [id] = conversationsOf(proxy.id);
     expect(bed.engine.info(id).state).toBe('error');
-    expect(bed.engine.info(id).error?.message).toBe(`Upstream: Connection refused by 127.0.0.1:${closedPort} — nothing is listening there; closing the client`);
+    expect(bed.engine.info(id).error?.message).toBe(
+      `Upstream: Connection refused by 127.0.0.1:${closedPort} — nothing is listening there; closing the client`,
+    );
 
     const resetting = await createProxy(closedPort, { onUpstreamFailure: 'reset' });
     const second = await connectClient(resetting.port);
@@ -136,7 +138,13 @@ describe('a TCP proxy', () => {
     expect(bed.engine.snapshot().sockets).toHaveLength(0);
 
     value(await bed.dispatcher.dispatch('proxy.create', { name: 'db', host: '127.0.0.1', port, upstreamHost: '127.0.0.1', upstreamPort: 9 }));
-    const duplicate = await bed.dispatcher.dispatch('proxy.create', { name: 'db', host: '127.0.0.1', port: 0, upstreamHost: '127.0.0.1', upstreamPort: 9 });
+    const duplicate = await bed.dispatcher.dispatch('proxy.create', {
+      name: 'db',
+      host: '127.0.0.1',
+      port: 0,
+      upstreamHost: '127.0.0.1',
+      upstreamPort: 9,
+    });
     expect(duplicate).toEqual({ ok: false, error: { code: 'EXISTS', message: 'proxy already exists: db' } });
     const inUse = await bed.dispatcher.dispatch('proxy.create', { host: '127.0.0.1', port, upstreamHost: '127.0.0.1', upstreamPort: 9 });
     expect(inUse.ok).toBe(false);

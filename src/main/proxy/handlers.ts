@@ -30,7 +30,9 @@ export const proxyHandlers: ProxyHandlers = {
     return ok;
   },
   'proxy.held': (engine, { id }) => ({ messages: proxiesOf(engine).conversation(id).held() }),
-  'proxy.release': (engine, { id, stream, heldId, action, data }) => ({ released: proxiesOf(engine).conversation(id).release(stream, heldId, action, data) }),
+  'proxy.release': (engine, { id, stream, heldId, action, data }) => ({
+    released: proxiesOf(engine).conversation(id).release(stream, heldId, action, data),
+  }),
   'proxy.cut': async (engine, { id, side, how }) => (await proxiesOf(engine).conversation(id).cut(side, how), ok),
   'proxy.inject': async (engine, { id, stream, data }) => {
     await proxiesOf(engine).conversation(id).inject(stream, data);

@@ -85,7 +85,9 @@ describe('hold and edit', () => {
     expect(received()).toBe('');
     const [message] = await held(id);
     expect(Buffer.from(message.bytes).toString()).toBe('secret');
-    expect(value(await bed.dispatcher.dispatch('proxy.release', { id, stream: 'upstream', heldId: message.heldId, action: 'drop' }))).toEqual({ released: 1 });
+    expect(value(await bed.dispatcher.dispatch('proxy.release', { id, stream: 'upstream', heldId: message.heldId, action: 'drop' }))).toEqual({
+      released: 1,
+    });
     value(await bed.dispatcher.dispatch('proxy.inject', { id, stream: 'upstream', data: Buffer.from('injected') }));
     value(await bed.dispatcher.dispatch('proxy.inject', { id, stream: 'downstream', data: Buffer.from('to you') }));
     await waitFor(() => received() === 'injected', 'the injected bytes at the server');
@@ -137,10 +139,17 @@ describe('forwarding one held message', () => {
     value(await bed.dispatcher.dispatch('proxy.hold', { id, stream: 'upstream', hold: true }));
     for (const part of ['one ', 'two ', 'three']) {
       await client.write(Buffer.from(part));
-      await waitFor(() => (bed.engine.info(id).conversation?.held?.upstream ?? 0) === ['one ', 'two ', 'three'].indexOf(part) + 1, `${part} to be held`);
+      await waitFor(
+        () => (bed.engine.info(id).conversation?.held?.upstream ?? 0) === ['one ', 'two ', 'three'].indexOf(part) + 1,
+        `${part} to be held`,
+      );
     }
     const [, second] = await held(id);
-    expect(value(await bed.dispatcher.dispatch('proxy.release', { id, stream: 'upstream', heldId: second.heldId, action: 'forward', data: Buffer.from('2 ') }))).toEqual({ released: 2 });
+    expect(
+      value(
+        await bed.dispatcher.dispatch('proxy.release', { id, stream: 'upstream', heldId: second.heldId, action: 'forward', data: Buffer.from('2 ') }),
+      ),
+    ).toEqual({ released: 2 });
     await waitFor(() => received() === 'one 2 ', 'the first two, in order, the second edited');
     expect((await held(id)).map((m) => Buffer.from(m.bytes).toString())).toEqual(['three']);
   });

@@ -121,7 +121,14 @@ export class Proxy implements ExternalSocket {
   addToxic(input: ParsedToxicInput): ToxicState {
     const name = input.name ?? `${input.type}_${input.stream}`;
     if (this.toxics.has(name)) throw new EngineError('EXISTS', `toxic already exists: ${name}`);
-    const toxic: Toxic = { name, type: input.type, stream: input.stream, toxicity: input.toxicity, attributes: attributesOf(input.type, input.attributes), ...(input.clients && { clients: input.clients }) };
+    const toxic: Toxic = {
+      name,
+      type: input.type,
+      stream: input.stream,
+      toxicity: input.toxicity,
+      attributes: attributesOf(input.type, input.attributes),
+      ...(input.clients && { clients: input.clients }),
+    };
     const entry: ToxicEntry = { toxic, hits: 0, touched: new Set(), touchedCount: 0 };
     this.toxics.set(name, entry);
     for (const conversation of this.conversations.values()) this.attach(entry, conversation);
@@ -160,7 +167,10 @@ export class Proxy implements ExternalSocket {
     const hold = { upstream: false, downstream: false, ...this.settings.hold, [stream]: holding };
     this.settings = { ...this.settings, hold };
     for (const conversation of this.conversations.values()) conversation.setHolding(stream, holding);
-    this.record.event('info', `${holding ? 'Holding' : 'Let go of'} ${stream === 'upstream' ? 'client → server' : 'server → client'} in every conversation`);
+    this.record.event(
+      'info',
+      `${holding ? 'Holding' : 'Let go of'} ${stream === 'upstream' ? 'client → server' : 'server → client'} in every conversation`,
+    );
     this.publish();
   }
 

@@ -48,7 +48,9 @@ export async function startRedis(): Promise<number> {
 
 /** A proxy on a free loopback port to `upstreamPort`, through the `proxy.create` command. */
 export async function createProxy(bed: Testbed, upstreamPort: number, extra: Record<string, unknown> = {}): Promise<{ id: string; port: number }> {
-  const created = value<{ id: string }>(await bed.dispatcher.dispatch('proxy.create', { host: '127.0.0.1', port: 0, upstreamHost: '127.0.0.1', upstreamPort, ...extra }));
+  const created = value<{ id: string }>(
+    await bed.dispatcher.dispatch('proxy.create', { host: '127.0.0.1', port: 0, upstreamHost: '127.0.0.1', upstreamPort, ...extra }),
+  );
   const port = bed.engine.info(created.id).local?.port;
   if (!port) throw new Error('the proxy has no port');
   return { id: created.id, port };

@@ -52,7 +52,9 @@ describe('toxics', () => {
     await waitFor(() => client.closed, 'the client to be reset');
     expect(client.errorCode).toBe('ECONNRESET');
     // Blocks for two seconds: the reset comes first.
-    const failed = await run('redis-cli', ['-p', String(proxy.port), 'BLPOP', 'nothing', '2']).catch((err: { stdout: string; stderr: string }) => err);
+    const failed = await run('redis-cli', ['-p', String(proxy.port), 'BLPOP', 'nothing', '2']).catch(
+      (err: { stdout: string; stderr: string }) => err,
+    );
     expect(`${failed.stdout}${failed.stderr}`).toMatch(/reset by peer|Server closed the connection/i);
   });
 

@@ -57,7 +57,13 @@ describe('the Toxiproxy API with toxiproxy-node-client', () => {
     expect(shown?.proxy?.name).toBe('redis');
     expect(shown?.local?.port).toBe(port);
 
-    const body: ICreateToxicBody<Latency> = { name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 200, jitter: 0 } };
+    const body: ICreateToxicBody<Latency> = {
+      name: 'slow',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: 200, jitter: 0 },
+    };
     const toxic = await proxy.addToxic(body);
     expect(toxic.toJson()).toEqual({ name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 200, jitter: 0 } });
     const start = performance.now();
@@ -92,7 +98,10 @@ describe('the Toxiproxy API with toxiproxy-node-client', () => {
       { name: 'b', listen: '127.0.0.1:0', upstream: '127.0.0.1:6001' },
     ]);
     expect(Object.keys(first).sort()).toEqual(['a', 'b']);
-    const again = await toxiproxy.populate([{ name: 'a', listen: first.a.listen, upstream: '127.0.0.1:6000' }, { name: 'b', listen: '127.0.0.1:0', upstream: '127.0.0.1:6009' }]);
+    const again = await toxiproxy.populate([
+      { name: 'a', listen: first.a.listen, upstream: '127.0.0.1:6000' },
+      { name: 'b', listen: '127.0.0.1:0', upstream: '127.0.0.1:6009' },
+    ]);
     expect(again.a.listen).toBe(first.a.listen);
     expect(again.b.upstream).toBe('127.0.0.1:6009');
     expect(Object.keys(await toxiproxy.getAll()).sort()).toEqual(['a', 'b']);
@@ -103,12 +112,22 @@ describe('the Toxiproxy API with curl', () => {
   it('answers every route with Toxiproxy status codes and error bodies', async () => {
     const redis = await startRedis();
     expect(await curl('GET', '/proxies')).toEqual([200, '{}']);
-    const [created, createdBody] = await curl('POST', '/proxies', JSON.stringify({ name: 'r', listen: '127.0.0.1:0', upstream: `127.0.0.1:${redis}` }));
+    const [created, createdBody] = await curl(
+      'POST',
+      '/proxies',
+      JSON.stringify({ name: 'r', listen: '127.0.0.1:0', upstream: `127.0.0.1:${redis}` }),
+    );
     expect(created).toBe(201);
     const proxy = jsonOf(createdBody) as { listen: string; toxics: unknown[] };
     expect(proxy).toMatchObject({ name: 'r', upstream: `127.0.0.1:${redis}`, enabled: true, toxics: [] });
-    expect(await curl('POST', '/proxies', JSON.stringify({ name: 'r', upstream: `127.0.0.1:${redis}` }))).toEqual([409, '{"error":"proxy already exists","status":409}']);
-    expect(await curl('POST', '/proxies', JSON.stringify({ upstream: 'x:1' }))).toEqual([400, '{"error":"missing required field: name","status":400}']);
+    expect(await curl('POST', '/proxies', JSON.stringify({ name: 'r', upstream: `127.0.0.1:${redis}` }))).toEqual([
+      409,
+      '{"error":"proxy already exists","status":409}',
+    ]);
+    expect(await curl('POST', '/proxies', JSON.stringify({ upstream: 'x:1' }))).toEqual([
+      400,
+      '{"error":"missing required field: name","status":400}',
+    ]);
     expect(await curl('POST', '/proxies', JSON.stringify({ name: 'u' }))).toEqual([400, '{"error":"missing required field: upstream","status":400}']);
     expect((await curl('POST', '/proxies', '{not json'))[0]).toBe(400);
     expect(await curl('GET', '/proxies/nope')).toEqual([404, '{"error":"proxy not found","status":404}']);
@@ -123,7 +142,10 @@ describe('the Toxiproxy API with curl', () => {
     expect(added).toBe(200);
     expect(jsonOf(addedBody)).toEqual({ ...toxic, toxicity: 1 });
     expect(await curl('POST', '/proxies/r/toxics', JSON.stringify(toxic))).toEqual([409, '{"error":"toxic already exists: cut","status":409}']);
-    expect(await curl('POST', '/proxies/r/toxics', JSON.stringify({ type: 'gremlin' }))).toEqual([400, '{"error":"bad request body: type: invalid toxic type","status":400}']);
+    expect(await curl('POST', '/proxies/r/toxics', JSON.stringify({ type: 'gremlin' }))).toEqual([
+      400,
+      '{"error":"bad request body: type: invalid toxic type","status":400}',
+    ]);
     expect((await curl('POST', '/proxies/r/toxics', JSON.stringify({ type: 'latency', stream: 'sideways' })))[0]).toBe(400);
     expect((await curl('POST', '/proxies/r/toxics', JSON.stringify({ type: 'latency', attributes: { latency: 'slow' } })))[0]).toBe(400);
     expect((await curl('GET', '/proxies/r/toxics/cut'))[0]).toBe(200);
@@ -137,10 +159,17 @@ describe('the Toxiproxy API with curl', () => {
     expect(await curl('GET', '/version')).toEqual([200, '{"version": "2.12.0"}']);
     expect(await curl('DELETE', '/proxies/r')).toEqual([204, '']);
     expect(await curl('DELETE', '/proxies/r')).toEqual([404, '{"error":"proxy not found","status":404}']);
-    const [populated, populatedBody] = await curl('POST', '/populate', JSON.stringify([{ name: 'p', listen: '127.0.0.1:0', upstream: `127.0.0.1:${redis}` }]));
+    const [populated, populatedBody] = await curl(
+      'POST',
+      '/populate',
+      JSON.stringify([{ name: 'p', listen: '127.0.0.1:0', upstream: `127.0.0.1:${redis}` }]),
+    );
     expect(populated).toBe(201);
     expect(jsonOf(populatedBody)).toMatchObject({ proxies: [{ name: 'p' }] });
-    expect((await curl('POST', '/populate', JSON.stringify([{ name: 'q' }])))).toEqual([400, '{"error":"missing required field: upstream at proxy 1","status":400}']);
+    expect(await curl('POST', '/populate', JSON.stringify([{ name: 'q' }]))).toEqual([
+      400,
+      '{"error":"missing required field: upstream at proxy 1","status":400}',
+    ]);
   });
 
   it('refuses a listen address in use with 409 and keeps what exists', async () => {

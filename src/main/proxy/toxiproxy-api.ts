@@ -137,7 +137,14 @@ class Routes {
     if (this.proxies.byName(input.name)) throw new ApiError('proxy already exists', 409);
     const listen = splitHostPort(input.listen ?? '127.0.0.1:0', 'listen');
     const upstream = splitHostPort(input.upstream, 'upstream');
-    const request = { name: input.name, host: listen.host, port: listen.port, upstreamHost: upstream.host, upstreamPort: upstream.port, enabled: input.enabled ?? true };
+    const request = {
+      name: input.name,
+      host: listen.host,
+      port: listen.port,
+      upstreamHost: upstream.host,
+      upstreamPort: upstream.port,
+      enabled: input.enabled ?? true,
+    };
     return this.proxies.create(parseBody(proxyCommands['proxy.create'].input, request));
   }
 
@@ -259,7 +266,10 @@ function send(response: ServerResponse, status: number, json?: unknown, text?: s
   }
   // As Toxiproxy: errors go through Go's http.Error, which ends them with a newline; results do not.
   const body = text ?? (status >= 400 ? `${JSON.stringify(json)}\n` : JSON.stringify(json));
-  response.writeHead(status, { 'Content-Type': text ? 'application/json;charset=utf-8' : 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  response.writeHead(status, {
+    'Content-Type': text ? 'application/json;charset=utf-8' : 'application/json',
+    'Content-Length': Buffer.byteLength(body),
+  });
   response.end(body);
 }
 
@@ -293,7 +303,12 @@ export async function startToxiproxyApi(engine: Engine, { host, port } = DEFAULT
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new EngineError(err.code ?? 'ERROR', err.code === 'EADDRINUSE' ? `${joinHostPort(host, port)} is already in use: is Toxiproxy (or another Sockscope) running?` : err.message)),
+      reject(
+        new EngineError(
+          err.code ?? 'ERROR',
+          err.code === 'EADDRINUSE' ? `${joinHostPort(host, port)} is already in use: is Toxiproxy (or another Sockscope) running?` : err.message,
+        ),
+      ),
     );
     server.listen(port, host, () => resolve());
   });
@@ -303,9 +318,10 @@ export async function startToxiproxyApi(engine: Engine, { host, port } = DEFAULT
     host,
     port: ownPort,
     url: `http://${joinHostPort(host, ownPort)}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -61,12 +61,16 @@ describe('macros in repeated sends and auto-replies', () => {
     expect(repeat.success).toBe(false);
     expect(repeat.error?.issues[0]).toMatchObject({ path: ['macros', 'text'] });
     expect(repeat.error?.issues[0].message).toMatch(/"nope" is not a macro/);
-    const rule = commands['autoReply.set'].input.safeParse({ id: 'tcp-1', rules: [{ id: 'r', match: 'exact', pattern: 'x', reply: 'old {{ payload' }] });
+    const rule = commands['autoReply.set'].input.safeParse({
+      id: 'tcp-1',
+      rules: [{ id: 'r', match: 'exact', pattern: 'x', reply: 'old {{ payload' }],
+    });
     expect(rule.success).toBe(false);
     expect(rule.error?.issues[0]).toMatchObject({ path: ['rules', 0, 'reply'] });
     expect(rule.error?.issues[0].message).toMatch(/position 5 has no closing/);
     const capture = (reply: string) =>
-      commands['autoReply.set'].input.safeParse({ id: 'tcp-1', rules: [{ id: 'r', match: 'regex', pattern: 'GET (?<path>\\S+)', reply }] }).error?.issues[0];
+      commands['autoReply.set'].input.safeParse({ id: 'tcp-1', rules: [{ id: 'r', match: 'regex', pattern: 'GET (?<path>\\S+)', reply }] }).error
+        ?.issues[0];
     expect(capture('$2')).toMatchObject({ path: ['rules', 0, 'reply'], message: '$2: the pattern has only 1 group' });
     expect(capture('$<file>')).toMatchObject({ message: '$<file>: the pattern has no group named file (it has path)' });
     expect(capture('$1 $<path> $&')).toBeUndefined();

@@ -63,7 +63,13 @@ describe('the scenario runner against real peers', () => {
     const scenario = Scenario.parse({
       target: `tcp://127.0.0.1:${port}`,
       framing: { mode: 'delimiter', delimiter: [0x0a] },
-      steps: [{ send: 'go' }, { expect: { exact: 'one\\n' } }, { expect: { regex: '^t(?<rest>wo)' } }, { send: '{{var:rest}}' }, { expect: { contains: 'one' } }],
+      steps: [
+        { send: 'go' },
+        { expect: { exact: 'one\\n' } },
+        { expect: { regex: '^t(?<rest>wo)' } },
+        { send: '{{var:rest}}' },
+        { expect: { contains: 'one' } },
+      ],
     });
     const result = await runScenario(scenario, { connect: netConnector });
     expect(result.failure?.detail).toBe('Expected something containing "one", got "three\\n"');
@@ -92,7 +98,11 @@ describe('the scenario runner against real peers', () => {
     const scenario = Scenario.parse({ target: `tcp://127.0.0.1:${port}`, steps: [{ expect: { contains: 'never' }, timeoutMs: 60_000 }] });
     const controller = new AbortController();
     const started = performance.now();
-    const running = runScenario(scenario, { connect: netConnector, signal: controller.signal, onStep: (r) => r.path === '0' && r.state === 'running' && controller.abort() });
+    const running = runScenario(scenario, {
+      connect: netConnector,
+      signal: controller.signal,
+      onStep: (r) => r.path === '0' && r.state === 'running' && controller.abort(),
+    });
     const result = await running;
     expect(result).toMatchObject({ passed: false, stopped: true });
     expect(result.steps.at(-1)).toMatchObject({ path: '0', state: 'stopped' });

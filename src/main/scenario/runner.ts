@@ -287,10 +287,15 @@ class ScenarioRun {
         }
       }
       if (this.closed) {
-        throw new Error(`The connection closed${this.closedReason ? ` (${this.closedReason})` : ''} before ${matcher.wanted.replace(/^Expected /, '')}; received ${this.receivedSoFar()}`);
+        throw new Error(
+          `The connection closed${this.closedReason ? ` (${this.closedReason})` : ''} before ${matcher.wanted.replace(/^Expected /, '')}; received ${this.receivedSoFar()}`,
+        );
       }
       const left = deadline - performance.now();
-      if (left <= 0) throw new Error(`Timed out after ${step.timeoutMs} ms: ${matcher.wanted.charAt(0).toLowerCase()}${matcher.wanted.slice(1)}; received ${this.receivedSoFar()}`);
+      if (left <= 0)
+        throw new Error(
+          `Timed out after ${step.timeoutMs} ms: ${matcher.wanted.charAt(0).toLowerCase()}${matcher.wanted.slice(1)}; received ${this.receivedSoFar()}`,
+        );
       await this.waitForData(left);
     }
   }

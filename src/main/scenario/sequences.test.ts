@@ -48,16 +48,31 @@ describe('sequences on an open socket, through the contract', () => {
     const { runId } = await call<{ runId: string }>('sequence.run', { id: socket.id, scenario });
     const status = await finished(runId);
     expect(status.state).toBe('passed');
-    expect(status.steps.map((s) => `${s.path}:${s.state}`)).toEqual(['0:passed', '1:passed', '2:passed', '3:passed', '4.0:passed', '4.1:passed', '4.0:passed', '4.1:passed', '4:passed']);
+    expect(status.steps.map((s) => `${s.path}:${s.state}`)).toEqual([
+      '0:passed',
+      '1:passed',
+      '2:passed',
+      '3:passed',
+      '4.0:passed',
+      '4.1:passed',
+      '4.0:passed',
+      '4.1:passed',
+      '4:passed',
+    ]);
     expect(core.engine.info(socket.id).state).toBe('open');
     const sent = allEntries(core.engine, socket.id).filter((e) => e.dir === 'out');
     expect(sent).toHaveLength(4);
     // A repeat on the same socket counts on from the sequence's counter: one counter per socket.
-    const next = await call<{ runId: string }>('sequence.run', { id: socket.id, scenario: { steps: [{ send: 'ECHO {{counter}}\\r\\n' }, { expect: { contains: '1' } }] } });
+    const next = await call<{ runId: string }>('sequence.run', {
+      id: socket.id,
+      scenario: { steps: [{ send: 'ECHO {{counter}}\\r\\n' }, { expect: { contains: '1' } }] },
+    });
     expect((await finished(next.runId)).state).toBe('passed');
     await call('send.repeat', { id: socket.id, data: new Uint8Array(1), macros: { text: 'ECHO {{counter}}\\r\\n' }, count: 2 });
     await waitFor(() => allEntries(core.engine, socket.id).filter((e) => e.dir === 'out').length === 7, 'the repeat');
-    const echoes = allEntries(core.engine, socket.id).flatMap((e) => (e.dir === 'out' ? [Buffer.from(e.bytes).toString()] : [])).slice(-3);
+    const echoes = allEntries(core.engine, socket.id)
+      .flatMap((e) => (e.dir === 'out' ? [Buffer.from(e.bytes).toString()] : []))
+      .slice(-3);
     expect(echoes).toEqual(['ECHO 1\r\n', 'ECHO 2\r\n', 'ECHO 3\r\n']);
   });
 
@@ -65,7 +80,10 @@ describe('sequences on an open socket, through the contract', () => {
     core = createCore();
     const { port } = await startServer(() => undefined);
     const socket = await core.engine.connectTcp({ host: '127.0.0.1', port, timeoutMs: 5000 });
-    const { runId } = await call<{ runId: string }>('sequence.run', { id: socket.id, scenario: { steps: [{ expect: { contains: 'x' }, timeoutMs: 60_000 }] } });
+    const { runId } = await call<{ runId: string }>('sequence.run', {
+      id: socket.id,
+      scenario: { steps: [{ expect: { contains: 'x' }, timeoutMs: 60_000 }] },
+    });
     await waitFor(() => true);
     const busy = await core.dispatcher.dispatch('sequence.run', { id: socket.id, scenario: { steps: [{ delay: 1 }] } });
     expect(busy).toMatchObject({ ok: false, error: { code: 'BUSY' } });

@@ -27,7 +27,7 @@ export class Sequences {
 
   run({ id, scenario }: RunInput): { runId: string } {
     const info = this.engine.info(id);
-    if (info.kind === 'tcp-listener') throw new EngineError('UNSUPPORTED', 'A sequence runs on a connection: pick one of the listener\'s connections');
+    if (info.kind === 'tcp-listener') throw new EngineError('UNSUPPORTED', "A sequence runs on a connection: pick one of the listener's connections");
     if (info.kind === 'imported') throw new EngineError('READ_ONLY', `${id} is an imported log; it cannot send`);
     const { runId, status, controller } = this.begin(id, scenario.name);
     const started = performance.now();
@@ -56,7 +56,14 @@ export class Sequences {
       })
       .catch((error: unknown) => {
         status.state = 'failed';
-        status.steps.push({ path: 'run', iteration: [], label: 'run', kind: 'close', state: 'failed', detail: error instanceof Error ? error.message : String(error) });
+        status.steps.push({
+          path: 'run',
+          iteration: [],
+          label: 'run',
+          kind: 'close',
+          state: 'failed',
+          detail: error instanceof Error ? error.message : String(error),
+        });
       })
       .finally(() => {
         status.ms = performance.now() - started;
@@ -100,7 +107,10 @@ export class Sequences {
     const busy = [...this.runs.values()].find((r) => r.status.socketId === id && r.status.state === 'running');
     if (busy) throw new EngineError('BUSY', `Sequence "${busy.status.name}" is already running on ${id}: stop it first`);
     const runId = `seq-${this.nextRun++}`;
-    const run: Run = { status: { runId, socketId: id, name, state: 'running', steps: [], earlierSteps: 0, ms: 0 }, controller: new AbortController() };
+    const run: Run = {
+      status: { runId, socketId: id, name, state: 'running', steps: [], earlierSteps: 0, ms: 0 },
+      controller: new AbortController(),
+    };
     this.runs.set(runId, run);
     return { runId, ...run };
   }

@@ -80,7 +80,9 @@ describe('the session lock', () => {
     const dir = folder();
     if (stale) writeFileSync(join(dir, LOCK_FILE), String(await otherProcess(false)));
     const script = `const { acquireSessionLock } = require(${JSON.stringify(join(__dirname, 'lock.ts'))}); const lock = acquireSessionLock(${JSON.stringify(dir)}); console.log(lock.held ? 'held' : 'refused'); setTimeout(() => {}, 1500);`;
-    const racers = Array.from({ length: 6 }, () => spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] }));
+    const racers = Array.from({ length: 6 }, () =>
+      spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] }),
+    );
     children.push(...racers);
     const answers = await Promise.all(
       racers.map((racer) => new Promise<string>((resolve) => racer.stdout?.once('data', (data: Buffer) => resolve(data.toString().trim())))),

@@ -29,7 +29,14 @@ const view = {
 const SavedAutoReply = z.object({ echo: z.boolean(), rules: z.array(z.unknown()), framing: z.unknown().optional() });
 
 export const SavedSocket = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('tcp-listener'), host: Host, port: Port, keepHalfOpen: z.boolean().optional(), autoReply: SavedAutoReply.optional(), ...view }),
+  z.object({
+    kind: z.literal('tcp-listener'),
+    host: Host,
+    port: Port,
+    keepHalfOpen: z.boolean().optional(),
+    autoReply: SavedAutoReply.optional(),
+    ...view,
+  }),
   z.object({
     kind: z.literal('udp'),
     host: Host,

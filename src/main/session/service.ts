@@ -37,7 +37,9 @@ export function sessionsElsewhere(pid: number): Sessions & { dispose(): Promise<
   return {
     status,
     restore: () =>
-      Promise.reject(new EngineError('SESSION_ELSEWHERE', `Another Sockscope (process ${pid}) keeps the saved workspace: restore it there, or quit it first`)),
+      Promise.reject(
+        new EngineError('SESSION_ELSEWHERE', `Another Sockscope (process ${pid}) keeps the saved workspace: restore it there, or quit it first`),
+      ),
     discard: status,
     saveUi: () => undefined,
     dispose: () => Promise.resolve(),
@@ -130,7 +132,9 @@ export class SessionService implements Sessions {
     const problems: string[] = [];
     const restore = async (saved: SavedSocket): Promise<void> => {
       if (saved.tls && tlsToReopen(saved) === undefined) {
-        problems.push(`${describeSaved(saved)}: ${saved.tls === true ? 'its TLS options were not saved' : 'its private key is not kept in the saved workspace'}; open it again`);
+        problems.push(
+          `${describeSaved(saved)}: ${saved.tls === true ? 'its TLS options were not saved' : 'its private key is not kept in the saved workspace'}; open it again`,
+        );
         return;
       }
       try {
@@ -240,9 +244,7 @@ export class SessionService implements Sessions {
           commands['tcp.listen'].input.parse({ host: saved.host, port: saved.port, keepHalfOpen: saved.keepHalfOpen, tls: tlsToReopen(saved) }),
         );
       case 'udp':
-        return this.engine.bindUdp(
-          commands['udp.bind'].input.parse({ host: saved.host, port: saved.port, defaultTarget: saved.defaultTarget }),
-        );
+        return this.engine.bindUdp(commands['udp.bind'].input.parse({ host: saved.host, port: saved.port, defaultTarget: saved.defaultTarget }));
       case 'tcp-client':
         return this.engine.connectTcp(
           commands['tcp.connect'].input.parse({ host: saved.host, port: saved.port, keepHalfOpen: saved.keepHalfOpen, tls: tlsToReopen(saved) }),
@@ -314,7 +316,9 @@ function toSaved(socket: SocketInfo): SavedSocket | undefined {
   const udp = socket.udp && { udp: { options: udpOptions(socket.udp), groups: socket.udp.groups } };
   switch (socket.kind) {
     case 'tcp-listener':
-      return socket.local && { kind: 'tcp-listener', host: socket.local.address, port: socket.local.port, ...halfOpen(socket), ...autoReply, ...view };
+      return (
+        socket.local && { kind: 'tcp-listener', host: socket.local.address, port: socket.local.port, ...halfOpen(socket), ...autoReply, ...view }
+      );
     case 'udp':
       return (
         socket.local && {

@@ -90,7 +90,10 @@ describe('SessionStore', () => {
   });
 
   it('says where a damaged file goes wrong', () => {
-    writeFileSync(sessionFile(), JSON.stringify({ version: 1, savedAt: 1, sockets: [{ kind: 'tcp-listener', id: 'lst-1', host: '127.0.0.1', port: 70000 }] }));
+    writeFileSync(
+      sessionFile(),
+      JSON.stringify({ version: 1, savedAt: 1, sockets: [{ kind: 'tcp-listener', id: 'lst-1', host: '127.0.0.1', port: 70000 }] }),
+    );
     expect(new SessionStore(dir).load(when)).toMatchObject({
       problem: 'corrupt',
       message: 'The saved workspace is damaged (sockets.0.port: Port must be between 0 and 65535)',
@@ -223,7 +226,9 @@ describe('sessions', () => {
 
     const second = start();
     const outcome = await run<Output<'session.restore'>>(second, 'session.restore');
-    expect(outcome.problems).toEqual([`TLS listener on 127.0.0.1:${withKey.local?.port}: its private key is not kept in the saved workspace; open it again`]);
+    expect(outcome.problems).toEqual([
+      `TLS listener on 127.0.0.1:${withKey.local?.port}: its private key is not kept in the saved workspace; open it again`,
+    ]);
     expect(outcome.sockets.map((s) => s.previousId).sort()).toEqual([client.id, selfSigned.id].sort());
     const sockets = (await run<Output<'app.snapshot'>>(second, 'app.snapshot')).sockets;
     const listener = sockets.find((s) => s.kind === 'tcp-listener');

@@ -88,7 +88,10 @@ export class SessionStore {
   private setAside(problem: 'corrupt' | 'future-version', message: string, now: Date): LoadResult {
     const suffix = problem === 'corrupt' ? 'corrupt' : 'newer-version';
     // 2025-01-31T09-05-00Z: sortable, and valid on every file system (no colons for Windows).
-    const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+    const stamp = now
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z')
+      .replace(/:/g, '-');
     let keptAs = `${this.file}.${suffix}-${stamp}`;
     for (let n = 2; existsSync(keptAs); n++) keptAs = `${this.file}.${suffix}-${stamp}-${n}`;
     try {

@@ -9,5 +9,8 @@ export const fileDialogsUnavailable = {
 
 /** Thrown, as engine errors are, so the dispatcher answers with it. */
 function notAvailable(): never {
-  throw new EngineError('NOT_AVAILABLE', 'Not available in the browser host: save and open dialogs belong to the desktop app (the host exports as a download and imports as an upload)');
+  throw new EngineError(
+    'NOT_AVAILABLE',
+    'Not available in the browser host: save and open dialogs belong to the desktop app (the host exports as a download and imports as an upload)',
+  );
 }

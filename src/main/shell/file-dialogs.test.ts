@@ -49,7 +49,13 @@ beforeEach(async () => {
       onProgress(event);
     },
   });
-  const unbindIpc = bindIpc(electron.ipcMain as unknown as Parameters<typeof bindIpc>[0], core, () => window.webContents as unknown as Electron.WebContents, (url) => url === appUrl, fileDialogs.handlers);
+  const unbindIpc = bindIpc(
+    electron.ipcMain as unknown as Parameters<typeof bindIpc>[0],
+    core,
+    () => window.webContents as unknown as Electron.WebContents,
+    (url) => url === appUrl,
+    fileDialogs.handlers,
+  );
   unbind = () => (fileDialogs.dispose(), unbindIpc());
 });
 
@@ -150,15 +156,24 @@ describe('Export in the desktop app', () => {
     const folder = join(dir, 'a-folder');
     mkdirSync(folder);
     electron.dialog.saveAnswers.push(folder, join(dir, 'gone', 'x.jsonl'));
-    expect(await invoke('file.exportWithDialog', { transferId: 't4', format: 'jsonl' })).toMatchObject({ ok: false, error: { message: `Cannot write ${folder}: it is a folder; name a file` } });
-    expect(await invoke('file.exportWithDialog', { transferId: 't5', format: 'jsonl' })).toMatchObject({ ok: false, error: { message: expect.stringContaining(`there is no folder ${join(dir, 'gone')}`) } });
+    expect(await invoke('file.exportWithDialog', { transferId: 't4', format: 'jsonl' })).toMatchObject({
+      ok: false,
+      error: { message: `Cannot write ${folder}: it is a folder; name a file` },
+    });
+    expect(await invoke('file.exportWithDialog', { transferId: 't5', format: 'jsonl' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining(`there is no folder ${join(dir, 'gone')}`) },
+    });
     // The folder chosen by mistake is left as it was.
     expect(statSync(folder).isDirectory()).toBe(true);
     expect(existsSync(join(dir, 'gone'))).toBe(false);
   });
 
   it('says there is nothing to export before any dialog', async () => {
-    expect(await invoke('file.exportWithDialog', { transferId: 't6', format: 'pcapng' })).toMatchObject({ ok: false, error: { code: 'NOTHING_TO_EXPORT' } });
+    expect(await invoke('file.exportWithDialog', { transferId: 't6', format: 'pcapng' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOTHING_TO_EXPORT' },
+    });
     expect(electron.dialog.saveShown).toEqual([]);
   });
 });
@@ -179,7 +194,11 @@ describe('Import in the desktop app', () => {
     const connection = core.engine.snapshot().sockets.find((socket) => socket.importedFrom?.kind === 'tcp-connection');
     expect(connection).toMatchObject({ kind: 'imported', bytesIn: MAX_IMPORT_BYTES, importedFrom: { fileName: 'big.jsonl' } });
     await waitFor(() => progressSeen().some((event) => event.transferId === 'i1' && event.done), 'the import’s last progress event');
-    expect(progressSeen().filter((event) => event.transferId === 'i1').at(-1)).toMatchObject({ direction: 'import', bytes: statSync(path).size, total: statSync(path).size });
+    expect(
+      progressSeen()
+        .filter((event) => event.transferId === 'i1')
+        .at(-1),
+    ).toMatchObject({ direction: 'import', bytes: statSync(path).size, total: statSync(path).size });
   });
 
   it('opens nothing when the dialog is cancelled, and says what a file is not', async () => {
@@ -188,7 +207,10 @@ describe('Import in the desktop app', () => {
     const capture = join(dir, 'x.jsonl');
     writeFileSync(capture, 'not a log\n');
     electron.dialog.openAnswers.push(capture);
-    expect(await invoke('file.importWithDialog', { transferId: 'i3' })).toMatchObject({ ok: false, error: { message: expect.stringContaining('x.jsonl') } });
+    expect(await invoke('file.importWithDialog', { transferId: 'i3' })).toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('x.jsonl') },
+    });
     expect(core.engine.snapshot().sockets).toEqual([]);
   });
 });

@@ -108,7 +108,15 @@ export function createFileDialogs(deps: FileDialogDeps): {
           onProgress: (bytes) => progress.at((written = bytes)),
         });
         written = summary.bytes;
-        return { canceled: false, path, fileName, bytes: summary.bytes, sockets: summary.sockets, records: summary.records, missingBytes: summary.missing.in + summary.missing.out };
+        return {
+          canceled: false,
+          path,
+          fileName,
+          bytes: summary.bytes,
+          sockets: summary.sockets,
+          records: summary.records,
+          missingBytes: summary.missing.in + summary.missing.out,
+        };
       } finally {
         progress.end(written);
       }
@@ -167,7 +175,11 @@ export function createFileDialogs(deps: FileDialogDeps): {
 }
 
 /** Validates as the dispatcher does, then runs; errors come back as data. */
-async function validated<C extends FileDialogCommand>(command: C, rawInput: unknown, run: (input: ParsedInput<C>) => Promise<Output<C>> | Output<C>): Promise<Result<Output<C>>> {
+async function validated<C extends FileDialogCommand>(
+  command: C,
+  rawInput: unknown,
+  run: (input: ParsedInput<C>) => Promise<Output<C>> | Output<C>,
+): Promise<Result<Output<C>>> {
   const parsed = commands[command].input.safeParse(rawInput ?? {});
   if (!parsed.success) return { ok: false, error: { code: 'INVALID_INPUT', message: describeIssues(parsed.error, 5) } };
   try {

@@ -18,7 +18,17 @@ describe('application menu', () => {
     expect(labels(build('linux').template)).toEqual(['File', 'editMenu', 'View', 'windowMenu', 'help']);
     const mac = build('darwin').template;
     expect(labels(mac)).toEqual(['Sockscope', 'File', 'editMenu', 'View', 'windowMenu', 'help']);
-    expect(submenu(mac[0]).map((item) => item.role ?? item.type)).toEqual(['about', 'separator', 'services', 'separator', 'hide', 'hideOthers', 'unhide', 'separator', 'quit']);
+    expect(submenu(mac[0]).map((item) => item.role ?? item.type)).toEqual([
+      'about',
+      'separator',
+      'services',
+      'separator',
+      'hide',
+      'hideOthers',
+      'unhide',
+      'separator',
+      'quit',
+    ]);
     expect(menuItem(mac, ['File', 'close']).role).toBe('close');
     expect(menuItem(build('win32').template, ['File', 'quit']).role).toBe('quit');
   });
@@ -60,7 +70,10 @@ describe('application menu', () => {
   });
 
   it('has zoom and reload, and developer tools only in development', () => {
-    const roles = (devTools: boolean) => submenu(menuItem(build('linux', devTools).template, ['View'])).map((item) => item.role).filter(Boolean);
+    const roles = (devTools: boolean) =>
+      submenu(menuItem(build('linux', devTools).template, ['View']))
+        .map((item) => item.role)
+        .filter(Boolean);
     expect(roles(false)).toEqual(['resetZoom', 'zoomIn', 'zoomOut', 'reload', 'togglefullscreen']);
     expect(roles(true)).toContain('toggleDevTools');
   });

@@ -40,7 +40,10 @@ export function watchRendererHealth(window: WatchedWindow, actions: HealthAction
       choices[response]?.();
     } catch (error) {
       // The question could not be shown (the window went away meanwhile): say so in the log.
-      actions.record(hang ? 'renderer-unresponsive' : 'renderer-gone', `Could not ask what to do: ${error instanceof Error ? error.message : String(error)}`);
+      actions.record(
+        hang ? 'renderer-unresponsive' : 'renderer-gone',
+        `Could not ask what to do: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       if (asking?.controller === controller) asking = undefined;
     }
@@ -63,7 +66,16 @@ export function watchRendererHealth(window: WatchedWindow, actions: HealthAction
     actions.record('renderer-unresponsive', what);
     void ask(
       true,
-      { type: 'warning', title: 'Sockscope', message: what, detail: `${SAFE} Or wait for it to respond.`, buttons: ['Reload', 'Wait', 'Quit'], defaultId: 1, cancelId: 1, noLink: true },
+      {
+        type: 'warning',
+        title: 'Sockscope',
+        message: what,
+        detail: `${SAFE} Or wait for it to respond.`,
+        buttons: ['Reload', 'Wait', 'Quit'],
+        defaultId: 1,
+        cancelId: 1,
+        noLink: true,
+      },
       {
         0: () => {
           window.webContents.forcefullyCrashRenderer();

@@ -47,8 +47,8 @@ export function App() {
         <Toolbar />
         {lostReason !== undefined && (
           <div role="alert" className="shrink-0 border-b border-danger/30 bg-danger/8 px-3 py-1.5 text-xs text-danger">
-            Lost the connection to the Sockscope engine ({lostReason}). Reconnecting; sockets keep running there and the
-            log will be complete when it is back.
+            Lost the connection to the Sockscope engine ({lostReason}). Reconnecting; sockets keep running there and the log will be complete when it
+            is back.
           </div>
         )}
         <SessionBanner />

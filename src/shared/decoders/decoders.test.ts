@@ -148,7 +148,10 @@ describe('decodeFrame', () => {
     const protocolish = fc.oneof(
       fc.uint8Array({ maxLength: 200 }),
       fc
-        .tuple(fc.constantFrom('GET / HTTP/1.1\r\n', 'HTTP/1.1 200 OK\r\n', '*2\r\n', '$4\r\n', '{"a":', '%1\r\n', 'Transfer-Encoding: chunked\r\n\r\n'), fc.uint8Array({ maxLength: 60, max: 0x7f }))
+        .tuple(
+          fc.constantFrom('GET / HTTP/1.1\r\n', 'HTTP/1.1 200 OK\r\n', '*2\r\n', '$4\r\n', '{"a":', '%1\r\n', 'Transfer-Encoding: chunked\r\n\r\n'),
+          fc.uint8Array({ maxLength: 60, max: 0x7f }),
+        )
         .map(([start, rest]) => new Uint8Array([...bytes(start), ...rest])),
     );
     fc.assert(

@@ -85,7 +85,10 @@ function parseMessage(bytes: Uint8Array, start: number): Parsed {
   for (;;) {
     const line = readLine(bytes, at);
     if (!line) {
-      return { message: { type, startLine, headers, body: new Uint8Array(0), bodyFraming: 'none', incomplete: 'The headers have not ended yet' }, end: bytes.length };
+      return {
+        message: { type, startLine, headers, body: new Uint8Array(0), bodyFraming: 'none', incomplete: 'The headers have not ended yet' },
+        end: bytes.length,
+      };
     }
     if ('failure' in line) return line;
     at = line.next;
@@ -110,11 +113,7 @@ interface Body {
 
 /** How a message's body is delimited, from its start line and headers (RFC 9112 §6.3). */
 export type BodyRule =
-  | { kind: 'none' }
-  | { kind: 'length'; length: number }
-  | { kind: 'chunked' }
-  | { kind: 'until-close' }
-  | { kind: 'invalid'; reason: string };
+  { kind: 'none' } | { kind: 'length'; length: number } | { kind: 'chunked' } | { kind: 'until-close' } | { kind: 'invalid'; reason: string };
 
 export function bodyRule(type: HttpMessage['type'], status: number | undefined, headers: HttpHeader[]): BodyRule {
   const header = (name: string): string | undefined => headers.find((h) => h.name.toLowerCase() === name)?.value;
@@ -169,7 +168,11 @@ function readChunked(bytes: Uint8Array, start: number): Body {
   const pieces: Uint8Array[] = [];
   let at = start;
   const result = (incomplete?: string): Body => {
-    const body: Body = { bytes: pieces.length === 1 ? pieces[0] : concatBytes(...pieces), framing: `chunked, ${pieces.length} chunk${pieces.length === 1 ? '' : 's'}`, end: at };
+    const body: Body = {
+      bytes: pieces.length === 1 ? pieces[0] : concatBytes(...pieces),
+      framing: `chunked, ${pieces.length} chunk${pieces.length === 1 ? '' : 's'}`,
+      end: at,
+    };
     if (incomplete) body.incomplete = incomplete;
     return body;
   };

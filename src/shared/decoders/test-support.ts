@@ -48,4 +48,3 @@ export const { resp: respValue } = fc.letrec<{ resp: RespValue }>((tie) => ({
     fc.array(fc.tuple(tie('resp'), tie('resp')), { maxLength: 3 }).map((entries): RespValue => ({ type: 'map', of: 'map', entries })),
   ),
 }));
-

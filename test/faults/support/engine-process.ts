@@ -10,7 +10,11 @@ import type { Dispatch } from './contract';
 const repoRoot = resolve(__dirname, '../../..');
 
 const ChildMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('result'), callId: z.number(), result: z.custom<Result<unknown>>((r) => typeof r === 'object' && r !== null && 'ok' in r) }),
+  z.object({
+    type: z.literal('result'),
+    callId: z.number(),
+    result: z.custom<Result<unknown>>((r) => typeof r === 'object' && r !== null && 'ok' in r),
+  }),
   z.object({ type: z.literal('events'), batch: EventBatch }),
 ]);
 

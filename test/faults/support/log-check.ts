@@ -35,8 +35,7 @@ export async function expectIntactLog(dispatch: Dispatch, id: string, taken?: Sn
   // Nothing was cleared in these tests: whatever is not held anymore was dropped, and counted.
   expect(head.dropped, `${id}: dropped entries`).toBe(head.firstSeq);
 
-  const data = (dir: 'in' | 'out'): Buffer =>
-    Buffer.concat(entries.flatMap((entry) => (entry.dir === dir ? [Buffer.from(entry.bytes)] : [])));
+  const data = (dir: 'in' | 'out'): Buffer => Buffer.concat(entries.flatMap((entry) => (entry.dir === dir ? [Buffer.from(entry.bytes)] : [])));
   const checked: CheckedLog = {
     info,
     entries,

@@ -15,9 +15,7 @@ export function allEntries(engine: Engine, id: string): LogEntry[] {
 
 /** The payloads of one direction, concatenated in log order. */
 export function loggedBytes(engine: Engine, id: string, dir: 'in' | 'out'): Buffer {
-  return Buffer.concat(
-    allEntries(engine, id).flatMap((entry) => (entry.dir === dir ? [Buffer.from(entry.bytes)] : [])),
-  );
+  return Buffer.concat(allEntries(engine, id).flatMap((entry) => (entry.dir === dir ? [Buffer.from(entry.bytes)] : [])));
 }
 
 export function logEvents(engine: Engine, id: string): EventLogEntry[] {

@@ -311,7 +311,20 @@ export function createFakeElectron(options: { paths?: Record<string, string>; di
     invoke: async (channel: string, ...args: unknown[]) => void ipcRenderer.invocations.push({ channel, args }),
   });
 
-  const module = { app, BrowserWindow: FakeBrowserWindow, ipcMain, session, Menu, dialog, shell, screen, nativeTheme, webContents, contextBridge, ipcRenderer };
+  const module = {
+    app,
+    BrowserWindow: FakeBrowserWindow,
+    ipcMain,
+    session,
+    Menu,
+    dialog,
+    shell,
+    screen,
+    nativeTheme,
+    webContents,
+    contextBridge,
+    ipcRenderer,
+  };
   return { module, ...module, log, messageBoxAnswers, exposed, default: module };
 }
 

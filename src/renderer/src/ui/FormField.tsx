@@ -18,7 +18,20 @@ interface FormFieldProps {
 }
 
 /** A labelled single-line input with its hint or validation message beneath. */
-export function FormField({ label, value, onChange, onBlur, error, hint, placeholder, inputMode, disabled, inputRef, className, multiline }: FormFieldProps) {
+export function FormField({
+  label,
+  value,
+  onChange,
+  onBlur,
+  error,
+  hint,
+  placeholder,
+  inputMode,
+  disabled,
+  inputRef,
+  className,
+  multiline,
+}: FormFieldProps) {
   const id = useId();
   const noteId = `${id}-note`;
   const note = error ?? hint;

@@ -60,7 +60,13 @@ export function LogFileMenu() {
         <TransferProgress transferId={transferId} />
         <StatusNote note={note} />
       </div>
-      <ExportMenu ids={undefined} label="Export all" menuLabel="Export all logs as" title="Save every socket’s log in one file" disabled={!hasSockets} />
+      <ExportMenu
+        ids={undefined}
+        label="Export all"
+        menuLabel="Export all logs as"
+        title="Save every socket’s log in one file"
+        disabled={!hasSockets}
+      />
     </div>
   );
 }

@@ -6,7 +6,8 @@ export function TransferProgress({ transferId }: { transferId: string | undefine
   const progress = useFileTransfers((state) => (transferId === undefined ? undefined : state.running[transferId]));
   if (!progress || transferId === undefined) return null;
   const verb = progress.direction === 'export' ? 'Saving' : 'Importing';
-  const amount = progress.total === undefined ? `${formatBytes(progress.bytes)} written` : `${formatBytes(progress.bytes)} of ${formatBytes(progress.total)}`;
+  const amount =
+    progress.total === undefined ? `${formatBytes(progress.bytes)} written` : `${formatBytes(progress.bytes)} of ${formatBytes(progress.total)}`;
   return (
     <p
       role="status"
@@ -15,7 +16,11 @@ export function TransferProgress({ transferId }: { transferId: string | undefine
       <span>
         {verb} <span className="font-mono text-fg">{progress.fileName}</span> · <span className="font-mono">{amount}</span>
       </span>
-      <button type="button" onClick={() => cancelFileTransfer(transferId)} className="rounded border border-line-strong px-1.5 text-fg hover:bg-hover">
+      <button
+        type="button"
+        onClick={() => cancelFileTransfer(transferId)}
+        className="rounded border border-line-strong px-1.5 text-fg hover:bg-hover"
+      >
         Cancel
       </button>
     </p>

@@ -47,7 +47,10 @@ describe('Export in the desktop app', () => {
     expect(call.input).toEqual({ transferId: started.mock.calls[0][0], ids: ['tcp-1'], format: 'pcapng' });
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(settled).toBe(false);
-    call.answer({ ok: true, value: { canceled: false, path: '/home/me/a.pcapng', fileName: 'a.pcapng', bytes: 2048, sockets: 1, records: 3, missingBytes: 0 } });
+    call.answer({
+      ok: true,
+      value: { canceled: false, path: '/home/me/a.pcapng', fileName: 'a.pcapng', bytes: 2048, sockets: 1, records: 3, missingBytes: 0 },
+    });
     expect(await result).toEqual({ ok: true, value: 'Saved /home/me/a.pcapng (3 packets, 2.0 KiB)' });
   });
 

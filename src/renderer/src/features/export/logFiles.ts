@@ -64,7 +64,13 @@ export async function importLog(file: File): Promise<Result<string>> {
   if (token !== undefined) return uploadLog(file, token);
   // Checked here too: a message over the host's limit would cost the window its connection.
   if (file.size > MAX_IMPORT_BYTES) {
-    return { ok: false, error: { code: 'TOO_LARGE', message: `${file.name} is ${formatBytes(file.size)}; a log to import is limited to ${formatBytes(MAX_IMPORT_BYTES)}` } };
+    return {
+      ok: false,
+      error: {
+        code: 'TOO_LARGE',
+        message: `${file.name} is ${formatBytes(file.size)}; a log to import is limited to ${formatBytes(MAX_IMPORT_BYTES)}`,
+      },
+    };
   }
   const data = new Uint8Array(await file.arrayBuffer());
   const result = await invoke('log.import', { fileName: file.name, data });

@@ -30,7 +30,9 @@ export function CopyMenu({ bytes, length, seq }: { bytes: Uint8Array; length: nu
   };
 
   return (
-    <div className={`absolute top-0.5 right-2 flex items-center gap-1.5 ${popover.open || copied ? '' : 'opacity-0 group-focus-within:opacity-100 group-hover:opacity-100'}`}>
+    <div
+      className={`absolute top-0.5 right-2 flex items-center gap-1.5 ${popover.open || copied ? '' : 'opacity-0 group-focus-within:opacity-100 group-hover:opacity-100'}`}
+    >
       {copied && (
         <span role="status" className="rounded bg-panel px-1.5 py-0.5 font-sans text-[11px] text-muted shadow-sm">
           {copied}
@@ -50,7 +52,9 @@ export function CopyMenu({ bytes, length, seq }: { bytes: Uint8Array; length: nu
       <Popover handle={popover} anchor={buttonRef} label={`Copy entry ${seq} as`} role="menu" align="end" className="w-48 py-1">
         <p className="px-2.5 pt-1 pb-1.5 font-sans text-[11px] text-muted">
           {/* A long frame's row holds only its start: say so rather than copy less than it seems. */}
-          {bytes.byteLength < length ? `Copy the first ${formatBytes(bytes.byteLength)} of ${formatBytes(length)} as` : `Copy ${formatBytes(length)} as`}
+          {bytes.byteLength < length
+            ? `Copy the first ${formatBytes(bytes.byteLength)} of ${formatBytes(length)} as`
+            : `Copy ${formatBytes(length)} as`}
           {bytes.byteLength > LARGE_COPY_BYTES ? ' (large: may take a moment)' : ''}
         </p>
         {copyFormats.map(({ format, label }) => (

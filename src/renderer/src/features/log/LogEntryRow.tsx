@@ -32,7 +32,17 @@ interface LogEntryRowProps {
 const errorEvents = new Set(['error', 'reset']);
 
 /** One log entry: time, direction, size, (peer), then the payload as text or a hex dump. */
-export const LogEntryRow = memo(function LogEntryRow({ seq, entry, view, showPeer, showDelta, delta, roundTrip, expanded, onExpand }: LogEntryRowProps) {
+export const LogEntryRow = memo(function LogEntryRow({
+  seq,
+  entry,
+  view,
+  showPeer,
+  showDelta,
+  delta,
+  roundTrip,
+  expanded,
+  onExpand,
+}: LogEntryRowProps) {
   const grid = `grid ${logGridColumns(showPeer, showDelta)} gap-x-2 px-3 py-[3px] font-mono text-xs leading-4`;
   const textEncoding = usePreferences((state) => state.textEncoding);
 
@@ -118,16 +128,16 @@ export const LogEntryRow = memo(function LogEntryRow({ seq, entry, view, showPee
           <HexDump bytes={shown} colorClass={colorClass} />
         ) : view === 'decoded' ? (
           <Suspense fallback={<PayloadText bytes={shown} textEncoding={textEncoding} />}>
-          <LazyDecodedPayload
-            bytes={entry.bytes}
-            length={length}
-            frame={entry.frame}
-            textEncoding={textEncoding}
-            index={entry.index}
-            limit={limit}
-            expanded={expanded}
-            onExpand={() => onExpand(seq)}
-          />
+            <LazyDecodedPayload
+              bytes={entry.bytes}
+              length={length}
+              frame={entry.frame}
+              textEncoding={textEncoding}
+              index={entry.index}
+              limit={limit}
+              expanded={expanded}
+              onExpand={() => onExpand(seq)}
+            />
           </Suspense>
         ) : (
           <PayloadText bytes={shown} textEncoding={textEncoding} />

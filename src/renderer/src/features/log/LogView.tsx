@@ -178,7 +178,9 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
 
   return (
     <div className="relative flex min-h-0 flex-1 flex-col bg-canvas">
-      <div className={`grid ${logGridColumns(showPeer, showDelta)} shrink-0 gap-x-2 border-b border-line px-3 py-1 text-[11px] font-medium text-faint`}>
+      <div
+        className={`grid ${logGridColumns(showPeer, showDelta)} shrink-0 gap-x-2 border-b border-line px-3 py-1 text-[11px] font-medium text-faint`}
+      >
         <span aria-hidden="true">Time</span>
         {showDelta && (
           <span aria-hidden="true" title="Time since the previous entry">
@@ -194,8 +196,8 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
           <span aria-hidden="true">{view === 'hex' ? 'Payload (offset · hex · ASCII)' : 'Payload'}</span>
           <span className="flex items-center gap-3 font-normal">
             <label className="flex items-center gap-1" title="A column with the time since the previous entry">
-              <input type="checkbox" checked={showDelta} onChange={(event) => setPreference('showDelta', event.target.checked)} className="size-3" />
-              Δ time
+              <input type="checkbox" checked={showDelta} onChange={(event) => setPreference('showDelta', event.target.checked)} className="size-3" />Δ
+              time
             </label>
             {count > 0 && <span className="tabular-nums">{plural(count, 'entry', 'entries')}</span>}
           </span>
@@ -220,7 +222,9 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
         className="min-h-0 flex-1 overflow-auto outline-none focus-visible:outline-2 focus-visible:-outline-offset-2"
       >
         {count === 0 ? (
-          <p className="px-3 py-6 text-center text-xs text-muted">{rows.filtered ? 'No entries match the search.' : 'Nothing yet. Bytes sent and received appear here.'}</p>
+          <p className="px-3 py-6 text-center text-xs text-muted">
+            {rows.filtered ? 'No entries match the search.' : 'Nothing yet. Bytes sent and received appear here.'}
+          </p>
         ) : (
           <div role="list" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
             {items.map((item) => {

@@ -219,7 +219,11 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
             )}
             {kind === 'tcp-listener' && (
               <div className="flex gap-2">
-                {field('host', { placeholder: '127.0.0.1', hint: '127.0.0.1 accepts only this machine; 0.0.0.0 every interface; :: IPv6 and IPv4.', className: 'flex-1' })}
+                {field('host', {
+                  placeholder: '127.0.0.1',
+                  hint: '127.0.0.1 accepts only this machine; 0.0.0.0 every interface; :: IPv6 and IPv4.',
+                  className: 'flex-1',
+                })}
                 {field('port', { hint: '0 picks any free port.', className: 'w-28', numeric: true })}
               </div>
             )}

@@ -25,7 +25,11 @@ export function TlsOptions({ kind, values, onChange, errors, submitted, disabled
   const [showClientCert, setShowClientCert] = useState(values.clientCertPem !== '' || values.caPem !== '');
   const shown = (field: OptionField): string | undefined => (submitted || touched.has(field) ? errors[field] : undefined);
   const leave = (field: OptionField) => () => setTouched((current) => (current.has(field) ? current : new Set(current).add(field)));
-  const text = (field: OptionField, label: string, options: { placeholder?: string; hint?: string; className?: string; multiline?: boolean } = {}) => (
+  const text = (
+    field: OptionField,
+    label: string,
+    options: { placeholder?: string; hint?: string; className?: string; multiline?: boolean } = {},
+  ) => (
     <FormField
       label={label}
       value={values[field]}
@@ -75,7 +79,12 @@ export function TlsOptions({ kind, values, onChange, errors, submitted, disabled
             <>
               {pem('clientCertPem', 'Client certificate (PEM)', '-----BEGIN CERTIFICATE-----', 'Sent when the server asks for one.')}
               {pem('clientKeyPem', 'Client private key (PEM)', '-----BEGIN PRIVATE KEY-----')}
-              {pem('caPem', 'Also trust (PEM)', '-----BEGIN CERTIFICATE-----', 'A development CA, or the server’s own certificate; added to the usual roots.')}
+              {pem(
+                'caPem',
+                'Also trust (PEM)',
+                '-----BEGIN CERTIFICATE-----',
+                'A development CA, or the server’s own certificate; added to the usual roots.',
+              )}
             </>
           )}
         </div>
@@ -92,14 +101,17 @@ export function TlsOptions({ kind, values, onChange, errors, submitted, disabled
               disabled={disabled}
             />
           </div>
-          {values.certificateMode === 'self-signed'
-            ? text('names', 'Names', { placeholder: 'localhost, 127.0.0.1', hint: 'Host names and IP addresses the certificate is made for, comma-separated.' })
-            : (
-              <>
-                {pem('certPem', 'Certificate (PEM)', '-----BEGIN CERTIFICATE-----', 'The server certificate, then any intermediates.')}
-                {pem('keyPem', 'Private key (PEM)', '-----BEGIN PRIVATE KEY-----')}
-              </>
-            )}
+          {values.certificateMode === 'self-signed' ? (
+            text('names', 'Names', {
+              placeholder: 'localhost, 127.0.0.1',
+              hint: 'Host names and IP addresses the certificate is made for, comma-separated.',
+            })
+          ) : (
+            <>
+              {pem('certPem', 'Certificate (PEM)', '-----BEGIN CERTIFICATE-----', 'The server certificate, then any intermediates.')}
+              {pem('keyPem', 'Private key (PEM)', '-----BEGIN PRIVATE KEY-----')}
+            </>
+          )}
           {text('alpn', 'ALPN', { placeholder: 'optional: h2, http/1.1', hint: 'Protocols offered to clients that ask.', className: 'w-56' })}
           <Checkbox
             label="Request client certificate"

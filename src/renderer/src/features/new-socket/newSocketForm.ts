@@ -93,9 +93,7 @@ export function validateNewSocket(
         ...extra,
       };
       const parsed = commands['udp.bind'].input.safeParse(input);
-      return parsed.success
-        ? { errors: {}, request: { command: 'udp.bind', input: parsed.data } }
-        : { errors: collect(parsed.error.issues, values) };
+      return parsed.success ? { errors: {}, request: { command: 'udp.bind', input: parsed.data } } : { errors: collect(parsed.error.issues, values) };
     }
   }
 }

@@ -93,7 +93,10 @@ export function validateSocketOptions(kind: NewSocketKind, values: SocketOptionV
   return checked.extra && values.keepHalfOpen ? { ...checked, extra: { ...checked.extra, keepHalfOpen: true } } : checked;
 }
 
-function validateTlsOptions(kind: 'tcp-client' | 'tcp-listener', values: SocketOptionValues): { errors: OptionErrors; extra?: Record<string, unknown> } {
+function validateTlsOptions(
+  kind: 'tcp-client' | 'tcp-listener',
+  values: SocketOptionValues,
+): { errors: OptionErrors; extra?: Record<string, unknown> } {
   if (!values.tls) return { errors: {}, extra: {} };
   if (kind === 'tcp-client') {
     const withClientCert = values.clientCertPem.trim() !== '' || values.clientKeyPem.trim() !== '';

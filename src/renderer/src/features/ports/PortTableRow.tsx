@@ -8,8 +8,7 @@ import { CopyIcon, PlugIcon } from '../../ui/Icons';
 import { ProtocolBadge } from '../../ui/ProtocolBadge';
 
 /** The table's columns: protocol, local, remote, state, pid, process, service, actions. Shared with the header. */
-export const portsGridColumns =
-  'grid-cols-[44px_minmax(130px,1.25fr)_minmax(130px,1.25fr)_104px_60px_minmax(100px,1fr)_96px_144px]';
+export const portsGridColumns = 'grid-cols-[44px_minmax(130px,1.25fr)_minmax(130px,1.25fr)_104px_60px_minmax(100px,1fr)_96px_144px]';
 export const PORT_ROW_HEIGHT = 26;
 
 const stateDot: Record<PortState, string> = {
@@ -137,7 +136,9 @@ export const PortTableRow = memo(function PortTableRow({ row, rowKey, target, in
       </span>
       <span role="cell" className="flex min-w-0 items-center gap-1.5" title={stateMeaning[row.state]}>
         <span aria-hidden="true" className={`size-[7px] shrink-0 rounded-full ${stateDot[row.state]}`} />
-        <span className={`truncate font-mono text-[11px] ${row.state === 'LISTEN' || row.state === 'ESTABLISHED' || row.state === 'BOUND' ? 'text-fg' : 'text-muted'}`}>
+        <span
+          className={`truncate font-mono text-[11px] ${row.state === 'LISTEN' || row.state === 'ESTABLISHED' || row.state === 'BOUND' ? 'text-fg' : 'text-muted'}`}
+        >
           {row.state}
         </span>
       </span>

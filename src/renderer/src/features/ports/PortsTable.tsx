@@ -65,7 +65,11 @@ export function PortsTable({ rows, allRows, empty }: PortsTableProps) {
       {/* Narrower than this, the columns scroll sideways together rather than squeeze. */}
       <div className="flex min-h-0 min-w-[920px] flex-1 flex-col">
         <div role="rowgroup" className="shrink-0 border-b border-line bg-panel">
-          <div role="row" aria-rowindex={1} className={`grid ${portsGridColumns} h-7 items-center gap-x-3 border-l-2 border-l-transparent pr-3 pl-2.5`}>
+          <div
+            role="row"
+            aria-rowindex={1}
+            className={`grid ${portsGridColumns} h-7 items-center gap-x-3 border-l-2 border-l-transparent pr-3 pl-2.5`}
+          >
             {headers.map((header) => {
               const active = sort.column === header.column;
               return (
@@ -103,7 +107,10 @@ export function PortsTable({ rows, allRows, empty }: PortsTableProps) {
                 const row = rows[item.index];
                 const key = keys[item.index];
                 return (
-                  <div key={item.key} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}>
+                  <div
+                    key={item.key}
+                    style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}
+                  >
                     <PortTableRow row={row} rowKey={key} target={connectTarget(row, allRows)} index={item.index} failed={key === failedKey} />
                   </div>
                 );

@@ -1,14 +1,6 @@
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { formatTime, plural } from '../../ui/format';
-import {
-  dismissConnectError,
-  refreshIntervals,
-  refreshPorts,
-  setPortsPreference,
-  setPortsQuery,
-  usePorts,
-  type RefreshInterval,
-} from './ports';
+import { dismissConnectError, refreshIntervals, refreshPorts, setPortsPreference, setPortsQuery, usePorts, type RefreshInterval } from './ports';
 import { showCounts, visiblePortRows, type PortsShow } from './portsTable';
 import { AlertIcon, CloseIcon, InfoIcon, RefreshIcon, SearchIcon } from '../../ui/Icons';
 import { PortsTable } from './PortsTable';
@@ -188,7 +180,9 @@ export function PortsView() {
       {error && (
         <ErrorStrip action={<StripButton onClick={() => void refreshPorts()}>Try again</StripButton>}>
           Could not list the ports: {error.message}
-          {list && <span className="text-muted"> Showing the list from {updatedAt !== undefined ? formatTime(updatedAt).slice(0, 8) : 'before'}.</span>}
+          {list && (
+            <span className="text-muted"> Showing the list from {updatedAt !== undefined ? formatTime(updatedAt).slice(0, 8) : 'before'}.</span>
+          )}
         </ErrorStrip>
       )}
       {connectError && (
@@ -215,12 +209,20 @@ export function PortsView() {
           <div className="flex flex-col items-center gap-2 px-6 py-10 text-center text-xs text-muted">
             <p>{emptyText}</p>
             {query.trim() !== '' && (
-              <button type="button" onClick={() => setPortsQuery('')} className="rounded border border-line-strong px-2 py-0.5 text-fg hover:bg-hover">
+              <button
+                type="button"
+                onClick={() => setPortsQuery('')}
+                className="rounded border border-line-strong px-2 py-0.5 text-fg hover:bg-hover"
+              >
                 Clear the filter
               </button>
             )}
             {query.trim() === '' && show !== 'all' && list !== undefined && counts.all > 0 && (
-              <button type="button" onClick={() => setPortsPreference({ show: 'all' })} className="rounded border border-line-strong px-2 py-0.5 text-fg hover:bg-hover">
+              <button
+                type="button"
+                onClick={() => setPortsPreference({ show: 'all' })}
+                className="rounded border border-line-strong px-2 py-0.5 text-fg hover:bg-hover"
+              >
                 Show all {plural(counts.all, 'socket')}
               </button>
             )}

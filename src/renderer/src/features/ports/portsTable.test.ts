@@ -13,9 +13,24 @@ const python: PortRow = {
   service: 'http-alt',
   own: false,
 };
-const browser: PortRow = { protocol: 'tcp', local: v4('127.0.0.1', 50000), remote: v4('127.0.0.1', 8000), state: 'ESTABLISHED', pid: 77, process: 'chromium', own: false };
+const browser: PortRow = {
+  protocol: 'tcp',
+  local: v4('127.0.0.1', 50000),
+  remote: v4('127.0.0.1', 8000),
+  state: 'ESTABLISHED',
+  pid: 77,
+  process: 'chromium',
+  own: false,
+};
 const timeWait: PortRow = { protocol: 'tcp', local: v4('127.0.0.1', 50001), remote: v4('127.0.0.1', 8080), state: 'TIME_WAIT', own: false };
-const mdns: PortRow = { protocol: 'udp', local: { address: '::', port: 5353, family: 'IPv6' }, state: 'BOUND', processHidden: true, service: 'mdns', own: false };
+const mdns: PortRow = {
+  protocol: 'udp',
+  local: { address: '::', port: 5353, family: 'IPv6' },
+  state: 'BOUND',
+  processHidden: true,
+  service: 'mdns',
+  own: false,
+};
 const ours: PortRow = { protocol: 'tcp', local: v4('127.0.0.1', 40000), state: 'LISTEN', pid: 1, process: 'node', own: true, socketId: 'lst-1' };
 const rows = [timeWait, mdns, browser, python, ours];
 

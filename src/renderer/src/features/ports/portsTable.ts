@@ -93,7 +93,10 @@ export function visiblePortRows(rows: readonly PortRow[], show: PortsShow, query
   const key = keyOf[sort.column];
   return rows
     .filter((row) => matchesShow(row, show) && matchesQuery(row, query))
-    .sort((a, b) => compareKeys(key(a), key(b), sort.descending) || compareKeys(keyOf.local(a), keyOf.local(b), false) || a.protocol.localeCompare(b.protocol));
+    .sort(
+      (a, b) =>
+        compareKeys(key(a), key(b), sort.descending) || compareKeys(keyOf.local(a), keyOf.local(b), false) || a.protocol.localeCompare(b.protocol),
+    );
 }
 
 /** How many rows each Show choice would list, for the labels of the switch. */

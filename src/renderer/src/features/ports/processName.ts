@@ -1,5 +1,24 @@
 /** Interpreters whose name alone says little: `node server.js` tells which program, `node` does not. */
-const interpreters = new Set(['node', 'nodejs', 'python', 'python2', 'python3', 'ruby', 'perl', 'php', 'java', 'bash', 'sh', 'dash', 'zsh', 'deno', 'bun', 'tsx', 'npm', 'npx']);
+const interpreters = new Set([
+  'node',
+  'nodejs',
+  'python',
+  'python2',
+  'python3',
+  'ruby',
+  'perl',
+  'php',
+  'java',
+  'bash',
+  'sh',
+  'dash',
+  'zsh',
+  'deno',
+  'bun',
+  'tsx',
+  'npm',
+  'npx',
+]);
 
 const basename = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 

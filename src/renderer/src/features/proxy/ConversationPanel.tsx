@@ -54,7 +54,10 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
   };
 
   return (
-    <section aria-label="Conversation" className="flex max-h-[45%] shrink-0 flex-col gap-2 overflow-y-auto border-t border-line bg-panel px-3 py-2.5 text-xs">
+    <section
+      aria-label="Conversation"
+      className="flex max-h-[45%] shrink-0 flex-col gap-2 overflow-y-auto border-t border-line bg-panel px-3 py-2.5 text-xs"
+    >
       <div className="flex flex-wrap items-center gap-x-5 gap-y-1.5">
         {(['upstream', 'downstream'] as const).map((stream) => (
           <Checkbox
@@ -92,7 +95,11 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
             const key = keyOf(message);
             const word = words[message.stream];
             return (
-              <li key={key} aria-label={`Held message ${message.heldId}, ${word.text}`} className="flex flex-col gap-1 rounded border border-line p-1.5">
+              <li
+                key={key}
+                aria-label={`Held message ${message.heldId}, ${word.text}`}
+                className="flex flex-col gap-1 rounded border border-line p-1.5"
+              >
                 <div className="flex items-center gap-2">
                   <span className={`font-mono font-medium ${word.color}`}>
                     {word.arrow} {word.text}
@@ -101,7 +108,11 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
                     #{message.heldId} · {message.bytes.byteLength} B
                   </span>
                   <span className="ml-auto flex gap-1">
-                    <button type="button" onClick={() => forward(message)} className="rounded bg-zinc-800 px-2 py-0.5 text-white hover:bg-zinc-700 dark:bg-zinc-200 dark:text-zinc-900">
+                    <button
+                      type="button"
+                      onClick={() => forward(message)}
+                      className="rounded bg-zinc-800 px-2 py-0.5 text-white hover:bg-zinc-700 dark:bg-zinc-200 dark:text-zinc-900"
+                    >
                       Forward
                     </button>
                     <button

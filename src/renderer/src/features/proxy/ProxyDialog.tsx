@@ -89,13 +89,43 @@ export function ProxyDialog() {
           <div className="flex flex-col gap-3 border-t border-line px-4 py-4">
             <div className="flex gap-2">
               <FormField label="Listen host" value={values.host} onChange={set('host')} inputRef={first} className="flex-1" disabled={pending} />
-              <FormField label="Listen port" value={values.port} onChange={set('port')} inputMode="numeric" hint="0 picks any free port." className="w-28" disabled={pending} />
+              <FormField
+                label="Listen port"
+                value={values.port}
+                onChange={set('port')}
+                inputMode="numeric"
+                hint="0 picks any free port."
+                className="w-28"
+                disabled={pending}
+              />
             </div>
             <div className="flex gap-2">
-              <FormField label="Upstream host" value={values.upstreamHost} onChange={set('upstreamHost')} placeholder="the real server" className="flex-1" disabled={pending} />
-              <FormField label="Upstream port" value={values.upstreamPort} onChange={set('upstreamPort')} inputMode="numeric" placeholder="6379" className="w-28" disabled={pending} />
+              <FormField
+                label="Upstream host"
+                value={values.upstreamHost}
+                onChange={set('upstreamHost')}
+                placeholder="the real server"
+                className="flex-1"
+                disabled={pending}
+              />
+              <FormField
+                label="Upstream port"
+                value={values.upstreamPort}
+                onChange={set('upstreamPort')}
+                inputMode="numeric"
+                placeholder="6379"
+                className="w-28"
+                disabled={pending}
+              />
             </div>
-            <FormField label="Name" value={values.name} onChange={set('name')} placeholder="optional, e.g. redis" hint="How the Toxiproxy API calls it." disabled={pending} />
+            <FormField
+              label="Name"
+              value={values.name}
+              onChange={set('name')}
+              placeholder="optional, e.g. redis"
+              hint="How the Toxiproxy API calls it."
+              disabled={pending}
+            />
             {failure && (
               <div role="alert" className="flex items-start gap-2 rounded border border-danger/40 bg-danger/8 px-2.5 py-2 text-xs text-danger">
                 <AlertIcon className="mt-px size-3.5 shrink-0" />
@@ -104,7 +134,11 @@ export function ProxyDialog() {
             )}
           </div>
           <div className="flex items-center justify-end gap-2 border-t border-line bg-chrome px-4 py-2.5">
-            <button type="button" onClick={closeProxyDialog} className="h-7 rounded border border-line-strong bg-canvas px-3 text-xs text-fg hover:bg-hover">
+            <button
+              type="button"
+              onClick={closeProxyDialog}
+              className="h-7 rounded border border-line-strong bg-canvas px-3 text-xs text-fg hover:bg-hover"
+            >
               Cancel
             </button>
             <button

@@ -35,7 +35,8 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
     <section aria-label="Proxy" className="flex shrink-0 flex-col gap-2 border-t border-line bg-panel px-3 py-2.5 text-xs">
       <div className="flex flex-wrap items-center gap-x-5 gap-y-1.5">
         <span className="text-muted">
-          <span className="font-medium text-fg">{proxy.name}</span> forwards to <span className="font-mono text-fg">{formatEndpoint(proxy.upstream)}</span>
+          <span className="font-medium text-fg">{proxy.name}</span> forwards to{' '}
+          <span className="font-mono text-fg">{formatEndpoint(proxy.upstream)}</span>
         </span>
         <Checkbox label="Enabled" checked={proxy.enabled} onChange={(enabled) => void run(() => setProxyEnabled(socket.id, enabled))} />
         <Checkbox label="Hold client → server" checked={proxy.hold?.upstream ?? false} onChange={hold('upstream')} />

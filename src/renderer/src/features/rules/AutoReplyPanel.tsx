@@ -66,11 +66,7 @@ export function AutoReplyPanel({ socket }: { socket: SocketInfo }) {
         <p className="text-[11px] leading-snug text-muted">
           Each message received is checked against the rules in order; the first enabled rule that matches sends its reply.
         </p>
-        <MessageUnitSelect
-          framing={state.framing}
-          isUdp={isUdp}
-          onChange={(framing) => void apply((current) => ({ ...current, framing }))}
-        />
+        <MessageUnitSelect framing={state.framing} isUdp={isUdp} onChange={(framing) => void apply((current) => ({ ...current, framing }))} />
 
         <div className="mt-2.5 flex items-center gap-2 rounded-md border border-line bg-canvas px-2.5 py-2">
           <Switch checked={state.echo} label="Echo" onChange={(echo) => void apply((current) => ({ ...current, echo }))} />
@@ -112,7 +108,9 @@ export function AutoReplyPanel({ socket }: { socket: SocketInfo }) {
                 key={rule.id}
                 rule={rule}
                 number={index + 1}
-                onToggle={(enabled) => void apply((current) => ({ ...current, rules: current.rules.map((r) => (r.id === rule.id ? { ...r, enabled } : r)) }))}
+                onToggle={(enabled) =>
+                  void apply((current) => ({ ...current, rules: current.rules.map((r) => (r.id === rule.id ? { ...r, enabled } : r)) }))
+                }
                 onEdit={() => setEditing({ rule, isNew: false })}
                 onRemove={() => void apply((current) => ({ ...current, rules: current.rules.filter((r) => r.id !== rule.id) }))}
               />
@@ -156,10 +154,22 @@ function RuleRow({ rule, number, onToggle, onEdit, onRemove }: RuleRowProps) {
           {title}
         </span>
         <HitCount hits={rule.hits} />
-        <button type="button" aria-label={`Edit ${title}`} title="Edit" onClick={onEdit} className="rounded p-0.5 text-muted hover:bg-hover hover:text-fg">
+        <button
+          type="button"
+          aria-label={`Edit ${title}`}
+          title="Edit"
+          onClick={onEdit}
+          className="rounded p-0.5 text-muted hover:bg-hover hover:text-fg"
+        >
           <PencilIcon className="size-3.5" />
         </button>
-        <button type="button" aria-label={`Remove ${title}`} title="Remove" onClick={onRemove} className="rounded p-0.5 text-muted hover:bg-hover hover:text-danger">
+        <button
+          type="button"
+          aria-label={`Remove ${title}`}
+          title="Remove"
+          onClick={onRemove}
+          className="rounded p-0.5 text-muted hover:bg-hover hover:text-danger"
+        >
           <TrashIcon className="size-3.5" />
         </button>
       </div>
@@ -192,7 +202,15 @@ function HitCount({ hits }: { hits: number }) {
  * What one message is: TCP keeps no boundaries, so by default each read is matched as it arrives;
  * a framing makes each line (or HTTP message, …) one message however the reads cut it.
  */
-function MessageUnitSelect({ framing, isUdp, onChange }: { framing: FramingSpec | undefined; isUdp: boolean; onChange: (framing: FramingSpec) => void }) {
+function MessageUnitSelect({
+  framing,
+  isUdp,
+  onChange,
+}: {
+  framing: FramingSpec | undefined;
+  isUdp: boolean;
+  onChange: (framing: FramingSpec) => void;
+}) {
   const id = useId();
   const unit = messageUnitOf(framing);
   return (

@@ -57,7 +57,8 @@ export function RuleEditor({ rule, isNew, onSave, onCancel }: RuleEditorProps) {
       const found: Partial<Record<Field, string>> = {};
       for (const issue of parsed.error.issues) {
         const field = issue.path[0] as Field;
-        found[field] ??= field === 'delayMs' && delay.trim() !== '' && !/^\d+$/.test(delay.trim()) ? 'Delay must be a whole number of milliseconds' : issue.message;
+        found[field] ??=
+          field === 'delayMs' && delay.trim() !== '' && !/^\d+$/.test(delay.trim()) ? 'Delay must be a whole number of milliseconds' : issue.message;
       }
       setErrors(found);
       return;
@@ -81,7 +82,14 @@ export function RuleEditor({ rule, isNew, onSave, onCancel }: RuleEditorProps) {
     ) : null;
   };
   /** Pattern and reply: what is matched in sky, what is sent in amber, as in the log. */
-  const payloadInput = (field: 'pattern' | 'reply', label: string, value: string, onChange: (value: string) => void, placeholder: string, color: string) => (
+  const payloadInput = (
+    field: 'pattern' | 'reply',
+    label: string,
+    value: string,
+    onChange: (value: string) => void,
+    placeholder: string,
+    color: string,
+  ) => (
     <input
       id={`${id}-${field}`}
       aria-label={label}
@@ -130,7 +138,16 @@ export function RuleEditor({ rule, isNew, onSave, onCancel }: RuleEditorProps) {
           <SegmentedControl label="Reply as" options={replyFormats} value={replyFormat} onChange={setReplyFormat} />
         </div>
         {payloadInput('reply', 'Reply', reply, setReply, replyFormat === 'hex' ? '4f 4b 0d 0a' : 'PONG\\n', 'text-tx')}
-        {note('reply', reply === '' ? 'Empty: answer with nothing (and keep echo from answering)' : replyFormat === 'hex' ? 'Hex bytes; spaces, colons and 0x are ignored' : match === 'regex' ? 'UTF-8 with escapes and macros ({{counter}}); $1, $<name>, $& insert what matched' : 'Sent as UTF-8. Escapes: \\r \\n \\t \\0 \\xNN; macros such as {{counter}} {{crc16-modbus}}')}
+        {note(
+          'reply',
+          reply === ''
+            ? 'Empty: answer with nothing (and keep echo from answering)'
+            : replyFormat === 'hex'
+              ? 'Hex bytes; spaces, colons and 0x are ignored'
+              : match === 'regex'
+                ? 'UTF-8 with escapes and macros ({{counter}}); $1, $<name>, $& insert what matched'
+                : 'Sent as UTF-8. Escapes: \\r \\n \\t \\0 \\xNN; macros such as {{counter}} {{crc16-modbus}}',
+        )}
       </div>
       <div className="flex items-start gap-2">
         <FormField label="Delay (ms)" value={delay} onChange={setDelay} inputMode="numeric" error={errors.delayMs} className="w-24 shrink-0" />

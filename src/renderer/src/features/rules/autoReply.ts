@@ -39,7 +39,10 @@ export interface AutoReplySettings {
  * Sends the socket's whole rule list with one change applied; the engine's answer (and the
  * socket's next update) carry the new state with hit counts.
  */
-export async function changeAutoReply(socket: SocketInfo, change: (current: AutoReplySettings) => AutoReplySettings): Promise<Result<AutoReplyState>> {
+export async function changeAutoReply(
+  socket: SocketInfo,
+  change: (current: AutoReplySettings) => AutoReplySettings,
+): Promise<Result<AutoReplyState>> {
   const current = socket.autoReply ?? emptyAutoReply;
   const next = change({ echo: current.echo, rules: current.rules.map(ruleInput), framing: current.framing ?? RAW_FRAMING });
   return invoke('autoReply.set', { id: socket.id, ...next });

@@ -90,7 +90,16 @@ export function FileSender({ socketId, udp, blocked, destination }: FileSenderPr
             ) : (
               <span className="text-faint">No file chosen</span>
             )}
-            {transfer && <FileOutcome fileName={transfer.fileName} state={transfer.state} sent={transfer.sent} size={transfer.size} seconds={seconds} error={transfer.error?.message} />}
+            {transfer && (
+              <FileOutcome
+                fileName={transfer.fileName}
+                state={transfer.state}
+                sent={transfer.sent}
+                size={transfer.size}
+                seconds={seconds}
+                error={transfer.error?.message}
+              />
+            )}
           </span>
           <button
             type="button"
@@ -107,7 +116,21 @@ export function FileSender({ socketId, udp, blocked, destination }: FileSenderPr
   );
 }
 
-function FileOutcome({ fileName, state, sent, size, seconds, error }: { fileName: string; state: string; sent: number; size: number; seconds: number; error?: string }) {
+function FileOutcome({
+  fileName,
+  state,
+  sent,
+  size,
+  seconds,
+  error,
+}: {
+  fileName: string;
+  state: string;
+  sent: number;
+  size: number;
+  seconds: number;
+  error?: string;
+}) {
   if (state === 'done') {
     return (
       <span role="status" className="ml-3 text-ok">

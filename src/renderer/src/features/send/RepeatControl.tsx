@@ -95,7 +95,13 @@ export function RepeatControl({ recipientId, prepare, disabled }: RepeatControlP
             Sends the message in the send bar again and again. Leave the count empty to repeat until you stop it.
           </p>
           <NumberField label="Times" value={count} onChange={setCount} placeholder="until stopped" errorId={error ? errorId : undefined} />
-          <NumberField label="Every (ms)" value={interval} onChange={setIntervalText} placeholder="back to back" errorId={error ? errorId : undefined} />
+          <NumberField
+            label="Every (ms)"
+            value={interval}
+            onChange={setIntervalText}
+            placeholder="back to back"
+            errorId={error ? errorId : undefined}
+          />
           {error && (
             <p id={errorId} role="alert" className="text-[11px] leading-snug text-danger">
               {error.message}

@@ -84,7 +84,11 @@ export function SavedMessages({ draft, load, send, udp }: SavedMessagesProps) {
 
   const importFile = async (file: File): Promise<void> => {
     const result = await importLibrary(await file.text());
-    setNote(result.ok ? { tone: 'ok', text: `Imported ${plural(result.value.imported, 'message')} from ${file.name}` } : { tone: 'error', text: result.error.message });
+    setNote(
+      result.ok
+        ? { tone: 'ok', text: `Imported ${plural(result.value.imported, 'message')} from ${file.name}` }
+        : { tone: 'error', text: result.error.message },
+    );
   };
 
   const exportFile = async (): Promise<void> => {
@@ -105,13 +109,7 @@ export function SavedMessages({ draft, load, send, udp }: SavedMessagesProps) {
         Saved
         {messages.length > 0 && <span className="text-muted tabular-nums">({messages.length})</span>}
       </button>
-      <Popover
-        handle={popover}
-        anchor={buttonRef}
-        label="Saved messages"
-        align="end"
-        className="flex w-[420px] flex-col"
-      >
+      <Popover handle={popover} anchor={buttonRef} label="Saved messages" align="end" className="flex w-[420px] flex-col">
         <div className="flex items-center justify-between gap-2 border-b border-line px-3 py-2">
           <span className="font-medium">Saved messages</span>
           <span className="flex items-center gap-1">
@@ -128,7 +126,11 @@ export function SavedMessages({ draft, load, send, udp }: SavedMessagesProps) {
                 if (file) void importFile(file);
               }}
             />
-            <button type="button" onClick={() => importRef.current?.click()} className="rounded px-1.5 py-0.5 text-muted hover:bg-hover hover:text-fg">
+            <button
+              type="button"
+              onClick={() => importRef.current?.click()}
+              className="rounded px-1.5 py-0.5 text-muted hover:bg-hover hover:text-fg"
+            >
               Import…
             </button>
             <button
@@ -163,7 +165,9 @@ export function SavedMessages({ draft, load, send, udp }: SavedMessagesProps) {
                   <span className="min-w-0 shrink-0 truncate font-medium text-fg" style={{ maxWidth: '40%' }}>
                     {message.name}
                   </span>
-                  <span className="shrink-0 rounded-[3px] border border-line px-1 text-[10px] leading-4 text-muted">{formatLabels[message.format]}</span>
+                  <span className="shrink-0 rounded-[3px] border border-line px-1 text-[10px] leading-4 text-muted">
+                    {formatLabels[message.format]}
+                  </span>
                   <span className="min-w-0 flex-1 truncate font-mono text-[11px] text-muted" title={message.payload}>
                     {message.payload}
                   </span>
@@ -187,7 +191,9 @@ export function SavedMessages({ draft, load, send, udp }: SavedMessagesProps) {
                   onBlur={() => setConfirmDelete(null)}
                   aria-label={confirmDelete === message.id ? `Confirm deleting ${message.name}` : `Delete ${message.name}`}
                   className={`shrink-0 rounded px-1.5 py-1 text-[11px] ${
-                    confirmDelete === message.id ? 'bg-danger/10 text-danger' : 'text-muted opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:text-danger focus-visible:opacity-100'
+                    confirmDelete === message.id
+                      ? 'bg-danger/10 text-danger'
+                      : 'text-muted opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 hover:text-danger focus-visible:opacity-100'
                   }`}
                 >
                   {confirmDelete === message.id ? 'Delete?' : <TrashIcon className="size-3.5" />}
@@ -235,7 +241,10 @@ export function SavedMessages({ draft, load, send, udp }: SavedMessagesProps) {
             </label>
           )}
           {note && (
-            <p role={note.tone === 'error' ? 'alert' : 'status'} className={`text-[11px] leading-snug ${note.tone === 'error' ? 'text-danger' : 'text-muted'}`}>
+            <p
+              role={note.tone === 'error' ? 'alert' : 'status'}
+              className={`text-[11px] leading-snug ${note.tone === 'error' ? 'text-danger' : 'text-muted'}`}
+            >
               {note.text}
             </p>
           )}

@@ -203,7 +203,11 @@ export function SendBar({ socket, connections }: SendBarProps) {
       setSendError(result.error);
       return false;
     }
-    const to = isListener ? ` to ${plural(result.value.recipients, 'connection')}` : isUdp && request.target ? ` to ${formatEndpoint(request.target)}` : '';
+    const to = isListener
+      ? ` to ${plural(result.value.recipients, 'connection')}`
+      : isUdp && request.target
+        ? ` to ${formatEndpoint(request.target)}`
+        : '';
     setLastSent(`Sent ${formatBytes(result.value.bytes)}${to}`);
     return true;
   };
@@ -287,9 +291,14 @@ export function SendBar({ socket, connections }: SendBarProps) {
     if (blocked) return { tone: 'muted' as const, text: blocked };
     if (inputError) return { tone: 'error' as const, text: inputError };
     if (sendError) return { tone: 'error' as const, text: sendError.message };
-    if (inputLength > LIVE_CHECK_LIMIT) return { tone: 'muted' as const, text: `Large input (${plural(inputLength, 'character')}): checked when you send.` };
+    if (inputLength > LIVE_CHECK_LIMIT)
+      return { tone: 'muted' as const, text: `Large input (${plural(inputLength, 'character')}): checked when you send.` };
     if (lastSent && inputLength === 0) return { tone: 'muted' as const, text: lastSent };
-    if (mode === 'file') return { tone: 'muted' as const, text: isUdp ? 'Sent as datagrams of up to 1,400 bytes each.' : 'Streamed in 1 MiB chunks, each once the socket has taken the last.' };
+    if (mode === 'file')
+      return {
+        tone: 'muted' as const,
+        text: isUdp ? 'Sent as datagrams of up to 1,400 bytes each.' : 'Streamed in 1 MiB chunks, each once the socket has taken the last.',
+      };
     return { tone: 'muted' as const, text: inputHints[mode] };
   })();
 
@@ -353,27 +362,29 @@ export function SendBar({ socket, connections }: SendBarProps) {
               <span className="font-mono text-fg" aria-label="Last sender">
                 {lastPeer ? formatEndpoint(lastPeer) : <span className="font-sans text-muted">none yet: waiting for a datagram</span>}
               </span>
-            ) : (['host', 'port'] as const).map((part, index) => (
-              <Fragment key={part}>
-                {index === 1 && <span>:</span>}
-                <input
-                  aria-label={part === 'host' ? 'Target host' : 'Target port'}
-                  value={target[part]}
-                  placeholder={part === 'port' ? 'port' : socket.defaultTarget ? hostOf(socket.defaultTarget.host) : 'host'}
-                  inputMode={part === 'port' ? 'numeric' : undefined}
-                  spellCheck={false}
-                  autoComplete="off"
-                  aria-invalid={targetError ? true : undefined}
-                  aria-describedby={targetError ? targetNoteId : undefined}
-                  onChange={(event) => {
-                    setTargetEdited(true);
-                    setTargetError(null);
-                    setTarget((current) => ({ ...current, [part]: event.target.value }));
-                  }}
-                  className={`h-6 rounded border bg-canvas px-1.5 font-mono text-xs text-fg placeholder:text-faint ${part === 'host' ? 'w-36' : 'w-16'} ${targetError ? 'border-danger' : 'border-line-strong'}`}
-                />
-              </Fragment>
-            ))}
+            ) : (
+              (['host', 'port'] as const).map((part, index) => (
+                <Fragment key={part}>
+                  {index === 1 && <span>:</span>}
+                  <input
+                    aria-label={part === 'host' ? 'Target host' : 'Target port'}
+                    value={target[part]}
+                    placeholder={part === 'port' ? 'port' : socket.defaultTarget ? hostOf(socket.defaultTarget.host) : 'host'}
+                    inputMode={part === 'port' ? 'numeric' : undefined}
+                    spellCheck={false}
+                    autoComplete="off"
+                    aria-invalid={targetError ? true : undefined}
+                    aria-describedby={targetError ? targetNoteId : undefined}
+                    onChange={(event) => {
+                      setTargetEdited(true);
+                      setTargetError(null);
+                      setTarget((current) => ({ ...current, [part]: event.target.value }));
+                    }}
+                    className={`h-6 rounded border bg-canvas px-1.5 font-mono text-xs text-fg placeholder:text-faint ${part === 'host' ? 'w-36' : 'w-16'} ${targetError ? 'border-danger' : 'border-line-strong'}`}
+                  />
+                </Fragment>
+              ))
+            )}
             {targetError && (
               <span id={targetNoteId} className="ml-1 text-danger">
                 {targetError}
@@ -388,9 +399,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
         </span>
       </div>
       <div className="mt-1.5 flex items-end gap-2">
-        {mode === 'file' && (
-          <FileSender socketId={socket.id} udp={isUdp} blocked={blocked} destination={() => validated(new Uint8Array(0))} />
-        )}
+        {mode === 'file' && <FileSender socketId={socket.id} udp={isUdp} blocked={blocked} destination={() => validated(new Uint8Array(0))} />}
         <textarea
           ref={textareaRef}
           aria-label="Message"

@@ -39,7 +39,9 @@ function update(key: string, patch: Partial<FileSend>): void {
 export async function sendFile(key: string, file: File, destination: { id: string; target?: Target }, chunkBytes: number): Promise<void> {
   if (useFileSends.getState()[key]?.state === 'sending') return;
   cancelled.delete(key);
-  useFileSends.setState({ [key]: { fileName: file.name, size: file.size, sent: 0, state: 'sending', startedAt: performance.now(), updatedAt: performance.now() } });
+  useFileSends.setState({
+    [key]: { fileName: file.name, size: file.size, sent: 0, state: 'sending', startedAt: performance.now(), updatedAt: performance.now() },
+  });
   let sent = 0;
   // An empty file is still sent once (an empty datagram, or nothing on TCP), so it shows in the log.
   do {

@@ -21,7 +21,11 @@ describe('send settings per socket', () => {
   });
 
   it('reads a saved value back, falling back to the defaults for anything unknown', () => {
-    expect(readSendSettings({ mode: 'base64', lineEnding: 'weird', replyToSender: 'yes' })).toEqual({ mode: 'base64', lineEnding: 'none', replyToSender: false });
+    expect(readSendSettings({ mode: 'base64', lineEnding: 'weird', replyToSender: 'yes' })).toEqual({
+      mode: 'base64',
+      lineEnding: 'none',
+      replyToSender: false,
+    });
     expect(readSendSettings(null)).toBeUndefined();
   });
 });

@@ -47,7 +47,11 @@ export function SequencesPanel({ socket }: { socket: SocketInfo }) {
   const importFile = async (file: File | undefined): Promise<void> => {
     if (!file) return;
     const result = importSequences(await file.text());
-    setNote(result.ok ? { tone: 'muted', text: `Imported ${result.count} sequence${result.count === 1 ? '' : 's'}` } : { tone: 'error', text: result.message });
+    setNote(
+      result.ok
+        ? { tone: 'muted', text: `Imported ${result.count} sequence${result.count === 1 ? '' : 's'}` }
+        : { tone: 'error', text: result.message },
+    );
   };
 
   return (
@@ -84,10 +88,20 @@ export function SequencesPanel({ socket }: { socket: SocketInfo }) {
           <PanelButton title="Answers each recorded request with its recorded response (sockscope mock)" onClick={() => void fromLog('server')}>
             Log → mock
           </PanelButton>
-          <input ref={fileRef} type="file" accept="application/json,.json" className="hidden" aria-label="Import sequences file" onChange={(e) => void importFile(e.target.files?.[0])} />
+          <input
+            ref={fileRef}
+            type="file"
+            accept="application/json,.json"
+            className="hidden"
+            aria-label="Import sequences file"
+            onChange={(e) => void importFile(e.target.files?.[0])}
+          />
         </div>
         {note && (
-          <p role={note.tone === 'error' ? 'alert' : 'status'} className={`mt-1.5 text-[11px] ${note.tone === 'error' ? 'text-danger' : 'text-muted'}`}>
+          <p
+            role={note.tone === 'error' ? 'alert' : 'status'}
+            className={`mt-1.5 text-[11px] ${note.tone === 'error' ? 'text-danger' : 'text-muted'}`}
+          >
             {note.text}
           </p>
         )}
@@ -109,16 +123,32 @@ export function SequencesPanel({ socket }: { socket: SocketInfo }) {
                     type="button"
                     aria-label={`${serves ? 'Serve' : 'Run'} ${name}`}
                     disabled={!canRun || running}
-                    title={canRun ? (serves ? `Answer every connection ${socket.id} accepts with these steps` : `Run on ${socket.id}`) : 'Open a connection to run sequences on it'}
+                    title={
+                      canRun
+                        ? serves
+                          ? `Answer every connection ${socket.id} accepts with these steps`
+                          : `Run on ${socket.id}`
+                        : 'Open a connection to run sequences on it'
+                    }
                     onClick={() => void runSequence(socket, sequence)}
                     className="min-w-0 flex-1 truncate rounded border border-line-strong bg-canvas px-2 py-1 text-left text-xs text-fg hover:bg-hover disabled:cursor-not-allowed disabled:opacity-50"
                   >
                     {serves ? '⇄' : '▶'} {name}
                   </button>
-                  <button type="button" aria-label={`Edit ${name}`} onClick={() => setEditing(sequence)} className="rounded p-1 text-muted hover:bg-hover hover:text-fg">
+                  <button
+                    type="button"
+                    aria-label={`Edit ${name}`}
+                    onClick={() => setEditing(sequence)}
+                    className="rounded p-1 text-muted hover:bg-hover hover:text-fg"
+                  >
                     <PencilIcon className="size-3.5" />
                   </button>
-                  <button type="button" aria-label={`Delete ${name}`} onClick={() => removeSequence(sequence.id)} className="rounded p-1 text-muted hover:bg-hover hover:text-danger">
+                  <button
+                    type="button"
+                    aria-label={`Delete ${name}`}
+                    onClick={() => removeSequence(sequence.id)}
+                    className="rounded p-1 text-muted hover:bg-hover hover:text-danger"
+                  >
                     <TrashIcon className="size-3.5" />
                   </button>
                 </li>

@@ -150,7 +150,10 @@ function setError(socketId: string, error: ErrorInfo | undefined): void {
 }
 
 /** A sequence made from this socket's log: as a client of the same peer, or as a mock server of it. */
-export async function sequenceFromLog(socket: SocketInfo, play: 'client' | 'server'): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
+export async function sequenceFromLog(
+  socket: SocketInfo,
+  play: 'client' | 'server',
+): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
   const entries: { dir: 'in' | 'out' | 'event'; bytes?: Uint8Array }[] = [];
   let fromSeq = 0;
   for (let page = 0; page < 50; page++) {
@@ -162,7 +165,9 @@ export async function sequenceFromLog(socket: SocketInfo, play: 'client' | 'serv
   }
   const kind = socket.importedFrom?.kind ?? socket.kind;
   const recordedAs = kind === 'tcp-connection' ? 'server' : 'client';
-  const peer = socket.remote ? `tcp://${socket.remote.family === 'IPv6' ? `[${socket.remote.address}]` : socket.remote.address}:${socket.remote.port}` : undefined;
+  const peer = socket.remote
+    ? `tcp://${socket.remote.family === 'IPv6' ? `[${socket.remote.address}]` : socket.remote.address}:${socket.remote.port}`
+    : undefined;
   const scenario = scenarioFromLog(entries, {
     name: `${play === 'client' ? 'Replay' : 'Mock'} of ${socket.id}`,
     play,
@@ -206,7 +211,8 @@ export function importSequences(text: string): { ok: true; count: number } | { o
   for (const [index, item] of items.entries()) {
     const itemText = JSON.stringify(item, null, 2);
     const problems = checkSequence(itemText);
-    if (problems.length) return { ok: false, message: `${Array.isArray(json) ? `Scenario ${index + 1}, ` : ''}${problems[0].path}: ${problems[0].message}` };
+    if (problems.length)
+      return { ok: false, message: `${Array.isArray(json) ? `Scenario ${index + 1}, ` : ''}${problems[0].path}: ${problems[0].message}` };
     added.push({ id: newSequenceId(), text: itemText });
   }
   store([...useSequences.getState().sequences, ...added]);

@@ -66,8 +66,7 @@ export function SessionBanner() {
     return (
       <Notice onDismiss={dismissSessionElsewhere}>
         <span className="font-medium">What you open here is not saved.</span> Another Sockscope (process{' '}
-        <span className="font-mono">{status.pid}</span>) is running and keeps the workspace; quit it first to keep this
-        one&apos;s next time.
+        <span className="font-mono">{status.pid}</span>) is running and keeps the workspace; quit it first to keep this one&apos;s next time.
       </Notice>
     );
   }

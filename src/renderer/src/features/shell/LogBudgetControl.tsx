@@ -65,8 +65,8 @@ export function LogBudgetControl() {
           className="flex flex-col gap-2.5"
         >
           <p className="text-[11px] leading-snug text-muted">
-            All logs share this memory. Past it, the oldest entries of closed connections&apos; logs are dropped first, then those of any
-            log; each log says how many it lost.
+            All logs share this memory. Past it, the oldest entries of closed connections&apos; logs are dropped first, then those of any log; each
+            log says how many it lost.
           </p>
           {status && (
             <p className="font-mono text-[11px] tabular-nums text-muted">

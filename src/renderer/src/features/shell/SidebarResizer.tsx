@@ -27,7 +27,15 @@ export function SidebarResizer() {
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
     const step = event.shiftKey ? 48 : 16;
     const next =
-      event.key === 'ArrowLeft' ? width - step : event.key === 'ArrowRight' ? width + step : event.key === 'Home' ? SIDEBAR_WIDTH.min : event.key === 'End' ? SIDEBAR_WIDTH.max : null;
+      event.key === 'ArrowLeft'
+        ? width - step
+        : event.key === 'ArrowRight'
+          ? width + step
+          : event.key === 'Home'
+            ? SIDEBAR_WIDTH.min
+            : event.key === 'End'
+              ? SIDEBAR_WIDTH.max
+              : null;
     if (next === null) return;
     event.preventDefault();
     setPreference('sidebarWidth', clampSidebarWidth(next));

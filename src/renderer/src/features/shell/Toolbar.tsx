@@ -44,7 +44,9 @@ export function Toolbar() {
           title={`New proxy (${altKeyName}${PROXY_SHORTCUT.key})`}
           className="inline-flex h-7 items-center gap-1.5 rounded px-2 text-[13px] text-fg hover:bg-hover active:bg-selected"
         >
-          <span aria-hidden="true" className="font-mono text-[11px] text-muted">⇄</span>
+          <span aria-hidden="true" className="font-mono text-[11px] text-muted">
+            ⇄
+          </span>
           New proxy
         </button>
       </nav>

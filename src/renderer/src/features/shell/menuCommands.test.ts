@@ -54,7 +54,11 @@ describe('menu commands in the window', () => {
   it('ignores other events, malformed commands, and everything once stopped', () => {
     const { transport, emit, listeners } = fakeTransport();
     const stop = startMenuCommands(transport);
-    emit({ type: 'library.changed', revision: 1 }, { type: 'ui.command', command: { action: 'new-socket', kind: 'raw-ip' } }, { type: 'ui.command', command: { action: 'format-disk' } });
+    emit(
+      { type: 'library.changed', revision: 1 },
+      { type: 'ui.command', command: { action: 'new-socket', kind: 'raw-ip' } },
+      { type: 'ui.command', command: { action: 'format-disk' } },
+    );
     expect(useUi.getState().dialog).toBeNull();
     stop();
     expect(listeners.size).toBe(0);

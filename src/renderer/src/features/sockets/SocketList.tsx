@@ -85,13 +85,7 @@ export function SocketList() {
 
   return (
     <div ref={scrollRef} className="min-h-0 flex-1 overflow-y-auto">
-      <div
-        role="listbox"
-        aria-label="Sockets"
-        onKeyDown={onKeyDown}
-        className="relative w-full"
-        style={{ height: virtualizer.getTotalSize() }}
-      >
+      <div role="listbox" aria-label="Sockets" onKeyDown={onKeyDown} className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
           const row: SidebarRow | undefined = rows[item.index];
           if (!row) return null;

@@ -31,11 +31,7 @@ export function SocketPane() {
 
   if (!socket) {
     if (!hasSockets) return synced ? <GettingStarted /> : <main className="flex-1 bg-canvas" aria-busy="true" />;
-    return (
-      <main className="flex flex-1 items-center justify-center bg-canvas text-xs text-muted">
-        Select a socket in the list to see its log.
-      </main>
-    );
+    return <main className="flex flex-1 items-center justify-center bg-canvas text-xs text-muted">Select a socket in the list to see its log.</main>;
   }
 
   const openConnections = accepted.filter(isLive).sort((a, b) => a.createdAt - b.createdAt);

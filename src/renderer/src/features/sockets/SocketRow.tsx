@@ -34,7 +34,16 @@ const quickIcons: Partial<Record<SocketAction, typeof CloseIcon>> = {
 };
 
 /** One socket in the sidebar: protocol, endpoints, state, byte counters and activity. */
-export const SocketRow = memo(function SocketRow({ socket, depth, selected, tabbable, openConnections, childCount, collapsed, reported }: SocketRowProps) {
+export const SocketRow = memo(function SocketRow({
+  socket,
+  depth,
+  selected,
+  tabbable,
+  openConnections,
+  childCount,
+  collapsed,
+  reported,
+}: SocketRowProps) {
   const errorText = socket.error?.message ?? reported?.error.message;
   const quick: SocketAction[] = [primaryAction(socket), 'clearLog'];
   const peer = usePeerProcess(socket);
@@ -89,7 +98,9 @@ export const SocketRow = memo(function SocketRow({ socket, depth, selected, tabb
               {secondLine}
             </span>
           )}
-          {(socket.importedFrom?.kind ?? socket.kind) !== 'tcp-listener' && <ByteCounters bytesIn={socket.bytesIn} bytesOut={socket.bytesOut} className="text-[11px]" />}
+          {(socket.importedFrom?.kind ?? socket.kind) !== 'tcp-listener' && (
+            <ByteCounters bytesIn={socket.bytesIn} bytesOut={socket.bytesOut} className="text-[11px]" />
+          )}
         </div>
       </div>
       {socket.kind === 'tcp-listener' && childCount > 0 ? (

@@ -39,7 +39,10 @@ export function TlsDetails({ socket }: { socket: SocketInfo }) {
   const shown = isListener ? tls.localCertificate : leaf;
   const handshakeDone = tls.protocol !== undefined;
   const facts = [tls.protocol, tls.cipher, tls.alpn && `ALPN ${tls.alpn}`, tls.serverName && `SNI ${tls.serverName}`].filter(Boolean);
-  const certificates = [...(tls.peerCertificates ?? []).map((c, i) => ({ role: i === 0 ? `${peerRole} certificate` : `Issuer ${i}`, c })), ...(tls.localCertificate ? [{ role: socket.kind === 'tcp-client' ? 'Our client certificate' : 'Our certificate', c: tls.localCertificate }] : [])];
+  const certificates = [
+    ...(tls.peerCertificates ?? []).map((c, i) => ({ role: i === 0 ? `${peerRole} certificate` : `Issuer ${i}`, c })),
+    ...(tls.localCertificate ? [{ role: socket.kind === 'tcp-client' ? 'Our client certificate' : 'Our certificate', c: tls.localCertificate }] : []),
+  ];
 
   return (
     <div className="mt-1 text-xs text-muted" aria-label="TLS" role="group">
@@ -55,7 +58,14 @@ export function TlsDetails({ socket }: { socket: SocketInfo }) {
           <span className="min-w-0 truncate">
             {isListener ? 'Presents ' : `${peerRole} `}
             <span className="font-mono text-fg">{shown.subject}</span>
-            {shown.selfSigned ? ' (self-signed)' : <> from <span className="font-mono">{shown.issuer}</span></>}
+            {shown.selfSigned ? (
+              ' (self-signed)'
+            ) : (
+              <>
+                {' '}
+                from <span className="font-mono">{shown.issuer}</span>
+              </>
+            )}
             {' · '}
             <span className={isExpired(shown) ? 'text-danger' : undefined}>
               {isExpired(shown) ? 'expired' : 'valid until'} {day(shown.validTo)}
@@ -69,7 +79,13 @@ export function TlsDetails({ socket }: { socket: SocketInfo }) {
         {handshakeDone && !leaf && tls.clientCertRequested && <span>No client certificate sent</span>}
         {isListener && tls.localCertificate?.pem && <CopyPemButton pem={tls.localCertificate.pem} />}
         {certificates.length > 0 && (
-          <button type="button" aria-expanded={open} aria-controls={detailsId} onClick={() => setOpen((value) => !value)} className="text-accent hover:underline">
+          <button
+            type="button"
+            aria-expanded={open}
+            aria-controls={detailsId}
+            onClick={() => setOpen((value) => !value)}
+            className="text-accent hover:underline"
+          >
             {open ? 'Hide certificates' : certificates.length === 1 ? 'Certificate details' : `Certificates (${certificates.length})`}
           </button>
         )}

@@ -95,10 +95,21 @@ export function UdpOptionsPanel({ socket }: { socket: SocketInfo }) {
               className={`${inputClass} w-32`}
             />
             <span>on</span>
-            <select aria-label="Join on interface" value={joinOn} disabled={!open} onChange={(event) => setJoinOn(event.target.value)} onFocus={() => void loadInterfaces()} className={`${inputClass} max-w-48 font-sans`}>
+            <select
+              aria-label="Join on interface"
+              value={joinOn}
+              disabled={!open}
+              onChange={(event) => setJoinOn(event.target.value)}
+              onFocus={() => void loadInterfaces()}
+              className={`${inputClass} max-w-48 font-sans`}
+            >
               {interfaceOptions}
             </select>
-            <button type="submit" disabled={!open || busy} className="h-6 rounded border border-line-strong bg-canvas px-2 text-fg hover:bg-hover disabled:opacity-60">
+            <button
+              type="submit"
+              disabled={!open || busy}
+              className="h-6 rounded border border-line-strong bg-canvas px-2 text-fg hover:bg-hover disabled:opacity-60"
+            >
               Join
             </button>
           </form>
@@ -109,7 +120,13 @@ export function UdpOptionsPanel({ socket }: { socket: SocketInfo }) {
             disabled={!open || busy}
             onChange={(multicastLoopback) => void setOptions({ multicastLoopback })}
           />
-          <NumberSetting label="Multicast TTL" value={settings.multicastTtl} placeholder="1" disabled={!open} onCommit={(multicastTtl) => setOptions({ multicastTtl })} />
+          <NumberSetting
+            label="Multicast TTL"
+            value={settings.multicastTtl}
+            placeholder="1"
+            disabled={!open}
+            onCommit={(multicastTtl) => setOptions({ multicastTtl })}
+          />
           <label className="inline-flex items-center gap-1.5">
             Send from
             <select
@@ -131,7 +148,10 @@ export function UdpOptionsPanel({ socket }: { socket: SocketInfo }) {
           {settings.groups.map((membership) => {
             const name = `${membership.group}${membership.interface ? ` on ${membership.interface}` : ''}`;
             return (
-              <li key={name} className="inline-flex h-5 items-center gap-1 rounded-full border border-line-strong bg-canvas pr-0.5 pl-2 font-mono text-[11px] text-fg">
+              <li
+                key={name}
+                className="inline-flex h-5 items-center gap-1 rounded-full border border-line-strong bg-canvas pr-0.5 pl-2 font-mono text-[11px] text-fg"
+              >
                 {name}
                 <button
                   type="button"
@@ -159,10 +179,28 @@ export function UdpOptionsPanel({ socket }: { socket: SocketInfo }) {
 }
 
 /** A socket option that takes effect as soon as it is ticked (the box follows what the engine reports). */
-function Toggle({ label, title, checked, disabled, onChange }: { label: string; title?: string; checked: boolean; disabled: boolean; onChange: (checked: boolean) => void }) {
+function Toggle({
+  label,
+  title,
+  checked,
+  disabled,
+  onChange,
+}: {
+  label: string;
+  title?: string;
+  checked: boolean;
+  disabled: boolean;
+  onChange: (checked: boolean) => void;
+}) {
   return (
     <label className="inline-flex items-center gap-1.5 text-fg" title={title}>
-      <input type="checkbox" className="size-3.5 accent-accent" checked={checked} disabled={disabled} onChange={(event) => onChange(event.target.checked)} />
+      <input
+        type="checkbox"
+        className="size-3.5 accent-accent"
+        checked={checked}
+        disabled={disabled}
+        onChange={(event) => onChange(event.target.checked)}
+      />
       {label}
     </label>
   );

@@ -20,7 +20,9 @@ const asked = new Set<string>();
 function findPeerRow(rows: readonly PortRow[], socket: SocketInfo): PortRow | undefined {
   const { local, remote } = socket;
   if (!local || !remote) return undefined;
-  return rows.find((row) => row.protocol === 'tcp' && !row.own && row.pid !== undefined && row.local.port === remote.port && row.remote?.port === local.port);
+  return rows.find(
+    (row) => row.protocol === 'tcp' && !row.own && row.pid !== undefined && row.local.port === remote.port && row.remote?.port === local.port,
+  );
 }
 
 /**

@@ -123,14 +123,10 @@ export function endpointSummary(socket: SocketInfo): string {
       // Client → proxy → upstream: all three ends of the pair.
       return `${formatEndpoint(socket.remote)} → ${formatEndpoint(socket.local)} → ${formatEndpoint(socket.conversation?.upstreamRemote ?? socket.proxy?.upstream)}`;
     case 'udp':
-      return socket.defaultTarget
-        ? `${formatEndpoint(socket.local)} → ${formatEndpoint(socket.defaultTarget)}`
-        : formatEndpoint(socket.local);
+      return socket.defaultTarget ? `${formatEndpoint(socket.local)} → ${formatEndpoint(socket.defaultTarget)}` : formatEndpoint(socket.local);
     default:
       if (!socket.remote && socket.requested) {
-        return socket.local
-          ? `${formatEndpoint(socket.local)} ↔ ${formatEndpoint(socket.requested)}`
-          : `to ${formatEndpoint(socket.requested)}`;
+        return socket.local ? `${formatEndpoint(socket.local)} ↔ ${formatEndpoint(socket.requested)}` : `to ${formatEndpoint(socket.requested)}`;
       }
       return `${formatEndpoint(socket.local)} ↔ ${formatEndpoint(socket.remote ?? socket.requested)}`;
   }

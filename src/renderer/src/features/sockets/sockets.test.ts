@@ -18,7 +18,21 @@ describe('counters from socket.stats', () => {
   });
 
   it('are merged into the socket the window has, keeping its settings', () => {
-    applyEvents([{ type: 'socket.stats', stats: { id: 'u', bytesIn: 40, bytesOut: 8, messagesIn: 10, messagesOut: 2, queuedBytes: 0, lastActivityAt: 9, autoReplyHits: { echo: 0, rules: { r1: 2 } } } }]);
+    applyEvents([
+      {
+        type: 'socket.stats',
+        stats: {
+          id: 'u',
+          bytesIn: 40,
+          bytesOut: 8,
+          messagesIn: 10,
+          messagesOut: 2,
+          queuedBytes: 0,
+          lastActivityAt: 9,
+          autoReplyHits: { echo: 0, rules: { r1: 2 } },
+        },
+      },
+    ]);
     const merged = useSockets.getState().sockets.u;
     expect(merged).toMatchObject({ kind: 'udp', framing: { mode: 'raw' }, bytesIn: 40, messagesIn: 10, messagesOut: 2, lastActivityAt: 9 });
     expect(merged.autoReply?.rules.map((rule) => [rule.id, rule.pattern, rule.hits])).toEqual([
@@ -30,7 +44,18 @@ describe('counters from socket.stats', () => {
   it('keep the rules object while no hit count moved, and are ignored for a socket not known', () => {
     const before = useSockets.getState().sockets.u.autoReply;
     applyEvents([
-      { type: 'socket.stats', stats: { id: 'u', bytesIn: 1, bytesOut: 0, messagesIn: 1, messagesOut: 0, queuedBytes: 0, autoReplyHits: { echo: 0, rules: { r1: 0, r2: 4 } } } },
+      {
+        type: 'socket.stats',
+        stats: {
+          id: 'u',
+          bytesIn: 1,
+          bytesOut: 0,
+          messagesIn: 1,
+          messagesOut: 0,
+          queuedBytes: 0,
+          autoReplyHits: { echo: 0, rules: { r1: 0, r2: 4 } },
+        },
+      },
       { type: 'socket.stats', stats: { id: 'gone', bytesIn: 1, bytesOut: 0, messagesIn: 1, messagesOut: 0, queuedBytes: 0 } },
     ]);
     expect(useSockets.getState().sockets.u.autoReply).toBe(before);

@@ -53,8 +53,7 @@ export function applySnapshot(snapshot: Snapshot): void {
     for (const head of snapshot.logs) heads[head.id] = head;
     const socketErrors: Record<string, ReportedError> = {};
     for (const [id, reported] of Object.entries(state.socketErrors)) if (sockets[id]) socketErrors[id] = reported;
-    const selectedId =
-      state.selectedId !== null && sockets[state.selectedId] ? state.selectedId : (socketOrder(sockets)[0] ?? null);
+    const selectedId = state.selectedId !== null && sockets[state.selectedId] ? state.selectedId : (socketOrder(sockets)[0] ?? null);
     return { sockets, heads, socketErrors, selectedId, synced: true };
   });
 }

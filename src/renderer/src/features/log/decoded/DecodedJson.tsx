@@ -59,7 +59,15 @@ function writeNode(node: JsonNode, depth: number, out: ReactNode[], budget: Draw
   }
 }
 
-function writeList<T>(open: string, close: string, items: T[], depth: number, out: ReactNode[], budget: DrawBudget, writeItem: (item: T) => void): void {
+function writeList<T>(
+  open: string,
+  close: string,
+  items: T[],
+  depth: number,
+  out: ReactNode[],
+  budget: DrawBudget,
+  writeItem: (item: T) => void,
+): void {
   if (items.length === 0) {
     out.push(budget.take(open + close));
     return;

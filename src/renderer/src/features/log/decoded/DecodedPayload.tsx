@@ -34,7 +34,16 @@ interface DecodedPayloadProps {
  * chosen by hand). The whole message is decoded; only what is drawn is shortened, and then the
  * row says how much it shows.
  */
-export const DecodedPayload = memo(function DecodedPayload({ bytes: read, length, frame, textEncoding, index, limit, expanded, onExpand }: DecodedPayloadProps) {
+export const DecodedPayload = memo(function DecodedPayload({
+  bytes: read,
+  length,
+  frame,
+  textEncoding,
+  index,
+  limit,
+  expanded,
+  onExpand,
+}: DecodedPayloadProps) {
   const { decoder: choice, socketId } = use(SocketViewContext);
   const whole = useWholeFrame(socketId, index, read.length < length && frame?.complete === true);
   const bytes = whole && 'bytes' in whole ? whole.bytes : read;
@@ -66,7 +75,8 @@ export const DecodedPayload = memo(function DecodedPayload({ bytes: read, length
   const note = (): string => {
     if (whole === undefined && missing > 0 && frame?.complete) return `Reading all ${formatExactBytes(length)} to decode them…`;
     if (whole && 'error' in whole) return `Could not read the whole frame: ${whole.error.message}`;
-    if (missing > 0) return `Decoded the first ${formatBytes(bytes.length)} of ${formatExactBytes(length)}; the rest is in the log but not read here.`;
+    if (missing > 0)
+      return `Decoded the first ${formatBytes(bytes.length)} of ${formatExactBytes(length)}; the rest is in the log but not read here.`;
     if (decodedWhole) return `Decoded all ${formatExactBytes(length)}; showing the first ${formatBytes(limit)} of what it says.`;
     return `Showing ${formatBytes(limit)} of ${formatExactBytes(length)}.`;
   };

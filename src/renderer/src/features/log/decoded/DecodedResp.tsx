@@ -66,25 +66,21 @@ function renderValue(value: RespValue, budget: DrawBudget): ReactNode {
         </>
       );
     case 'aggregate':
-      return (
-        renderMembers(
-          value.items.map((item, i) => ({ label: `${i + 1})`, value: item })),
-          `(empty ${value.of})`,
-          value.partial,
-          budget,
-        )
+      return renderMembers(
+        value.items.map((item, i) => ({ label: `${i + 1})`, value: item })),
+        `(empty ${value.of})`,
+        value.partial,
+        budget,
       );
     case 'map':
-      return (
-        renderMembers(
-          value.entries.flatMap(([key, item], i) => [
-            { label: `${i + 1}#`, value: key },
-            { label: '=>', value: item },
-          ]),
-          `(empty ${value.of})`,
-          value.partial,
-          budget,
-        )
+      return renderMembers(
+        value.entries.flatMap(([key, item], i) => [
+          { label: `${i + 1}#`, value: key },
+          { label: '=>', value: item },
+        ]),
+        `(empty ${value.of})`,
+        value.partial,
+        budget,
       );
   }
 }

@@ -16,9 +16,7 @@ export function FrameNote({ frame }: { frame: FrameInfo }) {
   if (notes.length === 0 && !frame.problem) return null;
   return (
     <div className="mt-0.5 flex flex-wrap items-center gap-x-2 font-sans text-[11px] text-muted">
-      {!frame.complete && (
-        <span className="rounded-sm border border-dashed border-line-strong px-1 leading-4 font-medium text-fg">Pending</span>
-      )}
+      {!frame.complete && <span className="rounded-sm border border-dashed border-line-strong px-1 leading-4 font-medium text-fg">Pending</span>}
       {notes.length > 0 && <span>{notes.join(' · ')}</span>}
       {frame.problem && <span className="text-danger">{frame.problem}</span>}
     </div>

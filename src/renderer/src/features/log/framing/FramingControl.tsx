@@ -53,7 +53,9 @@ function FramingForm({ socket, framing, onDone }: { socket: SocketInfo; framing:
   const [mode, setMode] = useState<Mode>(framing.mode);
   const initialDelimiter = framing.mode === 'delimiter' ? delimiterName(framing.delimiter) : 'LF';
   const [delimiter, setDelimiter] = useState<Delimiter>(initialDelimiter in DELIMITERS ? (initialDelimiter as Delimiter) : 'custom');
-  const [customHex, setCustomHex] = useState(framing.mode === 'delimiter' && !(initialDelimiter in DELIMITERS) ? toHex(Uint8Array.from(framing.delimiter)) : '');
+  const [customHex, setCustomHex] = useState(
+    framing.mode === 'delimiter' && !(initialDelimiter in DELIMITERS) ? toHex(Uint8Array.from(framing.delimiter)) : '',
+  );
   const [headerBytes, setHeaderBytes] = useState<1 | 2 | 4 | 8>(framing.mode === 'length' ? framing.headerBytes : 2);
   const [endian, setEndian] = useState<'big' | 'little'>(framing.mode === 'length' ? framing.endian : 'big');
   const [includesHeader, setIncludesHeader] = useState(framing.mode === 'length' && framing.includesHeader);
@@ -110,13 +112,24 @@ function FramingForm({ socket, framing, onDone }: { socket: SocketInfo; framing:
         {MODES.map((option) => (
           <div key={option.mode} className="flex flex-col gap-1">
             <label className="flex items-baseline gap-2">
-              <input type="radio" name={`${id}-mode`} checked={mode === option.mode} onChange={() => setMode(option.mode)} className="translate-y-px" />
+              <input
+                type="radio"
+                name={`${id}-mode`}
+                checked={mode === option.mode}
+                onChange={() => setMode(option.mode)}
+                className="translate-y-px"
+              />
               <span className="w-[88px] shrink-0 text-xs whitespace-nowrap text-fg">{option.label}</span>
               <span className="text-[11px] text-muted">{option.hint}</span>
             </label>
             {mode === option.mode && option.mode === 'delimiter' && (
               <div className="ml-5 flex items-center gap-2">
-                <select aria-label="Delimiter" value={delimiter} onChange={(event) => setDelimiter(event.target.value as Delimiter)} className={select}>
+                <select
+                  aria-label="Delimiter"
+                  value={delimiter}
+                  onChange={(event) => setDelimiter(event.target.value as Delimiter)}
+                  className={select}
+                >
                   <option value="LF">LF (\n)</option>
                   <option value="CRLF">CRLF (\r\n)</option>
                   <option value="NUL">NUL (\0)</option>
@@ -138,14 +151,24 @@ function FramingForm({ socket, framing, onDone }: { socket: SocketInfo; framing:
             {mode === option.mode && option.mode === 'length' && (
               <div className="ml-5 flex flex-col gap-1.5">
                 <div className="flex items-center gap-2">
-                  <select aria-label="Length header size" value={headerBytes} onChange={(event) => setHeaderBytes(Number(event.target.value) as 1 | 2 | 4 | 8)} className={select}>
+                  <select
+                    aria-label="Length header size"
+                    value={headerBytes}
+                    onChange={(event) => setHeaderBytes(Number(event.target.value) as 1 | 2 | 4 | 8)}
+                    className={select}
+                  >
                     {[1, 2, 4, 8].map((n) => (
                       <option key={n} value={n}>
                         {n} byte{n === 1 ? '' : 's'} ({n * 8}-bit)
                       </option>
                     ))}
                   </select>
-                  <select aria-label="Byte order" value={endian} onChange={(event) => setEndian(event.target.value as 'big' | 'little')} className={select}>
+                  <select
+                    aria-label="Byte order"
+                    value={endian}
+                    onChange={(event) => setEndian(event.target.value as 'big' | 'little')}
+                    className={select}
+                  >
                     <option value="big">Big endian</option>
                     <option value="little">Little endian</option>
                   </select>
@@ -171,7 +194,12 @@ function FramingForm({ socket, framing, onDone }: { socket: SocketInfo; framing:
             )}
             {mode === option.mode && option.mode === 'message' && (
               <div className="ml-5">
-                <select aria-label="Protocol" value={protocol} onChange={(event) => setProtocol(event.target.value as 'http' | 'resp')} className={select}>
+                <select
+                  aria-label="Protocol"
+                  value={protocol}
+                  onChange={(event) => setProtocol(event.target.value as 'http' | 'resp')}
+                  className={select}
+                >
                   <option value="http">HTTP/1.x requests and responses</option>
                   <option value="resp">RESP values (Redis)</option>
                 </select>
@@ -191,7 +219,11 @@ function FramingForm({ socket, framing, onDone }: { socket: SocketInfo; framing:
         <button type="button" onClick={onDone} className="h-6 rounded px-2.5 text-xs text-fg hover:bg-hover">
           Cancel
         </button>
-        <button type="submit" disabled={busy} className="h-6 rounded bg-zinc-800 px-3 text-xs font-medium text-white hover:bg-zinc-700 disabled:opacity-60 dark:bg-zinc-200 dark:text-zinc-900 dark:hover:bg-white">
+        <button
+          type="submit"
+          disabled={busy}
+          className="h-6 rounded bg-zinc-800 px-3 text-xs font-medium text-white hover:bg-zinc-700 disabled:opacity-60 dark:bg-zinc-200 dark:text-zinc-900 dark:hover:bg-white"
+        >
           Apply
         </button>
       </div>

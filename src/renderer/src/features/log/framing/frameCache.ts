@@ -137,8 +137,7 @@ function followSockets(state: SocketsState, previous: SocketsState): void {
   for (const id of gone) caches.delete(id);
   if (gone.length === 0 && !reloaded) return;
   useFrameCache.setState((current) => {
-    const keep = <T>(record: Record<string, T>): Record<string, T> =>
-      Object.fromEntries(Object.entries(record).filter(([id]) => !gone.includes(id)));
+    const keep = <T>(record: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(record).filter(([id]) => !gone.includes(id)));
     // Bumping every version makes the views showing frames ask for them again.
     const bumped = Object.fromEntries(Object.entries(keep(current.versions)).map(([id, version]) => [id, version + (reloaded ? 1 : 0)]));
     return { heads: keep(current.heads), versions: bumped, errors: reloaded ? {} : keep(current.errors) };

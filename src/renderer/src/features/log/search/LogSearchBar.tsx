@@ -81,7 +81,11 @@ export function LogSearchBar({ socketId }: { socketId: string }) {
   })();
 
   return (
-    <div role="search" aria-label="Search the log" className="flex shrink-0 flex-wrap items-center gap-x-2.5 gap-y-1 border-b border-line bg-panel px-3 py-1.5">
+    <div
+      role="search"
+      aria-label="Search the log"
+      className="flex shrink-0 flex-wrap items-center gap-x-2.5 gap-y-1 border-b border-line bg-panel px-3 py-1.5"
+    >
       <div
         className={`flex h-6 min-w-48 flex-1 items-center gap-1.5 rounded border bg-canvas px-1.5 focus-within:outline-2 focus-within:-outline-offset-1 focus-within:outline-accent ${
           search.error ? 'border-danger' : 'border-line-strong'
@@ -117,7 +121,12 @@ export function LogSearchBar({ socketId }: { socketId: string }) {
         </button>
       </div>
       <SegmentedControl label="Search as" options={modeOptions} value={search.mode} onChange={(mode) => updateSearch(socketId, { mode })} />
-      <SegmentedControl label="Direction" options={directionOptions} value={search.direction} onChange={(direction) => updateSearch(socketId, { direction })} />
+      <SegmentedControl
+        label="Direction"
+        options={directionOptions}
+        value={search.direction}
+        onChange={(direction) => updateSearch(socketId, { direction })}
+      />
       <span
         role="status"
         className={`min-w-20 text-right text-[11px] tabular-nums ${status.tone === 'error' ? 'text-danger' : status.tone === 'none' ? 'text-fg' : 'text-muted'}`}
@@ -141,11 +150,7 @@ export function LogSearchBar({ socketId }: { socketId: string }) {
         ))}
       </span>
       <label className="flex items-center gap-1.5 text-xs text-muted">
-        <input
-          type="checkbox"
-          checked={search.onlyMatches}
-          onChange={(event) => updateSearch(socketId, { onlyMatches: event.target.checked })}
-        />
+        <input type="checkbox" checked={search.onlyMatches} onChange={(event) => updateSearch(socketId, { onlyMatches: event.target.checked })} />
         Only matches
       </label>
       <button

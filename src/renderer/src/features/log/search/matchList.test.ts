@@ -25,7 +25,9 @@ describe('MatchList', () => {
   it('agrees with a plain sorted array, however much is dropped and compacted', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(fc.record({ add: fc.integer({ min: 1, max: 1500 }) }), fc.record({ drop: fc.integer({ min: 0, max: 20_000 }) })), { maxLength: 20 }),
+        fc.array(fc.oneof(fc.record({ add: fc.integer({ min: 1, max: 1500 }) }), fc.record({ drop: fc.integer({ min: 0, max: 20_000 }) })), {
+          maxLength: 20,
+        }),
         (steps) => {
           const list = new MatchList();
           let model: number[] = [];

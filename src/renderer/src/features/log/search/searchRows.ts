@@ -23,12 +23,15 @@ export function useSearchFilter(socketId: string, rows: LogRows): SearchRows {
   const version = useLogSearch((state) => state[socketId]?.version ?? 0);
   const { entryAt: entryOfSeq, ensureVisible: ensureSeqs } = rows;
 
-  const entryAt = useCallback((index: number) => {
-    const seq = matchesOf(socketId).at(index);
-    return seq === undefined ? undefined : entryOfSeq(seq);
+  const entryAt = useCallback(
+    (index: number) => {
+      const seq = matchesOf(socketId).at(index);
+      return seq === undefined ? undefined : entryOfSeq(seq);
+    },
     // `version` is a dependency so that rows re-read entries when matches change.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [socketId, entryOfSeq, version]);
+    [socketId, entryOfSeq, version],
+  );
 
   // Matches [from, to) are seqs in runs; each run of consecutive seqs is one read.
   const ensureVisible = useCallback(
