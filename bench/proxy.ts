@@ -72,7 +72,7 @@ export async function proxy(ctx: BenchContext): Promise<Row[]> {
     const n = requests.toLocaleString('en-US');
     return [
       {
-        benchmark: '7 Proxy',
+        benchmark: '8 Proxy',
         measure: `redis-benchmark -t ping,set,get -n ${n} -c 50 through the proxy, logging`,
         sockscope: perSecond(proxied, 'req'),
         reference: `socat fork relay ${perSecond(relayed, 'req')}`,
@@ -81,7 +81,7 @@ export async function proxy(ctx: BenchContext): Promise<Row[]> {
         pass: ctx.smoke ? undefined : proxied >= relayed,
       },
       {
-        benchmark: '7 Proxy',
+        benchmark: '8 Proxy',
         measure: 'the same, against redis-server directly',
         sockscope: perSecond(proxied, 'req'),
         reference: `direct ${perSecond(direct, 'req')}`,
