@@ -1,6 +1,7 @@
 /**
- * 7. Proxy: `redis-benchmark -t ping,set,get` through a Sockscope proxy (logging every message)
+ * 8. Proxy: `redis-benchmark -t ping,set,get` through a Sockscope proxy (logging every message)
  * against the same run through a `socat TCP-LISTEN:…,fork` relay and straight to redis-server.
+ * socat's listen backlog is raised from its 5: 50 clients connecting at once otherwise get resets.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -50,7 +51,7 @@ export async function proxy(ctx: BenchContext): Promise<Row[]> {
     await waitForPort(redisPort);
     const direct = await redisBenchmark(redisPort, requests);
     const socatPort = await freePort();
-    const socat = startProcess('socat', [`TCP-LISTEN:${socatPort},bind=127.0.0.1,reuseaddr,fork`, `TCP:127.0.0.1:${redisPort}`]);
+    const socat = startProcess('socat', [`TCP-LISTEN:${socatPort},bind=127.0.0.1,reuseaddr,fork,backlog=256`, `TCP:127.0.0.1:${redisPort}`]);
     let relayed: number;
     try {
       await waitForPort(socatPort);
