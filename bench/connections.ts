@@ -24,7 +24,12 @@ interface Run {
 class Clients {
   private readonly peers: ReturnType<typeof startPeer>[];
 
-  constructor(port: number, count: number, processes: number) {
+  /**
+   * `firstAddress`: the last byte of the first source address. Each run takes addresses of its own:
+   * the previous run's connections sit in TIME_WAIT on theirs, and a port search past 19,000 of
+   * them slowed every connect (the clients, not the server, then set the pace).
+   */
+  constructor(port: number, count: number, processes: number, firstAddress: number) {
     const share = Math.ceil(count / processes);
     this.peers = Array.from({ length: processes }, (_, i) =>
       startPeer('tcp-clients.ts', [
@@ -35,7 +40,7 @@ class Clients {
         '--concurrency',
         String(Math.ceil(CONCURRENCY / processes)),
         '--local-address',
-        `127.0.0.${2 + i}`,
+        `127.0.0.${firstAddress + i}`,
       ]),
     );
   }
@@ -60,7 +65,7 @@ async function bareServer(count: number, processes: number): Promise<Run> {
   const pid = server.child.pid ?? -1;
   await sleep(200);
   const rssBefore = memoryOf(pid).rss;
-  const clients = new Clients(port, count, processes);
+  const clients = new Clients(port, count, processes, 2);
   try {
     const started = await clients.started();
     const accepted = JSON.parse((await server.waitForLine(/^accepted (.*)$/, 120_000))[1]) as { last: number };
@@ -80,7 +85,7 @@ async function sockscope(ctx: BenchContext, count: number, processes: number): P
     const listener = await host.invoke('tcp.listen', { host: '127.0.0.1', port: 0 });
     await sleep(200);
     const rssBefore = memoryOf(host.pid).rss;
-    const clients = new Clients(listener.local?.port ?? 0, count, processes);
+    const clients = new Clients(listener.local?.port ?? 0, count, processes, 2 + processes);
     try {
       const started = await clients.started();
       const accepted = (): SocketInfoLike[] => [...host.sockets.values()].filter((s) => s.parentId === listener.id);
