@@ -5,7 +5,8 @@ import { MESSAGE_UNITS, messageUnitOf } from '@shared/auto-reply';
 import { describeFraming, type FramingSpec } from '@shared/framing';
 import { changeAutoReply, emptyAutoReply, matchLabel, newRuleId, setAutoReplyPanelOpen, takesAutoReplies, useAutoReplyPanel } from './autoReply';
 import { plural } from '../../ui/format';
-import { CloseIcon, PencilIcon, PlusIcon, TrashIcon } from '../../ui/Icons';
+import { PencilIcon, PlusIcon, TrashIcon } from '../../ui/Icons';
+import { SidePanel } from '../../ui/SidePanel';
 import { RuleEditor } from './RuleEditor';
 import { Switch } from '../../ui/Switch';
 
@@ -45,90 +46,77 @@ export function AutoReplyPanel({ socket }: { socket: SocketInfo }) {
     setEditing({ rule: { id: newRuleId(), match: 'contains', pattern: '', reply: '', replyFormat: 'text', delayMs: 0, enabled: true }, isNew: true });
 
   return (
-    <aside
-      aria-label="Auto-reply"
-      className="absolute inset-y-0 right-0 z-10 flex w-[340px] max-w-full shrink-0 flex-col border-l border-line bg-panel shadow-xl @[960px]:static @[960px]:shadow-none"
+    <SidePanel
+      title="Auto-reply"
+      subtitle={isUdp ? 'to each datagram’s sender' : 'on every accepted connection'}
+      width="w-[340px]"
+      onClose={() => setAutoReplyPanelOpen(false)}
     >
-      <div className="flex items-center gap-2 border-b border-line px-3 py-2">
-        <h2 className="text-xs font-semibold text-fg">Auto-reply</h2>
-        <span className="text-[11px] text-muted">{isUdp ? 'to each datagram’s sender' : 'on every accepted connection'}</span>
-        <button
-          type="button"
-          aria-label="Close auto-reply"
-          title="Close"
-          onClick={() => setAutoReplyPanelOpen(false)}
-          className="ml-auto rounded p-0.5 text-muted hover:bg-hover hover:text-fg"
-        >
-          <CloseIcon className="size-3.5" />
-        </button>
+      <p className="text-[11px] leading-snug text-muted">
+        Each message received is checked against the rules in order; the first enabled rule that matches sends its reply.
+      </p>
+      <MessageUnitSelect framing={state.framing} isUdp={isUdp} onChange={(framing) => void apply((current) => ({ ...current, framing }))} />
+
+      <div className="mt-2.5 flex items-center gap-2 rounded-md border border-line bg-canvas px-2.5 py-2">
+        <Switch checked={state.echo} label="Echo" onChange={(echo) => void apply((current) => ({ ...current, echo }))} />
+        <div className="min-w-0 flex-1">
+          <div className="text-xs font-medium text-fg">Echo</div>
+          <div className="text-[11px] text-muted">Send back every message no rule answers</div>
+        </div>
+        <HitCount hits={state.echoHits} />
       </div>
-      <div className="min-h-0 flex-1 overflow-y-auto px-3 py-2.5">
-        <p className="text-[11px] leading-snug text-muted">
-          Each message received is checked against the rules in order; the first enabled rule that matches sends its reply.
+
+      <div className="mt-3 mb-1.5 flex items-center justify-between">
+        <h3 className="text-[11px] font-semibold tracking-wide text-muted uppercase">Rules</h3>
+        {editing === null && (
+          <button
+            type="button"
+            onClick={startNew}
+            className="inline-flex h-6 items-center gap-1 rounded border border-line-strong bg-canvas px-1.5 text-xs text-fg hover:bg-hover"
+          >
+            <PlusIcon className="size-3.5 text-muted" />
+            Add rule
+          </button>
+        )}
+      </div>
+
+      {state.rules.length === 0 && editing === null && (
+        <p className="rounded-md border border-dashed border-line-strong px-3 py-4 text-center text-xs text-muted">
+          No rules yet. Add one to answer messages that match, e.g. PING with PONG.
         </p>
-        <MessageUnitSelect framing={state.framing} isUdp={isUdp} onChange={(framing) => void apply((current) => ({ ...current, framing }))} />
+      )}
 
-        <div className="mt-2.5 flex items-center gap-2 rounded-md border border-line bg-canvas px-2.5 py-2">
-          <Switch checked={state.echo} label="Echo" onChange={(echo) => void apply((current) => ({ ...current, echo }))} />
-          <div className="min-w-0 flex-1">
-            <div className="text-xs font-medium text-fg">Echo</div>
-            <div className="text-[11px] text-muted">Send back every message no rule answers</div>
-          </div>
-          <HitCount hits={state.echoHits} />
+      <ol aria-label="Rules" className="flex flex-col gap-1.5">
+        {state.rules.map((rule, index) =>
+          editing?.rule.id === rule.id ? (
+            <li key={rule.id}>
+              <RuleEditor rule={editing.rule} isNew={false} onSave={save} onCancel={() => setEditing(null)} />
+            </li>
+          ) : (
+            <RuleRow
+              key={rule.id}
+              rule={rule}
+              number={index + 1}
+              onToggle={(enabled) =>
+                void apply((current) => ({ ...current, rules: current.rules.map((r) => (r.id === rule.id ? { ...r, enabled } : r)) }))
+              }
+              onEdit={() => setEditing({ rule, isNew: false })}
+              onRemove={() => void apply((current) => ({ ...current, rules: current.rules.filter((r) => r.id !== rule.id) }))}
+            />
+          ),
+        )}
+      </ol>
+      {editing?.isNew && (
+        <div className="mt-1.5">
+          <RuleEditor rule={editing.rule} isNew onSave={save} onCancel={() => setEditing(null)} />
         </div>
-
-        <div className="mt-3 mb-1.5 flex items-center justify-between">
-          <h3 className="text-[11px] font-semibold tracking-wide text-muted uppercase">Rules</h3>
-          {editing === null && (
-            <button
-              type="button"
-              onClick={startNew}
-              className="inline-flex h-6 items-center gap-1 rounded border border-line-strong bg-canvas px-1.5 text-xs text-fg hover:bg-hover"
-            >
-              <PlusIcon className="size-3.5 text-muted" />
-              Add rule
-            </button>
-          )}
-        </div>
-
-        {state.rules.length === 0 && editing === null && (
-          <p className="rounded-md border border-dashed border-line-strong px-3 py-4 text-center text-xs text-muted">
-            No rules yet. Add one to answer messages that match, e.g. PING with PONG.
-          </p>
-        )}
-
-        <ol aria-label="Rules" className="flex flex-col gap-1.5">
-          {state.rules.map((rule, index) =>
-            editing?.rule.id === rule.id ? (
-              <li key={rule.id}>
-                <RuleEditor rule={editing.rule} isNew={false} onSave={save} onCancel={() => setEditing(null)} />
-              </li>
-            ) : (
-              <RuleRow
-                key={rule.id}
-                rule={rule}
-                number={index + 1}
-                onToggle={(enabled) =>
-                  void apply((current) => ({ ...current, rules: current.rules.map((r) => (r.id === rule.id ? { ...r, enabled } : r)) }))
-                }
-                onEdit={() => setEditing({ rule, isNew: false })}
-                onRemove={() => void apply((current) => ({ ...current, rules: current.rules.filter((r) => r.id !== rule.id) }))}
-              />
-            ),
-          )}
-        </ol>
-        {editing?.isNew && (
-          <div className="mt-1.5">
-            <RuleEditor rule={editing.rule} isNew onSave={save} onCancel={() => setEditing(null)} />
-          </div>
-        )}
-        {error && editing === null && (
-          <p role="alert" className="mt-2 text-[11px] leading-snug text-danger">
-            {error}
-          </p>
-        )}
-      </div>
-    </aside>
+      )}
+      {error && editing === null && (
+        <p role="alert" className="mt-2 text-[11px] leading-snug text-danger">
+          {error}
+        </p>
+      )}
+    </SidePanel>
   );
 }
 

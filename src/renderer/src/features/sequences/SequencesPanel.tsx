@@ -19,7 +19,8 @@ import {
   useSequences,
   type SavedSequence,
 } from './sequences';
-import { CloseIcon, PencilIcon, PlusIcon, StopIcon, TrashIcon } from '../../ui/Icons';
+import { PencilIcon, PlusIcon, StopIcon, TrashIcon } from '../../ui/Icons';
+import { SidePanel } from '../../ui/SidePanel';
 
 /**
  * Beside the log of a connection: the user's sequences as buttons (each runs its steps on this
@@ -55,140 +56,124 @@ export function SequencesPanel({ socket }: { socket: SocketInfo }) {
   };
 
   return (
-    <aside
-      aria-label="Sequences"
-      className="absolute inset-y-0 right-0 z-10 flex w-[380px] max-w-full shrink-0 flex-col border-l border-line bg-panel shadow-xl @[960px]:static @[960px]:shadow-none"
+    <SidePanel
+      title="Sequences"
+      subtitle={serves ? 'a mock server on every connection' : 'send / expect steps on this socket'}
+      width="w-[380px]"
+      onClose={() => setSequencesPanelOpen(false)}
     >
-      <div className="flex items-center gap-2 border-b border-line px-3 py-2">
-        <h2 className="text-xs font-semibold text-fg">Sequences</h2>
-        <span className="text-[11px] text-muted">{serves ? 'a mock server on every connection' : 'send / expect steps on this socket'}</span>
-        <button
-          type="button"
-          aria-label="Close sequences"
-          title="Close"
-          onClick={() => setSequencesPanelOpen(false)}
-          className="ml-auto rounded p-0.5 text-muted hover:bg-hover hover:text-fg"
-        >
-          <CloseIcon className="size-3.5" />
-        </button>
+      <div className="flex flex-wrap gap-1.5">
+        <PanelButton onClick={() => setEditing({ id: newSequenceId(), text: NEW_SEQUENCE_TEXT })}>
+          <PlusIcon className="size-3.5 text-muted" />
+          New
+        </PanelButton>
+        <PanelButton onClick={() => fileRef.current?.click()}>Import JSON</PanelButton>
+        <PanelButton disabled={sequences.length === 0} onClick={() => setNote({ tone: 'muted', text: `Exported ${exportSequences()} sequences` })}>
+          Export
+        </PanelButton>
+        <PanelButton title="What was sent becomes send steps, what was received exact expect steps" onClick={() => void fromLog('client')}>
+          Log → client
+        </PanelButton>
+        <PanelButton title="Answers each recorded request with its recorded response (sockscope mock)" onClick={() => void fromLog('server')}>
+          Log → mock
+        </PanelButton>
+        <input
+          ref={fileRef}
+          type="file"
+          accept="application/json,.json"
+          className="hidden"
+          aria-label="Import sequences file"
+          onChange={(e) => void importFile(e.target.files?.[0])}
+        />
       </div>
-      <div className="min-h-0 flex-1 overflow-y-auto px-3 py-2.5">
-        <div className="flex flex-wrap gap-1.5">
-          <PanelButton onClick={() => setEditing({ id: newSequenceId(), text: NEW_SEQUENCE_TEXT })}>
-            <PlusIcon className="size-3.5 text-muted" />
-            New
-          </PanelButton>
-          <PanelButton onClick={() => fileRef.current?.click()}>Import JSON</PanelButton>
-          <PanelButton disabled={sequences.length === 0} onClick={() => setNote({ tone: 'muted', text: `Exported ${exportSequences()} sequences` })}>
-            Export
-          </PanelButton>
-          <PanelButton title="What was sent becomes send steps, what was received exact expect steps" onClick={() => void fromLog('client')}>
-            Log → client
-          </PanelButton>
-          <PanelButton title="Answers each recorded request with its recorded response (sockscope mock)" onClick={() => void fromLog('server')}>
-            Log → mock
-          </PanelButton>
-          <input
-            ref={fileRef}
-            type="file"
-            accept="application/json,.json"
-            className="hidden"
-            aria-label="Import sequences file"
-            onChange={(e) => void importFile(e.target.files?.[0])}
-          />
-        </div>
-        {note && (
-          <p
-            role={note.tone === 'error' ? 'alert' : 'status'}
-            className={`mt-1.5 text-[11px] ${note.tone === 'error' ? 'text-danger' : 'text-muted'}`}
-          >
-            {note.text}
-          </p>
-        )}
+      {note && (
+        <p role={note.tone === 'error' ? 'alert' : 'status'} className={`mt-1.5 text-[11px] ${note.tone === 'error' ? 'text-danger' : 'text-muted'}`}>
+          {note.text}
+        </p>
+      )}
 
-        {editing && <SequenceEditor key={editing.id} sequence={editing} onDone={() => setEditing(null)} />}
+      {editing && <SequenceEditor key={editing.id} sequence={editing} onDone={() => setEditing(null)} />}
 
-        <h3 className="mt-3 mb-1.5 text-[11px] font-semibold tracking-wide text-muted uppercase">On this socket</h3>
-        {sequences.length === 0 ? (
-          <p className="rounded-md border border-dashed border-line-strong px-3 py-4 text-center text-xs text-muted">
-            No sequences yet. Create one with New, import a scenario file, or make one from this log.
-          </p>
-        ) : (
-          <ul aria-label="Saved sequences" className="flex flex-col gap-1">
-            {sequences.map((sequence) => {
-              const name = sequenceName(sequence.text);
-              return (
-                <li key={sequence.id} className="flex items-center gap-1">
-                  <button
-                    type="button"
-                    aria-label={`${serves ? 'Serve' : 'Run'} ${name}`}
-                    disabled={!canRun || running}
-                    title={
-                      canRun
-                        ? serves
-                          ? `Answer every connection ${socket.id} accepts with these steps`
-                          : `Run on ${socket.id}`
-                        : 'Open a connection to run sequences on it'
-                    }
-                    onClick={() => void runSequence(socket, sequence)}
-                    className="min-w-0 flex-1 truncate rounded border border-line-strong bg-canvas px-2 py-1 text-left text-xs text-fg hover:bg-hover disabled:cursor-not-allowed disabled:opacity-50"
-                  >
-                    {serves ? '⇄' : '▶'} {name}
-                  </button>
-                  <button
-                    type="button"
-                    aria-label={`Edit ${name}`}
-                    onClick={() => setEditing(sequence)}
-                    className="rounded p-1 text-muted hover:bg-hover hover:text-fg"
-                  >
-                    <PencilIcon className="size-3.5" />
-                  </button>
-                  <button
-                    type="button"
-                    aria-label={`Delete ${name}`}
-                    onClick={() => removeSequence(sequence.id)}
-                    className="rounded p-1 text-muted hover:bg-hover hover:text-danger"
-                  >
-                    <TrashIcon className="size-3.5" />
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-        )}
-        {runError && (
-          <p role="alert" className="mt-2 text-[11px] leading-snug text-danger">
-            {runError.message}
-          </p>
-        )}
-
-        {run && (
-          <section aria-label="Sequence run" className="mt-3">
-            <div className="mb-1.5 flex items-center gap-2">
-              <h3 className="min-w-0 truncate text-xs font-medium text-fg">{run.name}</h3>
-              <RunBadge state={run.state} />
-              <span className="font-mono text-[11px] text-muted">{Math.round(run.ms)} ms</span>
-              {running && (
+      <h3 className="mt-3 mb-1.5 text-[11px] font-semibold tracking-wide text-muted uppercase">On this socket</h3>
+      {sequences.length === 0 ? (
+        <p className="rounded-md border border-dashed border-line-strong px-3 py-4 text-center text-xs text-muted">
+          No sequences yet. Create one with New, import a scenario file, or make one from this log.
+        </p>
+      ) : (
+        <ul aria-label="Saved sequences" className="flex flex-col gap-1">
+          {sequences.map((sequence) => {
+            const name = sequenceName(sequence.text);
+            return (
+              <li key={sequence.id} className="flex items-center gap-1">
                 <button
                   type="button"
-                  onClick={() => void stopSequence(run.runId)}
-                  className="ml-auto inline-flex h-6 items-center gap-1 rounded border border-danger/40 bg-canvas px-2 text-xs text-danger hover:bg-danger/8"
+                  aria-label={`${serves ? 'Serve' : 'Run'} ${name}`}
+                  disabled={!canRun || running}
+                  title={
+                    canRun
+                      ? serves
+                        ? `Answer every connection ${socket.id} accepts with these steps`
+                        : `Run on ${socket.id}`
+                      : 'Open a connection to run sequences on it'
+                  }
+                  onClick={() => void runSequence(socket, sequence)}
+                  className="min-w-0 flex-1 truncate rounded border border-line-strong bg-canvas px-2 py-1 text-left text-xs text-fg hover:bg-hover disabled:cursor-not-allowed disabled:opacity-50"
                 >
-                  <StopIcon className="size-3" />
-                  Stop
+                  {serves ? '⇄' : '▶'} {name}
                 </button>
-              )}
-            </div>
-            {run.earlierSteps > 0 && <p className="text-[11px] text-muted">{run.earlierSteps} earlier steps not shown</p>}
-            <ol aria-label="Steps" className="flex flex-col gap-0.5">
-              {run.steps.map((step, index) => (
-                <StepRow key={`${step.path}/${step.iteration.join('.')}/${index}`} step={step} />
-              ))}
-            </ol>
-          </section>
-        )}
-      </div>
-    </aside>
+                <button
+                  type="button"
+                  aria-label={`Edit ${name}`}
+                  onClick={() => setEditing(sequence)}
+                  className="rounded p-1 text-muted hover:bg-hover hover:text-fg"
+                >
+                  <PencilIcon className="size-3.5" />
+                </button>
+                <button
+                  type="button"
+                  aria-label={`Delete ${name}`}
+                  onClick={() => removeSequence(sequence.id)}
+                  className="rounded p-1 text-muted hover:bg-hover hover:text-danger"
+                >
+                  <TrashIcon className="size-3.5" />
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {runError && (
+        <p role="alert" className="mt-2 text-[11px] leading-snug text-danger">
+          {runError.message}
+        </p>
+      )}
+
+      {run && (
+        <section aria-label="Sequence run" className="mt-3">
+          <div className="mb-1.5 flex items-center gap-2">
+            <h3 className="min-w-0 truncate text-xs font-medium text-fg">{run.name}</h3>
+            <RunBadge state={run.state} />
+            <span className="font-mono text-[11px] text-muted">{Math.round(run.ms)} ms</span>
+            {running && (
+              <button
+                type="button"
+                onClick={() => void stopSequence(run.runId)}
+                className="ml-auto inline-flex h-6 items-center gap-1 rounded border border-danger/40 bg-canvas px-2 text-xs text-danger hover:bg-danger/8"
+              >
+                <StopIcon className="size-3" />
+                Stop
+              </button>
+            )}
+          </div>
+          {run.earlierSteps > 0 && <p className="text-[11px] text-muted">{run.earlierSteps} earlier steps not shown</p>}
+          <ol aria-label="Steps" className="flex flex-col gap-0.5">
+            {run.steps.map((step, index) => (
+              <StepRow key={`${step.path}/${step.iteration.join('.')}/${index}`} step={step} />
+            ))}
+          </ol>
+        </section>
+      )}
+    </SidePanel>
   );
 }
 
