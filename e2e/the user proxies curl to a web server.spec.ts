@@ -13,7 +13,8 @@ test('the user proxies curl to python http.server, adds latency, holds the respo
   writeFileSync(join(dir, 'hello.txt'), 'hello from python\n');
   const server = await startHttpServer(dir);
   try {
-    await page.getByRole('button', { name: 'New proxy' }).click();
+    // From the empty window's list of first steps (the toolbar's New proxy opens the same dialog).
+    await page.getByRole('button', { name: /^Start a proxy/ }).click();
     await app.dialog.getByLabel('Upstream port').fill(String(server.port));
     await app.dialog.getByLabel('Name').fill('web');
     await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
