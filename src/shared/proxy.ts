@@ -30,6 +30,9 @@ const nonNegative = (name: string, unit: string): z.ZodNumber =>
     .int(`${name} must be a whole number of ${unit}`)
     .min(0, `${name} cannot be negative`);
 
+const fraction = (name: string): z.ZodNumber =>
+  z.number({ error: `${name} must be a number from 0 to 1` }).min(0, `${name} is between 0 and 1`).max(1, `${name} is between 0 and 1`);
+
 /** Each toxic's attributes, as Toxiproxy names them; missing ones are 0 (as Go's zero values). */
 export const ToxicAttributeSchemas = {
   latency: z.object({ latency: nonNegative('latency', 'ms').default(0), jitter: nonNegative('jitter', 'ms').default(0) }),
@@ -45,7 +48,17 @@ export const ToxicAttributeSchemas = {
     })
     .refine((a) => a.size_variation <= a.average_size, 'size_variation must be at most average_size'),
   limit_data: z.object({ bytes: nonNegative('bytes', 'bytes').default(0) }),
+  // UDP proxies only (with latency), named as netem's: rates are shares of datagrams, 0..1.
+  loss: z.object({ rate: fraction('rate').default(0), correlation: fraction('correlation').default(0) }),
+  duplicate: z.object({ rate: fraction('rate').default(0) }),
+  reorder: z.object({ rate: fraction('rate').default(0), gap: nonNegative('gap', 'datagrams').min(1, 'gap is at least 1').default(1), delay: nonNegative('delay', 'ms').default(100) }),
 } as const;
+
+/** Which toxics each protocol takes; the others are refused with a message that says so. */
+export const PROTOCOL_TOXICS = {
+  tcp: ['latency', 'bandwidth', 'slow_close', 'timeout', 'reset_peer', 'slicer', 'limit_data'],
+  udp: ['latency', 'loss', 'duplicate', 'reorder'],
+} as const satisfies Record<string, readonly (keyof typeof ToxicAttributeSchemas)[]>;
 
 export type ToxicType = keyof typeof ToxicAttributeSchemas;
 export const TOXIC_TYPES = Object.keys(ToxicAttributeSchemas) as ToxicType[];
@@ -95,6 +108,14 @@ export const ToxicState = Toxic.extend({
 
 export const UpstreamFailure = z.enum(['close', 'reset']);
 
+export const ProxyProtocol = z.enum(['tcp', 'udp'], { error: 'protocol is tcp or udp' });
+
+/** A UDP proxy's sessions (one per client address): closed after idleTimeoutMs without a datagram either way. */
+export const UdpSessionOptions = z.object({
+  idleTimeoutMs: z.number().int().min(100, 'idleTimeoutMs is at least 100 ms').max(86_400_000).default(60_000),
+  maxSessions: z.number().int().min(1, 'maxSessions is at least 1').max(100_000).default(1000),
+});
+
 /** On a proxy's SocketInfo (kind 'proxy'). */
 export const ProxySettings = z.object({
   name: ProxyName,
@@ -108,6 +129,10 @@ export const ProxySettings = z.object({
   /** Directions held in every conversation, new ones included. */
   hold: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
   toxics: z.array(ToxicState),
+  /** Absent: tcp. */
+  protocol: ProxyProtocol.optional(),
+  /** UDP only; `dropped`: datagrams from new clients turned away at the session limit. */
+  udp: UdpSessionOptions.extend({ dropped: z.number().int().nonnegative() }).optional(),
 });
 
 /** On a conversation's SocketInfo (kind 'proxy-conversation'): `remote` is the client, `local` the proxy. */
@@ -146,6 +171,8 @@ export const proxyCommands = {
       enabled: z.boolean().default(true),
       onUpstreamFailure: UpstreamFailure.default('close'),
       toxics: z.array(ToxicInput).max(100).default([]),
+      protocol: ProxyProtocol.default('tcp'),
+      udp: UdpSessionOptions.optional(),
     }),
     output: z.object({ id: z.string(), settings: ProxySettings }),
   },
@@ -211,4 +238,5 @@ export type ClientFilter = z.infer<typeof ClientFilter>;
 export type ProxySettings = z.infer<typeof ProxySettings>;
 export type ConversationDetails = z.infer<typeof ConversationDetails>;
 export type UpstreamFailure = z.infer<typeof UpstreamFailure>;
+export type ProxyProtocol = z.infer<typeof ProxyProtocol>;
 export type HeldMessage = z.infer<typeof HeldMessage>;

@@ -11,7 +11,9 @@ import { EngineError, toEngineError } from '../engine/errors';
 import type { ExternalSocket } from '../engine/external';
 import type { SocketRecord } from '../engine/socket-record';
 import { Conversation } from './conversation';
-import { createStage, parseAttributes } from './toxics';
+import type { ProxyConversation } from './proxy-conversation';
+import { createStage, parseAttributes, type Stage, type StageContext } from './toxics';
+import { checkToxicProtocol } from './udp-toxics';
 
 /** How many conversation ids a toxic lists as touched (the count goes on). */
 const TOUCHED_KEPT = 20;
@@ -26,13 +28,13 @@ interface ToxicEntry {
 export class Proxy implements ExternalSocket {
   readonly record: SocketRecord;
   private server: Server | undefined;
-  private readonly conversations = new Map<string, Conversation>();
+  protected readonly conversations = new Map<string, ProxyConversation>();
   private readonly toxics = new Map<string, ToxicEntry>();
-  private settings: Omit<ProxySettings, 'toxics'>;
+  protected settings: Omit<ProxySettings, 'toxics'>;
   private updateScheduled = false;
 
   constructor(
-    private readonly engine: Engine,
+    protected readonly engine: Engine,
     settings: Omit<ProxySettings, 'toxics'>,
     /** Told when the proxy is removed. */
     private readonly onRemoved: (proxy: Proxy) => void,
@@ -57,7 +59,7 @@ export class Proxy implements ExternalSocket {
     return [...this.conversations.keys()];
   }
 
-  conversation(id: string): Conversation | undefined {
+  conversation(id: string): ProxyConversation | undefined {
     return this.conversations.get(id);
   }
 
@@ -121,6 +123,7 @@ export class Proxy implements ExternalSocket {
   addToxic(input: ParsedToxicInput): ToxicState {
     const name = input.name ?? `${input.type}_${input.stream}`;
     if (this.toxics.has(name)) throw new EngineError('EXISTS', `toxic already exists: ${name}`);
+    checkToxicProtocol(input.type, this.settings.protocol);
     const toxic: Toxic = {
       name,
       type: input.type,
@@ -232,15 +235,22 @@ export class Proxy implements ExternalSocket {
       socket.destroy();
       return;
     }
-    if (!conversation) return;
-    const created = conversation;
+    if (conversation) this.admit(conversation);
+  }
+
+  /** A new conversation (or UDP session) joins: shown, and met by the toxics. */
+  protected admit(created: ProxyConversation): void {
     this.conversations.set(created.record.id, created);
     created.record.announce();
     this.record.event('accepted', `Accepted ${formatEndpoint(created.record.info.remote)} as ${created.record.id}`);
     for (const entry of this.toxics.values()) this.attach(entry, created);
   }
 
-  private attach(entry: ToxicEntry, conversation: Conversation): void {
+  protected stageFor(toxic: Toxic, context: StageContext): Stage {
+    return createStage(toxic, context);
+  }
+
+  private attach(entry: ToxicEntry, conversation: ProxyConversation): void {
     const { toxic } = entry;
     if (!matchesClient(toxic.clients, conversation.clientEndpoint)) return;
     // Drawn once per conversation, as Toxiproxy draws per link.
@@ -256,7 +266,7 @@ export class Proxy implements ExternalSocket {
       }
       this.publishSoon();
     });
-    conversation.addStage(toxic.stream, toxic.name, createStage(toxic, context));
+    conversation.addStage(toxic.stream, toxic.name, this.stageFor(toxic, context));
   }
 
   private toxicEntry(name: string): ToxicEntry {
@@ -269,12 +279,12 @@ export class Proxy implements ExternalSocket {
     return { ...entry.toxic, hits: entry.hits, conversationCount: entry.touchedCount, conversations: [...entry.touched] };
   }
 
-  private publish(): void {
+  protected publish(): void {
     this.record.update({ proxy: this.view });
   }
 
   /** Hit counts tick per chunk: announced once per turn of the event loop. */
-  private publishSoon(): void {
+  protected publishSoon(): void {
     if (this.updateScheduled) return;
     this.updateScheduled = true;
     setImmediate(() => {
@@ -301,7 +311,7 @@ function matchesClient(filter: ClientFilter | undefined, client: { address: stri
 }
 
 /** True when the upstream is the proxy's own listening socket (same port, an address it listens on). */
-async function pointsAtItself(upstream: { host: string; port: number }, listening: AddressInfo): Promise<boolean> {
+export async function pointsAtItself(upstream: { host: string; port: number }, listening: AddressInfo): Promise<boolean> {
   if (upstream.port !== listening.port) return false;
   const { lookup } = await import('node:dns/promises');
   const { networkInterfaces } = await import('node:os');

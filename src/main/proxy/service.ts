@@ -6,8 +6,9 @@ import type { ParsedInput } from '../../shared/contract';
 import type { ProxySettings } from '../../shared/proxy';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
-import type { Conversation } from './conversation';
 import { Proxy } from './proxy';
+import type { ProxyConversation } from './proxy-conversation';
+import { UdpProxy } from './udp-proxy';
 
 const services = new WeakMap<Engine, ProxyService>();
 
@@ -44,7 +45,8 @@ export class ProxyService {
       enabled: input.enabled,
       onUpstreamFailure: input.onUpstreamFailure,
     };
-    const proxy = new Proxy(this.engine, settings, (removed) => this.byId.delete(removed.id));
+    const onRemoved = (removed: Proxy): boolean => this.byId.delete(removed.id);
+    const proxy = input.protocol === 'udp' ? new UdpProxy(this.engine, settings, input.udp, onRemoved) : new Proxy(this.engine, settings, onRemoved);
     try {
       for (const toxic of input.toxics) proxy.addToxic(toxic);
       await proxy.start();
@@ -91,7 +93,7 @@ export class ProxyService {
   }
 
   /** A conversation of any proxy, by its id. */
-  conversation(id: string): Conversation {
+  conversation(id: string): ProxyConversation {
     for (const proxy of this.byId.values()) {
       const found = proxy.conversation(id);
       if (found) return found;

@@ -4,7 +4,7 @@
  * Attributes and semantics are Toxiproxy's (latency and jitter in ms, bandwidth in KB/s, slicer's
  * delay in µs, timeout 0 holding data until the toxic is removed).
  */
-import { ToxicAttributeSchemas, type Toxic, type ToxicType } from '../../shared/proxy';
+import { ToxicAttributeSchemas, type PROTOCOL_TOXICS, type Toxic, type ToxicType } from '../../shared/proxy';
 
 /** Hands a piece to the rest of the chain; resolves once the piece is written (or dropped). */
 export type Next = (bytes: Uint8Array, arrivedAt: number) => Promise<void>;
@@ -28,7 +28,7 @@ export interface Stage {
 }
 
 /** A promise that `stop()` settles, so that a stage waiting on a timer lets go when removed. */
-class Stoppable {
+export class Stoppable {
   private stopped = false;
   private readonly waiting = new Set<() => void>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -77,7 +77,7 @@ class Stoppable {
   }
 }
 
-type Attributes<T extends ToxicType> = ReturnType<(typeof ToxicAttributeSchemas)[T]['parse']>;
+export type Attributes<T extends ToxicType> = ReturnType<(typeof ToxicAttributeSchemas)[T]['parse']>;
 
 const passEnd = async (next: () => void): Promise<void> => next();
 
@@ -89,7 +89,7 @@ function randomBetween(low: number, high: number): number {
   return low + Math.random() * (high - low);
 }
 
-const factories: { [T in ToxicType]: (attributes: Attributes<T>, context: StageContext, life: Stoppable) => Omit<Stage, 'stop'> } = {
+const factories: { [T in (typeof PROTOCOL_TOXICS.tcp)[number]]: (attributes: Attributes<T>, context: StageContext, life: Stoppable) => Omit<Stage, 'stop'> } = {
   latency: ({ latency, jitter }, context, life) => ({
     // Measured from when the chunk arrived, as Toxiproxy does: chunks in flight are delayed in parallel.
     async data(bytes, arrivedAt, next) {
@@ -191,7 +191,8 @@ export function parseAttributes(type: ToxicType, attributes: Record<string, unkn
 /** One toxic's stage for one direction of one conversation. */
 export function createStage(toxic: Toxic, context: StageContext): Stage {
   const life = new Stoppable();
-  const make = factories[toxic.type] as (attributes: Record<string, number>, context: StageContext, life: Stoppable) => Omit<Stage, 'stop'>;
+  // UDP's own toxics are made in udp-toxics.ts; a proxy refuses the other protocol's (checkToxicProtocol).
+  const make = factories[toxic.type as keyof typeof factories] as (attributes: Record<string, number>, context: StageContext, life: Stoppable) => Omit<Stage, 'stop'>;
   const stage = make(parseAttributes(toxic.type, toxic.attributes), context, life);
   return { ...stage, stop: () => life.stop() };
 }

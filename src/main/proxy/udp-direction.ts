@@ -1,0 +1,124 @@
+/**
+ * One direction of a UDP session: datagrams from one side, each through that direction's toxic
+ * chain on its own, to the other side. Held datagrams wait as messages the user forwards (edited
+ * or not) or drops, one by one: datagrams have no order to keep. Bounded: past MAX_WAITING
+ * datagrams held or in the chain, new ones are dropped and the log says so.
+ */
+import type { ToxicStream } from '../../shared/proxy';
+import type { HeldChunk, PipeStage } from './pipe';
+import type { Stage } from './toxics';
+
+export const MAX_WAITING = 1024;
+
+export interface DatagramHooks {
+  /** A datagram entering the chain: what the log shows as this direction's traffic. */
+  forwarded(bytes: Uint8Array): void;
+  /** Sends it on to the other side. */
+  write(bytes: Uint8Array): void | Promise<void>;
+  heldChanged(): void;
+  note(message: string): void;
+}
+
+export class DatagramDirection {
+  private stages: PipeStage[] = [];
+  private readonly heldQueue: HeldChunk[] = [];
+  private holding = false;
+  private inChain = 0;
+  private nextHeldId = 1;
+  private stopped = false;
+
+  constructor(
+    readonly stream: ToxicStream,
+    private readonly hooks: DatagramHooks,
+  ) {}
+
+  get isHolding(): boolean {
+    return this.holding;
+  }
+
+  get heldCount(): number {
+    return this.heldQueue.length;
+  }
+
+  held(): HeldChunk[] {
+    return [...this.heldQueue];
+  }
+
+  accept(bytes: Uint8Array): void {
+    if (this.stopped) return;
+    if (this.inChain + this.heldQueue.length >= MAX_WAITING) {
+      // The same words each time: the log counts repeats within a second as one line.
+      this.hooks.note(`${MAX_WAITING} datagrams already wait ${this.words()}: datagram dropped`);
+      return;
+    }
+    if (!this.holding) return void this.run(bytes);
+    this.heldQueue.push({ heldId: this.nextHeldId++, bytes: new Uint8Array(bytes), time: Date.now() });
+    this.hooks.heldChanged();
+  }
+
+  setHolding(holding: boolean): void {
+    if (this.stopped || holding === this.holding) return;
+    this.holding = holding;
+    if (!holding) this.release(undefined, 'forward');
+    this.hooks.heldChanged();
+  }
+
+  /** Forwards (as it is, or edited) or drops one held datagram, or all of them; returns how many. */
+  release(heldId: number | undefined, action: 'forward' | 'drop', edited?: Uint8Array): number {
+    const chosen = this.heldQueue.filter((item) => heldId === undefined || item.heldId === heldId);
+    for (const item of chosen) {
+      this.heldQueue.splice(this.heldQueue.indexOf(item), 1);
+      if (action === 'drop') {
+        this.hooks.note(`Dropped held datagram #${item.heldId} (${item.bytes.byteLength} bytes)`);
+        continue;
+      }
+      if (edited) this.hooks.note(`Held datagram #${item.heldId} edited: ${item.bytes.byteLength} → ${edited.byteLength} bytes`);
+      void this.run(edited ?? item.bytes);
+    }
+    if (chosen.length) this.hooks.heldChanged();
+    return chosen.length;
+  }
+
+  addStage(toxic: string, stage: Stage): void {
+    if (this.stopped) return stage.stop();
+    this.stages = [...this.stages, { toxic, stage }];
+  }
+
+  removeStage(toxic: string): void {
+    const found = this.stages.find((s) => s.toxic === toxic);
+    if (!found) return;
+    this.stages = this.stages.filter((s) => s !== found);
+    found.stage.stop();
+  }
+
+  /** The session is over: held datagrams are dropped (said in the log), stages let go. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.heldQueue.length) this.hooks.note(`${this.heldQueue.length} held datagrams ${this.words()} dropped with the session`);
+    this.heldQueue.length = 0;
+    for (const { stage } of this.stages) stage.stop();
+    this.stages = [];
+  }
+
+  /** Through the stages there are now; each datagram on its own, so a delayed one holds up no other. */
+  private async run(bytes: Uint8Array): Promise<void> {
+    this.hooks.forwarded(bytes);
+    const chain = this.stages;
+    const step = (index: number) => (piece: Uint8Array, arrivedAt: number): Promise<void> =>
+      index < chain.length ? chain[index].stage.data(piece, arrivedAt, step(index + 1)) : Promise.resolve(this.stopped ? undefined : this.hooks.write(piece));
+    // Straight out when no toxic applies and the other side is there: no turn through a promise.
+    const pending = chain.length === 0 ? this.hooks.write(bytes) : step(0)(bytes, performance.now());
+    if (!pending) return;
+    this.inChain++;
+    try {
+      await pending;
+    } finally {
+      this.inChain--;
+    }
+  }
+
+  private words(): string {
+    return this.stream === 'upstream' ? 'to the server' : 'to the client';
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * One client address of a UDP proxy: its own UDP socket connected to the upstream, one record and
+ * one log (client → server as `out`, server → client as `in`, as TCP conversations). Replies from
+ * the upstream go back to this client from the proxy's listening socket. It ends after
+ * `idleTimeoutMs` without a datagram either way, and says so; the next datagram from the same
+ * address starts a new session.
+ */
+import { createSocket, type Socket as DgramSocket } from 'node:dgram';
+import { formatEndpoint } from '../../shared/endpoint';
+import type { HeldMessage, ToxicStream } from '../../shared/proxy';
+import { resolveHost, toEndpoint } from '../engine/endpoint';
+import { describeError, EngineError, formatDuration } from '../engine/errors';
+import type { SocketRecord } from '../engine/socket-record';
+import type { ProxyConversation } from './proxy-conversation';
+import type { Stage, StageContext } from './toxics';
+import { DatagramDirection } from './udp-direction';
+
+export interface UdpSessionOptions {
+  /** The client as the listening socket saw it (replies go to exactly this address). */
+  client: { address: string; port: number };
+  /** The proxy's listening socket: what the client sent to, and what answers it. */
+  listening: DgramSocket;
+  upstream: { host: string; port: number };
+  idleTimeoutMs: number;
+  hold?: { upstream: boolean; downstream: boolean };
+  /** Told once the session has ended (the proxy stops routing this address to it). */
+  onEnded(session: UdpSession): void;
+  /** Told when the user removes it. */
+  onRemoved(session: UdpSession): void;
+}
+
+export class UdpSession implements ProxyConversation {
+  private readonly directions: Record<ToxicStream, DatagramDirection>;
+  private upstreamSocket: DgramSocket | undefined;
+  private readonly connected: Promise<boolean>;
+  private upstreamReady = false;
+  private ended = false;
+  private lastActivity = performance.now();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private refusedSaid = false;
+  private sidesScheduled = false;
+
+  constructor(
+    readonly record: SocketRecord,
+    private readonly options: UdpSessionOptions,
+  ) {
+    const local = options.listening.address();
+    record.update({
+      local: toEndpoint(local.address, local.port, local.family),
+      remote: toEndpoint(options.client.address, options.client.port),
+      conversation: { clientOpen: true, upstreamOpen: false },
+    });
+    this.directions = {
+      upstream: this.direction('upstream', (bytes) => this.upstreamSocket?.send(bytes, () => undefined)),
+      downstream: this.direction('downstream', (bytes) => {
+        if (!this.ended) options.listening.send(bytes, options.client.port, options.client.address, () => undefined);
+      }),
+    };
+    for (const stream of ['upstream', 'downstream'] as const) if (options.hold?.[stream]) this.directions[stream].setHolding(true);
+    this.connected = this.connectUpstream();
+    this.armIdleTimer(options.idleTimeoutMs);
+  }
+
+  get clientEndpoint(): { address: string; port: number } | undefined {
+    return this.record.info.remote;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** A datagram the client sent to the proxy. */
+  fromClient(bytes: Uint8Array): void {
+    this.lastActivity = performance.now();
+    this.directions.upstream.accept(bytes);
+  }
+
+  stageContext(onHit: () => void): StageContext {
+    // TCP's close and reset toxics are refused on UDP proxies; ending the session is the nearest.
+    return { hit: onHit, close: (reason) => this.end(reason), reset: (reason) => this.end(reason) };
+  }
+
+  addStage(stream: ToxicStream, toxic: string, stage: Stage): void {
+    this.directions[stream].addStage(toxic, stage);
+  }
+
+  removeStage(toxic: string): void {
+    this.directions.upstream.removeStage(toxic);
+    this.directions.downstream.removeStage(toxic);
+  }
+
+  setHolding(stream: ToxicStream, holding: boolean): void {
+    this.directions[stream].setHolding(holding);
+    this.record.event('info', `${holding ? 'Holding' : 'Let go of'} ${stream === 'upstream' ? 'client → server' : 'server → client'}`);
+  }
+
+  held(): HeldMessage[] {
+    return (['upstream', 'downstream'] as const).flatMap((stream) =>
+      this.directions[stream].held().map((chunk) => ({ ...chunk, stream, bytes: new Uint8Array(chunk.bytes) })),
+    );
+  }
+
+  release(stream: ToxicStream, heldId: number | undefined, action: 'forward' | 'drop', edited?: Uint8Array): number {
+    const released = this.directions[stream].release(heldId, action, edited && new Uint8Array(edited));
+    if (heldId !== undefined && released === 0)
+      throw new EngineError('NOT_FOUND', `No held datagram #${heldId} ${stream === 'upstream' ? 'to the server' : 'to the client'} in ${this.record.id}`);
+    return released;
+  }
+
+  async send(data: Uint8Array): Promise<number> {
+    await this.inject('upstream', data);
+    return 1;
+  }
+
+  /** One datagram into one direction, logged as that direction, past the toxics. */
+  async inject(stream: ToxicStream, data: Uint8Array): Promise<void> {
+    if (this.ended || (stream === 'upstream' && !(await this.connected))) {
+      throw new EngineError('NOT_OPEN', `Cannot send ${stream === 'upstream' ? 'to the server' : 'to the client'}: ${this.record.id} has ended`);
+    }
+    const bytes = new Uint8Array(data);
+    this.log(stream, bytes);
+    this.record.event('info', `Injected a datagram of ${bytes.byteLength} bytes ${stream === 'upstream' ? 'to the server' : 'to the client'}`);
+    if (stream === 'upstream') this.upstreamSocket?.send(bytes, () => undefined);
+    else this.options.listening.send(bytes, this.options.client.port, this.options.client.address, () => undefined);
+  }
+
+  async cut(): Promise<void> {
+    throw new EngineError('UNSUPPORTED', `UDP has no FIN or RST to send: close the session ${this.record.id} instead`);
+  }
+
+  async close(): Promise<void> {
+    this.end('Closed by the user');
+  }
+
+  async halfClose(): Promise<void> {
+    throw new EngineError('UNSUPPORTED', `A UDP session has no half-close: close ${this.record.id} instead`);
+  }
+
+  async reset(): Promise<void> {
+    throw new EngineError('UNSUPPORTED', `A UDP session has no reset: close ${this.record.id} instead`);
+  }
+
+  async remove(): Promise<void> {
+    this.end('Removed');
+    this.options.onRemoved(this);
+  }
+
+  destroy(): void {
+    this.end('The proxy stopped');
+  }
+
+  /** Ends the session: its upstream socket closes, held datagrams are dropped, the log says why. */
+  end(reason: string): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.idleTimer);
+    this.directions.upstream.stop();
+    this.directions.downstream.stop();
+    try {
+      this.upstreamSocket?.close();
+    } catch {
+      // Already closed.
+    }
+    this.record.update({ state: 'closed', conversation: { ...this.record.info.conversation, clientOpen: false, upstreamOpen: false } });
+    this.record.event('closed', reason);
+    this.options.onEnded(this);
+  }
+
+  private direction(stream: ToxicStream, write: (bytes: Uint8Array) => void): DatagramDirection {
+    return new DatagramDirection(stream, {
+      forwarded: (bytes) => this.log(stream, bytes),
+      // Datagrams from the client wait in the chain until the upstream socket is connected.
+      write: stream === 'upstream' ? (bytes) => (this.upstreamReady ? write(bytes) : this.connected.then((ok) => (ok ? write(bytes) : undefined))) : write,
+      heldChanged: () => this.updateSidesSoon(),
+      note: (message) => this.record.event('info', message),
+    });
+  }
+
+  private async connectUpstream(): Promise<boolean> {
+    const { host, port } = this.options.upstream;
+    let socket: DgramSocket;
+    try {
+      const { address, family } = await resolveHost(host);
+      if (this.ended) return false;
+      socket = createSocket({ type: family === 'IPv6' ? 'udp6' : 'udp4' });
+      this.upstreamSocket = socket;
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.connect(port, address, () => {
+          socket.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (err) {
+      const error = describeError(err, { host, port, operation: 'connect' });
+      this.record.fail({ code: error.code, message: `Upstream: ${error.message}; the session ends` }, { announce: false });
+      this.end('Session ended: the upstream cannot be reached');
+      return false;
+    }
+    if (this.ended) return false;
+    this.upstreamReady = true;
+    socket.on('message', (bytes: Buffer) => {
+      this.lastActivity = performance.now();
+      this.refusedSaid = false;
+      this.directions.downstream.accept(bytes);
+    });
+    socket.on('error', (err) => this.onUpstreamError(err));
+    const upstreamLocal = toEndpoint(socket.address().address, socket.address().port, socket.address().family);
+    const remote = socket.remoteAddress();
+    const upstreamRemote = toEndpoint(remote.address, remote.port, remote.family);
+    this.record.update({ state: 'open', conversation: { ...this.record.info.conversation, clientOpen: true, upstreamOpen: true, upstreamLocal, upstreamRemote } });
+    this.record.event(
+      'connected',
+      `${formatEndpoint(this.record.info.remote)} → ${formatEndpoint(this.record.info.local)} → ${formatEndpoint(upstreamRemote)} (from ${formatEndpoint(upstreamLocal)}), UDP`,
+    );
+    return true;
+  }
+
+  /** ICMP errors (port unreachable…) arrive on the connected socket: said once until the upstream answers again. */
+  private onUpstreamError(err: Error): void {
+    if (this.refusedSaid || this.ended) return;
+    this.refusedSaid = true;
+    const { host, port } = this.options.upstream;
+    const info = describeError(err, { host, port, operation: 'send' });
+    this.record.event('error', `The upstream: ${info.message}`, info.code);
+  }
+
+  private armIdleTimer(ms: number): void {
+    this.idleTimer = setTimeout(() => {
+      const idle = performance.now() - this.lastActivity;
+      const timeout = this.options.idleTimeoutMs;
+      if (idle >= timeout) this.end(`No datagram either way for ${formatDuration(timeout)}: the session ends`);
+      else this.armIdleTimer(timeout - idle);
+    }, ms);
+    this.idleTimer.unref();
+  }
+
+  private log(stream: ToxicStream, bytes: Uint8Array): void {
+    this.lastActivity = performance.now();
+    this.record.dataRelayed(stream === 'upstream' ? 'out' : 'in', bytes);
+  }
+
+  private updateSidesSoon(): void {
+    if (this.sidesScheduled) return;
+    this.sidesScheduled = true;
+    setImmediate(() => {
+      this.sidesScheduled = false;
+      const { upstream, downstream } = this.directions;
+      const current = this.record.info.conversation ?? { clientOpen: !this.ended, upstreamOpen: false };
+      this.record.update({
+        conversation: {
+          ...current,
+          holding: { upstream: upstream.isHolding, downstream: downstream.isHolding },
+          held: { upstream: upstream.heldCount, downstream: downstream.heldCount },
+        },
+      });
+    });
+  }
+}
