@@ -31,7 +31,10 @@ const nonNegative = (name: string, unit: string): z.ZodNumber =>
     .min(0, `${name} cannot be negative`);
 
 const fraction = (name: string): z.ZodNumber =>
-  z.number({ error: `${name} must be a number from 0 to 1` }).min(0, `${name} is between 0 and 1`).max(1, `${name} is between 0 and 1`);
+  z
+    .number({ error: `${name} must be a number from 0 to 1` })
+    .min(0, `${name} is between 0 and 1`)
+    .max(1, `${name} is between 0 and 1`);
 
 /** Each toxic's attributes, as Toxiproxy names them; missing ones are 0 (as Go's zero values). */
 export const ToxicAttributeSchemas = {
@@ -51,7 +54,11 @@ export const ToxicAttributeSchemas = {
   // UDP proxies only (with latency), named as netem's: rates are shares of datagrams, 0..1.
   loss: z.object({ rate: fraction('rate').default(0), correlation: fraction('correlation').default(0) }),
   duplicate: z.object({ rate: fraction('rate').default(0) }),
-  reorder: z.object({ rate: fraction('rate').default(0), gap: nonNegative('gap', 'datagrams').min(1, 'gap is at least 1').default(1), delay: nonNegative('delay', 'ms').default(100) }),
+  reorder: z.object({
+    rate: fraction('rate').default(0),
+    gap: nonNegative('gap', 'datagrams').min(1, 'gap is at least 1').default(1),
+    delay: nonNegative('delay', 'ms').default(100),
+  }),
 } as const;
 
 /** Which toxics each protocol takes; the others are refused with a message that says so. */

@@ -89,7 +89,9 @@ function randomBetween(low: number, high: number): number {
   return low + Math.random() * (high - low);
 }
 
-const factories: { [T in (typeof PROTOCOL_TOXICS.tcp)[number]]: (attributes: Attributes<T>, context: StageContext, life: Stoppable) => Omit<Stage, 'stop'> } = {
+const factories: {
+  [T in (typeof PROTOCOL_TOXICS.tcp)[number]]: (attributes: Attributes<T>, context: StageContext, life: Stoppable) => Omit<Stage, 'stop'>;
+} = {
   latency: ({ latency, jitter }, context, life) => ({
     // Measured from when the chunk arrived, as Toxiproxy does: chunks in flight are delayed in parallel.
     async data(bytes, arrivedAt, next) {
@@ -192,7 +194,11 @@ export function parseAttributes(type: ToxicType, attributes: Record<string, unkn
 export function createStage(toxic: Toxic, context: StageContext): Stage {
   const life = new Stoppable();
   // UDP's own toxics are made in udp-toxics.ts; a proxy refuses the other protocol's (checkToxicProtocol).
-  const make = factories[toxic.type as keyof typeof factories] as (attributes: Record<string, number>, context: StageContext, life: Stoppable) => Omit<Stage, 'stop'>;
+  const make = factories[toxic.type as keyof typeof factories] as (
+    attributes: Record<string, number>,
+    context: StageContext,
+    life: Stoppable,
+  ) => Omit<Stage, 'stop'>;
   const stage = make(parseAttributes(toxic.type, toxic.attributes), context, life);
   return { ...stage, stop: () => life.stop() };
 }

@@ -105,8 +105,12 @@ export class DatagramDirection {
   private async run(bytes: Uint8Array): Promise<void> {
     this.hooks.forwarded(bytes);
     const chain = this.stages;
-    const step = (index: number) => (piece: Uint8Array, arrivedAt: number): Promise<void> =>
-      index < chain.length ? chain[index].stage.data(piece, arrivedAt, step(index + 1)) : Promise.resolve(this.stopped ? undefined : this.hooks.write(piece));
+    const step =
+      (index: number) =>
+      (piece: Uint8Array, arrivedAt: number): Promise<void> =>
+        index < chain.length
+          ? chain[index].stage.data(piece, arrivedAt, step(index + 1))
+          : Promise.resolve(this.stopped ? undefined : this.hooks.write(piece));
     // Straight out when no toxic applies and the other side is there: no turn through a promise.
     const pending = chain.length === 0 ? this.hooks.write(bytes) : step(0)(bytes, performance.now());
     if (!pending) return;

@@ -82,7 +82,12 @@ describe('UDP proxy', () => {
     await waitFor(() => client.replies.length === 3, 'three replies');
     expect(client.replies.sort()).toEqual(['one', 'three', 'two']);
     const [session] = sessionsOf(proxy.id);
-    expect(session).toMatchObject({ kind: 'proxy-conversation', state: 'open', remote: { port: client.socket.address().port }, local: { port: proxy.port } });
+    expect(session).toMatchObject({
+      kind: 'proxy-conversation',
+      state: 'open',
+      remote: { port: client.socket.address().port },
+      local: { port: proxy.port },
+    });
     expect(session.conversation?.upstreamRemote?.port).toBe(echo);
     const entries = await logOf(session.id);
     expect(data(entries, 'out').sort()).toEqual(['one', 'three', 'two']);
@@ -145,7 +150,9 @@ describe('UDP proxy', () => {
   });
 
   it('reorder rate 1 swaps each pair: the held-back datagram goes after the next one', async () => {
-    const proxy = await udpProxy(await startUdpEcho(), { toxics: [{ type: 'reorder', stream: 'upstream', attributes: { rate: 1, gap: 1, delay: 5000 } }] });
+    const proxy = await udpProxy(await startUdpEcho(), {
+      toxics: [{ type: 'reorder', stream: 'upstream', attributes: { rate: 1, gap: 1, delay: 5000 } }],
+    });
     const client = await udpClient(proxy.port);
     // One at a time, so the echo's own order is the proxy's.
     for (let i = 0; i < 6; i++) {
@@ -194,11 +201,19 @@ describe('UDP proxy', () => {
     client.send('keep');
     client.send('drop');
     await waitFor(() => bed.engine.info(session.id).conversation?.held?.upstream === 2, 'two held');
-    const held = value<{ messages: { heldId: number; bytes: Uint8Array }[] }>(await bed.dispatcher.dispatch('proxy.held', { id: session.id })).messages;
+    const held = value<{ messages: { heldId: number; bytes: Uint8Array }[] }>(
+      await bed.dispatcher.dispatch('proxy.held', { id: session.id }),
+    ).messages;
     const byText = new Map(held.map((m) => [Buffer.from(m.bytes).toString(), m.heldId]));
     value(await bed.dispatcher.dispatch('proxy.release', { id: session.id, stream: 'upstream', heldId: byText.get('drop'), action: 'drop' }));
     value(
-      await bed.dispatcher.dispatch('proxy.release', { id: session.id, stream: 'upstream', heldId: byText.get('keep'), action: 'forward', data: new TextEncoder().encode('edited') }),
+      await bed.dispatcher.dispatch('proxy.release', {
+        id: session.id,
+        stream: 'upstream',
+        heldId: byText.get('keep'),
+        action: 'forward',
+        data: new TextEncoder().encode('edited'),
+      }),
     );
     await waitFor(() => client.replies.length === 2, 'the edited reply');
     expect(client.replies[1]).toBe('edited');
@@ -213,8 +228,12 @@ describe('UDP proxy', () => {
     const echo = await startUdpEcho();
     const udp = await udpProxy(echo);
     const refused = await bed.dispatcher.dispatch('proxy.addToxic', { id: udp.id, toxic: { type: 'bandwidth', attributes: { rate: 1 } } });
-    expect(refused.ok ? '' : refused.error.message).toMatch(/bandwidth is a toxic for TCP proxies; a UDP proxy takes latency, loss, duplicate, reorder/);
-    const tcp = value<{ id: string }>(await bed.dispatcher.dispatch('proxy.create', { host: '127.0.0.1', port: 0, upstreamHost: '127.0.0.1', upstreamPort: echo }));
+    expect(refused.ok ? '' : refused.error.message).toMatch(
+      /bandwidth is a toxic for TCP proxies; a UDP proxy takes latency, loss, duplicate, reorder/,
+    );
+    const tcp = value<{ id: string }>(
+      await bed.dispatcher.dispatch('proxy.create', { host: '127.0.0.1', port: 0, upstreamHost: '127.0.0.1', upstreamPort: echo }),
+    );
     const refusedTcp = await bed.dispatcher.dispatch('proxy.addToxic', { id: tcp.id, toxic: { type: 'loss', attributes: { rate: 1 } } });
     expect(refusedTcp.ok ? '' : refusedTcp.error.message).toMatch(/loss is a toxic for UDP proxies/);
     const bad = await bed.dispatcher.dispatch('proxy.addToxic', { id: udp.id, toxic: { type: 'loss', attributes: { rate: 2 } } });

@@ -22,7 +22,12 @@ export class UdpProxy extends Proxy {
   /** Open sessions by client address. */
   private readonly sessions = new Map<string, UdpSession>();
 
-  constructor(engine: Engine, settings: Settings, udp: { idleTimeoutMs?: number; maxSessions?: number } | undefined, onRemoved: (proxy: Proxy) => void) {
+  constructor(
+    engine: Engine,
+    settings: Settings,
+    udp: { idleTimeoutMs?: number; maxSessions?: number } | undefined,
+    onRemoved: (proxy: Proxy) => void,
+  ) {
     super(engine, { ...settings, protocol: 'udp', udp: { ...UdpSessionOptions.parse(udp ?? {}), dropped: 0 } }, onRemoved);
   }
 

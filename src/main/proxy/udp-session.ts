@@ -103,7 +103,10 @@ export class UdpSession implements ProxyConversation {
   release(stream: ToxicStream, heldId: number | undefined, action: 'forward' | 'drop', edited?: Uint8Array): number {
     const released = this.directions[stream].release(heldId, action, edited && new Uint8Array(edited));
     if (heldId !== undefined && released === 0)
-      throw new EngineError('NOT_FOUND', `No held datagram #${heldId} ${stream === 'upstream' ? 'to the server' : 'to the client'} in ${this.record.id}`);
+      throw new EngineError(
+        'NOT_FOUND',
+        `No held datagram #${heldId} ${stream === 'upstream' ? 'to the server' : 'to the client'} in ${this.record.id}`,
+      );
     return released;
   }
 
@@ -170,7 +173,8 @@ export class UdpSession implements ProxyConversation {
     return new DatagramDirection(stream, {
       forwarded: (bytes) => this.log(stream, bytes),
       // Datagrams from the client wait in the chain until the upstream socket is connected.
-      write: stream === 'upstream' ? (bytes) => (this.upstreamReady ? write(bytes) : this.connected.then((ok) => (ok ? write(bytes) : undefined))) : write,
+      write:
+        stream === 'upstream' ? (bytes) => (this.upstreamReady ? write(bytes) : this.connected.then((ok) => (ok ? write(bytes) : undefined))) : write,
       heldChanged: () => this.updateSidesSoon(),
       note: (message) => this.record.event('info', message),
     });
@@ -208,7 +212,10 @@ export class UdpSession implements ProxyConversation {
     const upstreamLocal = toEndpoint(socket.address().address, socket.address().port, socket.address().family);
     const remote = socket.remoteAddress();
     const upstreamRemote = toEndpoint(remote.address, remote.port, remote.family);
-    this.record.update({ state: 'open', conversation: { ...this.record.info.conversation, clientOpen: true, upstreamOpen: true, upstreamLocal, upstreamRemote } });
+    this.record.update({
+      state: 'open',
+      conversation: { ...this.record.info.conversation, clientOpen: true, upstreamOpen: true, upstreamLocal, upstreamRemote },
+    });
     this.record.event(
       'connected',
       `${formatEndpoint(this.record.info.remote)} → ${formatEndpoint(this.record.info.local)} → ${formatEndpoint(upstreamRemote)} (from ${formatEndpoint(upstreamLocal)}), UDP`,

@@ -71,7 +71,11 @@ const factories: { [T in UdpOwnToxic]: (attributes: Attributes<T>, context: Stag
 /** One toxic's stage for one direction of one UDP session. */
 export function createUdpStage(toxic: Toxic, context: StageContext): Stage {
   if (toxic.type === 'latency') return createStage(toxic, context);
-  const make = factories[toxic.type as UdpOwnToxic] as (attributes: Record<string, number>, context: StageContext, life: Stoppable) => Omit<Stage, 'stop'>;
+  const make = factories[toxic.type as UdpOwnToxic] as (
+    attributes: Record<string, number>,
+    context: StageContext,
+    life: Stoppable,
+  ) => Omit<Stage, 'stop'>;
   const life = new Stoppable();
   return { ...make(parseAttributes(toxic.type, toxic.attributes), context, life), stop: () => life.stop() };
 }
