@@ -3,6 +3,7 @@
  * and curl in front, the way a person runs it in a terminal.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,7 +12,7 @@ import { freePort, stopPeers, type ChildPeer } from '../../main/engine/test-supp
 import { waitFor } from '../../main/engine/test-support/wait-for';
 import { scratchDir } from '../../main/export/test-support/tshark';
 import { parseToxicSpec } from '../../shared/toxic-spec';
-import { startRedis } from '../../main/proxy/test-support';
+import { startRedis, startUdpEcho } from '../../main/proxy/test-support';
 
 const run = promisify(execFile);
 const root = resolve(__dirname, '../../..');
@@ -76,7 +77,30 @@ describe('sockscope proxy', () => {
     expect(await stop(peer)).toBe(0);
   });
 
-  it('refuses a bad toxic, a missing upstream and a UDP URL with a message and a non-zero exit', async () => {
+  it('proxies UDP: a duplicate toxic doubles each datagram to the Python echo, and both directions are printed', async () => {
+    const echo = await startUdpEcho();
+    const peer = await startCli(
+      ['proxy', 'udp://127.0.0.1:0', `udp://127.0.0.1:${echo}`, '--toxic', 'duplicate:upstream:rate=1', '--idle-timeout', '30000'],
+      /Proxying udp:\/\/127\.0\.0\.1:\d+/,
+    );
+    const port = Number(/127\.0\.0\.1:(\d+) →/.exec(peer.stderr())?.[1]);
+    const client = createSocket('udp4');
+    const replies: string[] = [];
+    client.on('message', (bytes) => replies.push(bytes.toString()));
+    try {
+      client.send('ping', port, '127.0.0.1');
+      await waitFor(() => replies.length === 2, 'two replies', 10_000);
+    } finally {
+      client.close();
+    }
+    expect(replies).toEqual(['ping', 'ping']);
+    expect(await stop(peer)).toBe(0);
+    const out = peer.stdout().toString();
+    expect(out).toMatch(new RegExp(`↑ TX\\s+to 127\\.0\\.0\\.1:${echo}\\s+4 B\\s+ping`));
+    expect(out).toMatch(new RegExp(`↓ RX\\s+from 127\\.0\\.0\\.1:${echo}\\s+4 B\\s+ping`));
+  });
+
+  it('refuses a bad toxic, a missing upstream, mixed protocols and a TCP toxic on UDP with a message and a non-zero exit', async () => {
     const bad = await run('node', [...cli, 'proxy', 'tcp://127.0.0.1:0', 'tcp://127.0.0.1:9', '--toxic', 'gremlin'], { cwd: root }).catch(
       (e: { code: number; stderr: string }) => e,
     );
@@ -84,10 +108,15 @@ describe('sockscope proxy', () => {
     expect(bad.stderr).toContain('Unknown toxic type "gremlin"');
     const alone = await run('node', [...cli, 'proxy', 'tcp://127.0.0.1:0'], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
     expect(alone.stderr).toContain('Give the upstream too');
-    const udp = await run('node', [...cli, 'proxy', 'udp://127.0.0.1:0', 'udp://127.0.0.1:9'], { cwd: root }).catch(
+    const mixed = await run('node', [...cli, 'proxy', 'udp://127.0.0.1:0', 'tcp://127.0.0.1:9'], { cwd: root }).catch(
       (e: { code: number; stderr: string }) => e,
     );
-    expect(udp.stderr).toContain('Only tcp:// proxies for now');
+    expect(mixed.stderr).toContain('A udp:// proxy forwards to a udp:// upstream');
+    const tcpToxic = await run('node', [...cli, 'proxy', 'udp://127.0.0.1:0', 'udp://127.0.0.1:9', '--toxic', 'bandwidth:rate=1'], {
+      cwd: root,
+    }).catch((e: { code: number; stderr: string }) => e);
+    expect('code' in tcpToxic && tcpToxic.code).toBe(1);
+    expect(tcpToxic.stderr).toContain('bandwidth is a toxic for TCP proxies; a UDP proxy takes latency, loss, duplicate, reorder');
   });
 });
 

@@ -19,6 +19,8 @@ interface ProxyOptions {
   jsonl?: string;
   name?: string;
   resetOnFailure?: boolean;
+  idleTimeout?: number;
+  maxSessions?: number;
 }
 
 const help = `
@@ -29,6 +31,9 @@ attributes, toxicity=0..1 and name=… may be given.
   slow_close  delay (ms)                     timeout     timeout (ms; 0 holds data until removed)
   reset_peer  timeout (ms)                   slicer      average_size, size_variation (bytes), delay (µs)
   limit_data  bytes
+On udp:// proxies (rates are shares of datagrams, 0..1; each client address is a session):
+  latency     latency, jitter (ms)           loss        rate, correlation (bursts)
+  duplicate   rate                           reorder     rate, gap (datagrams), delay (ms at most)
 
 In the printed log, ↑ TX is what the client sent to the server and ↓ RX what the server sent back.
 
@@ -36,6 +41,7 @@ Examples:
   sockscope proxy tcp://127.0.0.1:6380 tcp://127.0.0.1:6379
   sockscope proxy tcp://127.0.0.1:6380 tcp://127.0.0.1:6379 --toxic latency:downstream:latency=100,jitter=10
   sockscope proxy tcp://127.0.0.1:0 tcp://db.local:5432 --toxic limit_data:upstream:bytes=1024 --jsonl talk.jsonl
+  sockscope proxy udp://127.0.0.1:5353 udp://127.0.0.1:53 --toxic loss:upstream:rate=0.2
   sockscope proxy --api 127.0.0.1:8474        (only the Toxiproxy API, like toxiproxy-server)
 
 Ctrl-C (or SIGTERM) stops, after writing the --pcapng and --jsonl files.`;
@@ -45,8 +51,8 @@ export function registerProxy(program: Command, terminal: Terminal = processTerm
   program
     .command('proxy')
     .description('forward every client to an upstream, log both directions, inject faults (Toxiproxy-compatible)')
-    .argument('[listen-url]', 'tcp://address:port to listen on; port 0 picks a free one', (text) => tcpUrl(text, true))
-    .argument('[upstream-url]', 'tcp://host:port to forward to', (text) => tcpUrl(text, false))
+    .argument('[listen-url]', 'tcp:// or udp://address:port to listen on; port 0 picks a free one', (text) => tcpUrl(text, true))
+    .argument('[upstream-url]', 'tcp:// or udp://host:port to forward to (the same protocol)', (text) => tcpUrl(text, false))
     .option('--toxic <spec>', 'a toxic, type[:stream][:key=value,...] (repeatable; see below)', collectToxic, [])
     .option(
       '--api [address]',
@@ -55,6 +61,8 @@ export function registerProxy(program: Command, terminal: Terminal = processTerm
     )
     .option('--name <name>', "the proxy's name (as the Toxiproxy API shows it)")
     .option('--reset-on-failure', 'reset clients (RST) when the upstream cannot be reached, instead of closing them')
+    .option('--idle-timeout <ms>', "udp://: a client's session ends after this long without a datagram (default 60000)", positiveInt)
+    .option('--max-sessions <n>', 'udp://: sessions open at once; datagrams from further clients are dropped (default 1000)', positiveInt)
     .option('--hexdump', 'show payloads as hex dumps instead of text')
     .option('--pcapng <file>', 'when stopped, write all traffic as a pcapng capture (Wireshark)')
     .option('--jsonl <file>', 'when stopped, write the whole log as JSON Lines')
@@ -67,6 +75,9 @@ export function registerProxy(program: Command, terminal: Terminal = processTerm
       ) => {
         const options: ProxyOptions = { ...raw, api: raw.api === true ? DEFAULT_TOXIPROXY_API : raw.api };
         if (listen && !upstream) throw new Error('Give the upstream too: sockscope proxy <listen-url> <upstream-url>');
+        if (listen && upstream && (listen.protocol === 'udp') !== (upstream.protocol === 'udp')) {
+          throw new Error('A udp:// proxy forwards to a udp:// upstream, and a tcp:// one to tcp://');
+        }
         if (!listen && !options.api) throw new Error('Give a listen and an upstream URL, or --api to serve only the Toxiproxy API');
         const core = createCore();
         let api: ToxiproxyApi | undefined;
@@ -113,6 +124,8 @@ async function startProxy(core: Core, listen: SocketUrl, upstream: SocketUrl, op
     upstreamPort: upstream.port,
     onUpstreamFailure: options.resetOnFailure ? 'reset' : 'close',
     toxics: options.toxic,
+    protocol: listen.protocol === 'udp' ? 'udp' : 'tcp',
+    ...(listen.protocol === 'udp' && { udp: { idleTimeoutMs: options.idleTimeout, maxSessions: options.maxSessions } }),
   });
   const port = core.engine.info(created.id).local?.port ?? listen.port;
   const files = [options.pcapng, options.jsonl].filter((file) => file !== undefined);
@@ -154,7 +167,7 @@ async function finish(core: Core, api: ToxiproxyApi | undefined, options: ProxyO
 
 function tcpUrl(text: string, listen: boolean): SocketUrl {
   const url = parseSocketUrl(text, { portZero: listen });
-  if (url.protocol !== 'tcp') throw new InvalidArgumentError(`Only tcp:// proxies for now (${url.protocol}:// is not supported yet).`);
+  if (url.protocol === 'tls') throw new InvalidArgumentError(`Only tcp:// and udp:// proxies for now (${url.protocol}:// is not supported yet).`);
   return url;
 }
 
@@ -165,6 +178,11 @@ export function parseApiAddress(text: string): { host: string; port: number } {
   if (!match || port > 65535) throw new InvalidArgumentError('Expected [host:]port, e.g. 127.0.0.1:8474 or 8474.');
   const host = match[1] ? match[1].replace(/^\[|\]$/g, '') : DEFAULT_TOXIPROXY_API.host;
   return { host, port };
+}
+
+function positiveInt(text: string): number {
+  if (!/^\d+$/.test(text.trim()) || Number(text) < 1) throw new InvalidArgumentError('Expected a whole number, at least 1.');
+  return Number(text);
 }
 
 function collectToxic(text: string, previous: ToxicInput[]): ToxicInput[] {

@@ -75,3 +75,19 @@ export async function startRecordingServer(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { port: (server.address() as { port: number }).port, reads };
 }
+
+const UDP_ECHO = [
+  'import socket',
+  's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+  "s.bind(('127.0.0.1', 0))",
+  "print('port', s.getsockname()[1], flush=True)",
+  'while True:',
+  '    data, peer = s.recvfrom(65535)',
+  '    s.sendto(data, peer)',
+].join('\n');
+
+/** A Python UDP echo server on loopback (stopped with the other peers); resolves with its port. */
+export async function startUdpEcho(): Promise<number> {
+  const peer = await startChild('python3', ['-u', '-c', UDP_ECHO], /port \d+/);
+  return Number(/port (\d+)/.exec(peer.stdout().toString())?.[1]);
+}

@@ -7,26 +7,10 @@ import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DataLogEntry, LogEntry, SocketInfo } from '../../shared/contract';
 import type { ToxicState } from '../../shared/proxy';
-import { startChild } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
-import { useTestbed, value } from './test-support';
+import { startUdpEcho, useTestbed, value } from './test-support';
 
 const bed = useTestbed();
-
-const ECHO = [
-  'import socket',
-  's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
-  "s.bind(('127.0.0.1', 0))",
-  "print('port', s.getsockname()[1], flush=True)",
-  'while True:',
-  '    data, peer = s.recvfrom(65535)',
-  '    s.sendto(data, peer)',
-].join('\n');
-
-async function startUdpEcho(): Promise<number> {
-  const peer = await startChild('python3', ['-u', '-c', ECHO], /port \d+/);
-  return Number(/port (\d+)/.exec(peer.stdout().toString())?.[1]);
-}
 
 const clients: DgramSocket[] = [];
 afterEach(() => {
