@@ -144,6 +144,8 @@ export const ProxySettings = z.object({
 
 /** On a conversation's SocketInfo (kind 'proxy-conversation'): `remote` is the client, `local` the proxy. */
 export const ConversationDetails = z.object({
+  /** Absent: tcp; udp: a UDP proxy's session with one client address. */
+  protocol: ProxyProtocol.optional(),
   /** The proxy's own connection to the upstream: its local end and the server. */
   upstreamLocal: Endpoint.optional(),
   upstreamRemote: Endpoint.optional(),

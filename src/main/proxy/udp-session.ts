@@ -48,7 +48,7 @@ export class UdpSession implements ProxyConversation {
     record.update({
       local: toEndpoint(local.address, local.port, local.family),
       remote: toEndpoint(options.client.address, options.client.port),
-      conversation: { clientOpen: true, upstreamOpen: false },
+      conversation: { protocol: 'udp', clientOpen: true, upstreamOpen: false },
     });
     this.directions = {
       upstream: this.direction('upstream', (bytes) => this.upstreamSocket?.send(bytes, () => undefined)),

@@ -76,17 +76,20 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
               ['upstream', 'fin', 'FIN to server'],
               ['upstream', 'rst', 'Reset server'],
             ] as const
-          ).map(([side, how, label]) => (
-            <button
-              key={label}
-              type="button"
-              disabled={!live}
-              onClick={() => void run(() => cutSide(socket.id, side, how))}
-              className="rounded border border-line-strong bg-canvas px-2 py-0.5 text-fg hover:bg-hover disabled:opacity-50"
-            >
-              {label}
-            </button>
-          ))}
+          )
+            // A UDP session has no FIN or RST to send.
+            .filter(() => details.protocol !== 'udp')
+            .map(([side, how, label]) => (
+              <button
+                key={label}
+                type="button"
+                disabled={!live}
+                onClick={() => void run(() => cutSide(socket.id, side, how))}
+                className="rounded border border-line-strong bg-canvas px-2 py-0.5 text-fg hover:bg-hover disabled:opacity-50"
+              >
+                {label}
+              </button>
+            ))}
         </div>
       </div>
       {messages.length > 0 && (

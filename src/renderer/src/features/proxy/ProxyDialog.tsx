@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ErrorInfo } from '@shared/contract';
 import { createProxy } from './proxy';
+import { ProxyProtocolFields, udpOptionsOf } from './ProxyProtocolFields';
 import { selectSocket } from '../sockets/sockets';
 import { closeProxyDialog } from '../shell/ui';
 import { FormField } from '../../ui/FormField';
@@ -15,9 +16,11 @@ interface Values {
   port: string;
   upstreamHost: string;
   upstreamPort: string;
+  protocol: 'tcp' | 'udp';
+  idleTimeout: string;
 }
 
-let remembered: Values = { name: '', host: '127.0.0.1', port: '0', upstreamHost: '127.0.0.1', upstreamPort: '' };
+let remembered: Values = { name: '', host: '127.0.0.1', port: '0', upstreamHost: '127.0.0.1', upstreamPort: '', protocol: 'tcp', idleTimeout: '60' };
 
 function portOf(text: string): number {
   return /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
@@ -48,6 +51,8 @@ export function ProxyDialog() {
       port: portOf(values.port),
       upstreamHost: values.upstreamHost,
       upstreamPort: portOf(values.upstreamPort),
+      protocol: values.protocol,
+      ...udpOptionsOf(values.protocol, values.idleTimeout),
     });
     setPending(false);
     if (!result.ok) return setFailure(result.error);
@@ -87,6 +92,7 @@ export function ProxyDialog() {
           }}
         >
           <div className="flex flex-col gap-3 border-t border-line px-4 py-4">
+            <ProxyProtocolFields {...values} onChange={(patch) => setValues((current) => ({ ...current, ...patch }))} disabled={pending} />
             <div className="flex gap-2">
               <FormField label="Listen host" value={values.host} onChange={set('host')} inputRef={first} className="flex-1" disabled={pending} />
               <FormField

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { Result, SocketInfo } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
-import type { ToxicStream } from '@shared/proxy';
+import { PROTOCOL_TOXICS, type ToxicStream } from '@shared/proxy';
 import { parseToxicSpec } from '@shared/toxic-spec';
 import { addToxic as addProxyToxic, holdStream, removeToxic, setProxyEnabled } from './proxy';
 import { Checkbox } from '../new-socket/OptionControls';
@@ -14,6 +14,8 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
   const [spec, setSpec] = useState('');
   const [error, setError] = useState<string | null>(null);
   if (!proxy) return null;
+  const protocol = proxy.protocol ?? 'tcp';
+  const example = protocol === 'udp' ? 'loss:upstream:rate=0.2' : 'latency:downstream:latency=300';
 
   const run = async (action: () => Promise<Result<unknown>>): Promise<boolean> => {
     const result = await action();
@@ -37,6 +39,13 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
         <span className="text-muted">
           <span className="font-medium text-fg">{proxy.name}</span> forwards to{' '}
           <span className="font-mono text-fg">{formatEndpoint(proxy.upstream)}</span>
+          {proxy.udp && (
+            <>
+              {' '}
+              over UDP · sessions end after {proxy.udp.idleTimeoutMs / 1000} s idle, at most {proxy.udp.maxSessions}
+              {proxy.udp.dropped > 0 && `, ${proxy.udp.dropped} datagrams from new clients dropped at the limit`}
+            </>
+          )}
         </span>
         <Checkbox label="Enabled" checked={proxy.enabled} onChange={(enabled) => void run(() => setProxyEnabled(socket.id, enabled))} />
         <Checkbox label="Hold client → server" checked={proxy.hold?.upstream ?? false} onChange={hold('upstream')} />
@@ -57,7 +66,8 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
           {proxy.toxics.length === 0 && (
             <tr>
               <td colSpan={6} className="py-1 text-muted">
-                No toxics. Add one below, e.g. <span className="font-mono">latency:downstream:latency=300</span>.
+                No toxics. Add one below, e.g. <span className="font-mono">{example}</span>; a {protocol.toUpperCase()} proxy takes{' '}
+                <span className="font-mono">{PROTOCOL_TOXICS[protocol].join(', ')}</span>.
               </td>
             </tr>
           )}
@@ -103,7 +113,7 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
           id={`toxic-${socket.id}`}
           value={spec}
           onChange={(event) => setSpec(event.target.value)}
-          placeholder="type[:stream][:key=value,…]  e.g. latency:downstream:latency=300"
+          placeholder={`type[:stream][:key=value,…]  e.g. ${example}`}
           spellCheck={false}
           className="h-7 min-w-0 flex-1 rounded border border-line-strong bg-canvas px-2 font-mono text-xs text-fg placeholder:font-sans placeholder:text-faint"
         />

@@ -1,6 +1,12 @@
-import type { Input, Output, Result } from '@shared/contract';
+import type { Input, Output, Result, SocketInfo, SocketKind } from '@shared/contract';
 import type { HeldMessage, ToxicStream } from '@shared/proxy';
 import { invoke } from '../../sync/engine';
+
+/** The kind a protocol badge shows: a UDP proxy and its sessions say UDP. */
+export function badgeKind(socket: SocketInfo): SocketKind {
+  if (socket.proxy?.protocol === 'udp' || socket.conversation?.protocol === 'udp') return 'udp';
+  return socket.importedFrom?.kind ?? socket.kind;
+}
 
 /** What the proxy panels do: a proxy's switch, toxics and breakpoints; a conversation's held messages and cuts. */
 

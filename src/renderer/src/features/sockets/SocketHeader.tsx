@@ -10,6 +10,7 @@ import { DecoderSelect } from '../log/decoded/DecoderSelect';
 import { FramingControl } from '../log/framing/FramingControl';
 import { AlertIcon } from '../../ui/Icons';
 import { ProtocolBadge } from '../../ui/ProtocolBadge';
+import { badgeKind } from '../proxy/proxy';
 import { SegmentedControl } from '../../ui/SegmentedControl';
 import { SocketActions } from './SocketActions';
 import { SearchButton } from '../log/search/LogSearchBar';
@@ -41,7 +42,7 @@ export function SocketHeader({ socket, openConnections, acceptedTotal, reported 
     <div className="shrink-0 border-b border-line bg-panel px-3 py-2">
       <div className="flex items-start gap-3">
         <div className="flex min-h-6 min-w-0 flex-1 items-center gap-2">
-          <ProtocolBadge kind={socket.importedFrom?.kind ?? socket.kind} secure={socket.tls !== undefined} />
+          <ProtocolBadge kind={badgeKind(socket)} secure={socket.tls !== undefined} />
           <span className="shrink-0 text-xs text-muted">{socketKindLabel(socket)}</span>
           <h1 className="min-w-0 truncate font-mono text-[13px] font-medium text-fg" title={endpointSummary(socket)}>
             {endpointSummary(socket)}

@@ -11,6 +11,7 @@ import { ActivityPulse } from './ActivityPulse';
 import { ByteCounters } from './ByteCounters';
 import { ChevronIcon, CloseIcon, EraseIcon, StopIcon, TrashIcon } from '../../ui/Icons';
 import { ProtocolBadge } from '../../ui/ProtocolBadge';
+import { badgeKind } from '../proxy/proxy';
 import { StateIndicator } from './StateIndicator';
 
 interface SocketRowProps {
@@ -74,7 +75,7 @@ export const SocketRow = memo(function SocketRow({
         {depth === 1 && <span aria-hidden="true" className="absolute top-0 bottom-0 left-[17px] w-px bg-line-strong" />}
         <div className="flex min-w-0 items-center gap-1.5">
           {socket.kind === 'tcp-listener' && childCount > 0 ? <span aria-hidden="true" className="-ml-1 size-3.5 shrink-0" /> : null}
-          <ProtocolBadge kind={socket.importedFrom?.kind ?? socket.kind} secure={socket.tls !== undefined} />
+          <ProtocolBadge kind={badgeKind(socket)} secure={socket.tls !== undefined} />
           <span className="min-w-0 flex-1 truncate font-mono text-xs text-fg" title={endpointSummary(socket)}>
             {depth === 1 ? (
               <>
