@@ -117,7 +117,8 @@ describe('sockscope proxy', () => {
     }).catch((e: { code: number; stderr: string }) => e);
     expect('code' in tcpToxic && tcpToxic.code).toBe(1);
     expect(tcpToxic.stderr).toContain('bandwidth is a toxic for TCP proxies; a UDP proxy takes latency, loss, duplicate, reorder');
-  });
+    // Four runs of tsx from source, one after the other, on a busy machine.
+  }, 60_000);
 });
 
 describe('--toxic', () => {
