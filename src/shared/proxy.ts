@@ -119,8 +119,13 @@ export const ProxyProtocol = z.enum(['tcp', 'udp'], { error: 'protocol is tcp or
 
 /** A UDP proxy's sessions (one per client address): closed after idleTimeoutMs without a datagram either way. */
 export const UdpSessionOptions = z.object({
-  idleTimeoutMs: z.number().int().min(100, 'idleTimeoutMs is at least 100 ms').max(86_400_000).default(60_000),
-  maxSessions: z.number().int().min(1, 'maxSessions is at least 1').max(100_000).default(1000),
+  idleTimeoutMs: z
+    .number({ error: 'The idle timeout must be a number' })
+    .int()
+    .min(100, 'The idle timeout is at least 100 ms')
+    .max(86_400_000, 'The idle timeout is at most a day')
+    .default(60_000),
+  maxSessions: z.number({ error: 'maxSessions must be a number' }).int().min(1, 'maxSessions is at least 1').max(100_000).default(1000),
 });
 
 /** On a proxy's SocketInfo (kind 'proxy'). */

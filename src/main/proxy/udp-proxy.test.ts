@@ -8,7 +8,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DataLogEntry, LogEntry, SocketInfo } from '../../shared/contract';
 import type { ToxicState } from '../../shared/proxy';
 import { waitFor } from '../engine/test-support/wait-for';
+import { freePort } from '../engine/test-support/peers';
 import { startUdpEcho, useTestbed, value } from './test-support';
+import { MAX_WAITING } from './udp-direction';
 
 const bed = useTestbed();
 
@@ -206,6 +208,50 @@ describe('UDP proxy', () => {
     expect(client.replies[2]).toBe('injected');
     const cut = await bed.dispatcher.dispatch('proxy.cut', { id: session.id, side: 'client', how: 'fin' });
     expect(cut.ok ? '' : cut.error.message).toMatch(/UDP has no FIN or RST/);
+  });
+
+  it('bounds what waits in a held direction: past the limit datagrams are dropped and the log says so', async () => {
+    const proxy = await udpProxy(await startUdpEcho());
+    value(await bed.dispatcher.dispatch('proxy.hold', { id: proxy.id, stream: 'upstream', hold: true }));
+    const client = await udpClient(proxy.port);
+    // In batches, so the kernel's receive buffer keeps up.
+    for (let i = 0; i < MAX_WAITING + 50; i++) {
+      client.send(`held ${i}`);
+      if (i % 50 === 49) await sleep(5);
+    }
+    const [session] = sessionsOf(proxy.id);
+    await waitFor(() => bed.engine.info(session.id).conversation?.held?.upstream === MAX_WAITING, 'the queue to fill');
+    expect(bed.engine.info(session.id).messagesOut).toBe(0);
+    const events = (await logOf(session.id)).flatMap((e) => (e.dir === 'event' ? [e.message] : []));
+    expect(events.some((m) => m.includes(`${MAX_WAITING} datagrams already wait to the server: datagram dropped`))).toBe(true);
+    expect(client.replies).toEqual([]);
+  });
+
+  it('says once when the upstream answers with ICMP port unreachable', async () => {
+    const proxy = await udpProxy(await freePort());
+    const client = await udpClient(proxy.port);
+    for (let i = 0; i < 3; i++) {
+      client.send(`nobody ${i}`);
+      await sleep(50);
+    }
+    const [session] = sessionsOf(proxy.id);
+    await waitFor(() => bed.engine.info(session.id).messagesOut === 3, 'three datagrams out');
+    await sleep(200);
+    const errors = (await logOf(session.id)).filter((e) => e.dir === 'event' && e.event === 'error');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].dir === 'event' && errors[0].message).toMatch(/nothing is listening there \(ICMP port unreachable\)/);
+  });
+
+  it('refuses a bad idle timeout with a clear message', async () => {
+    const refused = await bed.dispatcher.dispatch('proxy.create', {
+      host: '127.0.0.1',
+      port: 0,
+      upstreamHost: '127.0.0.1',
+      upstreamPort: 9,
+      protocol: 'udp',
+      udp: { idleTimeoutMs: 5 },
+    });
+    expect(refused.ok ? '' : refused.error.message).toMatch(/The idle timeout is at least 100 ms/);
   });
 
   it('refuses TCP-only toxics on a UDP proxy and UDP ones on a TCP proxy, saying which it takes', async () => {

@@ -229,7 +229,9 @@ export class UdpSession implements ProxyConversation {
     this.refusedSaid = true;
     const { host, port } = this.options.upstream;
     const info = describeError(err, { host, port, operation: 'send' });
-    this.record.event('error', `The upstream: ${info.message}`, info.code);
+    // ECONNREFUSED on a UDP socket is the ICMP port unreachable the upstream's host sent back.
+    const icmp = info.code === 'ECONNREFUSED' ? ' (ICMP port unreachable)' : '';
+    this.record.event('error', `The upstream: ${info.message}${icmp}`, info.code);
   }
 
   private armIdleTimer(ms: number): void {
