@@ -1,5 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { expect, test } from './fixtures';
+import { expectNoSeriousViolations } from './support/axe';
 import { startPeer, until } from './support/peers';
 
 // socat's UDP echo would need a port picked beforehand; Python's takes port 0 and says which it got.
@@ -19,6 +20,7 @@ test('the user proxies UDP to a Python echo, sees the session, and a loss toxic 
     await app.dialog.getByLabel('Upstream port').fill(String(echoPort));
     await app.dialog.getByLabel('Session idle timeout (s)').fill('30');
     await app.screenshot('host-proxy-udp-dialog');
+    await expectNoSeriousViolations(page, 'the New proxy dialog with UDP chosen');
     await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
     await expect(app.dialog).toBeHidden();
     const proxyRow = app.socketRow(/^Proxy 127\.0\.0\.1:\d+ →/);
