@@ -54,7 +54,17 @@ describe('sockscope proxy', () => {
     const jsonl = files.path('talk.jsonl');
     const pcapng = files.path('talk.pcapng');
     const peer = await startCli(
-      ['proxy', 'tcp://127.0.0.1:0', `tcp://127.0.0.1:${redis}`, '--toxic', 'latency:downstream:latency=200,jitter=0', '--jsonl', jsonl, '--pcapng', pcapng],
+      [
+        'proxy',
+        'tcp://127.0.0.1:0',
+        `tcp://127.0.0.1:${redis}`,
+        '--toxic',
+        'latency:downstream:latency=200,jitter=0',
+        '--jsonl',
+        jsonl,
+        '--pcapng',
+        pcapng,
+      ],
       /Proxying tcp:\/\/127\.0\.0\.1:\d+/,
     );
     const port = Number(/127\.0\.0\.1:(\d+) →/.exec(peer.stderr())?.[1]);

@@ -93,10 +93,7 @@ describe('pcapng of a proxy conversation', () => {
     const conversation = conversationOf(proxy.id);
     const file = files.write('reset.pcapng', exportLogs(bed.engine, { ids: [conversation.id], format: 'pcapng' }).data);
     const rows = await tsharkFields(file, ['tcp.stream', 'ip.src', 'tcp.srcport', 'tcp.flags.str'], 'tcp.flags.reset == 1');
-    expect(rows.map((r) => `${r[0]} ${r[1]}:${r[2]}`)).toEqual([
-      `0 ${at(conversation.remote)}`,
-      `1 ${at(conversation.conversation?.upstreamLocal)}`,
-    ]);
+    expect(rows.map((r) => `${r[0]} ${r[1]}:${r[2]}`)).toEqual([`0 ${at(conversation.remote)}`, `1 ${at(conversation.conversation?.upstreamLocal)}`]);
     expect((await follow(file, 1)).sent[0]).toBe('hello');
   });
 });

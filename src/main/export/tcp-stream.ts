@@ -173,7 +173,6 @@ export class TcpStream implements PacketStream {
   }
 }
 
-
 /** A stable, distinct initial sequence number per stream and side (FNV-1a of a name). */
 function initialSequence(name: string): number {
   let hash = 0x811c9dc5;

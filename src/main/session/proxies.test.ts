@@ -114,7 +114,12 @@ describe('proxies in the saved workspace', () => {
   it('restores a proxy whose port was taken meanwhile as disabled, and says why', async () => {
     const server = await upstream();
     const first = start();
-    const made = await run<Output<'proxy.create'>>(first, 'proxy.create', { host: '127.0.0.1', port: 0, upstreamHost: '127.0.0.1', upstreamPort: server.port });
+    const made = await run<Output<'proxy.create'>>(first, 'proxy.create', {
+      host: '127.0.0.1',
+      port: 0,
+      upstreamHost: '127.0.0.1',
+      upstreamPort: server.port,
+    });
     const port = made.settings.listen.port;
     await quit(first);
     // Another program took the port meanwhile.

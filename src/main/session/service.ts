@@ -141,7 +141,8 @@ export class SessionService implements Sessions {
         return;
       }
       try {
-        const { info, problems: opening } = saved.kind === 'proxy' ? await restoreProxy(this.engine, saved) : { info: await this.open(saved), problems: [] };
+        const { info, problems: opening } =
+          saved.kind === 'proxy' ? await restoreProxy(this.engine, saved) : { info: await this.open(saved), problems: [] };
         sockets.push({ previousId: saved.id, id: info.id });
         problems.push(...opening, ...this.applySettings(saved, info));
       } catch (error) {
@@ -287,7 +288,10 @@ export class SessionService implements Sessions {
 
   private summarize(session: SessionFile): SessionSummary {
     const count = (kind: SavedSocket['kind']): number => session.sockets.filter((s) => s.kind === kind).length;
-    const rules = session.sockets.reduce((n, s) => n + ((s.kind === 'tcp-listener' || s.kind === 'udp') && s.autoReply ? s.autoReply.rules.length : 0), 0);
+    const rules = session.sockets.reduce(
+      (n, s) => n + ((s.kind === 'tcp-listener' || s.kind === 'udp') && s.autoReply ? s.autoReply.rules.length : 0),
+      0,
+    );
     const proxies = count('proxy');
     const extras = [
       ...(proxies > 0 ? [`${proxies} ${proxies === 1 ? 'proxy' : 'proxies'}`] : []),
