@@ -5,6 +5,7 @@
  */
 import { Socket } from 'node:net';
 import type { ErrorInfo } from '../../shared/contract';
+import type { FramingSpec } from '../../shared/framing';
 import { formatEndpoint } from '../../shared/endpoint';
 import type { HeldMessage, ToxicStream, UpstreamFailure } from '../../shared/proxy';
 import { toEndpoint } from '../engine/endpoint';
@@ -85,6 +86,12 @@ export class Conversation implements ExternalSocket {
   setHolding(stream: ToxicStream, holding: boolean): void {
     this.pipes[stream].setHolding(holding);
     this.record.event('info', `${holding ? 'Holding' : 'Let go of'} ${stream === 'upstream' ? 'client → server' : 'server → client'}`);
+  }
+
+  /** Under a framing, what a hold holds are whole frames. */
+  setFraming(framing: FramingSpec): void {
+    this.pipes.upstream.setFraming(framing);
+    this.pipes.downstream.setFraming(framing);
   }
 
   held(): HeldMessage[] {

@@ -7,6 +7,7 @@ import type { ProxySettings } from '../../shared/proxy';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import type { Conversation } from './conversation';
+import { followConversationFraming } from './held-frames';
 import { Proxy } from './proxy';
 
 const services = new WeakMap<Engine, ProxyService>();
@@ -27,7 +28,9 @@ export class ProxyService {
   private readonly byId = new Map<string, Proxy>();
   private nextNumber = 1;
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: Engine) {
+    followConversationFraming(engine, (id, framing) => this.findConversation(id)?.setFraming(framing));
+  }
 
   list(): Proxy[] {
     return [...this.byId.values()];
@@ -92,11 +95,17 @@ export class ProxyService {
 
   /** A conversation of any proxy, by its id. */
   conversation(id: string): Conversation {
+    const found = this.findConversation(id);
+    if (!found) throw new EngineError('NOT_FOUND', `No proxy conversation with id ${id}`);
+    return found;
+  }
+
+  private findConversation(id: string): Conversation | undefined {
     for (const proxy of this.byId.values()) {
       const found = proxy.conversation(id);
       if (found) return found;
     }
-    throw new EngineError('NOT_FOUND', `No proxy conversation with id ${id}`);
+    return undefined;
   }
 
   private freeName(): string {
