@@ -279,7 +279,7 @@ export class Proxy implements ExternalSocket {
     this.updateScheduled = true;
     setImmediate(() => {
       this.updateScheduled = false;
-      this.publish();
+      this.record.countInSettings({ proxy: this.view });
     });
   }
 }
