@@ -6,7 +6,7 @@ import { toEngineError } from '../../main/engine/errors';
 import { faultLogFile, installFaultReporter } from '../../main/fault-report';
 import { startHost } from '../../main/host/server';
 import { configDir } from '../../main/session';
-import { startToxiproxyApi } from '../../main/proxy/toxiproxy-api';
+import { toxiproxyApiOf } from '../../main/proxy/api-service';
 import { parsePort } from '../options';
 import { addLogBudgetOption, applyLogBudget } from '../log-budget-option';
 import { parseApiAddress } from './proxy';
@@ -40,10 +40,10 @@ export function registerHost(program: Command): void {
       }
       // The URL carries the token; it goes to this terminal only, never into a log file.
       process.stdout.write(`Sockscope is serving on 127.0.0.1:${host.port}\nOpen: ${host.url}\n`);
-      const api = options.toxiproxyApi && (await startToxiproxyApi(core.engine, options.toxiproxyApi));
+      // Through the status bar's switch, so the UI shows it on (and can turn it off).
+      const api = options.toxiproxyApi && (await toxiproxyApiOf(core.engine).set({ enabled: true, ...options.toxiproxyApi })).serving;
       if (api) process.stdout.write(`Toxiproxy API on ${api.url}\n`);
       const stop = async (): Promise<void> => {
-        await api?.close();
         await host.close();
         await core.dispose();
         process.exit(0);
