@@ -128,7 +128,7 @@ export class Conversation implements ExternalSocket {
     const bytes = new Uint8Array(data);
     this.log(stream, bytes);
     this.record.event('info', `Injected ${bytes.byteLength} bytes ${stream === 'upstream' ? 'to the server' : 'to the client'}`);
-    this.pipes[stream].inject(bytes);
+    await this.pipes[stream].inject(bytes);
   }
 
   /** Closes one side: FIN (graceful) or RST. */

@@ -182,8 +182,9 @@ export class DirectionPipe {
   }
 
   /** Bytes written into the destination as if they had come through (inject): they skip the toxics. */
-  inject(bytes: Uint8Array): void {
-    if (!this.dest.destroyed && !this.dest.writableEnded) this.dest.write(bytes);
+  inject(bytes: Uint8Array): Promise<void> {
+    // Resolves once the destination takes more, so a file injected chunk by chunk waits for its reader.
+    return this.write(bytes);
   }
 
   has(toxic: string): boolean {
