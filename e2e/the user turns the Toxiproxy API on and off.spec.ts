@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
+import { resolve } from 'node:path';
 import { expect, test } from './fixtures';
+import { startBuiltHost } from './support/host';
 import { freePort } from './support/peers';
 
 const run = promisify(execFile);
@@ -45,5 +47,22 @@ test('the user turns the Toxiproxy API on from the status bar, curl lists the pr
     await app.screenshot('host-toxiproxy-api-taken');
   } finally {
     await new Promise((resolve) => blocker.close(resolve));
+  }
+});
+
+test('sockscope host --toxiproxy-api shows the API on in the status bar, and the switch turns it off', async ({ page }) => {
+  const port = await freePort();
+  const host = await startBuiltHost({ nodeArgs: [resolve(__dirname, '../out/main/cli.js'), 'host', '--toxiproxy-api', `127.0.0.1:${port}`] });
+  try {
+    await expect.poll(() => host.output()).toContain(`Toxiproxy API on http://127.0.0.1:${port}`);
+    await page.goto(host.url);
+    const status = page.getByRole('button', { name: /^Toxiproxy API/ });
+    await expect(status).toHaveText(`Toxiproxy API 127.0.0.1:${port}`);
+    await status.click();
+    await page.getByRole('switch', { name: 'Serve the Toxiproxy API' }).click();
+    await expect(status).toHaveText('Toxiproxy API off');
+    await expect(run('curl', ['-sS', '--max-time', '5', `http://127.0.0.1:${port}/version`])).rejects.toThrow();
+  } finally {
+    await host.stop();
   }
 });
