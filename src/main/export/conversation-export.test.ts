@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SocketInfo } from '../../shared/contract';
 import { Recording } from '../capture/recorder';
-import { connectClient } from '../engine/test-support/peers';
+import { connectClient, freePort } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
 import { createProxy, startRecordingServer, startRedis, useTestbed } from '../proxy/test-support';
 import { exportLogs } from './export-logs';
@@ -95,5 +95,19 @@ describe('pcapng of a proxy conversation', () => {
     const rows = await tsharkFields(file, ['tcp.stream', 'ip.src', 'tcp.srcport', 'tcp.flags.str'], 'tcp.flags.reset == 1');
     expect(rows.map((r) => `${r[0]} ${r[1]}:${r[2]}`)).toEqual([`0 ${at(conversation.remote)}`, `1 ${at(conversation.conversation?.upstreamLocal)}`]);
     expect((await follow(file, 1)).sent[0]).toBe('hello');
+  });
+
+  it('holds only the client connection, closed by the proxy, when the upstream refused', async () => {
+    const refused = await freePort();
+    const proxy = await createProxy(bed, refused);
+    const client = await connectClient(proxy.port);
+    await waitFor(() => client.ended, 'the proxy to close the client');
+    const conversation = conversationOf(proxy.id);
+    await waitFor(() => conversationOf(proxy.id).state !== 'connecting', 'the conversation to fail');
+    const file = files.write('refused.pcapng', exportLogs(bed.engine, { ids: [conversation.id], format: 'pcapng' }).data);
+    const rows = await tsharkFields(file, ['tcp.stream', 'ip.src', 'tcp.srcport', 'tcp.flags.str']);
+    expect(new Set(rows.map((r) => r[0]))).toEqual(new Set(['0']));
+    const fin = rows.find((r) => r[3].includes('F'));
+    expect(`${fin?.[1]}:${fin?.[2]}`).toBe(at(conversation.local));
   });
 });
