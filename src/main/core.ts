@@ -4,6 +4,7 @@ import { createDispatcher, type Dispatcher } from './dispatch';
 import { Engine, type EngineOptions } from './engine/engine';
 import { FramingService } from './framing/service';
 import { MessageLibrary } from './library';
+import { closeToxiproxyApi } from './proxy/api-service';
 import { sessionsOff, startSessions } from './session';
 
 export interface Core {
@@ -48,6 +49,7 @@ export function createCore(options: { engine?: EngineOptions; batch?: BatcherOpt
       const released = sessions?.dispose();
       framing.dispose();
       batcher.dispose();
+      await closeToxiproxyApi(engine);
       await engine.dispose();
       // After the sockets: a recording's file ends with their closes.
       await stopRecordings(engine);

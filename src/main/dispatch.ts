@@ -11,6 +11,7 @@ import { MessageLibrary } from './library';
 import { listPorts } from './ports';
 import { logBudgetHandlers } from './log-budget-commands';
 import { proxyHandlers } from './proxy/handlers';
+import { toxiproxyApiHandlers } from './proxy/api-service';
 import { fileDialogsUnavailable } from './shell/file-dialogs-elsewhere';
 import { type Sessions, sessionsOff } from './session';
 import { sequencesOf } from './scenario/sequences';
@@ -74,6 +75,7 @@ const handlers: Handlers = {
   'sequence.status': (engine, { runId }) => sequencesOf(engine).status(runId),
   'sequence.stop': (engine, { runId }) => (sequencesOf(engine).stop(runId), ok),
   ...proxyHandlers,
+  ...toxiproxyApiHandlers,
 };
 
 export interface Dispatcher {

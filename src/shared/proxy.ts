@@ -162,6 +162,15 @@ export const ConversationDetails = z.object({
   held: z.object({ upstream: z.number().int().nonnegative(), downstream: z.number().int().nonnegative() }).optional(),
 });
 
+/**
+ * What ticks with traffic, carried by `socket.stats` (not a whole `socket.upsert`): a proxy's hit
+ * counts by toxic name, a conversation's held counts. See socket-stats.ts.
+ */
+export const ProxyCounters = z.object({
+  toxicHits: z.record(z.string(), ToxicState.pick({ hits: true, conversationCount: true, conversations: true })).optional(),
+  held: ConversationDetails.shape.held,
+});
+
 /** A message waiting in a held direction of a conversation. */
 export const HeldMessage = z.object({
   heldId: z.number().int().positive(),

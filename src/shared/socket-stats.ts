@@ -4,8 +4,11 @@
  * life. A change to counters alone goes out as `socket.stats`, small and without settings; any
  * other change as a whole `socket.upsert`, which is also what the saved workspace listens to.
  * The state counts as cold: it decides what the workspace saves, and it changes once per phase.
+ * Some counters live inside settings (auto-reply and toxic hit counts, a conversation's held
+ * counts): socket.stats carries them by themselves, and withStats puts them back in place.
  */
 import type { SocketInfo, SocketStats } from './contract';
+import type { ProxySettings } from './proxy';
 
 const STATS_KEYS: ReadonlySet<string> = new Set([
   'bytesIn',
@@ -25,7 +28,7 @@ export function onlyStats(patch: Partial<SocketInfo>): boolean {
 
 /** The hot part of a socket, as `socket.stats` carries it. */
 export function statsOf(info: SocketInfo): SocketStats {
-  const { id, bytesIn, bytesOut, messagesIn, messagesOut, queuedBytes, lastActivityAt, kernelDrops, repeat, autoReply } = info;
+  const { id, bytesIn, bytesOut, messagesIn, messagesOut, queuedBytes, lastActivityAt, kernelDrops, repeat, autoReply, proxy, conversation } = info;
   return {
     id,
     bytesIn,
@@ -39,13 +42,24 @@ export function statsOf(info: SocketInfo): SocketStats {
     ...(autoReply && {
       autoReplyHits: { echo: autoReply.echoHits, rules: Object.fromEntries(autoReply.rules.map((rule) => [rule.id, rule.hits])) },
     }),
+    ...(proxy &&
+      proxy.toxics.length > 0 && {
+        toxicHits: Object.fromEntries(
+          proxy.toxics.map(({ name, hits, conversationCount, conversations }) => [name, { hits, conversationCount, conversations }]),
+        ),
+      }),
+    ...(conversation?.held && { held: conversation.held }),
   };
 }
 
 /** `info` with the counters of `stats`; settings stay as they are (a new object, `info` is left alone). */
 export function withStats(info: SocketInfo, stats: SocketStats): SocketInfo {
-  const { autoReplyHits, ...counters } = stats;
+  const { autoReplyHits, toxicHits, held, ...counters } = stats;
   const next: SocketInfo = { ...info, ...counters };
+  if (toxicHits && info.proxy) next.proxy = withToxicHits(info.proxy, toxicHits);
+  if (held && info.conversation && (held.upstream !== info.conversation.held?.upstream || held.downstream !== info.conversation.held?.downstream)) {
+    next.conversation = { ...info.conversation, held };
+  }
   const { autoReply } = info;
   if (autoReplyHits && autoReply) {
     const hitsOf = (id: string, hits: number): number => autoReplyHits.rules[id] ?? hits;
@@ -60,4 +74,13 @@ export function withStats(info: SocketInfo, stats: SocketStats): SocketInfo {
     }
   }
   return next;
+}
+
+/** A proxy's settings with the hit counts of `hits`; the same object while no count moved. */
+function withToxicHits(proxy: ProxySettings, hits: NonNullable<SocketStats['toxicHits']>): ProxySettings {
+  const moved = proxy.toxics.some((toxic) => {
+    const now = hits[toxic.name];
+    return now !== undefined && (now.hits !== toxic.hits || now.conversationCount !== toxic.conversationCount);
+  });
+  return moved ? { ...proxy, toxics: proxy.toxics.map((toxic) => ({ ...toxic, ...hits[toxic.name] })) } : proxy;
 }

@@ -6,7 +6,7 @@ import { toEngineError } from '../../main/engine/errors';
 import { faultLogFile, installFaultReporter } from '../../main/fault-report';
 import { startHost } from '../../main/host/server';
 import { configDir } from '../../main/session';
-import { startToxiproxyApi } from '../../main/proxy/toxiproxy-api';
+import { toxiproxyApiOf } from '../../main/proxy/api-service';
 import { parsePort } from '../options';
 import { addLogBudgetOption, applyLogBudget } from '../log-budget-option';
 import { parseApiAddress } from './proxy';
@@ -38,12 +38,20 @@ export function registerHost(program: Command): void {
         // The engine's words, as `listen` says them: "127.0.0.1:7000 is already in use".
         throw toEngineError(error, { host: '127.0.0.1', port: options.port, operation: 'listen' });
       }
+      // Through the status bar's switch, so the UI shows it on (and can turn it off); up before
+      // the URL is printed, so the first page load already sees it.
+      let api: { url: string } | undefined;
+      try {
+        api = options.toxiproxyApi && (await toxiproxyApiOf(core.engine).set({ enabled: true, ...options.toxiproxyApi })).serving;
+      } catch (error) {
+        await host.close();
+        await core.dispose();
+        throw error;
+      }
       // The URL carries the token; it goes to this terminal only, never into a log file.
       process.stdout.write(`Sockscope is serving on 127.0.0.1:${host.port}\nOpen: ${host.url}\n`);
-      const api = options.toxiproxyApi && (await startToxiproxyApi(core.engine, options.toxiproxyApi));
       if (api) process.stdout.write(`Toxiproxy API on ${api.url}\n`);
       const stop = async (): Promise<void> => {
-        await api?.close();
         await host.close();
         await core.dispose();
         process.exit(0);

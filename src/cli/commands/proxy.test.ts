@@ -50,11 +50,22 @@ function stop(peer: ChildPeer): Promise<number | null> {
 }
 
 describe('sockscope proxy', () => {
-  it('forwards redis-cli with a latency toxic, prints both directions and writes the JSON Lines file when stopped', async () => {
+  it('forwards redis-cli with a latency toxic, prints both directions and writes the JSON Lines and pcapng files when stopped', async () => {
     const redis = await startRedis();
     const jsonl = files.path('talk.jsonl');
+    const pcapng = files.path('talk.pcapng');
     const peer = await startCli(
-      ['proxy', 'tcp://127.0.0.1:0', `tcp://127.0.0.1:${redis}`, '--toxic', 'latency:downstream:latency=200,jitter=0', '--jsonl', jsonl],
+      [
+        'proxy',
+        'tcp://127.0.0.1:0',
+        `tcp://127.0.0.1:${redis}`,
+        '--toxic',
+        'latency:downstream:latency=200,jitter=0',
+        '--jsonl',
+        jsonl,
+        '--pcapng',
+        pcapng,
+      ],
       /Proxying tcp:\/\/127\.0\.0\.1:\d+/,
     );
     const port = Number(/127\.0\.0\.1:(\d+) →/.exec(peer.stderr())?.[1]);
@@ -67,6 +78,10 @@ describe('sockscope proxy', () => {
     expect(out).toMatch(new RegExp(`↓ RX\\s+from 127\\.0\\.0\\.1:${redis}\\s+7 B\\s+\\+PONG\\\\r\\\\n`));
     expect(peer.stderr()).toMatch(/Wrote .*talk\.jsonl: \d+ log entries/);
     expect(readFileSync(jsonl, 'utf8')).toContain('proxy-conversation');
+    // Both real connections: redis-cli → the proxy, and the proxy → redis-server.
+    const streams = await run('tshark', ['-r', pcapng, '-n', '-q', '-z', 'conv,tcp']);
+    expect(streams.stdout).toMatch(new RegExp(`127\\.0\\.0\\.1:\\d+\\s+<->\\s+127\\.0\\.0\\.1:${port}\\s`));
+    expect(streams.stdout).toMatch(new RegExp(`127\\.0\\.0\\.1:\\d+\\s+<->\\s+127\\.0\\.0\\.1:${redis}\\s`));
   });
 
   it('serves only the Toxiproxy API with --api alone', async () => {

@@ -104,6 +104,12 @@ export class SocketRecord {
     this.publishStats();
   }
 
+  /** Counts that live in a proxy's or a conversation's settings (toxic hits, held messages): as socket.stats too. */
+  countInSettings(patch: Pick<Partial<SocketInfo>, 'proxy' | 'conversation'>): void {
+    Object.assign(this.current, patch);
+    this.publishStats();
+  }
+
   replace(info: SocketInfo): void {
     this.current = info;
     this.publish();

@@ -53,7 +53,7 @@ export class CaptureEncoder {
       this.streams.set(id, stream);
     }
     if (!stream) return;
-    for (const { time, packet, comment } of stream.push(entry)) {
+    for (const { time, packet, comment } of stream.push(entry, current)) {
       this.write(enhancedPacket(time, packet, comment));
       this.records++;
     }

@@ -324,7 +324,7 @@ export function* logEntries(engine: Engine, id: string): Generator<LogEntry> {
   }
 }
 
-/** The sockets asked for, in list order; a listener brings its accepted connections along. */
+/** The sockets asked for, in list order; a listener brings its accepted connections along, a proxy its conversations. */
 export function selectSockets(engine: Engine, ids: readonly string[] | undefined): SocketInfo[] {
   const all = engine.snapshot().sockets;
   if (ids === undefined) return all;
@@ -332,7 +332,7 @@ export function selectSockets(engine: Engine, ids: readonly string[] | undefined
   for (const id of ids) {
     const socket = engine.info(id);
     chosen.set(id, socket);
-    if (socket.kind === 'tcp-listener') for (const other of all) if (other.parentId === id) chosen.set(other.id, other);
+    if (socket.kind === 'tcp-listener' || socket.kind === 'proxy') for (const other of all) if (other.parentId === id) chosen.set(other.id, other);
   }
   return [...chosen.values()];
 }

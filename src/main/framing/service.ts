@@ -36,8 +36,8 @@ export class FramingService {
   }
 
   /**
-   * Sets a socket's framing and/or decoder. On a listener, its connections (open now or accepted
-   * later) get the same.
+   * Sets a socket's framing and/or decoder. On a listener (or proxy), its connections (or
+   * conversations), open now or accepted later, get the same.
    */
   set(input: ParsedInput<'framing.set'>): SocketInfo {
     const socket = this.engine.info(input.id);
@@ -46,8 +46,10 @@ export class FramingService {
       decoder: input.decoder ?? socket.decoder ?? 'auto',
     };
     const targets = [socket];
-    if (socket.kind === 'tcp-listener') this.framedListeners.add(socket.id);
-    if (socket.kind === 'tcp-listener') targets.push(...this.engine.snapshot().sockets.filter((s) => s.parentId === socket.id));
+    // A proxy's conversations speak its protocol as a listener's connections do.
+    const parent = socket.kind === 'tcp-listener' || socket.kind === 'proxy';
+    if (parent) this.framedListeners.add(socket.id);
+    if (parent) targets.push(...this.engine.snapshot().sockets.filter((s) => s.parentId === socket.id));
     for (const target of targets) {
       if (!sameFraming(target.framing ?? RAW_FRAMING, view.framing)) this.indexes.delete(target.id);
       this.engine.setView(target.id, view);

@@ -5,6 +5,7 @@
  */
 import { Socket } from 'node:net';
 import type { ErrorInfo } from '../../shared/contract';
+import type { FramingSpec } from '../../shared/framing';
 import { formatEndpoint } from '../../shared/endpoint';
 import type { HeldMessage, ToxicStream, UpstreamFailure } from '../../shared/proxy';
 import { toEndpoint } from '../engine/endpoint';
@@ -87,6 +88,12 @@ export class Conversation implements ExternalSocket {
     this.record.event('info', `${holding ? 'Holding' : 'Let go of'} ${stream === 'upstream' ? 'client → server' : 'server → client'}`);
   }
 
+  /** Under a framing, what a hold holds are whole frames. */
+  setFraming(framing: FramingSpec): void {
+    this.pipes.upstream.setFraming(framing);
+    this.pipes.downstream.setFraming(framing);
+  }
+
   held(): HeldMessage[] {
     return (['upstream', 'downstream'] as const).flatMap((stream) =>
       this.pipes[stream].held().map((chunk) => ({ ...chunk, stream, bytes: new Uint8Array(chunk.bytes) })),
@@ -121,7 +128,7 @@ export class Conversation implements ExternalSocket {
     const bytes = new Uint8Array(data);
     this.log(stream, bytes);
     this.record.event('info', `Injected ${bytes.byteLength} bytes ${stream === 'upstream' ? 'to the server' : 'to the client'}`);
-    this.pipes[stream].inject(bytes);
+    await this.pipes[stream].inject(bytes);
   }
 
   /** Closes one side: FIN (graceful) or RST. */
@@ -235,7 +242,9 @@ export class Conversation implements ExternalSocket {
       socket.setNoDelay(true);
       const upstreamLocal = toEndpoint(socket.localAddress, socket.localPort, socket.localFamily);
       const upstreamRemote = toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
-      this.record.update({ state: 'open', conversation: { clientOpen: !this.clientClosed, upstreamOpen: true, upstreamLocal, upstreamRemote } });
+      // Keeps what is held and holding: a proxy's breakpoints apply from the conversation's start.
+      const sides = { ...this.record.info.conversation, clientOpen: !this.clientClosed, upstreamOpen: true, upstreamLocal, upstreamRemote };
+      this.record.update({ state: 'open', conversation: sides });
       this.record.event(
         'connected',
         `${formatEndpoint(this.record.info.remote)} → ${formatEndpoint(this.record.info.local)} → ${formatEndpoint(upstreamRemote)} (from ${formatEndpoint(upstreamLocal)})`,
@@ -305,15 +314,21 @@ export class Conversation implements ExternalSocket {
     const current = this.record.info.conversation;
     if (!current) return;
     const { upstream, downstream } = this.pipes;
-    this.record.update({
-      conversation: {
-        ...current,
-        clientOpen: !this.clientClosed,
-        upstreamOpen: this.upstreamConnected && !this.upstreamClosed,
-        holding: { upstream: upstream.isHolding, downstream: downstream.isHolding },
-        held: { upstream: upstream.heldCount, downstream: downstream.heldCount },
-      },
-    });
+    const next = {
+      ...current,
+      clientOpen: !this.clientClosed,
+      upstreamOpen: this.upstreamConnected && !this.upstreamClosed,
+      holding: { upstream: upstream.isHolding, downstream: downstream.isHolding },
+      held: { upstream: upstream.heldCount, downstream: downstream.heldCount },
+    };
+    // Held counts tick per read: alone, they go out as socket.stats, not as a whole upsert.
+    const settled =
+      next.clientOpen === current.clientOpen &&
+      next.upstreamOpen === current.upstreamOpen &&
+      next.holding.upstream === current.holding?.upstream &&
+      next.holding.downstream === current.holding?.downstream;
+    if (settled) this.record.countInSettings({ conversation: next });
+    else this.record.update({ conversation: next });
   }
 
   /** Held counts change per read: announced once per turn of the event loop. */

@@ -6,7 +6,9 @@
  * source is not read (the kernel then pushes back on its sender).
  */
 import type { Socket } from 'node:net';
+import type { FramingSpec } from '../../shared/framing';
 import type { ToxicStream } from '../../shared/proxy';
+import { type HeldFrames, heldFramesFor } from './held-frames';
 import type { Next, Stage } from './toxics';
 
 export const HIGH_WATER = 256 * 1024;
@@ -57,6 +59,8 @@ export class DirectionPipe {
   private pumping = false;
   private stopped = false;
   private sourcePaused = true;
+  /** The conversation's framing, when set: what a hold holds are whole frames (held-frames.ts). */
+  private frames: HeldFrames | undefined;
 
   constructor(
     readonly stream: ToxicStream,
@@ -83,6 +87,7 @@ export class DirectionPipe {
    */
   setHolding(holding: boolean): void {
     if (this.stopped || holding === this.holding) return;
+    if (!holding) this.queuePartialFrame();
     this.holding = holding;
     this.updateFlow();
     this.hooks.heldChanged();
@@ -129,6 +134,12 @@ export class DirectionPipe {
     return chosen.length;
   }
 
+  /** Held messages become whole frames under `spec` (raw: each read). */
+  setFraming(spec: FramingSpec | undefined): void {
+    this.queuePartialFrame();
+    this.frames = heldFramesFor(spec);
+  }
+
   /** Starts reading the source (it is created paused, until the other side is there). */
   start(): void {
     this.updateFlow();
@@ -138,6 +149,7 @@ export class DirectionPipe {
     if (this.stopped) return;
     if (!this.pumping && !this.holding && this.stages.length === 0 && this.queue.length === 0 && this.released.length === 0) {
       // Nothing waits and no toxic applies: straight through, without a turn through the promise chain.
+      this.frames?.track(bytes);
       this.nextHeldId++;
       this.hooks.forwarded(bytes);
       const full = this.writeNow(bytes);
@@ -151,8 +163,12 @@ export class DirectionPipe {
       }
       return;
     }
-    this.queue.push({ heldId: this.nextHeldId++, bytes, arrivedAt: performance.now(), time: Date.now() });
     this.queuedBytes += bytes.byteLength;
+    if (this.holding && this.frames) for (const frame of this.frames.cut(bytes)) this.enqueue(frame);
+    else {
+      this.frames?.track(bytes);
+      this.enqueue(bytes);
+    }
     this.updateFlow();
     if (this.holding) this.hooks.heldChanged();
     void this.pump();
@@ -160,13 +176,15 @@ export class DirectionPipe {
 
   acceptEnd(): void {
     if (this.stopped) return;
+    this.queuePartialFrame();
     this.queue.push({ heldId: this.nextHeldId++, arrivedAt: performance.now(), time: Date.now() });
     void this.pump();
   }
 
   /** Bytes written into the destination as if they had come through (inject): they skip the toxics. */
-  inject(bytes: Uint8Array): void {
-    if (!this.dest.destroyed && !this.dest.writableEnded) this.dest.write(bytes);
+  inject(bytes: Uint8Array): Promise<void> {
+    // Resolves once the destination takes more, so a file injected chunk by chunk waits for its reader.
+    return this.write(bytes);
   }
 
   has(toxic: string): boolean {
@@ -193,6 +211,17 @@ export class DirectionPipe {
     this.queuedBytes = 0;
     for (const { stage } of this.stages) stage.stop();
     this.stages = [];
+  }
+
+  /** Its bytes are counted in queuedBytes already (when read). */
+  private enqueue(bytes: Uint8Array): void {
+    this.queue.push({ heldId: this.nextHeldId++, bytes, arrivedAt: performance.now(), time: Date.now() });
+  }
+
+  /** A frame begun in a hold that ends (or a stream that does) goes as it is, in its place. */
+  private queuePartialFrame(): void {
+    const partial = this.frames?.takePartial();
+    if (partial) this.enqueue(partial);
   }
 
   private async pump(): Promise<void> {

@@ -3,6 +3,7 @@
  * its upstream connection (conversation.ts) or a UDP client address with its own upstream socket
  * (udp-session.ts).
  */
+import type { FramingSpec } from '../../shared/framing';
 import type { HeldMessage, ToxicStream } from '../../shared/proxy';
 import type { ExternalSocket } from '../engine/external';
 import type { SocketRecord } from '../engine/socket-record';
@@ -19,4 +20,6 @@ export interface ProxyConversation extends ExternalSocket {
   release(stream: ToxicStream, heldId: number | undefined, action: 'forward' | 'drop', edited?: Uint8Array): number;
   cut(side: 'client' | 'upstream', how: 'fin' | 'rst'): Promise<void>;
   inject(stream: ToxicStream, data: Uint8Array): Promise<void>;
+  /** Held messages become whole frames (TCP); a datagram is already one message, so UDP sessions have none. */
+  setFraming?(framing: FramingSpec): void;
 }

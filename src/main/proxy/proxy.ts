@@ -85,7 +85,7 @@ export class Proxy implements ExternalSocket {
     this.server = server;
     // As Toxiproxy: the port it got is the one it keeps (a restart after a disable takes it again).
     this.settings = { ...this.settings, listen: { host, port: address.port } };
-    this.record.update({ state: 'listening', local, proxy: this.view });
+    this.record.update({ state: 'listening', local, proxy: this.view, error: undefined });
     this.record.event('listening', `Listening on ${formatEndpoint(local)}, forwarding to ${formatEndpoint(this.settings.upstream)}`);
   }
 
@@ -289,7 +289,7 @@ export class Proxy implements ExternalSocket {
     this.updateScheduled = true;
     setImmediate(() => {
       this.updateScheduled = false;
-      this.publish();
+      this.record.countInSettings({ proxy: this.view });
     });
   }
 }

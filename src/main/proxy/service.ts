@@ -6,6 +6,7 @@ import type { ParsedInput } from '../../shared/contract';
 import type { ProxySettings } from '../../shared/proxy';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
+import { followConversationFraming } from './held-frames';
 import { Proxy } from './proxy';
 import type { ProxyConversation } from './proxy-conversation';
 import { UdpProxy } from './udp-proxy';
@@ -28,7 +29,9 @@ export class ProxyService {
   private readonly byId = new Map<string, Proxy>();
   private nextNumber = 1;
 
-  constructor(private readonly engine: Engine) {}
+  constructor(private readonly engine: Engine) {
+    followConversationFraming(engine, (id, framing) => this.findConversation(id)?.setFraming?.(framing));
+  }
 
   list(): Proxy[] {
     return [...this.byId.values()];
@@ -94,11 +97,17 @@ export class ProxyService {
 
   /** A conversation of any proxy, by its id. */
   conversation(id: string): ProxyConversation {
+    const found = this.findConversation(id);
+    if (!found) throw new EngineError('NOT_FOUND', `No proxy conversation with id ${id}`);
+    return found;
+  }
+
+  private findConversation(id: string): ProxyConversation | undefined {
     for (const proxy of this.byId.values()) {
       const found = proxy.conversation(id);
       if (found) return found;
     }
-    throw new EngineError('NOT_FOUND', `No proxy conversation with id ${id}`);
+    return undefined;
   }
 
   private freeName(): string {

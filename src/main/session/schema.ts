@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { Host, PeerPort, Port, SocketId, Target } from '../../shared/contract';
 import { DecoderChoice, FramingSpec } from '../../shared/framing';
 import { TlsSettings } from '../../shared/tls';
+import { SavedProxySettings } from './proxies';
 
 export const SESSION_VERSION = 1;
 export const SESSION_FILE = 'session.json';
@@ -53,6 +54,8 @@ export const SavedSocket = z.discriminatedUnion('kind', [
     ...view,
   }),
   z.object({ kind: z.literal('tcp-client'), host: Host, port: PeerPort, keepHalfOpen: z.boolean().optional(), ...view }),
+  /** Listens on host:port (the port it got, kept as Toxiproxy keeps it) and forwards as `proxy` says. */
+  z.object({ kind: z.literal('proxy'), host: Host, port: Port, proxy: SavedProxySettings, ...view }),
 ]);
 
 export const SessionFile = z.object({

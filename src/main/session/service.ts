@@ -12,6 +12,7 @@ import { reopenOptions } from '../../shared/tls';
 import { type RestoreOutcome, type SessionStatus, type SessionSummary, UiLayout } from '../../shared/session';
 import { type Engine, EngineError } from '../engine/engine';
 import type { FramingService } from '../framing/service';
+import { describeSavedProxy, restoreProxy, savedProxy } from './proxies';
 import { SESSION_VERSION, type SavedSocket, type SessionFile } from './schema';
 import type { SessionStore } from './store';
 
@@ -73,6 +74,8 @@ const LIVE_STATES: Record<string, readonly SocketInfo['state'][]> = {
   udp: ['open'],
   // Not 'connecting': a TLS client is known to be one only once its handshake is done.
   'tcp-client': ['open', 'half-closed'],
+  // Settings, whatever its state: a disabled proxy is closed, and one that failed to listen kept.
+  proxy: ['listening', 'closed', 'error'],
 };
 
 export class SessionService implements Sessions {
@@ -138,9 +141,10 @@ export class SessionService implements Sessions {
         return;
       }
       try {
-        const info = await this.open(saved);
+        const { info, problems: opening } =
+          saved.kind === 'proxy' ? await restoreProxy(this.engine, saved) : { info: await this.open(saved), problems: [] };
         sockets.push({ previousId: saved.id, id: info.id });
-        problems.push(...this.applySettings(saved, info));
+        problems.push(...opening, ...this.applySettings(saved, info));
       } catch (error) {
         problems.push(`${describeSaved(saved)}: ${messageOf(error)}`);
       }
@@ -237,7 +241,7 @@ export class SessionService implements Sessions {
     }
   }
 
-  private open(saved: SavedSocket): Promise<SocketInfo> {
+  private open(saved: Exclude<SavedSocket, { kind: 'proxy' }>): Promise<SocketInfo> {
     switch (saved.kind) {
       case 'tcp-listener':
         return this.engine.listenTcp(
@@ -266,7 +270,7 @@ export class SessionService implements Sessions {
     if (saved.framing || saved.decoder) {
       apply('its framing was not restored', () => this.framing.set({ id, framing: saved.framing, decoder: saved.decoder }));
     }
-    if (saved.kind !== 'tcp-client' && saved.autoReply) {
+    if ((saved.kind === 'tcp-listener' || saved.kind === 'udp') && saved.autoReply) {
       const { autoReply } = saved;
       apply('its auto-replies were not restored', () => this.engine.setAutoReply(checked(commands['autoReply.set'].input, { id, ...autoReply })));
     }
@@ -284,8 +288,15 @@ export class SessionService implements Sessions {
 
   private summarize(session: SessionFile): SessionSummary {
     const count = (kind: SavedSocket['kind']): number => session.sockets.filter((s) => s.kind === kind).length;
-    const rules = session.sockets.reduce((n, s) => n + (s.kind !== 'tcp-client' && s.autoReply ? s.autoReply.rules.length : 0), 0);
-    const extras = rules > 0 ? [`${rules} auto-reply rule${rules === 1 ? '' : 's'}`] : [];
+    const rules = session.sockets.reduce(
+      (n, s) => n + ((s.kind === 'tcp-listener' || s.kind === 'udp') && s.autoReply ? s.autoReply.rules.length : 0),
+      0,
+    );
+    const proxies = count('proxy');
+    const extras = [
+      ...(proxies > 0 ? [`${proxies} ${proxies === 1 ? 'proxy' : 'proxies'}`] : []),
+      ...(rules > 0 ? [`${rules} auto-reply rule${rules === 1 ? '' : 's'}`] : []),
+    ];
     for (const part of this.parts) {
       const value = session.parts[part.key];
       const described = value === undefined ? undefined : part.describe(value);
@@ -333,6 +344,10 @@ function toSaved(socket: SocketInfo): SavedSocket | undefined {
       );
     case 'tcp-client':
       return socket.requested && { kind: 'tcp-client', host: socket.requested.host, port: socket.requested.port, ...halfOpen(socket), ...view };
+    case 'proxy': {
+      const saved = savedProxy(socket);
+      return saved && { kind: 'proxy', ...saved, ...view };
+    }
     default:
       return undefined;
   }
@@ -343,13 +358,14 @@ function udpOptions({ groups: _groups, ...options }: UdpSettings): Record<string
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
 }
 
-const SAVED_NAMES: Record<SavedSocket['kind'], readonly [string, string]> = {
+const SAVED_NAMES: Record<Exclude<SavedSocket['kind'], 'proxy'>, readonly [string, string]> = {
   'tcp-listener': ['Listener on', 'TLS listener on'],
   udp: ['UDP socket on', 'UDP socket on'],
   'tcp-client': ['Connection to', 'TLS connection to'],
 };
 
 function describeSaved(saved: SavedSocket): string {
+  if (saved.kind === 'proxy') return describeSavedProxy(saved);
   const where = formatEndpoint({ host: saved.host, port: saved.port });
   const [plain, tls] = SAVED_NAMES[saved.kind];
   return `${saved.tls ? tls : plain} ${where}`;

@@ -15,6 +15,8 @@ import { PRETTY_PRINT_MAX_CHARS, SessionStore } from './store';
 let dir: string;
 const cores: Core[] = [];
 let blocker: Server | undefined;
+/** Upstream servers of the proxies under test. */
+const upstreams: Server[] = [];
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'sockscope-session-'));
@@ -24,6 +26,7 @@ afterEach(async () => {
   await Promise.all(cores.splice(0).map((core) => core.dispose()));
   await new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve()));
   blocker = undefined;
+  await Promise.all(upstreams.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
   await stopPeers();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -267,5 +270,110 @@ describe('sessions', () => {
     cores.push(core);
     expect(await run(core, 'session.status')).toEqual({ state: 'off' });
     expect(await core.dispatcher.dispatch('session.restore', {})).toMatchObject({ ok: false, error: { code: 'SESSIONS_OFF' } });
+  });
+});
+
+/** A server on a free loopback port that keeps what it reads. */
+async function upstream(): Promise<{ port: number; received: () => string }> {
+  let text = '';
+  const server = createServer((socket) => {
+    socket.on('data', (chunk) => (text += chunk.toString()));
+    socket.on('error', () => undefined);
+  });
+  upstreams.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, received: () => text };
+}
+
+const proxies = (core: Core): SocketInfo[] => core.engine.snapshot().sockets.filter((s) => s.kind === 'proxy');
+
+describe('proxies in the saved workspace', () => {
+  it('come back with their ports, upstreams, toxics, held directions, framing and enabled state', async () => {
+    const server = await upstream();
+    const first = start();
+    const made = await run<Output<'proxy.create'>>(first, 'proxy.create', {
+      name: 'redis-slow',
+      host: '127.0.0.1',
+      port: 0,
+      upstreamHost: '127.0.0.1',
+      upstreamPort: server.port,
+      onUpstreamFailure: 'reset',
+      toxics: [{ type: 'latency', stream: 'downstream', attributes: { latency: 50 }, clients: { address: '127.0.0.1' } }],
+    });
+    await run(first, 'proxy.hold', { id: made.id, stream: 'downstream', hold: true });
+    await run(first, 'framing.set', { id: made.id, framing: { mode: 'message', protocol: 'resp' } });
+    const off = await run<Output<'proxy.create'>>(first, 'proxy.create', {
+      name: 'off',
+      host: '127.0.0.1',
+      port: 0,
+      upstreamHost: '127.0.0.1',
+      upstreamPort: server.port,
+      enabled: false,
+    });
+    await quit(first);
+
+    const second = start();
+    expect(await run(second, 'session.status')).toMatchObject({ state: 'offered', summary: { extras: ['2 proxies'] } });
+    const outcome = await run<Output<'session.restore'>>(second, 'session.restore');
+    expect(outcome.problems).toEqual([]);
+    const restoredId = outcome.sockets.find((s) => s.previousId === made.id)?.id ?? '';
+    const restored = second.engine.info(restoredId);
+    expect(restored).toMatchObject({
+      kind: 'proxy',
+      state: 'listening',
+      local: { port: made.settings.listen.port },
+      framing: { mode: 'message', protocol: 'resp' },
+      proxy: {
+        name: 'redis-slow',
+        enabled: true,
+        onUpstreamFailure: 'reset',
+        upstream: { port: server.port },
+        hold: { upstream: false, downstream: true },
+        toxics: [{ name: 'latency_downstream', type: 'latency', attributes: { latency: 50, jitter: 0 }, clients: { address: '127.0.0.1' }, hits: 0 }],
+      },
+    });
+    expect(second.engine.info(outcome.sockets.find((s) => s.previousId === off.id)?.id ?? '')).toMatchObject({
+      state: 'closed',
+      proxy: { name: 'off', enabled: false },
+    });
+    // It forwards again.
+    const client = await connectClient(made.settings.listen.port);
+    await client.write(Buffer.from('hello'));
+    await waitFor(() => server.received() === 'hello', 'the upstream to get hello through the restored proxy');
+    client.socket.destroy();
+  });
+
+  it('restores a proxy whose port was taken meanwhile as disabled, and says why', async () => {
+    const server = await upstream();
+    const first = start();
+    const made = await run<Output<'proxy.create'>>(first, 'proxy.create', {
+      host: '127.0.0.1',
+      port: 0,
+      upstreamHost: '127.0.0.1',
+      upstreamPort: server.port,
+    });
+    const port = made.settings.listen.port;
+    await quit(first);
+    // Another program took the port meanwhile.
+    const taken = createServer();
+    blocker = taken;
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+
+    const second = start();
+    const outcome = await run<Output<'session.restore'>>(second, 'session.restore');
+    expect(outcome.problems).toEqual([
+      `Proxy ${made.settings.name} on 127.0.0.1:${port} → 127.0.0.1:${server.port}: 127.0.0.1:${port} is already in use; restored disabled`,
+    ]);
+    const [proxy] = proxies(second);
+    expect(proxy).toMatchObject({
+      state: 'closed',
+      proxy: { name: made.settings.name, enabled: false, listen: { port } },
+      error: { message: `Restored disabled: 127.0.0.1:${port} is already in use` },
+    });
+    // Saved as it is now (disabled), and enabling it once the port is free clears the error.
+    await new Promise((resolve) => taken.close(resolve));
+    blocker = undefined;
+    await run(second, 'proxy.update', { id: proxy.id, enabled: true });
+    expect(second.engine.info(proxy.id)).toMatchObject({ state: 'listening', error: undefined });
   });
 });

@@ -10,6 +10,7 @@ import { fileDialogCommands } from '../file-dialogs';
 import { logBudgetCommands } from '../log-budget';
 import { proxyCommands } from '../proxy';
 import { sequenceCommands } from '../sequences';
+import { toxiproxyApiCommands } from '../toxiproxy-api';
 import { startCommands } from './events';
 import { socketCommands } from './sockets';
 import { logCommands } from './log';
@@ -37,6 +38,7 @@ export const commands = {
   ...sequenceCommands,
   ...logBudgetCommands,
   ...proxyCommands,
+  ...toxiproxyApiCommands,
   ...fileDialogCommands,
 } as const;
 

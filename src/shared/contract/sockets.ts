@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AutoReplyRules, AutoReplyState } from '../auto-reply';
 import { DecoderChoice, FramingSpec } from '../framing';
 import { InterfaceName, MulticastGroup, NetworkInterface, UdpOptions, UdpSettings } from '../network';
-import { ConversationDetails, ProxySettings } from '../proxy';
+import { ConversationDetails, ProxyCounters, ProxySettings } from '../proxy';
 import { TlsClientOptions, TlsListenOptions, TlsSettings, TlsSummary } from '../tls';
 import { Endpoint, ErrorInfo, Host, Ok, PeerPort, Port, SocketId, Target } from './basics';
 import { SendData } from './sends';
@@ -102,6 +102,7 @@ export const SocketStats = z.object({
   kernelDrops: SocketInfo.shape.kernelDrops,
   /** Hit counts of the socket's auto-replies: echo, and by rule id. */
   autoReplyHits: z.object({ echo: z.number().int().nonnegative(), rules: z.record(z.string(), z.number().int().nonnegative()) }).optional(),
+  ...ProxyCounters.shape,
 });
 
 export type SocketKind = z.infer<typeof SocketKind>;

@@ -1,8 +1,12 @@
-import { useRef, type KeyboardEvent } from 'react';
+import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 
 interface Option<T extends string> {
   value: T;
   label: string;
+  /** Drawn before the label (a coloured arrow…), hidden from screen readers: the label says it all. */
+  mark?: ReactNode;
+  /** A longer description, as a tooltip. */
+  title?: string;
 }
 
 interface SegmentedControlProps<T extends string> {
@@ -48,11 +52,13 @@ export function SegmentedControl<T extends string>({ label, options, value, onCh
             data-value={option.value}
             tabIndex={checked ? 0 : -1}
             disabled={disabled}
+            title={option.title}
             onClick={() => onChange(option.value)}
             className={`rounded-[3px] px-2 text-xs leading-none transition-colors disabled:opacity-50 ${
               checked ? 'bg-chrome font-medium text-fg shadow-[inset_0_0_0_1px_var(--sockscope-line-strong)]' : 'text-muted hover:text-fg'
             }`}
           >
+            {option.mark && <span aria-hidden="true">{option.mark} </span>}
             {option.label}
           </button>
         );

@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react';
 import { formatBytes } from '@shared/codec';
 import type { Target } from '@shared/contract';
+import type { ToxicStream } from '@shared/proxy';
 import { cancelFileSend, dismissFileSend, sendFile, TCP_CHUNK_BYTES, UDP_CHUNK_BYTES, useFileSends } from './fileSends';
 import { FileIcon, SendIcon } from '../../ui/Icons';
 
@@ -10,8 +11,8 @@ interface FileSenderProps {
   udp: boolean;
   /** Why nothing can be sent now, if so. */
   blocked: string | null;
-  /** Where the file goes (recipient and UDP target), or null after showing why it cannot. */
-  destination: () => { id: string; target?: Target } | null;
+  /** Where the file goes (recipient and UDP target, or a conversation's direction), or null after showing why it cannot. */
+  destination: () => { id: string; target?: Target; stream?: ToxicStream } | null;
 }
 
 /** The send bar in File mode: pick a file, stream it with progress, cancel midway. */

@@ -4,11 +4,13 @@ import { commands, Target, type ErrorInfo, type Input, type ParsedInput, type Sa
 import { encodePayload } from '@shared/macro-payload';
 import { mayHoldMacros } from '@shared/macros';
 import { formatEndpoint } from '@shared/endpoint';
+import type { ToxicStream } from '@shared/proxy';
 import { formatExactBytes, plural } from '../../ui/format';
 import { useLogCache } from '../log/logCache';
 import { emptyInputMessages, encodeInput, inputHints, placeholders, selectErrorPosition, sendBarMacros, sendModeOptions } from './payloadInput';
 import type { SendMode } from '../shell/preferences';
-import { sendMessage } from './send';
+import { injectMessage, sendMessage } from './send';
+import { InjectDirection, injectBlockedReason } from './InjectDirection';
 import { sendSettingsOf, setSendSettings, useSendSettings } from './sendSettings';
 import { LIVE_CHECK_LIMIT, sendBlockedReason } from './sendRules';
 import { draftFor, historyFor, remember, saveDraft } from './sendHistory';
@@ -70,6 +72,8 @@ export function SendBar({ socket, connections }: SendBarProps) {
   const [lastSent, setLastSent] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
   const [sendTo, setSendTo] = useState<string>(ALL);
+  /** A proxied conversation: which way the send bar injects. */
+  const [injectTo, setInjectTo] = useState<ToxicStream>('upstream');
   const history = useRef<{ index: number | null; draft: string }>({ index: null, draft: '' });
   const noteId = useId();
   const targetNoteId = useId();
@@ -91,7 +95,8 @@ export function SendBar({ socket, connections }: SendBarProps) {
 
   const isListener = socket.kind === 'tcp-listener';
   const isUdp = socket.kind === 'udp';
-  const blocked = sendBlockedReason(socket, connections.length);
+  const isConversation = socket.kind === 'proxy-conversation';
+  const blocked = sendBlockedReason(socket, connections.length) ?? (isConversation ? injectBlockedReason(socket, injectTo) : null);
   // A chosen connection that has since closed falls back to all of them.
   const chosenConnection = isListener && sendTo !== ALL && connections.some((c) => c.id === sendTo) ? sendTo : null;
   const recipient = chosenConnection ?? socket.id;
@@ -197,6 +202,13 @@ export function SendBar({ socket, connections }: SendBarProps) {
   const transmit = async (request: ParsedInput<'socket.send'>): Promise<boolean> => {
     setSendError(null);
     setPending(true);
+    if (isConversation) {
+      const injected = await injectMessage({ id: request.id, stream: injectTo, data: request.data });
+      setPending(false);
+      if (!injected.ok) setSendError(injected.error);
+      else setLastSent(`Injected ${formatBytes(injected.value.bytes)} ${injectTo === 'upstream' ? 'to the server' : 'to the client'}`);
+      return injected.ok;
+    }
     const result = await sendMessage(request);
     setPending(false);
     if (!result.ok) {
@@ -323,6 +335,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
             ))}
           </select>
         </label>
+        {isConversation && <InjectDirection value={injectTo} onChange={setInjectTo} />}
         {isListener && (
           <label className="flex items-center gap-1.5 text-xs text-muted">
             <span>To</span>
@@ -394,12 +407,29 @@ export function SendBar({ socket, connections }: SendBarProps) {
         )}
         <span className="ml-auto flex items-center gap-1.5">
           {mode !== 'file' && <span className="mr-1.5 hidden text-[11px] text-faint xl:inline">Enter sends · Shift+Enter new line · ↑↓ history</span>}
-          {mode !== 'file' && <RepeatControl recipientId={recipient} prepare={prepareRepeat} disabled={blocked !== null} />}
+          {mode !== 'file' && (
+            <RepeatControl
+              recipientId={recipient}
+              prepare={prepareRepeat}
+              disabled={blocked !== null || (isConversation && injectTo === 'downstream')}
+              disabledReason={isConversation && injectTo === 'downstream' ? 'Repeats go to the server only' : undefined}
+            />
+          )}
           <SavedMessages draft={draft} load={loadSaved} send={(message) => void sendSaved(message)} udp={isUdp} />
         </span>
       </div>
       <div className="mt-1.5 flex items-end gap-2">
-        {mode === 'file' && <FileSender socketId={socket.id} udp={isUdp} blocked={blocked} destination={() => validated(new Uint8Array(0))} />}
+        {mode === 'file' && (
+          <FileSender
+            socketId={socket.id}
+            udp={isUdp}
+            blocked={blocked}
+            destination={() => {
+              const to = validated(new Uint8Array(0));
+              return to && isConversation ? { ...to, stream: injectTo } : to;
+            }}
+          />
+        )}
         <textarea
           ref={textareaRef}
           aria-label="Message"

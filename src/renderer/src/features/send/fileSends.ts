@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { ErrorInfo, Target } from '@shared/contract';
+import type { ToxicStream } from '@shared/proxy';
 import { invoke } from '../../sync/engine';
 
 /** A TCP file goes in chunks of this size: one `socket.send` (and one log entry) each. */
@@ -36,7 +37,12 @@ function update(key: string, patch: Partial<FileSend>): void {
  * kernel took it before reading the next. Backpressure thus holds end to end, memory stays at one
  * chunk, and a file may be far larger than a single send allows.
  */
-export async function sendFile(key: string, file: File, destination: { id: string; target?: Target }, chunkBytes: number): Promise<void> {
+export async function sendFile(
+  key: string,
+  file: File,
+  destination: { id: string; target?: Target; stream?: ToxicStream },
+  chunkBytes: number,
+): Promise<void> {
   if (useFileSends.getState()[key]?.state === 'sending') return;
   cancelled.delete(key);
   useFileSends.setState({
@@ -57,7 +63,9 @@ export async function sendFile(key: string, file: File, destination: { id: strin
       update(key, { state: 'failed', error: { code: 'FILE_READ', message: `Could not read ${file.name}: ${message}` }, endedAt: performance.now() });
       return;
     }
-    const result = await invoke('socket.send', { ...destination, data });
+    const { stream, ...to } = destination;
+    // A proxied conversation takes the chunk into the chosen direction.
+    const result = stream ? await invoke('proxy.inject', { id: to.id, stream, data }) : await invoke('socket.send', { ...to, data });
     if (!result.ok) {
       update(key, { state: 'failed', error: result.error, endedAt: performance.now() });
       return;

@@ -5,6 +5,7 @@ import { isLive } from '../sockets/socketTree';
 import { selectSocket, useSockets } from '../sockets/sockets';
 import { AlertIcon } from '../../ui/Icons';
 import { LogBudgetControl } from './LogBudgetControl';
+import { ToxiproxyApiControl } from '../proxy/ToxiproxyApiControl';
 
 function describeHost(): string {
   if (typeof window !== 'undefined' && window.sockscope) return 'Connected';
@@ -61,6 +62,7 @@ export function StatusBar() {
         </span>
       </span>
       <LogBudgetControl />
+      <ToxiproxyApiControl />
       {lastError && (
         <button
           type="button"

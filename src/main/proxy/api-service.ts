@@ -1,0 +1,80 @@
+/**
+ * The Toxiproxy API of one engine, turned on and off by the `toxiproxyApi.*` commands (the
+ * status bar's switch) and by `sockscope host --toxiproxy-api`: at most one server, closed with
+ * the core. Changes run one at a time, so two quick clicks cannot start two servers.
+ */
+import type { Output, ParsedInput } from '../../shared/contract';
+import { DEFAULT_TOXIPROXY_API_ADDRESS, type ToxiproxyApiStatus, type toxiproxyApiCommands } from '../../shared/toxiproxy-api';
+import type { Engine } from '../engine/engine';
+import { EngineError } from '../engine/errors';
+import { startToxiproxyApi, type ToxiproxyApi } from './toxiproxy-api';
+
+class ToxiproxyApiService {
+  private api: ToxiproxyApi | undefined;
+  private address: { host: string; port: number } = { ...DEFAULT_TOXIPROXY_API_ADDRESS };
+  private error: string | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly engine: Engine) {}
+
+  status(): ToxiproxyApiStatus {
+    const { api } = this;
+    return {
+      ...(api && { serving: { host: api.host, port: api.port, url: api.url } }),
+      address: this.address,
+      ...(this.error !== undefined && { error: this.error }),
+    };
+  }
+
+  set(input: ParsedInput<'toxiproxyApi.set'>): Promise<ToxiproxyApiStatus> {
+    const next = this.queue.then(() => this.apply(input));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  close(): Promise<void> {
+    return this.set({ enabled: false, ...this.address }).then(() => undefined);
+  }
+
+  private async apply({ enabled, host, port }: ParsedInput<'toxiproxyApi.set'>): Promise<ToxiproxyApiStatus> {
+    const { api } = this;
+    if (enabled && api && api.host === host && (port === 0 || api.port === port)) return this.status();
+    this.api = undefined;
+    await api?.close();
+    this.error = undefined;
+    if (!enabled) return this.status();
+    this.address = { host, port };
+    try {
+      this.api = await startToxiproxyApi(this.engine, { host, port });
+      this.address = { host, port: this.api.port };
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+      throw error instanceof EngineError ? error : new EngineError('ERROR', this.error);
+    }
+    return this.status();
+  }
+}
+
+const services = new WeakMap<Engine, ToxiproxyApiService>();
+
+/** The one Toxiproxy API switch of `engine`. */
+export function toxiproxyApiOf(engine: Engine): ToxiproxyApiService {
+  let service = services.get(engine);
+  if (!service) {
+    service = new ToxiproxyApiService(engine);
+    services.set(engine, service);
+  }
+  return service;
+}
+
+/** Stops the engine's API if it serves (the core is being disposed). */
+export async function closeToxiproxyApi(engine: Engine): Promise<void> {
+  await services.get(engine)?.close();
+}
+
+type ApiCommand = keyof typeof toxiproxyApiCommands;
+
+export const toxiproxyApiHandlers: { [C in ApiCommand]: (engine: Engine, input: ParsedInput<C>) => Promise<Output<C>> | Output<C> } = {
+  'toxiproxyApi.status': (engine) => toxiproxyApiOf(engine).status(),
+  'toxiproxyApi.set': (engine, input) => toxiproxyApiOf(engine).set(input),
+};
