@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { Endpoint, Host, Port } from './contract/basics';
+import { ConversationTls, ProxyTlsInput, ProxyTlsSettings } from './proxy-tls';
 
 const UpstreamPort = Port.min(1, 'Upstream port must be between 1 and 65535');
 
@@ -108,6 +109,8 @@ export const ProxySettings = z.object({
   /** Directions held in every conversation, new ones included. */
   hold: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
   toxics: z.array(ToxicState),
+  /** TLS towards clients (`listen`) and/or the upstream; absent: plain TCP both sides. */
+  tls: ProxyTlsSettings.optional(),
 });
 
 /** On a conversation's SocketInfo (kind 'proxy-conversation'): `remote` is the client, `local` the proxy. */
@@ -121,6 +124,7 @@ export const ConversationDetails = z.object({
   /** Directions held (breakpoints), and how many messages wait in each. */
   holding: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
   held: z.object({ upstream: z.number().int().nonnegative(), downstream: z.number().int().nonnegative() }).optional(),
+  ...ConversationTls,
 });
 
 /** A message waiting in a held direction of a conversation. */
@@ -146,6 +150,7 @@ export const proxyCommands = {
       enabled: z.boolean().default(true),
       onUpstreamFailure: UpstreamFailure.default('close'),
       toxics: z.array(ToxicInput).max(100).default([]),
+      ...ProxyTlsInput,
     }),
     output: z.object({ id: z.string(), settings: ProxySettings }),
   },

@@ -4,10 +4,12 @@
  */
 import type { ParsedInput } from '../../shared/contract';
 import type { ProxySettings } from '../../shared/proxy';
+import { proxyTlsSettings } from '../../shared/proxy-tls';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import type { Conversation } from './conversation';
 import { Proxy } from './proxy';
+import { prepareProxyTls } from './proxy-tls';
 
 const services = new WeakMap<Engine, ProxyService>();
 
@@ -36,15 +38,18 @@ export class ProxyService {
   async create(input: CreateProxyInput): Promise<Proxy> {
     const name = input.name ?? this.freeName();
     if (this.byName(name)) throw new EngineError('EXISTS', `proxy already exists: ${name}`);
-    // Checked before listening, so a bad toxic leaves no proxy behind.
+    // Checked before listening, so a bad toxic or certificate leaves no proxy behind.
+    const tls = await prepareProxyTls(input);
+    const tlsSettings = proxyTlsSettings(input);
     const settings = {
       name,
       listen: { host: input.host, port: input.port },
       upstream: { host: input.upstreamHost, port: input.upstreamPort },
       enabled: input.enabled,
       onUpstreamFailure: input.onUpstreamFailure,
+      ...(tlsSettings && { tls: tlsSettings }),
     };
-    const proxy = new Proxy(this.engine, settings, (removed) => this.byId.delete(removed.id));
+    const proxy = new Proxy(this.engine, settings, (removed) => this.byId.delete(removed.id), tls);
     try {
       for (const toxic of input.toxics) proxy.addToxic(toxic);
       await proxy.start();
