@@ -87,7 +87,7 @@ describe('sockscope proxy', () => {
     const udp = await run('node', [...cli, 'proxy', 'udp://127.0.0.1:0', 'udp://127.0.0.1:9'], { cwd: root }).catch(
       (e: { code: number; stderr: string }) => e,
     );
-    expect(udp.stderr).toContain('Only tcp:// proxies for now');
+    expect(udp.stderr).toContain('Only tcp:// and tls:// proxies for now');
   });
 });
 

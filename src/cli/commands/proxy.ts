@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { TlsClientOptions, TlsListenOptions } from '../../shared/tls';
 import { InvalidArgumentError } from 'commander';
 import { formatBytes } from '../../shared/codec';
 import type { LogEntry, SocketInfo } from '../../shared/contract';
@@ -9,9 +10,11 @@ import { createCore, type Core } from '../../main/core';
 import { DEFAULT_TOXIPROXY_API, startToxiproxyApi, type ToxiproxyApi } from '../../main/proxy/toxiproxy-api';
 import { formatSocketUrl, parseSocketUrl, type SocketUrl } from '../endpoint-url';
 import { formatEntry } from '../format';
+import { inCliTerms } from '../messages';
+import { addProxyTlsFlags, proxyTlsInput, type ProxyTlsFlags } from '../proxy-tls-options';
 import { followLogs, invoke, processTerminal, type Terminal } from '../session';
 
-interface ProxyOptions {
+interface ProxyOptions extends ProxyTlsFlags {
   toxic: ToxicInput[];
   api?: { host: string; port: number };
   hexdump?: boolean;
@@ -30,23 +33,28 @@ attributes, toxicity=0..1 and name=… may be given.
   reset_peer  timeout (ms)                   slicer      average_size, size_variation (bytes), delay (µs)
   limit_data  bytes
 
+tls:// on the listen side presents a self-signed certificate (--names) or --cert/--key; tls:// on
+the upstream side verifies its certificate (--cacert, --servername; --insecure to go on anyway).
+The log shows clear text both ways; toxics and hold act on it.
+
 In the printed log, ↑ TX is what the client sent to the server and ↓ RX what the server sent back.
 
 Examples:
   sockscope proxy tcp://127.0.0.1:6380 tcp://127.0.0.1:6379
   sockscope proxy tcp://127.0.0.1:6380 tcp://127.0.0.1:6379 --toxic latency:downstream:latency=100,jitter=10
   sockscope proxy tcp://127.0.0.1:0 tcp://db.local:5432 --toxic limit_data:upstream:bytes=1024 --jsonl talk.jsonl
+  sockscope proxy tls://127.0.0.1:8443 tcp://127.0.0.1:8000     (terminates TLS: curl -k https://127.0.0.1:8443/)
+  sockscope proxy tcp://127.0.0.1:6380 tls://cache.example:6380 --cacert ca.pem   (originates TLS)
   sockscope proxy --api 127.0.0.1:8474        (only the Toxiproxy API, like toxiproxy-server)
 
 Ctrl-C (or SIGTERM) stops, after writing the --pcapng and --jsonl files.`;
 
 /** `sockscope proxy`: forwards clients to an upstream, printing both directions; optionally the Toxiproxy API. */
 export function registerProxy(program: Command, terminal: Terminal = processTerminal): void {
-  program
-    .command('proxy')
+  addProxyTlsFlags(program.command('proxy'))
     .description('forward every client to an upstream, log both directions, inject faults (Toxiproxy-compatible)')
-    .argument('[listen-url]', 'tcp://address:port to listen on; port 0 picks a free one', (text) => tcpUrl(text, true))
-    .argument('[upstream-url]', 'tcp://host:port to forward to', (text) => tcpUrl(text, false))
+    .argument('[listen-url]', 'tcp:// or tls://address:port to listen on; port 0 picks a free one', (text) => tcpUrl(text, true))
+    .argument('[upstream-url]', 'tcp:// or tls://host:port to forward to', (text) => tcpUrl(text, false))
     .option('--toxic <spec>', 'a toxic, type[:stream][:key=value,...] (repeatable; see below)', collectToxic, [])
     .option(
       '--api [address]',
@@ -64,14 +72,16 @@ export function registerProxy(program: Command, terminal: Terminal = processTerm
         listen: SocketUrl | undefined,
         upstream: SocketUrl | undefined,
         raw: Omit<ProxyOptions, 'api'> & { api?: true | { host: string; port: number } },
+        command: Command,
       ) => {
         const options: ProxyOptions = { ...raw, api: raw.api === true ? DEFAULT_TOXIPROXY_API : raw.api };
         if (listen && !upstream) throw new Error('Give the upstream too: sockscope proxy <listen-url> <upstream-url>');
         if (!listen && !options.api) throw new Error('Give a listen and an upstream URL, or --api to serve only the Toxiproxy API');
+        const tls = listen && upstream ? await proxyTlsInput(command, listen, upstream, raw) : {};
         const core = createCore();
         let api: ToxiproxyApi | undefined;
         try {
-          if (listen && upstream) await startProxy(core, listen, upstream, options, terminal);
+          if (listen && upstream) await startProxy(core, listen, upstream, { ...options, ...tls }, terminal);
           if (options.api) {
             api = await startToxiproxyApi(core.engine, options.api);
             terminal.note(`Toxiproxy API on ${api.url}`);
@@ -94,7 +104,13 @@ export function registerProxy(program: Command, terminal: Terminal = processTerm
     );
 }
 
-async function startProxy(core: Core, listen: SocketUrl, upstream: SocketUrl, options: ProxyOptions, terminal: Terminal): Promise<void> {
+async function startProxy(
+  core: Core,
+  listen: SocketUrl,
+  upstream: SocketUrl,
+  options: ProxyOptions & { listenTls?: TlsListenOptions; upstreamTls?: TlsClientOptions },
+  terminal: Terminal,
+): Promise<void> {
   const style = { hexdump: options.hexdump === true, color: terminal.color };
   followLogs(
     core,
@@ -102,7 +118,9 @@ async function startProxy(core: Core, listen: SocketUrl, upstream: SocketUrl, op
     (socket, entry) => {
       // Each conversation's own log says it was accepted, with all its ends.
       if (socket.kind === 'proxy' && entry.dir === 'event' && entry.event === 'accepted') return;
-      terminal.out(formatEntry(socket, asServerSide(socket, entry), style));
+      const line = formatEntry(socket, asServerSide(socket, entry), style);
+      // Events give the app's advice ("Turn off “Verify certificate”"): in the terminal, the flags that do it.
+      terminal.out(entry.dir === 'event' ? inCliTerms(line) : line);
     },
   );
   const created = await invoke(core, 'proxy.create', {
@@ -113,6 +131,8 @@ async function startProxy(core: Core, listen: SocketUrl, upstream: SocketUrl, op
     upstreamPort: upstream.port,
     onUpstreamFailure: options.resetOnFailure ? 'reset' : 'close',
     toxics: options.toxic,
+    listenTls: options.listenTls,
+    upstreamTls: options.upstreamTls,
   });
   const port = core.engine.info(created.id).local?.port ?? listen.port;
   const files = [options.pcapng, options.jsonl].filter((file) => file !== undefined);
@@ -154,7 +174,7 @@ async function finish(core: Core, api: ToxiproxyApi | undefined, options: ProxyO
 
 function tcpUrl(text: string, listen: boolean): SocketUrl {
   const url = parseSocketUrl(text, { portZero: listen });
-  if (url.protocol !== 'tcp') throw new InvalidArgumentError(`Only tcp:// proxies for now (${url.protocol}:// is not supported yet).`);
+  if (url.protocol === 'udp') throw new InvalidArgumentError(`Only tcp:// and tls:// proxies for now (${url.protocol}:// is not supported yet).`);
   return url;
 }
 
