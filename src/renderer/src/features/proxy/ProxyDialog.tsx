@@ -5,6 +5,7 @@ import { selectSocket } from '../sockets/sockets';
 import { closeProxyDialog } from '../shell/ui';
 import { FormField } from '../../ui/FormField';
 import { AlertIcon } from '../../ui/Icons';
+import { initialProxyTls, ListenTlsFields, proxyTlsInput, UpstreamTlsFields, type ProxyTlsValues } from './ProxyTlsFields';
 
 /** Alt+P, matched on the physical key as the other New… shortcuts. */
 export const PROXY_SHORTCUT = { code: 'KeyP', key: 'P' } as const;
@@ -18,6 +19,7 @@ interface Values {
 }
 
 let remembered: Values = { name: '', host: '127.0.0.1', port: '0', upstreamHost: '127.0.0.1', upstreamPort: '' };
+let rememberedTls: ProxyTlsValues = initialProxyTls;
 
 function portOf(text: string): number {
   return /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
@@ -27,6 +29,8 @@ function portOf(text: string): number {
 export function ProxyDialog() {
   const [values, setValues] = useState<Values>(remembered);
   const [failure, setFailure] = useState<ErrorInfo | null>(null);
+  const [tls, setTls] = useState<ProxyTlsValues>(rememberedTls);
+  const changeTls = (patch: Partial<ProxyTlsValues>): void => setTls((current) => ({ ...current, ...patch }));
   const [pending, setPending] = useState(false);
   const first = useRef<HTMLInputElement>(null);
 
@@ -41,6 +45,7 @@ export function ProxyDialog() {
   const submit = async (): Promise<void> => {
     if (pending) return;
     remembered = values;
+    rememberedTls = tls;
     setPending(true);
     const result = await createProxy({
       ...(values.name.trim() && { name: values.name.trim() }),
@@ -48,6 +53,7 @@ export function ProxyDialog() {
       port: portOf(values.port),
       upstreamHost: values.upstreamHost,
       upstreamPort: portOf(values.upstreamPort),
+      ...proxyTlsInput(tls),
     });
     setPending(false);
     if (!result.ok) return setFailure(result.error);
@@ -99,6 +105,7 @@ export function ProxyDialog() {
                 disabled={pending}
               />
             </div>
+            <ListenTlsFields values={tls} onChange={changeTls} disabled={pending} />
             <div className="flex gap-2">
               <FormField
                 label="Upstream host"
@@ -118,6 +125,7 @@ export function ProxyDialog() {
                 disabled={pending}
               />
             </div>
+            <UpstreamTlsFields values={tls} onChange={changeTls} disabled={pending} />
             <FormField
               label="Name"
               value={values.name}
