@@ -1,8 +1,9 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { Input } from '@shared/contract';
 import { FormField } from '../../ui/FormField';
 import { SegmentedControl } from '../../ui/SegmentedControl';
 import { Checkbox } from '../new-socket/OptionControls';
+import { certificateModes } from '../new-socket/TlsOptions';
 
 /** The proxy dialog's TLS choices: terminate towards clients, originate towards the upstream, or both. */
 export interface ProxyTlsValues {
@@ -29,11 +30,6 @@ export const initialProxyTls: ProxyTlsValues = {
   caPem: '',
 };
 
-const certificateModes = [
-  { value: 'self-signed', label: 'Self-signed' },
-  { value: 'pem', label: 'My certificate (PEM)' },
-] as const;
-
 type TlsInput = Pick<Input<'proxy.create'>, 'listenTls' | 'upstreamTls'>;
 
 /** proxy.create's TLS fields; the contract checks them (and says what is wrong in the dialog's alert). */
@@ -59,6 +55,22 @@ export function proxyTlsInput(values: ProxyTlsValues): TlsInput {
   };
 }
 
+/** A side's TLS box, and under it, indented, what it needs once ticked (the hint says what ticking does). */
+function Section(props: { label: string; hint: string; checked: boolean; onChange: (on: boolean) => void; disabled: boolean; children: ReactNode }) {
+  return (
+    <div className="flex flex-col gap-2">
+      <Checkbox
+        label={props.label}
+        checked={props.checked}
+        disabled={props.disabled}
+        onChange={props.onChange}
+        hint={props.checked ? undefined : props.hint}
+      />
+      {props.checked && <div className="flex flex-col gap-2 border-l-2 border-line pl-3">{props.children}</div>}
+    </div>
+  );
+}
+
 interface FieldsProps {
   values: ProxyTlsValues;
   onChange: (patch: Partial<ProxyTlsValues>) => void;
@@ -68,60 +80,55 @@ interface FieldsProps {
 /** Under the listen address: TLS from clients, with the certificate the proxy presents. */
 export function ListenTlsFields({ values, onChange, disabled }: FieldsProps) {
   return (
-    <div className="flex flex-col gap-2">
-      <Checkbox
-        label="Clients connect with TLS"
-        checked={values.listen}
-        disabled={disabled}
-        onChange={(listen) => onChange({ listen })}
-        hint={values.listen ? undefined : 'Terminates TLS here: the log shows clear text.'}
-      />
-      {values.listen && (
-        <div className="flex flex-col gap-2 border-l-2 border-line pl-3">
-          <div className="self-start">
-            <SegmentedControl
-              label="Certificate"
-              options={certificateModes}
-              value={values.certificateMode}
-              onChange={(certificateMode) => onChange({ certificateMode })}
-              disabled={disabled}
-            />
-          </div>
-          {values.certificateMode === 'self-signed' ? (
-            <FormField
-              label="Names"
-              value={values.names}
-              onChange={(names) => onChange({ names })}
-              placeholder="localhost, 127.0.0.1"
-              hint="Made on the spot for these names; its PEM can be copied for the client's trust store."
-              disabled={disabled}
-            />
-          ) : (
-            <div className="flex gap-2">
-              <FormField
-                label="Certificate (PEM)"
-                value={values.certPem}
-                onChange={(certPem) => onChange({ certPem })}
-                placeholder="-----BEGIN CERTIFICATE-----"
-                className="min-w-0 flex-1"
-                multiline
-                disabled={disabled}
-              />
-              <FormField
-                label="Private key (PEM)"
-                value={values.keyPem}
-                onChange={(keyPem) => onChange({ keyPem })}
-                placeholder="-----BEGIN PRIVATE KEY-----"
-                hint="Never saved with the workspace."
-                className="min-w-0 flex-1"
-                multiline
-                disabled={disabled}
-              />
-            </div>
-          )}
+    <Section
+      label="Clients connect with TLS"
+      hint="Terminates TLS here: the log shows clear text."
+      checked={values.listen}
+      onChange={(listen) => onChange({ listen })}
+      disabled={disabled}
+    >
+      <div className="self-start">
+        <SegmentedControl
+          label="Certificate"
+          options={certificateModes}
+          value={values.certificateMode}
+          onChange={(certificateMode) => onChange({ certificateMode })}
+          disabled={disabled}
+        />
+      </div>
+      {values.certificateMode === 'self-signed' ? (
+        <FormField
+          label="Names"
+          value={values.names}
+          onChange={(names) => onChange({ names })}
+          placeholder="localhost, 127.0.0.1"
+          hint="Made on the spot for these names; its PEM can be copied for the client's trust store."
+          disabled={disabled}
+        />
+      ) : (
+        <div className="flex gap-2">
+          <FormField
+            label="Certificate (PEM)"
+            value={values.certPem}
+            onChange={(certPem) => onChange({ certPem })}
+            placeholder="-----BEGIN CERTIFICATE-----"
+            className="min-w-0 flex-1"
+            multiline
+            disabled={disabled}
+          />
+          <FormField
+            label="Private key (PEM)"
+            value={values.keyPem}
+            onChange={(keyPem) => onChange({ keyPem })}
+            placeholder="-----BEGIN PRIVATE KEY-----"
+            hint="Never saved with the workspace."
+            className="min-w-0 flex-1"
+            multiline
+            disabled={disabled}
+          />
         </div>
       )}
-    </div>
+    </Section>
   );
 }
 
@@ -129,46 +136,41 @@ export function ListenTlsFields({ values, onChange, disabled }: FieldsProps) {
 export function UpstreamTlsFields({ values, onChange, disabled }: FieldsProps) {
   const [showCa, setShowCa] = useState(values.caPem !== '');
   return (
-    <div className="flex flex-col gap-2">
-      <Checkbox
-        label="Connect to the upstream with TLS"
-        checked={values.upstream}
-        disabled={disabled}
-        onChange={(upstream) => onChange({ upstream })}
-        hint={values.upstream ? undefined : 'Originates TLS to the server: a plain client can talk to a TLS service.'}
-      />
-      {values.upstream && (
-        <div className="flex flex-col gap-2 border-l-2 border-line pl-3">
-          <div className="flex items-end gap-3">
-            <FormField
-              label="Server name (SNI)"
-              value={values.serverName}
-              onChange={(serverName) => onChange({ serverName })}
-              placeholder="the upstream host"
-              className="min-w-0 flex-1"
-              disabled={disabled}
-            />
-            <div className="pb-1">
-              <Checkbox label="Verify certificate" checked={values.verify} disabled={disabled} onChange={(verify) => onChange({ verify })} />
-            </div>
-          </div>
-          {showCa ? (
-            <FormField
-              label="Also trust (PEM)"
-              value={values.caPem}
-              onChange={(caPem) => onChange({ caPem })}
-              placeholder="-----BEGIN CERTIFICATE-----"
-              hint="A development CA, or the server’s own certificate; added to the usual roots."
-              multiline
-              disabled={disabled}
-            />
-          ) : (
-            <button type="button" onClick={() => setShowCa(true)} className="self-start text-xs text-accent hover:underline" disabled={disabled}>
-              Trust a CA…
-            </button>
-          )}
+    <Section
+      label="Connect to the upstream with TLS"
+      hint="Originates TLS to the server: a plain client can talk to a TLS service."
+      checked={values.upstream}
+      onChange={(upstream) => onChange({ upstream })}
+      disabled={disabled}
+    >
+      <div className="flex items-end gap-3">
+        <FormField
+          label="Server name (SNI)"
+          value={values.serverName}
+          onChange={(serverName) => onChange({ serverName })}
+          placeholder="the upstream host"
+          className="min-w-0 flex-1"
+          disabled={disabled}
+        />
+        <div className="pb-1">
+          <Checkbox label="Verify certificate" checked={values.verify} disabled={disabled} onChange={(verify) => onChange({ verify })} />
         </div>
+      </div>
+      {showCa ? (
+        <FormField
+          label="Also trust (PEM)"
+          value={values.caPem}
+          onChange={(caPem) => onChange({ caPem })}
+          placeholder="-----BEGIN CERTIFICATE-----"
+          hint="A development CA, or the server’s own certificate; added to the usual roots."
+          multiline
+          disabled={disabled}
+        />
+      ) : (
+        <button type="button" onClick={() => setShowCa(true)} className="self-start text-xs text-accent hover:underline" disabled={disabled}>
+          Trust a CA…
+        </button>
       )}
-    </div>
+    </Section>
   );
 }
