@@ -13,7 +13,7 @@ import { describeError, EngineError } from '../engine/errors';
 import type { ExternalSocket } from '../engine/external';
 import type { SocketRecord } from '../engine/socket-record';
 import { DirectionPipe, type PipeHooks } from './pipe';
-import { clientSide, reportUpstreamHandshake, resetSide, upstreamSide, type ProxyTls, type Side } from './proxy-tls';
+import { clientSide, destroySide, reportUpstreamHandshake, resetSide, upstreamSide, type ProxyTls, type Side } from './proxy-tls';
 import type { Stage, StageContext } from './toxics';
 
 export const UPSTREAM_CONNECT_TIMEOUT_MS = 10_000;
@@ -171,10 +171,8 @@ export class Conversation implements ExternalSocket {
 
   async destroy(): Promise<void> {
     this.stopPipes();
-    for (const side of [this.clientSide, this.upstreamSide]) {
-      side.stream.destroy();
-      side.tcp.destroy();
-    }
+    destroySide(this.clientSide);
+    destroySide(this.upstreamSide);
     await this.closed;
   }
 
@@ -243,8 +241,7 @@ export class Conversation implements ExternalSocket {
     this.record.event('connecting', `Connecting to the upstream ${formatEndpoint({ host, port })}${tls ? ' (TLS)' : ''}`);
     const timer = setTimeout(() => {
       this.upstreamFailed(describeError({ code: 'ETIMEDOUT' }, { host, port, operation: 'connect', timeoutMs }));
-      socket.destroy();
-      tcp.destroy();
+      destroySide(this.upstreamSide);
     }, timeoutMs);
     // With TLS the upstream counts as connected once its handshake is done (the timeout covers both).
     if (tls) tcp.once('connect', () => this.record.event('info', 'TCP connected to the upstream; TLS handshake…'));

@@ -90,10 +90,19 @@ function reported(secure: TLSSocket, view: HandshakeView, label: string, report:
   report(summary, `${label}: ${describeHandshake(summary, view.side)}`);
 }
 
-/** Resets a side: the RST goes out on the TCP socket; the TLS socket over it is let go. */
+/**
+ * Resets a side: the RST goes out on the TCP socket, and the TLS socket over it closes with it.
+ * Only the TCP socket is touched: destroying the TLS socket too, at once, closes their shared
+ * handle twice and crashes Node (a segmentation fault in Node 20).
+ */
 export function resetSide(side: Side): void {
   side.tcp.resetAndDestroy();
-  side.secure?.destroy();
+}
+
+/** Destroys a side: TLS first, then the TCP socket (the other order crashes Node on an accepted socket, as above). */
+export function destroySide(side: Side): void {
+  side.stream.destroy();
+  if (!side.tcp.destroyed) side.tcp.destroy();
 }
 
 /** For the proxy's log once it listens: what it presents to clients, and how it treats the upstream's certificate. */

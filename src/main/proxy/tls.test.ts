@@ -7,6 +7,8 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SocketInfo } from '../../shared/contract';
@@ -126,6 +128,29 @@ describe('a proxy terminating TLS from clients', () => {
     await waitFor(() => client.stdout().toString().includes('got edited'), 's_client to read the edited reply');
     expect(bed.engine.info(conversation.id).conversation?.clientTls?.serverName).toBe('localhost');
     client.child.kill();
+  });
+
+  it('resets a TLS client with a real RST when the user cuts it', async () => {
+    const upstream = await startRecordingServer();
+    const proxy = await createProxy(bed, upstream.port, { listenTls: { certificate: { mode: 'self-signed', names: ['localhost'] } } });
+    // TLS over a TCP socket of our own, which reports what TCP itself saw (Node's TLS client may read a reset as an end).
+    const raw = new Socket();
+    const client = tlsConnect({ socket: raw, rejectUnauthorized: false });
+    client.on('error', () => undefined);
+    const outcome = new Promise<string>((resolve) => {
+      raw.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+      raw.on('close', () => resolve('closed without error'));
+    });
+    raw.connect(proxy.port, '127.0.0.1');
+    await new Promise<void>((resolve) => client.once('secureConnect', () => resolve()));
+    const [conversation] = conversations(proxy.id);
+    // Once bytes have gone through, the handshake is over on both ends.
+    client.resume();
+    client.write('ping\n');
+    await waitFor(() => loggedBytes(bed.engine, conversation.id, 'out').length > 0, 'the first bytes');
+    value(await bed.dispatcher.dispatch('proxy.cut', { id: conversation.id, side: 'client', how: 'rst' }));
+    expect(await outcome).toBe('ECONNRESET');
+    client.destroy();
   });
 
   it('refuses a key that does not belong to the certificate, and no proxy is left behind', async () => {
