@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from './fixtures';
-import { startHttpServer } from './support/servers';
+import { startHttpServer, startServerProcess } from './support/servers';
+import { makeCertificate } from './support/tls';
 
 const run = promisify(execFile);
 
@@ -41,5 +42,50 @@ test('the user terminates TLS in a proxy, runs curl through it and reads the req
   } finally {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the user points a plain client at a proxy that speaks TLS to the server, and sees why its certificate is not trusted', async ({
+  app,
+  page,
+}) => {
+  const certificate = makeCertificate('localhost');
+  const server = await startServerProcess('openssl', (port) => [
+    's_server',
+    '-accept',
+    `127.0.0.1:${port}`,
+    '-cert',
+    certificate.certFile,
+    '-key',
+    certificate.keyFile,
+    '-www',
+  ]);
+  try {
+    await page.getByRole('button', { name: /^Start a proxy/ }).click();
+    await app.dialog.getByLabel('Upstream port').fill(String(server.port));
+    await app.dialog.getByRole('checkbox', { name: 'Connect to the upstream with TLS' }).check();
+    await app.dialog.getByRole('checkbox', { name: 'Verify certificate' }).uncheck();
+    await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
+    await expect(app.dialog).toBeHidden();
+    const proxyRow = app.socketRow(/^Proxy 127\.0\.0\.1:\d+ →/);
+    const port = Number(/^Proxy 127\.0\.0\.1:(\d+)/.exec((await proxyRow.getAttribute('aria-label')) ?? '')?.[1]);
+    await proxyRow.click();
+    await expect(page.getByRole('region', { name: 'Proxy' })).toContainText('over TLS (certificate not verified)');
+
+    // Plain HTTP in, TLS out: openssl s_server -www answers with its status page.
+    const { stdout } = await run('curl', ['-sS', '--max-time', '10', `http://127.0.0.1:${port}/`]);
+    expect(stdout).toContain('s_server');
+    await app
+      .socketRow(/^Proxied conversation/)
+      .first()
+      .click();
+    await expect(app.log).toContainText('GET / HTTP/1.1');
+    const tls = page.getByRole('group', { name: 'TLS' });
+    await expect(tls).toContainText(/TLS proxy ⇄ server\s*TLSv1\.3/);
+    await expect(tls).toContainText('not verified: The certificate is self-signed, so nothing vouches for it.');
+    await app.screenshot('host-proxy-tls-upstream');
+  } finally {
+    await server.stop();
+    certificate.remove();
   }
 });

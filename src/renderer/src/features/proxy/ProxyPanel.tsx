@@ -37,6 +37,7 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
         <span className="text-muted">
           <span className="font-medium text-fg">{proxy.name}</span> forwards to{' '}
           <span className="font-mono text-fg">{formatEndpoint(proxy.upstream)}</span>
+          {proxy.tls?.upstream?.side === 'client' && ` over TLS (${proxy.tls.upstream.verify ? 'certificate verified' : 'certificate not verified'})`}
         </span>
         <Checkbox label="Enabled" checked={proxy.enabled} onChange={(enabled) => void run(() => setProxyEnabled(socket.id, enabled))} />
         <Checkbox label="Hold client → server" checked={proxy.hold?.upstream ?? false} onChange={hold('upstream')} />
