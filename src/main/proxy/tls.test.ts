@@ -153,6 +153,17 @@ describe('a proxy terminating TLS from clients', () => {
     client.destroy();
   });
 
+  it('says so when the client does not trust the certificate (curl without -k), and resets the server side', async () => {
+    const upstream = await startRecordingServer();
+    const proxy = await createProxy(bed, upstream.port, { listenTls: { certificate: { mode: 'self-signed', names: ['localhost'] } } });
+    const refused = await run('curl', ['-sS', '--max-time', '5', `https://localhost:${proxy.port}/`]).catch((e: { code: number }) => e);
+    expect('code' in refused && refused.code).toBe(60);
+    const [conversation] = conversations(proxy.id);
+    await waitFor(() => bed.engine.info(conversation.id).state === 'error', 'the conversation to fail');
+    expect(bed.engine.info(conversation.id).error?.message).toContain('TLS handshake with 127.0.0.1:');
+    expect(eventText(conversation.id)).toMatch(/the peer does not trust the certificate it was shown \(unknown certificate authority\)/);
+  });
+
   it('refuses a key that does not belong to the certificate, and no proxy is left behind', async () => {
     const other = await certificateFiles({ names: ['other'] });
     const result = await bed.dispatcher.dispatch('proxy.create', {
