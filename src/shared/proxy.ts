@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { Endpoint, Host, Port } from './contract/basics';
+import { ConversationTls, ProxyTlsInput, ProxyTlsSettings } from './proxy-tls';
 
 const UpstreamPort = Port.min(1, 'Upstream port must be between 1 and 65535');
 
@@ -145,6 +146,8 @@ export const ProxySettings = z.object({
   protocol: ProxyProtocol.optional(),
   /** UDP only; `dropped`: datagrams from new clients turned away at the session limit. */
   udp: UdpSessionOptions.extend({ dropped: z.number().int().nonnegative() }).optional(),
+  /** TLS towards clients (`listen`) and/or the upstream; absent: plain TCP both sides. */
+  tls: ProxyTlsSettings.optional(),
 });
 
 /** On a conversation's SocketInfo (kind 'proxy-conversation'): `remote` is the client, `local` the proxy. */
@@ -160,6 +163,7 @@ export const ConversationDetails = z.object({
   /** Directions held (breakpoints), and how many messages wait in each. */
   holding: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
   held: z.object({ upstream: z.number().int().nonnegative(), downstream: z.number().int().nonnegative() }).optional(),
+  ...ConversationTls,
 });
 
 /**
@@ -196,6 +200,7 @@ export const proxyCommands = {
       toxics: z.array(ToxicInput).max(100).default([]),
       protocol: ProxyProtocol.default('tcp'),
       udp: UdpSessionOptions.optional(),
+      ...ProxyTlsInput,
     }),
     output: z.object({ id: z.string(), settings: ProxySettings }),
   },

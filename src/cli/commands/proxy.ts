@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import type { TlsClientOptions, TlsListenOptions } from '../../shared/tls';
 import { InvalidArgumentError } from 'commander';
 import { formatBytes } from '../../shared/codec';
 import type { LogEntry, SocketInfo } from '../../shared/contract';
@@ -9,9 +10,11 @@ import { createCore, type Core } from '../../main/core';
 import { DEFAULT_TOXIPROXY_API, startToxiproxyApi, type ToxiproxyApi } from '../../main/proxy/toxiproxy-api';
 import { formatSocketUrl, parseSocketUrl, type SocketUrl } from '../endpoint-url';
 import { formatEntry } from '../format';
+import { inCliTerms } from '../messages';
+import { addProxyTlsFlags, proxyTlsInput, type ProxyTlsFlags } from '../proxy-tls-options';
 import { followLogs, invoke, processTerminal, type Terminal } from '../session';
 
-interface ProxyOptions {
+interface ProxyOptions extends ProxyTlsFlags {
   toxic: ToxicInput[];
   api?: { host: string; port: number };
   hexdump?: boolean;
@@ -35,6 +38,10 @@ On udp:// proxies (rates are shares of datagrams, 0..1; each client address is a
   latency     latency, jitter (ms)           loss        rate, correlation (bursts)
   duplicate   rate                           reorder     rate, gap (datagrams), delay (ms at most)
 
+tls:// on the listen side presents a self-signed certificate (--names) or --cert/--key; tls:// on
+the upstream side verifies its certificate (--cacert, --servername; --insecure to go on anyway).
+The log shows clear text both ways; toxics and hold act on it.
+
 In the printed log, ↑ TX is what the client sent to the server and ↓ RX what the server sent back.
 
 Examples:
@@ -42,17 +49,18 @@ Examples:
   sockscope proxy tcp://127.0.0.1:6380 tcp://127.0.0.1:6379 --toxic latency:downstream:latency=100,jitter=10
   sockscope proxy tcp://127.0.0.1:0 tcp://db.local:5432 --toxic limit_data:upstream:bytes=1024 --jsonl talk.jsonl
   sockscope proxy udp://127.0.0.1:5353 udp://127.0.0.1:53 --toxic loss:upstream:rate=0.2
+  sockscope proxy tls://127.0.0.1:8443 tcp://127.0.0.1:8000     (terminates TLS: curl -k https://127.0.0.1:8443/)
+  sockscope proxy tcp://127.0.0.1:6380 tls://cache.example:6380 --cacert ca.pem   (originates TLS)
   sockscope proxy --api 127.0.0.1:8474        (only the Toxiproxy API, like toxiproxy-server)
 
 Ctrl-C (or SIGTERM) stops, after writing the --pcapng and --jsonl files.`;
 
 /** `sockscope proxy`: forwards clients to an upstream, printing both directions; optionally the Toxiproxy API. */
 export function registerProxy(program: Command, terminal: Terminal = processTerminal): void {
-  program
-    .command('proxy')
+  addProxyTlsFlags(program.command('proxy'))
     .description('forward every client to an upstream, log both directions, inject faults (Toxiproxy-compatible)')
-    .argument('[listen-url]', 'tcp:// or udp://address:port to listen on; port 0 picks a free one', (text) => tcpUrl(text, true))
-    .argument('[upstream-url]', 'tcp:// or udp://host:port to forward to (the same protocol)', (text) => tcpUrl(text, false))
+    .argument('[listen-url]', 'tcp://, tls:// or udp://address:port to listen on; port 0 picks a free one', (text) => proxyUrl(text, true))
+    .argument('[upstream-url]', 'tcp://, tls:// or udp://host:port to forward to (udp:// only to udp://)', (text) => proxyUrl(text, false))
     .option('--toxic <spec>', 'a toxic, type[:stream][:key=value,...] (repeatable; see below)', collectToxic, [])
     .option(
       '--api [address]',
@@ -72,17 +80,19 @@ export function registerProxy(program: Command, terminal: Terminal = processTerm
         listen: SocketUrl | undefined,
         upstream: SocketUrl | undefined,
         raw: Omit<ProxyOptions, 'api'> & { api?: true | { host: string; port: number } },
+        command: Command,
       ) => {
         const options: ProxyOptions = { ...raw, api: raw.api === true ? DEFAULT_TOXIPROXY_API : raw.api };
         if (listen && !upstream) throw new Error('Give the upstream too: sockscope proxy <listen-url> <upstream-url>');
         if (listen && upstream && (listen.protocol === 'udp') !== (upstream.protocol === 'udp')) {
-          throw new Error('A udp:// proxy forwards to a udp:// upstream, and a tcp:// one to tcp://');
+          throw new Error('A udp:// proxy forwards to a udp:// upstream, and a tcp:// or tls:// one to tcp:// or tls://');
         }
         if (!listen && !options.api) throw new Error('Give a listen and an upstream URL, or --api to serve only the Toxiproxy API');
+        const tls = listen && upstream ? await proxyTlsInput(command, listen, upstream, raw) : {};
         const core = createCore();
         let api: ToxiproxyApi | undefined;
         try {
-          if (listen && upstream) await startProxy(core, listen, upstream, options, terminal);
+          if (listen && upstream) await startProxy(core, listen, upstream, { ...options, ...tls }, terminal);
           if (options.api) {
             api = await startToxiproxyApi(core.engine, options.api);
             terminal.note(`Toxiproxy API on ${api.url}`);
@@ -105,7 +115,13 @@ export function registerProxy(program: Command, terminal: Terminal = processTerm
     );
 }
 
-async function startProxy(core: Core, listen: SocketUrl, upstream: SocketUrl, options: ProxyOptions, terminal: Terminal): Promise<void> {
+async function startProxy(
+  core: Core,
+  listen: SocketUrl,
+  upstream: SocketUrl,
+  options: ProxyOptions & { listenTls?: TlsListenOptions; upstreamTls?: TlsClientOptions },
+  terminal: Terminal,
+): Promise<void> {
   const style = { hexdump: options.hexdump === true, color: terminal.color };
   followLogs(
     core,
@@ -113,7 +129,9 @@ async function startProxy(core: Core, listen: SocketUrl, upstream: SocketUrl, op
     (socket, entry) => {
       // Each conversation's own log says it was accepted, with all its ends.
       if (socket.kind === 'proxy' && entry.dir === 'event' && entry.event === 'accepted') return;
-      terminal.out(formatEntry(socket, asServerSide(socket, entry), style));
+      const line = formatEntry(socket, asServerSide(socket, entry), style);
+      // Events give the app's advice ("Turn off “Verify certificate”"): in the terminal, the flags that do it.
+      terminal.out(entry.dir === 'event' ? inCliTerms(line) : line);
     },
   );
   const created = await invoke(core, 'proxy.create', {
@@ -126,6 +144,8 @@ async function startProxy(core: Core, listen: SocketUrl, upstream: SocketUrl, op
     toxics: options.toxic,
     protocol: listen.protocol === 'udp' ? 'udp' : 'tcp',
     ...(listen.protocol === 'udp' && { udp: { idleTimeoutMs: options.idleTimeout, maxSessions: options.maxSessions } }),
+    listenTls: options.listenTls,
+    upstreamTls: options.upstreamTls,
   });
   const port = core.engine.info(created.id).local?.port ?? listen.port;
   const files = [options.pcapng, options.jsonl].filter((file) => file !== undefined);
@@ -165,10 +185,8 @@ async function finish(core: Core, api: ToxiproxyApi | undefined, options: ProxyO
   return code;
 }
 
-function tcpUrl(text: string, listen: boolean): SocketUrl {
-  const url = parseSocketUrl(text, { portZero: listen });
-  if (url.protocol === 'tls') throw new InvalidArgumentError(`Only tcp:// and udp:// proxies for now (${url.protocol}:// is not supported yet).`);
-  return url;
+function proxyUrl(text: string, listen: boolean): SocketUrl {
+  return parseSocketUrl(text, { portZero: listen });
 }
 
 /** `8474`, `127.0.0.1:8474` or `[::1]:8474`. */

@@ -8,11 +8,13 @@ import type { ErrorInfo } from '../../shared/contract';
 import type { FramingSpec } from '../../shared/framing';
 import { formatEndpoint } from '../../shared/endpoint';
 import type { HeldMessage, ToxicStream, UpstreamFailure } from '../../shared/proxy';
+import type { TlsSummary } from '../../shared/tls';
 import { toEndpoint } from '../engine/endpoint';
 import { describeError, EngineError } from '../engine/errors';
 import type { ExternalSocket } from '../engine/external';
 import type { SocketRecord } from '../engine/socket-record';
 import { DirectionPipe, type PipeHooks } from './pipe';
+import { clientSide, destroySide, reportUpstreamHandshake, resetSide, upstreamSide, type ProxyTls, type Side } from './proxy-tls';
 import type { Stage, StageContext } from './toxics';
 
 export const UPSTREAM_CONNECT_TIMEOUT_MS = 10_000;
@@ -23,12 +25,18 @@ export interface ConversationOptions {
   connectTimeoutMs?: number;
   /** Directions held from the start (the proxy's breakpoints). */
   hold?: { upstream: boolean; downstream: boolean };
+  /** TLS towards the client and/or the upstream; the pipes carry clear text. */
+  tls?: ProxyTls;
   /** Told when the user removes it (the engine then forgets its record). */
   onRemoved(conversation: Conversation): void;
 }
 
 export class Conversation implements ExternalSocket {
+  /** What bytes go through on each side: the TCP socket, or TLS over it. */
+  readonly client: Socket;
   readonly upstreamSocket: Socket;
+  private readonly clientSide: Side;
+  private readonly upstreamSide: Side;
   readonly pipes: Record<ToxicStream, DirectionPipe>;
   private clientClosed = false;
   private upstreamClosed = false;
@@ -40,14 +48,18 @@ export class Conversation implements ExternalSocket {
 
   constructor(
     readonly record: SocketRecord,
-    readonly client: Socket,
+    clientTcp: Socket,
     private readonly options: ConversationOptions,
   ) {
-    this.upstreamSocket = new Socket({ allowHalfOpen: true });
-    client.setNoDelay(true);
-    const local = toEndpoint(client.localAddress, client.localPort, client.localFamily);
-    const remote = toEndpoint(client.remoteAddress, client.remotePort, client.remoteFamily);
+    clientTcp.setNoDelay(true);
+    const local = toEndpoint(clientTcp.localAddress, clientTcp.localPort, clientTcp.localFamily);
+    const remote = toEndpoint(clientTcp.remoteAddress, clientTcp.remotePort, clientTcp.remoteFamily);
     record.update({ local, remote, conversation: { clientOpen: true, upstreamOpen: false } });
+    const note = (message: string): void => record.event('info', message);
+    this.clientSide = clientSide(clientTcp, options.tls, (summary, sentence) => this.handshakeDone('clientTls', summary, sentence), note);
+    this.upstreamSide = upstreamSide(new Socket({ allowHalfOpen: true }), options.tls);
+    const client = (this.client = this.clientSide.stream);
+    this.upstreamSocket = this.upstreamSide.stream;
     this.pipes = {
       upstream: new DirectionPipe('upstream', client, this.upstreamSocket, this.pipeHooks('upstream')),
       downstream: new DirectionPipe('downstream', this.upstreamSocket, client, this.pipeHooks('downstream')),
@@ -138,7 +150,7 @@ export class Conversation implements ExternalSocket {
     if (socket.destroyed) throw new EngineError('NOT_OPEN', `The connection to ${who} is already closed`);
     if (how === 'rst') {
       this.record.event('reset', `Reset the connection to ${who} (RST sent)`);
-      socket.resetAndDestroy();
+      resetSide(side === 'client' ? this.clientSide : this.upstreamSide);
     } else {
       this.record.event('half-closed', `Closed the sending side towards ${who} (FIN sent)`);
       socket.end();
@@ -166,8 +178,8 @@ export class Conversation implements ExternalSocket {
 
   async destroy(): Promise<void> {
     this.stopPipes();
-    this.client.destroy();
-    this.upstreamSocket.destroy();
+    destroySide(this.clientSide);
+    destroySide(this.upstreamSide);
     await this.closed;
   }
 
@@ -188,8 +200,8 @@ export class Conversation implements ExternalSocket {
     if (this.finished) return;
     this.record.event('reset', reason);
     this.stopPipes();
-    this.client.resetAndDestroy();
-    if (this.upstreamConnected) this.upstreamSocket.resetAndDestroy();
+    resetSide(this.clientSide);
+    if (this.upstreamConnected) resetSide(this.upstreamSide);
     else this.upstreamSocket.destroy();
   }
 
@@ -231,23 +243,33 @@ export class Conversation implements ExternalSocket {
     const { host, port } = this.options.upstream;
     const timeoutMs = this.options.connectTimeoutMs ?? UPSTREAM_CONNECT_TIMEOUT_MS;
     const socket = this.upstreamSocket;
-    this.record.event('connecting', `Connecting to the upstream ${formatEndpoint({ host, port })}`);
+    const tcp = this.upstreamSide.tcp;
+    const tls = this.upstreamSide.secure !== undefined;
+    this.record.event('connecting', `Connecting to the upstream ${formatEndpoint({ host, port })}${tls ? ' (TLS)' : ''}`);
     const timer = setTimeout(() => {
       this.upstreamFailed(describeError({ code: 'ETIMEDOUT' }, { host, port, operation: 'connect', timeoutMs }));
-      socket.destroy();
+      destroySide(this.upstreamSide);
     }, timeoutMs);
-    socket.once('connect', () => {
+    // With TLS the upstream counts as connected once its handshake is done (the timeout covers both).
+    if (tls) tcp.once('connect', () => this.record.event('info', 'TCP connected to the upstream; TLS handshake…'));
+    socket.once(tls ? 'secureConnect' : 'connect', () => {
       clearTimeout(timer);
       this.upstreamConnected = true;
-      socket.setNoDelay(true);
-      const upstreamLocal = toEndpoint(socket.localAddress, socket.localPort, socket.localFamily);
-      const upstreamRemote = toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
+      tcp.setNoDelay(true);
+      const upstreamLocal = toEndpoint(tcp.localAddress, tcp.localPort, tcp.localFamily);
+      const upstreamRemote = toEndpoint(tcp.remoteAddress, tcp.remotePort, tcp.remoteFamily);
       // Keeps what is held and holding: a proxy's breakpoints apply from the conversation's start.
       const sides = { ...this.record.info.conversation, clientOpen: !this.clientClosed, upstreamOpen: true, upstreamLocal, upstreamRemote };
       this.record.update({ state: 'open', conversation: sides });
       this.record.event(
         'connected',
         `${formatEndpoint(this.record.info.remote)} → ${formatEndpoint(this.record.info.local)} → ${formatEndpoint(upstreamRemote)} (from ${formatEndpoint(upstreamLocal)})`,
+      );
+      reportUpstreamHandshake(
+        this.upstreamSide,
+        this.options.tls,
+        (summary, sentence) => this.handshakeDone('upstreamTls', summary, sentence),
+        (message) => this.record.event('info', message),
       );
       this.pipes.upstream.start();
       this.pipes.downstream.start();
@@ -269,7 +291,14 @@ export class Conversation implements ExternalSocket {
       this.updateSides();
       this.finishIfDone();
     });
-    socket.connect({ host, port });
+    tcp.connect({ host, port });
+  }
+
+  /** A side's TLS handshake is done: on the conversation's details, and one line in its log. */
+  private handshakeDone(side: 'clientTls' | 'upstreamTls', summary: TlsSummary, sentence: string): void {
+    const current = this.record.info.conversation;
+    if (current) this.record.update({ conversation: { ...current, [side]: summary } });
+    this.record.event('info', sentence);
   }
 
   /** The upstream could not be reached: the client is closed (or reset) and the log says why. */
@@ -279,7 +308,7 @@ export class Conversation implements ExternalSocket {
     const how = this.options.onUpstreamFailure === 'reset' ? 'resetting' : 'closing';
     this.record.fail({ code: error.code, message: `Upstream: ${error.message}; ${how} the client` }, { announce: false });
     this.stopPipes();
-    if (this.options.onUpstreamFailure === 'reset') this.client.resetAndDestroy();
+    if (this.options.onUpstreamFailure === 'reset') resetSide(this.clientSide);
     else this.client.end();
     setTimeout(() => this.client.destroy(), 2000).unref();
   }
@@ -289,7 +318,7 @@ export class Conversation implements ExternalSocket {
     if (this.finished || this.failed) return;
     const other = side === 'client' ? this.upstreamSocket : this.client;
     const who = side === 'client' ? 'client' : 'server';
-    const info = describeError(err, {});
+    const info = describeError(err, side === 'client' ? clientContext(this.record.info.remote) : this.options.upstream);
     this.failed = true;
     this.stopPipes();
     const code = (err as NodeJS.ErrnoException).code;
@@ -299,7 +328,7 @@ export class Conversation implements ExternalSocket {
       this.record.event('error', `The ${who}'s connection failed: ${info.message}; resetting the other side`, info.code);
     }
     this.record.update({ state: 'error', error: { code: info.code, message: `The ${who}: ${info.message}` } });
-    if (!other.destroyed) other.resetAndDestroy();
+    if (!other.destroyed) resetSide(side === 'client' ? this.upstreamSide : this.clientSide);
   }
 
   private onEndForwarded(stream: ToxicStream): void {
@@ -348,4 +377,9 @@ export class Conversation implements ExternalSocket {
     if (this.record.state !== 'error') this.record.update({ state: 'closed' });
     this.record.event('closed', 'Conversation closed');
   }
+}
+
+/** Names the client in a failure's sentence (`TLS handshake with 127.0.0.1:53122 failed: …`). */
+function clientContext(remote: { address: string; port: number } | undefined): { host?: string; port?: number } {
+  return remote ? { host: remote.address, port: remote.port } : {};
 }

@@ -14,6 +14,7 @@ import { Conversation } from './conversation';
 import type { ProxyConversation } from './proxy-conversation';
 import { createStage, parseAttributes, type Stage, type StageContext } from './toxics';
 import { checkToxicProtocol } from './udp-toxics';
+import { describeProxyTls, repointTls, type ProxyTls } from './proxy-tls';
 
 /** How many conversation ids a toxic lists as touched (the count goes on). */
 const TOUCHED_KEPT = 20;
@@ -38,9 +39,12 @@ export class Proxy implements ExternalSocket {
     settings: Omit<ProxySettings, 'toxics'>,
     /** Told when the proxy is removed. */
     private readonly onRemoved: (proxy: Proxy) => void,
+    private tls?: ProxyTls,
   ) {
     this.settings = settings;
-    this.record = engine.adopt('proxy', { state: 'closed', proxy: { ...settings, toxics: [] } }, () => this);
+    // A TLS proxy shows the certificate it presents (its PEM, for a client's trust store).
+    const shown = tls?.listen && { tls: { localCertificate: tls.listen.certificate } };
+    this.record = engine.adopt('proxy', { state: 'closed', proxy: { ...settings, toxics: [] }, ...shown }, () => this);
   }
 
   get id(): string {
@@ -87,6 +91,7 @@ export class Proxy implements ExternalSocket {
     this.settings = { ...this.settings, listen: { host, port: address.port } };
     this.record.update({ state: 'listening', local, proxy: this.view, error: undefined });
     this.record.event('listening', `Listening on ${formatEndpoint(local)}, forwarding to ${formatEndpoint(this.settings.upstream)}`);
+    for (const line of describeProxyTls(this.tls)) this.record.event('info', line);
   }
 
   /** Stops listening and ends every conversation (as a disabled Toxiproxy proxy does); keeps the settings. */
@@ -107,12 +112,15 @@ export class Proxy implements ExternalSocket {
     const moved = next.listen.host !== previous.listen.host || next.listen.port !== previous.listen.port;
     const repointed = next.upstream.host !== previous.upstream.host || next.upstream.port !== previous.upstream.port;
     this.settings = next;
+    const previousTls = this.tls;
+    if (next.upstream.host !== previous.upstream.host) this.tls = repointTls(this.tls, next.upstream.host);
     if (!next.enabled) await this.stop('Disabled: not accepting clients');
     else if (moved || repointed) await this.stop(moved ? 'Moving to a new listen address' : 'Pointing at a new upstream');
     try {
       await this.start();
     } catch (err) {
       this.settings = previous;
+      this.tls = previousTls;
       if (previous.enabled) await this.start().catch(() => undefined);
       this.publish();
       throw err;
@@ -227,6 +235,7 @@ export class Proxy implements ExternalSocket {
           upstream: this.settings.upstream,
           onUpstreamFailure: this.settings.onUpstreamFailure,
           hold: this.settings.hold,
+          tls: this.tls,
           onRemoved: (removed) => this.conversations.delete(removed.record.id),
         });
         return conversation;

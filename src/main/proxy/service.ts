@@ -4,11 +4,13 @@
  */
 import type { ParsedInput } from '../../shared/contract';
 import type { ProxySettings } from '../../shared/proxy';
+import { proxyTlsSettings } from '../../shared/proxy-tls';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { followConversationFraming } from './held-frames';
 import { Proxy } from './proxy';
 import type { ProxyConversation } from './proxy-conversation';
+import { prepareProxyTls } from './proxy-tls';
 import { UdpProxy } from './udp-proxy';
 
 const services = new WeakMap<Engine, ProxyService>();
@@ -40,16 +42,23 @@ export class ProxyService {
   async create(input: CreateProxyInput): Promise<Proxy> {
     const name = input.name ?? this.freeName();
     if (this.byName(name)) throw new EngineError('EXISTS', `proxy already exists: ${name}`);
-    // Checked before listening, so a bad toxic leaves no proxy behind.
+    if (input.protocol === 'udp' && (input.listenTls || input.upstreamTls)) {
+      throw new EngineError('INVALID_INPUT', 'A UDP proxy cannot use TLS (TLS runs over TCP; DTLS is not supported)');
+    }
+    // Checked before listening, so a bad toxic or certificate leaves no proxy behind.
+    const tls = await prepareProxyTls(input);
+    const tlsSettings = proxyTlsSettings(input);
     const settings = {
       name,
       listen: { host: input.host, port: input.port },
       upstream: { host: input.upstreamHost, port: input.upstreamPort },
       enabled: input.enabled,
       onUpstreamFailure: input.onUpstreamFailure,
+      ...(tlsSettings && { tls: tlsSettings }),
     };
     const onRemoved = (removed: Proxy): boolean => this.byId.delete(removed.id);
-    const proxy = input.protocol === 'udp' ? new UdpProxy(this.engine, settings, input.udp, onRemoved) : new Proxy(this.engine, settings, onRemoved);
+    const proxy =
+      input.protocol === 'udp' ? new UdpProxy(this.engine, settings, input.udp, onRemoved) : new Proxy(this.engine, settings, onRemoved, tls);
     try {
       for (const toxic of input.toxics) proxy.addToxic(toxic);
       await proxy.start();

@@ -18,8 +18,8 @@ export interface ChildPeer {
   stderr(): string;
 }
 
-/** Starts a child and resolves once its stdout or stderr matches `ready`. */
-export async function startChild(command: string, args: string[], ready: RegExp): Promise<ChildPeer> {
+/** Starts a child and resolves once its stdout or stderr matches `ready` (within `timeoutMs`). */
+export async function startChild(command: string, args: string[], ready: RegExp, timeoutMs = 5000): Promise<ChildPeer> {
   const child = spawn(command, args, { stdio: 'pipe' });
   children.add(child);
   const out: Buffer[] = [];
@@ -30,7 +30,7 @@ export async function startChild(command: string, args: string[], ready: RegExp)
   child.on('exit', () => (exited = true));
   child.on('error', (e) => (err += String(e)));
   const peer: ChildPeer = { child, stdout: () => Buffer.concat(out), stderr: () => err };
-  await waitFor(() => ready.test(err) || ready.test(Buffer.concat(out).toString()) || exited, `${command} to be ready`);
+  await waitFor(() => ready.test(err) || ready.test(Buffer.concat(out).toString()) || exited, `${command} to be ready`, timeoutMs);
   if (!ready.test(err) && !ready.test(Buffer.concat(out).toString())) {
     throw new Error(`${command} exited before it was ready: ${err}`);
   }

@@ -14,7 +14,7 @@ interface TlsOptionsProps {
   disabled: boolean;
 }
 
-const certificateModes = [
+export const certificateModes = [
   { value: 'self-signed', label: 'Self-signed' },
   { value: 'pem', label: 'My certificate (PEM)' },
 ] as const;

@@ -5,6 +5,7 @@ import { toVisibleText } from '@shared/codec';
 import { parseEscapedText } from '@shared/payload';
 import { cutSide, dropHeld, forwardAllHeld, forwardHeld, holdStream, listHeld } from './proxy';
 import { Checkbox } from '../new-socket/OptionControls';
+import { ConversationTls } from './ConversationTls';
 
 const words: Record<ToxicStream, { arrow: string; text: string; color: string }> = {
   upstream: { arrow: '↑', text: 'client → server', color: 'text-tx' },
@@ -58,6 +59,7 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
       aria-label="Conversation"
       className="flex max-h-[45%] shrink-0 flex-col gap-2 overflow-y-auto border-t border-line bg-panel px-3 py-2.5 text-xs"
     >
+      <ConversationTls details={details} />
       <div className="flex flex-wrap items-center gap-x-5 gap-y-1.5">
         {(['upstream', 'downstream'] as const).map((stream) => (
           <Checkbox

@@ -6,6 +6,7 @@ import { selectSocket } from '../sockets/sockets';
 import { closeProxyDialog } from '../shell/ui';
 import { FormField } from '../../ui/FormField';
 import { AlertIcon } from '../../ui/Icons';
+import { initialProxyTls, ListenTlsFields, proxyTlsInput, UpstreamTlsFields, type ProxyTlsValues } from './ProxyTlsFields';
 
 /** Alt+P, matched on the physical key as the other New… shortcuts. */
 export const PROXY_SHORTCUT = { code: 'KeyP', key: 'P' } as const;
@@ -21,6 +22,7 @@ interface Values {
 }
 
 let remembered: Values = { name: '', host: '127.0.0.1', port: '0', upstreamHost: '127.0.0.1', upstreamPort: '', protocol: 'tcp', idleTimeout: '60' };
+let rememberedTls: ProxyTlsValues = initialProxyTls;
 
 function portOf(text: string): number {
   return /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
@@ -30,6 +32,8 @@ function portOf(text: string): number {
 export function ProxyDialog() {
   const [values, setValues] = useState<Values>(remembered);
   const [failure, setFailure] = useState<ErrorInfo | null>(null);
+  const [tls, setTls] = useState<ProxyTlsValues>(rememberedTls);
+  const changeTls = (patch: Partial<ProxyTlsValues>): void => setTls((current) => ({ ...current, ...patch }));
   const [pending, setPending] = useState(false);
   const first = useRef<HTMLInputElement>(null);
 
@@ -44,6 +48,7 @@ export function ProxyDialog() {
   const submit = async (): Promise<void> => {
     if (pending) return;
     remembered = values;
+    rememberedTls = tls;
     setPending(true);
     const result = await createProxy({
       ...(values.name.trim() && { name: values.name.trim() }),
@@ -53,6 +58,7 @@ export function ProxyDialog() {
       upstreamPort: portOf(values.upstreamPort),
       protocol: values.protocol,
       ...udpOptionsOf(values.protocol, values.idleTimeout),
+      ...(values.protocol === 'tcp' && proxyTlsInput(tls)),
     });
     setPending(false);
     if (!result.ok) return setFailure(result.error);
@@ -105,6 +111,7 @@ export function ProxyDialog() {
                 disabled={pending}
               />
             </div>
+            {values.protocol === 'tcp' && <ListenTlsFields values={tls} onChange={changeTls} disabled={pending} />}
             <div className="flex gap-2">
               <FormField
                 label="Upstream host"
@@ -124,6 +131,7 @@ export function ProxyDialog() {
                 disabled={pending}
               />
             </div>
+            {values.protocol === 'tcp' && <UpstreamTlsFields values={tls} onChange={changeTls} disabled={pending} />}
             <FormField
               label="Name"
               value={values.name}

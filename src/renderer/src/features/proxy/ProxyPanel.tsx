@@ -46,6 +46,7 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
               {proxy.udp.dropped > 0 && `, ${proxy.udp.dropped} datagrams from new clients dropped at the limit`}
             </>
           )}
+          {proxy.tls?.upstream?.side === 'client' && ` over TLS (${proxy.tls.upstream.verify ? 'certificate verified' : 'certificate not verified'})`}
         </span>
         <Checkbox label="Enabled" checked={proxy.enabled} onChange={(enabled) => void run(() => setProxyEnabled(socket.id, enabled))} />
         <Checkbox label="Hold client → server" checked={proxy.hold?.upstream ?? false} onChange={hold('upstream')} />

@@ -33,7 +33,8 @@ export function TlsDetails({ socket }: { socket: SocketInfo }) {
   const [open, setOpen] = useState(false);
   const detailsId = useId();
   if (!tls) return null;
-  const isListener = socket.kind === 'tcp-listener';
+  // A TLS proxy presents its certificate to clients as a listener does.
+  const isListener = socket.kind === 'tcp-listener' || socket.kind === 'proxy';
   const peerRole = socket.kind === 'tcp-client' ? 'Server' : 'Client';
   const leaf = tls.peerCertificates?.[0];
   const shown = isListener ? tls.localCertificate : leaf;
