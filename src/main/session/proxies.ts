@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { type SocketInfo } from '../../shared/contract';
 import { formatEndpoint } from '../../shared/endpoint';
 import { proxyCommands } from '../../shared/proxy';
+import { ProxyTlsSettings, proxyTlsReopen } from '../../shared/proxy-tls';
 import type { Engine } from '../engine/engine';
 import { proxiesOf } from '../proxy/service';
 
@@ -19,6 +20,11 @@ export const SavedProxySettings = z.object({
   onUpstreamFailure: z.string().optional(),
   toxics: z.array(z.unknown()).max(100).optional(),
   hold: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
+  /** Absent in workspaces saved before UDP proxies: tcp. */
+  protocol: z.enum(['tcp', 'udp']).optional(),
+  udp: z.object({ idleTimeoutMs: z.number(), maxSessions: z.number() }).optional(),
+  /** TLS settings as the proxy shows them (never a private key). */
+  tls: z.unknown().optional(),
 });
 
 export type SavedProxySettings = z.infer<typeof SavedProxySettings>;
@@ -46,6 +52,9 @@ export function savedProxy(socket: SocketInfo): { host: string; port: number; pr
         ...(clients && { clients }),
       })),
       ...hold,
+      ...(settings.protocol === 'udp' && { protocol: 'udp' as const }),
+      ...(settings.udp && { udp: { idleTimeoutMs: settings.udp.idleTimeoutMs, maxSessions: settings.udp.maxSessions } }),
+      ...(settings.tls && { tls: settings.tls }),
     },
   };
 }
@@ -58,8 +67,12 @@ export async function restoreProxy(
   engine: Engine,
   saved: { host: string; port: number; proxy: SavedProxySettings },
 ): Promise<{ info: SocketInfo; problems: string[] }> {
-  const { hold, ...settings } = saved.proxy;
-  const input = proxyCommands['proxy.create'].input.parse({ host: saved.host, port: saved.port, ...settings });
+  const { hold, tls, ...settings } = saved.proxy;
+  const parsedTls = tls === undefined ? undefined : ProxyTlsSettings.safeParse(tls);
+  if (parsedTls && !parsedTls.success) throw new Error('its TLS settings could not be read; create it again');
+  const reopen = proxyTlsReopen(parsedTls?.data);
+  if (!reopen) throw new Error('it uses your own certificate, whose private key is not kept in the saved workspace; create it again');
+  const input = proxyCommands['proxy.create'].input.parse({ host: saved.host, port: saved.port, ...settings, ...reopen });
   const proxies = proxiesOf(engine);
   let problems: string[] = [];
   let proxy;

@@ -134,7 +134,8 @@ export class SessionService implements Sessions {
     const sockets: RestoreOutcome['sockets'] = [];
     const problems: string[] = [];
     const restore = async (saved: SavedSocket): Promise<void> => {
-      if (saved.tls && tlsToReopen(saved) === undefined) {
+      // A proxy keeps its TLS in its own settings (restoreProxy says what it cannot reopen).
+      if (saved.kind !== 'proxy' && saved.tls && tlsToReopen(saved) === undefined) {
         problems.push(
           `${describeSaved(saved)}: ${saved.tls === true ? 'its TLS options were not saved' : 'its private key is not kept in the saved workspace'}; open it again`,
         );
@@ -346,7 +347,8 @@ function toSaved(socket: SocketInfo): SavedSocket | undefined {
       return socket.requested && { kind: 'tcp-client', host: socket.requested.host, port: socket.requested.port, ...halfOpen(socket), ...view };
     case 'proxy': {
       const saved = savedProxy(socket);
-      return saved && { kind: 'proxy', ...saved, ...view };
+      const { tls: _shownCertificate, ...settings } = view;
+      return saved && { kind: 'proxy', ...saved, ...settings };
     }
     default:
       return undefined;

@@ -343,6 +343,56 @@ describe('proxies in the saved workspace', () => {
     client.socket.destroy();
   });
 
+  it("keep a UDP proxy's sessions and a TLS proxy's sides; one with the user's own key is named in the problems", async () => {
+    const server = await upstream();
+    const first = start();
+    const udp = await run<Output<'proxy.create'>>(first, 'proxy.create', {
+      name: 'dns',
+      host: '127.0.0.1',
+      port: 0,
+      upstreamHost: '127.0.0.1',
+      upstreamPort: 53,
+      protocol: 'udp',
+      udp: { idleTimeoutMs: 5000, maxSessions: 7 },
+      toxics: [{ type: 'loss', stream: 'upstream', attributes: { rate: 0.5 } }],
+    });
+    const tls = await run<Output<'proxy.create'>>(first, 'proxy.create', {
+      name: 'https',
+      host: '127.0.0.1',
+      port: 0,
+      upstreamHost: '127.0.0.1',
+      upstreamPort: server.port,
+      listenTls: { certificate: { mode: 'self-signed', names: ['localhost'] } },
+      upstreamTls: { serverName: 'example.test', verify: false },
+    });
+    const pair = await generateCertificate({ names: ['own.test'] });
+    const own = await run<Output<'proxy.create'>>(first, 'proxy.create', {
+      name: 'own-key',
+      host: '127.0.0.1',
+      port: 0,
+      upstreamHost: '127.0.0.1',
+      upstreamPort: server.port,
+      listenTls: { certificate: { mode: 'pem', ...pair } },
+    });
+    await quit(first);
+
+    const second = start();
+    const outcome = await run<Output<'session.restore'>>(second, 'session.restore');
+    expect(outcome.problems.filter((p) => !p.includes('own-key'))).toEqual([]);
+    const restored = (id: string): SocketInfo => second.engine.info(outcome.sockets.find((s) => s.previousId === id)?.id ?? '');
+    expect(restored(udp.id)).toMatchObject({
+      proxy: { name: 'dns', protocol: 'udp', udp: { idleTimeoutMs: 5000, maxSessions: 7 }, toxics: [{ type: 'loss', attributes: { rate: 0.5 } }] },
+    });
+    expect(restored(tls.id)).toMatchObject({
+      state: 'listening',
+      proxy: { name: 'https', tls: { listen: { selfSignedNames: ['localhost'] }, upstream: { serverName: 'example.test', verify: false } } },
+    });
+    expect(outcome.sockets.some((s) => s.previousId === own.id)).toBe(false);
+    expect(outcome.problems).toEqual([
+      expect.stringMatching(/^Proxy own-key on 127\.0\.0\.1:\d+ → 127\.0\.0\.1:\d+: it uses your own certificate, whose private key is not kept/),
+    ]);
+  });
+
   it('restores a proxy whose port was taken meanwhile as disabled, and says why', async () => {
     const server = await upstream();
     const first = start();
