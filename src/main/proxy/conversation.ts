@@ -10,7 +10,9 @@ import type { HeldMessage, ToxicStream, UpstreamFailure } from '../../shared/pro
 import { toEndpoint } from '../engine/endpoint';
 import { describeError, EngineError } from '../engine/errors';
 import type { ExternalSocket } from '../engine/external';
+import { adoptAccepted } from '../engine/read-buffer';
 import type { SocketRecord } from '../engine/socket-record';
+import { ownReadBuffer } from './own-read-buffer';
 import { DirectionPipe, type PipeHooks } from './pipe';
 import type { Stage, StageContext } from './toxics';
 
@@ -27,6 +29,7 @@ export interface ConversationOptions {
 }
 
 export class Conversation implements ExternalSocket {
+  readonly client: Socket;
   readonly upstreamSocket: Socket;
   readonly pipes: Record<ToxicStream, DirectionPipe>;
   private clientClosed = false;
@@ -39,10 +42,13 @@ export class Conversation implements ExternalSocket {
 
   constructor(
     readonly record: SocketRecord,
-    readonly client: Socket,
+    accepted: Socket,
     private readonly options: ConversationOptions,
   ) {
-    this.upstreamSocket = new Socket({ allowHalfOpen: true });
+    // Both sockets read into buffers of their own, reused read after read (own-read-buffer.ts).
+    const client = adoptAccepted(accepted, { allowHalfOpen: true }, (message) => record.event('info', message), ownReadBuffer());
+    this.client = client;
+    this.upstreamSocket = new Socket({ allowHalfOpen: true, onread: ownReadBuffer() });
     client.setNoDelay(true);
     const local = toEndpoint(client.localAddress, client.localPort, client.localFamily);
     const remote = toEndpoint(client.remoteAddress, client.remotePort, client.remoteFamily);

@@ -57,6 +57,17 @@ export class DirectionPipe {
   private pumping = false;
   private stopped = false;
   private sourcePaused = true;
+  /** A direct write still points into the source's read buffer: the source is not read meanwhile. */
+  private sourceLent = false;
+  /** Direct writes whose callback has not run yet. */
+  private directWrites = 0;
+  /** Once every direct write has completed, the source's buffer is free again. */
+  private readonly directWritten = (): void => {
+    if (--this.directWrites > 0 || !this.sourceLent) return;
+    this.sourceLent = false;
+    this.updateFlow();
+    void this.pump();
+  };
 
   constructor(
     readonly stream: ToxicStream,
@@ -134,25 +145,30 @@ export class DirectionPipe {
     this.updateFlow();
   }
 
+  /**
+   * Bytes read from the source. They may be a view into the source's read buffer (own-read-buffer.ts),
+   * valid only during this call: what waits in the queue is a copy, and a write the kernel does
+   * not take at once keeps the source paused until it completes, so the next read cannot
+   * overwrite it.
+   */
   accept(bytes: Uint8Array): void {
     if (this.stopped) return;
-    if (!this.pumping && !this.holding && this.stages.length === 0 && this.queue.length === 0 && this.released.length === 0) {
-      // Nothing waits and no toxic applies: straight through, without a turn through the promise chain.
+    if (!this.pumping && !this.sourceLent && !this.holding && this.stages.length === 0 && this.queue.length === 0 && this.released.length === 0) {
+      // Nothing waits and no toxic applies: straight through, no copy, no turn through the promise chain.
       this.nextHeldId++;
       this.hooks.forwarded(bytes);
-      const full = this.writeNow(bytes);
-      if (full) {
-        this.pumping = true;
-        void full.then(() => {
-          this.pumping = false;
-          this.updateFlow();
-          void this.pump();
-        });
+      if (this.dest.destroyed || this.dest.writableEnded) return;
+      this.directWrites++;
+      this.dest.write(bytes, this.directWritten);
+      if (this.dest.writableLength > 0) {
+        this.sourceLent = true;
+        this.updateFlow();
       }
       return;
     }
-    this.queue.push({ heldId: this.nextHeldId++, bytes, arrivedAt: performance.now(), time: Date.now() });
-    this.queuedBytes += bytes.byteLength;
+    const copy = new Uint8Array(bytes);
+    this.queue.push({ heldId: this.nextHeldId++, bytes: copy, arrivedAt: performance.now(), time: Date.now() });
+    this.queuedBytes += copy.byteLength;
     this.updateFlow();
     if (this.holding) this.hooks.heldChanged();
     void this.pump();
@@ -241,13 +257,7 @@ export class DirectionPipe {
 
   /** Resolves once `dest` takes more (drain) or is gone. */
   private write(bytes: Uint8Array): Promise<void> {
-    return this.writeNow(bytes) ?? Promise.resolve();
-  }
-
-  /** Undefined when `dest` took the bytes and wants more; else resolves once it drains (or is gone). */
-  private writeNow(bytes: Uint8Array): Promise<void> | undefined {
-    if (this.stopped || this.dest.destroyed || this.dest.writableEnded) return undefined;
-    if (this.dest.write(bytes)) return undefined;
+    if (this.stopped || this.dest.destroyed || this.dest.writableEnded || this.dest.write(bytes)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         this.dest.off('drain', done);
@@ -262,7 +272,7 @@ export class DirectionPipe {
   private updateFlow(): void {
     if (this.stopped || this.source.destroyed) return;
     // Held messages are not taken from the queue, so a held side is read up to HIGH_WATER, then not at all.
-    const pause = this.sourcePaused ? this.queuedBytes > LOW_WATER : this.queuedBytes >= HIGH_WATER;
+    const pause = this.sourceLent || (this.sourcePaused ? this.queuedBytes > LOW_WATER : this.queuedBytes >= HIGH_WATER);
     if (pause === this.sourcePaused) return;
     this.sourcePaused = pause;
     if (pause) this.source.pause();
