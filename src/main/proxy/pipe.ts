@@ -54,6 +54,8 @@ export class DirectionPipe {
   private nextHeldId = 1;
   private queuedBytes = 0;
   private stages: PipeStage[] = [];
+  /** Through every stage, in order, then into `dest`: a chunk taken from the queue runs the chain there was then. */
+  private chain: Next = (piece) => this.write(piece);
   private pumping = false;
   private stopped = false;
   private sourcePaused = true;
@@ -192,12 +194,14 @@ export class DirectionPipe {
   addStage(toxic: string, stage: Stage): void {
     if (this.stopped) return stage.stop();
     this.stages = [...this.stages, { toxic, stage }];
+    this.buildChain();
   }
 
   removeStage(toxic: string): void {
     const found = this.stages.find((s) => s.toxic === toxic);
     if (!found) return;
     this.stages = this.stages.filter((s) => s !== found);
+    this.buildChain();
     found.stage.stop();
   }
 
@@ -209,6 +213,7 @@ export class DirectionPipe {
     this.queuedBytes = 0;
     for (const { stage } of this.stages) stage.stop();
     this.stages = [];
+    this.buildChain();
   }
 
   private async pump(): Promise<void> {
@@ -240,10 +245,18 @@ export class DirectionPipe {
   }
 
   private runData(bytes: Uint8Array, arrivedAt: number): Promise<void> {
-    const chain = this.stages;
-    const step = (index: number): Next =>
-      index < chain.length ? (piece, time) => chain[index].stage.data(piece, time, step(index + 1)) : (piece) => this.write(piece);
-    return step(0)(bytes, arrivedAt);
+    return this.chain(bytes, arrivedAt);
+  }
+
+  /** The stages as one function, built when they change rather than per chunk. */
+  private buildChain(): void {
+    let next: Next = (piece) => this.write(piece);
+    for (let i = this.stages.length - 1; i >= 0; i--) {
+      const { stage } = this.stages[i];
+      const after = next;
+      next = (piece, time) => stage.data(piece, time, after);
+    }
+    this.chain = next;
   }
 
   private async runEnd(): Promise<void> {
