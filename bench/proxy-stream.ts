@@ -142,7 +142,7 @@ async function holdStream(ctx: BenchContext, sinkPort: number): Promise<Row> {
     let id: string | undefined;
     await host.waitFor(() => (id ??= newConversation(host, proxy.id, known)) !== undefined, 'the conversation', 20_000);
     // Long enough for the sender to fill every buffer between it and the proxy's held queue.
-    await sleep(1500);
+    await sleep(ctx.smoke ? 300 : 1500);
     const held = await host.invoke('proxy.held', { id: id ?? '' });
     const heldBytes = held.messages.reduce((sum, m) => sum + m.bytes.byteLength, 0);
     const rssHeld = memoryOf(host.pid).rss;
