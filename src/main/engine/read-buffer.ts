@@ -52,9 +52,15 @@ interface ServerSide {
  * The same connection as `accepted`, reading into the shared buffer. net.Server takes no `onread`
  * option, so the accepted socket (from a server with `pauseOnConnect`, so that nothing has been
  * read yet) hands its handle to a new Socket that does. If this Node keeps its handle elsewhere,
- * `accepted` itself is resumed and returned: slower, but the same bytes.
+ * `accepted` itself is resumed and returned: slower, but the same bytes. `onread`: another way to
+ * read (the proxy's sockets read into buffers of their own, proxy/own-read-buffer.ts).
  */
-export function adoptAccepted(accepted: Socket, options: { allowHalfOpen: boolean }, note?: InternalsNote): Socket {
+export function adoptAccepted(
+  accepted: Socket,
+  options: { allowHalfOpen: boolean },
+  note?: InternalsNote,
+  onread: SocketConstructorOpts['onread'] = readIntoShared(),
+): Socket {
   const husk = accepted as unknown as ServerSide;
   const handle = husk._handle;
   if (typeof handle !== 'object' || handle === null || accepted.destroyed) {
@@ -73,7 +79,7 @@ export function adoptAccepted(accepted: Socket, options: { allowHalfOpen: boolea
   if (!server || typeof server._connections !== 'number') {
     reportInternalsFallback('Socket._server._connections', "stopping a listener may not wait for its connections' count", note);
   }
-  const socket: Socket = new Socket({ ...options, handle, onread: readIntoShared() } as SocketConstructorOpts);
+  const socket: Socket = new Socket({ ...options, handle, onread } as SocketConstructorOpts);
   // The new socket takes the husk's place in the server's count of connections, so that
   // server.close() still waits for it (counted up first: a closed server must not see zero)…
   if (server) {

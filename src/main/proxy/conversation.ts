@@ -12,7 +12,9 @@ import type { TlsSummary } from '../../shared/tls';
 import { toEndpoint } from '../engine/endpoint';
 import { describeError, EngineError } from '../engine/errors';
 import type { ExternalSocket } from '../engine/external';
+import { adoptAccepted } from '../engine/read-buffer';
 import type { SocketRecord } from '../engine/socket-record';
+import { ownReadBuffer } from './own-read-buffer';
 import { DirectionPipe, type PipeHooks } from './pipe';
 import { clientSide, destroySide, reportUpstreamHandshake, resetSide, upstreamSide, type ProxyTls, type Side } from './proxy-tls';
 import type { Stage, StageContext } from './toxics';
@@ -48,16 +50,19 @@ export class Conversation implements ExternalSocket {
 
   constructor(
     readonly record: SocketRecord,
-    clientTcp: Socket,
+    accepted: Socket,
     private readonly options: ConversationOptions,
   ) {
+    const note = (message: string): void => record.event('info', message);
+    // Plain TCP sides read into buffers of their own, reused read after read (own-read-buffer.ts);
+    // under TLS, Node reads the TCP stream beneath JavaScript and hands over clear text.
+    const clientTcp = options.tls?.listen ? accepted : adoptAccepted(accepted, { allowHalfOpen: true }, note, ownReadBuffer());
     clientTcp.setNoDelay(true);
     const local = toEndpoint(clientTcp.localAddress, clientTcp.localPort, clientTcp.localFamily);
     const remote = toEndpoint(clientTcp.remoteAddress, clientTcp.remotePort, clientTcp.remoteFamily);
     record.update({ local, remote, conversation: { clientOpen: true, upstreamOpen: false } });
-    const note = (message: string): void => record.event('info', message);
     this.clientSide = clientSide(clientTcp, options.tls, (summary, sentence) => this.handshakeDone('clientTls', summary, sentence), note);
-    this.upstreamSide = upstreamSide(new Socket({ allowHalfOpen: true }), options.tls);
+    this.upstreamSide = upstreamSide(new Socket({ allowHalfOpen: true, ...(!options.tls?.upstream && { onread: ownReadBuffer() }) }), options.tls);
     const client = (this.client = this.clientSide.stream);
     this.upstreamSocket = this.upstreamSide.stream;
     this.pipes = {

@@ -56,11 +56,24 @@ export class DirectionPipe {
   private nextHeldId = 1;
   private queuedBytes = 0;
   private stages: PipeStage[] = [];
+  /** Through every stage, in order, then into `dest`: a chunk taken from the queue runs the chain there was then. */
+  private chain: Next = (piece) => this.write(piece);
   private pumping = false;
   private stopped = false;
   private sourcePaused = true;
   /** The conversation's framing, when set: what a hold holds are whole frames (held-frames.ts). */
   private frames: HeldFrames | undefined;
+  /** A direct write still points into the source's read buffer: the source is not read meanwhile. */
+  private sourceLent = false;
+  /** Direct writes whose callback has not run yet. */
+  private directWrites = 0;
+  /** Once every direct write has completed, the source's buffer is free again. */
+  private readonly directWritten = (): void => {
+    if (--this.directWrites > 0 || !this.sourceLent) return;
+    this.sourceLent = false;
+    this.updateFlow();
+    void this.pump();
+  };
 
   constructor(
     readonly stream: ToxicStream,
@@ -145,29 +158,35 @@ export class DirectionPipe {
     this.updateFlow();
   }
 
+  /**
+   * Bytes read from the source. They may be a view into the source's read buffer (own-read-buffer.ts),
+   * valid only during this call: what waits in the queue is a copy, and a write the kernel does
+   * not take at once keeps the source paused until it completes, so the next read cannot
+   * overwrite it.
+   */
   accept(bytes: Uint8Array): void {
     if (this.stopped) return;
-    if (!this.pumping && !this.holding && this.stages.length === 0 && this.queue.length === 0 && this.released.length === 0) {
-      // Nothing waits and no toxic applies: straight through, without a turn through the promise chain.
+    if (!this.pumping && !this.sourceLent && !this.holding && this.stages.length === 0 && this.queue.length === 0 && this.released.length === 0) {
+      // Nothing waits and no toxic applies: straight through, no copy, no turn through the promise chain.
       this.frames?.track(bytes);
       this.nextHeldId++;
       this.hooks.forwarded(bytes);
-      const full = this.writeNow(bytes);
-      if (full) {
-        this.pumping = true;
-        void full.then(() => {
-          this.pumping = false;
-          this.updateFlow();
-          void this.pump();
-        });
+      if (this.dest.destroyed || this.dest.writableEnded) return;
+      this.directWrites++;
+      this.dest.write(bytes, this.directWritten);
+      if (this.dest.writableLength > 0) {
+        this.sourceLent = true;
+        this.updateFlow();
       }
       return;
     }
-    this.queuedBytes += bytes.byteLength;
-    if (this.holding && this.frames) for (const frame of this.frames.cut(bytes)) this.enqueue(frame);
+    // What waits is a copy: `bytes` may be the source's read buffer, overwritten by the next read.
+    const copy = new Uint8Array(bytes);
+    this.queuedBytes += copy.byteLength;
+    if (this.holding && this.frames) for (const frame of this.frames.cut(copy)) this.enqueue(frame);
     else {
-      this.frames?.track(bytes);
-      this.enqueue(bytes);
+      this.frames?.track(copy);
+      this.enqueue(copy);
     }
     this.updateFlow();
     if (this.holding) this.hooks.heldChanged();
@@ -194,12 +213,14 @@ export class DirectionPipe {
   addStage(toxic: string, stage: Stage): void {
     if (this.stopped) return stage.stop();
     this.stages = [...this.stages, { toxic, stage }];
+    this.buildChain();
   }
 
   removeStage(toxic: string): void {
     const found = this.stages.find((s) => s.toxic === toxic);
     if (!found) return;
     this.stages = this.stages.filter((s) => s !== found);
+    this.buildChain();
     found.stage.stop();
   }
 
@@ -211,6 +232,7 @@ export class DirectionPipe {
     this.queuedBytes = 0;
     for (const { stage } of this.stages) stage.stop();
     this.stages = [];
+    this.buildChain();
   }
 
   /** Its bytes are counted in queuedBytes already (when read). */
@@ -253,10 +275,18 @@ export class DirectionPipe {
   }
 
   private runData(bytes: Uint8Array, arrivedAt: number): Promise<void> {
-    const chain = this.stages;
-    const step = (index: number): Next =>
-      index < chain.length ? (piece, time) => chain[index].stage.data(piece, time, step(index + 1)) : (piece) => this.write(piece);
-    return step(0)(bytes, arrivedAt);
+    return this.chain(bytes, arrivedAt);
+  }
+
+  /** The stages as one function, built when they change rather than per chunk. */
+  private buildChain(): void {
+    let next: Next = (piece) => this.write(piece);
+    for (let i = this.stages.length - 1; i >= 0; i--) {
+      const { stage } = this.stages[i];
+      const after = next;
+      next = (piece, time) => stage.data(piece, time, after);
+    }
+    this.chain = next;
   }
 
   private async runEnd(): Promise<void> {
@@ -270,13 +300,7 @@ export class DirectionPipe {
 
   /** Resolves once `dest` takes more (drain) or is gone. */
   private write(bytes: Uint8Array): Promise<void> {
-    return this.writeNow(bytes) ?? Promise.resolve();
-  }
-
-  /** Undefined when `dest` took the bytes and wants more; else resolves once it drains (or is gone). */
-  private writeNow(bytes: Uint8Array): Promise<void> | undefined {
-    if (this.stopped || this.dest.destroyed || this.dest.writableEnded) return undefined;
-    if (this.dest.write(bytes)) return undefined;
+    if (this.stopped || this.dest.destroyed || this.dest.writableEnded || this.dest.write(bytes)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
         this.dest.off('drain', done);
@@ -291,7 +315,7 @@ export class DirectionPipe {
   private updateFlow(): void {
     if (this.stopped || this.source.destroyed) return;
     // Held messages are not taken from the queue, so a held side is read up to HIGH_WATER, then not at all.
-    const pause = this.sourcePaused ? this.queuedBytes > LOW_WATER : this.queuedBytes >= HIGH_WATER;
+    const pause = this.sourceLent || (this.sourcePaused ? this.queuedBytes > LOW_WATER : this.queuedBytes >= HIGH_WATER);
     if (pause === this.sourcePaused) return;
     this.sourcePaused = pause;
     if (pause) this.source.pause();
