@@ -130,11 +130,11 @@ describe('log cache', () => {
     ensureRange('s', 0, 5);
     log.reads[0].resolve();
     await flush();
-    useLogCache.setState((state) => ({ readErrors: { ...state.readErrors, s: { code: 'X', message: 'x' } } }));
+    useLogCache.setState((state) => ({ errors: { ...state.errors, s: { code: 'X', message: 'x' } } }));
     expect(useLogCache.getState().versions.s).toBeGreaterThan(0);
     expect(useLogCache.getState().lastPeers).toEqual({});
     applyEvents([{ type: 'socket.removed', id: 's' }]);
-    expect(useLogCache.getState()).toEqual({ versions: {}, lastPeers: {}, readErrors: {} });
+    expect(useLogCache.getState()).toEqual({ heads: {}, versions: {}, errors: {}, lastPeers: {} });
   });
 
   it('after a reload from a snapshot, drops what it cached and reads begun before, and reads again', async () => {
