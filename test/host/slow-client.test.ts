@@ -13,6 +13,7 @@ import { type Host, startHost } from '../../src/main/host/server';
 import { initialSocketsState, useSockets } from '../../src/renderer/src/features/sockets/sockets';
 import { startSync } from '../../src/renderer/src/sync/sync';
 import { websocketTransport, type WebSocketTransportOptions } from '../../src/renderer/src/transport/websocket';
+import { dispatchOk } from '../../src/main/test-support/core';
 
 /** Small bounds, so a few MiB of replies put a page far behind. */
 const LIMITS: ClientLimits = {
@@ -51,11 +52,7 @@ afterEach(async () => {
   rmSync(rendererDir, { recursive: true, force: true });
 });
 
-async function run<T>(command: string, input: unknown): Promise<T> {
-  const result = await core.dispatcher.dispatch(command, input);
-  if (!result.ok) throw new Error(`${command}: ${result.error.message}`);
-  return result.value as T;
-}
+const run = <T>(command: string, input: unknown): Promise<T> => dispatchOk<T>(core, command, input);
 
 /** A client socket whose log holds ENTRIES sends of ENTRY_BYTES each. */
 async function socketWithLargeLog(): Promise<string> {

@@ -11,6 +11,7 @@ import { waitFor } from '../engine/test-support/wait-for';
 import { configDir, platformConfigBase } from './paths';
 import { SESSION_FILE } from './schema';
 import { PRETTY_PRINT_MAX_CHARS, SessionStore } from './store';
+import { dispatchOk } from '../test-support/core';
 
 let dir: string;
 const cores: Core[] = [];
@@ -35,11 +36,7 @@ function start(): Core {
 }
 
 /** Runs a command and returns its value, failing the test with the error's message otherwise. */
-async function run<T = unknown>(core: Core, command: string, input: unknown = {}): Promise<T> {
-  const result = await core.dispatcher.dispatch(command, input);
-  if (!result.ok) throw new Error(`${command}: ${result.error.message}`);
-  return result.value as T;
-}
+const run = dispatchOk;
 
 /** Quits the way the app does: the last change is written as the core is disposed. */
 async function quit(core: Core): Promise<void> {
