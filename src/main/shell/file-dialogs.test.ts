@@ -55,6 +55,8 @@ beforeEach(async () => {
     () => window.webContents as unknown as Electron.WebContents,
     (url) => url === appUrl,
     fileDialogs.handlers,
+    // This fake window acknowledges no batch; what it is sent is what these tests read.
+    { maxUnackedBatches: Infinity, maxHeldEvents: Infinity },
   );
   unbind = () => (fileDialogs.dispose(), unbindIpc());
 });
