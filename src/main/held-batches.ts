@@ -1,4 +1,4 @@
-import type { EventBatch } from '../shared/contract';
+import type { EventBatch } from '@shared/contract';
 import { EventCoalescer } from './batcher';
 
 /** What a front end that was behind gets once it catches up. */

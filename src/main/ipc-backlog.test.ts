@@ -4,8 +4,8 @@
  * host does for a browser page. Played with the fake `electron` module's ipcMain and window.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { channels } from '../shared/channels';
-import type { EventBatch } from '../shared/contract';
+import { channels } from '@shared/channels';
+import type { EventBatch } from '@shared/contract';
 import { type Core, createCore } from './core';
 import { bindIpc } from './ipc';
 import { createFakeElectron, type FakeElectron } from './shell/test-support/fake-electron';

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { channels } from '../shared/channels';
-import type { EventBatch, Result } from '../shared/contract';
+import { channels } from '@shared/channels';
+import type { EventBatch, Result } from '@shared/contract';
 import { type Core, createCore } from './core';
 import { bindIpc } from './ipc';
 

@@ -1,6 +1,6 @@
 import type { IpcMainEvent, IpcMainInvokeEvent, WebContents } from 'electron';
-import { channels } from '../shared/channels';
-import { CommandRequest, type EventBatch, type Result } from '../shared/contract';
+import { channels } from '@shared/channels';
+import { CommandRequest, type EventBatch, type Result } from '@shared/contract';
 import type { Core } from './core';
 import { HeldBatches } from './held-batches';
 import { DEFAULT_CLIENT_LIMITS } from './host/client';

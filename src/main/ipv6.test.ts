@@ -4,8 +4,8 @@
  */
 import { createSocket } from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SocketInfo } from '../shared/contract';
-import type { NetworkInterface } from '../shared/network';
+import type { SocketInfo } from '@shared/contract';
+import type { NetworkInterface } from '@shared/network';
 import { type Core, createCore } from './core';
 import { connectClient, startEchoServer, stopPeers } from './engine/test-support/peers';
 import { waitFor } from './engine/test-support/wait-for';

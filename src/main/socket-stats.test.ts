@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineEvent, EventBatch, SocketInfo } from '../shared/contract';
-import { encodeWire } from '../shared/wire';
+import type { EngineEvent, EventBatch, SocketInfo } from '@shared/contract';
+import { encodeWire } from '@shared/wire';
 import { createCore, type Core } from './core';
 import { stopPeers } from './engine/test-support/peers';
 import { floodUdp } from './engine/test-support/udp-flood';

@@ -1,4 +1,4 @@
-import type { Command, EventBatch, Result } from '../shared/contract';
+import type { Command, EventBatch, Result } from '@shared/contract';
 
 /** The whole surface the preload exposes to the renderer as `window.sockscope`. */
 export interface SockscopeBridge {

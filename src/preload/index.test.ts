@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { channels } from '../shared/channels';
-import type { EventBatch } from '../shared/contract';
+import { channels } from '@shared/channels';
+import type { EventBatch } from '@shared/contract';
 import { createFakeElectron, type FakeElectron } from '../main/shell/test-support/fake-electron';
 import type { SockscopeBridge } from './api';
 

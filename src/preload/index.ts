@@ -1,6 +1,6 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import { channels } from '../shared/channels';
-import type { EventBatch } from '../shared/contract';
+import { channels } from '@shared/channels';
+import type { EventBatch } from '@shared/contract';
 import type { SockscopeBridge } from './api';
 
 /** The renderer gets these functions and nothing else; `ipcRenderer` itself never leaves here. */

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordingInfo } from '../../shared/capture';
+import type { RecordingInfo } from '@shared/capture';
 import { connectClient } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
 import { scratchDir, tsharkFields } from '../export/test-support/tshark';

@@ -13,7 +13,7 @@ import { Recording } from '../capture/recorder';
 import { exportLogs, exportToFile, exportToStream } from './export-logs';
 import { entryLine, headerLine, LogFileParser, socketLine } from './jsonl';
 import { scratchDir, tsharkFields } from './test-support/tshark';
-import { socketInfo } from '../../shared/test-support/socket-info';
+import { socketInfo } from '@shared/test-support/socket-info';
 
 let core: Core;
 let files: ReturnType<typeof scratchDir>;

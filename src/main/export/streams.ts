@@ -3,7 +3,7 @@
  * handshake, sequence and acknowledgement numbers consistent in both directions, FIN and RST
  * where the log says the connection closed or was reset; UDP as one datagram per log entry.
  */
-import type { LogEntry, SocketInfo } from '../../shared/contract';
+import type { LogEntry, SocketInfo } from '@shared/contract';
 import {
   type IpAddress,
   isLoopback,

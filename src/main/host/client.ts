@@ -1,6 +1,6 @@
 import { type RawData, WebSocket } from 'ws';
-import { ClientMessage, type EventBatch, type Result, type ServerMessage } from '../../shared/contract';
-import { decodeWire, encodeWire } from '../../shared/wire';
+import { ClientMessage, type EventBatch, type Result, type ServerMessage } from '@shared/contract';
+import { decodeWire, encodeWire } from '@shared/wire';
 import { HeldBatches } from '../held-batches';
 import type { Core } from '../core';
 

@@ -10,14 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_IMPORT_BYTES } from '../../shared/contract';
+import { MAX_IMPORT_BYTES } from '@shared/contract';
 import { type Core, createCore } from '../core';
 import { connectClient, stopPeers } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
 import { entryLine, headerLine, socketLine } from '../export/jsonl';
 import { scratchDir, tsharkFields } from '../export/test-support/tshark';
 import { type Host, startHost } from './server';
-import { socketInfo } from '../../shared/test-support/socket-info';
+import { socketInfo } from '@shared/test-support/socket-info';
 
 const run = promisify(execFile);
 let core: Core;

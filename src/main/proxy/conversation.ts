@@ -4,9 +4,9 @@
  * FIN is passed on as a FIN (the other direction keeps flowing), a reset as a reset.
  */
 import { Socket } from 'node:net';
-import type { ErrorInfo } from '../../shared/contract';
-import { formatEndpoint } from '../../shared/endpoint';
-import type { HeldMessage, ToxicStream, UpstreamFailure } from '../../shared/proxy';
+import type { ErrorInfo } from '@shared/contract';
+import { formatEndpoint } from '@shared/endpoint';
+import type { HeldMessage, ToxicStream, UpstreamFailure } from '@shared/proxy';
 import { toEndpoint } from '../engine/endpoint';
 import { describeError, EngineError } from '../engine/errors';
 import type { ExternalSocket } from '../engine/external';

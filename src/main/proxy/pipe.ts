@@ -6,7 +6,7 @@
  * source is not read (the kernel then pushes back on its sender).
  */
 import type { Socket } from 'node:net';
-import type { ToxicStream } from '../../shared/proxy';
+import type { ToxicStream } from '@shared/proxy';
 import type { Next, Stage } from './toxics';
 
 export const HIGH_WATER = 256 * 1024;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SequenceStatus } from '../../shared/sequences';
+import type { SequenceStatus } from '@shared/sequences';
 import { createCore, type Core } from '../core';
 import { allEntries } from '../engine/test-support/engine-log';
 import { connectClient, freePort, startChild, startServer, stopPeers } from '../engine/test-support/peers';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Output, SocketInfo } from '../../shared/contract';
+import type { Output, SocketInfo } from '@shared/contract';
 import { type Core, createCore } from '../core';
 import { generateCertificate } from '../engine/certificates';
 import { connectClient, stopPeers } from '../engine/test-support/peers';
