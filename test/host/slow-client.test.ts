@@ -82,18 +82,24 @@ async function largestBacklog(done: () => boolean): Promise<{ unreadBytes: numbe
   return largest;
 }
 
+/** A page that connects, then stops reading: the results it would read land in `results` once it reads again. */
+async function stoppedPage(): Promise<{ ws: WebSocket; results: Map<number, Result<unknown>> }> {
+  const ws = new WebSocket(wsUrl());
+  cleanups.push(() => ws.terminate());
+  const results = new Map<number, Result<unknown>>();
+  ws.on('message', (data: Buffer) => {
+    const message = decodeWire(data.toString()) as ServerMessage;
+    if (message.type === 'result') results.set(message.callId, message.result);
+  });
+  await new Promise((resolve) => ws.once('open', resolve));
+  ws.pause();
+  return { ws, results };
+}
+
 describe('a page that stops reading', () => {
   it('has its commands wait (or their replies refused) instead of replies piling up in the host; every call settles', async () => {
     const id = await socketWithLargeLog();
-    const ws = new WebSocket(wsUrl());
-    cleanups.push(() => ws.terminate());
-    const results = new Map<number, Result<unknown>>();
-    ws.on('message', (data: Buffer) => {
-      const message = decodeWire(data.toString()) as ServerMessage;
-      if (message.type === 'result') results.set(message.callId, message.result);
-    });
-    await new Promise((resolve) => ws.once('open', resolve));
-    ws.pause();
+    const { ws, results } = await stoppedPage();
     // Twelve reads of the whole log: about 100 MB of replies without a bound.
     for (let callId = 1; callId <= 12; callId++) {
       ws.send(encodeWire({ type: 'command', callId, command: 'log.read', input: { id, fromSeq: 0, count: 2000 } }));
@@ -130,15 +136,7 @@ describe('a page that stops reading', () => {
     const toSlowPeer = await run<SocketInfo>('tcp.connect', { host: '127.0.0.1', port: (slowPeer.address() as AddressInfo).port });
     await waitFor(() => stalled.length === 1, 'the slow peer to accept');
 
-    const ws = new WebSocket(wsUrl());
-    cleanups.push(() => ws.terminate());
-    const results = new Map<number, Result<unknown>>();
-    ws.on('message', (data: Buffer) => {
-      const message = decodeWire(data.toString()) as ServerMessage;
-      if (message.type === 'result') results.set(message.callId, message.result);
-    });
-    await new Promise((resolve) => ws.once('open', resolve));
-    ws.pause();
+    const { ws, results } = await stoppedPage();
     ws.send(encodeWire({ type: 'command', callId: 1, command: 'socket.send', input: { id: toSlowPeer.id, data: new Uint8Array(12 * 1024 * 1024) } }));
     await waitFor(() => (core.engine.info(toSlowPeer.id).bytesOut ?? 0) > 0 || core.engine.info(toSlowPeer.id).queuedBytes > 0, 'the send to start');
     ws.send(encodeWire({ type: 'command', callId: 2, command: 'log.read', input: { id, fromSeq: 0, count: 2000 } }));

@@ -4,23 +4,16 @@
  * its recording, never the socket.
  */
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectClient } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
-import { scratchDir, tsharkFields } from '../export/test-support/tshark';
+import { tsharkFields } from '../export/test-support/tshark';
 import { Recording } from './recorder';
 import { coreEachTest } from '../test-support/core';
+import { scratchDirEachTest } from '../test-support/scratch';
 
 const current = coreEachTest();
-let files: ReturnType<typeof scratchDir>;
-
-beforeEach(() => {
-  files = scratchDir();
-});
-
-afterEach(() => {
-  files.remove();
-});
+const files = scratchDirEachTest();
 
 /** The longest the event loop went without running a 5 ms timer while `work` ran. */
 async function longestStall(work: () => Promise<void>): Promise<number> {

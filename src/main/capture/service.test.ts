@@ -2,24 +2,17 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { RecordingInfo } from '@shared/capture';
 import { connectClient } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
-import { scratchDir, tsharkFields } from '../export/test-support/tshark';
+import { tsharkFields } from '../export/test-support/tshark';
 import { createCore } from '../core';
 import { coreEachTest, dispatchOk } from '../test-support/core';
+import { scratchDirEachTest } from '../test-support/scratch';
 
 const current = coreEachTest();
-let files: ReturnType<typeof scratchDir>;
-
-beforeEach(() => {
-  files = scratchDir();
-});
-
-afterEach(() => {
-  files.remove();
-});
+const files = scratchDirEachTest();
 
 const call = <T>(command: string, input: unknown): Promise<T> => dispatchOk<T>(current.core, command, input);
 
