@@ -3,8 +3,12 @@ import tailwindcss from '@tailwindcss/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 
+// Every part imports the contract and the shared modules as @shared/… (tsconfig paths for tsc and tsx).
+const shared = { '@shared': resolve(__dirname, 'src/shared') };
+
 export default defineConfig({
   main: {
+    resolve: { alias: shared },
     build: {
       // Bundled rather than loaded from node_modules at start: zod's CommonJS build is 95 files
       // (~1 MB) read and compiled on every start of the app, the host and the CLI.
@@ -18,10 +22,9 @@ export default defineConfig({
       },
     },
   },
-  preload: {},
+  preload: { resolve: { alias: shared } },
   renderer: {
-    // The renderer's one alias: its feature folders sit deep, the contract in src/shared.
-    resolve: { alias: { '@shared': resolve(__dirname, 'src/shared') } },
+    resolve: { alias: shared },
     plugins: [react(), tailwindcss()],
     build: {
       minify: true,

@@ -3,6 +3,10 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// Every part imports the shared modules as @shared/… (tsconfig paths for tsc and tsx, aliases in
+// electron.vite.config.ts and vitest.config.mts), never by climbing to them.
+const sharedByAlias = { regex: '^(\\.\\./)+(src/)?shared(/|$)', message: "Import the shared modules as '@shared/…'." };
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'e2e/artifacts/**', 'test-results/**', 'playwright-report/**'] },
   js.configs.recommended,
@@ -13,6 +17,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       eqeqeq: ['error', 'smart'],
+      'no-restricted-imports': ['error', { patterns: [sharedByAlias] }],
     },
   },
   {
@@ -31,7 +36,12 @@ export default tseslint.config(
   {
     // The engine is pure Node so it can be tested without Electron.
     files: ['src/main/engine/**/*.ts', 'src/shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The engine and the contract never import electron.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'The engine and the contract never import electron.' }], patterns: [sharedByAlias] },
+      ],
+    },
   },
   {
     files: ['src/renderer/**/*.{ts,tsx}'],
@@ -46,7 +56,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/sync/engine'], message: "Call an action in the feature's store instead: only stores call invoke." }] },
+        {
+          patterns: [
+            { group: ['**/sync/engine'], message: "Call an action in the feature's store instead: only stores call invoke." },
+            sharedByAlias,
+          ],
+        },
       ],
     },
   },

@@ -1,6 +1,7 @@
 import { expect, test } from './fixtures';
 import { expectAccessibleInBothThemes } from './support/axe';
 import { startPeer } from './support/peers';
+import { udpSocketWithDatagramFromSocat } from './flows/udp-datagram';
 
 // axe (WCAG 2 A + AA) over every main state, light and dark: none serious or critical.
 // Each audit takes a second or two on a busy machine: these tests get four times the usual time.
@@ -55,12 +56,8 @@ test('a listener with an accepted connection from ncat passes in Text, Hex and D
 });
 
 test('a UDP socket with a datagram from socat and the Ports view pass an axe audit', async ({ app }) => {
-  const port = await app.bindUdp('127.0.0.1');
-  const peer = startPeer('socat', ['-', `UDP:127.0.0.1:${port}`]);
+  const peer = await udpSocketWithDatagramFromSocat(app);
   try {
-    peer.write('datagram from socat\n');
-    await app.socketRow(/^UDP socket/).click();
-    await expect(app.log).toContainText('datagram from socat\\n');
     await expectAccessibleInBothThemes(app.page, 'UDP socket');
   } finally {
     await peer.stop();

@@ -1,14 +1,10 @@
 import { expect, test } from './fixtures';
 import { startPeer, until } from './support/peers';
+import { udpSocketWithDatagramFromSocat } from './flows/udp-datagram';
 
 test('the user binds a UDP port, receives a datagram from socat and answers it', async ({ app }) => {
-  const port = await app.bindUdp('127.0.0.1');
-  // socat sends one datagram from its own port and prints whatever comes back.
-  const peer = startPeer('socat', ['-', `UDP:127.0.0.1:${port}`]);
+  const peer = await udpSocketWithDatagramFromSocat(app);
   try {
-    peer.write('datagram from socat\n');
-    await app.socketRow(/^UDP socket/).click();
-    await expect(app.log).toContainText('datagram from socat\\n');
     const entry = app.log.getByRole('listitem').filter({ hasText: 'datagram from socat' });
     const peerPort = /127\.0\.0\.1:(\d+)/.exec((await entry.textContent()) ?? '')?.[1];
     expect(peerPort, 'the log entry shows the sender').toBeTruthy();

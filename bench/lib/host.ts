@@ -4,9 +4,9 @@
  */
 import { resolve } from 'node:path';
 import { WebSocket } from 'ws';
-import type { Command, Input, LogHead, Output, Result, ServerMessage, SocketInfo } from '../../src/shared/contract';
-import { withStats } from '../../src/shared/socket-stats';
-import { decodeWire, encodeWire } from '../../src/shared/wire';
+import type { Command, Input, LogHead, Output, Result, ServerMessage, SocketInfo } from '@shared/contract';
+import { withStats } from '@shared/socket-stats';
+import { decodeWire, encodeWire } from '@shared/wire';
 import { ROOT, startProcess, type Peer } from './proc';
 
 export interface HostClient {

@@ -5,9 +5,8 @@
  * `connected {"count","failed","secs"}`. Lives in its own process: the open-files limit is per
  * process.
  */
-import { connect, type Socket } from 'node:net';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { holdConnections } from './held-connections';
 
 const { values } = parseArgs({
   options: {
@@ -22,37 +21,16 @@ const port = Number(values.port);
 const count = Number(values.count);
 const concurrency = Number(values.concurrency);
 const deadline = performance.now() + Number(values['timeout-ms']);
-const held: Socket[] = [];
-let started = 0;
-let connected = 0;
-let failed = 0;
-let inFlight = 0;
 const begin = performance.now();
 console.log(`started ${performance.timeOrigin + begin}`);
 
-function openMore(): void {
-  while (inFlight < concurrency && started < count && performance.now() < deadline) {
-    started++;
-    inFlight++;
-    const socket = connect({ port, host: '127.0.0.1', localAddress: values['local-address'] });
-    let settled = false;
-    const settle = (ok: boolean): void => {
-      if (settled) return;
-      settled = true;
-      inFlight--;
-      if (ok) connected++;
-      else failed++;
-      if (connected + failed === count) {
-        console.log(`connected ${JSON.stringify({ count: connected, failed, secs: (performance.now() - begin) / 1000 })}`);
-      } else openMore();
-    };
-    socket.once('connect', () => settle(true));
-    socket.on('error', () => settle(false));
-    held.push(socket);
-  }
-}
-openMore();
-createInterface({ input: process.stdin }).on('close', () => {
-  for (const socket of held) socket.destroy();
-  process.exit(0);
+holdConnections({
+  port,
+  count,
+  concurrency,
+  deadline,
+  localAddress: values['local-address'],
+  onConnect: (_socket, settle) => settle(true),
+  onAllSettled: (connected, failed) =>
+    console.log(`connected ${JSON.stringify({ count: connected, failed, secs: (performance.now() - begin) / 1000 })}`),
 });

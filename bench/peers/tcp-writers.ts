@@ -6,9 +6,9 @@
  * `written {"count","failed","bytes","secs"}` once every connection has written (or failed).
  * Lives in its own process: the open-files limit is per process.
  */
-import { connect, type Socket } from 'node:net';
-import { createInterface } from 'node:readline';
+import type { Socket } from 'node:net';
 import { parseArgs } from 'node:util';
+import { holdConnections } from './held-connections';
 
 const { values } = parseArgs({
   options: {
@@ -23,11 +23,6 @@ const count = Number(values.count);
 const bytesEach = Number(values.bytes);
 const concurrency = Number(values.concurrency);
 const chunk = Buffer.alloc(64 * 1024, 0x62);
-const held: Socket[] = [];
-let started = 0;
-let written = 0;
-let failed = 0;
-let busy = 0;
 const begin = performance.now();
 
 /** Writes `bytesEach` on `socket`, resolving once the kernel has taken the last write. */
@@ -49,30 +44,13 @@ function writeAll(socket: Socket, done: (ok: boolean) => void): void {
   else more();
 }
 
-function openMore(): void {
-  while (busy < concurrency && started < count) {
-    started++;
-    busy++;
-    const socket = connect({ port, host: '127.0.0.1' });
-    let settled = false;
-    const settle = (ok: boolean): void => {
-      if (settled) return;
-      settled = true;
-      busy--;
-      if (ok) written++;
-      else failed++;
-      if (written + failed === count) {
-        const secs = (performance.now() - begin) / 1000;
-        console.log(`written ${JSON.stringify({ count: written, failed, bytes: written * bytesEach, secs })}`);
-      } else openMore();
-    };
-    socket.once('connect', () => writeAll(socket, settle));
-    socket.on('error', () => settle(false));
-    held.push(socket);
-  }
-}
-openMore();
-createInterface({ input: process.stdin }).on('close', () => {
-  for (const socket of held) socket.destroy();
-  process.exit(0);
+holdConnections({
+  port,
+  count,
+  concurrency,
+  onConnect: writeAll,
+  onAllSettled: (written, failed) => {
+    const secs = (performance.now() - begin) / 1000;
+    console.log(`written ${JSON.stringify({ count: written, failed, bytes: written * bytesEach, secs })}`);
+  },
 });

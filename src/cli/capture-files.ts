@@ -5,7 +5,7 @@
  * leaves unwritten.
  */
 import { rm } from 'node:fs/promises';
-import { formatBytes } from '../shared/codec';
+import { formatBytes } from '@shared/codec';
 import type { Core } from '../main/core';
 import type { Engine } from '../main/engine/engine';
 import { Recording } from '../main/capture/recorder';

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
-import { Host, PeerPort, Port } from '../shared/contract';
-import { formatEndpoint } from '../shared/endpoint';
+import { Host, PeerPort, Port } from '@shared/contract';
+import { formatEndpoint } from '@shared/endpoint';
 
 export interface SocketUrl {
   /** tls: TCP with TLS over it (send and listen take --insecure, --cert, … for it). */

@@ -2,9 +2,9 @@
  * Log entries as terminal lines, the way the app's log shows them: time, socket, direction, peer,
  * size, then the payload as visible text (control bytes as `\r\n`, `\x1b`) or as a hex dump.
  */
-import { hexDumpText, toVisibleText } from '../shared/codec';
-import type { LogEntry, SocketInfo } from '../shared/contract';
-import { formatEndpoint } from '../shared/endpoint';
+import { hexDumpText, toVisibleText } from '@shared/codec';
+import type { LogEntry, SocketInfo } from '@shared/contract';
+import { formatEndpoint } from '@shared/endpoint';
 
 export interface EntryStyle {
   hexdump: boolean;

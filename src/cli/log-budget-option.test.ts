@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startChild, stopPeers } from '../main/engine/test-support/peers';
 import { waitFor } from '../main/engine/test-support/wait-for';
-import { parseByteSize } from '../shared/log-budget';
+import { parseByteSize } from '@shared/log-budget';
 
 afterEach(() => stopPeers());
 

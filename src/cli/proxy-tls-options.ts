@@ -4,7 +4,7 @@
  * refused when its URL is not tls:// (a tcp:// URL with --cert is most likely a tls:// mistyped).
  */
 import type { Command } from 'commander';
-import type { TlsClientOptions, TlsListenOptions } from '../shared/tls';
+import type { TlsClientOptions, TlsListenOptions } from '@shared/tls';
 import type { SocketUrl } from './endpoint-url';
 import { refuseInapplicable, tlsOnly } from './scheme-options';
 import { tlsClientInput, tlsListenInput } from './tls-options';

@@ -5,9 +5,9 @@
  * larger than UDP allows.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { MAX_SEND_BYTES } from '../shared/contract';
+import { MAX_SEND_BYTES } from '@shared/contract';
 import { fileProblem } from '../main/file-problems';
-import { encodePayload } from '../shared/macro-payload';
+import { encodePayload } from '@shared/macro-payload';
 
 /** The largest UDP payload: 65,535 less the IPv4 (20) and UDP (8) headers; IPv6's header is outside its length field. */
 export const MAX_DATAGRAM_BYTES = { IPv4: 65_507, IPv6: 65_527 } as const;

@@ -2,8 +2,8 @@
  * What `send` and `listen` share: commands through the same dispatcher as the app (one
  * validation, one set of error sentences), and a log followed entry by entry as it grows.
  */
-import type { Command, Input, LogEntry, Output, SocketInfo } from '../shared/contract';
-import { MAX_LOG_READ } from '../shared/contract';
+import type { Command, Input, LogEntry, Output, SocketInfo } from '@shared/contract';
+import { MAX_LOG_READ } from '@shared/contract';
 import { once } from 'node:events';
 import type { Core } from '../main/core';
 

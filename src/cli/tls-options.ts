@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { TlsClientOptions, TlsListenOptions } from '../shared/tls';
+import { TlsClientOptions, TlsListenOptions } from '@shared/tls';
 import type { SocketUrl } from './endpoint-url';
 
 export interface TlsClientFlags {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EventBatch, SocketInfo } from '../shared/contract';
+import type { EventBatch, SocketInfo } from '@shared/contract';
 import { EventBatcher, EventCoalescer } from './batcher';
 
 const socket = (id: string, bytesIn: number): SocketInfo => ({

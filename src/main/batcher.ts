@@ -1,5 +1,5 @@
-import type { EngineEvent, EventBatch } from '../shared/contract';
-import { withStats } from '../shared/socket-stats';
+import type { EngineEvent, EventBatch } from '@shared/contract';
+import { withStats } from '@shared/socket-stats';
 
 /**
  * Keeps only the latest event per socket and per log: socket and log-head events carry full

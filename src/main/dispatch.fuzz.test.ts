@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { type Command, commandNames, commands, ErrorInfo, type Snapshot } from '../shared/contract';
+import { type Command, commandNames, commands, ErrorInfo, type Snapshot } from '@shared/contract';
 import { type Core, createCore } from './core';
 import { freePort } from './engine/test-support/peers';
 import { waitFor } from './engine/test-support/wait-for';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commandNames, type SocketInfo } from '../shared/contract';
+import { commandNames, type SocketInfo } from '@shared/contract';
 import { type Core, createCore } from './core';
 
 let core: Core;

@@ -1,6 +1,6 @@
-import { type Command, commands, type ErrorInfo, type Output, type ParsedInput, type Result } from '../shared/contract';
-import { MAX_NESTING, nestsDeeperThan, tooDeepMessage } from '../shared/nesting';
-import { describeIssues } from '../shared/zod-issues';
+import { type Command, commands, type ErrorInfo, type Output, type ParsedInput, type Result } from '@shared/contract';
+import { MAX_NESTING, nestsDeeperThan, tooDeepMessage } from '@shared/nesting';
+import { describeIssues } from '@shared/zod-issues';
 import { type Engine, EngineError } from './engine/engine';
 import { listInterfaces } from './engine/interfaces';
 import { captureHandlers } from './capture/service';

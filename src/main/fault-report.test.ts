@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ErrorInfo } from '../shared/contract';
+import type { ErrorInfo } from '@shared/contract';
 import { faultLogFile, installFaultReporter } from './fault-report';
 
 let dir: string;

@@ -5,7 +5,7 @@
  */
 import { appendFileSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ErrorInfo } from '../shared/contract';
+import type { ErrorInfo } from '@shared/contract';
 
 export interface FaultReporterOptions {
   /** Where the details go, one JSON object a line; the folder is created when needed. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeTheme, screen, session, shell, type OpenDialogOptions } from 'electron';
-import type { UiCommand } from '../shared/ui-command';
+import type { UiCommand } from '@shared/ui-command';
 import { createCore } from './core';
 import { configDir } from './session';
 import { FAULT_LOG_MAX_BYTES, faultLogFile, installFaultReporter, writeLine } from './fault-report';

@@ -1,7 +1,8 @@
+import { EventEmitter } from 'node:events';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { channels } from '../shared/channels';
-import type { EventBatch, Result } from '../shared/contract';
+import { channels } from '@shared/channels';
+import type { EventBatch, Result } from '@shared/contract';
 import { type Core, createCore } from './core';
 import { bindIpc } from './ipc';
 
@@ -9,10 +10,10 @@ type Handler = (event: IpcMainInvokeEvent, payload: unknown) => Promise<Result<u
 
 let core: Core;
 const handlers = new Map<string, Handler>();
-const ipcMain = {
+const ipcMain = Object.assign(new EventEmitter(), {
   handle: (channel: string, handler: Handler) => void handlers.set(channel, handler),
   removeHandler: (channel: string) => void handlers.delete(channel),
-};
+});
 const sent: Array<[string, EventBatch]> = [];
 const window = {
   isDestroyed: () => false,

@@ -4,11 +4,12 @@
  */
 import { createSocket } from 'node:dgram';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SocketInfo } from '../shared/contract';
-import type { NetworkInterface } from '../shared/network';
+import type { SocketInfo } from '@shared/contract';
+import type { NetworkInterface } from '@shared/network';
 import { type Core, createCore } from './core';
 import { connectClient, startEchoServer, stopPeers } from './engine/test-support/peers';
 import { waitFor } from './engine/test-support/wait-for';
+import { dispatchOk } from './test-support/core';
 
 let core: Core;
 
@@ -21,11 +22,7 @@ afterEach(async () => {
   await stopPeers();
 });
 
-async function run<T>(command: string, input: unknown): Promise<T> {
-  const result = await core.dispatcher.dispatch(command, input);
-  if (!result.ok) throw new Error(`${command} failed: ${result.error.message}`);
-  return result.value as T;
-}
+const run = <T>(command: string, input: unknown): Promise<T> => dispatchOk<T>(core, command, input);
 
 describe('IPv6 addresses as people type them', () => {
   it('connects to [::1] in brackets, and to ::1%lo with a scope id', async () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { commands, type EventBatch, type SavedMessage } from '../shared/contract';
+import { commands, type EventBatch, type SavedMessage } from '@shared/contract';
 import { type Core, createCore } from './core';
 import { EngineError } from './engine/errors';
 import { LIBRARY_FILE_FORMAT, MessageLibrary } from './library';

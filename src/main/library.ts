@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { MAX_SAVED_MESSAGES, type ParsedInput, SavedMessage, SavedMessageId } from '../shared/contract';
-import { checkPayload } from '../shared/macro-payload';
-import { issuePath } from '../shared/zod-issues';
+import { MAX_SAVED_MESSAGES, type ParsedInput, SavedMessage, SavedMessageId } from '@shared/contract';
+import { checkPayload } from '@shared/macro-payload';
+import { issuePath } from '@shared/zod-issues';
 import { EngineError } from './engine/errors';
 
 export const LIBRARY_FILE_FORMAT = 'sockscope.saved-messages';

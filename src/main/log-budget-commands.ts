@@ -1,5 +1,5 @@
 /** The contract's logBudget.* commands, on the process's one log budget (engine/log-budget.ts). */
-import type { Output, ParsedInput } from '../shared/contract';
+import type { Output, ParsedInput } from '@shared/contract';
 import { logBudget } from './engine/log-budget';
 
 export const logBudgetHandlers = {

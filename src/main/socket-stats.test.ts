@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineEvent, EventBatch, SocketInfo } from '../shared/contract';
-import { encodeWire } from '../shared/wire';
+import type { EngineEvent, EventBatch, SocketInfo } from '@shared/contract';
+import { encodeWire } from '@shared/wire';
 import { createCore, type Core } from './core';
 import { stopPeers } from './engine/test-support/peers';
 import { floodUdp } from './engine/test-support/udp-flood';
 import { waitFor } from './engine/test-support/wait-for';
+import { dispatchOk } from './test-support/core';
 
 let core: Core | undefined;
 
@@ -14,11 +15,7 @@ afterEach(async () => {
   await stopPeers();
 });
 
-async function run<T>(c: Core, command: string, input: unknown): Promise<T> {
-  const result = await c.dispatcher.dispatch(command, input);
-  if (!result.ok) throw new Error(`${command}: ${result.error.message}`);
-  return result.value as T;
-}
+const run = dispatchOk;
 
 /** Every batch the batcher sends from now on, as one front end would receive them. */
 function recordBatches(c: Core): { batches: EventBatch[]; events(): EngineEvent[]; wireBytes(): number } {

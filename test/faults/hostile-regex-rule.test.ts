@@ -3,21 +3,13 @@
  * CLI listener goes on answering other clients and stops cleanly on Ctrl-C (issue #11 §1).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { connectClient, startChild, stopPeers } from '../../src/main/engine/test-support/peers';
 import { waitFor } from '../../src/main/engine/test-support/wait-for';
-import { scratchDir } from '../../src/main/export/test-support/tshark';
 
-let files: ReturnType<typeof scratchDir>;
+const files = scratchDirEachTest();
 
-beforeEach(() => {
-  files = scratchDir();
-});
-
-afterEach(async () => {
-  await stopPeers();
-  files.remove();
-});
+afterEach(() => stopPeers());
 
 /** Sends 'a' × 30,000 then 'b' in one go, and stays connected. */
 const HOSTILE_PEER = `
@@ -27,6 +19,7 @@ s.sendall(b'a' * 30000 + b'b')
 print('sent', flush=True)
 time.sleep(60)
 `;
+import { scratchDirEachTest } from '../../src/main/test-support/scratch';
 
 describe('a regex rule and a hostile peer', () => {
   it('(a+)+$ against a*30000+b: another client still gets its reply, and Ctrl-C stops the listener and writes its file', async () => {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LogHead, SocketInfo } from '../../src/shared/contract';
+import type { LogHead, SocketInfo } from '@shared/contract';
 import { startChild, stopPeers } from '../../src/main/engine/test-support/peers';
 import { call } from './support/contract';
 import { startEngineProcess, type EngineProcess } from './support/engine-process';

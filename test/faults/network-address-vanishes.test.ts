@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { SocketInfo } from '../../src/shared/contract';
+import type { SocketInfo } from '@shared/contract';
 import { lookupFailure } from '../../src/main/engine/test-support/dns';
 import { call, type Dispatch, refusal } from './support/contract';
 import { type EngineProcess, startEngineProcess } from './support/engine-process';

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
-import type { Snapshot, SocketInfo } from '../../src/shared/contract';
+import type { Snapshot, SocketInfo } from '@shared/contract';
 import { connectClient, stopPeers, type TestClient } from '../../src/main/engine/test-support/peers';
 import { waitFor } from '../../src/main/engine/test-support/wait-for';
 import { call, refusal } from './support/contract';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_SEND_BYTES, type SocketInfo } from '../../src/shared/contract';
+import { MAX_SEND_BYTES, type SocketInfo } from '@shared/contract';
 import { type Core, createCore } from '../../src/main/core';
 import { MAX_QUEUED_BYTES } from '../../src/main/engine/tcp-client';
 import { lookupFailure } from '../../src/main/engine/test-support/dns';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { Result, ServerMessage, SocketInfo } from '../../src/shared/contract';
-import { decodeWire, encodeWire } from '../../src/shared/wire';
+import type { Result, ServerMessage, SocketInfo } from '@shared/contract';
+import { decodeWire, encodeWire } from '@shared/wire';
 import { type Core, createCore } from '../../src/main/core';
 import { waitFor } from '../../src/main/engine/test-support/wait-for';
 import { CLIENT_BEHIND, type ClientLimits } from '../../src/main/host/client';
@@ -13,6 +13,7 @@ import { type Host, startHost } from '../../src/main/host/server';
 import { initialSocketsState, useSockets } from '../../src/renderer/src/features/sockets/sockets';
 import { startSync } from '../../src/renderer/src/sync/sync';
 import { websocketTransport, type WebSocketTransportOptions } from '../../src/renderer/src/transport/websocket';
+import { dispatchOk } from '../../src/main/test-support/core';
 
 /** Small bounds, so a few MiB of replies put a page far behind. */
 const LIMITS: ClientLimits = {
@@ -51,11 +52,7 @@ afterEach(async () => {
   rmSync(rendererDir, { recursive: true, force: true });
 });
 
-async function run<T>(command: string, input: unknown): Promise<T> {
-  const result = await core.dispatcher.dispatch(command, input);
-  if (!result.ok) throw new Error(`${command}: ${result.error.message}`);
-  return result.value as T;
-}
+const run = <T>(command: string, input: unknown): Promise<T> => dispatchOk<T>(core, command, input);
 
 /** A client socket whose log holds ENTRIES sends of ENTRY_BYTES each. */
 async function socketWithLargeLog(): Promise<string> {
@@ -85,18 +82,24 @@ async function largestBacklog(done: () => boolean): Promise<{ unreadBytes: numbe
   return largest;
 }
 
+/** A page that connects, then stops reading: the results it would read land in `results` once it reads again. */
+async function stoppedPage(): Promise<{ ws: WebSocket; results: Map<number, Result<unknown>> }> {
+  const ws = new WebSocket(wsUrl());
+  cleanups.push(() => ws.terminate());
+  const results = new Map<number, Result<unknown>>();
+  ws.on('message', (data: Buffer) => {
+    const message = decodeWire(data.toString()) as ServerMessage;
+    if (message.type === 'result') results.set(message.callId, message.result);
+  });
+  await new Promise((resolve) => ws.once('open', resolve));
+  ws.pause();
+  return { ws, results };
+}
+
 describe('a page that stops reading', () => {
   it('has its commands wait (or their replies refused) instead of replies piling up in the host; every call settles', async () => {
     const id = await socketWithLargeLog();
-    const ws = new WebSocket(wsUrl());
-    cleanups.push(() => ws.terminate());
-    const results = new Map<number, Result<unknown>>();
-    ws.on('message', (data: Buffer) => {
-      const message = decodeWire(data.toString()) as ServerMessage;
-      if (message.type === 'result') results.set(message.callId, message.result);
-    });
-    await new Promise((resolve) => ws.once('open', resolve));
-    ws.pause();
+    const { ws, results } = await stoppedPage();
     // Twelve reads of the whole log: about 100 MB of replies without a bound.
     for (let callId = 1; callId <= 12; callId++) {
       ws.send(encodeWire({ type: 'command', callId, command: 'log.read', input: { id, fromSeq: 0, count: 2000 } }));
@@ -133,15 +136,7 @@ describe('a page that stops reading', () => {
     const toSlowPeer = await run<SocketInfo>('tcp.connect', { host: '127.0.0.1', port: (slowPeer.address() as AddressInfo).port });
     await waitFor(() => stalled.length === 1, 'the slow peer to accept');
 
-    const ws = new WebSocket(wsUrl());
-    cleanups.push(() => ws.terminate());
-    const results = new Map<number, Result<unknown>>();
-    ws.on('message', (data: Buffer) => {
-      const message = decodeWire(data.toString()) as ServerMessage;
-      if (message.type === 'result') results.set(message.callId, message.result);
-    });
-    await new Promise((resolve) => ws.once('open', resolve));
-    ws.pause();
+    const { ws, results } = await stoppedPage();
     ws.send(encodeWire({ type: 'command', callId: 1, command: 'socket.send', input: { id: toSlowPeer.id, data: new Uint8Array(12 * 1024 * 1024) } }));
     await waitFor(() => (core.engine.info(toSlowPeer.id).bytesOut ?? 0) > 0 || core.engine.info(toSlowPeer.id).queuedBytes > 0, 'the send to start');
     ws.send(encodeWire({ type: 'command', callId: 2, command: 'log.read', input: { id, fromSeq: 0, count: 2000 } }));

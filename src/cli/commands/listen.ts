@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { MESSAGE_UNITS } from '../../shared/auto-reply';
-import type { FramingSpec } from '../../shared/framing';
-import { commands, type Input, type SocketInfo } from '../../shared/contract';
-import { describeIssues } from '../../shared/zod-issues';
+import { MESSAGE_UNITS } from '@shared/auto-reply';
+import type { FramingSpec } from '@shared/framing';
+import { commands, type Input, type SocketInfo } from '@shared/contract';
+import { describeIssues } from '@shared/zod-issues';
 import { createCore, type Core } from '../../main/core';
 import { startCaptureFiles, type CaptureFiles } from '../capture-files';
 import { formatSocketUrl, parseSocketUrl, type SocketUrl } from '../endpoint-url';

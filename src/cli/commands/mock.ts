@@ -5,8 +5,8 @@
  */
 import { createServer, type Socket } from 'node:net';
 import type { Command } from 'commander';
-import { formatEndpoint } from '../../shared/endpoint';
-import { parseScenarioTarget, ScenarioTarget } from '../../shared/scenario';
+import { formatEndpoint } from '@shared/endpoint';
+import { parseScenarioTarget, ScenarioTarget } from '@shared/scenario';
 import { tcpLink } from '../../main/scenario/net-link';
 import { runScenario } from '../../main/scenario/runner';
 import { collectVar, type CommandOutput, EXIT_INVALID, formatStep, loadScenario, parseVars, processOutput } from './scenario-file';

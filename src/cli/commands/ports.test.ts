@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import { commands, type PortRow } from '../../shared/contract';
+import { commands, type PortRow } from '@shared/contract';
 import { startServer, stopPeers } from '../../main/engine/test-support/peers';
 import { formatPortsTable, registerPorts } from './ports';
 

@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { type PortFilter, type PortList, type PortRow, PortState } from '../../shared/contract';
-import { formatEndpoint } from '../../shared/endpoint';
+import { type PortFilter, type PortList, type PortRow, PortState } from '@shared/contract';
+import { formatEndpoint } from '@shared/endpoint';
 import { createCore } from '../../main/core';
 import { parsePort } from '../options';
 

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, stopPeers, type ChildPeer } from '../../main/engine/test-support/peers';
 import { waitFor } from '../../main/engine/test-support/wait-for';
 import { scratchDir } from '../../main/export/test-support/tshark';
-import { parseToxicSpec } from '../../shared/toxic-spec';
+import { parseToxicSpec } from '@shared/toxic-spec';
 import { startRedis, startUdpEcho } from '../../main/proxy/test-support';
 
 const run = promisify(execFile);

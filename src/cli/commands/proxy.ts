@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import type { TlsClientOptions, TlsListenOptions } from '../../shared/tls';
+import type { TlsClientOptions, TlsListenOptions } from '@shared/tls';
 import { InvalidArgumentError } from 'commander';
-import { formatBytes } from '../../shared/codec';
-import type { LogEntry, SocketInfo } from '../../shared/contract';
-import type { ToxicInput } from '../../shared/proxy';
-import { parseToxicSpec } from '../../shared/toxic-spec';
+import { formatBytes } from '@shared/codec';
+import type { LogEntry, SocketInfo } from '@shared/contract';
+import type { ToxicInput } from '@shared/proxy';
+import { parseToxicSpec } from '@shared/toxic-spec';
 import { createCore, type Core } from '../../main/core';
 import { DEFAULT_TOXIPROXY_API, startToxiproxyApi, type ToxiproxyApi } from '../../main/proxy/toxiproxy-api';
 import { formatSocketUrl, parseSocketUrl, type SocketUrl } from '../endpoint-url';

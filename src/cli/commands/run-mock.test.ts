@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { scenarioFromLog } from '../../shared/scenario-record';
+import { scenarioFromLog } from '@shared/scenario-record';
 import { Engine } from '../../main/engine/engine';
 import { allEntries } from '../../main/engine/test-support/engine-log';
 import { freePort, startChild, startServer, stopPeers } from '../../main/engine/test-support/peers';

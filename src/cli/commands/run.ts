@@ -4,7 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ScenarioTarget } from '../../shared/scenario';
+import { ScenarioTarget } from '@shared/scenario';
 import { junitReport, stepField } from '../../main/scenario/junit';
 import { netConnector } from '../../main/scenario/net-link';
 import { runScenario } from '../../main/scenario/runner';

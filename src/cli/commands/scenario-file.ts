@@ -1,6 +1,6 @@
 /** What `run` and `mock` share: reading a scenario file and the options that feed it variables. */
 import { readFile } from 'node:fs/promises';
-import { parseScenarioText, type Scenario } from '../../shared/scenario';
+import { parseScenarioText, type Scenario } from '@shared/scenario';
 import { stepField } from '../../main/scenario/junit';
 import type { StepReport } from '../../main/scenario/runner';
 import type { CommandOutput } from './ports';

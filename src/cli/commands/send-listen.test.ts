@@ -6,23 +6,17 @@ import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { connectClient, freePort, startChild, startServer, stopPeers, type ChildPeer } from '../../main/engine/test-support/peers';
 import { waitFor } from '../../main/engine/test-support/wait-for';
-import { scratchDir, tsharkFields } from '../../main/export/test-support/tshark';
+import { tsharkFields } from '../../main/export/test-support/tshark';
+import { scratchDirEachTest } from '../../main/test-support/scratch';
 
 const root = resolve(__dirname, '../../..');
 const cli = ['--import', 'tsx', 'src/cli/index.ts'];
-let files: ReturnType<typeof scratchDir>;
+const files = scratchDirEachTest();
 
-beforeEach(() => {
-  files = scratchDir();
-});
-
-afterEach(async () => {
-  await stopPeers();
-  files.remove();
-});
+afterEach(() => stopPeers());
 
 interface Run {
   code: number;

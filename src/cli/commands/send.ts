@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { formatBytes } from '../../shared/codec';
-import type { LogEntry } from '../../shared/contract';
-import { formatEndpoint } from '../../shared/endpoint';
+import { formatBytes } from '@shared/codec';
+import type { LogEntry } from '@shared/contract';
+import { formatEndpoint } from '@shared/endpoint';
 import { createCore, type Core } from '../../main/core';
 import { resolveHost } from '../../main/engine/endpoint';
 import { formatDuration, toEngineError } from '../../main/engine/errors';

@@ -4,26 +4,16 @@
  * its recording, never the socket.
  */
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Core, createCore } from '../core';
-import { connectClient, stopPeers } from '../engine/test-support/peers';
+import { describe, expect, it } from 'vitest';
+import { connectClient } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
-import { scratchDir, tsharkFields } from '../export/test-support/tshark';
+import { tsharkFields } from '../export/test-support/tshark';
 import { Recording } from './recorder';
+import { coreEachTest } from '../test-support/core';
+import { scratchDirEachTest } from '../test-support/scratch';
 
-let core: Core;
-let files: ReturnType<typeof scratchDir>;
-
-beforeEach(() => {
-  core = createCore();
-  files = scratchDir();
-});
-
-afterEach(async () => {
-  await core.dispose();
-  await stopPeers();
-  files.remove();
-});
+const current = coreEachTest();
+const files = scratchDirEachTest();
 
 /** The longest the event loop went without running a 5 ms timer while `work` ran. */
 async function longestStall(work: () => Promise<void>): Promise<number> {
@@ -44,7 +34,7 @@ async function longestStall(work: () => Promise<void>): Promise<number> {
 
 describe('starting a recording over a large backlog', () => {
   it('keeps the event loop turning, and the file holds the whole backlog and what came after', async () => {
-    const listener = await core.engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    const listener = await current.core.engine.listenTcp({ host: '127.0.0.1', port: 0 });
     // Three connections, each with a log nearly full (64 MiB): seconds of encoding in one turn.
     const clients = await Promise.all([1, 2, 3].map(() => connectClient(listener.local?.port ?? 0)));
     const each = 60 * 1024 * 1024;
@@ -55,13 +45,14 @@ describe('starting a recording over a large backlog', () => {
         for (let sent = 0; sent < each; sent += block.byteLength) await client.write(block);
       }),
     );
-    const received = (): number => core.engine.snapshot().sockets.reduce((total, s) => total + (s.parentId === listener.id ? s.bytesIn : 0), 0);
+    const received = (): number =>
+      current.core.engine.snapshot().sockets.reduce((total, s) => total + (s.parentId === listener.id ? s.bytesIn : 0), 0);
     const arrived = (n: number) => () => received() === n;
     await waitFor(arrived(backlog), 'the backlog to arrive', 60_000);
     const path = files.path('backlog.pcapng');
     let recording: Recording | undefined;
     const stall = await longestStall(async () => {
-      recording = await Recording.start(core.engine, { path, format: 'pcapng' });
+      recording = await Recording.start(current.core.engine, { path, format: 'pcapng' });
     });
     await clients[0].write(Buffer.from('after'));
     await waitFor(arrived(backlog + 5), 'the last bytes');
@@ -77,10 +68,10 @@ describe('starting a recording over a large backlog', () => {
 
 describe('a long recording', () => {
   it('forgets the sockets that were removed: 5,000 created and removed leave nothing behind', async () => {
-    const recording = await Recording.start(core.engine, { path: files.path('many.pcapng'), format: 'pcapng' });
+    const recording = await Recording.start(current.core.engine, { path: files.path('many.pcapng'), format: 'pcapng' });
     for (let i = 0; i < 5000; i++) {
-      const socket = await core.engine.bindUdp({ host: '127.0.0.1', port: 0 });
-      await core.engine.remove(socket.id);
+      const socket = await current.core.engine.bindUdp({ host: '127.0.0.1', port: 0 });
+      await current.core.engine.remove(socket.id);
     }
     const status = await recording.stop();
     expect(status.state).toBe('stopped');
@@ -90,9 +81,9 @@ describe('a long recording', () => {
 
 describe('a tap that throws', () => {
   it('does not break the socket that logged the entry, nor the recordings', async () => {
-    const listener = await core.engine.listenTcp({ host: '127.0.0.1', port: 0 });
-    const recording = await Recording.start(core.engine, { path: files.path('kept.jsonl'), format: 'jsonl' });
-    const untap = core.engine.tap(() => {
+    const listener = await current.core.engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    const recording = await Recording.start(current.core.engine, { path: files.path('kept.jsonl'), format: 'jsonl' });
+    const untap = current.core.engine.tap(() => {
       throw new Error('broken tap');
     });
     const errors: unknown[] = [];
@@ -102,7 +93,7 @@ describe('a tap that throws', () => {
       const client = await connectClient(listener.local?.port ?? 0);
       await client.write(Buffer.from('one'));
       await client.write(Buffer.from('two'));
-      await waitFor(() => core.engine.snapshot().sockets.some((s) => s.parentId === listener.id && s.bytesIn === 6), 'both writes to arrive');
+      await waitFor(() => current.core.engine.snapshot().sockets.some((s) => s.parentId === listener.id && s.bytesIn === 6), 'both writes to arrive');
     } finally {
       console.error = original;
       untap();

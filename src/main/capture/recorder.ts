@@ -7,7 +7,7 @@
  */
 import { once } from 'node:events';
 import type { WriteStream } from 'node:fs';
-import type { LogEntry, SocketInfo } from '../../shared/contract';
+import type { LogEntry, SocketInfo } from '@shared/contract';
 import type { Engine } from '../engine/engine';
 import type { SocketRecord } from '../engine/socket-record';
 import { CaptureEncoder, type CaptureFormat, describeMissing } from '../export/capture-encoder';

@@ -2,37 +2,24 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RecordingInfo } from '../../shared/capture';
-import { type Core, createCore } from '../core';
-import { connectClient, stopPeers } from '../engine/test-support/peers';
+import { describe, expect, it } from 'vitest';
+import type { RecordingInfo } from '@shared/capture';
+import { connectClient } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
-import { scratchDir, tsharkFields } from '../export/test-support/tshark';
+import { tsharkFields } from '../export/test-support/tshark';
+import { createCore } from '../core';
+import { coreEachTest, dispatchOk } from '../test-support/core';
+import { scratchDirEachTest } from '../test-support/scratch';
 
-let core: Core;
-let files: ReturnType<typeof scratchDir>;
+const current = coreEachTest();
+const files = scratchDirEachTest();
 
-beforeEach(() => {
-  core = createCore();
-  files = scratchDir();
-});
-
-afterEach(async () => {
-  await core.dispose();
-  await stopPeers();
-  files.remove();
-});
-
-async function call<T>(command: string, input: unknown): Promise<T> {
-  const result = await core.dispatcher.dispatch(command, input);
-  if (!result.ok) throw new Error(result.error.message);
-  return result.value as T;
-}
+const call = <T>(command: string, input: unknown): Promise<T> => dispatchOk<T>(current.core, command, input);
 
 describe('capture commands', () => {
   it('records a listener and the connections it accepts later, shows the size growing, and stops with the file complete', async () => {
-    const listener = await core.engine.listenTcp({ host: '127.0.0.1', port: 0 });
-    const other = await core.engine.bindUdp({ host: '127.0.0.1', port: 0 });
+    const listener = await current.core.engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    const other = await current.core.engine.bindUdp({ host: '127.0.0.1', port: 0 });
     const path = files.path('rec.pcapng');
     const started = await call<RecordingInfo>('capture.start', { ids: [listener.id], format: 'pcapng', path });
     expect(started).toMatchObject({ id: 'rec-1', path, state: 'recording', ids: [listener.id] });
@@ -42,7 +29,7 @@ describe('capture commands', () => {
     const listed = await call<{ recordings: RecordingInfo[]; folder: string }>('capture.list', {});
     expect(listed.folder).toBe(process.cwd());
     expect(listed.recordings[0].bytesWritten).toBeGreaterThan(500_000);
-    await core.engine.send({ id: other.id, data: Uint8Array.of(1), target: { host: '127.0.0.1', port: other.local?.port ?? 1 } });
+    await current.core.engine.send({ id: other.id, data: Uint8Array.of(1), target: { host: '127.0.0.1', port: other.local?.port ?? 1 } });
     const stopped = await call<RecordingInfo>('capture.stop', { id: 'rec-1' });
     expect(stopped.state).toBe('stopped');
     expect(stopped.bytesWritten).toBe(statSync(path).size);
@@ -66,11 +53,7 @@ describe('capture commands', () => {
     const folder = dirname(files.path('x'));
     const other = createCore({ recordingFolder: folder });
     try {
-      const dispatch = async <T>(command: string, input: unknown): Promise<T> => {
-        const result = await other.dispatcher.dispatch(command, input);
-        if (!result.ok) throw new Error(result.error.message);
-        return result.value as T;
-      };
+      const dispatch = <T>(command: string, input: unknown): Promise<T> => dispatchOk<T>(other, command, input);
       expect((await dispatch<{ folder: string }>('capture.list', {})).folder).toBe(folder);
       // Two starts in the same turn, one by a relative name and one by the full path: one file, one recording.
       const both = await Promise.allSettled([

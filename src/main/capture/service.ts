@@ -3,8 +3,8 @@
  * after they stop so their size stays shown, all finished when the core is disposed.
  */
 import { resolve } from 'node:path';
-import type { RecordingInfo } from '../../shared/capture';
-import type { Output, ParsedInput } from '../../shared/contract';
+import type { RecordingInfo } from '@shared/capture';
+import type { Output, ParsedInput } from '@shared/contract';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { Recording } from './recorder';

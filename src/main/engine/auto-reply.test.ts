@@ -1,8 +1,8 @@
 import { createSocket, type Socket as UdpPeer } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AutoReplyRuleInput } from '../../shared/auto-reply';
-import { commands, type SocketInfo } from '../../shared/contract';
-import type { FramingSpec } from '../../shared/framing';
+import type { AutoReplyRuleInput } from '@shared/auto-reply';
+import { commands, type SocketInfo } from '@shared/contract';
+import type { FramingSpec } from '@shared/framing';
 import { MAX_ASSEMBLED_FRAME_BYTES } from './frame-assembler';
 import { Engine } from './engine';
 import { allEntries, logEvents, loggedBytes } from './test-support/engine-log';

@@ -5,13 +5,13 @@
  * each HTTP request), since a TCP stream keeps no message boundaries of its own.
  * The first enabled rule that matches answers; when none does and echo is on, the bytes go back.
  */
-import { type AutoReplyState, parsePattern, parseReply } from '../../shared/auto-reply';
-import { MacroError, type MacroTemplate } from '../../shared/macros';
-import type { RegexMatch, UserRegex } from '../../shared/user-regex';
+import { type AutoReplyState, parsePattern, parseReply } from '@shared/auto-reply';
+import { MacroError, type MacroTemplate } from '@shared/macros';
+import type { RegexMatch, UserRegex } from '@shared/user-regex';
 import { macroContextOf } from '../scenario/macro-contexts';
-import type { Endpoint, ParsedInput } from '../../shared/contract';
-import { utf8Decode } from '../../shared/codec';
-import { describeFraming, type FramingSpec, sameFraming } from '../../shared/framing';
+import type { Endpoint, ParsedInput } from '@shared/contract';
+import { utf8Decode } from '@shared/codec';
+import { describeFraming, type FramingSpec, sameFraming } from '@shared/framing';
 import { describeError } from './errors';
 import { FrameAssembler, MAX_ASSEMBLED_FRAME_BYTES } from './frame-assembler';
 import { copyBytes } from './log';

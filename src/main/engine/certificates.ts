@@ -5,7 +5,7 @@
 import type * as X509 from '@peculiar/x509';
 import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { CertificateSummary } from '../../shared/tls';
+import type { CertificateSummary } from '@shared/tls';
 
 // Node's global WebCrypto (the same object as node:crypto's webcrypto, typed as the DOM's).
 const webcrypto = globalThis.crypto;

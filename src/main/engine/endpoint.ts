@@ -1,7 +1,7 @@
 /** Endpoints as the contract shows them, and name resolution for the sockets that need it. */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { Endpoint } from '../../shared/contract';
+import type { Endpoint } from '@shared/contract';
 
 export type Family = Endpoint['family'];
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { EngineEvent, LogHead, SocketInfo, commands } from '../../shared/contract';
+import { EngineEvent, LogHead, SocketInfo, commands } from '@shared/contract';
 import { Engine, EngineError } from './engine';
 import { allEntries, recordEvents } from './test-support/engine-log';
 import { connectClient, startEchoServer, stopPeers } from './test-support/peers';

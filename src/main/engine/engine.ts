@@ -2,10 +2,10 @@
  * The socket engine: owns every socket, gives each an id, and reports every change as an
  * EngineEvent. Pure Node (net, dgram, dns) so the app, the browser host and the CLI share it.
  */
-import type { EngineEvent, LogHead, Output, ParsedInput, RepeatStatus, SocketInfo, SocketKind, SocketState, Target } from '../../shared/contract';
-import type { AutoReplyState } from '../../shared/auto-reply';
-import { formatEndpoint } from '../../shared/endpoint';
-import { clientTlsSettings, listenerTlsSettings } from '../../shared/tls';
+import type { EngineEvent, LogHead, Output, ParsedInput, RepeatStatus, SocketInfo, SocketKind, SocketState, Target } from '@shared/contract';
+import type { AutoReplyState } from '@shared/auto-reply';
+import { formatEndpoint } from '@shared/endpoint';
+import { clientTlsSettings, listenerTlsSettings } from '@shared/tls';
 import { AutoReplies } from './auto-reply';
 import { ClosedConnections } from './closed-connections';
 import { EngineError } from './errors';
@@ -16,7 +16,7 @@ import { searchLog } from './log-search';
 import { RunningTotalNotice } from './notice-coalescer';
 import { RepeatSender } from './repeat';
 import { macroContextOf, macroSender } from '../scenario/macro-contexts';
-import type { MacroContext } from '../../shared/macros';
+import type { MacroContext } from '@shared/macros';
 import { type EngineListener, SocketRecord } from './socket-record';
 import { type EntryTap, tapLog } from './entry-taps';
 import { TcpConnection } from './tcp-client';

@@ -4,7 +4,7 @@
  * methods rather than into SocketRecord, so every path that logs (data, notices however they are
  * coalesced, imported logs) is seen at the one place entries are actually made.
  */
-import type { LogEntry } from '../../shared/contract';
+import type { LogEntry } from '@shared/contract';
 import { now, type SocketLog } from './log';
 import type { SocketRecord } from './socket-record';
 

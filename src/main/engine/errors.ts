@@ -2,8 +2,8 @@
  * System error codes → sentences a person understands. Every failure the engine reports goes
  * through describeError once, so the wording lives in one place.
  */
-import type { ErrorInfo } from '../../shared/contract';
-import { formatEndpoint } from '../../shared/endpoint';
+import type { ErrorInfo } from '@shared/contract';
+import { formatEndpoint } from '@shared/endpoint';
 import { describeTlsError } from './tls-errors';
 
 /** A failure with a code the front ends can act on (system codes or NOT_FOUND, UNSUPPORTED, …). */

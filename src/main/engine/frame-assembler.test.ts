@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { collectFrame, Framer, type FramingSpec } from '../../shared/framing';
-import { anySpec, peerBytes } from '../../shared/test-support/framing-arbitraries';
+import { collectFrame, Framer, type FramingSpec } from '@shared/framing';
+import { anySpec, peerBytes } from '@shared/test-support/framing-arbitraries';
 import { FrameAssembler, MAX_ASSEMBLED_FRAME_BYTES } from './frame-assembler';
 
 const LINES: FramingSpec = { mode: 'delimiter', delimiter: [0x0a] };

@@ -9,8 +9,8 @@
  * needs the frame's bytes the moment it ends: so this frames every read as it arrives, keeps a
  * copy of the frame being read (bounded) and hands out each frame as it ends.
  */
-import { concatBytes } from '../../shared/codec';
-import { type FrameBounds, Framer, type FramingSpec } from '../../shared/framing';
+import { concatBytes } from '@shared/codec';
+import { type FrameBounds, Framer, type FramingSpec } from '@shared/framing';
 import { copyBytes } from './log';
 
 /** A frame still growing past this is given up on (not matched) rather than held without bound. */

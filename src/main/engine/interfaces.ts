@@ -1,6 +1,6 @@
 /** This machine's network interfaces, as the OS reports them at the moment of asking. */
 import { networkInterfaces } from 'node:os';
-import type { NetworkInterface } from '../../shared/network';
+import type { NetworkInterface } from '@shared/network';
 
 export function listInterfaces(): NetworkInterface[] {
   return Object.entries(networkInterfaces()).map(([name, infos = []]) => ({

@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isIPv4 } from 'node:net';
-import type { Endpoint } from '../../shared/contract';
+import type { Endpoint } from '@shared/contract';
 import { PollingSet } from './polling-set';
 
 export const DROPS_POLL_MS = 1000;

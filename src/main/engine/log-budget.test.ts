@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LogHead } from '../../shared/contract';
+import type { LogHead } from '@shared/contract';
 import { createDispatcher } from '../dispatch';
 import { Engine } from './engine';
 import { DEFAULT_LOG_BUDGET_BYTES, logBudget } from './log-budget';

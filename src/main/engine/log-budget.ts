@@ -7,7 +7,7 @@
  * oldest entries of any log.
  * What each log loses this way is counted in its head (`budgetDropped`) and said in its log.
  */
-import { type LogBudgetStatus, MIN_LOG_BUDGET_MIB } from '../../shared/log-budget';
+import { type LogBudgetStatus, MIN_LOG_BUDGET_MIB } from '@shared/log-budget';
 
 /**
  * 512 MiB: eight connections flooding at full speed keep their whole per-log window (64 MiB

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commands, type LogEntry, type ParsedInput } from '../../shared/contract';
-import { utf8Encode } from '../../shared/codec';
+import { commands, type LogEntry, type ParsedInput } from '@shared/contract';
+import { utf8Encode } from '@shared/codec';
 import { EngineError } from './errors';
 import { SocketLog } from './log';
 import { searchLog } from './log-search';

@@ -3,9 +3,9 @@
  * per entry) and each call looks at a bounded slice of the log, so a search of a full ring never
  * stalls the engine: the caller continues from the returned cursor. A match lies within one entry.
  */
-import type { LogSearchQuery, Output, ParsedInput } from '../../shared/contract';
-import { parseHex, utf8Decode } from '../../shared/codec';
-import { parseEscapedText } from '../../shared/payload';
+import type { LogSearchQuery, Output, ParsedInput } from '@shared/contract';
+import { parseHex, utf8Decode } from '@shared/codec';
+import { parseEscapedText } from '@shared/payload';
 import { EngineError } from './errors';
 import type { PeekedEntry, SocketLog } from './log';
 

@@ -1,7 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LogEntry as LogEntrySchema } from '../../shared/contract';
+import { LogEntry as LogEntrySchema } from '@shared/contract';
 import { DEFAULT_LOG_LIMITS, SocketLog, copyBytes, now, resolveLogLimits } from './log';
 
 function bytes(n: number, fill = 1): Uint8Array<ArrayBuffer> {

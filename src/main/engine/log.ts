@@ -3,7 +3,7 @@
  * the newest traffic and memory stays flat. Sequence numbers are never reused; what fell out is
  * counted in `dropped`.
  */
-import type { Endpoint, LogEntry, LogEventKind, LogHead } from '../../shared/contract';
+import type { Endpoint, LogEntry, LogEventKind, LogHead } from '@shared/contract';
 import { type BudgetedLog, logBudget } from './log-budget';
 import { SlabPool } from './slab-pool';
 

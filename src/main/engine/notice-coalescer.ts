@@ -5,7 +5,7 @@
  * same notice again within a second is only counted, and the count is logged as one line,
  * "<the latest notice> ×1,523", at most once a second for as long as it keeps coming.
  */
-import type { LogEventKind } from '../../shared/contract';
+import type { LogEventKind } from '@shared/contract';
 
 /** How long after a notice is logged the same notice is counted instead of logged. */
 export const FOLD_MS = 1000;

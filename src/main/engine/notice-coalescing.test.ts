@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { commands } from '../../shared/contract';
+import { commands } from '@shared/contract';
 import { Engine } from './engine';
 import { FOLD_MS } from './notice-coalescer';
 import { logEvents } from './test-support/engine-log';

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Server, Socket, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { commands } from '../../shared/contract';
+import { commands } from '@shared/contract';
 import { Engine } from './engine';
 import { READ_BUFFER_BYTES, adoptAccepted, plainSocket } from './read-buffer';
 import { loggedBytes } from './test-support/engine-log';

@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { commands, type RepeatStatus } from '../../shared/contract';
+import { commands, type RepeatStatus } from '@shared/contract';
 import { Engine } from './engine';
 import { allEntries, logEvents } from './test-support/engine-log';
 import { startServer, stopPeers } from './test-support/peers';

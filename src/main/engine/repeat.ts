@@ -2,7 +2,7 @@
  * Repeated sends: one payload `count` times and/or every `intervalMs`. They run in the engine,
  * so they go on when a window reloads, and every window sees their progress (SocketInfo.repeat).
  */
-import type { ErrorInfo, RepeatStatus } from '../../shared/contract';
+import type { ErrorInfo, RepeatStatus } from '@shared/contract';
 import { describeError, EngineError } from './errors';
 
 export interface RepeatPlan {

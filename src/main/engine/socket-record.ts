@@ -1,10 +1,10 @@
-import type { Endpoint, EngineEvent, ErrorInfo, LogEventKind, LogHead, SocketInfo, SocketState } from '../../shared/contract';
+import type { Endpoint, EngineEvent, ErrorInfo, LogEventKind, LogHead, SocketInfo, SocketState } from '@shared/contract';
 import { SocketLog, now, type LogLimits } from './log';
 import { logBudget } from './log-budget';
 import { NoticeCoalescer, RunningTotalNotice } from './notice-coalescer';
-import { formatBytes } from '../../shared/codec';
-import { onlyStats, statsOf } from '../../shared/socket-stats';
-import type { AutoReplyState } from '../../shared/auto-reply';
+import { formatBytes } from '@shared/codec';
+import { onlyStats, statsOf } from '@shared/socket-stats';
+import type { AutoReplyState } from '@shared/auto-reply';
 
 export type EngineListener = (event: EngineEvent) => void;
 

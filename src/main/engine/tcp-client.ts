@@ -4,9 +4,9 @@
  */
 import { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { formatBytes } from '../../shared/codec';
-import type { ParsedInput } from '../../shared/contract';
-import { formatEndpoint } from '../../shared/endpoint';
+import { formatBytes } from '@shared/codec';
+import type { ParsedInput } from '@shared/contract';
+import { formatEndpoint } from '@shared/endpoint';
 import type { SocketRecord } from './socket-record';
 import { toEndpoint } from './endpoint';
 import { EngineError, describeError, toEngineError, type ErrorContext } from './errors';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SocketInfo } from '../../shared/contract';
+import type { SocketInfo } from '@shared/contract';
 import { Engine, EngineError } from './engine';
 import { eventKinds, logEvents, loggedBytes, recordEvents } from './test-support/engine-log';
 import { connectClient, freePort, randomPayload, stopPeers, type TestClient } from './test-support/peers';

@@ -3,8 +3,8 @@
  * which gives it an id and drives it as a TcpConnection with its own log.
  */
 import { Server, type AddressInfo, type Socket } from 'node:net';
-import type { ParsedInput } from '../../shared/contract';
-import { formatEndpoint } from '../../shared/endpoint';
+import type { ParsedInput } from '@shared/contract';
+import { formatEndpoint } from '@shared/endpoint';
 import type { SocketRecord } from './socket-record';
 import { toEndpoint } from './endpoint';
 import { describeError, toEngineError, type ErrorContext } from './errors';

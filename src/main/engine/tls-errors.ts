@@ -3,7 +3,7 @@
  * checks fail with OpenSSL's verify codes; handshakes with ERR_SSL_* codes, many of them the
  * peer's alert (`…_ALERT_…`), which tells what the other side disliked.
  */
-import type { ErrorInfo } from '../../shared/contract';
+import type { ErrorInfo } from '@shared/contract';
 
 const HOW_TO_SKIP = 'Turn off “Verify certificate” to connect anyway.';
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { connect as connectTls } from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SocketInfo } from '../../shared/contract';
+import type { SocketInfo } from '@shared/contract';
 import { generateCertificate, selfSignedCertificate } from './certificates';
 import { Engine } from './engine';
 import { logEvents, loggedBytes } from './test-support/engine-log';

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP, type Socket } from 'node:net';
 import { type SecureContext, TLSSocket, connect as connectTls, createSecureContext, rootCertificates } from 'node:tls';
-import type { CertificateSummary, TlsClientOptions, TlsListenOptions, TlsSummary } from '../../shared/tls';
+import type { CertificateSummary, TlsClientOptions, TlsListenOptions, TlsSummary } from '@shared/tls';
 import { selfSignedCertificate, summarizeCertificate, type PemKeyPair } from './certificates';
 import { describeError, EngineError } from './errors';
 import { certificateProblem } from './tls-errors';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SocketInfo } from '../../shared/contract';
+import type { SocketInfo } from '@shared/contract';
 import { Engine } from './engine';
 import { loggedBytes, logEvents } from './test-support/engine-log';
 import { rejection } from './test-support/rejection';

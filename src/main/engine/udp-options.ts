@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
-import { DEFAULT_UDP_SETTINGS, isMulticastAddress, type UdpOptions, type UdpSettings } from '../../shared/network';
+import { DEFAULT_UDP_SETTINGS, isMulticastAddress, type UdpOptions, type UdpSettings } from '@shared/network';
 import { describeError, EngineError } from './errors';
 import type { Family } from './endpoint';
 import type { SocketRecord } from './socket-record';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DataLogEntry } from '../../shared/contract';
+import type { DataLogEntry } from '@shared/contract';
 import { Engine } from './engine';
 import { allEntries, eventKinds } from './test-support/engine-log';
 import { binaryPayload, freePort, startChild, stopPeers } from './test-support/peers';

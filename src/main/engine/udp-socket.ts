@@ -5,9 +5,9 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { Endpoint, ParsedInput, Target } from '../../shared/contract';
-import type { UdpOptions } from '../../shared/network';
-import { formatEndpoint } from '../../shared/endpoint';
+import type { Endpoint, ParsedInput, Target } from '@shared/contract';
+import type { UdpOptions } from '@shared/network';
+import { formatEndpoint } from '@shared/endpoint';
 import type { SocketRecord } from './socket-record';
 import { ipv4Mapped, resolveHost, toEndpoint, type Family } from './endpoint';
 import { EngineError, describeError, toEngineError, type ErrorContext } from './errors';

@@ -3,7 +3,7 @@
  * recording of live traffic share. The same encoder writes both formats, so a pcapng and a JSON
  * Lines file made together describe the same traffic.
  */
-import type { LogEntry, SocketInfo } from '../../shared/contract';
+import type { LogEntry, SocketInfo } from '@shared/contract';
 import { entryLine, headerLine, socketLine } from './jsonl';
 import { enhancedPacket, pcapngHeader } from './pcapng';
 import { type MissingBytes, packetStream, type PacketStream } from './streams';

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SocketInfo } from '../../shared/contract';
+import type { SocketInfo } from '@shared/contract';
 import { Recording } from '../capture/recorder';
 import { connectClient, freePort } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';

@@ -7,7 +7,7 @@
  * Opens, FINs and RSTs are read from the conversation's events (src/main/proxy/conversation.ts
  * says which side each is about).
  */
-import type { EventLogEntry, LogEntry, SocketInfo } from '../../shared/contract';
+import type { EventLogEntry, LogEntry, SocketInfo } from '@shared/contract';
 import type { MissingBytes, PacketStream, TimedPacket } from './streams';
 import { TcpStream } from './tcp-stream';
 

@@ -13,6 +13,7 @@ import { Recording } from '../capture/recorder';
 import { exportLogs, exportToFile, exportToStream } from './export-logs';
 import { entryLine, headerLine, LogFileParser, socketLine } from './jsonl';
 import { scratchDir, tsharkFields } from './test-support/tshark';
+import { socketInfo } from '@shared/test-support/socket-info';
 
 let core: Core;
 let files: ReturnType<typeof scratchDir>;
@@ -183,19 +184,9 @@ describe('a recording behind a slow disk', () => {
 describe('reading a log file as it arrives', () => {
   it('keeps only the newest entries a log could hold, counting the rest as dropped', () => {
     const parser = new LogFileParser({ maxEntries: 3, maxBytes: 10 });
-    const socket = {
-      id: 'con-1',
-      kind: 'tcp-connection',
-      state: 'closed',
-      bytesIn: 0,
-      bytesOut: 0,
-      messagesIn: 0,
-      messagesOut: 0,
-      queuedBytes: 0,
-      createdAt: 1,
-    };
+    const socket = socketInfo('con-1', { kind: 'tcp-connection', state: 'closed' });
     parser.line(headerLine(1, new Date()));
-    parser.line(socketLine(socket as never, 2));
+    parser.line(socketLine(socket, 2));
     for (let seq = 0; seq < 5000; seq++) parser.line(entryLine('con-1', { seq, time: seq, dir: 'in', bytes: Uint8Array.of(seq & 0xff, 1, 2, 3) }));
     const [file] = parser.finish();
     // 4 bytes each: two fit in 10 bytes.

@@ -7,9 +7,9 @@
 import { once } from 'node:events';
 import { rm } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
-import { MAX_EXPORT_BYTES, MAX_LOG_READ, type LogEntry, type Output, type ParsedInput, type SocketInfo } from '../../shared/contract';
-import { formatBytes } from '../../shared/codec';
-import { fileStamp } from '../../shared/file-stamp';
+import { MAX_EXPORT_BYTES, MAX_LOG_READ, type LogEntry, type Output, type ParsedInput, type SocketInfo } from '@shared/contract';
+import { formatBytes } from '@shared/codec';
+import { fileStamp } from '@shared/file-stamp';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { now } from '../engine/log';

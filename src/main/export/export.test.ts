@@ -1,8 +1,8 @@
 import { createSocket, type Socket as UdpPeer } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bytesToBase64 } from '../../shared/wire';
-import type { LogEntry, SocketInfo } from '../../shared/contract';
+import { bytesToBase64 } from '@shared/wire';
+import type { LogEntry, SocketInfo } from '@shared/contract';
 import { type Core, createCore } from '../core';
 import type { Engine } from '../engine/engine';
 import { allEntries } from '../engine/test-support/engine-log';

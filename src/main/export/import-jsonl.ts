@@ -4,7 +4,7 @@
  * times, so the log view, search and export work on it as on any other.
  */
 import type { Readable } from 'node:stream';
-import type { LogEntry, Output, ParsedInput, SocketInfo } from '../../shared/contract';
+import type { LogEntry, Output, ParsedInput, SocketInfo } from '@shared/contract';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { DEFAULT_LOG_LIMITS, type SocketLog } from '../engine/log';

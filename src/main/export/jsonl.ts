@@ -9,9 +9,9 @@
  *   {"type":"entry","socket":"con-2","seq":4,"time":1735732800200.1,"dir":"event","event":"closed","message":"Connection closed"}
  */
 import { z } from 'zod';
-import { Endpoint, LogEventKind, type LogEntry, SocketId, SocketInfo } from '../../shared/contract';
-import { base64ToBytes, bytesToBase64 } from '../../shared/wire';
-import { describeIssues } from '../../shared/zod-issues';
+import { Endpoint, LogEventKind, type LogEntry, SocketId, SocketInfo } from '@shared/contract';
+import { base64ToBytes, bytesToBase64 } from '@shared/wire';
+import { describeIssues } from '@shared/zod-issues';
 import { EngineError } from '../engine/errors';
 
 export const LOG_FILE_TYPE = 'sockscope-log';

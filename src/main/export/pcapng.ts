@@ -4,7 +4,7 @@
  * enhanced packet block per packet with a microsecond timestamp. Little-endian throughout, which
  * the byte-order magic tells readers.
  */
-import { concatBytes } from '../../shared/codec';
+import { concatBytes } from '@shared/codec';
 
 const BLOCK_SECTION_HEADER = 0x0a0d0d0a;
 const BLOCK_INTERFACE_DESCRIPTION = 0x00000001;

@@ -3,7 +3,7 @@
  * (tcp-stream.ts), a proxy's conversation as its two real connections (conversation-stream.ts),
  * UDP as one datagram per log entry.
  */
-import type { LogEntry, SocketInfo } from '../../shared/contract';
+import type { LogEntry, SocketInfo } from '@shared/contract';
 import { ConversationStream } from './conversation-stream';
 import { MAX_UDP_PAYLOAD, udpPacket } from './packets';
 import { endpoints, TcpStream } from './tcp-stream';

@@ -3,7 +3,7 @@
  * numbers consistent in both directions, FIN and RST where the log says the connection closed or
  * was reset.
  */
-import type { Endpoint, LogEntry } from '../../shared/contract';
+import type { Endpoint, LogEntry } from '@shared/contract';
 import {
   type IpAddress,
   isLoopback,

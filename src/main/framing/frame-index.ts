@@ -10,8 +10,8 @@
  * what the log dropped or cleared, match under the rules' own framing, and need each frame's bytes
  * the moment it ends: the assembler frames every read as it arrives and copies the pending frame.
  */
-import type { DataLogEntry, Endpoint, EventLogEntry, FrameItem, LogEntry, LogEventKind, LogHead, SocketKind } from '../../shared/contract';
-import { collectFrame, type FrameBounds, Framer, type FramingSpec } from '../../shared/framing';
+import type { DataLogEntry, Endpoint, EventLogEntry, FrameItem, LogEntry, LogEventKind, LogHead, SocketKind } from '@shared/contract';
+import { collectFrame, type FrameBounds, Framer, type FramingSpec } from '@shared/framing';
 import type { PeekedEntry } from '../engine/log';
 
 /** Reads a socket's log: the engine's readLog, for one socket. */

@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FrameItem, SocketInfo } from '../../shared/contract';
+import type { FrameItem, SocketInfo } from '@shared/contract';
 import { Engine } from '../engine/engine';
 import { connectClient, stopPeers, type TestClient } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';

@@ -3,8 +3,8 @@
  * socket's SocketInfo (so every window shows the same view); the frames are built lazily, when
  * someone reads them, and follow the log as it grows, drops or is cleared.
  */
-import { MAX_FRAME_DECODE_BYTES, type Output, type ParsedInput, type SocketInfo } from '../../shared/contract';
-import { type FramingSpec, RAW_FRAMING, sameFraming } from '../../shared/framing';
+import { MAX_FRAME_DECODE_BYTES, type Output, type ParsedInput, type SocketInfo } from '@shared/contract';
+import { type FramingSpec, RAW_FRAMING, sameFraming } from '@shared/framing';
 import { EngineError } from '../engine/errors';
 import { compileQuery, SCAN_BUDGET } from '../engine/log-search';
 import type { Engine } from '../engine/engine';

@@ -1,7 +1,7 @@
 import { type RawData, WebSocket } from 'ws';
-import { ClientMessage, type EventBatch, type Result, type ServerMessage } from '../../shared/contract';
-import { decodeWire, encodeWire } from '../../shared/wire';
-import { EventCoalescer } from '../batcher';
+import { ClientMessage, type EventBatch, type Result, type ServerMessage } from '@shared/contract';
+import { decodeWire, encodeWire } from '@shared/wire';
+import { HeldBatches } from '../held-batches';
 import type { Core } from '../core';
 
 /**
@@ -48,21 +48,11 @@ export function attachClient(ws: WebSocket, core: Core, limits: ClientLimits = D
   };
   const behind = (): boolean => ws.bufferedAmount > limits.behindBytes;
 
-  // Batches carry full state per socket, so a page that is behind can skip ahead: batches are
-  // merged into one as they arrive, and past a bound dropped for a snapshot instead.
-  const held = new EventCoalescer();
-  let heldRev: number | undefined;
-  let resyncPending = false;
+  // A page that is behind skips ahead: batches are merged as they arrive, past a bound dropped for a snapshot.
+  const held = new HeldBatches(limits.maxHeldEvents);
   const onBatch = (batch: EventBatch): void => {
-    if (resyncPending) return;
-    if (heldRev === undefined && !behind()) return send({ type: 'events', batch });
-    batch.events.forEach((event) => held.add(event));
-    heldRev = batch.rev;
-    if (held.size > limits.maxHeldEvents) {
-      held.take();
-      heldRev = undefined;
-      resyncPending = true;
-    }
+    if (!held.holding && !behind()) return send({ type: 'events', batch });
+    held.hold(batch);
     waitForDrain();
   };
 
@@ -120,13 +110,9 @@ export function attachClient(ws: WebSocket, core: Core, limits: ClientLimits = D
     }, DRAIN_POLL_MS);
   };
   const catchUp = (): void => {
-    if (resyncPending) {
-      resyncPending = false;
-      send({ type: 'resync', reason: 'This page fell too far behind; it reloads the current state' });
-    } else if (heldRev !== undefined) {
-      send({ type: 'events', batch: { rev: heldRev, events: held.take() } });
-      heldRev = undefined;
-    }
+    const next = held.take();
+    if (next?.type === 'resync') send({ type: 'resync', reason: 'This page fell too far behind; it reloads the current state' });
+    else if (next) send(next);
     runWaiting();
   };
 
@@ -135,12 +121,12 @@ export function attachClient(ws: WebSocket, core: Core, limits: ClientLimits = D
   ws.on('close', () => {
     unsubscribe();
     clearInterval(drainTimer);
-    held.take();
+    held.clear();
     waiting.length = 0;
   });
   ws.on('error', () => ws.terminate());
 
-  return () => ({ unreadBytes: ws.bufferedAmount, heldEvents: held.size, waitingCommands: waiting.length, resyncPending });
+  return () => ({ unreadBytes: ws.bufferedAmount, heldEvents: held.size, waitingCommands: waiting.length, resyncPending: held.resyncPending });
 }
 
 function behindError(unread: number, max: number): Result<never> {

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { ServerMessage } from '../../shared/contract';
-import { decodeWire, encodeWire } from '../../shared/wire';
+import type { ServerMessage } from '@shared/contract';
+import { decodeWire, encodeWire } from '@shared/wire';
 import { type Core, createCore } from '../core';
 import { CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, type Host, startHost } from './server';
 

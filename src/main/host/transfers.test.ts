@@ -10,13 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_IMPORT_BYTES } from '../../shared/contract';
+import { MAX_IMPORT_BYTES } from '@shared/contract';
 import { type Core, createCore } from '../core';
 import { connectClient, stopPeers } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
 import { entryLine, headerLine, socketLine } from '../export/jsonl';
 import { scratchDir, tsharkFields } from '../export/test-support/tshark';
 import { type Host, startHost } from './server';
+import { socketInfo } from '@shared/test-support/socket-info';
 
 const run = promisify(execFile);
 let core: Core;
@@ -78,20 +79,10 @@ describe('GET /export', () => {
 describe('POST /import', () => {
   it('reads a JSON Lines log larger than a WebSocket message may carry', async () => {
     const path = files.path('big.jsonl');
-    const socket = {
-      id: 'con-7',
-      kind: 'tcp-connection',
-      state: 'closed',
-      bytesIn: 0,
-      bytesOut: 0,
-      messagesIn: 0,
-      messagesOut: 0,
-      queuedBytes: 0,
-      createdAt: 1,
-    };
+    const socket = socketInfo('con-7', { kind: 'tcp-connection', state: 'closed' });
     const chunk = randomBytes(1024 * 1024);
     const count = MAX_IMPORT_BYTES / chunk.byteLength + 4;
-    const lines = [headerLine(1, new Date()), socketLine(socket as never, 0)];
+    const lines = [headerLine(1, new Date()), socketLine(socket, 0)];
     for (let seq = 0; seq < count; seq++) lines.push(entryLine('con-7', { seq, time: 2 + seq, dir: 'in', bytes: chunk }));
     writeFileSync(path, `${lines.join('\n')}\n`);
     const response = await curl([

@@ -6,7 +6,7 @@
  * browser sends one, must be ours (as for the WebSocket).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CaptureFormat } from '../../shared/capture';
+import { CaptureFormat } from '@shared/capture';
 import type { Core } from '../core';
 import { EngineError } from '../engine/errors';
 import { exportFileName, exportToStream, selectSockets } from '../export/export-logs';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commands, type PortList } from '../../shared/contract';
-import { socketInfo } from '../../shared/test-support/socket-info';
+import { commands, type PortList } from '@shared/contract';
+import { socketInfo } from '@shared/test-support/socket-info';
 import { type Core, createCore } from '../core';
 import { listPorts, listSystemPorts, type SystemPorts } from '.';
 import { attachOwners, parseProcNet } from './linux';

@@ -3,8 +3,8 @@
  * (per platform), then marked with what Sockscope knows — the port's service name and whether a
  * socket is Sockscope's own.
  */
-import type { PortFilter, PortList, PortRow, SocketInfo } from '../../shared/contract';
-import { matchesPortFilter } from '../../shared/ports';
+import type { PortFilter, PortList, PortRow, SocketInfo } from '@shared/contract';
+import { matchesPortFilter } from '@shared/ports';
 import { EngineError } from '../engine/errors';
 import { listLinuxPorts } from './linux';
 import { listMacosPorts } from './macos';

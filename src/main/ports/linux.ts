@@ -5,7 +5,7 @@
  */
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { endianness } from 'node:os';
-import type { Endpoint, PortProtocol, PortState } from '../../shared/contract';
+import type { Endpoint, PortProtocol, PortState } from '@shared/contract';
 import { isNoPeer, type RawPortRow, type SystemPorts } from './rows';
 
 /** A socket as /proc/net lists it: no owner yet, but the inode that finds one. */

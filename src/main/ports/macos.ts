@@ -3,7 +3,7 @@
  * line, so process names with spaces ("Google Chrome He") and odd columns cannot shift anything.
  * Without root, lsof lists only the user's own processes.
  */
-import type { Endpoint } from '../../shared/contract';
+import type { Endpoint } from '@shared/contract';
 import { isNoPeer, normalizeTcpState, parseEndpointText, type RawPortRow, type SystemPorts } from './rows';
 import { runTool } from './run';
 

@@ -1,6 +1,6 @@
 /** What every OS source produces, and the text formats two of them share (lsof and netstat). */
 import { isIP } from 'node:net';
-import type { Endpoint, PortRow, PortState } from '../../shared/contract';
+import type { Endpoint, PortRow, PortState } from '@shared/contract';
 
 /** A row as a source reads it; listPorts adds what Sockscope knows (service, own). */
 export type RawPortRow = Omit<PortRow, 'own' | 'service' | 'socketId'>;

@@ -4,7 +4,7 @@
  * is absent on Windows). Names follow the IANA registry where it has a familiar one, else the name
  * the software is known by (8080 http-alt, 6443 kubernetes-api).
  */
-import type { PortProtocol } from '../../shared/contract';
+import type { PortProtocol } from '@shared/contract';
 
 type Protocols = 'tcp' | 'udp' | 'both';
 

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Output } from '../../shared/contract';
+import type { Output } from '@shared/contract';
 import { type Core, createCore } from '../core';
 import { freePort } from '../engine/test-support/peers';
 

@@ -3,8 +3,8 @@
  * status bar's switch) and by `sockscope host --toxiproxy-api`: at most one server, closed with
  * the core. Changes run one at a time, so two quick clicks cannot start two servers.
  */
-import type { Output, ParsedInput } from '../../shared/contract';
-import { DEFAULT_TOXIPROXY_API_ADDRESS, type ToxiproxyApiStatus, type toxiproxyApiCommands } from '../../shared/toxiproxy-api';
+import type { Output, ParsedInput } from '@shared/contract';
+import { DEFAULT_TOXIPROXY_API_ADDRESS, type ToxiproxyApiStatus, type toxiproxyApiCommands } from '@shared/toxiproxy-api';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { startToxiproxyApi, type ToxiproxyApi } from './toxiproxy-api';

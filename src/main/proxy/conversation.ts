@@ -4,11 +4,11 @@
  * FIN is passed on as a FIN (the other direction keeps flowing), a reset as a reset.
  */
 import { Socket } from 'node:net';
-import type { ErrorInfo } from '../../shared/contract';
-import type { FramingSpec } from '../../shared/framing';
-import { formatEndpoint } from '../../shared/endpoint';
-import type { HeldMessage, ToxicStream, UpstreamFailure } from '../../shared/proxy';
-import type { TlsSummary } from '../../shared/tls';
+import type { ErrorInfo } from '@shared/contract';
+import type { FramingSpec } from '@shared/framing';
+import { formatEndpoint } from '@shared/endpoint';
+import type { HeldMessage, ToxicStream, UpstreamFailure } from '@shared/proxy';
+import type { TlsSummary } from '@shared/tls';
 import { toEndpoint } from '../engine/endpoint';
 import { describeError, EngineError } from '../engine/errors';
 import type { ExternalSocket } from '../engine/external';

@@ -1,7 +1,7 @@
 /** The `proxy.*` commands (src/shared/proxy.ts), spread into dispatch's handlers. */
-import type { Output, ParsedInput } from '../../shared/contract';
+import type { Output, ParsedInput } from '@shared/contract';
 import type { Engine } from '../engine/engine';
-import type { proxyCommands } from '../../shared/proxy';
+import type { proxyCommands } from '@shared/proxy';
 import { proxiesOf } from './service';
 
 type ProxyCommand = Extract<keyof typeof proxyCommands, string>;

@@ -4,8 +4,8 @@
  * lesson that message boundaries on a byte stream are arbitrary. The framer follows every read of
  * its direction, held or not, so it knows where frames end when a hold begins.
  */
-import { concatBytes } from '../../shared/codec';
-import { Framer, type FramingSpec, RAW_FRAMING, sameFraming } from '../../shared/framing';
+import { concatBytes } from '@shared/codec';
+import { Framer, type FramingSpec, RAW_FRAMING, sameFraming } from '@shared/framing';
 import type { Engine } from '../engine/engine';
 
 /**

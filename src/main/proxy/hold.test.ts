@@ -7,7 +7,7 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { HeldMessage } from '../../shared/proxy';
+import type { HeldMessage } from '@shared/proxy';
 import { logEvents, loggedBytes } from '../engine/test-support/engine-log';
 import { connectClient, freePort, startChild } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';

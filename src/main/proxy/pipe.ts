@@ -6,8 +6,8 @@
  * source is not read (the kernel then pushes back on its sender).
  */
 import type { Socket } from 'node:net';
-import type { FramingSpec } from '../../shared/framing';
-import type { ToxicStream } from '../../shared/proxy';
+import type { FramingSpec } from '@shared/framing';
+import type { ToxicStream } from '@shared/proxy';
 import { type HeldFrames, heldFramesFor } from './held-frames';
 import type { Next, Stage } from './toxics';
 

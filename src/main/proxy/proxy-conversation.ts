@@ -3,8 +3,8 @@
  * its upstream connection (conversation.ts) or a UDP client address with its own upstream socket
  * (udp-session.ts).
  */
-import type { FramingSpec } from '../../shared/framing';
-import type { HeldMessage, ToxicStream } from '../../shared/proxy';
+import type { FramingSpec } from '@shared/framing';
+import type { HeldMessage, ToxicStream } from '@shared/proxy';
 import type { ExternalSocket } from '../engine/external';
 import type { SocketRecord } from '../engine/socket-record';
 import type { Stage, StageContext } from './toxics';

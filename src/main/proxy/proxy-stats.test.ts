@@ -6,8 +6,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { EngineEvent, SocketInfo } from '../../shared/contract';
-import { withStats } from '../../shared/socket-stats';
+import type { EngineEvent, SocketInfo } from '@shared/contract';
+import { withStats } from '@shared/socket-stats';
 import { connectClient } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
 import { createProxy, startRecordingServer, startRedis, useTestbed, value } from './test-support';

@@ -7,8 +7,8 @@
  */
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { ParsedInput } from '../../shared/contract';
-import type { TlsClientOptions, TlsSummary } from '../../shared/tls';
+import type { ParsedInput } from '@shared/contract';
+import type { TlsClientOptions, TlsSummary } from '@shared/tls';
 import {
   describeHandshake,
   handshakeSummary,

@@ -3,8 +3,8 @@
  * the toxics that apply to its conversations (added, changed and removed live).
  */
 import { Server, type AddressInfo, type Socket } from 'node:net';
-import { formatEndpoint } from '../../shared/endpoint';
-import type { ClientFilter, ParsedToxicInput, ProxySettings, Toxic, ToxicPatch, ToxicState } from '../../shared/proxy';
+import { formatEndpoint } from '@shared/endpoint';
+import type { ClientFilter, ParsedToxicInput, ProxySettings, Toxic, ToxicPatch, ToxicState } from '@shared/proxy';
 import { toEndpoint } from '../engine/endpoint';
 import type { Engine } from '../engine/engine';
 import { EngineError, toEngineError } from '../engine/errors';

@@ -2,9 +2,9 @@
  * The proxies of one engine, by id and by name: what the `proxy.*` commands, the Toxiproxy API
  * and the CLI all work on, so a proxy made through one shows in the others.
  */
-import type { ParsedInput } from '../../shared/contract';
-import type { ProxySettings } from '../../shared/proxy';
-import { proxyTlsSettings } from '../../shared/proxy-tls';
+import type { ParsedInput } from '@shared/contract';
+import type { ProxySettings } from '@shared/proxy';
+import { proxyTlsSettings } from '@shared/proxy-tls';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { followConversationFraming } from './held-frames';

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, beforeEach } from 'vitest';
-import type { Result } from '../../shared/contract';
+import type { Result } from '@shared/contract';
 import { createDispatcher, type Dispatcher } from '../dispatch';
 import { Engine } from '../engine/engine';
 import { freePort, startChild, stopPeers } from '../engine/test-support/peers';

@@ -5,8 +5,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { Result } from '../../shared/contract';
-import type { ToxicState } from '../../shared/proxy';
+import type { Result } from '@shared/contract';
+import type { ToxicState } from '@shared/proxy';
 import { connectClient } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
 import { createProxy as createProxyVia, startRecordingServer, startRedis, useTestbed, value } from './test-support';

@@ -4,7 +4,7 @@
  * Attributes and semantics are Toxiproxy's (latency and jitter in ms, bandwidth in KB/s, slicer's
  * delay in µs, timeout 0 holding data until the toxic is removed).
  */
-import { ToxicAttributeSchemas, type PROTOCOL_TOXICS, type Toxic, type ToxicType } from '../../shared/proxy';
+import { ToxicAttributeSchemas, type PROTOCOL_TOXICS, type Toxic, type ToxicType } from '@shared/proxy';
 
 /** Hands a piece to the rest of the chain; resolves once the piece is written (or dropped). */
 export type Next = (bytes: Uint8Array, arrivedAt: number) => Promise<void>;

@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { proxyCommands, ToxicInput, ToxicPatch, type ToxicState } from '../../shared/proxy';
+import { proxyCommands, ToxicInput, ToxicPatch, type ToxicState } from '@shared/proxy';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import type { Proxy } from './proxy';

@@ -4,7 +4,7 @@
  * or not) or drops, one by one: datagrams have no order to keep. Bounded: past MAX_WAITING
  * datagrams held or in the chain, new ones are dropped and the log says so.
  */
-import type { ToxicStream } from '../../shared/proxy';
+import type { ToxicStream } from '@shared/proxy';
 import type { HeldChunk, PipeStage } from './pipe';
 import type { Stage } from './toxics';
 

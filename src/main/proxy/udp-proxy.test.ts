@@ -5,8 +5,8 @@
  */
 import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DataLogEntry, LogEntry, SocketInfo } from '../../shared/contract';
-import type { ToxicState } from '../../shared/proxy';
+import type { DataLogEntry, LogEntry, SocketInfo } from '@shared/contract';
+import type { ToxicState } from '@shared/proxy';
 import { waitFor } from '../engine/test-support/wait-for';
 import { freePort } from '../engine/test-support/peers';
 import { startUdpEcho, useTestbed, value } from './test-support';

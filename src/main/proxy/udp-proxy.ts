@@ -5,8 +5,8 @@
  * counted. Toxics, hold and the conversation list are the TCP proxy's (proxy.ts).
  */
 import { createSocket, type RemoteInfo, type Socket as DgramSocket } from 'node:dgram';
-import { formatEndpoint } from '../../shared/endpoint';
-import { UdpSessionOptions, type ProxySettings, type Toxic } from '../../shared/proxy';
+import { formatEndpoint } from '@shared/endpoint';
+import { UdpSessionOptions, type ProxySettings, type Toxic } from '@shared/proxy';
 import { resolveHost, toEndpoint } from '../engine/endpoint';
 import type { Engine } from '../engine/engine';
 import { EngineError, toEngineError } from '../engine/errors';

@@ -6,8 +6,8 @@
  * address starts a new session.
  */
 import { createSocket, type Socket as DgramSocket } from 'node:dgram';
-import { formatEndpoint } from '../../shared/endpoint';
-import type { HeldMessage, ToxicStream } from '../../shared/proxy';
+import { formatEndpoint } from '@shared/endpoint';
+import type { HeldMessage, ToxicStream } from '@shared/proxy';
 import { resolveHost, toEndpoint } from '../engine/endpoint';
 import { describeError, EngineError, formatDuration } from '../engine/errors';
 import type { SocketRecord } from '../engine/socket-record';

@@ -4,7 +4,7 @@
  * overtake it (reorder). latency is the TCP stage as it is: measured from arrival, so with jitter
  * datagrams pass each other, as with netem.
  */
-import { PROTOCOL_TOXICS, type ProxyProtocol, type Toxic, type ToxicType } from '../../shared/proxy';
+import { PROTOCOL_TOXICS, type ProxyProtocol, type Toxic, type ToxicType } from '@shared/proxy';
 import { EngineError } from '../engine/errors';
 import { createStage, parseAttributes, Stoppable, type Attributes, type Stage, type StageContext } from './toxics';
 

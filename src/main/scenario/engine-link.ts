@@ -5,7 +5,7 @@
  */
 import type { Engine } from '../engine/engine';
 import type { Connector, ScenarioLink } from './runner';
-import { parseScenarioTarget } from '../../shared/scenario';
+import { parseScenarioTarget } from '@shared/scenario';
 
 const READ_BATCH = 1000;
 

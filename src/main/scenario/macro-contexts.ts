@@ -2,9 +2,9 @@
  * Macro state kept in main, one per socket: `{{counter}}` counts on across a repeat, auto-replies
  * and sequences on the same socket, and is gone with the socket (a WeakMap on its record).
  */
-import { concatBytes, lineEndingBytes } from '../../shared/codec';
-import type { MacroPayload } from '../../shared/macro-payload';
-import { compileMacros, type MacroContext, newMacroContext } from '../../shared/macros';
+import { concatBytes, lineEndingBytes } from '@shared/codec';
+import type { MacroPayload } from '@shared/macro-payload';
+import { compileMacros, type MacroContext, newMacroContext } from '@shared/macros';
 
 const contexts = new WeakMap<object, MacroContext>();
 

@@ -4,8 +4,8 @@
  */
 import { createSocket } from 'node:dgram';
 import { connect as connectTcp, type Socket } from 'node:net';
-import { formatEndpoint } from '../../shared/endpoint';
-import { parseScenarioTarget } from '../../shared/scenario';
+import { formatEndpoint } from '@shared/endpoint';
+import { parseScenarioTarget } from '@shared/scenario';
 import { describeError } from '../engine/errors';
 import type { Connector, ScenarioLink } from './runner';
 

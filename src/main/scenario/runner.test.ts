@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseScenarioText, Scenario } from '../../shared/scenario';
+import { parseScenarioText, Scenario } from '@shared/scenario';
 import { freePort, startChild, startServer, stopPeers } from '../engine/test-support/peers';
 import { netConnector } from './net-link';
 import { runScenario, type StepReport } from './runner';

@@ -8,11 +8,11 @@
  * `contains`/`regex` wait until the text turns up and consume through the match). With framing,
  * each expect takes the next whole message and it must match.
  */
-import { concatBytes, parseHex, toVisibleText, utf8Decode, utf8Encode } from '../../shared/codec';
-import type { FramingSpec } from '../../shared/framing';
-import { compileMacros, type MacroContext, type MacroTemplate, newMacroContext } from '../../shared/macros';
-import { describeStep, type ExpectStep, parseScenarioTarget, type Scenario, type ScenarioStep } from '../../shared/scenario';
-import { compileUserRegex, type RegexMatch } from '../../shared/user-regex';
+import { concatBytes, parseHex, toVisibleText, utf8Decode, utf8Encode } from '@shared/codec';
+import type { FramingSpec } from '@shared/framing';
+import { compileMacros, type MacroContext, type MacroTemplate, newMacroContext } from '@shared/macros';
+import { describeStep, type ExpectStep, parseScenarioTarget, type Scenario, type ScenarioStep } from '@shared/scenario';
+import { compileUserRegex, type RegexMatch } from '@shared/user-regex';
 import { FrameAssembler } from '../engine/frame-assembler';
 
 /** A connection as the runner sees it. */

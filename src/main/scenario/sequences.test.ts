@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SequenceStatus } from '../../shared/sequences';
+import type { SequenceStatus } from '@shared/sequences';
 import { createCore, type Core } from '../core';
 import { allEntries } from '../engine/test-support/engine-log';
 import { connectClient, freePort, startChild, startServer, stopPeers } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
+import { dispatchOk } from '../test-support/core';
 
 let core: Core;
 
@@ -12,11 +13,7 @@ afterEach(async () => {
   await stopPeers();
 });
 
-async function call<T>(command: string, input: unknown): Promise<T> {
-  const result = await core.dispatcher.dispatch(command, input);
-  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+const call = <T>(command: string, input: unknown): Promise<T> => dispatchOk<T>(core, command, input);
 
 async function finished(runId: string): Promise<SequenceStatus> {
   let status: SequenceStatus | undefined;

@@ -4,7 +4,7 @@
  * visible; each engine has its own set.
  */
 import type { z } from 'zod';
-import { MAX_STATUS_STEPS, type SequenceStatus, type sequenceCommands } from '../../shared/sequences';
+import { MAX_STATUS_STEPS, type SequenceStatus, type sequenceCommands } from '@shared/sequences';
 import { type Engine, EngineError } from '../engine/engine';
 import { engineConnector, engineLink } from './engine-link';
 import { runScenario, type StepReport } from './runner';

@@ -4,10 +4,10 @@
  * again (its port is taken) comes back disabled, saying why, rather than not at all.
  */
 import { z } from 'zod';
-import { type SocketInfo } from '../../shared/contract';
-import { formatEndpoint } from '../../shared/endpoint';
-import { proxyCommands } from '../../shared/proxy';
-import { ProxyTlsSettings, proxyTlsReopen } from '../../shared/proxy-tls';
+import { type SocketInfo } from '@shared/contract';
+import { formatEndpoint } from '@shared/endpoint';
+import { proxyCommands } from '@shared/proxy';
+import { ProxyTlsSettings, proxyTlsReopen } from '@shared/proxy-tls';
 import type { Engine } from '../engine/engine';
 import { proxiesOf } from '../proxy/service';
 

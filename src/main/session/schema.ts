@@ -4,9 +4,9 @@
  * is restored (through the commands' own schemas), so an edited file cannot do what a user could not.
  */
 import { z } from 'zod';
-import { Host, PeerPort, Port, SocketId, Target } from '../../shared/contract';
-import { DecoderChoice, FramingSpec } from '../../shared/framing';
-import { TlsSettings } from '../../shared/tls';
+import { Host, PeerPort, Port, SocketId, Target } from '@shared/contract';
+import { DecoderChoice, FramingSpec } from '@shared/framing';
+import { TlsSettings } from '@shared/tls';
 import { SavedProxySettings } from './proxies';
 
 export const SESSION_VERSION = 1;

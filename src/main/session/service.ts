@@ -5,11 +5,11 @@
  * saved shortly after it happens, and once more as the app quits.
  */
 import type { z } from 'zod';
-import { commands, type SocketInfo } from '../../shared/contract';
-import { formatEndpoint } from '../../shared/endpoint';
-import type { UdpSettings } from '../../shared/network';
-import { reopenOptions } from '../../shared/tls';
-import { type RestoreOutcome, type SessionStatus, type SessionSummary, UiLayout } from '../../shared/session';
+import { commands, type SocketInfo } from '@shared/contract';
+import { formatEndpoint } from '@shared/endpoint';
+import type { UdpSettings } from '@shared/network';
+import { reopenOptions } from '@shared/tls';
+import { type RestoreOutcome, type SessionStatus, type SessionSummary, UiLayout } from '@shared/session';
 import { type Engine, EngineError } from '../engine/engine';
 import type { FramingService } from '../framing/service';
 import { describeSavedProxy, restoreProxy, savedProxy } from './proxies';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Output, SocketInfo } from '../../shared/contract';
+import type { Output, SocketInfo } from '@shared/contract';
 import { type Core, createCore } from '../core';
 import { generateCertificate } from '../engine/certificates';
 import { connectClient, stopPeers } from '../engine/test-support/peers';
@@ -11,6 +11,7 @@ import { waitFor } from '../engine/test-support/wait-for';
 import { configDir, platformConfigBase } from './paths';
 import { SESSION_FILE } from './schema';
 import { PRETTY_PRINT_MAX_CHARS, SessionStore } from './store';
+import { dispatchOk } from '../test-support/core';
 
 let dir: string;
 const cores: Core[] = [];
@@ -38,11 +39,7 @@ function start(): Core {
 }
 
 /** Runs a command and returns its value, failing the test with the error's message otherwise. */
-async function run<T = unknown>(core: Core, command: string, input: unknown = {}): Promise<T> {
-  const result = await core.dispatcher.dispatch(command, input);
-  if (!result.ok) throw new Error(`${command}: ${result.error.message}`);
-  return result.value as T;
-}
+const run = dispatchOk;
 
 /** Quits the way the app does: the last change is written as the core is disposed. */
 async function quit(core: Core): Promise<void> {

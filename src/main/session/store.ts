@@ -6,7 +6,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, existsSync, writeSync } from 'node:fs';
 import { mkdir, open, rename } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { describeIssues } from '../../shared/zod-issues';
+import { describeIssues } from '@shared/zod-issues';
 import { SESSION_FILE, SESSION_VERSION, SessionFile, SessionVersion } from './schema';
 
 export type LoadResult =

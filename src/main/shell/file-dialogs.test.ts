@@ -9,9 +9,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { channels } from '../../shared/channels';
-import { type EventBatch, MAX_IMPORT_BYTES, type Output, type Result } from '../../shared/contract';
-import type { FileProgressEvent } from '../../shared/file-dialogs';
+import { channels } from '@shared/channels';
+import { type EventBatch, MAX_IMPORT_BYTES, type Output, type Result } from '@shared/contract';
+import type { FileProgressEvent } from '@shared/file-dialogs';
 import { type Core, createCore } from '../core';
 import { connectClient, stopPeers } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
@@ -55,6 +55,8 @@ beforeEach(async () => {
     () => window.webContents as unknown as Electron.WebContents,
     (url) => url === appUrl,
     fileDialogs.handlers,
+    // This fake window acknowledges no batch; what it is sent is what these tests read.
+    { maxUnackedBatches: Infinity, maxHeldEvents: Infinity },
   );
   unbind = () => (fileDialogs.dispose(), unbindIpc());
 });

@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import type { OpenDialogOptions } from 'electron';
-import type { UiCommand } from '../../shared/ui-command';
+import type { UiCommand } from '@shared/ui-command';
 
 export interface ImportDeps {
   /** The chosen file's path, or undefined when the user cancelled. */

@@ -1,6 +1,6 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { UiCommand } from '../../shared/ui-command';
+import { UiCommand } from '@shared/ui-command';
 import { clickMenu, menuItem } from './test-support/fake-electron';
 import { menuTemplate, type MenuActions } from './menu';
 

@@ -4,7 +4,7 @@
  * theme, import, docs) main does itself.
  */
 import type { MenuItemConstructorOptions } from 'electron';
-import type { UiCommand } from '../../shared/ui-command';
+import type { UiCommand } from '@shared/ui-command';
 import type { ThemeSource } from './window-state';
 
 export interface MenuActions {

@@ -1,5 +1,5 @@
 /** Driving an engine through the contract, in this process or another, the way front ends do. */
-import type { Command, Input, Output, Result } from '../../../src/shared/contract';
+import type { Command, Input, Output, Result } from '@shared/contract';
 
 export type Dispatch = (command: string, input: unknown) => Promise<Result<unknown>>;
 

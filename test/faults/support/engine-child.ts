@@ -5,8 +5,8 @@
  */
 import { createInterface } from 'node:readline';
 import { createCore } from '../../../src/main/core';
-import { ClientMessage, type ServerMessage } from '../../../src/shared/contract';
-import { decodeWire, encodeWire } from '../../../src/shared/wire';
+import { ClientMessage, type ServerMessage } from '@shared/contract';
+import { decodeWire, encodeWire } from '@shared/wire';
 
 const core = createCore({ batch: { intervalMs: 10 } });
 const write = (message: ServerMessage): void => void process.stdout.write(`${encodeWire(message)}\n`);

@@ -3,8 +3,8 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { stopChild } from '../../../e2e/support/host';
-import { EventBatch, type EngineEvent, type Result } from '../../../src/shared/contract';
-import { decodeWire, encodeWire } from '../../../src/shared/wire';
+import { EventBatch, type EngineEvent, type Result } from '@shared/contract';
+import { decodeWire, encodeWire } from '@shared/wire';
 import type { Dispatch } from './contract';
 
 const repoRoot = resolve(__dirname, '../../..');

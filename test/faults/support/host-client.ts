@@ -1,7 +1,7 @@
 /** A WebSocket client of the browser host that speaks the contract, as the renderer's transport does. */
 import { WebSocket } from 'ws';
-import type { EngineEvent, Result, ServerMessage } from '../../../src/shared/contract';
-import { decodeWire, encodeWire } from '../../../src/shared/wire';
+import type { EngineEvent, Result, ServerMessage } from '@shared/contract';
+import { decodeWire, encodeWire } from '@shared/wire';
 import type { Dispatch } from './contract';
 
 export interface HostClient {

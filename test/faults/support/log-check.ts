@@ -4,7 +4,7 @@
  * to what the held entries add up to.
  */
 import { expect } from 'vitest';
-import { type EventLogEntry, type LogEntry, MAX_LOG_READ, type Snapshot, type SocketInfo } from '../../../src/shared/contract';
+import { type EventLogEntry, type LogEntry, MAX_LOG_READ, type Snapshot, type SocketInfo } from '@shared/contract';
 import { call, type Dispatch } from './contract';
 
 export interface CheckedLog {

@@ -1,5 +1,5 @@
 /** Reading an engine's logs and events the way assertions need them. */
-import type { EngineEvent, EventLogEntry, LogEntry } from '../../../shared/contract';
+import type { EngineEvent, EventLogEntry, LogEntry } from '@shared/contract';
 import type { Engine } from '../engine';
 
 export function allEntries(engine: Engine, id: string): LogEntry[] {

@@ -309,6 +309,8 @@ export function createFakeElectron(options: { paths?: Record<string, string>; di
   const ipcRenderer = Object.assign(new EventEmitter(), {
     invocations: [] as Array<{ channel: string; args: unknown[] }>,
     invoke: async (channel: string, ...args: unknown[]) => void ipcRenderer.invocations.push({ channel, args }),
+    sent: [] as Array<{ channel: string; args: unknown[] }>,
+    send: (channel: string, ...args: unknown[]) => void ipcRenderer.sent.push({ channel, args }),
   });
 
   const module = {

@@ -11,6 +11,9 @@ export function electronTransport(bridge: SockscopeBridge): Transport {
     subscribe(listener: (batch: EventBatch) => void) {
       return bridge.onEvents(listener);
     },
+    onResync(listener: () => void) {
+      return bridge.onResync(listener);
+    },
     onStatus(listener: (status: TransportStatus) => void) {
       listener({ state: 'open' });
       return () => undefined;

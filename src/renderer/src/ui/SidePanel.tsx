@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { CloseIcon } from './Icons';
+import { IconButton } from './IconButton';
 
 interface SidePanelProps {
   /** The panel's name: its heading and its accessible name. */
@@ -22,15 +23,9 @@ export function SidePanel({ title, subtitle, width, onClose, children }: SidePan
       <div className="flex items-center gap-2 border-b border-line px-3 py-2">
         <h2 className="text-xs font-semibold text-fg">{title}</h2>
         <span className="text-[11px] text-muted">{subtitle}</span>
-        <button
-          type="button"
-          aria-label={`Close ${title.toLowerCase()}`}
-          title="Close"
-          onClick={onClose}
-          className="ml-auto rounded p-0.5 text-muted hover:bg-hover hover:text-fg"
-        >
+        <IconButton label={`Close ${title.toLowerCase()}`} title="Close" onClick={onClose} className="ml-auto">
           <CloseIcon className="size-3.5" />
-        </button>
+        </IconButton>
       </div>
       <div className="min-h-0 flex-1 overflow-y-auto px-3 py-2.5">{children}</div>
     </aside>

@@ -1,5 +1,6 @@
 import { formatBytes } from '@shared/codec';
 import { cancelFileTransfer, useFileTransfers } from './fileTransfers';
+import { ProgressRow } from '../../ui/ProgressRow';
 
 /** Under the button that started a desktop export or import: how far it has got, and Cancel. */
 export function TransferProgress({ transferId }: { transferId: string | undefined }) {
@@ -9,20 +10,11 @@ export function TransferProgress({ transferId }: { transferId: string | undefine
   const amount =
     progress.total === undefined ? `${formatBytes(progress.bytes)} written` : `${formatBytes(progress.bytes)} of ${formatBytes(progress.total)}`;
   return (
-    <p
+    <div
       role="status"
-      className="absolute top-full right-0 z-20 mt-1 flex w-max max-w-[520px] items-center gap-2 rounded border border-line-strong bg-panel px-2 py-1 text-[11px] leading-snug text-muted shadow-md"
+      className="absolute top-full right-0 z-20 mt-1 w-max max-w-[520px] rounded border border-line-strong bg-panel px-2 py-1 shadow-md"
     >
-      <span>
-        {verb} <span className="font-mono text-fg">{progress.fileName}</span> · <span className="font-mono">{amount}</span>
-      </span>
-      <button
-        type="button"
-        onClick={() => cancelFileTransfer(transferId)}
-        className="rounded border border-line-strong px-1.5 text-fg hover:bg-hover"
-      >
-        Cancel
-      </button>
-    </p>
+      <ProgressRow verb={verb} name={progress.fileName} amount={amount} action="Cancel" onAction={() => cancelFileTransfer(transferId)} />
+    </div>
   );
 }

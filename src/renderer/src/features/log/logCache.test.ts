@@ -47,6 +47,15 @@ function fakeLog(head: LogHead) {
   };
 }
 
+/** Socket 's' with entries [0, nextSeq) of `bytes` in all, its head known to the socket store, read through a fake log. */
+function openLog(nextSeq: number, bytes: number) {
+  const head: LogHead = { id: 's', firstSeq: 0, nextSeq, dropped: 0, bytes };
+  const log = fakeLog(head);
+  setTransport(log.transport);
+  log.setHead(head);
+  return log;
+}
+
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('log cache', () => {
@@ -59,9 +68,7 @@ describe('log cache', () => {
   afterEach(() => stop());
 
   it('reads aligned pages once, however often the same rows are asked for', async () => {
-    const log = fakeLog({ id: 's', firstSeq: 0, nextSeq: 1000, dropped: 0, bytes: 1000 });
-    setTransport(log.transport);
-    log.setHead({ id: 's', firstSeq: 0, nextSeq: 1000, dropped: 0, bytes: 1000 });
+    const log = openLog(1000, 1000);
     ensureRange('s', 150, 260);
     ensureRange('s', 150, 260);
     ensureRange('s', 170, 250);
@@ -77,9 +84,7 @@ describe('log cache', () => {
   });
 
   it('fetches again after an in-flight read when more of the page was wanted meanwhile', async () => {
-    const log = fakeLog({ id: 's', firstSeq: 0, nextSeq: 10, dropped: 0, bytes: 10 });
-    setTransport(log.transport);
-    log.setHead({ id: 's', firstSeq: 0, nextSeq: 10, dropped: 0, bytes: 10 });
+    const log = openLog(10, 10);
     ensureRange('s', 0, 10);
     log.setHead({ id: 's', firstSeq: 0, nextSeq: 15, dropped: 0, bytes: 15 });
     ensureRange('s', 0, 15);
@@ -99,9 +104,7 @@ describe('log cache', () => {
   });
 
   it('drops cached entries that fell out of the ring', async () => {
-    const log = fakeLog({ id: 's', firstSeq: 0, nextSeq: PAGE_SIZE * 2, dropped: 0, bytes: 0 });
-    setTransport(log.transport);
-    log.setHead({ id: 's', firstSeq: 0, nextSeq: PAGE_SIZE * 2, dropped: 0, bytes: 0 });
+    const log = openLog(PAGE_SIZE * 2, 0);
     ensureRange('s', 0, PAGE_SIZE * 2);
     log.reads.forEach((read) => read.resolve());
     await flush();
@@ -113,9 +116,7 @@ describe('log cache', () => {
   });
 
   it('forgets a removed socket', async () => {
-    const log = fakeLog({ id: 's', firstSeq: 0, nextSeq: 5, dropped: 0, bytes: 0 });
-    setTransport(log.transport);
-    log.setHead({ id: 's', firstSeq: 0, nextSeq: 5, dropped: 0, bytes: 0 });
+    const log = openLog(5, 0);
     ensureRange('s', 0, 5);
     log.reads[0].resolve();
     await flush();
@@ -124,17 +125,15 @@ describe('log cache', () => {
   });
 
   it('forgets everything it kept about a removed socket: versions, peers and read errors', async () => {
-    const log = fakeLog({ id: 's', firstSeq: 0, nextSeq: 5, dropped: 0, bytes: 0 });
-    setTransport(log.transport);
-    log.setHead({ id: 's', firstSeq: 0, nextSeq: 5, dropped: 0, bytes: 0 });
+    const log = openLog(5, 0);
     ensureRange('s', 0, 5);
     log.reads[0].resolve();
     await flush();
-    useLogCache.setState((state) => ({ readErrors: { ...state.readErrors, s: { code: 'X', message: 'x' } } }));
+    useLogCache.setState((state) => ({ errors: { ...state.errors, s: { code: 'X', message: 'x' } } }));
     expect(useLogCache.getState().versions.s).toBeGreaterThan(0);
     expect(useLogCache.getState().lastPeers).toEqual({});
     applyEvents([{ type: 'socket.removed', id: 's' }]);
-    expect(useLogCache.getState()).toEqual({ versions: {}, lastPeers: {}, readErrors: {} });
+    expect(useLogCache.getState()).toEqual({ heads: {}, versions: {}, errors: {}, lastPeers: {} });
   });
 
   it('after a reload from a snapshot, drops what it cached and reads begun before, and reads again', async () => {

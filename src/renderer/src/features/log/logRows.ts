@@ -33,7 +33,7 @@ export function useLogRows(socketId: string, head: LogHead | undefined): LogRows
   // Re-render when entries or frames for this socket land in their cache.
   useLogCache((state) => state.versions[socketId] ?? 0);
   useFrameCache((state) => state.versions[socketId] ?? 0);
-  const logError = useLogCache((state) => state.readErrors[socketId]);
+  const logError = useLogCache((state) => state.errors[socketId]);
   const frameError = useFrameCache((state) => state.errors[socketId]);
   const frames = useFrameCache((state) => state.heads[socketId]);
 

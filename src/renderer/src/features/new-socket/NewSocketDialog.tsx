@@ -15,7 +15,7 @@ import { rememberedOptions, rememberOptions, validateSocketOptions, type SocketO
 import { selectSocket } from '../sockets/sockets';
 import { closeNewSocketDialog, type NewSocketKind } from '../shell/ui';
 import { FormField } from '../../ui/FormField';
-import { AlertIcon } from '../../ui/Icons';
+import { DialogBackdrop, DialogFailure, DialogFooter, DialogHeader } from '../../ui/Dialog';
 import { Checkbox } from './OptionControls';
 import { TlsOptions } from './TlsOptions';
 
@@ -150,12 +150,7 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
   );
 
   return (
-    <div
-      className="fixed inset-0 z-50 flex items-start justify-center bg-black/25 pt-[12vh] dark:bg-black/50"
-      onMouseDown={(event) => {
-        if (event.target === event.currentTarget && !pending) closeNewSocketDialog();
-      }}
-    >
+    <DialogBackdrop onDismiss={closeNewSocketDialog} busy={pending !== null}>
       <div
         ref={dialogRef}
         role="dialog"
@@ -165,14 +160,7 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
         onKeyDown={onKeyDown}
         className="w-[440px] max-w-[calc(100vw-2rem)] overflow-hidden rounded-lg border border-line-strong bg-panel shadow-2xl shadow-black/20"
       >
-        <div className="px-4 pt-3.5 pb-3">
-          <h2 id={titleId} className="text-[14px] font-semibold text-fg">
-            {meta.title}
-          </h2>
-          <p id={descriptionId} className="mt-0.5 text-xs text-muted">
-            {meta.description}
-          </p>
-        </div>
+        <DialogHeader titleId={titleId} title={meta.title} descriptionId={descriptionId} description={meta.description} />
         <div role="tablist" aria-label="Socket type" className="flex gap-4 border-b border-line px-4">
           {kinds.map((k) => {
             const selected = k.kind === kind;
@@ -269,24 +257,9 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
                 />
               </>
             )}
-            {failure && (
-              <div role="alert" className="flex items-start gap-2 rounded border border-danger/40 bg-danger/8 px-2.5 py-2 text-xs text-danger">
-                <AlertIcon className="mt-px size-3.5 shrink-0" />
-                <span className="select-text">{failure.message}</span>
-              </div>
-            )}
+            {failure && <DialogFailure message={failure.message} />}
           </div>
-          <div className="flex items-center justify-end gap-2 border-t border-line bg-chrome px-4 py-2.5">
-            <p aria-live="polite" className="mr-auto truncate text-xs text-muted">
-              {pending ? pendingMessage(pending) : ''}
-            </p>
-            <button
-              type="button"
-              onClick={closeNewSocketDialog}
-              className="h-7 rounded border border-line-strong bg-canvas px-3 text-xs text-fg hover:bg-hover"
-            >
-              Cancel
-            </button>
+          <DialogFooter status={pending ? pendingMessage(pending) : ''} onCancel={closeNewSocketDialog}>
             <button
               type="submit"
               aria-disabled={pending !== null || undefined}
@@ -295,10 +268,10 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
               {pending && <span aria-hidden="true" className="size-3 animate-spin rounded-full border-[1.5px] border-current border-t-transparent" />}
               {meta.submit}
             </button>
-          </div>
+          </DialogFooter>
         </form>
       </div>
-    </div>
+    </DialogBackdrop>
   );
 }
 

@@ -9,6 +9,7 @@ import { PencilIcon, PlusIcon, TrashIcon } from '../../ui/Icons';
 import { SidePanel } from '../../ui/SidePanel';
 import { RuleEditor } from './RuleEditor';
 import { Switch } from '../../ui/Switch';
+import { IconButton } from '../../ui/IconButton';
 
 /** Which rule the editor is open on: a new one, or one of the list by id. */
 type Editing = { rule: AutoReplyRuleInput; isNew: boolean } | null;
@@ -142,24 +143,12 @@ function RuleRow({ rule, number, onToggle, onEdit, onRemove }: RuleRowProps) {
           {title}
         </span>
         <HitCount hits={rule.hits} />
-        <button
-          type="button"
-          aria-label={`Edit ${title}`}
-          title="Edit"
-          onClick={onEdit}
-          className="rounded p-0.5 text-muted hover:bg-hover hover:text-fg"
-        >
+        <IconButton label={`Edit ${title}`} title="Edit" onClick={onEdit}>
           <PencilIcon className="size-3.5" />
-        </button>
-        <button
-          type="button"
-          aria-label={`Remove ${title}`}
-          title="Remove"
-          onClick={onRemove}
-          className="rounded p-0.5 text-muted hover:bg-hover hover:text-danger"
-        >
+        </IconButton>
+        <IconButton label={`Remove ${title}`} title="Remove" onClick={onRemove} destructive>
           <TrashIcon className="size-3.5" />
-        </button>
+        </IconButton>
       </div>
       <dl className="mt-1.5 grid grid-cols-[auto_minmax(0,1fr)] gap-x-2 gap-y-0.5 text-xs">
         <dt className="text-muted">{matchLabel[rule.match]}</dt>

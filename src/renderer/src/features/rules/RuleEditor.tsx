@@ -3,6 +3,7 @@ import { AutoReplyMatch, AutoReplyRule, type AutoReplyFormat, type AutoReplyRule
 import { matchLabel } from './autoReply';
 import { FormField } from '../../ui/FormField';
 import { SegmentedControl } from '../../ui/SegmentedControl';
+import { FormActions } from '../../ui/FormActions';
 
 const replyFormats: readonly { value: AutoReplyFormat; label: string }[] = [
   { value: 'text', label: 'Text' },
@@ -153,23 +154,7 @@ export function RuleEditor({ rule, isNew, onSave, onCancel }: RuleEditorProps) {
         <FormField label="Delay (ms)" value={delay} onChange={setDelay} inputMode="numeric" error={errors.delayMs} className="w-24 shrink-0" />
         <FormField label="Name (optional)" value={name} onChange={setName} placeholder="Heartbeat" error={errors.name} className="flex-1" />
       </div>
-      {saveError && (
-        <p role="alert" className="text-[11px] leading-snug text-danger">
-          {saveError}
-        </p>
-      )}
-      <div className="flex justify-end gap-1.5">
-        <button type="button" onClick={onCancel} className="h-6 rounded border border-line-strong bg-canvas px-2.5 text-xs text-fg hover:bg-hover">
-          Cancel
-        </button>
-        <button
-          type="submit"
-          disabled={saving}
-          className="h-6 rounded bg-zinc-800 px-2.5 text-xs font-medium text-white hover:bg-zinc-700 disabled:opacity-50 dark:bg-zinc-200 dark:text-zinc-900 dark:hover:bg-white"
-        >
-          Save rule
-        </button>
-      </div>
+      <FormActions error={saveError ?? undefined} busy={saving} onCancel={onCancel} submit="Save rule" />
     </form>
   );
 }

@@ -4,6 +4,7 @@ import type { Target } from '@shared/contract';
 import type { ToxicStream } from '@shared/proxy';
 import { cancelFileSend, dismissFileSend, sendFile, TCP_CHUNK_BYTES, UDP_CHUNK_BYTES, useFileSends } from './fileSends';
 import { FileIcon, SendIcon } from '../../ui/Icons';
+import { ProgressRow } from '../../ui/ProgressRow';
 
 interface FileSenderProps {
   /** The socket whose send bar this is (file sends are kept per send bar). */
@@ -47,31 +48,14 @@ export function FileSender({ socketId, udp, blocked, destination }: FileSenderPr
         }}
       />
       {sending ? (
-        <div className="flex min-w-0 flex-1 items-center gap-2">
-          <span className="max-w-[30%] shrink-0 truncate text-xs text-fg" title={transfer.fileName}>
-            {transfer.fileName}
-          </span>
-          <div
-            role="progressbar"
-            aria-label={`Sending ${transfer.fileName}`}
-            aria-valuemin={0}
-            aria-valuemax={100}
-            aria-valuenow={percent}
-            className="h-1.5 min-w-16 flex-1 overflow-hidden rounded-full bg-chrome"
-          >
-            <div className="h-full rounded-full bg-tx transition-[width] duration-150" style={{ width: `${percent}%` }} />
-          </div>
-          <span className="shrink-0 text-[11px] text-muted tabular-nums">
-            {formatBytes(transfer.sent)} of {formatBytes(transfer.size)} · {percent}%{rate}
-          </span>
-          <button
-            type="button"
-            onClick={() => cancelFileSend(socketId)}
-            className="h-[30px] shrink-0 rounded border border-line-strong bg-canvas px-3 text-xs text-fg hover:bg-chrome"
-          >
-            Cancel
-          </button>
-        </div>
+        <ProgressRow
+          className="flex-1"
+          name={transfer.fileName}
+          bar={{ percent, label: `Sending ${transfer.fileName}` }}
+          amount={`${formatBytes(transfer.sent)} of ${formatBytes(transfer.size)} · ${percent}%${rate}`}
+          action="Cancel"
+          onAction={() => cancelFileSend(socketId)}
+        />
       ) : (
         <>
           <button

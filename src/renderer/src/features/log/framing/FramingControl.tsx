@@ -4,6 +4,7 @@ import type { ErrorInfo, SocketInfo } from '@shared/contract';
 import { delimiterName, describeFraming, type FramingSpec, MAX_FIXED_FRAME_BYTES, RAW_FRAMING } from '@shared/framing';
 import { applyFraming } from './framing';
 import { Popover, usePopover } from '../../../ui/Popover';
+import { FormActions } from '../../../ui/FormActions';
 
 type Mode = FramingSpec['mode'];
 type Delimiter = 'LF' | 'CRLF' | 'NUL' | 'custom';
@@ -210,23 +211,7 @@ function FramingForm({ socket, framing, onDone }: { socket: SocketInfo; framing:
       </fieldset>
       {socket.kind === 'tcp-listener' && <p className="text-[11px] text-muted">Applies to this listener's connections, now and later.</p>}
       {socket.kind === 'udp' && mode !== 'raw' && <p className="text-[11px] text-muted">Each datagram is framed on its own.</p>}
-      {error && (
-        <p role="alert" className="text-[11px] leading-snug text-danger">
-          {error.message}
-        </p>
-      )}
-      <div className="flex justify-end gap-2 pt-1">
-        <button type="button" onClick={onDone} className="h-6 rounded px-2.5 text-xs text-fg hover:bg-hover">
-          Cancel
-        </button>
-        <button
-          type="submit"
-          disabled={busy}
-          className="h-6 rounded bg-zinc-800 px-3 text-xs font-medium text-white hover:bg-zinc-700 disabled:opacity-60 dark:bg-zinc-200 dark:text-zinc-900 dark:hover:bg-white"
-        >
-          Apply
-        </button>
-      </div>
+      <FormActions error={error?.message} busy={busy} onCancel={onDone} submit="Apply" />
     </form>
   );
 }
