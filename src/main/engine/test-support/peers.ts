@@ -18,8 +18,11 @@ export interface ChildPeer {
   stderr(): string;
 }
 
-/** Starts a child and resolves once its stdout or stderr matches `ready` (within `timeoutMs`). */
-export async function startChild(command: string, args: string[], ready: RegExp, timeoutMs = 5000): Promise<ChildPeer> {
+/**
+ * Starts a child and resolves once its stdout or stderr matches `ready` (within `timeoutMs`: the
+ * CLI runs from source through tsx, which takes seconds to start on a busy two-core machine).
+ */
+export async function startChild(command: string, args: string[], ready: RegExp, timeoutMs = 12_000): Promise<ChildPeer> {
   const child = spawn(command, args, { stdio: 'pipe' });
   children.add(child);
   const out: Buffer[] = [];
