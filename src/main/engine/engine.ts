@@ -133,12 +133,12 @@ export class Engine {
     const connectionIds = new Set<string>();
     const listener = new TcpListener(
       record,
-      (socket) => {
+      (socket, local) => {
         const connection = this.createRecord('tcp-connection', { state: 'open', parentId: record.id, ...halfOpen });
         this.entries.set(connection.id, {
           kind: 'tcp',
           record: connection,
-          connection: TcpConnection.accepted(connection, socket, tls),
+          connection: TcpConnection.accepted(connection, socket, tls, local),
         });
         connectionIds.add(connection.id);
         connection.afterClose = this.connectionClosed;

@@ -5,7 +5,7 @@
 import { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { formatBytes } from '../../shared/codec';
-import type { ParsedInput } from '../../shared/contract';
+import type { Endpoint, ParsedInput } from '../../shared/contract';
 import { formatEndpoint } from '../../shared/endpoint';
 import type { SocketRecord } from './socket-record';
 import { toEndpoint } from './endpoint';
@@ -110,10 +110,11 @@ export class TcpConnection {
   }
 
   /** A connection a listener accepted; already open. With `tls`, the handshake follows at once. */
-  static accepted(record: SocketRecord, socket: Socket, tls?: TlsListenerSetup): TcpConnection {
+  static accepted(record: SocketRecord, socket: Socket, tls?: TlsListenerSetup, knownLocal?: Endpoint): TcpConnection {
     const connection = new TcpConnection(record, socket);
     socket.setNoDelay(true);
-    const local = toEndpoint(socket.localAddress, socket.localPort, socket.localFamily);
+    // The listener's own address when it is a specific one: a system call less per connection.
+    const local = knownLocal ?? toEndpoint(socket.localAddress, socket.localPort, socket.localFamily);
     const remote = toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
     record.update({ state: 'open', local, remote });
     record.event('accepted', `Accepted from ${formatEndpoint(remote)} on ${formatEndpoint(local)}`);
