@@ -66,6 +66,21 @@ const NO_TIMES = new Float64Array(0);
 const NO_SPANS = new Uint32Array(0);
 const NO_REFS: (Slab | Endpoint | EventDetail | undefined)[] = [];
 
+/** Who a log answers to: told how many entries the budget took (to say so in the log, later: never re-entrantly). */
+export interface LogOwner {
+  budgetDropped(entries: number): void;
+}
+
+/**
+ * Who sees every entry as it is made, whatever the bounds drop later (entry-taps.ts). Checked on
+ * every append: `size` 0 costs one comparison.
+ */
+export interface LogTaps {
+  readonly size: number;
+  data(owner: LogOwner, seq: number, time: number, dir: 'in' | 'out', bytes: Uint8Array, peer: Endpoint | undefined): void;
+  event(owner: LogOwner, seq: number, time: number, event: LogEventKind, message: string, code: string | undefined): void;
+}
+
 export type PeekedEntry = { dir: 'in' | 'out'; bytes: Uint8Array } | { dir: 'event'; message: string };
 
 interface EventDetail {
@@ -128,12 +143,24 @@ export class SocketLog implements BudgetedLog {
   constructor(
     readonly id: string,
     private readonly limits: LogLimits = DEFAULT_LOG_LIMITS,
-    /** Told how many entries the budget just took (to say so in the log, later: never re-entrantly). */
-    private readonly owner?: { budgetDropped(entries: number): void },
+    private readonly owner?: LogOwner,
+    /** Given with an owner: the taps are told which log's owner made each entry. */
+    private readonly taps?: LogTaps,
   ) {}
 
   /** Appends a copy of `bytes`: the caller may reuse or drop its buffer right away. */
   appendData(dir: 'in' | 'out', bytes: Uint8Array, peer?: Endpoint, time = now()): void {
+    this.storeData(dir, bytes, peer, time);
+    // Taps see the entry even when the bounds dropped it on arrival (it still took a seq).
+    if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined) this.taps.data(this.owner, this.nextSeq - 1, time, dir, bytes, peer);
+  }
+
+  appendEvent(event: LogEventKind, message: string, code?: string, time = now()): void {
+    this.storeEvent(event, message, code, time);
+    if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined) this.taps.event(this.owner, this.nextSeq - 1, time, event, message, code);
+  }
+
+  private storeData(dir: 'in' | 'out', bytes: Uint8Array, peer: Endpoint | undefined, time: number): void {
     const size = bytes.byteLength;
     const seq = this.nextSeq;
     if (dir === 'in') this.appendedIn += size;
@@ -163,7 +190,7 @@ export class SocketLog implements BudgetedLog {
     this.bytes += size;
   }
 
-  appendEvent(event: LogEventKind, message: string, code?: string, time = now()): void {
+  private storeEvent(event: LogEventKind, message: string, code: string | undefined, time: number): void {
     // Flattened now (V8 flattens a string in place on its first character read): a message built
     // from pieces (`Accepted from ${…} on ${…}`) is a tree of cons strings, ~100 B more than its
     // flat text, kept as long as the entry; every accepted connection logs two such notices.
