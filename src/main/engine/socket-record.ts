@@ -1,5 +1,5 @@
 import type { Endpoint, EngineEvent, ErrorInfo, LogEventKind, LogHead, SocketInfo, SocketState } from '../../shared/contract';
-import { SocketLog, now, type LogLimits, type LogTaps } from './log';
+import { SocketLog, now, textOf, type LogLimits, type LogTaps, type NoticeMessage } from './log';
 import { logBudget } from './log-budget';
 import { NoticeCoalescer, RunningTotalNotice } from './notice-coalescer';
 import { formatBytes } from '../../shared/codec';
@@ -126,11 +126,11 @@ export class SocketRecord {
    * A notice in the log; the same notice again within a second is counted and logged as one
    * line (notice-coalescer.ts). `sameAs` groups notices whose text carries a changing number.
    */
-  event(kind: LogEventKind, message: string, code?: string, sameAs?: string): void {
+  event(kind: LogEventKind, message: NoticeMessage, code?: string, sameAs?: string): void {
     if (this.stopped) return;
     if (SAID_ONCE.has(kind)) return this.writeNotice(kind, message, code);
     this.notices ??= new NoticeCoalescer((k, m, c) => this.writeNotice(k, m, c));
-    this.notices.notice(kind, message, code, sameAs);
+    this.notices.notice(kind, textOf(message), code, sameAs);
   }
 
   /** The process-wide budget took `entries` from this log (said within a second, as one running total). */
@@ -152,7 +152,7 @@ export class SocketRecord {
     this.log.dispose();
   }
 
-  private writeNotice(kind: LogEventKind, message: string, code: string | undefined): void {
+  private writeNotice(kind: LogEventKind, message: NoticeMessage, code: string | undefined): void {
     this.log.appendEvent(kind, message, code);
     this.publishHead();
   }

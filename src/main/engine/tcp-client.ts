@@ -10,9 +10,21 @@ import { formatEndpoint } from '../../shared/endpoint';
 import type { SocketRecord } from './socket-record';
 import { toEndpoint } from './endpoint';
 import { EngineError, describeError, toEngineError, type ErrorContext } from './errors';
-import { copyBytes } from './log';
+import { copyBytes, type NoticeText } from './log';
 import { plainSocket } from './read-buffer';
 import { prepareTlsClient, reportHandshake, secureAccepted, type TlsListenerSetup } from './tls';
+
+/** "Accepted from 10.0.0.2:50312 on 10.0.0.1:8080", said when read (see NoticeText). */
+class AcceptedFrom implements NoticeText {
+  constructor(
+    private readonly remote: Endpoint | undefined,
+    private readonly local: Endpoint | undefined,
+  ) {}
+
+  text(): string {
+    return `Accepted from ${formatEndpoint(this.remote)} on ${formatEndpoint(this.local)}`;
+  }
+}
 
 /** How long close() waits for the peer's FIN before destroying the socket. */
 export const CLOSE_GRACE_MS = 2000;
@@ -117,7 +129,7 @@ export class TcpConnection {
     const local = knownLocal ?? toEndpoint(socket.localAddress, socket.localPort, socket.localFamily);
     const remote = toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
     record.update({ state: 'open', local, remote });
-    record.event('accepted', `Accepted from ${formatEndpoint(remote)} on ${formatEndpoint(local)}`);
+    record.event('accepted', new AcceptedFrom(remote, local));
     if (tls) {
       record.update({ tls: { localCertificate: tls.certificate } });
       const secure = connection.useTls(secureAccepted(socket, tls));

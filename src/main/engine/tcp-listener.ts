@@ -10,6 +10,7 @@ import { toEndpoint } from './endpoint';
 import { describeError, toEngineError, type ErrorContext } from './errors';
 import type { DescriptorLimitWatcher, DescriptorUse } from './descriptor-limit';
 import { acceptIntoShared, adoptAccepted } from './read-buffer';
+import type { NoticeText } from './log';
 
 /**
  * Takes an accepted socket and returns the id it was given. `local` is the connection's own
@@ -26,6 +27,18 @@ const WILDCARDS = new Set(['0.0.0.0', '::']);
  * costs its client a one-second retry. The kernel caps it at net.core.somaxconn (4096 by default).
  */
 export const DEFAULT_LISTEN_BACKLOG = 4096;
+
+/** "Accepted 10.0.0.2:50312 as con-7", said when read (see NoticeText). */
+class AcceptedAs implements NoticeText {
+  constructor(
+    private readonly remote: Endpoint | undefined,
+    private readonly id: string,
+  ) {}
+
+  text(): string {
+    return `Accepted ${formatEndpoint(this.remote)} as ${this.id}`;
+  }
+}
 
 /** Accepted connections log the peer's FIN before ending their side. */
 const ALLOW_HALF_OPEN = true;
@@ -57,8 +70,7 @@ export class TcpListener {
 
   private accepted(socket: Socket): void {
     const id = this.accept(socket, this.connectionLocal);
-    const remote = toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
-    this.record.event('accepted', `Accepted ${formatEndpoint(remote)} as ${id}`);
+    this.record.event('accepted', new AcceptedAs(toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily), id));
   }
 
   get listening(): boolean {
