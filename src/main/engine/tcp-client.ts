@@ -94,10 +94,13 @@ export class TcpConnection {
     },
   };
 
+  /** The handlers as pairs, made once (not an array of pairs per connection). */
+  private static readonly handlerEntries = Object.entries(TcpConnection.handlers);
+
   /** Listens to `socket`'s events. */
   private follow(socket: Followed): void {
     socket[kConnection] = this;
-    for (const [event, handler] of Object.entries(TcpConnection.handlers)) socket.on(event, handler);
+    for (const [event, handler] of TcpConnection.handlerEntries) socket.on(event, handler);
   }
 
   /** Resolves once Node has released the followed socket. */
@@ -108,7 +111,7 @@ export class TcpConnection {
 
   /** From now on bytes go through `secure`, TLS over the TCP socket (which then only reports its close). */
   private useTls(secure: TLSSocket): TLSSocket {
-    for (const [event, handler] of Object.entries(TcpConnection.handlers)) this.tcp.off(event, handler);
+    for (const [event, handler] of TcpConnection.handlerEntries) this.tcp.off(event, handler);
     this.socket = secure;
     this.follow(secure);
     return secure;
