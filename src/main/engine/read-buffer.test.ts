@@ -88,34 +88,6 @@ describe('reading plain TCP into one reused buffer', () => {
     expect(adopted?.remotePort).toBe(client.localPort);
   });
 
-  it('keeps the adopted connection half-open after the peer’s FIN, so it can still answer', async () => {
-    const { port } = await adoptingServer((socket) => {
-      const request = collect(socket);
-      socket.on('end', () => socket.end(`got ${request.bytes().toString()}`));
-    });
-    const client = await connectClient(port, '127.0.0.1', true);
-    client.socket.end('ping');
-    await waitFor(() => client.ended, 'the answer and its FIN');
-    expect(client.received().toString()).toBe('got ping');
-  });
-
-  it('lets the server close once its adopted connections have closed', async () => {
-    let adopted: Socket | undefined;
-    const { server, port } = await adoptingServer((socket) => {
-      adopted = socket;
-      socket.on('end', () => socket.end());
-    });
-    const client = await connectClient(port);
-    await waitFor(() => adopted !== undefined, 'the connection to be adopted');
-    let serverClosed = false;
-    server.close(() => (serverClosed = true));
-    // Still one connection open: the server waits for it.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(serverClosed).toBe(false);
-    client.socket.destroy();
-    await waitFor(() => serverClosed, 'the server to close after its last connection');
-  });
-
   it('dials with a socket that reads into the same buffer as accepted connections', async () => {
     const payload = randomBytes(1024 * 1024);
     let serverSide: ReturnType<typeof collect> | undefined;
@@ -184,35 +156,6 @@ describe('accepting plain TCP straight into the shared buffer', () => {
     expect(socket?.remotePort).toBe(client.localPort);
   });
 
-  it('keeps the connection half-open after the peer’s FIN, so it can still answer', async () => {
-    const { port } = await acceptingServer((socket) => {
-      const request = collect(socket);
-      socket.on('end', () => socket.end(`got ${request.bytes().toString()}`));
-    });
-    const client = await connectClient(port, '127.0.0.1', true);
-    client.socket.end('ping');
-    await waitFor(() => client.ended, 'the answer and its FIN');
-    expect(client.received().toString()).toBe('got ping');
-  });
-
-  it('lets the server close once its connections have closed, and counts them as its own', async () => {
-    let accepted: Socket | undefined;
-    const { server, port } = await acceptingServer((socket) => {
-      accepted = socket;
-      socket.on('end', () => socket.end());
-    });
-    const client = await connectClient(port);
-    await waitFor(() => accepted !== undefined, 'the connection');
-    const count = await new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
-    expect(count).toBe(1);
-    let serverClosed = false;
-    server.close(() => (serverClosed = true));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(serverClosed).toBe(false);
-    client.socket.destroy();
-    await waitFor(() => serverClosed, 'the server to close after its last connection');
-  });
-
   it('leaves a maxConnections limit to Node: its connections come through connection, those past it are dropped', async () => {
     const accepted: Socket[] = [];
     const { server, port, connectionEvents } = await acceptingServer((socket) => accepted.push(socket));
@@ -225,5 +168,40 @@ describe('accepting plain TCP straight into the shared buffer', () => {
     await waitFor(() => second.closed, 'the second connection to be closed by the server');
     expect(drops).toBe(1);
     expect(accepted).toHaveLength(0);
+  });
+});
+
+describe.each([
+  ['adopted from Node’s socket', adoptingServer],
+  ['accepted straight into the shared buffer', acceptingServer],
+] as const)('connections %s', (_how, serve) => {
+  it('stay half-open after the peer’s FIN, so they can still answer', async () => {
+    const { port } = await serve((socket) => {
+      const request = collect(socket);
+      socket.on('end', () => socket.end(`got ${request.bytes().toString()}`));
+    });
+    const client = await connectClient(port, '127.0.0.1', true);
+    client.socket.end('ping');
+    await waitFor(() => client.ended, 'the answer and its FIN');
+    expect(client.received().toString()).toBe('got ping');
+  });
+
+  it('count as the server’s own, so that it closes once they have closed', async () => {
+    let accepted: Socket | undefined;
+    const { server, port } = await serve((socket) => {
+      accepted = socket;
+      socket.on('end', () => socket.end());
+    });
+    const client = await connectClient(port);
+    await waitFor(() => accepted !== undefined, 'the connection');
+    const count = await new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+    expect(count).toBe(1);
+    let serverClosed = false;
+    server.close(() => (serverClosed = true));
+    // Still one connection open: the server waits for it.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(serverClosed).toBe(false);
+    client.socket.destroy();
+    await waitFor(() => serverClosed, 'the server to close after its last connection');
   });
 });
