@@ -149,7 +149,12 @@ export async function connections(ctx: BenchContext): Promise<Row[]> {
         `sockscope ${perSecond(k.rate, 'conn')}, ${us(k)} (${mb(k.rssBefore)} → ${mb(k.rssHeld)})`,
     );
   }
-  const ratios = spreadOf(pairedRatios(ours.map((r) => r.rate), bare.map((r) => r.rate)));
+  const ratios = spreadOf(
+    pairedRatios(
+      ours.map((r) => r.rate),
+      bare.map((r) => r.rate),
+    ),
+  );
   const perConnection = (run: Run): number => (run.rssHeld - run.rssBefore) / count;
   // Memory is judged on the median round too; its RSS figures are that round's.
   const memoryRound = (runs: Run[]): Run => [...runs].sort((a, b) => perConnection(a) - perConnection(b))[Math.floor(runs.length / 2)];

@@ -36,9 +36,6 @@ function mayHoldBytes(value: unknown, depth: number): boolean {
 
 /** Throws SyntaxError on malformed JSON; callers at the boundary turn that into a typed error. */
 export function decodeWire(text: string): unknown {
-  // No tag can be in a text that spells it nowhere, neither plainly nor through a \u escape in a
-  // key: then it parses without a reviver (called back for every value, as above).
-  if (!text.includes(`"${BYTES_TAG}"`) && !text.includes('\\u')) return JSON.parse(text);
   return JSON.parse(text, (_key, v: unknown) => {
     if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
       const tagged = (v as Record<string, unknown>)[BYTES_TAG];

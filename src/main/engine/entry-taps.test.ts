@@ -9,7 +9,8 @@ afterEach(async () => {
   engine = undefined;
 });
 
-const summary = (entry: LogEntry): string => (entry.dir === 'event' ? `${entry.seq} ${entry.message}` : `${entry.seq} ${entry.dir} ${entry.bytes.byteLength}`);
+const summary = (entry: LogEntry): string =>
+  entry.dir === 'event' ? `${entry.seq} ${entry.message}` : `${entry.seq} ${entry.dir} ${entry.bytes.byteLength}`;
 
 describe('entry taps', () => {
   it('see every entry as it is made, those the bounds drop on arrival included, until taken off', () => {

@@ -165,12 +165,14 @@ export class SocketLog implements BudgetedLog {
   appendData(dir: 'in' | 'out', bytes: Uint8Array, peer?: Endpoint, time = now()): void {
     this.storeData(dir, bytes, peer, time);
     // Taps see the entry even when the bounds dropped it on arrival (it still took a seq).
-    if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined) this.taps.data(this.owner, this.nextSeq - 1, time, dir, bytes, peer);
+    if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined)
+      this.taps.data(this.owner, this.nextSeq - 1, time, dir, bytes, peer);
   }
 
   appendEvent(event: LogEventKind, message: NoticeMessage, code?: string, time = now()): void {
     this.storeEvent(event, message, code, time);
-    if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined) this.taps.event(this.owner, this.nextSeq - 1, time, event, textOf(message), code);
+    if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined)
+      this.taps.event(this.owner, this.nextSeq - 1, time, event, textOf(message), code);
   }
 
   private storeData(dir: 'in' | 'out', bytes: Uint8Array, peer: Endpoint | undefined, time: number): void {

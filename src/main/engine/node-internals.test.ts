@@ -54,8 +54,22 @@ describe("fallbacks for Node's internals are said once", () => {
     const notes: string[] = [];
     const server = new Server();
     // Not listening: no handle, as a Node that keeps it elsewhere would look.
-    expect(acceptIntoShared(server, { allowHalfOpen: true, noDelay: true }, () => undefined, (m) => notes.push(m))).toBe(false);
-    expect(acceptIntoShared(server, { allowHalfOpen: true, noDelay: true }, () => undefined, (m) => notes.push(m))).toBe(false);
+    expect(
+      acceptIntoShared(
+        server,
+        { allowHalfOpen: true, noDelay: true },
+        () => undefined,
+        (m) => notes.push(m),
+      ),
+    ).toBe(false);
+    expect(
+      acceptIntoShared(
+        server,
+        { allowHalfOpen: true, noDelay: true },
+        () => undefined,
+        (m) => notes.push(m),
+      ),
+    ).toBe(false);
     expect(notes).toEqual([expect.stringContaining('has no net.Server._handle.onconnection')]);
     expect(warn).toHaveBeenCalledTimes(1);
   });
