@@ -6,7 +6,7 @@
 import type { BenchContext } from './lib/context';
 import { startHost } from './lib/host';
 import { freePort, waitUntilBound } from './lib/net';
-import { startPeer, startProcess } from './lib/proc';
+import { cpuSecondsOf, startPeer, startProcess } from './lib/proc';
 import { mbPerSec, pairedRatios, perSecond, ratioSpread, spreadOf, valueSpread, type Row } from './lib/report';
 
 const GiB = 1024 ** 3;
@@ -98,12 +98,15 @@ export async function ingest(ctx: BenchContext): Promise<Row[]> {
       socat.push(s.bytes / s.secs);
       const b = await sendToBareNode(bytes);
       bare.push(b.bytes / b.secs);
+      // Host CPU for the transfer (its client's events included): what each read costs, whatever else the machine runs.
+      const cpuBefore = cpuSecondsOf(host.pid);
       const k = await sendToSockscope(host, listener.id, port, bytes);
+      const cpuPerGiB = ((cpuSecondsOf(host.pid) - cpuBefore) * GiB) / bytes;
       sockscope.push(k.bytes / k.secs);
       eventRates.push(k.entriesPerSec);
       ctx.log(
         `ingest round ${round}: socat ${mbPerSec(s.bytes / s.secs)}, node ${mbPerSec(b.bytes / b.secs)}, ` +
-          `sockscope ${mbPerSec(k.bytes / k.secs)} (${k.entries} entries, ${perSecond(k.entriesPerSec, 'entries')})`,
+          `sockscope ${mbPerSec(k.bytes / k.secs)} (${k.entries} entries, ${perSecond(k.entriesPerSec, 'entries')}, host ${cpuPerGiB.toFixed(2)} s CPU per GiB)`,
       );
     }
   } finally {

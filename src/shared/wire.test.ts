@@ -28,6 +28,30 @@ describe('wire encoding', () => {
     expect(base64ToBytes('abcde')).toBeUndefined();
   });
 
+  it('encodes whatever a message holds exactly as the tagging replacer does, with or without bytes', () => {
+    const tagging = (value: unknown): string =>
+      JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? { $bytes: bytesToBase64(v) } : v));
+    const withBytes = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.uint8Array({ maxLength: 8 }),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 4 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(withBytes, (value) => {
+        expect(encodeWire(value)).toBe(tagging(value));
+      }),
+    );
+    // Transformed before any replacer sees them: they keep their own form.
+    let deep: unknown = new Uint8Array([7]);
+    for (let i = 0; i < 20; i++) deep = [deep];
+    const odd = { when: new Date(0), buffer: Buffer.from([1, 2]), deep };
+    expect(encodeWire(odd)).toBe(tagging(odd));
+  });
+
   it('throws a SyntaxError on malformed JSON', () => {
     expect(() => decodeWire('{nope')).toThrow(SyntaxError);
   });

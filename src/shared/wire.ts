@@ -6,10 +6,32 @@
 const BYTES_TAG = '$bytes';
 
 export function encodeWire(value: unknown): string {
+  // A replacer makes V8 call back into JavaScript for every value and leave its fast serializer:
+  // a batch announcing 2,000 new connections (no bytes in it) took four times as long.
+  if (!mayHoldBytes(value, 0)) return JSON.stringify(value);
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v instanceof Uint8Array) return { [BYTES_TAG]: bytesToBase64(v) };
     return v;
   });
+}
+
+/** Past this depth the walk gives up and the replacer decides (contract messages are shallow). */
+const MAX_WALK_DEPTH = 16;
+
+/**
+ * False only when `value` certainly holds no Uint8Array: a plain walk of it. What JSON.stringify
+ * would transform first (a `toJSON`, as Buffer and Date have) counts as "may": the replacer path
+ * then gives exactly what it always gave.
+ */
+function mayHoldBytes(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (depth > MAX_WALK_DEPTH || value instanceof Uint8Array || typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
+  if (Array.isArray(value)) {
+    for (const item of value) if (mayHoldBytes(item, depth + 1)) return true;
+    return false;
+  }
+  for (const key in value) if (mayHoldBytes((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
 }
 
 /** Throws SyntaxError on malformed JSON; callers at the boundary turn that into a typed error. */

@@ -15,7 +15,7 @@ import { describeFraming, type FramingSpec, sameFraming } from '@shared/framing'
 import { describeError } from './errors';
 import { FrameAssembler, MAX_ASSEMBLED_FRAME_BYTES } from './frame-assembler';
 import { copyBytes } from './log';
-import type { SocketRecord } from './socket-record';
+import type { ReceiveWatcher, SocketRecord } from './socket-record';
 
 /** Sends `reply` on socket `id`; `peer` is the UDP datagram's sender to answer. */
 export type ReplySender = (id: string, reply: Uint8Array<ArrayBuffer>, peer: Endpoint | undefined) => Promise<unknown>;
@@ -73,10 +73,16 @@ export class AutoReplies {
 
   /** Answers what `receiver` receives with the rules set on `ownerId` (its listener, or itself for UDP). */
   attach(receiver: SocketRecord, ownerId: string): void {
-    receiver.onDataIn = (bytes, peer) => this.received(ownerId, receiver, bytes, peer);
-    // Nothing more will arrive: the frame it was reading (up to 1 MiB) need not be kept.
-    receiver.onClosed = () => this.assemblies.delete(receiver.id);
+    receiver.watcher = this.watcher;
+    receiver.watchedFor = ownerId;
   }
+
+  /** One for every receiver (see SocketRecord.watcher). */
+  private readonly watcher: ReceiveWatcher = {
+    received: (receiver, bytes, peer) => this.received(receiver.watchedFor, receiver, bytes, peer),
+    // Nothing more will arrive: the frame it was reading (up to 1 MiB) need not be kept.
+    closed: (receiver) => this.assemblies.delete(receiver.id),
+  };
 
   /** Replaces the owner's rules; hit counts stay with the rules that keep their id. */
   set(owner: SocketRecord, settings: Omit<ParsedInput<'autoReply.set'>, 'id'>): AutoReplyState {

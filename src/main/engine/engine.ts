@@ -18,7 +18,7 @@ import { RepeatSender } from './repeat';
 import { macroContextOf, macroSender } from '../scenario/macro-contexts';
 import type { MacroContext } from '@shared/macros';
 import { type EngineListener, SocketRecord } from './socket-record';
-import { type EntryTap, tapLog } from './entry-taps';
+import { type EntryTap, EntryTaps } from './entry-taps';
 import { TcpConnection } from './tcp-client';
 import { TcpListener } from './tcp-listener';
 import { prepareTlsListener } from './tls';
@@ -57,7 +57,7 @@ const ID_PREFIX: Record<SocketKind, string> = {
 export class Engine {
   private readonly entries = new Map<string, Entry>();
   private readonly listeners = new Set<EngineListener>();
-  private readonly taps = new Set<EntryTap>();
+  private readonly taps = new EntryTaps();
   private readonly limits: LogLimits;
   private readonly repeats = new RepeatSender();
   private readonly kernelDrops = new KernelDropWatcher();
@@ -87,10 +87,7 @@ export class Engine {
 
   /** Every log entry of every socket as it is logged (see EntryTap); returns the function that removes the tap. */
   tap(tap: EntryTap): () => void {
-    this.taps.add(tap);
-    return () => {
-      this.taps.delete(tap);
-    };
+    return this.taps.add(tap);
   }
 
   snapshot(): { sockets: SocketInfo[]; logs: LogHead[] } {
@@ -133,12 +130,12 @@ export class Engine {
     const connectionIds = new Set<string>();
     const listener = new TcpListener(
       record,
-      (socket) => {
+      (socket, local) => {
         const connection = this.createRecord('tcp-connection', { state: 'open', parentId: record.id, ...halfOpen });
         this.entries.set(connection.id, {
           kind: 'tcp',
           record: connection,
-          connection: TcpConnection.accepted(connection, socket, tls),
+          connection: TcpConnection.accepted(connection, socket, tls, local),
         });
         connectionIds.add(connection.id);
         connection.afterClose = this.connectionClosed;
@@ -455,9 +452,7 @@ export class Engine {
       createdAt: now(),
       ...fields,
     };
-    const record = new SocketRecord(info, this.limits, this.emitEvent);
-    tapLog(record, this.taps);
-    return record;
+    return new SocketRecord(info, this.limits, this.emitEvent, this.taps);
   }
 
   /** A closed accepted connection past the cap: removed, and counted on its listener. */

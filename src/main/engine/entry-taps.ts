@@ -1,11 +1,13 @@
 /**
  * Taps on what a socket's log takes in: every entry as it is appended (recordings to a file), so a
- * tap sees all of it, whatever the log's bounds drop later. Hooked onto the log's two append
- * methods rather than into SocketRecord, so every path that logs (data, notices however they are
- * coalesced, imported logs) is seen at the one place entries are actually made.
+ * tap sees all of it, whatever the log's bounds drop later. Called from the log's two append
+ * methods rather than from SocketRecord, so every path that logs (data, notices however they are
+ * coalesced, imported logs) is seen at the one place entries are actually made. One set for the
+ * whole engine, which each log checks as it appends: with no recording that is one comparison per
+ * entry, not a wrapper per log (a closure hop per read, and four functions on every socket).
  */
-import type { LogEntry } from '@shared/contract';
-import { now, type SocketLog } from './log';
+import type { Endpoint, LogEntry, LogEventKind } from '@shared/contract';
+import type { LogOwner, LogTaps } from './log';
 import type { SocketRecord } from './socket-record';
 
 /**
@@ -14,39 +16,46 @@ import type { SocketRecord } from './socket-record';
  */
 export type EntryTap = (record: SocketRecord, entry: LogEntry) => void;
 
-export function tapLog(record: SocketRecord, taps: Set<EntryTap>): void {
-  const log: SocketLog = record.log;
-  const appendData = log.appendData.bind(log);
-  const appendEvent = log.appendEvent.bind(log);
-  log.appendData = (dir, bytes, peer, time = now()) => {
-    appendData(dir, bytes, peer, time);
-    if (taps.size === 0) return;
+export class EntryTaps implements LogTaps {
+  private readonly taps = new Set<EntryTap>();
+
+  get size(): number {
+    return this.taps.size;
+  }
+
+  /** Returns the function that removes the tap. */
+  add(tap: EntryTap): () => void {
+    this.taps.add(tap);
+    return () => {
+      this.taps.delete(tap);
+    };
+  }
+
+  /** `owner` is the record whose log made the entry: the engine gives this set only to its records' logs. */
+  data(owner: LogOwner, seq: number, time: number, dir: 'in' | 'out', bytes: Uint8Array, peer: Endpoint | undefined): void {
     // Only a view for the taps to copy from (see EntryTap), never kept: hence the cast.
     const view = bytes as Uint8Array<ArrayBuffer>;
-    const entry: LogEntry = peer ? { seq: log.lastSeq, time, dir, bytes: view, peer } : { seq: log.lastSeq, time, dir, bytes: view };
-    callTaps(taps, record, entry);
-  };
-  log.appendEvent = (event, message, code, time = now()) => {
-    appendEvent(event, message, code, time);
-    if (taps.size === 0) return;
-    const seq = log.lastSeq;
-    const entry: LogEntry = code === undefined ? { seq, time, dir: 'event', event, message } : { seq, time, dir: 'event', event, message, code };
-    callTaps(taps, record, entry);
-  };
-}
+    this.call(owner as SocketRecord, peer ? { seq, time, dir, bytes: view, peer } : { seq, time, dir, bytes: view });
+  }
 
-/**
- * A tap runs on the socket's read path: one that throws must not break the socket nor the other
- * taps. It is taken off (a recording catches its own errors and says so; this is the backstop)
- * and the error goes to the process's error output, as the engine does for a broken subscriber.
- */
-function callTaps(taps: Set<EntryTap>, record: SocketRecord, entry: LogEntry): void {
-  for (const tap of taps) {
-    try {
-      tap(record, entry);
-    } catch (error) {
-      taps.delete(tap);
-      console.error(`A log tap failed on ${record.id} and was removed:`, error);
+  event(owner: LogOwner, seq: number, time: number, event: LogEventKind, message: string, code: string | undefined): void {
+    const entry: LogEntry = code === undefined ? { seq, time, dir: 'event', event, message } : { seq, time, dir: 'event', event, message, code };
+    this.call(owner as SocketRecord, entry);
+  }
+
+  /**
+   * A tap runs on the socket's read path: one that throws must not break the socket nor the other
+   * taps. It is taken off (a recording catches its own errors and says so; this is the backstop)
+   * and the error goes to the process's error output, as the engine does for a broken subscriber.
+   */
+  private call(record: SocketRecord, entry: LogEntry): void {
+    for (const tap of this.taps) {
+      try {
+        tap(record, entry);
+      } catch (error) {
+        this.taps.delete(tap);
+        console.error(`A log tap failed on ${record.id} and was removed:`, error);
+      }
     }
   }
 }

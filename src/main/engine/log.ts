@@ -66,13 +66,41 @@ const NO_TIMES = new Float64Array(0);
 const NO_SPANS = new Uint32Array(0);
 const NO_REFS: (Slab | Endpoint | EventDetail | undefined)[] = [];
 
+/** Who a log answers to: told how many entries the budget took (to say so in the log, later: never re-entrantly). */
+export interface LogOwner {
+  budgetDropped(entries: number): void;
+}
+
+/**
+ * Who sees every entry as it is made, whatever the bounds drop later (entry-taps.ts). Checked on
+ * every append: `size` 0 costs one comparison.
+ */
+export interface LogTaps {
+  readonly size: number;
+  data(owner: LogOwner, seq: number, time: number, dir: 'in' | 'out', bytes: Uint8Array, peer: Endpoint | undefined): void;
+  event(owner: LogOwner, seq: number, time: number, event: LogEventKind, message: string, code: string | undefined): void;
+}
+
 export type PeekedEntry = { dir: 'in' | 'out'; bytes: Uint8Array } | { dir: 'event'; message: string };
 
 interface EventDetail {
   event: LogEventKind;
-  message: string;
+  message: NoticeMessage;
   code?: string;
 }
+
+/**
+ * A notice's text made when it is read, from values its socket keeps anyway: 19,000 accepted
+ * connections each logged two lines ("Accepted from … on …", "Accepted … as con-…") that are
+ * rarely read, as ~200 B of strings apiece formatted on the accept path.
+ */
+export interface NoticeText {
+  text(): string;
+}
+
+export type NoticeMessage = string | NoticeText;
+
+export const textOf = (message: NoticeMessage): string => (typeof message === 'string' ? message : message.text());
 
 interface Slab {
   bytes: Uint8Array<ArrayBuffer>;
@@ -128,12 +156,26 @@ export class SocketLog implements BudgetedLog {
   constructor(
     readonly id: string,
     private readonly limits: LogLimits = DEFAULT_LOG_LIMITS,
-    /** Told how many entries the budget just took (to say so in the log, later: never re-entrantly). */
-    private readonly owner?: { budgetDropped(entries: number): void },
+    private readonly owner?: LogOwner,
+    /** Given with an owner: the taps are told which log's owner made each entry. */
+    private readonly taps?: LogTaps,
   ) {}
 
   /** Appends a copy of `bytes`: the caller may reuse or drop its buffer right away. */
   appendData(dir: 'in' | 'out', bytes: Uint8Array, peer?: Endpoint, time = now()): void {
+    this.storeData(dir, bytes, peer, time);
+    // Taps see the entry even when the bounds dropped it on arrival (it still took a seq).
+    if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined)
+      this.taps.data(this.owner, this.nextSeq - 1, time, dir, bytes, peer);
+  }
+
+  appendEvent(event: LogEventKind, message: NoticeMessage, code?: string, time = now()): void {
+    this.storeEvent(event, message, code, time);
+    if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined)
+      this.taps.event(this.owner, this.nextSeq - 1, time, event, textOf(message), code);
+  }
+
+  private storeData(dir: 'in' | 'out', bytes: Uint8Array, peer: Endpoint | undefined, time: number): void {
     const size = bytes.byteLength;
     const seq = this.nextSeq;
     if (dir === 'in') this.appendedIn += size;
@@ -163,11 +205,11 @@ export class SocketLog implements BudgetedLog {
     this.bytes += size;
   }
 
-  appendEvent(event: LogEventKind, message: string, code?: string, time = now()): void {
+  private storeEvent(event: LogEventKind, message: NoticeMessage, code: string | undefined, time: number): void {
     // Flattened now (V8 flattens a string in place on its first character read): a message built
     // from pieces (`Accepted from ${…} on ${…}`) is a tree of cons strings, ~100 B more than its
     // flat text, kept as long as the entry; every accepted connection logs two such notices.
-    message.charCodeAt(0);
+    if (typeof message === 'string') message.charCodeAt(0);
     if (!this.admit(0)) return;
     this.reserve(0);
     const slot = this.slotForNext();
@@ -196,7 +238,7 @@ export class SocketLog implements BudgetedLog {
     const slot = (this.head + (seq - this.firstSeq)) % this.capacity;
     const span = this.spans[2 * slot];
     const dir = span & DIR_MASK;
-    if (dir === EVENT) return { dir: 'event', message: (this.refs[2 * slot + 1] as EventDetail).message };
+    if (dir === EVENT) return { dir: 'event', message: textOf((this.refs[2 * slot + 1] as EventDetail).message) };
     const slab = this.refs[2 * slot] as Slab | undefined;
     const offset = span >>> DIR_BITS;
     const bytes = slab ? slab.bytes.subarray(offset, offset + this.spans[2 * slot + 1]) : new Uint8Array(0);
@@ -352,7 +394,8 @@ export class SocketLog implements BudgetedLog {
     const detail = this.refs[2 * slot + 1];
     const span = this.spans[2 * slot];
     if ((span & DIR_MASK) === EVENT) {
-      const { event, message, code } = detail as EventDetail;
+      const { event, code } = detail as EventDetail;
+      const message = textOf((detail as EventDetail).message);
       return code === undefined ? { seq, time, dir: 'event', event, message } : { seq, time, dir: 'event', event, message, code };
     }
     const dir = (span & DIR_MASK) === IN ? 'in' : 'out';

@@ -2,7 +2,7 @@ import { type AddressInfo, Server, type Socket } from 'node:net';
 import { connect as connectTls, createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { selfSignedCertificate } from './certificates';
-import { adoptAccepted } from './read-buffer';
+import { acceptIntoShared, adoptAccepted } from './read-buffer';
 import { handshakeSummary } from './tls';
 
 afterEach(() => vi.restoreAllMocks());
@@ -47,6 +47,24 @@ describe("fallbacks for Node's internals are said once", () => {
     }
     accepted.destroy();
     second.accepted.destroy();
+  });
+
+  it('a listening server whose handle is kept elsewhere is left to accept as Node does, and that is noted once', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const notes: string[] = [];
+    const server = new Server();
+    // Not listening: no handle, as a Node that keeps it elsewhere would look.
+    const takeOver = (): boolean =>
+      acceptIntoShared(
+        server,
+        { allowHalfOpen: true, noDelay: true },
+        () => undefined,
+        (m) => notes.push(m),
+      );
+    expect(takeOver()).toBe(false);
+    expect(takeOver()).toBe(false);
+    expect(notes).toEqual([expect.stringContaining('has no net.Server._handle.onconnection')]);
+    expect(warn).toHaveBeenCalledTimes(1);
   });
 
   it('an accepted socket taken over as usual notes nothing', async () => {

@@ -3,7 +3,7 @@ import { Server, Socket, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '@shared/contract';
 import { Engine } from './engine';
-import { READ_BUFFER_BYTES, adoptAccepted, plainSocket } from './read-buffer';
+import { READ_BUFFER_BYTES, acceptIntoShared, adoptAccepted, plainSocket } from './read-buffer';
 import { loggedBytes } from './test-support/engine-log';
 import { connectClient, startServer, stopPeers } from './test-support/peers';
 import { waitFor } from './test-support/wait-for';
@@ -29,6 +29,24 @@ async function adoptingServer(onAdopted: (socket: Socket, accepted: Socket) => v
   cleanup.push(() => server.close());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port };
+}
+
+/** A server like TcpListener's for plain TCP once listening: each connection accepted straight into the shared buffer. */
+async function acceptingServer(onSocket: (socket: Socket) => void): Promise<{ server: Server; port: number; connectionEvents: () => number }> {
+  let connectionEvents = 0;
+  const server = new Server({ allowHalfOpen: true, noDelay: true, pauseOnConnect: true }, (socket) => {
+    connectionEvents++;
+    cleanup.push(() => socket.destroy());
+  });
+  cleanup.push(() => server.close());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const taken = acceptIntoShared(server, { allowHalfOpen: true, noDelay: true }, (socket) => {
+    cleanup.push(() => socket.destroy());
+    socket.on('error', () => undefined); // peers may reset
+    onSocket(socket);
+  });
+  expect(taken).toBe(true);
+  return { server, port: (server.address() as AddressInfo).port, connectionEvents: () => connectionEvents };
 }
 
 /** What a 'data' listener that keeps bytes must do: copy each chunk, and note whose memory it was. */
@@ -68,34 +86,6 @@ describe('reading plain TCP into one reused buffer', () => {
     expect(received?.chunks()).toBeGreaterThanOrEqual(payload.length / READ_BUFFER_BYTES);
     expect(received?.arrayBuffers.size).toBe(1);
     expect(adopted?.remotePort).toBe(client.localPort);
-  });
-
-  it('keeps the adopted connection half-open after the peer’s FIN, so it can still answer', async () => {
-    const { port } = await adoptingServer((socket) => {
-      const request = collect(socket);
-      socket.on('end', () => socket.end(`got ${request.bytes().toString()}`));
-    });
-    const client = await connectClient(port, '127.0.0.1', true);
-    client.socket.end('ping');
-    await waitFor(() => client.ended, 'the answer and its FIN');
-    expect(client.received().toString()).toBe('got ping');
-  });
-
-  it('lets the server close once its adopted connections have closed', async () => {
-    let adopted: Socket | undefined;
-    const { server, port } = await adoptingServer((socket) => {
-      adopted = socket;
-      socket.on('end', () => socket.end());
-    });
-    const client = await connectClient(port);
-    await waitFor(() => adopted !== undefined, 'the connection to be adopted');
-    let serverClosed = false;
-    server.close(() => (serverClosed = true));
-    // Still one connection open: the server waits for it.
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(serverClosed).toBe(false);
-    client.socket.destroy();
-    await waitFor(() => serverClosed, 'the server to close after its last connection');
   });
 
   it('dials with a socket that reads into the same buffer as accepted connections', async () => {
@@ -141,5 +131,77 @@ describe('reading plain TCP into one reused buffer', () => {
       const connection = connections.find((c) => c.remote?.port === client.localPort);
       expect(sha256(loggedBytes(engine, connection?.id ?? '', 'in')), `client ${i}'s log`).toBe(sha256(payloads[i]));
     }
+  });
+});
+
+describe('accepting plain TCP straight into the shared buffer', () => {
+  it('makes one socket per connection, reading every byte in order into the shared buffer', async () => {
+    const payload = randomBytes(8 * 1024 * 1024);
+    let received: ReturnType<typeof collect> | undefined;
+    let socket: Socket | undefined;
+    let ended = false;
+    const { port, connectionEvents } = await acceptingServer((accepted) => {
+      socket = accepted;
+      received = collect(accepted);
+      accepted.on('end', () => (ended = true));
+    });
+    const client = await connectClient(port);
+    client.socket.end(payload);
+    await waitFor(() => ended, 'the peer’s FIN after the payload');
+    // No Socket for Node's 'connection' made first and thrown away.
+    expect(connectionEvents()).toBe(0);
+    expect(sha256(received?.bytes() ?? new Uint8Array())).toBe(sha256(payload));
+    expect(received?.chunks()).toBeGreaterThanOrEqual(payload.length / READ_BUFFER_BYTES);
+    expect(received?.arrayBuffers.size).toBe(1);
+    expect(socket?.remotePort).toBe(client.localPort);
+  });
+
+  it('leaves a maxConnections limit to Node: its connections come through connection, those past it are dropped', async () => {
+    const accepted: Socket[] = [];
+    const { server, port, connectionEvents } = await acceptingServer((socket) => accepted.push(socket));
+    server.maxConnections = 1;
+    let drops = 0;
+    server.on('drop', () => drops++);
+    await connectClient(port);
+    await waitFor(() => connectionEvents() === 1, "the first connection, as Node's 'connection'");
+    const second = await connectClient(port);
+    await waitFor(() => second.closed, 'the second connection to be closed by the server');
+    expect(drops).toBe(1);
+    expect(accepted).toHaveLength(0);
+  });
+});
+
+describe.each([
+  ['adopted from Node’s socket', adoptingServer],
+  ['accepted straight into the shared buffer', acceptingServer],
+] as const)('connections %s', (_how, serve) => {
+  it('stay half-open after the peer’s FIN, so they can still answer', async () => {
+    const { port } = await serve((socket) => {
+      const request = collect(socket);
+      socket.on('end', () => socket.end(`got ${request.bytes().toString()}`));
+    });
+    const client = await connectClient(port, '127.0.0.1', true);
+    client.socket.end('ping');
+    await waitFor(() => client.ended, 'the answer and its FIN');
+    expect(client.received().toString()).toBe('got ping');
+  });
+
+  it('count as the server’s own, so that it closes once they have closed', async () => {
+    let accepted: Socket | undefined;
+    const { server, port } = await serve((socket) => {
+      accepted = socket;
+      socket.on('end', () => socket.end());
+    });
+    const client = await connectClient(port);
+    await waitFor(() => accepted !== undefined, 'the connection');
+    const count = await new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
+    expect(count).toBe(1);
+    let serverClosed = false;
+    server.close(() => (serverClosed = true));
+    // Still one connection open: the server waits for it.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(serverClosed).toBe(false);
+    client.socket.destroy();
+    await waitFor(() => serverClosed, 'the server to close after its last connection');
   });
 });

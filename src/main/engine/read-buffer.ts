@@ -12,7 +12,7 @@
  *
  * TLS sockets keep Node's default: TLS reads the TCP stream itself, beneath JavaScript.
  */
-import { Socket, type SocketConstructorOpts } from 'node:net';
+import { type Server, Socket, type SocketConstructorOpts } from 'node:net';
 import { type InternalsNote, reportInternalsFallback } from './node-internals';
 
 /** Node's own read size: one read never returns more than this. */
@@ -90,4 +90,62 @@ export function adoptAccepted(
   // husk: 10,000 open connections do not carry 10,000 idle Socket objects.
   accepted.destroy();
   return socket;
+}
+
+/** What Node's net.Server keeps on itself and its listening handle (lib/net.js, stable since Node 0.x). */
+interface ListeningServer {
+  _handle?: { onconnection?: unknown } | null;
+  _connections?: number;
+  maxConnections?: number;
+}
+
+/** What libuv hands over for each accepted connection: a TCP handle. */
+interface AcceptedHandle {
+  setNoDelay?(enable: boolean): number;
+}
+
+/**
+ * Takes over a listening server's accepts: each accepted handle goes straight into one Socket
+ * reading into the shared buffer. Through net.Server's 'connection' every connection was made
+ * twice (Node's Socket, paused, then the one adoptAccepted gives its handle to): at 19,000
+ * connections the second Socket and the first one's destroy were a third of the cost of an
+ * accept. Accept failures and a `maxConnections` limit stay Node's to handle. Returns false (and
+ * says so once) when this Node keeps its listening handle elsewhere: connections then come through
+ * 'connection', to be adopted.
+ */
+export function acceptIntoShared(
+  server: Server,
+  options: { allowHalfOpen: boolean; noDelay: boolean },
+  onSocket: (socket: Socket) => void,
+  note?: InternalsNote,
+): boolean {
+  const listening = server as unknown as ListeningServer;
+  const handle = listening._handle;
+  const nodeAccept = handle?.onconnection;
+  if (!handle || typeof nodeAccept !== 'function' || typeof listening._connections !== 'number') {
+    reportInternalsFallback(
+      'net.Server._handle.onconnection',
+      'each accepted connection is made as two sockets, one handed to the other (accepting is slower, the same bytes)',
+      note,
+    );
+    return false;
+  }
+  const socketOptions = { ...options, readable: true, writable: true, onread: readIntoShared() };
+  handle.onconnection = function onconnection(this: unknown, err: number, clientHandle: AcceptedHandle): void {
+    if (err || listening.maxConnections) {
+      (nodeAccept as (err: number, clientHandle: AcceptedHandle) => void).call(this, err, clientHandle);
+      return;
+    }
+    const socket = new Socket({ ...socketOptions, handle: clientHandle } as SocketConstructorOpts);
+    // As Node does for a server with `noDelay` (the Socket only records the flag for a handle it is given).
+    if (options.noDelay) clientHandle.setNoDelay?.(true);
+    // Counted as Node counts its own, so that server.close() waits for the connection (Node
+    // counts one down when the socket is destroyed).
+    const served = socket as unknown as { server: Server; _server: Server };
+    served.server = server;
+    served._server = server;
+    listening._connections = (listening._connections ?? 0) + 1;
+    onSocket(socket);
+  };
+  return true;
 }

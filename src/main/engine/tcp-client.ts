@@ -5,14 +5,26 @@
 import { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { formatBytes } from '@shared/codec';
-import type { ParsedInput } from '@shared/contract';
+import type { Endpoint, ParsedInput } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import type { SocketRecord } from './socket-record';
 import { toEndpoint } from './endpoint';
 import { EngineError, describeError, toEngineError, type ErrorContext } from './errors';
-import { copyBytes } from './log';
+import { copyBytes, type NoticeText } from './log';
 import { plainSocket } from './read-buffer';
 import { prepareTlsClient, reportHandshake, secureAccepted, type TlsListenerSetup } from './tls';
+
+/** "Accepted from 10.0.0.2:50312 on 10.0.0.1:8080", said when read (see NoticeText). */
+class AcceptedFrom implements NoticeText {
+  constructor(
+    private readonly remote: Endpoint | undefined,
+    private readonly local: Endpoint | undefined,
+  ) {}
+
+  text(): string {
+    return `Accepted from ${formatEndpoint(this.remote)} on ${formatEndpoint(this.local)}`;
+  }
+}
 
 /** How long close() waits for the peer's FIN before destroying the socket. */
 export const CLOSE_GRACE_MS = 2000;
@@ -82,10 +94,13 @@ export class TcpConnection {
     },
   };
 
+  /** The handlers as pairs, made once (not an array of pairs per connection). */
+  private static readonly handlerEntries = Object.entries(TcpConnection.handlers);
+
   /** Listens to `socket`'s events. */
   private follow(socket: Followed): void {
     socket[kConnection] = this;
-    for (const [event, handler] of Object.entries(TcpConnection.handlers)) socket.on(event, handler);
+    for (const [event, handler] of TcpConnection.handlerEntries) socket.on(event, handler);
   }
 
   /** Resolves once Node has released the followed socket. */
@@ -96,7 +111,7 @@ export class TcpConnection {
 
   /** From now on bytes go through `secure`, TLS over the TCP socket (which then only reports its close). */
   private useTls(secure: TLSSocket): TLSSocket {
-    for (const [event, handler] of Object.entries(TcpConnection.handlers)) this.tcp.off(event, handler);
+    for (const [event, handler] of TcpConnection.handlerEntries) this.tcp.off(event, handler);
     this.socket = secure;
     this.follow(secure);
     return secure;
@@ -110,13 +125,14 @@ export class TcpConnection {
   }
 
   /** A connection a listener accepted; already open. With `tls`, the handshake follows at once. */
-  static accepted(record: SocketRecord, socket: Socket, tls?: TlsListenerSetup): TcpConnection {
+  static accepted(record: SocketRecord, socket: Socket, tls?: TlsListenerSetup, knownLocal?: Endpoint): TcpConnection {
     const connection = new TcpConnection(record, socket);
     socket.setNoDelay(true);
-    const local = toEndpoint(socket.localAddress, socket.localPort, socket.localFamily);
+    // The listener's own address when it is a specific one: a system call less per connection.
+    const local = knownLocal ?? toEndpoint(socket.localAddress, socket.localPort, socket.localFamily);
     const remote = toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
     record.update({ state: 'open', local, remote });
-    record.event('accepted', `Accepted from ${formatEndpoint(remote)} on ${formatEndpoint(local)}`);
+    record.event('accepted', new AcceptedFrom(remote, local));
     if (tls) {
       record.update({ tls: { localCertificate: tls.certificate } });
       const secure = connection.useTls(secureAccepted(socket, tls));

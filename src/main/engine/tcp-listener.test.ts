@@ -27,6 +27,17 @@ function connectionFor(listenerId: string, client: TestClient): SocketInfo {
 }
 
 describe('TCP listener', () => {
+  it('shows the address each connection arrived at when it listens on every address', async () => {
+    engine = new Engine();
+    const listener = await engine.listenTcp({ host: '0.0.0.0', port: 0 });
+    const port = listener.local?.port ?? 0;
+    const first = await connectClient(port, '127.0.0.1');
+    const second = await connectClient(port, '127.0.0.2');
+    await waitFor(() => connectionsOf(listener.id).length === 2, 'both connections');
+    expect(connectionFor(listener.id, first).local).toEqual({ address: '127.0.0.1', port, family: 'IPv4' });
+    expect(connectionFor(listener.id, second).local).toEqual({ address: '127.0.0.2', port, family: 'IPv4' });
+  });
+
   it('listens on port 0 and reports the real port', async () => {
     engine = new Engine();
     const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });

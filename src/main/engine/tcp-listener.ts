@@ -3,16 +3,23 @@
  * which gives it an id and drives it as a TcpConnection with its own log.
  */
 import { Server, type AddressInfo, type Socket } from 'node:net';
-import type { ParsedInput } from '@shared/contract';
+import type { Endpoint, ParsedInput } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import type { SocketRecord } from './socket-record';
 import { toEndpoint } from './endpoint';
 import { describeError, toEngineError, type ErrorContext } from './errors';
 import type { DescriptorLimitWatcher, DescriptorUse } from './descriptor-limit';
-import { adoptAccepted } from './read-buffer';
+import { acceptIntoShared, adoptAccepted } from './read-buffer';
+import type { NoticeText } from './log';
 
-/** Takes an accepted socket and returns the id it was given. */
-export type AcceptConnection = (socket: Socket) => string;
+/**
+ * Takes an accepted socket and returns the id it was given. `local` is the connection's own
+ * address when the listener's says it (not a wildcard one): no need to ask the system for each.
+ */
+export type AcceptConnection = (socket: Socket, local: Endpoint | undefined) => string;
+
+/** Addresses a listener may be bound to that say nothing of where each connection arrived. */
+const WILDCARDS = new Set(['0.0.0.0', '::']);
 
 /**
  * Used when the user gives no backlog. Node's own default (511) overflows when a burst of clients
@@ -21,27 +28,49 @@ export type AcceptConnection = (socket: Socket) => string;
  */
 export const DEFAULT_LISTEN_BACKLOG = 4096;
 
+/** "Accepted 10.0.0.2:50312 as con-7", said when read (see NoticeText). */
+class AcceptedAs implements NoticeText {
+  constructor(
+    private readonly remote: Endpoint | undefined,
+    private readonly id: string,
+  ) {}
+
+  text(): string {
+    return `Accepted ${formatEndpoint(this.remote)} as ${this.id}`;
+  }
+}
+
+/** Accepted connections log the peer's FIN before ending their side. */
+const ALLOW_HALF_OPEN = true;
+
 export class TcpListener {
   private readonly server: Server;
   private context: ErrorContext = {};
   private readonly descriptors: DescriptorLimitWatcher;
   private unwatchDescriptors: (() => void) | undefined;
+  /** Every connection's local address, when the listener's own address is a specific one. */
+  private connectionLocal: Endpoint | undefined;
+  private readonly plain: boolean;
+  private readonly note = (message: string): void => this.record.event('info', message);
 
   constructor(
     private readonly record: SocketRecord,
-    accept: AcceptConnection,
+    private readonly accept: AcceptConnection,
     /** Plain TCP connections read into the shared buffer (read-buffer.ts); TLS ones cannot. */
     { plain, descriptors }: { plain: boolean; descriptors: DescriptorLimitWatcher },
   ) {
     this.descriptors = descriptors;
-    // allowHalfOpen: accepted connections log the peer's FIN before ending their side.
-    const allowHalfOpen = true;
-    this.server = new Server({ allowHalfOpen, noDelay: true, pauseOnConnect: plain }, (accepted) => {
-      const socket = plain ? adoptAccepted(accepted, { allowHalfOpen }, (m) => this.record.event('info', m)) : accepted;
-      const id = accept(socket);
-      const remote = toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
-      this.record.event('accepted', `Accepted ${formatEndpoint(remote)} as ${id}`);
+    this.plain = plain;
+    // Plain connections come through acceptIntoShared once listening; 'connection' serves TLS,
+    // and plain ones only on a Node where that cannot be done.
+    this.server = new Server({ allowHalfOpen: ALLOW_HALF_OPEN, noDelay: true, pauseOnConnect: plain }, (accepted) => {
+      this.accepted(plain ? adoptAccepted(accepted, { allowHalfOpen: ALLOW_HALF_OPEN }, this.note) : accepted);
     });
+  }
+
+  private accepted(socket: Socket): void {
+    const id = this.accept(socket, this.connectionLocal);
+    this.record.event('accepted', new AcceptedAs(toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily), id));
   }
 
   get listening(): boolean {
@@ -64,6 +93,8 @@ export class TcpListener {
     const address = this.server.address() as AddressInfo;
     const local = toEndpoint(address.address, address.port, address.family);
     this.context = { host: address.address, port: address.port, operation: 'listen' };
+    this.connectionLocal = WILDCARDS.has(address.address) ? undefined : local;
+    if (this.plain) acceptIntoShared(this.server, { allowHalfOpen: ALLOW_HALF_OPEN, noDelay: true }, (socket) => this.accepted(socket), this.note);
     this.record.update({ state: 'listening', local });
     this.record.event('listening', `Listening on ${formatEndpoint(local)}`);
     this.unwatchDescriptors = this.descriptors.watch({ onChange: (full, use) => this.onDescriptorLimit(full, use) });
