@@ -7,6 +7,7 @@
  * kernel's RcvbufErrors); and whether the log still scrolls (wheel up pauses it, "Jump to
  * latest" brings it back).
  */
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { BenchContext } from './lib/context';
 import { launchChromium } from './lib/browser';
@@ -14,6 +15,7 @@ import { startHost, type HostClient } from './lib/host';
 import { sleep, startPeer, until } from './lib/proc';
 import { percentile, type Row } from './lib/report';
 import { socketDrops, udpCounters } from './lib/udp-counters';
+import { longTasks, startTrace } from './lib/trace';
 
 const PACKET_SENDER = 'Packet Sender 8.1.1 at 20 k/s: p95 81 ms, max 168 ms, 3.45 % lost';
 /**
@@ -141,6 +143,9 @@ async function flood(
   const receivedBefore = host.sockets.get(socketId)?.messagesIn ?? 0;
   const before = udpCounters();
   const dropsBefore = socketDrops(port) ?? 0;
+  // BENCH_UI_TRACE=dir: a Chrome trace of each flood, and its long tasks in the log.
+  const traceDir = process.env.BENCH_UI_TRACE;
+  const stopTrace = traceDir ? await startTrace(page) : undefined;
   await record(page, true);
   const streamBefore = stream === undefined ? 0 : streamBytes(host, stream);
   // More than the flood's seconds can carry: the sender is stopped when the flood ends.
@@ -164,6 +169,11 @@ async function flood(
   const { sent } = JSON.parse((await done)[1]) as { sent: number };
   const probe = await record(page, false);
   await tcp?.stop();
+  if (stopTrace && traceDir) {
+    const file = join(traceDir, `ui-${rate / 1000}k-${Date.now()}.json`);
+    const tasks = longTasks(await stopTrace(file), 50);
+    ctx.log(`ui ${rate / 1000} k/s: trace in ${file}; tasks of 50 ms or more:\n${tasks.join('\n')}`);
+  }
   const streamed = stream === undefined ? undefined : streamBytes(host, stream) - streamBefore;
   await until(() => (host.sockets.get(socketId)?.messagesIn ?? 0) - receivedBefore >= sent, 'the host to count every datagram', 3000, 50).catch(
     () => undefined,

@@ -52,6 +52,21 @@ describe('wire encoding', () => {
     expect(encodeWire(odd)).toBe(tagging(odd));
   });
 
+  it('reads bytes written by hand, leaves every other value as JSON reads it, and never sets a prototype', () => {
+    const decoded = decodeWire('{ "a": [ { "$bytes" : "aGk=" } ], "b": { "$bytes": "aGk=", "more": 1 }, "c": "$bytes" }') as {
+      a: unknown[];
+      b: unknown;
+      c: unknown;
+    };
+    expect(decoded.a[0]).toEqual(new Uint8Array([0x68, 0x69]));
+    expect(decoded).toMatchObject({ b: { $bytes: 'aGk=', more: 1 }, c: '$bytes' });
+    const listing = '{"rows":[{"port":1,"nested":{"list":[1,2,{"x":null}]}}]}';
+    expect(decodeWire(listing)).toEqual(JSON.parse(listing));
+    const hostile = decodeWire('{"__proto__":{"$bytes":"aGk="},"x":{"$bytes":"aGk="}}') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(hostile)).toBe(Object.prototype);
+    expect(hostile.x).toBeInstanceOf(Uint8Array);
+  });
+
   it('throws a SyntaxError on malformed JSON', () => {
     expect(() => decodeWire('{nope')).toThrow(SyntaxError);
   });

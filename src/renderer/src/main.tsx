@@ -5,6 +5,7 @@ import { App } from './App';
 import './index.css';
 import { startStores } from './startStores';
 import { createTransport } from './transport';
+import { preloadLazyParts } from './features/shell/lazyParts';
 
 startStores(createTransport());
 
@@ -15,3 +16,8 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+
+// The New… dialog and the other lazy parts load once the first paint is done, so that the first
+// click does not wait for a chunk (and React's reveal of a suspended part).
+if (typeof requestIdleCallback === 'function') requestIdleCallback(preloadLazyParts, { timeout: 1000 });
+else setTimeout(preloadLazyParts, 200);

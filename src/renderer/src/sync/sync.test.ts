@@ -116,4 +116,34 @@ describe('startSync', () => {
     expect(state.lastError?.error.message).toBe('The peer reset the connection');
     stop();
   });
+
+  it('applies the batches that arrive between two frames as one store update, and drops them for a newer snapshot', async () => {
+    const fake = fakeTransport();
+    const frames: (() => void)[] = [];
+    const stop = startSync(fake.transport, 1000, (apply) => frames.push(apply));
+    fake.status({ state: 'open' });
+    fake.replySnapshot({ rev: 1, sockets: [socket('a')], logs: [] });
+    await flush();
+    let updates = 0;
+    const unsubscribe = useSockets.subscribe(() => updates++);
+    fake.emit({ rev: 2, events: [{ type: 'socket.upsert', socket: socket('a', { bytesIn: 1 }) }] });
+    fake.emit({ rev: 3, events: [{ type: 'socket.upsert', socket: socket('b') }] });
+    fake.emit({ rev: 4, events: [{ type: 'socket.upsert', socket: socket('a', { bytesIn: 2 }) }] });
+    expect(updates).toBe(0);
+    expect(frames).toHaveLength(1);
+    frames.shift()?.();
+    expect(updates).toBe(1);
+    expect(useSockets.getState().sockets.a.bytesIn).toBe(2);
+    expect(Object.keys(useSockets.getState().sockets).sort()).toEqual(['a', 'b']);
+
+    // Queued before a resync's snapshot, which already holds them: never applied over it.
+    fake.emit({ rev: 5, events: [{ type: 'socket.upsert', socket: socket('a', { bytesIn: 3 }) }] });
+    fake.resync();
+    fake.replySnapshot({ rev: 6, sockets: [socket('a', { bytesIn: 4 })], logs: [] });
+    await flush();
+    for (const frame of frames.splice(0)) frame();
+    expect(useSockets.getState().sockets.a.bytesIn).toBe(4);
+    unsubscribe();
+    stop();
+  });
 });

@@ -1,19 +1,53 @@
-import type { EventBatch } from '@shared/contract';
+import type { EngineEvent, EventBatch } from '@shared/contract';
 import type { Transport } from '../transport';
 import { applyEvents, applySnapshot, setTransportStatus, useSockets } from '../features/sockets/sockets';
+
+/** Runs `apply` later, once for everything that arrived meanwhile. */
+export type Coalescer = (apply: () => void) => void;
+
+/**
+ * Just before the next frame is drawn, or after 100 ms when no frame is (a hidden tab draws none);
+ * at once where there are no frames (tests in Node). Batches that arrive between two frames are
+ * applied as one store update: one render and one layout per frame, not one per batch, and input
+ * is handled between them.
+ */
+export const beforeNextFrame: Coalescer =
+  typeof requestAnimationFrame === 'function'
+    ? (apply) => {
+        let done = false;
+        const run = (): void => {
+          if (done) return;
+          done = true;
+          cancelAnimationFrame(frame);
+          clearTimeout(timer);
+          apply();
+        };
+        const frame = requestAnimationFrame(run);
+        const timer = setTimeout(run, 100);
+      }
+    : (apply) => apply();
 
 /**
  * Keeps the stores in step with the engine: a snapshot whenever the transport (re)opens, then
  * event batches newer than it. Batches that arrive before the snapshot reply are held and replayed.
  * Returns a function that stops listening.
  */
-export function startSync(transport: Transport, retryDelayMs = 1000): () => void {
+export function startSync(transport: Transport, retryDelayMs = 1000, coalesce: Coalescer = beforeNextFrame): () => void {
   /** Rev of the last snapshot or batch applied; null while waiting for a snapshot. */
   let appliedRev: number | null = null;
   let held: EventBatch[] = [];
   let attempt = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
+  /** Events of batches accepted since the last store update, applied together by `coalesce`. */
+  let queued: EngineEvent[] = [];
+  let flushScheduled = false;
+  const flushQueued = (): void => {
+    flushScheduled = false;
+    const events = queued;
+    queued = [];
+    if (!stopped) applyEvents(events);
+  };
 
   const applyBatch = (batch: EventBatch): void => {
     if (appliedRev === null) {
@@ -22,7 +56,11 @@ export function startSync(transport: Transport, retryDelayMs = 1000): () => void
     }
     if (batch.rev <= appliedRev) return;
     appliedRev = batch.rev;
-    applyEvents(batch.events);
+    for (const event of batch.events) queued.push(event);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      coalesce(flushQueued);
+    }
   };
 
   const requestSnapshot = async (): Promise<void> => {
@@ -42,6 +80,8 @@ export function startSync(transport: Transport, retryDelayMs = 1000): () => void
       }
       return;
     }
+    // Everything queued is older than the snapshot, which already holds it.
+    queued = [];
     applySnapshot(result.value);
     appliedRev = result.value.rev;
     const pending = held;

@@ -1,5 +1,6 @@
 import type { Command, EventBatch, Input, Output, Result, ServerMessage } from '@shared/contract';
 import { decodeWire, encodeWire } from '@shared/wire';
+import { type EarlySocket, takeEarlySocket } from './earlySocket';
 import type { Transport, TransportStatus } from './transport';
 
 interface Pending {
@@ -76,15 +77,19 @@ export function websocketTransport(url: string, options: WebSocketTransportOptio
     }
   };
 
-  const connect = (): void => {
+  /** Connects, or takes over the socket the page opened before this code had loaded (public/early-socket.js). */
+  const connect = (early?: EarlySocket): void => {
     setStatus({ state: 'connecting' });
-    const ws = new Socket(url);
+    // One that closed already (a refused token) is opened again here, and says why.
+    const adopted = early && early.socket.readyState <= OPEN ? early : undefined;
+    const ws = adopted?.socket ?? new Socket(url);
     socket = ws;
-    ws.onopen = () => {
+    const opened = (): void => {
       retryMs = 250;
       setStatus({ state: 'open' });
       changed();
     };
+    ws.onopen = opened;
     ws.onmessage = (message: MessageEvent<string>) => onMessage(message.data);
     // A failed connection is reported by the close that follows.
     ws.onerror = () => undefined;
@@ -103,6 +108,10 @@ export function websocketTransport(url: string, options: WebSocketTransportOptio
       retryMs = Math.min(retryMs * 2, 5000);
       changed();
     };
+    if (adopted?.socket.readyState === OPEN) {
+      opened();
+      for (const text of adopted.received.splice(0)) onMessage(text);
+    }
   };
 
   const stop = (reason: string): void => {
@@ -128,7 +137,7 @@ export function websocketTransport(url: string, options: WebSocketTransportOptio
     }
   };
 
-  connect();
+  connect(options.WebSocket ? undefined : takeEarlySocket(url));
 
   return {
     async invoke<C extends Command>(command: C, input: Input<C>): Promise<Result<Output<C>>> {

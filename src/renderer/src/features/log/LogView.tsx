@@ -13,6 +13,24 @@ import { estimateRowHeight, logGridColumns } from './logLayout';
 /** Pixels from the bottom that still count as "at the latest entry". */
 const TAIL_SLACK = 24;
 
+/**
+ * Rows per block. The virtualizer lays out blocks of rows, not rows: each change in the list (a
+ * batch at the tail, entries falling off the front) makes it lay out everything again, and at
+ * 200,000 entries a layout per row took tens of milliseconds and megabytes of garbage per batch.
+ * Blocks are aligned to row numbers, so a block keeps its key and measured height while the
+ * entries before it fall out of the ring. Small, because a block is drawn whole: with 16 rows the
+ * rows drawn beyond the screen cost more layout than the blocks saved.
+ */
+const BLOCK_ROWS = 8;
+
+/** Where the view is, in rows; what the search needs from it (see searchRows). */
+export interface LogViewport {
+  /** Brings row `index` (counted from firstSeq) to the middle of the view. */
+  scrollToRow(index: number): void;
+  /** The first and last rows drawn (counted from firstSeq), or undefined when none is. */
+  rowsDrawn(): [number, number] | undefined;
+}
+
 interface LogViewProps {
   socketId: string;
   head: LogHead | undefined;
@@ -39,25 +57,70 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
   const { firstSeq, nextSeq } = rows;
   const count = Math.max(0, nextSeq - firstSeq);
 
-  // Keys are seqs, so measurements survive entries falling off the front of the ring. Both
-  // callbacks must keep their identity between renders: a new getItemKey makes the virtualizer
-  // lay out every row again, and estimateSize runs for every row not yet measured.
-  const getItemKey = useCallback((index: number) => firstSeq + index, [firstSeq]);
-  const estimateSize = useCallback(() => estimateRowHeight(view), [view]);
+  const firstBlock = Math.floor(firstSeq / BLOCK_ROWS);
+  const blockCount = count === 0 ? 0 : Math.ceil(nextSeq / BLOCK_ROWS) - firstBlock;
+  /** Rows [from, to) of block `index` (counted from firstBlock). */
+  const blockRows = (index: number): [number, number] => {
+    const block = firstBlock + index;
+    return [Math.max(firstSeq, block * BLOCK_ROWS), Math.min(nextSeq, (block + 1) * BLOCK_ROWS)];
+  };
+  // getItemKey must keep its identity between renders (a new one makes the virtualizer lay out
+  // every block again); estimateSize is only asked about blocks not yet measured.
+  const getItemKey = useCallback((index: number) => firstBlock + index, [firstBlock]);
+  const rowHeight = estimateRowHeight(view);
+  const estimateSize = useCallback(
+    (index: number) => {
+      const block = firstBlock + index;
+      return (Math.min(nextSeq, (block + 1) * BLOCK_ROWS) - Math.max(firstSeq, block * BLOCK_ROWS)) * rowHeight;
+    },
+    [firstBlock, firstSeq, nextSeq, rowHeight],
+  );
 
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
-    count,
+    count: blockCount,
     getScrollElement: () => scrollRef.current,
     estimateSize,
     getItemKey,
-    overscan: 12,
+    overscan: 1,
   });
-  useScrollToMatch(socketId, rows, virtualizer, () => setPausedAt((current) => current ?? nextSeq));
 
+  /** A row to centre once its block is drawn (a search match far from the view). */
+  const pendingCentre = useRef<number | null>(null);
+  const centreRow = (seq: number): boolean => {
+    const element = scrollRef.current;
+    const row = element?.querySelector<HTMLElement>(`[data-seq="${seq}"]`);
+    if (!element || !row) return false;
+    const top = row.getBoundingClientRect().top - element.getBoundingClientRect().top + element.scrollTop;
+    element.scrollTop = top - (element.clientHeight - row.offsetHeight) / 2;
+    return true;
+  };
+  useLayoutEffect(() => {
+    if (pendingCentre.current !== null && centreRow(pendingCentre.current)) pendingCentre.current = null;
+  });
   const items = virtualizer.getVirtualItems();
-  const visibleFrom = items.length > 0 ? firstSeq + items[0].index : firstSeq;
-  const visibleTo = items.length > 0 ? firstSeq + items[items.length - 1].index + 1 : firstSeq;
+  const viewport: LogViewport = {
+    scrollToRow(index) {
+      const seq = firstSeq + index;
+      if (centreRow(seq)) return;
+      // Not drawn: go to about where it is (blocks not yet drawn have estimated heights), and
+      // centre it exactly once its block is drawn.
+      const blockIndex = Math.floor(seq / BLOCK_ROWS) - firstBlock;
+      const element = scrollRef.current;
+      const [blockStart] = virtualizer.getOffsetForIndex(blockIndex, 'start') ?? [0];
+      if (element) element.scrollTop = blockStart + (seq - blockRows(blockIndex)[0]) * rowHeight - element.clientHeight / 2;
+      pendingCentre.current = seq;
+    },
+    rowsDrawn() {
+      const drawn = virtualizer.getVirtualItems();
+      if (drawn.length === 0) return undefined;
+      return [blockRows(drawn[0].index)[0] - firstSeq, blockRows(drawn[drawn.length - 1].index)[1] - 1 - firstSeq];
+    },
+  };
+  useScrollToMatch(socketId, rows, viewport, () => setPausedAt((current) => current ?? nextSeq));
+
+  const visibleFrom = items.length > 0 ? blockRows(items[0].index)[0] : firstSeq;
+  const visibleTo = items.length > 0 ? blockRows(items[items.length - 1].index)[1] : firstSeq;
 
   useEffect(() => {
     if (visibleTo <= visibleFrom) return;
@@ -108,23 +171,23 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
     userScrollUntil.current = performance.now() + 300;
   };
 
-  /** The row at the top of the view and how far into it, so the view can stay put when entries drop off the front. */
-  const anchor = useRef<{ seq: number; delta: number } | null>(null);
+  /** The block at the top of the view and how far into it, so the view can stay put when entries drop off the front. */
+  const anchor = useRef<{ block: number; delta: number } | null>(null);
   useLayoutEffect(() => {
     const element = scrollRef.current;
     const kept = anchor.current;
     if (following || !element || !kept) return;
-    const index = kept.seq - firstSeq;
+    const index = kept.block - firstBlock;
     if (index < 0) return;
     const offset = virtualizer.getOffsetForIndex(index, 'start');
     if (offset) element.scrollTop = offset[0] + kept.delta;
-  }, [firstSeq, following, virtualizer]);
+  }, [firstSeq, firstBlock, following, virtualizer]);
 
   const onScroll = (): void => {
     const element = scrollRef.current;
     if (!element) return;
     const top = virtualizer.getVirtualItemForOffset(element.scrollTop);
-    anchor.current = top ? { seq: firstSeq + top.index, delta: element.scrollTop - top.start } : null;
+    anchor.current = top ? { block: firstBlock + top.index, delta: element.scrollTop - top.start } : null;
     const atEnd = element.scrollHeight - element.scrollTop - element.clientHeight <= TAIL_SLACK;
     const byUser = draggingScrollbar.current || performance.now() < userScrollUntil.current;
     if (atEnd && byUser) setPausedAt(null);
@@ -228,31 +291,43 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
         ) : (
           <div role="list" className="relative w-full" style={{ height: virtualizer.getTotalSize() }}>
             {items.map((item) => {
-              const seq = firstSeq + item.index;
-              // Two numbers rather than an object, so a memoized row re-renders only when they change.
-              const timing = timingOf(rows.entryAt, seq, firstSeq);
+              const [from, to] = blockRows(item.index);
+              const seqs: number[] = [];
+              for (let seq = from; seq < to; seq++) seqs.push(seq);
               return (
                 <div
                   key={item.key}
                   data-index={item.index}
                   ref={virtualizer.measureElement}
-                  role="listitem"
-                  aria-posinset={item.index + 1}
-                  aria-setsize={count}
-                  className="absolute top-0 left-0 w-full border-b border-line/50"
+                  className="absolute top-0 left-0 w-full"
                   style={{ transform: `translateY(${item.start}px)` }}
                 >
-                  <LogEntryRow
-                    seq={seq}
-                    entry={rows.entryAt(seq)}
-                    view={view}
-                    showPeer={showPeer}
-                    showDelta={showDelta}
-                    delta={timing.delta}
-                    roundTrip={timing.roundTrip}
-                    expanded={expanded.has(seq)}
-                    onExpand={expand}
-                  />
+                  {seqs.map((seq) => {
+                    // Two numbers rather than an object, so a memoized row re-renders only when they change.
+                    const timing = timingOf(rows.entryAt, seq, firstSeq);
+                    return (
+                      <div
+                        key={seq}
+                        data-seq={seq}
+                        role="listitem"
+                        aria-posinset={seq - firstSeq + 1}
+                        aria-setsize={count}
+                        className="border-b border-line/50"
+                      >
+                        <LogEntryRow
+                          seq={seq}
+                          entry={rows.entryAt(seq)}
+                          view={view}
+                          showPeer={showPeer}
+                          showDelta={showDelta}
+                          delta={timing.delta}
+                          roundTrip={timing.roundTrip}
+                          expanded={expanded.has(seq)}
+                          onExpand={expand}
+                        />
+                      </div>
+                    );
+                  })}
                 </div>
               );
             })}

@@ -16,13 +16,33 @@ const isLoopback = (address: string): boolean => address === '::1' || address.st
 /** Sockets whose peer was looked for already: once each, not on every render. */
 const asked = new Set<string>();
 
+/**
+ * Each listing's TCP rows by their local and remote ports, made once per listing: every socket
+ * row asks on every render and store change, and a busy machine lists tens of thousands of rows.
+ */
+const NO_ROWS: readonly PortRow[] = [];
+const peerIndexes = new WeakMap<readonly PortRow[], Map<string, PortRow>>();
+
+function peerIndex(rows: readonly PortRow[]): Map<string, PortRow> {
+  let index = peerIndexes.get(rows);
+  if (!index) {
+    index = new Map();
+    for (const row of rows) {
+      if (row.protocol !== 'tcp' || row.own || row.pid === undefined || !row.remote) continue;
+      const key = `${row.local.port}:${row.remote.port}`;
+      // The first such row, as a search from the top would find.
+      if (!index.has(key)) index.set(key, row);
+    }
+    peerIndexes.set(rows, index);
+  }
+  return index;
+}
+
 /** The other end's socket in the machine's ports: its local side is our remote, its remote our local. */
 function findPeerRow(rows: readonly PortRow[], socket: SocketInfo): PortRow | undefined {
   const { local, remote } = socket;
   if (!local || !remote) return undefined;
-  return rows.find(
-    (row) => row.protocol === 'tcp' && !row.own && row.pid !== undefined && row.local.port === remote.port && row.remote?.port === local.port,
-  );
+  return peerIndex(rows).get(`${remote.port}:${local.port}`);
 }
 
 /**
@@ -31,7 +51,7 @@ function findPeerRow(rows: readonly PortRow[], socket: SocketInfo): PortRow | un
  */
 export function usePeerProcess(socket: SocketInfo): PeerProcess | undefined {
   const local = socket.kind !== 'udp' && socket.kind !== 'tcp-listener' && socket.remote !== undefined && isLoopback(socket.remote.address);
-  const row = usePorts((state) => (local ? findPeerRow(state.list?.rows ?? [], socket) : undefined));
+  const row = usePorts((state) => (local ? findPeerRow(state.list?.rows ?? NO_ROWS, socket) : undefined));
   const open = socket.state === 'open';
   useEffect(() => {
     if (!local || !open || row || asked.has(socket.id)) return;
@@ -40,7 +60,7 @@ export function usePeerProcess(socket: SocketInfo): PeerProcess | undefined {
       // A listing already on its way may have been read before this connection was accepted:
       // then one more, which began after it.
       await refreshPorts();
-      if (!findPeerRow(usePorts.getState().list?.rows ?? [], socket)) await refreshPorts();
+      if (!findPeerRow(usePorts.getState().list?.rows ?? NO_ROWS, socket)) await refreshPorts();
     })();
   }, [local, open, row, socket]);
   if (!row || row.pid === undefined) return undefined;

@@ -1,6 +1,6 @@
-import type { Virtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef } from 'react';
 import type { LogRows } from '../logRows';
+import type { LogViewport } from '../LogView';
 import { isSearching, matchesOf, registerViewport, useLogSearch } from './logSearch';
 import { useSockets } from '../../sockets/sockets';
 
@@ -65,43 +65,38 @@ export function useSearchFilter(socketId: string, rows: LogRows): SearchRows {
  * Scrolls the log view to the current match after each next/previous (and stops following the
  * tail), and tells the search which seqs are on screen, so the first "next" starts from there.
  */
-export function useScrollToMatch(
-  socketId: string,
-  rows: SearchRows,
-  virtualizer: Virtualizer<HTMLDivElement, Element>,
-  pauseFollowing: () => void,
-): void {
+export function useScrollToMatch(socketId: string, rows: SearchRows, viewport: LogViewport, pauseFollowing: () => void): void {
   const filtering = rows.filtered;
   const jump = useLogSearch((state) => state[socketId]?.jump ?? 0);
   const current = useLogSearch((state) => state[socketId]?.current ?? null);
 
   // The row number a seq has in this view: itself unfiltered, its place among the matches filtered.
-  const latest = useRef({ rows, filtering, virtualizer, pauseFollowing });
+  const latest = useRef({ rows, filtering, viewport, pauseFollowing });
   useEffect(() => {
-    latest.current = { rows, filtering, virtualizer, pauseFollowing };
+    latest.current = { rows, filtering, viewport, pauseFollowing };
   });
 
   useEffect(() => {
     if (jump === 0 || current === null) return;
-    const { rows: shown, filtering: filtered, virtualizer: list, pauseFollowing: pause } = latest.current;
+    const { rows: shown, filtering: filtered, viewport: view, pauseFollowing: pause } = latest.current;
     const row = filtered ? matchesOf(socketId).lowerBound(current) : current;
     const index = row - shown.firstSeq;
     if (index < 0 || index >= shown.nextSeq - shown.firstSeq) return;
     pause();
-    list.scrollToIndex(index, { align: 'center' });
+    view.scrollToRow(index);
   }, [socketId, jump, current]);
 
   useEffect(
     () =>
       registerViewport(socketId, () => {
-        const { rows: shown, filtering: filtered, virtualizer: list } = latest.current;
-        const items = list.getVirtualItems();
-        if (items.length === 0) return undefined;
+        const { rows: shown, filtering: filtered, viewport: view } = latest.current;
+        const drawn = view.rowsDrawn();
+        if (!drawn) return undefined;
         const seqOf = (index: number): number => {
           const row = shown.firstSeq + index;
           return filtered ? (matchesOf(socketId).at(row) ?? row) : row;
         };
-        return [seqOf(items[0].index), seqOf(items[items.length - 1].index)];
+        return [seqOf(drawn[0]), seqOf(drawn[1])];
       }),
     [socketId],
   );
