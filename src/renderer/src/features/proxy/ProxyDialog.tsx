@@ -85,7 +85,7 @@ export function ProxyDialog() {
             void submit();
           }}
         >
-          <div className="flex flex-col gap-3 border-t border-line px-4 py-4">
+          <div className="flex max-h-[64vh] flex-col gap-3 overflow-y-auto border-t border-line px-4 py-4">
             <ProxyProtocolFields {...values} onChange={change} disabled={pending} />
             <div className="flex gap-2">
               {field('host', 'Listen host', { inputRef: first, className: 'flex-1' })}
