@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from './fixtures';
-import { startHttpServer, startServerProcess } from './support/servers';
-import { makeCertificate } from './support/tls';
+import { startOpensslServer } from './flows/openssl-server';
+import { startHttpServer } from './support/servers';
 
 const run = promisify(execFile);
 
@@ -49,17 +49,7 @@ test('the user points a plain client at a proxy that speaks TLS to the server, a
   app,
   page,
 }) => {
-  const certificate = makeCertificate('localhost');
-  const server = await startServerProcess('openssl', (port) => [
-    's_server',
-    '-accept',
-    `127.0.0.1:${port}`,
-    '-cert',
-    certificate.certFile,
-    '-key',
-    certificate.keyFile,
-    '-www',
-  ]);
+  const server = await startOpensslServer(['-www']);
   try {
     await page.getByRole('button', { name: /^Start a proxy/ }).click();
     await app.dialog.getByLabel('Upstream port').fill(String(server.port));
@@ -86,6 +76,5 @@ test('the user points a plain client at a proxy that speaks TLS to the server, a
     await app.screenshot('host-proxy-tls-upstream');
   } finally {
     await server.stop();
-    certificate.remove();
   }
 });

@@ -1,25 +1,13 @@
 import { expect, test } from './fixtures';
-import { freePort, startPeer } from './support/peers';
-import { makeCertificate, tlsDetails, useTls } from './support/tls';
+import { startOpensslServer } from './flows/openssl-server';
+import { tlsDetails, useTls } from './support/tls';
 
 test('the user connects with TLS to openssl s_server: refused while verifying a self-signed certificate, then talks with verification off', async ({
   app,
 }) => {
-  const certificate = makeCertificate('localhost');
-  const port = await freePort();
   // s_server -rev answers every line reversed, so a reply proves both directions of the TLS layer.
-  const server = startPeer('openssl', [
-    's_server',
-    '-accept',
-    `127.0.0.1:${port}`,
-    '-cert',
-    certificate.certFile,
-    '-key',
-    certificate.keyFile,
-    '-rev',
-    '-alpn',
-    'h2,http/1.1',
-  ]);
+  const server = await startOpensslServer(['-rev', '-alpn', 'h2,http/1.1']);
+  const port = server.port;
   try {
     await app.page.getByRole('button', { name: 'New connection' }).click();
     await app.dialog.getByLabel('Host', { exact: true }).fill('localhost');
@@ -54,6 +42,5 @@ test('the user connects with TLS to openssl s_server: refused while verifying a 
     await app.screenshot('host-tls-client');
   } finally {
     await server.stop();
-    certificate.remove();
   }
 });

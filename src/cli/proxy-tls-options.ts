@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import type { TlsClientOptions, TlsListenOptions } from '@shared/tls';
 import type { SocketUrl } from './endpoint-url';
 import { refuseInapplicable, tlsOnly } from './scheme-options';
-import { tlsClientInput, tlsListenInput } from './tls-options';
+import { addTlsClientFlags, addTlsListenFlags, tlsClientInput, tlsListenInput } from './tls-options';
 
 export interface ProxyTlsFlags {
   names: string;
@@ -22,13 +22,7 @@ const LISTEN_FLAGS = ['names', 'cert', 'key'] as const;
 const UPSTREAM_FLAGS = ['insecure', 'servername', 'cacert'] as const;
 
 export function addProxyTlsFlags(command: Command): Command {
-  return command
-    .option('--names <list>', 'tls:// listen: names for the self-signed certificate', 'localhost,127.0.0.1,::1')
-    .option('--cert <file>', 'tls:// listen: present this certificate (PEM) instead of a self-signed one')
-    .option('--key <file>', 'tls:// listen: the private key (PEM) of --cert')
-    .option('-k, --insecure', 'tls:// upstream: connect even when its certificate cannot be verified (the reason is still logged)')
-    .option('--servername <name>', 'tls:// upstream: the server name sent (SNI) and checked; defaults to the host name')
-    .option('--cacert <file>', "tls:// upstream: also trust the certificates in this PEM file (e.g. the server's self-signed one)");
+  return addTlsClientFlags(addTlsListenFlags(command, LISTEN_FLAGS, 'tls:// listen'), UPSTREAM_FLAGS, 'tls:// upstream');
 }
 
 /** proxy.create's listenTls / upstreamTls for the two URLs; flags for a side that is not tls:// are refused. */

@@ -29,24 +29,51 @@ export interface TlsListenFlags {
 export const TLS_CLIENT_FLAGS = ['insecure', 'servername', 'alpn', 'cacert', 'cert', 'key'] as const;
 export const TLS_LISTEN_FLAGS = ['names', 'cert', 'key', 'alpn', 'requestCert', 'clientCa'] as const;
 
-export function addTlsClientFlags(command: Command): Command {
-  return command
-    .option('-k, --insecure', 'tls://: connect even when the certificate cannot be verified (the reason is still shown)')
-    .option('--servername <name>', 'tls://: the server name sent (SNI) and checked; defaults to the host name')
-    .option('--alpn <list>', 'tls://: ALPN protocols to offer, e.g. h2,http/1.1')
-    .option('--cacert <file>', 'tls://: also trust the certificates in this PEM file')
-    .option('--cert <file>', 'tls://: client certificate (PEM), for servers that ask for one')
-    .option('--key <file>', "tls://: the client certificate's private key (PEM)");
+/** Each tls:// flag once, as commander spells it, what it does, and its default; `scope` opens the help ("tls://"). */
+type FlagTable<K extends string> = Record<K, readonly [flags: string, help: string, fallback?: string]>;
+
+const CLIENT_OPTIONS: FlagTable<(typeof TLS_CLIENT_FLAGS)[number]> = {
+  insecure: ['-k, --insecure', 'connect even when the certificate cannot be verified (the reason is still shown)'],
+  servername: ['--servername <name>', 'the server name sent (SNI) and checked; defaults to the host name'],
+  alpn: ['--alpn <list>', 'ALPN protocols to offer, e.g. h2,http/1.1'],
+  cacert: ['--cacert <file>', "also trust the certificates in this PEM file (e.g. the server's self-signed one)"],
+  cert: ['--cert <file>', 'client certificate (PEM), for servers that ask for one'],
+  key: ['--key <file>', "the client certificate's private key (PEM)"],
+};
+
+const LISTEN_OPTIONS: FlagTable<(typeof TLS_LISTEN_FLAGS)[number]> = {
+  names: ['--names <list>', 'names for the self-signed certificate', 'localhost,127.0.0.1,::1'],
+  cert: ['--cert <file>', 'present this certificate (PEM) instead of a self-signed one'],
+  key: ['--key <file>', 'the private key (PEM) of --cert'],
+  alpn: ['--alpn <list>', 'ALPN protocols to offer, e.g. h2,http/1.1'],
+  requestCert: ['--request-cert', 'ask each client for a certificate and show it'],
+  clientCa: ['--client-ca <file>', 'ask each client for a certificate and say whether this CA (PEM) vouches for it'],
+};
+
+function addFlags<K extends string>(command: Command, table: FlagTable<K>, names: readonly K[], scope: string): Command {
+  for (const name of names) {
+    const [flags, help, fallback] = table[name];
+    command.option(flags, `${scope}: ${help}`, fallback);
+  }
+  return command;
 }
 
-export function addTlsListenFlags(command: Command): Command {
-  return command
-    .option('--names <list>', 'tls://: names for the self-signed certificate', 'localhost,127.0.0.1,::1')
-    .option('--cert <file>', 'tls://: serve this certificate (PEM) instead of a self-signed one')
-    .option('--key <file>', 'tls://: the private key (PEM) of --cert')
-    .option('--alpn <list>', 'tls://: ALPN protocols to offer, e.g. h2,http/1.1')
-    .option('--request-cert', 'tls://: ask each client for a certificate and show it')
-    .option('--client-ca <file>', 'tls://: ask each client for a certificate and say whether this CA (PEM) vouches for it');
+/** tls:// client flags (`names`: the subset a command takes, e.g. a proxy's upstream side). */
+export function addTlsClientFlags(
+  command: Command,
+  names: readonly (typeof TLS_CLIENT_FLAGS)[number][] = TLS_CLIENT_FLAGS,
+  scope = 'tls://',
+): Command {
+  return addFlags(command, CLIENT_OPTIONS, names, scope);
+}
+
+/** tls:// listen flags (`names`: the subset a command takes, e.g. a proxy's listen side). */
+export function addTlsListenFlags(
+  command: Command,
+  names: readonly (typeof TLS_LISTEN_FLAGS)[number][] = TLS_LISTEN_FLAGS,
+  scope = 'tls://',
+): Command {
+  return addFlags(command, LISTEN_OPTIONS, names, scope);
 }
 
 function list(text: string | undefined): string[] | undefined {

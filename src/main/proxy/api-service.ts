@@ -6,6 +6,7 @@
 import type { Output, ParsedInput } from '@shared/contract';
 import { DEFAULT_TOXIPROXY_API_ADDRESS, type ToxiproxyApiStatus, type toxiproxyApiCommands } from '@shared/toxiproxy-api';
 import type { Engine } from '../engine/engine';
+import { onePerEngine } from '../per-engine';
 import { EngineError } from '../engine/errors';
 import { startToxiproxyApi, type ToxiproxyApi } from './toxiproxy-api';
 
@@ -55,21 +56,12 @@ class ToxiproxyApiService {
   }
 }
 
-const services = new WeakMap<Engine, ToxiproxyApiService>();
-
 /** The one Toxiproxy API switch of `engine`. */
-export function toxiproxyApiOf(engine: Engine): ToxiproxyApiService {
-  let service = services.get(engine);
-  if (!service) {
-    service = new ToxiproxyApiService(engine);
-    services.set(engine, service);
-  }
-  return service;
-}
+export const toxiproxyApiOf = onePerEngine((engine) => new ToxiproxyApiService(engine));
 
 /** Stops the engine's API if it serves (the core is being disposed). */
 export async function closeToxiproxyApi(engine: Engine): Promise<void> {
-  await services.get(engine)?.close();
+  await toxiproxyApiOf.existing(engine)?.close();
 }
 
 type ApiCommand = keyof typeof toxiproxyApiCommands;

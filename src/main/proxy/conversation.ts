@@ -16,6 +16,7 @@ import { adoptAccepted } from '../engine/read-buffer';
 import type { SocketRecord } from '../engine/socket-record';
 import { ownReadBuffer } from './own-read-buffer';
 import { DirectionPipe, type PipeHooks } from './pipe';
+import { heldIn, releaseHeld } from './proxy-conversation';
 import { clientSide, destroySide, reportUpstreamHandshake, resetSide, upstreamSide, type ProxyTls, type Side } from './proxy-tls';
 import type { Stage, StageContext } from './toxics';
 
@@ -112,19 +113,11 @@ export class Conversation implements ExternalSocket {
   }
 
   held(): HeldMessage[] {
-    return (['upstream', 'downstream'] as const).flatMap((stream) =>
-      this.pipes[stream].held().map((chunk) => ({ ...chunk, stream, bytes: new Uint8Array(chunk.bytes) })),
-    );
+    return heldIn(this.pipes);
   }
 
   release(stream: ToxicStream, heldId: number | undefined, action: 'forward' | 'drop', edited?: Uint8Array): number {
-    const released = this.pipes[stream].release(heldId, action, edited && new Uint8Array(edited));
-    if (heldId !== undefined && released === 0)
-      throw new EngineError(
-        'NOT_FOUND',
-        `No held message #${heldId} ${stream === 'upstream' ? 'to the server' : 'to the client'} in ${this.record.id}`,
-      );
-    return released;
+    return releaseHeld(this.pipes, { id: this.record.id, unit: 'message' }, stream, heldId, action, edited);
   }
 
   /** socket.send on a conversation: to the server, as if from the client. */

@@ -34,6 +34,16 @@ async function startRawServer(onSocket: (socket: Socket, received: () => string)
   return (await startRecordingServer(onSocket)).port;
 }
 
+/** A client through a new proxy to a server that keeps what it gets, once their conversation is open. */
+async function conversationWithRecorder(): Promise<{ client: Awaited<ReturnType<typeof connectClient>>; id: string; received: () => string }> {
+  let received = (): string => '';
+  const upstream = await startRawServer((_socket, text) => (received = text));
+  const proxy = await createProxy(upstream);
+  const client = await connectClient(proxy.port);
+  await waitFor(() => bed.engine.snapshot().sockets.some((s) => s.kind === 'proxy-conversation' && s.state === 'open'), 'the conversation');
+  return { client, id: onlyConversation(proxy.id), received: () => received() };
+}
+
 describe('hold and edit', () => {
   it('holds the response of python3 http.server, and curl prints the edited body', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sockscope-hold-'));
@@ -72,12 +82,7 @@ describe('hold and edit', () => {
   });
 
   it('holds the client side: the server gets nothing, a dropped message never arrives, an injected one does', async () => {
-    let received = (): string => '';
-    const upstream = await startRawServer((_socket, text) => (received = text));
-    const proxy = await createProxy(upstream);
-    const client = await connectClient(proxy.port);
-    await waitFor(() => bed.engine.snapshot().sockets.some((s) => s.kind === 'proxy-conversation' && s.state === 'open'), 'the conversation');
-    const id = onlyConversation(proxy.id);
+    const { client, id, received } = await conversationWithRecorder();
     value(await bed.dispatcher.dispatch('proxy.hold', { id, stream: 'upstream', hold: true }));
     await client.write(Buffer.from('secret'));
     await waitFor(() => bed.engine.info(id).conversation?.held?.upstream === 1, 'the message to be held');
@@ -130,12 +135,7 @@ describe('hold and edit', () => {
 
 describe('forwarding one held message', () => {
   it('lets the messages held before it go first, so the stream keeps its order', async () => {
-    let received = (): string => '';
-    const upstream = await startRawServer((_socket, text) => (received = text));
-    const proxy = await createProxy(upstream);
-    const client = await connectClient(proxy.port);
-    await waitFor(() => bed.engine.snapshot().sockets.some((s) => s.kind === 'proxy-conversation' && s.state === 'open'), 'the conversation');
-    const id = onlyConversation(proxy.id);
+    const { client, id, received } = await conversationWithRecorder();
     value(await bed.dispatcher.dispatch('proxy.hold', { id, stream: 'upstream', hold: true }));
     for (const part of ['one ', 'two ', 'three']) {
       await client.write(Buffer.from(part));

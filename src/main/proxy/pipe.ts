@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { FramingSpec } from '@shared/framing';
 import type { ToxicStream } from '@shared/proxy';
 import { type HeldFrames, heldFramesFor } from './held-frames';
+import { StageList } from './stages';
 import type { Next, Stage } from './toxics';
 
 export const HIGH_WATER = 256 * 1024;
@@ -43,11 +44,6 @@ export interface PipeHooks {
   note(message: string): void;
 }
 
-export interface PipeStage {
-  toxic: string;
-  stage: Stage;
-}
-
 export class DirectionPipe {
   private readonly queue: Pending[] = [];
   /** Held messages the user let go, ahead of the rest of the queue. */
@@ -55,7 +51,7 @@ export class DirectionPipe {
   private holding = false;
   private nextHeldId = 1;
   private queuedBytes = 0;
-  private stages: PipeStage[] = [];
+  private readonly stages = new StageList(() => this.buildChain());
   /** Through every stage, in order, then into `dest`: a chunk taken from the queue runs the chain there was then. */
   private chain: Next = (piece) => this.write(piece);
   private pumping = false;
@@ -166,7 +162,7 @@ export class DirectionPipe {
    */
   accept(bytes: Uint8Array): void {
     if (this.stopped) return;
-    if (!this.pumping && !this.sourceLent && !this.holding && this.stages.length === 0 && this.queue.length === 0 && this.released.length === 0) {
+    if (!this.pumping && !this.sourceLent && !this.holding && this.stages.all.length === 0 && this.queue.length === 0 && this.released.length === 0) {
       // Nothing waits and no toxic applies: straight through, no copy, no turn through the promise chain.
       this.frames?.track(bytes);
       this.nextHeldId++;
@@ -207,21 +203,15 @@ export class DirectionPipe {
   }
 
   has(toxic: string): boolean {
-    return this.stages.some((s) => s.toxic === toxic);
+    return this.stages.has(toxic);
   }
 
   addStage(toxic: string, stage: Stage): void {
-    if (this.stopped) return stage.stop();
-    this.stages = [...this.stages, { toxic, stage }];
-    this.buildChain();
+    this.stages.add(toxic, stage);
   }
 
   removeStage(toxic: string): void {
-    const found = this.stages.find((s) => s.toxic === toxic);
-    if (!found) return;
-    this.stages = this.stages.filter((s) => s !== found);
-    this.buildChain();
-    found.stage.stop();
+    this.stages.remove(toxic);
   }
 
   /** The conversation is over: nothing more is forwarded, every stage lets go. */
@@ -230,9 +220,7 @@ export class DirectionPipe {
     this.queue.length = 0;
     this.released.length = 0;
     this.queuedBytes = 0;
-    for (const { stage } of this.stages) stage.stop();
-    this.stages = [];
-    this.buildChain();
+    this.stages.stop();
   }
 
   /** Its bytes are counted in queuedBytes already (when read). */
@@ -280,9 +268,10 @@ export class DirectionPipe {
 
   /** The stages as one function, built when they change rather than per chunk. */
   private buildChain(): void {
+    const stages = this.stages.all;
     let next: Next = (piece) => this.write(piece);
-    for (let i = this.stages.length - 1; i >= 0; i--) {
-      const { stage } = this.stages[i];
+    for (let i = stages.length - 1; i >= 0; i--) {
+      const { stage } = stages[i];
       const after = next;
       next = (piece, time) => stage.data(piece, time, after);
     }
@@ -290,7 +279,7 @@ export class DirectionPipe {
   }
 
   private async runEnd(): Promise<void> {
-    for (const { stage } of this.stages) {
+    for (const { stage } of this.stages.all) {
       await new Promise<void>((resolve) => void stage.end(resolve));
     }
     if (this.stopped) return;

@@ -3,6 +3,7 @@
  * the toxics that apply to its conversations (added, changed and removed live).
  */
 import { Server, type AddressInfo, type Socket } from 'node:net';
+import type { Endpoint } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import type { ClientFilter, ParsedToxicInput, ProxySettings, Toxic, ToxicPatch, ToxicState } from '@shared/proxy';
 import { toEndpoint } from '../engine/endpoint';
@@ -77,21 +78,35 @@ export class Proxy implements ExternalSocket {
       server.listen({ host, port, backlog: 4096 }, () => resolve());
     });
     const address = server.address() as AddressInfo;
-    const local = toEndpoint(address.address, address.port, address.family);
-    if (await pointsAtItself(this.settings.upstream, address)) {
-      server.close();
-      throw new EngineError(
-        'PROXY_LOOP',
-        `The upstream ${formatEndpoint(this.settings.upstream)} is this proxy's own listening address ${formatEndpoint(local)}: every client would be forwarded to itself`,
-      );
-    }
+    const local = await this.refuseLoop(address, () => server.close(), 'every client would be forwarded to itself');
     server.on('error', (err) => this.record.fail({ code: 'ERROR', message: err.message }, { announce: true, keepState: true }));
     this.server = server;
-    // As Toxiproxy: the port it got is the one it keeps (a restart after a disable takes it again).
-    this.settings = { ...this.settings, listen: { host, port: address.port } };
-    this.record.update({ state: 'listening', local, proxy: this.view, error: undefined });
-    this.record.event('listening', `Listening on ${formatEndpoint(local)}, forwarding to ${formatEndpoint(this.settings.upstream)}`);
+    this.nowListening(local, address.port, 'Listening');
     for (const line of describeProxyTls(this.tls)) this.record.event('info', line);
+  }
+
+  /**
+   * The bound address as the record shows it, once the upstream is known not to be that address:
+   * otherwise the socket is closed (by `close`) and the start refused, naming the loop (`loop`).
+   */
+  protected async refuseLoop(bound: AddressInfo, close: () => void, loop: string): Promise<Endpoint | undefined> {
+    const local = toEndpoint(bound.address, bound.port, bound.family);
+    if (await pointsAtItself(this.settings.upstream, bound)) {
+      close();
+      throw new EngineError(
+        'PROXY_LOOP',
+        `The upstream ${formatEndpoint(this.settings.upstream)} is this proxy's own listening address ${formatEndpoint(local)}: ${loop}`,
+      );
+    }
+    return local;
+  }
+
+  /** Shown as listening on `local`, `what` opening the log line. */
+  protected nowListening(local: Endpoint | undefined, port: number, what: string): void {
+    // As Toxiproxy: the port it got is the one it keeps (a restart after a disable takes it again).
+    this.settings = { ...this.settings, listen: { host: this.settings.listen.host, port } };
+    this.record.update({ state: 'listening', local, proxy: this.view, error: undefined });
+    this.record.event('listening', `${what} on ${formatEndpoint(local)}, forwarding to ${formatEndpoint(this.settings.upstream)}`);
   }
 
   /** Stops listening and ends every conversation (as a disabled Toxiproxy proxy does); keeps the settings. */

@@ -6,6 +6,7 @@ import type { ParsedInput } from '@shared/contract';
 import type { ProxySettings } from '@shared/proxy';
 import { proxyTlsSettings } from '@shared/proxy-tls';
 import type { Engine } from '../engine/engine';
+import { onePerEngine } from '../per-engine';
 import { EngineError } from '../engine/errors';
 import { followConversationFraming } from './held-frames';
 import { Proxy } from './proxy';
@@ -13,17 +14,8 @@ import type { ProxyConversation } from './proxy-conversation';
 import { prepareProxyTls } from './proxy-tls';
 import { UdpProxy } from './udp-proxy';
 
-const services = new WeakMap<Engine, ProxyService>();
-
 /** The one ProxyService of `engine`. */
-export function proxiesOf(engine: Engine): ProxyService {
-  let service = services.get(engine);
-  if (!service) {
-    service = new ProxyService(engine);
-    services.set(engine, service);
-  }
-  return service;
-}
+export const proxiesOf = onePerEngine((engine) => new ProxyService(engine));
 
 export type CreateProxyInput = ParsedInput<'proxy.create'>;
 

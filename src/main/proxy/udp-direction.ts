@@ -5,7 +5,8 @@
  * datagrams held or in the chain, new ones are dropped and the log says so.
  */
 import type { ToxicStream } from '@shared/proxy';
-import type { HeldChunk, PipeStage } from './pipe';
+import type { HeldChunk } from './pipe';
+import { StageList } from './stages';
 import type { Stage } from './toxics';
 
 export const MAX_WAITING = 1024;
@@ -20,7 +21,7 @@ export interface DatagramHooks {
 }
 
 export class DatagramDirection {
-  private stages: PipeStage[] = [];
+  private readonly stages = new StageList();
   private readonly heldQueue: HeldChunk[] = [];
   private holding = false;
   private inChain = 0;
@@ -80,15 +81,11 @@ export class DatagramDirection {
   }
 
   addStage(toxic: string, stage: Stage): void {
-    if (this.stopped) return stage.stop();
-    this.stages = [...this.stages, { toxic, stage }];
+    this.stages.add(toxic, stage);
   }
 
   removeStage(toxic: string): void {
-    const found = this.stages.find((s) => s.toxic === toxic);
-    if (!found) return;
-    this.stages = this.stages.filter((s) => s !== found);
-    found.stage.stop();
+    this.stages.remove(toxic);
   }
 
   /** The session is over: held datagrams are dropped (said in the log), stages let go. */
@@ -97,14 +94,13 @@ export class DatagramDirection {
     this.stopped = true;
     if (this.heldQueue.length) this.hooks.note(`${this.heldQueue.length} held datagrams ${this.words()} dropped with the session`);
     this.heldQueue.length = 0;
-    for (const { stage } of this.stages) stage.stop();
-    this.stages = [];
+    this.stages.stop();
   }
 
   /** Through the stages there are now; each datagram on its own, so a delayed one holds up no other. */
   private async run(bytes: Uint8Array): Promise<void> {
     this.hooks.forwarded(bytes);
-    const chain = this.stages;
+    const chain = this.stages.all;
     const step =
       (index: number) =>
       (piece: Uint8Array, arrivedAt: number): Promise<void> =>

@@ -5,12 +5,11 @@
  * counted. Toxics, hold and the conversation list are the TCP proxy's (proxy.ts).
  */
 import { createSocket, type RemoteInfo, type Socket as DgramSocket } from 'node:dgram';
-import { formatEndpoint } from '@shared/endpoint';
 import { UdpSessionOptions, type ProxySettings, type Toxic } from '@shared/proxy';
-import { resolveHost, toEndpoint } from '../engine/endpoint';
+import { resolveHost } from '../engine/endpoint';
 import type { Engine } from '../engine/engine';
-import { EngineError, toEngineError } from '../engine/errors';
-import { pointsAtItself, Proxy } from './proxy';
+import { toEngineError } from '../engine/errors';
+import { Proxy } from './proxy';
 import type { Stage, StageContext } from './toxics';
 import { UdpSession } from './udp-session';
 import { createUdpStage } from './udp-toxics';
@@ -51,21 +50,12 @@ export class UdpProxy extends Proxy {
     }
     socket.removeAllListeners('error');
     const bound = socket.address();
-    const local = toEndpoint(bound.address, bound.port, bound.family);
-    if (await pointsAtItself(this.settings.upstream, bound)) {
-      socket.close();
-      throw new EngineError(
-        'PROXY_LOOP',
-        `The upstream ${formatEndpoint(this.settings.upstream)} is this proxy's own listening address ${formatEndpoint(local)}: every datagram would come back to it`,
-      );
-    }
+    const local = await this.refuseLoop(bound, () => socket.close(), 'every datagram would come back to it');
     // A dgram 'error' after binding does not close the socket: said, and it keeps listening.
     socket.on('error', (err) => this.record.fail({ code: 'ERROR', message: err.message }, { announce: true, keepState: true }));
     socket.on('message', (bytes: Buffer, from: RemoteInfo) => this.datagram(bytes, from));
     this.socket = socket;
-    this.settings = { ...this.settings, listen: { host, port: bound.port } };
-    this.record.update({ state: 'listening', local, proxy: this.view });
-    this.record.event('listening', `Listening for UDP on ${formatEndpoint(local)}, forwarding to ${formatEndpoint(this.settings.upstream)}`);
+    this.nowListening(local, bound.port, 'Listening for UDP');
   }
 
   override async stop(reason: string): Promise<void> {

@@ -11,7 +11,7 @@ import type { HeldMessage, ToxicStream } from '@shared/proxy';
 import { resolveHost, toEndpoint } from '../engine/endpoint';
 import { describeError, EngineError, formatDuration } from '../engine/errors';
 import type { SocketRecord } from '../engine/socket-record';
-import type { ProxyConversation } from './proxy-conversation';
+import { heldIn, releaseHeld, type ProxyConversation } from './proxy-conversation';
 import type { Stage, StageContext } from './toxics';
 import { DatagramDirection } from './udp-direction';
 
@@ -95,19 +95,11 @@ export class UdpSession implements ProxyConversation {
   }
 
   held(): HeldMessage[] {
-    return (['upstream', 'downstream'] as const).flatMap((stream) =>
-      this.directions[stream].held().map((chunk) => ({ ...chunk, stream, bytes: new Uint8Array(chunk.bytes) })),
-    );
+    return heldIn(this.directions);
   }
 
   release(stream: ToxicStream, heldId: number | undefined, action: 'forward' | 'drop', edited?: Uint8Array): number {
-    const released = this.directions[stream].release(heldId, action, edited && new Uint8Array(edited));
-    if (heldId !== undefined && released === 0)
-      throw new EngineError(
-        'NOT_FOUND',
-        `No held datagram #${heldId} ${stream === 'upstream' ? 'to the server' : 'to the client'} in ${this.record.id}`,
-      );
-    return released;
+    return releaseHeld(this.directions, { id: this.record.id, unit: 'datagram' }, stream, heldId, action, edited);
   }
 
   async send(data: Uint8Array): Promise<number> {

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import { MAX_STATUS_STEPS, type SequenceStatus, type sequenceCommands } from '@shared/sequences';
 import { type Engine, EngineError } from '../engine/engine';
+import { onePerEngine } from '../per-engine';
 import { engineConnector, engineLink } from './engine-link';
 import { runScenario, type StepReport } from './runner';
 
@@ -144,14 +145,5 @@ function sameIteration(a: number[], b: number[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);
 }
 
-const perEngine = new WeakMap<Engine, Sequences>();
-
 /** The engine's sequences (made on first use, so the dispatcher needs no new wiring). */
-export function sequencesOf(engine: Engine): Sequences {
-  let sequences = perEngine.get(engine);
-  if (!sequences) {
-    sequences = new Sequences(engine);
-    perEngine.set(engine, sequences);
-  }
-  return sequences;
-}
+export const sequencesOf = onePerEngine((engine) => new Sequences(engine));

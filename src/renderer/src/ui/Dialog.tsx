@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { AlertIcon } from './Icons';
 
 /** Dims the window behind a modal dialog; a click on the dimmed part (not in the dialog) dismisses it, unless `busy`. */
@@ -64,4 +64,80 @@ export function DialogFooter({ status, onCancel, children }: { status?: ReactNod
       {children}
     </div>
   );
+}
+
+/** The submit button of a dialog's footer; while `busy` it spins and is only marked disabled (it keeps focus). */
+export function DialogSubmit({ busy, children }: { busy: boolean; children: ReactNode }) {
+  return (
+    <button
+      type="submit"
+      aria-disabled={busy || undefined}
+      className="inline-flex h-7 min-w-[72px] items-center justify-center gap-1.5 rounded bg-zinc-800 px-3 text-xs font-medium text-white hover:bg-zinc-700 aria-disabled:opacity-70 dark:bg-zinc-200 dark:text-zinc-900 dark:hover:bg-white"
+    >
+      {busy && <span aria-hidden="true" className="size-3 animate-spin rounded-full border-[1.5px] border-current border-t-transparent" />}
+      {children}
+    </button>
+  );
+}
+
+/**
+ * The modal dialog's box, named and described by its header's ids: Escape dismisses it, Tab and
+ * Shift+Tab stay inside. `width` is its Tailwind width class.
+ */
+export function DialogPanel({
+  titleId,
+  descriptionId,
+  onDismiss,
+  width,
+  children,
+}: {
+  titleId: string;
+  descriptionId: string;
+  onDismiss: () => void;
+  width: string;
+  children: ReactNode;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      event.stopPropagation();
+      onDismiss();
+      return;
+    }
+    if (event.key === 'Tab') trapFocus(event, ref.current);
+  };
+  return (
+    <div
+      ref={ref}
+      role="dialog"
+      aria-modal="true"
+      aria-labelledby={titleId}
+      aria-describedby={descriptionId}
+      onKeyDown={onKeyDown}
+      className={`${width} max-w-[calc(100vw-2rem)] overflow-hidden rounded-lg border border-line-strong bg-panel shadow-2xl shadow-black/20`}
+    >
+      {children}
+    </div>
+  );
+}
+
+/** Keeps Tab and Shift+Tab inside the dialog. */
+function trapFocus(event: KeyboardEvent, container: HTMLElement | null): void {
+  if (!container) return;
+  const focusable = [
+    ...container.querySelectorAll<HTMLElement>(
+      'button:not([disabled]), input:not([disabled]), textarea:not([disabled]), select:not([disabled]), [tabindex="0"]',
+    ),
+  ].filter((element) => element.tabIndex >= 0);
+  if (focusable.length === 0) return;
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (event.shiftKey && document.activeElement === first) {
+    event.preventDefault();
+    last.focus();
+  } else if (!event.shiftKey && document.activeElement === last) {
+    event.preventDefault();
+    first.focus();
+  }
 }

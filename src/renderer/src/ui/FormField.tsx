@@ -77,3 +77,16 @@ export function FormField({
     </div>
   );
 }
+
+export type FieldOptions = Omit<FormFieldProps, 'label' | 'value' | 'onChange'>;
+type TextKey<V> = { [K in keyof V]: V[K] extends string ? K : never }[keyof V];
+
+/**
+ * FormFields for the text fields of one values object: `field('host', 'Host', { hint })` shows
+ * values.host and patches it, with the options every field shares (`shared`, e.g. disabled).
+ */
+export function boundFields<V>(values: V, onChange: (patch: Partial<V>) => void, shared: FieldOptions = {}) {
+  return (key: TextKey<V>, label: string, options: FieldOptions = {}) => (
+    <FormField {...shared} {...options} label={label} value={values[key] as string} onChange={(value) => onChange({ [key]: value } as Partial<V>)} />
+  );
+}

@@ -66,3 +66,13 @@ export function SegmentedControl<T extends string>({ label, options, value, onCh
     </div>
   );
 }
+
+/** A SegmentedControl in a form, its label shown as a field's: beside it (`inline`) or above it (`stacked`). */
+export function SegmentedField<T extends string>({ layout = 'inline', ...props }: SegmentedControlProps<T> & { layout?: 'inline' | 'stacked' }) {
+  return (
+    <div className={layout === 'inline' ? 'flex items-center gap-2' : 'flex flex-col gap-1 pt-0.5'}>
+      <span className="text-xs font-medium text-muted">{props.label}</span>
+      <SegmentedControl {...props} />
+    </div>
+  );
+}

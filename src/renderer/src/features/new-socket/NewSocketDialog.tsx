@@ -15,7 +15,7 @@ import { rememberedOptions, rememberOptions, validateSocketOptions, type SocketO
 import { selectSocket } from '../sockets/sockets';
 import { closeNewSocketDialog, type NewSocketKind } from '../shell/ui';
 import { FormField } from '../../ui/FormField';
-import { DialogBackdrop, DialogFailure, DialogFooter, DialogHeader } from '../../ui/Dialog';
+import { DialogBackdrop, DialogFailure, DialogFooter, DialogHeader, DialogPanel, DialogSubmit } from '../../ui/Dialog';
 import { Checkbox } from './OptionControls';
 import { TlsOptions } from './TlsOptions';
 
@@ -42,7 +42,6 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
   const [submitted, setSubmitted] = useState(false);
   const [pending, setPending] = useState<NewSocketRequest | null>(null);
   const [failure, setFailure] = useState<ErrorInfo | null>(null);
-  const dialogRef = useRef<HTMLDivElement>(null);
   const firstFieldRef = useRef<HTMLInputElement>(null);
   const fieldRefs = useRef(new Map<FieldName, HTMLInputElement>());
   const alive = useRef(true);
@@ -107,16 +106,6 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
     }
   };
 
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>): void => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      event.stopPropagation();
-      closeNewSocketDialog();
-      return;
-    }
-    if (event.key === 'Tab') trapFocus(event, dialogRef.current);
-  };
-
   const onTabKeyDown = (event: KeyboardEvent<HTMLButtonElement>): void => {
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
     if (step === 0) return;
@@ -151,15 +140,7 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
 
   return (
     <DialogBackdrop onDismiss={closeNewSocketDialog} busy={pending !== null}>
-      <div
-        ref={dialogRef}
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        aria-describedby={descriptionId}
-        onKeyDown={onKeyDown}
-        className="w-[440px] max-w-[calc(100vw-2rem)] overflow-hidden rounded-lg border border-line-strong bg-panel shadow-2xl shadow-black/20"
-      >
+      <DialogPanel titleId={titleId} descriptionId={descriptionId} onDismiss={closeNewSocketDialog} width="w-[440px]">
         <DialogHeader titleId={titleId} title={meta.title} descriptionId={descriptionId} description={meta.description} />
         <div role="tablist" aria-label="Socket type" className="flex gap-4 border-b border-line px-4">
           {kinds.map((k) => {
@@ -260,35 +241,10 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
             {failure && <DialogFailure message={failure.message} />}
           </div>
           <DialogFooter status={pending ? pendingMessage(pending) : ''} onCancel={closeNewSocketDialog}>
-            <button
-              type="submit"
-              aria-disabled={pending !== null || undefined}
-              className="inline-flex h-7 min-w-[72px] items-center justify-center gap-1.5 rounded bg-zinc-800 px-3 text-xs font-medium text-white hover:bg-zinc-700 aria-disabled:opacity-70 dark:bg-zinc-200 dark:text-zinc-900 dark:hover:bg-white"
-            >
-              {pending && <span aria-hidden="true" className="size-3 animate-spin rounded-full border-[1.5px] border-current border-t-transparent" />}
-              {meta.submit}
-            </button>
+            <DialogSubmit busy={pending !== null}>{meta.submit}</DialogSubmit>
           </DialogFooter>
         </form>
-      </div>
+      </DialogPanel>
     </DialogBackdrop>
   );
-}
-
-/** Keeps Tab and Shift+Tab inside the dialog. */
-function trapFocus(event: KeyboardEvent, container: HTMLElement | null): void {
-  if (!container) return;
-  const focusable = [
-    ...container.querySelectorAll<HTMLElement>('button:not([disabled]), input:not([disabled]), select:not([disabled]), [tabindex="0"]'),
-  ].filter((element) => element.tabIndex >= 0);
-  if (focusable.length === 0) return;
-  const first = focusable[0];
-  const last = focusable[focusable.length - 1];
-  if (event.shiftKey && document.activeElement === first) {
-    event.preventDefault();
-    last.focus();
-  } else if (!event.shiftKey && document.activeElement === last) {
-    event.preventDefault();
-    first.focus();
-  }
 }

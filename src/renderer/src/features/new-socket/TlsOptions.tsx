@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import type { OptionErrors, OptionField, SocketOptionValues } from './socketOptionsForm';
-import { FormField } from '../../ui/FormField';
+import type { CertificateMode, OptionErrors, OptionField, SocketOptionValues } from './socketOptionsForm';
+import { boundFields, type FieldOptions } from '../../ui/FormField';
 import { Checkbox } from './OptionControls';
-import { SegmentedControl } from '../../ui/SegmentedControl';
+import { SegmentedField } from '../../ui/SegmentedControl';
 
 interface TlsOptionsProps {
   kind: 'tcp-client' | 'tcp-listener';
@@ -14,10 +14,15 @@ interface TlsOptionsProps {
   disabled: boolean;
 }
 
-export const certificateModes = [
+const certificateModes = [
   { value: 'self-signed', label: 'Self-signed' },
   { value: 'pem', label: 'My certificate (PEM)' },
 ] as const;
+
+/** A TLS server's certificate: made on the spot, or the user's own PEM (the new listener's and the proxy's). */
+export function CertificateModeField(props: { value: CertificateMode; onChange: (mode: CertificateMode) => void; disabled: boolean }) {
+  return <SegmentedField label="Certificate" options={certificateModes} {...props} />;
+}
 
 /** The new-socket dialog's TLS section: a checkbox, and when it is on, what the handshake needs. */
 export function TlsOptions({ kind, values, onChange, errors, submitted, disabled }: TlsOptionsProps) {
@@ -25,24 +30,9 @@ export function TlsOptions({ kind, values, onChange, errors, submitted, disabled
   const [showClientCert, setShowClientCert] = useState(values.clientCertPem !== '' || values.caPem !== '');
   const shown = (field: OptionField): string | undefined => (submitted || touched.has(field) ? errors[field] : undefined);
   const leave = (field: OptionField) => () => setTouched((current) => (current.has(field) ? current : new Set(current).add(field)));
-  const text = (
-    field: OptionField,
-    label: string,
-    options: { placeholder?: string; hint?: string; className?: string; multiline?: boolean } = {},
-  ) => (
-    <FormField
-      label={label}
-      value={values[field]}
-      onChange={(value) => onChange({ [field]: value })}
-      onBlur={leave(field)}
-      error={shown(field)}
-      hint={options.hint}
-      placeholder={options.placeholder}
-      disabled={disabled}
-      className={options.className}
-      multiline={options.multiline}
-    />
-  );
+  const bound = boundFields(values, onChange, { disabled });
+  const text = (name: OptionField, label: string, options: FieldOptions = {}) =>
+    bound(name, label, { ...options, onBlur: leave(name), error: shown(name) });
   /** PEM text: a certificate or a key, pasted. */
   const pem = (field: OptionField, label: string, placeholder: string, hint?: string) => text(field, label, { placeholder, hint, multiline: true });
 
@@ -91,16 +81,7 @@ export function TlsOptions({ kind, values, onChange, errors, submitted, disabled
       )}
       {values.tls && kind === 'tcp-listener' && (
         <div className="flex flex-col gap-3 border-l-2 border-line pl-3">
-          <div className="flex items-center gap-2">
-            <span className="text-xs font-medium text-muted">Certificate</span>
-            <SegmentedControl
-              label="Certificate"
-              options={certificateModes}
-              value={values.certificateMode}
-              onChange={(certificateMode) => onChange({ certificateMode })}
-              disabled={disabled}
-            />
-          </div>
+          <CertificateModeField value={values.certificateMode} onChange={(certificateMode) => onChange({ certificateMode })} disabled={disabled} />
           {values.certificateMode === 'self-signed' ? (
             text('names', 'Names', {
               placeholder: 'localhost, 127.0.0.1',

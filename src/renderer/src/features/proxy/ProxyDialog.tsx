@@ -1,11 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import type { ErrorInfo } from '@shared/contract';
 import { createProxy } from './proxy';
 import { ProxyProtocolFields, udpOptionsOf } from './ProxyProtocolFields';
 import { selectSocket } from '../sockets/sockets';
 import { closeProxyDialog } from '../shell/ui';
-import { FormField } from '../../ui/FormField';
-import { AlertIcon } from '../../ui/Icons';
+import { boundFields } from '../../ui/FormField';
+import { DialogBackdrop, DialogFailure, DialogFooter, DialogHeader, DialogPanel, DialogSubmit } from '../../ui/Dialog';
 import { initialProxyTls, ListenTlsFields, proxyTlsInput, UpstreamTlsFields, type ProxyTlsValues } from './ProxyTlsFields';
 
 /** Alt+P, matched on the physical key as the other New… shortcuts. */
@@ -43,7 +43,10 @@ export function ProxyDialog() {
     return () => opener?.focus();
   }, []);
 
-  const set = (key: keyof Values) => (value: string) => setValues((current) => ({ ...current, [key]: value }));
+  const change = (patch: Partial<Values>): void => setValues((current) => ({ ...current, ...patch }));
+  const field = boundFields(values, change, { disabled: pending });
+  const titleId = useId();
+  const descriptionId = useId();
 
   const submit = async (): Promise<void> => {
     if (pending) return;
@@ -67,29 +70,14 @@ export function ProxyDialog() {
   };
 
   return (
-    <div
-      className="fixed inset-0 z-40 flex items-start justify-center bg-black/25 pt-[12vh]"
-      onMouseDown={(event) => {
-        if (event.target === event.currentTarget && !pending) closeProxyDialog();
-      }}
-    >
-      <div
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="proxy-dialog-title"
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') closeProxyDialog();
-        }}
-        className="w-[480px] max-w-[calc(100vw-2rem)] overflow-hidden rounded-lg border border-line-strong bg-panel shadow-2xl shadow-black/20"
-      >
-        <div className="px-4 pt-3.5 pb-3">
-          <h2 id="proxy-dialog-title" className="text-[14px] font-semibold text-fg">
-            New proxy
-          </h2>
-          <p className="mt-0.5 text-xs text-muted">
-            Sit between a client and its server: point the client here, and see, hold, edit and break what both send.
-          </p>
-        </div>
+    <DialogBackdrop onDismiss={closeProxyDialog} busy={pending}>
+      <DialogPanel titleId={titleId} descriptionId={descriptionId} onDismiss={closeProxyDialog} width="w-[480px]">
+        <DialogHeader
+          titleId={titleId}
+          title="New proxy"
+          descriptionId={descriptionId}
+          description="Sit between a client and its server: point the client here, and see, hold, edit and break what both send."
+        />
         <form
           noValidate
           onSubmit={(event) => {
@@ -97,74 +85,26 @@ export function ProxyDialog() {
             void submit();
           }}
         >
-          <div className="flex flex-col gap-3 border-t border-line px-4 py-4">
-            <ProxyProtocolFields {...values} onChange={(patch) => setValues((current) => ({ ...current, ...patch }))} disabled={pending} />
+          <div className="flex max-h-[64vh] flex-col gap-3 overflow-y-auto border-t border-line px-4 py-4">
+            <ProxyProtocolFields {...values} onChange={change} disabled={pending} />
             <div className="flex gap-2">
-              <FormField label="Listen host" value={values.host} onChange={set('host')} inputRef={first} className="flex-1" disabled={pending} />
-              <FormField
-                label="Listen port"
-                value={values.port}
-                onChange={set('port')}
-                inputMode="numeric"
-                hint="0 picks any free port."
-                className="w-28"
-                disabled={pending}
-              />
+              {field('host', 'Listen host', { inputRef: first, className: 'flex-1' })}
+              {field('port', 'Listen port', { inputMode: 'numeric', hint: '0 picks any free port.', className: 'w-28' })}
             </div>
             {values.protocol === 'tcp' && <ListenTlsFields values={tls} onChange={changeTls} disabled={pending} />}
             <div className="flex gap-2">
-              <FormField
-                label="Upstream host"
-                value={values.upstreamHost}
-                onChange={set('upstreamHost')}
-                placeholder="the real server"
-                className="flex-1"
-                disabled={pending}
-              />
-              <FormField
-                label="Upstream port"
-                value={values.upstreamPort}
-                onChange={set('upstreamPort')}
-                inputMode="numeric"
-                placeholder="6379"
-                className="w-28"
-                disabled={pending}
-              />
+              {field('upstreamHost', 'Upstream host', { placeholder: 'the real server', className: 'flex-1' })}
+              {field('upstreamPort', 'Upstream port', { inputMode: 'numeric', placeholder: '6379', className: 'w-28' })}
             </div>
             {values.protocol === 'tcp' && <UpstreamTlsFields values={tls} onChange={changeTls} disabled={pending} />}
-            <FormField
-              label="Name"
-              value={values.name}
-              onChange={set('name')}
-              placeholder="optional, e.g. redis"
-              hint="How the Toxiproxy API calls it."
-              disabled={pending}
-            />
-            {failure && (
-              <div role="alert" className="flex items-start gap-2 rounded border border-danger/40 bg-danger/8 px-2.5 py-2 text-xs text-danger">
-                <AlertIcon className="mt-px size-3.5 shrink-0" />
-                <span className="select-text">{failure.message}</span>
-              </div>
-            )}
+            {field('name', 'Name', { placeholder: 'optional, e.g. redis', hint: 'How the Toxiproxy API calls it.' })}
+            {failure && <DialogFailure message={failure.message} />}
           </div>
-          <div className="flex items-center justify-end gap-2 border-t border-line bg-chrome px-4 py-2.5">
-            <button
-              type="button"
-              onClick={closeProxyDialog}
-              className="h-7 rounded border border-line-strong bg-canvas px-3 text-xs text-fg hover:bg-hover"
-            >
-              Cancel
-            </button>
-            <button
-              type="submit"
-              aria-disabled={pending || undefined}
-              className="inline-flex h-7 min-w-[72px] items-center justify-center rounded bg-zinc-800 px-3 text-xs font-medium text-white hover:bg-zinc-700 aria-disabled:opacity-70 dark:bg-zinc-200 dark:text-zinc-900 dark:hover:bg-white"
-            >
-              Start proxy
-            </button>
-          </div>
+          <DialogFooter onCancel={closeProxyDialog}>
+            <DialogSubmit busy={pending}>Start proxy</DialogSubmit>
+          </DialogFooter>
         </form>
-      </div>
-    </div>
+      </DialogPanel>
+    </DialogBackdrop>
   );
 }

@@ -1,6 +1,6 @@
 import type { ProxyProtocol } from '@shared/proxy';
 import { FormField } from '../../ui/FormField';
-import { SegmentedControl } from '../../ui/SegmentedControl';
+import { SegmentedField } from '../../ui/SegmentedControl';
 
 const protocols = [
   { value: 'tcp', label: 'TCP' },
@@ -19,16 +19,14 @@ interface ProxyProtocolFieldsProps {
 export function ProxyProtocolFields({ protocol, idleTimeout, onChange, disabled }: ProxyProtocolFieldsProps) {
   return (
     <div className="flex items-start gap-3">
-      <div className="flex flex-col gap-1 pt-0.5">
-        <span className="text-xs font-medium text-fg">Protocol</span>
-        <SegmentedControl
-          label="Protocol"
-          options={protocols}
-          value={protocol}
-          onChange={(next) => onChange({ protocol: next })}
-          disabled={disabled}
-        />
-      </div>
+      <SegmentedField
+        label="Protocol"
+        layout="stacked"
+        options={protocols}
+        value={protocol}
+        onChange={(next) => onChange({ protocol: next })}
+        disabled={disabled}
+      />
       {protocol === 'udp' ? (
         <FormField
           label="Session idle timeout (s)"

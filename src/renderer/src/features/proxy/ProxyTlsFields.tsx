@@ -1,14 +1,14 @@
 import { useState, type ReactNode } from 'react';
 import type { Input } from '@shared/contract';
-import { FormField } from '../../ui/FormField';
-import { SegmentedControl } from '../../ui/SegmentedControl';
+import { boundFields } from '../../ui/FormField';
 import { Checkbox } from '../new-socket/OptionControls';
-import { certificateModes } from '../new-socket/TlsOptions';
+import type { CertificateMode } from '../new-socket/socketOptionsForm';
+import { CertificateModeField } from '../new-socket/TlsOptions';
 
 /** The proxy dialog's TLS choices: terminate towards clients, originate towards the upstream, or both. */
 export interface ProxyTlsValues {
   listen: boolean;
-  certificateMode: 'self-signed' | 'pem';
+  certificateMode: CertificateMode;
   names: string;
   certPem: string;
   keyPem: string;
@@ -55,21 +55,10 @@ export function proxyTlsInput(values: ProxyTlsValues): TlsInput {
   };
 }
 
-/** A side's TLS box, and under it, indented, what it needs once ticked (the hint says what ticking does). */
-function Section(props: { label: string; hint: string; checked: boolean; onChange: (on: boolean) => void; disabled: boolean; children: ReactNode }) {
-  return (
-    <div className="flex flex-col gap-2">
-      <Checkbox
-        label={props.label}
-        checked={props.checked}
-        disabled={props.disabled}
-        onChange={props.onChange}
-        hint={props.checked ? undefined : props.hint}
-      />
-      {props.checked && <div className="flex flex-col gap-2 border-l-2 border-line pl-3">{props.children}</div>}
-    </div>
-  );
-}
+const sides = {
+  listen: { label: 'Clients connect with TLS', hint: 'Terminates TLS here: the log shows clear text.' },
+  upstream: { label: 'Connect to the upstream with TLS', hint: 'Originates TLS to the server: a plain client can talk to a TLS service.' },
+} as const;
 
 interface FieldsProps {
   values: ProxyTlsValues;
@@ -77,55 +66,44 @@ interface FieldsProps {
   disabled: boolean;
 }
 
-/** Under the listen address: TLS from clients, with the certificate the proxy presents. */
-export function ListenTlsFields({ values, onChange, disabled }: FieldsProps) {
+/** A side's TLS box, and under it, indented, what it needs once ticked (the hint says what ticking does). */
+function Section({ side, values, onChange, disabled, children }: FieldsProps & { side: keyof typeof sides; children: ReactNode }) {
+  const checked = values[side];
   return (
-    <Section
-      label="Clients connect with TLS"
-      hint="Terminates TLS here: the log shows clear text."
-      checked={values.listen}
-      onChange={(listen) => onChange({ listen })}
-      disabled={disabled}
-    >
-      <div className="self-start">
-        <SegmentedControl
-          label="Certificate"
-          options={certificateModes}
-          value={values.certificateMode}
-          onChange={(certificateMode) => onChange({ certificateMode })}
-          disabled={disabled}
-        />
-      </div>
+    <div className="flex flex-col gap-2">
+      <Checkbox
+        label={sides[side].label}
+        checked={checked}
+        disabled={disabled}
+        onChange={(on) => onChange({ [side]: on })}
+        hint={checked ? undefined : sides[side].hint}
+      />
+      {checked && <div className="flex flex-col gap-2 border-l-2 border-line pl-3">{children}</div>}
+    </div>
+  );
+}
+
+/** Under the listen address: TLS from clients, with the certificate the proxy presents. */
+export function ListenTlsFields(props: FieldsProps) {
+  const { values, onChange, disabled } = props;
+  const field = boundFields(values, onChange, { disabled });
+  return (
+    <Section side="listen" {...props}>
+      <CertificateModeField value={values.certificateMode} onChange={(certificateMode) => onChange({ certificateMode })} disabled={disabled} />
       {values.certificateMode === 'self-signed' ? (
-        <FormField
-          label="Names"
-          value={values.names}
-          onChange={(names) => onChange({ names })}
-          placeholder="localhost, 127.0.0.1"
-          hint="Made on the spot for these names; its PEM can be copied for the client's trust store."
-          disabled={disabled}
-        />
+        field('names', 'Names', {
+          placeholder: 'localhost, 127.0.0.1',
+          hint: "Made on the spot for these names; its PEM can be copied for the client's trust store.",
+        })
       ) : (
         <div className="flex gap-2">
-          <FormField
-            label="Certificate (PEM)"
-            value={values.certPem}
-            onChange={(certPem) => onChange({ certPem })}
-            placeholder="-----BEGIN CERTIFICATE-----"
-            className="min-w-0 flex-1"
-            multiline
-            disabled={disabled}
-          />
-          <FormField
-            label="Private key (PEM)"
-            value={values.keyPem}
-            onChange={(keyPem) => onChange({ keyPem })}
-            placeholder="-----BEGIN PRIVATE KEY-----"
-            hint="Never saved with the workspace."
-            className="min-w-0 flex-1"
-            multiline
-            disabled={disabled}
-          />
+          {field('certPem', 'Certificate (PEM)', { placeholder: '-----BEGIN CERTIFICATE-----', className: 'min-w-0 flex-1', multiline: true })}
+          {field('keyPem', 'Private key (PEM)', {
+            placeholder: '-----BEGIN PRIVATE KEY-----',
+            hint: 'Never saved with the workspace.',
+            className: 'min-w-0 flex-1',
+            multiline: true,
+          })}
         </div>
       )}
     </Section>
@@ -133,39 +111,24 @@ export function ListenTlsFields({ values, onChange, disabled }: FieldsProps) {
 }
 
 /** Under the upstream address: TLS to the server, and how its certificate is judged. */
-export function UpstreamTlsFields({ values, onChange, disabled }: FieldsProps) {
+export function UpstreamTlsFields(props: FieldsProps) {
+  const { values, onChange, disabled } = props;
+  const field = boundFields(values, onChange, { disabled });
   const [showCa, setShowCa] = useState(values.caPem !== '');
   return (
-    <Section
-      label="Connect to the upstream with TLS"
-      hint="Originates TLS to the server: a plain client can talk to a TLS service."
-      checked={values.upstream}
-      onChange={(upstream) => onChange({ upstream })}
-      disabled={disabled}
-    >
+    <Section side="upstream" {...props}>
       <div className="flex items-end gap-3">
-        <FormField
-          label="Server name (SNI)"
-          value={values.serverName}
-          onChange={(serverName) => onChange({ serverName })}
-          placeholder="the upstream host"
-          className="min-w-0 flex-1"
-          disabled={disabled}
-        />
+        {field('serverName', 'Server name (SNI)', { placeholder: 'the upstream host', className: 'min-w-0 flex-1' })}
         <div className="pb-1">
           <Checkbox label="Verify certificate" checked={values.verify} disabled={disabled} onChange={(verify) => onChange({ verify })} />
         </div>
       </div>
       {showCa ? (
-        <FormField
-          label="Also trust (PEM)"
-          value={values.caPem}
-          onChange={(caPem) => onChange({ caPem })}
-          placeholder="-----BEGIN CERTIFICATE-----"
-          hint="A development CA, or the server’s own certificate; added to the usual roots."
-          multiline
-          disabled={disabled}
-        />
+        field('caPem', 'Also trust (PEM)', {
+          placeholder: '-----BEGIN CERTIFICATE-----',
+          hint: 'A development CA, or the server’s own certificate; added to the usual roots.',
+          multiline: true,
+        })
       ) : (
         <button type="button" onClick={() => setShowCa(true)} className="self-start text-xs text-accent hover:underline" disabled={disabled}>
           Trust a CA…

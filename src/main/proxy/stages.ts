@@ -1,0 +1,51 @@
+/**
+ * A direction's toxic stages, in the order they were added (TCP's DirectionPipe and UDP's
+ * DatagramDirection both keep one). The list is replaced, never changed in place, so what a
+ * direction took at one moment stays the chain that bytes run through; a removed stage is stopped
+ * after it left the list, so it lets go of what it holds into the chain there is now.
+ */
+import type { Stage } from './toxics';
+
+export interface PipeStage {
+  toxic: string;
+  stage: Stage;
+}
+
+export class StageList {
+  private items: readonly PipeStage[] = [];
+  private stopped = false;
+
+  /** `changed` runs after the list changed (the TCP pipe builds its chain function again). */
+  constructor(private readonly changed: () => void = () => {}) {}
+
+  get all(): readonly PipeStage[] {
+    return this.items;
+  }
+
+  has(toxic: string): boolean {
+    return this.items.some((s) => s.toxic === toxic);
+  }
+
+  /** After stop() a stage added is stopped at once: the direction is over. */
+  add(toxic: string, stage: Stage): void {
+    if (this.stopped) return stage.stop();
+    this.items = [...this.items, { toxic, stage }];
+    this.changed();
+  }
+
+  remove(toxic: string): void {
+    const found = this.items.find((s) => s.toxic === toxic);
+    if (!found) return;
+    this.items = this.items.filter((s) => s !== found);
+    this.changed();
+    found.stage.stop();
+  }
+
+  /** Every stage lets go; the list stays empty. */
+  stop(): void {
+    this.stopped = true;
+    for (const { stage } of this.items) stage.stop();
+    this.items = [];
+    this.changed();
+  }
+}
