@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../main/engine/test-support/wait-for';
+import { checkoutReadableByNobody, NOT_READABLE_BY_NOBODY } from '../../main/test-support/other-user';
 import { scratchDir, tsharkFields } from '../../main/export/test-support/tshark';
 
 const root = resolve(__dirname, '../../..');
@@ -141,7 +142,8 @@ describe('listen checks the capture paths when it starts', () => {
     }
   }, 30_000);
 
-  it('refuses a file the user may not write (EACCES), as an unprivileged user', async () => {
+  it('refuses a file the user may not write (EACCES), as an unprivileged user', async (context) => {
+    if (!(await checkoutReadableByNobody())) context.skip(NOT_READABLE_BY_NOBODY);
     await refused('/root/sockscope-test.pcapng', /Cannot write \/root\/sockscope-test\.pcapng: permission denied/, [
       'setpriv',
       '--reuid=65534',

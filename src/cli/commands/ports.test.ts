@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands, type PortRow } from '@shared/contract';
 import { startServer, stopPeers } from '../../main/engine/test-support/peers';
+import { checkoutReadableByNobody, NOBODY, NOT_READABLE_BY_NOBODY } from '../../main/test-support/other-user';
 import { formatPortsTable, registerPorts } from './ports';
 
 const root = resolve(__dirname, '../../..');
@@ -105,15 +106,9 @@ describe('sockscope ports', () => {
   });
 
   it.runIf(onLinux && process.getuid?.() === 0)('run by another user, says that root’s socket has an owner it may not see', async (context) => {
-    const nobody = { uid: 65534, gid: 65534 };
-    const readable = await new Promise<boolean>((done) =>
-      execFile(process.execPath, ['-e', 'require("fs").accessSync(process.argv[1])', resolve(root, 'src/cli/index.ts')], nobody, (error) =>
-        done(!error),
-      ),
-    );
-    if (!readable) context.skip('the checkout is not readable by user nobody, so the CLI cannot run as another user');
+    if (!(await checkoutReadableByNobody())) context.skip(NOT_READABLE_BY_NOBODY);
     const { port } = await startServer(() => undefined);
-    const { stdout, stderr } = await sockscopePorts(['--port', String(port)], nobody);
+    const { stdout, stderr } = await sockscopePorts(['--port', String(port)], NOBODY);
     expect(stdout).toMatch(new RegExp(`127\\.0\\.0\\.1:${port}\\s+-\\s+LISTEN\\s+-\\s+\\(hidden\\)`));
     expect(stderr).toContain('1 socket belongs to processes of other users; the system shows their owners only to an administrator (root).');
   });
