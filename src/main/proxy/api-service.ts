@@ -15,8 +15,20 @@ class ToxiproxyApiService {
   private address: { host: string; port: number } = { ...DEFAULT_TOXIPROXY_API_ADDRESS };
   private error: string | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly engine: Engine) {}
+
+  /** Where it serves, as the saved workspace keeps it (the port it got, so it comes back there); undefined while off. */
+  get serving(): { host: string; port: number } | undefined {
+    return this.api && { host: this.api.host, port: this.api.port };
+  }
+
+  /** Calls back after it is turned on, moved or off (the session saves then); returns the function that stops it. */
+  subscribe(onChange: () => void): () => void {
+    this.listeners.add(onChange);
+    return () => this.listeners.delete(onChange);
+  }
 
   status(): ToxiproxyApiStatus {
     const { api } = this;
@@ -28,7 +40,15 @@ class ToxiproxyApiService {
   }
 
   set(input: ParsedInput<'toxiproxyApi.set'>): Promise<ToxiproxyApiStatus> {
-    const next = this.queue.then(() => this.apply(input));
+    const next = this.queue.then(async () => {
+      const before = this.serving;
+      try {
+        return await this.apply(input);
+      } finally {
+        const after = this.serving;
+        if (before?.host !== after?.host || before?.port !== after?.port) for (const listener of this.listeners) listener();
+      }
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }

@@ -2,7 +2,7 @@ import type { Engine } from '../engine/engine';
 import type { FramingService } from '../framing/service';
 import type { MessageLibrary } from '../library';
 import { acquireSessionLock } from './lock';
-import { savedMessagesPart } from './parts';
+import { savedMessagesPart, toxiproxyApiPart } from './parts';
 import { type Sessions, SessionService, sessionsElsewhere } from './service';
 import { SessionStore } from './store';
 
@@ -33,5 +33,6 @@ export function startSessions(options: {
     onDispose: release,
   });
   sessions.register(savedMessagesPart(options.library));
+  sessions.register(toxiproxyApiPart(options.engine));
   return sessions;
 }

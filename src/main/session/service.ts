@@ -52,8 +52,8 @@ export interface SessionPart {
   key: string;
   /** Its state to save; undefined when there is nothing worth saving. */
   get(): unknown;
-  /** Puts a saved state back; throws with a sentence when it is not one. */
-  set(value: unknown): void;
+  /** Puts a saved state back; throws (or rejects) with a sentence when it cannot. */
+  set(value: unknown): void | Promise<void>;
   /** Calls back after every change; returns the function that stops it. */
   subscribe(onChange: () => void): () => void;
   /** What a saved state holds, in words for the restore offer ("5 saved messages"); undefined when empty. */
@@ -157,7 +157,7 @@ export class SessionService implements Sessions {
       const value = offer.parts[part.key];
       if (value === undefined) continue;
       try {
-        part.set(value);
+        await part.set(value);
       } catch (error) {
         problems.push(`${part.describe(value) ?? part.key}: ${messageOf(error)}`);
       }

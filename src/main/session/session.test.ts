@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Output, SocketInfo } from '@shared/contract';
 import { type Core, createCore } from '../core';
@@ -422,5 +424,55 @@ describe('proxies in the saved workspace', () => {
     blocker = undefined;
     await run(second, 'proxy.update', { id: proxy.id, enabled: true });
     expect(second.engine.info(proxy.id)).toMatchObject({ state: 'listening', error: undefined });
+  });
+});
+
+describe('the Toxiproxy API in the saved workspace', () => {
+  const curlVersion = (port: number): Promise<string> =>
+    promisify(execFile)('curl', ['-sS', '--max-time', '5', `http://127.0.0.1:${port}/version`]).then(({ stdout }) => stdout);
+
+  it('comes back on at the port it got, answering curl; off, it is not kept', async () => {
+    const first = start();
+    const on = await run<Output<'toxiproxyApi.set'>>(first, 'toxiproxyApi.set', { enabled: true, port: 0 });
+    const port = on.serving?.port ?? 0;
+    expect(port).toBeGreaterThan(0);
+    await waitFor(() => existsSync(sessionFile()) && readFileSync(sessionFile(), 'utf8').includes('"toxiproxyApi"'), 'the API to be saved');
+    await quit(first);
+    await expect(curlVersion(port)).rejects.toThrow(/refused|Failed to connect/i);
+
+    const second = start();
+    expect(await run(second, 'session.status')).toMatchObject({ state: 'offered', summary: { extras: [`Toxiproxy API on 127.0.0.1:${port}`] } });
+    expect(await run<Output<'session.restore'>>(second, 'session.restore')).toMatchObject({ problems: [] });
+    expect(await run(second, 'toxiproxyApi.status')).toMatchObject({ serving: { host: '127.0.0.1', port } });
+    expect(JSON.parse(await curlVersion(port))).toEqual({ version: '2.12.0' });
+    // Turned off, the workspace no longer has it.
+    await run(second, 'toxiproxyApi.set', { enabled: false });
+    await waitFor(() => !readFileSync(sessionFile(), 'utf8').includes('"toxiproxyApi"'), 'the API to be dropped from the workspace');
+    await quit(second);
+    expect(await run(start(), 'session.status')).toEqual({ state: 'none' });
+  });
+
+  it('leaves one the command line turned on where it is, and says why when its port was taken meanwhile', async () => {
+    const first = start();
+    await run(first, 'toxiproxyApi.set', { enabled: true, port: 0 });
+    await quit(first);
+
+    // As `sockscope host --toxiproxy-api` does before the user restores: the saved port does not move it.
+    const second = start();
+    const elsewhere = await run<Output<'toxiproxyApi.set'>>(second, 'toxiproxyApi.set', { enabled: true, port: 0 });
+    const port = elsewhere.serving?.port ?? 0;
+    expect(await run<Output<'session.restore'>>(second, 'session.restore')).toMatchObject({ problems: [] });
+    expect(await run(second, 'toxiproxyApi.status')).toMatchObject({ serving: elsewhere.serving });
+    await quit(second);
+
+    const taken = createServer();
+    blocker = taken;
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+    const third = start();
+    const outcome = await run<Output<'session.restore'>>(third, 'session.restore');
+    expect(outcome.problems).toEqual([
+      `Toxiproxy API on 127.0.0.1:${port}: 127.0.0.1:${port} is already in use: is Toxiproxy (or another Sockscope) running?`,
+    ]);
+    expect(await run(third, 'toxiproxyApi.status')).not.toHaveProperty('serving');
   });
 });

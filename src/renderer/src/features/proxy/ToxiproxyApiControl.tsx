@@ -2,11 +2,13 @@ import { useEffect, useId, useRef, useState } from 'react';
 import type { ToxiproxyApiStatus } from '@shared/toxiproxy-api';
 import { Popover, usePopover } from '../../ui/Popover';
 import { Switch } from '../../ui/Switch';
+import { useSession } from '../session/session';
 import { readToxiproxyApi, setToxiproxyApi } from './proxy';
 
 /**
  * The Toxiproxy-compatible HTTP API, on or off, in the status bar: where it serves when on, why it
- * could not start when the port is taken. Read when shown and when opened: it changes by hand.
+ * could not start when the port is taken. Read when shown, when opened and when the workspace is
+ * restored (which turns it back on): it changes by hand.
  */
 export function ToxiproxyApiControl() {
   const popover = usePopover();
@@ -16,6 +18,7 @@ export function ToxiproxyApiControl() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const errorId = useId();
+  const session = useSession((state) => state.status?.state);
 
   useEffect(() => {
     let current = true;
@@ -28,7 +31,7 @@ export function ToxiproxyApiControl() {
     return () => {
       current = false;
     };
-  }, [popover.open]);
+  }, [popover.open, session]);
 
   const serving = status?.serving;
   const turn = async (enabled: boolean): Promise<void> => {
