@@ -80,6 +80,23 @@ describe('UDP proxy', () => {
     expect(data(entries, 'in').sort()).toEqual(['one', 'three', 'two']);
   });
 
+  it("logs in the order things happened: the session's connected line, then the client's datagrams as sent, then the replies", async () => {
+    // The session's upstream socket connects a few turns after its first datagram came.
+    const proxy = await udpProxy(await startUdpEcho());
+    const client = await udpClient(proxy.port);
+    for (const word of ['one', 'two', 'three']) client.send(word);
+    await waitFor(() => client.replies.length === 3, 'three replies');
+    const [session] = sessionsOf(proxy.id);
+    const entries = await logOf(session.id);
+    const connected = entries.findIndex((e) => e.dir === 'event' && e.event === 'connected');
+    const firstData = entries.findIndex((e) => e.dir !== 'event');
+    expect(connected).toBeGreaterThanOrEqual(0);
+    expect(firstData).toBeGreaterThan(connected);
+    expect(data(entries, 'out')).toEqual(['one', 'two', 'three']);
+    const firstReply = entries.findIndex((e) => e.dir === 'in');
+    expect(entries.findIndex((e) => e.dir === 'out' && Buffer.from(e.bytes).toString() === 'one')).toBeLessThan(firstReply);
+  });
+
   it('two clients get their own replies, each in its own session', async () => {
     const proxy = await udpProxy(await startUdpEcho());
     const [a, b] = [await udpClient(proxy.port), await udpClient(proxy.port)];

@@ -13,7 +13,7 @@ import { describeError, EngineError, formatDuration } from '../engine/errors';
 import type { SocketRecord } from '../engine/socket-record';
 import { heldIn, releaseHeld, type ProxyConversation } from './proxy-conversation';
 import type { Stage, StageContext } from './toxics';
-import { DatagramDirection } from './udp-direction';
+import { DatagramDirection, MAX_WAITING } from './udp-direction';
 
 export interface UdpSessionOptions {
   /** The client as the listening socket saw it (replies go to exactly this address). */
@@ -39,6 +39,12 @@ export class UdpSession implements ProxyConversation {
   private idleTimer: NodeJS.Timeout | undefined;
   private refusedSaid = false;
   private sidesScheduled = false;
+  /**
+   * The client's datagrams that came before the upstream socket was connected (the first one
+   * always does): they enter the chain, and the log, once it is, so the log reads in the order
+   * things happened: the session's "connected" line, then what the client sent.
+   */
+  private early: Uint8Array[] | undefined = [];
 
   constructor(
     readonly record: SocketRecord,
@@ -72,7 +78,10 @@ export class UdpSession implements ProxyConversation {
   /** A datagram the client sent to the proxy. */
   fromClient(bytes: Uint8Array): void {
     this.lastActivity = performance.now();
-    this.directions.upstream.accept(bytes);
+    if (!this.early) return this.directions.upstream.accept(bytes);
+    if (this.early.length < MAX_WAITING) this.early.push(bytes);
+    // The same words each time: the log counts repeats within a second as one line.
+    else this.record.event('info', `${MAX_WAITING} datagrams already wait for the upstream socket: datagram dropped`);
   }
 
   stageContext(onHit: () => void): StageContext {
@@ -190,6 +199,9 @@ export class UdpSession implements ProxyConversation {
     } catch (err) {
       const error = describeError(err, { host, port, operation: 'connect' });
       this.record.fail({ code: error.code, message: `Upstream: ${error.message}; the session ends` }, { announce: false });
+      const waiting = this.early?.length ?? 0;
+      this.early = undefined;
+      if (waiting > 0) this.record.event('info', `${waiting === 1 ? '1 datagram' : `${waiting} datagrams`} from the client not forwarded`);
       this.end('Session ended: the upstream cannot be reached');
       return false;
     }
@@ -212,6 +224,9 @@ export class UdpSession implements ProxyConversation {
       'connected',
       `${formatEndpoint(this.record.info.remote)} → ${formatEndpoint(this.record.info.local)} → ${formatEndpoint(upstreamRemote)} (from ${formatEndpoint(upstreamLocal)}), UDP`,
     );
+    const early = this.early ?? [];
+    this.early = undefined;
+    for (const bytes of early) this.directions.upstream.accept(bytes);
     return true;
   }
 
