@@ -41,7 +41,6 @@ test('the user injects a macro text to the server and hex bytes to the client of
 
     // To the client, as if from the server: hex bytes, logged as ↓ RX.
     await direction.getByRole('radio', { name: 'to client' }).click();
-    await expect(page.getByRole('button', { name: 'Repeat…' })).toBeDisabled();
     await page.getByRole('radiogroup', { name: 'Send as' }).getByRole('radio', { name: 'Hex' }).click();
     await app.message.fill('2b 4f 4b 0d 0a');
     await app.message.press('Enter');
@@ -49,10 +48,21 @@ test('the user injects a macro text to the server and hex bytes to the client of
     await expect(page.getByText('Injected 5 B to the client')).toBeVisible();
     expect(serverGot).toBe('hello\nPING 1\n');
 
+    // Repeated to the client too, the way the send bar points: three more +OK, none to the server.
+    await app.message.fill('2b 4f 4b 0d 0a');
+    await page.getByRole('button', { name: 'Repeat…' }).click();
+    const repeat = page.getByRole('dialog', { name: 'Repeat the message' });
+    await repeat.getByLabel('Times').fill('3');
+    await repeat.getByRole('button', { name: 'Start', exact: true }).click();
+    await expect(page.getByRole('status', { name: 'Repeat: Repeated 3 of 3' })).toBeVisible();
+    await until(() => clientGot === '+OK\r\n'.repeat(4), 'the client to get three repeated +OK');
+    expect(serverGot).toBe('hello\nPING 1\n');
+
     await expect(app.log).toContainText('PING 1');
     await expect(app.log).toContainText('+OK');
     const rows = app.log.getByText(/^[↑↓] (TX|RX)/);
-    await expect(rows).toHaveCount(3);
+    await expect(rows).toHaveCount(6);
+    await expect(app.log.getByText(/^↓ RX/)).toHaveCount(4);
     await app.screenshot('host-proxy-inject');
   } finally {
     client?.destroy();

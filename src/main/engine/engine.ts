@@ -271,12 +271,16 @@ export class Engine {
 
   /** Sends once now (its failure is this call's), then repeats in the background: see repeat.ts. */
   async startRepeat(input: ParsedInput<'send.repeat'>): Promise<Output<'send.repeat'>> {
-    const { record } = this.get(input.id);
+    const entry = this.get(input.id);
+    const { record } = entry;
     const once = { id: input.id, data: input.data, target: input.target };
     const evaluate = input.macros && macroSender(input.macros, macroContextOf(record));
+    const { stream } = input;
+    const inject = stream && entry.kind === 'external' ? entry.socket.inject?.bind(entry.socket) : undefined;
+    if (stream && !inject) throw new EngineError('UNSUPPORTED', `A direction applies to a proxy conversation; ${input.id} is not one`);
     const socket = {
       id: input.id,
-      send: () => this.send(evaluate ? { ...once, data: evaluate() } : once),
+      send: () => (stream && inject ? inject(stream, evaluate ? evaluate() : input.data) : this.send(evaluate ? { ...once, data: evaluate() } : once)),
       report: (repeat: RepeatStatus) => record.update({ repeat }),
       note: (message: string) => record.event('info', message),
     };

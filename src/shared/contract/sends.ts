@@ -1,6 +1,7 @@
 /** Payloads, repeated sends and saved messages (src/shared/payload.ts, src/main/library.ts). */
 import { z } from 'zod';
 import { MacroPayload } from '../macro-payload';
+import { ToxicStream } from '../proxy';
 import { Bytes, Ok, SocketId, Target } from './basics';
 
 /** Payloads larger than this are refused at the boundary with a clear message. */
@@ -38,6 +39,8 @@ export const RepeatRequest = z
       .min(1, 'Interval must be at least 1 ms')
       .max(MAX_REPEAT_INTERVAL_MS, 'Interval is at most a day')
       .optional(),
+    /** A proxy conversation: which way each send is injected, as proxy.inject (without it: to the server). */
+    stream: ToxicStream.optional(),
   })
   .refine((r) => r.count !== undefined || r.intervalMs !== undefined, 'Give a count, an interval, or both');
 

@@ -179,11 +179,19 @@ export function SendBar({ socket, connections }: SendBarProps) {
     return validated(parsed.bytes);
   };
 
-  /** A repeat of text with macros carries the text too: the engine evaluates it for each send. */
+  /**
+   * A repeat of text with macros carries the text too: the engine evaluates it for each send. On a
+   * proxied conversation it injects the way the send bar does, to the server or to the client.
+   */
   const prepareRepeat = (): Input<'send.repeat'> | null => {
     const request = prepare();
+    if (!request) return null;
     const text = currentText();
-    return request && mode === 'text' && mayHoldMacros(text) ? { ...request, macros: { text, lineEnding } } : request;
+    return {
+      ...request,
+      ...(mode === 'text' && mayHoldMacros(text) && { macros: { text, lineEnding } }),
+      ...(isConversation && { stream: injectTo }),
+    };
   };
 
   /** Adds the recipient and UDP target to a payload and checks it against the contract. */
@@ -411,8 +419,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
             <RepeatControl
               recipientId={recipient}
               prepare={prepareRepeat}
-              disabled={blocked !== null || (isConversation && injectTo === 'downstream')}
-              disabledReason={isConversation && injectTo === 'downstream' ? 'Repeats go to the server only' : undefined}
+              disabled={blocked !== null}
             />
           )}
           <SavedMessages draft={draft} load={loadSaved} send={(message) => void sendSaved(message)} udp={isUdp} />
