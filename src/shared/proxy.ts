@@ -204,7 +204,10 @@ export const proxyCommands = {
     }),
     output: z.object({ id: z.string(), settings: ProxySettings }),
   },
-  /** Enables or disables, or points it elsewhere (a new listen address restarts it). */
+  /**
+   * Enables or disables, points it elsewhere or changes its TLS. A new listen address, upstream or
+   * TLS restarts it: its conversations end (their logs stay) and new clients get the new settings.
+   */
   'proxy.update': {
     input: ProxyRef.extend({
       enabled: z.boolean().optional(),
@@ -213,6 +216,10 @@ export const proxyCommands = {
       upstreamHost: Host.optional(),
       upstreamPort: UpstreamPort.optional(),
       onUpstreamFailure: UpstreamFailure.optional(),
+      /** TLS towards clients: these options, or null to stop terminating TLS; absent, it stays as it is. */
+      listenTls: ProxyTlsInput.listenTls.unwrap().nullable().optional(),
+      /** TLS towards the upstream: these options, or null for plain TCP; absent, it stays as it is. */
+      upstreamTls: ProxyTlsInput.upstreamTls.unwrap().nullable().optional(),
     }),
     output: z.object({ id: z.string(), settings: ProxySettings }),
   },

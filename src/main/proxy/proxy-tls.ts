@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { ParsedInput } from '@shared/contract';
+import { proxyTlsSettings, type ProxyTlsSettings } from '@shared/proxy-tls';
 import type { TlsClientOptions, TlsSummary } from '@shared/tls';
 import {
   describeHandshake,
@@ -36,6 +37,41 @@ export async function prepareProxyTls(
   return {
     ...(input.listenTls && { listen: await prepareTlsListener(input.listenTls) }),
     ...(input.upstreamTls && { upstream: prepareTlsClient(input.upstreamHost, input.upstreamTls), upstreamOptions: input.upstreamTls }),
+  };
+}
+
+/**
+ * A proxy's TLS after proxy.update: a side given anew is prepared (and checked) again, null turns
+ * it off, absent keeps it as it is (a kept side keeps a PEM key the settings never show). Rejects,
+ * changing nothing, when a new side's certificate or CA does not parse.
+ */
+export async function changedProxyTls(
+  current: { setup: ProxyTls | undefined; settings: ProxyTlsSettings | undefined },
+  change: Pick<ParsedInput<'proxy.update'>, 'listenTls' | 'upstreamTls'>,
+  upstreamHost: string,
+): Promise<{ setup: ProxyTls | undefined; settings: ProxyTlsSettings | undefined }> {
+  const given = { listenTls: change.listenTls ?? undefined, upstreamTls: change.upstreamTls ?? undefined };
+  const fresh = await prepareProxyTls({ ...given, upstreamHost });
+  const freshSettings = proxyTlsSettings(given);
+  const keepListen = change.listenTls === undefined;
+  const keepUpstream = change.upstreamTls === undefined;
+  const listen = keepListen ? current.setup?.listen : fresh?.listen;
+  const upstreamOptions = keepUpstream ? current.setup?.upstreamOptions : fresh?.upstreamOptions;
+  const listenSettings = keepListen ? current.settings?.listen : freshSettings?.listen;
+  const upstreamSettings = keepUpstream ? current.settings?.upstream : freshSettings?.upstream;
+  return {
+    setup:
+      listen || upstreamOptions
+        ? {
+            ...(listen && { listen }),
+            // A kept upstream side is prepared again, for the upstream host it will have.
+            ...(upstreamOptions && { upstream: prepareTlsClient(upstreamHost, upstreamOptions), upstreamOptions }),
+          }
+        : undefined,
+    settings:
+      listenSettings || upstreamSettings
+        ? { ...(listenSettings && { listen: listenSettings }), ...(upstreamSettings && { upstream: upstreamSettings }) }
+        : undefined,
   };
 }
 

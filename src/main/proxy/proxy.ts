@@ -3,7 +3,7 @@
  * the toxics that apply to its conversations (added, changed and removed live).
  */
 import { Server, type AddressInfo, type Socket } from 'node:net';
-import type { Endpoint } from '@shared/contract';
+import type { Endpoint, SocketInfo } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import type { ClientFilter, ParsedToxicInput, ProxySettings, Toxic, ToxicPatch, ToxicState } from '@shared/proxy';
 import { toEndpoint } from '../engine/endpoint';
@@ -43,9 +43,12 @@ export class Proxy implements ExternalSocket {
     private tls?: ProxyTls,
   ) {
     this.settings = settings;
-    // A TLS proxy shows the certificate it presents (its PEM, for a client's trust store).
-    const shown = tls?.listen && { tls: { localCertificate: tls.listen.certificate } };
-    this.record = engine.adopt('proxy', { state: 'closed', proxy: { ...settings, toxics: [] }, ...shown }, () => this);
+    this.record = engine.adopt('proxy', { state: 'closed', proxy: { ...settings, toxics: [] }, tls: shownTls(tls) }, () => this);
+  }
+
+  /** What its conversations speak TLS with (proxy.update keeps a side it does not change). */
+  get tlsSetup(): ProxyTls | undefined {
+    return this.tls;
   }
 
   get id(): string {
@@ -121,16 +124,20 @@ export class Proxy implements ExternalSocket {
     await Promise.all([...this.conversations.values()].map((c) => c.destroy()));
   }
 
-  async update(patch: Partial<Omit<ProxySettings, 'toxics' | 'name'>>): Promise<void> {
+  /** `tls`: its new TLS (prepared for the new upstream host), when it changes; a restart, as a move is. */
+  async update(patch: Partial<Omit<ProxySettings, 'toxics' | 'name'>>, tls?: { setup: ProxyTls | undefined }): Promise<void> {
     const previous = this.settings;
     const next = { ...previous, ...patch };
     const moved = next.listen.host !== previous.listen.host || next.listen.port !== previous.listen.port;
     const repointed = next.upstream.host !== previous.upstream.host || next.upstream.port !== previous.upstream.port;
     this.settings = next;
     const previousTls = this.tls;
-    if (next.upstream.host !== previous.upstream.host) this.tls = repointTls(this.tls, next.upstream.host);
+    if (tls) this.tls = tls.setup;
+    else if (next.upstream.host !== previous.upstream.host) this.tls = repointTls(this.tls, next.upstream.host);
     if (!next.enabled) await this.stop('Disabled: not accepting clients');
-    else if (moved || repointed) await this.stop(moved ? 'Moving to a new listen address' : 'Pointing at a new upstream');
+    else if (moved || repointed || tls) {
+      await this.stop(moved ? 'Moving to a new listen address' : repointed ? 'Pointing at a new upstream' : 'Restarting with the new TLS settings');
+    }
     try {
       await this.start();
     } catch (err) {
@@ -304,7 +311,7 @@ export class Proxy implements ExternalSocket {
   }
 
   protected publish(): void {
-    this.record.update({ proxy: this.view });
+    this.record.update({ proxy: this.view, tls: shownTls(this.tls) });
   }
 
   /** Hit counts tick per chunk: announced once per turn of the event loop. */
@@ -316,6 +323,11 @@ export class Proxy implements ExternalSocket {
       this.record.countInSettings({ proxy: this.view });
     });
   }
+}
+
+/** A TLS proxy shows the certificate it presents (its PEM, for a client's trust store). */
+function shownTls(tls: ProxyTls | undefined): SocketInfo['tls'] {
+  return tls?.listen && { localCertificate: tls.listen.certificate };
 }
 
 function attributesOf(type: Toxic['type'], attributes: Record<string, unknown>): Record<string, number> {

@@ -11,7 +11,7 @@ import { EngineError } from '../engine/errors';
 import { followConversationFraming } from './held-frames';
 import { Proxy } from './proxy';
 import type { ProxyConversation } from './proxy-conversation';
-import { prepareProxyTls } from './proxy-tls';
+import { changedProxyTls, prepareProxyTls } from './proxy-tls';
 import { UdpProxy } from './udp-proxy';
 
 /** The one ProxyService of `engine`. */
@@ -76,7 +76,14 @@ export class ProxyService {
         upstream: { host: input.upstreamHost ?? current.upstream.host, port: input.upstreamPort ?? current.upstream.port },
       }),
     };
-    await proxy.update(patch);
+    const tlsChanged = input.listenTls !== undefined || input.upstreamTls !== undefined;
+    if (tlsChanged && current.protocol === 'udp' && (input.listenTls || input.upstreamTls)) {
+      throw new EngineError('INVALID_INPUT', 'A UDP proxy cannot use TLS (TLS runs over TCP; DTLS is not supported)');
+    }
+    const tls = tlsChanged
+      ? await changedProxyTls({ setup: proxy.tlsSetup, settings: current.tls }, input, input.upstreamHost ?? current.upstream.host)
+      : undefined;
+    await proxy.update(tls ? { ...patch, tls: tls.settings } : patch, tls && { setup: tls.setup });
     return proxy;
   }
 

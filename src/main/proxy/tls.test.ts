@@ -239,3 +239,85 @@ describe('a proxy originating TLS to the upstream', () => {
     client.socket.destroy();
   });
 });
+
+describe("changing a proxy's TLS live (proxy.update)", () => {
+  it('starts and stops terminating TLS on the same port: curl gets through each way, and earlier conversations keep their logs', async () => {
+    const http = await startHttpServer();
+    const proxy = await createProxy(bed, http);
+    const url = (scheme: string): string => `${scheme}://127.0.0.1:${proxy.port}/hello.txt`;
+    expect((await run('curl', ['-sS', '--max-time', '10', url('http')])).stdout).toBe('hello through TLS\n');
+    const [plain] = conversations(proxy.id);
+
+    const on = value<{ settings: { tls?: unknown } }>(
+      await bed.dispatcher.dispatch('proxy.update', { id: proxy.id, listenTls: { certificate: { mode: 'self-signed', names: ['127.0.0.1'] } } }),
+    );
+    expect(on.settings.tls).toMatchObject({ listen: { side: 'server', selfSignedNames: ['127.0.0.1'] } });
+    expect(bed.engine.info(proxy.id)).toMatchObject({ state: 'listening', local: { port: proxy.port } });
+    expect(bed.engine.info(proxy.id).tls?.localCertificate?.pem).toContain('BEGIN CERTIFICATE');
+    expect((await run('curl', ['-sS', '-k', '--http1.1', '--max-time', '10', url('https')])).stdout).toBe('hello through TLS\n');
+    const secured = conversations(proxy.id).find((c) => c.id !== plain.id);
+    expect(secured && bed.engine.info(secured.id).conversation?.clientTls?.protocol).toMatch(/^TLSv1\.[23]$/);
+    expect(eventText(proxy.id)).toContain('Restarting with the new TLS settings');
+    expect(loggedBytes(bed.engine, plain.id, 'out').toString()).toMatch(/^GET \/hello.txt HTTP\/1.1\r\n/);
+
+    const off = value<{ settings: { tls?: unknown } }>(await bed.dispatcher.dispatch('proxy.update', { id: proxy.id, listenTls: null }));
+    expect(off.settings.tls).toBeUndefined();
+    expect(bed.engine.info(proxy.id).tls).toBeUndefined();
+    expect((await run('curl', ['-sS', '--max-time', '10', url('http')])).stdout).toBe('hello through TLS\n');
+  });
+
+  it('keeps the side it is not told about: a new listen side over an upstream TLS side, then verification turned on with a CA', async () => {
+    const server = await startOpensslServer(serverCert, ['-rev']);
+    const proxy = await createProxy(bed, server.port, { upstreamTls: { verify: false, serverName: 'localhost' } });
+    value(await bed.dispatcher.dispatch('proxy.update', { id: proxy.id, listenTls: { certificate: { mode: 'self-signed', names: ['localhost'] } } }));
+    expect(bed.engine.info(proxy.id).proxy?.tls).toMatchObject({ listen: { side: 'server' }, upstream: { side: 'client', verify: false } });
+    const client = tlsConnect({ host: '127.0.0.1', port: proxy.port, rejectUnauthorized: false });
+    let got = '';
+    client.on('data', (chunk: Buffer) => (got += chunk.toString()));
+    client.write('abc\n');
+    await waitFor(() => got.includes('cba'), 'the reversed line through TLS both sides');
+    client.destroy();
+
+    // openssl s_server takes one client: the next one, with verification on, goes to another.
+    const second = await startOpensslServer(serverCert, ['-rev']);
+    value(
+      await bed.dispatcher.dispatch('proxy.update', {
+        id: proxy.id,
+        upstreamPort: second.port,
+        listenTls: null,
+        upstreamTls: { serverName: 'localhost', caPem: serverCert.certPem },
+      }),
+    );
+    const plain = await connectClient(proxy.port);
+    plain.socket.write('xyz\n');
+    await waitFor(() => plain.received().toString().includes('zyx'), 'the reversed line, verified');
+    const latest = conversations(proxy.id).at(-1);
+    expect(latest && bed.engine.info(latest.id).conversation?.upstreamTls?.authorized).toBe(true);
+    plain.socket.destroy();
+  });
+
+  it('refuses what cannot be, changing nothing: a key that does not belong to its certificate, and TLS on a UDP proxy', async () => {
+    const http = await startHttpServer();
+    const proxy = await createProxy(bed, http);
+    const other = await certificateFiles({ names: ['other'] });
+    const bad = await bed.dispatcher.dispatch('proxy.update', {
+      id: proxy.id,
+      listenTls: { certificate: { mode: 'pem', certPem: serverCert.certPem, keyPem: other.keyPem } },
+    });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.message).toMatch(/key/i);
+    expect(bed.engine.info(proxy.id).state).toBe('listening');
+    expect(bed.engine.info(proxy.id).proxy?.tls).toBeUndefined();
+    expect((await run('curl', ['-sS', '--max-time', '10', `http://127.0.0.1:${proxy.port}/hello.txt`])).stdout).toBe('hello through TLS\n');
+
+    const udp = await createProxy(bed, await freePort(), { protocol: 'udp' });
+    const refused = await bed.dispatcher.dispatch('proxy.update', {
+      id: udp.id,
+      listenTls: { certificate: { mode: 'self-signed', names: ['localhost'] } },
+    });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: 'A UDP proxy cannot use TLS (TLS runs over TCP; DTLS is not supported)' },
+    });
+  });
+});
