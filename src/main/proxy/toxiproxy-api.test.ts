@@ -3,13 +3,17 @@
  * redis-server behind the proxies it makes.
  */
 import { execFile } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Toxiproxy, type ICreateToxicBody, type Latency } from 'toxiproxy-node-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../engine/engine';
-import { stopPeers } from '../engine/test-support/peers';
+import { freePort, startChild, stopPeers } from '../engine/test-support/peers';
 import { startToxiproxyApi, type ToxiproxyApi } from './toxiproxy-api';
-import { startRedis } from './test-support';
+import { startRedis, startUdpEcho } from './test-support';
 
 const run = promisify(execFile);
 
@@ -36,6 +40,21 @@ async function curl(method: string, path: string, body?: string, headers: string
   const cut = stdout.lastIndexOf('\n');
   // Error bodies end with a newline, as Go's http.Error writes them.
   return [Number(stdout.slice(cut + 1)), stdout.slice(0, cut).replace(/\n$/, '')];
+}
+
+const folders: string[] = [];
+afterEach(() => {
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+/** python3 -m http.server on loopback, serving hello.txt. */
+async function startHttpServer(): Promise<number> {
+  const folder = mkdtempSync(join(tmpdir(), 'sockscope-api-http-'));
+  folders.push(folder);
+  writeFileSync(join(folder, 'hello.txt'), 'hello over the API\n');
+  const port = await freePort();
+  await startChild('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', folder], /Serving HTTP/);
+  return port;
 }
 
 function jsonOf(text: string): unknown {
@@ -195,5 +214,71 @@ describe('the Toxiproxy API with curl', () => {
     expect(engine.snapshot().sockets).toHaveLength(0);
     // The API's own origin is not foreign.
     expect((await curl('GET', '/proxies', undefined, [`Origin: http://127.0.0.1:${api.port}`]))[0]).toBe(200);
+  });
+
+  it('makes UDP and TLS proxies from udp:// and tls:// addresses (as the command line takes them), and refuses any other kind', async () => {
+    // UDP: a real client gets its echo through the proxy; without a listen address, it listens on UDP too.
+    const echo = await startUdpEcho();
+    const [made, madeBody] = await curl('POST', '/proxies', JSON.stringify({ name: 'dns', upstream: `udp://127.0.0.1:${echo}` }));
+    expect(made).toBe(201);
+    const udp = jsonOf(madeBody) as { listen: string; upstream: string };
+    expect(udp.listen).toMatch(/^udp:\/\/127\.0\.0\.1:\d+$/);
+    expect(udp.upstream).toBe(`udp://127.0.0.1:${echo}`);
+    expect(engine.snapshot().sockets.find((s) => s.kind === 'proxy' && s.proxy?.name === 'dns')?.proxy?.protocol).toBe('udp');
+    const client = createSocket('udp4');
+    try {
+      const reply = new Promise<string>((resolve) => client.once('message', (bytes) => resolve(bytes.toString())));
+      client.send('ping', Number(udp.listen.split(':').at(-1)), '127.0.0.1');
+      expect(await reply).toBe('ping');
+    } finally {
+      client.close();
+    }
+
+    // TLS towards clients: curl -k over https, and GET shows the scheme.
+    const http = await startHttpServer();
+    const [secured, securedBody] = await curl(
+      'POST',
+      '/proxies',
+      JSON.stringify({ name: 'web', listen: 'tls://127.0.0.1:0', upstream: `127.0.0.1:${http}` }),
+    );
+    expect(secured).toBe(201);
+    const web = jsonOf(securedBody) as { listen: string };
+    expect(web.listen).toMatch(/^tls:\/\/127\.0\.0\.1:\d+$/);
+    const port = web.listen.split(':').at(-1);
+    expect((await run('curl', ['-sS', '-k', '--max-time', '10', `https://127.0.0.1:${port}/hello.txt`])).stdout).toBe('hello over the API\n');
+    expect(jsonOf((await curl('GET', '/proxies/web'))[1])).toMatchObject({ listen: web.listen, upstream: `127.0.0.1:${http}` });
+    // tcp:// turns TLS off on that side; a bare host:port would have kept it.
+    const [patched, patchedBody] = await curl('PATCH', '/proxies/web', JSON.stringify({ listen: `tcp://127.0.0.1:${port}` }));
+    expect([patched, (jsonOf(patchedBody) as { listen: string }).listen]).toEqual([200, `127.0.0.1:${port}`]);
+    expect((await run('curl', ['-sS', '--max-time', '10', `http://127.0.0.1:${port}/hello.txt`])).stdout).toBe('hello over the API\n');
+
+    // Never a TCP proxy in place of another kind.
+    const refused = async (body: Record<string, unknown>, path = '/proxies', method = 'POST'): Promise<string> => {
+      const [status, text] = await curl(method, path, JSON.stringify(body));
+      expect(status).toBe(400);
+      return (jsonOf(text) as { error: string }).error;
+    };
+    expect(await refused({ name: 'mixed', listen: '127.0.0.1:0', upstream: `udp://127.0.0.1:${echo}` })).toBe(
+      `bad request body: a udp:// proxy forwards to a udp:// upstream: give both listen and upstream as udp://host:port (got listen "127.0.0.1:0", upstream "udp://127.0.0.1:${echo}")`,
+    );
+    expect(await refused({ name: 'http', upstream: 'http://127.0.0.1:80' })).toBe(
+      'bad request body: upstream "http://127.0.0.1:80": http:// is not a kind of proxy; give host:port (TCP, as Toxiproxy), or tcp://, tls:// or udp://host:port',
+    );
+    expect(await refused({ name: 'bad', upstream: 'udp://127.0.0.1' })).toBe(
+      'bad request body: upstream must be udp://host:port, got "udp://127.0.0.1"',
+    );
+    expect(await refused({ upstream: `udp://127.0.0.1:${echo}` }, '/proxies/web', 'PATCH')).toBe(
+      'bad request body: proxy web is TCP, and a proxy cannot change between UDP and TCP while it runs: delete it and create it again',
+    );
+    expect(
+      await refused(
+        [
+          { name: 'p1', upstream: '127.0.0.1:9' },
+          { name: 'p2', listen: 'udp://127.0.0.1:0', upstream: '127.0.0.1:9' },
+        ] as never,
+        '/populate',
+      ),
+    ).toMatch(/^bad request body: a udp:\/\/ proxy forwards to a udp:\/\/ upstream/);
+    expect(Object.keys(jsonOf((await curl('GET', '/proxies'))[1]) as object).sort()).toEqual(['dns', 'web']);
   });
 });

@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import type { ParsedInput } from '@shared/contract';
 import { proxyCommands, ToxicInput, ToxicPatch, type ToxicState } from '@shared/proxy';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
@@ -41,13 +42,15 @@ const STATUS_OF_CODE: Record<string, number> = {
   EAI_AGAIN: 400,
 };
 
-/** The proxy as Toxiproxy shows it. */
+/** The proxy as Toxiproxy shows it; a UDP or TLS side with its scheme, as it is given to create one. */
 function proxyJson(proxy: Proxy): Record<string, unknown> {
   const view = proxy.view;
+  const udp = view.protocol === 'udp';
+  const scheme = (tls: unknown): string => (udp ? 'udp://' : tls ? 'tls://' : '');
   return {
     name: view.name,
-    listen: joinHostPort(view.listen.host, view.listen.port),
-    upstream: joinHostPort(view.upstream.host, view.upstream.port),
+    listen: `${scheme(view.tls?.listen)}${joinHostPort(view.listen.host, view.listen.port)}`,
+    upstream: `${scheme(view.tls?.upstream)}${joinHostPort(view.upstream.host, view.upstream.port)}`,
     enabled: view.enabled,
     toxics: view.toxics.map(toxicJson),
   };
@@ -76,6 +79,39 @@ export function splitHostPort(text: string, field: string): { host: string; port
   const host = match[1] ?? match[2];
   return { host: host === '' ? '0.0.0.0' : host, port };
 }
+
+type Scheme = 'tcp' | 'tls' | 'udp';
+
+/**
+ * A proxy's listen or upstream address: Toxiproxy's host:port (TCP), or with the scheme the
+ * command line takes (tcp://, tls://, udp://) for what Toxiproxy does not do. Any other scheme
+ * is refused: a proxy of another kind must never be made as a TCP one.
+ */
+function parseAddress(text: string, field: 'listen' | 'upstream'): { scheme?: Scheme; host: string; port: number } {
+  const match = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(text.trim());
+  if (!match) return splitHostPort(text, field);
+  const scheme = match[1].toLowerCase();
+  if (scheme !== 'tcp' && scheme !== 'tls' && scheme !== 'udp') {
+    throw new ApiError(
+      `bad request body: ${field} ${JSON.stringify(text)}: ${scheme}:// is not a kind of proxy; give host:port (TCP, as Toxiproxy), or tcp://, tls:// or udp://host:port`,
+      400,
+    );
+  }
+  try {
+    return { scheme, ...splitHostPort(match[2], field) };
+  } catch {
+    throw new ApiError(`bad request body: ${field} must be ${scheme}://host:port, got ${JSON.stringify(text)}`, 400);
+  }
+}
+
+/** tls:// on the listen side: a self-signed certificate for the loopback names and the address it listens on. */
+function selfSignedFor(host: string): { certificate: { mode: 'self-signed'; names: string[] } } {
+  const names = ['localhost', '127.0.0.1', '::1'];
+  if (!names.includes(host) && host !== '0.0.0.0' && host !== '::') names.push(host);
+  return { certificate: { mode: 'self-signed', names } };
+}
+
+const UDP_BOTH_SIDES = 'a udp:// proxy forwards to a udp:// upstream: give both listen and upstream as udp://host:port';
 
 const ProxyBody = z.object({
   name: z.string().optional(),
@@ -135,31 +171,36 @@ class Routes {
     if (!input.name) throw new ApiError('missing required field: name', 400);
     if (!input.upstream) throw new ApiError('missing required field: upstream', 400);
     if (this.proxies.byName(input.name)) throw new ApiError('proxy already exists', 409);
-    const listen = splitHostPort(input.listen ?? '127.0.0.1:0', 'listen');
-    const upstream = splitHostPort(input.upstream, 'upstream');
-    const request = {
-      name: input.name,
-      host: listen.host,
-      port: listen.port,
-      upstreamHost: upstream.host,
-      upstreamPort: upstream.port,
-      enabled: input.enabled ?? true,
-    };
-    return this.proxies.create(parseBody(proxyCommands['proxy.create'].input, request));
+    return this.proxies.create(createRequest({ ...input, name: input.name, upstream: input.upstream }));
   }
 
+  /** Host:port keeps a side's TLS as it is; tls:// turns it on (if off), tcp:// off. UDP and TCP cannot swap. */
   private async update(proxy: Proxy, body: unknown): Promise<Proxy> {
     const input = parseBody(ProxyBody, body);
-    const listen = input.listen === undefined ? undefined : splitHostPort(input.listen, 'listen');
-    const upstream = input.upstream === undefined ? undefined : splitHostPort(input.upstream, 'upstream');
-    return this.proxies.update({
+    const listen = input.listen === undefined ? undefined : parseAddress(input.listen, 'listen');
+    const upstream = input.upstream === undefined ? undefined : parseAddress(input.upstream, 'upstream');
+    const { protocol, tls } = proxy.view;
+    for (const address of [listen, upstream]) {
+      if (address?.scheme && (address.scheme === 'udp') !== (protocol === 'udp')) {
+        throw new ApiError(
+          `bad request body: proxy ${proxy.name} is ${protocol === 'udp' ? 'UDP' : 'TCP'}, and a proxy cannot change between UDP and TCP while it runs: delete it and create it again`,
+          400,
+        );
+      }
+    }
+    const turn = <T>(scheme: Scheme | undefined, on: boolean, options: T): T | null | undefined =>
+      scheme === 'tls' && !on ? options : scheme === 'tcp' && on ? null : undefined;
+    const request = {
       id: proxy.id,
       enabled: input.enabled,
       host: listen?.host,
       port: listen?.port,
       upstreamHost: upstream?.host,
       upstreamPort: upstream?.port,
-    });
+      listenTls: turn(listen?.scheme, tls?.listen !== undefined, selfSignedFor(listen?.host ?? proxy.view.listen.host)),
+      upstreamTls: turn(upstream?.scheme, tls?.upstream !== undefined, { verify: true }),
+    };
+    return this.proxies.update(parseBody(proxyCommands['proxy.update'].input, request));
   }
 
   private async reset(): Promise<{ status: number }> {
@@ -179,8 +220,7 @@ class Routes {
       if (!input.upstream) throw new ApiError(`missing required field: upstream at proxy ${index + 1}`, 400);
       if (names.has(input.name)) throw new ApiError(`duplicate proxy name "${input.name}"`, 400);
       names.add(input.name);
-      splitHostPort(input.upstream, 'upstream');
-      if (input.listen !== undefined) splitHostPort(input.listen, 'listen');
+      createRequest({ ...input, name: input.name, upstream: input.upstream });
     });
     const done: Proxy[] = [];
     for (const input of inputs) {
@@ -204,6 +244,34 @@ class Routes {
     }
     return { status: 201, json: { proxies: done.map(proxyJson) } };
   }
+}
+
+/**
+ * proxy.create's input for a Toxiproxy proxy body (checked, without side effects): TCP as
+ * Toxiproxy, or UDP / TLS when the addresses say so (tls:// upstream verifies its certificate).
+ */
+function createRequest(input: z.infer<typeof ProxyBody> & { name: string; upstream: string }): ParsedInput<'proxy.create'> {
+  const upstream = parseAddress(input.upstream, 'upstream');
+  const listen = parseAddress(input.listen ?? (upstream.scheme === 'udp' ? 'udp://127.0.0.1:0' : '127.0.0.1:0'), 'listen');
+  const udp = listen.scheme === 'udp' || upstream.scheme === 'udp';
+  if (udp && (listen.scheme !== 'udp' || upstream.scheme !== 'udp')) {
+    throw new ApiError(
+      `bad request body: ${UDP_BOTH_SIDES} (got listen ${JSON.stringify(input.listen)}, upstream ${JSON.stringify(input.upstream)})`,
+      400,
+    );
+  }
+  const request = {
+    name: input.name,
+    host: listen.host,
+    port: listen.port,
+    upstreamHost: upstream.host,
+    upstreamPort: upstream.port,
+    enabled: input.enabled ?? true,
+    ...(udp && { protocol: 'udp' }),
+    ...(listen.scheme === 'tls' && { listenTls: selfSignedFor(listen.host) }),
+    ...(upstream.scheme === 'tls' && { upstreamTls: { verify: true } }),
+  };
+  return parseBody(proxyCommands['proxy.create'].input, request);
 }
 
 function toApiError(err: unknown): ApiError {
