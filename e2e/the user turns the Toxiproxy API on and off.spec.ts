@@ -1,10 +1,13 @@
 import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { promisify } from 'node:util';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { expect, test } from './fixtures';
+import { SockscopeApp } from './support/app';
 import { startBuiltHost } from './support/host';
-import { freePort } from './support/peers';
+import { freePort, until } from './support/peers';
 
 const run = promisify(execFile);
 
@@ -64,5 +67,51 @@ test('sockscope host --toxiproxy-api shows the API on in the status bar, and the
     await expect(run('curl', ['-sS', '--max-time', '5', `http://127.0.0.1:${port}/version`])).rejects.toThrow();
   } finally {
     await host.stop();
+  }
+});
+
+test('the API the user turned on comes back on, at the same port, with the restored workspace', async ({ browser }) => {
+  const configDir = mkdtempSync(join(tmpdir(), 'sockscope-api-session-'));
+  const port = await freePort();
+  const sessionFile = join(configDir, 'session.json');
+  try {
+    const first = await startBuiltHost({ configDir });
+    const firstPage = await browser.newPage();
+    try {
+      await firstPage.goto(first.url);
+      await firstPage.getByRole('button', { name: /^Toxiproxy API/ }).click();
+      const panel = firstPage.getByRole('dialog', { name: 'Toxiproxy API' });
+      await panel.getByLabel('Toxiproxy API port').fill(String(port));
+      await panel.getByRole('switch', { name: 'Serve the Toxiproxy API' }).click();
+      await expect(panel).toContainText(`Serving on http://127.0.0.1:${port}`);
+      await until(
+        () => existsSync(sessionFile) && readFileSync(sessionFile, 'utf8').includes('"toxiproxyApi"'),
+        'the API to be saved with the workspace',
+      );
+    } finally {
+      await firstPage.close();
+      await first.stop();
+    }
+    await expect(run('curl', ['-sS', '--max-time', '5', `http://127.0.0.1:${port}/version`])).rejects.toThrow();
+
+    const second = await startBuiltHost({ configDir });
+    const page = await browser.newPage();
+    try {
+      await page.goto(second.url);
+      const offer = page.getByRole('region', { name: 'Restore workspace' });
+      await expect(offer).toContainText(`Toxiproxy API on 127.0.0.1:${port}`);
+      const status = page.getByRole('button', { name: /^Toxiproxy API/ });
+      await expect(status).toHaveText('Toxiproxy API off');
+      await offer.getByRole('button', { name: 'Restore' }).click();
+      await expect(status).toHaveText(`Toxiproxy API 127.0.0.1:${port}`);
+      const { stdout } = await run('curl', ['-sS', '--max-time', '5', `http://127.0.0.1:${port}/version`]);
+      expect(JSON.parse(stdout)).toEqual({ version: '2.12.0' });
+      await new SockscopeApp(page).screenshot('host-toxiproxy-api-restored');
+    } finally {
+      await page.close();
+      await second.stop();
+    }
+  } finally {
+    rmSync(configDir, { recursive: true, force: true });
   }
 });
