@@ -280,7 +280,8 @@ export class Engine {
     if (stream && !inject) throw new EngineError('UNSUPPORTED', `A direction applies to a proxy conversation; ${input.id} is not one`);
     const socket = {
       id: input.id,
-      send: () => (stream && inject ? inject(stream, evaluate ? evaluate() : input.data) : this.send(evaluate ? { ...once, data: evaluate() } : once)),
+      send: () =>
+        stream && inject ? inject(stream, evaluate ? evaluate() : input.data) : this.send(evaluate ? { ...once, data: evaluate() } : once),
       report: (repeat: RepeatStatus) => record.update({ repeat }),
       note: (message: string) => record.event('info', message),
     };

@@ -59,6 +59,9 @@ describe('inject', () => {
     const upstream = await startRecordingServer();
     const proxy = await createProxy(bed, upstream.port);
     const result = await bed.dispatcher.dispatch('send.repeat', { id: proxy.id, stream: 'downstream', data: new Uint8Array([1]), count: 2 });
-    expect(result).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED', message: `A direction applies to a proxy conversation; ${proxy.id} is not one` } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'UNSUPPORTED', message: `A direction applies to a proxy conversation; ${proxy.id} is not one` },
+    });
   });
 });

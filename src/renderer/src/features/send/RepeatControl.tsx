@@ -14,15 +14,13 @@ interface RepeatControlProps {
   /** The send bar's message and destination, or null after showing why it cannot be sent. */
   prepare: () => SendRequest | null;
   disabled: boolean;
-  /** Why it is disabled when the send bar itself is not (shown as the button's tooltip). */
-  disabledReason?: string;
 }
 
 /**
  * Repeat the send bar's message N times and/or every T ms. The repeat runs in the engine; its
  * progress comes back on the socket (SocketInfo.repeat), so every window shows the same count.
  */
-export function RepeatControl({ recipientId, prepare, disabled, disabledReason }: RepeatControlProps) {
+export function RepeatControl({ recipientId, prepare, disabled }: RepeatControlProps) {
   const status = useSockets((state) => state.sockets[recipientId]?.repeat);
   const popover = usePopover();
   const buttonRef = useRef<HTMLButtonElement>(null);
@@ -78,7 +76,7 @@ export function RepeatControl({ recipientId, prepare, disabled, disabledReason }
           type="button"
           {...popover.anchorProps}
           disabled={disabled}
-          title={disabledReason ?? 'Send this message several times, or every few milliseconds'}
+          title="Send this message several times, or every few milliseconds"
           className="inline-flex h-6 items-center gap-1 rounded border border-line-strong bg-canvas px-2 text-xs text-fg hover:bg-chrome disabled:cursor-not-allowed disabled:opacity-40"
         >
           <RepeatIcon className="size-3.5 text-muted" />

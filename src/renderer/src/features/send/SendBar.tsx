@@ -415,13 +415,7 @@ export function SendBar({ socket, connections }: SendBarProps) {
         )}
         <span className="ml-auto flex items-center gap-1.5">
           {mode !== 'file' && <span className="mr-1.5 hidden text-[11px] text-faint xl:inline">Enter sends · Shift+Enter new line · ↑↓ history</span>}
-          {mode !== 'file' && (
-            <RepeatControl
-              recipientId={recipient}
-              prepare={prepareRepeat}
-              disabled={blocked !== null}
-            />
-          )}
+          {mode !== 'file' && <RepeatControl recipientId={recipient} prepare={prepareRepeat} disabled={blocked !== null} />}
           <SavedMessages draft={draft} load={loadSaved} send={(message) => void sendSaved(message)} udp={isUdp} />
         </span>
       </div>
