@@ -1,4 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { defaultRangeExtractor, type Range, useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
 import type { LogHead } from '@shared/contract';
 import { formatCount, plural } from '../../ui/format';
@@ -32,6 +32,9 @@ const BLOCK_ROWS = 8;
  * a screen can show, so that no two blocks drawn share a key.
  */
 const RECYCLED_BLOCK_KEYS = 256;
+
+/** No row is shorter than a line of text, whatever the view. */
+const SHORTEST_ROW = estimateRowHeight('text');
 
 /** Where the view is, in rows; what the search needs from it (see searchRows). */
 export interface LogViewport {
@@ -98,12 +101,29 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
     [firstBlock, firstSeq, nextSeq, rowHeight],
   );
 
+  /**
+   * While following, the blocks drawn are the last ones, enough to fill the view with the shortest
+   * rows, wherever the view was scrolled: the rows that arrive are drawn in the same render that
+   * pins the view to the bottom. Otherwise that render drew the blocks at the old position, and
+   * the scroll that followed drew the new ones: two renders and two layouts per batch.
+   */
+  const rangeExtractor = useCallback(
+    (range: Range): number[] => {
+      if (!following || range.count === 0) return defaultRangeExtractor(range);
+      const height = scrollRef.current?.clientHeight ?? 0;
+      const blocks = Math.min(range.count, Math.ceil(height / (BLOCK_ROWS * SHORTEST_ROW)) + 1 + range.overscan);
+      return Array.from({ length: blocks }, (_, i) => range.count - blocks + i);
+    },
+    [following],
+  );
+
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: blockCount,
     getScrollElement: () => scrollRef.current,
     estimateSize,
     getItemKey,
+    rangeExtractor,
     overscan: 1,
     // A scroll re-renders the list in a task of its own rather than inside the scroll event: while
     // following a flood every batch scrolls the view (the pin below), and a render forced into that
