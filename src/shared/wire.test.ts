@@ -67,6 +67,25 @@ describe('wire encoding', () => {
     expect(hostile.x).toBeInstanceOf(Uint8Array);
   });
 
+  it('hands small payloads out as views of one buffer per message, a large one as a buffer of its own', () => {
+    const small = [new Uint8Array([1]), new Uint8Array([2, 3]), new Uint8Array([4, 5, 6]), new Uint8Array(0)];
+    const large = new Uint8Array(64 * 1024).map((_, i) => i % 251);
+    const decoded = decodeWire(encodeWire({ entries: small.map((bytes) => ({ bytes })), large })) as {
+      entries: { bytes: Uint8Array }[];
+      large: Uint8Array;
+    };
+    expect(decoded.entries.map((entry) => [...entry.bytes])).toEqual(small.map((bytes) => [...bytes]));
+    expect(new Set(decoded.entries.map((entry) => entry.bytes.buffer)).size).toBe(1);
+    expect([...decoded.large]).toEqual([...large]);
+    expect(decoded.large.buffer).not.toBe(decoded.entries[0].bytes.buffer);
+    expect(decoded.large.byteLength).toBe(decoded.large.buffer.byteLength);
+    // Base64 that is not plain (whitespace in it) or not base64 at all reads as the general decoder reads it.
+    const odd = decodeWire('{"spaced":{"$bytes":"aG k="},"bad":{"$bytes":"a$=="},"short":{"$bytes":"aGk"}}') as Record<string, unknown>;
+    expect(odd.spaced).toEqual(new Uint8Array([0x68, 0x69]));
+    expect(odd.bad).toBeUndefined();
+    expect(odd.short).toEqual(base64ToBytes('aGk'));
+  });
+
   it('throws a SyntaxError on malformed JSON', () => {
     expect(() => decodeWire('{nope')).toThrow(SyntaxError);
   });

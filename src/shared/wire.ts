@@ -47,23 +47,107 @@ export function decodeWire(text: string): unknown {
 /** The tag as JSON writes a key (with or without spaces around it); a string equal to it only costs a walk. */
 const TAGGED = `"${BYTES_TAG}"`;
 
-/** Replaces every `{ "$bytes": "<base64>" }` (and nothing else) in a parsed message, in place. */
+/** Payloads up to this size share one buffer per message; a larger one gets its own (see reviveBytes). */
+const SHARED_MAX_BYTES = 4096;
+
+/**
+ * Replaces every `{ "$bytes": "<base64>" }` (and nothing else) in a parsed message, in place.
+ * A log read carries hundreds of small payloads: each as its own Uint8Array is an ArrayBuffer
+ * apiece, which the garbage collector tracks one by one (a renderer following a flood read
+ * thousands a second). So the small ones are decoded into one buffer for the whole message and
+ * handed out as views of it; a large one keeps a buffer of its own, so that keeping it does not
+ * keep its neighbours, nor they it.
+ */
 function reviveBytes(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
+  const root = { value };
+  const found: Tagged[] = [];
+  collectTagged(root, 'value', found);
+  let shared = 0;
+  for (const tagged of found) if (decodedLength(tagged.text) <= SHARED_MAX_BYTES) shared += decodedLength(tagged.text);
+  const arena = new Uint8Array(shared);
+  let offset = 0;
+  for (const { holder, key, text } of found) {
+    const bound = decodedLength(text);
+    if (bound > SHARED_MAX_BYTES) {
+      holder[key] = base64ToBytes(text);
+      continue;
+    }
+    const written = decodeBase64Into(text, arena, offset);
+    // Not plain base64 (whitespace in it, or not base64 at all): the general decoder decides.
+    if (written === undefined) holder[key] = base64ToBytes(text);
+    else {
+      holder[key] = arena.subarray(offset, offset + written);
+      offset += written;
+    }
+  }
+  return root.value;
+}
+
+interface Tagged {
+  holder: Record<string | number, unknown>;
+  key: string | number;
+  text: string;
+}
+
+/** Finds every bytes object under `holder[key]`; never one to be set through `__proto__`. */
+function collectTagged(holder: Record<string | number, unknown>, key: string | number, found: Tagged[]): void {
+  const value = holder[key];
+  if (value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = reviveBytes(value[i]);
-    return value;
+    for (let i = 0; i < value.length; i++) collectTagged(value as unknown as Record<number, unknown>, i, found);
+    return;
   }
   const record = value as Record<string, unknown>;
   const tagged = record[BYTES_TAG];
-  if (typeof tagged === 'string' && Object.keys(record).length === 1) return base64ToBytes(tagged);
-  for (const key of Object.keys(record)) {
-    const child = record[key];
-    const revived = reviveBytes(child);
-    // Only a bytes object is replaced (objects are revived in place); never through `__proto__`.
-    if (revived !== child && key !== '__proto__') record[key] = revived;
+  if (typeof tagged === 'string' && Object.keys(record).length === 1) {
+    if (key !== '__proto__') found.push({ holder, key, text: tagged });
+    return;
   }
-  return record;
+  for (const child of Object.keys(record)) collectTagged(record, child, found);
+}
+
+/** At most how many bytes `text` decodes to. */
+function decodedLength(text: string): number {
+  return Math.floor((text.length * 3) / 4);
+}
+
+/**
+ * Decodes plain base64 (no whitespace, padding only at the end) into `out` at `offset`; returns the
+ * bytes written, or undefined for anything else.
+ */
+function decodeBase64Into(text: string, out: Uint8Array, offset: number): number | undefined {
+  if (text.length % 4 !== 0) return undefined;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const end = text.length - padding;
+  let o = offset;
+  let i = 0;
+  for (; i + 4 <= end; i += 4) {
+    const a = sextet(text, i);
+    const b = sextet(text, i + 1);
+    const c = sextet(text, i + 2);
+    const d = sextet(text, i + 3);
+    if ((a | b | c | d) < 0) return undefined;
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = n >> 16;
+    out[o++] = (n >> 8) & 0xff;
+    out[o++] = n & 0xff;
+  }
+  if (padding > 0) {
+    const a = sextet(text, i);
+    const b = sextet(text, i + 1);
+    const c = padding === 1 ? sextet(text, i + 2) : 0;
+    if ((a | b | c) < 0) return undefined;
+    const n = (a << 18) | (b << 12) | (c << 6);
+    out[o++] = n >> 16;
+    if (padding === 1) out[o++] = (n >> 8) & 0xff;
+  }
+  return o - offset;
+}
+
+/** The 6-bit value of the character at `i`, or -1 when it is not base64. */
+function sextet(text: string, i: number): number {
+  const code = text.charCodeAt(i);
+  return code < 128 ? B64_INDEX[code] : -1;
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

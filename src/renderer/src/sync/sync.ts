@@ -5,22 +5,34 @@ import { applyEvents, applySnapshot, setTransportStatus, useSockets } from '../f
 /** Runs `apply` later, once for everything that arrived meanwhile. */
 export type Coalescer = (apply: () => void) => void;
 
+/** What runs before the next frame; one animation frame (or timer) runs them all. */
+let frameQueue: (() => void)[] = [];
+
+function runFrameQueue(): void {
+  const queue = frameQueue;
+  frameQueue = [];
+  for (const apply of queue) apply();
+}
+
 /**
  * Just before the next frame is drawn, or after 100 ms when no frame is (a hidden tab draws none);
  * at once where there are no frames (tests in Node). Batches that arrive between two frames are
  * applied as one store update: one render and one layout per frame, not one per batch, and input
- * is handled between them.
+ * is handled between them. Everything scheduled for a frame (event batches, log reads that
+ * landed) runs in one callback, so that React renders the stores' updates together, once.
  */
 export const beforeNextFrame: Coalescer =
   typeof requestAnimationFrame === 'function'
     ? (apply) => {
+        frameQueue.push(apply);
+        if (frameQueue.length > 1) return;
         let done = false;
         const run = (): void => {
           if (done) return;
           done = true;
           cancelAnimationFrame(frame);
           clearTimeout(timer);
-          apply();
+          runFrameQueue();
         };
         const frame = requestAnimationFrame(run);
         const timer = setTimeout(run, 100);

@@ -100,7 +100,8 @@ export const LogEntryRow = memo(function LogEntryRow({
   return (
     <div className={`${grid} group relative`}>
       <SearchMark seq={searchKey(entry)} />
-      {length > 0 && <CopyMenu bytes={entry.bytes} length={length} seq={entry.seq} />}
+      {/* Keyed: the row element shows another entry as the view moves (see LogView), its menu must not. */}
+      {length > 0 && <CopyMenu key={entry.seq} bytes={entry.bytes} length={length} seq={entry.seq} />}
       {time}
       <span className={`font-semibold ${colorClass}`}>
         <span aria-hidden="true">{received ? '↓' : '↑'} </span>
@@ -129,6 +130,7 @@ export const LogEntryRow = memo(function LogEntryRow({
         ) : view === 'decoded' ? (
           <Suspense fallback={<PayloadText bytes={shown} textEncoding={textEncoding} />}>
             <LazyDecodedPayload
+              key={entry.seq}
               bytes={entry.bytes}
               length={length}
               frame={entry.frame}

@@ -1,4 +1,4 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { defaultRangeExtractor, type Range, useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
 import type { LogHead } from '@shared/contract';
 import { formatCount, plural } from '../../ui/format';
@@ -22,6 +22,19 @@ const TAIL_SLACK = 24;
  * rows drawn beyond the screen cost more layout than the blocks saved.
  */
 const BLOCK_ROWS = 8;
+
+/**
+ * Blocks on screen are keyed by their number modulo this, and rows by their place in the block, so
+ * that React gives the elements of a block that scrolled out to the one that scrolled in: while
+ * following a flood every batch brings a whole screen of new rows, and keyed by number each was
+ * built anew: a thousand DOM nodes and more per batch, whose collection (a full garbage collection
+ * of the page, DOM included) stalled a frame for hundreds of milliseconds. Far more than the blocks
+ * a screen can show, so that no two blocks drawn share a key.
+ */
+const RECYCLED_BLOCK_KEYS = 256;
+
+/** No row is shorter than a line of text, whatever the view. */
+const SHORTEST_ROW = estimateRowHeight('text');
 
 /** Where the view is, in rows; what the search needs from it (see searchRows). */
 export interface LogViewport {
@@ -54,8 +67,20 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
   const [pausedAt, setPausedAt] = useState<number | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  const { firstSeq, nextSeq } = rows;
+  const { firstSeq, nextSeq: headSeq } = rows;
+  const following = pausedAt === null;
+  /**
+   * Where the list ends. While following, at the newest entry already read: a batch that moves the
+   * head only asks for the new tail, and the rows on screen change once, when it arrives. Ending at
+   * the head instead drew a screen of "Loading…" rows for every batch and then the entries over
+   * them a moment later: two renders, two layouts, and the DOM built twice, ten times a second in
+   * a flood. Read entries are contiguous up to the newest, so nothing shown is missing.
+   */
+  const newestRead = following ? rows.newestRead?.() : undefined;
+  const nextSeq = newestRead !== undefined && newestRead >= firstSeq ? Math.min(headSeq, newestRead + 1) : headSeq;
   const count = Math.max(0, nextSeq - firstSeq);
+  /** Rows in the log, whether or not shown yet. */
+  const total = Math.max(0, headSeq - firstSeq);
 
   const firstBlock = Math.floor(firstSeq / BLOCK_ROWS);
   const blockCount = count === 0 ? 0 : Math.ceil(nextSeq / BLOCK_ROWS) - firstBlock;
@@ -76,13 +101,53 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
     [firstBlock, firstSeq, nextSeq, rowHeight],
   );
 
+  /**
+   * While following, the blocks drawn are the last ones, enough to fill the view with the shortest
+   * rows, wherever the view was scrolled: the rows that arrive are drawn in the same render that
+   * pins the view to the bottom. Otherwise that render drew the blocks at the old position, and
+   * the scroll that followed drew the new ones: two renders and two layouts per batch.
+   */
+  const rangeExtractor = useCallback(
+    (range: Range): number[] => {
+      if (!following || range.count === 0) return defaultRangeExtractor(range);
+      const height = scrollRef.current?.clientHeight ?? 0;
+      const blocks = Math.min(range.count, Math.ceil(height / (BLOCK_ROWS * SHORTEST_ROW)) + 1 + range.overscan);
+      return Array.from({ length: blocks }, (_, i) => range.count - blocks + i);
+    },
+    [following],
+  );
+
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: blockCount,
     getScrollElement: () => scrollRef.current,
     estimateSize,
     getItemKey,
+    rangeExtractor,
     overscan: 1,
+    // A scroll re-renders the list in a task of its own rather than inside the scroll event: while
+    // following a flood every batch scrolls the view (the pin below), and a render forced into that
+    // event made the frame's one long task longer, with key presses waiting behind it.
+    useFlushSync: false,
+  });
+
+  /**
+   * The measuring ref of a block, one function per block number: an element React reuses for
+   * another block (see RECYCLED_BLOCK_KEYS) gets a new ref, and so is measured as that block.
+   */
+  const [blockRefs] = useState(() => new Map<number, (element: HTMLDivElement | null) => void>());
+  const measureBlock = (block: number): ((element: HTMLDivElement | null) => void) => {
+    let ref = blockRefs.get(block);
+    if (!ref) {
+      ref = (element) => virtualizer.measureElement(element);
+      blockRefs.set(block, ref);
+    }
+    return ref;
+  };
+  useEffect(() => {
+    // Only the blocks drawn need theirs.
+    const drawn = new Set(virtualizer.getVirtualItems().map((item) => Number(item.key)));
+    for (const block of blockRefs.keys()) if (!drawn.has(block)) blockRefs.delete(block);
   });
 
   /** A row to centre once its block is drawn (a search match far from the view). */
@@ -117,21 +182,25 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
       return [blockRows(drawn[0].index)[0] - firstSeq, blockRows(drawn[drawn.length - 1].index)[1] - 1 - firstSeq];
     },
   };
-  useScrollToMatch(socketId, rows, viewport, () => setPausedAt((current) => current ?? nextSeq));
+  useScrollToMatch(socketId, rows, viewport, () => setPausedAt((current) => current ?? headSeq));
 
   const visibleFrom = items.length > 0 ? blockRows(items[0].index)[0] : firstSeq;
   const visibleTo = items.length > 0 ? blockRows(items[items.length - 1].index)[1] : firstSeq;
 
   useEffect(() => {
+    // Following: the newest screenful, wherever the list ends now (see nextSeq above).
+    if (following && newestRead !== undefined && headSeq > nextSeq) {
+      ensureRowsVisible(Math.max(firstSeq, headSeq - Math.max(visibleTo - visibleFrom, BLOCK_ROWS)), headSeq);
+      return;
+    }
     if (visibleTo <= visibleFrom) return;
     // nextSeq is a dependency so that, at the tail, rows that have just arrived get read.
     if (nextSeq > visibleFrom) ensureRowsVisible(visibleFrom, visibleTo);
-  }, [ensureRowsVisible, visibleFrom, visibleTo, nextSeq]);
+  }, [ensureRowsVisible, visibleFrom, visibleTo, nextSeq, following, newestRead, headSeq, firstSeq]);
 
   // Following the tail: after every change in what is shown or in measured heights, pin the view
   // to the bottom. Rows are measured as their entries arrive, so this may take a few rounds; it
   // converges because each round only measures rows that were not measured before.
-  const following = pausedAt === null;
   const totalSize = virtualizer.getTotalSize();
   useLayoutEffect(() => {
     const element = scrollRef.current;
@@ -165,7 +234,7 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
   const draggingScrollbar = useRef(false);
   const pause = (): void => {
     const element = scrollRef.current;
-    if (element && element.scrollHeight > element.clientHeight) setPausedAt((current) => current ?? nextSeq);
+    if (element && element.scrollHeight > element.clientHeight) setPausedAt((current) => current ?? headSeq);
   };
   const noteUserScroll = (): void => {
     userScrollUntil.current = performance.now() + 300;
@@ -227,17 +296,17 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
 
   // Reading a payload in full is reading, not following: stay on it as it grows. The row count
   // is read through a ref so that the callback, and with it every memoized row, stays the same.
-  const latestNextSeq = useRef(nextSeq);
+  const latestNextSeq = useRef(headSeq);
   useEffect(() => {
-    latestNextSeq.current = nextSeq;
-  }, [nextSeq]);
+    latestNextSeq.current = headSeq;
+  }, [headSeq]);
   const expand = useCallback((seq: number) => {
     setExpanded((current) => new Set(current).add(seq));
     setPausedAt((current) => current ?? latestNextSeq.current);
   }, []);
 
   const dropped = rows.dropped;
-  const newSincePause = pausedAt === null ? 0 : Math.max(0, nextSeq - pausedAt);
+  const newSincePause = pausedAt === null ? 0 : Math.max(0, headSeq - pausedAt);
 
   return (
     <div className="relative flex min-h-0 flex-1 flex-col bg-canvas">
@@ -262,7 +331,7 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
               <input type="checkbox" checked={showDelta} onChange={(event) => setPreference('showDelta', event.target.checked)} className="size-3" />Δ
               time
             </label>
-            {count > 0 && <span className="tabular-nums">{plural(count, 'entry', 'entries')}</span>}
+            {total > 0 && <span className="tabular-nums">{plural(total, 'entry', 'entries')}</span>}
           </span>
         </span>
       </div>
@@ -296,9 +365,9 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
               for (let seq = from; seq < to; seq++) seqs.push(seq);
               return (
                 <div
-                  key={item.key}
+                  key={Number(item.key) % RECYCLED_BLOCK_KEYS}
                   data-index={item.index}
-                  ref={virtualizer.measureElement}
+                  ref={measureBlock(Number(item.key))}
                   className="absolute top-0 left-0 w-full"
                   style={{ transform: `translateY(${item.start}px)` }}
                 >
@@ -307,11 +376,11 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
                     const timing = timingOf(rows.entryAt, seq, firstSeq);
                     return (
                       <div
-                        key={seq}
+                        key={seq % BLOCK_ROWS}
                         data-seq={seq}
                         role="listitem"
                         aria-posinset={seq - firstSeq + 1}
-                        aria-setsize={count}
+                        aria-setsize={total}
                         className="border-b border-line/50"
                       >
                         <LogEntryRow

@@ -56,6 +56,11 @@ export function getEntry(id: string, seq: number): LogEntry | undefined {
   return logs.get(id, seq);
 }
 
+/** The newest seq of a socket's log that is cached, if any. */
+export function newestCached(id: string): number | undefined {
+  return logs.newest(id);
+}
+
 /**
  * Makes sure the rows on screen, [fromSeq, toSeq), and some on either side are cached or on their
  * way: up to PAGE_SIZE / 4 each side for small entries, fewer when entries are large.

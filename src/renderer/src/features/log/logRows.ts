@@ -2,7 +2,7 @@ import { useCallback, useEffect } from 'react';
 import type { ErrorInfo, FrameInfo, LogEntry, LogHead } from '@shared/contract';
 import { sameFraming } from '@shared/framing';
 import { ensureFrames, getFrame, refreshFrames, useFrameCache } from './framing/frameCache';
-import { ensureVisible, getEntry, useLogCache } from './logCache';
+import { ensureVisible, getEntry, newestCached, useLogCache } from './logCache';
 import { useSockets } from '../sockets/sockets';
 
 /** A row of the log view: a log entry, or a frame (a data entry with `frame`) under a framing. */
@@ -23,6 +23,8 @@ export interface LogRows {
   entryAt: (row: number) => LogRowEntry | undefined;
   ensureVisible: (from: number, to: number) => void;
   readError: ErrorInfo | undefined;
+  /** The newest row already read, where the rows are the log's entries themselves (see LogView's following). */
+  newestRead?: () => number | undefined;
 }
 
 export function useLogRows(socketId: string, head: LogHead | undefined): LogRows {
@@ -48,6 +50,7 @@ export function useLogRows(socketId: string, head: LogHead | undefined): LogRows
   const ensureEntries = useCallback((from: number, to: number) => ensureVisible(socketId, from, to), [socketId]);
   const ensureFramesShown = useCallback((from: number, to: number) => ensureFrames(socketId, from, to), [socketId]);
   const entryAt = useCallback((seq: number) => getEntry(socketId, seq), [socketId]);
+  const newestRead = useCallback(() => newestCached(socketId), [socketId]);
   const frameAt = useCallback((index: number) => getFrame(socketId, index), [socketId]);
 
   if (!framed) {
@@ -58,6 +61,7 @@ export function useLogRows(socketId: string, head: LogHead | undefined): LogRows
       entryAt,
       ensureVisible: ensureEntries,
       readError: logError,
+      newestRead,
     };
   }
   // Until main has answered for the current framing, show nothing rather than the old frames.

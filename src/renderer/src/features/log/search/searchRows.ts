@@ -58,7 +58,8 @@ export function useSearchFilter(socketId: string, rows: LogRows): SearchRows {
 
   if (!filtering) return { ...rows, filtered: false };
   const list = matchesOf(socketId);
-  return { ...rows, firstSeq: list.firstIndex, nextSeq: list.nextIndex, entryAt, ensureVisible, filtered: true };
+  // Rows are matches here, not seqs: the newest entry read says nothing about them.
+  return { ...rows, firstSeq: list.firstIndex, nextSeq: list.nextIndex, entryAt, ensureVisible, newestRead: undefined, filtered: true };
 }
 
 /**
