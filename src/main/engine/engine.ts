@@ -141,7 +141,7 @@ export class Engine {
         connection.afterClose = this.connectionClosed;
         this.autoReplies.attach(connection, record.id);
         connection.announce();
-        return connection.id;
+        return connection;
       },
       { plain: !tls, descriptors: this.descriptors },
     );
