@@ -14,9 +14,12 @@ export interface LogLimits {
 
 export const DEFAULT_LOG_LIMITS: LogLimits = { maxEntries: 200_000, maxBytes: 64 * 1024 * 1024 };
 
+/** Read once: `performance.timeOrigin` is a getter that checks its receiver and converts on every call. */
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** Epoch milliseconds with sub-millisecond precision, monotonic within the process. */
 export function now(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN + performance.now();
 }
 
 export function resolveLogLimits(partial: Partial<LogLimits> | undefined): LogLimits {
