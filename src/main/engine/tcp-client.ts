@@ -36,6 +36,11 @@ export const CLOSE_GRACE_MS = 2000;
  */
 export const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
 
+interface Addresses {
+  local: Endpoint | undefined;
+  remote: Endpoint | undefined;
+}
+
 interface ConnectAttempt {
   fail(err: unknown): void;
 }
@@ -147,15 +152,20 @@ export class TcpConnection {
     return new TcpConnection(record, plain ? plainSocket(options) : new Socket(options));
   }
 
-  /** A connection a listener accepted; already open. With `tls`, the handshake follows at once. */
-  static accepted(record: SocketRecord, socket: Socket, tls?: TlsListenerSetup, knownLocal?: Endpoint): TcpConnection {
+  /** An accepted socket's addresses, for its record; `knownLocal`: the listener's own address when it is a specific one (a system call less). */
+  static addressesOf(socket: Socket, knownLocal?: Endpoint): Addresses {
+    const local = knownLocal ?? toEndpoint(socket.localAddress, socket.localPort, socket.localFamily);
+    return { local, remote: toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily) };
+  }
+
+  /**
+   * A connection a listener accepted, already open, its record made with its addresses (see
+   * addressesOf). With `tls`, the handshake follows at once.
+   */
+  static accepted(record: SocketRecord, socket: Socket, { local, remote }: Addresses, tls?: TlsListenerSetup): TcpConnection {
     const connection = new TcpConnection(record, socket);
     // A TLS handshake's answers go out at once; a plain connection turns Nagle off at its first send.
     if (tls) socket.setNoDelay(true);
-    // The listener's own address when it is a specific one: a system call less per connection.
-    const local = knownLocal ?? toEndpoint(socket.localAddress, socket.localPort, socket.localFamily);
-    const remote = toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
-    record.update({ state: 'open', local, remote });
     record.event('accepted', new AcceptedFrom(remote, local));
     if (tls) {
       record.update({ tls: { localCertificate: tls.certificate } });
