@@ -105,9 +105,7 @@ export class DescriptorLimitWatcher {
   private last: DescriptorUse | undefined;
 
   constructor(
-    private readonly source: DescriptorSource | undefined = process.platform === 'linux'
-      ? new ProcDescriptors()
-      : undefined,
+    private readonly source: DescriptorSource | undefined = process.platform === 'linux' ? new ProcDescriptors() : undefined,
     intervalMs = DESCRIPTOR_POLL_MS,
   ) {
     this.watched = new PollingSet(
