@@ -162,10 +162,15 @@ export async function connections(ctx: BenchContext): Promise<Row[]> {
   const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
   const n = count.toLocaleString('en');
   const rate = (n: number): string => perSecond(n, 'conn');
+  // What an accept costs the server whatever share of the cores it was given: on a loaded machine
+  // the rates swing with the scheduler, this far less.
+  const cpuEach = (runs: Run[]): string => `${spreadOf(runs.map((r) => (r.cpu / count) * 1e6)).median.toFixed(0)} µs`;
   return [
     {
       benchmark: '3 Connections',
-      measure: `accept rate, ${n} concurrent from ${processes} client processes (${CONCURRENCY} connecting at once, backlog ${DEFAULT_LISTEN_BACKLOG} for both); ratio ${ratioSpread(ratios)}`,
+      measure:
+        `accept rate, ${n} concurrent from ${processes} client processes (${CONCURRENCY} connecting at once, backlog ${DEFAULT_LISTEN_BACKLOG} for both); ratio ${ratioSpread(ratios)}; ` +
+        `CPU per accept, median: sockscope ${cpuEach(ours)}, bare ${cpuEach(bare)}`,
       sockscope: valueSpread(spreadOf(ours.map((r) => r.rate)), rate),
       reference: `bare node:net ${valueSpread(spreadOf(bare.map((r) => r.rate)), rate)}`,
       ratio: ratios.median,

@@ -23,6 +23,7 @@ describe('the open-files limit', () => {
       expect(use?.limit).toBe(parseOpenFilesLimit(readFileSync('/proc/self/limits', 'utf8')));
       expect(use?.open).toBeGreaterThan(3);
       expect(use?.open).toBeLessThan(use?.limit ?? 0);
+      expect(source.hasOneFree()).toBe(true);
     } finally {
       source.close();
     }
@@ -54,6 +55,35 @@ describe('watching for the limit', () => {
     proc.use = { open: 40, limit: 100 };
     await watcher.poll();
     expect(seen).toEqual(['a true 100', 'b true', 'a false 40', 'b false']);
+    watcher.stop();
+  });
+
+  it('counts only when a look says no descriptor is free, and while full', async () => {
+    const state = { use: { open: 10, limit: 100 }, reads: 0 };
+    const source = {
+      start: () => undefined,
+      hasOneFree: () => state.use.open < state.use.limit,
+      read: () => {
+        state.reads++;
+        return Promise.resolve(state.use);
+      },
+      close: () => undefined,
+    };
+    const watcher = new DescriptorLimitWatcher(source, 60_000);
+    const seen: boolean[] = [];
+    watcher.watch({ onChange: (full) => seen.push(full) });
+    await watcher.poll();
+    expect(state.reads).toBe(0);
+    state.use = { open: 100, limit: 100 };
+    await watcher.poll();
+    // Full: counted each time, to see when there is room enough to say so.
+    state.use = { open: 99, limit: 100 };
+    await watcher.poll();
+    state.use = { open: 40, limit: 100 };
+    await watcher.poll();
+    await watcher.poll();
+    expect(seen).toEqual([true, false]);
+    expect(state.reads).toBe(3);
     watcher.stop();
   });
 

@@ -42,6 +42,22 @@ export class ProcDescriptors {
     }
   }
 
+  /**
+   * True when one more descriptor can be had right now (one is opened and closed again): then an
+   * accept can be too, and there is no need to count. Two system calls, where listing
+   * /proc/self/fd reads an entry per descriptor: 20-40 ms of CPU each second at 19,000 connections.
+   * False at the limit, undefined when the answer is something else.
+   */
+  hasOneFree(): boolean | undefined {
+    try {
+      closeSync(openSync('/dev/null', 'r'));
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      return code === 'EMFILE' || code === 'ENFILE' ? false : undefined;
+    }
+  }
+
   /** `open` is the limit when not even the listing's own descriptor could be had. */
   async read(): Promise<DescriptorUse | undefined> {
     if (this.limitsFd === undefined) return undefined;
@@ -74,15 +90,22 @@ export const isFull = (use: DescriptorUse): boolean => use.open >= use.limit;
 /** Enough free descriptors to say so: a few, or 1 % of a large limit. */
 export const hasRoom = (use: DescriptorUse): boolean => use.limit - use.open >= Math.max(4, Math.ceil(use.limit / 100));
 
+/** Where the watcher learns the process's descriptor use (ProcDescriptors on Linux). */
+export interface DescriptorSource {
+  start(): void;
+  read(): Promise<DescriptorUse | undefined>;
+  /** A cheap look, if the source has one: true says "not full" without counting (see ProcDescriptors). */
+  hasOneFree?(): boolean | undefined;
+  close(): void;
+}
+
 export class DescriptorLimitWatcher {
   private readonly watched: PollingSet<LimitWatch>;
   private full = false;
   private last: DescriptorUse | undefined;
 
   constructor(
-    private readonly source: { start(): void; read(): Promise<DescriptorUse | undefined>; close(): void } | undefined = process.platform === 'linux'
-      ? new ProcDescriptors()
-      : undefined,
+    private readonly source: DescriptorSource | undefined = process.platform === 'linux' ? new ProcDescriptors() : undefined,
     intervalMs = DESCRIPTOR_POLL_MS,
   ) {
     this.watched = new PollingSet(
@@ -108,6 +131,8 @@ export class DescriptorLimitWatcher {
 
   /** One look (also called by the timer); tells the watchers only when fullness changes. */
   async poll(): Promise<void> {
+    // Counted only near the limit: while not full, one free descriptor says all there is to say.
+    if (!this.full && this.source?.hasOneFree?.() === true) return;
     const use = await this.source?.read();
     if (use === undefined) return;
     this.last = use;

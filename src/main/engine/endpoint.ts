@@ -12,12 +12,15 @@ export function familyOf(value: string | number | undefined, address?: string): 
   return address !== undefined && isIP(address) === 6 ? 'IPv6' : 'IPv4';
 }
 
+const COLON = 0x3a;
+
 /** An Endpoint when Node knows both address and port (it does not for a destroyed socket). */
 export function toEndpoint(address: string | undefined, port: number | undefined, family?: string | number): Endpoint | undefined {
   if (address === undefined || address === '' || port === undefined) return undefined;
   // A dual-stack (::) socket sees IPv4 peers as ::ffff:a.b.c.d: they are IPv4 peers, shown and
   // answered as such (a reply to the IPv4 address is mapped again on the way out).
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  // Only an address that starts with ':' can be one (a regular expression per accept is not free).
+  const mapped = address.charCodeAt(0) === COLON ? /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address) : null;
   if (mapped) return { address: mapped[1], port, family: 'IPv4' };
   return { address, port, family: familyOf(family, address) };
 }

@@ -2,7 +2,18 @@
  * The socket engine: owns every socket, gives each an id, and reports every change as an
  * EngineEvent. Pure Node (net, dgram, dns) so the app, the browser host and the CLI share it.
  */
-import type { EngineEvent, LogHead, Output, ParsedInput, RepeatStatus, SocketInfo, SocketKind, SocketState, Target } from '@shared/contract';
+import type {
+  Endpoint,
+  EngineEvent,
+  LogHead,
+  Output,
+  ParsedInput,
+  RepeatStatus,
+  SocketInfo,
+  SocketKind,
+  SocketState,
+  Target,
+} from '@shared/contract';
 import type { AutoReplyState } from '@shared/auto-reply';
 import { formatEndpoint } from '@shared/endpoint';
 import { clientTlsSettings, listenerTlsSettings } from '@shared/tls';
@@ -43,6 +54,9 @@ type Entry =
   | { kind: 'udp'; record: SocketRecord; udp: UdpSocket }
   | { kind: 'imported'; record: SocketRecord }
   | { kind: 'external'; record: SocketRecord; socket: ExternalSocket };
+
+/** A new socket's counters. */
+const NO_TRAFFIC = { bytesIn: 0, bytesOut: 0, messagesIn: 0, messagesOut: 0, queuedBytes: 0 } as const;
 
 const ID_PREFIX: Record<SocketKind, string> = {
   'tcp-client': 'tcp',
@@ -131,17 +145,18 @@ export class Engine {
     const listener = new TcpListener(
       record,
       (socket, local) => {
-        const connection = this.createRecord('tcp-connection', { state: 'open', parentId: record.id, ...halfOpen });
+        const addresses = TcpConnection.addressesOf(socket, local);
+        const connection = this.acceptedRecord(record.id, addresses, input.keepHalfOpen === true);
         this.entries.set(connection.id, {
           kind: 'tcp',
           record: connection,
-          connection: TcpConnection.accepted(connection, socket, tls, local),
+          connection: TcpConnection.accepted(connection, socket, addresses, tls),
         });
         connectionIds.add(connection.id);
         connection.afterClose = this.connectionClosed;
         this.autoReplies.attach(connection, record.id);
         connection.announce();
-        return connection.id;
+        return connection;
       },
       { plain: !tls, descriptors: this.descriptors },
     );
@@ -445,19 +460,42 @@ export class Engine {
   }
 
   private createRecord(kind: SocketKind, fields: Partial<SocketInfo> & { state: SocketState }): SocketRecord {
-    const id = `${ID_PREFIX[kind]}-${this.nextId++}`;
+    const info: SocketInfo = { id: this.newId(kind), kind, ...NO_TRAFFIC, createdAt: now(), ...fields };
+    return new SocketRecord(info, this.limits, this.emitEvent, this.taps);
+  }
+
+  /**
+   * An accepted connection's record, its info one literal of every key it will have: a listener
+   * makes thousands a second, and keys spread or added into an object afterwards were a generic
+   * copy on each and a second block of properties held by each.
+   */
+  private acceptedRecord(
+    parentId: string,
+    { local, remote }: { local: Endpoint | undefined; remote: Endpoint | undefined },
+    keepHalfOpen: boolean,
+  ): SocketRecord {
+    const id = this.newId('tcp-connection');
     const info: SocketInfo = {
       id,
-      kind,
+      kind: 'tcp-connection',
       bytesIn: 0,
       bytesOut: 0,
       messagesIn: 0,
       messagesOut: 0,
       queuedBytes: 0,
       createdAt: now(),
-      ...fields,
+      state: 'open',
+      parentId,
+      local,
+      remote,
     };
+    // Added only on the few listeners that keep connections half-open.
+    if (keepHalfOpen) info.keepHalfOpen = true;
     return new SocketRecord(info, this.limits, this.emitEvent, this.taps);
+  }
+
+  private newId(kind: SocketKind): string {
+    return `${ID_PREFIX[kind]}-${this.nextId++}`;
   }
 
   /** A closed accepted connection past the cap: removed, and counted on its listener. */

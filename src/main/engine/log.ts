@@ -14,9 +14,12 @@ export interface LogLimits {
 
 export const DEFAULT_LOG_LIMITS: LogLimits = { maxEntries: 200_000, maxBytes: 64 * 1024 * 1024 };
 
+/** Read once: `performance.timeOrigin` is a getter that checks its receiver and converts on every call. */
+const TIME_ORIGIN = performance.timeOrigin;
+
 /** Epoch milliseconds with sub-millisecond precision, monotonic within the process. */
 export function now(): number {
-  return performance.timeOrigin + performance.now();
+  return TIME_ORIGIN + performance.now();
 }
 
 export function resolveLogLimits(partial: Partial<LogLimits> | undefined): LogLimits {
@@ -65,6 +68,7 @@ const DIR_MASK = (1 << DIR_BITS) - 1;
 const NO_TIMES = new Float64Array(0);
 const NO_SPANS = new Uint32Array(0);
 const NO_REFS: (Slab | Endpoint | EventDetail | undefined)[] = [];
+const NO_SLABS: readonly Slab[] = [];
 
 /** Who a log answers to: told how many entries the budget took (to say so in the log, later: never re-entrantly). */
 export interface LogOwner {
@@ -129,7 +133,8 @@ export class SocketLog implements BudgetedLog {
   /** Two slots per entry: the slab its payload is in, then its peer (UDP) or what an event says. */
   private refs = NO_REFS;
   /** Slabs holding payloads, oldest first; the last one is being filled. */
-  private slabs: Slab[] = [];
+  /** Most logs (an idle connection's notices) never hold a payload: none of their own until the first. */
+  private slabs: Slab[] = NO_SLABS as Slab[];
   private nextSlabBytes = FIRST_SLAB_BYTES;
   /** Index of the oldest held entry in the columns. */
   private head = 0;
@@ -354,7 +359,7 @@ export class SocketLog implements BudgetedLog {
     this.times = NO_TIMES;
     this.spans = NO_SPANS;
     this.refs = NO_REFS;
-    this.slabs = [];
+    this.slabs = NO_SLABS as Slab[];
     this.nextSlabBytes = FIRST_SLAB_BYTES;
     this.head = 0;
     this.length = 0;
@@ -415,7 +420,8 @@ export class SocketLog implements BudgetedLog {
     this.charge(bytes.byteLength);
     const slab: Slab = { bytes, used: 0, lastSeq: 0 };
     this.nextSlabBytes = Math.min(SLAB_BYTES, Math.max(this.nextSlabBytes * 2, FIRST_SLAB_BYTES));
-    this.slabs.push(slab);
+    if (this.slabs === NO_SLABS) this.slabs = [slab];
+    else this.slabs.push(slab);
     return slab;
   }
 

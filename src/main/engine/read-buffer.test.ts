@@ -3,7 +3,7 @@ import { Server, Socket, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '@shared/contract';
 import { Engine } from './engine';
-import { READ_BUFFER_BYTES, acceptIntoShared, adoptAccepted, plainSocket } from './read-buffer';
+import { READ_BUFFER_BYTES, acceptIntoShared, adoptAccepted, plainSocket, readDirectly } from './read-buffer';
 import { loggedBytes } from './test-support/engine-log';
 import { connectClient, startServer, stopPeers } from './test-support/peers';
 import { waitFor } from './test-support/wait-for';
@@ -115,6 +115,8 @@ describe('reading plain TCP into one reused buffer', () => {
     cleanup.push(() => unconnected.destroy());
     expect(adoptAccepted(unconnected, { allowHalfOpen: false })).toBe(unconnected);
     expect(unconnected.isPaused()).toBe(false);
+    // It reads with Node's own buffers: its reads come as 'data', not to a direct reader.
+    expect(readDirectly(unconnected, { dataIn: () => undefined })).toBe(false);
   });
 
   it('keeps connections reading at once through the engine apart: each log and each echo is its own client’s bytes', async () => {
@@ -184,6 +186,28 @@ describe.each([
     client.socket.end('ping');
     await waitFor(() => client.ended, 'the answer and its FIN');
     expect(client.received().toString()).toBe('got ping');
+  });
+
+  it('give their reads to a direct reader, no data listener needed, and still end at the peer’s FIN', async () => {
+    const payload = randomBytes(2 * 1024 * 1024);
+    const copies: Buffer[] = [];
+    let dataEvents = 0;
+    let ended = false;
+    const { port } = await serve((socket) => {
+      expect(readDirectly(socket, { dataIn: (bytes) => copies.push(Buffer.from(bytes)) })).toBe(true);
+      socket.on('end', () => (ended = true));
+      // Counted without listening (a 'data' listener would switch the stream to flowing).
+      const emit = socket.emit.bind(socket);
+      socket.emit = (event: string | symbol, ...args: unknown[]): boolean => {
+        if (event === 'data') dataEvents++;
+        return emit(event, ...args);
+      };
+    });
+    const client = await connectClient(port);
+    client.socket.end(payload);
+    await waitFor(() => ended, 'the peer’s FIN after the payload');
+    expect(sha256(Buffer.concat(copies))).toBe(sha256(payload));
+    expect(dataEvents).toBe(0);
   });
 
   it('count as the server’s own, so that it closes once they have closed', async () => {

@@ -18,15 +18,48 @@ import { type InternalsNote, reportInternalsFallback } from './node-internals';
 /** Node's own read size: one read never returns more than this. */
 export const READ_BUFFER_BYTES = 64 * 1024;
 
+/** Takes each read of a socket reading into the shared buffer, instead of a 'data' listener (see readDirectly); a SocketRecord is one. */
+export interface DirectReader {
+  /** A view into the shared buffer, valid only during the call. */
+  dataIn(bytes: Uint8Array): void;
+}
+
+/** On every socket reading into the shared buffer: its DirectReader, null until it has one. */
+const kReader = Symbol('DirectReader');
+type SharedReading = Socket & { [kReader]?: DirectReader | null };
+
 /**
- * Re-emits a read as 'data'. Node calls it as a method of the socket that read
- * (`stream[kBufferCb](nread, buffer)`, lib/internal/stream_base_commons.js), so one function
- * serves every socket: no closure per connection.
+ * Hands a read to the socket's DirectReader, or re-emits it as 'data'. Node calls it as a method
+ * of the socket that read (`stream[kBufferCb](nread, buffer)`, lib/internal/stream_base_commons.js),
+ * so one function serves every socket: no closure per connection.
  */
-function emitRead(this: Socket, bytesRead: number, buffer: Uint8Array): boolean {
-  this.emit('data', Buffer.from(buffer.buffer, buffer.byteOffset, bytesRead));
+function emitRead(this: SharedReading, bytesRead: number, buffer: Uint8Array): boolean {
+  const bytes = Buffer.from(buffer.buffer, buffer.byteOffset, bytesRead);
+  const reader = this[kReader];
+  if (reader == null) this.emit('data', bytes);
+  else reader.dataIn(bytes);
   // Keep reading: the engine logs everything that arrives and never pushes back on a peer.
   return true;
+}
+
+/**
+ * Gives `socket`'s reads to `reader` rather than as 'data', when the socket reads into the shared
+ * buffer (false otherwise: listen to 'data'). A socket reads as soon as it is made, whether or not
+ * anyone listens to 'data' (Node's `read(0)` on a handle; 'end' still comes at EOF): a 'data'
+ * listener only switched the stream to flowing, a resume scheduled on the next tick for each of
+ * 19,000 accepted connections, to deliver what this call now delivers directly.
+ */
+export function readDirectly(socket: Socket, reader: DirectReader): boolean {
+  const reading = socket as SharedReading;
+  if (reading[kReader] === undefined) return false;
+  reading[kReader] = reader;
+  return true;
+}
+
+/** Marks a socket made to read into the shared buffer (readDirectly may take its reads). */
+function markShared<S extends Socket>(socket: S): S {
+  (socket as SharedReading)[kReader] = null;
+  return socket;
 }
 
 let shared: SocketConstructorOpts['onread'] | undefined;
@@ -39,7 +72,7 @@ function readIntoShared(): SocketConstructorOpts['onread'] {
 
 /** A socket to dial plain TCP with, reading into the shared buffer. */
 export function plainSocket(options: { allowHalfOpen: boolean }): Socket {
-  return new Socket({ ...options, onread: readIntoShared() });
+  return markShared(new Socket({ ...options, onread: readIntoShared() }));
 }
 
 /** What Node's net.Server sets on a socket it accepted (lib/net.js, stable since Node 0.x). */
@@ -80,6 +113,7 @@ export function adoptAccepted(
     reportInternalsFallback('Socket._server._connections', "stopping a listener may not wait for its connections' count", note);
   }
   const socket: Socket = new Socket({ ...options, handle, onread } as SocketConstructorOpts);
+  if (onread === shared) markShared(socket);
   // The new socket takes the husk's place in the server's count of connections, so that
   // server.close() still waits for it (counted up first: a closed server must not see zero)…
   if (server) {
@@ -136,7 +170,7 @@ export function acceptIntoShared(
       (nodeAccept as (err: number, clientHandle: AcceptedHandle) => void).call(this, err, clientHandle);
       return;
     }
-    const socket = new Socket({ ...socketOptions, handle: clientHandle } as SocketConstructorOpts);
+    const socket = markShared(new Socket({ ...socketOptions, handle: clientHandle } as SocketConstructorOpts));
     // As Node does for a server with `noDelay` (the Socket only records the flag for a handle it is given).
     if (options.noDelay) clientHandle.setNoDelay?.(true);
     // Counted as Node counts its own, so that server.close() waits for the connection (Node

@@ -74,6 +74,11 @@ export class SocketRecord {
     return this.current.state;
   }
 
+  /** The peer, without a copy of the whole info (the object itself is never changed, only replaced). */
+  get remote(): Endpoint | undefined {
+    return this.current.remote;
+  }
+
   /** A copy: events and callers never share the live object. */
   get info(): SocketInfo {
     return { ...this.current };
@@ -158,9 +163,13 @@ export class SocketRecord {
     this.log.dispose();
   }
 
+  /**
+   * Logged now, its log head announced once per turn as received data's is: a listener accepting
+   * a burst of connections logs a notice for each, and one head per turn says them all.
+   */
   private writeNotice(kind: LogEventKind, message: NoticeMessage, code: string | undefined): void {
     this.log.appendEvent(kind, message, code);
-    this.publishHead();
+    this.publishSoon();
   }
 
   /** Bytes received, logged as a copy. */

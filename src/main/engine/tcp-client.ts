@@ -11,7 +11,7 @@ import type { SocketRecord } from './socket-record';
 import { toEndpoint } from './endpoint';
 import { EngineError, describeError, toEngineError, type ErrorContext } from './errors';
 import { copyBytes, type NoticeText } from './log';
-import { plainSocket } from './read-buffer';
+import { plainSocket, readDirectly } from './read-buffer';
 import { prepareTlsClient, reportHandshake, secureAccepted, type TlsListenerSetup } from './tls';
 
 /** "Accepted from 10.0.0.2:50312 on 10.0.0.1:8080", said when read (see NoticeText). */
@@ -35,6 +35,11 @@ export const CLOSE_GRACE_MS = 2000;
  * costs a bounded amount of memory however often the user presses Send.
  */
 export const MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+
+interface Addresses {
+  local: Endpoint | undefined;
+  remote: Endpoint | undefined;
+}
 
 interface ConnectAttempt {
   fail(err: unknown): void;
@@ -62,6 +67,8 @@ export class TcpConnection {
    * back without an error although its bytes never left: its send must fail all the same.
    */
   private writesCutShort = false;
+  /** The socket whose 'drain' this connection listens to, from its first send. */
+  private drainFollowed: Socket | undefined;
 
   private constructor(
     private readonly record: SocketRecord,
@@ -77,9 +84,6 @@ export class TcpConnection {
    * a listener with the emitter as `this`): 19,000 connections do not each hold five closures.
    */
   private static readonly handlers = {
-    data(this: Followed, chunk: Buffer): void {
-      this[kConnection]?.record.dataIn(chunk);
-    },
     end(this: Followed): void {
       this[kConnection]?.onPeerEnd();
     },
@@ -89,18 +93,41 @@ export class TcpConnection {
     close(this: Followed): void {
       this[kConnection]?.onClose();
     },
-    drain(this: Followed): void {
-      this[kConnection]?.updateQueuedBytes();
-    },
   };
+
+  private static data(this: Followed, chunk: Buffer): void {
+    this[kConnection]?.record.dataIn(chunk);
+  }
+
+  private static drain(this: Followed): void {
+    this[kConnection]?.updateQueuedBytes();
+  }
 
   /** The handlers as pairs, made once (not an array of pairs per connection). */
   private static readonly handlerEntries = Object.entries(TcpConnection.handlers);
 
-  /** Listens to `socket`'s events. */
+  /**
+   * Listens to `socket`'s events. Its reads go straight to the record when it reads into the
+   * shared buffer (read-buffer.ts), else through 'data'; 'drain' only matters once something was
+   * sent (see send), and most accepted connections never send.
+   */
   private follow(socket: Followed): void {
     socket[kConnection] = this;
     for (const [event, handler] of TcpConnection.handlerEntries) socket.on(event, handler);
+    if (!readDirectly(socket, this.record)) socket.on('data', TcpConnection.data);
+  }
+
+  /**
+   * Before each send: Nagle off (a send goes out at once; a no-op once done) and 'drain' followed.
+   * Not at accept: most accepted connections never send, and a system call and a listener on each
+   * of 19,000 were a cost every connection paid for what few use.
+   */
+  private readyToSend(): void {
+    this.tcp.setNoDelay(true);
+    if (this.drainFollowed === this.socket) return;
+    this.drainFollowed?.off('drain', TcpConnection.drain);
+    this.socket.on('drain', TcpConnection.drain);
+    this.drainFollowed = this.socket;
   }
 
   /** Resolves once Node has released the followed socket. */
@@ -112,6 +139,7 @@ export class TcpConnection {
   /** From now on bytes go through `secure`, TLS over the TCP socket (which then only reports its close). */
   private useTls(secure: TLSSocket): TLSSocket {
     for (const [event, handler] of TcpConnection.handlerEntries) this.tcp.off(event, handler);
+    this.tcp.off('data', TcpConnection.data);
     this.socket = secure;
     this.follow(secure);
     return secure;
@@ -124,14 +152,20 @@ export class TcpConnection {
     return new TcpConnection(record, plain ? plainSocket(options) : new Socket(options));
   }
 
-  /** A connection a listener accepted; already open. With `tls`, the handshake follows at once. */
-  static accepted(record: SocketRecord, socket: Socket, tls?: TlsListenerSetup, knownLocal?: Endpoint): TcpConnection {
-    const connection = new TcpConnection(record, socket);
-    socket.setNoDelay(true);
-    // The listener's own address when it is a specific one: a system call less per connection.
+  /** An accepted socket's addresses, for its record; `knownLocal`: the listener's own address when it is a specific one (a system call less). */
+  static addressesOf(socket: Socket, knownLocal?: Endpoint): Addresses {
     const local = knownLocal ?? toEndpoint(socket.localAddress, socket.localPort, socket.localFamily);
-    const remote = toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
-    record.update({ state: 'open', local, remote });
+    return { local, remote: toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily) };
+  }
+
+  /**
+   * A connection a listener accepted, already open, its record made with its addresses (see
+   * addressesOf). With `tls`, the handshake follows at once.
+   */
+  static accepted(record: SocketRecord, socket: Socket, { local, remote }: Addresses, tls?: TlsListenerSetup): TcpConnection {
+    const connection = new TcpConnection(record, socket);
+    // A TLS handshake's answers go out at once; a plain connection turns Nagle off at its first send.
+    if (tls) socket.setNoDelay(true);
     record.event('accepted', new AcceptedFrom(remote, local));
     if (tls) {
       record.update({ tls: { localCertificate: tls.certificate } });
@@ -159,6 +193,7 @@ export class TcpConnection {
     // Our own copy: the caller may reuse its buffer, and the log must show what was sent.
     const bytes = copyBytes(data);
     this.record.dataOut(bytes);
+    this.readyToSend();
     this.pendingWrites++;
     await new Promise<void>((resolve, reject) => {
       this.socket.write(bytes, (err) => {

@@ -13,10 +13,10 @@ import { acceptIntoShared, adoptAccepted } from './read-buffer';
 import type { NoticeText } from './log';
 
 /**
- * Takes an accepted socket and returns the id it was given. `local` is the connection's own
+ * Takes an accepted socket and returns the record it was given. `local` is the connection's own
  * address when the listener's says it (not a wildcard one): no need to ask the system for each.
  */
-export type AcceptConnection = (socket: Socket, local: Endpoint | undefined) => string;
+export type AcceptConnection = (socket: Socket, local: Endpoint | undefined) => SocketRecord;
 
 /** Addresses a listener may be bound to that say nothing of where each connection arrived. */
 const WILDCARDS = new Set(['0.0.0.0', '::']);
@@ -69,8 +69,9 @@ export class TcpListener {
   }
 
   private accepted(socket: Socket): void {
-    const id = this.accept(socket, this.connectionLocal);
-    this.record.event('accepted', new AcceptedAs(toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily), id));
+    const connection = this.accept(socket, this.connectionLocal);
+    // The connection's own remote endpoint: the peer's address is read from the system once.
+    this.record.event('accepted', new AcceptedAs(connection.remote, connection.id));
   }
 
   get listening(): boolean {
@@ -94,7 +95,8 @@ export class TcpListener {
     const local = toEndpoint(address.address, address.port, address.family);
     this.context = { host: address.address, port: address.port, operation: 'listen' };
     this.connectionLocal = WILDCARDS.has(address.address) ? undefined : local;
-    if (this.plain) acceptIntoShared(this.server, { allowHalfOpen: ALLOW_HALF_OPEN, noDelay: true }, (socket) => this.accepted(socket), this.note);
+    // Nagle is turned off at a connection's first send (TcpConnection), not on every accept.
+    if (this.plain) acceptIntoShared(this.server, { allowHalfOpen: ALLOW_HALF_OPEN, noDelay: false }, (socket) => this.accepted(socket), this.note);
     this.record.update({ state: 'listening', local });
     this.record.event('listening', `Listening on ${formatEndpoint(local)}`);
     this.unwatchDescriptors = this.descriptors.watch({ onChange: (full, use) => this.onDescriptorLimit(full, use) });

@@ -45,9 +45,34 @@ function findPeerRow(rows: readonly PortRow[], socket: SocketInfo): PortRow | un
   return peerIndex(rows).get(`${remote.port}:${local.port}`);
 }
 
+/** Listings asked for by new connections: at most one per this long, whatever the number of connections. */
+const PEER_REFRESH_MS = 1000;
+let peerRefresh: Promise<void> | undefined;
+let peerRefreshAt = -Infinity;
+
+/**
+ * A listing that begins after this call, shared by every connection that asks before it begins,
+ * and begun at most once per PEER_REFRESH_MS. A listing is the whole machine's (megabytes at
+ * 19,000 connections): two for each new loopback connection made a burst of them list it
+ * thousands of times.
+ */
+function refreshForPeers(): Promise<void> {
+  if (peerRefresh) return peerRefresh;
+  const wait = Math.max(0, peerRefreshAt + PEER_REFRESH_MS - Date.now());
+  const next = new Promise<void>((resolve) => setTimeout(resolve, wait)).then(() => {
+    // Begun: a connection that asks from now on waits for the next one.
+    peerRefresh = undefined;
+    peerRefreshAt = Date.now();
+    return refreshPorts();
+  });
+  peerRefresh = next;
+  return next;
+}
+
 /**
  * The process at the other end of a TCP connection when it runs on this machine (loopback), from
- * the ports listing Sockscope already makes; the listing is refreshed once for a new connection.
+ * the ports listing Sockscope already makes; a new connection is looked for in the next listing
+ * that begins after it (see refreshForPeers).
  */
 export function usePeerProcess(socket: SocketInfo): PeerProcess | undefined {
   const local = socket.kind !== 'udp' && socket.kind !== 'tcp-listener' && socket.remote !== undefined && isLoopback(socket.remote.address);
@@ -57,10 +82,10 @@ export function usePeerProcess(socket: SocketInfo): PeerProcess | undefined {
     if (!local || !open || row || asked.has(socket.id)) return;
     asked.add(socket.id);
     void (async () => {
-      // A listing already on its way may have been read before this connection was accepted:
-      // then one more, which began after it.
-      await refreshPorts();
-      if (!findPeerRow(usePorts.getState().list?.rows ?? NO_ROWS, socket)) await refreshPorts();
+      // The listing may be one the Ports view had already begun (refreshPorts shares it): then
+      // one more. Both are shared with every other new connection.
+      await refreshForPeers();
+      if (!findPeerRow(usePorts.getState().list?.rows ?? NO_ROWS, socket)) await refreshForPeers();
     })();
   }, [local, open, row, socket]);
   if (!row || row.pid === undefined) return undefined;
