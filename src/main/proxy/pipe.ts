@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import type { FramingSpec } from '@shared/framing';
 import type { ToxicStream } from '@shared/proxy';
 import { type HeldFrames, heldFramesFor } from './held-frames';
+import { isLentReadBuffer } from './own-read-buffer';
 import { StageList } from './stages';
 import type { Next, Stage } from './toxics';
 
@@ -61,7 +62,7 @@ export class DirectionPipe {
   private frames: HeldFrames | undefined;
   /** A direct write still points into the source's read buffer: the source is not read meanwhile. */
   private sourceLent = false;
-  /** Direct writes whose callback has not run yet. */
+  /** Direct writes of lent bytes whose callback has not run yet. */
   private directWrites = 0;
   /** Once every direct write has completed, the source's buffer is free again. */
   private readonly directWritten = (): void => {
@@ -69,6 +70,14 @@ export class DirectionPipe {
     this.sourceLent = false;
     this.updateFlow();
     void this.pump();
+  };
+  /** `dest` buffers past its high-water mark (a direct write of our own bytes said so): the source is not read until it drains. */
+  private destFull = false;
+  private readonly destDrained = (): void => {
+    this.dest.off('drain', this.destDrained);
+    this.dest.off('close', this.destDrained);
+    this.destFull = false;
+    this.updateFlow();
   };
 
   constructor(
@@ -168,10 +177,19 @@ export class DirectionPipe {
       this.nextHeldId++;
       this.hooks.forwarded(bytes);
       if (this.dest.destroyed || this.dest.writableEnded) return;
-      this.directWrites++;
-      this.dest.write(bytes, this.directWritten);
-      if (this.dest.writableLength > 0) {
-        this.sourceLent = true;
+      if (isLentReadBuffer(bytes)) {
+        this.directWrites++;
+        this.dest.write(bytes, this.directWritten);
+        if (this.dest.writableLength > 0) {
+          this.sourceLent = true;
+          this.updateFlow();
+        }
+      } else if (!this.dest.write(bytes) && !this.destFull) {
+        // Bytes of our own (a copy, or TLS clear text) may wait in `dest`, as in a.pipe(b): no
+        // write callback, which costs Node an object and a tick per write, one per message here.
+        this.destFull = true;
+        this.dest.once('drain', this.destDrained);
+        this.dest.once('close', this.destDrained);
         this.updateFlow();
       }
       return;
@@ -304,7 +322,7 @@ export class DirectionPipe {
   private updateFlow(): void {
     if (this.stopped || this.source.destroyed) return;
     // Held messages are not taken from the queue, so a held side is read up to HIGH_WATER, then not at all.
-    const pause = this.sourceLent || (this.sourcePaused ? this.queuedBytes > LOW_WATER : this.queuedBytes >= HIGH_WATER);
+    const pause = this.sourceLent || this.destFull || (this.sourcePaused ? this.queuedBytes > LOW_WATER : this.queuedBytes >= HIGH_WATER);
     if (pause === this.sourcePaused) return;
     this.sourcePaused = pause;
     if (pause) this.source.pause();
