@@ -21,7 +21,7 @@ const LOW_WATER = 64 * 1024;
  * conversation read in the turn goes out together at its end (one setImmediate for all of them).
  * Written read by read, a request-reply peer (redis) woke for each message, answered it and slept
  * again before the next; written as a burst, it wakes once and finds the rest waiting: the
- * redis benchmark spent ~9% less CPU in all (proxy, server and client) per request this way.
+ * redis benchmark spent 4–9% less CPU in all (proxy, server and client) per request this way.
  * The same turn: no timer, no added wait beyond the reads that were already due. cork() keeps
  * the order with every other write and end() on the socket (end() uncorks first).
  */
