@@ -31,6 +31,13 @@ export const MAX_BULK_BUFFERS = 64;
 
 let shared: Buffer | undefined;
 let bulkBuffers = 0;
+/** The memory of every socket's own buffer: bytes in it are lent, valid only until that socket reads again. */
+const lent = new WeakSet<ArrayBufferLike>();
+
+/** True for a view into a socket's own read buffer (what the pipe must not let the next read overwrite); false for a copy. */
+export function isLentReadBuffer(bytes: Uint8Array): boolean {
+  return lent.has(bytes.buffer);
+}
 
 export function bulkBuffersInUse(): number {
   return bulkBuffers;
@@ -46,6 +53,7 @@ export function ownReadBuffer(): OnReadOpts {
       } else {
         if (bytesRead >= BULK_READ_BYTES && bulkBuffers < MAX_BULK_BUFFERS) {
           own = Buffer.allocUnsafeSlow(BULK_BUFFER_BYTES);
+          lent.add(own.buffer);
           bulkBuffers++;
           this.once('close', () => bulkBuffers--);
         }

