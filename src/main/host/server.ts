@@ -1,7 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type RawData, WebSocket, WebSocketServer } from 'ws';
+import type { Duplex } from 'node:stream';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Core } from '../core';
 import type { attachClient, ClientBacklog, ClientLimits } from './client';
 import { isLoopbackHost, isLoopbackOrigin } from './loopback-names';
@@ -68,15 +69,21 @@ export async function startHost(options: HostOptions): Promise<Host> {
     );
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  // ws (with the http, https and tls modules it loads) is loaded when the first page connects, not
+  // before the URL is printed: the page is still loading its code then.
+  let wss: Promise<WebSocketServer> | undefined;
   server.on('upgrade', (req, socket, head) => {
+    wss ??= import('ws').then(({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES }));
+    void wss.then((websockets) => upgrade(websockets, req, socket, head));
+  });
+  const upgrade = (websockets: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const refusal = checkUpgrade(req, token);
     if (refusal) {
       // Complete the handshake so the browser sees why it was refused, then close with a code.
-      wss.handleUpgrade(req, socket, head, (ws) => ws.close(refusal.code, refusal.reason));
+      websockets.handleUpgrade(req, socket, head, (ws) => ws.close(refusal.code, refusal.reason));
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
+    websockets.handleUpgrade(req, socket, head, (ws) => {
       // Open at once; what the page sends before the engine has loaded waits for it.
       ws.pause();
       const early: [RawData, boolean][] = [];
@@ -84,7 +91,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
       ws.on('message', hold);
       engine().then(
         ({ core, attachClient, DEFAULT_CLIENT_LIMITS }) => {
-          if (ws.readyState !== WebSocket.OPEN) return;
+          if (ws.readyState !== ws.OPEN) return;
           ws.off('message', hold);
           clients.set(ws, attachClient(ws, core, { ...DEFAULT_CLIENT_LIMITS, ...options.clientLimits }));
           ws.once('close', () => clients.delete(ws));
@@ -95,7 +102,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
         () => ws.close(1011, 'The engine did not start'),
       );
     });
-  });
+  };
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -113,8 +120,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
     core: async () => (await engine()).core,
     backlogs: () => [...clients.values()].map((backlog) => backlog()),
     async close() {
-      for (const client of wss.clients) client.terminate();
-      wss.close();
+      const websockets = await wss;
+      for (const client of websockets?.clients ?? []) client.terminate();
+      websockets?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
