@@ -1,7 +1,7 @@
 /** `--log-budget <size>` on `listen` and `host`: the process-wide memory budget for all logs. */
 import { type Command, InvalidArgumentError } from 'commander';
 import { formatBytes } from '@shared/codec';
-import { MAX_LOG_BUDGET_MIB, MIB, MIN_LOG_BUDGET_MIB, parseByteSize } from '@shared/log-budget';
+import { MAX_LOG_BUDGET_MIB, MIB, MIN_LOG_BUDGET_MIB, parseByteSize } from '@shared/log-budget-size';
 import { DEFAULT_LOG_BUDGET_BYTES, logBudget } from '../main/engine/log-budget';
 
 function parseLogBudget(text: string): number {

@@ -14,3 +14,10 @@ const inCli: [RegExp, string][] = [
 export function inCliTerms(message: string): string {
   return inCli.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), message);
 }
+
+/** How every command stops on an error: one line on stderr, in the CLI's terms, and exit code 1. */
+export function exitWithError(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`sockscope: ${inCliTerms(message)}\n`);
+  process.exit(1);
+}

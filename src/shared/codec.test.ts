@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatBytes, hexDump, hexDumpText, parseHex, toHex, toVisibleText, utf8Encode } from './codec';
+import { formatBytes, formatInteger, hexDump, hexDumpText, parseHex, toHex, toVisibleText, utf8Encode } from './codec';
 
 describe('parseHex', () => {
   it('accepts the ways people paste hex', () => {
@@ -77,6 +77,19 @@ describe('hexDump', () => {
         expect(parsed.ok && [...parsed.bytes]).toEqual([...bytes]);
       }),
     );
+  });
+});
+
+describe('formatInteger', () => {
+  it('groups digits as en-US Intl does', () => {
+    for (const n of [0, 7, 999, 1000, 12_345, 999_999, 1_000_000, 86_400_000, -1, -1234, -999_999_999, Number.MAX_SAFE_INTEGER, 2 ** 40 + 17]) {
+      expect(formatInteger(n)).toBe(n.toLocaleString('en-US'));
+    }
+  });
+
+  it('leaves what is not a safe integer to toLocaleString', () => {
+    expect(formatInteger(1234.5)).toBe('1,234.5');
+    expect(formatInteger(1e21)).toBe((1e21).toLocaleString('en-US'));
   });
 });
 

@@ -201,6 +201,20 @@ export function hexDumpText(bytes: Uint8Array, width = 16): string {
     .join('\n');
 }
 
+/**
+ * `1,234,567`: a count as the app and its messages write it (en-US grouping), without Intl: the
+ * first Intl formatter of a page or process loads the locale's data, tens of milliseconds of
+ * start-up spent on a comma. Other numbers than safe integers (rare) go to toLocaleString.
+ */
+export function formatInteger(n: number): string {
+  if (!Number.isSafeInteger(n)) return n.toLocaleString('en-US');
+  const digits = String(Math.abs(n));
+  const head = digits.length % 3 || 3;
+  let grouped = digits.slice(0, head);
+  for (let at = head; at < digits.length; at += 3) grouped += `,${digits.slice(at, at + 3)}`;
+  return n < 0 ? `-${grouped}` : grouped;
+}
+
 /** Human-readable size: 512 B, 1.5 KiB, 3.2 MiB. */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

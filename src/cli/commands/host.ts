@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createCore } from '../../main/core';
+import type { Core } from '../../main/core';
 import { toEngineError } from '../../main/engine/errors';
 import { faultLogFile, installFaultReporter } from '../../main/fault-report';
-import { startHost } from '../../main/host/server';
-import { configDir } from '../../main/session';
-import { toxiproxyApiOf } from '../../main/proxy/api-service';
+import { type Host, startHost } from '../../main/host/server';
+import { configDir } from '../../main/session/paths';
+import { exitWithError } from '../messages';
 import { parsePort } from '../options';
 import { addLogBudgetOption, applyLogBudget } from '../log-budget-option';
-import { parseApiAddress } from './proxy';
+import { parseApiAddress } from '../api-address';
 
 /** Beside the built CLI (out/main/cli.js → out/renderer), or the project's out/ when run from source. */
 function builtRendererDir(): string {
@@ -17,7 +17,15 @@ function builtRendererDir(): string {
   return existsSync(resolve(besideBuild, 'index.html')) ? besideBuild : resolve(__dirname, '../../../out/renderer');
 }
 
-/** `sockscope host`: the Sockscope UI in a browser, served from this machine's loopback only. */
+/** If no page has connected by then, the engine loads anyway: a page opened later finds it ready, and a problem starting it shows now. */
+const LOAD_ENGINE_AFTER_MS = 1000;
+
+/**
+ * `sockscope host`: the Sockscope UI in a browser, served from this machine's loopback only.
+ * This module and what it imports are all the host needs to serve the page: the engine, the
+ * contract's schemas and the host's WebSocket side load when the page connects, while the browser
+ * is still loading and running the page's code, so that start-up costs one of the two, not both.
+ */
 export function registerHost(program: Command): void {
   addLogBudgetOption(program.command('host'))
     .description('serve the Sockscope UI to a browser on 127.0.0.1, guarded by a per-run token')
@@ -29,31 +37,41 @@ export function registerHost(program: Command): void {
         throw new Error(`No built renderer in ${options.renderer}: run \`npm run build\` first`);
       }
       applyLogBudget(options.logBudget);
-      const core = createCore({ sessionDir: configDir() });
-      let host: Awaited<ReturnType<typeof startHost>>;
+      let core: Promise<Core> | undefined;
+      const loadCore = (): Promise<Core> =>
+        (core ??= new Promise<void>((next) => setImmediate(next))
+          // After what this turn of the event loop brought: the page's other files go out first.
+          .then(() => import('../../main/core'))
+          .then(({ createCore }) => createCore({ sessionDir: configDir() }))
+          // Without its engine the host is of no use: it stops, saying why, as for any other start-up error.
+          .catch(exitWithError));
+      let host: Host;
       try {
-        host = await startHost({ core, rendererDir: options.renderer, port: options.port });
+        host = await startHost({ core: loadCore, rendererDir: options.renderer, port: options.port });
       } catch (error) {
-        await core.dispose();
         // The engine's words, as `listen` says them: "127.0.0.1:7000 is already in use".
         throw toEngineError(error, { host: '127.0.0.1', port: options.port, operation: 'listen' });
       }
       // Through the status bar's switch, so the UI shows it on (and can turn it off); up before
       // the URL is printed, so the first page load already sees it.
       let api: { url: string } | undefined;
-      try {
-        api = options.toxiproxyApi && (await toxiproxyApiOf(core.engine).set({ enabled: true, ...options.toxiproxyApi })).serving;
-      } catch (error) {
-        await host.close();
-        await core.dispose();
-        throw error;
+      if (options.toxiproxyApi) {
+        try {
+          const { toxiproxyApiOf } = await import('../../main/proxy/api-service');
+          api = (await toxiproxyApiOf((await loadCore()).engine).set({ enabled: true, ...options.toxiproxyApi })).serving;
+        } catch (error) {
+          await host.close();
+          await (await core)?.dispose();
+          throw error;
+        }
       }
       // The URL carries the token; it goes to this terminal only, never into a log file.
       process.stdout.write(`Sockscope is serving on 127.0.0.1:${host.port}\nOpen: ${host.url}\n`);
       if (api) process.stdout.write(`Toxiproxy API on ${api.url}\n`);
+      setTimeout(() => void loadCore(), LOAD_ENGINE_AFTER_MS);
       const stop = async (): Promise<void> => {
         await host.close();
-        await core.dispose();
+        await (await core)?.dispose();
         process.exit(0);
       };
       process.on('SIGINT', () => void stop());
@@ -64,7 +82,7 @@ export function registerHost(program: Command): void {
         secrets: [host.token],
         notify: (error) => {
           process.stderr.write(`Sockscope host: ${error.message}\n`);
-          core.batcher.push({ type: 'engine.error', error, time: Date.now() });
+          void core?.then(({ batcher }) => batcher.push({ type: 'engine.error', error, time: Date.now() }));
         },
       });
     });

@@ -11,6 +11,7 @@ import { DEFAULT_TOXIPROXY_API, startToxiproxyApi, type ToxiproxyApi } from '../
 import { formatSocketUrl, parseSocketUrl, type SocketUrl } from '../endpoint-url';
 import { formatEntry } from '../format';
 import { inCliTerms } from '../messages';
+import { parseApiAddress } from '../api-address';
 import { addProxyTlsFlags, proxyTlsInput, type ProxyTlsFlags } from '../proxy-tls-options';
 import { followLogs, invoke, processTerminal, type Terminal } from '../session';
 
@@ -187,15 +188,6 @@ async function finish(core: Core, api: ToxiproxyApi | undefined, options: ProxyO
 
 function proxyUrl(text: string, listen: boolean): SocketUrl {
   return parseSocketUrl(text, { portZero: listen });
-}
-
-/** `8474`, `127.0.0.1:8474` or `[::1]:8474`. */
-export function parseApiAddress(text: string): { host: string; port: number } {
-  const match = /^(?:(\[[^\]]+\]|[^:[\]]+):)?(\d{1,5})$/.exec(text.trim());
-  const port = match ? Number(match[2]) : NaN;
-  if (!match || port > 65535) throw new InvalidArgumentError('Expected [host:]port, e.g. 127.0.0.1:8474 or 8474.');
-  const host = match[1] ? match[1].replace(/^\[|\]$/g, '') : DEFAULT_TOXIPROXY_API.host;
-  return { host, port };
 }
 
 function positiveInt(text: string): number {

@@ -7,7 +7,8 @@
  * oldest entries of any log.
  * What each log loses this way is counted in its head (`budgetDropped`) and said in its log.
  */
-import { type LogBudgetStatus, MIN_LOG_BUDGET_MIB } from '@shared/log-budget';
+import type { LogBudgetStatus } from '@shared/log-budget';
+import { MIN_LOG_BUDGET_MIB } from '@shared/log-budget-size';
 
 /**
  * 512 MiB: eight connections flooding at full speed keep their whole per-log window (64 MiB

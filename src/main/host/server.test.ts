@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { execFile } from 'node:child_process';
 import { type AddressInfo, createConnection, createServer, type Socket } from 'node:net';
@@ -63,12 +63,23 @@ async function nextMessage(ws: WebSocket, accept: (m: ServerMessage) => boolean 
 
 const opened = (ws: WebSocket): Promise<void> => new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
 
-function httpGet(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; csp?: string }> {
+function httpGet(
+  path: string,
+  headers: Record<string, string> = {},
+  port = host.port,
+): Promise<{ status: number; body: string; csp?: string; cacheControl?: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: host.port, path, headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, headers }, (res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, csp: res.headers['content-security-policy'] as string | undefined }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body,
+          csp: res.headers['content-security-policy'] as string | undefined,
+          cacheControl: res.headers['cache-control'],
+        }),
+      );
     });
     req.on('error', reject);
     req.end();
@@ -88,6 +99,15 @@ describe('browser host', () => {
     expect(page.csp).toContain("script-src 'self'");
     expect((await httpGet('/../../etc/passwd')).status).toBe(404);
     expect((await httpGet('/%2e%2e/%2e%2e/etc/passwd')).status).toBe(404);
+  });
+
+  it("lets the browser keep the bundle's content-named files, and not index.html", async () => {
+    mkdirSync(join(rendererDir, 'assets'));
+    writeFileSync(join(rendererDir, 'assets', 'index-Cu3Ql3eG.js'), 'export {};');
+    const asset = await httpGet('/assets/index-Cu3Ql3eG.js');
+    expect(asset).toMatchObject({ status: 200, body: 'export {};', cacheControl: 'public, max-age=31536000, immutable' });
+    expect((await httpGet('/')).cacheControl).toBe('no-store');
+    expect((await httpGet('/assets/index-Nonesuch.js')).status).toBe(404);
   });
 
   it('refuses HTTP requests that name another host (DNS rebinding)', async () => {
@@ -285,5 +305,60 @@ describe('browser host defenses', () => {
       callId: 6,
       result: { ok: false, error: { code: 'INVALID_INPUT', message: 'The input is nested too deeply (more than 64 levels)' } },
     });
+  });
+});
+
+describe('a host whose engine loads when it is first needed', () => {
+  it('serves the page before the engine has loaded, and answers what a page sent meanwhile, in order, once it has', async () => {
+    let loads = 0;
+    let finishLoading: (loaded: Core) => void = () => undefined;
+    const loading = new Promise<Core>((resolve) => (finishLoading = resolve));
+    const lazy = await startHost({
+      core: () => {
+        loads++;
+        return loading;
+      },
+      rendererDir,
+    });
+    let ws: WebSocket | undefined;
+    try {
+      expect((await httpGet('/', {}, lazy.port)).body).toContain('<title>Sockscope</title>');
+      expect(loads).toBe(0);
+      ws = new WebSocket(`ws://127.0.0.1:${lazy.port}/ws?token=${encodeURIComponent(lazy.token)}`);
+      const replies: ServerMessage[] = [];
+      ws.on('message', (data: Buffer) => replies.push(decodeWire(data.toString()) as ServerMessage));
+      // The handshake does not wait for the engine; the page connecting is what loads it, once.
+      await opened(ws);
+      expect(loads).toBe(1);
+      ws.send(encodeWire({ type: 'command', callId: 1, command: 'tcp.listen', input: { host: '127.0.0.1', port: 0 } }));
+      ws.send(encodeWire({ type: 'command', callId: 2, command: 'app.snapshot', input: {} }));
+      finishLoading(core);
+      await lazy.core();
+      const second = (m: ServerMessage): boolean => m.type === 'result' && m.callId === 2;
+      while (!replies.some(second)) await new Promise((resolve) => ws?.once('message', resolve));
+      const results = replies.filter((m) => m.type === 'result');
+      expect(results.map((m) => m.type === 'result' && m.callId)).toEqual([1, 2]);
+      expect(results[1]).toMatchObject({ result: { ok: true, value: { sockets: [{ kind: 'tcp-listener', state: 'listening' }] } } });
+      expect(loads).toBe(1);
+    } finally {
+      ws?.terminate();
+      await lazy.close();
+    }
+  });
+
+  it('closes a page socket that sent an oversized message while the engine loaded, and keeps serving', async () => {
+    let finishLoading: (loaded: Core) => void = () => undefined;
+    const lazy = await startHost({ core: () => new Promise<Core>((resolve) => (finishLoading = resolve)), rendererDir });
+    const ws = new WebSocket(`ws://127.0.0.1:${lazy.port}/ws?token=${encodeURIComponent(lazy.token)}`);
+    try {
+      await opened(ws);
+      ws.send('x'.repeat(25 * 1024 * 1024));
+      finishLoading(core);
+      expect((await closeCode(ws)).code).toBe(1009);
+      expect((await httpGet('/', {}, lazy.port)).status).toBe(200);
+    } finally {
+      ws.terminate();
+      await lazy.close();
+    }
   });
 });

@@ -1,15 +1,21 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type WebSocket, WebSocketServer } from 'ws';
+import type { Duplex } from 'node:stream';
+import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Core } from '../core';
-import { attachClient, type ClientBacklog, type ClientLimits, DEFAULT_CLIENT_LIMITS } from './client';
+import type { attachClient, ClientBacklog, ClientLimits } from './client';
 import { isLoopbackHost, isLoopbackOrigin } from './loopback-names';
 import { serveStatic } from './static';
-import { handleTransfer } from './transfers';
+import type { handleTransfer } from './transfers';
 
 export interface HostOptions {
-  core: Core;
+  /**
+   * The engine, or a function that loads it: called once, when a page connects or a transfer is
+   * asked for (or by the caller). The page is served without it, so a browser opening the URL gets
+   * its page while the engine and the contract's schemas load (see `sockscope host`).
+   */
+  core: Core | (() => Promise<Core>);
   /** Folder with the built renderer (index.html and assets). */
   rendererDir: string;
   /** 0 picks a free port. */
@@ -24,6 +30,8 @@ export interface Host {
   url: string;
   port: number;
   token: string;
+  /** The engine, loading it if it has not been yet. */
+  core(): Promise<Core>;
   /** How far behind each connected page is (see client.ts). */
   backlogs(): ClientBacklog[];
   close(): Promise<void>;
@@ -41,9 +49,8 @@ export const CLOSE_FORBIDDEN = 4403;
  */
 export async function startHost(options: HostOptions): Promise<Host> {
   const token = options.token ?? randomBytes(24).toString('base64url');
-  const { core } = options;
-  const limits: ClientLimits = { ...DEFAULT_CLIENT_LIMITS, ...options.clientLimits };
   const clients = new Map<WebSocket, () => ClientBacklog>();
+  const engine = engineLoader(options.core);
 
   const server: Server = createServer((req, res) => {
     if (!isLoopbackHost(req.headers.host)) {
@@ -55,23 +62,47 @@ export async function startHost(options: HostOptions): Promise<Host> {
       res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request target');
       return;
     }
-    if (handleTransfer(req, res, target, { core, tokenMatches: (given) => tokensMatch(given, token) })) return;
-    serveStatic(options.rendererDir, req, res);
+    if (!TRANSFER_PATHS.has(target.pathname)) return serveStatic(options.rendererDir, req, res);
+    engine().then(
+      ({ core, handleTransfer }) => handleTransfer(req, res, target, { core, tokenMatches: (given) => tokensMatch(given, token) }),
+      (error: unknown) => res.writeHead(503, { 'content-type': 'text/plain' }).end(`The engine did not start: ${messageOf(error)}`),
+    );
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  // ws (with the http, https and tls modules it loads) is loaded when the first page connects, not
+  // before the URL is printed: the page is still loading its code then.
+  let wss: Promise<WebSocketServer> | undefined;
   server.on('upgrade', (req, socket, head) => {
+    wss ??= import('ws').then(({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES }));
+    void wss.then((websockets) => upgrade(websockets, req, socket, head));
+  });
+  const upgrade = (websockets: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const refusal = checkUpgrade(req, token);
     if (refusal) {
       // Complete the handshake so the browser sees why it was refused, then close with a code.
-      wss.handleUpgrade(req, socket, head, (ws) => ws.close(refusal.code, refusal.reason));
+      websockets.handleUpgrade(req, socket, head, (ws) => ws.close(refusal.code, refusal.reason));
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      clients.set(ws, attachClient(ws, core, limits));
-      ws.once('close', () => clients.delete(ws));
+    websockets.handleUpgrade(req, socket, head, (ws) => {
+      // Open at once; what the page sends before the engine has loaded waits for it.
+      ws.pause();
+      const early: [RawData, boolean][] = [];
+      const hold = (data: RawData, isBinary: boolean): number => early.push([data, isBinary]);
+      ws.on('message', hold);
+      engine().then(
+        ({ core, attachClient, DEFAULT_CLIENT_LIMITS }) => {
+          if (ws.readyState !== ws.OPEN) return;
+          ws.off('message', hold);
+          clients.set(ws, attachClient(ws, core, { ...DEFAULT_CLIENT_LIMITS, ...options.clientLimits }));
+          ws.once('close', () => clients.delete(ws));
+          for (const [data, isBinary] of early.splice(0)) ws.emit('message', data, isBinary);
+          ws.resume();
+        },
+        // The reason stays short (a close frame holds 123 bytes); the host's terminal says the rest.
+        () => ws.close(1011, 'The engine did not start'),
+      );
     });
-  });
+  };
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -86,13 +117,46 @@ export async function startHost(options: HostOptions): Promise<Host> {
     url: `http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`,
     port,
     token,
+    core: async () => (await engine()).core,
     backlogs: () => [...clients.values()].map((backlog) => backlog()),
     async close() {
-      for (const client of wss.clients) client.terminate();
-      wss.close();
+      const websockets = await wss;
+      for (const client of websockets?.clients ?? []) client.terminate();
+      websockets?.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Routes that need the engine (transfers.ts); every other path is a file of the page. */
+const TRANSFER_PATHS = new Set(['/export', '/import']);
+
+interface HostEngine {
+  core: Core;
+  attachClient: typeof attachClient;
+  DEFAULT_CLIENT_LIMITS: ClientLimits;
+  handleTransfer: typeof handleTransfer;
+}
+
+/**
+ * The engine with the host's modules that serve it (the WebSocket contract, transfers), loaded
+ * together on first use: they import the contract's schemas, which the page's files do not need.
+ */
+function engineLoader(core: Core | (() => Promise<Core>)): () => Promise<HostEngine> {
+  let loading: Promise<HostEngine> | undefined;
+  return () =>
+    (loading ??= Promise.all([typeof core === 'function' ? core() : core, import('./client'), import('./transfers')]).then(
+      ([loaded, client, transfers]) => ({
+        core: loaded,
+        attachClient: client.attachClient,
+        DEFAULT_CLIENT_LIMITS: client.DEFAULT_CLIENT_LIMITS,
+        handleTransfer: transfers.handleTransfer,
+      }),
+    ));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function checkUpgrade(req: IncomingMessage, token: string): { code: number; reason: string } | undefined {

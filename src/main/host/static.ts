@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -22,7 +22,18 @@ export const PAGE_CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'";
 export const CONTENT_SECURITY_POLICY = `${PAGE_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`;
 
-/** Serves files below `root` only; anything else (or `..` tricks) is a 404. */
+/**
+ * Vite names the bundle's files for their content (assets/index-Cu3Ql3eG.js): one such name is
+ * always the same bytes, so the browser may keep it, and the host keeps it too once read.
+ */
+const CONTENT_NAMED = /^assets\/[^/]+-[\w-]{8}\.\w+$/;
+const contentNamed = new Map<string, Buffer>();
+
+/**
+ * Serves files below `root` only; anything else (or `..` tricks) is a 404. A file goes out whole
+ * in one write, from memory once read: a page's first load asks for its seven files at once, and
+ * a stream per file would take several turns of the event loop each.
+ */
 export function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): void {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.writeHead(405, { allow: 'GET, HEAD' }).end();
@@ -35,25 +46,27 @@ export function serveStatic(root: string, req: IncomingMessage, res: ServerRespo
     res.writeHead(404).end();
     return;
   }
-  let size: number;
-  try {
-    const stat = statSync(file);
-    if (!stat.isFile()) throw new Error('not a file');
-    size = stat.size;
-  } catch {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
-    return;
+  const immutable = CONTENT_NAMED.test(relative);
+  let body = immutable ? contentNamed.get(file) : undefined;
+  if (!body) {
+    try {
+      body = readFileSync(file);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+      return;
+    }
+    if (immutable) contentNamed.set(file, body);
   }
   res.writeHead(200, {
     'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-    'content-length': size,
+    'content-length': body.length,
     'content-security-policy': CONTENT_SECURITY_POLICY,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
-    'cache-control': 'no-store',
+    // index.html and early-socket.js keep their names from one build to the next.
+    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-store',
   });
-  if (req.method === 'HEAD') res.end();
-  else createReadStream(file).pipe(res);
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 function decodeURIComponentSafe(text: string): string {

@@ -15,8 +15,9 @@ import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import type { Proxy } from './proxy';
 import { proxiesOf, type ProxyService } from './service';
+import { DEFAULT_TOXIPROXY_API } from './toxiproxy-address';
 
-export const DEFAULT_TOXIPROXY_API = { host: '127.0.0.1', port: 8474 };
+export { DEFAULT_TOXIPROXY_API };
 /** The Toxiproxy API level served. */
 export const TOXIPROXY_VERSION = '2.12.0';
 const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,5 +1,6 @@
 import { Suspense, useEffect } from 'react';
-import { LazyNewSocketDialog, LazyPortsView } from './features/shell/lazyParts';
+import { LazyPortsView } from './features/shell/lazyParts';
+import { NewSocketDialog } from './features/new-socket/NewSocketDialog';
 import { ProxyDialog, PROXY_SHORTCUT } from './features/proxy/ProxyDialog';
 import { SessionBanner } from './features/session/SessionBanner';
 import { newSocketShortcuts } from './features/shell/shortcuts';
@@ -71,11 +72,7 @@ export function App() {
         )}
         <StatusBar />
       </div>
-      {dialog !== null && (
-        <Suspense fallback={null}>
-          <LazyNewSocketDialog initialKind={dialog} />
-        </Suspense>
-      )}
+      {dialog !== null && <NewSocketDialog initialKind={dialog} />}
       {proxyDialog && <ProxyDialog />}
     </>
   );

@@ -1,5 +1,6 @@
 /** Payloads, repeated sends and saved messages (src/shared/payload.ts, src/main/library.ts). */
 import { z } from 'zod';
+import { formatInteger } from '../codec';
 import { MacroPayload } from '../macro-payload';
 import { ToxicStream } from '../proxy';
 import { Bytes, Ok, SocketId, Target } from './basics';
@@ -30,7 +31,7 @@ export const RepeatRequest = z
       .number({ error: 'Count must be a number' })
       .int('Count must be a whole number')
       .min(1, 'Count must be at least 1')
-      .max(MAX_REPEAT_COUNT, `Count is at most ${MAX_REPEAT_COUNT.toLocaleString('en-US')}`)
+      .max(MAX_REPEAT_COUNT, `Count is at most ${formatInteger(MAX_REPEAT_COUNT)}`)
       .optional(),
     /** Time from one send's start to the next; without a count, until cancelled. */
     intervalMs: z

@@ -17,7 +17,10 @@ export function hostSocketUrl(): string {
   return `${scheme}://${window.location.host}/ws?token=${encodeURIComponent(token)}`;
 }
 
-/** The socket the page opened early for `url`, once (a reconnect opens its own); one for another address is closed. */
+/**
+ * The socket the page opened early for `url`, once (a reconnect opens its own); one for another
+ * address is closed. Leaves the property defined: if early-socket.js runs only now, it opens none.
+ */
 export function takeEarlySocket(url: string): EarlySocket | undefined {
   if (typeof window === 'undefined') return undefined;
   const taken = window.__sockscopeEarlySocket;

@@ -1,3 +1,5 @@
+import { formatInteger } from '@shared/codec';
+
 /** `14:03:27.512345` in local time: microseconds, as Wireshark shows them (log times are that precise). */
 export function formatTimeMicros(epochMs: number): string {
   const whole = Math.floor(epochMs);
@@ -20,19 +22,17 @@ export function formatTime(epochMs: number): string {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
 
-const integer = new Intl.NumberFormat('en-US');
-
 /** `1,234 B`: exact sizes for the log, where rounding would hide what was on the wire. */
 export function formatExactBytes(n: number): string {
-  return `${integer.format(n)} B`;
+  return `${formatInteger(n)} B`;
 }
 
 export function formatCount(n: number): string {
-  return integer.format(n);
+  return formatInteger(n);
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${integer.format(n)} ${n === 1 ? one : many}`;
+  return `${formatInteger(n)} ${n === 1 ? one : many}`;
 }
 
 /** The platform's name for the Alt key in shortcut hints. */

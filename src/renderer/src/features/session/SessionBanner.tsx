@@ -4,7 +4,12 @@ import { plural } from '../../ui/format';
 import { discardSession, dismissRestoreOutcome, dismissSessionElsewhere, restoreSession, useSession } from './session';
 import { AlertIcon, InfoIcon } from '../../ui/Icons';
 
-const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+let when: Intl.DateTimeFormat | undefined;
+/** `Dec 5, 2026, 10:03 PM` in the user's locale; the formatter is made on first use, not at start-up (it loads locale data). */
+function formatSavedAt(time: number): string {
+  when ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return when.format(time);
+}
 
 /**
  * Under the toolbar on start: the offer to restore the last workspace, what a restore could not
@@ -27,7 +32,7 @@ export function SessionBanner() {
             <>
               <span className="font-medium">Restore your last workspace?</span>{' '}
               <span className="text-muted">
-                {describe(status.summary)} · saved {when.format(status.summary.savedAt)}
+                {describe(status.summary)} · saved {formatSavedAt(status.summary.savedAt)}
               </span>
             </>
           )}

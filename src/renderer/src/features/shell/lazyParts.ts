@@ -9,8 +9,8 @@ interface LazyPart<P> {
 /**
  * A part whose code loads on first use, unless `preload` fetched it before. React.lazy alone
  * suspends on a part's first render even when its chunk is already in the browser, and React
- * holds a revealed Suspense boundary back for ~300 ms after showing its fallback: a New… dialog
- * opened by the first click appeared 0.3 s after the click. Once loaded, the part renders
+ * holds a revealed Suspense boundary back for ~300 ms after showing its fallback: a part opened
+ * by a click appeared 0.3 s after the click. Once loaded, the part renders
  * directly.
  */
 function lazyPart<P extends object>(load: () => Promise<ComponentType<P>>): LazyPart<P> {
@@ -36,21 +36,21 @@ function lazyPart<P extends object>(load: () => Promise<ComponentType<P>>): Lazy
 }
 
 /**
- * What the first paint does not need, in chunks of their own: the Ports view, the New… dialog and
+ * What the first paint and the first click do not need, in chunks of their own: the Ports view and
  * the Decoded view's decoders. They load once the window has painted and is idle
- * (preloadLazyParts), or the first time they are shown if that comes sooner.
+ * (preloadLazyParts), or the first time they are shown if that comes sooner. The New… dialog is not
+ * one of them: it is what the first click opens, and a chunk fetched then (or a suspended first
+ * render) would be waited for.
  */
 const parts = {
-  newSocketDialog: lazyPart(() => import('../new-socket/NewSocketDialog').then((module) => module.NewSocketDialog)),
   portsView: lazyPart(() => import('../ports/PortsView').then((module) => module.PortsView)),
   decodedPayload: lazyPart(() => import('../log/decoded/DecodedPayload').then((module) => module.DecodedPayload)),
 };
 
-export const LazyNewSocketDialog = parts.newSocketDialog.Component;
 export const LazyPortsView = parts.portsView.Component;
 export const LazyDecodedPayload = parts.decodedPayload.Component;
 
-/** Loads every lazy part in the background, the New… dialog (the first thing most people open) first. */
+/** Loads every lazy part in the background. */
 export function preloadLazyParts(): void {
   void (async () => {
     for (const part of Object.values(parts)) await part.preload().catch(() => undefined);
