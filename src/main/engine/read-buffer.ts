@@ -10,6 +10,9 @@
  * still emitted, with a view into that buffer that is valid only while the event runs: a
  * listener that keeps bytes must copy them (SocketRecord.dataIn and auto-replies do).
  *
+ * A socket whose log has room gets a better place still: its next read lands in the log's own
+ * slab, where the bytes would have been copied to (ReadDestination), and is logged without a copy.
+ *
  * TLS sockets keep Node's default: TLS reads the TCP stream itself, beneath JavaScript.
  */
 import { type Server, Socket, type SocketConstructorOpts } from 'node:net';
@@ -18,22 +21,45 @@ import { type InternalsNote, reportInternalsFallback } from './node-internals';
 /** Node's own read size: one read never returns more than this. */
 export const READ_BUFFER_BYTES = 64 * 1024;
 
+/** Where a socket's next read may land instead of the shared buffer (its log: SocketLog.lendForRead). */
+export interface ReadDestination {
+  /** `bytes` of memory for the next read, or undefined for the shared buffer. */
+  lendForRead(bytes: number): Uint8Array | undefined;
+}
+
+/** Set on a socket by whoever logs what it reads (TcpConnection). */
+export const kReadDestination = Symbol('ReadDestination');
+type Reading = Socket & { [kReadDestination]?: ReadDestination };
+
+let sharedBuffer: Buffer | undefined;
+/** What the read just handled chose for the socket's next read; taken at once by nextReadBuffer. */
+let chosen: Uint8Array | undefined;
+
 /**
- * Re-emits a read as 'data'. Node calls it as a method of the socket that read
- * (`stream[kBufferCb](nread, buffer)`, lib/internal/stream_base_commons.js), so one function
- * serves every socket: no closure per connection.
+ * Re-emits a read as 'data', then picks where the socket's next read goes. Node calls it as a
+ * method of the socket that read (`stream[kBufferCb](nread, buffer)`), and right after it, for the
+ * same socket, the buffer function (`stream[kBufferGen]()`, lib/internal/stream_base_commons.js):
+ * so one pair of functions serves every socket, with no closure per connection.
  */
-function emitRead(this: Socket, bytesRead: number, buffer: Uint8Array): boolean {
+function emitRead(this: Reading, bytesRead: number, buffer: Uint8Array): boolean {
   this.emit('data', Buffer.from(buffer.buffer, buffer.byteOffset, bytesRead));
+  // Chosen last: if a listener threw, the next socket's read must not be handed this one's memory.
+  chosen = this[kReadDestination]?.lendForRead(READ_BUFFER_BYTES);
   // Keep reading: the engine logs everything that arrives and never pushes back on a peer.
   return true;
 }
 
-let shared: SocketConstructorOpts['onread'] | undefined;
+/** The buffer for a socket's next read (also asked once when a socket gets its handle: the shared one). */
+function nextReadBuffer(): Uint8Array {
+  const into = chosen ?? (sharedBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES));
+  chosen = undefined;
+  return into;
+}
 
-/** The `onread` options every plain socket shares: one buffer, one callback. */
+const shared: SocketConstructorOpts['onread'] = { buffer: nextReadBuffer, callback: emitRead };
+
+/** The `onread` options every plain socket shares: one buffer (or its log's slab), one callback. */
 function readIntoShared(): SocketConstructorOpts['onread'] {
-  shared ??= { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: emitRead };
   return shared;
 }
 

@@ -11,7 +11,7 @@ import type { SocketRecord } from './socket-record';
 import { toEndpoint } from './endpoint';
 import { EngineError, describeError, toEngineError, type ErrorContext } from './errors';
 import { copyBytes, type NoticeText } from './log';
-import { plainSocket } from './read-buffer';
+import { kReadDestination, plainSocket, type ReadDestination } from './read-buffer';
 import { prepareTlsClient, reportHandshake, secureAccepted, type TlsListenerSetup } from './tls';
 
 /** "Accepted from 10.0.0.2:50312 on 10.0.0.1:8080", said when read (see NoticeText). */
@@ -42,7 +42,7 @@ interface ConnectAttempt {
 
 /** The connection a socket's events go to: the handlers below are shared by every socket. */
 const kConnection = Symbol('TcpConnection');
-type Followed = Socket & { [kConnection]?: TcpConnection };
+type Followed = Socket & { [kConnection]?: TcpConnection; [kReadDestination]?: ReadDestination };
 
 export class TcpConnection {
   /** Set once Node has released the followed socket ('close'), whatever the reason. */
@@ -100,6 +100,8 @@ export class TcpConnection {
   /** Listens to `socket`'s events. */
   private follow(socket: Followed): void {
     socket[kConnection] = this;
+    // What a plain socket reads goes to this log: reads may land in its slabs (read-buffer.ts).
+    socket[kReadDestination] = this.record.log;
     for (const [event, handler] of TcpConnection.handlerEntries) socket.on(event, handler);
   }
 
@@ -112,6 +114,7 @@ export class TcpConnection {
   /** From now on bytes go through `secure`, TLS over the TCP socket (which then only reports its close). */
   private useTls(secure: TLSSocket): TLSSocket {
     for (const [event, handler] of TcpConnection.handlerEntries) this.tcp.off(event, handler);
+    delete (this.tcp as Followed)[kReadDestination];
     this.socket = secure;
     this.follow(secure);
     return secure;
