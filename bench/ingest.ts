@@ -7,7 +7,8 @@ import type { BenchContext } from './lib/context';
 import { startHost } from './lib/host';
 import { freePort, waitUntilBound } from './lib/net';
 import { cpuSecondsOf, startPeer, startProcess } from './lib/proc';
-import { mbPerSec, pairedRatios, perSecond, ratioSpread, spreadOf, valueSpread, type Row } from './lib/report';
+import { interleavedRounds } from './lib/rounds';
+import { mbPerSec, median, pairedRatios, perSecond, ratioSpread, spreadOf, valueSpread, type Row } from './lib/report';
 
 const GiB = 1024 ** 3;
 
@@ -82,38 +83,58 @@ export async function sendToSockscope(
   return { ...sent, entries, entriesPerSec: entries / Math.max(receiveSecs, 1e-3) };
 }
 
+/** One transfer as a round records it; the Sockscope side also says what its client saw and what it cost the host. */
+interface Transfer {
+  bytesPerSec: number;
+  entries?: number;
+  entriesPerSec?: number;
+  cpuPerGiB?: number;
+}
+
 export async function ingest(ctx: BenchContext): Promise<Row[]> {
   const bytes = ctx.smoke ? 32 * 1024 * 1024 : GiB;
-  const rounds = ctx.smoke ? 1 : 5;
-  const socat: number[] = [];
-  const bare: number[] = [];
-  const sockscope: number[] = [];
-  const eventRates: number[] = [];
+  const warmUpBytes = 256 * 1024 * 1024;
   const host = await startHost(ctx.hostNodeArgs);
+  let runs: Record<'socat' | 'bare' | 'sockscope', Transfer[]>;
   try {
     const listener = await host.invoke('tcp.listen', { host: '127.0.0.1', port: 0 });
     const port = listener.local?.port ?? 0;
-    for (let round = 1; round <= rounds; round++) {
-      const s = await sendToSocat(bytes);
-      socat.push(s.bytes / s.secs);
-      const b = await sendToBareNode(bytes);
-      bare.push(b.bytes / b.secs);
+    const toSockscope = async (size: number): Promise<Transfer> => {
       // Host CPU for the transfer (its client's events included): what each read costs, whatever else the machine runs.
       const cpuBefore = cpuSecondsOf(host.pid);
-      const k = await sendToSockscope(host, listener.id, port, bytes);
-      const cpuPerGiB = ((cpuSecondsOf(host.pid) - cpuBefore) * GiB) / bytes;
-      sockscope.push(k.bytes / k.secs);
-      eventRates.push(k.entriesPerSec);
-      ctx.log(
-        `ingest round ${round}: socat ${mbPerSec(s.bytes / s.secs)}, node ${mbPerSec(b.bytes / b.secs)}, ` +
-          `sockscope ${mbPerSec(k.bytes / k.secs)} (${k.entries} entries, ${perSecond(k.entriesPerSec, 'entries')}, host ${cpuPerGiB.toFixed(2)} s CPU per GiB)`,
-      );
-    }
+      const k = await sendToSockscope(host, listener.id, port, size);
+      const cpuPerGiB = ((cpuSecondsOf(host.pid) - cpuBefore) * GiB) / size;
+      return { bytesPerSec: k.bytes / k.secs, entries: k.entries, entriesPerSec: k.entriesPerSec, cpuPerGiB };
+    };
+    const rate = (r: SendResult): Transfer => ({ bytesPerSec: r.bytes / r.secs });
+    runs = await interleavedRounds(
+      { rounds: ctx.smoke ? 1 : 7, warmUp: !ctx.smoke },
+      {
+        socat: async () => rate(await sendToSocat(bytes)),
+        bare: async () => rate(await sendToBareNode(bytes)),
+        sockscope: () => toSockscope(bytes),
+      },
+      (round, { socat: s, bare: b, sockscope: k }) =>
+        ctx.log(
+          `ingest round ${round}${round % 2 === 0 ? ' (Sockscope first)' : ''}: socat ${mbPerSec(s.bytesPerSec)}, node ${mbPerSec(b.bytesPerSec)}, ` +
+            `sockscope ${mbPerSec(k.bytesPerSec)} (${k.entries} entries, ${perSecond(k.entriesPerSec ?? NaN, 'entries')}, host ${k.cpuPerGiB?.toFixed(2)} s CPU per GiB)`,
+        ),
+      {
+        socat: () => sendToSocat(warmUpBytes),
+        bare: () => sendToBareNode(warmUpBytes),
+        sockscope: () => toSockscope(warmUpBytes),
+      },
+    );
   } finally {
     await host.stop();
   }
+  const socat = runs.socat.map((r) => r.bytesPerSec);
+  const bare = runs.bare.map((r) => r.bytesPerSec);
+  const sockscope = runs.sockscope.map((r) => r.bytesPerSec);
+  const eventRates = runs.sockscope.map((r) => r.entriesPerSec ?? NaN);
   // Judged on the median of the round-by-round ratios: each round sends to socat and to Sockscope
-  // minutes apart, so a ratio compares two receivers under the same load on the machine.
+  // seconds apart (in turn, the order reversed every other round, after one unmeasured warm-up
+  // transfer each: lib/rounds.ts), so a ratio compares two receivers under the same load.
   const ratios = spreadOf(pairedRatios(sockscope, socat));
   const size = ctx.smoke ? '32 MiB' : '1 GiB';
   return [
@@ -128,7 +149,7 @@ export async function ingest(ctx: BenchContext): Promise<Row[]> {
     },
     {
       benchmark: '1 Ingest',
-      measure: 'log entries shown to a subscribed client (64 KiB reads)',
+      measure: `log entries shown to a subscribed client (64 KiB reads); host CPU median ${median(runs.sockscope.map((r) => r.cpuPerGiB ?? NaN)).toFixed(2)} s per GiB`,
       sockscope: valueSpread(spreadOf(eventRates), (n) => perSecond(n, 'entries')),
     },
   ];

@@ -11,9 +11,11 @@ import { sendToSockscope, sendToSocat } from './ingest';
 import type { BenchContext } from './lib/context';
 import { startHost, type HostClient } from './lib/host';
 import { freePort, waitUntilBound } from './lib/net';
-import { sleep, startPeer, startProcess } from './lib/proc';
+import { sleep, startPeer, startProcess, until } from './lib/proc';
+import { interleavedRounds } from './lib/rounds';
 import { median, pairedRatios, perSecond, ratioSpread, spreadOf, valueSpread, type Row } from './lib/report';
 import { socketDrops } from './lib/udp-counters';
+import { UDP_RECEIVE_BUFFER_BYTES } from '../src/main/engine/udp-socket';
 
 const MESSAGE = 64;
 
@@ -34,12 +36,12 @@ async function sendUdp(port: number, count: number): Promise<{ sent: number; sec
 }
 
 /** Polls `read` until it stops changing for `quietMs` (the receiver has drained its queue). */
-async function settled(read: () => number, quietMs = 300): Promise<number> {
-  let last = read();
+async function settled(read: () => number | Promise<number>, quietMs = 300): Promise<number> {
+  let last = await read();
   let since = performance.now();
   for (let i = 0; i < 1000; i++) {
     await sleep(25);
-    const now = read();
+    const now = await read();
     if (now !== last) {
       last = now;
       since = performance.now();
@@ -51,7 +53,13 @@ async function settled(read: () => number, quietMs = 300): Promise<number> {
 async function udpToSocat(count: number): Promise<UdpRun> {
   const port = await freePort();
   const file = join(tmpdir(), `sockscope-bench-udp-${process.pid}-${port}.bin`);
-  const socat = startProcess('socat', ['-u', '-b', '65536', `UDP4-RECV:${port},bind=127.0.0.1`, `OPEN:${file},creat,trunc,wronly`]);
+  const socat = startProcess('socat', [
+    '-u',
+    '-b',
+    '65536',
+    `UDP4-RECV:${port},bind=127.0.0.1,rcvbuf=${UDP_RECEIVE_BUFFER_BYTES}`,
+    `OPEN:${file},creat,trunc,wronly`,
+  ]);
   try {
     await waitUntilBound(port, 'udp');
     const before = socketDrops(port) ?? 0;
@@ -66,14 +74,20 @@ async function udpToSocat(count: number): Promise<UdpRun> {
 }
 
 async function udpToBareNode(count: number): Promise<UdpRun> {
-  const receiver = startPeer('bare-receiver.ts', ['--udp']);
+  const receiver = startPeer('bare-receiver.ts', ['--udp', '--rcvbuf', String(UDP_RECEIVE_BUFFER_BYTES)]);
+  /** Its count now: asked for on stdin, answered with a new line. */
+  const countNow = async (): Promise<number> => {
+    const answered = receiver.lines.length;
+    receiver.child.stdin?.write('count\n');
+    await until(() => receiver.lines.length > answered, 'the bare receiver’s count', 5000);
+    return Number(/^count (\d+)/.exec(receiver.lines[receiver.lines.length - 1])?.[1] ?? NaN);
+  };
   try {
     const port = Number((await receiver.waitForLine(/^ready (\d+)/))[1]);
     const before = socketDrops(port) ?? 0;
     const { sent, secs } = await sendUdp(port, count);
-    await sleep(300);
-    receiver.child.stdin?.write('count\n');
-    const received = Number((await receiver.waitForLine(/^count (\d+)/))[1]);
+    // Read to the end as Sockscope's count is: until it stops growing.
+    const received = await settled(countNow);
     return { sent, received, rate: received / secs, drops: (socketDrops(port) ?? 0) - before };
   } finally {
     receiver.child.stdin?.end();
@@ -94,38 +108,60 @@ async function udpToSockscope(host: HostClient, count: number): Promise<UdpRun &
   return { sent, received, rate: received / secs, drops, entriesPerSec: entries / secs };
 }
 
+/** A TCP transfer of the messages; Sockscope's also says in how many log entries (reads) they came. */
+interface TcpRun {
+  secs: number;
+  entries?: number;
+}
+
 const lossText = (run: UdpRun): string =>
   `${(((run.sent - run.received) / run.sent) * 100).toFixed(2)} % lost (kernel drops for the socket ${run.drops})`;
 
 export async function messages(ctx: BenchContext): Promise<Row[]> {
   const count = ctx.smoke ? 20_000 : 1_000_000;
-  const rounds = ctx.smoke ? 1 : 3;
+  const warmUpCount = 100_000;
+  const options = { rounds: ctx.smoke ? 1 : 5, warmUp: !ctx.smoke };
   const host = await startHost(ctx.hostNodeArgs);
-  const tcp = { socat: [] as number[], sockscope: [] as number[], entries: [] as number[] };
-  const udp = { socat: [] as UdpRun[], bare: [] as UdpRun[], sockscope: [] as (UdpRun & { entriesPerSec: number })[] };
+  let tcpRuns: Record<'socat' | 'sockscope', TcpRun[]>;
+  let udp: Record<'socat' | 'bare' | 'sockscope', (UdpRun & { entriesPerSec?: number })[]>;
   try {
     const listener = await host.invoke('tcp.listen', { host: '127.0.0.1', port: 0 });
-    for (let round = 1; round <= rounds; round++) {
-      const s = await sendToSocat(count * MESSAGE, MESSAGE);
-      const k = await sendToSockscope(host, listener.id, listener.local?.port ?? 0, count * MESSAGE, MESSAGE);
-      tcp.socat.push(count / s.secs);
-      tcp.sockscope.push(count / k.secs);
-      tcp.entries.push(k.entries);
-      const us = await udpToSocat(count);
-      const ub = await udpToBareNode(count);
-      const uk = await udpToSockscope(host, count);
-      udp.socat.push(us);
-      udp.bare.push(ub);
-      udp.sockscope.push(uk);
-      ctx.log(
-        `messages round ${round}: TCP socat ${perSecond(count / s.secs, 'msg')}, sockscope ${perSecond(count / k.secs, 'msg')} in ${k.entries} entries; ` +
-          `UDP socat ${perSecond(us.rate, 'msg')} (${lossText(us)}), node ${perSecond(ub.rate, 'msg')} (${lossText(ub)}), ` +
-          `sockscope ${perSecond(uk.rate, 'msg')} (${lossText(uk)}), client shown ${perSecond(uk.entriesPerSec, 'entries')}`,
-      );
-    }
+    const port = listener.local?.port ?? 0;
+    const first = (round: number): string => (round % 2 === 0 ? ' (Sockscope first)' : '');
+    // TCP and UDP each in rounds of their own (lib/rounds.ts): every ratio pairs runs made seconds apart.
+    tcpRuns = await interleavedRounds<'socat' | 'sockscope', TcpRun>(
+      options,
+      {
+        socat: () => sendToSocat(count * MESSAGE, MESSAGE),
+        sockscope: () => sendToSockscope(host, listener.id, port, count * MESSAGE, MESSAGE),
+      },
+      (round, { socat: s, sockscope: k }) =>
+        ctx.log(
+          `messages TCP round ${round}${first(round)}: socat ${perSecond(count / s.secs, 'msg')}, sockscope ${perSecond(count / k.secs, 'msg')} in ${k.entries} entries`,
+        ),
+      {
+        socat: () => sendToSocat(warmUpCount * MESSAGE, MESSAGE),
+        sockscope: () => sendToSockscope(host, listener.id, port, warmUpCount * MESSAGE, MESSAGE),
+      },
+    );
+    udp = await interleavedRounds<'socat' | 'bare' | 'sockscope', UdpRun & { entriesPerSec?: number }>(
+      options,
+      { socat: () => udpToSocat(count), bare: () => udpToBareNode(count), sockscope: () => udpToSockscope(host, count) },
+      (round, { socat: us, bare: ub, sockscope: uk }) =>
+        ctx.log(
+          `messages UDP round ${round}${first(round)}: socat ${perSecond(us.rate, 'msg')} (${lossText(us)}), node ${perSecond(ub.rate, 'msg')} (${lossText(ub)}), ` +
+            `sockscope ${perSecond(uk.rate, 'msg')} (${lossText(uk)}), client shown ${perSecond(uk.entriesPerSec ?? NaN, 'entries')}`,
+        ),
+      { socat: () => udpToSocat(warmUpCount), bare: () => udpToBareNode(warmUpCount), sockscope: () => udpToSockscope(host, warmUpCount) },
+    );
   } finally {
     await host.stop();
   }
+  const tcp = {
+    socat: tcpRuns.socat.map((r) => count / r.secs),
+    sockscope: tcpRuns.sockscope.map((r) => count / r.secs),
+    entries: tcpRuns.sockscope.map((r) => r.entries ?? NaN),
+  };
   // Judged on medians of round-by-round ratios, as for ingest. Delivery is set against a bare
   // node:dgram receiver: what Node itself can take off the socket on this machine is the ceiling.
   const tcpRatios = spreadOf(pairedRatios(tcp.sockscope, tcp.socat));
@@ -137,7 +173,7 @@ export async function messages(ctx: BenchContext): Promise<Row[]> {
   );
   const deliveryRatios = spreadOf(
     pairedRatios(
-      udp.sockscope.map((r) => r.entriesPerSec),
+      udp.sockscope.map((r) => r.entriesPerSec ?? NaN),
       udp.bare.map((r) => r.rate),
     ),
   );
@@ -168,7 +204,7 @@ export async function messages(ctx: BenchContext): Promise<Row[]> {
     {
       benchmark: '2 Messages',
       measure: `UDP: log entries shown to a subscribed WebSocket client; ratio ${ratioSpread(deliveryRatios)}`,
-      sockscope: valueSpread(spreadOf(udp.sockscope.map((r) => r.entriesPerSec)), rate),
+      sockscope: valueSpread(spreadOf(udp.sockscope.map((r) => r.entriesPerSec ?? NaN)), rate),
       reference: `bare node:dgram receiver ${valueSpread(spreadOf(udp.bare.map((r) => r.rate)), rate)}`,
       ratio: deliveryRatios.median,
       target: '≥ 0.95× bare node (median)',

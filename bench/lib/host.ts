@@ -27,9 +27,12 @@ export interface HostClient {
 
 export const HOST_SCRIPT = resolve(ROOT, 'out/main/cli.js');
 
-/** Starts the built host (with extra node flags / host options) and connects a client that subscribes to its events. */
-export async function startHost(nodeArgs: string[] = [], hostArgs: string[] = []): Promise<HostClient> {
-  const process_ = startProcess(process.execPath, [...nodeArgs, HOST_SCRIPT, 'host', '--port', '0', ...hostArgs]);
+/**
+ * Starts the built host (with extra node flags / host options) and connects a client that subscribes
+ * to its events. `script`: another build of the host, to set two builds side by side.
+ */
+export async function startHost(nodeArgs: string[] = [], hostArgs: string[] = [], script = HOST_SCRIPT): Promise<HostClient> {
+  const process_ = startProcess(process.execPath, [...nodeArgs, script, 'host', '--port', '0', ...hostArgs]);
   const url = (await process_.waitForLine(/Open: (\S+)/))[1];
   const wsUrl = new URL(url);
   wsUrl.protocol = 'ws:';
