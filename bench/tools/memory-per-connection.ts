@@ -91,7 +91,7 @@ async function hostHolder(): Promise<Holder> {
 async function engineHolder(): Promise<Holder> {
   const engine = new Engine();
   const batcher = new EventBatcher();
-  engine.subscribe((event) => batcher.push(event));
+  engine.announceTo(batcher);
   batcher.subscribe(() => undefined);
   const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
   return {

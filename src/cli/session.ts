@@ -38,9 +38,12 @@ export function followLogs(core: Core, wanted: (socket: SocketInfo) => boolean, 
       for (const entry of entries) onEntry(socket, entry);
     }
   };
-  const unsubscribe = engine.subscribe((event) => {
-    if (event.type === 'log.head') catchUp(event.head.id);
-  });
+  const unsubscribe = engine.subscribe(
+    (event) => {
+      if (event.type === 'log.head') catchUp(event.head.id);
+    },
+    ['log.head'],
+  );
   for (const socket of engine.snapshot().sockets) catchUp(socket.id);
   return unsubscribe;
 }

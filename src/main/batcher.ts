@@ -1,18 +1,56 @@
 import type { EngineEvent, EventBatch } from '@shared/contract';
 import { withStats } from '@shared/socket-stats';
+import type { Announced, AnnouncementSink } from './engine/announcements';
+
+/** A socket marked changed since the last batch: its event is built from it when the batch goes out. */
+class Mark {
+  constructor(
+    readonly source: Announced,
+    public kind: 'upsert' | 'stats' | 'head',
+  ) {}
+
+  build(): EngineEvent {
+    if (this.kind === 'head') return { type: 'log.head', head: this.source.head() };
+    if (this.kind === 'stats') return { type: 'socket.stats', stats: this.source.stats() };
+    return { type: 'socket.upsert', socket: this.source.info };
+  }
+}
 
 /**
  * Keeps only the latest event per socket and per log: socket and log-head events carry full
  * state, so a socket that receives 10,000 chunks in 30 ms costs one stats event and one log
  * head, not 20,000 messages. Counters that follow an upsert are folded into it (one whole
  * socket); an upsert replaces the counters before it. Errors are kept each.
+ *
+ * The engine's sockets come as marks (`changed`, `headChanged`, `removed`), keyed by the socket
+ * and its log themselves: their events are built in `take`, from the socket as it is then.
+ * Batches already made (held-batches.ts) come as events, keyed by id.
  */
 export class EventCoalescer {
-  private pending = new Map<string, EngineEvent>();
+  private pending = new Map<unknown, EngineEvent | Mark>();
   private errorSeq = 0;
 
   get size(): number {
     return this.pending.size;
+  }
+
+  changed(source: Announced, kind: 'upsert' | 'stats'): void {
+    const slot = this.pending.get(source);
+    if (slot === undefined) this.pending.set(source, new Mark(source, kind));
+    // Built at take, an upsert has the latest counters: stats after it add nothing. Nothing is
+    // left to count on a removed socket (its slot holds the removal).
+    else if (kind === 'upsert' && slot instanceof Mark) slot.kind = 'upsert';
+  }
+
+  headChanged(source: Announced): void {
+    if (!this.pending.has(source.log)) this.pending.set(source.log, new Mark(source, 'head'));
+  }
+
+  /** As a socket.removed event: the socket's pending head goes, and the removal goes last (see `add`). */
+  removed(source: Announced): void {
+    this.pending.delete(source.log);
+    this.pending.delete(source);
+    this.pending.set(source, { type: 'socket.removed', id: source.id });
   }
 
   add(event: EngineEvent): void {
@@ -22,7 +60,7 @@ export class EventCoalescer {
         break;
       case 'socket.stats': {
         const key = `s:${event.stats.id}`;
-        const before = this.pending.get(key);
+        const before = this.eventAt(key);
         if (before?.type === 'socket.upsert') this.pending.set(key, { type: 'socket.upsert', socket: withStats(before.socket, event.stats) });
         // Nothing is left to count on a removed socket.
         else if (before?.type !== 'socket.removed') this.pending.set(key, event);
@@ -41,7 +79,7 @@ export class EventCoalescer {
         break;
       case 'engine.error':
       case 'ui.command':
-        this.pending.set(`e:${++this.errorSeq}`, event);
+        this.pending.set(++this.errorSeq, event);
         break;
       case 'library.changed':
         this.pending.set('library', event);
@@ -53,8 +91,15 @@ export class EventCoalescer {
     }
   }
 
+  /** Events alone are keyed by string (marks by their socket). */
+  private eventAt(key: string): EngineEvent | undefined {
+    const slot = this.pending.get(key);
+    return slot instanceof Mark ? undefined : slot;
+  }
+
   take(): EngineEvent[] {
-    const events = [...this.pending.values()];
+    const events: EngineEvent[] = [];
+    for (const slot of this.pending.values()) events.push(slot instanceof Mark ? slot.build() : slot);
     this.pending.clear();
     return events;
   }
@@ -80,7 +125,7 @@ export interface BatcherOptions {
  * rather than ~33 (each batch costs a renderer a render, a layout and a log read, whatever its
  * size). The first batch after a pause still goes out within `intervalMs`.
  */
-export class EventBatcher {
+export class EventBatcher implements AnnouncementSink {
   private readonly pending = new EventCoalescer();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private revision = 0;
@@ -114,8 +159,38 @@ export class EventBatcher {
   }
 
   push(event: EngineEvent): void {
-    if (this.pending.size === 0) this.firstPendingAt = this.now();
+    this.starting();
     this.pending.add(event);
+    this.added();
+  }
+
+  event(event: EngineEvent): void {
+    this.push(event);
+  }
+
+  changed(source: Announced, kind: 'upsert' | 'stats'): void {
+    this.starting();
+    this.pending.changed(source, kind);
+    this.added();
+  }
+
+  headChanged(source: Announced): void {
+    this.starting();
+    this.pending.headChanged(source);
+    this.added();
+  }
+
+  removed(source: Announced): void {
+    this.starting();
+    this.pending.removed(source);
+    this.added();
+  }
+
+  private starting(): void {
+    if (this.pending.size === 0) this.firstPendingAt = this.now();
+  }
+
+  private added(): void {
     if (this.pending.size >= this.maxEvents) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.delay());
   }

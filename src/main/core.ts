@@ -21,7 +21,7 @@ export function createCore(options: { engine?: EngineOptions; batch?: BatcherOpt
   const engine = new Engine(options.engine);
   if (options.recordingFolder !== undefined) setRecordingFolder(engine, options.recordingFolder);
   const batcher = new EventBatcher(options.batch);
-  const unsubscribe = engine.subscribe((event) => batcher.push(event));
+  const unsubscribe = engine.announceTo(batcher);
   const library = new MessageLibrary();
   const unsubscribeLibrary = library.subscribe((revision) => batcher.push({ type: 'library.changed', revision }));
   const framing = new FramingService(engine);

@@ -52,6 +52,32 @@ describe('wire encoding', () => {
     expect(encodeWire(odd)).toBe(tagging(odd));
   });
 
+  it('encodes a batch of socket and log-head events as plain JSON, and the bytes of other events beside them', () => {
+    const head = { id: 'a', firstSeq: 0, nextSeq: 2, dropped: 0, bytes: 4 };
+    const plain = {
+      type: 'events',
+      batch: {
+        rev: 1,
+        events: [
+          { type: 'socket.removed', id: 'b' },
+          { type: 'log.head', head },
+        ],
+      },
+    };
+    expect(encodeWire(plain)).toBe(JSON.stringify(plain));
+    const withBytes = {
+      type: 'events',
+      batch: {
+        rev: 2,
+        events: [
+          { type: 'log.head', head },
+          { type: 'other', data: new Uint8Array([1, 2]) },
+        ],
+      },
+    };
+    expect(encodeWire(withBytes)).toContain('{"type":"other","data":{"$bytes":"AQI="}}');
+  });
+
   it('reads bytes written by hand, leaves every other value as JSON reads it, and never sets a prototype', () => {
     const decoded = decodeWire('{ "a": [ { "$bytes" : "aGk=" } ], "b": { "$bytes": "aGk=", "more": 1 }, "c": "$bytes" }') as {
       a: unknown[];

@@ -19,6 +19,12 @@ export function encodeWire(value: unknown): string {
 const MAX_WALK_DEPTH = 16;
 
 /**
+ * Engine events that by the contract hold no bytes (SocketInfo, SocketStats and LogHead have no
+ * Bytes field): most of a batch, one or two per busy socket, so they are not walked.
+ */
+const BYTE_FREE_EVENTS: ReadonlySet<unknown> = new Set(['socket.upsert', 'socket.stats', 'log.head', 'socket.removed']);
+
+/**
  * False only when `value` certainly holds no Uint8Array: a plain walk of it. What JSON.stringify
  * would transform first (a `toJSON`, as Buffer and Date have) counts as "may": the replacer path
  * then gives exactly what it always gave.
@@ -30,6 +36,7 @@ function mayHoldBytes(value: unknown, depth: number): boolean {
     for (const item of value) if (mayHoldBytes(item, depth + 1)) return true;
     return false;
   }
+  if (BYTE_FREE_EVENTS.has((value as { type?: unknown }).type)) return false;
   for (const key in value) if (mayHoldBytes((value as Record<string, unknown>)[key], depth + 1)) return true;
   return false;
 }

@@ -95,9 +95,12 @@ export class Recording {
     this.closed = new Promise((resolve) => stream.once('close', resolve));
     stream.on('error', (error) => this.fail(fileError(options.path, error).message));
     // A removed socket's state goes with it: a long recording of many short connections stays small.
-    this.unsubscribe = engine.subscribe((event) => {
-      if (event.type === 'socket.removed') this.forget(event.id);
-    });
+    this.unsubscribe = engine.subscribe(
+      (event) => {
+        if (event.type === 'socket.removed') this.forget(event.id);
+      },
+      ['socket.removed'],
+    );
   }
 
   /**

@@ -18,6 +18,7 @@ import type { AutoReplyState } from '@shared/auto-reply';
 import { formatEndpoint } from '@shared/endpoint';
 import { clientTlsSettings, listenerTlsSettings } from '@shared/tls';
 import { AutoReplies } from './auto-reply';
+import type { AnnouncementSink } from './announcements';
 import { ClosedConnections } from './closed-connections';
 import { EngineError } from './errors';
 import { DescriptorLimitWatcher } from './descriptor-limit';
@@ -28,7 +29,7 @@ import { RunningTotalNotice } from './notice-coalescer';
 import { RepeatSender } from './repeat';
 import { macroContextOf, macroSender } from '../scenario/macro-contexts';
 import type { MacroContext } from '@shared/macros';
-import { type EngineListener, SocketRecord } from './socket-record';
+import { type EngineListener, type RecordHub, SocketRecord } from './socket-record';
 import { type EntryTap, EntryTaps } from './entry-taps';
 import { TcpConnection } from './tcp-client';
 import { TcpListener } from './tcp-listener';
@@ -68,9 +69,19 @@ const ID_PREFIX: Record<SocketKind, string> = {
   'proxy-conversation': 'cnv',
 };
 
+/**
+ * What a listener that follows which sockets exist and their settings takes (Engine.subscribe):
+ * not their counters nor log heads, built then for nobody.
+ */
+export const SOCKETS_ONLY: readonly EngineEvent['type'][] = ['socket.upsert', 'socket.removed'];
+
 export class Engine {
   private readonly entries = new Map<string, Entry>();
-  private readonly listeners = new Set<EngineListener>();
+  /** Each with the kinds of event it takes (all when undefined). */
+  private readonly listeners = new Map<EngineListener, ReadonlySet<EngineEvent['type']> | undefined>();
+  private readonly sinks = new Set<AnnouncementSink>();
+  /** Whether a listener takes each kind of socket event: only then is one built as it happens. */
+  private readonly eager = { upsert: false, stats: false, head: false };
   private readonly taps = new EntryTaps();
   private readonly limits: LogLimits;
   private readonly repeats = new RepeatSender();
@@ -83,7 +94,31 @@ export class Engine {
   private nextId = 1;
   private disposed = false;
   // One function each for every record (not a closure per socket: 19,000 connections hold them).
-  private readonly emitEvent: EngineListener = (event) => this.emit(event);
+  private readonly hub: RecordHub = {
+    emit: (event) => this.emit(event),
+    changed: (record, kind) => {
+      for (const sink of this.sinks) {
+        try {
+          sink.changed(record, kind);
+        } catch (err) {
+          threw(err);
+        }
+      }
+      if (kind === 'upsert' ? this.eager.upsert : this.eager.stats) {
+        this.tell(kind === 'upsert' ? { type: 'socket.upsert', socket: record.info } : { type: 'socket.stats', stats: record.stats() });
+      }
+    },
+    headChanged: (record) => {
+      for (const sink of this.sinks) {
+        try {
+          sink.headChanged(record);
+        } catch (err) {
+          threw(err);
+        }
+      }
+      if (this.eager.head) this.tell({ type: 'log.head', head: record.head() });
+    },
+  };
   private readonly connectionClosed = (id: string): void => this.closedConnections.closed(id);
 
   constructor(options: EngineOptions = {}) {
@@ -91,11 +126,27 @@ export class Engine {
     this.closedConnections = new ClosedConnections((id) => this.forgetClosed(id), options.maxClosedConnections);
   }
 
-  /** Every change as an EngineEvent; returns the function that unsubscribes. */
-  subscribe(listener: EngineListener): () => void {
-    this.listeners.add(listener);
+  /**
+   * Every change as an EngineEvent, as it happens, or only those of the kinds in `only` (the
+   * others are then not built for it); returns the function that unsubscribes.
+   */
+  subscribe(listener: EngineListener, only?: readonly EngineEvent['type'][]): () => void {
+    this.listeners.set(listener, only && new Set(only));
+    this.countEager();
     return () => {
       this.listeners.delete(listener);
+      this.countEager();
+    };
+  }
+
+  /**
+   * Every change as marks (AnnouncementSink): what a batch of events is made of, built when it
+   * goes out rather than on each change (the batcher); returns the function that unsubscribes.
+   */
+  announceTo(sink: AnnouncementSink): () => void {
+    this.sinks.add(sink);
+    return () => {
+      this.sinks.delete(sink);
     };
   }
 
@@ -416,6 +467,8 @@ export class Engine {
     if (this.disposed) return;
     this.disposed = true;
     this.listeners.clear();
+    this.sinks.clear();
+    this.countEager();
     this.autoReplies.dispose();
     this.repeats.dispose();
     this.kernelDrops.stop();
@@ -461,7 +514,7 @@ export class Engine {
 
   private createRecord(kind: SocketKind, fields: Partial<SocketInfo> & { state: SocketState }): SocketRecord {
     const info: SocketInfo = { id: this.newId(kind), kind, ...NO_TRAFFIC, createdAt: now(), ...fields };
-    return new SocketRecord(info, this.limits, this.emitEvent, this.taps);
+    return new SocketRecord(info, this.limits, this.hub, this.taps);
   }
 
   /**
@@ -491,7 +544,7 @@ export class Engine {
     };
     // Added only on the few listeners that keep connections half-open.
     if (keepHalfOpen) info.keepHalfOpen = true;
-    return new SocketRecord(info, this.limits, this.emitEvent, this.taps);
+    return new SocketRecord(info, this.limits, this.hub, this.taps);
   }
 
   private newId(kind: SocketKind): string {
@@ -518,7 +571,17 @@ export class Engine {
     if (entry.kind === 'listener') entry.forgotten.stop();
     this.autoReplies.forget(id);
     this.repeats.forget(id);
-    if (entry.record.retire()) this.emit({ type: 'socket.removed', id });
+    if (entry.record.retire()) {
+      const { record } = entry;
+      for (const sink of this.sinks) {
+        try {
+          sink.removed(record);
+        } catch (err) {
+          threw(err);
+        }
+      }
+      this.tell({ type: 'socket.removed', id });
+    }
     entry.record.dispose();
   }
 
@@ -553,14 +616,40 @@ export class Engine {
   }
 
   private emit(event: EngineEvent): void {
-    for (const listener of this.listeners) {
+    for (const sink of this.sinks) {
+      try {
+        sink.event(event);
+      } catch (err) {
+        threw(err);
+      }
+    }
+    this.tell(event);
+  }
+
+  /** To the listeners that take `event`'s kind. */
+  private tell(event: EngineEvent): void {
+    for (const [listener, only] of this.listeners) {
+      if (only !== undefined && !only.has(event.type)) continue;
       try {
         listener(event);
       } catch (err) {
-        // A broken subscriber must not break the socket that produced the event, nor the other
-        // subscribers; there is nobody else to tell, so it goes to the process's error output.
-        console.error('Sockscope engine: an event listener threw', err);
+        threw(err);
       }
     }
   }
+
+  private countEager(): void {
+    const takes = (type: EngineEvent['type']): boolean => [...this.listeners.values()].some((only) => only === undefined || only.has(type));
+    this.eager.upsert = takes('socket.upsert');
+    this.eager.stats = takes('socket.stats');
+    this.eager.head = takes('log.head');
+  }
+}
+
+/**
+ * A broken subscriber must not break the socket that produced the event, nor the other
+ * subscribers; there is nobody else to tell, so it goes to the process's error output.
+ */
+function threw(err: unknown): void {
+  console.error('Sockscope engine: an event listener threw', err);
 }

@@ -1,12 +1,23 @@
-import type { Endpoint, EngineEvent, ErrorInfo, LogEventKind, LogHead, SocketInfo, SocketState } from '@shared/contract';
+import type { Endpoint, EngineEvent, ErrorInfo, LogEventKind, LogHead, SocketInfo, SocketState, SocketStats } from '@shared/contract';
 import { SocketLog, now, textOf, type LogLimits, type LogTaps, type NoticeMessage } from './log';
 import { logBudget } from './log-budget';
 import { NoticeCoalescer, RunningTotalNotice } from './notice-coalescer';
 import { formatBytes } from '@shared/codec';
 import { onlyStats, statsOf } from '@shared/socket-stats';
 import type { AutoReplyState } from '@shared/auto-reply';
+import type { Announced } from './announcements';
 
 export type EngineListener = (event: EngineEvent) => void;
+
+/**
+ * Where a record says its changes (the engine, one for all records): its state as marks, built
+ * into events only for whoever wants them now (engine.ts), and errors as events.
+ */
+export interface RecordHub {
+  emit(event: EngineEvent): void;
+  changed(record: SocketRecord, kind: 'upsert' | 'stats'): void;
+  headChanged(record: SocketRecord): void;
+}
 
 export interface ReceiveWatcher {
   /** Right after `bytes` is logged; must not keep it. */
@@ -33,7 +44,7 @@ export interface FailOptions {
  * here so that each one is announced exactly once. A record stays silent until announced (a
  * listener that fails to bind never appears) and again once retired (late events after remove).
  */
-export class SocketRecord {
+export class SocketRecord implements Announced {
   readonly log: SocketLog;
   /**
    * Sees each received payload right after it is logged, and the close (auto-replies): one object
@@ -58,7 +69,7 @@ export class SocketRecord {
   constructor(
     info: SocketInfo,
     limits: LogLimits,
-    private readonly emit: EngineListener,
+    private readonly hub: RecordHub,
     /** Sees every entry of this record's log as it is made (entry-taps.ts). */
     taps?: LogTaps,
   ) {
@@ -82,6 +93,16 @@ export class SocketRecord {
   /** A copy: events and callers never share the live object. */
   get info(): SocketInfo {
     return { ...this.current };
+  }
+
+  /** Its counters now, as socket.stats carries them. */
+  stats(): SocketStats {
+    return statsOf(this.current);
+  }
+
+  /** Its log now, as log.head carries it. */
+  head(): LogHead {
+    return this.log.headInfo();
   }
 
   announce(): void {
@@ -222,7 +243,7 @@ export class SocketRecord {
   fail(error: ErrorInfo, options: FailOptions): void {
     this.event('error', error.message, error.code);
     this.update(options.keepState ? { error } : { state: 'error', error });
-    if (options.announce && this.visible) this.emit({ type: 'engine.error', id: this.id, error, time: now() });
+    if (options.announce && this.visible) this.hub.emit({ type: 'engine.error', id: this.id, error, time: now() });
   }
 
   clearLog(): LogHead {
@@ -243,14 +264,14 @@ export class SocketRecord {
   }
 
   private publish(): void {
-    if (this.visible) this.emit({ type: 'socket.upsert', socket: this.info });
+    if (this.visible) this.hub.changed(this, 'upsert');
   }
 
   private publishStats(): void {
-    if (this.visible) this.emit({ type: 'socket.stats', stats: statsOf(this.current) });
+    if (this.visible) this.hub.changed(this, 'stats');
   }
 
   private publishHead(): void {
-    if (this.visible) this.emit({ type: 'log.head', head: this.log.headInfo() });
+    if (this.visible) this.hub.headChanged(this);
   }
 }

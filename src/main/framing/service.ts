@@ -7,7 +7,7 @@ import { MAX_FRAME_DECODE_BYTES, type Output, type ParsedInput, type SocketInfo 
 import { type FramingSpec, RAW_FRAMING, sameFraming } from '@shared/framing';
 import { EngineError } from '../engine/errors';
 import { compileQuery, SCAN_BUDGET } from '../engine/log-search';
-import type { Engine } from '../engine/engine';
+import { type Engine, SOCKETS_ONLY } from '../engine/engine';
 import { CATCH_UP_BYTES, FrameIndex } from './frame-index';
 
 export class FramingService {
@@ -32,7 +32,7 @@ export class FramingService {
         const { id, parentId = '' } = event.socket;
         queueMicrotask(() => this.inherit(id, parentId));
       }
-    });
+    }, SOCKETS_ONLY);
   }
 
   /**

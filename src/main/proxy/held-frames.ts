@@ -6,7 +6,7 @@
  */
 import { concatBytes } from '@shared/codec';
 import { Framer, type FramingSpec, RAW_FRAMING, sameFraming } from '@shared/framing';
-import type { Engine } from '../engine/engine';
+import { type Engine, SOCKETS_ONLY } from '../engine/engine';
 
 /**
  * The start of a frame held past this is handed over as a held message of its own: the held
@@ -84,5 +84,5 @@ export function followConversationFraming(engine: Engine, onFraming: (id: string
     if (sameFraming(before, framing)) return;
     known.set(event.socket.id, framing);
     onFraming(event.socket.id, framing);
-  });
+  }, SOCKETS_ONLY);
 }

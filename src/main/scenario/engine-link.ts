@@ -33,13 +33,16 @@ export function engineLink(engine: Engine, id: string, options: { fromStart?: bo
           if (entries.length < READ_BATCH) return;
         }
       };
-      unsubscribe = engine.subscribe((event) => {
-        if (event.type === 'log.head' && event.head.id === id) drain();
-        else if (event.type === 'socket.upsert' && event.socket.id === id && (event.socket.state === 'closed' || event.socket.state === 'error')) {
-          drain();
-          onClosed(event.socket.error?.message);
-        } else if (event.type === 'socket.removed' && event.id === id) onClosed('the socket was removed');
-      });
+      unsubscribe = engine.subscribe(
+        (event) => {
+          if (event.type === 'log.head' && event.head.id === id) drain();
+          else if (event.type === 'socket.upsert' && event.socket.id === id && (event.socket.state === 'closed' || event.socket.state === 'error')) {
+            drain();
+            onClosed(event.socket.error?.message);
+          } else if (event.type === 'socket.removed' && event.id === id) onClosed('the socket was removed');
+        },
+        ['log.head', 'socket.upsert', 'socket.removed'],
+      );
       drain();
       if (info.state === 'closed' || info.state === 'error') onClosed(info.error?.message);
     },

@@ -78,22 +78,25 @@ export class Sequences {
     const { runId, status, controller } = this.begin(id, scenario.name);
     const started = performance.now();
     const served = new Set<string>();
-    const unsubscribe = this.engine.subscribe((event) => {
-      if (event.type !== 'socket.upsert' || event.socket.parentId !== id || event.socket.state !== 'open' || served.has(event.socket.id)) return;
-      const connection = event.socket.id;
-      served.add(connection);
-      void runScenario(scenario, {
-        link: engineLink(this.engine, connection, { fromStart: true }),
-        context: this.engine.macroContext(connection),
-        closeAtEnd: true,
-        signal: controller.signal,
-        onStep: (report) => {
-          if (report.state === 'running') return;
-          record(status, { ...report, label: `${connection}: ${report.label}` });
-          status.ms = performance.now() - started;
-        },
-      });
-    });
+    const unsubscribe = this.engine.subscribe(
+      (event) => {
+        if (event.type !== 'socket.upsert' || event.socket.parentId !== id || event.socket.state !== 'open' || served.has(event.socket.id)) return;
+        const connection = event.socket.id;
+        served.add(connection);
+        void runScenario(scenario, {
+          link: engineLink(this.engine, connection, { fromStart: true }),
+          context: this.engine.macroContext(connection),
+          closeAtEnd: true,
+          signal: controller.signal,
+          onStep: (report) => {
+            if (report.state === 'running') return;
+            record(status, { ...report, label: `${connection}: ${report.label}` });
+            status.ms = performance.now() - started;
+          },
+        });
+      },
+      ['socket.upsert'],
+    );
     controller.signal.addEventListener('abort', () => {
       unsubscribe();
       status.state = 'stopped';

@@ -10,7 +10,7 @@ import { formatEndpoint } from '@shared/endpoint';
 import type { UdpSettings } from '@shared/network';
 import { reopenOptions } from '@shared/tls';
 import { type RestoreOutcome, type SessionStatus, type SessionSummary, UiLayout } from '@shared/session';
-import { type Engine, EngineError } from '../engine/engine';
+import { type Engine, EngineError, SOCKETS_ONLY } from '../engine/engine';
 import type { FramingService } from '../framing/service';
 import { describeSavedProxy, restoreProxy, savedProxy } from './proxies';
 import { SESSION_VERSION, type SavedSocket, type SessionFile } from './schema';
@@ -109,7 +109,7 @@ export class SessionService implements Sessions {
       // so neither traffic nor a flood of connections makes the workspace be serialized again.
       engine.subscribe((event) => {
         if ((event.type === 'socket.upsert' && event.socket.kind in LIVE_STATES) || event.type === 'socket.removed') this.changed();
-      }),
+      }, SOCKETS_ONLY),
     );
   }
 

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineEvent, EventBatch } from '@shared/contract';
+import { EventBatcher, EventCoalescer } from './batcher';
+import { Engine, SOCKETS_ONLY } from './engine/engine';
+
+/**
+ * The batcher builds its events from the sockets when a batch goes out (Engine.announceTo);
+ * every batch must say what the engine's events, as they happened, coalesced would have said.
+ */
+describe('batches built from marks', () => {
+  let engine: Engine | undefined;
+  afterEach(async () => {
+    await engine?.dispose();
+    engine = undefined;
+  });
+
+  it('equal the coalesced events of the same changes, in the same order, with nothing after a removal', async () => {
+    engine = new Engine();
+    const batcher = new EventBatcher({ intervalMs: 5 });
+    engine.announceTo(batcher);
+    const eager = new EventCoalescer();
+    engine.subscribe((event) => eager.add(event));
+    const batches: EventBatch[] = [];
+    const expected: EngineEvent[][] = [];
+    batcher.subscribe((batch) => {
+      batches.push(batch);
+      expected.push(eager.take());
+    });
+
+    const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    const client = await engine.connectTcp({ host: '127.0.0.1', port: listener.local?.port ?? 0, timeoutMs: 5000 });
+    for (let i = 0; i < 20; i++) await engine.send({ id: client.id, data: Buffer.from(`ping ${i}`) });
+    const connection = () => engine?.snapshot().sockets.find((s) => s.parentId === listener.id);
+    await until(() => (connection()?.bytesIn ?? 0) >= 20 * 6);
+    const accepted = connection()?.id ?? '';
+    await engine.send({ id: accepted, data: Buffer.from('pong') });
+    await engine.close(client.id);
+    await until(() => connection()?.state === 'closed');
+    await engine.remove(client.id);
+    await engine.remove(listener.id);
+    await until(() => batches.some((b) => b.events.some((e) => e.type === 'socket.removed' && e.id === listener.id)));
+    batcher.flush();
+
+    expect(batches.map((b) => b.events)).toEqual(expected);
+    const all = batches.flatMap((b) => b.events);
+    for (const id of [client.id, listener.id]) {
+      const removedAt = all.findIndex((e) => e.type === 'socket.removed' && e.id === id);
+      expect(removedAt).toBeGreaterThanOrEqual(0);
+      expect(all.slice(removedAt + 1).filter((e) => idOf(e) === id)).toEqual([]);
+    }
+    for (const batch of batches) {
+      // A socket's upsert comes before its log head, as it was announced first.
+      const at = (type: EngineEvent['type'], id: string) => batch.events.findIndex((e) => e.type === type && idOf(e) === id);
+      for (const id of new Set(batch.events.map(idOf))) {
+        if (id !== undefined && at('socket.upsert', id) >= 0 && at('log.head', id) >= 0)
+          expect(at('socket.upsert', id)).toBeLessThan(at('log.head', id));
+      }
+    }
+    batcher.dispose();
+  });
+
+  it('are built for a listener only of the kinds it takes', async () => {
+    engine = new Engine();
+    const seen: string[] = [];
+    engine.subscribe((event) => seen.push(event.type), SOCKETS_ONLY);
+    const udp = await engine.bindUdp({ host: '127.0.0.1', port: 0 });
+    await engine.send({ id: udp.id, data: Buffer.from('self'), target: { host: '127.0.0.1', port: udp.local?.port ?? 0 } });
+    await until(() => (engine?.info(udp.id).bytesIn ?? 0) > 0);
+    await engine.remove(udp.id);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set(['socket.upsert', 'socket.removed']));
+  });
+});
+
+function idOf(event: EngineEvent): string | undefined {
+  if (event.type === 'socket.upsert') return event.socket.id;
+  if (event.type === 'socket.stats') return event.stats.id;
+  if (event.type === 'log.head') return event.head.id;
+  if (event.type === 'socket.removed' || event.type === 'engine.error') return event.id;
+  return undefined;
+}
+
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 2));
+}

@@ -1,0 +1,31 @@
+import type { EngineEvent, LogHead, SocketInfo, SocketStats } from '@shared/contract';
+
+/**
+ * A socket as a batch reads it when it goes out (a SocketRecord): its state is built into events
+ * only then, once per batch, not on every change (the batcher, src/main/batcher.ts).
+ */
+export interface Announced {
+  readonly id: string;
+  /** A copy of the socket now, as socket.upsert carries it. */
+  readonly info: SocketInfo;
+  /** Its counters now, as socket.stats carries them. */
+  stats(): SocketStats;
+  /** Its log now, as log.head carries it. */
+  head(): LogHead;
+  /** Stands for the socket's log in a batch: the log head has a slot of its own, after the socket's. */
+  readonly log: object;
+}
+
+/**
+ * Takes the engine's changes as marks rather than events (Engine.announceTo): a socket that
+ * changes a thousand times between two batches costs a thousand marks and one event.
+ */
+export interface AnnouncementSink {
+  /** Anything not about one socket's state (errors), as the event itself. */
+  event(event: EngineEvent): void;
+  /** The socket's settings or state changed ('upsert'), or only its counters ('stats'). */
+  changed(source: Announced, kind: 'upsert' | 'stats'): void;
+  headChanged(source: Announced): void;
+  /** The socket is gone: nothing of it is announced after this. */
+  removed(source: Announced): void;
+}
