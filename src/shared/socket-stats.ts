@@ -26,6 +26,20 @@ export function onlyStats(patch: Partial<SocketInfo>): boolean {
   return Object.keys(patch).every((key) => STATS_KEYS.has(key));
 }
 
+/**
+ * True when `a` and `b` differ in counters at most: a view that shows no counter need not be
+ * drawn again. Settings that carry hit counts (auto-reply, toxics, held) still count as changes.
+ */
+export function sameSettings(a: SocketInfo | undefined, b: SocketInfo | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const record = a as unknown as Record<string, unknown>;
+  const other = b as unknown as Record<string, unknown>;
+  for (const key in record) if (!STATS_KEYS.has(key) && record[key] !== other[key]) return false;
+  for (const key in other) if (!(key in record) && !STATS_KEYS.has(key)) return false;
+  return true;
+}
+
 /** The hot part of a socket, as `socket.stats` carries it. */
 export function statsOf(info: SocketInfo): SocketStats {
   const { id, bytesIn, bytesOut, messagesIn, messagesOut, queuedBytes, lastActivityAt, kernelDrops, repeat, autoReply, proxy, conversation } = info;

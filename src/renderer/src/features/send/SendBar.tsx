@@ -1,4 +1,5 @@
-import { Fragment, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { Fragment, memo, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { formatBytes, toVisibleText, type LineEnding } from '@shared/codec';
 import { commands, Target, type ErrorInfo, type Input, type ParsedInput, type SavedMessage, type SocketInfo } from '@shared/contract';
 import { encodePayload } from '@shared/macro-payload';
@@ -60,9 +61,11 @@ function hostOf(address: string): string {
  * Shift+Enter adds a line, ArrowUp/ArrowDown at the edges walk this socket's history. The textarea
  * is uncontrolled so a multi-megabyte paste does not re-render on each keystroke.
  */
-export function SendBar({ socket, connections }: SendBarProps) {
+export const SendBar = memo(function SendBar({ socket, connections }: SendBarProps) {
   const { mode, lineEnding, replyToSender } = useSendSettings((state) => sendSettingsOf(state.bySocket, socket));
-  const lastPeer = useLogCache((state) => state.lastPeers[socket.id]);
+  // Each batch of datagrams brings a new last-peer object: only a changed address, and only while
+  // it is shown, redraws the bar, so typing never waits behind a flood.
+  const lastPeer = useLogCache(useShallow((state) => (replyToSender ? state.lastPeers[socket.id] : undefined)));
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const [inputLength, setInputLength] = useState(() => draftFor(socket.id).length);
   /** The exact bytes Enter sends, as visible text, and how many. */
@@ -485,4 +488,4 @@ export function SendBar({ socket, connections }: SendBarProps) {
       </p>
     </div>
   );
-}
+});

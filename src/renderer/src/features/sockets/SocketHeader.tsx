@@ -1,5 +1,4 @@
 import type { SocketInfo } from '@shared/contract';
-import { formatBytes } from '@shared/codec';
 import { formatEndpoint } from '@shared/endpoint';
 import { formatTime, plural } from '../../ui/format';
 import { usePeerProcess } from './peerProcess';
@@ -17,6 +16,7 @@ import { SearchButton } from '../log/search/LogSearchBar';
 import { SocketLogTools } from '../log/SocketLogTools';
 import { TextEncodingSelect } from '../log/TextEncodingSelect';
 import { StateIndicator } from './StateIndicator';
+import { SocketTraffic } from './SocketCounters';
 import { TlsDetails } from './TlsDetails';
 
 const viewOptions: readonly { value: LogPayloadView; label: string }[] = [
@@ -56,36 +56,13 @@ export function SocketHeader({ socket, openConnections, acceptedTotal, reported 
       {/* The tools move under the counters, right-aligned, when both do not fit on one line. */}
       <div className="mt-1 flex flex-wrap items-center gap-x-3 gap-y-1.5">
         <div className="flex min-w-0 flex-1 basis-72 flex-wrap items-center gap-x-4 gap-y-0.5 text-xs text-muted">
-          {isListener ? (
+          {isListener && (
             <span>
               {plural(openConnections, 'open connection')}
               {acceptedTotal > openConnections ? ` · ${acceptedTotal} in the list` : ''}
             </span>
-          ) : (
-            <>
-              <span className="text-rx tabular-nums">
-                <span aria-hidden="true">↓ </span>Received {formatBytes(socket.bytesIn)}
-                <span className="text-muted"> · {plural(socket.messagesIn, socket.kind === 'udp' ? 'datagram' : 'read')}</span>
-              </span>
-              <span className="text-tx tabular-nums">
-                <span aria-hidden="true">↑ </span>Sent {formatBytes(socket.bytesOut)}
-                <span className="text-muted"> · {plural(socket.messagesOut, socket.kind === 'udp' ? 'datagram' : 'write')}</span>
-              </span>
-            </>
           )}
-          {(socket.kernelDrops ?? 0) > 0 && (
-            <span
-              className="tabular-nums text-danger"
-              title="The socket's receive buffer was full: the kernel discarded these datagrams before Sockscope could read them"
-            >
-              {plural(socket.kernelDrops ?? 0, 'datagram')} dropped by the kernel
-            </span>
-          )}
-          {socket.queuedBytes > 0 && (
-            <span className="tabular-nums" title="Handed to the socket but not yet written (backpressure)">
-              Queued <span className="font-mono">{formatBytes(socket.queuedBytes)}</span>
-            </span>
-          )}
+          <SocketTraffic id={socket.id} udp={socket.kind === 'udp'} totals={!isListener} />
           {socket.kind === 'udp' && socket.defaultTarget && (
             <span>
               Default target <span className="font-mono text-fg">{formatEndpoint(socket.defaultTarget)}</span>

@@ -14,7 +14,8 @@ const ROW_HEIGHT = 46;
  * one); arrow keys, Home and End move the selection; Left/Right fold a listener's connections.
  */
 export function SocketList() {
-  const sockets = useSockets((state) => state.sockets);
+  // Laid out from what counters leave alone: a packet redraws its row's numbers, not the list.
+  const sockets = useSockets((state) => state.layout);
   const selectedId = useSockets((state) => state.selectedId);
   const socketErrors = useSockets((state) => state.socketErrors);
   const collapsed = useUi((state) => state.collapsed);
@@ -106,7 +107,7 @@ export function SocketList() {
                 </div>
               ) : (
                 <SocketRow
-                  socket={row.socket}
+                  id={row.socket.id}
                   depth={row.depth}
                   selected={row.socket.id === selectedId}
                   openConnections={row.openConnections}

@@ -1,7 +1,9 @@
-import { useShallow } from 'zustand/react/shallow';
+import { useMemo } from 'react';
 import { RAW_FRAMING } from '@shared/framing';
+import { sameSettings } from '@shared/socket-stats';
+import type { SocketInfo } from '@shared/contract';
 import { isLive } from './socketTree';
-import { useSockets } from './sockets';
+import { useSettled, useSocketSettings, useSockets } from './sockets';
 import { AutoReplyPanel } from '../rules/AutoReplyPanel';
 import { ConversationPanel } from '../proxy/ConversationPanel';
 import { GettingStarted } from '../shell/GettingStarted';
@@ -15,26 +17,38 @@ import { SocketViewContext } from './socketViewContext';
 import { SocketHeader } from './SocketHeader';
 import { UdpOptionsPanel } from './UdpOptionsPanel';
 
+function sameSettingsList(a: readonly SocketInfo[], b: readonly SocketInfo[]): boolean {
+  return a.length === b.length && a.every((socket, index) => sameSettings(socket, b[index]));
+}
+
+/** The log reads its head here: where the log stands moves with every batch, the pane around it does not. */
+function SelectedLog({ socketId, showPeer }: { socketId: string; showPeer: boolean }) {
+  const head = useSockets((state) => state.heads[socketId]);
+  return <LogView socketId={socketId} head={head} showPeer={showPeer} />;
+}
+
 /** The main pane: the selected socket's header, its log and the send bar. */
 export function SocketPane() {
   const selectedId = useSockets((state) => state.selectedId);
   const hasSockets = useSockets((state) => Object.keys(state.sockets).length > 0);
   const synced = useSockets((state) => state.synced);
-  const socket = useSockets((state) => (selectedId === null ? undefined : state.sockets[selectedId]));
-  const head = useSockets((state) => (selectedId === null ? undefined : state.heads[selectedId]));
+  // Counters are drawn by the header's own subscription: a packet does not redraw the pane.
+  const socket = useSocketSettings(selectedId);
   const reported = useSockets((state) => (selectedId === null ? undefined : state.socketErrors[selectedId]));
   const accepted = useSockets(
-    useShallow((state) =>
-      socket?.kind === 'tcp-listener' ? Object.values(state.sockets).filter((candidate) => candidate.parentId === socket.id) : [],
+    useSettled(
+      (state) => (socket?.kind === 'tcp-listener' ? Object.values(state.sockets).filter((candidate) => candidate.parentId === socket.id) : []),
+      sameSettingsList,
     ),
   );
+
+  // One array while the accepted connections stay as they are: the send bar is memoized on it.
+  const openConnections = useMemo(() => accepted.filter(isLive).sort((a, b) => a.createdAt - b.createdAt), [accepted]);
 
   if (!socket) {
     if (!hasSockets) return synced ? <GettingStarted /> : <main className="flex-1 bg-canvas" aria-busy="true" />;
     return <main className="flex flex-1 items-center justify-center bg-canvas text-xs text-muted">Select a socket in the list to see its log.</main>;
   }
-
-  const openConnections = accepted.filter(isLive).sort((a, b) => a.createdAt - b.createdAt);
 
   return (
     <main className="flex min-w-0 flex-1 flex-col bg-canvas" aria-label="Selected socket">
@@ -46,10 +60,9 @@ export function SocketPane() {
         <div className="flex min-w-0 flex-1 flex-col">
           <SocketViewContext value={{ framing: socket.framing ?? RAW_FRAMING, decoder: socket.decoder ?? 'auto', socketId: socket.id }}>
             {/* A new framing is a new list: rows, expanded ones and the paused position start over. */}
-            <LogView
+            <SelectedLog
               key={`log:${socket.id}:${JSON.stringify(socket.framing ?? null)}`}
               socketId={socket.id}
-              head={head}
               showPeer={(socket.importedFrom?.kind ?? socket.kind) === 'udp'}
             />
           </SocketViewContext>

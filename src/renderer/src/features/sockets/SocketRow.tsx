@@ -5,17 +5,16 @@ import { connectionsSummary } from '../../ui/format';
 import { usePeerProcess } from './peerProcess';
 import { actionLabel, primaryAction, runAction, type SocketAction } from './socketActions';
 import { endpointSummary, socketName } from './socketTree';
-import { reportError, selectSocket, type ReportedError } from './sockets';
+import { reportError, selectSocket, useSocketSettings, type ReportedError } from './sockets';
 import { toggleCollapsed } from '../shell/ui';
-import { ActivityPulse } from './ActivityPulse';
-import { ByteCounters } from './ByteCounters';
+import { SocketActivity, SocketBytes } from './SocketCounters';
 import { ChevronIcon, CloseIcon, EraseIcon, StopIcon, TrashIcon } from '../../ui/Icons';
 import { ProtocolBadge } from '../../ui/ProtocolBadge';
 import { badgeKind } from '../proxy/proxy';
 import { StateIndicator } from './StateIndicator';
 
 interface SocketRowProps {
-  socket: SocketInfo;
+  id: string;
   depth: 0 | 1;
   selected: boolean;
   /** The one row Tab reaches: the selected one, else the first. */
@@ -35,7 +34,13 @@ const quickIcons: Partial<Record<SocketAction, typeof CloseIcon>> = {
 };
 
 /** One socket in the sidebar: protocol, endpoints, state, byte counters and activity. */
-export const SocketRow = memo(function SocketRow({
+export const SocketRow = memo(function SocketRow({ id, ...rest }: SocketRowProps) {
+  // Counters are left to SocketActivity and SocketBytes: they move with every packet.
+  const socket = useSocketSettings(id);
+  return socket ? <SocketRowBody socket={socket} {...rest} /> : null;
+});
+
+const SocketRowBody = memo(function SocketRowBody({
   socket,
   depth,
   selected,
@@ -44,7 +49,7 @@ export const SocketRow = memo(function SocketRow({
   childCount,
   collapsed,
   reported,
-}: SocketRowProps) {
+}: Omit<SocketRowProps, 'id'> & { socket: SocketInfo }) {
   const errorText = socket.error?.message ?? reported?.error.message;
   const quick: SocketAction[] = [primaryAction(socket), 'clearLog'];
   const peer = usePeerProcess(socket);
@@ -86,7 +91,7 @@ export const SocketRow = memo(function SocketRow({
               endpointSummary(socket)
             )}
           </span>
-          <ActivityPulse lastActivityAt={socket.lastActivityAt} />
+          <SocketActivity id={socket.id} />
         </div>
         <div className="flex min-w-0 items-center gap-2 text-[11px]">
           <StateIndicator state={socket.state} />
@@ -99,9 +104,7 @@ export const SocketRow = memo(function SocketRow({
               {secondLine}
             </span>
           )}
-          {(socket.importedFrom?.kind ?? socket.kind) !== 'tcp-listener' && (
-            <ByteCounters bytesIn={socket.bytesIn} bytesOut={socket.bytesOut} className="text-[11px]" />
-          )}
+          {(socket.importedFrom?.kind ?? socket.kind) !== 'tcp-listener' && <SocketBytes id={socket.id} className="text-[11px]" />}
         </div>
       </div>
       {socket.kind === 'tcp-listener' && childCount > 0 ? (

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { socketInfo as socket } from '@shared/test-support/socket-info';
+import { sameSettings, statsOf } from '@shared/socket-stats';
 import { applyEvents, applySnapshot, initialSocketsState, useSockets } from './sockets';
 
 const rules = {
@@ -61,5 +62,41 @@ describe('counters from socket.stats', () => {
     expect(useSockets.getState().sockets.u.autoReply).toBe(before);
     expect(useSockets.getState().sockets.u.bytesIn).toBe(1);
     expect(useSockets.getState().sockets.gone).toBeUndefined();
+  });
+});
+
+describe('what views without counters see', () => {
+  const stats = (id: string, bytesIn: number) => ({
+    type: 'socket.stats' as const,
+    stats: { id, bytesIn, bytesOut: 0, messagesIn: 1, messagesOut: 0, queuedBytes: 0, lastActivityAt: bytesIn },
+  });
+
+  beforeEach(() => {
+    useSockets.setState(initialSocketsState, true);
+    applySnapshot({ rev: 1, sockets: [socket('a', { kind: 'udp' }), socket('b', { kind: 'tcp-connection', autoReply: rules })], logs: [] });
+  });
+
+  it('keeps the layout while only counters move, and the settings compare equal', () => {
+    const before = useSockets.getState();
+    applyEvents([stats('a', 64), stats('b', 4096)]);
+    const after = useSockets.getState();
+    expect(after.sockets.a.bytesIn).toBe(64);
+    expect(after.layout).toBe(before.layout);
+    expect(sameSettings(before.sockets.a, after.sockets.a)).toBe(true);
+  });
+
+  it('lays out again on an upsert or a removal, and a changed setting or hit count is a change', () => {
+    const before = useSockets.getState();
+    applyEvents([{ type: 'socket.upsert', socket: { ...before.sockets.a, state: 'closed' } }]);
+    const upserted = useSockets.getState();
+    expect(upserted.layout).not.toBe(before.layout);
+    expect(upserted.layout.a.state).toBe('closed');
+    expect(sameSettings(before.sockets.a, upserted.sockets.a)).toBe(false);
+
+    applyEvents([{ type: 'socket.stats', stats: { ...statsOf(before.sockets.b), autoReplyHits: { echo: 0, rules: { r1: 1 } } } }]);
+    expect(sameSettings(before.sockets.b, useSockets.getState().sockets.b)).toBe(false);
+
+    applyEvents([{ type: 'socket.removed', id: 'a' }]);
+    expect(Object.keys(useSockets.getState().layout)).toEqual(['b']);
   });
 });

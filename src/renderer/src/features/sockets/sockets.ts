@@ -1,6 +1,7 @@
+import { useRef } from 'react';
 import { create } from 'zustand';
 import type { EngineEvent, ErrorInfo, LogHead, Snapshot, SocketInfo } from '@shared/contract';
-import { withStats } from '@shared/socket-stats';
+import { sameSettings, withStats } from '@shared/socket-stats';
 import type { TransportStatus } from '../../transport';
 import { socketOrder } from './socketTree';
 
@@ -13,6 +14,11 @@ export interface ReportedError {
 
 export interface SocketsState {
   sockets: Record<string, SocketInfo>;
+  /**
+   * `sockets` as of the last change other than counters: what the socket list is laid out from.
+   * Its entries' counters are stale; a row reads its own socket for them.
+   */
+  layout: Record<string, SocketInfo>;
   heads: Record<string, LogHead>;
   /** The latest engine.error per socket, shown next to it. */
   socketErrors: Record<string, ReportedError>;
@@ -25,6 +31,7 @@ export interface SocketsState {
 
 export const initialSocketsState: SocketsState = {
   sockets: {},
+  layout: {},
   heads: {},
   socketErrors: {},
   lastError: undefined,
@@ -54,7 +61,7 @@ export function applySnapshot(snapshot: Snapshot): void {
     const socketErrors: Record<string, ReportedError> = {};
     for (const [id, reported] of Object.entries(state.socketErrors)) if (sockets[id]) socketErrors[id] = reported;
     const selectedId = state.selectedId !== null && sockets[state.selectedId] ? state.selectedId : (socketOrder(sockets)[0] ?? null);
-    return { sockets, heads, socketErrors, selectedId, synced: true };
+    return { sockets, layout: sockets, heads, socketErrors, selectedId, synced: true };
   });
 }
 
@@ -67,6 +74,7 @@ export function applyEvents(events: readonly EngineEvent[]): void {
     let socketErrors = state.socketErrors;
     let lastError = state.lastError;
     let selectedId = state.selectedId;
+    let laidOut = true;
     // Copy each map at most once per batch, on first write.
     const writableSockets = (): Record<string, SocketInfo> => (sockets === state.sockets ? (sockets = { ...sockets }) : sockets);
     const writableHeads = (): Record<string, LogHead> => (heads === state.heads ? (heads = { ...heads }) : heads);
@@ -77,6 +85,7 @@ export function applyEvents(events: readonly EngineEvent[]): void {
       switch (event.type) {
         case 'socket.upsert':
           writableSockets()[event.socket.id] = event.socket;
+          laidOut = false;
           break;
         case 'socket.stats': {
           // Counters of a socket not known (yet, or any more) have nothing to go into.
@@ -89,6 +98,7 @@ export function applyEvents(events: readonly EngineEvent[]): void {
           if (selectedId === event.id) selectedId = neighbourOf(sockets, event.id);
           delete writableSockets()[event.id];
           delete writableHeads()[event.id];
+          laidOut = false;
           if (socketErrors[event.id]) delete writableErrors()[event.id];
           break;
         }
@@ -103,8 +113,27 @@ export function applyEvents(events: readonly EngineEvent[]): void {
         }
       }
     }
-    return { sockets, heads, socketErrors, lastError, selectedId };
+    return { sockets, layout: laidOut ? state.layout : sockets, heads, socketErrors, lastError, selectedId };
   });
+}
+
+/**
+ * A selector for `useSockets` that keeps its last answer while the new one differs from it by
+ * `same`: what a view shows stays one object while counters it does not show move.
+ */
+export function useSettled<T>(selector: (state: SocketsState) => T, same: (a: T, b: T) => boolean): (state: SocketsState) => T {
+  const last = useRef<{ value: T } | null>(null);
+  return (state) => {
+    const next = selector(state);
+    if (last.current && same(last.current.value, next)) return last.current.value;
+    last.current = { value: next };
+    return next;
+  };
+}
+
+/** The socket `id` as views without counters need it: a new object only when something else changed. */
+export function useSocketSettings(id: string | null): SocketInfo | undefined {
+  return useSockets(useSettled((state) => (id === null ? undefined : state.sockets[id]), sameSettings));
 }
 
 /** Where the selection goes when its socket disappears: the listener it belonged to, else the next row. */
