@@ -20,13 +20,20 @@ export function ToxiproxyApiControl() {
   const errorId = useId();
   const session = useSession((state) => state.status?.state);
 
+  // A read answered after the user acted says less than what they did: a switch turned since the
+  // read began, or a port typed since the panel opened (the first window's reads can arrive late,
+  // while the host is still loading its engine), wins over it.
+  const turns = useRef(0);
+  const portTyped = useRef(false);
   useEffect(() => {
     let current = true;
+    const turnsBefore = turns.current;
+    if (popover.open) portTyped.current = false;
     void readToxiproxyApi().then((result) => {
-      if (!current || !result.ok) return;
+      if (!current || !result.ok || turns.current !== turnsBefore) return;
       setStatus(result.value);
       setError(result.value.error ?? null);
-      if (popover.open) setPort(String(result.value.address.port));
+      if (popover.open && !portTyped.current) setPort(String(result.value.address.port));
     });
     return () => {
       current = false;
@@ -41,6 +48,7 @@ export function ToxiproxyApiControl() {
       return;
     }
     setBusy(true);
+    turns.current++;
     const result = await setToxiproxyApi(enabled, enabled ? number : (status?.address.port ?? number));
     setBusy(false);
     if (!result.ok) {
@@ -85,7 +93,10 @@ export function ToxiproxyApiControl() {
             <input
               aria-label="Toxiproxy API port"
               value={port}
-              onChange={(event) => setPort(event.target.value)}
+              onChange={(event) => {
+                portTyped.current = true;
+                setPort(event.target.value);
+              }}
               inputMode="numeric"
               aria-invalid={error ? true : undefined}
               aria-describedby={error ? errorId : undefined}
