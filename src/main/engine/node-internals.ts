@@ -1,5 +1,5 @@
 /**
- * Where the engine reaches into Node's internals (read-buffer.ts, tls.ts) it keeps a fallback for
+ * Where the engine reaches into Node's internals (read-buffer.ts, tls.ts, udp-receive.ts) it keeps a fallback for
  * a Node that no longer has them. A fallback taken is said once per process, in the log of the
  * socket it happened on and on stderr (the CLI's and host's terminal, the app's errors log), so
  * that a Node upgrade that breaks one is noticed instead of silently costing speed or a verdict.

@@ -113,6 +113,27 @@ describe('UDP socket', () => {
     expect(dataEntries(udp.id, 'out')[0].peer).toEqual({ address: '127.0.0.1', port: peer.port, family: 'IPv4' });
   });
 
+  it('many datagrams from two peers in turn: each logged byte-exact with its own peer, no fallback said', async () => {
+    engine = new Engine();
+    const udp = await engine.bindUdp({ host: '127.0.0.1', port: 0 });
+    const peers = [await dgramPeer('udp4', '127.0.0.1'), await dgramPeer('udp4', '127.0.0.1')];
+    const sent: { bytes: Buffer; port: number }[] = [];
+    for (let i = 0; i < 200; i++) {
+      // Two from one peer, one from the other: the sender changes at irregular steps.
+      const peer = peers[i % 3 === 2 ? 1 : 0];
+      const bytes = randomBytes(i % 70);
+      await new Promise<void>((resolve, reject) =>
+        peer.socket.send(bytes, udp.local?.port ?? 0, '127.0.0.1', (err) => (err ? reject(err) : resolve())),
+      );
+      sent.push({ bytes, port: peer.port });
+    }
+    await waitFor(() => engine.info(udp.id).messagesIn === sent.length, 'every datagram');
+    const logged = dataEntries(udp.id, 'in');
+    expect(logged.map((e) => e.peer)).toEqual(sent.map(({ port }) => ({ address: '127.0.0.1', port, family: 'IPv4' })));
+    logged.forEach((entry, i) => expect(Buffer.from(entry.bytes).equals(sent[i].bytes)).toBe(true));
+    expect(eventKinds(engine, udp.id)).not.toContain('info');
+  });
+
   it('resolves target host names', async () => {
     engine = new Engine();
     const peer = await dgramPeer('udp4', '127.0.0.1');

@@ -14,6 +14,7 @@ import { EngineError, describeError, toEngineError, type ErrorContext } from './
 import type { KernelDropWatcher } from './kernel-drops';
 import { copyBytes } from './log';
 import { applyUdpOptions, changeMembership, type OptionTarget } from './udp-options';
+import { receiveDatagrams } from './udp-receive';
 
 /**
  * Asked of the kernel for every UDP socket (it caps this at net.core.rmem_max). The default
@@ -114,12 +115,17 @@ export class UdpSocket {
     this.record.event('bound', `Bound to ${formatEndpoint(local)}`);
     // A flood usually comes from one peer: its Endpoint is made once and shared by its entries.
     let lastPeer: Endpoint | undefined;
-    this.socket.on('message', (message, sender) => {
-      if (lastPeer?.port !== sender.port || lastPeer.address !== sender.address) {
-        lastPeer = toEndpoint(sender.address, sender.port, sender.family);
-      }
-      this.record.dataIn(message, lastPeer);
-    });
+    const record = this.record;
+    receiveDatagrams(
+      this.socket,
+      (message, sender) => {
+        if (lastPeer?.port !== sender.port || lastPeer.address !== sender.address) {
+          lastPeer = toEndpoint(sender.address, sender.port, sender.family);
+        }
+        record.dataIn(message, lastPeer);
+      },
+      (message) => record.event('info', message),
+    );
     this.socket.on('error', (err) => {
       // A dgram 'error' after binding does not close the socket: report it, stay open.
       this.record.fail(describeError(err, { operation: 'receive' }), { announce: true, keepState: true });
