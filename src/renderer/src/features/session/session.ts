@@ -154,6 +154,11 @@ export function startSessionSync(): () => void {
       if (state.sequences !== previous.sequences) layoutChanged();
     }),
     useSendSettings.subscribe(() => layoutChanged()),
+    // A change made before this window knew whether it keeps a session (a listener opened while
+    // the status was still on its way) was not saved then: it is now.
+    useSession.subscribe((state, previous) => {
+      if (state.status?.state !== previous.status?.state) layoutChanged();
+    }),
   ];
   return () => {
     unsubscribers.forEach((unsubscribe) => unsubscribe());
