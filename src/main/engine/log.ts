@@ -135,12 +135,6 @@ export class SocketLog implements BudgetedLog {
   /** Slabs holding payloads, oldest first; the last one is being filled. */
   /** Most logs (an idle connection's notices) never hold a payload: none of their own until the first. */
   private slabs: Slab[] = NO_SLABS as Slab[];
-  /**
-   * The slab whose free tail the socket's next read lands in (lendForRead), and where that region
-   * ends: other payloads are put past it, and the slab never goes to the pool while lent.
-   */
-  private lent: Slab | undefined;
-  private lentEnd = 0;
   private nextSlabBytes = FIRST_SLAB_BYTES;
   /** Index of the oldest held entry in the columns. */
   private head = 0;
@@ -196,11 +190,6 @@ export class SocketLog implements BudgetedLog {
       else this.droppedOut += size;
       return;
     }
-    // The lent read is this payload, or it is still to come and must not be written over.
-    if (this.lent !== undefined) {
-      if (bytes.buffer === this.lent.bytes.buffer) this.lent = undefined;
-      else this.lent.used = Math.max(this.lent.used, this.lentEnd);
-    }
     this.reserve(size);
     const slot = this.slotForNext();
     const code = dir === 'in' ? IN : OUT;
@@ -212,8 +201,7 @@ export class SocketLog implements BudgetedLog {
       this.refs[2 * slot] = undefined;
     } else {
       const slab = this.slabFor(size);
-      // A read that landed where it is kept (lendForRead) costs no copy.
-      if (bytes.buffer !== slab.bytes.buffer || bytes.byteOffset !== slab.used) slab.bytes.set(bytes, slab.used);
+      slab.bytes.set(bytes, slab.used);
       this.spans[2 * slot] = (slab.used << DIR_BITS) | code;
       this.refs[2 * slot] = slab;
       slab.used += size;
@@ -235,25 +223,6 @@ export class SocketLog implements BudgetedLog {
     this.spans[2 * slot + 1] = 0;
     this.refs[2 * slot] = undefined;
     this.refs[2 * slot + 1] = code === undefined ? { event, message } : { event, message, code };
-  }
-
-  /**
-   * Where the socket's next read may land (read-buffer.ts): the next `bytes` of the slab being
-   * filled, the very place the payload would be copied to. Appended from there, a read costs no
-   * copy: under a flood that copy was most of the host's own work per read. Undefined when the
-   * slab has less room left (the read then goes to the shared buffer and is copied, starting the
-   * next slab). Until the read comes, other payloads are put past the region, and the slab is
-   * kept out of the pool even if the log lets it go: the kernel may still write into it.
-   */
-  lendForRead(bytes: number): Uint8Array | undefined {
-    const slab = this.slabs[this.slabs.length - 1];
-    if (slab === undefined || slab.bytes.byteLength - slab.used < bytes) {
-      this.lent = undefined;
-      return undefined;
-    }
-    this.lent = slab;
-    this.lentEnd = slab.used + bytes;
-    return slab.bytes.subarray(slab.used, this.lentEnd);
   }
 
   /** Entries with seq in [max(fromSeq, firstSeq), nextSeq), at most `count` of them. */
@@ -384,7 +353,7 @@ export class SocketLog implements BudgetedLog {
 
   /** No columns and no slabs, as a new log has (its slabs go to the pool). */
   private reset(): void {
-    for (const slab of this.slabs) this.release(slab);
+    for (const slab of this.slabs) slabPool.give(slab.bytes);
     this.charge(-this.chargedBytes);
     this.capacity = 0;
     this.times = NO_TIMES;
@@ -479,15 +448,9 @@ export class SocketLog implements BudgetedLog {
       const oldest = this.slabs[0];
       if (oldest.lastSeq >= this.firstSeq) return;
       this.slabs.shift();
-      this.release(oldest);
+      slabPool.give(oldest.bytes);
       this.charge(-oldest.bytes.byteLength);
     }
-  }
-
-  /** To the pool, unless a read may still land in it (lendForRead): that one is left to the collector. */
-  private release(slab: Slab): void {
-    if (slab === this.lent) this.lent = undefined;
-    else slabPool.give(slab.bytes);
   }
 
   private grow(): void {

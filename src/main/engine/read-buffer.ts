@@ -10,9 +10,6 @@
  * still emitted, with a view into that buffer that is valid only while the event runs: a
  * listener that keeps bytes must copy them (SocketRecord.dataIn and auto-replies do).
  *
- * A socket whose log has room gets a better place still: its next read lands in the log's own
- * slab, where the bytes would have been copied to (ReadDestination), and is logged without a copy.
- *
  * TLS sockets keep Node's default: TLS reads the TCP stream itself, beneath JavaScript.
  */
 import { type Server, Socket, type SocketConstructorOpts } from 'node:net';
@@ -23,40 +20,24 @@ export const READ_BUFFER_BYTES = 64 * 1024;
 
 /** Takes each read of a socket reading into the shared buffer, instead of a 'data' listener (see readDirectly); a SocketRecord is one. */
 export interface DirectReader {
-  /** A view into the shared buffer (or the log's slab), valid only during the call. */
+  /** A view into the shared buffer, valid only during the call. */
   dataIn(bytes: Uint8Array): void;
-}
-
-/** Where a socket's next read may land instead of the shared buffer (its log: SocketLog.lendForRead). */
-export interface ReadDestination {
-  /** `bytes` of memory for the next read, or undefined for the shared buffer. */
-  lendForRead(bytes: number): Uint8Array | undefined;
 }
 
 /** On every socket reading into the shared buffer: its DirectReader, null until it has one. */
 const kReader = Symbol('DirectReader');
-/** Set on a socket by whoever logs what it reads (TcpConnection). */
-export const kReadDestination = Symbol('ReadDestination');
-type SharedReading = Socket & { [kReader]?: DirectReader | null; [kReadDestination]?: ReadDestination };
-
-let sharedBuffer: Buffer | undefined;
-/** What the read just handled chose for the socket's next read; taken at once by nextReadBuffer. */
-let chosen: Uint8Array | undefined;
+type SharedReading = Socket & { [kReader]?: DirectReader | null };
 
 /**
- * Hands a read to the socket's DirectReader (or re-emits it as 'data'), then picks where the
- * socket's next read goes. Node calls it as a method of the socket that read
- * (`stream[kBufferCb](nread, buffer)`), and right after it, for the same socket, the buffer
- * function (`stream[kBufferGen]()`, lib/internal/stream_base_commons.js): so one pair of
- * functions serves every socket, with no closure per connection.
+ * Hands a read to the socket's DirectReader, or re-emits it as 'data'. Node calls it as a method
+ * of the socket that read (`stream[kBufferCb](nread, buffer)`, lib/internal/stream_base_commons.js),
+ * so one function serves every socket: no closure per connection.
  */
 function emitRead(this: SharedReading, bytesRead: number, buffer: Uint8Array): boolean {
   const bytes = Buffer.from(buffer.buffer, buffer.byteOffset, bytesRead);
   const reader = this[kReader];
   if (reader == null) this.emit('data', bytes);
   else reader.dataIn(bytes);
-  // Chosen last: if a listener threw, the next socket's read must not be handed this one's memory.
-  chosen = this[kReadDestination]?.lendForRead(READ_BUFFER_BYTES);
   // Keep reading: the engine logs everything that arrives and never pushes back on a peer.
   return true;
 }
@@ -81,17 +62,11 @@ function markShared<S extends Socket>(socket: S): S {
   return socket;
 }
 
-/** The buffer for a socket's next read (also asked once when a socket gets its handle: the shared one). */
-function nextReadBuffer(): Uint8Array {
-  const into = chosen ?? (sharedBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES));
-  chosen = undefined;
-  return into;
-}
+let shared: SocketConstructorOpts['onread'] | undefined;
 
-const shared: SocketConstructorOpts['onread'] = { buffer: nextReadBuffer, callback: emitRead };
-
-/** The `onread` options every plain socket shares: one buffer (or its log's slab), one callback. */
+/** The `onread` options every plain socket shares: one buffer, one callback. */
 function readIntoShared(): SocketConstructorOpts['onread'] {
+  shared ??= { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: emitRead };
   return shared;
 }
 

@@ -11,7 +11,7 @@ import type { SocketRecord } from './socket-record';
 import { toEndpoint } from './endpoint';
 import { EngineError, describeError, toEngineError, type ErrorContext } from './errors';
 import { copyBytes, type NoticeText } from './log';
-import { kReadDestination, plainSocket, readDirectly, type ReadDestination } from './read-buffer';
+import { plainSocket, readDirectly } from './read-buffer';
 import { prepareTlsClient, reportHandshake, secureAccepted, type TlsListenerSetup } from './tls';
 
 /** "Accepted from 10.0.0.2:50312 on 10.0.0.1:8080", said when read (see NoticeText). */
@@ -47,7 +47,7 @@ interface ConnectAttempt {
 
 /** The connection a socket's events go to: the handlers below are shared by every socket. */
 const kConnection = Symbol('TcpConnection');
-type Followed = Socket & { [kConnection]?: TcpConnection; [kReadDestination]?: ReadDestination };
+type Followed = Socket & { [kConnection]?: TcpConnection };
 
 export class TcpConnection {
   /** Set once Node has released the followed socket ('close'), whatever the reason. */
@@ -113,8 +113,6 @@ export class TcpConnection {
    */
   private follow(socket: Followed): void {
     socket[kConnection] = this;
-    // What a plain socket reads goes to this log: reads may land in its slabs (read-buffer.ts).
-    socket[kReadDestination] = this.record.log;
     for (const [event, handler] of TcpConnection.handlerEntries) socket.on(event, handler);
     if (!readDirectly(socket, this.record)) socket.on('data', TcpConnection.data);
   }
@@ -142,7 +140,6 @@ export class TcpConnection {
   private useTls(secure: TLSSocket): TLSSocket {
     for (const [event, handler] of TcpConnection.handlerEntries) this.tcp.off(event, handler);
     this.tcp.off('data', TcpConnection.data);
-    delete (this.tcp as Followed)[kReadDestination];
     this.socket = secure;
     this.follow(secure);
     return secure;
