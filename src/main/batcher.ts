@@ -84,6 +84,10 @@ export class EventCoalescer {
       case 'library.changed':
         this.pending.set('library', event);
         break;
+      case 'toxiproxyApi.status':
+        // The whole status: the latest says all.
+        this.pending.set('toxiproxyApi', event);
+        break;
       case 'file.progress':
         // Each carries the whole count so far; the last one (done) replaces any before it.
         this.pending.set(`f:${event.transferId}`, event);
