@@ -78,3 +78,20 @@ test('the user proxies curl to python http.server, adds latency, holds the respo
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("the toolbar's New proxy draws its icon as large as the other new-socket buttons, and so does the first-steps list", async ({ app, page }) => {
+  const iconSizes = (buttons: ReturnType<typeof page.locator>) =>
+    buttons.evaluateAll((elements) =>
+      elements.map((button) => {
+        const box = button.querySelector('svg')?.getBoundingClientRect();
+        return box ? `${box.width}x${box.height}` : 'no icon';
+      }),
+    );
+  await expect(page.getByRole('button', { name: /^Start a proxy/ })).toBeVisible();
+  const toolbar = await iconSizes(page.getByRole('navigation', { name: 'New socket' }).getByRole('button'));
+  expect(toolbar).toEqual(['16x16', '16x16', '16x16', '16x16']);
+  const firstSteps = await iconSizes(page.getByRole('button', { name: /^(Open a connection|Start a listener|Bind a UDP port|Start a proxy)/ }));
+  expect(new Set(firstSteps).size, firstSteps.join(', ')).toBe(1);
+  expect(firstSteps).toHaveLength(4);
+  await app.screenshot('host-toolbar-icons');
+});

@@ -53,7 +53,9 @@ test('the user turns the Toxiproxy API on from the status bar, curl lists the pr
   }
 });
 
-test('sockscope host --toxiproxy-api shows the API on in the status bar, and the switch turns it off', async ({ page }) => {
+test('sockscope host --toxiproxy-api shows the API on in the status bar, the switch turns it off, and another window sees it go', async ({
+  page,
+}) => {
   const port = await freePort();
   const host = await startBuiltHost({ nodeArgs: [resolve(__dirname, '../out/main/cli.js'), 'host', '--toxiproxy-api', `127.0.0.1:${port}`] });
   try {
@@ -61,9 +63,19 @@ test('sockscope host --toxiproxy-api shows the API on in the status bar, and the
     await page.goto(host.url);
     const status = page.getByRole('button', { name: /^Toxiproxy API/ });
     await expect(status).toHaveText(`Toxiproxy API 127.0.0.1:${port}`);
+    // A second window, whose user is typing another port when the first turns the API off.
+    const other = await page.context().newPage();
+    await other.goto(host.url);
+    const otherStatus = other.getByRole('button', { name: /^Toxiproxy API/ });
+    await expect(otherStatus).toHaveText(`Toxiproxy API 127.0.0.1:${port}`);
+    await otherStatus.click();
+    await other.getByLabel('Toxiproxy API port').fill('9999');
     await status.click();
     await page.getByRole('switch', { name: 'Serve the Toxiproxy API' }).click();
     await expect(status).toHaveText('Toxiproxy API off');
+    await expect(otherStatus).toHaveText('Toxiproxy API off');
+    await expect(other.getByRole('switch', { name: 'Serve the Toxiproxy API' })).not.toBeChecked();
+    await expect(other.getByLabel('Toxiproxy API port')).toHaveValue('9999');
     await expect(run('curl', ['-sS', '--max-time', '5', `http://127.0.0.1:${port}/version`])).rejects.toThrow();
   } finally {
     await host.stop();

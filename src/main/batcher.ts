@@ -84,6 +84,10 @@ export class EventCoalescer {
       case 'library.changed':
         this.pending.set('library', event);
         break;
+      case 'toxiproxyApi.status':
+        // The whole status: the latest says all.
+        this.pending.set('toxiproxyApi', event);
+        break;
       case 'file.progress':
         // Each carries the whole count so far; the last one (done) replaces any before it.
         this.pending.set(`f:${event.transferId}`, event);
@@ -104,6 +108,11 @@ export class EventCoalescer {
     return events;
   }
 }
+
+const addEvent = (pending: EventCoalescer, event: EngineEvent): void => pending.add(event);
+const markChanged = (pending: EventCoalescer, source: Announced, kind: 'upsert' | 'stats'): void => pending.changed(source, kind);
+const markHead = (pending: EventCoalescer, source: Announced): void => pending.headChanged(source);
+const markRemoved = (pending: EventCoalescer, source: Announced): void => pending.removed(source);
 
 export interface BatcherOptions {
   /** Longest an event waits before it is sent. */
@@ -159,38 +168,34 @@ export class EventBatcher implements AnnouncementSink {
   }
 
   push(event: EngineEvent): void {
-    this.starting();
-    this.pending.add(event);
-    this.added();
+    this.enqueue(addEvent, event, undefined);
   }
 
+  /** The announcement sink's name for `push`. */
   event(event: EngineEvent): void {
     this.push(event);
   }
 
   changed(source: Announced, kind: 'upsert' | 'stats'): void {
-    this.starting();
-    this.pending.changed(source, kind);
-    this.added();
+    this.enqueue(markChanged, source, kind);
   }
 
   headChanged(source: Announced): void {
-    this.starting();
-    this.pending.headChanged(source);
-    this.added();
+    this.enqueue(markHead, source, undefined);
   }
 
   removed(source: Announced): void {
-    this.starting();
-    this.pending.removed(source);
-    this.added();
+    this.enqueue(markRemoved, source, undefined);
   }
 
-  private starting(): void {
+  /**
+   * Notes when a batch begins (for `delay`), applies the change, then flushes when full or arms the
+   * timer. `apply` takes its arguments rather than closing over them: a mark comes with every
+   * read, and a closure each would be an allocation each.
+   */
+  private enqueue<A, B>(apply: (pending: EventCoalescer, a: A, b: B) => void, a: A, b: B): void {
     if (this.pending.size === 0) this.firstPendingAt = this.now();
-  }
-
-  private added(): void {
+    apply(this.pending, a, b);
     if (this.pending.size >= this.maxEvents) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), this.delay());
   }

@@ -4,7 +4,7 @@ import { createDispatcher, type Dispatcher } from './dispatch';
 import { Engine, type EngineOptions } from './engine/engine';
 import { FramingService } from './framing/service';
 import { MessageLibrary } from './library';
-import { closeToxiproxyApi } from './proxy/api-service';
+import { closeToxiproxyApi, toxiproxyApiOf } from './proxy/api-service';
 import { sessionsOff, startSessions } from './session';
 
 export interface Core {
@@ -24,6 +24,7 @@ export function createCore(options: { engine?: EngineOptions; batch?: BatcherOpt
   const unsubscribe = engine.announceTo(batcher);
   const library = new MessageLibrary();
   const unsubscribeLibrary = library.subscribe((revision) => batcher.push({ type: 'library.changed', revision }));
+  const unsubscribeApi = toxiproxyApiOf(engine).subscribe((status) => batcher.push({ type: 'toxiproxyApi.status', status }));
   const framing = new FramingService(engine);
   // Only a front end the user works in keeps a session (its folder: src/main/session/paths.ts).
   const sessions =
@@ -45,6 +46,7 @@ export function createCore(options: { engine?: EngineOptions; batch?: BatcherOpt
     async dispose() {
       unsubscribe();
       unsubscribeLibrary();
+      unsubscribeApi();
       // The last save happens here, before the engine closes every socket.
       const released = sessions?.dispose();
       framing.dispose();

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { z } from 'zod';
 import { type Command, commandNames, commands, ErrorInfo, type Snapshot } from '@shared/contract';
 import { type Core, createCore } from './core';
@@ -113,9 +113,17 @@ describe('dispatcher under arbitrary input', () => {
  */
 const socketRef = fc.nat(12).map((n) => `@socket:${n}`);
 const id = fc.oneof({ weight: 8, arbitrary: socketRef }, { weight: 1, arbitrary: fc.constantFrom('lst-999', '', 'x'.repeat(65)) });
+/**
+ * Names that cannot resolve fail inside this machine: an empty label, or one longer than DNS
+ * allows (63), is refused by the system's resolver before it asks anyone. A well-formed name that
+ * does not exist ('nosuch.invalid', '999.1.1.1') is a query to the network's DNS server: a step
+ * then waits on a machine that is not this one, up to a connect's whole timeout, and a bind or a
+ * send with no timeout at all, when that server is slow or drops the query.
+ */
+const unresolvable = ['nosuch..invalid', `${'x'.repeat(64)}.invalid`, '999..1.1'];
 const host = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom('127.0.0.1', '::1', 'localhost') },
-  { weight: 1, arbitrary: fc.constantFrom('', '  ', 'nosuch.invalid', '127.0.0.1/8', 'a b', 'x'.repeat(254), '999.1.1.1') },
+  { weight: 1, arbitrary: fc.constantFrom('', '  ', '127.0.0.1/8', 'a b', 'x'.repeat(254), ...unresolvable) },
 );
 const badPort = fc.constantFrom(-1, 65536, 1.5, Number.NaN, '80', null);
 const peerPort = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('@listener-port', '@closed-port') }, { weight: 1, arbitrary: badPort });
@@ -223,14 +231,29 @@ async function expectConsistent(world: World): Promise<void> {
   }
 }
 
+/**
+ * The seed of the sequences: FUZZ_SEED replays a run. fast-check prints it when a property fails,
+ * but not when a step hangs and the test's timeout ends it: then the report below does.
+ */
+const seed = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 0x7fffffff);
+
 describe('dispatcher under random command sequences with real sockets', () => {
   it('keeps the engine consistent and releases every OS socket', async () => {
+    // The sequence running and how far it got, for a failure fast-check cannot report.
+    let current = { sequence: 0, steps: [] as Step[], at: 'starting' };
+    onTestFailed(() => {
+      console.error(
+        `dispatch fuzz: seed ${seed} (replay: FUZZ_SEED=${seed} npx vitest run src/main/dispatch.fuzz.test.ts); ` +
+          `sequence #${current.sequence} was at ${current.at} of ${fc.stringify(current.steps)}`,
+      );
+    });
     const tooBig = new Uint8Array(16 * 1024 * 1024 + 1);
     // What the runs reached, so that a generator gone wrong cannot pass by doing nothing.
     const reached = new Map<string, number>();
     const count = (what: string): void => void reached.set(what, (reached.get(what) ?? 0) + 1);
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 4, maxLength: 24, size: 'medium' }), async (steps) => {
+        current = { sequence: current.sequence + 1, steps, at: 'starting' };
         const closedPort = await freePort();
         const baseline = osSockets();
         const world: World = { core: createCore(), closedPort, tooBig, created: new Set(), removed: new Set() };
@@ -238,7 +261,8 @@ describe('dispatcher under random command sequences with real sockets', () => {
           // One listener to start with, so that connects and sends have somewhere to go from step one.
           const first = await world.core.dispatcher.dispatch('tcp.listen', { host: '127.0.0.1', port: 0 });
           if (first.ok) world.created.add((first.value as { id: string }).id);
-          for (const { command, input } of steps) {
+          for (const [index, { command, input }] of steps.entries()) {
+            current.at = `step ${index} (${command})`;
             const resolved = resolveRefs(input, world, await snapshot(world));
             const answer = await world.core.dispatcher.dispatch(command, resolved);
             expectTypedAnswer(command, answer);
@@ -252,12 +276,14 @@ describe('dispatcher under random command sequences with real sockets', () => {
           const connections = (await snapshot(world)).sockets.filter((s) => s.kind === 'tcp-connection');
           if (connections.length > 0) count('accepted connections');
         } finally {
+          current.at = 'dispose';
           await world.core.dispose();
         }
+        current.at = 'the release of its OS sockets';
         // Released within a few event-loop turns; the bound is generous for a machine busy with other tests.
         await waitFor(() => osSockets() <= baseline, 'every socket of the engine to be released', 10_000);
       }),
-      { numRuns: 100 },
+      { numRuns: 100, seed },
     );
     for (const what of [
       'tcp.listen ok',

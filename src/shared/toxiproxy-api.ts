@@ -17,6 +17,9 @@ export const ToxiproxyApiStatus = z.object({
   error: z.string().optional(),
 });
 
+/** The API was turned on, moved or off, or failed to start: its status now, for every window. */
+export const ToxiproxyApiStatusEvent = z.object({ type: z.literal('toxiproxyApi.status'), status: ToxiproxyApiStatus });
+
 export const toxiproxyApiCommands = {
   'toxiproxyApi.status': { input: z.object({}), output: ToxiproxyApiStatus },
   /**
@@ -35,3 +38,4 @@ export const toxiproxyApiCommands = {
 } as const;
 
 export type ToxiproxyApiStatus = z.infer<typeof ToxiproxyApiStatus>;
+export type ToxiproxyApiStatusEvent = z.infer<typeof ToxiproxyApiStatusEvent>;

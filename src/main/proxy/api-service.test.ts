@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Output } from '@shared/contract';
+import type { EventBatch, Output } from '@shared/contract';
 import { type Core, createCore } from '../core';
 import { freePort } from '../engine/test-support/peers';
 
@@ -58,5 +58,38 @@ describe('the Toxiproxy API switch', () => {
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
     }
+  });
+
+  it('tells every window of each change in an event: on, failed to start, off', async () => {
+    const core = createCore();
+    cores.push(core);
+    const statuses: unknown[] = [];
+    core.batcher.subscribe((batch: EventBatch) => {
+      for (const event of batch.events) if (event.type === 'toxiproxyApi.status') statuses.push(event.status);
+    });
+    // Each change in a batch of its own: the batcher keeps only the latest status.
+    const set = async (input: unknown): Promise<void> => {
+      await core.dispatcher.dispatch('toxiproxyApi.set', input);
+      core.batcher.flush();
+    };
+    const port = await freePort();
+    await set({ enabled: true, port });
+    // On again where it serves changes nothing, and says nothing.
+    await set({ enabled: true, port });
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as { port: number }).port;
+    try {
+      await set({ enabled: true, port: taken });
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+    await set({ enabled: false });
+    const message = `127.0.0.1:${taken} is already in use: is Toxiproxy (or another Sockscope) running?`;
+    expect(statuses).toEqual([
+      { serving: { host: '127.0.0.1', port, url: `http://127.0.0.1:${port}` }, address: { host: '127.0.0.1', port } },
+      { address: { host: '127.0.0.1', port: taken }, error: message },
+      { address: { host: '127.0.0.1', port: taken } },
+    ]);
   });
 });

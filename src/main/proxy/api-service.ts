@@ -15,7 +15,7 @@ class ToxiproxyApiService {
   private address: { host: string; port: number } = { ...DEFAULT_TOXIPROXY_API_ADDRESS };
   private error: string | undefined;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(status: ToxiproxyApiStatus) => void>();
 
   constructor(private readonly engine: Engine) {}
 
@@ -24,8 +24,11 @@ class ToxiproxyApiService {
     return this.api && { host: this.api.host, port: this.api.port };
   }
 
-  /** Calls back after it is turned on, moved or off (the session saves then); returns the function that stops it. */
-  subscribe(onChange: () => void): () => void {
+  /**
+   * Calls back with the status after it is turned on, moved or off, or fails to start (the session
+   * saves then, and every window hears of it); returns the function that stops it.
+   */
+  subscribe(onChange: (status: ToxiproxyApiStatus) => void): () => void {
     this.listeners.add(onChange);
     return () => this.listeners.delete(onChange);
   }
@@ -41,12 +44,12 @@ class ToxiproxyApiService {
 
   set(input: ParsedInput<'toxiproxyApi.set'>): Promise<ToxiproxyApiStatus> {
     const next = this.queue.then(async () => {
-      const before = this.serving;
+      const before = JSON.stringify(this.status());
       try {
         return await this.apply(input);
       } finally {
-        const after = this.serving;
-        if (before?.host !== after?.host || before?.port !== after?.port) for (const listener of this.listeners) listener();
+        const after = this.status();
+        if (JSON.stringify(after) !== before) for (const listener of this.listeners) listener(after);
       }
     });
     this.queue = next.catch(() => undefined);

@@ -46,7 +46,7 @@ export function toxiproxyApiPart(engine: Engine): SessionPart {
       if (api.serving) return;
       await api.set({ enabled: true, ...saved.data });
     },
-    subscribe: (onChange) => api.subscribe(onChange),
+    subscribe: (onChange) => api.subscribe(() => onChange()),
     describe: (value) => {
       const address = where(value);
       return address && `Toxiproxy API on ${address}`;

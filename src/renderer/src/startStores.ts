@@ -9,6 +9,7 @@ import { startMenuCommands } from './features/shell/menuCommands';
 import { startSessionSync } from './features/session/session';
 import { startSync } from './sync/sync';
 import { startTheme } from './features/shell/theme';
+import { startToxiproxyApiSync } from './features/proxy/toxiproxyApi';
 import { startViewFollowsSelection } from './features/shell/view';
 
 /**
@@ -29,6 +30,7 @@ export function startStores(transport: Transport): () => void {
     // Then what follows the engine: the snapshot and event batches, the library, the app menu.
     startSync(transport),
     startLibrarySync(transport),
+    startToxiproxyApiSync(transport),
     startFileTransferSync(transport),
     startMenuCommands(transport),
   ];

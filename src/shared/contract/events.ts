@@ -1,6 +1,7 @@
 /** What a window lives on: a snapshot to start from (`app.snapshot`), then events from the engine, delivered in batches. */
 import { z } from 'zod';
 import { FileProgressEvent } from '../file-dialogs';
+import { ToxiproxyApiStatusEvent } from '../toxiproxy-api';
 import { UiCommandEvent } from '../ui-command';
 import { ErrorInfo, Ok, SocketId } from './basics';
 import { LogHead } from './log';
@@ -20,6 +21,8 @@ export const EngineEvent = z.discriminatedUnion('type', [
   UiCommandEvent,
   /** How far a desktop export or import has got (src/shared/file-dialogs.ts). */
   FileProgressEvent,
+  /** The Toxiproxy API's switch moved (src/shared/toxiproxy-api.ts). */
+  ToxiproxyApiStatusEvent,
 ]);
 
 export const EventBatch = z.object({

@@ -51,6 +51,15 @@ export function DatagramIcon(props: IconProps) {
   );
 }
 
+/** Traffic both ways through a middle: a proxy. */
+export function ProxyIcon(props: IconProps) {
+  return (
+    <Svg {...props}>
+      <path d="M2.5 5.5h11M11 3l2.5 2.5L11 8M13.5 10.5h-11M5 8l-2.5 2.5L5 13" />
+    </Svg>
+  );
+}
+
 export function CloseIcon(props: IconProps) {
   return (
     <Svg {...props}>

@@ -53,12 +53,3 @@ export function forwardAllHeld(id: string, stream: ToxicStream): Promise<Result<
 export function cutSide(id: string, side: Input<'proxy.cut'>['side'], how: Input<'proxy.cut'>['how']): Promise<Result<unknown>> {
   return invoke('proxy.cut', { id, side, how });
 }
-
-/** Whether the Toxiproxy-compatible API serves, and where. */
-export function readToxiproxyApi(): Promise<Result<Output<'toxiproxyApi.status'>>> {
-  return invoke('toxiproxyApi.status', {});
-}
-
-export function setToxiproxyApi(enabled: boolean, port: number): Promise<Result<Output<'toxiproxyApi.set'>>> {
-  return invoke('toxiproxyApi.set', { enabled, port });
-}

@@ -119,11 +119,24 @@ function currentLayout(): SavedLayout {
 
 let layoutTimer: ReturnType<typeof setTimeout> | undefined;
 let savedLayout = '';
+/** Stops waiting for the session's status, while a change made before it was known waits for it. */
+let stopAwaitingStatus: (() => void) | undefined;
 
 /** Saves the layout shortly after it changes, where this front end keeps a session at all. */
 function layoutChanged(): void {
   const state = useSession.getState().status?.state;
-  if (state === undefined || state === 'off' || layoutTimer !== undefined) return;
+  if (state === undefined) {
+    // Not known yet whether this window keeps a session (a listener opened while the status was
+    // on its way): the change waits for the status, and is saved then if it does.
+    stopAwaitingStatus ??= useSession.subscribe((session) => {
+      if (session.status === undefined) return;
+      stopAwaitingStatus?.();
+      stopAwaitingStatus = undefined;
+      layoutChanged();
+    });
+    return;
+  }
+  if (state === 'off' || layoutTimer !== undefined) return;
   layoutTimer = setTimeout(() => {
     layoutTimer = undefined;
     const layout = currentLayout();
@@ -154,14 +167,11 @@ export function startSessionSync(): () => void {
       if (state.sequences !== previous.sequences) layoutChanged();
     }),
     useSendSettings.subscribe(() => layoutChanged()),
-    // A change made before this window knew whether it keeps a session (a listener opened while
-    // the status was still on its way) was not saved then: it is now.
-    useSession.subscribe((state, previous) => {
-      if (state.status?.state !== previous.status?.state) layoutChanged();
-    }),
   ];
   return () => {
     unsubscribers.forEach((unsubscribe) => unsubscribe());
+    stopAwaitingStatus?.();
+    stopAwaitingStatus = undefined;
     clearTimeout(layoutTimer);
     layoutTimer = undefined;
   };

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { altKeyName } from '../../ui/format';
 import { PROXY_SHORTCUT } from '../proxy/ProxyDialog';
 import { openNewSocketDialog, openProxyDialog } from './ui';
-import { DatagramIcon, ListenIcon, PlugIcon } from '../../ui/Icons';
+import { DatagramIcon, ListenIcon, PlugIcon, ProxyIcon } from '../../ui/Icons';
 import { Kbd } from '../../ui/Kbd';
 
 const starts: readonly { label: string; detail: string; key: string; icon: ReactNode; open: () => void }[] = [
@@ -25,11 +25,7 @@ const starts: readonly { label: string; detail: string; key: string; icon: React
     label: 'Start a proxy',
     detail: 'Sit between a client and its server, and break the traffic on purpose',
     key: PROXY_SHORTCUT.key,
-    icon: (
-      <span aria-hidden="true" className="font-mono text-[11px]">
-        ⇄
-      </span>
-    ),
+    icon: <ProxyIcon />,
     open: openProxyDialog,
   },
 ];

@@ -1,7 +1,5 @@
-import { useShallow } from 'zustand/react/shallow';
 import { formatBytes } from '@shared/codec';
 import { formatTime, plural } from '../../ui/format';
-import { isLive } from '../sockets/socketTree';
 import { selectSocket, useSockets } from '../sockets/sockets';
 import { AlertIcon } from '../../ui/Icons';
 import { LogBudgetControl } from './LogBudgetControl';
@@ -17,23 +15,7 @@ export function StatusBar() {
   const transport = useSockets((state) => state.transport);
   const lastError = useSockets((state) => state.lastError);
   const errorSocketExists = useSockets((state) => (state.lastError?.id ? state.lastError.id in state.sockets : false));
-  const totals = useSockets(
-    useShallow((state) => {
-      let open = 0;
-      let bytesIn = 0;
-      let bytesOut = 0;
-      for (const socket of Object.values(state.sockets)) {
-        if (isLive(socket)) open++;
-        // A listener's traffic is its connections' traffic; counting both would double it.
-        if (socket.kind === 'tcp-listener') continue;
-        // An imported log's counters are the original socket's, not traffic of this session.
-        if (socket.kind === 'imported') continue;
-        bytesIn += socket.bytesIn;
-        bytesOut += socket.bytesOut;
-      }
-      return { open, bytesIn, bytesOut };
-    }),
-  );
+  const totals = useSockets((state) => state.totals);
 
   const link =
     transport.state === 'open'

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { altKeyName } from '../../ui/format';
 import { openNewSocketDialog, openProxyDialog, type NewSocketKind } from './ui';
 import { PROXY_SHORTCUT } from '../proxy/ProxyDialog';
-import { DatagramIcon, ListenIcon, PlugIcon, SockscopeMark } from '../../ui/Icons';
+import { DatagramIcon, ListenIcon, PlugIcon, ProxyIcon, SockscopeMark } from '../../ui/Icons';
 import { LogFileMenu } from '../export/LogFileMenu';
 import { newSocketShortcuts } from './shortcuts';
 import { ThemeSwitch } from './ThemeSwitch';
@@ -44,8 +44,8 @@ export function Toolbar() {
           title={`New proxy (${altKeyName}${PROXY_SHORTCUT.key})`}
           className="inline-flex h-7 items-center gap-1.5 rounded px-2 text-[13px] text-fg hover:bg-hover active:bg-selected"
         >
-          <span aria-hidden="true" className="font-mono text-[11px] text-muted">
-            ⇄
+          <span className="text-muted">
+            <ProxyIcon />
           </span>
           New proxy
         </button>

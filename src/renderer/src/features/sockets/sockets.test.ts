@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { socketInfo as socket } from '@shared/test-support/socket-info';
 import { sameSettings, statsOf } from '@shared/socket-stats';
 import { applyEvents, applySnapshot, initialSocketsState, useSockets } from './sockets';
+import { totalsOf } from './totals';
 
 const rules = {
   echo: false,
@@ -98,5 +99,57 @@ describe('what views without counters see', () => {
 
     applyEvents([{ type: 'socket.removed', id: 'a' }]);
     expect(Object.keys(useSockets.getState().layout)).toEqual(['b']);
+  });
+});
+
+describe('the totals the status bar shows', () => {
+  const stats = (id: string, bytesIn: number, bytesOut: number) => ({
+    type: 'socket.stats' as const,
+    stats: { id, bytesIn, bytesOut, messagesIn: 1, messagesOut: 1, queuedBytes: 0 },
+  });
+  /** The totals kept batch by batch must be the ones counted over every socket. */
+  const expectTotals = (open: number, bytesIn: number, bytesOut: number) => {
+    const { totals, sockets } = useSockets.getState();
+    expect(totals).toEqual({ open, bytesIn, bytesOut });
+    expect(totals).toEqual(totalsOf(Object.values(sockets)));
+  };
+
+  beforeEach(() => {
+    useSockets.setState(initialSocketsState, true);
+    applySnapshot({
+      rev: 1,
+      sockets: [
+        // A listener's bytes are its connections': not counted twice. An imported log's are not this session's.
+        socket('l', { kind: 'tcp-listener', state: 'listening', bytesIn: 50, bytesOut: 20 }),
+        socket('c', { kind: 'tcp-connection', parentId: 'l', bytesIn: 50, bytesOut: 20 }),
+        socket('old', { kind: 'tcp-client', state: 'closed', bytesIn: 7, bytesOut: 3 }),
+        socket('i', { kind: 'imported', state: 'closed', bytesIn: 1000, bytesOut: 1000 }),
+      ],
+      logs: [],
+    });
+  });
+
+  it('count the snapshot, then follow counters, state changes, new sockets and removals', () => {
+    expectTotals(2, 57, 23);
+    applyEvents([stats('c', 80, 30), stats('l', 80, 30), stats('unknown', 5, 5)]);
+    expectTotals(2, 87, 33);
+    applyEvents([
+      { type: 'socket.upsert', socket: { ...useSockets.getState().sockets.c, state: 'closed', bytesIn: 90 } },
+      { type: 'socket.upsert', socket: socket('u', { kind: 'udp', bytesIn: 4, bytesOut: 2 }) },
+      stats('u', 6, 2),
+    ]);
+    expectTotals(2, 103, 35);
+    applyEvents([
+      { type: 'socket.removed', id: 'old' },
+      { type: 'socket.removed', id: 'l' },
+      { type: 'socket.removed', id: 'never' },
+    ]);
+    expectTotals(1, 96, 32);
+  });
+
+  it('stay the same object while a batch moves none of them', () => {
+    const before = useSockets.getState().totals;
+    applyEvents([{ type: 'log.head', head: { id: 'c', firstSeq: 0, nextSeq: 3, dropped: 0, bytes: 12 } }, stats('l', 1, 1)]);
+    expect(useSockets.getState().totals).toBe(before);
   });
 });

@@ -4,6 +4,7 @@ import type { EngineEvent, ErrorInfo, LogHead, Snapshot, SocketInfo } from '@sha
 import { sameSettings, withStats } from '@shared/socket-stats';
 import type { TransportStatus } from '../../transport';
 import { socketOrder } from './socketTree';
+import { noTotals, type SocketTotals, TotalsTally, totalsOf } from './totals';
 
 export interface ReportedError {
   /** The socket it concerns, when there is one. */
@@ -20,6 +21,8 @@ export interface SocketsState {
    */
   layout: Record<string, SocketInfo>;
   heads: Record<string, LogHead>;
+  /** Open sockets and all traffic, kept with `sockets` by the same updates (the status bar's). */
+  totals: SocketTotals;
   /** The latest engine.error per socket, shown next to it. */
   socketErrors: Record<string, ReportedError>;
   lastError: ReportedError | undefined;
@@ -33,6 +36,7 @@ export const initialSocketsState: SocketsState = {
   sockets: {},
   layout: {},
   heads: {},
+  totals: noTotals,
   socketErrors: {},
   lastError: undefined,
   selectedId: null,
@@ -61,7 +65,7 @@ export function applySnapshot(snapshot: Snapshot): void {
     const socketErrors: Record<string, ReportedError> = {};
     for (const [id, reported] of Object.entries(state.socketErrors)) if (sockets[id]) socketErrors[id] = reported;
     const selectedId = state.selectedId !== null && sockets[state.selectedId] ? state.selectedId : (socketOrder(sockets)[0] ?? null);
-    return { sockets, layout: sockets, heads, socketErrors, selectedId, synced: true };
+    return { sockets, layout: sockets, heads, totals: totalsOf(snapshot.sockets), socketErrors, selectedId, synced: true };
   });
 }
 
@@ -75,6 +79,7 @@ export function applyEvents(events: readonly EngineEvent[]): void {
     let lastError = state.lastError;
     let selectedId = state.selectedId;
     let laidOut = true;
+    const totals = new TotalsTally(state.totals);
     // Copy each map at most once per batch, on first write.
     const writableSockets = (): Record<string, SocketInfo> => (sockets === state.sockets ? (sockets = { ...sockets }) : sockets);
     const writableHeads = (): Record<string, LogHead> => (heads === state.heads ? (heads = { ...heads }) : heads);
@@ -84,18 +89,23 @@ export function applyEvents(events: readonly EngineEvent[]): void {
     for (const event of events) {
       switch (event.type) {
         case 'socket.upsert':
+          totals.replace(sockets[event.socket.id], event.socket);
           writableSockets()[event.socket.id] = event.socket;
           laidOut = false;
           break;
         case 'socket.stats': {
           // Counters of a socket not known (yet, or any more) have nothing to go into.
           const socket = sockets[event.stats.id];
-          if (socket) writableSockets()[event.stats.id] = withStats(socket, event.stats);
+          if (!socket) break;
+          const counted = withStats(socket, event.stats);
+          totals.replace(socket, counted);
+          writableSockets()[event.stats.id] = counted;
           break;
         }
         case 'socket.removed': {
           if (!sockets[event.id] && !heads[event.id]) break;
           if (selectedId === event.id) selectedId = neighbourOf(sockets, event.id);
+          totals.replace(sockets[event.id], undefined);
           delete writableSockets()[event.id];
           delete writableHeads()[event.id];
           laidOut = false;
@@ -113,7 +123,7 @@ export function applyEvents(events: readonly EngineEvent[]): void {
         }
       }
     }
-    return { sockets, layout: laidOut ? state.layout : sockets, heads, socketErrors, lastError, selectedId };
+    return { sockets, layout: laidOut ? state.layout : sockets, heads, totals: totals.result(), socketErrors, lastError, selectedId };
   });
 }
 
