@@ -193,7 +193,7 @@ export class SocketRecord implements Announced {
     this.publishSoon();
   }
 
-  /** Bytes received, logged as a copy. */
+  /** Bytes received, logged as a copy (or where they landed: lendForRead). */
   dataIn(bytes: Uint8Array, peer?: Endpoint): void {
     const time = now();
     // The log copies what it keeps into its own slabs: the socket's Buffer is not held on to.
@@ -207,6 +207,11 @@ export class SocketRecord implements Announced {
     info.lastActivityAt = time;
     this.publishSoon();
     this.watcher?.received(this, bytes, peer);
+  }
+
+  /** Memory in the log for the socket's next read to land in, kept there without a copy (SocketLog.lendForRead). */
+  lendForRead(atLeast: number, atMost: number): Uint8Array | undefined {
+    return this.log.lendForRead(atLeast, atMost);
   }
 
   /** Bytes sent, logged as a copy. */
