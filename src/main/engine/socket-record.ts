@@ -257,15 +257,21 @@ export class SocketRecord implements Announced {
     return head;
   }
 
-  /** Announces the current state once the I/O callbacks of this event-loop turn have run. */
+  /**
+   * Announces the current state once the I/O callbacks of this event-loop turn have run. One
+   * function for every record (no closure made per turn: a stream of small reads is a turn each).
+   */
   private publishSoon(): void {
     if (this.publishScheduled || !this.visible) return;
     this.publishScheduled = true;
-    setImmediate(() => {
-      this.publishScheduled = false;
-      this.publishHead();
-      this.publishStats();
-    });
+    setImmediate(SocketRecord.publishNow, this);
+  }
+
+  /** The announcement publishSoon scheduled. */
+  private static publishNow(this: void, record: SocketRecord): void {
+    record.publishScheduled = false;
+    record.publishHead();
+    record.publishStats();
   }
 
   private publish(): void {
