@@ -18,6 +18,12 @@ import { MIN_LOG_BUDGET_MIB } from '@shared/log-budget-size';
 export const DEFAULT_LOG_BUDGET_BYTES = 512 * 1024 * 1024;
 /** Below this the logs could not hold even a few slabs between them. */
 export const MIN_LOG_BUDGET_BYTES = MIN_LOG_BUDGET_MIB * 1024 * 1024;
+/**
+ * At most this share of the budget may be in slabs lent to reads (SocketLog.lendForRead): charged
+ * like any other, but not to be taken back before their read comes, so the rest of the budget
+ * must always be enough to take back from.
+ */
+const LENDABLE_SHARE = 1 / 4;
 
 /** What the accountant needs from a log to take memory back from it. */
 export interface BudgetedLog {
@@ -34,6 +40,8 @@ export interface BudgetedLog {
 export class LogBudget {
   private used = 0;
   private dropped = 0;
+  /** Of `used`, the slabs lent to reads. */
+  private lent = 0;
   /** Logs holding charged memory. */
   private readonly holders = new Set<BudgetedLog>();
   /** Logs of closed sockets, in the order they closed: the first to give memory back. */
@@ -67,10 +75,22 @@ export class LogBudget {
       const before = this.used;
       const victim = this.oldestClosed() ?? this.oldestHolder();
       if (!victim) return;
-      this.dropped += victim.evictOldest();
-      // A log holding memory always gives some back; if one did not, stop rather than spin.
-      if (this.used >= before) return;
+      const evicted = victim.evictOldest();
+      this.dropped += evicted;
+      // A log holding memory gives some back, or at least entries (its slab lent to a read stays
+      // until the read comes: the next turn takes from another log); if neither, stop rather than spin.
+      if (this.used >= before && evicted === 0) return;
     }
+  }
+
+  /** Whether a slab of `bytes` may be lent to a read, within the share of the budget that may be. */
+  mayLend(bytes: number): boolean {
+    return this.lent + bytes <= this.limit * LENDABLE_SHARE;
+  }
+
+  /** A charged slab of `bytes` lent to a read (positive), or back from it (negative). */
+  lend(bytes: number): void {
+    this.lent += bytes;
   }
 
   /** Memory taken (positive) or given back (negative) by `log`. */

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LogEntry as LogEntrySchema } from '@shared/contract';
 import { DEFAULT_LOG_LIMITS, SocketLog, copyBytes, now, resolveLogLimits } from './log';
+import { DEFAULT_LOG_BUDGET_BYTES, logBudget } from './log-budget';
 
 function bytes(n: number, fill = 1): Uint8Array<ArrayBuffer> {
   return new Uint8Array(n).fill(fill);
@@ -218,6 +219,169 @@ describe('SocketLog payload storage', () => {
     for (let i = 0; i < 100; i++) log.appendData('in', new Uint8Array([9, 9, 9]));
     expect(first).toMatchObject({ seq: 0, dir: 'in', peer: { address: '127.0.0.1', port: 9 } });
     expect(first.dir !== 'event' && [...first.bytes]).toEqual([1, 2, 3]);
+  });
+});
+
+describe('SocketLog reads lent the slab being filled', () => {
+  const READ = 64 * 1024;
+  const MiB = 1024 * 1024;
+
+  /** What the kernel does with a lent region: writes a read's bytes into it; the socket then logs that view. */
+  function readInto(region: Uint8Array, length: number, fill: number): Uint8Array {
+    const view = region.subarray(0, length).fill(fill % 256);
+    view[length - 1] = (fill * 7) % 256;
+    return view;
+  }
+  const same = (a: Uint8Array, b: Uint8Array | undefined): boolean => b !== undefined && Buffer.from(a).equals(b);
+
+  it('logs a read where it landed, without a copy', () => {
+    const log = new SocketLog('tcp-1');
+    const region = log.lendForRead(READ, READ);
+    if (!region) throw new Error('nothing lent');
+    const seq = log.lastSeq + 1;
+    log.appendData('in', readInto(region, 1000, 3));
+    const entry = log.peek(seq);
+    expect(entry?.dir !== 'event' && entry?.bytes.buffer).toBe(region.buffer);
+    expect(entry?.dir !== 'event' && entry?.bytes.byteOffset).toBe(region.byteOffset);
+    expect(log.read(seq, 1)[0]).toMatchObject({ dir: 'in', bytes: readInto(new Uint8Array(1000), 1000, 3) });
+    log.dispose();
+  });
+
+  it('keeps what it holds intact whatever comes between a loan and its read: sends, notices, clears, eviction, another log on the same pool', () => {
+    let lentReads = 0;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            // Up to what the socket is lent: from one shared buffer's worth to four (read-buffer.ts).
+            { arbitrary: fc.record({ op: fc.constant('read' as const), length: fc.integer({ min: 1, max: 4 * READ }) }), weight: 8 },
+            { arbitrary: fc.record({ op: fc.constant('send' as const), length: fc.integer({ min: 0, max: 2 * READ }) }), weight: 3 },
+            { arbitrary: fc.record({ op: fc.constant('notice' as const) }), weight: 1 },
+            { arbitrary: fc.record({ op: fc.constant('clear' as const) }), weight: 1 },
+            { arbitrary: fc.record({ op: fc.constant('evict' as const) }), weight: 1 },
+            // Sizes the pool keeps (powers of two): the other log takes back slabs this one gave up.
+            { arbitrary: fc.record({ op: fc.constant('other' as const), length: fc.constantFrom(READ, 2 * READ, 4 * READ) }), weight: 3 },
+          ),
+          { minLength: 1, maxLength: 60 },
+        ),
+        (steps) => {
+          // Small bounds: slabs fill, fall out, go back to the pool and are taken again by either log.
+          const log = new SocketLog('tcp-1', { maxEntries: 40, maxBytes: 1024 * 1024 });
+          const other = new SocketLog('tcp-2', { maxEntries: 40, maxBytes: 512 * 1024 });
+          const expected = new Map<SocketLog, Map<number, Uint8Array>>([
+            [log, new Map()],
+            [other, new Map()],
+          ]);
+          const append = (target: SocketLog, dir: 'in' | 'out', bytes: Uint8Array): void => {
+            expected.get(target)?.set(target.lastSeq + 1, bytes.slice());
+            target.appendData(dir, bytes);
+          };
+          // What the socket's next read goes into: a lent region, or (none lent) a buffer of its own.
+          let lent = log.lendForRead(READ, 4 * READ);
+          let region = lent ?? new Uint8Array(READ);
+          let fill = 0;
+          for (const step of steps) {
+            fill++;
+            if (step.op === 'read') {
+              if (lent) lentReads++;
+              append(log, 'in', readInto(region, Math.min(step.length, region.byteLength), fill));
+              lent = log.lendForRead(READ, 4 * READ);
+              region = lent ?? new Uint8Array(READ);
+            } else if (step.op === 'send') append(log, 'out', new Uint8Array(step.length).fill(fill));
+            else if (step.op === 'other') append(other, 'in', new Uint8Array(step.length).fill(fill));
+            else if (step.op === 'notice') log.appendEvent('info', `notice ${fill}`);
+            else if (step.op === 'evict') log.evictOldest();
+            else log.clear();
+          }
+          // A read that comes after everything else may still write into its region: nothing held may change.
+          readInto(region, region.byteLength, 7);
+          for (const [target, appended] of expected) {
+            const head = target.headInfo();
+            for (const entry of target.read(head.firstSeq, 100)) {
+              if (entry.dir !== 'event') expect(same(entry.bytes, appended.get(entry.seq)), `${target.id} entry ${entry.seq}`).toBe(true);
+            }
+          }
+          log.dispose();
+          other.dispose();
+          expect(log.charged + other.charged, 'every charge given back').toBe(0);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    // Most reads were lent a region (the property would hold trivially otherwise).
+    expect(lentReads).toBeGreaterThan(200);
+  });
+
+  it('keeps a lent slab charged to the budget, and out of the pool, until its read comes; the budget takes from other logs meanwhile', () => {
+    logBudget.setLimit(16 * MiB);
+    try {
+      const lender = new SocketLog('tcp-1');
+      // A slab of its own, lent: everything in it is then evicted (the log is the oldest).
+      for (let i = 0; i < 4; i++) lender.appendData('in', bytes(READ, i));
+      const region = lender.lendForRead(READ, READ);
+      if (!region) throw new Error('nothing lent');
+      const slabBytes = region.buffer.byteLength;
+      expect(lender.evictOldest()).toBeGreaterThan(0);
+      expect(lender.evictAll()).toBeGreaterThanOrEqual(0);
+      expect(lender.headInfo()).toMatchObject({ bytes: 0 });
+      expect(lender.charged, 'still charged').toBeGreaterThanOrEqual(slabBytes);
+      // Others fill the budget: it takes from them (the lent slab cannot go), and stays within its limit.
+      const others = Array.from({ length: 20 }, (_, i) => new SocketLog(`tcp-${i + 2}`));
+      for (let round = 0; round < 16; round++) for (const other of others) other.appendData('in', bytes(READ, round));
+      expect(logBudget.status().usedBytes).toBeLessThanOrEqual(16 * MiB);
+      // Whatever others took from the pool, the read lands intact, and is kept.
+      const seq = lender.lastSeq + 1;
+      lender.appendData('in', readInto(region, READ, 9));
+      expect(lender.read(seq, 1)[0]).toMatchObject({ dir: 'in', bytes: readInto(new Uint8Array(READ), READ, 9) });
+      for (const log of [lender, ...others]) {
+        log.dispose();
+        expect(log.charged, 'every charge given back').toBe(0);
+      }
+    } finally {
+      logBudget.setLimit(DEFAULT_LOG_BUDGET_BYTES);
+    }
+  });
+
+  it('never hands a slab lent to a read to another log, even once the lending log is gone', () => {
+    const lender = new SocketLog('tcp-1');
+    for (let i = 0; i < 8; i++) lender.appendData('in', bytes(READ, i));
+    const region = lender.lendForRead(READ, 4 * READ);
+    if (!region) throw new Error('nothing lent');
+    lender.dispose();
+    expect(lender.charged).toBe(0);
+    // Another log takes slabs of every size from the pool; then the read comes after all.
+    const other = new SocketLog('tcp-2');
+    for (let size = 4096; size <= 1024 * 1024; size *= 2) for (let i = 0; i < 4; i++) other.appendData('in', bytes(size, 5));
+    readInto(region, region.byteLength, 9);
+    const held = other.read(0, 1000);
+    expect(held.length).toBeGreaterThan(0);
+    for (const entry of held) expect(entry.dir !== 'event' && entry.bytes.every((b) => b === 5)).toBe(true);
+    other.dispose();
+  });
+
+  it('lends at most a quarter of the budget, and a closed socket’s loan ends', () => {
+    logBudget.setLimit(16 * MiB);
+    try {
+      const logs = Array.from({ length: 64 }, (_, i) => new SocketLog(`tcp-${i}`));
+      // Each streams a while (its slabs grow to 1 MiB), then is lent the next read's memory.
+      for (const log of logs) for (let i = 0; i < 16; i++) log.appendData('in', bytes(READ, i));
+      const lent = logs.map((log) => log.lendForRead(READ, READ));
+      const lentBytes = lent.reduce((sum, region) => sum + (region?.buffer.byteLength ?? 0), 0);
+      expect(lent.some((region) => region === undefined)).toBe(true);
+      expect(lentBytes).toBeLessThanOrEqual(4 * MiB);
+      // Closed: the socket reads no more, so its loan ends and another log may be lent.
+      const borrower = logs.findIndex((_, i) => lent[i] !== undefined);
+      const refused = logs.findIndex((_, i) => lent[i] === undefined);
+      expect(logs[refused].lendForRead(READ, READ)).toBeUndefined();
+      logs[borrower].markClosed();
+      expect(logs[refused].lendForRead(READ, READ)).toBeDefined();
+      for (const log of logs) {
+        log.dispose();
+        expect(log.charged, 'every charge given back').toBe(0);
+      }
+    } finally {
+      logBudget.setLimit(DEFAULT_LOG_BUDGET_BYTES);
+    }
   });
 });
 

@@ -135,6 +135,15 @@ export class SocketLog implements BudgetedLog {
   /** Slabs holding payloads, oldest first; the last one is being filled. */
   /** Most logs (an idle connection's notices) never hold a payload: none of their own until the first. */
   private slabs: Slab[] = NO_SLABS as Slab[];
+  /**
+   * The slab whose region [loanStart, loanEnd) the socket's next read lands in (lendForRead), or
+   * undefined. It stays among `slabs`, charged, whatever falls out, until that read is appended or
+   * the socket closes: the kernel may still write into it, so it can go neither to the pool nor
+   * to the collector uncounted.
+   */
+  private loan: Slab | undefined;
+  private loanStart = 0;
+  private loanEnd = 0;
   private nextSlabBytes = FIRST_SLAB_BYTES;
   /** Index of the oldest held entry in the columns. */
   private head = 0;
@@ -183,20 +192,39 @@ export class SocketLog implements BudgetedLog {
   private storeData(dir: 'in' | 'out', bytes: Uint8Array, peer: Endpoint | undefined, time: number): void {
     const size = bytes.byteLength;
     const seq = this.nextSeq;
+    const loan = this.loan;
+    let landed = false;
+    let inPlace = false;
+    if (loan !== undefined) {
+      // This payload is the read lent a region, or that read is still to come: then this payload
+      // goes past the region. The read is kept where it landed while its slab is the last one
+      // (a send made meanwhile may have started another: then it is copied, as any payload is,
+      // so that every slab holds older entries than the next).
+      landed = bytes.buffer === loan.bytes.buffer && bytes.byteOffset === this.loanStart;
+      inPlace = landed && loan === this.slabs[this.slabs.length - 1];
+      if (!landed && loan.used < this.loanEnd) loan.used = this.loanEnd;
+    }
     if (dir === 'in') this.appendedIn += size;
     else this.appendedOut += size;
     if (!this.admit(size)) {
       if (dir === 'in') this.droppedIn += size;
       else this.droppedOut += size;
+      if (landed) this.endLoan();
       return;
     }
-    this.reserve(size);
+    this.reserve(inPlace ? 0 : size);
     const slot = this.slotForNext();
     const code = dir === 'in' ? IN : OUT;
     this.times[slot] = time;
     this.spans[2 * slot + 1] = size;
     this.refs[2 * slot + 1] = peer;
-    if (size === 0) {
+    if (inPlace && loan !== undefined) {
+      // No copy: the bytes are already where the log keeps them.
+      this.spans[2 * slot] = (this.loanStart << DIR_BITS) | code;
+      this.refs[2 * slot] = loan;
+      if (loan.used < this.loanStart + size) loan.used = this.loanStart + size;
+      loan.lastSeq = seq;
+    } else if (size === 0) {
       this.spans[2 * slot] = code;
       this.refs[2 * slot] = undefined;
     } else {
@@ -208,6 +236,8 @@ export class SocketLog implements BudgetedLog {
       slab.lastSeq = seq;
     }
     this.bytes += size;
+    // Only now: nothing the budget took back above could hand the lent slab to another log.
+    if (landed) this.endLoan();
   }
 
   private storeEvent(event: LogEventKind, message: NoticeMessage, code: string | undefined, time: number): void {
@@ -223,6 +253,43 @@ export class SocketLog implements BudgetedLog {
     this.spans[2 * slot + 1] = 0;
     this.refs[2 * slot] = undefined;
     this.refs[2 * slot + 1] = code === undefined ? { event, message } : { event, message, code };
+  }
+
+  /**
+   * Where the socket's next read may land (read-buffer.ts): the rest of the slab being filled, from
+   * `atLeast` to `atMost` bytes (a new slab if it has less room left), the very place the read
+   * would be copied to; appended from there it costs no copy. Undefined when the process-wide
+   * budget has lent its share already (log-budget.ts) or the log could not keep a read that large:
+   * the read then goes to the shared buffer and is copied. The loan lasts until that read is
+   * appended or the socket closes (markClosed).
+   */
+  lendForRead(atLeast: number, atMost: number): Uint8Array | undefined {
+    this.endLoan();
+    const most = Math.min(atMost, this.limits.maxBytes);
+    if (most < atLeast) return undefined;
+    const last = this.slabs[this.slabs.length - 1];
+    const hasRoom = last !== undefined && last.bytes.byteLength - last.used >= atLeast;
+    // A new slab is the size the log would take next anyway (they grow as a stream goes on): a
+    // thousand connections each receiving a little must not each start a large one.
+    const slabBytes = hasRoom ? last.bytes.byteLength : Math.max(atLeast, this.nextSlabBytes);
+    if (!logBudget.mayLend(slabBytes)) return undefined;
+    if (!hasRoom) logBudget.makeRoom(slabBytes);
+    const slab = hasRoom ? last : this.slabFor(atLeast);
+    this.loan = slab;
+    this.loanStart = slab.used;
+    this.loanEnd = Math.min(slab.bytes.byteLength, slab.used + most);
+    logBudget.lend(slab.bytes.byteLength);
+    return slab.bytes.subarray(this.loanStart, this.loanEnd);
+  }
+
+  /** The region lent to a read is free again: the read was appended, or will never come. */
+  private endLoan(): void {
+    const loan = this.loan;
+    if (loan === undefined) return;
+    this.loan = undefined;
+    logBudget.lend(-loan.bytes.byteLength);
+    // Everything in it may have fallen out while it was lent.
+    if (loan.lastSeq < this.firstSeq) this.releaseSlabs();
   }
 
   /** Entries with seq in [max(fromSeq, firstSeq), nextSeq), at most `count` of them. */
@@ -291,16 +358,21 @@ export class SocketLog implements BudgetedLog {
     return this.length > 0 ? this.times[this.head] : undefined;
   }
 
-  /** The socket closed: the budget takes from this log before any open one. */
+  /**
+   * The socket closed (or failed, which closes it): the budget takes from this log before any open
+   * one. Its handle reads no more, so a region lent to its next read is free again.
+   */
   markClosed(): void {
+    this.endLoan();
     logBudget.markClosed(this);
   }
 
   evictOldest(): number {
-    if (this.slabs.length === 0) return this.evictAll();
-    // Up to the newest entry in the oldest slab: then that slab goes back to the pool.
-    const count = Math.min(this.length, this.slabs[0].lastSeq - this.firstSeq + 1);
-    return this.evict(count);
+    // Up to the newest entry in the oldest slab holding any: then that slab goes back to the pool
+    // (unless lent to a read: then it stays, and the budget takes from other logs).
+    const holding = this.slabs.find((slab) => slab.lastSeq >= this.firstSeq);
+    if (this.length === 0 || holding === undefined) return this.evictAll();
+    return this.evict(Math.min(this.length, holding.lastSeq - this.firstSeq + 1));
   }
 
   evictAll(): number {
@@ -338,8 +410,8 @@ export class SocketLog implements BudgetedLog {
 
   /** An empty log's columns back to their first size, their memory back to the budget. */
   private shrinkColumns(): void {
-    // Empty: no entry and no slab left, so a reset loses nothing (seq numbers are kept).
-    if (this.length === 0 && this.capacity > INITIAL_CAPACITY) this.reset();
+    // Empty: no entry left (no slab either, but one lent to a read), so a reset loses nothing (seq numbers are kept).
+    if (this.length === 0 && (this.capacity > INITIAL_CAPACITY || this.slabs.length > 0)) this.reset();
   }
 
   private grownCapacity(): number {
@@ -348,12 +420,21 @@ export class SocketLog implements BudgetedLog {
 
   /** Forgets everything, for good: the log's slabs go back to the pool for other logs. */
   dispose(): void {
+    const loan = this.loan;
+    if (loan !== undefined) {
+      // Removed while its socket could still read (sockets are closed before they are removed):
+      // the slab is left to the collector, which frees it once the socket is gone, never to the pool.
+      this.slabs = this.slabs.filter((slab) => slab !== loan);
+      this.charge(-loan.bytes.byteLength);
+      this.endLoan();
+    }
     this.clear();
   }
 
-  /** No columns and no slabs, as a new log has (its slabs go to the pool). */
+  /** No columns and no slabs, as a new log has (its slabs go to the pool), but a slab lent to a read. */
   private reset(): void {
-    for (const slab of this.slabs) slabPool.give(slab.bytes);
+    const loan = this.loan;
+    for (const slab of this.slabs) if (slab !== loan) slabPool.give(slab.bytes);
     this.charge(-this.chargedBytes);
     this.capacity = 0;
     this.times = NO_TIMES;
@@ -363,6 +444,11 @@ export class SocketLog implements BudgetedLog {
     this.nextSlabBytes = FIRST_SLAB_BYTES;
     this.head = 0;
     this.length = 0;
+    if (loan !== undefined) {
+      loan.lastSeq = -1;
+      this.slabs = [loan];
+      this.charge(loan.bytes.byteLength);
+    }
   }
 
   /**
@@ -418,7 +504,8 @@ export class SocketLog implements BudgetedLog {
     const wanted = Math.max(size, this.nextSlabBytes);
     const bytes = slabPool.take(wanted);
     this.charge(bytes.byteLength);
-    const slab: Slab = { bytes, used: 0, lastSeq: 0 };
+    // Holding no entry yet (lastSeq is set as one is put in it, or it is lent: lendForRead).
+    const slab: Slab = { bytes, used: 0, lastSeq: -1 };
     this.nextSlabBytes = Math.min(SLAB_BYTES, Math.max(this.nextSlabBytes * 2, FIRST_SLAB_BYTES));
     if (this.slabs === NO_SLABS) this.slabs = [slab];
     else this.slabs.push(slab);
@@ -442,14 +529,19 @@ export class SocketLog implements BudgetedLog {
     this.releaseSlabs();
   }
 
-  /** Slabs whose every entry has fallen out go to the pool, for this log's next slab or another's. */
+  /**
+   * Slabs whose every entry has fallen out go to the pool, for this log's next slab or another's;
+   * oldest first (each slab holds older entries than the next), but a slab lent to a read stays.
+   */
   private releaseSlabs(): void {
-    while (this.slabs.length > 0) {
-      const oldest = this.slabs[0];
-      if (oldest.lastSeq >= this.firstSeq) return;
-      this.slabs.shift();
-      slabPool.give(oldest.bytes);
-      this.charge(-oldest.bytes.byteLength);
+    const slabs = this.slabs;
+    while (slabs.length > 0 && slabs[0].lastSeq < this.firstSeq) {
+      // Lent while every entry fell out: the slabs after it may still go (sends made meanwhile).
+      const at = slabs[0] === this.loan ? 1 : 0;
+      if (at >= slabs.length || slabs[at].lastSeq >= this.firstSeq) return;
+      const [done] = slabs.splice(at, 1);
+      slabPool.give(done.bytes);
+      this.charge(-done.bytes.byteLength);
     }
   }
 

@@ -136,6 +136,49 @@ describe('reading plain TCP into one reused buffer', () => {
   });
 });
 
+describe('reading a stream straight into its log', () => {
+  it('logs most reads where they landed, in the log’s own slabs, and every byte intact around sends made as it arrives', async () => {
+    // The whole stream is held, to be compared byte for byte (log.test.ts has slabs fall out and be reused while lent).
+    engine = new Engine();
+    const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    let reads = 0;
+    let inSlabs = 0;
+    cleanup.push(
+      engine.tap((_record, entry) => {
+        if (entry.dir !== 'in') return;
+        reads++;
+        // The shared buffer is one read long; a slab a read was lent is longer.
+        if (entry.bytes.buffer.byteLength > READ_BUFFER_BYTES) inSlabs++;
+      }),
+    );
+    const payload = randomBytes(16 * 1024 * 1024);
+    const client = await connectClient(listener.local?.port ?? 0);
+    const arrived = client.write(payload);
+    const connectionId = (): string | undefined => engine?.snapshot().sockets.find((s) => s.parentId === listener.id)?.id;
+    await waitFor(() => connectionId() !== undefined, 'the accepted connection');
+    const id = connectionId() ?? '';
+    const bytesIn = (): number => engine?.snapshot().sockets.find((s) => s.id === id)?.bytesIn ?? 0;
+    const sent: Buffer[] = [];
+    while (bytesIn() < payload.length) {
+      // Bounded, so that the log holds every entry (its default 200,000) however slowly the stream comes.
+      if (sent.length === 5000) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        continue;
+      }
+      const data = randomBytes(1 + ((sent.length * 997) % 5000));
+      sent.push(data);
+      await engine.send(commands['socket.send'].input.parse({ id, data }));
+    }
+    await arrived;
+    const allSent = Buffer.concat(sent);
+    expect(loggedBytes(engine, id, 'in').equals(payload), 'every byte received, as sent').toBe(true);
+    expect(loggedBytes(engine, id, 'out').equals(allSent), 'every byte sent, as sent').toBe(true);
+    await waitFor(() => client.received().length >= allSent.length, 'every send at the peer');
+    expect(client.received().equals(allSent), 'what the peer received').toBe(true);
+    expect(inSlabs / reads).toBeGreaterThan(0.5);
+  });
+});
+
 describe('accepting plain TCP straight into the shared buffer', () => {
   it('makes one socket per connection, reading every byte in order into the shared buffer', async () => {
     const payload = randomBytes(8 * 1024 * 1024);

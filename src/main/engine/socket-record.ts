@@ -193,7 +193,7 @@ export class SocketRecord implements Announced {
     this.publishSoon();
   }
 
-  /** Bytes received, logged as a copy. */
+  /** Bytes received, logged as a copy (or where they landed: lendForRead). */
   dataIn(bytes: Uint8Array, peer?: Endpoint): void {
     const time = now();
     // The log copies what it keeps into its own slabs: the socket's Buffer is not held on to.
@@ -207,6 +207,11 @@ export class SocketRecord implements Announced {
     info.lastActivityAt = time;
     this.publishSoon();
     this.watcher?.received(this, bytes, peer);
+  }
+
+  /** Memory in the log for the socket's next read to land in, kept there without a copy (SocketLog.lendForRead). */
+  lendForRead(atLeast: number, atMost: number): Uint8Array | undefined {
+    return this.log.lendForRead(atLeast, atMost);
   }
 
   /** Bytes sent, logged as a copy. */
@@ -252,15 +257,21 @@ export class SocketRecord implements Announced {
     return head;
   }
 
-  /** Announces the current state once the I/O callbacks of this event-loop turn have run. */
+  /**
+   * Announces the current state once the I/O callbacks of this event-loop turn have run. One
+   * function for every record (no closure made per turn: a stream of small reads is a turn each).
+   */
   private publishSoon(): void {
     if (this.publishScheduled || !this.visible) return;
     this.publishScheduled = true;
-    setImmediate(() => {
-      this.publishScheduled = false;
-      this.publishHead();
-      this.publishStats();
-    });
+    setImmediate(SocketRecord.publishNow, this);
+  }
+
+  /** The announcement publishSoon scheduled. */
+  private static publishNow(this: void, record: SocketRecord): void {
+    record.publishScheduled = false;
+    record.publishHead();
+    record.publishStats();
   }
 
   private publish(): void {

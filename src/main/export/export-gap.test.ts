@@ -70,13 +70,15 @@ describe('an export of a log that lost entries', () => {
 
 describe('an export that the log outruns', () => {
   it('marks and counts the entries that fell out of the log while a slow destination held the export', async () => {
-    const big = createCore({ engine: { log: { maxBytes: 8 * 1024 * 1024 } } });
+    // The log holds more entries than the export reads at a time (64), whatever the size of each
+    // read (64 KiB to 256 KiB once a stream flows, read-buffer.ts).
+    const half = 32 * 1024 * 1024;
+    const big = createCore({ engine: { log: { maxBytes: half } } });
     try {
       const listener = await big.engine.listenTcp({ host: '127.0.0.1', port: 0 });
       const client = await connectClient(listener.local?.port ?? 0);
-      const half = 8 * 1024 * 1024;
       const arrived = (n: number) => () => big.engine.snapshot().sockets.some((s) => s.parentId === listener.id && s.bytesIn === n);
-      for (let i = 0; i < 128; i++) await client.write(randomBytes(64 * 1024));
+      for (let i = 0; i < half / (64 * 1024); i++) await client.write(randomBytes(64 * 1024));
       await waitFor(arrived(half), 'the first half to arrive');
       // A destination that takes nothing until released: the export waits for it to drain.
       const chunks: Buffer[] = [];
@@ -93,7 +95,7 @@ describe('an export that the log outruns', () => {
       const exported = exportToStream(big.engine, { ids: [listener.id], format: 'pcapng' }, destination);
       await waitFor(() => destination.writableLength > 4 * 1024 * 1024, 'the export to wait for its destination');
       // Meanwhile the log takes in as much again: the entries the export has not read yet fall out.
-      for (let i = 0; i < 128; i++) await client.write(randomBytes(64 * 1024));
+      for (let i = 0; i < half / (64 * 1024); i++) await client.write(randomBytes(64 * 1024));
       await waitFor(arrived(2 * half), 'the second half to arrive');
       released = true;
       release?.();
