@@ -1,8 +1,9 @@
 import { useId, useState } from 'react';
 import type { AutoReplyRuleInput, AutoReplyRuleState } from '@shared/auto-reply';
 import type { SocketInfo } from '@shared/contract';
-import { MESSAGE_UNITS, messageUnitOf } from '@shared/auto-reply';
-import { describeFraming, type FramingSpec } from '@shared/framing';
+import { MESSAGE_UNITS, messageUnitOf } from '@shared/auto-reply-units';
+import type { FramingSpec } from '@shared/framing';
+import { describeFraming } from '@shared/framing-names';
 import { changeAutoReply, emptyAutoReply, matchLabel, newRuleId, setAutoReplyPanelOpen, takesAutoReplies, useAutoReplyPanel } from './autoReply';
 import { plural } from '../../ui/format';
 import { PencilIcon, PlusIcon, TrashIcon } from '../../ui/Icons';

@@ -5,8 +5,9 @@
  */
 import { z } from 'zod';
 import { create } from 'zustand';
-import { MAX_UI_LAYOUT_CHARS } from '@shared/session';
-import { MAX_LOG_READ, type ErrorInfo, type SocketInfo } from '@shared/contract';
+import { MAX_UI_LAYOUT_CHARS } from '@shared/session-limits';
+import type { ErrorInfo, SocketInfo } from '@shared/contract';
+import { MAX_LOG_READ } from '@shared/contract/log-limits';
 import { parseScenarioText, type ScenarioInput, type ScenarioProblem } from '@shared/scenario';
 import { scenarioFromLog } from '@shared/scenario-record';
 import type { SequenceStatus } from '@shared/sequences';

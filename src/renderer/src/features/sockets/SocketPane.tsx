@@ -1,5 +1,5 @@
 import { useMemo } from 'react';
-import { RAW_FRAMING } from '@shared/framing';
+import { RAW_FRAMING } from '@shared/framing-names';
 import { sameSettings } from '@shared/socket-stats';
 import type { SocketInfo } from '@shared/contract';
 import { isLive } from './socketTree';
