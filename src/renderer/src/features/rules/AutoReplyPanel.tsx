@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { Suspense, useId, useState } from 'react';
 import type { AutoReplyRuleInput, AutoReplyRuleState } from '@shared/auto-reply';
 import type { SocketInfo } from '@shared/contract';
 import { MESSAGE_UNITS, messageUnitOf } from '@shared/auto-reply-units';
@@ -8,7 +8,7 @@ import { changeAutoReply, emptyAutoReply, matchLabel, newRuleId, setAutoReplyPan
 import { plural } from '../../ui/format';
 import { PencilIcon, PlusIcon, TrashIcon } from '../../ui/Icons';
 import { SidePanel } from '../../ui/SidePanel';
-import { RuleEditor } from './RuleEditor';
+import { LazyRuleEditor } from '../shell/lazyParts';
 import { Switch } from '../../ui/Switch';
 import { IconButton } from '../../ui/IconButton';
 
@@ -92,7 +92,9 @@ export function AutoReplyPanel({ socket }: { socket: SocketInfo }) {
         {state.rules.map((rule, index) =>
           editing?.rule.id === rule.id ? (
             <li key={rule.id}>
-              <RuleEditor rule={editing.rule} isNew={false} onSave={save} onCancel={() => setEditing(null)} />
+              <Suspense fallback={null}>
+                <LazyRuleEditor rule={editing.rule} isNew={false} onSave={save} onCancel={() => setEditing(null)} />
+              </Suspense>
             </li>
           ) : (
             <RuleRow
@@ -110,7 +112,9 @@ export function AutoReplyPanel({ socket }: { socket: SocketInfo }) {
       </ol>
       {editing?.isNew && (
         <div className="mt-1.5">
-          <RuleEditor rule={editing.rule} isNew onSave={save} onCancel={() => setEditing(null)} />
+          <Suspense fallback={null}>
+            <LazyRuleEditor rule={editing.rule} isNew onSave={save} onCancel={() => setEditing(null)} />
+          </Suspense>
         </div>
       )}
       {error && editing === null && (

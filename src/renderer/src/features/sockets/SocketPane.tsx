@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { Suspense, useMemo } from 'react';
 import { RAW_FRAMING } from '@shared/framing-names';
 import { sameSettings } from '@shared/socket-stats';
 import type { SocketInfo } from '@shared/contract';
@@ -12,7 +12,7 @@ import { LogSearchBar } from '../log/search/LogSearchBar';
 import { LogView } from '../log/LogView';
 import { ProxyPanel } from '../proxy/ProxyPanel';
 import { SendBar } from '../send/SendBar';
-import { SequencesPanel } from '../sequences/SequencesPanel';
+import { LazySequencesPanel } from '../shell/lazyParts';
 import { SocketViewContext } from './socketViewContext';
 import { SocketHeader } from './SocketHeader';
 import { UdpOptionsPanel } from './UdpOptionsPanel';
@@ -76,7 +76,10 @@ export function SocketPane() {
           )}
         </div>
         <AutoReplyPanel key={`rules:${socket.id}`} socket={socket} />
-        <SequencesPanel key={`sequences:${socket.id}`} socket={socket} />
+        {/* Loaded after the first paint (lazyParts): shown before it has, the panel comes a moment later. */}
+        <Suspense fallback={null}>
+          <LazySequencesPanel key={`sequences:${socket.id}`} socket={socket} />
+        </Suspense>
       </div>
     </main>
   );
