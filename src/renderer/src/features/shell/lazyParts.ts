@@ -36,9 +36,8 @@ function lazyPart<P extends object>(load: () => Promise<ComponentType<P>>): Lazy
 }
 
 /**
- * What the first paint and the first click do not need, in chunks of their own: the Ports view,
- * the Decoded view's decoders, the sequences panel and the auto-reply rule editor (these two with
- * the scenario and rule schemas and the regex engine). They load once the window has painted and is idle
+ * What the first paint and the first click do not need, in chunks of their own: the Ports view and
+ * the Decoded view's decoders. They load once the window has painted and is idle
  * (preloadLazyParts), or the first time they are shown if that comes sooner. The New… dialog is not
  * one of them: it is what the first click opens, and a chunk fetched then (or a suspended first
  * render) would be waited for.
@@ -46,18 +45,35 @@ function lazyPart<P extends object>(load: () => Promise<ComponentType<P>>): Lazy
 const parts = {
   portsView: lazyPart(() => import('../ports/PortsView').then((module) => module.PortsView)),
   decodedPayload: lazyPart(() => import('../log/decoded/DecodedPayload').then((module) => module.DecodedPayload)),
+};
+
+/**
+ * The sequences panel and the auto-reply rule editor, with the scenario and rule schemas and the
+ * regex engine (re2js, 150 kB): of use only beside a socket, they load when the window first shows
+ * one (preloadSocketParts), not in the moments after the first paint, where a click may come.
+ */
+const socketParts = {
   sequencesPanel: lazyPart(() => import('../sequences/SequencesPanel').then((module) => module.SequencesPanel)),
   ruleEditor: lazyPart(() => import('../rules/RuleEditor').then((module) => module.RuleEditor)),
 };
 
 export const LazyPortsView = parts.portsView.Component;
 export const LazyDecodedPayload = parts.decodedPayload.Component;
-export const LazySequencesPanel = parts.sequencesPanel.Component;
-export const LazyRuleEditor = parts.ruleEditor.Component;
+export const LazySequencesPanel = socketParts.sequencesPanel.Component;
+export const LazyRuleEditor = socketParts.ruleEditor.Component;
 
-/** Loads every lazy part in the background. */
-export function preloadLazyParts(): void {
+function preloadAll(group: Record<string, { preload: () => Promise<unknown> }>): void {
   void (async () => {
-    for (const part of Object.values(parts)) await part.preload().catch(() => undefined);
+    for (const part of Object.values(group)) await part.preload().catch(() => undefined);
   })();
+}
+
+/** Loads the Ports view and the decoders in the background. */
+export function preloadLazyParts(): void {
+  preloadAll(parts);
+}
+
+/** Loads the parts shown beside a socket in the background. */
+export function preloadSocketParts(): void {
+  preloadAll(socketParts);
 }
