@@ -4,7 +4,7 @@
  * here builds no other schema of the contract.
  */
 import { z } from 'zod';
-import { TlsClientOptions, TlsListenOptions } from '../tls';
+import { TlsClientOptions, TlsListenOptions } from '../tls-options';
 import { Host, PeerPort, Port, Target } from './basics';
 
 export const TcpConnectInput = z.object({
