@@ -12,7 +12,7 @@ export default defineConfig({
     build: {
       // Bundled rather than loaded from node_modules at start: zod's CommonJS build is 95 files
       // (~1 MB) read and compiled on every start of the app, the host and the CLI.
-      externalizeDeps: { exclude: ['zod'] },
+      externalizeDeps: { exclude: ['zod', 'ws'] },
       rollupOptions: {
         // The command line (and its `host` command) is a plain Node entry built beside the main process.
         input: {

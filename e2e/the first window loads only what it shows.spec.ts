@@ -22,6 +22,8 @@ test('the Ports view and the decoders are not part of the first paint: each load
   // What the page loads before it can paint: the entry and what index.html preloads.
   const html = await (await app.page.request.get(app.page.url())).text();
   for (const name of ['PortsView', 'DecodedPayload']) expect(html).not.toContain(`/${name}-`);
+  // Nor the sequences panel and the rule editor, with the scenario and rule schemas and the regex engine.
+  for (const name of ['SequencesPanel', 'RuleEditor', 're2js']) expect(html).not.toContain(`/${name}-`);
   // Then, with the window up, the parts load in the background: opening one does not wait for them.
   await expect.poll(() => ['PortsView', 'DecodedPayload'].map((name) => scripts(name).length)).toEqual([1, 1]);
   // The New… dialog is what the first click opens: it comes with the first chunk, and fetches nothing.

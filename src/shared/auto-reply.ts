@@ -5,11 +5,13 @@
  */
 import { z } from 'zod';
 import { parseHex } from './codec';
-import { FramingSpec, sameFraming } from './framing';
+import { FramingSpec } from './framing';
 import { checkPayload } from './macro-payload';
 import { compileMacros, type CompiledMacros, staticTemplate } from './macros';
 import { parseEscapedText } from './payload';
 import { compileUserRegex, type UserRegex } from './user-regex';
+
+export * from './auto-reply-units';
 
 export const AutoReplyMatch = z.enum(['exact', 'contains', 'regex', 'hex-prefix']);
 export const AutoReplyFormat = z.enum(['text', 'hex']);
@@ -74,25 +76,6 @@ export const AutoReplyState = z.object({
    */
   framing: FramingSpec.optional(),
 });
-
-/**
- * What counts as one message for the rules, by name: the choices the app and the command line
- * offer (a rules file may give any framing).
- */
-export const MESSAGE_UNITS = [
-  { id: 'chunk', label: 'Each read or datagram', framing: { mode: 'raw' } },
-  { id: 'line', label: 'Each line (LF)', framing: { mode: 'delimiter', delimiter: [0x0a] } },
-  { id: 'crlf', label: 'Each line (CRLF)', framing: { mode: 'delimiter', delimiter: [0x0d, 0x0a] } },
-  { id: 'nul', label: 'Each NUL-terminated message', framing: { mode: 'delimiter', delimiter: [0x00] } },
-  { id: 'http', label: 'Each HTTP message', framing: { mode: 'message', protocol: 'http' } },
-  { id: 'resp', label: 'Each RESP value', framing: { mode: 'message', protocol: 'resp' } },
-] as const satisfies readonly { id: string; label: string; framing: FramingSpec }[];
-export type MessageUnit = (typeof MESSAGE_UNITS)[number];
-
-/** The named unit a framing is, if it is one of them (absent: each chunk). */
-export function messageUnitOf(framing: FramingSpec | undefined): MessageUnit | undefined {
-  return MESSAGE_UNITS.find((unit) => sameFraming(unit.framing, framing ?? { mode: 'raw' }));
-}
 
 export type AutoReplyMatch = z.infer<typeof AutoReplyMatch>;
 export type AutoReplyFormat = z.infer<typeof AutoReplyFormat>;

@@ -5,6 +5,8 @@
 import { isIPv4, isIPv6 } from './address';
 import { z } from 'zod';
 
+export * from './network-defaults';
+
 const ttl = (what: string) =>
   z
     .number({ error: `${what} must be a number` })
@@ -56,9 +58,6 @@ export const UdpSettings = z.object({
   multicastInterface: z.string().optional(),
   groups: z.array(MulticastMembership),
 });
-
-/** A UDP socket as the OS makes it (Linux, macOS and Windows agree on these). */
-export const DEFAULT_UDP_SETTINGS: UdpSettings = { broadcast: false, multicastLoopback: true, groups: [] };
 
 export const InterfaceAddress = z.object({
   address: z.string(),

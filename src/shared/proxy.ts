@@ -13,6 +13,8 @@ import { z } from 'zod';
 import { Endpoint, Host, Port } from './contract/basics';
 import { ConversationTls, ProxyTlsInput, ProxyTlsSettings } from './proxy-tls';
 
+export * from './proxy-toxics';
+
 const UpstreamPort = Port.min(1, 'Upstream port must be between 1 and 65535');
 
 export const ProxyName = z
@@ -61,12 +63,6 @@ export const ToxicAttributeSchemas = {
     delay: nonNegative('delay', 'ms').default(100),
   }),
 } as const;
-
-/** Which toxics each protocol takes; the others are refused with a message that says so. */
-export const PROTOCOL_TOXICS = {
-  tcp: ['latency', 'bandwidth', 'slow_close', 'timeout', 'reset_peer', 'slicer', 'limit_data'],
-  udp: ['latency', 'loss', 'duplicate', 'reorder'],
-} as const satisfies Record<string, readonly (keyof typeof ToxicAttributeSchemas)[]>;
 
 export type ToxicType = keyof typeof ToxicAttributeSchemas;
 export const TOXIC_TYPES = Object.keys(ToxicAttributeSchemas) as ToxicType[];

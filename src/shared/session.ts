@@ -3,9 +3,9 @@
  * it holds, and what restoring it did. The file itself is main's business (src/main/session).
  */
 import { z } from 'zod';
+import { MAX_UI_LAYOUT_CHARS } from './session-limits';
 
-/** The renderer's layout blob is small; anything bigger is a bug, not a layout. */
-export const MAX_UI_LAYOUT_CHARS = 64 * 1024;
+export * from './session-limits';
 
 export const SessionSummary = z.object({
   listeners: z.number().int().nonnegative(),

@@ -62,20 +62,25 @@ export async function startHost(options: HostOptions): Promise<Host> {
       res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad request target');
       return;
     }
-    if (!TRANSFER_PATHS.has(target.pathname)) return serveStatic(options.rendererDir, req, res);
+    if (!TRANSFER_PATHS.has(target.pathname)) {
+      serveStatic(options.rendererDir, req, res);
+      // The page's WebSocket follows its HTML: ws loads once the HTML has gone out, while the
+      // browser parses it and asks for the other files, so that the handshake does not wait for it.
+      if (target.pathname === '/') setImmediate(() => void webSocketServer());
+      return;
+    }
     engine().then(
       ({ core, handleTransfer }) => handleTransfer(req, res, target, { core, tokenMatches: (given) => tokensMatch(given, token) }),
       (error: unknown) => res.writeHead(503, { 'content-type': 'text/plain' }).end(`The engine did not start: ${messageOf(error)}`),
     );
   });
 
-  // ws (with the http, https and tls modules it loads) is loaded when the first page connects, not
-  // before the URL is printed: the page is still loading its code then.
+  // ws (with the http, https and tls modules it loads) is loaded when a page is served or connects,
+  // not before the URL is printed.
   let wss: Promise<WebSocketServer> | undefined;
-  server.on('upgrade', (req, socket, head) => {
-    wss ??= import('ws').then(({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES }));
-    void wss.then((websockets) => upgrade(websockets, req, socket, head));
-  });
+  const webSocketServer = (): Promise<WebSocketServer> =>
+    (wss ??= import('ws').then(({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })));
+  server.on('upgrade', (req, socket, head) => void webSocketServer().then((websockets) => upgrade(websockets, req, socket, head)));
   const upgrade = (websockets: WebSocketServer, req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const refusal = checkUpgrade(req, token);
     if (refusal) {

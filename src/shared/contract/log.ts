@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import { DecoderChoice, FramingSpec } from '../framing';
 import { Bytes, Endpoint, SocketId } from './basics';
+import { MAX_IMPORT_BYTES, MAX_LOG_READ, MAX_SEARCH_MATCHES } from './log-limits';
 import { SocketInfo } from './sockets';
+
+export * from './log-limits';
 
 export const LogEventKind = z.enum([
   'connecting',
@@ -88,20 +91,7 @@ export const FramesHead = z.object({
   behind: z.boolean(),
 });
 
-export const MAX_LOG_READ = 2000;
-
-/** A frame read whole for the Decoded view: within what the host's WebSocket carries in one message. */
-export const MAX_FRAME_DECODE_BYTES = 8 * 1024 * 1024;
-
-/** An export is built in memory before it is handed over; beyond this it is refused. */
-export const MAX_EXPORT_BYTES = 256 * 1024 * 1024;
-
-/** What the browser host's WebSocket carries in one message, base64 included. */
-export const MAX_IMPORT_BYTES = 16 * 1024 * 1024;
-
 export const LogDirection = z.enum(['any', 'in', 'out']);
-
-export const MAX_SEARCH_MATCHES = 10_000;
 
 /** Neither text nor hex: every data entry of `direction` matches (a direction filter). */
 export const LogSearchQuery = z

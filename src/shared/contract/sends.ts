@@ -3,14 +3,10 @@ import { z } from 'zod';
 import { formatInteger } from '../codec';
 import { MacroPayload } from '../macro-payload';
 import { ToxicStream } from '../proxy';
-import { Bytes, Ok, SocketId, Target } from './basics';
+import { Ok, SocketId, Target } from './basics';
+import { SendData } from './send-data';
 
-/** Payloads larger than this are refused at the boundary with a clear message. */
-export const MAX_SEND_BYTES = 16 * 1024 * 1024;
-
-export const SendData = Bytes.refine((b) => b.byteLength <= MAX_SEND_BYTES, {
-  message: `A single send is limited to ${MAX_SEND_BYTES / (1024 * 1024)} MiB`,
-});
+export * from './send-data';
 
 /** How a typed payload becomes bytes: text with escapes (\n \xNN \u{…}), hex or base64. */
 export const PayloadFormat = z.enum(['text', 'hex', 'base64']);

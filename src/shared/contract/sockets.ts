@@ -4,9 +4,12 @@ import { AutoReplyRules, AutoReplyState } from '../auto-reply';
 import { DecoderChoice, FramingSpec } from '../framing';
 import { InterfaceName, MulticastGroup, NetworkInterface, UdpOptions, UdpSettings } from '../network';
 import { ConversationDetails, ProxyCounters, ProxySettings } from '../proxy';
-import { TlsClientOptions, TlsListenOptions, TlsSettings, TlsSummary } from '../tls';
-import { Endpoint, ErrorInfo, Host, Ok, PeerPort, Port, SocketId, Target } from './basics';
-import { SendData } from './sends';
+import { TlsSettings, TlsSummary } from '../tls';
+import { Endpoint, ErrorInfo, Ok, SocketId, Target } from './basics';
+import { SocketSendInput } from './send-data';
+import { TcpConnectInput, TcpListenInput, UdpBindInput } from './socket-opening';
+
+export * from './socket-opening';
 
 export const SocketKind = z.enum(['tcp-client', 'tcp-listener', 'tcp-connection', 'udp', 'imported', 'proxy', 'proxy-conversation']);
 
@@ -117,42 +120,20 @@ export type RepeatStatus = z.infer<typeof RepeatStatus>;
 
 export const socketCommands = {
   'tcp.connect': {
-    input: z.object({
-      host: Host,
-      port: PeerPort,
-      timeoutMs: z.number().int().positive().max(600_000).default(10_000),
-      /** After the peer's FIN, keep our side open so the user can still reply (like `nc -N` peers expect). */
-      keepHalfOpen: z.boolean().optional(),
-      /** TLS over the connection; the timeout covers the handshake too. */
-      tls: TlsClientOptions.optional(),
-    }),
+    input: TcpConnectInput,
     output: SocketInfo,
   },
   'tcp.listen': {
-    input: z.object({
-      host: Host,
-      port: Port,
-      backlog: z.number().int().positive().max(65535).optional(),
-      /** After the peer's FIN, keep each accepted connection's side open so the user can still reply (like `nc -N` peers expect). */
-      keepHalfOpen: z.boolean().optional(),
-      /** Every accepted connection speaks TLS. */
-      tls: TlsListenOptions.optional(),
-    }),
+    input: TcpListenInput,
     output: SocketInfo,
   },
   'udp.bind': {
-    input: z.object({
-      host: Host,
-      port: Port,
-      defaultTarget: Target.optional(),
-      /** SO_BROADCAST from the start (see udp.setOptions). */
-      broadcast: z.boolean().optional(),
-    }),
+    input: UdpBindInput,
     output: SocketInfo,
   },
   /** To a TCP socket; to a listener means to every open accepted connection; UDP takes a target. */
   'socket.send': {
-    input: z.object({ id: SocketId, data: SendData, target: Target.optional() }),
+    input: SocketSendInput,
     output: z.object({ bytes: z.number(), recipients: z.number() }),
   },
   /** Graceful: TCP sends FIN and closes when done; a listener stops; UDP unbinds. */

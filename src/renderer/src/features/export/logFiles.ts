@@ -1,5 +1,6 @@
 import { formatBytes } from '@shared/codec';
-import { MAX_IMPORT_BYTES, type Result } from '@shared/contract';
+import type { Result } from '@shared/contract';
+import { MAX_IMPORT_BYTES } from '@shared/contract/log-limits';
 import { invoke } from '../../sync/engine';
 import { newTransferId } from './fileTransfers';
 import { plural } from '../../ui/format';

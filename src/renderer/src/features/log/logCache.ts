@@ -1,4 +1,4 @@
-import { MAX_LOG_READ } from '@shared/contract';
+import { MAX_LOG_READ } from '@shared/contract/log-limits';
 import type { Endpoint, LogEntry, LogHead } from '@shared/contract';
 import { invoke } from '../../sync/engine';
 import { type SocketsState, useSockets } from '../sockets/sockets';

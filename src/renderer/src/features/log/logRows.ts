@@ -1,6 +1,6 @@
 import { useCallback, useEffect } from 'react';
 import type { ErrorInfo, FrameInfo, LogEntry, LogHead } from '@shared/contract';
-import { sameFraming } from '@shared/framing';
+import { sameFraming } from '@shared/framing-names';
 import { ensureFrames, getFrame, refreshFrames, useFrameCache } from './framing/frameCache';
 import { ensureVisible, getEntry, newestCached, useLogCache } from './logCache';
 import { useSockets } from '../sockets/sockets';

@@ -1,4 +1,5 @@
-import { commands, type Input } from '@shared/contract';
+import type { Input } from '@shared/contract';
+import { TcpConnectInput, TcpListenInput, UdpBindInput } from '@shared/contract/socket-opening';
 import type { NewSocketKind } from '../shell/ui';
 
 /** What the user typed, as typed. */
@@ -72,14 +73,14 @@ export function validateNewSocket(
   switch (kind) {
     case 'tcp-client': {
       const input = { host: values.host, port: toNumber(values.port), timeoutMs: toNumber(values.timeout), ...extra };
-      const parsed = commands['tcp.connect'].input.safeParse(input);
+      const parsed = TcpConnectInput.safeParse(input);
       return parsed.success
         ? { errors: {}, request: { command: 'tcp.connect', input: parsed.data } }
         : { errors: collect(parsed.error.issues, values) };
     }
     case 'tcp-listener': {
       const input = { host: values.host, port: toNumber(values.port), ...extra };
-      const parsed = commands['tcp.listen'].input.safeParse(input);
+      const parsed = TcpListenInput.safeParse(input);
       return parsed.success
         ? { errors: {}, request: { command: 'tcp.listen', input: parsed.data } }
         : { errors: collect(parsed.error.issues, values) };
@@ -92,7 +93,7 @@ export function validateNewSocket(
         defaultTarget: hasTarget ? { host: values.targetHost, port: toNumber(values.targetPort) } : undefined,
         ...extra,
       };
-      const parsed = commands['udp.bind'].input.safeParse(input);
+      const parsed = UdpBindInput.safeParse(input);
       return parsed.success ? { errors: {}, request: { command: 'udp.bind', input: parsed.data } } : { errors: collect(parsed.error.issues, values) };
     }
   }

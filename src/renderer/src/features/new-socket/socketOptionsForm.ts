@@ -3,7 +3,7 @@
  * broadcast for UDP. Checked with the contract's own schemas; what they produce is added to the
  * command's input (newSocketForm.ts validates the rest).
  */
-import { TlsClientOptions, TlsListenOptions } from '@shared/tls';
+import { TlsClientOptions, TlsListenOptions } from '@shared/tls-options';
 import type { NewSocketKind } from '../shell/ui';
 
 export type CertificateMode = 'self-signed' | 'pem';

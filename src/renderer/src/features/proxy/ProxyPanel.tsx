@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import type { Result, SocketInfo } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
-import { PROTOCOL_TOXICS, type ToxicStream } from '@shared/proxy';
-import { parseToxicSpec } from '@shared/toxic-spec';
+import type { ToxicStream } from '@shared/proxy';
+import { PROTOCOL_TOXICS } from '@shared/proxy-toxics';
 import { addToxic as addProxyToxic, holdStream, removeToxic, setProxyEnabled } from './proxy';
 import { Checkbox } from '../new-socket/OptionControls';
 
@@ -23,6 +23,8 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
     return result.ok;
   };
   const addToxic = async (): Promise<void> => {
+    // The toxics' schemas load with the first toxic added, not with the page.
+    const { parseToxicSpec } = await import('@shared/toxic-spec');
     let toxic;
     try {
       toxic = parseToxicSpec(spec);

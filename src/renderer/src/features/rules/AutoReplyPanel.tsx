@@ -1,13 +1,14 @@
-import { useId, useState } from 'react';
+import { Suspense, useId, useState } from 'react';
 import type { AutoReplyRuleInput, AutoReplyRuleState } from '@shared/auto-reply';
 import type { SocketInfo } from '@shared/contract';
-import { MESSAGE_UNITS, messageUnitOf } from '@shared/auto-reply';
-import { describeFraming, type FramingSpec } from '@shared/framing';
+import { MESSAGE_UNITS, messageUnitOf } from '@shared/auto-reply-units';
+import type { FramingSpec } from '@shared/framing';
+import { describeFraming } from '@shared/framing-names';
 import { changeAutoReply, emptyAutoReply, matchLabel, newRuleId, setAutoReplyPanelOpen, takesAutoReplies, useAutoReplyPanel } from './autoReply';
 import { plural } from '../../ui/format';
 import { PencilIcon, PlusIcon, TrashIcon } from '../../ui/Icons';
 import { SidePanel } from '../../ui/SidePanel';
-import { RuleEditor } from './RuleEditor';
+import { LazyRuleEditor } from '../shell/lazyParts';
 import { Switch } from '../../ui/Switch';
 import { IconButton } from '../../ui/IconButton';
 
@@ -91,7 +92,9 @@ export function AutoReplyPanel({ socket }: { socket: SocketInfo }) {
         {state.rules.map((rule, index) =>
           editing?.rule.id === rule.id ? (
             <li key={rule.id}>
-              <RuleEditor rule={editing.rule} isNew={false} onSave={save} onCancel={() => setEditing(null)} />
+              <Suspense fallback={null}>
+                <LazyRuleEditor rule={editing.rule} isNew={false} onSave={save} onCancel={() => setEditing(null)} />
+              </Suspense>
             </li>
           ) : (
             <RuleRow
@@ -109,7 +112,9 @@ export function AutoReplyPanel({ socket }: { socket: SocketInfo }) {
       </ol>
       {editing?.isNew && (
         <div className="mt-1.5">
-          <RuleEditor rule={editing.rule} isNew onSave={save} onCancel={() => setEditing(null)} />
+          <Suspense fallback={null}>
+            <LazyRuleEditor rule={editing.rule} isNew onSave={save} onCancel={() => setEditing(null)} />
+          </Suspense>
         </div>
       )}
       {error && editing === null && (

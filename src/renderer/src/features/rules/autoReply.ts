@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import type { AutoReplyRuleInput, AutoReplyRuleState, AutoReplyState } from '@shared/auto-reply';
 import type { Result, SocketInfo } from '@shared/contract';
-import { type FramingSpec, RAW_FRAMING } from '@shared/framing';
+import type { FramingSpec } from '@shared/framing';
+import { RAW_FRAMING } from '@shared/framing-names';
 import { invoke } from '../../sync/engine';
 
 interface AutoReplyPanelState {

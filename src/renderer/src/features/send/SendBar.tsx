@@ -1,7 +1,9 @@
 import { Fragment, memo, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatBytes, toVisibleText, type LineEnding } from '@shared/codec';
-import { commands, Target, type ErrorInfo, type Input, type ParsedInput, type SavedMessage, type SocketInfo } from '@shared/contract';
+import type { ErrorInfo, Input, ParsedInput, SavedMessage, SocketInfo } from '@shared/contract';
+import { Target } from '@shared/contract/basics';
+import { SocketSendInput } from '@shared/contract/send-data';
 import { encodePayload } from '@shared/macro-payload';
 import { mayHoldMacros } from '@shared/macros';
 import { formatEndpoint } from '@shared/endpoint';
@@ -201,7 +203,7 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
   const validated = (data: Uint8Array, target?: Target): ParsedInput<'socket.send'> | null => {
     const resolved = target ? { ok: true as const, target } : resolveTarget();
     if (!resolved.ok) return null;
-    const valid = commands['socket.send'].input.safeParse({ id: recipient, data, target: resolved.target });
+    const valid = SocketSendInput.safeParse({ id: recipient, data, target: resolved.target });
     if (!valid.success) {
       setInputError(valid.error.issues[0]?.message ?? 'This message cannot be sent');
       return null;

@@ -3,22 +3,18 @@ import type { SocketInfo } from '@shared/contract';
 import type { SequenceStepStatus } from '@shared/sequences';
 import {
   canRunSequences,
-  checkSequence,
   exportSequences,
-  importSequences,
   NEW_SEQUENCE_TEXT,
   newSequenceId,
   removeSequence,
-  runSequence,
   saveSequence,
-  sequenceFromLog,
-  sequenceName,
   setSequencesPanelOpen,
   stopSequence,
   takesSequences,
   useSequences,
   type SavedSequence,
 } from './sequences';
+import { checkSequence, importSequences, runSequence, sequenceFromLog, sequenceName } from './sequenceScenarios';
 import { PencilIcon, PlusIcon, StopIcon, TrashIcon } from '../../ui/Icons';
 import { SidePanel } from '../../ui/SidePanel';
 

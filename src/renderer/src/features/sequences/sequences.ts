@@ -5,10 +5,8 @@
  */
 import { z } from 'zod';
 import { create } from 'zustand';
-import { MAX_UI_LAYOUT_CHARS } from '@shared/session';
-import { MAX_LOG_READ, type ErrorInfo, type SocketInfo } from '@shared/contract';
-import { parseScenarioText, type ScenarioInput, type ScenarioProblem } from '@shared/scenario';
-import { scenarioFromLog } from '@shared/scenario-record';
+import { MAX_UI_LAYOUT_CHARS } from '@shared/session-limits';
+import type { ErrorInfo, SocketInfo } from '@shared/contract';
 import type { SequenceStatus } from '@shared/sequences';
 import { invoke } from '../../sync/engine';
 
@@ -31,7 +29,6 @@ interface SequencesState {
 }
 
 const STORAGE_KEY = 'sockscope.sequences';
-const POLL_MS = 150;
 
 function loadSequences(): SavedSequence[] {
   try {
@@ -45,7 +42,7 @@ function loadSequences(): SavedSequence[] {
 
 export const useSequences = create<SequencesState>()(() => ({ open: false, sequences: loadSequences(), runs: {}, errors: {} }));
 
-function store(sequences: SavedSequence[]): void {
+export function storeSequences(sequences: SavedSequence[]): void {
   useSequences.setState({ sequences });
   globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(sequences));
 }
@@ -62,7 +59,7 @@ export function sequencesForLayout(): { sequences?: SavedSequence[] } {
 /** A restored workspace's sequences, added to the ones this window has (same id: the saved one wins). */
 export function restoreSequences(saved: SavedSequence[]): void {
   const ids = new Set(saved.map((s) => s.id));
-  store([...useSequences.getState().sequences.filter((s) => !ids.has(s.id)), ...saved]);
+  storeSequences([...useSequences.getState().sequences.filter((s) => !ids.has(s.id)), ...saved]);
 }
 
 export function setSequencesPanelOpen(open: boolean): void {
@@ -79,24 +76,15 @@ export function canRunSequences(socket: SocketInfo): boolean {
   return takesSequences(socket) && (socket.state === 'open' || socket.state === 'listening');
 }
 
-/** The name in the JSON, or a placeholder while it does not parse. */
-export function sequenceName(text: string): string {
-  const parsed = parseScenarioText(text);
-  return parsed.ok ? parsed.scenario.name : 'Untitled (invalid)';
-}
-
-export function checkSequence(text: string): ScenarioProblem[] {
-  const parsed = parseScenarioText(text);
-  return parsed.ok ? [] : parsed.problems;
-}
-
 export function saveSequence(sequence: SavedSequence): void {
   const { sequences } = useSequences.getState();
-  store(sequences.some((s) => s.id === sequence.id) ? sequences.map((s) => (s.id === sequence.id ? sequence : s)) : [...sequences, sequence]);
+  storeSequences(
+    sequences.some((s) => s.id === sequence.id) ? sequences.map((s) => (s.id === sequence.id ? sequence : s)) : [...sequences, sequence],
+  );
 }
 
 export function removeSequence(id: string): void {
-  store(useSequences.getState().sequences.filter((s) => s.id !== id));
+  storeSequences(useSequences.getState().sequences.filter((s) => s.id !== id));
 }
 
 export function newSequenceId(): string {
@@ -109,73 +97,16 @@ export const NEW_SEQUENCE_TEXT = JSON.stringify(
   2,
 );
 
-/** Runs a sequence on a socket (a listener: serves it as a mock) and follows it until it ends. */
-export async function runSequence(socket: SocketInfo, sequence: SavedSequence): Promise<void> {
-  const socketId = socket.id;
-  const parsed = parseScenarioText(sequence.text);
-  if (!parsed.ok) {
-    const first = parsed.problems[0];
-    setError(socketId, { code: 'INVALID_INPUT', message: `${first.path}: ${first.message}` });
-    return;
-  }
-  const request = { id: socketId, scenario: JSON.parse(sequence.text) as ScenarioInput };
-  const started = await invoke(socket.kind === 'tcp-listener' ? 'sequence.serve' : 'sequence.run', request);
-  if (!started.ok) {
-    setError(socketId, started.error);
-    return;
-  }
-  setError(socketId, undefined);
-  const { runId } = started.value;
-  for (;;) {
-    const status = await invoke('sequence.status', { runId });
-    if (!status.ok) {
-      setError(socketId, status.error);
-      return;
-    }
-    useSequences.setState((state) => ({ runs: { ...state.runs, [socketId]: status.value } }));
-    if (status.value.state !== 'running') return;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-}
-
 export async function stopSequence(runId: string): Promise<void> {
   await invoke('sequence.stop', { runId });
 }
 
-function setError(socketId: string, error: ErrorInfo | undefined): void {
+/** Why the last run on a socket could not start (undefined: it started). */
+export function setSequenceError(socketId: string, error: ErrorInfo | undefined): void {
   useSequences.setState((state) => {
     const { [socketId]: _previous, ...errors } = state.errors;
     return { errors: error ? { ...errors, [socketId]: error } : errors };
   });
-}
-
-/** A sequence made from this socket's log: as a client of the same peer, or as a mock server of it. */
-export async function sequenceFromLog(
-  socket: SocketInfo,
-  play: 'client' | 'server',
-): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
-  const entries: { dir: 'in' | 'out' | 'event'; bytes?: Uint8Array }[] = [];
-  let fromSeq = 0;
-  for (let page = 0; page < 50; page++) {
-    const result = await invoke('log.read', { id: socket.id, fromSeq, count: MAX_LOG_READ });
-    if (!result.ok) return { ok: false, message: result.error.message };
-    for (const entry of result.value.entries) entries.push(entry.dir === 'event' ? { dir: 'event' } : { dir: entry.dir, bytes: entry.bytes });
-    fromSeq = Math.max(fromSeq, result.value.head.firstSeq) + result.value.entries.length;
-    if (fromSeq >= result.value.head.nextSeq || result.value.entries.length === 0) break;
-  }
-  const kind = socket.importedFrom?.kind ?? socket.kind;
-  const recordedAs = kind === 'tcp-connection' ? 'server' : 'client';
-  const peer = socket.remote
-    ? `tcp://${socket.remote.family === 'IPv6' ? `[${socket.remote.address}]` : socket.remote.address}:${socket.remote.port}`
-    : undefined;
-  const scenario = scenarioFromLog(entries, {
-    name: `${play === 'client' ? 'Replay' : 'Mock'} of ${socket.id}`,
-    play,
-    recordedAs,
-    ...(play === 'client' && recordedAs === 'client' && peer ? { target: peer } : {}),
-  });
-  if (scenario.steps.length === 0) return { ok: false, message: 'This log has no data yet: send or receive something first' };
-  return { ok: true, text: JSON.stringify(scenario, null, 2) };
 }
 
 /** Downloads every sequence as one JSON file (an array of scenarios) that Import reads back. */
@@ -196,25 +127,4 @@ export function exportSequences(): number {
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
   return scenarios.length;
-}
-
-/** One scenario file, or an array of them (an export); each must be valid to be added. */
-export function importSequences(text: string): { ok: true; count: number } | { ok: false; message: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, message: `Not JSON: ${error instanceof Error ? error.message : String(error)}` };
-  }
-  const items = Array.isArray(json) ? json : [json];
-  const added: SavedSequence[] = [];
-  for (const [index, item] of items.entries()) {
-    const itemText = JSON.stringify(item, null, 2);
-    const problems = checkSequence(itemText);
-    if (problems.length)
-      return { ok: false, message: `${Array.isArray(json) ? `Scenario ${index + 1}, ` : ''}${problems[0].path}: ${problems[0].message}` };
-    added.push({ id: newSequenceId(), text: itemText });
-  }
-  store([...useSequences.getState().sequences, ...added]);
-  return { ok: true, count: added.length };
 }

@@ -47,12 +47,33 @@ const parts = {
   decodedPayload: lazyPart(() => import('../log/decoded/DecodedPayload').then((module) => module.DecodedPayload)),
 };
 
+/**
+ * The sequences panel and the auto-reply rule editor, with the scenario and rule schemas and the
+ * regex engine (re2js, 150 kB): of use only beside a socket, they load when the window first shows
+ * one (preloadSocketParts), not in the moments after the first paint, where a click may come.
+ */
+const socketParts = {
+  sequencesPanel: lazyPart(() => import('../sequences/SequencesPanel').then((module) => module.SequencesPanel)),
+  ruleEditor: lazyPart(() => import('../rules/RuleEditor').then((module) => module.RuleEditor)),
+};
+
 export const LazyPortsView = parts.portsView.Component;
 export const LazyDecodedPayload = parts.decodedPayload.Component;
+export const LazySequencesPanel = socketParts.sequencesPanel.Component;
+export const LazyRuleEditor = socketParts.ruleEditor.Component;
 
-/** Loads every lazy part in the background. */
-export function preloadLazyParts(): void {
+function preloadAll(group: Record<string, { preload: () => Promise<unknown> }>): void {
   void (async () => {
-    for (const part of Object.values(parts)) await part.preload().catch(() => undefined);
+    for (const part of Object.values(group)) await part.preload().catch(() => undefined);
   })();
+}
+
+/** Loads the Ports view and the decoders in the background. */
+export function preloadLazyParts(): void {
+  preloadAll(parts);
+}
+
+/** Loads the parts shown beside a socket in the background. */
+export function preloadSocketParts(): void {
+  preloadAll(socketParts);
 }

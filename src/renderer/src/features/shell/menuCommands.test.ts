@@ -39,26 +39,29 @@ describe('menu commands in the window', () => {
     setTransport(transport);
     const stop = startMenuCommands(transport);
     emit({ type: 'ui.command', command: { action: 'new-socket', kind: 'udp' } });
-    expect(useUi.getState().dialog).toBe('udp');
+    await expect.poll(() => useUi.getState().dialog).toBe('udp');
     emit({ type: 'ui.command', command: { action: 'show-view', view: 'ports' } });
-    expect(useView.getState().view).toBe('ports');
+    await expect.poll(() => useView.getState().view).toBe('ports');
     emit({ type: 'ui.command', command: { action: 'select-socket', id: 'imp-1' } });
-    expect(useSockets.getState().selectedId).toBe('imp-1');
+    await expect.poll(() => useSockets.getState().selectedId).toBe('imp-1');
     emit({ type: 'ui.command', command: { action: 'set-theme', theme: 'dark' } });
-    expect(usePreferences.getState().theme).toBe('dark');
+    await expect.poll(() => usePreferences.getState().theme).toBe('dark');
     emit({ type: 'ui.command', command: { action: 'export-all', format: 'jsonl' } });
     await expect.poll(() => useSockets.getState().lastError?.error.code).toBe('NOTHING_TO_EXPORT');
     stop();
   });
 
-  it('ignores other events, malformed commands, and everything once stopped', () => {
+  it('ignores other events, malformed commands, and everything once stopped', async () => {
     const { transport, emit, listeners } = fakeTransport();
     const stop = startMenuCommands(transport);
     emit(
       { type: 'library.changed', revision: 1 },
       { type: 'ui.command', command: { action: 'new-socket', kind: 'raw-ip' } },
       { type: 'ui.command', command: { action: 'format-disk' } },
+      // Commands are handled in order: once this one has run, the two before it were looked at.
+      { type: 'ui.command', command: { action: 'show-view', view: 'ports' } },
     );
+    await expect.poll(() => useView.getState().view).toBe('ports');
     expect(useUi.getState().dialog).toBeNull();
     stop();
     expect(listeners.size).toBe(0);

@@ -1,4 +1,4 @@
-import { UiCommand } from '@shared/ui-command';
+import type { UiCommand } from '@shared/ui-command';
 import type { Transport } from '../../transport';
 import { exportLogs } from '../export/logFiles';
 import { setPreference } from './preferences';
@@ -11,13 +11,24 @@ import { showView } from './view';
  * an action the toolbar already has. Returns the function that stops listening.
  */
 export function startMenuCommands(transport: Transport): () => void {
-  return transport.subscribe((batch) => {
+  let stopped = false;
+  // Commands are checked with their schema, which loads with the first command (only the desktop
+  // app has a menu): a page that never gets one never builds it. One chain keeps them in order.
+  let handled: Promise<void> = Promise.resolve();
+  const unsubscribe = transport.subscribe((batch) => {
     for (const event of batch.events) {
       if (event.type !== 'ui.command') continue;
-      const parsed = UiCommand.safeParse(event.command);
-      if (parsed.success) runMenuCommand(parsed.data);
+      handled = handled.then(async () => {
+        const { UiCommand } = await import('@shared/ui-command');
+        const parsed = UiCommand.safeParse(event.command);
+        if (parsed.success && !stopped) runMenuCommand(parsed.data);
+      });
     }
   });
+  return () => {
+    stopped = true;
+    unsubscribe();
+  };
 }
 
 export function runMenuCommand(command: UiCommand): void {

@@ -1,5 +1,5 @@
-import { useMemo } from 'react';
-import { RAW_FRAMING } from '@shared/framing';
+import { Suspense, useEffect, useMemo } from 'react';
+import { RAW_FRAMING } from '@shared/framing-names';
 import { sameSettings } from '@shared/socket-stats';
 import type { SocketInfo } from '@shared/contract';
 import { isLive } from './socketTree';
@@ -12,7 +12,7 @@ import { LogSearchBar } from '../log/search/LogSearchBar';
 import { LogView } from '../log/LogView';
 import { ProxyPanel } from '../proxy/ProxyPanel';
 import { SendBar } from '../send/SendBar';
-import { SequencesPanel } from '../sequences/SequencesPanel';
+import { LazySequencesPanel, preloadSocketParts } from '../shell/lazyParts';
 import { SocketViewContext } from './socketViewContext';
 import { SocketHeader } from './SocketHeader';
 import { UdpOptionsPanel } from './UdpOptionsPanel';
@@ -44,6 +44,9 @@ export function SocketPane() {
 
   // One array while the accepted connections stay as they are: the send bar is memoized on it.
   const openConnections = useMemo(() => accepted.filter(isLive).sort((a, b) => a.createdAt - b.createdAt), [accepted]);
+  useEffect(() => {
+    if (hasSockets) preloadSocketParts();
+  }, [hasSockets]);
 
   if (!socket) {
     if (!hasSockets) return synced ? <GettingStarted /> : <main className="flex-1 bg-canvas" aria-busy="true" />;
@@ -76,7 +79,10 @@ export function SocketPane() {
           )}
         </div>
         <AutoReplyPanel key={`rules:${socket.id}`} socket={socket} />
-        <SequencesPanel key={`sequences:${socket.id}`} socket={socket} />
+        {/* Loaded after the first paint (lazyParts): shown before it has, the panel comes a moment later. */}
+        <Suspense fallback={null}>
+          <LazySequencesPanel key={`sequences:${socket.id}`} socket={socket} />
+        </Suspense>
       </div>
     </main>
   );

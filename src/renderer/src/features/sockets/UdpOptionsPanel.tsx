@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode } from 'react';
 import type { ErrorInfo, Result, SocketInfo } from '@shared/contract';
-import { DEFAULT_UDP_SETTINGS, type NetworkInterface, type UdpOptions } from '@shared/network';
+import type { NetworkInterface, UdpOptions } from '@shared/network';
+import { DEFAULT_UDP_SETTINGS } from '@shared/network-defaults';
 import { joinGroup, leaveGroup, listInterfaces, setUdpOptions } from './udpOptions';
 import { AlertIcon, CloseIcon } from '../../ui/Icons';
 

@@ -1,5 +1,6 @@
 import { createContext } from 'react';
-import { type DecoderChoice, type FramingSpec, RAW_FRAMING } from '@shared/framing';
+import type { DecoderChoice, FramingSpec } from '@shared/framing';
+import { RAW_FRAMING } from '@shared/framing-names';
 
 /** How the shown socket's log is viewed (its SocketInfo.framing and .decoder), for the rows deep inside it. */
 export interface SocketViewSettings {

@@ -1,6 +1,7 @@
 import { use } from 'react';
 import type { FrameInfo } from '@shared/contract';
-import { delimiterName, type FramingSpec } from '@shared/framing';
+import type { FramingSpec } from '@shared/framing';
+import { delimiterName } from '@shared/framing-names';
 import { formatExactBytes, plural } from '../../../ui/format';
 import { SocketViewContext } from '../../sockets/socketViewContext';
 

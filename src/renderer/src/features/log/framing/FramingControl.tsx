@@ -1,7 +1,8 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { parseHex, toHex } from '@shared/codec';
 import type { ErrorInfo, SocketInfo } from '@shared/contract';
-import { delimiterName, describeFraming, type FramingSpec, MAX_FIXED_FRAME_BYTES, RAW_FRAMING } from '@shared/framing';
+import type { FramingSpec } from '@shared/framing';
+import { delimiterName, describeFraming, MAX_FIXED_FRAME_BYTES, RAW_FRAMING } from '@shared/framing-names';
 import { applyFraming } from './framing';
 import { Popover, usePopover } from '../../../ui/Popover';
 import { FormActions } from '../../../ui/FormActions';

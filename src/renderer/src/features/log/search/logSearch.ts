@@ -1,6 +1,7 @@
 import { create } from 'zustand';
-import { type LogDirection, type LogHead, type LogSearchQuery, MAX_SEARCH_MATCHES, type Result } from '@shared/contract';
-import { RAW_FRAMING, sameFraming } from '@shared/framing';
+import type { LogDirection, LogHead, LogSearchQuery, Result } from '@shared/contract';
+import { MAX_SEARCH_MATCHES } from '@shared/contract/log-limits';
+import { RAW_FRAMING, sameFraming } from '@shared/framing-names';
 import { invoke } from '../../../sync/engine';
 import { type FrameCacheState, useFrameCache } from '../framing/frameCache';
 import { MatchList } from './matchList';

@@ -1,0 +1,161 @@
+/**
+ * Where the start-up benchmark's time goes, milestone by milestone, for one or more builds side by
+ * side (rounds interleaved, so that the machine's load falls on each alike):
+ *
+ *   npx tsx bench/tools/startup-timeline.ts [--rounds=5] [--trace=dir] [outDir …]
+ *
+ * Each outDir is a built `out/` (default: the project's). Times are from starting the host, as in
+ * bench/startup.ts; the page's own milestones come from its Performance API and a wrapped WebSocket.
+ * With --trace, each round's Chrome trace is written to dir and its long tasks printed.
+ */
+import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import { launchChromium } from '../lib/browser';
+import { ROOT, startProcess } from '../lib/proc';
+import { longTasks, startTrace } from '../lib/trace';
+
+interface PageMilestones {
+  /** performance.timeOrigin: when the navigation started, epoch ms. */
+  origin: number;
+  responseEnd: number;
+  domContentLoaded: number;
+  load: number;
+  firstPaint: number;
+  wsCreated: number;
+  wsOpen: number;
+  wsFirstMessage: number;
+  resources: { name: string; start: number; end: number; bytes: number }[];
+}
+
+// Runs in the page before its own scripts: notes when the host's WebSocket was made, opened and first spoke.
+const WRAP_WEBSOCKET = `(() => {
+  const marks = (window.__startupMarks = {});
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      marks.wsCreated ??= performance.now();
+      this.addEventListener('open', () => (marks.wsOpen ??= performance.now()));
+      this.addEventListener('message', () => (marks.wsFirstMessage ??= performance.now()));
+    }
+  };
+})();`;
+
+async function pageMilestones(page: Page): Promise<PageMilestones> {
+  return page.evaluate(() => {
+    const marks = (window as unknown as { __startupMarks: Record<string, number> }).__startupMarks;
+    const navigation = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const paint = performance.getEntriesByType('paint').find((entry) => entry.name === 'first-contentful-paint');
+    return {
+      origin: performance.timeOrigin,
+      responseEnd: navigation.responseEnd,
+      domContentLoaded: navigation.domContentLoadedEventEnd,
+      load: navigation.loadEventEnd,
+      firstPaint: paint?.startTime ?? NaN,
+      wsCreated: marks.wsCreated ?? NaN,
+      wsOpen: marks.wsOpen ?? NaN,
+      wsFirstMessage: marks.wsFirstMessage ?? NaN,
+      resources: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((entry) => ({
+        name: entry.name.split('/').pop() ?? entry.name,
+        start: entry.startTime,
+        end: entry.responseEnd,
+        bytes: entry.encodedBodySize,
+      })),
+    };
+  });
+}
+
+interface Round {
+  serving: number;
+  navigationStart: number;
+  connected: number;
+  interactive: number;
+  page: PageMilestones;
+  longTasks: string[];
+}
+
+async function oneRound(page: Page, outDir: string, traceFile: string | undefined): Promise<Round> {
+  const stopTrace = traceFile ? await startTrace(page) : undefined;
+  const startEpoch = Date.now();
+  const start = performance.now();
+  const host = startProcess(process.execPath, [resolve(outDir, 'main/cli.js'), 'host', '--port', '0'], { detached: true });
+  try {
+    const url = (await host.waitForLine(/Open: (\S+)/, 60_000))[1];
+    const serving = performance.now() - start;
+    await page.goto(url);
+    await page.getByRole('status', { name: 'Engine connection' }).filter({ hasNotText: 'Connecting' }).waitFor({ timeout: 30_000 });
+    const connected = performance.now() - start;
+    await page.getByRole('button', { name: 'New UDP socket' }).click({ timeout: 30_000 });
+    await page.getByRole('dialog').waitFor({ timeout: 30_000 });
+    const interactive = performance.now() - start;
+    const milestones = await pageMilestones(page);
+    const events = stopTrace && traceFile ? await stopTrace(traceFile) : undefined;
+    return {
+      serving,
+      navigationStart: milestones.origin - startEpoch,
+      connected,
+      interactive,
+      page: milestones,
+      longTasks: events ? longTasks(events, 5) : [],
+    };
+  } finally {
+    await host.stop();
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const rounds = Number(args.find((arg) => arg.startsWith('--rounds='))?.slice('--rounds='.length) ?? 5);
+  const traceDir = args.find((arg) => arg.startsWith('--trace='))?.slice('--trace='.length);
+  const builds = args.filter((arg) => !arg.startsWith('--'));
+  if (builds.length === 0) builds.push(resolve(ROOT, 'out'));
+  if (traceDir) mkdirSync(traceDir, { recursive: true });
+  const browser = await launchChromium();
+  const results = new Map<string, Round[]>(builds.map((build) => [build, []]));
+  try {
+    for (let round = 1; round <= rounds; round++) {
+      for (const [index, build] of builds.entries()) {
+        const context = await browser.newContext();
+        await context.addInitScript(WRAP_WEBSOCKET);
+        const page = await context.newPage();
+        const traceFile = traceDir ? resolve(traceDir, `build${index}-round${round}.json`) : undefined;
+        const result = await oneRound(page, build, traceFile);
+        await context.close();
+        results.get(build)?.push(result);
+        const at = (ms: number): string => (result.navigationStart + ms).toFixed(0);
+        const p = result.page;
+        console.log(
+          `build ${index} round ${round}: serving ${result.serving.toFixed(0)} · navigation ${result.navigationStart.toFixed(0)} · html ${at(p.responseEnd)} · ` +
+            `ws made ${at(p.wsCreated)} open ${at(p.wsOpen)} first message ${at(p.wsFirstMessage)} · DCL ${at(p.domContentLoaded)} · ` +
+            `FCP ${at(p.firstPaint)} · load ${at(p.load)} · connected ${result.connected.toFixed(0)} · interactive ${result.interactive.toFixed(0)} ms`,
+        );
+        console.log(`  files: ${p.resources.map((r) => `${r.name} ${at(r.start)}→${at(r.end)}`).join(', ')}`);
+        for (const line of result.longTasks) console.log(`  long task ${line}`);
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  for (const [index, build] of builds.entries()) {
+    const all = results.get(build) ?? [];
+    const column = (pick: (r: Round) => number): string => median(all.map(pick)).toFixed(0);
+    console.log(
+      `build ${index} (${build}) medians: serving ${column((r) => r.serving)} · FCP ${column((r) => r.navigationStart + r.page.firstPaint)} · ` +
+        `first message ${column((r) => r.navigationStart + r.page.wsFirstMessage)} · connected ${column((r) => r.connected)} · interactive ${column((r) => r.interactive)} ms`,
+    );
+  }
+}
+
+void main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
