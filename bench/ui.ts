@@ -7,6 +7,7 @@
  * kernel's RcvbufErrors); and whether the log still scrolls (wheel up pauses it, "Jump to
  * latest" brings it back).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { BenchContext } from './lib/context';
@@ -16,6 +17,7 @@ import { sleep, startPeer, until } from './lib/proc';
 import { percentile, type Row } from './lib/report';
 import { socketDrops, udpCounters } from './lib/udp-counters';
 import { longTasks, startTrace } from './lib/trace';
+import { schedStat, startSchedStats } from './lib/schedstat';
 
 const PACKET_SENDER = 'Packet Sender 8.1.1 at 20 k/s: p95 81 ms, max 168 ms, 3.45 % lost';
 /**
@@ -136,6 +138,7 @@ async function flood(
   port: number,
   rate: number,
   seconds: number,
+  rendererPid: number | undefined,
   stream?: Stream,
 ): Promise<FloodResult> {
   const message = page.getByRole('textbox', { name: 'Message' });
@@ -147,6 +150,8 @@ async function flood(
   const traceDir = process.env.BENCH_UI_TRACE;
   const stopTrace = traceDir ? await startTrace(page) : undefined;
   await record(page, true);
+  // Main threads of the page's renderer and of the host: time run, and time waited for a CPU.
+  const stopSchedStats = startSchedStats({ ...(rendererPid === undefined ? {} : { 'page main thread': rendererPid }), 'host main thread': host.pid });
   const streamBefore = stream === undefined ? 0 : streamBytes(host, stream);
   // More than the flood's seconds can carry: the sender is stopped when the flood ends.
   const tcp = stream && startPeer('tcp-sender.ts', ['--port', String(stream.port), '--bytes', String(1024 ** 4)]);
@@ -168,6 +173,7 @@ async function flood(
   }
   const { sent } = JSON.parse((await done)[1]) as { sent: number };
   const probe = await record(page, false);
+  const scheduling = stopSchedStats();
   await tcp?.stop();
   if (stopTrace && traceDir) {
     const file = join(traceDir, `ui-${rate / 1000}k-${Date.now()}.json`);
@@ -186,7 +192,8 @@ async function flood(
     `ui ${rate / 1000} k/s: ${probe.frames.length} frames, gap p50 ${percentile(gaps(probe.frames), 50).toFixed(1)} / p95 ${percentile(gaps(probe.frames), 95).toFixed(1)} / max ${Math.max(...gaps(probe.frames)).toFixed(1)} ms; ` +
       `${probe.keyLatencies.length} keys, latency p50 ${percentile(probe.keyLatencies, 50).toFixed(1)} / max ${Math.max(...probe.keyLatencies).toFixed(1)} ms; ` +
       `sent ${sent}, received ${received}, kernel drops for the socket ${drops}, RcvbufErrors (whole machine) ${rcvbufErrors}; scroll: ${scroll.note}` +
-      (streamed === undefined ? '' : `; TCP stream beside it ${(streamed / 1e6).toFixed(0)} MB`),
+      (streamed === undefined ? '' : `; TCP stream beside it ${(streamed / 1e6).toFixed(0)} MB`) +
+      `; ${scheduling}`,
   );
   return {
     rate,
@@ -200,6 +207,65 @@ async function flood(
     scrollNote: scroll.note,
     streamBytes: streamed,
   };
+}
+
+/**
+ * The process of the page's renderer: of the browser's renderer processes for web pages (it keeps
+ * spares; its own UI has one of its own), the one whose main thread has run the most, having
+ * loaded the app. Found in
+ * /proc from the browser's process, which the browser names itself.
+ */
+async function pageRendererPid(page: Page): Promise<number | undefined> {
+  const browser = page.context().browser();
+  if (!browser) return undefined;
+  const cdp = await browser.newBrowserCDPSession();
+  let browserPid: number | undefined;
+  try {
+    const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+    browserPid = processInfo.find((info) => info.type === 'browser')?.id;
+  } catch {
+    return undefined;
+  } finally {
+    await cdp.detach();
+  }
+  if (browserPid === undefined) return undefined;
+  const renderers = descendants(browserPid).filter((pid) => {
+    const command = commandLine(pid);
+    return command.includes('--type=renderer') && !command.includes('--top-chrome-webui');
+  });
+  const ran = (pid: number): number => schedStat(pid)?.runMs ?? -1;
+  return renderers.sort((a, b) => ran(b) - ran(a))[0];
+}
+
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const found: number[] = [];
+  const visit = (parent: number): void => {
+    for (const child of children.get(parent) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(pid);
+  return found;
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** Bytes received by every connection accepted on the stream's listener. */
@@ -235,6 +301,7 @@ export async function ui(ctx: BenchContext): Promise<Row[]> {
     // The socket just made is the selected one: its log and send bar are on screen.
     await page.getByRole('region', { name: 'Message log' }).waitFor();
     await installProbe(page);
+    const rendererPid = await pageRendererPid(page);
     await record(page, true);
     await sleep(ctx.smoke ? 500 : 3000);
     idle.push(...gaps((await record(page, false)).frames));
@@ -244,7 +311,7 @@ export async function ui(ctx: BenchContext): Promise<Row[]> {
     for (const rate of rates) {
       const runs: FloodResult[] = [];
       for (let attempt = 0; attempt < attempts; attempt++) {
-        runs.push(await flood(ctx, page, host, udp.id, udp.local.port, rate, seconds, rate === loaded ? stream : undefined));
+        runs.push(await flood(ctx, page, host, udp.id, udp.local.port, rate, seconds, rendererPid, rate === loaded ? stream : undefined));
       }
       const worst = (run: FloodResult): number => Math.max(...run.gaps);
       results.push(

@@ -13,10 +13,20 @@ interface TraceEvent {
   tid: number;
   ts: number;
   dur?: number;
+  /** Time the thread was on a CPU during the event (dur is wall time). */
+  tdur?: number;
   args?: { name?: string; data?: { url?: string; functionName?: string; type?: string } };
 }
 
-const CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute', 'v8', 'blink.user_timing', 'loading'].join(',');
+const CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8.execute',
+  'v8',
+  'blink.user_timing',
+  'loading',
+  'disabled-by-default-v8.cpu_profiler',
+].join(',');
 
 /** Starts recording; the returned function stops, writes the trace to `file` and returns its events. */
 export async function startTrace(page: Page): Promise<(file: string) => Promise<TraceEvent[]>> {
@@ -36,7 +46,10 @@ export async function startTrace(page: Page): Promise<(file: string) => Promise<
 
 /**
  * The renderer main thread's tasks of at least `minMs`, each with the longest things it did
- * (script by function and file, layout, style, garbage collection), one line each.
+ * (script by function and file, layout, style, garbage collection), one line each. Each says its
+ * wall time and the time the thread was on a CPU: a task far longer than its CPU time was waiting
+ * for one (a loaded machine), not working. The trace holds JavaScript samples too
+ * (v8.cpu_profiler), for the Performance panel's call tree.
  */
 export function longTasks(events: TraceEvent[], minMs: number): string[] {
   const mainThreads = new Set(
@@ -56,8 +69,10 @@ export function longTasks(events: TraceEvent[], minMs: number): string[] {
         const data = e.args?.data;
         const where = data?.functionName || data?.url ? ` ${data.functionName ?? ''}@${(data.url ?? '').split('/').pop()}` : '';
         const type = data?.type ? ` ${data.type}` : '';
-        return `${e.name}${type}${where} ${((e.dur ?? 0) / 1000).toFixed(1)}`;
+        const cpu = e.tdur === undefined ? '' : `/${(e.tdur / 1000).toFixed(1)}`;
+        return `${e.name}${type}${where} ${((e.dur ?? 0) / 1000).toFixed(1)}${cpu}`;
       });
-    return `${((task.ts - start) / 1000).toFixed(0).padStart(6)} ms  ${((task.dur ?? 0) / 1000).toFixed(1).padStart(6)} ms  ${parts.join(' · ')}`;
+    const cpu = task.tdur === undefined ? '' : ` (cpu ${(task.tdur / 1000).toFixed(1)})`;
+    return `${((task.ts - start) / 1000).toFixed(0).padStart(6)} ms  ${((task.dur ?? 0) / 1000).toFixed(1).padStart(6)} ms${cpu}  ${parts.join(' · ')}`;
   });
 }

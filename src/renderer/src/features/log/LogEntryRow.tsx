@@ -100,8 +100,8 @@ export const LogEntryRow = memo(function LogEntryRow({
   return (
     <div className={`${grid} group relative`}>
       <SearchMark seq={searchKey(entry)} />
-      {/* Keyed: the row element shows another entry as the view moves (see LogView), its menu must not. */}
-      {length > 0 && <CopyMenu key={entry.seq} bytes={entry.bytes} length={length} seq={entry.seq} />}
+      {/* The row element shows another entry as the view moves (see LogView): CopyMenu drops a menu opened on the one before. */}
+      {length > 0 && <CopyMenu bytes={entry.bytes} length={length} seq={entry.seq} />}
       {time}
       <span className={`font-semibold ${colorClass}`}>
         <span aria-hidden="true">{received ? '↓' : '↑'} </span>

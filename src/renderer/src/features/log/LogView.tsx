@@ -9,6 +9,7 @@ import { timingOf } from './timing';
 import { ArrowDownIcon } from '../../ui/Icons';
 import { LogEntryRow } from './LogEntryRow';
 import { estimateRowHeight, logGridColumns } from './logLayout';
+import { tailReadDelay } from './tailPace';
 
 /** Pixels from the bottom that still count as "at the latest entry". */
 const TAIL_SLACK = 24;
@@ -111,7 +112,10 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
     (range: Range): number[] => {
       if (!following || range.count === 0) return defaultRangeExtractor(range);
       const height = scrollRef.current?.clientHeight ?? 0;
-      const blocks = Math.min(range.count, Math.ceil(height / (BLOCK_ROWS * SHORTEST_ROW)) + 1 + range.overscan);
+      // No overscan: pinned to the bottom, blocks beyond these would be above the view, drawn anew
+      // with every batch in a flood and never seen. One more than fills the view, for the last
+      // block, which may hold a single row.
+      const blocks = Math.min(range.count, Math.ceil(height / (BLOCK_ROWS * SHORTEST_ROW)) + 1);
       return Array.from({ length: blocks }, (_, i) => range.count - blocks + i);
     },
     [following],
@@ -187,15 +191,29 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
   const visibleFrom = items.length > 0 ? blockRows(items[0].index)[0] : firstSeq;
   const visibleTo = items.length > 0 ? blockRows(items[items.length - 1].index)[1] : firstSeq;
 
+  /** When the tail was last asked for while following (see tailPace). */
+  const tailReadAt = useRef(-Infinity);
   useEffect(() => {
-    // Following: the newest screenful, wherever the list ends now (see nextSeq above).
+    // Following: the newest screenful, wherever the list ends now (see nextSeq above); in a flood
+    // no more often than tailPace allows. Each batch runs this again: the timer is set afresh for
+    // the newest head, the wait still counted from the last read.
     if (following && newestRead !== undefined && headSeq > nextSeq) {
-      ensureRowsVisible(Math.max(firstSeq, headSeq - Math.max(visibleTo - visibleFrom, BLOCK_ROWS)), headSeq);
-      return;
+      const screenRows = Math.max(visibleTo - visibleFrom, BLOCK_ROWS);
+      const readTail = (): void => {
+        tailReadAt.current = performance.now();
+        ensureRowsVisible(Math.max(firstSeq, headSeq - screenRows), headSeq);
+      };
+      const delay = tailReadDelay(headSeq - nextSeq, screenRows, performance.now() - tailReadAt.current);
+      if (delay > 0) {
+        const timer = setTimeout(readTail, delay);
+        return () => clearTimeout(timer);
+      }
+      readTail();
+      return undefined;
     }
-    if (visibleTo <= visibleFrom) return;
     // nextSeq is a dependency so that, at the tail, rows that have just arrived get read.
-    if (nextSeq > visibleFrom) ensureRowsVisible(visibleFrom, visibleTo);
+    if (visibleTo > visibleFrom && nextSeq > visibleFrom) ensureRowsVisible(visibleFrom, visibleTo);
+    return undefined;
   }, [ensureRowsVisible, visibleFrom, visibleTo, nextSeq, following, newestRead, headSeq, firstSeq]);
 
   // Following the tail: after every change in what is shown or in measured heights, pin the view
