@@ -1,7 +1,8 @@
 /** Endpoints as the contract shows them, and name resolution for the sockets that need it. */
 import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import type { Endpoint } from '@shared/contract';
+import { reportInternalsFallback } from './node-internals';
 
 export type Family = Endpoint['family'];
 
@@ -23,6 +24,35 @@ export function toEndpoint(address: string | undefined, port: number | undefined
   const mapped = address.charCodeAt(0) === COLON ? /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address) : null;
   if (mapped) return { address: mapped[1], port, family: 'IPv4' };
   return { address, port, family: familyOf(family, address) };
+}
+
+/** What a TCP handle's getpeername fills in (lib/net.js reads it so, stable since Node 0.x). */
+interface PeerName {
+  address?: string;
+  port?: number;
+  family?: string;
+}
+
+/**
+ * Filled by each peerOf, then copied: the handle sets the three properties from C++, and on an
+ * object that has them already it only replaces their values.
+ */
+const peerName: PeerName = { address: undefined, port: undefined, family: undefined };
+
+/**
+ * The peer of a connected TCP socket, asked of its handle. Socket.remoteAddress asks the same (a
+ * system call) and keeps the answer on the socket: one more object on each of 19,000 accepted
+ * connections, whose record already holds it as an Endpoint.
+ */
+export function peerOf(socket: Socket): Endpoint | undefined {
+  const handle = (socket as unknown as { _handle?: { getpeername?: (out: PeerName) => number } | null })._handle;
+  if (typeof handle?.getpeername !== 'function') {
+    if (handle) reportInternalsFallback('Socket._handle.getpeername', "each accepted connection keeps its peer's address twice", undefined);
+    return toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily);
+  }
+  peerName.address = undefined;
+  if (handle.getpeername(peerName) !== 0) return undefined;
+  return toEndpoint(peerName.address, peerName.port, peerName.family);
 }
 
 export interface ResolvedAddress {

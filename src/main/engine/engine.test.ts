@@ -110,6 +110,21 @@ describe('Engine', () => {
     expect(events.length).toBe(seen);
   });
 
+  it('tells a subscriber the upserts of the socket kinds it asked for, and the others all of them', async () => {
+    engine = new Engine();
+    const listenersOnly: EngineEvent[] = [];
+    const everything: EngineEvent[] = [];
+    engine.subscribe((e) => listenersOnly.push(e), ['socket.upsert', 'socket.removed'], ['tcp-listener']);
+    engine.subscribe((e) => everything.push(e), ['socket.upsert']);
+    const { listener, client, connection } = await oneOfEach();
+    const upserted = (events: EngineEvent[]): Set<string> => new Set(events.flatMap((e) => (e.type === 'socket.upsert' ? [e.socket.id] : [])));
+    expect([...upserted(listenersOnly)]).toEqual([listener.id]);
+    expect([...upserted(everything)]).toEqual(expect.arrayContaining([listener.id, client.id, connection.id]));
+    // Removals of every kind still reach it.
+    await engine.remove(connection.id);
+    expect(listenersOnly).toContainEqual({ type: 'socket.removed', id: connection.id });
+  });
+
   it('a subscriber that throws breaks neither the socket nor other subscribers', async () => {
     engine = new Engine();
     const errorOutput = vi.spyOn(console, 'error').mockImplementation(() => undefined);

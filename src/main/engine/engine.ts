@@ -69,6 +69,12 @@ const ID_PREFIX: Record<SocketKind, string> = {
   'proxy-conversation': 'cnv',
 };
 
+/** What a listener takes: the kinds of event (all when undefined), and of socket for upserts (all when undefined). */
+interface Takes {
+  types: ReadonlySet<EngineEvent['type']> | undefined;
+  socketKinds: ReadonlySet<SocketKind> | undefined;
+}
+
 /**
  * What a listener that follows which sockets exist and their settings takes (Engine.subscribe):
  * not their counters nor log heads, built then for nobody.
@@ -77,11 +83,19 @@ export const SOCKETS_ONLY: readonly EngineEvent['type'][] = ['socket.upsert', 's
 
 export class Engine {
   private readonly entries = new Map<string, Entry>();
-  /** Each with the kinds of event it takes (all when undefined). */
-  private readonly listeners = new Map<EngineListener, ReadonlySet<EngineEvent['type']> | undefined>();
+  /** Each with what it takes (see subscribe). */
+  private readonly listeners = new Map<EngineListener, Takes>();
   private readonly sinks = new Set<AnnouncementSink>();
-  /** Whether a listener takes each kind of socket event: only then is one built as it happens. */
-  private readonly eager = { upsert: false, stats: false, head: false };
+  /**
+   * Whether a listener takes each kind of socket event: only then is one built as it happens.
+   * Upserts by the socket's kind: most listeners follow a few kinds, and an upsert built for each
+   * accepted connection (a copy of its info) was made for nobody.
+   */
+  private readonly eager: { upsert: ReadonlySet<SocketKind> | 'all' | undefined; stats: boolean; head: boolean } = {
+    upsert: undefined,
+    stats: false,
+    head: false,
+  };
   private readonly taps = new EntryTaps();
   private readonly limits: LogLimits;
   private readonly repeats = new RepeatSender();
@@ -104,7 +118,7 @@ export class Engine {
           threw(err);
         }
       }
-      if (kind === 'upsert' ? this.eager.upsert : this.eager.stats) {
+      if (kind === 'upsert' ? this.takesUpsert(record.kind) : this.eager.stats) {
         this.tell(kind === 'upsert' ? { type: 'socket.upsert', socket: record.info } : { type: 'socket.stats', stats: record.stats() });
       }
     },
@@ -128,10 +142,11 @@ export class Engine {
 
   /**
    * Every change as an EngineEvent, as it happens, or only those of the kinds in `only` (the
-   * others are then not built for it); returns the function that unsubscribes.
+   * others are then not built for it), and socket.upsert only for sockets of the kinds in
+   * `socketKinds`; returns the function that unsubscribes.
    */
-  subscribe(listener: EngineListener, only?: readonly EngineEvent['type'][]): () => void {
-    this.listeners.set(listener, only && new Set(only));
+  subscribe(listener: EngineListener, only?: readonly EngineEvent['type'][], socketKinds?: readonly SocketKind[]): () => void {
+    this.listeners.set(listener, { types: only && new Set(only), socketKinds: socketKinds && new Set(socketKinds) });
     this.countEager();
     return () => {
       this.listeners.delete(listener);
@@ -628,8 +643,9 @@ export class Engine {
 
   /** To the listeners that take `event`'s kind. */
   private tell(event: EngineEvent): void {
-    for (const [listener, only] of this.listeners) {
-      if (only !== undefined && !only.has(event.type)) continue;
+    for (const [listener, { types, socketKinds }] of this.listeners) {
+      if (types !== undefined && !types.has(event.type)) continue;
+      if (socketKinds !== undefined && event.type === 'socket.upsert' && !socketKinds.has(event.socket.kind)) continue;
       try {
         listener(event);
       } catch (err) {
@@ -639,10 +655,20 @@ export class Engine {
   }
 
   private countEager(): void {
-    const takes = (type: EngineEvent['type']): boolean => [...this.listeners.values()].some((only) => only === undefined || only.has(type));
-    this.eager.upsert = takes('socket.upsert');
-    this.eager.stats = takes('socket.stats');
-    this.eager.head = takes('log.head');
+    const takes = (type: EngineEvent['type']): Takes[] => [...this.listeners.values()].filter(({ types }) => types === undefined || types.has(type));
+    const upserts = takes('socket.upsert');
+    this.eager.upsert = upserts.some(({ socketKinds }) => socketKinds === undefined)
+      ? 'all'
+      : upserts.length === 0
+        ? undefined
+        : new Set(upserts.flatMap(({ socketKinds }) => [...(socketKinds ?? [])]));
+    this.eager.stats = takes('socket.stats').length > 0;
+    this.eager.head = takes('log.head').length > 0;
+  }
+
+  private takesUpsert(kind: SocketKind): boolean {
+    const { upsert } = this.eager;
+    return upsert !== undefined && (upsert === 'all' || upsert.has(kind));
   }
 }
 

@@ -109,10 +109,39 @@ describe('SocketLog', () => {
     });
     // ~900 B: columns for 4 entries in three arrays, and the two notices.
     expect(notices).toBeLessThan(1000);
+    // An accepted connection's "Accepted from …" alone takes no columns: the notice and its text.
+    const lone = perLog((log) => log.appendEvent('accepted', 'Accepted from 127.0.0.1:50000 on 127.0.0.1:40000'));
+    expect(lone).toBeLessThan(notices - 300);
     const empty = new SocketLog('tcp-1');
     expect(empty.read(0, 10)).toEqual([]);
     expect(empty.peek(0)).toBeUndefined();
     expect(empty.charged).toBe(0);
+  });
+
+  it('holds a lone first notice without columns, and reads, peeks, bounds, evicts and clears it like any entry', () => {
+    const lone = new SocketLog('con-1', { maxEntries: 2, maxBytes: 100 });
+    lone.appendEvent('accepted', 'Accepted from 127.0.0.1:50000 on 127.0.0.1:40000');
+    expect(lone.headInfo()).toMatchObject({ firstSeq: 0, nextSeq: 1, dropped: 0, bytes: 0 });
+    expect(lone.oldestTime()).toBeGreaterThan(0);
+    expect(lone.peek(0)).toEqual({ dir: 'event', message: 'Accepted from 127.0.0.1:50000 on 127.0.0.1:40000' });
+    expect(lone.read(0, 10)).toMatchObject([{ seq: 0, dir: 'event', event: 'accepted' }]);
+    // Not read yet: the next entries come after it, and the bound of two entries drops it first.
+    const unread = new SocketLog('con-2', { maxEntries: 2, maxBytes: 100 });
+    unread.appendEvent('accepted', 'first');
+    unread.appendData('in', bytes(3));
+    expect(unread.read(0, 10).map((e) => e.dir)).toEqual(['event', 'in']);
+    unread.appendEvent('closed', 'third');
+    expect(unread.read(0, 10).map((e) => e.seq)).toEqual([1, 2]);
+    expect(unread.headInfo()).toMatchObject({ firstSeq: 1, nextSeq: 3, dropped: 1 });
+    const evicted = new SocketLog('con-3');
+    evicted.appendEvent('accepted', 'first');
+    expect(evicted.evictAll()).toBe(1);
+    expect(evicted.read(0, 10)).toEqual([]);
+    const cleared = new SocketLog('con-4');
+    cleared.appendEvent('accepted', 'first');
+    expect(cleared.clear()).toMatchObject({ firstSeq: 1, nextSeq: 1 });
+    cleared.appendEvent('info', 'after the clear');
+    expect(cleared.read(0, 10)).toMatchObject([{ seq: 1, message: 'after the clear' }]);
   });
 
   it('entries match the contract schema', () => {

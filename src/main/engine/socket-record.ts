@@ -1,4 +1,4 @@
-import type { Endpoint, EngineEvent, ErrorInfo, LogEventKind, LogHead, SocketInfo, SocketState, SocketStats } from '@shared/contract';
+import type { Endpoint, EngineEvent, ErrorInfo, LogEventKind, LogHead, SocketInfo, SocketKind, SocketState, SocketStats } from '@shared/contract';
 import { SocketLog, now, textOf, type LogLimits, type LogTaps, type NoticeMessage } from './log';
 import { logBudget } from './log-budget';
 import { NoticeCoalescer, RunningTotalNotice } from './notice-coalescer';
@@ -79,6 +79,10 @@ export class SocketRecord implements Announced {
 
   get id(): string {
     return this.current.id;
+  }
+
+  get kind(): SocketKind {
+    return this.current.kind;
   }
 
   get state(): SocketState {

@@ -8,7 +8,7 @@ import { formatBytes } from '@shared/codec';
 import type { Endpoint, ParsedInput } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import type { SocketRecord } from './socket-record';
-import { toEndpoint } from './endpoint';
+import { peerOf, toEndpoint } from './endpoint';
 import { EngineError, describeError, toEngineError, type ErrorContext } from './errors';
 import { copyBytes, type NoticeText } from './log';
 import { plainSocket, readDirectly } from './read-buffer';
@@ -155,7 +155,7 @@ export class TcpConnection {
   /** An accepted socket's addresses, for its record; `knownLocal`: the listener's own address when it is a specific one (a system call less). */
   static addressesOf(socket: Socket, knownLocal?: Endpoint): Addresses {
     const local = knownLocal ?? toEndpoint(socket.localAddress, socket.localPort, socket.localFamily);
-    return { local, remote: toEndpoint(socket.remoteAddress, socket.remotePort, socket.remoteFamily) };
+    return { local, remote: peerOf(socket) };
   }
 
   /**

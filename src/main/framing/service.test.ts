@@ -80,6 +80,22 @@ describe('FramingService', () => {
     expect(head.pending[0]).toMatchObject({ dir: 'in', index: head.nextIndex, frame: { complete: false } });
   });
 
+  it('still frames new connections by their listener after the only framed listener before it was removed', async () => {
+    start();
+    const first = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    framing.set({ id: first.id, framing: LF });
+    await engine.remove(first.id);
+    const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    framing.set({ id: listener.id, framing: LF, decoder: 'json' });
+    await connectClient(listener.local?.port ?? 0);
+    await waitFor(
+      () => engine.snapshot().sockets.some((s) => s.parentId === listener.id && s.framing !== undefined),
+      'the connection to inherit the framing',
+    );
+    const connection = engine.snapshot().sockets.find((s) => s.parentId === listener.id);
+    expect(connection).toMatchObject({ framing: LF, decoder: 'json' });
+  });
+
   it('applies a listener framing set later to the connections it already has, and starts their frames over', async () => {
     start();
     const { listener, client, connection } = await acceptedClient();

@@ -7,7 +7,7 @@ import { MAX_FRAME_DECODE_BYTES, type Output, type ParsedInput, type SocketInfo 
 import { type FramingSpec, RAW_FRAMING, sameFraming } from '@shared/framing';
 import { EngineError } from '../engine/errors';
 import { compileQuery, SCAN_BUDGET } from '../engine/log-search';
-import { type Engine, SOCKETS_ONLY } from '../engine/engine';
+import type { Engine } from '../engine/engine';
 import { CATCH_UP_BYTES, FrameIndex } from './frame-index';
 
 export class FramingService {
@@ -16,23 +16,41 @@ export class FramingService {
   private readonly framedListeners = new Set<string>();
   private generation = 0;
   private readonly unsubscribe: () => void;
+  /** Follows new connections and conversations while a listener or proxy has a framing (see followChildren). */
+  private unfollowChildren: (() => void) | undefined;
 
   /** `catchUpBytes`: how much of the log one read frames at most (see FrameIndex.catchUp). */
   constructor(
     private readonly engine: Engine,
     private readonly catchUpBytes = CATCH_UP_BYTES,
   ) {
-    this.unsubscribe = engine.subscribe((event) => {
-      if (event.type === 'socket.removed') {
+    this.unsubscribe = engine.subscribe(
+      (event) => {
+        if (event.type !== 'socket.removed') return;
         this.indexes.delete(event.id);
-        this.framedListeners.delete(event.id);
-      } else if (event.type === 'socket.upsert' && event.socket.framing === undefined && this.framedListeners.has(event.socket.parentId ?? '')) {
+        if (this.framedListeners.delete(event.id) && this.framedListeners.size === 0) this.stopFollowingChildren();
+      },
+      ['socket.removed'],
+    );
+  }
+
+  /**
+   * Only while some listener or proxy has a framing: the engine then builds an upsert for each
+   * connection it accepts, which for 19,000 connections into a listener nobody framed was a
+   * copy of each one's info made for nothing.
+   */
+  private followChildren(): void {
+    this.unfollowChildren ??= this.engine.subscribe(
+      (event) => {
+        if (event.type !== 'socket.upsert' || event.socket.framing !== undefined || !this.framedListeners.has(event.socket.parentId ?? '')) return;
         // An accepted connection speaks its listener's protocol: it starts with its framing.
         // Deferred, so this update is announced after the one that introduced the connection.
         const { id, parentId = '' } = event.socket;
         queueMicrotask(() => this.inherit(id, parentId));
-      }
-    }, SOCKETS_ONLY);
+      },
+      ['socket.upsert'],
+      ['tcp-connection', 'proxy-conversation'],
+    );
   }
 
   /**
@@ -48,7 +66,10 @@ export class FramingService {
     const targets = [socket];
     // A proxy's conversations speak its protocol as a listener's connections do.
     const parent = socket.kind === 'tcp-listener' || socket.kind === 'proxy';
-    if (parent) this.framedListeners.add(socket.id);
+    if (parent) {
+      this.framedListeners.add(socket.id);
+      this.followChildren();
+    }
     if (parent) targets.push(...this.engine.snapshot().sockets.filter((s) => s.parentId === socket.id));
     for (const target of targets) {
       if (!sameFraming(target.framing ?? RAW_FRAMING, view.framing)) this.indexes.delete(target.id);
@@ -93,8 +114,14 @@ export class FramingService {
     return { index, framing };
   }
 
+  private stopFollowingChildren(): void {
+    this.unfollowChildren?.();
+    this.unfollowChildren = undefined;
+  }
+
   dispose(): void {
     this.unsubscribe();
+    this.stopFollowingChildren();
     this.indexes.clear();
     this.framedListeners.clear();
   }

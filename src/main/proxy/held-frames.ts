@@ -76,13 +76,17 @@ export function heldFramesFor(spec: FramingSpec | undefined): HeldFrames | undef
  */
 export function followConversationFraming(engine: Engine, onFraming: (id: string, framing: FramingSpec) => void): () => void {
   const known = new Map<string, FramingSpec>();
-  return engine.subscribe((event) => {
-    if (event.type === 'socket.removed') known.delete(event.id);
-    if (event.type !== 'socket.upsert' || event.socket.kind !== 'proxy-conversation') return;
-    const framing = event.socket.framing ?? RAW_FRAMING;
-    const before = known.get(event.socket.id) ?? RAW_FRAMING;
-    if (sameFraming(before, framing)) return;
-    known.set(event.socket.id, framing);
-    onFraming(event.socket.id, framing);
-  }, SOCKETS_ONLY);
+  return engine.subscribe(
+    (event) => {
+      if (event.type === 'socket.removed') known.delete(event.id);
+      if (event.type !== 'socket.upsert' || event.socket.kind !== 'proxy-conversation') return;
+      const framing = event.socket.framing ?? RAW_FRAMING;
+      const before = known.get(event.socket.id) ?? RAW_FRAMING;
+      if (sameFraming(before, framing)) return;
+      known.set(event.socket.id, framing);
+      onFraming(event.socket.id, framing);
+    },
+    SOCKETS_ONLY,
+    ['proxy-conversation'],
+  );
 }

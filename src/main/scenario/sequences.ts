@@ -96,6 +96,7 @@ export class Sequences {
         });
       },
       ['socket.upsert'],
+      ['tcp-connection'],
     );
     controller.signal.addEventListener('abort', () => {
       unsubscribe();

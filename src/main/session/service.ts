@@ -5,7 +5,7 @@
  * saved shortly after it happens, and once more as the app quits.
  */
 import type { z } from 'zod';
-import { commands, type SocketInfo } from '@shared/contract';
+import { commands, type SocketInfo, type SocketKind } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import type { UdpSettings } from '@shared/network';
 import { reopenOptions } from '@shared/tls';
@@ -69,7 +69,7 @@ export interface SessionOptions {
   onDispose?: () => void;
 }
 
-const LIVE_STATES: Record<string, readonly SocketInfo['state'][]> = {
+const LIVE_STATES: Partial<Record<SocketKind, readonly SocketInfo['state'][]>> = {
   'tcp-listener': ['listening'],
   udp: ['open'],
   // Not 'connecting': a TLS client is known to be one only once its handshake is done.
@@ -77,6 +77,9 @@ const LIVE_STATES: Record<string, readonly SocketInfo['state'][]> = {
   // Settings, whatever its state: a disabled proxy is closed, and one that failed to listen kept.
   proxy: ['listening', 'closed', 'error'],
 };
+
+/** The kinds whose upserts can change what is saved (the engine builds no upsert for the others: accepted connections). */
+const SAVED_KINDS = Object.keys(LIVE_STATES) as SocketKind[];
 
 export class SessionService implements Sessions {
   private offer: SessionFile | undefined;
@@ -107,9 +110,13 @@ export class SessionService implements Sessions {
     this.unsubscribers.push(
       // Settings only: counters come as socket.stats, and accepted connections are never saved,
       // so neither traffic nor a flood of connections makes the workspace be serialized again.
-      engine.subscribe((event) => {
-        if ((event.type === 'socket.upsert' && event.socket.kind in LIVE_STATES) || event.type === 'socket.removed') this.changed();
-      }, SOCKETS_ONLY),
+      engine.subscribe(
+        (event) => {
+          if ((event.type === 'socket.upsert' && event.socket.kind in LIVE_STATES) || event.type === 'socket.removed') this.changed();
+        },
+        SOCKETS_ONLY,
+        SAVED_KINDS,
+      ),
     );
   }
 
