@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Command, Input, Output, Result } from '@shared/contract';
 import { socketInfo as socket } from '@shared/test-support/socket-info';
 import { fakeTransport } from './test-support/fakeTransport';
@@ -129,7 +129,8 @@ describe('startStores', () => {
       ],
     });
     expect(useSockets.getState().sockets.b?.bytesIn).toBe(7);
-    expect(usePreferences.getState().theme).toBe('dark');
+    // A menu command is checked by a schema loaded with the first one, so it lands a moment later.
+    await vi.waitFor(() => expect(usePreferences.getState().theme).toBe('dark'));
     expect(document.dataset.theme).toBe('dark');
     // The view follows a selection the user makes.
     selectSocket('b');
