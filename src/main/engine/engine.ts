@@ -118,7 +118,10 @@ export class Engine {
       }
       if (this.eager.head) this.tell({ type: 'log.head', head: record.head() });
     },
+    markGeneration: 0,
   };
+  /** Counts the changes to who takes marks (see RecordHub.markGeneration). */
+  private sinkChanges = 0;
   private readonly connectionClosed = (id: string): void => this.closedConnections.closed(id);
 
   constructor(options: EngineOptions = {}) {
@@ -145,8 +148,10 @@ export class Engine {
    */
   announceTo(sink: AnnouncementSink): () => void {
     this.sinks.add(sink);
+    this.sinksChanged();
     return () => {
       this.sinks.delete(sink);
+      this.sinksChanged();
     };
   }
 
@@ -643,6 +648,17 @@ export class Engine {
     this.eager.upsert = takes('socket.upsert');
     this.eager.stats = takes('socket.stats');
     this.eager.head = takes('log.head');
+    this.sinksChanged();
+  }
+
+  /**
+   * A new generation of marks: a record marked before must mark again (a new sink holds none of
+   * its marks; a removed one will never build them), or once per turn while a listener takes
+   * counters or heads as they happen.
+   */
+  private sinksChanged(): void {
+    this.sinkChanges++;
+    this.hub.markGeneration = this.eager.head || this.eager.stats ? -1 : this.sinkChanges;
   }
 }
 
