@@ -84,6 +84,61 @@ describe('batches built from marks', () => {
   });
 });
 
+/**
+ * A stream marks its socket once per batch (SocketRecord.publishSoon), not once per read: the
+ * batch still says every read, and a sink that comes later is not left out.
+ */
+describe('a socket receiving a stream', () => {
+  let engine: Engine | undefined;
+  afterEach(async () => {
+    await engine?.dispose();
+    engine = undefined;
+  });
+
+  it('is said up to its last read in the batches, to a sink added while it was marked in another', async () => {
+    engine = new Engine();
+    // Holds its batch until flushed: the connection stays marked in it.
+    const holding = new EventBatcher({ intervalMs: 60_000 });
+    const stopHolding = engine.announceTo(holding);
+    const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    const client = await engine.connectTcp({ host: '127.0.0.1', port: listener.local?.port ?? 0, timeoutMs: 5000 });
+    const connection = () => engine?.snapshot().sockets.find((s) => s.parentId === listener.id);
+    await until(() => connection() !== undefined);
+    const id = connection()?.id ?? '';
+    const sent = { bytes: 0 };
+    const sendOne = async (i: number): Promise<void> => {
+      const data = Buffer.from(`message ${i};`);
+      await engine?.send({ id: client.id, data });
+      sent.bytes += data.byteLength;
+      await until(() => (connection()?.bytesIn ?? 0) === sent.bytes);
+    };
+    await sendOne(0);
+
+    const later = new EventBatcher({ intervalMs: 5 });
+    engine.announceTo(later);
+    const heads: number[] = [];
+    let bytesIn = 0;
+    later.subscribe((batch) => {
+      for (const event of batch.events) {
+        if (event.type === 'log.head' && event.head.id === id) heads.push(event.head.nextSeq);
+        if (event.type === 'socket.stats' && event.stats.id === id) bytesIn = event.stats.bytesIn;
+      }
+    });
+    for (let i = 1; i <= 30; i++) await sendOne(i);
+    const last = () => engine?.snapshot().logs.find((head) => head.id === id)?.nextSeq;
+    await until(() => heads.at(-1) === last() && bytesIn === sent.bytes);
+    // Each batch says the socket once at most, and never goes back.
+    expect(heads).toEqual([...new Set(heads)].sort((a, b) => a - b));
+
+    // The holding sink leaves with its marks unbuilt: what comes next still reaches the other.
+    stopHolding();
+    holding.dispose();
+    await sendOne(31);
+    await until(() => heads.at(-1) === last() && bytesIn === sent.bytes);
+    later.dispose();
+  });
+});
+
 function idOf(event: EngineEvent): string | undefined {
   if (event.type === 'socket.upsert') return event.socket.id;
   if (event.type === 'socket.stats') return event.stats.id;

@@ -10,6 +10,7 @@ class Mark {
   ) {}
 
   build(): EngineEvent {
+    this.source.built();
     if (this.kind === 'head') return { type: 'log.head', head: this.source.head() };
     if (this.kind === 'stats') return { type: 'socket.stats', stats: this.source.stats() };
     return { type: 'socket.upsert', socket: this.source.info };

@@ -132,7 +132,10 @@ export class Engine {
       }
       if (this.eager.head) this.tell({ type: 'log.head', head: record.head() });
     },
+    markGeneration: 0,
   };
+  /** Counts the changes to who takes marks (see RecordHub.markGeneration). */
+  private sinkChanges = 0;
   private readonly connectionClosed = (id: string): void => this.closedConnections.closed(id);
 
   constructor(options: EngineOptions = {}) {
@@ -160,8 +163,10 @@ export class Engine {
    */
   announceTo(sink: AnnouncementSink): () => void {
     this.sinks.add(sink);
+    this.sinksChanged();
     return () => {
       this.sinks.delete(sink);
+      this.sinksChanged();
     };
   }
 
@@ -664,11 +669,22 @@ export class Engine {
         : new Set(upserts.flatMap(({ socketKinds }) => [...(socketKinds ?? [])]));
     this.eager.stats = takes('socket.stats').length > 0;
     this.eager.head = takes('log.head').length > 0;
+    this.sinksChanged();
   }
 
   private takesUpsert(kind: SocketKind): boolean {
     const { upsert } = this.eager;
     return upsert !== undefined && (upsert === 'all' || upsert.has(kind));
+  }
+
+  /**
+   * A new generation of marks: a record marked before must mark again (a new sink holds none of
+   * its marks; a removed one will never build them), or once per turn while a listener takes
+   * counters or heads as they happen.
+   */
+  private sinksChanged(): void {
+    this.sinkChanges++;
+    this.hub.markGeneration = this.eager.head || this.eager.stats ? -1 : this.sinkChanges;
   }
 }
 

@@ -58,11 +58,12 @@ let lentForNext: Uint8Array | undefined;
  * serves every socket, with no closure per connection.
  */
 function emitRead(this: SharedReading, bytesRead: number, buffer: Uint8Array): boolean {
-  const bytes = Buffer.from(buffer.buffer, buffer.byteOffset, bytesRead);
   const reader = this[kReader];
-  if (reader == null) this.emit('data', bytes);
+  if (reader == null) this.emit('data', Buffer.from(buffer.buffer, buffer.byteOffset, bytesRead));
   else {
-    reader.dataIn(bytes);
+    // A plain view, not a Buffer: DirectReader takes a Uint8Array, and Buffer.from checks its
+    // arguments and builds a Buffer on every read (a flood of 64 B messages is a read each).
+    reader.dataIn(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead));
     // A read at least the shared buffer's size says more is queued. Asked last, of a socket still
     // open: a reader that threw, or closed its socket, lends nothing.
     if (bytesRead >= READ_BUFFER_BYTES && !this.destroyed) lentForNext = reader.lendForRead?.(READ_BUFFER_BYTES, LENT_READ_BYTES);

@@ -17,6 +17,12 @@ export interface RecordHub {
   emit(event: EngineEvent): void;
   changed(record: SocketRecord, kind: 'upsert' | 'stats'): void;
   headChanged(record: SocketRecord): void;
+  /**
+   * Which set of sinks a mark made now reaches: a record marked in this generation need not mark
+   * again until the batch holding its marks is built (Announced.built). -1 while a listener takes
+   * socket.stats or log.head as they happen: records then announce once per turn, as it needs.
+   */
+  markGeneration: number;
 }
 
 export interface ReceiveWatcher {
@@ -65,6 +71,8 @@ export class SocketRecord implements Announced {
   private stopped = false;
   private visible = false;
   private publishScheduled = false;
+  /** The hub's markGeneration when this record's head and counters were last marked, -1 once those marks are built. */
+  private markedIn = -1;
 
   constructor(
     info: SocketInfo,
@@ -119,6 +127,8 @@ export class SocketRecord implements Announced {
   retire(): boolean {
     const wasVisible = this.visible;
     this.visible = false;
+    // Its removal took its marks from the sinks unbuilt.
+    this.markedIn = -1;
     return wasVisible;
   }
 
@@ -180,6 +190,10 @@ export class SocketRecord implements Announced {
     this.budgetNotice.add(entries);
   }
 
+  built(): void {
+    this.markedIn = -1;
+  }
+
   /** Forgets the record's log for good (its slabs go back to the pool). */
   dispose(): void {
     this.stopped = true;
@@ -189,8 +203,8 @@ export class SocketRecord implements Announced {
   }
 
   /**
-   * Logged now, its log head announced once per turn as received data's is: a listener accepting
-   * a burst of connections logs a notice for each, and one head per turn says them all.
+   * Logged now, its log head announced once per batch as received data's is: a listener accepting
+   * a burst of connections logs a notice for each, and one head says them all.
    */
   private writeNotice(kind: LogEventKind, message: NoticeMessage, code: string | undefined): void {
     this.log.appendEvent(kind, message, code);
@@ -203,8 +217,8 @@ export class SocketRecord implements Announced {
     // The log copies what it keeps into its own slabs: the socket's Buffer is not held on to.
     this.log.appendData('in', bytes, peer, time);
     // Counted in place (`current` is never shared: `info` hands out copies) and announced once
-    // per turn of the event loop: a flood costs one stats event and one log head per turn, not
-    // two events, two SocketInfo copies and a LogHead per datagram.
+    // per outgoing batch (publishSoon): a flood costs one stats event and one log head per batch,
+    // not two events, two SocketInfo copies and a LogHead per datagram.
     const info = this.current;
     info.bytesIn += bytes.byteLength;
     info.messagesIn++;
@@ -231,8 +245,8 @@ export class SocketRecord implements Announced {
   }
 
   /**
-   * Bytes a proxy relayed, logged as a copy in either direction and announced once per turn of
-   * the event loop, as received bytes are: a proxy logs every message both ways.
+   * Bytes a proxy relayed, logged as a copy in either direction and announced once per batch, as
+   * received bytes are: a proxy logs every message both ways.
    */
   dataRelayed(dir: 'in' | 'out', bytes: Uint8Array): void {
     const time = now();
@@ -262,11 +276,24 @@ export class SocketRecord implements Announced {
   }
 
   /**
-   * Announces the current state once the I/O callbacks of this event-loop turn have run. One
-   * function for every record (no closure made per turn: a stream of small reads is a turn each).
+   * Announces the new head and counters once per outgoing batch: the batch builds them from the
+   * record when it goes out, so one mark says every read until then. With 64 B messages nearly
+   * every read is a turn of its own, and a mark each turn (an Immediate, two marks per sink) cost
+   * more than logging the read. While a listener takes counters or heads as they happen, they are
+   * announced once per turn instead, after the turn's I/O callbacks: one function for every record.
    */
   private publishSoon(): void {
-    if (this.publishScheduled || !this.visible) return;
+    if (!this.visible) return;
+    const generation = this.hub.markGeneration;
+    if (generation >= 0) {
+      if (this.markedIn === generation) return;
+      // Before marking: a sink that sends its batch at once (full) has built it, and said so, by the time marking returns.
+      this.markedIn = generation;
+      this.publishHead();
+      this.publishStats();
+      return;
+    }
+    if (this.publishScheduled) return;
     this.publishScheduled = true;
     setImmediate(SocketRecord.publishNow, this);
   }
