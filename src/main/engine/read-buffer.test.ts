@@ -272,3 +272,47 @@ describe.each([
     await waitFor(() => serverClosed, 'the server to close after its last connection');
   });
 });
+
+describe('a direct reader that throws', () => {
+  it('never has a read land in memory it lent after the throw; the error is thrown later', async () => {
+    // The reader's own memory, lent in turn as a log lends its slab; a read ends its loan as it
+    // arrives (SocketLog.appendData), then the reader throws, as an auto-reply bug would.
+    const mine = new Uint8Array(1024 * 1024);
+    let loanOpen = false;
+    let loanStart = 0;
+    let intoEndedLoan = 0;
+    let reads = 0;
+    let received = 0;
+    let ended = false;
+    const errors: unknown[] = [];
+    process.setUncaughtExceptionCaptureCallback((err) => errors.push(err));
+    cleanup.push(() => process.setUncaughtExceptionCaptureCallback(null));
+    const payload = randomBytes(16 * 1024 * 1024);
+    const { port } = await acceptingServer((socket) => {
+      socket.on('end', () => (ended = true));
+      readDirectly(socket, {
+        dataIn(bytes) {
+          reads++;
+          received += bytes.byteLength;
+          const intoMine = bytes.buffer === mine.buffer;
+          if (intoMine && !loanOpen) intoEndedLoan++;
+          loanOpen = false;
+          if (intoMine) throw new Error(`reader bug on read ${reads}`);
+        },
+        lendForRead(_atLeast, atMost) {
+          loanOpen = true;
+          loanStart = (loanStart + atMost) % (mine.byteLength - atMost);
+          return mine.subarray(loanStart, loanStart + atMost);
+        },
+      });
+    });
+    const client = await connectClient(port);
+    client.socket.end(payload);
+    await waitFor(() => ended, 'the peer’s FIN after the payload');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(received).toBe(payload.length);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]).toBeInstanceOf(Error);
+    expect(intoEndedLoan).toBe(0);
+  });
+});

@@ -61,15 +61,29 @@ function emitRead(this: SharedReading, bytesRead: number, buffer: Uint8Array): b
   const reader = this[kReader];
   if (reader == null) this.emit('data', Buffer.from(buffer.buffer, buffer.byteOffset, bytesRead));
   else {
-    // A plain view, not a Buffer: DirectReader takes a Uint8Array, and Buffer.from checks its
-    // arguments and builds a Buffer on every read (a flood of 64 B messages is a read each).
-    reader.dataIn(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead));
+    try {
+      // A plain view, not a Buffer: DirectReader takes a Uint8Array, and Buffer.from checks its
+      // arguments and builds a Buffer on every read (a flood of 64 B messages is a read each).
+      reader.dataIn(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead));
+    } catch (err) {
+      // Not thrown through Node: it picks the next read's buffer only after this returns, so a
+      // throw would leave the socket reading into the region just lent, whose loan the reader has
+      // ended (that memory may be another log's by then). Thrown later, to the process's fault
+      // report as before, and the next read goes to the shared buffer. Not on the next tick: Node
+      // runs the tick queue before it takes that buffer, and a throw there loses it just the same.
+      setImmediate(rethrow, err);
+      return true;
+    }
     // A read at least the shared buffer's size says more is queued. Asked last, of a socket still
-    // open: a reader that threw, or closed its socket, lends nothing.
+    // open: a reader that closed its socket lends nothing.
     if (bytesRead >= READ_BUFFER_BYTES && !this.destroyed) lentForNext = reader.lendForRead?.(READ_BUFFER_BYTES, LENT_READ_BYTES);
   }
   // Keep reading: the engine logs everything that arrives and never pushes back on a peer.
   return true;
+}
+
+function rethrow(err: unknown): never {
+  throw err;
 }
 
 /** The memory for a socket's next read (also asked once as a socket gets its handle: the shared buffer). */
