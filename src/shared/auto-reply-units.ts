@@ -7,7 +7,8 @@ import { sameFraming } from './framing-names';
  * offer (a rules file may give any framing).
  */
 export const MESSAGE_UNITS = [
-  { id: 'chunk', label: 'Each read or datagram', framing: { mode: 'raw' } },
+  // A TCP read is up to 256 KiB (read-buffer.ts LENT_READ_BYTES): a rule or echo acts once per read that size.
+  { id: 'chunk', label: 'Each read (up to 256 KiB) or datagram', framing: { mode: 'raw' } },
   { id: 'line', label: 'Each line (LF)', framing: { mode: 'delimiter', delimiter: [0x0a] } },
   { id: 'crlf', label: 'Each line (CRLF)', framing: { mode: 'delimiter', delimiter: [0x0d, 0x0a] } },
   { id: 'nul', label: 'Each NUL-terminated message', framing: { mode: 'delimiter', delimiter: [0x00] } },

@@ -291,7 +291,7 @@ export class SocketLog implements BudgetedLog {
    * would be copied to; appended from there it costs no copy. Undefined when the process-wide
    * budget has lent its share already (log-budget.ts) or the log could not keep a read that large:
    * the read then goes to the shared buffer and is copied. The loan lasts until that read is
-   * appended or the socket closes (markClosed).
+   * appended, the socket closes (markClosed), or it idles (loanTakenBack, from read-buffer.ts).
    */
   lendForRead(atLeast: number, atMost: number): Uint8Array | undefined {
     this.endLoan();
@@ -310,6 +310,11 @@ export class SocketLog implements BudgetedLog {
     this.loanEnd = Math.min(slab.bytes.byteLength, slab.used + most);
     logBudget.lend(slab.bytes.byteLength);
     return slab.bytes.subarray(this.loanStart, this.loanEnd);
+  }
+
+  /** The socket's next read was given other memory (read-buffer.ts, from an idle socket): the region lent is free again. */
+  loanTakenBack(): void {
+    this.endLoan();
   }
 
   /** The region lent to a read is free again: the read was appended, or will never come. */

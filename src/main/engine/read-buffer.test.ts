@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { commands } from '@shared/contract';
 import { Engine } from './engine';
 import { READ_BUFFER_BYTES, acceptIntoShared, adoptAccepted, plainSocket, readDirectly } from './read-buffer';
+import { logBudget } from './log-budget';
 import { loggedBytes } from './test-support/engine-log';
 import { connectClient, startServer, stopPeers } from './test-support/peers';
 import { waitFor } from './test-support/wait-for';
@@ -270,5 +271,106 @@ describe.each([
     expect(serverClosed).toBe(false);
     client.socket.destroy();
     await waitFor(() => serverClosed, 'the server to close after its last connection');
+  });
+});
+
+describe('a direct reader that throws', () => {
+  it('never has a read land in memory it lent after the throw; the error is thrown later', async () => {
+    // The reader's own memory, lent in turn as a log lends its slab; a read ends its loan as it
+    // arrives (SocketLog.appendData), then the reader throws, as an auto-reply bug would.
+    const mine = new Uint8Array(1024 * 1024);
+    let loanOpen = false;
+    let loanStart = 0;
+    let intoEndedLoan = 0;
+    let reads = 0;
+    let received = 0;
+    let ended = false;
+    const errors: unknown[] = [];
+    process.setUncaughtExceptionCaptureCallback((err) => errors.push(err));
+    cleanup.push(() => process.setUncaughtExceptionCaptureCallback(null));
+    const payload = randomBytes(16 * 1024 * 1024);
+    const { port } = await acceptingServer((socket) => {
+      socket.on('end', () => (ended = true));
+      readDirectly(socket, {
+        dataIn(bytes) {
+          reads++;
+          received += bytes.byteLength;
+          const intoMine = bytes.buffer === mine.buffer;
+          if (intoMine && !loanOpen) intoEndedLoan++;
+          loanOpen = false;
+          if (intoMine) throw new Error(`reader bug on read ${reads}`);
+        },
+        lendForRead(_atLeast, atMost) {
+          loanOpen = true;
+          loanStart = (loanStart + atMost) % (mine.byteLength - atMost);
+          return mine.subarray(loanStart, loanStart + atMost);
+        },
+      });
+    });
+    const client = await connectClient(port);
+    client.socket.end(payload);
+    await waitFor(() => ended, 'the peer’s FIN after the payload');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(received).toBe(payload.length);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]).toBeInstanceOf(Error);
+    expect(intoEndedLoan).toBe(0);
+  });
+});
+
+describe('memory lent to a read that does not come', () => {
+  /** No slab lent to any read: the budget may lend its whole share. */
+  const nothingLent = (): boolean => logBudget.mayLend(logBudget.limitBytes / 4);
+
+  it('is taken back from connections gone idle after a burst, each log still whole', async () => {
+    engine = new Engine();
+    const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    const payloads = Array.from({ length: 20 }, () => randomBytes(4 * 1024 * 1024));
+    const clients = [];
+    for (const payload of payloads) {
+      const client = await connectClient(listener.local?.port ?? 0);
+      clients.push(client);
+      await client.write(payload);
+    }
+    const connections = () => engine?.snapshot().sockets.filter((s) => s.parentId === listener.id) ?? [];
+    await waitFor(() => connections().filter((c) => c.bytesIn === 4 * 1024 * 1024).length === 20, 'every burst logged', 15_000);
+    await waitFor(nothingLent, 'every idle connection’s loan taken back');
+    // Taken back, not lost: the connections read on, into the shared buffer or a new loan.
+    const more = payloads.map(() => randomBytes(1024 * 1024));
+    await Promise.all(clients.map((client, i) => client.write(more[i])));
+    await waitFor(() => connections().filter((c) => c.bytesIn === 5 * 1024 * 1024).length === 20, 'every second burst logged', 15_000);
+    for (const [i, client] of clients.entries()) {
+      const connection = connections().find((c) => c.remote?.port === client.localPort);
+      expect(sha256(loggedBytes(engine, connection?.id ?? '', 'in')), `client ${i}'s log`).toBe(sha256(Buffer.concat([payloads[i], more[i]])));
+    }
+  });
+
+  it('is taken back from a connection paused mid-stream, which then reads on intact', async () => {
+    engine = new Engine();
+    const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    const client = await connectClient(listener.local?.port ?? 0);
+    await waitFor(() => engine?.snapshot().sockets.some((s) => s.parentId === listener.id) === true, 'the accepted connection');
+    const id = engine.snapshot().sockets.find((s) => s.parentId === listener.id)?.id ?? '';
+    const bytesIn = (): number => engine?.snapshot().sockets.find((s) => s.id === id)?.bytesIn ?? 0;
+    // Paused until the peer's data fills the kernel's buffers: then every read is a full one, and
+    // the read before the pause below leaves the next one lent a slab.
+    engine.setReading(id, false);
+    const payload = randomBytes(32 * 1024 * 1024);
+    const arrived = client.write(payload);
+    await waitFor(() => client.socket.writableLength > 0, 'the kernel’s buffers full');
+    // Paused again after a read of a megabyte or so, until the last read before the pause was a
+    // full one (the reader may catch up with the peer): its next read is lent a slab.
+    for (let tries = 0; tries === 0 || (nothingLent() && tries < 20); tries++) {
+      const from = bytesIn();
+      engine.setReading(id, true);
+      await waitFor(() => bytesIn() >= from + 1024 * 1024, 'another megabyte');
+      engine.setReading(id, false);
+    }
+    expect(nothingLent(), 'a slab lent to the paused connection’s next read').toBe(false);
+    await waitFor(nothingLent, 'the paused connection’s loan taken back');
+    engine.setReading(id, true);
+    await arrived;
+    await waitFor(() => bytesIn() === payload.length, 'the whole stream');
+    expect(sha256(loggedBytes(engine, id, 'in'))).toBe(sha256(payload));
   });
 });

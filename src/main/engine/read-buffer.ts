@@ -13,8 +13,10 @@
  * A socket streaming into its log does better still: once a read fills the buffer (more is
  * queued), the next one lands in the log's own slab, where its bytes would have been copied to
  * (DirectReader.lendForRead), and is logged without a copy, in reads of up to LENT_READ_BYTES.
- * Small reads stay in the shared buffer: an idle connection holds no slab lent to a read that may
- * not come for hours.
+ * Small reads stay in the shared buffer. A burst that ends on a full read, or a socket paused
+ * (setReading), leaves a region lent to a read that may not come for hours: loans no read has
+ * come to for IDLE_LOAN_MS are taken back (takeBackIdleLoans), so that idle connections do not
+ * hold the budget's lendable share away from the streams that are busy.
  *
  * TLS sockets keep Node's default: TLS reads the TCP stream itself, beneath JavaScript.
  */
@@ -37,9 +39,11 @@ export interface DirectReader {
   dataIn(bytes: Uint8Array): void;
   /**
    * From `atLeast` to `atMost` bytes of the reader's own memory for the socket's next read to land in, or undefined for
-   * the shared buffer. Lent until that read reaches dataIn, or until the socket closes.
+   * the shared buffer. Lent until that read reaches dataIn, the socket closes, or the loan is taken back (loanTakenBack).
    */
   lendForRead?(atLeast: number, atMost: number): Uint8Array | undefined;
+  /** The socket's next read will not land in the memory lent by lendForRead after all: it is the reader's again. */
+  loanTakenBack?(): void;
 }
 
 /** On every socket reading into the shared buffer: its DirectReader, null until it has one. */
@@ -49,6 +53,13 @@ type SharedReading = Socket & { [kReader]?: DirectReader | null };
 let sharedBuffer: Buffer | undefined;
 /** Where the socket whose read was just handled reads next, when not the shared buffer: taken at once by nextReadBuffer. */
 let lentForNext: Uint8Array | undefined;
+
+/** How long a region lent to a socket's next read may wait for it, at least (at most twice that). */
+export const IDLE_LOAN_MS = 100;
+/** Sockets whose next read was lent memory, with that memory and the sweep it was lent after (see takeBackIdleLoans). */
+const loans = new Map<SharedReading, { region: Uint8Array; sweep: number }>();
+let sweeps = 0;
+let sweeper: NodeJS.Timeout | undefined;
 
 /**
  * Hands a read to the socket's DirectReader, or re-emits it as 'data', then picks where the
@@ -61,15 +72,88 @@ function emitRead(this: SharedReading, bytesRead: number, buffer: Uint8Array): b
   const reader = this[kReader];
   if (reader == null) this.emit('data', Buffer.from(buffer.buffer, buffer.byteOffset, bytesRead));
   else {
-    // A plain view, not a Buffer: DirectReader takes a Uint8Array, and Buffer.from checks its
-    // arguments and builds a Buffer on every read (a flood of 64 B messages is a read each).
-    reader.dataIn(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead));
+    try {
+      // A plain view, not a Buffer: DirectReader takes a Uint8Array, and Buffer.from checks its
+      // arguments and builds a Buffer on every read (a flood of 64 B messages is a read each).
+      reader.dataIn(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead));
+    } catch (err) {
+      // Not thrown through Node: it picks the next read's buffer only after this returns, so a
+      // throw would leave the socket reading into the region just lent, whose loan the reader has
+      // ended (that memory may be another log's by then). Thrown later, to the process's fault
+      // report as before, and the next read goes to the shared buffer. Not on the next tick: Node
+      // runs the tick queue before it takes that buffer, and a throw there loses it just the same.
+      setImmediate(rethrow, err);
+      loans.delete(this);
+      return true;
+    }
     // A read at least the shared buffer's size says more is queued. Asked last, of a socket still
-    // open: a reader that threw, or closed its socket, lends nothing.
+    // open: a reader that closed its socket lends nothing.
     if (bytesRead >= READ_BUFFER_BYTES && !this.destroyed) lentForNext = reader.lendForRead?.(READ_BUFFER_BYTES, LENT_READ_BYTES);
+    if (lentForNext !== undefined) noteLoan(this, lentForNext);
+    else if (buffer !== sharedBuffer) loans.delete(this);
   }
   // Keep reading: the engine logs everything that arrives and never pushes back on a peer.
   return true;
+}
+
+function rethrow(err: unknown): never {
+  throw err;
+}
+
+function noteLoan(socket: SharedReading, region: Uint8Array): void {
+  const loan = loans.get(socket);
+  if (loan === undefined) loans.set(socket, { region, sweep: sweeps });
+  else {
+    loan.region = region;
+    loan.sweep = sweeps;
+  }
+  if (sweeper === undefined) {
+    sweeper = setInterval(takeBackIdleLoans, IDLE_LOAN_MS);
+    sweeper.unref();
+  }
+}
+
+/** What Node keeps on a socket reading with `onread` (lib/net.js, internal/stream_base_commons.js; Node 12 on). */
+interface UserBufferHandle {
+  useUserBuffer?(buffer: Uint8Array): void;
+}
+let kBuffer: symbol | undefined;
+
+/**
+ * Loans that no read has come to since the sweep before last go back to their readers, the socket
+ * reading into the shared buffer again. Node holds the lent memory as the next read's (the handle
+ * reads straight into it), so it is swapped for the shared buffer first: only then may the log
+ * use that memory for anything else, or give it to the pool. If this Node keeps the buffer
+ * elsewhere, loans stay until their read comes or the socket closes (as they did before).
+ */
+function takeBackIdleLoans(): void {
+  for (const [socket, loan] of loans) {
+    if (loan.sweep === sweeps) continue;
+    loans.delete(socket);
+    // A closed socket's log ended its loan (SocketLog.markClosed).
+    if (socket.destroyed) continue;
+    const reader = socket[kReader];
+    const handle = (socket as unknown as { _handle?: UserBufferHandle | null })._handle;
+    kBuffer ??= Object.getOwnPropertySymbols(socket).find((symbol) => symbol.description === 'kBuffer');
+    const held = socket as unknown as Record<symbol, unknown>;
+    if (kBuffer === undefined || typeof handle?.useUserBuffer !== 'function' || held[kBuffer] !== loan.region) {
+      reportInternalsFallback(
+        "Socket[kBuffer] and its handle's useUserBuffer",
+        'a connection that goes idle after a large read keeps a log slab lent to its next read until it reads again',
+        undefined,
+      );
+      continue;
+    }
+    const shared = (sharedBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES));
+    handle.useUserBuffer(shared);
+    held[kBuffer] = shared;
+    reader?.loanTakenBack?.();
+  }
+  sweeps++;
+  if (loans.size === 0 && sweeper !== undefined) {
+    clearInterval(sweeper);
+    sweeper = undefined;
+  }
 }
 
 /** The memory for a socket's next read (also asked once as a socket gets its handle: the shared buffer). */

@@ -232,6 +232,10 @@ export class SocketRecord implements Announced {
     return this.log.lendForRead(atLeast, atMost);
   }
 
+  loanTakenBack(): void {
+    this.log.loanTakenBack();
+  }
+
   /** Bytes sent, logged as a copy. */
   dataOut(bytes: Uint8Array<ArrayBuffer>, peer?: Endpoint): void {
     const time = now();

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EventBatch, Output } from '@shared/contract';
 import { type Core, createCore } from '../core';
 import { freePort } from '../engine/test-support/peers';
+import { toxiproxyApiOf } from './api-service';
 
 const run = promisify(execFile);
 const cores: Core[] = [];
@@ -91,5 +92,35 @@ describe('the Toxiproxy API switch', () => {
       { address: { host: '127.0.0.1', port: taken }, error: message },
       { address: { host: '127.0.0.1', port: taken } },
     ]);
+  });
+
+  it('says the last settled status while a change runs: a retry on a port still taken never reads as off', async () => {
+    const core = createCore();
+    cores.push(core);
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const taken = (blocker.address() as { port: number }).port;
+    try {
+      await core.dispatcher.dispatch('toxiproxyApi.set', { enabled: true, port: taken });
+      const failed = await dispatch(core, 'toxiproxyApi.status', {});
+      expect(failed).toMatchObject({ error: expect.stringContaining('already in use') });
+      const service = toxiproxyApiOf(core.engine);
+      let done = false;
+      const retry = service.set({ enabled: true, host: '127.0.0.1', port: taken }).then(
+        () => (done = true),
+        () => (done = true),
+      );
+      // What a window asking at any moment of the retry is told (every microtask, and every turn).
+      const seen = new Set<string>();
+      for (let step = 1; !done; step++) {
+        seen.add(JSON.stringify(service.status()));
+        await (step % 100 === 0 ? new Promise((resolve) => setImmediate(resolve)) : Promise.resolve());
+      }
+      await retry;
+      expect([...seen].map((status) => JSON.parse(status))).toEqual([failed]);
+      expect(service.status()).toEqual(failed);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 });

@@ -16,6 +16,8 @@ class ToxiproxyApiService {
   private error: string | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(status: ToxiproxyApiStatus) => void>();
+  /** The status as the last change left it (status()). */
+  private settled: ToxiproxyApiStatus = this.current();
 
   constructor(private readonly engine: Engine) {}
 
@@ -33,7 +35,15 @@ class ToxiproxyApiService {
     return () => this.listeners.delete(onChange);
   }
 
+  /**
+   * As the last change left it: while one runs, its halfway state (off, before a retry on a port
+   * that fails again) must not be read, since no event follows a change that ends where it began.
+   */
   status(): ToxiproxyApiStatus {
+    return this.settled;
+  }
+
+  private current(): ToxiproxyApiStatus {
     const { api } = this;
     return {
       ...(api && { serving: { host: api.host, port: api.port, url: api.url } }),
@@ -44,11 +54,11 @@ class ToxiproxyApiService {
 
   set(input: ParsedInput<'toxiproxyApi.set'>): Promise<ToxiproxyApiStatus> {
     const next = this.queue.then(async () => {
-      const before = JSON.stringify(this.status());
+      const before = JSON.stringify(this.settled);
       try {
         return await this.apply(input);
       } finally {
-        const after = this.status();
+        const after = (this.settled = this.current());
         if (JSON.stringify(after) !== before) for (const listener of this.listeners) listener(after);
       }
     });
@@ -62,11 +72,11 @@ class ToxiproxyApiService {
 
   private async apply({ enabled, host, port }: ParsedInput<'toxiproxyApi.set'>): Promise<ToxiproxyApiStatus> {
     const { api } = this;
-    if (enabled && api && api.host === host && (port === 0 || api.port === port)) return this.status();
+    if (enabled && api && api.host === host && (port === 0 || api.port === port)) return this.current();
     this.api = undefined;
     await api?.close();
     this.error = undefined;
-    if (!enabled) return this.status();
+    if (!enabled) return this.current();
     this.address = { host, port };
     try {
       this.api = await startToxiproxyApi(this.engine, { host, port });
@@ -75,7 +85,7 @@ class ToxiproxyApiService {
       this.error = error instanceof Error ? error.message : String(error);
       throw error instanceof EngineError ? error : new EngineError('ERROR', this.error);
     }
-    return this.status();
+    return this.current();
   }
 }
 

@@ -112,10 +112,12 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
     (range: Range): number[] => {
       if (!following || range.count === 0) return defaultRangeExtractor(range);
       const height = scrollRef.current?.clientHeight ?? 0;
-      // No overscan: pinned to the bottom, blocks beyond these would be above the view, drawn anew
-      // with every batch in a flood and never seen. One more than fills the view, for the last
-      // block, which may hold a single row.
-      const blocks = Math.min(range.count, Math.ceil(height / (BLOCK_ROWS * SHORTEST_ROW)) + 1);
+      // One more than fills the view, for the last block, which may hold a single row; and the
+      // overscan (one block) above: a wheel, Page Up or a scrollbar drag that stops following
+      // shows those rows at once, where otherwise an empty strip waits for the next render
+      // (rendering is not forced into the scroll event: useFlushSync below). No more than that:
+      // blocks above are drawn anew with every batch in a flood and seldom seen.
+      const blocks = Math.min(range.count, Math.ceil(height / (BLOCK_ROWS * SHORTEST_ROW)) + 1 + range.overscan);
       return Array.from({ length: blocks }, (_, i) => range.count - blocks + i);
     },
     [following],

@@ -197,7 +197,11 @@ function MessageUnitSelect({
   const unit = messageUnitOf(framing);
   return (
     <div className="mt-2 flex items-center gap-2">
-      <label htmlFor={id} className="shrink-0 text-xs text-muted" title="What one message is, for the rules and echo">
+      <label
+        htmlFor={id}
+        className="shrink-0 text-xs text-muted"
+        title="What one message is, for the rules and echo. A read is whatever the system had received, up to 256 KiB: a peer's writes may come joined or cut"
+      >
         Messages
       </label>
       <select
@@ -211,7 +215,7 @@ function MessageUnitSelect({
       >
         {MESSAGE_UNITS.map((candidate) => (
           <option key={candidate.id} value={candidate.id}>
-            {candidate.id === 'chunk' ? (isUdp ? 'Each datagram' : 'Each read, as it arrives') : candidate.label}
+            {candidate.id === 'chunk' ? (isUdp ? 'Each datagram' : 'Each read (up to 256 KiB), as it arrives') : candidate.label}
           </option>
         ))}
         {!unit && framing && <option value="custom">Each frame: {describeFraming(framing)}</option>}

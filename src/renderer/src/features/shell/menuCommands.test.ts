@@ -6,6 +6,7 @@ import { startMenuCommands } from './menuCommands';
 import { usePreferences } from './preferences';
 import { initialSocketsState, useSockets } from '../sockets/sockets';
 import { useUi } from './ui';
+import * as view from './view';
 import { useView } from './view';
 
 /** Delivers batches by hand; `log.export` fails, as it does with no sockets to export. */
@@ -65,5 +66,24 @@ describe('menu commands in the window', () => {
     expect(useUi.getState().dialog).toBeNull();
     stop();
     expect(listeners.size).toBe(0);
+  });
+
+  it('reports a command that fails, and still runs the ones after it', async () => {
+    const { transport, emit } = fakeTransport();
+    const stop = startMenuCommands(transport);
+    const failing = vi.spyOn(view, 'showView').mockImplementationOnce(() => {
+      throw new Error('no such view today');
+    });
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    emit(
+      { type: 'ui.command', command: { action: 'show-view', view: 'ports' } },
+      { type: 'ui.command', command: { action: 'new-socket', kind: 'udp' } },
+    );
+    await expect.poll(() => useUi.getState().dialog).toBe('udp');
+    expect(useSockets.getState().lastError?.error.message).toMatch(/menu command failed: no such view today/);
+    expect(logged).toHaveBeenCalledTimes(1);
+    failing.mockRestore();
+    logged.mockRestore();
+    stop();
   });
 });

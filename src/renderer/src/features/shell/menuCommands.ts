@@ -2,7 +2,7 @@ import type { UiCommand } from '@shared/ui-command';
 import type { Transport } from '../../transport';
 import { exportLogs } from '../export/logFiles';
 import { setPreference } from './preferences';
-import { selectSocket, useSockets } from '../sockets/sockets';
+import { reportError, selectSocket, useSockets } from '../sockets/sockets';
 import { openNewSocketDialog } from './ui';
 import { showView } from './view';
 
@@ -18,11 +18,19 @@ export function startMenuCommands(transport: Transport): () => void {
   const unsubscribe = transport.subscribe((batch) => {
     for (const event of batch.events) {
       if (event.type !== 'ui.command') continue;
-      handled = handled.then(async () => {
-        const { UiCommand } = await import('@shared/ui-command');
-        const parsed = UiCommand.safeParse(event.command);
-        if (parsed.success && !stopped) runMenuCommand(parsed.data);
-      });
+      // Each link catches its own failure (the schema's chunk not loading, a command throwing):
+      // a rejected link would make every later command in the chain skip, silently.
+      handled = handled
+        .then(async () => {
+          const { UiCommand } = await import('@shared/ui-command');
+          const parsed = UiCommand.safeParse(event.command);
+          if (parsed.success && !stopped) runMenuCommand(parsed.data);
+        })
+        .catch((err: unknown) => {
+          console.error('Sockscope: a menu command failed', err);
+          if (!stopped)
+            reportError(undefined, { code: 'ERROR', message: `The menu command failed: ${err instanceof Error ? err.message : String(err)}` });
+        });
     }
   });
   return () => {
