@@ -1,7 +1,7 @@
 /**
  * How often a followed log draws its newest screenful during a flood ("jump scroll", as in xterm):
  * when more than a screen of entries arrived since the rows on screen were read, the new screen
- * replaces the old one whole, and no one reads rows that are gone within a tenth of a second. So
+ * replaces the old one whole, and no one reads rows that are gone within a quarter of a second. So
  * the tail is read (and the rows drawn) at most this often then, while the counters and the
  * entry count still change with every batch. Drawing the rows is most of what the window does in
  * a flood (their layout, paint and React work, ~30 ms of a slow core each time): ten times a
