@@ -60,6 +60,14 @@ describe('the session lock', () => {
     expect(readFileSync(join(dir, LOCK_FILE), 'utf8').split(' ')[0]).toBe(String(process.pid));
   });
 
+  it('takes over a lock left by a process that is gone, past a takeover that crashed half-way', async () => {
+    const dir = folder();
+    writeFileSync(join(dir, LOCK_FILE), String(await otherProcess(false)));
+    writeFileSync(join(dir, `${LOCK_FILE}.takeover`), String(await otherProcess(false)));
+    expect(acquireSessionLock(dir).held).toBe(true);
+    expect(existsSync(join(dir, `${LOCK_FILE}.takeover`))).toBe(false);
+  });
+
   it('takes over a lock written before the machine last started, whatever runs under its process id now', async () => {
     const dir = folder();
     writeFileSync(join(dir, LOCK_FILE), `${await otherProcess(true)} - ${Number(bootMinute()) - 600}`);
@@ -79,7 +87,9 @@ describe('the session lock', () => {
   ])('lets exactly one of several processes racing for %s hold it', async (_what, stale) => {
     const dir = folder();
     if (stale) writeFileSync(join(dir, LOCK_FILE), String(await otherProcess(false)));
-    const script = `const { acquireSessionLock } = require(${JSON.stringify(join(__dirname, 'lock.ts'))}); const lock = acquireSessionLock(${JSON.stringify(dir)}); console.log(lock.held ? 'held' : 'refused'); setTimeout(() => {}, 1500);`;
+    const script = `const { acquireSessionLock } = require(${JSON.stringify(join(__dirname, 'lock.ts'))}); const lock = acquireSessionLock(${JSON.stringify(dir)}); console.log(lock.held ? 'held' : 'refused'); setInterval(() => {}, 1000);`;
+    // Each racer holds on until the test ends (afterEach kills it): on a busy machine the last may
+    // start seconds after the first, and must still find the first holding.
     const racers = Array.from({ length: 6 }, () =>
       spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] }),
     );

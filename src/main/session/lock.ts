@@ -6,7 +6,7 @@
  * for it); the others run without saving and say so. A lock whose process is gone (a crash) is
  * taken over.
  */
-import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { uptime } from 'node:os';
 import { join } from 'node:path';
 
@@ -57,8 +57,14 @@ function parseHolder(text: string): LockHolder | undefined {
 }
 
 function readHolder(file: string): LockHolder | undefined {
+  const text = readLock(file);
+  return text === undefined ? undefined : parseHolder(text);
+}
+
+/** The lock's text, or `undefined` when there is no lock (or it cannot be read). */
+function readLock(file: string): string | undefined {
   try {
-    return parseHolder(readFileSync(file, 'utf8'));
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
@@ -115,6 +121,43 @@ function create(dir: string, file: string, mine: string): boolean {
   }
 }
 
+/** Blocks this thread for `ms`: taking a lock over lasts microseconds, so a racer waits that long at most. */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Removes the lock if it names a process that is gone (or nothing readable), and only then. Taking
+ * over is done by one process at a time, under `session.lock.takeover`: moving a lock aside and
+ * putting it back if it turned out live would leave a moment without a lock, in which a third
+ * process could take it while the live holder still thinks it holds it. Under the guard no other
+ * process removes the lock, and none can create one while it exists, so the lock that was read is
+ * the one removed. Says whether the lock is out of the way; `undefined` when another process is
+ * taking it over right now.
+ */
+function removeIfStale(dir: string, file: string, mine: string): boolean | undefined {
+  const guard = join(dir, `${LOCK_FILE}.takeover`);
+  if (!create(dir, guard, mine)) {
+    // A guard left by a process that crashed while taking over. Rare enough (a crash within
+    // microseconds) that clearing it unguarded is fine.
+    const text = readLock(guard);
+    const holder = text === undefined ? undefined : parseHolder(text);
+    if (text !== undefined && !(holder && running(holder))) removeQuietly(guard);
+    return undefined;
+  }
+  try {
+    const text = readLock(file);
+    // Gone already: removing now could remove a lock another process just created.
+    if (text === undefined) return !existsSync(file);
+    const holder = parseHolder(text);
+    if (holder && describeHolder(holder) !== mine && running(holder)) return false;
+    removeQuietly(file);
+    return true;
+  } finally {
+    removeQuietly(guard);
+  }
+}
+
 export function acquireSessionLock(dir: string, self: LockHolder = thisProcess()): SessionLock {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, LOCK_FILE);
@@ -128,32 +171,16 @@ export function acquireSessionLock(dir: string, self: LockHolder = thisProcess()
     },
   };
   let lastHolder: LockHolder | undefined;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  // A second is far more than any takeover takes; past it the lock is as good as held by another.
+  for (let attempt = 0; attempt < 200; attempt++) {
     if (create(dir, file, mine)) return held;
     const holder = readHolder(file);
-    // Gone since the attempt (its holder quit, or another process is taking it over): try again.
+    // Gone since the attempt (its holder quit, or another process took it over): try again.
     if (holder === undefined && !existsSync(file)) continue;
     lastHolder = holder ?? lastHolder;
     if (holder && describeHolder(holder) !== mine && running(holder)) return { held: false, pid: holder.pid };
-    // Left by a process that is gone, or unreadable: moved aside, and put back if what was moved
-    // turns out to be a live lock another process took meanwhile.
-    const aside = join(dir, `${LOCK_FILE}.stale-${unique()}`);
-    try {
-      renameSync(file, aside);
-    } catch {
-      continue;
-    }
-    const moved = readHolder(aside);
-    if (moved && (holder === undefined || describeHolder(moved) !== describeHolder(holder)) && running(moved)) {
-      try {
-        linkSync(aside, file);
-      } catch {
-        // Someone else holds it by now: theirs stands.
-      }
-      removeQuietly(aside);
-      return { held: false, pid: moved.pid };
-    }
-    removeQuietly(aside);
+    // Left by a process that is gone, or unreadable.
+    if (removeIfStale(dir, file, mine) === undefined) pause(5);
   }
   return { held: false, pid: readHolder(file)?.pid ?? lastHolder?.pid ?? 0 };
 }
