@@ -83,12 +83,35 @@ export async function sendToSockscope(
   return { ...sent, entries, entriesPerSec: entries / Math.max(receiveSecs, 1e-3) };
 }
 
-/** One transfer as a round records it; the Sockscope side also says what its client saw and what it cost the host. */
+export interface CostedRun extends SockscopeRun {
+  /** CPU seconds the host used during the transfer (its client's events included). */
+  hostCpu: number;
+  /**
+   * CPU seconds this process used meanwhile: chiefly the subscribed client taking the host's event
+   * batches, which on two cores competes with the host and the sender as the host does (socat has
+   * no subscriber). Also starting the sender, which the socat runs pay too.
+   */
+  clientCpu: number;
+}
+
+/** sendToSockscope, with what the transfer cost the host and the subscribed client in CPU. */
+export async function costedSendToSockscope(...args: Parameters<typeof sendToSockscope>): Promise<CostedRun> {
+  const host = args[0];
+  // Whatever else the machine runs, this is what each read costs.
+  const hostBefore = cpuSecondsOf(host.pid);
+  const clientBefore = process.cpuUsage();
+  const run = await sendToSockscope(...args);
+  const client = process.cpuUsage(clientBefore);
+  return { ...run, hostCpu: cpuSecondsOf(host.pid) - hostBefore, clientCpu: (client.user + client.system) / 1e6 };
+}
+
+/** One transfer as a round records it; the Sockscope side also says what its client saw and what it cost the host and the client. */
 interface Transfer {
   bytesPerSec: number;
   entries?: number;
   entriesPerSec?: number;
   cpuPerGiB?: number;
+  clientCpuPerGiB?: number;
 }
 
 export async function ingest(ctx: BenchContext): Promise<Row[]> {
@@ -100,11 +123,14 @@ export async function ingest(ctx: BenchContext): Promise<Row[]> {
     const listener = await host.invoke('tcp.listen', { host: '127.0.0.1', port: 0 });
     const port = listener.local?.port ?? 0;
     const toSockscope = async (size: number): Promise<Transfer> => {
-      // Host CPU for the transfer (its client's events included): what each read costs, whatever else the machine runs.
-      const cpuBefore = cpuSecondsOf(host.pid);
-      const k = await sendToSockscope(host, listener.id, port, size);
-      const cpuPerGiB = ((cpuSecondsOf(host.pid) - cpuBefore) * GiB) / size;
-      return { bytesPerSec: k.bytes / k.secs, entries: k.entries, entriesPerSec: k.entriesPerSec, cpuPerGiB };
+      const k = await costedSendToSockscope(host, listener.id, port, size);
+      return {
+        bytesPerSec: k.bytes / k.secs,
+        entries: k.entries,
+        entriesPerSec: k.entriesPerSec,
+        cpuPerGiB: (k.hostCpu * GiB) / size,
+        clientCpuPerGiB: (k.clientCpu * GiB) / size,
+      };
     };
     const rate = (r: SendResult): Transfer => ({ bytesPerSec: r.bytes / r.secs });
     runs = await interleavedRounds(
@@ -117,7 +143,7 @@ export async function ingest(ctx: BenchContext): Promise<Row[]> {
       (round, { socat: s, bare: b, sockscope: k }) =>
         ctx.log(
           `ingest round ${round}${round % 2 === 0 ? ' (Sockscope first)' : ''}: socat ${mbPerSec(s.bytesPerSec)}, node ${mbPerSec(b.bytesPerSec)}, ` +
-            `sockscope ${mbPerSec(k.bytesPerSec)} (${k.entries} entries, ${perSecond(k.entriesPerSec ?? NaN, 'entries')}, host ${k.cpuPerGiB?.toFixed(2)} s CPU per GiB)`,
+            `sockscope ${mbPerSec(k.bytesPerSec)} (${k.entries} entries, ${perSecond(k.entriesPerSec ?? NaN, 'entries')}, host ${k.cpuPerGiB?.toFixed(2)} s CPU per GiB, client ${k.clientCpuPerGiB?.toFixed(3)} s)`,
         ),
       {
         socat: () => sendToSocat(warmUpBytes),
@@ -149,7 +175,9 @@ export async function ingest(ctx: BenchContext): Promise<Row[]> {
     },
     {
       benchmark: '1 Ingest',
-      measure: `log entries shown to a subscribed client (one per read, up to 256 KiB); host CPU median ${median(runs.sockscope.map((r) => r.cpuPerGiB ?? NaN)).toFixed(2)} s per GiB`,
+      measure:
+        `log entries shown to a subscribed client (one per read, up to 256 KiB); CPU median per GiB: host ${median(runs.sockscope.map((r) => r.cpuPerGiB ?? NaN)).toFixed(2)} s, ` +
+        `subscribed client ${median(runs.sockscope.map((r) => r.clientCpuPerGiB ?? NaN)).toFixed(3)} s`,
       sockscope: valueSpread(spreadOf(eventRates), (n) => perSecond(n, 'entries')),
     },
   ];

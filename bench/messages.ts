@@ -7,7 +7,7 @@
 import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sendToSockscope, sendToSocat } from './ingest';
+import { costedSendToSockscope, sendToSocat } from './ingest';
 import type { BenchContext } from './lib/context';
 import { startHost, type HostClient } from './lib/host';
 import { freePort, waitUntilBound } from './lib/net';
@@ -108,11 +108,16 @@ async function udpToSockscope(host: HostClient, count: number): Promise<UdpRun &
   return { sent, received, rate: received / secs, drops, entriesPerSec: entries / secs };
 }
 
-/** A TCP transfer of the messages; Sockscope's also says in how many log entries (reads) they came. */
+/** A TCP transfer of the messages; Sockscope's also says in how many log entries (reads) they came, and their CPU. */
 interface TcpRun {
   secs: number;
   entries?: number;
+  hostCpu?: number;
+  clientCpu?: number;
 }
+
+/** Microseconds of CPU per read (per log entry). */
+const usPerRead = (cpuSecs: number | undefined, run: TcpRun): number => ((cpuSecs ?? NaN) * 1e6) / (run.entries ?? NaN);
 
 const lossText = (run: UdpRun): string =>
   `${(((run.sent - run.received) / run.sent) * 100).toFixed(2)} % lost (kernel drops for the socket ${run.drops})`;
@@ -133,15 +138,16 @@ export async function messages(ctx: BenchContext): Promise<Row[]> {
       options,
       {
         socat: () => sendToSocat(count * MESSAGE, MESSAGE),
-        sockscope: () => sendToSockscope(host, listener.id, port, count * MESSAGE, MESSAGE),
+        sockscope: () => costedSendToSockscope(host, listener.id, port, count * MESSAGE, MESSAGE),
       },
       (round, { socat: s, sockscope: k }) =>
         ctx.log(
-          `messages TCP round ${round}${first(round)}: socat ${perSecond(count / s.secs, 'msg')}, sockscope ${perSecond(count / k.secs, 'msg')} in ${k.entries} entries`,
+          `messages TCP round ${round}${first(round)}: socat ${perSecond(count / s.secs, 'msg')}, sockscope ${perSecond(count / k.secs, 'msg')} in ${k.entries} entries ` +
+            `(CPU per read: host ${usPerRead(k.hostCpu, k).toFixed(1)} µs, client ${usPerRead(k.clientCpu, k).toFixed(2)} µs)`,
         ),
       {
         socat: () => sendToSocat(warmUpCount * MESSAGE, MESSAGE),
-        sockscope: () => sendToSockscope(host, listener.id, port, warmUpCount * MESSAGE, MESSAGE),
+        sockscope: () => costedSendToSockscope(host, listener.id, port, warmUpCount * MESSAGE, MESSAGE),
       },
     );
     udp = await interleavedRounds<'socat' | 'bare' | 'sockscope', UdpRun & { entriesPerSec?: number }>(
@@ -185,7 +191,10 @@ export async function messages(ctx: BenchContext): Promise<Row[]> {
   return [
     {
       benchmark: '2 Messages',
-      measure: `TCP, ${n} × 64 B writes (~${Math.round(median(tcp.entries))} reads, one log entry each); ratio ${ratioSpread(tcpRatios)}`,
+      measure:
+        `TCP, ${n} × 64 B writes (~${Math.round(median(tcp.entries))} reads, one log entry each; CPU median per read: host ` +
+        `${median(tcpRuns.sockscope.map((r) => usPerRead(r.hostCpu, r))).toFixed(1)} µs, subscribed client ` +
+        `${median(tcpRuns.sockscope.map((r) => usPerRead(r.clientCpu, r))).toFixed(2)} µs); ratio ${ratioSpread(tcpRatios)}`,
       sockscope: valueSpread(spreadOf(tcp.sockscope), rate),
       reference: `socat ${valueSpread(spreadOf(tcp.socat), rate)}`,
       ratio: tcpRatios.median,

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SocketLog, slabPool } from './log';
 import { SlabPool } from './slab-pool';
 
@@ -29,6 +29,25 @@ describe('the slab pool', () => {
     expect(pool.size).toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(pool.size).toBe(0);
+  });
+
+  it('counts its quiet spell from the last slab given back', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    try {
+      const pool = new SlabPool(1024, 4, 10_000);
+      pool.give(new Uint8Array(1024));
+      vi.advanceTimersByTime(6000);
+      pool.give(new Uint8Array(1024));
+      vi.advanceTimersByTime(6000);
+      expect(pool.size, 'quiet for 6 s of 10').toBe(2);
+      vi.advanceTimersByTime(4000);
+      expect(pool.size, 'quiet for 10 s').toBe(0);
+      pool.give(new Uint8Array(1024));
+      vi.advanceTimersByTime(10_000);
+      expect(pool.size, 'a slab given after the pool emptied waits its own quiet spell').toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
