@@ -1,7 +1,11 @@
 import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 
-/** Linux's initial retransmission timeout: a connect that took this long had its handshake dropped once. */
+/**
+ * Linux's initial retransmission timeout: a connect that took this long most likely had its
+ * handshake dropped once (or its client was starved of the CPU that long: the kernel's own
+ * counters, read by the benchmark, tell the two apart).
+ */
 const SYN_RETRY_MS = 1000;
 
 export interface HeldConnections {
