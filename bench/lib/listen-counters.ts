@@ -4,18 +4,14 @@
  * queue drops the client's handshake-completing ACK (ListenOverflows) and that client waits for a
  * retransmission, a second or more: a few hundred of them decide a 19,000-connection round.
  */
-import { readFileSync } from 'node:fs';
+import { kernelCounters } from './kernel-counters';
 
 const NAMES = ['ListenOverflows', 'ListenDrops', 'TCPReqQFullDrop', 'SyncookiesSent'] as const;
 export type ListenCounters = Record<(typeof NAMES)[number], number>;
 
 export function listenCounters(): ListenCounters {
-  const lines = readFileSync('/proc/net/netstat', 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('TcpExt:'));
-  const names = lines[0].split(/\s+/).slice(1);
-  const values = lines[1].split(/\s+/).slice(1).map(Number);
-  return Object.fromEntries(NAMES.map((name) => [name, values[names.indexOf(name)] ?? NaN])) as ListenCounters;
+  const get = kernelCounters('/proc/net/netstat', 'TcpExt');
+  return Object.fromEntries(NAMES.map((name) => [name, get(name)])) as ListenCounters;
 }
 
 /** What changed between two readings, e.g. "overflows 312, drops 312, SYN-queue drops 0, syncookies 0". */
