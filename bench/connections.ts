@@ -11,6 +11,7 @@ import { loadavg } from 'node:os';
 import { DEFAULT_LISTEN_BACKLOG } from '../src/main/engine/tcp-listener';
 import type { BenchContext } from './lib/context';
 import { startHost } from './lib/host';
+import { listenCounters, listenCountersSince } from './lib/listen-counters';
 import { cpuSecondsOf, memoryOf, sleep, startPeer } from './lib/proc';
 import { mb, pairedRatios, perSecond, ratioSpread, spreadOf, valueSpread, type Row } from './lib/report';
 
@@ -27,6 +28,9 @@ interface Run {
    * on the machine, where the rate also says how much of the CPU the server was given.
    */
   cpu: number;
+  /** What the kernel turned away during the round (listen-counters.ts), and how many connects that cost a retransmission. */
+  kernel: string;
+  slow: number;
 }
 
 /** Client processes that together open `count` connections; resolves with the earliest start. */
@@ -59,8 +63,12 @@ class Clients {
     return Math.min(...(await Promise.all(this.peers.map(async (p) => Number((await p.waitForLine(/^started (\S+)/))[1])))));
   }
 
-  async connected(): Promise<void> {
-    await Promise.all(this.peers.map((p) => p.waitForLine(/^connected /, 120_000)));
+  /** Resolves once every connection is in, with how many of them took a second or more (a dropped handshake). */
+  async connected(): Promise<number> {
+    const reports = await Promise.all(
+      this.peers.map(async (p) => JSON.parse((await p.waitForLine(/^connected (.*)$/, 120_000))[1]) as { slow: number }),
+    );
+    return reports.reduce((sum, r) => sum + r.slow, 0);
   }
 
   async close(): Promise<void> {
@@ -86,14 +94,16 @@ async function bareServer(count: number, processes: number): Promise<Run> {
   await sleep(200);
   const rssBefore = memoryOf(pid).rss;
   const cpuBefore = cpuSecondsOf(pid);
+  const kernelBefore = listenCounters();
   const clients = new Clients(port, count, processes);
   try {
     const started = await clients.started();
     const accepted = JSON.parse((await server.waitForLine(/^accepted (.*)$/, 120_000))[1]) as { last: number };
     const cpu = cpuSecondsOf(pid) - cpuBefore;
-    await clients.connected();
+    const kernel = listenCountersSince(kernelBefore);
+    const slow = await clients.connected();
     await sleep(500);
-    return { rate: count / ((accepted.last - started) / 1000), rssBefore, rssHeld: memoryOf(pid).rss, cpu };
+    return { rate: count / ((accepted.last - started) / 1000), rssBefore, rssHeld: memoryOf(pid).rss, cpu, kernel, slow };
   } finally {
     await clients.close();
     server.child.stdin?.end();
@@ -108,6 +118,7 @@ async function sockscope(ctx: BenchContext, count: number, processes: number): P
     await sleep(200);
     const rssBefore = memoryOf(host.pid).rss;
     const cpuBefore = cpuSecondsOf(host.pid);
+    const kernelBefore = listenCounters();
     const clients = new Clients(listener.local?.port ?? 0, count, processes);
     try {
       const started = await clients.started();
@@ -116,9 +127,10 @@ async function sockscope(ctx: BenchContext, count: number, processes: number): P
       await host.waitFor(() => host.sockets.size > count && accepted().length >= count, `${count} accepted connections`, 120_000);
       const last = accepted().reduce((latest, s) => Math.max(latest, s.createdAt), 0);
       const cpu = cpuSecondsOf(host.pid) - cpuBefore;
-      await clients.connected();
+      const kernel = listenCountersSince(kernelBefore);
+      const slow = await clients.connected();
       await sleep(500);
-      return { rate: count / ((last - started) / 1000), rssBefore, rssHeld: memoryOf(host.pid).rss, cpu };
+      return { rate: count / ((last - started) / 1000), rssBefore, rssHeld: memoryOf(host.pid).rss, cpu, kernel, slow };
     } finally {
       await clients.close();
     }
@@ -143,7 +155,7 @@ export async function connections(ctx: BenchContext): Promise<Row[]> {
     const k = await sockscope(ctx, count, processes);
     bare.push(b);
     ours.push(k);
-    const us = (run: Run): string => `${((run.cpu / count) * 1e6).toFixed(0)} µs CPU each`;
+    const us = (run: Run): string => `${((run.cpu / count) * 1e6).toFixed(0)} µs CPU each, ${run.slow} connects ≥ 1 s; kernel: ${run.kernel}`;
     ctx.log(
       `connections round ${round} (load average ${loadavg()[0].toFixed(1)}): bare ${perSecond(b.rate, 'conn')}, ${us(b)} (${mb(b.rssHeld)} held), ` +
         `sockscope ${perSecond(k.rate, 'conn')}, ${us(k)} (${mb(k.rssBefore)} → ${mb(k.rssHeld)})`,

@@ -3,6 +3,7 @@
  * so read right around one run), and per socket from /proc/net/udp.
  */
 import { readFileSync } from 'node:fs';
+import { kernelCounters } from './kernel-counters';
 import { parseUdpTable, procSocketAddress } from '../../src/main/engine/kernel-drops';
 
 export interface UdpCounters {
@@ -11,12 +12,7 @@ export interface UdpCounters {
 }
 
 export function udpCounters(): UdpCounters {
-  const lines = readFileSync('/proc/net/snmp', 'utf8')
-    .split('\n')
-    .filter((l) => l.startsWith('Udp:'));
-  const names = lines[0].split(/\s+/).slice(1);
-  const values = lines[1].split(/\s+/).slice(1).map(Number);
-  const get = (name: string): number => values[names.indexOf(name)] ?? NaN;
+  const get = kernelCounters('/proc/net/snmp', 'Udp');
   return { inDatagrams: get('InDatagrams'), rcvbufErrors: get('RcvbufErrors') };
 }
 

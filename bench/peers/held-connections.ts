@@ -1,6 +1,13 @@
 import { connect, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 
+/**
+ * Linux's initial retransmission timeout: a connect that took this long most likely had its
+ * handshake dropped once (or its client was starved of the CPU that long: the kernel's own
+ * counters, read by the benchmark, tell the two apart).
+ */
+const SYN_RETRY_MS = 1000;
+
 export interface HeldConnections {
   port: number;
   count: number;
@@ -11,8 +18,11 @@ export interface HeldConnections {
   deadline?: number;
   /** What a connection does once connected; it calls `settle` when done (ok or not). */
   onConnect(socket: Socket, settle: (ok: boolean) => void): void;
-  /** Every connection has settled. */
-  onAllSettled(ok: number, failed: number): void;
+  /**
+   * Every connection has settled; `slow` of them took a second or more to connect, the time a
+   * client waits before it retransmits a handshake the server's kernel dropped.
+   */
+  onAllSettled(ok: number, failed: number, slow: number): void;
 }
 
 /**
@@ -26,10 +36,12 @@ export function holdConnections(options: HeldConnections): void {
   let ok = 0;
   let failed = 0;
   let busy = 0;
+  let slow = 0;
   const openMore = (): void => {
     while (busy < options.concurrency && started < options.count && performance.now() < (options.deadline ?? Infinity)) {
       started++;
       busy++;
+      const begun = performance.now();
       const socket = connect({ port: options.port, host: '127.0.0.1', localAddress: options.localAddress });
       let settled = false;
       const settle = (success: boolean): void => {
@@ -38,10 +50,13 @@ export function holdConnections(options: HeldConnections): void {
         busy--;
         if (success) ok++;
         else failed++;
-        if (ok + failed === options.count) options.onAllSettled(ok, failed);
+        if (ok + failed === options.count) options.onAllSettled(ok, failed, slow);
         else openMore();
       };
-      socket.once('connect', () => options.onConnect(socket, settle));
+      socket.once('connect', () => {
+        if (performance.now() - begun >= SYN_RETRY_MS) slow++;
+        options.onConnect(socket, settle);
+      });
       socket.on('error', () => settle(false));
       held.push(socket);
     }

@@ -2,7 +2,7 @@
  * Opens `--count` TCP connections to 127.0.0.1:`--port` from `--local-address` (another
  * 127.0.0.x spreads many clients over more source ports than one address has), at most
  * `--concurrency` connecting at once, and holds them until stdin closes. Prints `started <epoch ms>` and then
- * `connected {"count","failed","secs"}`. Lives in its own process: the open-files limit is per
+ * `connected {"count","failed","slow","secs"}` (slow: connects that took a second or more). Lives in its own process: the open-files limit is per
  * process.
  */
 import { parseArgs } from 'node:util';
@@ -31,6 +31,6 @@ holdConnections({
   deadline,
   localAddress: values['local-address'],
   onConnect: (_socket, settle) => settle(true),
-  onAllSettled: (connected, failed) =>
-    console.log(`connected ${JSON.stringify({ count: connected, failed, secs: (performance.now() - begin) / 1000 })}`),
+  onAllSettled: (connected, failed, slow) =>
+    console.log(`connected ${JSON.stringify({ count: connected, failed, slow, secs: (performance.now() - begin) / 1000 })}`),
 });
