@@ -15,8 +15,9 @@ export interface Announced {
   /** Stands for the socket's log in a batch: the log head has a slot of its own, after the socket's. */
   readonly log: object;
   /**
-   * Its events were just built into a batch going out: a change after this needs a new mark. A
-   * socket may skip marking a sink again until then (SocketRecord marks a stream's reads once per batch).
+   * Its events were just built (into a batch going out, or for whoever follows it as it changes):
+   * a change after this needs a new mark. A socket may skip marking a sink again until then
+   * (SocketRecord marks a stream's reads once per batch).
    */
   built(): void;
 }

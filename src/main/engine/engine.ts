@@ -118,8 +118,12 @@ export class Engine {
           threw(err);
         }
       }
-      if (kind === 'upsert' ? this.takesUpsert(record.kind) : this.eager.stats) {
-        this.tell(kind === 'upsert' ? { type: 'socket.upsert', socket: record.info } : { type: 'socket.stats', stats: record.stats() });
+      if (kind === 'upsert') {
+        if (this.takesUpsert(record.kind)) this.tell({ type: 'socket.upsert', socket: record.info });
+      } else if (this.eager.stats) {
+        this.tell({ type: 'socket.stats', stats: record.stats() });
+        // Built as it happened: the next change must be marked again to be told too.
+        record.built();
       }
     },
     headChanged: (record) => {
@@ -130,7 +134,10 @@ export class Engine {
           threw(err);
         }
       }
-      if (this.eager.head) this.tell({ type: 'log.head', head: record.head() });
+      if (this.eager.head) {
+        this.tell({ type: 'log.head', head: record.head() });
+        record.built();
+      }
     },
     markGeneration: 0,
   };
@@ -678,13 +685,11 @@ export class Engine {
   }
 
   /**
-   * A new generation of marks: a record marked before must mark again (a new sink holds none of
-   * its marks; a removed one will never build them), or once per turn while a listener takes
-   * counters or heads as they happen.
+   * A new generation of marks: a record marked before must mark again (a new sink or listener
+   * holds none of its marks; a removed one will never build them).
    */
   private sinksChanged(): void {
-    this.sinkChanges++;
-    this.hub.markGeneration = this.eager.head || this.eager.stats ? -1 : this.sinkChanges;
+    this.hub.markGeneration = ++this.sinkChanges;
   }
 }
 

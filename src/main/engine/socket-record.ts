@@ -19,8 +19,8 @@ export interface RecordHub {
   headChanged(record: SocketRecord): void;
   /**
    * Which set of sinks a mark made now reaches: a record marked in this generation need not mark
-   * again until the batch holding its marks is built (Announced.built). -1 while a listener takes
-   * socket.stats or log.head as they happen: records then announce once per turn, as it needs.
+   * again until something builds its marks (Announced.built: a batch going out, a listener taking
+   * socket.stats or log.head as they happen, a scenario reading the log).
    */
   markGeneration: number;
 }
@@ -70,7 +70,6 @@ export class SocketRecord implements Announced {
   private budgetNotice: RunningTotalNotice | undefined;
   private stopped = false;
   private visible = false;
-  private publishScheduled = false;
   /** The hub's markGeneration when this record's head and counters were last marked, -1 once those marks are built. */
   private markedIn = -1;
 
@@ -283,30 +282,17 @@ export class SocketRecord implements Announced {
    * Announces the new head and counters once per outgoing batch: the batch builds them from the
    * record when it goes out, so one mark says every read until then. With 64 B messages nearly
    * every read is a turn of its own, and a mark each turn (an Immediate, two marks per sink) cost
-   * more than logging the read. While a listener takes counters or heads as they happen, they are
-   * announced once per turn instead, after the turn's I/O callbacks: one function for every record.
+   * more than logging the read. Whoever needs each change sooner builds the marks as it takes them
+   * (Announced.built), and only the records it follows mark more often.
    */
   private publishSoon(): void {
     if (!this.visible) return;
     const generation = this.hub.markGeneration;
-    if (generation >= 0) {
-      if (this.markedIn === generation) return;
-      // Before marking: a sink that sends its batch at once (full) has built it, and said so, by the time marking returns.
-      this.markedIn = generation;
-      this.publishHead();
-      this.publishStats();
-      return;
-    }
-    if (this.publishScheduled) return;
-    this.publishScheduled = true;
-    setImmediate(SocketRecord.publishNow, this);
-  }
-
-  /** The announcement publishSoon scheduled. */
-  private static publishNow(this: void, record: SocketRecord): void {
-    record.publishScheduled = false;
-    record.publishHead();
-    record.publishStats();
+    if (this.markedIn === generation) return;
+    // Before marking: a sink that sends its batch at once (full) has built it, and said so, by the time marking returns.
+    this.markedIn = generation;
+    this.publishHead();
+    this.publishStats();
   }
 
   private publish(): void {
