@@ -276,6 +276,28 @@ describe('SocketLog reads lent the slab being filled', () => {
     log.dispose();
   });
 
+  it('says which region is lent until its read lands, another is lent, it is taken back or the socket closes', () => {
+    const log = new SocketLog('tcp-1');
+    expect(log.lentRegion()).toBeUndefined();
+    const region = log.lendForRead(READ, 4 * READ);
+    if (!region) throw new Error('nothing lent');
+    const sameMemory = (view: Uint8Array | undefined): boolean =>
+      view !== undefined && view.buffer === region.buffer && view.byteOffset === region.byteOffset && view.byteLength === region.byteLength;
+    expect(sameMemory(log.lentRegion())).toBe(true);
+    log.appendData('in', readInto(region, READ, 1));
+    expect(log.lentRegion(), 'its read landed').toBeUndefined();
+    const next = log.lendForRead(READ, READ);
+    expect(next && log.lentRegion()?.byteOffset).toBe(next?.byteOffset);
+    log.appendData('out', bytes(10));
+    expect(log.lentRegion()?.byteOffset, 'a send between leaves the loan').toBe(next?.byteOffset);
+    log.loanTakenBack();
+    expect(log.lentRegion(), 'taken back').toBeUndefined();
+    log.lendForRead(READ, READ);
+    log.markClosed();
+    expect(log.lentRegion(), 'closed').toBeUndefined();
+    log.dispose();
+  });
+
   it('keeps what it holds intact whatever comes between a loan and its read: sends, notices, clears, eviction, another log on the same pool', () => {
     let lentReads = 0;
     fc.assert(

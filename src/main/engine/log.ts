@@ -312,6 +312,11 @@ export class SocketLog implements BudgetedLog {
     return slab.bytes.subarray(this.loanStart, this.loanEnd);
   }
 
+  /** The region lendForRead lent that no read has landed in yet, or undefined (asked by read-buffer.ts of an idle socket). */
+  lentRegion(): Uint8Array | undefined {
+    return this.loan?.bytes.subarray(this.loanStart, this.loanEnd);
+  }
+
   /** The socket's next read was given other memory (read-buffer.ts, from an idle socket): the region lent is free again. */
   loanTakenBack(): void {
     this.endLoan();

@@ -42,6 +42,8 @@ export interface DirectReader {
    * the shared buffer. Lent until that read reaches dataIn, the socket closes, or the loan is taken back (loanTakenBack).
    */
   lendForRead?(atLeast: number, atMost: number): Uint8Array | undefined;
+  /** The memory lendForRead lent that no read has landed in yet, or undefined: asked only of sockets lent memory lately. */
+  lentRegion?(): Uint8Array | undefined;
   /** The socket's next read will not land in the memory lent by lendForRead after all: it is the reader's again. */
   loanTakenBack?(): void;
 }
@@ -56,9 +58,12 @@ let lentForNext: Uint8Array | undefined;
 
 /** How long a region lent to a socket's next read may wait for it, at least (at most twice that). */
 export const IDLE_LOAN_MS = 100;
-/** Sockets whose next read was lent memory, with that memory and the sweep it was lent after (see takeBackIdleLoans). */
-const loans = new Map<SharedReading, { region: Uint8Array; sweep: number }>();
-let sweeps = 0;
+/**
+ * Sockets whose reader lent memory since the last sweep, and before it (see takeBackIdleLoans):
+ * which memory, and whether it is still lent, only the reader records.
+ */
+let lentLately = new Set<SharedReading>();
+let lentBefore = new Set<SharedReading>();
 let sweeper: NodeJS.Timeout | undefined;
 
 /**
@@ -83,14 +88,12 @@ function emitRead(this: SharedReading, bytesRead: number, buffer: Uint8Array): b
       // report as before, and the next read goes to the shared buffer. Not on the next tick: Node
       // runs the tick queue before it takes that buffer, and a throw there loses it just the same.
       setImmediate(rethrow, err);
-      loans.delete(this);
       return true;
     }
     // A read at least the shared buffer's size says more is queued. Asked last, of a socket still
     // open: a reader that closed its socket lends nothing.
     if (bytesRead >= READ_BUFFER_BYTES && !this.destroyed) lentForNext = reader.lendForRead?.(READ_BUFFER_BYTES, LENT_READ_BYTES);
-    if (lentForNext !== undefined) noteLoan(this, lentForNext);
-    else if (buffer !== sharedBuffer) loans.delete(this);
+    if (lentForNext !== undefined) noteLoan(this);
   }
   // Keep reading: the engine logs everything that arrives and never pushes back on a peer.
   return true;
@@ -100,13 +103,8 @@ function rethrow(err: unknown): never {
   throw err;
 }
 
-function noteLoan(socket: SharedReading, region: Uint8Array): void {
-  const loan = loans.get(socket);
-  if (loan === undefined) loans.set(socket, { region, sweep: sweeps });
-  else {
-    loan.region = region;
-    loan.sweep = sweeps;
-  }
+function noteLoan(socket: SharedReading): void {
+  lentLately.add(socket);
   if (sweeper === undefined) {
     sweeper = setInterval(takeBackIdleLoans, IDLE_LOAN_MS);
     sweeper.unref();
@@ -127,33 +125,47 @@ let kBuffer: symbol | undefined;
  * elsewhere, loans stay until their read comes or the socket closes (as they did before).
  */
 function takeBackIdleLoans(): void {
-  for (const [socket, loan] of loans) {
-    if (loan.sweep === sweeps) continue;
-    loans.delete(socket);
+  for (const socket of lentBefore) {
+    // Lent again since: not idle.
+    if (lentLately.has(socket)) continue;
     // A closed socket's log ended its loan (SocketLog.markClosed).
     if (socket.destroyed) continue;
     const reader = socket[kReader];
+    // Gone already: a read landed in it, or the reader lent its next read elsewhere.
+    const region = reader?.lentRegion?.();
+    if (region === undefined) continue;
     const handle = (socket as unknown as { _handle?: UserBufferHandle | null })._handle;
     kBuffer ??= Object.getOwnPropertySymbols(socket).find((symbol) => symbol.description === 'kBuffer');
-    const held = socket as unknown as Record<symbol, unknown>;
-    if (kBuffer === undefined || typeof handle?.useUserBuffer !== 'function' || held[kBuffer] !== loan.region) {
-      reportInternalsFallback(
-        "Socket[kBuffer] and its handle's useUserBuffer",
-        'a connection that goes idle after a large read keeps a log slab lent to its next read until it reads again',
-        undefined,
-      );
-      continue;
-    }
+    const held = kBuffer === undefined ? undefined : (socket as unknown as Record<symbol, unknown>)[kBuffer];
     const shared = (sharedBuffer ??= Buffer.allocUnsafe(READ_BUFFER_BYTES));
-    handle.useUserBuffer(shared);
-    held[kBuffer] = shared;
+    // Already reading into the shared buffer (a reader that threw is not asked where its next read lands): nothing of Node's holds the region.
+    if (held !== shared) {
+      if (kBuffer === undefined || typeof handle?.useUserBuffer !== 'function' || !sameRegion(held, region)) {
+        reportInternalsFallback(
+          "Socket[kBuffer] and its handle's useUserBuffer",
+          'a connection that goes idle after a large read keeps a log slab lent to its next read until it reads again',
+          undefined,
+        );
+        continue;
+      }
+      handle.useUserBuffer(shared);
+      (socket as unknown as Record<symbol, unknown>)[kBuffer] = shared;
+    }
     reader?.loanTakenBack?.();
   }
-  sweeps++;
-  if (loans.size === 0 && sweeper !== undefined) {
+  lentBefore.clear();
+  [lentBefore, lentLately] = [lentLately, lentBefore];
+  if (lentBefore.size === 0 && sweeper !== undefined) {
     clearInterval(sweeper);
     sweeper = undefined;
   }
+}
+
+/** The reader's view of its loan is its own: the same memory, not the same object, as Node's. */
+function sameRegion(held: unknown, region: Uint8Array): boolean {
+  return (
+    held instanceof Uint8Array && held.buffer === region.buffer && held.byteOffset === region.byteOffset && held.byteLength === region.byteLength
+  );
 }
 
 /** The memory for a socket's next read (also asked once as a socket gets its handle: the shared buffer). */

@@ -231,6 +231,10 @@ export class SocketRecord implements Announced {
     return this.log.lendForRead(atLeast, atMost);
   }
 
+  lentRegion(): Uint8Array | undefined {
+    return this.log.lentRegion();
+  }
+
   loanTakenBack(): void {
     this.log.loanTakenBack();
   }
