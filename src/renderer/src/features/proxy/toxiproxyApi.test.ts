@@ -51,6 +51,17 @@ describe('the Toxiproxy API store', () => {
     expect(engine.listeners()).toBe(0);
   });
 
+  it('reads again after batches were lost for this window (a switch may be among them)', async () => {
+    engine.status({ state: 'open' });
+    engine.asked[0].answer(off);
+    await flush();
+    engine.resync();
+    expect(engine.asked.map((ask) => ask.command)).toEqual(['toxiproxyApi.status', 'toxiproxyApi.status']);
+    engine.asked[1].answer(on(9002));
+    await flush();
+    expect(useToxiproxyApi.getState().status).toEqual(on(9002));
+  });
+
   it('keeps an event over a read answered after it (the first read can come late, while the host loads its engine)', async () => {
     engine.status({ state: 'open' });
     engine.emit({ rev: 1, events: [{ type: 'toxiproxyApi.status', status: on(9000) }] });

@@ -3,6 +3,7 @@ import type { Result } from '@shared/contract';
 import type { ToxiproxyApiStatus } from '@shared/toxiproxy-api';
 import type { Transport } from '../../transport';
 import { invoke } from '../../sync/engine';
+import { followMain } from '../../sync/follow-main';
 
 interface ToxiproxyApiState {
   /** As main last told: where the API serves, or why it could not start. Null until first read. */
@@ -33,19 +34,13 @@ async function answered(request: Promise<Result<ToxiproxyApiStatus>>): Promise<R
 
 /** Reads the status whenever the transport (re)opens or batches were lost; follows its events in between. */
 export function startToxiproxyApiSync(transport: Transport): () => void {
-  const read = (): void => void answered(invoke('toxiproxyApi.status', {}));
-  const unsubscribeStatus = transport.onStatus((status) => {
-    if (status.state === 'open') read();
-  });
-  const unsubscribeResync = transport.onResync?.(read);
-  const unsubscribeBatches = transport.subscribe((batch) => {
-    for (const event of batch.events) if (event.type === 'toxiproxyApi.status') apply(event.status);
-  });
-  return () => {
-    unsubscribeStatus();
-    unsubscribeResync?.();
-    unsubscribeBatches();
-  };
+  return followMain(
+    transport,
+    () => void answered(invoke('toxiproxyApi.status', {})),
+    (batch) => {
+      for (const event of batch.events) if (event.type === 'toxiproxyApi.status') apply(event.status);
+    },
+  );
 }
 
 /** Turns the API on at `port` (0: any free one) or off; its status comes back to every window. */

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { ErrorInfo, Input, Result, SavedMessage } from '@shared/contract';
 import type { Transport } from '../../transport';
 import { invoke } from '../../sync/engine';
+import { followMain } from '../../sync/follow-main';
 
 interface LibraryState {
   /** As main holds them, in their order (the first nine have Ctrl/⌘+1…9). */
@@ -23,18 +24,15 @@ async function refresh(): Promise<void> {
   useLibrary.setState(result.ok ? { messages: result.value.messages, loaded: true, error: null } : { error: result.error });
 }
 
-/** Lists the library whenever the transport (re)opens and whenever any window changes it. */
+/** Lists the library whenever the transport (re)opens, batches were lost (a change among them), or any window changes it. */
 export function startLibrarySync(transport: Transport): () => void {
-  const unsubscribeStatus = transport.onStatus((status) => {
-    if (status.state === 'open') void refresh();
-  });
-  const unsubscribeBatches = transport.subscribe((batch) => {
-    if (batch.events.some((event) => event.type === 'library.changed')) void refresh();
-  });
-  return () => {
-    unsubscribeStatus();
-    unsubscribeBatches();
-  };
+  return followMain(
+    transport,
+    () => void refresh(),
+    (batch) => {
+      if (batch.events.some((event) => event.type === 'library.changed')) void refresh();
+    },
+  );
 }
 
 /** Runs a library command and lists again at once (the change event follows, for the other windows). */
