@@ -1,14 +1,14 @@
 /** The rules' message units, apart from the rule schemas (auto-reply.ts): the rules panel lists them without building a schema. */
 import type { FramingSpec } from './framing';
-import { sameFraming } from './framing-names';
+import { EACH_READ, sameFraming } from './framing-names';
 
 /**
  * What counts as one message for the rules, by name: the choices the app and the command line
  * offer (a rules file may give any framing).
  */
 export const MESSAGE_UNITS = [
-  // A TCP read is up to 256 KiB (read-buffer.ts LENT_READ_BYTES): a rule or echo acts once per read that size.
-  { id: 'chunk', label: 'Each read (up to 256 KiB) or datagram', framing: { mode: 'raw' } },
+  // A rule or echo acts once per read, however large (up to EACH_READ's size).
+  { id: 'chunk', label: `${EACH_READ} or datagram`, framing: { mode: 'raw' } },
   { id: 'line', label: 'Each line (LF)', framing: { mode: 'delimiter', delimiter: [0x0a] } },
   { id: 'crlf', label: 'Each line (CRLF)', framing: { mode: 'delimiter', delimiter: [0x0d, 0x0a] } },
   { id: 'nul', label: 'Each NUL-terminated message', framing: { mode: 'delimiter', delimiter: [0x00] } },

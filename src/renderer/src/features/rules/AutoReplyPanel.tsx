@@ -3,7 +3,7 @@ import type { AutoReplyRuleInput, AutoReplyRuleState } from '@shared/auto-reply'
 import type { SocketInfo } from '@shared/contract';
 import { MESSAGE_UNITS, messageUnitOf } from '@shared/auto-reply-units';
 import type { FramingSpec } from '@shared/framing';
-import { describeFraming } from '@shared/framing-names';
+import { describeFraming, EACH_READ } from '@shared/framing-names';
 import { changeAutoReply, emptyAutoReply, matchLabel, newRuleId, setAutoReplyPanelOpen, takesAutoReplies, useAutoReplyPanel } from './autoReply';
 import { plural } from '../../ui/format';
 import { PencilIcon, PlusIcon, TrashIcon } from '../../ui/Icons';
@@ -215,7 +215,7 @@ function MessageUnitSelect({
       >
         {MESSAGE_UNITS.map((candidate) => (
           <option key={candidate.id} value={candidate.id}>
-            {candidate.id === 'chunk' ? (isUdp ? 'Each datagram' : 'Each read (up to 256 KiB), as it arrives') : candidate.label}
+            {candidate.id === 'chunk' ? (isUdp ? 'Each datagram' : `${EACH_READ}, as it arrives`) : candidate.label}
           </option>
         ))}
         {!unit && framing && <option value="custom">Each frame: {describeFraming(framing)}</option>}

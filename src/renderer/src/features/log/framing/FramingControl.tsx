@@ -2,7 +2,7 @@ import { useId, useRef, useState, type FormEvent } from 'react';
 import { parseHex, toHex } from '@shared/codec';
 import type { ErrorInfo, SocketInfo } from '@shared/contract';
 import type { FramingSpec } from '@shared/framing';
-import { delimiterName, describeFraming, MAX_FIXED_FRAME_BYTES, RAW_FRAMING } from '@shared/framing-names';
+import { delimiterName, describeFraming, EACH_READ, MAX_FIXED_FRAME_BYTES, RAW_FRAMING } from '@shared/framing-names';
 import { applyFraming } from './framing';
 import { Popover, usePopover } from '../../../ui/Popover';
 import { FormActions } from '../../../ui/FormActions';
@@ -12,7 +12,7 @@ type Delimiter = 'LF' | 'CRLF' | 'NUL' | 'custom';
 
 const DELIMITERS: Record<Exclude<Delimiter, 'custom'>, number[]> = { LF: [0x0a], CRLF: [0x0d, 0x0a], NUL: [0x00] };
 const MODES: readonly { mode: Mode; label: string; hint: string }[] = [
-  { mode: 'raw', label: 'Raw chunks', hint: 'Each read or datagram as it arrived' },
+  { mode: 'raw', label: 'Raw chunks', hint: `${EACH_READ} or datagram, as it arrived` },
   { mode: 'delimiter', label: 'Delimiter', hint: 'A frame ends with these bytes' },
   { mode: 'length', label: 'Length prefix', hint: 'A length header, then that many bytes' },
   { mode: 'fixed', label: 'Fixed size', hint: 'Every frame has the same size' },
