@@ -32,8 +32,7 @@ declare global {
  * watches: the size of each message received, and the command each reply answers.
  */
 export const MESSAGE_RECORDER = `(() => {
-  const messages = [];
-  window.__messages = messages;
+  window.__messages = [];
   const calls = new Map();
   const callId = (text) => /"callId":([0-9]+)/.exec(text.slice(0, 200))?.[1];
   const Native = WebSocket;
@@ -51,7 +50,8 @@ export const MESSAGE_RECORDER = `(() => {
       this.addEventListener('message', (event) => {
         const text = typeof event.data === 'string' ? event.data : '';
         const id = callId(text);
-        messages.push({ at: performance.now(), chars: text.length, command: id === undefined ? undefined : calls.get(id) });
+        // The array of the moment: takeMessages puts a new one in its place.
+        window.__messages.push({ at: performance.now(), chars: text.length, command: id === undefined ? undefined : calls.get(id) });
         if (id !== undefined) calls.delete(id);
       });
     }
