@@ -17,6 +17,7 @@ import { sleep, startPeer, until } from './lib/proc';
 import { percentile, type Row } from './lib/report';
 import { socketDrops, udpCounters } from './lib/udp-counters';
 import { longTasks, startTrace } from './lib/trace';
+import { MESSAGE_RECORDER, stallTimeline, takeMessages } from './lib/stalls';
 import { schedStat, startSchedStats } from './lib/schedstat';
 
 const PACKET_SENDER = 'Packet Sender 8.1.1 at 20 k/s: p95 81 ms, max 168 ms, 3.45 % lost';
@@ -29,6 +30,8 @@ const FRAME_SLACK_MS = 0.5;
 interface PageProbe {
   frames: number[];
   keyLatencies: number[];
+  /** When each key was pressed (page time), in the order of keyLatencies. */
+  keyTimes: number[];
 }
 
 declare global {
@@ -42,7 +45,7 @@ declare global {
  * input. A string, not a function: the TypeScript runner's helpers do not exist in the page.
  */
 const PROBE = `(() => {
-  const probe = { frames: [], keyLatencies: [], recording: false };
+  const probe = { frames: [], keyLatencies: [], keyTimes: [], recording: false };
   window.__probe = probe;
   const onFrame = (time) => {
     if (probe.recording) probe.frames.push(time);
@@ -56,7 +59,10 @@ const PROBE = `(() => {
     pressedAt = undefined;
     if (since === undefined || !probe.recording) return;
     // The frame after the one that runs this callback is the first that can show the effect.
-    requestAnimationFrame(() => setTimeout(() => probe.keyLatencies.push(performance.now() - since), 0));
+    requestAnimationFrame(() => setTimeout(() => {
+      probe.keyLatencies.push(performance.now() - since);
+      probe.keyTimes.push(since);
+    }, 0));
   }, true);
 })()`;
 
@@ -68,10 +74,11 @@ async function record(page: Page, on: boolean): Promise<PageProbe> {
   return page.evaluate((recording) => {
     const probe = window.__probe;
     if (!probe) throw new Error('no probe installed');
-    const result = { frames: probe.frames, keyLatencies: probe.keyLatencies };
+    const result = { frames: probe.frames, keyLatencies: probe.keyLatencies, keyTimes: probe.keyTimes };
     probe.recording = recording;
     probe.frames = [];
     probe.keyLatencies = [];
+    probe.keyTimes = [];
     return result;
   }, on);
 }
@@ -149,10 +156,13 @@ async function flood(
   // BENCH_UI_TRACE=dir: a Chrome trace of each flood, and its long tasks in the log.
   const traceDir = process.env.BENCH_UI_TRACE;
   const stopTrace = traceDir ? await startTrace(page) : undefined;
+  if (traceDir) await takeMessages(page);
   await record(page, true);
   // Main threads of the page's renderer and of the host: time run, and time waited for a CPU.
   const stopSchedStats = startSchedStats({ ...(rendererPid === undefined ? {} : { 'page main thread': rendererPid }), 'host main thread': host.pid });
   const streamBefore = stream === undefined ? 0 : streamBytes(host, stream);
+  // The page's time as the senders start: the stall timeline counts from it.
+  const startedAt = traceDir ? await page.evaluate(() => performance.now()) : 0;
   // More than the flood's seconds can carry: the sender is stopped when the flood ends.
   const tcp = stream && startPeer('tcp-sender.ts', ['--port', String(stream.port), '--bytes', String(1024 ** 4)]);
   const sender = startPeer('udp-sender.ts', ['--port', String(port), '--count', String(rate * seconds), '--rate', String(rate)]);
@@ -179,6 +189,10 @@ async function flood(
     const file = join(traceDir, `ui-${rate / 1000}k-${Date.now()}.json`);
     const tasks = longTasks(await stopTrace(file), 50);
     ctx.log(`ui ${rate / 1000} k/s: trace in ${file}; tasks of 50 ms or more:\n${tasks.join('\n')}`);
+    const keys = probe.keyTimes.map((at, i) => ({ at, latency: probe.keyLatencies[i] }));
+    ctx.log(
+      `ui ${rate / 1000} k/s: stalls, from the senders' start:\n${stallTimeline(probe.frames, keys, await takeMessages(page), startedAt).join('\n')}`,
+    );
   }
   const streamed = stream === undefined ? undefined : streamBytes(host, stream) - streamBefore;
   await until(() => (host.sockets.get(socketId)?.messagesIn ?? 0) - receivedBefore >= sent, 'the host to count every datagram', 3000, 50).catch(
@@ -286,6 +300,7 @@ export async function ui(ctx: BenchContext): Promise<Row[]> {
   const idle: number[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    if (process.env.BENCH_UI_TRACE) await page.addInitScript(MESSAGE_RECORDER);
     await page.goto(host.url);
     await page.getByRole('button', { name: 'New UDP socket' }).click();
     const dialog = page.getByRole('dialog');

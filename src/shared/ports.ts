@@ -2,7 +2,7 @@
 import type { Endpoint, PortFilter, PortRow, Target } from './contract';
 
 /** Listening TCP sockets and unconnected UDP ones: the sockets something can be sent to. */
-export function isListening(row: PortRow): boolean {
+export function isListening(row: Pick<PortRow, 'state'>): boolean {
   return row.state === 'LISTEN' || row.state === 'BOUND';
 }
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { type AddressInfo, createConnection, createServer, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commands, type PortList } from '@shared/contract';
@@ -124,6 +125,45 @@ describe('ports.list through the dispatcher, on this machine', () => {
       local: { address: '::1', family: 'IPv6' },
     });
   });
+
+  it.runIf(process.platform === 'linux')(
+    'with a state, lists only that: an open connection’s two ends, not the TIME_WAIT a closed one left',
+    async () => {
+      const accepted: Socket[] = [];
+      let acceptedBoth: () => void = () => undefined;
+      const bothAccepted = new Promise<void>((done) => (acceptedBoth = done));
+      // Read, so that the peer's close is seen and answered: then the closing end waits in TIME_WAIT.
+      const server = createServer((socket) => {
+        if (accepted.push(socket.resume()) === 2) acceptedBoth();
+      });
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      const port = (server.address() as AddressInfo).port;
+      const connect = (): Promise<Socket> =>
+        new Promise((done, fail) => {
+          const socket = createConnection(port, '127.0.0.1', () => done(socket)).once('error', fail);
+        });
+      const [closed, open] = [await connect(), await connect()];
+      // Until accepted, a connection's server end belongs to no process.
+      await bothAccepted;
+      // Known only while the socket is open.
+      const closedPort = closed.localPort;
+      expect(closedPort).toBeDefined();
+      try {
+        // Closed from this end, and the close answered: this end now waits in TIME_WAIT.
+        await new Promise((done) => closed.resume().once('close', done).end());
+        const result = await core.dispatcher.dispatch('ports.list', { protocol: 'tcp', state: 'ESTABLISHED' });
+        if (!result.ok) throw new Error(result.error.message);
+        const { rows } = commands['ports.list'].output.parse(result.value);
+        expect(rows.every((row) => row.protocol === 'tcp' && row.state === 'ESTABLISHED')).toBe(true);
+        expect(rows.find((row) => row.local.port === open.localPort && row.remote?.port === port)).toMatchObject({ pid: process.pid });
+        expect(rows.find((row) => row.local.port === port && row.remote?.port === open.localPort)).toMatchObject({ pid: process.pid });
+        expect(rows.find((row) => row.local.port === closedPort && row.remote?.port === port)).toBeUndefined();
+      } finally {
+        for (const socket of [closed, open, ...accepted]) socket.destroy();
+        await new Promise((done) => server.close(done));
+      }
+    },
+  );
 
   it('explains a filter it cannot use', async () => {
     expect(await core.dispatcher.dispatch('ports.list', { port: 70000, state: 'OPEN' })).toMatchObject({

@@ -4,22 +4,25 @@
  * socket is Sockscope's own.
  */
 import type { PortFilter, PortList, PortRow, SocketInfo } from '@shared/contract';
-import { matchesPortFilter } from '@shared/ports';
+import { isListening, matchesPortFilter } from '@shared/ports';
 import { EngineError } from '../engine/errors';
 import { listLinuxPorts } from './linux';
 import { listMacosPorts } from './macos';
-import type { RawPortRow, SystemPorts } from './rows';
+import type { RawPortRow, RowSelector, SystemPorts } from './rows';
 import { serviceOf } from './services';
 import { listWindowsPorts } from './windows';
 
-export type { RawPortRow, SystemPorts } from './rows';
+export type { RawPortRow, RowSelector, SystemPorts } from './rows';
 
-/** The sockets of this machine as the OS reports them, from the source for `platform`. */
-export function listSystemPorts(platform: NodeJS.Platform = process.platform): Promise<SystemPorts> {
+/**
+ * The sockets of this machine as the OS reports them, from the source for `platform`. `select`
+ * may leave out rows early where the source can (Linux); the others list everything.
+ */
+export function listSystemPorts(platform: NodeJS.Platform = process.platform, select?: RowSelector): Promise<SystemPorts> {
   switch (platform) {
     case 'linux':
     case 'android':
-      return listLinuxPorts();
+      return listLinuxPorts(undefined, select);
     // The BSDs' lsof (from ports) prints the same fields as macOS's.
     case 'darwin':
     case 'freebsd':
@@ -37,7 +40,7 @@ export function listSystemPorts(platform: NodeJS.Platform = process.platform): P
  * and by endpoint for the engine's sockets, which also names them), filtered and sorted by port.
  */
 export async function listPorts(filter: PortFilter, engineSockets: readonly SocketInfo[], system?: SystemPorts): Promise<PortList> {
-  const listing = system ?? (await listSystemPorts());
+  const listing = system ?? (await listSystemPorts(process.platform, selectorOf(filter)));
   const ownIds = engineSocketIds(engineSockets);
   const rows = listing.rows
     .map((row) => describeRow(row, ownIds))
@@ -45,6 +48,16 @@ export async function listPorts(filter: PortFilter, engineSockets: readonly Sock
     .sort(byLocalPort);
   const hiddenProcesses = rows.filter((row) => row.processHidden).length;
   return { rows, hiddenProcesses, source: listing.source, note: hiddenNote(hiddenProcesses) ?? listing.note };
+}
+
+/** The part of `filter` a source can apply as it reads (protocol, state, listening); undefined when none is given. */
+function selectorOf(filter: PortFilter): RowSelector | undefined {
+  const { protocol, state, listening } = filter;
+  if (protocol === undefined && state === undefined && !listening) return undefined;
+  return (rowProtocol, rowState) =>
+    (protocol === undefined || rowProtocol === protocol) &&
+    (state === undefined || rowState === state) &&
+    (!listening || isListening({ state: rowState }));
 }
 
 function describeRow(row: RawPortRow, ownIds: ReadonlyMap<string, string>): PortRow {

@@ -68,6 +68,14 @@ describe('parseProcNet on recorded /proc/net files (x86-64)', () => {
     expect(row.remote).toEqual({ address: '192.168.1.1', port: 80, family: 'IPv4' });
   });
 
+  it('leaves out the rows a selector refuses, and reads the rest as it would have', () => {
+    const all = parseProcNet(fixture('linux-proc-net-tcp.txt'), 'tcp', 'IPv4', true);
+    const established = parseProcNet(fixture('linux-proc-net-tcp.txt'), 'tcp', 'IPv4', true, (_, state) => state === 'ESTABLISHED');
+    expect(established.length).toBeGreaterThan(0);
+    expect(established.length).toBeLessThan(all.length);
+    expect(established).toEqual(all.filter((row) => row.state === 'ESTABLISHED'));
+  });
+
   it('skips lines it cannot read instead of inventing sockets', () => {
     const text = 'header\n   0: nonsense\n   1: 0100007F:ZZZZ 00000000:0000 0A 0 0 0 0 0 1\n\n';
     expect(parseProcNet(text, 'tcp', 'IPv4', true)).toEqual([]);

@@ -6,7 +6,7 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import { endianness } from 'node:os';
 import type { Endpoint, PortProtocol, PortState } from '@shared/contract';
-import { isNoPeer, type RawPortRow, type SystemPorts } from './rows';
+import { isNoPeer, type RawPortRow, type RowSelector, type SystemPorts } from './rows';
 
 /** A socket as /proc/net lists it: no owner yet, but the inode that finds one. */
 export interface ProcNetSocket extends Omit<RawPortRow, 'pid' | 'process' | 'command' | 'processHidden'> {
@@ -48,29 +48,27 @@ const files: readonly { name: string; protocol: PortProtocol; family: Endpoint['
 
 /**
  * Parses one /proc/net/{tcp,tcp6,udp,udp6} file. Addresses are printed as 32-bit words in the
- * machine's byte order, so `0100007F` is 127.0.0.1 on x86 and arm64 (little-endian).
+ * machine's byte order, so `0100007F` is 127.0.0.1 on x86 and arm64 (little-endian). Rows `select`
+ * refuses are skipped before their addresses are decoded.
  */
 export function parseProcNet(
   text: string,
   protocol: PortProtocol,
   family: Endpoint['family'],
   littleEndian = endianness() === 'LE',
+  select?: RowSelector,
 ): ProcNetSocket[] {
   const sockets: ProcNetSocket[] = [];
+  const states = protocol === 'tcp' ? tcpStates : udpStates;
   for (const line of text.split('\n').slice(1)) {
     const fields = line.trim().split(/\s+/);
     if (fields.length < 10) continue;
+    const state = states[fields[3].toUpperCase()] ?? 'UNKNOWN';
+    if (select && !select(protocol, state)) continue;
     const local = decodeEndpoint(fields[1], family, littleEndian);
     const remote = decodeEndpoint(fields[2], family, littleEndian);
     if (!local) continue;
-    const stateCode = fields[3].toUpperCase();
-    sockets.push({
-      protocol,
-      local,
-      remote: isNoPeer(remote) ? undefined : remote,
-      state: (protocol === 'tcp' ? tcpStates : udpStates)[stateCode] ?? 'UNKNOWN',
-      inode: Number(fields[9]) || 0,
-    });
+    sockets.push({ protocol, local, remote: isNoPeer(remote) ? undefined : remote, state, inode: Number(fields[9]) || 0 });
   }
   return sockets;
 }
@@ -182,12 +180,17 @@ export function attachOwners(sockets: readonly ProcNetSocket[], owners: Readonly
   });
 }
 
-export async function listLinuxPorts(procRoot = '/proc'): Promise<SystemPorts> {
+/**
+ * The machine's sockets, or those `select` keeps. A machine that has just closed many connections
+ * lists tens of thousands of TIME_WAIT rows: a caller that wants only some states (the peers of
+ * open connections) does not pay for decoding, owning and describing the rest.
+ */
+export async function listLinuxPorts(procRoot = '/proc', select?: RowSelector): Promise<SystemPorts> {
   // Sockets first, owners second: a socket opened in between has no owner yet, never a wrong one.
   const tables = await Promise.all(
     files.map(async (file) => {
       try {
-        return parseProcNet(await readFile(`${procRoot}/net/${file.name}`, 'utf8'), file.protocol, file.family);
+        return parseProcNet(await readFile(`${procRoot}/net/${file.name}`, 'utf8'), file.protocol, file.family, undefined, select);
       } catch (error) {
         // tcp6 and udp6 are missing when IPv6 is disabled.
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];

@@ -1,9 +1,12 @@
 /** What every OS source produces, and the text formats two of them share (lsof and netstat). */
 import { isIP } from 'node:net';
-import type { Endpoint, PortRow, PortState } from '@shared/contract';
+import type { Endpoint, PortProtocol, PortRow, PortState } from '@shared/contract';
 
 /** A row as a source reads it; listPorts adds what Sockscope knows (service, own). */
 export type RawPortRow = Omit<PortRow, 'own' | 'service' | 'socketId'>;
+
+/** Which rows a listing needs, by what a source knows before it decodes a row (its protocol and state). */
+export type RowSelector = (protocol: PortProtocol, state: PortState) => boolean;
 
 export interface SystemPorts {
   rows: RawPortRow[];

@@ -1,7 +1,9 @@
 import { useEffect } from 'react';
-import type { PortRow, SocketInfo } from '@shared/contract';
+import { create } from 'zustand';
+import type { PortFilter, PortRow, SocketInfo } from '@shared/contract';
+import { invoke } from '../../sync/engine';
 import { processLabel } from '../ports/processName';
-import { refreshPorts, usePorts } from '../ports/ports';
+import { usePorts } from '../ports/ports';
 
 export interface PeerProcess {
   label: string;
@@ -45,6 +47,24 @@ function findPeerRow(rows: readonly PortRow[], socket: SocketInfo): PortRow | un
   return peerIndex(rows).get(`${remote.port}:${local.port}`);
 }
 
+/**
+ * What a peer can be: an established TCP connection. The whole machine's listing also holds every
+ * TIME_WAIT that recently closed connections left (tens of thousands on a machine that has just
+ * made many short ones, megabytes of rows). Asked for whenever a connection appeared, it cost the
+ * host a second of reading and describing them and the page as long again to take the reply in:
+ * a TCP stream that began beside a flood stalled the window for half a second.
+ */
+const PEER_FILTER: PortFilter = { protocol: 'tcp', state: 'ESTABLISHED' };
+
+/** The machine's established TCP connections as the last peer listing found them; the Ports view keeps its own listing. */
+const usePeerRows = create<{ rows: readonly PortRow[] }>()(() => ({ rows: NO_ROWS }));
+
+async function listPeers(): Promise<void> {
+  const result = await invoke('ports.list', PEER_FILTER);
+  // A failed listing names no peer; the Ports view is where listing errors are shown.
+  if (result.ok) usePeerRows.setState({ rows: result.value.rows });
+}
+
 /** Listings asked for by new connections: at most one per this long, whatever the number of connections. */
 const PEER_REFRESH_MS = 1000;
 let peerRefresh: Promise<void> | undefined;
@@ -52,9 +72,8 @@ let peerRefreshAt = -Infinity;
 
 /**
  * A listing that begins after this call, shared by every connection that asks before it begins,
- * and begun at most once per PEER_REFRESH_MS. A listing is the whole machine's (megabytes at
- * 19,000 connections): two for each new loopback connection made a burst of them list it
- * thousands of times.
+ * and begun at most once per PEER_REFRESH_MS. At 19,000 connections a listing is megabytes: two
+ * for each new loopback connection made a burst of them list it thousands of times.
  */
 function refreshForPeers(): Promise<void> {
   if (peerRefresh) return peerRefresh;
@@ -63,7 +82,7 @@ function refreshForPeers(): Promise<void> {
     // Begun: a connection that asks from now on waits for the next one.
     peerRefresh = undefined;
     peerRefreshAt = Date.now();
-    return refreshPorts();
+    return listPeers();
   });
   peerRefresh = next;
   return next;
@@ -71,21 +90,23 @@ function refreshForPeers(): Promise<void> {
 
 /**
  * The process at the other end of a TCP connection when it runs on this machine (loopback), from
- * the ports listing Sockscope already makes; a new connection is looked for in the next listing
- * that begins after it (see refreshForPeers).
+ * the peer listing, or the Ports view's when that one has it; a new connection is looked for in
+ * the next peer listing that begins after it (see refreshForPeers).
  */
 export function usePeerProcess(socket: SocketInfo): PeerProcess | undefined {
   const local = socket.kind !== 'udp' && socket.kind !== 'tcp-listener' && socket.remote !== undefined && isLoopback(socket.remote.address);
-  const row = usePorts((state) => (local ? findPeerRow(state.list?.rows ?? NO_ROWS, socket) : undefined));
+  const listed = usePeerRows((state) => (local ? findPeerRow(state.rows, socket) : undefined));
+  const shown = usePorts((state) => (local ? findPeerRow(state.list?.rows ?? NO_ROWS, socket) : undefined));
+  const row = listed ?? shown;
   const open = socket.state === 'open';
   useEffect(() => {
     if (!local || !open || row || asked.has(socket.id)) return;
     asked.add(socket.id);
     void (async () => {
-      // The listing may be one the Ports view had already begun (refreshPorts shares it): then
-      // one more. Both are shared with every other new connection.
+      // Not found: the listing may have read the peer's process before it held the socket. One
+      // more, shared with every other new connection too.
       await refreshForPeers();
-      if (!findPeerRow(usePorts.getState().list?.rows ?? NO_ROWS, socket)) await refreshForPeers();
+      if (!findPeerRow(usePeerRows.getState().rows, socket)) await refreshForPeers();
     })();
   }, [local, open, row, socket]);
   if (!row || row.pid === undefined) return undefined;
