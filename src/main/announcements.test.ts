@@ -60,12 +60,16 @@ describe('batches built from marks', () => {
       expect(removedAt).toBeGreaterThanOrEqual(0);
       expect(all.slice(removedAt + 1).filter((e) => idOf(e) === id)).toEqual([]);
     }
+    // A new socket's upsert comes before its log head, as it was announced first: a client knows the
+    // socket before its log. Later, a head marked before a change of state (the close) goes first,
+    // in the batch as in the events.
+    const known = new Set<string>();
     for (const batch of batches) {
-      // A socket's upsert comes before its log head, as it was announced first.
       const at = (type: EngineEvent['type'], id: string) => batch.events.findIndex((e) => e.type === type && idOf(e) === id);
       for (const id of new Set(batch.events.map(idOf))) {
-        if (id !== undefined && at('socket.upsert', id) >= 0 && at('log.head', id) >= 0)
-          expect(at('socket.upsert', id)).toBeLessThan(at('log.head', id));
+        if (id === undefined || known.has(id)) continue;
+        known.add(id);
+        if (at('socket.upsert', id) >= 0 && at('log.head', id) >= 0) expect(at('socket.upsert', id)).toBeLessThan(at('log.head', id));
       }
     }
     batcher.dispose();
@@ -151,10 +155,18 @@ function keyOf(event: EngineEvent): string {
   return `${event.type} ${idOf(event) ?? ''}`;
 }
 
-/** What a client holds after all these events: the last of each kind for each socket. */
+/**
+ * What a client holds after all these events: the last of each kind for each socket, and of a
+ * removed socket only that it was removed. A socket removed in the turn of its last change is
+ * never announced with that change by the eager events (the turn's announcements go out after its
+ * I/O, when the socket is gone), while a batch built before the removal may already say it.
+ */
 function latest(events: EngineEvent[]): Map<string, EngineEvent> {
   const last = new Map<string, EngineEvent>();
-  for (const event of events) last.set(keyOf(event), event);
+  for (const event of events) {
+    if (event.type === 'socket.removed') for (const [key, kept] of last) if (idOf(kept) === event.id) last.delete(key);
+    last.set(keyOf(event), event);
+  }
   return last;
 }
 
