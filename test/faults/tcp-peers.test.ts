@@ -116,7 +116,10 @@ describe('TCP peers that misbehave', () => {
     const refused = await Promise.all(sends.slice(-10));
     // Refused at once: not after the queue moved, for the peer reads nothing and the sends that wait
     // in the queue are still pending.
-    expect([...settled].filter((index) => index < queuedSends), 'queued sends settled before the refusals').toEqual([]);
+    expect(
+      [...settled].filter((index) => index < queuedSends),
+      'queued sends settled before the refusals',
+    ).toEqual([]);
     for (const result of refused) {
       expect(result).toMatchObject({
         ok: false,

@@ -238,7 +238,7 @@ describe('UDP proxy', () => {
     };
     // In batches, each taken by the proxy before the next: the kernel's receive buffer holds a few
     // hundred datagrams, and one it dropped would never reach the queue.
-    for (let sent = 0; sent < MAX_WAITING; ) {
+    for (let sent = 0; sent < MAX_WAITING;) {
       for (const end = Math.min(sent + 50, MAX_WAITING); sent < end; sent++) client.send(`held ${sent}`);
       const expected = sent;
       await waitFor(() => heldUpstream() === expected, `${expected} datagrams held`);
