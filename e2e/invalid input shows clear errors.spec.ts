@@ -15,10 +15,11 @@ test('a wrong port is explained under the field and nothing is created', async (
 
 test('a host that does not resolve and a refused connection are shown in the dialog', async ({ app }) => {
   await app.page.getByRole('button', { name: 'New connection' }).click();
-  await app.dialog.getByLabel('Host', { exact: true }).fill('nosuch.invalid');
+  // An empty label: the resolver refuses the name itself, so no DNS server (slow, or dropping queries) is waited on.
+  await app.dialog.getByLabel('Host', { exact: true }).fill('nosuch..invalid');
   await app.dialog.getByLabel('Port', { exact: true }).fill('80');
   await app.dialog.getByRole('button', { name: 'Connect' }).click();
-  await expect(app.dialog.getByRole('alert')).toContainText(/Host not found: nosuch\.invalid|Could not look up nosuch\.invalid/);
+  await expect(app.dialog.getByRole('alert')).toContainText('Host not found: nosuch..invalid');
 
   // A port that was free a moment ago: nothing listens there.
   const probe = createServer();

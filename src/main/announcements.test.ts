@@ -200,10 +200,18 @@ function keyOf(event: EngineEvent): string {
   return `${event.type} ${idOf(event) ?? ''}`;
 }
 
-/** What a client holds after all these events: the last of each kind for each socket. */
+/**
+ * What a client holds after all these events: the last of each kind for each socket, and of a
+ * removed socket only that it was removed. A socket removed in the turn of its last change is
+ * never announced with that change by the eager events (the turn's announcements go out after its
+ * I/O, when the socket is gone), while a batch built before the removal may already say it.
+ */
 function latest(events: EngineEvent[]): Map<string, EngineEvent> {
   const last = new Map<string, EngineEvent>();
-  for (const event of events) last.set(keyOf(event), event);
+  for (const event of events) {
+    if (event.type === 'socket.removed') for (const [key, kept] of last) if (idOf(kept) === event.id) last.delete(key);
+    last.set(keyOf(event), event);
+  }
   return last;
 }
 

@@ -138,6 +138,9 @@ describe('repeated sends', () => {
     const client = await clientTo(server.port);
     const { jobId } = await engine.startRepeat({ id: client.id, data: Buffer.from('z'), intervalMs: 5 });
     await engine.remove(client.id);
+    // What was sent before the remove may still be on its way to the server: counted once the
+    // server has read to the end of the connection.
+    await waitFor(() => server.peer()?.closed === true, 'the server to see the connection end');
     const before = server.received().length;
     await new Promise((resolve) => setTimeout(resolve, 40));
     expect(server.received().length).toBe(before);

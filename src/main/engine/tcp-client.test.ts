@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
+import dns from 'node:dns';
 import type { Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Engine } from './engine';
 import { eventKinds, logEvents, loggedBytes, recordEvents } from './test-support/engine-log';
 import { binaryPayload, freePort, startChild, startEchoServer, startServer, stopPeers } from './test-support/peers';
 import { rejection } from './test-support/rejection';
 import { waitFor } from './test-support/wait-for';
-import { lookupFailure } from './test-support/dns';
+import { UNRESOLVABLE_HOST } from './test-support/dns';
 
 let engine: Engine;
 
@@ -250,9 +251,24 @@ describe('TCP client errors', () => {
 
   it('host not found', async () => {
     newEngine();
-    const err = await rejection(engine.connectTcp({ host: 'nosuch.invalid', port: 80, timeoutMs: 5000 }));
-    expect(['ENOTFOUND', 'EAI_AGAIN']).toContain(err.code);
-    expect(err.message).toBe(lookupFailure('nosuch.invalid', err.code));
+    const err = await rejection(engine.connectTcp({ host: UNRESOLVABLE_HOST, port: 80, timeoutMs: 5000 }));
+    expect(err.code).toBe('ENOTFOUND');
+    expect(err.message).toBe(`Host not found: ${UNRESOLVABLE_HOST}`);
+    expect(engine.snapshot().sockets).toEqual([]);
+  });
+
+  it('a DNS server that never answers: the timeout says the name could not be looked up', async () => {
+    newEngine();
+    // The system's lookup, asked and never answering: a resolver whose server drops every query.
+    const lookup = vi.spyOn(dns, 'lookup').mockImplementation((() => undefined) as unknown as typeof dns.lookup);
+    try {
+      const err = await rejection(engine.connectTcp({ host: 'dead-resolver.test', port: 80, timeoutMs: 200 }));
+      expect(lookup).toHaveBeenCalled();
+      expect(err.code).toBe('EAI_AGAIN');
+      expect(err.message).toBe('Could not look up dead-resolver.test: no DNS server answered — check the network, or use an IP address');
+    } finally {
+      lookup.mockRestore();
+    }
     expect(engine.snapshot().sockets).toEqual([]);
   });
 

@@ -2,7 +2,7 @@
  * One TCP connection, either dialled by us (kind 'tcp-client') or accepted by a listener
  * (kind 'tcp-connection'): both behave the same once open, so one class drives both.
  */
-import { Socket } from 'node:net';
+import { isIP, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { formatBytes } from '@shared/codec';
 import type { Endpoint, ParsedInput } from '@shared/contract';
@@ -289,10 +289,14 @@ export class TcpConnection {
     // Checked before dialling: a certificate that cannot be used should not cost a connection.
     const tls = input.tls && prepareTlsClient(host, input.tls);
     return new Promise<void>((resolve, reject) => {
+      // The timeout covers the name's lookup too: a DNS server that never answers must not be
+      // reported as a host that did not answer.
+      let lookedUp = isIP(host) !== 0;
+      if (!lookedUp) this.socket.once('lookup', () => (lookedUp = true));
       const timer = setTimeout(() => {
         this.connectAttempt = undefined;
         this.socket.destroy();
-        reject(toEngineError({ code: 'ETIMEDOUT' }, context));
+        reject(toEngineError({ code: lookedUp ? 'ETIMEDOUT' : 'EAI_AGAIN' }, context));
       }, timeoutMs);
       this.connectAttempt = {
         fail: (err) => {

@@ -5,6 +5,7 @@ import type { DataLogEntry } from '@shared/contract';
 import { Engine } from './engine';
 import { allEntries, eventKinds } from './test-support/engine-log';
 import { binaryPayload, freePort, startChild, stopPeers } from './test-support/peers';
+import { UNRESOLVABLE_HOST } from './test-support/dns';
 import { rejection } from './test-support/rejection';
 import { waitFor } from './test-support/wait-for';
 
@@ -216,15 +217,15 @@ describe('UDP errors', () => {
   it('target host not found', async () => {
     engine = new Engine();
     const udp = await engine.bindUdp({ host: '127.0.0.1', port: 0 });
-    const err = await rejection(engine.send({ id: udp.id, data: Buffer.from('x'), target: { host: 'nosuch.invalid', port: 9 } }));
-    expect(err.message).toBe('Host not found: nosuch.invalid');
+    const err = await rejection(engine.send({ id: udp.id, data: Buffer.from('x'), target: { host: UNRESOLVABLE_HOST, port: 9 } }));
+    expect(err.message).toBe(`Host not found: ${UNRESOLVABLE_HOST}`);
     expect(engine.info(udp.id).messagesOut).toBe(0);
   });
 
   it('bind host not found', async () => {
     engine = new Engine();
-    const err = await rejection(engine.bindUdp({ host: 'nosuch.invalid', port: 0 }));
-    expect(err.message).toBe('Host not found: nosuch.invalid');
+    const err = await rejection(engine.bindUdp({ host: UNRESOLVABLE_HOST, port: 0 }));
+    expect(err.message).toBe(`Host not found: ${UNRESOLVABLE_HOST}`);
     expect(engine.snapshot().sockets).toEqual([]);
   });
 });

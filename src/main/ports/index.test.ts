@@ -112,13 +112,17 @@ describe('ports.list through the dispatcher, on this machine', () => {
     if (!result.ok) throw new Error(result.error.message);
     const list = commands['ports.list'].output.parse(result.value) satisfies PortList;
     expect(list.source).toBe('/proc/net');
-    expect(list.rows.find((row) => row.local.port === listener.local?.port && row.protocol === 'tcp')).toMatchObject({
+    // By address too: a port number is only free on the address it was taken on, and the machine's
+    // other sockets (other tests', on other loopback addresses) may use the same one.
+    const on = (address: string, port: number | undefined) => (row: PortList['rows'][number]) =>
+      row.local.address === address && row.local.port === port;
+    expect(list.rows.find((row) => on('127.0.0.1', listener.local?.port)(row) && row.protocol === 'tcp')).toMatchObject({
       own: true,
       socketId: listener.id,
       pid: process.pid,
       state: 'LISTEN',
     });
-    expect(list.rows.find((row) => row.local.port === udp.local?.port && row.protocol === 'udp')).toMatchObject({
+    expect(list.rows.find((row) => on('::1', udp.local?.port)(row) && row.protocol === 'udp')).toMatchObject({
       own: true,
       socketId: udp.id,
       state: 'BOUND',

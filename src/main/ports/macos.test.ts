@@ -66,7 +66,9 @@ describe('listMacosPorts through a real lsof', () => {
     const { port } = await startServer(() => undefined);
     const listing = await listMacosPorts();
     expect(listing.source).toBe('lsof');
-    expect(listing.rows.find((row) => row.local.port === port && row.protocol === 'tcp')).toMatchObject({
+    // Found by owner too: the port number is free only on 127.0.0.1, and another process's socket on
+    // another address (127.134.88.3, a connection of another test) may have the same.
+    expect(listing.rows.find((row) => row.local.port === port && row.protocol === 'tcp' && row.pid === process.pid)).toMatchObject({
       local: { address: '127.0.0.1', family: 'IPv4' },
       state: 'LISTEN',
       pid: process.pid,

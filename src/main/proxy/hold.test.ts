@@ -121,6 +121,8 @@ describe('hold and edit', () => {
     const client = await connectClient(proxy.port);
     await waitFor(() => bed.engine.snapshot().sockets.some((s) => s.kind === 'proxy-conversation'), 'the conversation');
     const id = onlyConversation(proxy.id);
+    await waitFor(() => (bed.engine.info(id).conversation?.held?.downstream ?? 0) > 0, 'the first read to be held');
+    // Time for the flood to show, were the held side still read.
     await new Promise((resolve) => setTimeout(resolve, 400));
     const waiting = (await held(id)).reduce((sum, m) => sum + m.bytes.byteLength, 0);
     expect(waiting).toBeGreaterThan(0);

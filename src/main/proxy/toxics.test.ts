@@ -105,13 +105,20 @@ describe('toxics', () => {
   });
 
   it('slow_close: the server FIN reaches the client at least the delay later, after the data', async () => {
-    const upstream = await startRecordingServer((socket) => socket.end('bye'));
+    // Timed from the server's end(): the proxy's delay cannot start before that FIN is sent. Timed
+    // from the moment this test saw the data, a busy machine could see it most of the delay late.
+    let finSent = Number.POSITIVE_INFINITY;
+    const upstream = await startRecordingServer((socket) => {
+      finSent = performance.now();
+      socket.end('bye');
+    });
     const proxy = await createProxy(upstream.port);
     value(await addToxic(proxy.id, { type: 'slow_close', attributes: { delay: 300 } }));
     const client = await connectClient(proxy.port);
-    await waitFor(() => client.received().toString() === 'bye', 'the data');
-    const { ms } = await timed(() => waitFor(() => client.ended, 'the FIN'));
-    expect(ms).toBeGreaterThanOrEqual(200);
+    await waitFor(() => client.ended, 'the FIN');
+    expect(client.received().toString(), 'the data, before the FIN').toBe('bye');
+    // Less 1 ms: the event loop's clock, which the delay's timer reads, counts whole milliseconds.
+    expect(performance.now() - finSent).toBeGreaterThanOrEqual(299);
   });
 
   it('timeout > 0 closes the conversation after that long', async () => {

@@ -7,6 +7,7 @@ import { createSocket, type Socket as DgramSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DataLogEntry, LogEntry, SocketInfo } from '@shared/contract';
 import type { ToxicState } from '@shared/proxy';
+import { logEvents } from '../engine/test-support/engine-log';
 import { waitFor } from '../engine/test-support/wait-for';
 import { freePort } from '../engine/test-support/peers';
 import { startUdpEcho, useTestbed, value } from './test-support';
@@ -231,16 +232,25 @@ describe('UDP proxy', () => {
     const proxy = await udpProxy(await startUdpEcho());
     value(await bed.dispatcher.dispatch('proxy.hold', { id: proxy.id, stream: 'upstream', hold: true }));
     const client = await udpClient(proxy.port);
-    // In batches, so the kernel's receive buffer keeps up.
-    for (let i = 0; i < MAX_WAITING + 50; i++) {
-      client.send(`held ${i}`);
-      if (i % 50 === 49) await sleep(5);
+    const heldUpstream = (): number => {
+      const [session] = sessionsOf(proxy.id);
+      return session ? (bed.engine.info(session.id).conversation?.held?.upstream ?? 0) : 0;
+    };
+    // In batches, each taken by the proxy before the next: the kernel's receive buffer holds a few
+    // hundred datagrams, and one it dropped would never reach the queue.
+    for (let sent = 0; sent < MAX_WAITING;) {
+      for (const end = Math.min(sent + 50, MAX_WAITING); sent < end; sent++) client.send(`held ${sent}`);
+      const expected = sent;
+      await waitFor(() => heldUpstream() === expected, `${expected} datagrams held`);
     }
     const [session] = sessionsOf(proxy.id);
-    await waitFor(() => bed.engine.info(session.id).conversation?.held?.upstream === MAX_WAITING, 'the queue to fill');
+    const dropped = `${MAX_WAITING} datagrams already wait to the server: datagram dropped`;
+    for (let i = 0; i < 50; i++) client.send(`held ${MAX_WAITING + i}`);
+    await waitFor(() => logEvents(bed.engine, session.id).some((e) => e.message.startsWith(dropped)), 'the drops past the limit to be logged');
+    expect(heldUpstream()).toBe(MAX_WAITING);
     expect(bed.engine.info(session.id).messagesOut).toBe(0);
     const events = (await logOf(session.id)).flatMap((e) => (e.dir === 'event' ? [e.message] : []));
-    expect(events.some((m) => m.includes(`${MAX_WAITING} datagrams already wait to the server: datagram dropped`))).toBe(true);
+    expect(events.some((m) => m.includes(dropped))).toBe(true);
     expect(client.replies).toEqual([]);
   });
 
