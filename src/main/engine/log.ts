@@ -3,7 +3,7 @@
  * the newest traffic and memory stays flat. Sequence numbers are never reused; what fell out is
  * counted in `dropped`.
  */
-import type { Endpoint, LogEntry, LogEventKind, LogHead } from '@shared/contract';
+import type { Endpoint, LogEntry, LogEventKind, LogHead, SocketInfo } from '@shared/contract';
 import { type BudgetedLog, logBudget } from './log-budget';
 import { SlabPool } from './slab-pool';
 
@@ -67,7 +67,7 @@ const DIR_MASK = (1 << DIR_BITS) - 1;
 // What a log holds before its first entry: nothing of its own (never written to: growing replaces them).
 const NO_TIMES = new Float64Array(0);
 const NO_SPANS = new Uint32Array(0);
-const NO_REFS: (Slab | Endpoint | EventDetail | undefined)[] = [];
+const NO_REFS: Ref[] = [];
 const NO_SLABS: readonly Slab[] = [];
 
 /** Who a log answers to: told how many entries the budget took (to say so in the log, later: never re-entrantly). */
@@ -89,22 +89,35 @@ export type PeekedEntry = { dir: 'in' | 'out'; bytes: Uint8Array } | { dir: 'eve
 
 interface EventDetail {
   event: LogEventKind;
-  message: NoticeMessage;
+  message: string;
   code?: string;
 }
 
+/** The socket a LazyNotice speaks of: the live info of a record, which holds these anyway. */
+export type NoticeSubject = Pick<SocketInfo, 'id' | 'local' | 'remote'>;
+
 /**
- * A notice's text made when it is read, from values its socket keeps anyway: 19,000 accepted
- * connections each logged two lines ("Accepted from … on …", "Accepted … as con-…") that are
- * rarely read, as ~200 B of strings apiece formatted on the accept path.
+ * A notice whose text is made when it is read, from the socket it speaks of (appendNotice): one
+ * object for every entry of its kind. 19,000 accepted connections each logged two lines
+ * ("Accepted from … on …", "Accepted … as con-…") that are rarely read; as strings formatted on
+ * the accept path they were ~200 B apiece, and as an object per line still two objects each.
  */
-export interface NoticeText {
-  text(): string;
+export interface LazyNotice {
+  readonly event: LogEventKind;
+  text(about: NoticeSubject): string;
 }
 
-export type NoticeMessage = string | NoticeText;
+/** An event entry: its detail, and the socket a lazy notice speaks of. */
+type Notice = EventDetail | LazyNotice;
+/** What an entry's two ref slots hold (see `refs`). */
+type Ref = Slab | Endpoint | Notice | NoticeSubject | undefined;
 
-export const textOf = (message: NoticeMessage): string => (typeof message === 'string' ? message : message.text());
+const isLazy = (notice: Notice): notice is LazyNotice => !('message' in notice);
+
+/** What an event entry says. */
+function messageOf(notice: Notice, about: Ref): string {
+  return isLazy(notice) ? notice.text(about as NoticeSubject) : notice.message;
+}
 
 interface Slab {
   bytes: Uint8Array<ArrayBuffer>;
@@ -130,7 +143,10 @@ export class SocketLog implements BudgetedLog {
    * array rather than three: each typed array costs ~200 B of its own, on every socket.
    */
   private spans = NO_SPANS;
-  /** Two slots per entry: the slab its payload is in, then its peer (UDP) or what an event says. */
+  /**
+   * Two slots per entry: the slab its payload is in, then its peer (UDP); for an event, the socket
+   * a lazy notice speaks of (or nothing), then what it says.
+   */
   private refs = NO_REFS;
   /** Slabs holding payloads, oldest first; the last one is being filled. */
   /** Most logs (an idle connection's notices) never hold a payload: none of their own until the first. */
@@ -162,7 +178,8 @@ export class SocketLog implements BudgetedLog {
    * for a while; columns made for that one line were three arrays on each of 19,000 connections.
    */
   private soleTime = 0;
-  private soleDetail: EventDetail | undefined;
+  private soleDetail: Notice | undefined;
+  private soleAbout: NoticeSubject | undefined;
   /**
    * Running totals of payload bytes, per direction: every byte ever appended, and those of entries
    * no longer held (dropped, evicted or cleared). Drops are always the oldest entries, so
@@ -190,10 +207,16 @@ export class SocketLog implements BudgetedLog {
       this.taps.data(this.owner, this.nextSeq - 1, time, dir, bytes, peer);
   }
 
-  appendEvent(event: LogEventKind, message: NoticeMessage, code?: string, time = now()): void {
-    this.storeEvent(event, message, code, time);
-    if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined)
-      this.taps.event(this.owner, this.nextSeq - 1, time, event, textOf(message), code);
+  appendEvent(event: LogEventKind, message: string, code?: string, time = now()): void {
+    // Flattened now (V8 flattens a string in place on its first character read): a message built
+    // from pieces is a tree of cons strings, ~100 B more than its flat text, kept as long as the entry.
+    message.charCodeAt(0);
+    this.storeNotice(code === undefined ? { event, message } : { event, message, code }, undefined, time);
+  }
+
+  /** A notice about `about` (a socket's live info), its text made only if it is read. */
+  appendNotice(notice: LazyNotice, about: NoticeSubject, time = now()): void {
+    this.storeNotice(notice, about, time);
   }
 
   private storeData(dir: 'in' | 'out', bytes: Uint8Array, peer: Endpoint | undefined, time: number): void {
@@ -248,27 +271,29 @@ export class SocketLog implements BudgetedLog {
     if (landed) this.endLoan();
   }
 
-  private storeEvent(event: LogEventKind, message: NoticeMessage, code: string | undefined, time: number): void {
-    // Flattened now (V8 flattens a string in place on its first character read): a message built
-    // from pieces (`Accepted from ${…} on ${…}`) is a tree of cons strings, ~100 B more than its
-    // flat text, kept as long as the entry; every accepted connection logs two such notices.
-    if (typeof message === 'string') message.charCodeAt(0);
-    const detail = code === undefined ? { event, message } : { event, message, code };
+  private storeNotice(notice: Notice, about: NoticeSubject | undefined, time: number): void {
     if (this.capacity === 0 && this.soleDetail === undefined && this.nextSeq === this.firstSeq) {
       this.nextSeq++;
       this.soleTime = time;
-      this.soleDetail = detail;
-      return;
+      this.soleDetail = notice;
+      this.soleAbout = about;
+    } else {
+      this.settle();
+      if (this.admit(0)) {
+        this.reserve(0);
+        const slot = this.slotForNext();
+        this.times[slot] = time;
+        this.spans[2 * slot] = EVENT;
+        this.spans[2 * slot + 1] = 0;
+        this.refs[2 * slot] = about;
+        this.refs[2 * slot + 1] = notice;
+      }
     }
-    this.settle();
-    if (!this.admit(0)) return;
-    this.reserve(0);
-    const slot = this.slotForNext();
-    this.times[slot] = time;
-    this.spans[2 * slot] = EVENT;
-    this.spans[2 * slot + 1] = 0;
-    this.refs[2 * slot] = undefined;
-    this.refs[2 * slot + 1] = detail;
+    // Taps see the entry even when the bounds dropped it on arrival (it still took a seq).
+    if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined) {
+      const code = isLazy(notice) ? undefined : notice.code;
+      this.taps.event(this.owner, this.nextSeq - 1, time, notice.event, messageOf(notice, about), code);
+    }
   }
 
   /** The first notice held aside (see soleDetail) goes into columns of its own, as entry firstSeq. */
@@ -280,8 +305,9 @@ export class SocketLog implements BudgetedLog {
     this.times[0] = this.soleTime;
     this.spans[0] = EVENT;
     this.spans[1] = 0;
-    this.refs[0] = undefined;
+    this.refs[0] = this.soleAbout;
     this.refs[1] = detail;
+    this.soleAbout = undefined;
     this.length = 1;
   }
 
@@ -352,7 +378,7 @@ export class SocketLog implements BudgetedLog {
     const slot = (this.head + (seq - this.firstSeq)) % this.capacity;
     const span = this.spans[2 * slot];
     const dir = span & DIR_MASK;
-    if (dir === EVENT) return { dir: 'event', message: textOf((this.refs[2 * slot + 1] as EventDetail).message) };
+    if (dir === EVENT) return { dir: 'event', message: messageOf(this.refs[2 * slot + 1] as Notice, this.refs[2 * slot]) };
     const slab = this.refs[2 * slot] as Slab | undefined;
     const offset = span >>> DIR_BITS;
     const bytes = slab ? slab.bytes.subarray(offset, offset + this.spans[2 * slot + 1]) : new Uint8Array(0);
@@ -479,6 +505,7 @@ export class SocketLog implements BudgetedLog {
   /** No columns and no slabs, as a new log has (its slabs go to the pool), but a slab lent to a read. */
   private reset(): void {
     this.soleDetail = undefined;
+    this.soleAbout = undefined;
     const loan = this.loan;
     for (const slab of this.slabs) if (slab !== loan) slabPool.give(slab.bytes);
     this.charge(-this.chargedBytes);
@@ -531,8 +558,10 @@ export class SocketLog implements BudgetedLog {
     const detail = this.refs[2 * slot + 1];
     const span = this.spans[2 * slot];
     if ((span & DIR_MASK) === EVENT) {
-      const { event, code } = detail as EventDetail;
-      const message = textOf((detail as EventDetail).message);
+      const notice = detail as Notice;
+      const { event } = notice;
+      const code = isLazy(notice) ? undefined : notice.code;
+      const message = messageOf(notice, this.refs[2 * slot]);
       return code === undefined ? { seq, time, dir: 'event', event, message } : { seq, time, dir: 'event', event, message, code };
     }
     const dir = (span & DIR_MASK) === IN ? 'in' : 'out';
@@ -596,7 +625,7 @@ export class SocketLog implements BudgetedLog {
     this.charge(columnCharge(capacity) - columnCharge(this.capacity));
     const times = new Float64Array(capacity);
     const spans = new Uint32Array(2 * capacity);
-    const refs = new Array<Slab | Endpoint | EventDetail | undefined>(2 * capacity);
+    const refs = new Array<Ref>(2 * capacity);
     for (let i = 0; i < this.length; i++) {
       const from = (this.head + i) % this.capacity;
       times[i] = this.times[from];
