@@ -100,7 +100,7 @@ describe('SocketLog', () => {
       expect(logs).toHaveLength(20_000);
       return grown / logs.length;
     };
-    // ~250 B here: the SocketLog object and its id. Columns made up front (six arrays for 8
+    // ~200 B here: the SocketLog object and its id. Columns made up front (six arrays for 8
     // entries) took 1.3 KB more on every socket.
     expect(perLog(() => undefined)).toBeLessThan(350);
     const notices = perLog((log) => {
