@@ -228,7 +228,7 @@ export class Engine {
         this.entries.set(connection.id, {
           kind: 'tcp',
           record: connection,
-          connection: TcpConnection.accepted(connection, socket, addresses, tls),
+          connection: TcpConnection.accepted(connection, socket, tls),
         });
         connectionIds.add(connection.id);
         connection.afterClose = this.connectionClosed;

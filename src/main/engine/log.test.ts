@@ -105,7 +105,7 @@ describe('SocketLog', () => {
       expect(logs).toHaveLength(20_000);
       return grown / logs.length;
     };
-    // ~250 B here: the SocketLog object and its id. Columns made up front (six arrays for 8
+    // ~200 B here: the SocketLog object and its id. Columns made up front (six arrays for 8
     // entries) took 1.3 KB more on every socket.
     expect(perLog(() => undefined)).toBeLessThan(350);
     const notices = perLog((log) => {
@@ -147,6 +147,27 @@ describe('SocketLog', () => {
     expect(cleared.clear()).toMatchObject({ firstSeq: 1, nextSeq: 1 });
     cleared.appendEvent('info', 'after the clear');
     expect(cleared.read(0, 10)).toMatchObject([{ seq: 1, message: 'after the clear' }]);
+  });
+
+  it('says a lazy notice when read, from the socket it speaks of, whether held alone or in columns', () => {
+    const about = { id: 'con-7', local: undefined, remote: { address: '127.0.0.1', port: 50000, family: 'IPv4' as const } };
+    const notice = { event: 'accepted' as const, text: (s: typeof about) => `Accepted ${s.remote.port} as ${s.id}` };
+    const told: string[] = [];
+    const taps = { size: 1, data: () => undefined, event: (_o: unknown, _s: number, _t: number, _e: unknown, message: string) => told.push(message) };
+    const log = new SocketLog('tcp-1', DEFAULT_LOG_LIMITS, { budgetDropped: () => undefined }, taps);
+    log.appendNotice(notice, about);
+    expect(log.peek(0)).toEqual({ dir: 'event', message: 'Accepted 50000 as con-7' });
+    log.appendNotice(notice, { ...about, id: 'con-8' });
+    log.appendEvent('error', 'x', 'EPIPE');
+    const entries = log.read(0, 10);
+    expect(entries).toMatchObject([
+      { seq: 0, dir: 'event', event: 'accepted', message: 'Accepted 50000 as con-7' },
+      { seq: 1, dir: 'event', event: 'accepted', message: 'Accepted 50000 as con-8' },
+      { seq: 2, dir: 'event', event: 'error', message: 'x', code: 'EPIPE' },
+    ]);
+    expect(entries[0]).not.toHaveProperty('code');
+    for (const entry of entries) expect(LogEntrySchema.safeParse(entry).success).toBe(true);
+    expect(told).toEqual(['Accepted 50000 as con-7', 'Accepted 50000 as con-8', 'x']);
   });
 
   it('entries match the contract schema', () => {

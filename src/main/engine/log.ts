@@ -3,7 +3,7 @@
  * the newest traffic and memory stays flat. Sequence numbers are never reused; what fell out is
  * counted in `dropped`.
  */
-import type { Endpoint, LogEntry, LogEventKind, LogHead } from '@shared/contract';
+import type { Endpoint, LogEntry, LogEventKind, LogHead, SocketInfo } from '@shared/contract';
 import { type BudgetedLog, logBudget } from './log-budget';
 import { SlabPool } from './slab-pool';
 
@@ -67,7 +67,7 @@ const DIR_MASK = (1 << DIR_BITS) - 1;
 // What a log holds before its first entry: nothing of its own (never written to: growing replaces them).
 const NO_TIMES = new Float64Array(0);
 const NO_SPANS = new Uint32Array(0);
-const NO_REFS: (Slab | Endpoint | EventDetail | undefined)[] = [];
+const NO_REFS: Ref[] = [];
 const NO_SLABS: readonly Slab[] = [];
 
 /** Who a log answers to: told how many entries the budget took (to say so in the log, later: never re-entrantly). */
@@ -89,22 +89,35 @@ export type PeekedEntry = { dir: 'in' | 'out'; bytes: Uint8Array } | { dir: 'eve
 
 interface EventDetail {
   event: LogEventKind;
-  message: NoticeMessage;
+  message: string;
   code?: string;
 }
 
+/** The socket a LazyNotice speaks of: the live info of a record, which holds these anyway. */
+export type NoticeSubject = Pick<SocketInfo, 'id' | 'local' | 'remote'>;
+
 /**
- * A notice's text made when it is read, from values its socket keeps anyway: 19,000 accepted
- * connections each logged two lines ("Accepted from … on …", "Accepted … as con-…") that are
- * rarely read, as ~200 B of strings apiece formatted on the accept path.
+ * A notice whose text is made when it is read, from the socket it speaks of (appendNotice): one
+ * object for every entry of its kind. 19,000 accepted connections each logged two lines
+ * ("Accepted from … on …", "Accepted … as con-…") that are rarely read; as strings formatted on
+ * the accept path they were ~200 B apiece, and as an object per line still two objects each.
  */
-export interface NoticeText {
-  text(): string;
+export interface LazyNotice {
+  readonly event: LogEventKind;
+  text(about: NoticeSubject): string;
 }
 
-export type NoticeMessage = string | NoticeText;
+/** An event entry: its detail, and the socket a lazy notice speaks of. */
+type Notice = EventDetail | LazyNotice;
+/** What an entry's two ref slots hold (see `refs`). */
+type Ref = Slab | Endpoint | Notice | NoticeSubject | undefined;
 
-export const textOf = (message: NoticeMessage): string => (typeof message === 'string' ? message : message.text());
+const isLazy = (notice: Notice): notice is LazyNotice => !('message' in notice);
+
+/** What an event entry says. */
+function messageOf(notice: Notice, about: Ref): string {
+  return isLazy(notice) ? notice.text(about as NoticeSubject) : notice.message;
+}
 
 interface Slab {
   bytes: Uint8Array<ArrayBuffer>;
@@ -112,6 +125,38 @@ interface Slab {
   /** Seq of the newest entry whose payload is in this slab. */
   lastSeq: number;
 }
+
+/**
+ * What only a log that held a payload (or lent memory to a read) needs: 19,000 idle accepted
+ * connections, whose logs hold a notice or two, each carried these fields for nothing.
+ */
+class LogPayloads {
+  /** Slabs holding payloads, oldest first; the last one is being filled. */
+  slabs: Slab[] = NO_SLABS as Slab[];
+  /**
+   * The slab whose region [loanStart, loanEnd) the socket's next read lands in (lendForRead), or
+   * undefined. It stays among `slabs`, charged, whatever falls out, until that read is appended or
+   * the socket closes: the kernel may still write into it, so it can go neither to the pool nor
+   * to the collector uncounted.
+   */
+  loan: Slab | undefined = undefined;
+  loanStart = 0;
+  loanEnd = 0;
+  nextSlabBytes = FIRST_SLAB_BYTES;
+  /**
+   * Running totals of payload bytes, per direction: every byte ever appended, and those of entries
+   * no longer held (dropped, evicted or cleared). Drops are always the oldest entries, so
+   * `droppedIn + droppedOut` is exactly the payload before `firstSeq`: an export compares them
+   * with what it has read to see a gap, in O(1).
+   */
+  appendedIn = 0;
+  appendedOut = 0;
+  droppedIn = 0;
+  droppedOut = 0;
+}
+
+/** A log's payloads before it has any: read, never written (frozen, so a write that forgot ownPayloads throws). */
+const NO_PAYLOADS: LogPayloads = Object.freeze(new LogPayloads());
 
 /**
  * The log is a ring of entries kept as columns (typed arrays for time, direction and payload
@@ -130,21 +175,13 @@ export class SocketLog implements BudgetedLog {
    * array rather than three: each typed array costs ~200 B of its own, on every socket.
    */
   private spans = NO_SPANS;
-  /** Two slots per entry: the slab its payload is in, then its peer (UDP) or what an event says. */
-  private refs = NO_REFS;
-  /** Slabs holding payloads, oldest first; the last one is being filled. */
-  /** Most logs (an idle connection's notices) never hold a payload: none of their own until the first. */
-  private slabs: Slab[] = NO_SLABS as Slab[];
   /**
-   * The slab whose region [loanStart, loanEnd) the socket's next read lands in (lendForRead), or
-   * undefined. It stays among `slabs`, charged, whatever falls out, until that read is appended or
-   * the socket closes: the kernel may still write into it, so it can go neither to the pool nor
-   * to the collector uncounted.
+   * Two slots per entry: the slab its payload is in, then its peer (UDP); for an event, the socket
+   * a lazy notice speaks of (or nothing), then what it says.
    */
-  private loan: Slab | undefined;
-  private loanStart = 0;
-  private loanEnd = 0;
-  private nextSlabBytes = FIRST_SLAB_BYTES;
+  private refs = NO_REFS;
+  /** Slabs, the loan and the payload totals: NO_PAYLOADS until the first payload or loan (see LogPayloads). */
+  private payloads = NO_PAYLOADS;
   /** Index of the oldest held entry in the columns. */
   private head = 0;
   private length = 0;
@@ -162,17 +199,8 @@ export class SocketLog implements BudgetedLog {
    * for a while; columns made for that one line were three arrays on each of 19,000 connections.
    */
   private soleTime = 0;
-  private soleDetail: EventDetail | undefined;
-  /**
-   * Running totals of payload bytes, per direction: every byte ever appended, and those of entries
-   * no longer held (dropped, evicted or cleared). Drops are always the oldest entries, so
-   * `droppedIn + droppedOut` is exactly the payload before `firstSeq`: an export compares them
-   * with what it has read to see a gap, in O(1).
-   */
-  private appendedIn = 0;
-  private appendedOut = 0;
-  private droppedIn = 0;
-  private droppedOut = 0;
+  private soleDetail: Notice | undefined;
+  private soleAbout: NoticeSubject | undefined;
 
   constructor(
     readonly id: string,
@@ -190,17 +218,24 @@ export class SocketLog implements BudgetedLog {
       this.taps.data(this.owner, this.nextSeq - 1, time, dir, bytes, peer);
   }
 
-  appendEvent(event: LogEventKind, message: NoticeMessage, code?: string, time = now()): void {
-    this.storeEvent(event, message, code, time);
-    if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined)
-      this.taps.event(this.owner, this.nextSeq - 1, time, event, textOf(message), code);
+  appendEvent(event: LogEventKind, message: string, code?: string, time = now()): void {
+    // Flattened now (V8 flattens a string in place on its first character read): a message built
+    // from pieces is a tree of cons strings, ~100 B more than its flat text, kept as long as the entry.
+    message.charCodeAt(0);
+    this.storeNotice(code === undefined ? { event, message } : { event, message, code }, undefined, time);
+  }
+
+  /** A notice about `about` (a socket's live info), its text made only if it is read. */
+  appendNotice(notice: LazyNotice, about: NoticeSubject, time = now()): void {
+    this.storeNotice(notice, about, time);
   }
 
   private storeData(dir: 'in' | 'out', bytes: Uint8Array, peer: Endpoint | undefined, time: number): void {
     this.settle();
     const size = bytes.byteLength;
     const seq = this.nextSeq;
-    const loan = this.loan;
+    const payloads = this.ownPayloads();
+    const loan = payloads.loan;
     let landed = false;
     let inPlace = false;
     if (loan !== undefined) {
@@ -208,15 +243,15 @@ export class SocketLog implements BudgetedLog {
       // goes past the region. The read is kept where it landed while its slab is the last one
       // (a send made meanwhile may have started another: then it is copied, as any payload is,
       // so that every slab holds older entries than the next).
-      landed = bytes.buffer === loan.bytes.buffer && bytes.byteOffset === this.loanStart;
-      inPlace = landed && loan === this.slabs[this.slabs.length - 1];
-      if (!landed && loan.used < this.loanEnd) loan.used = this.loanEnd;
+      landed = bytes.buffer === loan.bytes.buffer && bytes.byteOffset === payloads.loanStart;
+      inPlace = landed && loan === payloads.slabs[payloads.slabs.length - 1];
+      if (!landed && loan.used < payloads.loanEnd) loan.used = payloads.loanEnd;
     }
-    if (dir === 'in') this.appendedIn += size;
-    else this.appendedOut += size;
+    if (dir === 'in') payloads.appendedIn += size;
+    else payloads.appendedOut += size;
     if (!this.admit(size)) {
-      if (dir === 'in') this.droppedIn += size;
-      else this.droppedOut += size;
+      if (dir === 'in') payloads.droppedIn += size;
+      else payloads.droppedOut += size;
       if (landed) this.endLoan();
       return;
     }
@@ -228,9 +263,9 @@ export class SocketLog implements BudgetedLog {
     this.refs[2 * slot + 1] = peer;
     if (inPlace && loan !== undefined) {
       // No copy: the bytes are already where the log keeps them.
-      this.spans[2 * slot] = (this.loanStart << DIR_BITS) | code;
+      this.spans[2 * slot] = (payloads.loanStart << DIR_BITS) | code;
       this.refs[2 * slot] = loan;
-      if (loan.used < this.loanStart + size) loan.used = this.loanStart + size;
+      if (loan.used < payloads.loanStart + size) loan.used = payloads.loanStart + size;
       loan.lastSeq = seq;
     } else if (size === 0) {
       this.spans[2 * slot] = code;
@@ -248,27 +283,35 @@ export class SocketLog implements BudgetedLog {
     if (landed) this.endLoan();
   }
 
-  private storeEvent(event: LogEventKind, message: NoticeMessage, code: string | undefined, time: number): void {
-    // Flattened now (V8 flattens a string in place on its first character read): a message built
-    // from pieces (`Accepted from ${…} on ${…}`) is a tree of cons strings, ~100 B more than its
-    // flat text, kept as long as the entry; every accepted connection logs two such notices.
-    if (typeof message === 'string') message.charCodeAt(0);
-    const detail = code === undefined ? { event, message } : { event, message, code };
+  /** The log's own payloads part, made at its first payload or loan. */
+  private ownPayloads(): LogPayloads {
+    if (this.payloads === NO_PAYLOADS) this.payloads = new LogPayloads();
+    return this.payloads;
+  }
+
+  private storeNotice(notice: Notice, about: NoticeSubject | undefined, time: number): void {
     if (this.capacity === 0 && this.soleDetail === undefined && this.nextSeq === this.firstSeq) {
       this.nextSeq++;
       this.soleTime = time;
-      this.soleDetail = detail;
-      return;
+      this.soleDetail = notice;
+      this.soleAbout = about;
+    } else {
+      this.settle();
+      if (this.admit(0)) {
+        this.reserve(0);
+        const slot = this.slotForNext();
+        this.times[slot] = time;
+        this.spans[2 * slot] = EVENT;
+        this.spans[2 * slot + 1] = 0;
+        this.refs[2 * slot] = about;
+        this.refs[2 * slot + 1] = notice;
+      }
     }
-    this.settle();
-    if (!this.admit(0)) return;
-    this.reserve(0);
-    const slot = this.slotForNext();
-    this.times[slot] = time;
-    this.spans[2 * slot] = EVENT;
-    this.spans[2 * slot + 1] = 0;
-    this.refs[2 * slot] = undefined;
-    this.refs[2 * slot + 1] = detail;
+    // Taps see the entry even when the bounds dropped it on arrival (it still took a seq).
+    if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined) {
+      const code = isLazy(notice) ? undefined : notice.code;
+      this.taps.event(this.owner, this.nextSeq - 1, time, notice.event, messageOf(notice, about), code);
+    }
   }
 
   /** The first notice held aside (see soleDetail) goes into columns of its own, as entry firstSeq. */
@@ -280,8 +323,9 @@ export class SocketLog implements BudgetedLog {
     this.times[0] = this.soleTime;
     this.spans[0] = EVENT;
     this.spans[1] = 0;
-    this.refs[0] = undefined;
+    this.refs[0] = this.soleAbout;
     this.refs[1] = detail;
+    this.soleAbout = undefined;
     this.length = 1;
   }
 
@@ -297,24 +341,25 @@ export class SocketLog implements BudgetedLog {
     this.endLoan();
     const most = Math.min(atMost, this.limits.maxBytes);
     if (most < atLeast) return undefined;
-    const last = this.slabs[this.slabs.length - 1];
+    const payloads = this.ownPayloads();
+    const last = payloads.slabs[payloads.slabs.length - 1];
     const hasRoom = last !== undefined && last.bytes.byteLength - last.used >= atLeast;
     // A new slab is the size the log would take next anyway (they grow as a stream goes on): a
     // thousand connections each receiving a little must not each start a large one.
-    const slabBytes = hasRoom ? last.bytes.byteLength : Math.max(atLeast, this.nextSlabBytes);
+    const slabBytes = hasRoom ? last.bytes.byteLength : Math.max(atLeast, payloads.nextSlabBytes);
     if (!logBudget.mayLend(slabBytes)) return undefined;
     if (!hasRoom) logBudget.makeRoom(slabBytes);
     const slab = hasRoom ? last : this.slabFor(atLeast);
-    this.loan = slab;
-    this.loanStart = slab.used;
-    this.loanEnd = Math.min(slab.bytes.byteLength, slab.used + most);
+    payloads.loan = slab;
+    payloads.loanStart = slab.used;
+    payloads.loanEnd = Math.min(slab.bytes.byteLength, slab.used + most);
     logBudget.lend(slab.bytes.byteLength);
-    return slab.bytes.subarray(this.loanStart, this.loanEnd);
+    return slab.bytes.subarray(payloads.loanStart, payloads.loanEnd);
   }
 
   /** The region lendForRead lent that no read has landed in yet, or undefined (asked by read-buffer.ts of an idle socket). */
   lentRegion(): Uint8Array | undefined {
-    return this.loan?.bytes.subarray(this.loanStart, this.loanEnd);
+    return this.payloads.loan?.bytes.subarray(this.payloads.loanStart, this.payloads.loanEnd);
   }
 
   /** The socket's next read was given other memory (read-buffer.ts, from an idle socket): the region lent is free again. */
@@ -324,9 +369,9 @@ export class SocketLog implements BudgetedLog {
 
   /** The region lent to a read is free again: the read was appended, or will never come. */
   private endLoan(): void {
-    const loan = this.loan;
+    const loan = this.payloads.loan;
     if (loan === undefined) return;
-    this.loan = undefined;
+    this.payloads.loan = undefined;
     logBudget.lend(-loan.bytes.byteLength);
     // Everything in it may have fallen out while it was lent.
     if (loan.lastSeq < this.firstSeq) this.releaseSlabs();
@@ -352,7 +397,7 @@ export class SocketLog implements BudgetedLog {
     const slot = (this.head + (seq - this.firstSeq)) % this.capacity;
     const span = this.spans[2 * slot];
     const dir = span & DIR_MASK;
-    if (dir === EVENT) return { dir: 'event', message: textOf((this.refs[2 * slot + 1] as EventDetail).message) };
+    if (dir === EVENT) return { dir: 'event', message: messageOf(this.refs[2 * slot + 1] as Notice, this.refs[2 * slot]) };
     const slab = this.refs[2 * slot] as Slab | undefined;
     const offset = span >>> DIR_BITS;
     const bytes = slab ? slab.bytes.subarray(offset, offset + this.spans[2 * slot + 1]) : new Uint8Array(0);
@@ -361,8 +406,11 @@ export class SocketLog implements BudgetedLog {
 
   /** Forgets every held entry; seq numbers continue where they were. */
   clear(): LogHead {
-    this.droppedIn = this.appendedIn;
-    this.droppedOut = this.appendedOut;
+    const payloads = this.payloads;
+    if (payloads !== NO_PAYLOADS) {
+      payloads.droppedIn = payloads.appendedIn;
+      payloads.droppedOut = payloads.appendedOut;
+    }
     this.reset();
     this.bytes = 0;
     this.firstSeq = this.nextSeq;
@@ -376,12 +424,12 @@ export class SocketLog implements BudgetedLog {
 
   /** Payload bytes each way of the entries no longer held (see appendedIn). */
   droppedBytes(): { in: number; out: number } {
-    return { in: this.droppedIn, out: this.droppedOut };
+    return { in: this.payloads.droppedIn, out: this.payloads.droppedOut };
   }
 
   /** Payload bytes each way of the entries held now. */
   heldBytes(): { in: number; out: number } {
-    return { in: this.appendedIn - this.droppedIn, out: this.appendedOut - this.droppedOut };
+    return { in: this.payloads.appendedIn - this.payloads.droppedIn, out: this.payloads.appendedOut - this.payloads.droppedOut };
   }
 
   headInfo(): LogHead {
@@ -414,7 +462,7 @@ export class SocketLog implements BudgetedLog {
     this.settle();
     // Up to the newest entry in the oldest slab holding any: then that slab goes back to the pool
     // (unless lent to a read: then it stays, and the budget takes from other logs).
-    const holding = this.slabs.find((slab) => slab.lastSeq >= this.firstSeq);
+    const holding = this.payloads.slabs.find((slab) => slab.lastSeq >= this.firstSeq);
     if (this.length === 0 || holding === undefined) return this.evictAll();
     return this.evict(Math.min(this.length, holding.lastSeq - this.firstSeq + 1));
   }
@@ -441,8 +489,8 @@ export class SocketLog implements BudgetedLog {
     let needed = 0;
     if (this.length === this.capacity) needed += columnCharge(this.grownCapacity()) - columnCharge(this.capacity);
     if (size > 0) {
-      const last = this.slabs[this.slabs.length - 1];
-      if (!last || last.bytes.byteLength - last.used < size) needed += Math.max(size, this.nextSlabBytes);
+      const last = this.payloads.slabs[this.payloads.slabs.length - 1];
+      if (!last || last.bytes.byteLength - last.used < size) needed += Math.max(size, this.payloads.nextSlabBytes);
     }
     if (needed > 0) logBudget.makeRoom(needed);
   }
@@ -456,7 +504,7 @@ export class SocketLog implements BudgetedLog {
   /** An empty log's columns back to their first size, their memory back to the budget. */
   private shrinkColumns(): void {
     // Empty: no entry left (no slab either, but one lent to a read), so a reset loses nothing (seq numbers are kept).
-    if (this.length === 0 && (this.capacity > INITIAL_CAPACITY || this.slabs.length > 0)) this.reset();
+    if (this.length === 0 && (this.capacity > INITIAL_CAPACITY || this.payloads.slabs.length > 0)) this.reset();
   }
 
   private grownCapacity(): number {
@@ -465,11 +513,11 @@ export class SocketLog implements BudgetedLog {
 
   /** Forgets everything, for good: the log's slabs go back to the pool for other logs. */
   dispose(): void {
-    const loan = this.loan;
+    const loan = this.payloads.loan;
     if (loan !== undefined) {
       // Removed while its socket could still read (sockets are closed before they are removed):
       // the slab is left to the collector, which frees it once the socket is gone, never to the pool.
-      this.slabs = this.slabs.filter((slab) => slab !== loan);
+      this.payloads.slabs = this.payloads.slabs.filter((slab) => slab !== loan);
       this.charge(-loan.bytes.byteLength);
       this.endLoan();
     }
@@ -479,20 +527,23 @@ export class SocketLog implements BudgetedLog {
   /** No columns and no slabs, as a new log has (its slabs go to the pool), but a slab lent to a read. */
   private reset(): void {
     this.soleDetail = undefined;
-    const loan = this.loan;
-    for (const slab of this.slabs) if (slab !== loan) slabPool.give(slab.bytes);
+    this.soleAbout = undefined;
+    const loan = this.payloads.loan;
+    for (const slab of this.payloads.slabs) if (slab !== loan) slabPool.give(slab.bytes);
     this.charge(-this.chargedBytes);
     this.capacity = 0;
     this.times = NO_TIMES;
     this.spans = NO_SPANS;
     this.refs = NO_REFS;
-    this.slabs = NO_SLABS as Slab[];
-    this.nextSlabBytes = FIRST_SLAB_BYTES;
+    if (this.payloads !== NO_PAYLOADS) {
+      this.payloads.slabs = NO_SLABS as Slab[];
+      this.payloads.nextSlabBytes = FIRST_SLAB_BYTES;
+    }
     this.head = 0;
     this.length = 0;
     if (loan !== undefined) {
       loan.lastSeq = -1;
-      this.slabs = [loan];
+      this.payloads.slabs = [loan];
       this.charge(loan.bytes.byteLength);
     }
   }
@@ -531,8 +582,10 @@ export class SocketLog implements BudgetedLog {
     const detail = this.refs[2 * slot + 1];
     const span = this.spans[2 * slot];
     if ((span & DIR_MASK) === EVENT) {
-      const { event, code } = detail as EventDetail;
-      const message = textOf((detail as EventDetail).message);
+      const notice = detail as Notice;
+      const { event } = notice;
+      const code = isLazy(notice) ? undefined : notice.code;
+      const message = messageOf(notice, this.refs[2 * slot]);
       return code === undefined ? { seq, time, dir: 'event', event, message } : { seq, time, dir: 'event', event, message, code };
     }
     const dir = (span & DIR_MASK) === IN ? 'in' : 'out';
@@ -545,16 +598,16 @@ export class SocketLog implements BudgetedLog {
 
   /** The slab the next `size` payload bytes go to, starting a new one when the last is full. */
   private slabFor(size: number): Slab {
-    const last = this.slabs[this.slabs.length - 1];
+    const last = this.payloads.slabs[this.payloads.slabs.length - 1];
     if (last && last.bytes.byteLength - last.used >= size) return last;
-    const wanted = Math.max(size, this.nextSlabBytes);
+    const wanted = Math.max(size, this.payloads.nextSlabBytes);
     const bytes = slabPool.take(wanted);
     this.charge(bytes.byteLength);
     // Holding no entry yet (lastSeq is set as one is put in it, or it is lent: lendForRead).
     const slab: Slab = { bytes, used: 0, lastSeq: -1 };
-    this.nextSlabBytes = Math.min(SLAB_BYTES, Math.max(this.nextSlabBytes * 2, FIRST_SLAB_BYTES));
-    if (this.slabs === NO_SLABS) this.slabs = [slab];
-    else this.slabs.push(slab);
+    this.payloads.nextSlabBytes = Math.min(SLAB_BYTES, Math.max(this.payloads.nextSlabBytes * 2, FIRST_SLAB_BYTES));
+    if (this.payloads.slabs === NO_SLABS) this.payloads.slabs = [slab];
+    else this.payloads.slabs.push(slab);
     return slab;
   }
 
@@ -562,9 +615,12 @@ export class SocketLog implements BudgetedLog {
     for (let i = 0; i < n; i++) {
       const slot = this.head;
       const length = this.spans[2 * slot + 1];
-      this.bytes -= length;
-      if ((this.spans[2 * slot] & DIR_MASK) === OUT) this.droppedOut += length;
-      else this.droppedIn += length; // an event's length is 0
+      if (length !== 0) {
+        // An event's length is 0 (and a log of notices alone has no payloads of its own).
+        this.bytes -= length;
+        if ((this.spans[2 * slot] & DIR_MASK) === OUT) this.payloads.droppedOut += length;
+        else this.payloads.droppedIn += length;
+      }
       this.refs[2 * slot] = undefined;
       this.refs[2 * slot + 1] = undefined;
       this.head = (this.head + 1) % this.capacity;
@@ -580,10 +636,10 @@ export class SocketLog implements BudgetedLog {
    * oldest first (each slab holds older entries than the next), but a slab lent to a read stays.
    */
   private releaseSlabs(): void {
-    const slabs = this.slabs;
+    const slabs = this.payloads.slabs;
     while (slabs.length > 0 && slabs[0].lastSeq < this.firstSeq) {
       // Lent while every entry fell out: the slabs after it may still go (sends made meanwhile).
-      const at = slabs[0] === this.loan ? 1 : 0;
+      const at = slabs[0] === this.payloads.loan ? 1 : 0;
       if (at >= slabs.length || slabs[at].lastSeq >= this.firstSeq) return;
       const [done] = slabs.splice(at, 1);
       slabPool.give(done.bytes);
@@ -596,7 +652,7 @@ export class SocketLog implements BudgetedLog {
     this.charge(columnCharge(capacity) - columnCharge(this.capacity));
     const times = new Float64Array(capacity);
     const spans = new Uint32Array(2 * capacity);
-    const refs = new Array<Slab | Endpoint | EventDetail | undefined>(2 * capacity);
+    const refs = new Array<Ref>(2 * capacity);
     for (let i = 0; i < this.length; i++) {
       const from = (this.head + i) % this.capacity;
       times[i] = this.times[from];

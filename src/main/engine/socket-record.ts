@@ -1,5 +1,5 @@
 import type { Endpoint, EngineEvent, ErrorInfo, LogEventKind, LogHead, SocketInfo, SocketKind, SocketState, SocketStats } from '@shared/contract';
-import { SocketLog, now, textOf, type LogLimits, type LogTaps, type NoticeMessage } from './log';
+import { SocketLog, now, type LazyNotice, type LogLimits, type LogTaps, type NoticeSubject } from './log';
 import { logBudget } from './log-budget';
 import { NoticeCoalescer, RunningTotalNotice } from './notice-coalescer';
 import { formatBytes } from '@shared/codec';
@@ -101,6 +101,11 @@ export class SocketRecord implements Announced {
     return this.current.remote;
   }
 
+  /** The live info, for a lazy notice to read its id and addresses from when it is read (never changed through this). */
+  get subject(): NoticeSubject {
+    return this.current;
+  }
+
   /** A copy: events and callers never share the live object. */
   get info(): SocketInfo {
     return { ...this.current };
@@ -171,11 +176,21 @@ export class SocketRecord implements Announced {
    * A notice in the log; the same notice again within a second is counted and logged as one
    * line (notice-coalescer.ts). `sameAs` groups notices whose text carries a changing number.
    */
-  event(kind: LogEventKind, message: NoticeMessage, code?: string, sameAs?: string): void {
+  event(kind: LogEventKind, message: string, code?: string, sameAs?: string): void {
     if (this.stopped) return;
     if (SAID_ONCE.has(kind)) return this.writeNotice(kind, message, code);
     this.notices ??= new NoticeCoalescer((k, m, c) => this.writeNotice(k, m, c));
-    this.notices.notice(kind, textOf(message), code, sameAs);
+    this.notices.notice(kind, message, code, sameAs);
+  }
+
+  /**
+   * A notice said once, about `about` (this socket's or another's subject), its text made when
+   * read: an accept logs one on the connection and one on its listener, and neither allocates.
+   */
+  lazyNotice(notice: LazyNotice, about: NoticeSubject): void {
+    if (this.stopped) return;
+    this.log.appendNotice(notice, about);
+    this.publishSoon();
   }
 
   /** The process-wide budget took `entries` from this log (said within a second, as one running total). */
@@ -205,7 +220,7 @@ export class SocketRecord implements Announced {
    * Logged now, its log head announced once per batch as received data's is: a listener accepting
    * a burst of connections logs a notice for each, and one head says them all.
    */
-  private writeNotice(kind: LogEventKind, message: NoticeMessage, code: string | undefined): void {
+  private writeNotice(kind: LogEventKind, message: string, code: string | undefined): void {
     this.log.appendEvent(kind, message, code);
     this.publishSoon();
   }

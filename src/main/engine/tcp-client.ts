@@ -10,21 +10,15 @@ import { formatEndpoint } from '@shared/endpoint';
 import type { SocketRecord } from './socket-record';
 import { peerOf, toEndpoint } from './endpoint';
 import { EngineError, describeError, toEngineError, type ErrorContext } from './errors';
-import { copyBytes, type NoticeText } from './log';
+import { copyBytes, type LazyNotice } from './log';
 import { plainSocket, readDirectly } from './read-buffer';
 import { prepareTlsClient, reportHandshake, secureAccepted, type TlsListenerSetup } from './tls';
 
-/** "Accepted from 10.0.0.2:50312 on 10.0.0.1:8080", said when read (see NoticeText). */
-class AcceptedFrom implements NoticeText {
-  constructor(
-    private readonly remote: Endpoint | undefined,
-    private readonly local: Endpoint | undefined,
-  ) {}
-
-  text(): string {
-    return `Accepted from ${formatEndpoint(this.remote)} on ${formatEndpoint(this.local)}`;
-  }
-}
+/** "Accepted from 10.0.0.2:50312 on 10.0.0.1:8080", about the connection itself, said when read. */
+const ACCEPTED_FROM: LazyNotice = {
+  event: 'accepted',
+  text: (connection) => `Accepted from ${formatEndpoint(connection.remote)} on ${formatEndpoint(connection.local)}`,
+};
 
 /** How long close() waits for the peer's FIN before destroying the socket. */
 export const CLOSE_GRACE_MS = 2000;
@@ -160,13 +154,13 @@ export class TcpConnection {
 
   /**
    * A connection a listener accepted, already open, its record made with its addresses (see
-   * addressesOf). With `tls`, the handshake follows at once.
+   * addressesOf), which its first notice reads. With `tls`, the handshake follows at once.
    */
-  static accepted(record: SocketRecord, socket: Socket, { local, remote }: Addresses, tls?: TlsListenerSetup): TcpConnection {
+  static accepted(record: SocketRecord, socket: Socket, tls?: TlsListenerSetup): TcpConnection {
     const connection = new TcpConnection(record, socket);
     // A TLS handshake's answers go out at once; a plain connection turns Nagle off at its first send.
     if (tls) socket.setNoDelay(true);
-    record.event('accepted', new AcceptedFrom(remote, local));
+    record.lazyNotice(ACCEPTED_FROM, record.subject);
     if (tls) {
       record.update({ tls: { localCertificate: tls.certificate } });
       const secure = connection.useTls(secureAccepted(socket, tls));

@@ -10,7 +10,7 @@ import { toEndpoint } from './endpoint';
 import { describeError, toEngineError, type ErrorContext } from './errors';
 import type { DescriptorLimitWatcher, DescriptorUse } from './descriptor-limit';
 import { acceptIntoShared, adoptAccepted } from './read-buffer';
-import type { NoticeText } from './log';
+import type { LazyNotice } from './log';
 
 /**
  * Takes an accepted socket and returns the record it was given. `local` is the connection's own
@@ -28,17 +28,11 @@ const WILDCARDS = new Set(['0.0.0.0', '::']);
  */
 export const DEFAULT_LISTEN_BACKLOG = 4096;
 
-/** "Accepted 10.0.0.2:50312 as con-7", said when read (see NoticeText). */
-class AcceptedAs implements NoticeText {
-  constructor(
-    private readonly remote: Endpoint | undefined,
-    private readonly id: string,
-  ) {}
-
-  text(): string {
-    return `Accepted ${formatEndpoint(this.remote)} as ${this.id}`;
-  }
-}
+/** "Accepted 10.0.0.2:50312 as con-7", about the connection, said when read. */
+const ACCEPTED_AS: LazyNotice = {
+  event: 'accepted',
+  text: (connection) => `Accepted ${formatEndpoint(connection.remote)} as ${connection.id}`,
+};
 
 /** Accepted connections log the peer's FIN before ending their side. */
 const ALLOW_HALF_OPEN = true;
@@ -70,8 +64,8 @@ export class TcpListener {
 
   private accepted(socket: Socket): void {
     const connection = this.accept(socket, this.connectionLocal);
-    // The connection's own remote endpoint: the peer's address is read from the system once.
-    this.record.event('accepted', new AcceptedAs(connection.remote, connection.id));
+    // The connection's own info: the peer's address is read from the system once, and kept there.
+    this.record.lazyNotice(ACCEPTED_AS, connection.subject);
   }
 
   get listening(): boolean {
