@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,6 +17,12 @@ function folder(): string {
   const dir = mkdtempSync(join(tmpdir(), 'sockscope-lock-'));
   dirs.push(dir);
   return dir;
+}
+
+/** Dates the lock a minute back, as one left long ago. */
+function ageLock(dir: string): void {
+  const past = new Date(Date.now() - 60_000);
+  utimesSync(join(dir, LOCK_FILE), past, past);
 }
 
 /** A real other process: running, or already gone. */
@@ -56,6 +62,7 @@ describe('the session lock', () => {
     writeFileSync(join(dir, LOCK_FILE), String(await otherProcess(false)));
     expect(acquireSessionLock(dir).held).toBe(true);
     writeFileSync(join(dir, LOCK_FILE), 'not a pid');
+    ageLock(dir);
     expect(acquireSessionLock(dir).held).toBe(true);
     expect(readFileSync(join(dir, LOCK_FILE), 'utf8').split(' ')[0]).toBe(String(process.pid));
   });
@@ -66,6 +73,16 @@ describe('the session lock', () => {
     writeFileSync(join(dir, `${LOCK_FILE}.takeover`), String(await otherProcess(false)));
     expect(acquireSessionLock(dir).held).toBe(true);
     expect(existsSync(join(dir, `${LOCK_FILE}.takeover`))).toBe(false);
+  });
+
+  it('leaves alone a lock that names no process yet, as one being written where the folder has no hard links', () => {
+    const dir = folder();
+    writeFileSync(join(dir, LOCK_FILE), '');
+    expect(acquireSessionLock(dir).held).toBe(false);
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(true);
+    // Still empty seconds later: left by a process that never wrote it.
+    ageLock(dir);
+    expect(acquireSessionLock(dir).held).toBe(true);
   });
 
   it('takes over a lock written before the machine last started, whatever runs under its process id now', async () => {

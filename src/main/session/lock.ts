@@ -6,7 +6,7 @@
  * for it); the others run without saving and say so. A lock whose process is gone (a crash) is
  * taken over.
  */
-import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { uptime } from 'node:os';
 import { join } from 'node:path';
 
@@ -58,17 +58,32 @@ function parseHolder(text: string): LockHolder | undefined {
 
 function readHolder(file: string): LockHolder | undefined {
   const text = readLock(file);
-  return text === undefined ? undefined : parseHolder(text);
+  return typeof text === 'string' ? parseHolder(text) : undefined;
 }
 
-/** The lock's text, or `undefined` when there is no lock (or it cannot be read). */
-function readLock(file: string): string | undefined {
+/** The lock's text; `undefined` when there is no lock, `null` when there is one that cannot be read. */
+function readLock(file: string): string | null | undefined {
   try {
     return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : null;
   }
 }
+
+/**
+ * Whether a file that names no process may still be being written: where a folder cannot hold
+ * hard links a lock is created empty and filled a moment later (see create).
+ */
+function young(file: string): boolean {
+  try {
+    return statSync(file).mtimeMs > Date.now() - UNWRITTEN_MS;
+  } catch {
+    return false;
+  }
+}
+
+/** How long a lock or guard that names no process is taken to be still being written. */
+const UNWRITTEN_MS = 2000;
 
 /** Whether the process the lock names still runs: same boot, its id in use, by the same process where that can be told. */
 function running(holder: LockHolder): boolean {
@@ -141,16 +156,17 @@ function removeIfStale(dir: string, file: string, mine: string): boolean | undef
     // A guard left by a process that crashed while taking over. Rare enough (a crash within
     // microseconds) that clearing it unguarded is fine.
     const text = readLock(guard);
-    const holder = text === undefined ? undefined : parseHolder(text);
-    if (text !== undefined && !(holder && running(holder))) removeQuietly(guard);
+    const holder = typeof text === 'string' ? parseHolder(text) : undefined;
+    if (text !== undefined && (holder ? !running(holder) : !young(guard))) removeQuietly(guard);
     return undefined;
   }
   try {
     const text = readLock(file);
     // Gone already: removing now could remove a lock another process just created.
-    if (text === undefined) return !existsSync(file);
-    const holder = parseHolder(text);
+    if (text === undefined) return true;
+    const holder = typeof text === 'string' ? parseHolder(text) : undefined;
     if (holder && describeHolder(holder) !== mine && running(holder)) return false;
+    if (holder === undefined && young(file)) return false;
     removeQuietly(file);
     return true;
   } finally {
@@ -179,8 +195,8 @@ export function acquireSessionLock(dir: string, self: LockHolder = thisProcess()
     if (holder === undefined && !existsSync(file)) continue;
     lastHolder = holder ?? lastHolder;
     if (holder && describeHolder(holder) !== mine && running(holder)) return { held: false, pid: holder.pid };
-    // Left by a process that is gone, or unreadable.
-    if (removeIfStale(dir, file, mine) === undefined) pause(5);
+    // Left by a process that is gone, or naming none (unreadable, or still being written).
+    if (removeIfStale(dir, file, mine) !== true) pause(5);
   }
   return { held: false, pid: readHolder(file)?.pid ?? lastHolder?.pid ?? 0 };
 }
