@@ -593,22 +593,24 @@ export class Engine {
   private forget(id: string): void {
     const entry = this.entries.get(id);
     if (!entry) return;
+    const retired = entry.record.retire();
+    // Told while the log can still be read: a sink may read what it had not read yet (a sequence
+    // following a connection that closed and was removed in the same turn).
+    if (retired) {
+      for (const sink of this.sinks) {
+        try {
+          sink.removed(entry.record);
+        } catch (err) {
+          threw(err);
+        }
+      }
+    }
     this.entries.delete(id);
     this.closedConnections.removed(id);
     if (entry.kind === 'listener') entry.forgotten.stop();
     this.autoReplies.forget(id);
     this.repeats.forget(id);
-    if (entry.record.retire()) {
-      const { record } = entry;
-      for (const sink of this.sinks) {
-        try {
-          sink.removed(record);
-        } catch (err) {
-          threw(err);
-        }
-      }
-      this.tell({ type: 'socket.removed', id });
-    }
+    if (retired) this.tell({ type: 'socket.removed', id });
     entry.record.dispose();
   }
 

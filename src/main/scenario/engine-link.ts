@@ -16,7 +16,7 @@ export function engineLink(engine: Engine, id: string, options: { fromStart?: bo
   const datagrams = info.kind === 'udp';
   let nextSeq = options.fromStart ? 0 : engine.readLog(id, 0, 1).head.nextSeq;
   let unsubscribe: (() => void) | undefined;
-  /** Released, closed or removed: a read already queued must not ask for the log. */
+  /** Released, closed or removed: a read already queued must not ask for the log, nor say the end twice. */
   let done = false;
   const stop = (): void => {
     done = true;
@@ -50,7 +50,9 @@ export function engineLink(engine: Engine, id: string, options: { fromStart?: bo
         if (!stateChanged || socket === undefined) return;
         stateChanged = false;
         const { state, error } = socket.info;
-        if (state === 'closed' || state === 'error') onClosed(error?.message);
+        if (state !== 'closed' && state !== 'error') return;
+        done = true;
+        onClosed(error?.message);
       };
       // Read after the mark, not inside it: a mark comes from the middle of the engine's read.
       const soon = (source: Announced): void => {
@@ -74,6 +76,10 @@ export function engineLink(engine: Engine, id: string, options: { fromStart?: bo
         },
         removed(source) {
           if (source.id !== id) return;
+          // Closed and removed in one turn: its last reads and its close wait on a queued drain.
+          // The engine still holds the log while it tells of the removal.
+          if (drainQueued) drain();
+          if (done) return;
           done = true;
           onClosed('the socket was removed');
         },
