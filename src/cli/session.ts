@@ -38,9 +38,20 @@ export function followLogs(core: Core, wanted: (socket: SocketInfo) => boolean, 
       for (const entry of entries) onEntry(socket, entry);
     }
   };
+  // Read after the engine's read that grew the log, not inside it (a head is told as it is marked),
+  // and once for all the heads told meanwhile.
+  const due = new Set<string>();
+  const catchUpDue = (): void => {
+    for (const id of due) {
+      due.delete(id);
+      catchUp(id);
+    }
+  };
   const unsubscribe = engine.subscribe(
     (event) => {
-      if (event.type === 'log.head') catchUp(event.head.id);
+      if (event.type !== 'log.head') return;
+      if (due.size === 0) queueMicrotask(catchUpDue);
+      due.add(event.head.id);
     },
     ['log.head'],
   );
