@@ -64,8 +64,10 @@ export class TcpListener {
 
   private accepted(socket: Socket): void {
     const connection = this.accept(socket, this.connectionLocal);
-    // The connection's own info: the peer's address is read from the system once, and kept there.
-    this.record.lazyNotice(ACCEPTED_AS, connection.subject);
+    // The id and the peer only (its address was read from the system once, and is shared): the
+    // listener's log outlives a forgotten connection, and should not keep its whole info alive.
+    const { id, remote } = connection.subject;
+    this.record.lazyNotice(ACCEPTED_AS, { id, remote });
   }
 
   get listening(): boolean {
