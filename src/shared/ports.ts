@@ -6,12 +6,17 @@ export function isListening(row: Pick<PortRow, 'state'>): boolean {
   return row.state === 'LISTEN' || row.state === 'BOUND';
 }
 
-/** The contract's light filters (`--listening`, `--port`, `--process`, …); every one given must hold. */
-export function matchesPortFilter(row: PortRow, filter: PortFilter): boolean {
+/** The part of a filter a row's protocol and state decide (what a lister can check before decoding a row). */
+export function matchesSocketKind(row: Pick<PortRow, 'protocol' | 'state'>, filter: Pick<PortFilter, 'protocol' | 'state' | 'listening'>): boolean {
   if (filter.protocol !== undefined && row.protocol !== filter.protocol) return false;
   if (filter.listening && !isListening(row)) return false;
+  return filter.state === undefined || row.state === filter.state;
+}
+
+/** The contract's light filters (`--listening`, `--port`, `--process`, …); every one given must hold. */
+export function matchesPortFilter(row: PortRow, filter: PortFilter): boolean {
+  if (!matchesSocketKind(row, filter)) return false;
   if (filter.port !== undefined && row.local.port !== filter.port && row.remote?.port !== filter.port) return false;
-  if (filter.state !== undefined && row.state !== filter.state) return false;
   if (filter.process !== undefined) {
     const wanted = filter.process.trim().toLowerCase();
     const byPid = /^\d+$/.test(wanted) && row.pid === Number(wanted);

@@ -4,7 +4,7 @@
  * socket is Sockscope's own.
  */
 import type { PortFilter, PortList, PortRow, SocketInfo } from '@shared/contract';
-import { isListening, matchesPortFilter } from '@shared/ports';
+import { matchesPortFilter, matchesSocketKind } from '@shared/ports';
 import { EngineError } from '../engine/errors';
 import { listLinuxPorts } from './linux';
 import { listMacosPorts } from './macos';
@@ -52,12 +52,8 @@ export async function listPorts(filter: PortFilter, engineSockets: readonly Sock
 
 /** The part of `filter` a source can apply as it reads (protocol, state, listening); undefined when none is given. */
 function selectorOf(filter: PortFilter): RowSelector | undefined {
-  const { protocol, state, listening } = filter;
-  if (protocol === undefined && state === undefined && !listening) return undefined;
-  return (rowProtocol, rowState) =>
-    (protocol === undefined || rowProtocol === protocol) &&
-    (state === undefined || rowState === state) &&
-    (!listening || isListening({ state: rowState }));
+  if (filter.protocol === undefined && filter.state === undefined && !filter.listening) return undefined;
+  return (protocol, state) => matchesSocketKind({ protocol, state }, filter);
 }
 
 function describeRow(row: RawPortRow, ownIds: ReadonlyMap<string, string>): PortRow {
