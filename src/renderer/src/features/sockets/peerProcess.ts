@@ -1,9 +1,10 @@
 import { useEffect } from 'react';
 import { create } from 'zustand';
-import type { PortFilter, PortRow, SocketInfo } from '@shared/contract';
+import type { PortFilter, SocketInfo } from '@shared/contract';
 import { invoke } from '../../sync/engine';
 import { processLabel } from '../ports/processName';
 import { usePorts } from '../ports/ports';
+import { findPeerRow, mayHaveLocalPeer, type PeerListing } from './peerRow';
 
 export interface PeerProcess {
   label: string;
@@ -12,40 +13,8 @@ export interface PeerProcess {
   command: string | undefined;
 }
 
-/** Loopback or this machine's own addresses as the engine reports them. */
-const isLoopback = (address: string): boolean => address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
-
 /** Sockets whose peer was looked for already: once each, not on every render. */
 const asked = new Set<string>();
-
-/**
- * Each listing's TCP rows by their local and remote ports, made once per listing: every socket
- * row asks on every render and store change, and a busy machine lists tens of thousands of rows.
- */
-const NO_ROWS: readonly PortRow[] = [];
-const peerIndexes = new WeakMap<readonly PortRow[], Map<string, PortRow>>();
-
-function peerIndex(rows: readonly PortRow[]): Map<string, PortRow> {
-  let index = peerIndexes.get(rows);
-  if (!index) {
-    index = new Map();
-    for (const row of rows) {
-      if (row.protocol !== 'tcp' || row.own || row.pid === undefined || !row.remote) continue;
-      const key = `${row.local.port}:${row.remote.port}`;
-      // The first such row, as a search from the top would find.
-      if (!index.has(key)) index.set(key, row);
-    }
-    peerIndexes.set(rows, index);
-  }
-  return index;
-}
-
-/** The other end's socket in the machine's ports: its local side is our remote, its remote our local. */
-function findPeerRow(rows: readonly PortRow[], socket: SocketInfo): PortRow | undefined {
-  const { local, remote } = socket;
-  if (!local || !remote) return undefined;
-  return peerIndex(rows).get(`${remote.port}:${local.port}`);
-}
 
 /**
  * What a peer can be: an established TCP connection. The whole machine's listing also holds every
@@ -57,12 +26,14 @@ function findPeerRow(rows: readonly PortRow[], socket: SocketInfo): PortRow | un
 const PEER_FILTER: PortFilter = { protocol: 'tcp', state: 'ESTABLISHED' };
 
 /** The machine's established TCP connections as the last peer listing found them; the Ports view keeps its own listing. */
-const usePeerRows = create<{ rows: readonly PortRow[] }>()(() => ({ rows: NO_ROWS }));
+const usePeerRows = create<{ listing: PeerListing | undefined }>()(() => ({ listing: undefined }));
 
 async function listPeers(): Promise<void> {
+  // When it was asked for: the host reads the system after that, so it holds every connection made before.
+  const takenAt = Date.now();
   const result = await invoke('ports.list', PEER_FILTER);
   // A failed listing names no peer; the Ports view is where listing errors are shown.
-  if (result.ok) usePeerRows.setState({ rows: result.value.rows });
+  if (result.ok) usePeerRows.setState({ listing: { rows: result.value.rows, takenAt } });
 }
 
 /** Listings asked for by new connections: at most one per this long, whatever the number of connections. */
@@ -94,9 +65,12 @@ function refreshForPeers(): Promise<void> {
  * the next peer listing that begins after it (see refreshForPeers).
  */
 export function usePeerProcess(socket: SocketInfo): PeerProcess | undefined {
-  const local = socket.kind !== 'udp' && socket.kind !== 'tcp-listener' && socket.remote !== undefined && isLoopback(socket.remote.address);
-  const listed = usePeerRows((state) => (local ? findPeerRow(state.rows, socket) : undefined));
-  const shown = usePorts((state) => (local ? findPeerRow(state.list?.rows ?? NO_ROWS, socket) : undefined));
+  const local = mayHaveLocalPeer(socket);
+  const listed = usePeerRows((state) => (local ? findPeerRow(state.listing, socket) : undefined));
+  // The Ports view's listing is dated by its arrival, a little after the system was read: close enough.
+  const shown = usePorts((state) =>
+    local ? findPeerRow(state.list && { rows: state.list.rows, takenAt: state.updatedAt ?? 0 }, socket) : undefined,
+  );
   const row = listed ?? shown;
   const open = socket.state === 'open';
   useEffect(() => {
@@ -106,7 +80,7 @@ export function usePeerProcess(socket: SocketInfo): PeerProcess | undefined {
       // Not found: the listing may have read the peer's process before it held the socket. One
       // more, shared with every other new connection too.
       await refreshForPeers();
-      if (!findPeerRow(usePeerRows.getState().rows, socket)) await refreshForPeers();
+      if (!findPeerRow(usePeerRows.getState().listing, socket)) await refreshForPeers();
     })();
   }, [local, open, row, socket]);
   if (!row || row.pid === undefined) return undefined;
