@@ -1,22 +1,11 @@
 /** `--log-budget` as typed on a command line: sizes people write, and refusals that say why. */
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startChild, stopPeers } from '../main/engine/test-support/peers';
 import { waitFor } from '../main/engine/test-support/wait-for';
 import { parseByteSize } from '@shared/log-budget';
+import { CLI, runCli } from './test-support/run-cli';
 
 afterEach(() => stopPeers());
-
-const root = resolve(__dirname, '../..');
-
-function sockscope(args: string[]): Promise<{ code: number; stderr: string }> {
-  return new Promise((done) => {
-    execFile('node', ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: root, timeout: 15_000 }, (error, _stdout, stderr) => {
-      done({ code: error ? Number(error.code ?? 1) : 0, stderr });
-    });
-  });
-}
 
 describe('--log-budget', () => {
   it('reads sizes in binary units; a bare number is bytes', () => {
@@ -30,20 +19,16 @@ describe('--log-budget', () => {
   });
 
   it('refuses a budget too small or not a size, on listen and host, before anything opens', async () => {
-    const small = await sockscope(['listen', 'tcp://127.0.0.1:0', '--log-budget', '1M']);
+    const small = await runCli(['listen', 'tcp://127.0.0.1:0', '--log-budget', '1M']);
     expect(small.code).not.toBe(0);
     expect(small.stderr).toContain("option '--log-budget <size>' argument '1M' is invalid. It must be between 16M and 64G.");
-    const garbled = await sockscope(['host', '--log-budget', 'lots']);
+    const garbled = await runCli(['host', '--log-budget', 'lots']);
     expect(garbled.code).not.toBe(0);
     expect(garbled.stderr).toContain('It must be a size such as 256M, 1G or 1.5GiB');
   });
 
   it('holds the listener to the budget given: past it, the log says what it dropped', async () => {
-    const listener = await startChild(
-      'node',
-      ['--import', 'tsx', 'src/cli/index.ts', 'listen', 'tcp://127.0.0.1:0', '--log-budget', '16M'],
-      /Listening on \S+:\d+\./,
-    );
+    const listener = await startChild('node', [...CLI, 'listen', 'tcp://127.0.0.1:0', '--log-budget', '16M'], /Listening on \S+:\d+\./);
     const port = /:(\d+)\. Ctrl-C/.exec(listener.stderr())?.[1] ?? '0';
     const send =
       "import socket, sys\ns = socket.create_connection(('127.0.0.1', int(sys.argv[1])))\nfor _ in range(24): s.sendall(b'x' * 1048576)\ns.close()";

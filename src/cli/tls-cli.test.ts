@@ -2,8 +2,6 @@
  * `tls://` on the command line, run from source as a person would, against openssl s_server and
  * s_client.
  */
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startChild, stopPeers } from '../main/engine/test-support/peers';
 import { generateCertificate } from '../main/engine/certificates';
@@ -16,9 +14,8 @@ import {
   type CertificateFiles,
 } from '../main/engine/test-support/tls-peers';
 import { waitFor } from '../main/engine/test-support/wait-for';
+import { CLI, runCli } from './test-support/run-cli';
 
-const root = resolve(__dirname, '../..');
-const cli = ['--import', 'tsx', 'src/cli/index.ts'];
 let certificate: CertificateFiles;
 
 beforeAll(async () => {
@@ -28,30 +25,22 @@ beforeAll(async () => {
 afterEach(() => stopPeers());
 afterAll(() => stopTlsPeers());
 
-function sockscope(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile('node', [...cli, ...args], { cwd: root, timeout: 15_000 }, (error, stdout, stderr) => {
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
-
 describe('sockscope with tls://', () => {
   it('send: refuses a self-signed server unless --insecure, then prints the reply', async () => {
     const refused = await startOpensslServer(certificate, ['-rev']);
-    const strict = await sockscope(['send', `tls://127.0.0.1:${refused.port}`, 'hello\\n', '--wait', '2000']);
+    const strict = await runCli(['send', `tls://127.0.0.1:${refused.port}`, 'hello\\n', '--wait', '2000']);
     expect(strict.code).toBe(1);
     expect(strict.stderr).toContain('the certificate is self-signed, so nothing vouches for it. Add --insecure (-k) to connect anyway.');
     expect(strict.stderr).not.toContain('Verify certificate');
 
     const server = await startOpensslServer(certificate, ['-rev']);
-    const run = await sockscope(['send', `tls://localhost:${server.port}`, 'hello\\n', '--insecure', '--wait', '2000']);
+    const run = await runCli(['send', `tls://localhost:${server.port}`, 'hello\\n', '--insecure', '--wait', '2000']);
     expect(run.stderr).toContain('TLS handshake done: TLSv1.3');
     expect(run.stdout).toBe('olleh\n');
   });
 
   it('listen: serves TLS with a self-signed certificate, and --echo answers openssl s_client', async () => {
-    const listener = await startChild('node', [...cli, 'listen', 'tls://127.0.0.1:0', '--echo'], /Listening on \S+:\d+\./);
+    const listener = await startChild('node', [...CLI, 'listen', 'tls://127.0.0.1:0', '--echo'], /Listening on \S+:\d+\./);
     const port = Number(/:(\d+)\. Ctrl-C/.exec(listener.stderr())?.[1]);
     const client = await startOpensslClient(port, ['-servername', 'localhost']);
     client.child.stdin.write('echo me\n');
@@ -63,7 +52,7 @@ describe('sockscope with tls://', () => {
     const ca = await generateCertificate({ names: ['CLI Test CA'], isCa: true });
     const caFile = writeCertificate(ca).certFile;
     const alice = await certificateFiles({ names: ['alice.test'], issuer: ca });
-    const listener = await startChild('node', [...cli, 'listen', 'tls://127.0.0.1:0', '--client-ca', caFile], /Listening on \S+:\d+\./);
+    const listener = await startChild('node', [...CLI, 'listen', 'tls://127.0.0.1:0', '--client-ca', caFile], /Listening on \S+:\d+\./);
     const port = Number(/:(\d+)\. Ctrl-C/.exec(listener.stderr())?.[1]);
     await startOpensslClient(port, ['-servername', 'localhost', '-cert', alice.certFile, '-key', alice.keyFile]);
     const printed = (): string => listener.stdout().toString() + listener.stderr();

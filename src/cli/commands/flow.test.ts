@@ -7,15 +7,13 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, createWriteStream, openSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, startChild, startServer, stopPeers } from '../../main/engine/test-support/peers';
 import { waitFor } from '../../main/engine/test-support/wait-for';
 import { scratchDir } from '../../main/export/test-support/tshark';
+import { CLI, ROOT } from '../test-support/run-cli';
 
-const root = resolve(__dirname, '../../..');
-const cli = ['--import', 'tsx', 'src/cli/index.ts'];
 const MiB = 1024 * 1024;
 let files: ReturnType<typeof scratchDir>;
 const started: ChildProcessByStdio<null, Readable, Readable>[] = [];
@@ -41,7 +39,7 @@ interface Running {
 
 /** `sockscope …` whose standard output nobody reads until the test says so (`child.stdout.resume()`). */
 function sockscope(args: string[], stdin: 'ignore' | number = 'ignore'): Running {
-  const child = spawn('node', [...cli, ...args], { cwd: root, stdio: [stdin, 'pipe', 'pipe'] }) as ChildProcessByStdio<null, Readable, Readable>;
+  const child = spawn('node', [...CLI, ...args], { cwd: ROOT, stdio: [stdin, 'pipe', 'pipe'] }) as ChildProcessByStdio<null, Readable, Readable>;
   started.push(child);
   child.stdout.pause();
   let stderr = '';

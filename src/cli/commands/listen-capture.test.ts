@@ -7,15 +7,13 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, connect, createServer } from 'node:net';
-import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../main/engine/test-support/wait-for';
 import { checkoutReadableByNobody, NOT_READABLE_BY_NOBODY } from '../../main/test-support/other-user';
 import { scratchDir, tsharkFields } from '../../main/export/test-support/tshark';
+import { CLI, ROOT, runCli } from '../test-support/run-cli';
 
-const root = resolve(__dirname, '../../..');
-const cli = ['--import', 'tsx', 'src/cli/index.ts'];
 const run = promisify(execFile);
 let files: ReturnType<typeof scratchDir>;
 const children = new Set<ChildProcess>();
@@ -39,8 +37,8 @@ interface Listener {
 
 /** `sockscope listen …` with stdout discarded (its text rendering of 200 MiB is not what is tested here). */
 async function listen(args: string[], prefix: string[] = []): Promise<Listener> {
-  const [command, ...rest] = [...prefix, 'node', ...cli, 'listen', ...args];
-  const child = spawn(command, rest, { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const [command, ...rest] = [...prefix, 'node', ...CLI, 'listen', ...args];
+  const child = spawn(command, rest, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   children.add(child);
   let err = '';
   child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
@@ -101,17 +99,7 @@ describe('listen --pcapng writes as traffic arrives', () => {
 
 describe('listen checks the capture paths when it starts', () => {
   const refused = async (path: string, reason: RegExp, prefix: string[] = []): Promise<void> => {
-    const { code, stderr } = await run(
-      prefix[0] ?? 'node',
-      [...prefix.slice(1), ...(prefix.length > 0 ? ['node'] : []), ...cli, 'listen', 'tcp://127.0.0.1:0', '--pcapng', path],
-      {
-        cwd: root,
-        timeout: 20_000,
-      },
-    ).then(
-      (done) => ({ code: 0, stderr: done.stderr }),
-      (error: { code?: number; stderr?: string }) => ({ code: error.code ?? 1, stderr: error.stderr ?? '' }),
-    );
+    const { code, stderr } = await runCli(['listen', 'tcp://127.0.0.1:0', '--pcapng', path], { prefix });
     expect(code).toBe(1);
     expect(stderr).toMatch(reason);
     expect(stderr).not.toMatch(/Listening on/);
@@ -131,10 +119,7 @@ describe('listen checks the capture paths when it starts', () => {
     try {
       const port = (taken.address() as AddressInfo).port;
       const capture = files.path('never.pcapng');
-      const code = await run('node', [...cli, 'listen', `tcp://127.0.0.1:${port}`, '--pcapng', capture], { cwd: root, timeout: 20_000 }).then(
-        () => 0,
-        (error: { code?: number }) => error.code,
-      );
+      const { code } = await runCli(['listen', `tcp://127.0.0.1:${port}`, '--pcapng', capture]);
       expect(code).toBe(1);
       expect(existsSync(capture)).toBe(false);
     } finally {
@@ -236,8 +221,8 @@ describe('listen when standard output goes away', () => {
     const head = spawn('head', ['-c', '10'], { stdio: ['pipe', 'ignore', 'ignore'] });
     children.add(head);
     const headDone = new Promise((done) => head.once('exit', done));
-    const child = spawn('node', [...cli, 'listen', 'tcp://127.0.0.1:0', '--jsonl', log], {
-      cwd: root,
+    const child = spawn('node', [...CLI, 'listen', 'tcp://127.0.0.1:0', '--jsonl', log], {
+      cwd: ROOT,
       stdio: ['ignore', head.stdin ?? 'ignore', 'pipe'],
     });
     children.add(child);

@@ -1,23 +1,13 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { commands, type PortRow } from '@shared/contract';
 import { startServer, stopPeers } from '../../main/engine/test-support/peers';
 import { checkoutReadableByNobody, NOBODY, NOT_READABLE_BY_NOBODY } from '../../main/test-support/other-user';
+import { runCli, type CliRun } from '../test-support/run-cli';
 import { formatPortsTable, registerPorts } from './ports';
 
-const root = resolve(__dirname, '../../..');
-const tsx = resolve(root, 'node_modules/.bin/tsx');
-
 /** Runs `sockscope ports …` from source, as a separate process (optionally as another user). */
-function sockscopePorts(args: string[], user?: { uid: number; gid: number }): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(tsx, ['src/cli/index.ts', 'ports', ...args], { cwd: root, timeout: 15_000, ...user }, (error, stdout, stderr) => {
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const sockscopePorts = (args: string[], user?: { uid: number; gid: number }): Promise<CliRun> => runCli(['ports', ...args], { user });
 
 describe('formatPortsTable', () => {
   const rows: PortRow[] = [

@@ -12,9 +12,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, freePort, startChild, stopPeers, type ChildPeer } from '../../main/engine/test-support/peers';
 import { certificateFiles, startOpensslServer, stopTlsPeers, type CertificateFiles } from '../../main/engine/test-support/tls-peers';
 import { waitFor } from '../../main/engine/test-support/wait-for';
+import { CLI, runCli } from '../test-support/run-cli';
 
 const run = promisify(execFile);
-const cli = ['--import', 'tsx', 'src/cli/index.ts'];
 let certificate: CertificateFiles;
 let folder: string;
 
@@ -30,7 +30,7 @@ afterAll(() => {
 
 /** `sockscope proxy …` once it says where it listens (tsx starts slowly on a busy machine). */
 async function startProxy(args: string[]): Promise<{ peer: ChildPeer; port: number }> {
-  const peer = await startChild('node', [...cli, 'proxy', ...args], /Proxying \w+:\/\/127\.0\.0\.1:\d+/, 30_000);
+  const peer = await startChild('node', [...CLI, 'proxy', ...args], /Proxying \w+:\/\/127\.0\.0\.1:\d+/, 30_000);
   return { peer, port: Number(/Proxying \w+:\/\/127\.0\.0\.1:(\d+)/.exec(peer.stderr())?.[1]) };
 }
 
@@ -73,21 +73,10 @@ describe('sockscope proxy with tls://', () => {
   }, 60_000);
 
   it('refuses TLS flags for a side that is not tls://', async () => {
-    const wrong = await run('node', [
-      ...cli,
-      'proxy',
-      'tcp://127.0.0.1:0',
-      'tcp://127.0.0.1:9',
-      '--cert',
-      certificate.certFile,
-      '--key',
-      certificate.keyFile,
-    ]).catch((e: { code: number; stderr: string }) => e);
+    const wrong = await runCli(['proxy', 'tcp://127.0.0.1:0', 'tcp://127.0.0.1:9', '--cert', certificate.certFile, '--key', certificate.keyFile]);
     expect('code' in wrong && wrong.code).toBe(1);
     expect(wrong.stderr).toContain('--cert applies to tls:// only, not tcp://; did you mean tls://127.0.0.1:0?');
-    const insecure = await run('node', [...cli, 'proxy', 'tls://127.0.0.1:0', 'tcp://127.0.0.1:9', '--insecure']).catch(
-      (e: { code: number; stderr: string }) => e,
-    );
+    const insecure = await runCli(['proxy', 'tls://127.0.0.1:0', 'tcp://127.0.0.1:9', '--insecure']);
     expect(insecure.stderr).toContain('--insecure applies to tls:// only, not tcp://; did you mean tls://127.0.0.1:9?');
   }, 60_000);
 });

@@ -5,7 +5,6 @@
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, stopPeers, type ChildPeer } from '../../main/engine/test-support/peers';
@@ -13,10 +12,9 @@ import { waitFor } from '../../main/engine/test-support/wait-for';
 import { scratchDir } from '../../main/export/test-support/tshark';
 import { parseToxicSpec } from '@shared/toxic-spec';
 import { startRedis, startUdpEcho } from '../../main/proxy/test-support';
+import { CLI, ROOT, runCli } from '../test-support/run-cli';
 
 const run = promisify(execFile);
-const root = resolve(__dirname, '../../..');
-const cli = ['--import', 'tsx', 'src/cli/index.ts'];
 let files: ReturnType<typeof scratchDir>;
 const started: ChildProcessWithoutNullStreams[] = [];
 
@@ -32,7 +30,7 @@ afterEach(async () => {
 
 /** `sockscope …` from source, once it prints `ready`: tsx starts slowly on a busy machine, so it gets 30 s. */
 async function startCli(args: string[], ready: RegExp): Promise<ChildPeer> {
-  const child = spawn('node', [...cli, ...args], { cwd: root, stdio: 'pipe' });
+  const child = spawn('node', [...CLI, ...args], { cwd: ROOT, stdio: 'pipe' });
   started.push(child);
   const out: Buffer[] = [];
   let err = '';
@@ -116,20 +114,14 @@ describe('sockscope proxy', () => {
   });
 
   it('refuses a bad toxic, a missing upstream, mixed protocols and a TCP toxic on UDP with a message and a non-zero exit', async () => {
-    const bad = await run('node', [...cli, 'proxy', 'tcp://127.0.0.1:0', 'tcp://127.0.0.1:9', '--toxic', 'gremlin'], { cwd: root }).catch(
-      (e: { code: number; stderr: string }) => e,
-    );
+    const bad = await runCli(['proxy', 'tcp://127.0.0.1:0', 'tcp://127.0.0.1:9', '--toxic', 'gremlin']);
     expect('code' in bad && bad.code).toBe(1);
     expect(bad.stderr).toContain('Unknown toxic type "gremlin"');
-    const alone = await run('node', [...cli, 'proxy', 'tcp://127.0.0.1:0'], { cwd: root }).catch((e: { code: number; stderr: string }) => e);
+    const alone = await runCli(['proxy', 'tcp://127.0.0.1:0']);
     expect(alone.stderr).toContain('Give the upstream too');
-    const mixed = await run('node', [...cli, 'proxy', 'udp://127.0.0.1:0', 'tcp://127.0.0.1:9'], { cwd: root }).catch(
-      (e: { code: number; stderr: string }) => e,
-    );
+    const mixed = await runCli(['proxy', 'udp://127.0.0.1:0', 'tcp://127.0.0.1:9']);
     expect(mixed.stderr).toContain('A udp:// proxy forwards to a udp:// upstream');
-    const tcpToxic = await run('node', [...cli, 'proxy', 'udp://127.0.0.1:0', 'udp://127.0.0.1:9', '--toxic', 'bandwidth:rate=1'], {
-      cwd: root,
-    }).catch((e: { code: number; stderr: string }) => e);
+    const tcpToxic = await runCli(['proxy', 'udp://127.0.0.1:0', 'udp://127.0.0.1:9', '--toxic', 'bandwidth:rate=1']);
     expect('code' in tcpToxic && tcpToxic.code).toBe(1);
     expect(tcpToxic.stderr).toContain('bandwidth is a toxic for TCP proxies; a UDP proxy takes latency, loss, duplicate, reorder');
     // Four runs of tsx from source, one after the other, on a busy machine.

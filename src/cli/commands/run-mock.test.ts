@@ -2,19 +2,17 @@
  * `sockscope run` and `sockscope mock` as separate processes against real peers: redis-server,
  * python3 -m http.server, packetsender and ncat.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { scenarioFromLog } from '@shared/scenario-record';
 import { Engine } from '../../main/engine/engine';
 import { allEntries } from '../../main/engine/test-support/engine-log';
 import { freePort, startChild, startServer, stopPeers } from '../../main/engine/test-support/peers';
 import { waitFor } from '../../main/engine/test-support/wait-for';
+import { CLI, runCli, runProgram, type CliRun } from '../test-support/run-cli';
 
-const root = resolve(__dirname, '../../..');
-const cli = ['--import', 'tsx', 'src/cli/index.ts'];
 let dir: string;
 
 beforeEach(() => {
@@ -26,22 +24,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], input?: string): Promise<Run> {
-  return new Promise((done) => {
-    const child = execFile(command, args, { cwd: root, timeout: 20_000 }, (error, stdout, stderr) => {
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-    });
-    if (input !== undefined) child.stdin?.end(input);
-  });
-}
-
-const sockscope = (args: string[]): Promise<Run> => run('node', [...cli, ...args]);
+const sockscope = (args: string[]): Promise<CliRun> => runCli(args);
 
 function file(name: string, content: unknown): string {
   const path = join(dir, name);
@@ -166,13 +149,13 @@ describe('sockscope mock', () => {
     expect(recorded.steps).toEqual([{ expect: { exact: 'PING\\r\\n' } }, { send: '+PONG\\r\\n' }]);
     const scenario = file('mock.json', recorded);
 
-    const mock = await startChild('node', [...cli, 'mock', scenario, '--listen', 'tcp://127.0.0.1:0'], /listening on 127\.0\.0\.1:\d+\./);
+    const mock = await startChild('node', [...CLI, 'mock', scenario, '--listen', 'tcp://127.0.0.1:0'], /listening on 127\.0\.0\.1:\d+\./);
     const mockPort = /:(\d+)\./.exec(mock.stderr())?.[1] ?? '';
 
-    const packetSender = await run('packetsender', ['-x', '-w', '2000', '-t', '127.0.0.1', mockPort, '50 49 4e 47 0d 0a']);
+    const packetSender = await runProgram('packetsender', ['-x', '-w', '2000', '-t', '127.0.0.1', mockPort, '50 49 4e 47 0d 0a']);
     expect(packetSender.stdout).toMatch(/Response HEX:2B 50 4F 4E 47 0D 0A\s*$/m);
 
-    const ncat = await run('ncat', ['127.0.0.1', mockPort], 'PING\r\n');
+    const ncat = await runProgram('ncat', ['127.0.0.1', mockPort], { input: 'PING\r\n' });
     expect(ncat.code).toBe(0);
     expect(Buffer.from(ncat.stdout, 'latin1').toString('hex')).toBe(Buffer.from('+PONG\r\n').toString('hex'));
     await waitFor(

@@ -2,7 +2,6 @@
  * `sockscope send` and `sockscope listen` run from source as separate processes, against real
  * peers (node servers, ncat), the way a person runs them in a terminal.
  */
-import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -11,30 +10,17 @@ import { connectClient, freePort, startChild, startServer, stopPeers, type Child
 import { waitFor } from '../../main/engine/test-support/wait-for';
 import { tsharkFields } from '../../main/export/test-support/tshark';
 import { scratchDirEachTest } from '../../main/test-support/scratch';
+import { CLI, runCli, type CliRun } from '../test-support/run-cli';
 
-const root = resolve(__dirname, '../../..');
-const cli = ['--import', 'tsx', 'src/cli/index.ts'];
 const files = scratchDirEachTest();
 
 afterEach(() => stopPeers());
 
-interface Run {
-  code: number;
-  stdout: Buffer;
-  stderr: string;
-}
-
-function sockscope(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    execFile('node', [...cli, ...args], { cwd: root, timeout: 15_000, encoding: 'buffer' }, (error, stdout, stderr) => {
-      done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr: stderr.toString() });
-    });
-  });
-}
+const sockscope = (args: string[]): Promise<CliRun> => runCli(args);
 
 /** A `sockscope listen …` process, once it says where it listens. */
 async function listen(args: string[]): Promise<{ peer: ChildPeer; port: number; stop(): Promise<number | null> }> {
-  const peer = await startChild('node', [...cli, 'listen', ...args], /(Listening on|Bound to) \S+:\d+\./);
+  const peer = await startChild('node', [...CLI, 'listen', ...args], /(Listening on|Bound to) \S+:\d+\./);
   const port = Number(/:(\d+)\. Ctrl-C/.exec(peer.stderr())?.[1]);
   const stop = async (): Promise<number | null> => {
     const exited = new Promise<number | null>((resolve) => peer.child.once('exit', (code) => resolve(code)));
@@ -56,7 +42,7 @@ describe('sockscope send', () => {
     const run = await sockscope(['send', `tcp://127.0.0.1:${port}`, 'PING\\x00\\r\\n', '--wait', '5000']);
     expect(run).toMatchObject({ code: 0 });
     expect(received).toEqual(Buffer.from('PING\x00\r\n'));
-    expect(run.stdout).toEqual(Buffer.from([0x50, 0x4f, 0x4e, 0x47, 0x00, 0xff, 0x0a]));
+    expect(run.stdoutBytes).toEqual(Buffer.from([0x50, 0x4f, 0x4e, 0x47, 0x00, 0xff, 0x0a]));
     expect(run.stderr).toMatch(/^Connected to 127\.0\.0\.1:\d+ from 127\.0\.0\.1:\d+\nSent 7 B\n$/);
   });
 
@@ -67,7 +53,7 @@ describe('sockscope send', () => {
     try {
       const run = await sockscope(['send', `udp://[::1]:${peer.address().port}`, '01 02 ff', '--hex', '--wait', '800', '--hexdump', '--quiet']);
       expect(run.stderr).toBe('');
-      expect(run.stdout.toString()).toBe('00000000  01 02 ff 21                                       |...!|\n');
+      expect(run.stdout).toBe('00000000  01 02 ff 21                                       |...!|\n');
       expect(run.code).toBe(0);
     } finally {
       peer.close();
@@ -128,7 +114,7 @@ describe('sockscope, as a person types it', () => {
       code: 1,
       stderr: "error: missing required argument 'url'\n(sockscope listen --help lists the options, with examples)\n",
     });
-    expect(help.stdout.toString()).toContain("sockscope send tls://localhost:8443 'GET / HTTP/1.0\\r\\n\\r\\n' --insecure --wait 2000\n");
+    expect(help.stdout).toContain("sockscope send tls://localhost:8443 'GET / HTTP/1.0\\r\\n\\r\\n' --insecure --wait 2000\n");
   });
 
   it('host --port on a port in use says so as listen does', async () => {
