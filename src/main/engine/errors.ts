@@ -27,7 +27,8 @@ export interface ErrorContext {
   host?: string;
   port?: number;
   /** What we were doing, for the wording of a few codes. */
-  operation?: 'connect' | 'listen' | 'bind' | 'send' | 'receive';
+  /** 'lookup': the name's lookup, the part of a connect before any address is dialled. */
+  operation?: 'connect' | 'lookup' | 'listen' | 'bind' | 'send' | 'receive';
   /** The connect timeout, for ETIMEDOUT. */
   timeoutMs?: number;
   /** The size of the datagram being sent, for EMSGSIZE. */
@@ -65,6 +66,13 @@ export function describeError(err: unknown, context: ErrorContext = {}): ErrorIn
     case 'EAI_FAIL':
       return { code, message: `Host not found: ${host ?? 'unknown host'}` };
     case 'ETIMEDOUT':
+      // A slow resolver is not a missing one: say how long it was given, and that it did not answer in that time.
+      if (context.operation === 'lookup' && context.timeoutMs !== undefined) {
+        return {
+          code,
+          message: `Timed out after ${formatDuration(context.timeoutMs)} looking up ${host ?? 'the host'}: no DNS server answered in that time — check the network, or use an IP address`,
+        };
+      }
       return {
         code,
         message:

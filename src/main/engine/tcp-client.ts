@@ -290,7 +290,7 @@ export class TcpConnection {
       const timer = setTimeout(() => {
         this.connectAttempt = undefined;
         this.socket.destroy();
-        reject(toEngineError({ code: lookedUp ? 'ETIMEDOUT' : 'EAI_AGAIN' }, context));
+        reject(toEngineError({ code: 'ETIMEDOUT' }, lookedUp ? context : { ...context, operation: 'lookup' }));
       }, timeoutMs);
       this.connectAttempt = {
         fail: (err) => {
