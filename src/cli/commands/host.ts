@@ -17,14 +17,15 @@ function builtRendererDir(): string {
   return existsSync(resolve(besideBuild, 'index.html')) ? besideBuild : resolve(__dirname, '../../../out/renderer');
 }
 
-/** If no page has connected by then, the engine loads anyway: a page opened later finds it ready, and a problem starting it shows now. */
+/** If no page has asked for anything by then, the engine loads anyway: a page opened later finds it ready, and a problem starting it shows now. */
 const LOAD_ENGINE_AFTER_MS = 1000;
 
 /**
  * `sockscope host`: the Sockscope UI in a browser, served from this machine's loopback only.
  * This module and what it imports are all the host needs to serve the page: the engine, the
- * contract's schemas and the host's WebSocket side load when the page connects, while the browser
- * is still loading and running the page's code, so that start-up costs one of the two, not both.
+ * contract's schemas and the host's WebSocket side load when the page first asks for something,
+ * while the browser is running the page's code (not while it fetches and compiles it), so that
+ * start-up costs one of the two, not both.
  */
 export function registerHost(program: Command): void {
   addLogBudgetOption(program.command('host'))

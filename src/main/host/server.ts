@@ -11,8 +11,8 @@ import type { handleTransfer } from './transfers';
 
 export interface HostOptions {
   /**
-   * The engine, or a function that loads it: called once, when a page connects or a transfer is
-   * asked for (or by the caller). The page is served without it, so a browser opening the URL gets
+   * The engine, or a function that loads it: called once, when a page first sends a message or a
+   * transfer is asked for (or by the caller). The page is served without it, so a browser opening the URL gets
    * its page while the engine and the contract's schemas load (see `sockscope host`).
    */
   core: Core | (() => Promise<Core>);
@@ -89,23 +89,37 @@ export async function startHost(options: HostOptions): Promise<Host> {
       return;
     }
     websockets.handleUpgrade(req, socket, head, (ws) => {
-      // Open at once; what the page sends before the engine has loaded waits for it.
-      ws.pause();
+      // Open at once. The engine loads when the page first asks for something: by then the
+      // browser has fetched and parsed the page's code and is running it, so the engine's load
+      // (~0.1 s of CPU) does not compete with the page's files being fetched and compiled. What
+      // the page sends meanwhile waits for it, in order, read no further than its first message.
       const early: [RawData, boolean][] = [];
-      const hold = (data: RawData, isBinary: boolean): number => early.push([data, isBinary]);
+      const hold = (data: RawData, isBinary: boolean): void => {
+        early.push([data, isBinary]);
+        if (early.length === 1) {
+          ws.pause();
+          attach();
+        }
+      };
       ws.on('message', hold);
-      engine().then(
-        ({ core, attachClient, DEFAULT_CLIENT_LIMITS }) => {
-          if (ws.readyState !== ws.OPEN) return;
-          ws.off('message', hold);
-          clients.set(ws, attachClient(ws, core, { ...DEFAULT_CLIENT_LIMITS, ...options.clientLimits }));
-          ws.once('close', () => clients.delete(ws));
-          for (const [data, isBinary] of early.splice(0)) ws.emit('message', data, isBinary);
-          ws.resume();
-        },
-        // The reason stays short (a close frame holds 123 bytes); the host's terminal says the rest.
-        () => ws.close(1011, 'The engine did not start'),
-      );
+      // Until the client takes the socket over (client.ts): a first message past maxPayload is
+      // refused by ws (closed with 1009), then reported here, and must not be thrown.
+      const broken = (): void => ws.terminate();
+      ws.on('error', broken);
+      const attach = (): void =>
+        void engine().then(
+          ({ core, attachClient, DEFAULT_CLIENT_LIMITS }) => {
+            if (ws.readyState !== ws.OPEN) return;
+            ws.off('message', hold);
+            ws.off('error', broken);
+            clients.set(ws, attachClient(ws, core, { ...DEFAULT_CLIENT_LIMITS, ...options.clientLimits }));
+            ws.once('close', () => clients.delete(ws));
+            for (const [data, isBinary] of early.splice(0)) ws.emit('message', data, isBinary);
+            ws.resume();
+          },
+          // The reason stays short (a close frame holds 123 bytes); the host's terminal says the rest.
+          () => ws.close(1011, 'The engine did not start'),
+        );
     });
   };
 
