@@ -64,9 +64,6 @@ export async function startHost(options: HostOptions): Promise<Host> {
     }
     if (!TRANSFER_PATHS.has(target.pathname)) {
       serveStatic(options.rendererDir, req, res);
-      // The page's WebSocket follows its HTML: ws loads once the HTML has gone out, while the
-      // browser parses it and asks for the other files, so that the handshake does not wait for it.
-      if (target.pathname === '/') setImmediate(() => void webSocketServer());
       return;
     }
     engine().then(
@@ -75,8 +72,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
     );
   });
 
-  // ws (with the http, https and tls modules it loads) is loaded when a page is served or connects,
-  // not before the URL is printed.
+  // ws (with the http, https and tls modules it loads, ~15 ms) loads just after the URL is printed
+  // (see below), while the browser starts its navigation: not in the way of the page's files, and
+  // ready for the page's WebSocket, which the page opens before its main script has run.
   let wss: Promise<WebSocketServer> | undefined;
   const webSocketServer = (): Promise<WebSocketServer> =>
     (wss ??= import('ws').then(({ WebSocketServer }) => new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES })));
@@ -131,6 +129,8 @@ export async function startHost(options: HostOptions): Promise<Host> {
     });
   });
   const { port } = server.address() as AddressInfo;
+  // After this turn, in which the caller prints the URL.
+  setImmediate(() => void webSocketServer());
 
   return {
     url: `http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`,
