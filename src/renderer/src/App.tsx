@@ -20,9 +20,10 @@ export function App() {
   const proxyDialog = useUi((state) => state.proxyDialog);
   const modal = dialog !== null || proxyDialog;
   const hasSockets = useSockets((state) => Object.keys(state.sockets).length > 0);
-  const transport = useSockets((state) => state.transport);
+  // The reason only, not the transport's status: the window (all of it) re-renders when the link is
+  // lost or back, not when it first opens, which the status bar alone shows.
+  const lostReason = useSockets((state) => ('reason' in state.transport ? state.transport.reason : undefined));
   const sidebarWidth = usePreferences((state) => state.sidebarWidth);
-  const lostReason = 'reason' in transport ? transport.reason : undefined;
   const view = useView((state) => state.view);
 
   useEffect(() => {

@@ -23,7 +23,11 @@ flushSync(() =>
   ),
 );
 
-// The lazy parts load once the first paint is done, so that opening one does not wait for a chunk
-// (and React's reveal of a suspended part).
-if (typeof requestIdleCallback === 'function') requestIdleCallback(preloadLazyParts, { timeout: 1000 });
-else setTimeout(preloadLazyParts, 200);
+// The lazy parts load in the background, so that opening one does not wait for a chunk (and
+// React's reveal of a suspended part); not in the moments after the first paint, where the first
+// click comes and would wait for their chunks to be compiled and run.
+const LAZY_PARTS_AFTER_MS = 1000;
+setTimeout(() => {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(preloadLazyParts, { timeout: 1000 });
+  else preloadLazyParts();
+}, LAZY_PARTS_AFTER_MS);
