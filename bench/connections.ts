@@ -12,7 +12,7 @@ import { DEFAULT_LISTEN_BACKLOG } from '../src/main/engine/tcp-listener';
 import type { BenchContext } from './lib/context';
 import { startHost } from './lib/host';
 import { listenCounters, listenCountersSince } from './lib/listen-counters';
-import { cpuSecondsOf, memoryOf, sleep, startPeer } from './lib/proc';
+import { cpuSecondsOf, mainThreadCpuSecondsOf, memoryOf, sleep, startPeer } from './lib/proc';
 import { mb, pairedRatios, perSecond, ratioSpread, spreadOf, valueSpread, type Row } from './lib/report';
 
 const CONCURRENCY = 256;
@@ -28,6 +28,12 @@ interface Run {
    * on the machine, where the rate also says how much of the CPU the server was given.
    */
   cpu: number;
+  /**
+   * The part of `cpu` on the server's main thread: what paces its accepts (Node accepts one
+   * connection per event-loop turn). The rest is V8's helper threads, scavenging the young
+   * generation in parallel above all, which compete with it for the cores.
+   */
+  mainCpu: number;
   /** What the kernel turned away during the round (listen-counters.ts), and how many connects that cost a retransmission. */
   kernel: string;
   slow: number;
@@ -94,16 +100,18 @@ async function bareServer(count: number, processes: number): Promise<Run> {
   await sleep(200);
   const rssBefore = memoryOf(pid).rss;
   const cpuBefore = cpuSecondsOf(pid);
+  const mainBefore = mainThreadCpuSecondsOf(pid);
   const kernelBefore = listenCounters();
   const clients = new Clients(port, count, processes);
   try {
     const started = await clients.started();
     const accepted = JSON.parse((await server.waitForLine(/^accepted (.*)$/, 120_000))[1]) as { last: number };
     const cpu = cpuSecondsOf(pid) - cpuBefore;
+    const mainCpu = mainThreadCpuSecondsOf(pid) - mainBefore;
     const kernel = listenCountersSince(kernelBefore);
     const slow = await clients.connected();
     await sleep(500);
-    return { rate: count / ((accepted.last - started) / 1000), rssBefore, rssHeld: memoryOf(pid).rss, cpu, kernel, slow };
+    return { rate: count / ((accepted.last - started) / 1000), rssBefore, rssHeld: memoryOf(pid).rss, cpu, mainCpu, kernel, slow };
   } finally {
     await clients.close();
     server.child.stdin?.end();
@@ -118,6 +126,7 @@ async function sockscope(ctx: BenchContext, count: number, processes: number): P
     await sleep(200);
     const rssBefore = memoryOf(host.pid).rss;
     const cpuBefore = cpuSecondsOf(host.pid);
+    const mainBefore = mainThreadCpuSecondsOf(host.pid);
     const kernelBefore = listenCounters();
     const clients = new Clients(listener.local?.port ?? 0, count, processes);
     try {
@@ -127,10 +136,11 @@ async function sockscope(ctx: BenchContext, count: number, processes: number): P
       await host.waitFor(() => host.sockets.size > count && accepted().length >= count, `${count} accepted connections`, 120_000);
       const last = accepted().reduce((latest, s) => Math.max(latest, s.createdAt), 0);
       const cpu = cpuSecondsOf(host.pid) - cpuBefore;
+      const mainCpu = mainThreadCpuSecondsOf(host.pid) - mainBefore;
       const kernel = listenCountersSince(kernelBefore);
       const slow = await clients.connected();
       await sleep(500);
-      return { rate: count / ((last - started) / 1000), rssBefore, rssHeld: memoryOf(host.pid).rss, cpu, kernel, slow };
+      return { rate: count / ((last - started) / 1000), rssBefore, rssHeld: memoryOf(host.pid).rss, cpu, mainCpu, kernel, slow };
     } finally {
       await clients.close();
     }
@@ -155,7 +165,8 @@ export async function connections(ctx: BenchContext): Promise<Row[]> {
     const k = await sockscope(ctx, count, processes);
     bare.push(b);
     ours.push(k);
-    const us = (run: Run): string => `${((run.cpu / count) * 1e6).toFixed(0)} µs CPU each, ${run.slow} connects ≥ 1 s; kernel: ${run.kernel}`;
+    const us = (run: Run): string =>
+      `${((run.cpu / count) * 1e6).toFixed(0)} µs CPU each (main thread ${((run.mainCpu / count) * 1e6).toFixed(0)}), ${run.slow} connects ≥ 1 s; kernel: ${run.kernel}`;
     ctx.log(
       `connections round ${round} (load average ${loadavg()[0].toFixed(1)}): bare ${perSecond(b.rate, 'conn')}, ${us(b)} (${mb(b.rssHeld)} held), ` +
         `sockscope ${perSecond(k.rate, 'conn')}, ${us(k)} (${mb(k.rssBefore)} → ${mb(k.rssHeld)})`,
@@ -176,7 +187,8 @@ export async function connections(ctx: BenchContext): Promise<Row[]> {
   const rate = (n: number): string => perSecond(n, 'conn');
   // What an accept costs the server whatever share of the cores it was given: on a loaded machine
   // the rates swing with the scheduler, this far less.
-  const cpuEach = (runs: Run[]): string => `${spreadOf(runs.map((r) => (r.cpu / count) * 1e6)).median.toFixed(0)} µs`;
+  const perAccept = (runs: Run[], of: (run: Run) => number): string => spreadOf(runs.map((r) => (of(r) / count) * 1e6)).median.toFixed(0);
+  const cpuEach = (runs: Run[]): string => `${perAccept(runs, (r) => r.cpu)} µs (main thread ${perAccept(runs, (r) => r.mainCpu)})`;
   return [
     {
       benchmark: '3 Connections',

@@ -117,9 +117,21 @@ export function memoryOf(pid: number): Memory {
   return { rss: kib('VmRSS'), peakRss: kib('VmHWM') };
 }
 
-/** CPU seconds (user + system) a process has used so far. */
+/** CPU seconds (user + system) a process has used so far, all its threads. */
 export function cpuSecondsOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU seconds its main thread (the one whose id is the pid) has used so far: Node's JavaScript and
+ * event loop, without V8's helper threads (parallel scavenges, concurrent marking and compiling).
+ */
+export function mainThreadCpuSecondsOf(pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function statCpuSeconds(path: string): number {
+  const fields = readFileSync(path, 'utf8').split(') ')[1].split(' ');
   // utime and stime are fields 14 and 15 of stat; after the ") " split they are at 11 and 12.
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
