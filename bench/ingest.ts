@@ -8,6 +8,7 @@ import type { BenchContext } from './lib/context';
 import { startHost } from './lib/host';
 import { freePort, waitUntilBound } from './lib/net';
 import { cpuSecondsOf, startPeer, startProcess } from './lib/proc';
+import { moveProcess, onCpu, type Placement } from './lib/placement';
 import { interleavedRounds } from './lib/rounds';
 import { mbPerSec, median, pairedRatios, perSecond, ratioSpread, spreadOf, valueSpread, type Row } from './lib/report';
 
@@ -18,20 +19,22 @@ interface SendResult {
   secs: number;
 }
 
-async function send(port: number, bytes: number, chunk = 65536): Promise<SendResult> {
-  const sender = startPeer('tcp-sender.ts', ['--port', String(port), '--bytes', String(bytes), '--chunk', String(chunk)]);
+async function send(port: number, bytes: number, chunk = 65536, cpu?: number): Promise<SendResult> {
+  const sender = startPeer('tcp-sender.ts', ['--port', String(port), '--bytes', String(bytes), '--chunk', String(chunk)], [], cpu);
   const done = await sender.waitForLine(/^done (.*)$/, 180_000);
   await sender.exited;
   return JSON.parse(done[1]) as SendResult;
 }
 
 /** socat -u TCP-LISTEN → /dev/null, with 64 KiB reads (Node's own read size; Sockscope reads up to 256 KiB once a stream flows). */
-export async function sendToSocat(bytes: number, chunk?: number): Promise<SendResult> {
+export async function sendToSocat(bytes: number, chunk?: number, placement?: Placement): Promise<SendResult> {
   const port = await freePort();
-  const socat = startProcess('socat', ['-u', '-b', '65536', `TCP4-LISTEN:${port},bind=127.0.0.1,reuseaddr`, 'OPEN:/dev/null,wronly']);
+  const socat = startProcess(
+    ...onCpu(placement?.receiver, 'socat', ['-u', '-b', '65536', `TCP4-LISTEN:${port},bind=127.0.0.1,reuseaddr`, 'OPEN:/dev/null,wronly']),
+  );
   try {
     await waitUntilBound(port, 'tcp');
-    return await send(port, bytes, chunk);
+    return await send(port, bytes, chunk, placement?.sender);
   } finally {
     await socat.stop();
   }
@@ -61,11 +64,29 @@ export async function sendToSockscope(
   port: number,
   bytes: number,
   chunk?: number,
+  placement?: Placement,
+): Promise<SockscopeRun> {
+  // Every thread of the host on the receiver's CPU, for this transfer only: the host serves other rounds too.
+  if (placement) moveProcess(host.pid, placement.receiver);
+  try {
+    return await sendPinned(host, listenerId, port, bytes, chunk, placement?.sender);
+  } finally {
+    if (placement) moveProcess(host.pid, undefined);
+  }
+}
+
+async function sendPinned(
+  host: Awaited<ReturnType<typeof startHost>>,
+  listenerId: string,
+  port: number,
+  bytes: number,
+  chunk: number | undefined,
+  senderCpu: number | undefined,
 ): Promise<SockscopeRun> {
   const known = new Set(host.sockets.keys());
   const entriesBefore = host.entriesSeen();
   const start = performance.now();
-  const result = send(port, bytes, chunk);
+  const result = send(port, bytes, chunk, senderCpu);
   let connectionId: string | undefined;
   await host.waitFor(
     () => {

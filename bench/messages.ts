@@ -12,6 +12,7 @@ import type { BenchContext } from './lib/context';
 import { startHost, type HostClient } from './lib/host';
 import { freePort, waitUntilBound } from './lib/net';
 import { sleep, startPeer, startProcess, until } from './lib/proc';
+import { APART } from './lib/placement';
 import { interleavedRounds } from './lib/rounds';
 import { median, pairedRatios, perSecond, ratioSpread, spreadOf, valueSpread, type Row } from './lib/report';
 import { socketDrops } from './lib/udp-counters';
@@ -137,8 +138,8 @@ export async function messages(ctx: BenchContext): Promise<Row[]> {
     tcpRuns = await interleavedRounds<'socat' | 'sockscope', TcpRun>(
       options,
       {
-        socat: () => sendToSocat(count * MESSAGE, MESSAGE),
-        sockscope: () => costedSendToSockscope(host, listener.id, port, count * MESSAGE, MESSAGE),
+        socat: () => sendToSocat(count * MESSAGE, MESSAGE, APART),
+        sockscope: () => costedSendToSockscope(host, listener.id, port, count * MESSAGE, MESSAGE, APART),
       },
       (round, { socat: s, sockscope: k }) =>
         ctx.log(
@@ -146,8 +147,8 @@ export async function messages(ctx: BenchContext): Promise<Row[]> {
             `(CPU per read: host ${usPerRead(k.hostCpu, k).toFixed(1)} µs, client ${usPerRead(k.clientCpu, k).toFixed(2)} µs)`,
         ),
       {
-        socat: () => sendToSocat(warmUpCount * MESSAGE, MESSAGE),
-        sockscope: () => costedSendToSockscope(host, listener.id, port, warmUpCount * MESSAGE, MESSAGE),
+        socat: () => sendToSocat(warmUpCount * MESSAGE, MESSAGE, APART),
+        sockscope: () => costedSendToSockscope(host, listener.id, port, warmUpCount * MESSAGE, MESSAGE, APART),
       },
     );
     udp = await interleavedRounds<'socat' | 'bare' | 'sockscope', UdpRun & { entriesPerSec?: number }>(
@@ -192,7 +193,7 @@ export async function messages(ctx: BenchContext): Promise<Row[]> {
     {
       benchmark: '2 Messages',
       measure:
-        `TCP, ${n} × 64 B writes (~${Math.round(median(tcp.entries))} reads, one log entry each; CPU median per read: host ` +
+        `TCP, ${n} × 64 B writes, ${APART ? `sender on CPU ${APART.sender}, receiver on CPU ${APART.receiver}` : 'unpinned'} (~${Math.round(median(tcp.entries))} reads, one log entry each; CPU median per read: host ` +
         `${median(tcpRuns.sockscope.map((r) => usPerRead(r.hostCpu, r))).toFixed(1)} µs, subscribed client ` +
         `${median(tcpRuns.sockscope.map((r) => usPerRead(r.clientCpu, r))).toFixed(2)} µs); ratio ${ratioSpread(tcpRatios)}`,
       sockscope: valueSpread(spreadOf(tcp.sockscope), rate),

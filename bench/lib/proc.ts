@@ -3,6 +3,7 @@ import { type ChildProcess, spawn, type SpawnOptions } from 'node:child_process'
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { onCpu } from './placement';
 
 export const ROOT = resolve(__dirname, '../..');
 
@@ -99,9 +100,9 @@ export function startProcess(command: string, args: string[], options: SpawnOpti
   };
 }
 
-/** A TypeScript peer script from bench/peers, run by node through tsx. */
-export function startPeer(script: string, args: string[], nodeArgs: string[] = []): Peer {
-  return startProcess(process.execPath, [...nodeArgs, '--import', 'tsx', resolve(ROOT, 'bench/peers', script), ...args]);
+/** A TypeScript peer script from bench/peers, run by node through tsx (on `cpu` only, when given: lib/placement.ts). */
+export function startPeer(script: string, args: string[], nodeArgs: string[] = [], cpu?: number): Peer {
+  return startProcess(...onCpu(cpu, process.execPath, [...nodeArgs, '--import', 'tsx', resolve(ROOT, 'bench/peers', script), ...args]));
 }
 
 export interface Memory {

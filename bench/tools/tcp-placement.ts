@@ -11,21 +11,19 @@
  *
  *   npx electron-vite build && flock /tmp/bench.lock npx tsx bench/tools/tcp-placement.ts [--count=1000000] [--rounds=2]
  */
-import { execFileSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startHost, type HostClient } from '../lib/host';
 import { freePort, waitUntilBound } from '../lib/net';
-import { ROOT, cpuSecondsOf, startProcess, type Peer } from '../lib/proc';
+import { moveProcess, onCpu } from '../lib/placement';
+import { cpuSecondsOf, startPeer, startProcess, type Peer } from '../lib/proc';
 
 const { values } = parseArgs({ options: { count: { type: 'string', default: '1000000' }, rounds: { type: 'string', default: '2' } } });
 const count = Number(values.count);
 const MESSAGE = 64;
 
-const pinned = (cpu: number, command: string, args: string[]): Peer => startProcess('taskset', ['-c', String(cpu), command, ...args]);
-const peer = (cpu: number, script: string, args: string[]): Peer =>
-  pinned(cpu, process.execPath, ['--import', 'tsx', resolve(ROOT, 'bench/peers', script), ...args]);
+const pinned = (cpu: number, command: string, args: string[]): Peer => startProcess(...onCpu(cpu, command, args));
+const peer = (cpu: number, script: string, args: string[]): Peer => startPeer(script, args, [], cpu);
 
 interface Run {
   secs: number;
@@ -65,7 +63,7 @@ async function toNode(receiverCpu: number, senderCpu: number): Promise<Run> {
 
 async function toSockscope(host: HostClient, listenerId: string, port: number, receiverCpu: number, senderCpu: number): Promise<Run> {
   // Every thread of the host (its collector's helpers too) on the receiver's CPU.
-  execFileSync('taskset', ['-a', '-p', '-c', String(receiverCpu), String(host.pid)], { stdio: 'ignore' });
+  moveProcess(host.pid, receiverCpu);
   const known = new Set(host.sockets.keys());
   const entries = host.entriesSeen();
   const before = cpuSecondsOf(host.pid);
