@@ -83,7 +83,11 @@ export async function startHost(options: HostOptions): Promise<Host> {
     const refusal = checkUpgrade(req, token);
     if (refusal) {
       // Complete the handshake so the browser sees why it was refused, then close with a code.
-      websockets.handleUpgrade(req, socket, head, (ws) => ws.close(refusal.code, refusal.reason));
+      websockets.handleUpgrade(req, socket, head, (ws) => {
+        // Whatever it sends before the close (a frame too large, a bad one) ends it, not the host.
+        ws.on('error', () => ws.terminate());
+        ws.close(refusal.code, refusal.reason);
+      });
       return;
     }
     websockets.handleUpgrade(req, socket, head, (ws) => {
@@ -109,11 +113,19 @@ export async function startHost(options: HostOptions): Promise<Host> {
           ({ core, attachClient, DEFAULT_CLIENT_LIMITS }) => {
             if (ws.readyState !== ws.OPEN) return;
             ws.off('message', hold);
+            try {
+              clients.set(ws, attachClient(ws, core, { ...DEFAULT_CLIENT_LIMITS, ...options.clientLimits }));
+            } catch {
+              // Not left paused with no one to answer it: the page sees the link drop and says so.
+              ws.terminate();
+              return;
+            }
             ws.off('error', broken);
-            clients.set(ws, attachClient(ws, core, { ...DEFAULT_CLIENT_LIMITS, ...options.clientLimits }));
             ws.once('close', () => clients.delete(ws));
-            for (const [data, isBinary] of early.splice(0)) ws.emit('message', data, isBinary);
+            // Resumed first: it takes effect on the next tick, after the replay, and a client that
+            // paused the socket because the replay filled its queue (client.ts) keeps it paused.
             ws.resume();
+            for (const [data, isBinary] of early.splice(0)) ws.emit('message', data, isBinary);
           },
           // The reason stays short (a close frame holds 123 bytes); the host's terminal says the rest.
           () => ws.close(1011, 'The engine did not start'),
