@@ -77,6 +77,9 @@ describe('sockscope proxy with tls://', () => {
     expect('code' in wrong && wrong.code).toBe(1);
     expect(wrong.stderr).toContain('--cert applies to tls:// only, not tcp://; did you mean tls://127.0.0.1:0?');
     const insecure = await runCli(['proxy', 'tls://127.0.0.1:0', 'tcp://127.0.0.1:9', '--insecure']);
-    expect(insecure.stderr).toContain('--insecure applies to tls:// only, not tcp://; did you mean tls://127.0.0.1:9?');
+    expect(insecure).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('--insecure applies to tls:// only, not tcp://; did you mean tls://127.0.0.1:9?') as string,
+    });
   }, 60_000);
 });

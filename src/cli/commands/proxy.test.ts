@@ -118,9 +118,9 @@ describe('sockscope proxy', () => {
     expect('code' in bad && bad.code).toBe(1);
     expect(bad.stderr).toContain('Unknown toxic type "gremlin"');
     const alone = await runCli(['proxy', 'tcp://127.0.0.1:0']);
-    expect(alone.stderr).toContain('Give the upstream too');
+    expect(alone).toMatchObject({ code: 1, stderr: expect.stringContaining('Give the upstream too') as string });
     const mixed = await runCli(['proxy', 'udp://127.0.0.1:0', 'tcp://127.0.0.1:9']);
-    expect(mixed.stderr).toContain('A udp:// proxy forwards to a udp:// upstream');
+    expect(mixed).toMatchObject({ code: 1, stderr: expect.stringContaining('A udp:// proxy forwards to a udp:// upstream') as string });
     const tcpToxic = await runCli(['proxy', 'udp://127.0.0.1:0', 'udp://127.0.0.1:9', '--toxic', 'bandwidth:rate=1']);
     expect('code' in tcpToxic && tcpToxic.code).toBe(1);
     expect(tcpToxic.stderr).toContain('bandwidth is a toxic for TCP proxies; a UDP proxy takes latency, loss, duplicate, reorder');
