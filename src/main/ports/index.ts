@@ -6,6 +6,7 @@
 import type { PortFilter, PortList, PortRow, SocketInfo } from '@shared/contract';
 import { matchesPortFilter, matchesSocketKind } from '@shared/ports';
 import { EngineError } from '../engine/errors';
+import { now } from '../engine/log';
 import { listLinuxPorts } from './linux';
 import { listMacosPorts } from './macos';
 import type { RawPortRow, RowSelector, SystemPorts } from './rows';
@@ -40,6 +41,7 @@ export function listSystemPorts(platform: NodeJS.Platform = process.platform, se
  * and by endpoint for the engine's sockets, which also names them), filtered and sorted by port.
  */
 export async function listPorts(filter: PortFilter, engineSockets: readonly SocketInfo[], system?: SystemPorts): Promise<PortList> {
+  const takenAt = now();
   const listing = system ?? (await listSystemPorts(process.platform, selectorOf(filter)));
   const ownIds = engineSocketIds(engineSockets);
   const rows = listing.rows
@@ -47,7 +49,7 @@ export async function listPorts(filter: PortFilter, engineSockets: readonly Sock
     .filter((row) => matchesPortFilter(row, filter))
     .sort(byLocalPort);
   const hiddenProcesses = rows.filter((row) => row.processHidden).length;
-  return { rows, hiddenProcesses, source: listing.source, note: hiddenNote(hiddenProcesses) ?? listing.note };
+  return { rows, hiddenProcesses, source: listing.source, note: hiddenNote(hiddenProcesses) ?? listing.note, takenAt };
 }
 
 /** The part of `filter` a source can apply as it reads (protocol, state, listening); undefined when none is given. */

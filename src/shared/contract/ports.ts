@@ -74,6 +74,11 @@ export const portCommands = {
       source: z.string(),
       /** What the user should know about what is missing, in a sentence. */
       note: z.string().optional(),
+      /**
+       * Epoch ms on the engine's clock (SocketInfo.createdAt's) just before the system was read:
+       * the listing holds every connection made before then.
+       */
+      takenAt: z.number(),
     }),
   },
 } as const;

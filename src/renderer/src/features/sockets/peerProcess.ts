@@ -29,11 +29,9 @@ const PEER_FILTER: PortFilter = { protocol: 'tcp', state: 'ESTABLISHED' };
 const usePeerRows = create<{ listing: PeerListing | undefined }>()(() => ({ listing: undefined }));
 
 async function listPeers(): Promise<void> {
-  // When it was asked for: the host reads the system after that, so it holds every connection made before.
-  const takenAt = Date.now();
   const result = await invoke('ports.list', PEER_FILTER);
   // A failed listing names no peer; the Ports view is where listing errors are shown.
-  if (result.ok) usePeerRows.setState({ listing: { rows: result.value.rows, takenAt } });
+  if (result.ok) usePeerRows.setState({ listing: result.value });
 }
 
 /** Listings asked for by new connections: at most one per this long, whatever the number of connections. */
@@ -67,10 +65,7 @@ function refreshForPeers(): Promise<void> {
 export function usePeerProcess(socket: SocketInfo): PeerProcess | undefined {
   const local = mayHaveLocalPeer(socket);
   const listed = usePeerRows((state) => (local ? findPeerRow(state.listing, socket) : undefined));
-  // The Ports view's listing is dated by its arrival, a little after the system was read: close enough.
-  const shown = usePorts((state) =>
-    local ? findPeerRow(state.list && { rows: state.list.rows, takenAt: state.updatedAt ?? 0 }, socket) : undefined,
-  );
+  const shown = usePorts((state) => (local ? findPeerRow(state.list, socket) : undefined));
   const row = listed ?? shown;
   const open = socket.state === 'open';
   useEffect(() => {

@@ -28,7 +28,7 @@ function peerIndex(rows: readonly PortRow[]): Map<string, PortRow> {
   return index;
 }
 
-/** A listing of the machine's sockets, and when it was taken (epoch ms). */
+/** A listing of the machine's sockets (ports.list), dated on the engine's clock, the one that dates sockets too. */
 export interface PeerListing {
   rows: readonly PortRow[];
   takenAt: number;
