@@ -3,7 +3,7 @@
  * log (client → server as `out`, server → client as `in`), forwarding both ways faithfully — a
  * FIN is passed on as a FIN (the other direction keeps flowing), a reset as a reset.
  */
-import { Socket } from 'node:net';
+import { isIP, Socket } from 'node:net';
 import type { ErrorInfo } from '@shared/contract';
 import type { FramingSpec } from '@shared/framing';
 import { formatEndpoint } from '@shared/endpoint';
@@ -244,8 +244,11 @@ export class Conversation implements ExternalSocket {
     const tcp = this.upstreamSide.tcp;
     const tls = this.upstreamSide.secure !== undefined;
     this.record.event('connecting', `Connecting to the upstream ${formatEndpoint({ host, port })}${tls ? ' (TLS)' : ''}`);
+    // As a client's connect says it (tcp-client.ts): a timeout before the name was looked up is the lookup's.
+    let lookedUp = isIP(host) !== 0;
+    if (!lookedUp) tcp.once('lookup', () => (lookedUp = true));
     const timer = setTimeout(() => {
-      this.upstreamFailed(describeError({ code: 'ETIMEDOUT' }, { host, port, operation: 'connect', timeoutMs }));
+      this.upstreamFailed(describeError({ code: 'ETIMEDOUT' }, { host, port, operation: lookedUp ? 'connect' : 'lookup', timeoutMs }));
       destroySide(this.upstreamSide);
     }, timeoutMs);
     // With TLS the upstream counts as connected once its handshake is done (the timeout covers both).

@@ -37,7 +37,7 @@ function lazyPart<P extends object>(load: () => Promise<ComponentType<P>>): Lazy
 
 /**
  * What the first paint and the first click do not need, in chunks of their own: the Ports view and
- * the Decoded view's decoders. They load once the window has painted and is idle
+ * the Decoded view's decoders. They load a second after the window first paints
  * (preloadLazyParts), or the first time they are shown if that comes sooner. The New… dialog is not
  * one of them: it is what the first click opens, and a chunk fetched then (or a suspended first
  * render) would be waited for.
