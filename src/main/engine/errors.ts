@@ -4,6 +4,7 @@
  */
 import type { ErrorInfo } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
+import { isIP, type Socket } from 'node:net';
 import { describeTlsError } from './tls-errors';
 
 /** A failure with a code the front ends can act on (system codes or NOT_FOUND, UNSUPPORTED, …). */
@@ -117,6 +118,16 @@ export function describeError(err: unknown, context: ErrorContext = {}): ErrorIn
 }
 
 /** The same as describeError, as something to throw from a command. */
+/**
+ * What a connect to `host` is doing, for a timeout to say: 'lookup' until `socket` has looked the
+ * name up (never for an IP address), then 'connect'. A slow resolver is not a silent host.
+ */
+export function connectPhase(socket: Socket, host: string): () => 'lookup' | 'connect' {
+  let lookedUp = isIP(host) !== 0;
+  if (!lookedUp) socket.once('lookup', () => (lookedUp = true));
+  return () => (lookedUp ? 'connect' : 'lookup');
+}
+
 export function toEngineError(err: unknown, context: ErrorContext = {}): EngineError {
   if (err instanceof EngineError) return err;
   const info = describeError(err, context);

@@ -2,14 +2,14 @@
  * One TCP connection, either dialled by us (kind 'tcp-client') or accepted by a listener
  * (kind 'tcp-connection'): both behave the same once open, so one class drives both.
  */
-import { isIP, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { formatBytes } from '@shared/codec';
 import type { Endpoint, ParsedInput } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import type { SocketRecord } from './socket-record';
 import { peerOf, toEndpoint } from './endpoint';
-import { EngineError, describeError, toEngineError, type ErrorContext } from './errors';
+import { EngineError, connectPhase, describeError, toEngineError, type ErrorContext } from './errors';
 import { copyBytes, type LazyNotice } from './log';
 import { plainSocket, readDirectly } from './read-buffer';
 import { prepareTlsClient, reportHandshake, secureAccepted, type TlsListenerSetup } from './tls';
@@ -285,12 +285,11 @@ export class TcpConnection {
     return new Promise<void>((resolve, reject) => {
       // The timeout covers the name's lookup too: a DNS server that never answers must not be
       // reported as a host that did not answer.
-      let lookedUp = isIP(host) !== 0;
-      if (!lookedUp) this.socket.once('lookup', () => (lookedUp = true));
+      const phase = connectPhase(this.socket, host);
       const timer = setTimeout(() => {
         this.connectAttempt = undefined;
         this.socket.destroy();
-        reject(toEngineError({ code: 'ETIMEDOUT' }, lookedUp ? context : { ...context, operation: 'lookup' }));
+        reject(toEngineError({ code: 'ETIMEDOUT' }, { ...context, operation: phase() }));
       }, timeoutMs);
       this.connectAttempt = {
         fail: (err) => {

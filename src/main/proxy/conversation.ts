@@ -3,14 +3,14 @@
  * log (client → server as `out`, server → client as `in`), forwarding both ways faithfully — a
  * FIN is passed on as a FIN (the other direction keeps flowing), a reset as a reset.
  */
-import { isIP, Socket } from 'node:net';
+import { Socket } from 'node:net';
 import type { ErrorInfo } from '@shared/contract';
 import type { FramingSpec } from '@shared/framing';
 import { formatEndpoint } from '@shared/endpoint';
 import type { HeldMessage, ToxicStream, UpstreamFailure } from '@shared/proxy';
 import type { TlsSummary } from '@shared/tls';
 import { toEndpoint } from '../engine/endpoint';
-import { describeError, EngineError } from '../engine/errors';
+import { connectPhase, describeError, EngineError } from '../engine/errors';
 import type { ExternalSocket } from '../engine/external';
 import { adoptAccepted } from '../engine/read-buffer';
 import type { SocketRecord } from '../engine/socket-record';
@@ -244,11 +244,9 @@ export class Conversation implements ExternalSocket {
     const tcp = this.upstreamSide.tcp;
     const tls = this.upstreamSide.secure !== undefined;
     this.record.event('connecting', `Connecting to the upstream ${formatEndpoint({ host, port })}${tls ? ' (TLS)' : ''}`);
-    // As a client's connect says it (tcp-client.ts): a timeout before the name was looked up is the lookup's.
-    let lookedUp = isIP(host) !== 0;
-    if (!lookedUp) tcp.once('lookup', () => (lookedUp = true));
+    const phase = connectPhase(tcp, host);
     const timer = setTimeout(() => {
-      this.upstreamFailed(describeError({ code: 'ETIMEDOUT' }, { host, port, operation: lookedUp ? 'connect' : 'lookup', timeoutMs }));
+      this.upstreamFailed(describeError({ code: 'ETIMEDOUT' }, { host, port, operation: phase(), timeoutMs }));
       destroySide(this.upstreamSide);
     }, timeoutMs);
     // With TLS the upstream counts as connected once its handshake is done (the timeout covers both).
