@@ -51,7 +51,7 @@ async function timeStart(page: Page, command: string, args: string[], becomeInte
  * locator's wait looks again after 0, 20, 50, 100, 100 and then every 500 ms: a status that changed
  * just after a look was seen up to half a second later, time the harness added, not the app.
  */
-async function engineConnected(page: Page): Promise<void> {
+export async function engineConnected(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
       const text = document.querySelector('[role="status"][aria-label="Engine connection"]')?.textContent;

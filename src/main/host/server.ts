@@ -7,7 +7,6 @@ import type { Core } from '../core';
 import type { attachClient, ClientBacklog, ClientLimits } from './client';
 import { isLoopbackHost, isLoopbackOrigin } from './loopback-names';
 import { serveStatic } from './static';
-import type { handleTransfer } from './transfers';
 
 export interface HostOptions {
   /**
@@ -66,8 +65,9 @@ export async function startHost(options: HostOptions): Promise<Host> {
       serveStatic(options.rendererDir, req, res);
       return;
     }
-    engine().then(
-      ({ core, handleTransfer }) => handleTransfer(req, res, target, { core, tokenMatches: (given) => tokensMatch(given, token) }),
+    // The transfers' module (and the log import it brings) loads with the first transfer, not with the engine.
+    Promise.all([engine(), import('./transfers')]).then(
+      ([{ core }, { handleTransfer }]) => handleTransfer(req, res, target, { core, tokenMatches: (given) => tokensMatch(given, token) }),
       (error: unknown) => res.writeHead(503, { 'content-type': 'text/plain' }).end(`The engine did not start: ${messageOf(error)}`),
     );
   });
@@ -166,24 +166,20 @@ interface HostEngine {
   core: Core;
   attachClient: typeof attachClient;
   DEFAULT_CLIENT_LIMITS: ClientLimits;
-  handleTransfer: typeof handleTransfer;
 }
 
 /**
- * The engine with the host's modules that serve it (the WebSocket contract, transfers), loaded
- * together on first use: they import the contract's schemas, which the page's files do not need.
+ * The engine with the host's module that serves it over the WebSocket, loaded together on first
+ * use: they import the contract's schemas, which the page's files do not need.
  */
 function engineLoader(core: Core | (() => Promise<Core>)): () => Promise<HostEngine> {
   let loading: Promise<HostEngine> | undefined;
   return () =>
-    (loading ??= Promise.all([typeof core === 'function' ? core() : core, import('./client'), import('./transfers')]).then(
-      ([loaded, client, transfers]) => ({
-        core: loaded,
-        attachClient: client.attachClient,
-        DEFAULT_CLIENT_LIMITS: client.DEFAULT_CLIENT_LIMITS,
-        handleTransfer: transfers.handleTransfer,
-      }),
-    ));
+    (loading ??= Promise.all([typeof core === 'function' ? core() : core, import('./client')]).then(([loaded, client]) => ({
+      core: loaded,
+      attachClient: client.attachClient,
+      DEFAULT_CLIENT_LIMITS: client.DEFAULT_CLIENT_LIMITS,
+    })));
 }
 
 function messageOf(error: unknown): string {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { create } from 'zustand';
 import type { ErrorInfo, PortList, PortRow, SocketInfo, Result } from '@shared/contract';
+import { builtOnUse } from '@shared/built-on-use';
 import { formatEndpoint } from '@shared/endpoint';
 import { connectTarget, udpBindHost } from '@shared/ports';
 import { invoke } from '../../sync/engine';
@@ -12,10 +13,15 @@ import { showView } from '../shell/view';
 export const refreshIntervals = [0, 1000, 2000, 5000] as const;
 export type RefreshInterval = (typeof refreshIntervals)[number];
 
-const Stored = z.object({
-  intervalMs: z.union(refreshIntervals.map((ms) => z.literal(ms))).catch(2000),
-  show: z.enum(['listening', 'connections', 'all']).catch('listening'),
-});
+const DEFAULT_CHOICES = { intervalMs: 2000, show: 'listening' } as const;
+
+/** Built when a stored choice is read back (none is, until the user makes one). */
+const storedSchema = builtOnUse(() =>
+  z.object({
+    intervalMs: z.union(refreshIntervals.map((ms) => z.literal(ms))).catch(DEFAULT_CHOICES.intervalMs),
+    show: z.enum(['listening', 'connections', 'all']).catch(DEFAULT_CHOICES.show),
+  }),
+);
 const STORAGE_KEY = 'sockscope.ports';
 
 export interface PortsState {
@@ -33,12 +39,13 @@ export interface PortsState {
   connectError: { key: string; target: string; error: ErrorInfo } | undefined;
 }
 
-function loadStored(): z.infer<typeof Stored> {
+function loadStored(): Pick<PortsState, 'intervalMs' | 'show'> {
   try {
-    return Stored.parse(JSON.parse(globalThis.localStorage?.getItem(STORAGE_KEY) ?? '{}'));
+    const text = globalThis.localStorage?.getItem(STORAGE_KEY);
+    return text == null ? DEFAULT_CHOICES : storedSchema().parse(JSON.parse(text));
   } catch {
     // Unreadable or unavailable storage: the defaults, for this session.
-    return Stored.parse({});
+    return DEFAULT_CHOICES;
   }
 }
 

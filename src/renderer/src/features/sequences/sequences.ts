@@ -5,19 +5,23 @@
  */
 import { z } from 'zod';
 import { create } from 'zustand';
+import { builtOnUse } from '@shared/built-on-use';
 import { MAX_UI_LAYOUT_CHARS } from '@shared/session-limits';
 import type { ErrorInfo, SocketInfo } from '@shared/contract';
 import type { SequenceStatus } from '@shared/sequences';
 import { invoke } from '../../sync/engine';
 
-export const SavedSequences = z.array(
-  z.object({
-    id: z.string().min(1).max(64),
-    /** The scenario JSON as the user wrote it (its `name` is the button's label). */
-    text: z.string(),
-  }),
+/** Built when stored sequences are first read back (none are, for a new user). */
+export const savedSequences = builtOnUse(() =>
+  z.array(
+    z.object({
+      id: z.string().min(1).max(64),
+      /** The scenario JSON as the user wrote it (its `name` is the button's label). */
+      text: z.string(),
+    }),
+  ),
 );
-export type SavedSequence = z.infer<typeof SavedSequences>[number];
+export type SavedSequence = z.infer<ReturnType<typeof savedSequences>>[number];
 
 interface SequencesState {
   open: boolean;
@@ -32,7 +36,9 @@ const STORAGE_KEY = 'sockscope.sequences';
 
 function loadSequences(): SavedSequence[] {
   try {
-    const stored = SavedSequences.safeParse(JSON.parse(globalThis.localStorage?.getItem(STORAGE_KEY) ?? '[]'));
+    const text = globalThis.localStorage?.getItem(STORAGE_KEY);
+    if (text == null) return [];
+    const stored = savedSequences().safeParse(JSON.parse(text));
     return stored.success ? stored.data : [];
   } catch {
     // Storage written by something else: start empty rather than fail the app.

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { create } from 'zustand';
+import { builtOnUse } from '@shared/built-on-use';
 import type { ErrorInfo, Output } from '@shared/contract';
 import type { SessionStatus } from '@shared/session';
 import { invoke } from '../../sync/engine';
 import { setPreference, type Theme, usePreferences } from '../shell/preferences';
-import { restoreSequences, SavedSequences, sequencesForLayout, useSequences } from '../sequences/sequences';
+import { restoreSequences, savedSequences, sequencesForLayout, useSequences } from '../sequences/sequences';
 import { selectSocket, useSockets } from '../sockets/sockets';
 import { pruneSendSettings, readSendSettings, type SendSettings, setSendSettings, useSendSettings } from '../send/sendSettings';
 import { useUi } from '../shell/ui';
@@ -23,17 +24,22 @@ interface SessionState {
 
 export const useSession = create<SessionState>()(() => ({ status: undefined, busy: null, outcome: undefined, error: undefined }));
 
-/** The layout this window saves: checked on the way back, since the file may be old or edited. */
-const Layout = z.object({
-  sidebarWidth: z.number().optional(),
-  logView: z.enum(['text', 'hex', 'decoded']).optional(),
-  selectedId: z.string().nullable().optional(),
-  collapsed: z.array(z.string()).optional(),
-  sequences: SavedSequences.optional(),
-  theme: z.enum(['system', 'light', 'dark']).optional(),
-  /** Each socket's send format, line ending and UDP reply choice (state/sendSettings), by socket id. */
-  sendSettings: z.record(z.string(), z.unknown()).optional(),
-});
+/**
+ * The layout this window saves: checked on the way back, since the file may be old or edited.
+ * Built at the first restore, not when the window loads.
+ */
+const layoutSchema = builtOnUse(() =>
+  z.object({
+    sidebarWidth: z.number().optional(),
+    logView: z.enum(['text', 'hex', 'decoded']).optional(),
+    selectedId: z.string().nullable().optional(),
+    collapsed: z.array(z.string()).optional(),
+    sequences: savedSequences().optional(),
+    theme: z.enum(['system', 'light', 'dark']).optional(),
+    /** Each socket's send format, line ending and UDP reply choice (state/sendSettings), by socket id. */
+    sendSettings: z.record(z.string(), z.unknown()).optional(),
+  }),
+);
 /** What currentLayout writes: every field present, so it is plain JSON. */
 type SavedLayout = {
   sidebarWidth: number;
@@ -88,7 +94,7 @@ export function dismissRestoreOutcome(): void {
 /** The layout saved before, onto the restored sockets (they have new ids). */
 function applyLayout(outcome: Output<'session.restore'>): void {
   // No layout saved (or not one this version reads): the restored sockets still get selected.
-  const layout = Layout.safeParse(outcome.ui ?? {});
+  const layout = layoutSchema().safeParse(outcome.ui ?? {});
   const ids = new Map(outcome.sockets.map((socket) => [socket.previousId, socket.id]));
   const { sidebarWidth, logView, selectedId, collapsed, theme, sequences } = layout.success ? layout.data : {};
   if (sequences) restoreSequences(sequences);

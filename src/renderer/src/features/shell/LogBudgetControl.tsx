@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { formatBytes } from '@shared/codec';
-import { type LogBudgetStatus, MIB } from '@shared/log-budget';
+import type { LogBudgetStatus } from '@shared/log-budget';
+import { MIB } from '@shared/log-budget-size';
 import { formatCount } from '../../ui/format';
 import { readLogBudget, setLogBudget } from './logBudget';
 import { Popover, usePopover } from '../../ui/Popover';
