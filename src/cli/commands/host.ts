@@ -17,7 +17,10 @@ function builtRendererDir(): string {
   return existsSync(resolve(besideBuild, 'index.html')) ? besideBuild : resolve(__dirname, '../../../out/renderer');
 }
 
-/** If no page has asked for anything by then, the engine loads anyway: a page opened later finds it ready, and a problem starting it shows now. */
+/**
+ * If no page has asked for anything by then, the engine loads anyway, with the module that serves it
+ * to a page: a page opened later finds both ready, and a problem starting the engine shows now.
+ */
 const LOAD_ENGINE_AFTER_MS = 1000;
 
 /**
@@ -69,7 +72,8 @@ export function registerHost(program: Command): void {
       // The URL carries the token; it goes to this terminal only, never into a log file.
       process.stdout.write(`Sockscope is serving on 127.0.0.1:${host.port}\nOpen: ${host.url}\n`);
       if (api) process.stdout.write(`Toxiproxy API on ${api.url}\n`);
-      setTimeout(() => void loadCore(), LOAD_ENGINE_AFTER_MS);
+      // A failure to start the engine ends the host (loadCore); anything else is told to the page that asks.
+      setTimeout(() => void host.core().catch(() => undefined), LOAD_ENGINE_AFTER_MS);
       const stop = async (): Promise<void> => {
         await host.close();
         await (await core)?.dispose();
