@@ -7,7 +7,7 @@ import { DEFAULT_LOG_LIMITS } from '../src/main/engine/log';
 import type { BenchContext } from './lib/context';
 import { startHost } from './lib/host';
 import { freePort, waitUntilBound } from './lib/net';
-import { cpuSecondsOf, startPeer, startProcess } from './lib/proc';
+import { cpuSecondsOf, readCallsOf, sleep, startPeer, startProcess } from './lib/proc';
 import { moveProcess, onCpu, type Placement } from './lib/placement';
 import { interleavedRounds } from './lib/rounds';
 import { mbPerSec, median, pairedRatios, perSecond, ratioSpread, spreadOf, valueSpread, type Row } from './lib/report';
@@ -19,6 +19,12 @@ interface SendResult {
   secs: number;
 }
 
+/** socat's side of a transfer: its CPU seconds and read calls while the bytes came. */
+export interface SocatRun extends SendResult {
+  cpu: number;
+  reads: number;
+}
+
 async function send(port: number, bytes: number, chunk = 65536, cpu?: number): Promise<SendResult> {
   const sender = startPeer('tcp-sender.ts', ['--port', String(port), '--bytes', String(bytes), '--chunk', String(chunk)], [], cpu);
   const done = await sender.waitForLine(/^done (.*)$/, 180_000);
@@ -26,15 +32,39 @@ async function send(port: number, bytes: number, chunk = 65536, cpu?: number): P
   return JSON.parse(done[1]) as SendResult;
 }
 
-/** socat -u TCP-LISTEN → /dev/null, with 64 KiB reads (Node's own read size; Sockscope reads up to 256 KiB once a stream flows). */
-export async function sendToSocat(bytes: number, chunk?: number, placement?: Placement): Promise<SendResult> {
+/**
+ * socat -u TCP-LISTEN → /dev/null, with 64 KiB reads (Node's own read size; Sockscope reads up to
+ * 256 KiB once a stream flows). Also says what socat's reads cost it: set beside the host's CPU per
+ * read, that tells a receiver's overhead from what reading costs on this machine.
+ */
+export async function sendToSocat(bytes: number, chunk?: number, placement?: Placement): Promise<SocatRun> {
   const port = await freePort();
   const socat = startProcess(
     ...onCpu(placement?.receiver, 'socat', ['-u', '-b', '65536', `TCP4-LISTEN:${port},bind=127.0.0.1,reuseaddr`, 'OPEN:/dev/null,wronly']),
   );
+  const pid = socat.child.pid ?? -1;
+  // socat exits at the stream's end, maybe before the sender says it is done: its counters are
+  // sampled while it runs, and the last sample kept (at most one interval of its work is missed).
+  let last = { cpu: NaN, reads: NaN };
+  const sample = (): void => {
+    try {
+      last = { cpu: cpuSecondsOf(pid), reads: readCallsOf(pid) };
+    } catch {
+      // Gone: the last sample stands.
+    }
+  };
   try {
     await waitUntilBound(port, 'tcp');
-    return await send(port, bytes, chunk, placement?.sender);
+    sample();
+    const before = last;
+    const sampler = setInterval(sample, 10);
+    try {
+      const sent = await send(port, bytes, chunk, placement?.sender);
+      await Promise.race([socat.exited, sleep(1000)]);
+      return { ...sent, cpu: last.cpu - before.cpu, reads: last.reads - before.reads };
+    } finally {
+      clearInterval(sampler);
+    }
   } finally {
     await socat.stop();
   }
@@ -165,13 +195,16 @@ export async function ingest(ctx: BenchContext): Promise<Row[]> {
       {
         // First (last in reversed rounds): socat and Sockscope stay as close in time as they were.
         kept: async () => rate(await sendToBareNode(bytes, logBytes)),
-        socat: async () => rate(await sendToSocat(bytes)),
+        socat: async () => {
+          const s = await sendToSocat(bytes);
+          return { ...rate(s), cpuPerGiB: (s.cpu * GiB) / bytes };
+        },
         bare: async () => rate(await sendToBareNode(bytes)),
         sockscope: () => toSockscope(bytes),
       },
       (round, { socat: s, bare: b, kept: n, sockscope: k }) =>
         ctx.log(
-          `ingest round ${round}${round % 2 === 0 ? ' (Sockscope first)' : ''}: socat ${mbPerSec(s.bytesPerSec)}, node ${mbPerSec(b.bytesPerSec)}, ` +
+          `ingest round ${round}${round % 2 === 0 ? ' (Sockscope first)' : ''}: socat ${mbPerSec(s.bytesPerSec)} (${s.cpuPerGiB?.toFixed(2)} s CPU per GiB), node ${mbPerSec(b.bytesPerSec)}, ` +
             `node keeping ${logBytes / 2 ** 20} MiB ${mbPerSec(n.bytesPerSec)}, ` +
             `sockscope ${mbPerSec(k.bytesPerSec)} (${k.entries} entries, ${perSecond(k.entriesPerSec ?? NaN, 'entries')}, host ${k.cpuPerGiB?.toFixed(2)} s CPU per GiB, client ${k.clientCpuPerGiB?.toFixed(3)} s)`,
         ),
@@ -211,7 +244,7 @@ export async function ingest(ctx: BenchContext): Promise<Row[]> {
       benchmark: '1 Ingest',
       measure:
         `log entries shown to a subscribed client (one per read, up to 256 KiB); CPU median per GiB: host ${median(runs.sockscope.map((r) => r.cpuPerGiB ?? NaN)).toFixed(2)} s, ` +
-        `subscribed client ${median(runs.sockscope.map((r) => r.clientCpuPerGiB ?? NaN)).toFixed(3)} s`,
+        `subscribed client ${median(runs.sockscope.map((r) => r.clientCpuPerGiB ?? NaN)).toFixed(3)} s; socat's ${median(runs.socat.map((r) => r.cpuPerGiB ?? NaN)).toFixed(2)} s`,
       sockscope: valueSpread(spreadOf(eventRates), (n) => perSecond(n, 'entries')),
     },
   ];

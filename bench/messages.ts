@@ -115,10 +115,15 @@ interface TcpRun {
   entries?: number;
   hostCpu?: number;
   clientCpu?: number;
+  /** socat's: its CPU seconds and read calls (sendToSocat). */
+  cpu?: number;
+  reads?: number;
 }
 
 /** Microseconds of CPU per read (per log entry). */
 const usPerRead = (cpuSecs: number | undefined, run: TcpRun): number => ((cpuSecs ?? NaN) * 1e6) / (run.entries ?? NaN);
+/** socat's microseconds of CPU per read call. */
+const socatUsPerRead = (run: TcpRun): number => ((run.cpu ?? NaN) * 1e6) / (run.reads ?? NaN);
 
 const lossText = (run: UdpRun): string =>
   `${(((run.sent - run.received) / run.sent) * 100).toFixed(2)} % lost (kernel drops for the socket ${run.drops})`;
@@ -143,7 +148,7 @@ export async function messages(ctx: BenchContext): Promise<Row[]> {
       },
       (round, { socat: s, sockscope: k }) =>
         ctx.log(
-          `messages TCP round ${round}${first(round)}: socat ${perSecond(count / s.secs, 'msg')}, sockscope ${perSecond(count / k.secs, 'msg')} in ${k.entries} entries ` +
+          `messages TCP round ${round}${first(round)}: socat ${perSecond(count / s.secs, 'msg')} in ${s.reads} reads (${socatUsPerRead(s).toFixed(1)} µs CPU each), sockscope ${perSecond(count / k.secs, 'msg')} in ${k.entries} entries ` +
             `(CPU per read: host ${usPerRead(k.hostCpu, k).toFixed(1)} µs, client ${usPerRead(k.clientCpu, k).toFixed(2)} µs)`,
         ),
       {
@@ -195,7 +200,8 @@ export async function messages(ctx: BenchContext): Promise<Row[]> {
       measure:
         `TCP, ${n} × 64 B writes, ${APART ? `sender on CPU ${APART.sender}, receiver on CPU ${APART.receiver}` : 'unpinned'} (~${Math.round(median(tcp.entries))} reads, one log entry each; CPU median per read: host ` +
         `${median(tcpRuns.sockscope.map((r) => usPerRead(r.hostCpu, r))).toFixed(1)} µs, subscribed client ` +
-        `${median(tcpRuns.sockscope.map((r) => usPerRead(r.clientCpu, r))).toFixed(2)} µs); ratio ${ratioSpread(tcpRatios)}`,
+        `${median(tcpRuns.sockscope.map((r) => usPerRead(r.clientCpu, r))).toFixed(2)} µs; socat ~${Math.round(median(tcpRuns.socat.map((r) => r.reads ?? NaN)))} reads at ` +
+        `${median(tcpRuns.socat.map(socatUsPerRead)).toFixed(1)} µs each); ratio ${ratioSpread(tcpRatios)}`,
       sockscope: valueSpread(spreadOf(tcp.sockscope), rate),
       reference: `socat ${valueSpread(spreadOf(tcp.socat), rate)}`,
       ratio: tcpRatios.median,

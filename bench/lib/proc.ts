@@ -137,6 +137,11 @@ function statCpuSeconds(path: string): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** Read system calls the process has made so far (`syscr` of /proc/<pid>/io): for socat, its reads. */
+export function readCallsOf(pid: number): number {
+  return Number(/^syscr:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms));
 
 /** Polls `condition` every `everyMs` until it holds; throws after `timeoutMs`. */
