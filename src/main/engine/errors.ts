@@ -117,7 +117,6 @@ export function describeError(err: unknown, context: ErrorContext = {}): ErrorIn
   }
 }
 
-/** The same as describeError, as something to throw from a command. */
 /**
  * What a connect to `host` is doing, for a timeout to say: 'lookup' until `socket` has looked the
  * name up (never for an IP address), then 'connect'. A slow resolver is not a silent host.
@@ -128,6 +127,7 @@ export function connectPhase(socket: Socket, host: string): () => 'lookup' | 'co
   return () => (lookedUp ? 'connect' : 'lookup');
 }
 
+/** The same as describeError, as something to throw from a command. */
 export function toEngineError(err: unknown, context: ErrorContext = {}): EngineError {
   if (err instanceof EngineError) return err;
   const info = describeError(err, context);
