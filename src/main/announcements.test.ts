@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { connect, type Socket } from 'node:net';
 import type { EngineEvent, EventBatch, SocketInfo } from '@shared/contract';
 import { EventBatcher, EventCoalescer } from './batcher';
 import { Engine, SOCKETS_ONLY } from './engine/engine';
@@ -218,3 +219,48 @@ function latest(events: EngineEvent[]): Map<string, EngineEvent> {
 async function until(done: () => boolean): Promise<void> {
   while (!done()) await new Promise((resolve) => setTimeout(resolve, 2));
 }
+
+/**
+ * A burst of accepted connections is shown a few per batch while it lasts (arrivals.ts): each
+ * one still reaches the page, once, as an upsert before anything else about it.
+ */
+describe('a burst of accepted connections', () => {
+  it('shows every connection once, its upsert before its log head or counters', async () => {
+    engine = new Engine();
+    const batcher = new EventBatcher({ intervalMs: 5, arrivalsDuringBurst: 5 });
+    engine.announceTo(batcher);
+    const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    const events: string[] = [];
+    batcher.subscribe((batch) => {
+      for (const e of batch.events) {
+        if (e.type === 'socket.upsert' && e.socket.parentId === listener.id) events.push(`upsert:${e.socket.id}`);
+        else if (e.type === 'log.head' && e.head.id !== listener.id) events.push(`head:${e.head.id}`);
+        else if (e.type === 'socket.stats' && e.stats.id !== listener.id) events.push(`stats:${e.stats.id}`);
+      }
+    });
+    const clients = await Promise.all(
+      Array.from(
+        { length: 200 },
+        () =>
+          new Promise<Socket>((resolve, reject) => {
+            const socket = connect({ host: '127.0.0.1', port: listener.local?.port ?? 0 }, () => resolve(socket));
+            socket.once('error', reject);
+          }),
+      ),
+    );
+    // Half of them say something at once: counters and a log head for connections that may still wait to be shown.
+    for (const client of clients.slice(0, 100)) client.write('hello');
+    const accepted = () => engine?.snapshot().sockets.filter((s) => s.parentId === listener.id) ?? [];
+    const shown = () => events.filter((e) => e.startsWith('upsert:'));
+    await until(() => accepted().length === 200 && new Set(shown()).size === 200);
+    for (const client of clients) client.destroy();
+
+    expect(shown()).toHaveLength(200);
+    expect(new Set(shown())).toEqual(new Set(accepted().map((s) => `upsert:${s.id}`)));
+    for (const [i, e] of events.entries()) {
+      const id = e.slice(e.indexOf(':') + 1);
+      if (!e.startsWith('upsert:')) expect(events.slice(0, i)).toContain(`upsert:${id}`);
+    }
+    batcher.dispose();
+  });
+});

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EventBatch, SocketInfo } from '@shared/contract';
+import type { EventBatch, LogHead, SocketInfo, SocketStats } from '@shared/contract';
+import { statsOf } from '@shared/socket-stats';
 import { EventBatcher, EventCoalescer } from './batcher';
+import type { Announced } from './engine/announcements';
 
 const socket = (id: string, bytesIn: number): SocketInfo => ({
   id,
@@ -116,5 +118,140 @@ describe('EventBatcher', () => {
     for (let i = 0; i < 25; i++) batcher.push({ type: 'socket.upsert', socket: socket(`s${i}`, 1) });
     expect(batches.map((b) => b.events.length)).toEqual([10, 10]);
     batcher.dispose();
+  });
+});
+
+/** A socket as the engine marks it (SocketRecord), its state read when a batch is built. */
+class Source implements Announced {
+  readonly log = {};
+  constructor(
+    readonly id: string,
+    public bytesIn = 0,
+  ) {}
+
+  get info(): SocketInfo {
+    return socket(this.id, this.bytesIn);
+  }
+
+  stats(): SocketStats {
+    return statsOf(this.info);
+  }
+
+  head(): LogHead {
+    return { id: this.id, firstSeq: 0, nextSeq: this.bytesIn, dropped: 0, bytes: this.bytesIn };
+  }
+
+  built(): void {}
+}
+
+/** Each batch's events as `type:id`. */
+const said = (batches: EventBatch[]): string[][] =>
+  batches.map((batch) =>
+    batch.events.map((e) => {
+      const id =
+        e.type === 'socket.upsert' ? e.socket.id : e.type === 'socket.stats' ? e.stats.id : e.type === 'log.head' ? e.head.id : 'id' in e ? e.id : '';
+      return `${e.type}:${id}`;
+    }),
+  );
+const shownIn = (events: string[]): string[] => events.filter((e) => e.startsWith('socket.upsert:')).map((e) => e.slice('socket.upsert:'.length));
+
+describe('EventBatcher, new sockets', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('shows a few new sockets with the next batch, each as its upsert then its log head', () => {
+    vi.useFakeTimers();
+    const batcher = new EventBatcher({ intervalMs: 30, arrivalsDuringBurst: 10 });
+    const batches: EventBatch[] = [];
+    batcher.subscribe((b) => batches.push(b));
+    for (const id of ['a', 'b', 'c']) batcher.added(new Source(id));
+    vi.advanceTimersByTime(30);
+    expect(said(batches)).toEqual([['socket.upsert:a', 'log.head:a', 'socket.upsert:b', 'log.head:b', 'socket.upsert:c', 'log.head:c']]);
+    batcher.dispose();
+  });
+
+  it('shows a burst a few per batch while it lasts, then the rest in full batches, each once and in arrival order', () => {
+    vi.useFakeTimers();
+    const batcher = new EventBatcher({ intervalMs: 30, maxEvents: 200, arrivalsDuringBurst: 10 });
+    const batches: EventBatch[] = [];
+    batcher.subscribe((b) => batches.push(b));
+    const ids: string[] = [];
+    // 5 new sockets a millisecond for 300 ms: 150 between two batches.
+    for (let ms = 0; ms < 300; ms++) {
+      for (let i = 0; i < 5; i++) {
+        ids.push(`s${ids.length}`);
+        batcher.added(new Source(ids[ids.length - 1]));
+      }
+      vi.advanceTimersByTime(1);
+    }
+    const duringBurst = batches.length;
+    expect(duringBurst).toBeGreaterThanOrEqual(9);
+    // While it lasts, each batch shows those that came first in it and as many of the waiting ones.
+    for (const events of said(batches)) expect(shownIn(events).length).toBeLessThanOrEqual(20);
+    vi.advanceTimersByTime(2000);
+    // After it, up to a full batch each (an upsert and a log head per socket).
+    const after = said(batches).slice(duringBurst);
+    expect(after.length).toBeGreaterThan(1);
+    for (const events of after) expect(shownIn(events).length).toBeLessThanOrEqual(100);
+    expect(shownIn(after[0])).toHaveLength(100);
+    const shown = said(batches).flatMap(shownIn);
+    expect(shown).toEqual(ids);
+    for (const events of said(batches)) {
+      for (const id of shownIn(events)) expect(events.indexOf(`log.head:${id}`)).toBe(events.indexOf(`socket.upsert:${id}`) + 1);
+    }
+    batcher.dispose();
+  });
+
+  it('says nothing of a waiting socket before it is shown, then shows it as it is; one removed while waiting is never said', () => {
+    vi.useFakeTimers();
+    const batcher = new EventBatcher({ intervalMs: 30, arrivalsDuringBurst: 2 });
+    const batches: EventBatch[] = [];
+    batcher.subscribe((b) => batches.push(b));
+    const sources = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => new Source(id));
+    for (const source of sources) batcher.added(source);
+    const [, , c, d, , f] = sources;
+    // c receives while it waits; d closes and is removed before it is shown.
+    c.bytesIn = 42;
+    batcher.changed(c, 'stats');
+    batcher.headChanged(c);
+    batcher.removed(d);
+    // f receives too, and waits one batch longer.
+    f.bytesIn = 7;
+    batcher.changed(f, 'stats');
+    batcher.headChanged(f);
+    vi.advanceTimersByTime(30);
+    expect(said(batches)[0]).toEqual([
+      'socket.upsert:a',
+      'log.head:a',
+      'socket.upsert:b',
+      'log.head:b',
+      'socket.upsert:c',
+      'log.head:c',
+      'socket.upsert:e',
+      'log.head:e',
+    ]);
+    const upsertOfC = batches[0].events.find((e) => e.type === 'socket.upsert' && e.socket.id === 'c');
+    expect(upsertOfC?.type === 'socket.upsert' && upsertOfC.socket.bytesIn).toBe(42);
+    vi.advanceTimersByTime(30);
+    expect(said(batches)[1]).toEqual(['socket.upsert:f', 'log.head:f']);
+    expect(batches[1].events[0].type === 'socket.upsert' && batches[1].events[0].socket.bytesIn).toBe(7);
+    vi.advanceTimersByTime(1000);
+    expect(batches).toHaveLength(2);
+    // Once shown, its changes go out as any socket's do, and so does its removal.
+    batcher.changed(f, 'stats');
+    batcher.removed(f);
+    batcher.flush();
+    expect(said(batches)[2]).toEqual(['socket.removed:f']);
+    batcher.dispose();
+  });
+
+  it('forgets waiting sockets when disposed', () => {
+    vi.useFakeTimers();
+    const batcher = new EventBatcher({ intervalMs: 30, arrivalsDuringBurst: 1 });
+    const batches: EventBatch[] = [];
+    batcher.subscribe((b) => batches.push(b));
+    for (const id of ['a', 'b', 'c']) batcher.added(new Source(id));
+    batcher.dispose();
+    vi.advanceTimersByTime(1000);
+    expect(batches).toHaveLength(0);
   });
 });

@@ -1,6 +1,7 @@
 import type { EngineEvent, EventBatch } from '@shared/contract';
 import { withStats } from '@shared/socket-stats';
 import type { Announced, AnnouncementSink } from './engine/announcements';
+import { Arrivals } from './arrivals';
 
 /** A socket marked changed since the last batch: its event is built from it when the batch goes out. */
 class Mark {
@@ -114,6 +115,10 @@ const addEvent = (pending: EventCoalescer, event: EngineEvent): void => pending.
 const markChanged = (pending: EventCoalescer, source: Announced, kind: 'upsert' | 'stats'): void => pending.changed(source, kind);
 const markHead = (pending: EventCoalescer, source: Announced): void => pending.headChanged(source);
 const markRemoved = (pending: EventCoalescer, source: Announced): void => pending.removed(source);
+const markAdded = (pending: EventCoalescer, source: Announced): void => {
+  pending.changed(source, 'upsert');
+  pending.headChanged(source);
+};
 
 export interface BatcherOptions {
   /** Longest an event waits before it is sent. */
@@ -124,6 +129,8 @@ export interface BatcherOptions {
   busyAfter?: number;
   /** Flush early once this many distinct events are pending. */
   maxEvents?: number;
+  /** New sockets a batch shows while more than this many arrive between two batches (arrivals.ts). */
+  arrivalsDuringBurst?: number;
   /** Monotonic milliseconds; tests with fake timers pass Date.now. */
   now?: () => number;
 }
@@ -137,6 +144,7 @@ export interface BatcherOptions {
  */
 export class EventBatcher implements AnnouncementSink {
   private readonly pending = new EventCoalescer();
+  private readonly arrivals: Arrivals;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private revision = 0;
   private readonly listeners = new Set<(batch: EventBatch) => void>();
@@ -155,6 +163,8 @@ export class EventBatcher implements AnnouncementSink {
     this.busyIntervalMs = Math.max(this.intervalMs, options.busyIntervalMs ?? 100);
     this.busyAfter = options.busyAfter ?? 10;
     this.maxEvents = options.maxEvents ?? 2000;
+    // After a burst, as many as fill a batch (an upsert and a log head each).
+    this.arrivals = new Arrivals(options.arrivalsDuringBurst ?? 100, Math.max(1, Math.floor(this.maxEvents / 2)));
     this.now = options.now ?? (() => performance.now());
   }
 
@@ -177,16 +187,24 @@ export class EventBatcher implements AnnouncementSink {
     this.push(event);
   }
 
+  /** Shown with the next batch, or, in a burst of new sockets, with a later one (arrivals.ts). */
+  added(source: Announced): void {
+    if (this.arrivals.arrived(source)) this.enqueue(markAdded, source, undefined);
+    else this.arm();
+  }
+
   changed(source: Announced, kind: 'upsert' | 'stats'): void {
-    this.enqueue(markChanged, source, kind);
+    // A socket not shown yet is shown whole, as it is then.
+    if (!this.arrivals.waits(source)) this.enqueue(markChanged, source, kind);
   }
 
   headChanged(source: Announced): void {
-    this.enqueue(markHead, source, undefined);
+    if (!this.arrivals.waits(source)) this.enqueue(markHead, source, undefined);
   }
 
   removed(source: Announced): void {
-    this.enqueue(markRemoved, source, undefined);
+    // One that was never shown is not taken back either.
+    if (!this.arrivals.gone(source)) this.enqueue(markRemoved, source, undefined);
   }
 
   /**
@@ -201,15 +219,24 @@ export class EventBatcher implements AnnouncementSink {
     else this.timer ??= setTimeout(() => this.flush(), this.delay());
   }
 
+  /** A batch is due for sockets still waiting to be shown, as for a pending event. */
+  private arm(): void {
+    if (this.timer !== undefined) return;
+    if (this.pending.size === 0) this.firstPendingAt = this.now();
+    this.timer = setTimeout(() => this.flush(), this.delay());
+  }
+
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    for (const source of this.arrivals.take()) markAdded(this.pending, source);
     if (this.pending.size === 0) return;
     const flushedAt = this.now();
     this.backToBack = this.firstPendingAt - this.lastFlushAt <= this.intervalMs ? this.backToBack + 1 : 0;
     this.lastFlushAt = flushedAt;
     const batch: EventBatch = { rev: ++this.revision, events: this.pending.take() };
     for (const listener of this.listeners) listener(batch);
+    if (this.arrivals.size > 0) this.arm();
   }
 
   /** How long the batch just begun may wait: `intervalMs`, or up to `busyIntervalMs` after the last one in a flood. */
@@ -222,6 +249,7 @@ export class EventBatcher implements AnnouncementSink {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.pending.take();
+    this.arrivals.clear();
     this.listeners.clear();
   }
 }

@@ -29,6 +29,11 @@ export interface Announced {
 export interface AnnouncementSink {
   /** Anything not about one socket's state (errors), as the event itself. */
   event(event: EngineEvent): void;
+  /**
+   * A socket is shown for the first time: its whole info and its log head. A sink without this
+   * takes it as an upsert and a log head (the batcher holds back a burst of them: arrivals.ts).
+   */
+  added?(source: Announced): void;
   /** The socket's settings or state changed ('upsert'), or only its counters ('stats'). */
   changed(source: Announced, kind: 'upsert' | 'stats'): void;
   headChanged(source: Announced): void;

@@ -81,6 +81,14 @@ interface Takes {
  */
 export const SOCKETS_ONLY: readonly EngineEvent['type'][] = ['socket.upsert', 'socket.removed'];
 
+const toldAdded = (sink: AnnouncementSink, record: SocketRecord): void => {
+  if (sink.added) return sink.added(record);
+  sink.changed(record, 'upsert');
+  sink.headChanged(record);
+};
+const toldChanged = (sink: AnnouncementSink, record: SocketRecord, kind: 'upsert' | 'stats'): void => sink.changed(record, kind);
+const toldHead = (sink: AnnouncementSink, record: SocketRecord): void => sink.headChanged(record);
+
 export class Engine {
   private readonly entries = new Map<string, Entry>();
   /** Each with what it takes (see subscribe). */
@@ -110,34 +118,18 @@ export class Engine {
   // One function each for every record (not a closure per socket: 19,000 connections hold them).
   private readonly hub: RecordHub = {
     emit: (event) => this.emit(event),
+    added: (record) => {
+      this.mark(toldAdded, record, undefined);
+      this.tellEagerly(record, 'upsert');
+      this.tellEagerly(record, 'head');
+    },
     changed: (record, kind) => {
-      for (const sink of this.sinks) {
-        try {
-          sink.changed(record, kind);
-        } catch (err) {
-          threw(err);
-        }
-      }
-      if (kind === 'upsert') {
-        if (this.takesUpsert(record.kind)) this.tell({ type: 'socket.upsert', socket: record.info });
-      } else if (this.eager.stats) {
-        this.tell({ type: 'socket.stats', stats: record.stats() });
-        // Built as it happened: the next change must be marked again to be told too.
-        record.built();
-      }
+      this.mark(toldChanged, record, kind);
+      this.tellEagerly(record, kind);
     },
     headChanged: (record) => {
-      for (const sink of this.sinks) {
-        try {
-          sink.headChanged(record);
-        } catch (err) {
-          threw(err);
-        }
-      }
-      if (this.eager.head) {
-        this.tell({ type: 'log.head', head: record.head() });
-        record.built();
-      }
+      this.mark(toldHead, record, undefined);
+      this.tellEagerly(record, 'head');
     },
     markGeneration: 0,
   };
@@ -679,6 +671,32 @@ export class Engine {
     this.eager.stats = takes('socket.stats').length > 0;
     this.eager.head = takes('log.head').length > 0;
     this.sinksChanged();
+  }
+
+  /**
+   * Tells every sink of a change to `record`; one sink's failure does not keep it from the others.
+   * `tell` takes its arguments rather than closing over them: a mark comes with every read.
+   */
+  private mark<K>(tell: (sink: AnnouncementSink, record: SocketRecord, kind: K) => void, record: SocketRecord, kind: K): void {
+    for (const sink of this.sinks) {
+      try {
+        tell(sink, record, kind);
+      } catch (err) {
+        threw(err);
+      }
+    }
+  }
+
+  /** A change told as it happens to the listeners that take its kind (subscribe), built for them only. */
+  private tellEagerly(record: SocketRecord, kind: 'upsert' | 'stats' | 'head'): void {
+    if (kind === 'upsert') {
+      if (this.takesUpsert(record.kind)) this.tell({ type: 'socket.upsert', socket: record.info });
+      return;
+    }
+    if (kind === 'stats' ? !this.eager.stats : !this.eager.head) return;
+    this.tell(kind === 'stats' ? { type: 'socket.stats', stats: record.stats() } : { type: 'log.head', head: record.head() });
+    // Built as it happened: the next change must be marked again to be told too.
+    record.built();
   }
 
   private takesUpsert(kind: SocketKind): boolean {

@@ -15,6 +15,8 @@ export type EngineListener = (event: EngineEvent) => void;
  */
 export interface RecordHub {
   emit(event: EngineEvent): void;
+  /** The record is shown for the first time (its upsert and its log head). */
+  added(record: SocketRecord): void;
   changed(record: SocketRecord, kind: 'upsert' | 'stats'): void;
   headChanged(record: SocketRecord): void;
   /**
@@ -123,8 +125,7 @@ export class SocketRecord implements Announced {
 
   announce(): void {
     this.visible = true;
-    this.publish();
-    this.publishHead();
+    this.hub.added(this);
   }
 
   /** Silences the record; true if it had been announced (so its removal must be too). */
