@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventBatch, LogHead, SocketInfo, SocketStats } from '@shared/contract';
 import { statsOf } from '@shared/socket-stats';
-import { EventBatcher, EventCoalescer } from './batcher';
+import { EventBatcher, EventCoalescer, type BatcherOptions } from './batcher';
 import type { Announced } from './engine/announcements';
 
 const socket = (id: string, bytesIn: number): SocketInfo => ({
@@ -155,14 +155,20 @@ const said = (batches: EventBatch[]): string[][] =>
   );
 const shownIn = (events: string[]): string[] => events.filter((e) => e.startsWith('socket.upsert:')).map((e) => e.slice('socket.upsert:'.length));
 
+/** A batcher on fake timers, and the batches it sends. */
+function batching(options: BatcherOptions): { batcher: EventBatcher; batches: EventBatch[] } {
+  vi.useFakeTimers();
+  const batcher = new EventBatcher(options);
+  const batches: EventBatch[] = [];
+  batcher.subscribe((b) => batches.push(b));
+  return { batcher, batches };
+}
+
 describe('EventBatcher, new sockets', () => {
   afterEach(() => vi.useRealTimers());
 
   it('shows a few new sockets with the next batch, each as its upsert then its log head', () => {
-    vi.useFakeTimers();
-    const batcher = new EventBatcher({ intervalMs: 30, arrivalsDuringBurst: 10 });
-    const batches: EventBatch[] = [];
-    batcher.subscribe((b) => batches.push(b));
+    const { batcher, batches } = batching({ intervalMs: 30, arrivalsDuringBurst: 10 });
     for (const id of ['a', 'b', 'c']) batcher.added(new Source(id));
     vi.advanceTimersByTime(30);
     expect(said(batches)).toEqual([['socket.upsert:a', 'log.head:a', 'socket.upsert:b', 'log.head:b', 'socket.upsert:c', 'log.head:c']]);
@@ -170,10 +176,7 @@ describe('EventBatcher, new sockets', () => {
   });
 
   it('shows a burst a few per batch while it lasts, then the rest in full batches, each once and in arrival order', () => {
-    vi.useFakeTimers();
-    const batcher = new EventBatcher({ intervalMs: 30, maxEvents: 200, arrivalsDuringBurst: 10 });
-    const batches: EventBatch[] = [];
-    batcher.subscribe((b) => batches.push(b));
+    const { batcher, batches } = batching({ intervalMs: 30, maxEvents: 200, arrivalsDuringBurst: 10 });
     const ids: string[] = [];
     // 5 new sockets a millisecond for 300 ms: 150 between two batches.
     for (let ms = 0; ms < 300; ms++) {
@@ -202,10 +205,7 @@ describe('EventBatcher, new sockets', () => {
   });
 
   it('says nothing of a waiting socket before it is shown, then shows it as it is; one removed while waiting is never said', () => {
-    vi.useFakeTimers();
-    const batcher = new EventBatcher({ intervalMs: 30, arrivalsDuringBurst: 2 });
-    const batches: EventBatch[] = [];
-    batcher.subscribe((b) => batches.push(b));
+    const { batcher, batches } = batching({ intervalMs: 30, arrivalsDuringBurst: 2 });
     const sources = ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => new Source(id));
     for (const source of sources) batcher.added(source);
     const [, , c, d, , f] = sources;
@@ -245,10 +245,7 @@ describe('EventBatcher, new sockets', () => {
   });
 
   it('forgets waiting sockets when disposed', () => {
-    vi.useFakeTimers();
-    const batcher = new EventBatcher({ intervalMs: 30, arrivalsDuringBurst: 1 });
-    const batches: EventBatch[] = [];
-    batcher.subscribe((b) => batches.push(b));
+    const { batcher, batches } = batching({ intervalMs: 30, arrivalsDuringBurst: 1 });
     for (const id of ['a', 'b', 'c']) batcher.added(new Source(id));
     batcher.dispose();
     vi.advanceTimersByTime(1000);
