@@ -1,4 +1,11 @@
+import type { SocketKind } from '@shared/contract';
 import type { Announced } from './engine/announcements';
+
+/**
+ * The sockets that come on their own, and so in bursts: a listener's connections, a proxy's
+ * conversations. One the user opens is shown with the next batch, whatever else is arriving.
+ */
+const COME_ON_THEIR_OWN: ReadonlySet<SocketKind> = new Set(['tcp-connection', 'proxy-conversation']);
 
 /**
  * New sockets waiting for the batch that shows them (the batcher's `added`).
@@ -28,6 +35,7 @@ export class Arrivals {
 
   /** True: show it with the next batch. False: it waits (it is a burst, or others wait before it). */
   arrived(source: Announced): boolean {
+    if (!COME_ON_THEIR_OWN.has(source.kind)) return true;
     if (++this.sinceBatch <= this.duringBurst && this.waiting.size === 0) return true;
     this.waiting.add(source);
     return false;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EventBatch, LogHead, SocketInfo, SocketStats } from '@shared/contract';
+import type { EventBatch, LogHead, SocketInfo, SocketKind, SocketStats } from '@shared/contract';
 import { statsOf } from '@shared/socket-stats';
 import { EventBatcher, EventCoalescer, type BatcherOptions } from './batcher';
 import type { Announced } from './engine/announcements';
@@ -127,10 +127,11 @@ class Source implements Announced {
   constructor(
     readonly id: string,
     public bytesIn = 0,
+    readonly kind: SocketKind = 'tcp-connection',
   ) {}
 
   get info(): SocketInfo {
-    return socket(this.id, this.bytesIn);
+    return { ...socket(this.id, this.bytesIn), kind: this.kind };
   }
 
   stats(): SocketStats {
@@ -241,6 +242,18 @@ describe('EventBatcher, new sockets', () => {
     batcher.removed(f);
     batcher.flush();
     expect(said(batches)[2]).toEqual(['socket.removed:f']);
+    batcher.dispose();
+  });
+
+  it('shows a socket the user opened with the next batch, whatever is arriving', () => {
+    const { batcher, batches } = batching({ intervalMs: 30, arrivalsDuringBurst: 2 });
+    for (const id of ['a', 'b', 'c', 'd']) batcher.added(new Source(id));
+    batcher.added(new Source('mine', 0, 'tcp-client'));
+    batcher.added(new Source('e'));
+    vi.advanceTimersByTime(30);
+    expect(shownIn(said(batches)[0])).toEqual(['a', 'b', 'mine', 'c', 'd']);
+    vi.advanceTimersByTime(30);
+    expect(shownIn(said(batches)[1])).toEqual(['e']);
     batcher.dispose();
   });
 

@@ -1,4 +1,4 @@
-import type { EngineEvent, LogHead, SocketInfo, SocketStats } from '@shared/contract';
+import type { EngineEvent, LogHead, SocketInfo, SocketKind, SocketStats } from '@shared/contract';
 
 /**
  * A socket as a batch reads it when it goes out (a SocketRecord): its state is built into events
@@ -6,6 +6,7 @@ import type { EngineEvent, LogHead, SocketInfo, SocketStats } from '@shared/cont
  */
 export interface Announced {
   readonly id: string;
+  readonly kind: SocketKind;
   /** A copy of the socket now, as socket.upsert carries it. */
   readonly info: SocketInfo;
   /** Its counters now, as socket.stats carries them. */
