@@ -4,8 +4,6 @@ import { describeIssues } from '@shared/zod-issues';
 import { type Engine, EngineError } from './engine/engine';
 import { listInterfaces } from './engine/interfaces';
 import { captureHandlers } from './capture/service';
-import { exportLogsAsync } from './export/export-logs';
-import { importLogFile } from './export/import-jsonl';
 import { FramingService } from './framing/service';
 import { MessageLibrary } from './library';
 import { listPorts } from './ports';
@@ -46,8 +44,9 @@ const handlers: Handlers = {
   'log.read': (engine, { id, fromSeq, count }) => engine.readLog(id, fromSeq, count),
   'log.clear': (engine, { id }) => engine.clearLog(id),
   'autoReply.set': (engine, input) => engine.setAutoReply(input),
-  'log.export': (engine, input) => exportLogsAsync(engine, input),
-  'log.import': (engine, input) => importLogFile(engine, input),
+  // The file formats load with the first export or import, not with the engine (see the host's start-up).
+  'log.export': async (engine, input) => (await import('./export/export-logs')).exportLogsAsync(engine, input),
+  'log.import': async (engine, input) => (await import('./export/import-jsonl')).importLogFile(engine, input),
   'send.repeat': (engine, input) => engine.startRepeat(input),
   'send.cancel': (engine, { jobId }) => (engine.cancelRepeat(jobId), ok),
   'log.search': (engine, input) => engine.searchLog(input),

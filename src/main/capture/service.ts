@@ -7,7 +7,7 @@ import type { RecordingInfo } from '@shared/capture';
 import type { Output, ParsedInput } from '@shared/contract';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
-import { Recording } from './recorder';
+import type { Recording } from './recorder';
 
 interface Entry {
   id: string;
@@ -35,6 +35,8 @@ class Recordings {
     }
     this.starting.add(path);
     try {
+      // The recorder and its file formats load with the first recording, not with the engine.
+      const { Recording } = await import('./recorder');
       const recording = await Recording.start(this.engine, { path, format: input.format, ids: input.ids, overwrite: input.overwrite === true });
       const entry: Entry = { id: `rec-${this.nextId++}`, startedAt: Date.now(), recording, ...(input.ids && { ids: input.ids }) };
       this.entries.set(entry.id, entry);
