@@ -11,9 +11,9 @@ const COME_ON_THEIR_OWN: ReadonlySet<SocketKind> = new Set(['tcp-connection', 'p
  * New sockets waiting for the batch that shows them (the batcher's `added`).
  *
  * Showing a socket (a copy of its info and its log head, built into a batch, serialized and sent)
- * costs the thread that accepts connections about as much as the accept itself. In a burst of
- * thousands of connections a second that halved the accept rate: the kernel's accept queue
- * filled, and every client whose handshake it then dropped waited a second to try again. So
+ * took about a third of the accepting thread's time per connection. In a burst of thousands of
+ * connections a second that kept the kernel's accept queue at its limit, and every client whose
+ * handshake it then dropped waited a second to try again. So
  * while sockets arrive faster than one batch shows, each batch shows only `duringBurst` of the
  * waiting ones, the oldest first, and once the burst is over `afterBurst` a batch until all are
  * shown. The engine keeps them all meanwhile: a snapshot lists every one.
