@@ -12,6 +12,7 @@ import { DEFAULT_LISTEN_BACKLOG } from '../src/main/engine/tcp-listener';
 import type { BenchContext } from './lib/context';
 import { startHost } from './lib/host';
 import { listenCounters, listenCountersSince } from './lib/listen-counters';
+import { freshAddresses } from './lib/net';
 import { cpuSecondsOf, mainThreadCpuSecondsOf, memoryOf, sleep, startPeer } from './lib/proc';
 import { mb, pairedRatios, perSecond, ratioSpread, spreadOf, valueSpread, type Row } from './lib/report';
 
@@ -81,16 +82,6 @@ class Clients {
     for (const peer of this.peers) peer.child.stdin?.end();
     await Promise.all(this.peers.map((p) => p.exited));
   }
-}
-
-/**
- * `count` loopback addresses in a /24 of 127.0.0.0/8 picked at random (Linux answers on all of
- * it), never 127.0.0.x: rounds, runs a minute apart and other benchmarks on the machine then
- * never find their source ports taken by connections still in TIME_WAIT.
- */
-function freshAddresses(count: number): string[] {
-  const net = `127.${1 + Math.floor(Math.random() * 254)}.${Math.floor(Math.random() * 256)}`;
-  return Array.from({ length: count }, (_, i) => `${net}.${2 + i}`);
 }
 
 async function bareServer(count: number, processes: number): Promise<Run> {

@@ -32,3 +32,13 @@ export async function waitUntilBound(port: number, protocol: 'tcp' | 'udp', time
     await sleep(10);
   }
 }
+
+/**
+ * `count` loopback addresses in a /24 of 127.0.0.0/8 picked at random (Linux answers on all of
+ * it), never 127.0.0.x: rounds, runs a minute apart and other benchmarks on the machine then
+ * never find their source ports taken by connections still in TIME_WAIT.
+ */
+export function freshAddresses(count: number): string[] {
+  const net = `127.${1 + Math.floor(Math.random() * 254)}.${Math.floor(Math.random() * 256)}`;
+  return Array.from({ length: count }, (_, i) => `${net}.${2 + i}`);
+}
