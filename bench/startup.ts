@@ -4,12 +4,11 @@
  * reference is the same browser loading one page with one button from a bare node:http server
  * started the same way. The build is timed on its own: it is the developer's wait, not the app's.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Page } from '@playwright/test';
 import type { BenchContext } from './lib/context';
 import { launchChromium } from './lib/browser';
+import { startAsNewUser } from './lib/new-user';
 import { ROOT, startProcess } from './lib/proc';
 import { HOST_SCRIPT } from './lib/host';
 import { spreadOf, valueSpread, type Row } from './lib/report';
@@ -28,21 +27,16 @@ interface Timing {
 }
 
 async function timeStart(page: Page, command: string, args: string[], becomeInteractive: (page: Page) => Promise<void>): Promise<Timing> {
-  // A new user's start: no workspace to offer back. The run's shared folder holds whatever the
-  // benchmarks before this one left open, and a restore banner that comes and goes with them.
-  const configDir = mkdtempSync(join(tmpdir(), 'sockscope-bench-startup-'));
+  // A new user's start: the run's shared config folder holds whatever the benchmarks before this one left open.
   const start = performance.now();
-  const server = startProcess(command, args, { detached: true, env: { ...process.env, SOCKSCOPE_CONFIG_DIR: configDir } });
+  const server = await startAsNewUser(command, args, 'bench-startup');
   try {
-    const url = (await server.waitForLine(/Open: (\S+)/, 60_000))[1];
     const serving = performance.now() - start;
-    await page.goto(url);
+    await page.goto(server.url);
     await becomeInteractive(page);
     return { serving, interactive: performance.now() - start };
   } finally {
-    // Started detached: `npm run host` runs node under npm and a shell, and the whole group stops.
     await server.stop();
-    rmSync(configDir, { recursive: true, force: true });
   }
 }
 

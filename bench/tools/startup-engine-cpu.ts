@@ -11,11 +11,10 @@
  * start is over, then sends a page's first command (app.snapshot) and counts the host's CPU until
  * the reply.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { WebSocket } from 'ws';
-import { ROOT, cpuSecondsOf, startProcess } from '../lib/proc';
+import { startAsNewUser } from '../lib/new-user';
+import { ROOT, cpuSecondsOf } from '../lib/proc';
 import { median } from '../lib/report';
 
 /** Past the host's own start (ws loads just after the URL is printed), before the 1 s fallback load. */
@@ -27,20 +26,16 @@ interface Load {
 }
 
 async function oneLoad(outDir: string): Promise<Load> {
-  const configDir = mkdtempSync(join(tmpdir(), 'sockscope-engine-cpu-'));
-  const host = startProcess(process.execPath, [resolve(outDir, 'main/cli.js'), 'host', '--port', '0'], {
-    detached: true,
-    env: { ...process.env, SOCKSCOPE_CONFIG_DIR: configDir },
-  });
+  const host = await startAsNewUser(process.execPath, [resolve(outDir, 'main/cli.js'), 'host', '--port', '0'], 'engine-cpu');
   try {
-    const url = new URL((await host.waitForLine(/Open: (\S+)/, 60_000))[1]);
+    const url = new URL(host.url);
     const ws = new WebSocket(`ws://${url.host}/ws?token=${encodeURIComponent(url.searchParams.get('token') ?? '')}`);
     await new Promise<void>((done, fail) => {
       ws.once('open', () => done());
       ws.once('error', fail);
     });
     await new Promise((done) => setTimeout(done, SETTLE_MS));
-    const pid = host.child.pid ?? -1;
+    const pid = host.pid;
     const cpuBefore = cpuSecondsOf(pid);
     const start = performance.now();
     const replied = new Promise<void>((done) => ws.on('message', (data) => (data.toString().includes('"result"') ? done() : undefined)));
@@ -51,7 +46,6 @@ async function oneLoad(outDir: string): Promise<Load> {
     return load;
   } finally {
     await host.stop();
-    rmSync(configDir, { recursive: true, force: true });
   }
 }
 

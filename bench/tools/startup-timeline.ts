@@ -8,12 +8,12 @@
  * bench/startup.ts; the page's own milestones come from its Performance API and a wrapped WebSocket.
  * With --trace, each round's Chrome trace is written to dir and its long tasks printed.
  */
-import { join, resolve } from 'node:path';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { launchChromium } from '../lib/browser';
-import { ROOT, startProcess } from '../lib/proc';
+import { startAsNewUser } from '../lib/new-user';
+import { ROOT } from '../lib/proc';
 import { longTasks, startTrace } from '../lib/trace';
 import { engineConnected } from '../startup';
 
@@ -82,15 +82,10 @@ async function oneRound(page: Page, outDir: string, traceFile: string | undefine
   const startEpoch = Date.now();
   const start = performance.now();
   // As the benchmark starts it: a new user's config folder, and the status bar looked at every frame.
-  const configDir = mkdtempSync(join(tmpdir(), 'sockscope-startup-timeline-'));
-  const host = startProcess(process.execPath, [resolve(outDir, 'main/cli.js'), 'host', '--port', '0'], {
-    detached: true,
-    env: { ...process.env, SOCKSCOPE_CONFIG_DIR: configDir },
-  });
+  const host = await startAsNewUser(process.execPath, [resolve(outDir, 'main/cli.js'), 'host', '--port', '0'], 'startup-timeline');
   try {
-    const url = (await host.waitForLine(/Open: (\S+)/, 60_000))[1];
     const serving = performance.now() - start;
-    await page.goto(url);
+    await page.goto(host.url);
     await engineConnected(page);
     const connected = performance.now() - start;
     await page.getByRole('button', { name: 'New UDP socket' }).click({ timeout: 30_000 });
@@ -108,7 +103,6 @@ async function oneRound(page: Page, outDir: string, traceFile: string | undefine
     };
   } finally {
     await host.stop();
-    rmSync(configDir, { recursive: true, force: true });
   }
 }
 
