@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freePort, stopPeers, type ChildPeer } from '../../main/engine/test-support/peers';
+import { timerFloor } from '../../main/engine/test-support/timing';
 import { waitFor } from '../../main/engine/test-support/wait-for';
 import { scratchDir } from '../../main/export/test-support/tshark';
 import { parseToxicSpec } from '@shared/toxic-spec';
@@ -69,7 +70,7 @@ describe('sockscope proxy', () => {
     const port = Number(/127\.0\.0\.1:(\d+) →/.exec(peer.stderr())?.[1]);
     const start = performance.now();
     expect((await run('redis-cli', ['-p', String(port), 'PING'])).stdout.trim()).toBe('PONG');
-    expect(performance.now() - start).toBeGreaterThanOrEqual(200);
+    expect(performance.now() - start).toBeGreaterThanOrEqual(timerFloor(200));
     expect(await stop(peer)).toBe(0);
     const out = peer.stdout().toString();
     expect(out).toMatch(new RegExp(`↑ TX\\s+to 127\\.0\\.0\\.1:${redis}\\s+14 B\\s+\\*1\\\\r\\\\n\\$4\\\\r\\\\nPING\\\\r\\\\n`));

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Result } from '@shared/contract';
 import type { ToxicState } from '@shared/proxy';
 import { connectClient } from '../engine/test-support/peers';
+import { timerFloor } from '../engine/test-support/timing';
 import { waitFor } from '../engine/test-support/wait-for';
 import { createProxy as createProxyVia, startRecordingServer, startRedis, useTestbed, value } from './test-support';
 
@@ -37,7 +38,7 @@ describe('toxics', () => {
     expect(added).toMatchObject({ name: 'latency_downstream', stream: 'downstream', toxicity: 1, attributes: { latency: 300, jitter: 0 }, hits: 0 });
     const { result, ms } = await timed(() => run('redis-cli', ['-p', String(proxy.port), 'PING']));
     expect(result.stdout.trim()).toBe('PONG');
-    expect(ms).toBeGreaterThanOrEqual(300);
+    expect(ms).toBeGreaterThanOrEqual(timerFloor(300));
     await waitFor(() => (bed.engine.info(proxy.id).proxy?.toxics[0].hits ?? 0) > 0, 'the hit to show');
     const toxic = bed.engine.info(proxy.id).proxy?.toxics[0];
     expect(toxic?.conversationCount).toBe(1);
@@ -101,7 +102,7 @@ describe('toxics', () => {
       await waitFor(() => client.ended, 'all of it');
       expect(client.received()).toEqual(Buffer.alloc(5000, 0x62));
     });
-    expect(ms).toBeGreaterThanOrEqual(400);
+    expect(ms).toBeGreaterThanOrEqual(timerFloor(400));
   });
 
   it('slow_close: the server FIN reaches the client at least the delay later, after the data', async () => {
@@ -117,8 +118,7 @@ describe('toxics', () => {
     const client = await connectClient(proxy.port);
     await waitFor(() => client.ended, 'the FIN');
     expect(client.received().toString(), 'the data, before the FIN').toBe('bye');
-    // Less 1 ms: the event loop's clock, which the delay's timer reads, counts whole milliseconds.
-    expect(performance.now() - finSent).toBeGreaterThanOrEqual(299);
+    expect(performance.now() - finSent).toBeGreaterThanOrEqual(timerFloor(300));
   });
 
   it('timeout > 0 closes the conversation after that long', async () => {
@@ -142,7 +142,7 @@ describe('toxics', () => {
       await client.write(Buffer.from('PING\r\n'));
       await waitFor(() => client.received().byteLength === 14, 'second reply');
     });
-    expect(ms).toBeGreaterThanOrEqual(250);
+    expect(ms).toBeGreaterThanOrEqual(timerFloor(250));
   });
 
   it('toxicity 0 and a client filter that does not match leave conversations alone', async () => {

@@ -12,6 +12,7 @@ import { Toxiproxy, type ICreateToxicBody, type Latency } from 'toxiproxy-node-c
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../engine/engine';
 import { freePort, startChild, stopPeers } from '../engine/test-support/peers';
+import { timerFloor } from '../engine/test-support/timing';
 import { startToxiproxyApi, type ToxiproxyApi } from './toxiproxy-api';
 import { startRedis, startUdpEcho } from './test-support';
 
@@ -87,7 +88,7 @@ describe('the Toxiproxy API with toxiproxy-node-client', () => {
     expect(toxic.toJson()).toEqual({ name: 'slow', type: 'latency', stream: 'downstream', toxicity: 1, attributes: { latency: 200, jitter: 0 } });
     const start = performance.now();
     expect((await run('redis-cli', ['-p', String(port), 'PING'])).stdout.trim()).toBe('PONG');
-    expect(performance.now() - start).toBeGreaterThanOrEqual(200);
+    expect(performance.now() - start).toBeGreaterThanOrEqual(timerFloor(200));
 
     const updated = await toxic.update({ attributes: { latency: 10, jitter: 0 }, toxicity: 0.5 } as never);
     expect(updated.attributes).toEqual({ latency: 10, jitter: 0 });
