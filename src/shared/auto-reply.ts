@@ -22,7 +22,7 @@ export const MAX_AUTO_REPLY_DELAY_MS = 60_000;
 const MAX_PATTERN_CHARS = 4096;
 const MAX_REPLY_CHARS = 256 * 1024;
 
-const ruleFields = {
+const ruleFields = schemaOnUse(() => ({
   /** Chosen by whoever writes the rule; hit counts follow a rule by its id when the list changes. */
   id: z.string().min(1).max(64),
   name: z.string().trim().max(120, 'A rule name is at most 120 characters').optional(),
@@ -45,7 +45,7 @@ const ruleFields = {
     .min(0, 'Delay cannot be negative')
     .max(MAX_AUTO_REPLY_DELAY_MS, `Delay is at most ${MAX_AUTO_REPLY_DELAY_MS / 1000} s`)
     .default(0),
-};
+}));
 
 export const AutoReplyRule = schemaOnUse(() =>
   z.object(ruleFields).superRefine((rule, ctx) => {

@@ -10,10 +10,10 @@ import { schemaOnUse } from './built-on-use';
 import { clientTlsSettings, listenerTlsSettings, reopenOptions, TlsClientOptions, TlsListenOptions, TlsSettings, TlsSummary } from './tls';
 
 /** proxy.create's optional TLS: `listenTls` terminates, `upstreamTls` originates. */
-export const ProxyTlsInput = {
+export const ProxyTlsInput = schemaOnUse(() => ({
   listenTls: TlsListenOptions.optional(),
   upstreamTls: TlsClientOptions.optional(),
-};
+}));
 
 /** On ProxySettings: which sides speak TLS, with what options — never a private key. */
 export const ProxyTlsSettings = schemaOnUse(() =>
@@ -24,10 +24,10 @@ export const ProxyTlsSettings = schemaOnUse(() =>
 );
 
 /** On ConversationDetails: each side's handshake once done (protocol, cipher, certificates). */
-export const ConversationTls = {
+export const ConversationTls = schemaOnUse(() => ({
   clientTls: TlsSummary.optional(),
   upstreamTls: TlsSummary.optional(),
-};
+}));
 
 export type ProxyTlsSettings = z.infer<typeof ProxyTlsSettings>;
 

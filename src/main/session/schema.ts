@@ -14,7 +14,7 @@ export const SESSION_VERSION = 1;
 export const SESSION_FILE = 'session.json';
 const MAX_SAVED_SOCKETS = 10_000;
 
-const view = {
+const view = schemaOnUse(() => ({
   /** The id the socket had, so the renderer can map its layout onto the restored sockets. */
   id: SocketId,
   /**
@@ -25,7 +25,7 @@ const view = {
   tls: z.union([z.literal(true), TlsSettings]).optional(),
   framing: FramingSpec.optional(),
   decoder: DecoderChoice.optional(),
-};
+}));
 
 /** Auto-reply settings as `autoReply.set` takes them; checked by that command's schema on restore. */
 const SavedAutoReply = schemaOnUse(() => z.object({ echo: z.boolean(), rules: z.array(z.unknown()), framing: z.unknown().optional() }));
