@@ -28,6 +28,19 @@ describe('dispatch', () => {
     expect(snapshot).toMatchObject({ ok: true, value: { sockets: [{ id: listener.id }] } });
   });
 
+  it('checks the regex of a rule on its way in, loading the regex engine for the first one', async () => {
+    const listen = await core.dispatcher.dispatch('tcp.listen', { host: '127.0.0.1', port: 0 });
+    const { id } = (listen as { value: SocketInfo }).value;
+    const rule = { id: 'r1', match: 'regex', pattern: 'GET (?<path>\\S+)', reply: '$<path>' };
+    expect(await core.dispatcher.dispatch('autoReply.set', { id, rules: [rule] })).toMatchObject({
+      ok: true,
+      value: { rules: [{ id: 'r1', pattern: 'GET (?<path>\\S+)' }] },
+    });
+    expect(await core.dispatcher.dispatch('autoReply.set', { id, rules: [{ ...rule, pattern: '[a-' }] })).toMatchObject({
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(/Not a valid regular expression: missing closing \]/) },
+    });
+  });
+
   it('answers input nested too deeply with a clear error, before validation overflows the stack', async () => {
     const deep = (levels: number): unknown => JSON.parse(`${'['.repeat(levels)}${']'.repeat(levels)}`);
     // A 2,000-deep array made zod throw RangeError, and the call never settled.

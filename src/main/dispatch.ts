@@ -1,5 +1,6 @@
 import { type Command, commands, type ErrorInfo, type Output, type ParsedInput, type Result } from '@shared/contract';
 import { MAX_NESTING, nestsDeeperThan, tooDeepMessage } from '@shared/nesting';
+import { withUserRegex } from '@shared/user-regex';
 import { describeIssues } from '@shared/zod-issues';
 import { type Engine, EngineError } from './engine/engine';
 import { listInterfaces } from './engine/interfaces';
@@ -100,7 +101,8 @@ export function createDispatcher(
         }
         if (nestsDeeperThan(rawInput, MAX_NESTING)) return fail('INVALID_INPUT', `The input is ${tooDeepMessage()}`);
         const name = command as Command;
-        const parsed = commands[name].input.safeParse(rawInput ?? {});
+        // A rule or scenario with a regex loads the regex engine here, the first time one comes.
+        const parsed = await withUserRegex(() => commands[name].input.safeParse(rawInput ?? {}));
         if (!parsed.success) return fail('INVALID_INPUT', describeIssues(parsed.error, 5));
         const run = handlers[name] as (e: Engine, i: unknown, r: () => number, s: Services) => Promise<unknown> | unknown;
         return { ok: true, value: await run(engine, parsed.data, rev, services) };

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { schemaOnUse } from '@shared/built-on-use';
 import { MAX_SAVED_MESSAGES, type ParsedInput, SavedMessage, SavedMessageId } from '@shared/contract';
 import { checkPayload } from '@shared/macro-payload';
 import { issuePath } from '@shared/zod-issues';
@@ -15,13 +16,15 @@ export const LIBRARY_FILE_FORMAT = 'sockscope.saved-messages';
 const tooMany = `At most ${MAX_SAVED_MESSAGES} messages can be saved`;
 
 /** What a file may hold: messages written by hand may leave out their ids. */
-const LibraryFile = z.object({
-  format: z.literal(LIBRARY_FILE_FORMAT, { error: `"format" must be "${LIBRARY_FILE_FORMAT}"` }),
-  version: z.literal(1, { error: 'This file is from a newer Sockscope ("version" is not 1)' }),
-  messages: z.array(SavedMessage.extend({ id: SavedMessageId.optional() })).max(MAX_SAVED_MESSAGES, tooMany),
-});
+const LibraryFile = schemaOnUse(() =>
+  z.object({
+    format: z.literal(LIBRARY_FILE_FORMAT, { error: `"format" must be "${LIBRARY_FILE_FORMAT}"` }),
+    version: z.literal(1, { error: 'This file is from a newer Sockscope ("version" is not 1)' }),
+    messages: z.array(SavedMessage.extend({ id: SavedMessageId.optional() })).max(MAX_SAVED_MESSAGES, tooMany),
+  }),
+);
 
-export const LibraryState = z.object({ messages: z.array(SavedMessage).max(MAX_SAVED_MESSAGES) });
+export const LibraryState = schemaOnUse(() => z.object({ messages: z.array(SavedMessage).max(MAX_SAVED_MESSAGES) }));
 export type LibraryState = z.infer<typeof LibraryState>;
 
 type Draft = ParsedInput<'library.save'>;

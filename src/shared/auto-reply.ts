@@ -4,6 +4,7 @@
  * accept and refuse the same things with the same words.
  */
 import { z } from 'zod';
+import { schemaOnUse } from './built-on-use';
 import { parseHex } from './codec';
 import { FramingSpec } from './framing';
 import { checkPayload } from './macro-payload';
@@ -13,15 +14,15 @@ import { compileUserRegex, type UserRegex } from './user-regex';
 
 export * from './auto-reply-units';
 
-export const AutoReplyMatch = z.enum(['exact', 'contains', 'regex', 'hex-prefix']);
-export const AutoReplyFormat = z.enum(['text', 'hex']);
+export const AutoReplyMatch = schemaOnUse(() => z.enum(['exact', 'contains', 'regex', 'hex-prefix']));
+export const AutoReplyFormat = schemaOnUse(() => z.enum(['text', 'hex']));
 
 export const MAX_AUTO_REPLY_RULES = 64;
 export const MAX_AUTO_REPLY_DELAY_MS = 60_000;
 const MAX_PATTERN_CHARS = 4096;
 const MAX_REPLY_CHARS = 256 * 1024;
 
-const ruleFields = {
+const ruleFields = schemaOnUse(() => ({
   /** Chosen by whoever writes the rule; hit counts follow a rule by its id when the list changes. */
   id: z.string().min(1).max(64),
   name: z.string().trim().max(120, 'A rule name is at most 120 characters').optional(),
@@ -44,38 +45,44 @@ const ruleFields = {
     .min(0, 'Delay cannot be negative')
     .max(MAX_AUTO_REPLY_DELAY_MS, `Delay is at most ${MAX_AUTO_REPLY_DELAY_MS / 1000} s`)
     .default(0),
-};
+}));
 
-export const AutoReplyRule = z.object(ruleFields).superRefine((rule, ctx) => {
-  const pattern = parsePattern(rule.match, rule.pattern);
-  if (!pattern.ok) ctx.addIssue({ code: 'custom', path: ['pattern'], message: pattern.message });
-  const reply = checkPayload(rule.reply, rule.replyFormat, { captures: rule.match === 'regex' });
-  if (!reply.ok) ctx.addIssue({ code: 'custom', path: ['reply'], message: reply.message });
-  else if (pattern.ok && 'regex' in pattern) {
-    const missing = missingCapture(rule.reply, pattern.regex);
-    if (missing) ctx.addIssue({ code: 'custom', path: ['reply'], message: missing });
-  }
-});
+export const AutoReplyRule = schemaOnUse(() =>
+  z.object(ruleFields).superRefine((rule, ctx) => {
+    const pattern = parsePattern(rule.match, rule.pattern);
+    if (!pattern.ok) ctx.addIssue({ code: 'custom', path: ['pattern'], message: pattern.message });
+    const reply = checkPayload(rule.reply, rule.replyFormat, { captures: rule.match === 'regex' });
+    if (!reply.ok) ctx.addIssue({ code: 'custom', path: ['reply'], message: reply.message });
+    else if (pattern.ok && 'regex' in pattern) {
+      const missing = missingCapture(rule.reply, pattern.regex);
+      if (missing) ctx.addIssue({ code: 'custom', path: ['reply'], message: missing });
+    }
+  }),
+);
 
-export const AutoReplyRules = z
-  .array(AutoReplyRule)
-  .max(MAX_AUTO_REPLY_RULES, `At most ${MAX_AUTO_REPLY_RULES} rules per socket`)
-  .refine((rules) => new Set(rules.map((rule) => rule.id)).size === rules.length, 'Each rule needs its own id');
+export const AutoReplyRules = schemaOnUse(() =>
+  z
+    .array(AutoReplyRule)
+    .max(MAX_AUTO_REPLY_RULES, `At most ${MAX_AUTO_REPLY_RULES} rules per socket`)
+    .refine((rules) => new Set(rules.map((rule) => rule.id)).size === rules.length, 'Each rule needs its own id'),
+);
 
-export const AutoReplyRuleState = z.object({ ...ruleFields, hits: z.number().int().nonnegative() });
+export const AutoReplyRuleState = schemaOnUse(() => z.object({ ...ruleFields, hits: z.number().int().nonnegative() }));
 
 /** A listener's or UDP socket's auto-reply settings with live hit counts, as SocketInfo carries them. */
-export const AutoReplyState = z.object({
-  /** Send back every message that no enabled rule answered. */
-  echo: z.boolean(),
-  echoHits: z.number().int().nonnegative(),
-  rules: z.array(AutoReplyRuleState),
-  /**
-   * What one message is, for matching: absent or raw, each chunk as received (a read, a
-   * datagram); otherwise frames cut by this framing (each line, each HTTP message, …).
-   */
-  framing: FramingSpec.optional(),
-});
+export const AutoReplyState = schemaOnUse(() =>
+  z.object({
+    /** Send back every message that no enabled rule answered. */
+    echo: z.boolean(),
+    echoHits: z.number().int().nonnegative(),
+    rules: z.array(AutoReplyRuleState),
+    /**
+     * What one message is, for matching: absent or raw, each chunk as received (a read, a
+     * datagram); otherwise frames cut by this framing (each line, each HTTP message, …).
+     */
+    framing: FramingSpec.optional(),
+  }),
+);
 
 export type AutoReplyMatch = z.infer<typeof AutoReplyMatch>;
 export type AutoReplyFormat = z.infer<typeof AutoReplyFormat>;

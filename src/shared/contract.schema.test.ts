@@ -4,9 +4,17 @@
  * `__snapshots__/contract.schema.json`, not only in the zod code that produced it.
  * After a deliberate change: `npx vitest run src/shared/contract.schema.test.ts -u`.
  */
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import type * as BuiltOnUse from './built-on-use';
 import { ClientMessage, CommandRequest, commands, EventBatch } from './contract';
+
+// The same schemas, built as their modules load rather than on first use (built-on-use.ts): toJSONSchema
+// keys what it has written by object identity, and a schema's stand-in is not the object it stands for.
+vi.mock('./built-on-use', async (importOriginal) => ({
+  ...(await importOriginal<typeof BuiltOnUse>()),
+  schemaOnUse: <T extends object>(build: () => T): T => build(),
+}));
 
 // Bytes (Uint8Array) have no JSON Schema: they appear as `{}` (binary frames / structured clone).
 // One call per direction, so that a schema used in many places (SocketInfo) is written once in $defs.

@@ -10,17 +10,18 @@
  * download and upload.
  */
 import { z } from 'zod';
+import { command, schemaOnUse } from './built-on-use';
 import { CaptureFormat } from './capture';
 
-const SocketId = z.string().min(1).max(64);
+const SocketId = schemaOnUse(() => z.string().min(1).max(64));
 /** Chosen by the renderer so it can show progress and cancel before the command returns. */
-export const TransferId = z.string().regex(/^[\w-]{1,64}$/, 'A transfer id is 1 to 64 letters, digits, - or _');
+export const TransferId = schemaOnUse(() => z.string().regex(/^[\w-]{1,64}$/, 'A transfer id is 1 to 64 letters, digits, - or _'));
 
-const Canceled = z.object({ canceled: z.literal(true) });
+const Canceled = schemaOnUse(() => z.object({ canceled: z.literal(true) }));
 
 export const fileDialogCommands = {
   /** Shows the save dialog, then writes these sockets' logs (all when `ids` is left out) to the chosen file; resolves once it is closed. */
-  'file.exportWithDialog': {
+  'file.exportWithDialog': command(() => ({
     input: z.object({ transferId: TransferId, ids: z.array(SocketId).min(1).max(1000).optional(), format: CaptureFormat }),
     output: z.discriminatedUnion('canceled', [
       Canceled,
@@ -37,31 +38,33 @@ export const fileDialogCommands = {
         missingBytes: z.number().int().nonnegative(),
       }),
     ]),
-  },
+  })),
   /** Shows the open dialog, then reads the chosen JSON Lines export as it streams in, opening its sockets read-only. */
-  'file.importWithDialog': {
+  'file.importWithDialog': command(() => ({
     input: z.object({ transferId: TransferId }),
     output: z.discriminatedUnion('canceled', [
       Canceled,
       z.object({ canceled: z.literal(false), fileName: z.string(), sockets: z.array(z.object({ id: SocketId })) }),
     ]),
-  },
+  })),
   /** Stops a running export (its partial file is removed) or import (nothing is opened). */
-  'file.cancelTransfer': { input: z.object({ transferId: TransferId }), output: z.object({ stopped: z.boolean() }) },
+  'file.cancelTransfer': command(() => ({ input: z.object({ transferId: TransferId }), output: z.object({ stopped: z.boolean() }) })),
 } as const;
 
 export type FileDialogCommand = keyof typeof fileDialogCommands;
 
 /** How far an export or import has got: sent after the dialog, then a few times a second, then once when it ends. */
-export const FileProgressEvent = z.object({
-  type: z.literal('file.progress'),
-  transferId: TransferId,
-  direction: z.enum(['export', 'import']),
-  fileName: z.string(),
-  /** Bytes written (export) or read (import) so far. */
-  bytes: z.number().int().nonnegative(),
-  /** The file's size, for an import. */
-  total: z.number().int().nonnegative().optional(),
-  done: z.boolean(),
-});
+export const FileProgressEvent = schemaOnUse(() =>
+  z.object({
+    type: z.literal('file.progress'),
+    transferId: TransferId,
+    direction: z.enum(['export', 'import']),
+    fileName: z.string(),
+    /** Bytes written (export) or read (import) so far. */
+    bytes: z.number().int().nonnegative(),
+    /** The file's size, for an import. */
+    total: z.number().int().nonnegative().optional(),
+    done: z.boolean(),
+  }),
+);
 export type FileProgressEvent = z.infer<typeof FileProgressEvent>;

@@ -4,49 +4,52 @@
  * incrementally, one Framer per direction. Pure: no Node or DOM APIs, so every front end shares it.
  */
 import { z } from 'zod';
+import { schemaOnUse } from './built-on-use';
 import { httpSplitter, respSplitter } from './framing-protocols';
 import { MAX_DELIMITER_BYTES, MAX_FIXED_FRAME_BYTES } from './framing-names';
 
 export * from './framing-names';
 
-const Byte = z.number().int().min(0).max(255);
+const Byte = schemaOnUse(() => z.number().int().min(0).max(255));
 
-export const FramingSpec = z.discriminatedUnion('mode', [
-  /** Each chunk as it arrived: one read, one datagram, one write. */
-  z.object({ mode: z.literal('raw') }),
-  /** Frames end with these bytes (kept in the frame): LF, CRLF, NUL or any other sequence. */
-  z.object({
-    mode: z.literal('delimiter'),
-    delimiter: z
-      .array(Byte)
-      .min(1, 'A delimiter needs at least one byte')
-      .max(MAX_DELIMITER_BYTES, `A delimiter is at most ${MAX_DELIMITER_BYTES} bytes`),
-  }),
-  /** A length header, then that many bytes (or that many minus the header, when it counts itself). */
-  z.object({
-    mode: z.literal('length'),
-    headerBytes: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)], {
-      error: 'The length header is 1, 2, 4 or 8 bytes',
+export const FramingSpec = schemaOnUse(() =>
+  z.discriminatedUnion('mode', [
+    /** Each chunk as it arrived: one read, one datagram, one write. */
+    z.object({ mode: z.literal('raw') }),
+    /** Frames end with these bytes (kept in the frame): LF, CRLF, NUL or any other sequence. */
+    z.object({
+      mode: z.literal('delimiter'),
+      delimiter: z
+        .array(Byte)
+        .min(1, 'A delimiter needs at least one byte')
+        .max(MAX_DELIMITER_BYTES, `A delimiter is at most ${MAX_DELIMITER_BYTES} bytes`),
     }),
-    endian: z.enum(['big', 'little']),
-    /** The length counts the header's own bytes too. */
-    includesHeader: z.boolean(),
-  }),
-  /** Whole protocol messages: an HTTP/1.x request or response, a RESP value. */
-  z.object({ mode: z.literal('message'), protocol: z.enum(['http', 'resp']) }),
-  z.object({
-    mode: z.literal('fixed'),
-    size: z
-      .number({ error: 'Frame size must be a number' })
-      .int('Frame size must be a whole number')
-      .min(1, 'Frame size must be at least 1 byte')
-      .max(MAX_FIXED_FRAME_BYTES, `Frame size is at most ${MAX_FIXED_FRAME_BYTES} bytes`),
-  }),
-]);
+    /** A length header, then that many bytes (or that many minus the header, when it counts itself). */
+    z.object({
+      mode: z.literal('length'),
+      headerBytes: z.union([z.literal(1), z.literal(2), z.literal(4), z.literal(8)], {
+        error: 'The length header is 1, 2, 4 or 8 bytes',
+      }),
+      endian: z.enum(['big', 'little']),
+      /** The length counts the header's own bytes too. */
+      includesHeader: z.boolean(),
+    }),
+    /** Whole protocol messages: an HTTP/1.x request or response, a RESP value. */
+    z.object({ mode: z.literal('message'), protocol: z.enum(['http', 'resp']) }),
+    z.object({
+      mode: z.literal('fixed'),
+      size: z
+        .number({ error: 'Frame size must be a number' })
+        .int('Frame size must be a whole number')
+        .min(1, 'Frame size must be at least 1 byte')
+        .max(MAX_FIXED_FRAME_BYTES, `Frame size is at most ${MAX_FIXED_FRAME_BYTES} bytes`),
+    }),
+  ]),
+);
 export type FramingSpec = z.infer<typeof FramingSpec>;
 
 /** Which decoder the Decoded view uses: Auto picks per frame from what the bytes look like. */
-export const DecoderChoice = z.enum(['auto', 'json', 'http', 'resp']);
+export const DecoderChoice = schemaOnUse(() => z.enum(['auto', 'json', 'http', 'resp']));
 export type DecoderChoice = z.infer<typeof DecoderChoice>;
 
 // ---------------------------------------------------------------------------

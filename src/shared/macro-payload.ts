@@ -5,6 +5,7 @@
  * pointing at the brace, rather than bytes the user did not mean.
  */
 import { z } from 'zod';
+import { schemaOnUse } from './built-on-use';
 import { concatBytes, lineEndingBytes, type LineEnding, type ParseResult } from './codec';
 import { compileMacros, evaluateMacros, type MacroContext, newMacroContext } from './macros';
 import { parsePayload, type PayloadFormat } from './payload';
@@ -38,13 +39,15 @@ export function checkPayload(
 export const MAX_MACRO_PAYLOAD_CHARS = 256 * 1024;
 
 /** A text payload whose macros main evaluates at each send (a repeat): as typed, plus the line ending. */
-export const MacroPayload = z
-  .object({
-    text: z.string().max(MAX_MACRO_PAYLOAD_CHARS, `A payload with macros is at most ${MAX_MACRO_PAYLOAD_CHARS / 1024} KiB of text`),
-    lineEnding: z.enum(['none', 'lf', 'crlf']).default('none'),
-  })
-  .superRefine((payload, ctx) => {
-    const compiled = compileMacros(payload.text);
-    if (!compiled.ok) ctx.addIssue({ code: 'custom', path: ['text'], message: compiled.message });
-  });
+export const MacroPayload = schemaOnUse(() =>
+  z
+    .object({
+      text: z.string().max(MAX_MACRO_PAYLOAD_CHARS, `A payload with macros is at most ${MAX_MACRO_PAYLOAD_CHARS / 1024} KiB of text`),
+      lineEnding: z.enum(['none', 'lf', 'crlf']).default('none'),
+    })
+    .superRefine((payload, ctx) => {
+      const compiled = compileMacros(payload.text);
+      if (!compiled.ok) ctx.addIssue({ code: 'custom', path: ['text'], message: compiled.message });
+    }),
+);
 export type MacroPayload = z.output<typeof MacroPayload>;

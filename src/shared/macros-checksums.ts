@@ -1,8 +1,10 @@
 /**
  * The checksums a payload macro can append (`{{crc16-modbus}}` …), each as the catalogue of
  * parametrised CRC algorithms defines it, so the bytes match what devices and other tools compute.
- * Table-driven: a repeat evaluates these once per send.
+ * Table-driven: a repeat evaluates these once per send. The tables are built by the first checksum
+ * that uses one: this module loads with the contract, at the host's first message, when none is.
  */
+import { builtOnUse } from './built-on-use';
 
 export type ChecksumAlgorithm = 'sum8' | 'xor8' | 'crc8' | 'crc16-modbus' | 'crc16-ccitt' | 'crc32';
 
@@ -16,10 +18,12 @@ export interface ChecksumSpec {
   check: number;
 }
 
-function table(build: (index: number) => number, size = 256): Uint32Array {
-  const out = new Uint32Array(size);
-  for (let i = 0; i < size; i++) out[i] = build(i);
-  return out;
+function table(build: (index: number) => number, size = 256): () => Uint32Array {
+  return builtOnUse(() => {
+    const out = new Uint32Array(size);
+    for (let i = 0; i < size; i++) out[i] = build(i);
+    return out;
+  });
 }
 
 /** CRC-8 (SMBus): poly 0x07, init 0, not reflected. */
@@ -76,8 +80,9 @@ export const CHECKSUMS: Record<ChecksumAlgorithm, ChecksumSpec> = {
     littleEndianByDefault: false,
     check: 0xf4,
     compute(data, start, end) {
+      const crc8 = CRC8();
       let crc = 0;
-      for (let i = start; i < end; i++) crc = CRC8[crc ^ data[i]];
+      for (let i = start; i < end; i++) crc = crc8[crc ^ data[i]];
       return crc;
     },
   },
@@ -87,8 +92,9 @@ export const CHECKSUMS: Record<ChecksumAlgorithm, ChecksumSpec> = {
     littleEndianByDefault: true,
     check: 0x4b37,
     compute(data, start, end) {
+      const modbus = CRC16_MODBUS();
       let crc = 0xffff;
-      for (let i = start; i < end; i++) crc = (crc >>> 8) ^ CRC16_MODBUS[(crc ^ data[i]) & 0xff];
+      for (let i = start; i < end; i++) crc = (crc >>> 8) ^ modbus[(crc ^ data[i]) & 0xff];
       return crc;
     },
   },
@@ -97,8 +103,9 @@ export const CHECKSUMS: Record<ChecksumAlgorithm, ChecksumSpec> = {
     littleEndianByDefault: false,
     check: 0x29b1,
     compute(data, start, end) {
+      const ccitt = CRC16_CCITT();
       let crc = 0xffff;
-      for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ CRC16_CCITT[((crc >>> 8) ^ data[i]) & 0xff];
+      for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ ccitt[((crc >>> 8) ^ data[i]) & 0xff];
       return crc;
     },
   },
@@ -107,8 +114,9 @@ export const CHECKSUMS: Record<ChecksumAlgorithm, ChecksumSpec> = {
     littleEndianByDefault: false,
     check: 0xcbf43926,
     compute(data, start, end) {
+      const crc32 = CRC32();
       let crc = 0xffffffff;
-      for (let i = start; i < end; i++) crc = (crc >>> 8) ^ CRC32[(crc ^ data[i]) & 0xff];
+      for (let i = start; i < end; i++) crc = (crc >>> 8) ^ crc32[(crc ^ data[i]) & 0xff];
       return (crc ^ 0xffffffff) >>> 0;
     },
   },

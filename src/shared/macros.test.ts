@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { toHex, utf8Decode } from './codec';
 import { CHECKSUM_NAMES, CHECKSUMS } from './macros-checksums';
 import { cloneMacroContext, compileMacros, evaluateMacros, type MacroContext, newMacroContext } from './macros';
-import { compileUserRegex } from './user-regex';
+import { compileUserRegex, loadUserRegex } from './user-regex';
+
+beforeAll(() => loadUserRegex());
 
 function bytesOf(input: string, context: MacroContext = newMacroContext()): Uint8Array {
   const result = evaluateMacros(input, context);

@@ -6,25 +6,28 @@
  * dialog, the command line and the engine accept and refuse the same things in the same words.
  */
 import { z } from 'zod';
+import { schemaOnUse } from './built-on-use';
 import { clientTlsSettings, listenerTlsSettings, reopenOptions, TlsClientOptions, TlsListenOptions, TlsSettings, TlsSummary } from './tls';
 
 /** proxy.create's optional TLS: `listenTls` terminates, `upstreamTls` originates. */
-export const ProxyTlsInput = {
+export const ProxyTlsInput = schemaOnUse(() => ({
   listenTls: TlsListenOptions.optional(),
   upstreamTls: TlsClientOptions.optional(),
-};
+}));
 
 /** On ProxySettings: which sides speak TLS, with what options — never a private key. */
-export const ProxyTlsSettings = z.object({
-  listen: TlsSettings.optional(),
-  upstream: TlsSettings.optional(),
-});
+export const ProxyTlsSettings = schemaOnUse(() =>
+  z.object({
+    listen: TlsSettings.optional(),
+    upstream: TlsSettings.optional(),
+  }),
+);
 
 /** On ConversationDetails: each side's handshake once done (protocol, cipher, certificates). */
-export const ConversationTls = {
+export const ConversationTls = schemaOnUse(() => ({
   clientTls: TlsSummary.optional(),
   upstreamTls: TlsSummary.optional(),
-};
+}));
 
 export type ProxyTlsSettings = z.infer<typeof ProxyTlsSettings>;
 

@@ -10,22 +10,27 @@
  * `proxyCommands` into its commands.
  */
 import { z } from 'zod';
+import { command, schemaOnUse } from './built-on-use';
 import { Endpoint, Host, Port } from './contract/basics';
 import { ConversationTls, ProxyTlsInput, ProxyTlsSettings } from './proxy-tls';
 
 export * from './proxy-toxics';
 
-const UpstreamPort = Port.min(1, 'Upstream port must be between 1 and 65535');
+const UpstreamPort = schemaOnUse(() => Port.min(1, 'Upstream port must be between 1 and 65535'));
 
-export const ProxyName = z
-  .string()
-  .trim()
-  .min(1, 'Give the proxy a name')
-  .max(200, 'A proxy name is at most 200 characters')
-  .refine((n) => !n.includes('/'), 'A proxy name cannot contain "/"');
+export const ProxyName = schemaOnUse(() =>
+  z
+    .string()
+    .trim()
+    .min(1, 'Give the proxy a name')
+    .max(200, 'A proxy name is at most 200 characters')
+    .refine((n) => !n.includes('/'), 'A proxy name cannot contain "/"'),
+);
 
 /** `upstream`: client → server; `downstream`: server → client (Toxiproxy's words). */
-export const ToxicStream = z.enum(['upstream', 'downstream'], { error: 'stream was invalid, can be either upstream or downstream' });
+export const ToxicStream = schemaOnUse(() =>
+  z.enum(['upstream', 'downstream'], { error: 'stream was invalid, can be either upstream or downstream' }),
+);
 
 const nonNegative = (name: string, unit: string): z.ZodNumber =>
   z
@@ -66,125 +71,145 @@ export const ToxicAttributeSchemas = {
 
 export type ToxicType = keyof typeof ToxicAttributeSchemas;
 export const TOXIC_TYPES = Object.keys(ToxicAttributeSchemas) as ToxicType[];
-export const ToxicTypeName = z.enum(TOXIC_TYPES as [ToxicType, ...ToxicType[]], { error: 'invalid toxic type' });
+export const ToxicTypeName = schemaOnUse(() => z.enum(TOXIC_TYPES as [ToxicType, ...ToxicType[]], { error: 'invalid toxic type' }));
 
 /** Only clients from this address and/or port range meet the toxic (beyond Toxiproxy). */
-export const ClientFilter = z
-  .object({
-    address: z.string().trim().min(1).max(64).optional(),
-    ports: z.tuple([Port, Port]).optional(),
-  })
-  .refine((f) => f.ports === undefined || f.ports[0] <= f.ports[1], 'The port range must run from low to high');
+export const ClientFilter = schemaOnUse(() =>
+  z
+    .object({
+      address: z.string().trim().min(1).max(64).optional(),
+      ports: z.tuple([Port, Port]).optional(),
+    })
+    .refine((f) => f.ports === undefined || f.ports[0] <= f.ports[1], 'The port range must run from low to high'),
+);
 
-export const Toxic = z.object({
-  name: z.string().trim().min(1).max(200),
-  type: ToxicTypeName,
-  stream: ToxicStream,
-  /** The chance that the toxic applies to a conversation, drawn once per conversation (as Toxiproxy). */
-  toxicity: z.number().min(0, 'toxicity is between 0 and 1').max(1, 'toxicity is between 0 and 1'),
-  attributes: z.record(z.string(), z.number()),
-  clients: ClientFilter.optional(),
-});
+export const Toxic = schemaOnUse(() =>
+  z.object({
+    name: z.string().trim().min(1).max(200),
+    type: ToxicTypeName,
+    stream: ToxicStream,
+    /** The chance that the toxic applies to a conversation, drawn once per conversation (as Toxiproxy). */
+    toxicity: z.number().min(0, 'toxicity is between 0 and 1').max(1, 'toxicity is between 0 and 1'),
+    attributes: z.record(z.string(), z.number()),
+    clients: ClientFilter.optional(),
+  }),
+);
 
 /** What adding a toxic takes: Toxiproxy's defaults (downstream, toxicity 1, name `type_stream`). */
-export const ToxicInput = z.object({
-  name: z.string().trim().min(1).max(200).optional(),
-  type: ToxicTypeName,
-  stream: ToxicStream.default('downstream'),
-  toxicity: Toxic.shape.toxicity.default(1),
-  attributes: z.record(z.string(), z.unknown()).default({}),
-  clients: ClientFilter.optional(),
-});
+export const ToxicInput = schemaOnUse(() =>
+  z.object({
+    name: z.string().trim().min(1).max(200).optional(),
+    type: ToxicTypeName,
+    stream: ToxicStream.default('downstream'),
+    toxicity: Toxic.shape.toxicity.default(1),
+    attributes: z.record(z.string(), z.unknown()).default({}),
+    clients: ClientFilter.optional(),
+  }),
+);
 
-export const ToxicPatch = z.object({
-  toxicity: Toxic.shape.toxicity.optional(),
-  attributes: z.record(z.string(), z.unknown()).optional(),
-  clients: ClientFilter.nullable().optional(),
-});
+export const ToxicPatch = schemaOnUse(() =>
+  z.object({
+    toxicity: Toxic.shape.toxicity.optional(),
+    attributes: z.record(z.string(), z.unknown()).optional(),
+    clients: ClientFilter.nullable().optional(),
+  }),
+);
 
-export const ToxicState = Toxic.extend({
-  /** Chunks (or closes) the toxic acted on. */
-  hits: z.number().int().nonnegative(),
-  /** Conversations it applied to; the newest few ids are kept in `conversations`. */
-  conversationCount: z.number().int().nonnegative(),
-  conversations: z.array(z.string()),
-});
+export const ToxicState = schemaOnUse(() =>
+  Toxic.extend({
+    /** Chunks (or closes) the toxic acted on. */
+    hits: z.number().int().nonnegative(),
+    /** Conversations it applied to; the newest few ids are kept in `conversations`. */
+    conversationCount: z.number().int().nonnegative(),
+    conversations: z.array(z.string()),
+  }),
+);
 
-export const UpstreamFailure = z.enum(['close', 'reset']);
+export const UpstreamFailure = schemaOnUse(() => z.enum(['close', 'reset']));
 
-export const ProxyProtocol = z.enum(['tcp', 'udp'], { error: 'protocol is tcp or udp' });
+export const ProxyProtocol = schemaOnUse(() => z.enum(['tcp', 'udp'], { error: 'protocol is tcp or udp' }));
 
 /** A UDP proxy's sessions (one per client address): closed after idleTimeoutMs without a datagram either way. */
-export const UdpSessionOptions = z.object({
-  idleTimeoutMs: z
-    .number({ error: 'The idle timeout must be a number' })
-    .int()
-    .min(100, 'The idle timeout is at least 100 ms')
-    .max(86_400_000, 'The idle timeout is at most a day')
-    .default(60_000),
-  maxSessions: z.number({ error: 'maxSessions must be a number' }).int().min(1, 'maxSessions is at least 1').max(100_000).default(1000),
-});
+export const UdpSessionOptions = schemaOnUse(() =>
+  z.object({
+    idleTimeoutMs: z
+      .number({ error: 'The idle timeout must be a number' })
+      .int()
+      .min(100, 'The idle timeout is at least 100 ms')
+      .max(86_400_000, 'The idle timeout is at most a day')
+      .default(60_000),
+    maxSessions: z.number({ error: 'maxSessions must be a number' }).int().min(1, 'maxSessions is at least 1').max(100_000).default(1000),
+  }),
+);
 
 /** On a proxy's SocketInfo (kind 'proxy'). */
-export const ProxySettings = z.object({
-  name: ProxyName,
-  /** Where it was asked to listen (the real port is `local`). */
-  listen: z.object({ host: z.string(), port: Port }),
-  upstream: z.object({ host: z.string(), port: UpstreamPort }),
-  /** false: not listening (new clients are refused), configuration kept. */
-  enabled: z.boolean(),
-  /** What a client gets when its upstream cannot be reached: FIN or RST. */
-  onUpstreamFailure: UpstreamFailure,
-  /** Directions held in every conversation, new ones included. */
-  hold: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
-  toxics: z.array(ToxicState),
-  /** Absent: tcp. */
-  protocol: ProxyProtocol.optional(),
-  /** UDP only; `dropped`: datagrams from new clients turned away at the session limit. */
-  udp: UdpSessionOptions.extend({ dropped: z.number().int().nonnegative() }).optional(),
-  /** TLS towards clients (`listen`) and/or the upstream; absent: plain TCP both sides. */
-  tls: ProxyTlsSettings.optional(),
-});
+export const ProxySettings = schemaOnUse(() =>
+  z.object({
+    name: ProxyName,
+    /** Where it was asked to listen (the real port is `local`). */
+    listen: z.object({ host: z.string(), port: Port }),
+    upstream: z.object({ host: z.string(), port: UpstreamPort }),
+    /** false: not listening (new clients are refused), configuration kept. */
+    enabled: z.boolean(),
+    /** What a client gets when its upstream cannot be reached: FIN or RST. */
+    onUpstreamFailure: UpstreamFailure,
+    /** Directions held in every conversation, new ones included. */
+    hold: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
+    toxics: z.array(ToxicState),
+    /** Absent: tcp. */
+    protocol: ProxyProtocol.optional(),
+    /** UDP only; `dropped`: datagrams from new clients turned away at the session limit. */
+    udp: UdpSessionOptions.extend({ dropped: z.number().int().nonnegative() }).optional(),
+    /** TLS towards clients (`listen`) and/or the upstream; absent: plain TCP both sides. */
+    tls: ProxyTlsSettings.optional(),
+  }),
+);
 
 /** On a conversation's SocketInfo (kind 'proxy-conversation'): `remote` is the client, `local` the proxy. */
-export const ConversationDetails = z.object({
-  /** Absent: tcp; udp: a UDP proxy's session with one client address. */
-  protocol: ProxyProtocol.optional(),
-  /** The proxy's own connection to the upstream: its local end and the server. */
-  upstreamLocal: Endpoint.optional(),
-  upstreamRemote: Endpoint.optional(),
-  /** Which sides are still open. */
-  clientOpen: z.boolean(),
-  upstreamOpen: z.boolean(),
-  /** Directions held (breakpoints), and how many messages wait in each. */
-  holding: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
-  held: z.object({ upstream: z.number().int().nonnegative(), downstream: z.number().int().nonnegative() }).optional(),
-  ...ConversationTls,
-});
+export const ConversationDetails = schemaOnUse(() =>
+  z.object({
+    /** Absent: tcp; udp: a UDP proxy's session with one client address. */
+    protocol: ProxyProtocol.optional(),
+    /** The proxy's own connection to the upstream: its local end and the server. */
+    upstreamLocal: Endpoint.optional(),
+    upstreamRemote: Endpoint.optional(),
+    /** Which sides are still open. */
+    clientOpen: z.boolean(),
+    upstreamOpen: z.boolean(),
+    /** Directions held (breakpoints), and how many messages wait in each. */
+    holding: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
+    held: z.object({ upstream: z.number().int().nonnegative(), downstream: z.number().int().nonnegative() }).optional(),
+    ...ConversationTls,
+  }),
+);
 
 /**
  * What ticks with traffic, carried by `socket.stats` (not a whole `socket.upsert`): a proxy's hit
  * counts by toxic name, a conversation's held counts. See socket-stats.ts.
  */
-export const ProxyCounters = z.object({
-  toxicHits: z.record(z.string(), ToxicState.pick({ hits: true, conversationCount: true, conversations: true })).optional(),
-  held: ConversationDetails.shape.held,
-});
+export const ProxyCounters = schemaOnUse(() =>
+  z.object({
+    toxicHits: z.record(z.string(), ToxicState.pick({ hits: true, conversationCount: true, conversations: true })).optional(),
+    held: ConversationDetails.shape.held,
+  }),
+);
 
 /** A message waiting in a held direction of a conversation. */
-export const HeldMessage = z.object({
-  heldId: z.number().int().positive(),
-  stream: z.enum(['upstream', 'downstream']),
-  bytes: z.instanceof(Uint8Array),
-  /** Epoch ms when it was read. */
-  time: z.number(),
-});
+export const HeldMessage = schemaOnUse(() =>
+  z.object({
+    heldId: z.number().int().positive(),
+    stream: z.enum(['upstream', 'downstream']),
+    bytes: z.instanceof(Uint8Array),
+    /** Epoch ms when it was read. */
+    time: z.number(),
+  }),
+);
 
-const ProxyRef = z.object({ id: z.string().min(1).max(64) });
+const ProxyRef = schemaOnUse(() => z.object({ id: z.string().min(1).max(64) }));
 
 export const proxyCommands = {
   /** Listens and forwards each client to the upstream over its own connection. */
-  'proxy.create': {
+  'proxy.create': command(() => ({
     input: z.object({
       name: ProxyName.optional(),
       host: Host,
@@ -199,12 +224,12 @@ export const proxyCommands = {
       ...ProxyTlsInput,
     }),
     output: z.object({ id: z.string(), settings: ProxySettings }),
-  },
+  })),
   /**
    * Enables or disables, points it elsewhere or changes its TLS. A new listen address, upstream or
    * TLS restarts it: its conversations end (their logs stay) and new clients get the new settings.
    */
-  'proxy.update': {
+  'proxy.update': command(() => ({
     input: ProxyRef.extend({
       enabled: z.boolean().optional(),
       host: Host.optional(),
@@ -218,19 +243,19 @@ export const proxyCommands = {
       upstreamTls: ProxyTlsInput.upstreamTls.unwrap().nullable().optional(),
     }),
     output: z.object({ id: z.string(), settings: ProxySettings }),
-  },
-  'proxy.addToxic': { input: ProxyRef.extend({ toxic: ToxicInput }), output: ToxicState },
-  'proxy.updateToxic': { input: ProxyRef.extend({ name: z.string().min(1).max(200), patch: ToxicPatch }), output: ToxicState },
-  'proxy.removeToxic': { input: ProxyRef.extend({ name: z.string().min(1).max(200) }), output: z.object({}) },
+  })),
+  'proxy.addToxic': command(() => ({ input: ProxyRef.extend({ toxic: ToxicInput }), output: ToxicState })),
+  'proxy.updateToxic': command(() => ({ input: ProxyRef.extend({ name: z.string().min(1).max(200), patch: ToxicPatch }), output: ToxicState })),
+  'proxy.removeToxic': command(() => ({ input: ProxyRef.extend({ name: z.string().min(1).max(200) }), output: z.object({}) })),
   /**
    * Holds (or lets go of) a direction: of one conversation, or of a proxy's every conversation,
    * new ones included. Held messages wait for proxy.release; the held side is not read meanwhile.
    */
-  'proxy.hold': { input: ProxyRef.extend({ stream: ToxicStream, hold: z.boolean() }), output: z.object({}) },
+  'proxy.hold': command(() => ({ input: ProxyRef.extend({ stream: ToxicStream, hold: z.boolean() }), output: z.object({}) })),
   /** The messages waiting in a conversation's held directions, oldest first. */
-  'proxy.held': { input: ProxyRef, output: z.object({ messages: z.array(HeldMessage) }) },
+  'proxy.held': command(() => ({ input: ProxyRef, output: z.object({ messages: z.array(HeldMessage) }) })),
   /** Forwards (optionally edited) or drops one held message, or all of a direction's (no heldId). */
-  'proxy.release': {
+  'proxy.release': command(() => ({
     input: ProxyRef.extend({
       stream: ToxicStream,
       heldId: z.number().int().positive().optional(),
@@ -241,14 +266,14 @@ export const proxyCommands = {
         .optional(),
     }).refine((r) => r.data === undefined || r.heldId !== undefined, 'Edited bytes replace one held message: give its heldId'),
     output: z.object({ released: z.number().int().nonnegative() }),
-  },
+  })),
   /** A conversation: closes one side with FIN or RST. */
-  'proxy.cut': {
+  'proxy.cut': command(() => ({
     input: ProxyRef.extend({ side: z.enum(['client', 'upstream']), how: z.enum(['fin', 'rst']).default('fin') }),
     output: z.object({}),
-  },
+  })),
   /** A conversation: bytes to the server as if from the client (`upstream`), or to the client as if from the server. */
-  'proxy.inject': {
+  'proxy.inject': command(() => ({
     input: ProxyRef.extend({
       stream: ToxicStream,
       data: z
@@ -256,7 +281,7 @@ export const proxyCommands = {
         .refine((b) => b.byteLength <= 16 * 1024 * 1024, 'A single send is limited to 16 MiB'),
     }),
     output: z.object({ bytes: z.number() }),
-  },
+  })),
 } as const;
 
 export type ToxicStream = z.infer<typeof ToxicStream>;

@@ -10,6 +10,7 @@
  * ```
  */
 import { z } from 'zod';
+import { schemaOnUse } from './built-on-use';
 import { parseHex } from './codec';
 import { FramingSpec } from './framing';
 import { compileMacros } from './macros';
@@ -22,14 +23,16 @@ export const MAX_SCENARIO_STEPS = 10_000;
 const MAX_PAYLOAD_CHARS = 1024 * 1024;
 
 const TARGET = /^(tcp|udp):\/\/(\[[0-9a-fA-F:.]+\]|[^[\]/:\s]+):(\d{1,5})$/i;
-export const ScenarioTarget = z
-  .string()
-  .trim()
-  .regex(TARGET, 'A target is tcp://host:port or udp://host:port, e.g. tcp://127.0.0.1:6379')
-  .refine((text) => {
-    const port = Number(TARGET.exec(text)?.[3]);
-    return port >= 1 && port <= 65535;
-  }, 'The port must be between 1 and 65535');
+export const ScenarioTarget = schemaOnUse(() =>
+  z
+    .string()
+    .trim()
+    .regex(TARGET, 'A target is tcp://host:port or udp://host:port, e.g. tcp://127.0.0.1:6379')
+    .refine((text) => {
+      const port = Number(TARGET.exec(text)?.[3]);
+      return port >= 1 && port <= 65535;
+    }, 'The port must be between 1 and 65535'),
+);
 
 export function parseScenarioTarget(text: string): { protocol: 'tcp' | 'udp'; host: string; port: number } {
   const match = TARGET.exec(text.trim());
@@ -38,13 +41,15 @@ export function parseScenarioTarget(text: string): { protocol: 'tcp' | 'udp'; ho
   return { protocol: match[1].toLowerCase() as 'tcp' | 'udp', host, port: Number(match[3]) };
 }
 
-const Timeout = z
-  .number({ error: 'timeoutMs must be a number of milliseconds' })
-  .int('timeoutMs must be a whole number of milliseconds')
-  .min(1, 'timeoutMs must be at least 1')
-  .max(MAX_STEP_TIMEOUT_MS, `timeoutMs is at most ${MAX_STEP_TIMEOUT_MS / 1000} s`);
+const Timeout = schemaOnUse(() =>
+  z
+    .number({ error: 'timeoutMs must be a number of milliseconds' })
+    .int('timeoutMs must be a whole number of milliseconds')
+    .min(1, 'timeoutMs must be at least 1')
+    .max(MAX_STEP_TIMEOUT_MS, `timeoutMs is at most ${MAX_STEP_TIMEOUT_MS / 1000} s`),
+);
 
-const Name = z.string().trim().max(200, 'A name is at most 200 characters').optional();
+const Name = schemaOnUse(() => z.string().trim().max(200, 'A name is at most 200 characters').optional());
 
 const macroText = (what: string) =>
   z
@@ -55,64 +60,78 @@ const macroText = (what: string) =>
       if (!compiled.ok) ctx.addIssue({ code: 'custom', message: compiled.message });
     });
 
-const hexText = z.string().superRefine((text, ctx) => {
-  const parsed = parseHex(text);
-  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
-  else if (parsed.bytes.byteLength === 0) ctx.addIssue({ code: 'custom', message: 'Give at least one byte of hex' });
-});
+const hexText = schemaOnUse(() =>
+  z.string().superRefine((text, ctx) => {
+    const parsed = parseHex(text);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+    else if (parsed.bytes.byteLength === 0) ctx.addIssue({ code: 'custom', message: 'Give at least one byte of hex' });
+  }),
+);
 
-const regexText = z.string().superRefine((text, ctx) => {
-  const compiled = compileUserRegex(text);
-  if (!compiled.ok) ctx.addIssue({ code: 'custom', message: compiled.message });
-});
+const regexText = schemaOnUse(() =>
+  z.string().superRefine((text, ctx) => {
+    const compiled = compileUserRegex(text);
+    if (!compiled.ok) ctx.addIssue({ code: 'custom', message: compiled.message });
+  }),
+);
 
-const SendStep = z
-  .strictObject({
+const SendStep = schemaOnUse(() =>
+  z
+    .strictObject({
+      name: Name,
+      /** Text with escapes and macros; with `"format": "hex"`, hex bytes. */
+      send: z.string({ error: 'send must be a string (the payload)' }).max(MAX_PAYLOAD_CHARS, 'A payload is at most 1 MiB of text'),
+      format: z.enum(['text', 'hex']).default('text'),
+    })
+    .superRefine((step, ctx) => {
+      const problem = step.format === 'hex' ? parseHex(step.send) : compileMacros(step.send);
+      if (!problem.ok) ctx.addIssue({ code: 'custom', path: ['send'], message: problem.message });
+    }),
+);
+
+export const ExpectMatch = schemaOnUse(() =>
+  z
+    .strictObject({
+      exact: macroText('exact').optional(),
+      contains: macroText('contains').optional(),
+      regex: regexText.optional(),
+      hex: hexText.optional(),
+    })
+    .refine(
+      (m) => [m.exact, m.contains, m.regex, m.hex].filter((v) => v !== undefined).length === 1,
+      'Give exactly one of exact, contains, regex or hex',
+    ),
+);
+
+const ExpectStep = schemaOnUse(() =>
+  z.strictObject({
     name: Name,
-    /** Text with escapes and macros; with `"format": "hex"`, hex bytes. */
-    send: z.string({ error: 'send must be a string (the payload)' }).max(MAX_PAYLOAD_CHARS, 'A payload is at most 1 MiB of text'),
-    format: z.enum(['text', 'hex']).default('text'),
-  })
-  .superRefine((step, ctx) => {
-    const problem = step.format === 'hex' ? parseHex(step.send) : compileMacros(step.send);
-    if (!problem.ok) ctx.addIssue({ code: 'custom', path: ['send'], message: problem.message });
-  });
+    expect: ExpectMatch,
+    timeoutMs: Timeout.default(DEFAULT_EXPECT_TIMEOUT_MS),
+  }),
+);
 
-export const ExpectMatch = z
-  .strictObject({
-    exact: macroText('exact').optional(),
-    contains: macroText('contains').optional(),
-    regex: regexText.optional(),
-    hex: hexText.optional(),
-  })
-  .refine(
-    (m) => [m.exact, m.contains, m.regex, m.hex].filter((v) => v !== undefined).length === 1,
-    'Give exactly one of exact, contains, regex or hex',
-  );
+const DelayStep = schemaOnUse(() =>
+  z.strictObject({
+    name: Name,
+    delay: z
+      .number({ error: 'delay must be a number of milliseconds' })
+      .int('delay must be a whole number of milliseconds')
+      .min(0, 'delay cannot be negative')
+      .max(MAX_STEP_TIMEOUT_MS, `delay is at most ${MAX_STEP_TIMEOUT_MS / 1000} s`),
+  }),
+);
 
-const ExpectStep = z.strictObject({
-  name: Name,
-  expect: ExpectMatch,
-  timeoutMs: Timeout.default(DEFAULT_EXPECT_TIMEOUT_MS),
-});
+const ConnectStep = schemaOnUse(() =>
+  z.strictObject({
+    name: Name,
+    /** Where to connect, or `true` for the scenario's target. */
+    connect: z.union([z.literal(true), ScenarioTarget], { error: 'connect is true (the target) or tcp://host:port' }),
+    timeoutMs: Timeout.default(10_000),
+  }),
+);
 
-const DelayStep = z.strictObject({
-  name: Name,
-  delay: z
-    .number({ error: 'delay must be a number of milliseconds' })
-    .int('delay must be a whole number of milliseconds')
-    .min(0, 'delay cannot be negative')
-    .max(MAX_STEP_TIMEOUT_MS, `delay is at most ${MAX_STEP_TIMEOUT_MS / 1000} s`),
-});
-
-const ConnectStep = z.strictObject({
-  name: Name,
-  /** Where to connect, or `true` for the scenario's target. */
-  connect: z.union([z.literal(true), ScenarioTarget], { error: 'connect is true (the target) or tcp://host:port' }),
-  timeoutMs: Timeout.default(10_000),
-});
-
-const CloseStep = z.strictObject({ name: Name, close: z.literal(true, { error: 'close is true' }) });
+const CloseStep = schemaOnUse(() => z.strictObject({ name: Name, close: z.literal(true, { error: 'close is true' }) }));
 
 export type SendStep = z.output<typeof SendStep> & { kind: 'send' };
 export type ExpectStep = z.output<typeof ExpectStep> & { kind: 'expect' };
@@ -134,57 +153,65 @@ const ACTIONS = ['send', 'expect', 'delay', 'repeat', 'connect', 'close'] as con
  * One step, told apart by its action key. Checked against that action's own schema so a mistake
  * is named precisely (`steps.2.timeoutMs: …`) instead of "matches none of six shapes".
  */
-export const ScenarioStep: z.ZodType<ScenarioStep, unknown> = z.lazy(() =>
-  z.unknown().transform((value, ctx): ScenarioStep => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      ctx.addIssue({ code: 'custom', message: `A step is an object with one of ${ACTIONS.join(', ')}` });
-      return z.NEVER;
-    }
-    const actions = ACTIONS.filter((key) => Object.hasOwn(value, key));
-    if (actions.length !== 1) {
-      ctx.addIssue({
-        code: 'custom',
-        message: actions.length === 0 ? `A step needs one of ${ACTIONS.join(', ')}` : `A step does one thing: ${actions.join(' and ')} are two`,
-      });
-      return z.NEVER;
-    }
-    const kind = actions[0];
-    const schema =
-      kind === 'repeat' ? RepeatSchema : { send: SendStep, expect: ExpectStep, delay: DelayStep, connect: ConnectStep, close: CloseStep }[kind];
-    const parsed = schema.safeParse(value);
-    if (!parsed.success) {
-      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
-      return z.NEVER;
-    }
-    return { ...parsed.data, kind } as ScenarioStep;
+export const ScenarioStep: z.ZodType<ScenarioStep, unknown> = schemaOnUse(() =>
+  z.lazy(() =>
+    z.unknown().transform((value, ctx): ScenarioStep => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        ctx.addIssue({ code: 'custom', message: `A step is an object with one of ${ACTIONS.join(', ')}` });
+        return z.NEVER;
+      }
+      const actions = ACTIONS.filter((key) => Object.hasOwn(value, key));
+      if (actions.length !== 1) {
+        ctx.addIssue({
+          code: 'custom',
+          message: actions.length === 0 ? `A step needs one of ${ACTIONS.join(', ')}` : `A step does one thing: ${actions.join(' and ')} are two`,
+        });
+        return z.NEVER;
+      }
+      const kind = actions[0];
+      const schema =
+        kind === 'repeat' ? RepeatSchema : { send: SendStep, expect: ExpectStep, delay: DelayStep, connect: ConnectStep, close: CloseStep }[kind];
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message, path: issue.path });
+        return z.NEVER;
+      }
+      return { ...parsed.data, kind } as ScenarioStep;
+    }),
+  ),
+);
+
+const Steps = schemaOnUse(() =>
+  z
+    .array(ScenarioStep, { error: 'steps must be a list of steps' })
+    .min(1, 'Give at least one step')
+    .max(MAX_SCENARIO_STEPS, `At most ${MAX_SCENARIO_STEPS} steps`),
+);
+
+const RepeatSchema = schemaOnUse(() =>
+  z.strictObject({
+    name: Name,
+    repeat: z
+      .number({ error: 'repeat must be a number of times' })
+      .int('repeat must be a whole number')
+      .min(1, 'repeat is at least 1')
+      .max(MAX_REPEAT_TIMES, `repeat is at most ${MAX_REPEAT_TIMES}`),
+    steps: Steps,
   }),
 );
 
-const Steps = z
-  .array(ScenarioStep, { error: 'steps must be a list of steps' })
-  .min(1, 'Give at least one step')
-  .max(MAX_SCENARIO_STEPS, `At most ${MAX_SCENARIO_STEPS} steps`);
-
-const RepeatSchema = z.strictObject({
-  name: Name,
-  repeat: z
-    .number({ error: 'repeat must be a number of times' })
-    .int('repeat must be a whole number')
-    .min(1, 'repeat is at least 1')
-    .max(MAX_REPEAT_TIMES, `repeat is at most ${MAX_REPEAT_TIMES}`),
-  steps: Steps,
-});
-
-export const Scenario = z.strictObject({
-  name: z.string().trim().min(1, 'A scenario name cannot be empty').max(200).default('scenario'),
-  /** Where `run` connects first (and what `connect: true` means); `--target` overrides it. */
-  target: ScenarioTarget.optional(),
-  /** What one message is for `expect`: absent or raw, the bytes as they stream in; else whole frames. */
-  framing: FramingSpec.optional(),
-  /** Variables known from the start, for `{{var:name}}` (the command line's `--var` adds to them). */
-  vars: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A variable name is letters, digits and _'), z.string()).default({}),
-  steps: Steps,
-});
+export const Scenario = schemaOnUse(() =>
+  z.strictObject({
+    name: z.string().trim().min(1, 'A scenario name cannot be empty').max(200).default('scenario'),
+    /** Where `run` connects first (and what `connect: true` means); `--target` overrides it. */
+    target: ScenarioTarget.optional(),
+    /** What one message is for `expect`: absent or raw, the bytes as they stream in; else whole frames. */
+    framing: FramingSpec.optional(),
+    /** Variables known from the start, for `{{var:name}}` (the command line's `--var` adds to them). */
+    vars: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'A variable name is letters, digits and _'), z.string()).default({}),
+    steps: Steps,
+  }),
+);
 export type Scenario = z.output<typeof Scenario>;
 export type ScenarioInput = z.input<typeof Scenario>;
 

@@ -3,48 +3,53 @@
  * connections), its live status, and a stop. Spread into the contract's `commands`.
  */
 import { z } from 'zod';
+import { command, schemaOnUse } from './built-on-use';
 import { Scenario } from './scenario';
 
-const RunId = z.string().min(1).max(64);
+const RunId = schemaOnUse(() => z.string().min(1).max(64));
 
-export const SequenceStepStatus = z.object({
-  /** `3`, or `5.1` inside step 5's repeat; `connect` for the connection to the target. */
-  path: z.string(),
-  iteration: z.array(z.number().int()),
-  label: z.string(),
-  kind: z.enum(['send', 'expect', 'delay', 'repeat', 'connect', 'close']),
-  state: z.enum(['running', 'passed', 'failed', 'stopped']),
-  ms: z.number().optional(),
-  /** What matched, what was sent, or why it failed. */
-  detail: z.string().optional(),
-});
+export const SequenceStepStatus = schemaOnUse(() =>
+  z.object({
+    /** `3`, or `5.1` inside step 5's repeat; `connect` for the connection to the target. */
+    path: z.string(),
+    iteration: z.array(z.number().int()),
+    label: z.string(),
+    kind: z.enum(['send', 'expect', 'delay', 'repeat', 'connect', 'close']),
+    state: z.enum(['running', 'passed', 'failed', 'stopped']),
+    ms: z.number().optional(),
+    /** What matched, what was sent, or why it failed. */
+    detail: z.string().optional(),
+  }),
+);
 
-export const SequenceStatus = z.object({
-  runId: RunId,
-  socketId: z.string(),
-  name: z.string(),
-  state: z.enum(['running', 'passed', 'failed', 'stopped']),
-  /** Every step as it ended, the running one last (the most recent MAX_STATUS_STEPS). */
-  steps: z.array(SequenceStepStatus),
-  /** Steps that ended before the ones listed (a long repeat). */
-  earlierSteps: z.number().int().nonnegative(),
-  ms: z.number(),
-});
+export const SequenceStatus = schemaOnUse(() =>
+  z.object({
+    runId: RunId,
+    socketId: z.string(),
+    name: z.string(),
+    state: z.enum(['running', 'passed', 'failed', 'stopped']),
+    /** Every step as it ended, the running one last (the most recent MAX_STATUS_STEPS). */
+    steps: z.array(SequenceStepStatus),
+    /** Steps that ended before the ones listed (a long repeat). */
+    earlierSteps: z.number().int().nonnegative(),
+    ms: z.number(),
+  }),
+);
 
 export const MAX_STATUS_STEPS = 500;
 
 export const sequenceCommands = {
   /** Runs a scenario's steps on socket `id` (a connection: its sends and what it receives). */
-  'sequence.run': { input: z.object({ id: z.string().min(1).max(64), scenario: Scenario }), output: z.object({ runId: RunId }) },
+  'sequence.run': command(() => ({ input: z.object({ id: z.string().min(1).max(64), scenario: Scenario }), output: z.object({ runId: RunId }) })),
   /**
    * A mock server: on listener `id`, every connection it accepts runs the steps (an expect waits
    * for the client's request, a send answers it) and is closed when they end; until stopped.
    */
-  'sequence.serve': { input: z.object({ id: z.string().min(1).max(64), scenario: Scenario }), output: z.object({ runId: RunId }) },
+  'sequence.serve': command(() => ({ input: z.object({ id: z.string().min(1).max(64), scenario: Scenario }), output: z.object({ runId: RunId }) })),
   /** Where a run stands; the app asks while it shows a running sequence. */
-  'sequence.status': { input: z.object({ runId: RunId }), output: SequenceStatus },
+  'sequence.status': command(() => ({ input: z.object({ runId: RunId }), output: SequenceStatus })),
   /** Stops a run at once; stopping one that has ended is not an error. */
-  'sequence.stop': { input: z.object({ runId: RunId }), output: z.object({}) },
+  'sequence.stop': command(() => ({ input: z.object({ runId: RunId }), output: z.object({}) })),
 } as const;
 
 export type SequenceStatus = z.infer<typeof SequenceStatus>;

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { compileUserRegex } from './user-regex';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { compileUserRegex, loadUserRegex } from './user-regex';
+
+beforeAll(() => loadUserRegex());
 
 function compiled(pattern: string) {
   const result = compileUserRegex(pattern);
@@ -45,5 +47,26 @@ describe('compileUserRegex', () => {
     const result = compileUserRegex(pattern);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message).toMatch(message);
+  });
+});
+
+describe('the regex engine, loaded on first use', () => {
+  it('is not loaded with the module: a compile before it is loaded says so, and withUserRegex loads it and checks again', async () => {
+    vi.resetModules();
+    const fresh = await import('./user-regex');
+    // Refusals that need no engine still answer.
+    expect(fresh.compileUserRegex('(?=x)a')).toMatchObject({ ok: false });
+    expect(() => fresh.compileUserRegex('a+')).toThrow(fresh.UserRegexNotLoaded);
+    let checks = 0;
+    const result = await fresh.withUserRegex(() => {
+      checks++;
+      return fresh.compileUserRegex('(a+)+$');
+    });
+    expect(checks).toBe(2);
+    expect(result.ok && result.regex.test('aaa')).toBe(true);
+    // Loaded now: a check runs once.
+    checks = 0;
+    await fresh.withUserRegex(() => (checks++, fresh.compileUserRegex('b')));
+    expect(checks).toBe(1);
   });
 });

@@ -4,8 +4,47 @@
  * such as `(a+)+$`, freezing the whole process; RE2 matches in time linear in the input, so a
  * hostile peer cannot stall Sockscope. RE2 has no backreferences and no lookaround: those are
  * refused where the pattern is typed, with a sentence that says so.
+ *
+ * The engine (re2js, ~260 kB of code) loads on first use, not with the modules that import this
+ * one: the contract's schemas check patterns, but few sessions type one, and compiling it on the
+ * host's first message took CPU from the page's start. Whoever may compile a pattern loads it first
+ * (loadUserRegex), or checks through withUserRegex, which loads it when a check turns out to need it.
  */
-import { RE2JS, RE2JSException } from 're2js';
+import type * as Re2js from 're2js';
+import type { RE2JS } from 're2js';
+
+type Re2 = typeof Re2js;
+
+let engine: Re2 | undefined;
+let loading: Promise<void> | undefined;
+
+/** Loads the regex engine; every compileUserRegex after it resolves compiles. */
+export function loadUserRegex(): Promise<void> {
+  return (loading ??= import('re2js').then((module) => {
+    engine = module;
+  }));
+}
+
+/** Thrown by compileUserRegex before loadUserRegex has resolved: a caller that did not load it first. */
+export class UserRegexNotLoaded extends Error {
+  constructor() {
+    super('The regular expression engine is not loaded yet (loadUserRegex)');
+  }
+}
+
+/**
+ * Runs `check` (a parse that may compile user patterns); if it needed the regex engine before it
+ * was loaded, loads it and runs `check` again. `check` must have no effects: it may run twice.
+ */
+export async function withUserRegex<T>(check: () => T): Promise<T> {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof UserRegexNotLoaded)) throw error;
+    await loadUserRegex();
+    return check();
+  }
+}
 
 export interface RegexMatch {
   /** What the whole pattern matched (`$&`). */
@@ -52,11 +91,12 @@ export function compileUserRegex(pattern: string, options: { ignoreCase?: boolea
   if (unsupported) {
     return { ok: false, message: `${unsupported.message}: Sockscope matches in linear time so that no message can freeze it` };
   }
+  if (!engine) throw new UserRegexNotLoaded();
   let compiled: RE2JS;
   try {
-    compiled = RE2JS.compile(pattern, options.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
+    compiled = engine.RE2JS.compile(pattern, options.ignoreCase ? engine.RE2JS.CASE_INSENSITIVE : 0);
   } catch (error) {
-    const detail = error instanceof RE2JSException ? error.message.replace(/^error parsing regexp: /, '') : String(error);
+    const detail = error instanceof engine.RE2JSException ? error.message.replace(/^error parsing regexp: /, '') : String(error);
     return { ok: false, message: `Not a valid regular expression: ${detail}` };
   }
   return { ok: true, regex: wrap(pattern, compiled) };

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from 'commander';
 import { MESSAGE_UNITS } from '@shared/auto-reply';
 import type { FramingSpec } from '@shared/framing';
 import { commands, type Input, type SocketInfo } from '@shared/contract';
+import { loadUserRegex } from '@shared/user-regex';
 import { describeIssues } from '@shared/zod-issues';
 import { createCore, type Core } from '../../main/core';
 import { startCaptureFiles, type CaptureFiles } from '../capture-files';
@@ -184,6 +185,7 @@ async function readRulesFile(path: string): Promise<AutoReplySettings> {
     typeof rule === 'object' && rule !== null && !('id' in rule) ? { id: `rule-${index + 1}`, ...rule } : rule,
   );
   // The contract's own schema, as the dispatcher will apply it: the same checks as the app's rules.
+  await loadUserRegex();
   const parsed = commands['autoReply.set'].input.omit({ id: true }).safeParse({ echo, rules: numbered, framing });
   if (!parsed.success) throw new Error(`${path}: ${describeIssues(parsed.error)}`);
   return parsed.data;

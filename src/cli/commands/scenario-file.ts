@@ -1,6 +1,7 @@
 /** What `run` and `mock` share: reading a scenario file and the options that feed it variables. */
 import { readFile } from 'node:fs/promises';
 import { parseScenarioText, type Scenario } from '@shared/scenario';
+import { loadUserRegex } from '@shared/user-regex';
 import { stepField } from '../../main/scenario/junit';
 import type { StepReport } from '../../main/scenario/runner';
 import type { CommandOutput } from './ports';
@@ -42,6 +43,7 @@ export async function loadScenario(path: string, extraVars: readonly string[], o
     output.err(`sockscope: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : String(error)}\n`);
     return null;
   }
+  await loadUserRegex();
   const parsed = parseScenarioText(text, extraVars);
   if (parsed.ok) return parsed.scenario;
   output.err(`sockscope: ${path} is not a valid scenario:\n`);

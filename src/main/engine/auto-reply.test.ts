@@ -1,5 +1,6 @@
 import { createSocket, type Socket as UdpPeer } from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadUserRegex } from '@shared/user-regex';
 import type { AutoReplyRuleInput } from '@shared/auto-reply';
 import { commands, type SocketInfo } from '@shared/contract';
 import type { FramingSpec } from '@shared/framing';
@@ -8,6 +9,9 @@ import { Engine } from './engine';
 import { allEntries, logEvents, loggedBytes } from './test-support/engine-log';
 import { connectClient, stopPeers } from './test-support/peers';
 import { waitFor } from './test-support/wait-for';
+
+// Rules and scenarios here are parsed directly, as a front end would after loading the engine.
+beforeAll(() => loadUserRegex());
 
 let engine: Engine;
 const udpPeers: UdpPeer[] = [];

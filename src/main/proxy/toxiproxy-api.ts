@@ -9,6 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { schemaOnUse } from '@shared/built-on-use';
 import type { ParsedInput } from '@shared/contract';
 import { proxyCommands, ToxicInput, ToxicPatch, type ToxicState } from '@shared/proxy';
 import type { Engine } from '../engine/engine';
@@ -114,12 +115,14 @@ function selfSignedFor(host: string): { certificate: { mode: 'self-signed'; name
 
 const UDP_BOTH_SIDES = 'a udp:// proxy forwards to a udp:// upstream: give both listen and upstream as udp://host:port';
 
-const ProxyBody = z.object({
-  name: z.string().optional(),
-  listen: z.string().optional(),
-  upstream: z.string().optional(),
-  enabled: z.boolean().optional(),
-});
+const ProxyBody = schemaOnUse(() =>
+  z.object({
+    name: z.string().optional(),
+    listen: z.string().optional(),
+    upstream: z.string().optional(),
+    enabled: z.boolean().optional(),
+  }),
+);
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const result = schema.safeParse(body);

@@ -1,11 +1,15 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadUserRegex } from '@shared/user-regex';
 import { commands } from '@shared/contract';
 import { Engine } from '../engine/engine';
 import { connectClient, freePort, startChild, stopPeers } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
+
+// Rules and scenarios here are parsed directly, as a front end would after loading the engine.
+beforeAll(() => loadUserRegex());
 
 let engine: Engine;
 let dir: string | undefined;

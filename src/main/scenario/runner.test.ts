@@ -1,9 +1,13 @@
 import { createSocket } from 'node:dgram';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadUserRegex } from '@shared/user-regex';
 import { parseScenarioText, Scenario } from '@shared/scenario';
 import { freePort, startChild, startServer, stopPeers } from '../engine/test-support/peers';
 import { netConnector } from './net-link';
 import { runScenario, type StepReport } from './runner';
+
+// Rules and scenarios here are parsed directly, as a front end would after loading the engine.
+beforeAll(() => loadUserRegex());
 
 afterEach(stopPeers);
 

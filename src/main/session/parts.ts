@@ -1,5 +1,6 @@
 /** The parts of the workspace that other modules own, as the session saves and restores them. */
 import { z } from 'zod';
+import { schemaOnUse } from '@shared/built-on-use';
 import { Host, Port } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import type { Engine } from '../engine/engine';
@@ -25,7 +26,7 @@ export function savedMessagesPart(library: MessageLibrary): SessionPart {
 }
 
 /** Where the Toxiproxy API served; kept only while it is on, so a workspace saved with it off restores nothing. */
-const SavedToxiproxyApi = z.object({ host: Host, port: Port });
+const SavedToxiproxyApi = schemaOnUse(() => z.object({ host: Host, port: Port }));
 
 /**
  * The Toxiproxy API switch: on at the port it had (the one it got, when 0 was asked for). One

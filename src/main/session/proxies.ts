@@ -4,6 +4,7 @@
  * again (its port is taken) comes back disabled, saying why, rather than not at all.
  */
 import { z } from 'zod';
+import { schemaOnUse } from '@shared/built-on-use';
 import { type SocketInfo } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import { proxyCommands } from '@shared/proxy';
@@ -12,20 +13,22 @@ import type { Engine } from '../engine/engine';
 import { proxiesOf } from '../proxy/service';
 
 /** As `proxy.create` takes it, plus the held directions; checked by that schema on restore. */
-export const SavedProxySettings = z.object({
-  name: z.string(),
-  upstreamHost: z.string(),
-  upstreamPort: z.number(),
-  enabled: z.boolean(),
-  onUpstreamFailure: z.string().optional(),
-  toxics: z.array(z.unknown()).max(100).optional(),
-  hold: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
-  /** Absent in workspaces saved before UDP proxies: tcp. */
-  protocol: z.enum(['tcp', 'udp']).optional(),
-  udp: z.object({ idleTimeoutMs: z.number(), maxSessions: z.number() }).optional(),
-  /** TLS settings as the proxy shows them (never a private key). */
-  tls: z.unknown().optional(),
-});
+export const SavedProxySettings = schemaOnUse(() =>
+  z.object({
+    name: z.string(),
+    upstreamHost: z.string(),
+    upstreamPort: z.number(),
+    enabled: z.boolean(),
+    onUpstreamFailure: z.string().optional(),
+    toxics: z.array(z.unknown()).max(100).optional(),
+    hold: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
+    /** Absent in workspaces saved before UDP proxies: tcp. */
+    protocol: z.enum(['tcp', 'udp']).optional(),
+    udp: z.object({ idleTimeoutMs: z.number(), maxSessions: z.number() }).optional(),
+    /** TLS settings as the proxy shows them (never a private key). */
+    tls: z.unknown().optional(),
+  }),
+);
 
 export type SavedProxySettings = z.infer<typeof SavedProxySettings>;
 

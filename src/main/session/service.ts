@@ -10,6 +10,7 @@ import { formatEndpoint } from '@shared/endpoint';
 import type { UdpSettings } from '@shared/network';
 import { reopenOptions } from '@shared/tls';
 import { type RestoreOutcome, type SessionStatus, type SessionSummary, UiLayout } from '@shared/session';
+import { loadUserRegex } from '@shared/user-regex';
 import { type Engine, EngineError, SOCKETS_ONLY } from '../engine/engine';
 import type { FramingService } from '../framing/service';
 import { describeSavedProxy, restoreProxy, savedProxy } from './proxies';
@@ -138,6 +139,8 @@ export class SessionService implements Sessions {
       throw new EngineError('NOT_OFFERED', 'There is no saved workspace to restore: it was restored or set aside already, perhaps in another window');
     }
     this.offer = undefined;
+    // Saved auto-reply rules go through their command's schema again, which compiles their patterns.
+    await loadUserRegex();
     const sockets: RestoreOutcome['sockets'] = [];
     const problems: string[] = [];
     const restore = async (saved: SavedSocket): Promise<void> => {

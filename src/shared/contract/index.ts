@@ -5,6 +5,7 @@
  * crosses a process boundary is inferred from a zod schema; nothing is declared twice.
  */
 import { z } from 'zod';
+import { schemaOnUse } from '../built-on-use';
 import { captureCommands } from '../capture';
 import { fileDialogCommands } from '../file-dialogs';
 import { logBudgetCommands } from '../log-budget';
@@ -58,6 +59,6 @@ export type Snapshot = Output<'app.snapshot'>;
 
 export type PortList = Output<'ports.list'>;
 
-export const CommandRequest = z.object({ command: z.enum(commandNames as [Command, ...Command[]]), input: z.unknown() });
+export const CommandRequest = schemaOnUse(() => z.object({ command: z.enum(commandNames as [Command, ...Command[]]), input: z.unknown() }));
 
 export type CommandRequest = z.infer<typeof CommandRequest>;

@@ -1,58 +1,65 @@
 /** Ports on this machine: the Ports view and `sockscope ports` (src/main/ports). */
 import { z } from 'zod';
+import { command, schemaOnUse } from '../built-on-use';
 import { Endpoint, Port, SocketId } from './basics';
 
-export const PortProtocol = z.enum(['tcp', 'udp']);
+export const PortProtocol = schemaOnUse(() => z.enum(['tcp', 'udp']));
 
 /** TCP states by their netstat names; UDP is BOUND (takes datagrams from anyone) or CONNECTED (to one peer). */
-export const PortState = z.enum([
-  'LISTEN',
-  'ESTABLISHED',
-  'SYN_SENT',
-  'SYN_RECEIVED',
-  'FIN_WAIT_1',
-  'FIN_WAIT_2',
-  'TIME_WAIT',
-  'CLOSE_WAIT',
-  'LAST_ACK',
-  'CLOSING',
-  'CLOSED',
-  'BOUND',
-  'CONNECTED',
-  'UNKNOWN',
-]);
+export const PortState = schemaOnUse(() =>
+  z.enum([
+    'LISTEN',
+    'ESTABLISHED',
+    'SYN_SENT',
+    'SYN_RECEIVED',
+    'FIN_WAIT_1',
+    'FIN_WAIT_2',
+    'TIME_WAIT',
+    'CLOSE_WAIT',
+    'LAST_ACK',
+    'CLOSING',
+    'CLOSED',
+    'BOUND',
+    'CONNECTED',
+    'UNKNOWN',
+  ]),
+);
 
-export const PortRow = z.object({
-  protocol: PortProtocol,
-  local: Endpoint,
-  /** The peer of a connection; absent for a listening TCP socket or an unconnected UDP one. */
-  remote: Endpoint.optional(),
-  state: PortState,
-  /** The owning process, when the OS tells it. */
-  pid: z.number().int().nonnegative().optional(),
-  process: z.string().optional(),
-  /** The full command line where the OS gives it (Linux), to tell processes of one name apart. */
-  command: z.string().optional(),
-  /** An owner exists but the OS does not show it to this user (another user's process, without root). */
-  processHidden: z.boolean().optional(),
-  /** The port's well-known service (80 http, 5432 postgresql), from Sockscope's own table. */
-  service: z.string().optional(),
-  /** A socket of this Sockscope process. */
-  own: z.boolean(),
-  /** When it is one of the engine's sockets: its id in the socket list. */
-  socketId: SocketId.optional(),
-});
+export const PortRow = schemaOnUse(() =>
+  z.object({
+    protocol: PortProtocol,
+    local: Endpoint,
+    /** The peer of a connection; absent for a listening TCP socket or an unconnected UDP one. */
+    remote: Endpoint.optional(),
+    state: PortState,
+    /** The owning process, when the OS tells it. */
+    pid: z.number().int().nonnegative().optional(),
+    process: z.string().optional(),
+    /** The full command line where the OS gives it (Linux), to tell processes of one name apart. */
+    command: z.string().optional(),
+    /** An owner exists but the OS does not show it to this user (another user's process, without root). */
+    processHidden: z.boolean().optional(),
+    /** The port's well-known service (80 http, 5432 postgresql), from Sockscope's own table. */
+    service: z.string().optional(),
+    /** A socket of this Sockscope process. */
+    own: z.boolean(),
+    /** When it is one of the engine's sockets: its id in the socket list. */
+    socketId: SocketId.optional(),
+  }),
+);
 
-export const PortFilter = z.object({
-  protocol: PortProtocol.optional(),
-  /** Only listening TCP sockets and unconnected (bound) UDP sockets. */
-  listening: z.boolean().optional(),
-  /** The local or the remote port. */
-  port: Port.optional(),
-  /** Part of the process name (any case), or its pid. */
-  process: z.string().trim().min(1, 'Process is empty').max(200).optional(),
-  state: PortState.optional(),
-});
+export const PortFilter = schemaOnUse(() =>
+  z.object({
+    protocol: PortProtocol.optional(),
+    /** Only listening TCP sockets and unconnected (bound) UDP sockets. */
+    listening: z.boolean().optional(),
+    /** The local or the remote port. */
+    port: Port.optional(),
+    /** Part of the process name (any case), or its pid. */
+    process: z.string().trim().min(1, 'Process is empty').max(200).optional(),
+    state: PortState.optional(),
+  }),
+);
 
 export type PortProtocol = z.infer<typeof PortProtocol>;
 
@@ -64,7 +71,7 @@ export type PortFilter = z.infer<typeof PortFilter>;
 
 export const portCommands = {
   /** Every TCP and UDP socket on this machine, as the OS reports it (see src/main/ports). */
-  'ports.list': {
+  'ports.list': command(() => ({
     input: PortFilter,
     output: z.object({
       rows: z.array(PortRow),
@@ -80,5 +87,5 @@ export const portCommands = {
        */
       takenAt: z.number(),
     }),
-  },
+  })),
 } as const;

@@ -1,16 +1,19 @@
 /** Wire messages (Electron IPC and WebSocket); channel names are in ../channels.ts. */
 import { z } from 'zod';
+import { schemaOnUse } from '../built-on-use';
 import { type ErrorInfo, type Result } from './basics';
 import { type EventBatch } from './events';
 
 /** Client → host over the WebSocket. */
-export const ClientMessage = z.object({
-  type: z.literal('command'),
-  /** Chosen by the client to match the reply. */
-  callId: z.number().int().nonnegative(),
-  command: z.string(),
-  input: z.unknown(),
-});
+export const ClientMessage = schemaOnUse(() =>
+  z.object({
+    type: z.literal('command'),
+    /** Chosen by the client to match the reply. */
+    callId: z.number().int().nonnegative(),
+    command: z.string(),
+    input: z.unknown(),
+  }),
+);
 
 export type ClientMessage = z.infer<typeof ClientMessage>;
 

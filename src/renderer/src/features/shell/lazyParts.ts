@@ -1,4 +1,5 @@
 import { createElement, lazy, useState, type ComponentType } from 'react';
+import { loadUserRegex } from '@shared/user-regex';
 
 interface LazyPart<P> {
   Component: ComponentType<P>;
@@ -53,9 +54,15 @@ const parts = {
  * one (preloadSocketParts), not in the moments after the first paint, where a click may come.
  */
 const socketParts = {
-  sequencesPanel: lazyPart(() => import('../sequences/SequencesPanel').then((module) => module.SequencesPanel)),
-  ruleEditor: lazyPart(() => import('../rules/RuleEditor').then((module) => module.RuleEditor)),
+  sequencesPanel: lazyPart(() => withRegexEngine(import('../sequences/SequencesPanel')).then((module) => module.SequencesPanel)),
+  ruleEditor: lazyPart(() => withRegexEngine(import('../rules/RuleEditor')).then((module) => module.RuleEditor)),
 };
+
+/** Both parts check patterns as they are typed, synchronously: the engine is loaded before either shows. */
+async function withRegexEngine<T>(part: Promise<T>): Promise<T> {
+  const [module] = await Promise.all([part, loadUserRegex()]);
+  return module;
+}
 
 export const LazyPortsView = parts.portsView.Component;
 export const LazyDecodedPayload = parts.decodedPayload.Component;
