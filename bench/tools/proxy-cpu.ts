@@ -15,6 +15,7 @@ import { parseArgs, promisify } from 'node:util';
 import { HOST_SCRIPT, startHost, type HostClient } from '../lib/host';
 import { freePort } from '../lib/net';
 import { sleep, startProcess } from '../lib/proc';
+import { csvRates, redisBenchmarkArgs, waitForRedis } from '../lib/redis';
 
 const run = promisify(execFile);
 const { values } = parseArgs({
@@ -97,32 +98,12 @@ interface Bench {
 }
 
 async function redisBenchmark(port: number): Promise<Bench> {
-  const { stdout, stderr } = await run(
-    '/usr/bin/time',
-    ['-f', 'cpu %U %S', 'redis-benchmark', '-h', '127.0.0.1', '-p', String(port), '-t', 'ping,set,get', '-n', String(requests), '-c', '50', '--csv'],
-    {
-      maxBuffer: 1024 * 1024,
-    },
-  );
-  const rates = stdout
-    .split('\n')
-    .slice(1)
-    .map((line) => Number(line.split(',')[1]?.replace(/"/g, '')))
-    .filter((rate) => Number.isFinite(rate) && rate > 0);
+  const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'cpu %U %S', 'redis-benchmark', ...redisBenchmarkArgs(port, requests)], {
+    maxBuffer: 1024 * 1024,
+  });
+  const rates = csvRates(stdout);
   const [user, system] = (/cpu (\S+) (\S+)/.exec(stderr)?.slice(1) ?? []).map(Number);
   return { rate: rates.reduce((a, b) => a + b, 0) / rates.length, total: rates.length * requests, clientCpu: (user + system) * 1000 };
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      await run('redis-cli', ['-p', String(port), 'PING']);
-      return;
-    } catch {
-      await sleep(50);
-    }
-  }
-  throw new Error(`nothing answers on ${port}`);
 }
 
 async function main(): Promise<void> {
@@ -131,12 +112,12 @@ async function main(): Promise<void> {
   const redisPid = redis.child.pid ?? -1;
   const hosts: { name: string; host: HostClient; port: number }[] = [];
   try {
-    await waitForPort(redisPort);
+    await waitForRedis(redisPort);
     for (const [i, script] of scripts.entries()) {
       const host = await startHost(nodeArgs, [], script);
       const created = await host.invoke('proxy.create', { host: '127.0.0.1', port: 0, upstreamHost: '127.0.0.1', upstreamPort: redisPort });
       hosts.push({ name: scripts.length > 1 ? String.fromCharCode(65 + i) : 'proxy', host, port: created.settings.listen.port });
-      await waitForPort(created.settings.listen.port);
+      await waitForRedis(created.settings.listen.port);
     }
     const us = (ms: number, total: number): string => ((ms * 1000) / total).toFixed(2);
     const figures = new Map<string, { ratio: number[]; host: number[]; user: number[]; system: number[] }>(

@@ -5,31 +5,13 @@
  * and its FIN.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server, Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../engine/test-support/wait-for';
 import { HandleWriter } from './handle-writes';
+import { useSocketPairs } from './test-support';
 
-const servers: Server[] = [];
-const sockets: Socket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
-});
-
-/** Both ends of one loopback connection. */
-async function socketPair(): Promise<[Socket, Socket]> {
-  const server = createServer();
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
-  const dialled = new Socket();
-  await new Promise<void>((resolve) => dialled.connect((server.address() as { port: number }).port, '127.0.0.1', resolve));
-  const other = await accepted;
-  sockets.push(dialled, other);
-  return [dialled, other];
-}
+const socketPair = useSocketPairs();
 
 /** Everything `reader` receives until its peer's FIN. */
 function receiveAll(reader: Socket): Promise<Buffer> {

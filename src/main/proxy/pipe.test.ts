@@ -5,31 +5,12 @@
  * still arrives, in order, once it reads again; borrowed reads go out as they were read.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server, Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../engine/test-support/wait-for';
 import { DirectionPipe, HIGH_WATER } from './pipe';
+import { useSocketPairs } from './test-support';
 
-const servers: Server[] = [];
-const sockets: Socket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
-});
-
-/** Both ends of one loopback connection. */
-async function socketPair(): Promise<[Socket, Socket]> {
-  const server = createServer();
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
-  const dialled = new Socket();
-  await new Promise<void>((resolve) => dialled.connect((server.address() as { port: number }).port, '127.0.0.1', resolve));
-  const other = await accepted;
-  sockets.push(dialled, other);
-  return [dialled, other];
-}
+const socketPair = useSocketPairs();
 
 const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
