@@ -9,40 +9,18 @@ import { promisify } from 'node:util';
 import type { BenchContext } from './lib/context';
 import { startHost } from './lib/host';
 import { freePort } from './lib/net';
-import { sleep, startProcess } from './lib/proc';
+import { startProcess } from './lib/proc';
+import { csvRates, redisBenchmarkArgs, waitForRedis } from './lib/redis';
 import { pairedRatios, perSecond, ratioSpread, spreadOf, valueSpread, type Row } from './lib/report';
 import { proxyStreams } from './proxy-stream';
 
 const run = promisify(execFile);
 
-/** Requests per second, averaged over the tests redis-benchmark ran (its --csv lines). */
+/** Requests per second, averaged over the tests redis-benchmark ran. */
 async function redisBenchmark(port: number, requests: number): Promise<number> {
-  const { stdout } = await run(
-    'redis-benchmark',
-    ['-h', '127.0.0.1', '-p', String(port), '-t', 'ping,set,get', '-n', String(requests), '-c', '50', '--csv'],
-    {
-      maxBuffer: 1024 * 1024,
-    },
-  );
-  const rates = stdout
-    .split('\n')
-    .slice(1)
-    .map((line) => Number(line.split(',')[1]?.replace(/"/g, '')))
-    .filter((rate) => Number.isFinite(rate) && rate > 0);
-  if (rates.length === 0) throw new Error(`redis-benchmark printed no rates: ${stdout}`);
+  const { stdout } = await run('redis-benchmark', redisBenchmarkArgs(port, requests), { maxBuffer: 1024 * 1024 });
+  const rates = csvRates(stdout);
   return rates.reduce((sum, rate) => sum + rate, 0) / rates.length;
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      await run('redis-cli', ['-p', String(port), 'PING']);
-      return;
-    } catch {
-      await sleep(50);
-    }
-  }
-  throw new Error(`nothing answers on ${port}`);
 }
 
 export async function proxy(ctx: BenchContext): Promise<Row[]> {
@@ -57,11 +35,11 @@ export async function proxy(ctx: BenchContext): Promise<Row[]> {
   const socat = startProcess('socat', [`TCP-LISTEN:${socatPort},bind=127.0.0.1,reuseaddr,fork,backlog=256`, `TCP:127.0.0.1:${redisPort}`]);
   const host = await startHost(ctx.hostNodeArgs);
   try {
-    await waitForPort(redisPort);
-    await waitForPort(socatPort);
+    await waitForRedis(redisPort);
+    await waitForRedis(socatPort);
     const created = await host.invoke('proxy.create', { host: '127.0.0.1', port: 0, upstreamHost: '127.0.0.1', upstreamPort: redisPort });
     const port = created.settings.listen.port;
-    await waitForPort(port);
+    await waitForRedis(port);
     for (let round = 1; round <= rounds; round++) {
       direct.push(await redisBenchmark(redisPort, requests));
       relayed.push(await redisBenchmark(socatPort, requests));

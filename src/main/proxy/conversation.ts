@@ -55,21 +55,27 @@ export class Conversation implements ExternalSocket {
     private readonly options: ConversationOptions,
   ) {
     const note = (message: string): void => record.event('info', message);
-    // Plain TCP sides read into buffers of their own, reused read after read (own-read-buffer.ts);
-    // under TLS, Node reads the TCP stream beneath JavaScript and hands over clear text.
-    const clientTcp = options.tls?.listen ? accepted : adoptAccepted(accepted, { allowHalfOpen: true }, note, ownReadBuffer());
+    // Plain TCP sides read into buffers of their own, reused read after read, and hand each read
+    // straight to their pipe (own-read-buffer.ts); under TLS, Node reads the TCP stream beneath
+    // JavaScript and hands over clear text as 'data'.
+    const clientReading = options.tls?.listen ? undefined : ownReadBuffer();
+    const upstreamReading = options.tls?.upstream ? undefined : ownReadBuffer();
+    const clientTcp = clientReading ? adoptAccepted(accepted, { allowHalfOpen: true }, note, clientReading) : accepted;
     clientTcp.setNoDelay(true);
     const local = toEndpoint(clientTcp.localAddress, clientTcp.localPort, clientTcp.localFamily);
     const remote = toEndpoint(clientTcp.remoteAddress, clientTcp.remotePort, clientTcp.remoteFamily);
     record.update({ local, remote, conversation: { clientOpen: true, upstreamOpen: false } });
     this.clientSide = clientSide(clientTcp, options.tls, (summary, sentence) => this.handshakeDone('clientTls', summary, sentence), note);
-    this.upstreamSide = upstreamSide(new Socket({ allowHalfOpen: true, ...(!options.tls?.upstream && { onread: ownReadBuffer() }) }), options.tls);
+    this.upstreamSide = upstreamSide(new Socket({ allowHalfOpen: true, ...(upstreamReading && { onread: upstreamReading }) }), options.tls);
     const client = (this.client = this.clientSide.stream);
     this.upstreamSocket = this.upstreamSide.stream;
     this.pipes = {
       upstream: new DirectionPipe('upstream', client, this.upstreamSocket, this.pipeHooks('upstream')),
       downstream: new DirectionPipe('downstream', this.upstreamSocket, client, this.pipeHooks('downstream')),
     };
+    // A socket read without them (TLS, or an accepted socket Node kept its own way) still says 'data'.
+    if (clientReading) clientReading.reader = this.pipes.upstream;
+    if (upstreamReading) upstreamReading.reader = this.pipes.downstream;
     for (const stream of ['upstream', 'downstream'] as const) if (options.hold?.[stream]) this.pipes[stream].setHolding(true);
     this.closed = Promise.all([
       new Promise<void>((resolve) => client.once('close', () => resolve())),
@@ -151,6 +157,8 @@ export class Conversation implements ExternalSocket {
       resetSide(side === 'client' ? this.clientSide : this.upstreamSide);
     } else {
       this.record.event('half-closed', `Closed the sending side towards ${who} (FIN sent)`);
+      // What was passed on towards that side in this turn goes before the FIN.
+      this.pipes[side === 'client' ? 'downstream' : 'upstream'].flush();
       socket.end();
     }
   }

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bulkBuffersInUse, MAX_BULK_BUFFERS, ownReadBuffer } from './own-read-buffer';
+import { bulkBuffersInUse, MAX_BULK_BUFFERS, ownReadBuffer, type ProxyReader } from './own-read-buffer';
 
 const servers: Server[] = [];
 const sockets: Socket[] = [];
@@ -59,6 +59,34 @@ describe('a proxy socket reading', () => {
       socket.connect(port, '127.0.0.1');
     });
     expect(Buffer.concat(copies).equals(stream)).toBe(true);
+  });
+
+  it("hands each read to its reader instead: small ones as views to copy, a stream's as views into its own buffer", async () => {
+    const stream = Buffer.alloc(4 * 1024 * 1024);
+    for (let i = 0; i < stream.length; i += 4) stream.writeUInt32BE(i, i);
+    const port = await serving(Buffer.concat([Buffer.from('hello'), stream]));
+    const reading = ownReadBuffer();
+    const socket = new Socket({ onread: reading });
+    sockets.push(socket);
+    const copies: Buffer[] = [];
+    let lentReads = 0;
+    let dataEvents = 0;
+    const reader: ProxyReader = {
+      read(bytes, lent) {
+        // Valid only during the call, as the pipe treats them.
+        copies.push(Buffer.from(bytes));
+        if (lent) lentReads++;
+      },
+    };
+    reading.reader = reader;
+    socket.on('data', () => dataEvents++);
+    await new Promise<void>((resolve) => {
+      socket.once('end', () => resolve());
+      socket.connect(port, '127.0.0.1');
+    });
+    expect(Buffer.concat(copies).equals(Buffer.concat([Buffer.from('hello'), stream]))).toBe(true);
+    expect(lentReads).toBeGreaterThan(0);
+    expect(dataEvents).toBe(0);
   });
 
   it('gives at most MAX_BULK_BUFFERS streaming sockets a buffer of their own, and takes them back when they close', async () => {

@@ -16,7 +16,10 @@
  * At most MAX_BULK_BUFFERS sockets hold one at a time (given back when they close): a thousand
  * streaming conversations must not hold half a gigabyte of read buffers beside the log budget;
  * the rest take the copy path.
- * Listeners get 'data' as usual; a view is valid only while the event runs.
+ * A socket's reads go to its reader (the conversation's pipe) when it has one: no 'data' event, no
+ * listener's closure, and no copy of a small read before the reader knows whether it keeps the
+ * bytes (it logs them, which copies them anyway, and passes them on). Without a reader, listeners
+ * get 'data' as usual: small reads as copies, a bulk read as a view valid only while the event runs.
  */
 import type { OnReadOpts, Socket } from 'node:net';
 import { READ_BUFFER_BYTES } from '../engine/read-buffer';
@@ -31,36 +34,49 @@ export const MAX_BULK_BUFFERS = 64;
 
 let shared: Buffer | undefined;
 let bulkBuffers = 0;
-/** The memory of every socket's own buffer: bytes in it are lent, valid only until that socket reads again. */
-const lent = new WeakSet<ArrayBufferLike>();
-
-/** True for a view into a socket's own read buffer (what the pipe must not let the next read overwrite); false for a copy. */
-export function isLentReadBuffer(bytes: Uint8Array): boolean {
-  return lent.has(bytes.buffer);
-}
 
 export function bulkBuffersInUse(): number {
   return bulkBuffers;
 }
 
-export function ownReadBuffer(): OnReadOpts {
+/** Takes a socket's reads in place of 'data' listeners. */
+export interface ProxyReader {
+  /**
+   * `lent`: a view into the socket's own buffer, valid until the socket reads again (the reader
+   * keeps the socket paused for as long as it needs the bytes); otherwise a view into the buffer
+   * every proxy socket shares, valid only during the call.
+   */
+  read(bytes: Uint8Array, lent: boolean): void;
+}
+
+export interface OwnReadBuffer extends OnReadOpts {
+  /** Set once the socket's reader exists (the socket reads nothing before it is resumed). */
+  reader: ProxyReader | undefined;
+}
+
+export function ownReadBuffer(): OwnReadBuffer {
   let own: Buffer | undefined;
-  return {
+  const reading: OwnReadBuffer = {
+    reader: undefined,
     buffer: () => own ?? (shared ??= Buffer.allocUnsafeSlow(READ_BUFFER_BYTES)),
     callback(this: Socket, bytesRead: number, into: Uint8Array): boolean {
+      const { reader } = reading;
       if (into === own) {
-        this.emit('data', Buffer.from(into.buffer, into.byteOffset, bytesRead));
-      } else {
-        if (bytesRead >= BULK_READ_BYTES && bulkBuffers < MAX_BULK_BUFFERS) {
-          own = Buffer.allocUnsafeSlow(BULK_BUFFER_BYTES);
-          lent.add(own.buffer);
-          bulkBuffers++;
-          this.once('close', () => bulkBuffers--);
-        }
-        // A copy (Buffer.from of bytes copies; small ones come from Node's pool).
-        this.emit('data', Buffer.from(into.subarray(0, bytesRead)));
+        const view = Buffer.from(into.buffer, into.byteOffset, bytesRead);
+        if (reader) reader.read(view, true);
+        else this.emit('data', view);
+        return true;
       }
+      if (bytesRead >= BULK_READ_BYTES && bulkBuffers < MAX_BULK_BUFFERS) {
+        own = Buffer.allocUnsafeSlow(BULK_BUFFER_BYTES);
+        bulkBuffers++;
+        this.once('close', () => bulkBuffers--);
+      }
+      if (reader) reader.read(new Uint8Array(into.buffer, into.byteOffset, bytesRead), false);
+      // A copy (Buffer.from of bytes copies; small ones come from Node's pool).
+      else this.emit('data', Buffer.from(into.subarray(0, bytesRead)));
       return true;
     },
   };
+  return reading;
 }

@@ -1,35 +1,16 @@
 /**
- * A direction's direct path for bytes the pipe owns (copies, TLS clear text), with real sockets:
- * those writes carry no callback, so what pushes back on the source is the destination's
- * high-water mark. A reader that stops must stop the source being read, and every byte still
- * arrives, in order, once it reads again.
+ * A direction's direct path, with real sockets: what passes through in a turn is written at its
+ * end, past the destination's Writable, so what pushes back on the source is a write the kernel
+ * does not take at once. A reader that stops must stop the source being read, and every byte
+ * still arrives, in order, once it reads again; borrowed reads go out as they were read.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type Server, Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../engine/test-support/wait-for';
 import { DirectionPipe, HIGH_WATER } from './pipe';
+import { useSocketPairs } from './test-support';
 
-const servers: Server[] = [];
-const sockets: Socket[] = [];
-
-afterEach(async () => {
-  for (const socket of sockets.splice(0)) socket.destroy();
-  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
-});
-
-/** Both ends of one loopback connection. */
-async function socketPair(): Promise<[Socket, Socket]> {
-  const server = createServer();
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
-  const dialled = new Socket();
-  await new Promise<void>((resolve) => dialled.connect((server.address() as { port: number }).port, '127.0.0.1', resolve));
-  const other = await accepted;
-  sockets.push(dialled, other);
-  return [dialled, other];
-}
+const socketPair = useSocketPairs();
 
 const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
@@ -39,7 +20,7 @@ describe('a direction writing bytes of its own', () => {
     const [dest, reader] = await socketPair();
     reader.pause();
     const noHooks = { forwarded: () => {}, endForwarded: () => {}, heldChanged: () => {}, note: () => {} };
-    // A plain socket reads into fresh buffers of Node's: the pipe's copy path, never a lent view.
+    // A plain socket reads into fresh buffers of Node's: bytes the pipe owns, never a lent view.
     const pipe = new DirectionPipe('upstream', source, dest, noHooks);
     source.on('data', (chunk: Buffer) => pipe.accept(chunk));
     source.on('end', () => pipe.acceptEnd());
@@ -67,4 +48,29 @@ describe('a direction writing bytes of its own', () => {
     await ended;
     expect(sha(Buffer.concat(received))).toBe(sha(sent));
   }, 60_000);
+
+  it('writes borrowed reads as they were read, before a FIN sent in the same turn', async () => {
+    const [, source] = await socketPair();
+    const [dest, far] = await socketPair();
+    const noHooks = { forwarded: () => {}, endForwarded: () => {}, heldChanged: () => {}, note: () => {} };
+    const pipe = new DirectionPipe('downstream', source, dest, noHooks);
+    pipe.start();
+    let text = '';
+    far.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const ended = new Promise<void>((resolve) => far.once('end', () => resolve()));
+    // Views into a buffer the next read reuses, as own-read-buffer.ts hands them over.
+    const shared = Buffer.alloc(64);
+    const read = (message: string): void => {
+      const size = shared.write(message);
+      pipe.read(new Uint8Array(shared.buffer, shared.byteOffset, size), false);
+      shared.fill(0);
+    };
+    read('+PONG\r\n');
+    read('+OK\r\n');
+    // What a conversation does before it ends a side itself (cut, close).
+    pipe.flush();
+    dest.end();
+    await ended;
+    expect(text).toBe('+PONG\r\n+OK\r\n');
+  });
 });

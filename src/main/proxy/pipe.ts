@@ -8,40 +8,15 @@
 import type { Socket } from 'node:net';
 import type { FramingSpec } from '@shared/framing';
 import type { ToxicStream } from '@shared/proxy';
+import { HandleWriter } from './handle-writes';
 import { type HeldFrames, heldFramesFor } from './held-frames';
-import { isLentReadBuffer } from './own-read-buffer';
+import type { ProxyReader } from './own-read-buffer';
 import { StageList } from './stages';
 import type { Next, Stage } from './toxics';
+import { atTurnEnd, type TurnEndWork } from './turn-end';
 
 export const HIGH_WATER = 256 * 1024;
 const LOW_WATER = 64 * 1024;
-
-/**
- * Destinations written to directly in this turn of the event loop, corked: what every
- * conversation read in the turn goes out together at its end (one setImmediate for all of them).
- * Written read by read, a request-reply peer (redis) woke for each message, answered it and slept
- * again before the next; written as a burst, it wakes once and finds the rest waiting: the
- * redis benchmark spent 4–9% less CPU in all (proxy, server and client) per request this way.
- * The same turn: no timer, no added wait beyond the reads that were already due. cork() keeps
- * the order with every other write and end() on the socket (end() uncorks first).
- */
-const corked: Socket[] = [];
-let uncorkScheduled = false;
-
-function uncorkAll(): void {
-  uncorkScheduled = false;
-  // Each at most once: a socket is only listed when it was not corked.
-  for (const socket of corked.splice(0)) socket.uncork();
-}
-
-function corkForTheTurn(socket: Socket): void {
-  if (socket.writableCorked > 0) return;
-  socket.cork();
-  corked.push(socket);
-  if (uncorkScheduled) return;
-  uncorkScheduled = true;
-  setImmediate(uncorkAll);
-}
 
 interface Pending {
   /** Numbers held messages for the user (forward, edit, drop). */
@@ -72,14 +47,33 @@ export interface PipeHooks {
   note(message: string): void;
 }
 
-export class DirectionPipe {
+/**
+ * How long bytes given to the pipe stay as they are: its own to keep (a copy, TLS clear text);
+ * borrowed (a view into the buffer every proxy socket reads into, valid only during the call); or
+ * lent (a view into the source's own read buffer, valid until the source reads again).
+ */
+type Lifetime = 'owned' | 'borrowed' | 'lent';
+
+export class DirectionPipe implements ProxyReader, TurnEndWork {
   private readonly queue: Pending[] = [];
   /** Held messages the user let go, ahead of the rest of the queue. */
   private readonly released: Pending[] = [];
   private holding = false;
   private nextHeldId = 1;
   private queuedBytes = 0;
-  private readonly stages = new StageList(() => this.buildChain());
+  private readonly stages = new StageList(() => {
+    this.buildChain();
+    this.decide();
+  });
+  /**
+   * Nothing waits, nothing is held and no toxic applies: a chunk goes straight on, logged and
+   * written at the end of the turn. Decided when one of those changes (decide()), not per chunk.
+   */
+  private passThrough = true;
+  /** What passed straight through in this turn, written at its end (turn-end.ts); its own bytes, never views. */
+  private turnOut: Uint8Array[] = [];
+  /** Writes to `dest` past its Writable when it is plain TCP (handle-writes.ts). */
+  private readonly handleWriter: HandleWriter;
   /** Through every stage, in order, then into `dest`: a chunk taken from the queue runs the chain there was then. */
   private chain: Next = (piece) => this.write(piece);
   private pumping = false;
@@ -95,6 +89,7 @@ export class DirectionPipe {
   private readonly directWritten = (): void => {
     if (--this.directWrites > 0 || !this.sourceLent) return;
     this.sourceLent = false;
+    this.decide();
     this.updateFlow();
     void this.pump();
   };
@@ -115,6 +110,7 @@ export class DirectionPipe {
   ) {
     // Not read until start(): an upstream socket would otherwise flow as soon as it is listened to.
     source.pause();
+    this.handleWriter = new HandleWriter(dest, () => this.updateFlow(), hooks.note);
   }
 
   get isHolding(): boolean {
@@ -134,6 +130,7 @@ export class DirectionPipe {
     if (this.stopped || holding === this.holding) return;
     if (!holding) this.queuePartialFrame();
     this.holding = holding;
+    this.decide();
     this.updateFlow();
     this.hooks.heldChanged();
     void this.pump();
@@ -173,6 +170,7 @@ export class DirectionPipe {
       }
       this.released.push(item);
     }
+    this.decide();
     this.updateFlow();
     this.hooks.heldChanged();
     void this.pump();
@@ -190,57 +188,97 @@ export class DirectionPipe {
     this.updateFlow();
   }
 
-  /**
-   * Bytes read from the source. They may be a view into the source's read buffer (own-read-buffer.ts),
-   * valid only during this call: what waits in the queue is a copy, and a write the kernel does
-   * not take at once keeps the source paused until it completes, so the next read cannot
-   * overwrite it.
-   */
+  /** Bytes of the pipe's own from the source (TLS clear text, or what a 'data' listener was handed). */
   accept(bytes: Uint8Array): void {
+    this.take(bytes, 'owned');
+  }
+
+  /** A read of a source reading into a proxy read buffer (own-read-buffer.ts). */
+  read(bytes: Uint8Array, lent: boolean): void {
+    this.take(bytes, lent ? 'lent' : 'borrowed');
+  }
+
+  /**
+   * What is kept beyond this call is a copy of borrowed bytes; lent bytes are written without
+   * one, and a write the kernel does not take at once keeps the source paused until it
+   * completes, so the next read cannot overwrite them.
+   */
+  private take(bytes: Uint8Array, lifetime: Lifetime): void {
     if (this.stopped) return;
-    if (!this.pumping && !this.sourceLent && !this.holding && this.stages.all.length === 0 && this.queue.length === 0 && this.released.length === 0) {
-      // Nothing waits and no toxic applies: straight through, no copy, no turn through the promise chain.
+    if (this.passThrough) {
       this.frames?.track(bytes);
       this.nextHeldId++;
       this.hooks.forwarded(bytes);
-      if (this.dest.destroyed || this.dest.writableEnded) return;
-      if (isLentReadBuffer(bytes)) {
-        this.directWrites++;
-        this.dest.write(bytes, this.directWritten);
-        if (this.dest.writableLength > 0) {
-          this.sourceLent = true;
-          this.updateFlow();
-        }
-      } else {
-        // Bytes of our own (a copy, or TLS clear text) may wait in `dest`, as in a.pipe(b): no
-        // write callback, which costs Node an object and a tick per write, one per message here.
-        corkForTheTurn(this.dest);
-        if (!this.dest.write(bytes) && !this.destFull) {
-          this.destFull = true;
-          this.dest.once('drain', this.destDrained);
-          this.dest.once('close', this.destDrained);
-          this.updateFlow();
-        }
+      if (lifetime === 'lent') this.writeLent(bytes);
+      else {
+        if (this.turnOut.length === 0) atTurnEnd(this);
+        this.turnOut.push(lifetime === 'owned' ? bytes : Buffer.from(bytes));
       }
       return;
     }
-    // What waits is a copy: `bytes` may be the source's read buffer, overwritten by the next read.
-    const copy = new Uint8Array(bytes);
-    this.queuedBytes += copy.byteLength;
-    if (this.holding && this.frames) for (const frame of this.frames.cut(copy)) this.enqueue(frame);
+    const own = lifetime === 'owned' ? bytes : new Uint8Array(bytes);
+    this.queuedBytes += own.byteLength;
+    if (this.holding && this.frames) for (const frame of this.frames.cut(own)) this.enqueue(frame);
     else {
-      this.frames?.track(copy);
-      this.enqueue(copy);
+      this.frames?.track(own);
+      this.enqueue(own);
     }
     this.updateFlow();
     if (this.holding) this.hooks.heldChanged();
     void this.pump();
   }
 
+  /** Bytes in the source's own buffer, written now (after this turn's earlier bytes) without a copy. */
+  private writeLent(bytes: Uint8Array): void {
+    if (this.dest.destroyed || this.dest.writableEnded) return;
+    this.atTurnEnd();
+    this.directWrites++;
+    this.dest.write(bytes, this.directWritten);
+    if (this.dest.writableLength > 0) {
+      this.sourceLent = true;
+      this.decide();
+      this.updateFlow();
+    }
+  }
+
+  /**
+   * Writes what passed through in this turn: straight to a plain TCP handle when its Writable has
+   * nothing queued, else through the socket (whose write() pushes back past its high-water mark).
+   * Run at the turn's end, and before anything else goes to `dest`, so that the order holds.
+   */
+  atTurnEnd(): void {
+    const chunks = this.turnOut;
+    if (chunks.length === 0) return;
+    const dest = this.dest;
+    if (dest.destroyed || dest.writableEnded) {
+      chunks.length = 0;
+      return;
+    }
+    const written = this.handleWriter.write(chunks);
+    if (written === 'written') {
+      chunks.length = 0;
+      return;
+    }
+    // The pending write holds on to the chunks.
+    this.turnOut = [];
+    if (written === 'pending') return this.updateFlow();
+    let full = false;
+    if (chunks.length > 1) dest.cork();
+    for (const chunk of chunks) full = !dest.write(chunk) || full;
+    if (chunks.length > 1) dest.uncork();
+    if (full && !this.destFull) {
+      this.destFull = true;
+      dest.once('drain', this.destDrained);
+      dest.once('close', this.destDrained);
+      this.updateFlow();
+    }
+  }
+
   acceptEnd(): void {
     if (this.stopped) return;
     this.queuePartialFrame();
     this.queue.push({ heldId: this.nextHeldId++, arrivedAt: performance.now(), time: Date.now() });
+    this.passThrough = false;
     void this.pump();
   }
 
@@ -262,9 +300,16 @@ export class DirectionPipe {
     this.stages.remove(toxic);
   }
 
-  /** The conversation is over: nothing more is forwarded, every stage lets go. */
+  /** What passed through in this turn goes now (before the conversation ends or cuts `dest`). */
+  flush(): void {
+    this.atTurnEnd();
+  }
+
+  /** The conversation is over: nothing more is forwarded (what was, goes), every stage lets go. */
   stop(): void {
+    this.atTurnEnd();
     this.stopped = true;
+    this.passThrough = false;
     this.queue.length = 0;
     this.released.length = 0;
     this.queuedBytes = 0;
@@ -274,6 +319,7 @@ export class DirectionPipe {
   /** Its bytes are counted in queuedBytes already (when read). */
   private enqueue(bytes: Uint8Array): void {
     this.queue.push({ heldId: this.nextHeldId++, bytes, arrivedAt: performance.now(), time: Date.now() });
+    this.passThrough = false;
   }
 
   /** A frame begun in a hold that ends (or a stream that does) goes as it is, in its place. */
@@ -285,6 +331,7 @@ export class DirectionPipe {
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
+    this.passThrough = false;
     try {
       for (let item = this.next(); item && !this.stopped; item = this.next()) {
         if (item.bytes) {
@@ -297,6 +344,7 @@ export class DirectionPipe {
       }
     } finally {
       this.pumping = false;
+      this.decide();
     }
   }
 
@@ -331,12 +379,14 @@ export class DirectionPipe {
       await new Promise<void>((resolve) => void stage.end(resolve));
     }
     if (this.stopped) return;
+    this.atTurnEnd();
     if (!this.dest.destroyed && !this.dest.writableEnded) this.dest.end();
     this.hooks.endForwarded();
   }
 
   /** Resolves once `dest` takes more (drain) or is gone. */
   private write(bytes: Uint8Array): Promise<void> {
+    this.atTurnEnd();
     if (this.stopped || this.dest.destroyed || this.dest.writableEnded || this.dest.write(bytes)) return Promise.resolve();
     return new Promise((resolve) => {
       const done = (): void => {
@@ -349,10 +399,26 @@ export class DirectionPipe {
     });
   }
 
+  /** Whether a chunk may go straight through (passThrough): the pipe's state changed. */
+  private decide(): void {
+    this.passThrough =
+      !this.stopped &&
+      !this.pumping &&
+      !this.sourceLent &&
+      !this.holding &&
+      this.stages.all.length === 0 &&
+      this.queue.length === 0 &&
+      this.released.length === 0;
+  }
+
   private updateFlow(): void {
     if (this.stopped || this.source.destroyed) return;
     // Held messages are not taken from the queue, so a held side is read up to HIGH_WATER, then not at all.
-    const pause = this.sourceLent || this.destFull || (this.sourcePaused ? this.queuedBytes > LOW_WATER : this.queuedBytes >= HIGH_WATER);
+    const pause =
+      this.sourceLent ||
+      this.destFull ||
+      this.handleWriter.pending > 0 ||
+      (this.sourcePaused ? this.queuedBytes > LOW_WATER : this.queuedBytes >= HIGH_WATER);
     if (pause === this.sourcePaused) return;
     this.sourcePaused = pause;
     if (pause) this.source.pause();

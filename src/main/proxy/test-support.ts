@@ -2,7 +2,7 @@
  * What the proxy's tests share: a fresh engine and dispatcher per test, redis-server, raw node
  * servers that record each read, and a proxy made through the contract — all cleaned up after.
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, Socket } from 'node:net';
 import { afterEach, beforeEach } from 'vitest';
 import type { Result } from '@shared/contract';
 import { createDispatcher, type Dispatcher } from '../dispatch';
@@ -90,4 +90,28 @@ const UDP_ECHO = [
 export async function startUdpEcho(): Promise<number> {
   const peer = await startChild('python3', ['-u', '-c', UDP_ECHO], /port \d+/);
   return Number(/port (\d+)/.exec(peer.stdout().toString())?.[1]);
+}
+
+/**
+ * Registers the clean-up; the returned function opens a loopback connection and resolves with
+ * both its ends (the dialled one first), destroyed after the test.
+ */
+export function useSocketPairs(): () => Promise<[Socket, Socket]> {
+  const servers: Server[] = [];
+  const sockets: Socket[] = [];
+  afterEach(async () => {
+    for (const socket of sockets.splice(0)) socket.destroy();
+    await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+  });
+  return async () => {
+    const server = createServer();
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+    const dialled = new Socket();
+    await new Promise<void>((resolve) => dialled.connect((server.address() as { port: number }).port, '127.0.0.1', resolve));
+    const other = await accepted;
+    sockets.push(dialled, other);
+    return [dialled, other];
+  };
 }
