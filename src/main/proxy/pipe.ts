@@ -278,7 +278,7 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
     if (this.stopped) return;
     this.queuePartialFrame();
     this.queue.push({ heldId: this.nextHeldId++, arrivedAt: performance.now(), time: Date.now() });
-    this.passThrough = false;
+    this.decide();
     void this.pump();
   }
 
@@ -309,7 +309,7 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
   stop(): void {
     this.atTurnEnd();
     this.stopped = true;
-    this.passThrough = false;
+    this.decide();
     this.queue.length = 0;
     this.released.length = 0;
     this.queuedBytes = 0;
@@ -319,7 +319,7 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
   /** Its bytes are counted in queuedBytes already (when read). */
   private enqueue(bytes: Uint8Array): void {
     this.queue.push({ heldId: this.nextHeldId++, bytes, arrivedAt: performance.now(), time: Date.now() });
-    this.passThrough = false;
+    this.decide();
   }
 
   /** A frame begun in a hold that ends (or a stream that does) goes as it is, in its place. */
@@ -331,7 +331,7 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
-    this.passThrough = false;
+    this.decide();
     try {
       for (let item = this.next(); item && !this.stopped; item = this.next()) {
         if (item.bytes) {
