@@ -54,7 +54,7 @@ test('the user injects a macro text to the server and hex bytes to the client of
     const repeat = page.getByRole('dialog', { name: 'Repeat the message' });
     await repeat.getByLabel('Times').fill('3');
     await repeat.getByRole('button', { name: 'Start', exact: true }).click();
-    await expect(page.getByRole('status', { name: 'Repeat: Repeated 3 of 3' })).toBeVisible();
+    await expect(page.getByRole('status', { name: /^Repeat: Repeated 3 of 3 in [\d.]+ (µs|ms|s) · [\d,]+\/s$/ })).toBeVisible();
     await until(() => clientGot === '+OK\r\n'.repeat(4), 'the client to get three repeated +OK');
     expect(serverGot).toBe('hello\nPING 1\n');
 

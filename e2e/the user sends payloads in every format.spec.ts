@@ -75,7 +75,7 @@ test('the user repeats a message five times and sees the count', async ({ app })
   await popover.getByLabel('Times').fill('5');
   await popover.getByLabel('Every (ms)').fill('20');
   await popover.getByRole('button', { name: 'Start', exact: true }).click();
-  await expect(app.page.getByRole('status', { name: 'Repeat: Repeated 5 of 5' })).toBeVisible();
+  await expect(app.page.getByRole('status', { name: /^Repeat: Repeated 5 of 5 in [\d.]+ m?s$/ })).toBeVisible();
   await until(() => peer.received().toString() === 'tick\n'.repeat(5), 'five ticks at the peer');
   await expect(app.log.getByRole('listitem').filter({ hasText: 'TX' })).toHaveCount(5);
 
@@ -86,7 +86,7 @@ test('the user repeats a message five times and sees the count', async ({ app })
   await popover.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(app.page.getByRole('status', { name: /^Repeat: Sent \d+ · every 30 ms$/ })).toBeVisible();
   await app.page.getByRole('button', { name: 'Stop', exact: true }).click();
-  const stopped = app.page.getByRole('status', { name: /^Repeat: Stopped after \d+$/ });
+  const stopped = app.page.getByRole('status', { name: /^Repeat: Stopped after \d+ in [\d.]+ m?s$/ });
   await expect(stopped).toBeVisible();
   const count = Number(/after (\d+)/.exec((await stopped.getAttribute('aria-label')) ?? '')?.[1]);
   await until(() => peer.received().length === 5 * 5 + count * 5, 'the stopped repeat to have landed');

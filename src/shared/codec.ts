@@ -215,6 +215,14 @@ export function formatInteger(n: number): string {
   return n < 0 ? `-${grouped}` : grouped;
 }
 
+/** A span of time in the unit that reads best: `840 µs`, `12.4 ms`, `3.20 s`. */
+export function formatDuration(ms: number): string {
+  const abs = Math.abs(ms);
+  if (abs < 1) return `${Math.round(ms * 1000)} µs`;
+  if (abs < 1000) return `${ms.toFixed(abs < 10 ? 3 : abs < 100 ? 2 : 1)} ms`;
+  return `${(ms / 1000).toFixed(abs < 10_000 ? 3 : 2)} s`;
+}
+
 /** Human-readable size: 512 B, 1.5 KiB, 3.2 MiB. */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

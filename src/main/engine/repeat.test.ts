@@ -1,11 +1,13 @@
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatDuration, formatInteger } from '@shared/codec';
 import { commands, type RepeatStatus } from '@shared/contract';
 import { Engine } from './engine';
 import { allEntries, logEvents } from './test-support/engine-log';
 import { startServer, stopPeers } from './test-support/peers';
 import { rejection } from './test-support/rejection';
+import { timerFloor } from './test-support/timing';
 import { waitFor } from './test-support/wait-for';
 
 let engine: Engine;
@@ -41,13 +43,28 @@ describe('repeated sends', () => {
     const client = await clientTo(server.port);
     const { jobId } = await engine.startRepeat({ id: client.id, data: Buffer.from('ping\n'), count: 5 });
     await waitFor(() => repeatOf(client.id)?.state === 'finished', 'the repeat to finish');
-    expect(repeatOf(client.id)).toEqual({ jobId, state: 'finished', sent: 5, total: 5, intervalMs: 0, bytes: 5 });
+    const status = repeatOf(client.id);
+    expect(status).toEqual({
+      jobId,
+      state: 'finished',
+      sent: 5,
+      total: 5,
+      intervalMs: 0,
+      bytes: 5,
+      startedAt: expect.any(Number),
+      endedAt: expect.any(Number),
+    });
+    // On the engine's clock, from before the first send to the last: what the log note says.
+    const tookMs = (status?.endedAt ?? NaN) - (status?.startedAt ?? NaN);
+    expect(tookMs).toBeGreaterThan(0);
     await waitFor(() => server.received().length === 25, 'five pings at the server');
     expect(server.received().toString()).toBe('ping\n'.repeat(5));
     expect(allEntries(engine, client.id).filter((e) => e.dir === 'out')).toHaveLength(5);
     const notes = logEvents(engine, client.id).map((e) => e.message);
     expect(notes).toContain(`Repeating 5 bytes 5 times, back to back (${jobId})`);
-    expect(notes).toContain(`Repeat ${jobId} finished (5 of 5 sent)`);
+    expect(notes).toContain(
+      `Repeat ${jobId} finished (5 of 5 sent in ${formatDuration(tookMs)} · ${formatInteger(Math.round((5 * 1000) / tookMs))}/s)`,
+    );
   });
 
   it('keeps to the interval between sends', async () => {
@@ -63,6 +80,12 @@ describe('repeated sends', () => {
     expect(times).toHaveLength(4);
     // Sends keep to a 40 ms grid from the first (one delayed by a busy machine does not shift the rest).
     expect(times[3] - times[0]).toBeGreaterThanOrEqual(115);
+    // The repeat's own times span the three gaps; with an interval its rate is the interval's, not said.
+    const status = repeatOf(client.id);
+    expect((status?.endedAt ?? NaN) - (status?.startedAt ?? NaN)).toBeGreaterThanOrEqual(timerFloor(120));
+    expect(logEvents(engine, client.id).map((e) => e.message)).toContainEqual(
+      expect.stringMatching(/^Repeat rep-\d+ finished \(4 of 4 sent in [\d.]+ m?s\)$/),
+    );
   });
 
   it('repeats every interval until stopped, and nothing goes out after the stop', async () => {
@@ -76,6 +99,7 @@ describe('repeated sends', () => {
     engine.cancelRepeat(jobId);
     const stopped = repeatOf(client.id);
     expect(stopped).toMatchObject({ state: 'stopped' });
+    expect(stopped?.endedAt).toBeGreaterThanOrEqual(stopped?.startedAt ?? Infinity);
     const sentAtStop = engine.info(client.id).messagesOut;
     await new Promise((resolve) => setTimeout(resolve, 60));
     expect(engine.info(client.id).messagesOut).toBe(sentAtStop);

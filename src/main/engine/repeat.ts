@@ -3,7 +3,9 @@
  * so they go on when a window reloads, and every window sees their progress (SocketInfo.repeat).
  */
 import type { ErrorInfo, RepeatStatus } from '@shared/contract';
+import { repeatTiming } from '@shared/repeat-timing';
 import { describeError, EngineError } from './errors';
+import { now } from './log';
 
 export interface RepeatPlan {
   count?: number;
@@ -54,6 +56,7 @@ export class RepeatSender {
     }
     const jobId = `rep-${this.nextJob++}`;
     this.starting.set(socket.id, jobId);
+    const startedAt = now();
     let gone: boolean;
     socket.note(`Repeating ${describePlan(plan)} (${jobId})`);
     try {
@@ -74,6 +77,7 @@ export class RepeatSender {
       intervalMs: plan.intervalMs ?? 0,
       bytes: plan.bytes,
       ...(plan.count === undefined ? {} : { total: plan.count }),
+      startedAt,
     };
     const job: Job = { status, socket, stopped: false, wake: undefined };
     this.jobs.set(jobId, job);
@@ -160,9 +164,10 @@ export class RepeatSender {
     job.stopped = true;
     job.wake?.();
     this.jobs.delete(job.status.jobId);
-    const status: RepeatStatus = { ...job.status, state, ...(error ? { error } : {}) };
+    const status: RepeatStatus = { ...job.status, state, endedAt: now(), ...(error ? { error } : {}) };
     job.socket.report(status);
-    const sends = `${status.sent} of ${status.total ?? '∞'} sent`;
+    const timing = repeatTiming(status);
+    const sends = `${status.sent} of ${status.total ?? '∞'} sent${timing ? ` ${timing}` : ''}`;
     const ending = { finished: 'finished', stopped: 'stopped', failed: `failed: ${error?.message ?? 'unknown error'}` }[state];
     job.socket.note(`Repeat ${status.jobId} ${ending} (${sends})`);
   }

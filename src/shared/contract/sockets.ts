@@ -42,6 +42,13 @@ export const RepeatStatus = schemaOnUse(() =>
     bytes: z.number().int().nonnegative(),
     /** Why a failed repeat stopped. */
     error: ErrorInfo.optional(),
+    /**
+     * When the first send began and when the repeat ended (finished, stopped or failed), epoch ms
+     * on the engine's clock: how long it took and how fast it sent, as the engine saw it, not as
+     * late as a window hears of it. Absent in captures written before they were recorded.
+     */
+    startedAt: z.number().optional(),
+    endedAt: z.number().optional(),
   }),
 );
 

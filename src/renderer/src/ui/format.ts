@@ -7,14 +7,6 @@ export function formatTimeMicros(epochMs: number): string {
   return `${formatTime(whole).slice(0, 8)}.${String(Math.min(999_999, micros)).padStart(6, '0')}`;
 }
 
-/** A span of time in the unit that reads best: `840 µs`, `12.4 ms`, `3.20 s`. */
-export function formatDuration(ms: number): string {
-  const abs = Math.abs(ms);
-  if (abs < 1) return `${Math.round(ms * 1000)} µs`;
-  if (abs < 1000) return `${ms.toFixed(abs < 10 ? 3 : abs < 100 ? 2 : 1)} ms`;
-  return `${(ms / 1000).toFixed(abs < 10_000 ? 3 : 2)} s`;
-}
-
 /** `14:03:27.512` in local time. */
 export function formatTime(epochMs: number): string {
   const date = new Date(epochMs);

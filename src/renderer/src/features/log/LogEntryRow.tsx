@@ -1,7 +1,7 @@
 import { memo, Suspense } from 'react';
-import { formatBytes } from '@shared/codec';
+import { formatBytes, formatDuration } from '@shared/codec';
 import { formatEndpoint } from '@shared/endpoint';
-import { formatDuration, formatExactBytes, formatTimeMicros } from '../../ui/format';
+import { formatExactBytes, formatTimeMicros } from '../../ui/format';
 import { type LogRowEntry, searchKey } from './logRows';
 import { usePreferences, type LogPayloadView } from '../shell/preferences';
 import { CopyMenu } from './CopyMenu';

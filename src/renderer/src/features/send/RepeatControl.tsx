@@ -1,5 +1,6 @@
 import { useId, useRef, useState } from 'react';
 import type { ErrorInfo, Input, RepeatStatus } from '@shared/contract';
+import { repeatTiming } from '@shared/repeat-timing';
 import { formatCount } from '../../ui/format';
 import { startRepeat, stopRepeat } from './send';
 import { useSockets } from '../sockets/sockets';
@@ -148,15 +149,17 @@ function NumberField({ label, value, onChange, placeholder, errorId }: NumberFie
   );
 }
 
-/** "Sent 3 of 5", "Repeated 5 of 5", "Stopped after 7", "Failed after 2: …" */
+/** "Sent 3 of 5", "Repeated 5 of 5 in 2.104 ms · 2,376/s", "Stopped after 7 in 1.203 s", "Repeat failed after 2" */
 function RepeatProgress({ status }: { status: RepeatStatus }) {
   const of = status.total === undefined ? '' : ` of ${formatCount(status.total)}`;
+  const timing = repeatTiming(status);
+  const took = timing ? ` ${timing}` : '';
   const sent = formatCount(status.sent);
   const text = {
     running: `Sent ${sent}${of}${status.intervalMs > 0 ? ` · every ${formatCount(status.intervalMs)} ms` : ''}`,
-    finished: `Repeated ${sent}${of}`,
-    stopped: `Stopped after ${sent}${of}`,
-    failed: `Repeat failed after ${sent}${of}`,
+    finished: `Repeated ${sent}${of}${took}`,
+    stopped: `Stopped after ${sent}${of}${took}`,
+    failed: `Repeat failed after ${sent}${of}${took}`,
   }[status.state];
   return (
     <span
