@@ -145,3 +145,22 @@ test('what the user types while a message is on its way stays in the send bar', 
   await expect(app.log).toContainText('first');
   await expect(app.message).toHaveValue('second');
 });
+
+test('a message sent while another is on its way goes after it, in order', async ({ app, host }) => {
+  await connect(app);
+  await app.sendAs('Text');
+  host.freeze();
+  try {
+    await app.send('first');
+    // Enter again before the first is answered: the second waits its turn instead of being ignored.
+    await app.send('second');
+    await expect(app.page.getByText('Sending… 1 more message waiting')).toBeVisible();
+    await app.message.fill('third');
+  } finally {
+    host.resume();
+  }
+  await until(() => peer.received().toString() === 'firstsecond', 'both messages at the peer, in order');
+  await expect(app.log.getByRole('listitem').filter({ hasText: 'TX' })).toHaveCount(2);
+  // What was typed after the second stays.
+  await expect(app.message).toHaveValue('third');
+});

@@ -20,6 +20,7 @@ import { draftFor, historyFor, remember, saveDraft } from './sendHistory';
 import { FileSender } from './FileSender';
 import { RepeatControl } from './RepeatControl';
 import { SavedMessages } from './SavedMessages';
+import { sendOrder } from './sendOrder';
 import { SegmentedControl } from '../../ui/SegmentedControl';
 import { SendIcon } from '../../ui/Icons';
 
@@ -75,7 +76,9 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
   const [inputError, setInputError] = useState<string | null>(null);
   const [sendError, setSendError] = useState<ErrorInfo | null>(null);
   const [lastSent, setLastSent] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
+  /** Sends made and not yet settled: Enter while one is on its way sends after it (sendOrder.ts). */
+  const [sending, setSending] = useState(0);
+  const [order] = useState(() => sendOrder(setSending));
   const [sendTo, setSendTo] = useState<string>(ALL);
   /** A proxied conversation: which way the send bar injects. */
   const [injectTo, setInjectTo] = useState<ToxicStream>('upstream');
@@ -212,18 +215,18 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
     return valid.data;
   };
 
-  const transmit = async (request: ParsedInput<'socket.send'>): Promise<boolean> => {
+  /** Sends after every send made before it (sendOrder.ts). */
+  const transmit = (request: ParsedInput<'socket.send'>): Promise<boolean> => order.run(() => transmitNow(request));
+
+  const transmitNow = async (request: ParsedInput<'socket.send'>): Promise<boolean> => {
     setSendError(null);
-    setPending(true);
     if (isConversation) {
       const injected = await injectMessage({ id: request.id, stream: injectTo, data: request.data });
-      setPending(false);
       if (!injected.ok) setSendError(injected.error);
       else setLastSent(`Injected ${formatBytes(injected.value.bytes)} ${injectTo === 'upstream' ? 'to the server' : 'to the client'}`);
       return injected.ok;
     }
     const result = await sendMessage(request);
-    setPending(false);
     if (!result.ok) {
       setSendError(result.error);
       return false;
@@ -239,7 +242,7 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
 
   /** A saved message goes from this send bar: its recipient, and its own UDP target if it has one. */
   const sendSaved = async (message: SavedMessage): Promise<void> => {
-    if (pending || blocked) return;
+    if (blocked) return;
     const parsed = encodePayload(message.payload, message.format, sendBarMacros(recipient));
     if (!parsed.ok) {
       setSendError({ code: 'INVALID_INPUT', message: `${message.name}: ${parsed.message}` });
@@ -265,7 +268,7 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
   };
 
   const send = async (): Promise<void> => {
-    if (pending || blocked || mode === 'file') return;
+    if (blocked || mode === 'file') return;
     const text = currentText();
     const request = prepare();
     if (!request || !(await transmit(request))) return;
@@ -318,6 +321,7 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
     if (sendError) return { tone: 'error' as const, text: sendError.message };
     if (inputLength > LIVE_CHECK_LIMIT)
       return { tone: 'muted' as const, text: `Large input (${plural(inputLength, 'character')}): checked when you send.` };
+    if (sending > 1) return { tone: 'muted' as const, text: `Sending… ${plural(sending - 1, 'more message')} waiting` };
     if (lastSent && inputLength === 0) return { tone: 'muted' as const, text: lastSent };
     if (mode === 'file')
       return {
@@ -472,7 +476,7 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
           type="button"
           onClick={() => void send()}
           hidden={mode === 'file'}
-          disabled={blocked !== null || pending}
+          disabled={blocked !== null}
           aria-describedby={blocked ? noteId : undefined}
           className="inline-flex h-[30px] items-center gap-1.5 rounded bg-zinc-800 px-3 text-xs font-medium text-white hover:bg-zinc-700 disabled:cursor-not-allowed disabled:opacity-40 dark:bg-zinc-200 dark:text-zinc-900 dark:hover:bg-white"
         >
