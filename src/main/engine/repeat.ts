@@ -3,6 +3,7 @@
  * so they go on when a window reloads, and every window sees their progress (SocketInfo.repeat).
  */
 import type { ErrorInfo, RepeatStatus } from '@shared/contract';
+import { formatInteger } from '@shared/codec';
 import { repeatTiming } from '@shared/repeat-timing';
 import { describeError, EngineError } from './errors';
 import { now } from './log';
@@ -167,7 +168,7 @@ export class RepeatSender {
     const status: RepeatStatus = { ...job.status, state, endedAt: now(), ...(error ? { error } : {}) };
     job.socket.report(status);
     const timing = repeatTiming(status);
-    const sends = `${status.sent} of ${status.total ?? '∞'} sent${timing ? ` ${timing}` : ''}`;
+    const sends = `${formatInteger(status.sent)} of ${status.total === undefined ? '∞' : formatInteger(status.total)} sent${timing ? ` ${timing}` : ''}`;
     const ending = { finished: 'finished', stopped: 'stopped', failed: `failed: ${error?.message ?? 'unknown error'}` }[state];
     job.socket.note(`Repeat ${status.jobId} ${ending} (${sends})`);
   }
