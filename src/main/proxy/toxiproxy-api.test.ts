@@ -201,20 +201,40 @@ describe('the Toxiproxy API with curl', () => {
     expect(Object.keys(jsonOf((await curl('GET', '/proxies'))[1]) as object)).toEqual(['one']);
   });
 
-  it('refuses forged requests: a foreign Origin, a non-loopback Host, a body that is not JSON', async () => {
+  it('refuses forged requests: a foreign Origin, a non-loopback Host, a browser', async () => {
     const body = JSON.stringify({ name: 'evil', upstream: '127.0.0.1:9' });
     const foreign = await curl('POST', '/proxies', body, ['Content-Type: application/json', 'Origin: https://evil.example']);
     expect(foreign[0]).toBe(403);
     expect(jsonOf(foreign[1])).toMatchObject({ status: 403 });
     const rebinding = await curl('GET', '/proxies', undefined, [`Host: evil.example:${api.port}`]);
     expect(rebinding[0]).toBe(403);
-    const plain = await curl('POST', '/proxies', body, ['Content-Type: text/plain']);
-    expect(plain[0]).toBe(415);
-    const form = await curl('POST', '/proxies', body, []);
-    expect(form[0]).toBe(415);
+    // A page's "simple" cross-site POST (no preflight): text/plain, with the browser's Origin and User-Agent.
+    const browser = 'User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+    const simple = await curl('POST', '/proxies', body, ['Content-Type: text/plain', 'Origin: https://evil.example', browser]);
+    expect(simple[0]).toBe(403);
+    // Even without an Origin, a browser is not a client of this API (Toxiproxy's rule).
+    const form = await curl('POST', '/proxies', body, ['Content-Type: application/x-www-form-urlencoded', browser]);
+    expect(form[0]).toBe(403);
+    expect(jsonOf(form[1])).toEqual({ error: 'User agent not allowed', status: 403 });
     expect(engine.snapshot().sockets).toHaveLength(0);
     // The API's own origin is not foreign.
     expect((await curl('GET', '/proxies', undefined, [`Origin: http://127.0.0.1:${api.port}`]))[0]).toBe(200);
+  });
+
+  it("takes a body whatever its Content-Type, as Toxiproxy does: its README's `curl -d` calls work unchanged", async () => {
+    // curl -d sends application/x-www-form-urlencoded; these are the README's calls.
+    const made = await curl('POST', '/proxies', JSON.stringify({ name: 'echo', listen: '127.0.0.1:0', upstream: '127.0.0.1:9' }), []);
+    expect(made[0]).toBe(201);
+    const toxic = await curl('POST', '/proxies/echo/toxics', JSON.stringify({ type: 'latency', attributes: { latency: 1000 } }), []);
+    expect(toxic[0]).toBe(200);
+    expect(jsonOf(toxic[1])).toMatchObject({ name: 'latency_downstream', type: 'latency', stream: 'downstream', attributes: { latency: 1000 } });
+    const disabled = await curl('POST', '/proxies/echo', JSON.stringify({ enabled: false }), ['Content-Type: text/plain']);
+    expect(disabled[0]).toBe(200);
+    expect(jsonOf(disabled[1])).toMatchObject({ name: 'echo', enabled: false });
+    // Not JSON, whatever it is called, is still a bad body.
+    const garbage = await curl('POST', '/proxies', 'name=x&upstream=y', []);
+    expect(garbage[0]).toBe(400);
+    expect(jsonOf(garbage[1])).toMatchObject({ error: expect.stringMatching(/^bad request body: /), status: 400 });
   });
 
   it('makes UDP and TLS proxies from udp:// and tls:// addresses (as the command line takes them), and refuses any other kind', async () => {

@@ -3,8 +3,11 @@
  * Toxiproxy's clients run unchanged: the same routes, JSON shapes, status codes and error bodies
  * (`{"error": …, "status": …}`). Proxies made here show in the app at once, and the other way round.
  *
- * Unlike Toxiproxy it refuses what a web page could forge: a foreign Origin, a Host that is not
- * loopback (DNS rebinding), and a body that is not application/json (a "simple" cross-site POST).
+ * Like Toxiproxy it refuses browsers (their User-Agent), and beyond it what a web page could
+ * forge: a foreign Origin and a Host that is not loopback (DNS rebinding). A body is read as JSON
+ * whatever its Content-Type, as Toxiproxy reads it: its README drives the API with `curl -d`,
+ * which says `application/x-www-form-urlencoded`. A "simple" cross-site POST that could carry
+ * such a body comes from a browser, with its Origin and User-Agent, and is refused for those.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -318,10 +321,6 @@ function readBody(request: IncomingMessage): Promise<unknown> {
     request.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
       if (text.trim() === '') return resolve(undefined);
-      const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-      if (type !== 'application/json') {
-        return reject(new ApiError(`bad request body: send it as application/json (got ${type || 'no content type'})`, 415));
-      }
       try {
         resolve(JSON.parse(text));
       } catch (err) {
