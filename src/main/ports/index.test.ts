@@ -24,7 +24,9 @@ function recordedMachine(): SystemPorts {
     [913001, { pid: process.pid, name: 'sockscope' }],
     [25120, { pid: 900, name: 'redis-server' }],
   ]);
-  const rows = attachOwners(sockets, owners, 5);
+  // Root's sockets (every other one with an inode) are hidden: some process would not show its files.
+  const hidden = new Set(sockets.filter((socket) => socket.inode !== 0 && !owners.has(socket.inode)).map((socket) => socket.inode));
+  const rows = attachOwners(sockets, { owners, hidden });
   return { rows, hiddenProcesses: 0, source: '/proc/net' };
 }
 
