@@ -108,9 +108,9 @@ export function PortsView() {
   const counts = showCounts(list?.counts);
   const leftOut = list ? list.matched - list.rows.length : 0;
   const showOptions: readonly { value: PortsShow; label: string }[] = [
-    { value: 'listening', label: `Listening ${counts.listening}` },
-    { value: 'connections', label: `Connections ${counts.connections}` },
-    { value: 'all', label: `All ${counts.all}` },
+    { value: 'listening', label: `Listening ${formatCount(counts.listening)}` },
+    { value: 'connections', label: `Connections ${formatCount(counts.connections)}` },
+    { value: 'all', label: `All ${formatCount(counts.all)}` },
   ];
 
   useEffect(() => {
