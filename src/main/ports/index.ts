@@ -11,6 +11,7 @@ import { listLinuxPorts } from './linux';
 import { listMacosPorts } from './macos';
 import { comparePorts, type RawPortRow, type RowRequest, type SystemPorts } from './rows';
 import { serviceOf } from './services';
+import { Slices } from './slices';
 import { listWindowsPorts } from './windows';
 
 export type { RawPortRow, RowRequest, SystemPorts } from './rows';
@@ -45,10 +46,16 @@ export async function listPorts(filter: PortFilter, engineSockets: readonly Sock
   const takenAt = now();
   const listing = system ?? (await listSystemPorts(process.platform, requestOf(filter)));
   const ownIds = engineSocketIds(engineSockets);
-  const matching = listing.rows
-    .map((row) => describeRow(row, ownIds))
-    .filter((row) => matchesPortFilter(row, filter))
-    .sort(byLocalPort);
+  // In short turns: with the filter box's words every row of a busy machine is described and matched here.
+  const slices = new Slices();
+  const matching: PortRow[] = [];
+  for (const raw of listing.rows) {
+    const row = describeRow(raw, ownIds);
+    if (matchesPortFilter(row, filter)) matching.push(row);
+    if (slices.due()) await slices.pause();
+  }
+  // Linux's rows come in this order already, which makes this sort one pass.
+  matching.sort(byLocalPort);
   const rows = filter.limit === undefined ? matching : matching.slice(0, filter.limit);
   const hiddenProcesses = rows.filter((row) => row.processHidden).length;
   return {
