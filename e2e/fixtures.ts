@@ -11,7 +11,10 @@ export const test = base.extend<{ host: RunningHost; app: SockscopeApp }>({
     await use(host);
     await host.stop();
   },
-  app: async ({ page, host }, use) => {
+  // The host first, so that it is stopped last: Playwright snapshots a failed test's page for
+  // error-context.md as the page's context closes, and a host stopped before that made every
+  // failure's snapshot say "Lost the connection to the Sockscope host", whatever had failed.
+  app: async ({ host, page }, use) => {
     await page.goto(host.url);
     await page.getByRole('button', { name: 'New listener' }).waitFor();
     await use(new SockscopeApp(page));

@@ -1,4 +1,4 @@
-import { type AddressInfo, createServer, type Server } from 'node:net';
+import { type AddressInfo, connect, createServer, type Server, type Socket } from 'node:net';
 import { expect, test } from './fixtures';
 import { freePort, startPeer, until } from './support/peers';
 
@@ -113,5 +113,42 @@ test('the list refreshes on its own at the chosen interval, and not while hidden
     await expect(app.listeningPort(`127.0.0.1:${whileOff}`)).toHaveCount(1);
   } finally {
     await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
+});
+
+test('on a machine with more sockets than the view lists, it says how many it left out, and the filter finds one of those', async ({ app }) => {
+  // 5,100 loopback connections: 10,200 sockets at least, past the 10,000 rows the view asks for.
+  const server = createServer();
+  const clients: Socket[] = [];
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  try {
+    for (let wave = 0; wave < 51; wave++) {
+      await Promise.all(
+        Array.from({ length: 100 }, () => {
+          const client = connect({ port, host: '127.0.0.1' });
+          clients.push(client);
+          return new Promise((resolve) => client.once('connect', resolve));
+        }),
+      );
+    }
+    await app.showView('Ports');
+    await app.page.getByRole('radio', { name: /^All/ }).click();
+    await expect(app.page.getByRole('note', { name: 'Not all shown' })).toContainText(/Showing the first 10,000 of [\d,]+ matching sockets/);
+    await expect(app.page.getByRole('note', { name: 'Not all shown' })).toContainText('Type a port, process, address or state in the filter');
+
+    // The highest local port comes last in the host's order: beyond the first 10,000.
+    const last = Math.max(...clients.map((client) => client.localPort ?? 0));
+    await app.page.getByRole('searchbox', { name: 'Filter ports' }).fill(String(last));
+    const row = app.page
+      .getByRole('table', { name: 'Ports on this machine' })
+      .getByRole('row')
+      .filter({ hasText: `127.0.0.1:${last}` })
+      .filter({ hasText: 'ESTABLISHED' });
+    await expect(row.first()).toBeVisible();
+    await expect(app.page.getByRole('note', { name: 'Not all shown' })).toHaveCount(0);
+  } finally {
+    for (const client of clients) client.destroy();
+    await new Promise((resolve) => server.close(resolve));
   }
 });

@@ -1,17 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint, PortRow } from './contract';
-import { connectTarget, matchesPortFilter, portRowKey, udpBindHost } from './ports';
+import { connectTarget, listeningPortsOf, matchesPortFilter, portRowKey, udpBindHost } from './ports';
 
 const v4 = (address: string, port: number): Endpoint => ({ address, port, family: 'IPv4' });
 const v6 = (address: string, port: number): Endpoint => ({ address, port, family: 'IPv6' });
+const none = { tcp: [], udp: [] };
 const row = (fields: Partial<PortRow> & Pick<PortRow, 'local' | 'state'>): PortRow => ({ protocol: 'tcp', own: false, ...fields });
 
 describe('connectTarget', () => {
   it('reaches a wildcard listener on loopback of its family, and a specific one where it is', () => {
-    expect(connectTarget(row({ local: v4('0.0.0.0', 8000), state: 'LISTEN' }), [])).toEqual({ host: '127.0.0.1', port: 8000 });
-    expect(connectTarget(row({ local: v6('::', 8000), state: 'LISTEN' }), [])).toEqual({ host: '::1', port: 8000 });
-    expect(connectTarget(row({ local: v4('192.168.1.23', 22), state: 'LISTEN' }), [])).toEqual({ host: '192.168.1.23', port: 22 });
-    expect(connectTarget(row({ protocol: 'udp', local: v6('::1', 5353), state: 'BOUND' }), [])).toEqual({ host: '::1', port: 5353 });
+    expect(connectTarget(row({ local: v4('0.0.0.0', 8000), state: 'LISTEN' }), none)).toEqual({ host: '127.0.0.1', port: 8000 });
+    expect(connectTarget(row({ local: v6('::', 8000), state: 'LISTEN' }), none)).toEqual({ host: '::1', port: 8000 });
+    expect(connectTarget(row({ local: v4('192.168.1.23', 22), state: 'LISTEN' }), none)).toEqual({ host: '192.168.1.23', port: 22 });
+    expect(connectTarget(row({ protocol: 'udp', local: v6('::1', 5353), state: 'BOUND' }), none)).toEqual({ host: '::1', port: 5353 });
   });
 
   it('goes to the serving end of a connection: the local end when this machine listens on it, else the peer', () => {
@@ -19,17 +20,17 @@ describe('connectTarget', () => {
     const serverSide = row({ local: v4('127.0.0.1', 5432), remote: v4('127.0.0.1', 39114), state: 'ESTABLISHED' });
     const clientSide = row({ local: v4('127.0.0.1', 39114), remote: v4('127.0.0.1', 5432), state: 'ESTABLISHED' });
     const rows = [listener, serverSide, clientSide];
-    expect(connectTarget(serverSide, rows)).toEqual({ host: '127.0.0.1', port: 5432 });
-    expect(connectTarget(clientSide, rows)).toEqual({ host: '127.0.0.1', port: 5432 });
+    expect(connectTarget(serverSide, listeningPortsOf(rows))).toEqual({ host: '127.0.0.1', port: 5432 });
+    expect(connectTarget(clientSide, listeningPortsOf(rows))).toEqual({ host: '127.0.0.1', port: 5432 });
     // A UDP listener on that port does not make a TCP connection's local end a server.
-    expect(connectTarget(serverSide, [row({ protocol: 'udp', local: v4('0.0.0.0', 5432), state: 'BOUND' }), serverSide])).toEqual({
+    expect(connectTarget(serverSide, listeningPortsOf([row({ protocol: 'udp', local: v4('0.0.0.0', 5432), state: 'BOUND' }), serverSide]))).toEqual({
       host: '127.0.0.1',
       port: 39114,
     });
   });
 
   it('has nowhere to go for port 0', () => {
-    expect(connectTarget(row({ protocol: 'udp', local: v4('0.0.0.0', 0), state: 'BOUND' }), [])).toBeUndefined();
+    expect(connectTarget(row({ protocol: 'udp', local: v4('0.0.0.0', 0), state: 'BOUND' }), none)).toBeUndefined();
   });
 });
 
@@ -45,6 +46,14 @@ describe('matchesPortFilter', () => {
     expect([redis, client, mdns].filter((r) => matchesPortFilter(r, { port: 6379, listening: true }))).toEqual([redis]);
     expect([redis, client, mdns].filter((r) => matchesPortFilter(r, { protocol: 'udp' }))).toEqual([mdns]);
     expect([redis, client, mdns].filter((r) => matchesPortFilter(r, { state: 'ESTABLISHED' }))).toEqual([client]);
+    // false is the other half: the Connections view's rows.
+    expect([redis, client, mdns].filter((r) => matchesPortFilter(r, { listening: false }))).toEqual([client]);
+  });
+
+  it('applies the filter box’s words, as the Ports view does', () => {
+    expect([redis, client, mdns].filter((r) => matchesPortFilter(r, { query: 'redis 6379' }))).toEqual([redis]);
+    expect([redis, client, mdns].filter((r) => matchesPortFilter(r, { query: 'udp' }))).toEqual([mdns]);
+    expect([redis, client, mdns].filter((r) => matchesPortFilter(r, { query: '  ' }))).toHaveLength(3);
   });
 
   it('matches a process by part of its name in any case, or by pid', () => {

@@ -1,5 +1,6 @@
 /** What every front end does with the rows of `ports.list`: filter them, and find where to connect. */
-import type { Endpoint, PortFilter, PortRow, Target } from './contract';
+import type { Endpoint, ListeningPorts, PortFilter, PortRow, Target } from './contract';
+import { formatEndpoint } from './endpoint';
 
 /** Listening TCP sockets and unconnected UDP ones: the sockets something can be sent to. */
 export function isListening(row: Pick<PortRow, 'state'>): boolean {
@@ -9,20 +10,73 @@ export function isListening(row: Pick<PortRow, 'state'>): boolean {
 /** The part of a filter a row's protocol and state decide (what a lister can check before decoding a row). */
 export function matchesSocketKind(row: Pick<PortRow, 'protocol' | 'state'>, filter: Pick<PortFilter, 'protocol' | 'state' | 'listening'>): boolean {
   if (filter.protocol !== undefined && row.protocol !== filter.protocol) return false;
-  if (filter.listening && !isListening(row)) return false;
+  if (filter.listening !== undefined && filter.listening !== isListening(row)) return false;
   return filter.state === undefined || row.state === filter.state;
 }
 
-/** The contract's light filters (`--listening`, `--port`, `--process`, …); every one given must hold. */
-export function matchesPortFilter(row: PortRow, filter: PortFilter): boolean {
+/** The part of a filter a row's kind and ports decide: what /proc/net tells before any owner is looked up. */
+export function matchesSocketPorts(
+  row: Pick<PortRow, 'protocol' | 'state'> & { localPort: number; remotePort: number | undefined },
+  filter: Pick<PortFilter, 'protocol' | 'state' | 'listening' | 'port'>,
+): boolean {
   if (!matchesSocketKind(row, filter)) return false;
-  if (filter.port !== undefined && row.local.port !== filter.port && row.remote?.port !== filter.port) return false;
+  return filter.port === undefined || row.localPort === filter.port || row.remotePort === filter.port;
+}
+
+/** Whether a filter's outcome depends on who owns a row (its process, or the filter box's words). */
+export function filterNeedsOwners(filter: Pick<PortFilter, 'process' | 'query'>): boolean {
+  return filter.process !== undefined || (filter.query ?? '').trim() !== '';
+}
+
+/** The contract's light filters (`--listening`, `--port`, `--process`, …) and the filter box; every one given must hold. */
+export function matchesPortFilter(row: PortRow, filter: PortFilter): boolean {
+  if (!matchesSocketPorts({ protocol: row.protocol, state: row.state, localPort: row.local.port, remotePort: row.remote?.port }, filter))
+    return false;
+  if (filter.query !== undefined && !matchesPortQuery(row, filter.query)) return false;
   if (filter.process !== undefined) {
     const wanted = filter.process.trim().toLowerCase();
     const byPid = /^\d+$/.test(wanted) && row.pid === Number(wanted);
     if (!byPid && !(row.process ?? '').toLowerCase().includes(wanted)) return false;
   }
   return true;
+}
+
+/**
+ * The Ports view's filter box: every word must match. A number (or `:number`) is a port, local or
+ * remote, or a pid — exactly, so 80 does not bring up 8080. Anything else is looked for, in any
+ * case, in the addresses, state, process, command line and service (`sockscope` finds Sockscope's own).
+ */
+export function matchesPortQuery(row: PortRow, query: string): boolean {
+  const words = query.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const text = [
+    row.protocol,
+    formatEndpoint(row.local),
+    row.remote ? formatEndpoint(row.remote) : '',
+    row.state,
+    row.process ?? '',
+    row.command ?? '',
+    row.service ?? '',
+    row.own ? 'sockscope' : '',
+    row.processHidden ? 'hidden' : '',
+  ]
+    .join('\n')
+    .toLowerCase();
+  return words.every((word) => {
+    const number = /^:?(\d+)$/.exec(word);
+    if (number) {
+      const n = Number(number[1]);
+      return row.local.port === n || row.remote?.port === n || row.pid === n;
+    }
+    return text.includes(word);
+  });
+}
+
+/** The local ports of the listening and bound rows, per protocol, sorted. */
+export function listeningPortsOf(rows: readonly Pick<PortRow, 'protocol' | 'state' | 'local'>[]): ListeningPorts {
+  const ports = { tcp: new Set<number>(), udp: new Set<number>() };
+  for (const row of rows) if (isListening(row)) ports[row.protocol].add(row.local.port);
+  return { tcp: [...ports.tcp].sort((a, b) => a - b), udp: [...ports.udp].sort((a, b) => a - b) };
 }
 
 /** A wildcard address means "every address of this machine": reach it on loopback. */
@@ -36,10 +90,10 @@ function reachable(endpoint: Endpoint): Target {
  * (wildcards on loopback); a connection at the end that serves, which is the local one when this
  * machine also listens on that port, else the peer. Undefined when there is nowhere to go (port 0).
  */
-export function connectTarget(row: PortRow, rows: readonly PortRow[]): Target | undefined {
+export function connectTarget(row: PortRow, listening: ListeningPorts): Target | undefined {
   let endpoint: Endpoint = row.local;
   if (row.remote && !isListening(row)) {
-    const servesLocally = rows.some((other) => other.protocol === row.protocol && isListening(other) && other.local.port === row.local.port);
+    const servesLocally = listening[row.protocol].includes(row.local.port);
     if (!servesLocally) endpoint = row.remote;
   }
   return endpoint.port === 0 ? undefined : reachable(endpoint);

@@ -46,6 +46,13 @@ describe('formatPortsTable', () => {
   it('says so when nothing matches', () => {
     expect(formatPortsTable([])).toBe('No sockets match.\n');
   });
+
+  it('prints every row of a machine with 150,000 sockets (more than a call takes as arguments)', () => {
+    const many = Array.from({ length: 150_000 }, (_, index) => ({ ...rows[1], local: { ...rows[1].local, port: index % 65536 } }));
+    const lines = formatPortsTable(many).trimEnd().split('\n');
+    expect(lines).toHaveLength(150_002);
+    expect(lines.at(-1)).toBe('150000 sockets');
+  });
 });
 
 /** Runs `sockscope ports …` in this process, collecting what it prints and the error it stops with. */

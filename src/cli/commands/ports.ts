@@ -85,7 +85,8 @@ const columns: readonly { title: string; value: (row: PortRow) => string; right?
 export function formatPortsTable(rows: readonly PortRow[]): string {
   if (rows.length === 0) return 'No sockets match.\n';
   const cells = [columns.map((column) => column.title), ...rows.map((row) => columns.map((column) => column.value(row)))];
-  const widths = columns.map((_, index) => Math.max(...cells.map((line) => line[index].length)));
+  // Not Math.max(...cells): a busy machine's 150,000 rows are more arguments than a call takes.
+  const widths = columns.map((_, index) => cells.reduce((widest, line) => Math.max(widest, line[index].length), 0));
   const lines = cells.map((line) =>
     line
       .map((cell, index) => (columns[index].right ? cell.padStart(widths[index]) : cell.padEnd(widths[index])))

@@ -24,7 +24,9 @@ function recordedMachine(): SystemPorts {
     [913001, { pid: process.pid, name: 'sockscope' }],
     [25120, { pid: 900, name: 'redis-server' }],
   ]);
-  const rows = attachOwners(sockets, owners, 5);
+  // Root's sockets (every other one with an inode) are hidden: some process would not show its files.
+  const hidden = new Set(sockets.filter((socket) => socket.inode !== 0 && !owners.has(socket.inode)).map((socket) => socket.inode));
+  const rows = attachOwners(sockets, { owners, hidden });
   return { rows, hiddenProcesses: 0, source: '/proc/net' };
 }
 
@@ -76,6 +78,27 @@ describe('listPorts', () => {
     expect((await listPorts({ process: 'POST' }, [], machine)).rows.every((row) => row.process === 'postgres')).toBe(true);
     expect((await listPorts({ process: '900' }, [], machine)).rows.map((row) => row.process)).toEqual(['redis-server']);
     expect((await listPorts({ protocol: 'udp', state: 'CONNECTED' }, [], machine)).rows.map((row) => row.local.port)).toEqual([68]);
+  });
+
+  it('cuts at the limit, lowest local ports first, and says how many matched, what the machine has and what listens', async () => {
+    const machine = recordedMachine();
+    const whole = await listPorts({ listening: false }, [], machine);
+    const cut = await listPorts({ listening: false, limit: 3 }, [], machine);
+    expect(cut.rows).toEqual(whole.rows.slice(0, 3));
+    expect(cut.matched).toBe(whole.rows.length);
+    expect(whole.matched).toBe(whole.rows.length);
+    expect(whole.rows.some((row) => row.state === 'LISTEN' || row.state === 'BOUND')).toBe(false);
+    // The machine's, whatever the filter.
+    const listening = machine.rows.filter((row) => row.state === 'LISTEN' || row.state === 'BOUND');
+    expect(cut.counts).toEqual({ listening: listening.length, all: machine.rows.length });
+    expect(cut.listeningPorts.tcp).toContain(5432);
+    expect(cut.listeningPorts.udp).toContain(53);
+    // The filter box's words, owners included: postgres's sockets and those that talk to it, the first of them only.
+    const everyPostgres = await listPorts({ query: 'postgres' }, [], machine);
+    expect(everyPostgres.rows.map((row) => row.process ?? row.service)).toEqual(['postgres', 'postgresql', 'postgres', 'sockscope']);
+    const postgres = await listPorts({ query: 'postgres', limit: 1 }, [], machine);
+    expect(postgres.rows).toEqual(everyPostgres.rows.slice(0, 1));
+    expect(postgres.matched).toBe(4);
   });
 
   it('says how many owners are hidden, in a sentence, counting only the rows shown', async () => {

@@ -3,27 +3,28 @@
  * (per platform), then marked with what Sockscope knows — the port's service name and whether a
  * socket is Sockscope's own.
  */
-import type { PortFilter, PortList, PortRow, SocketInfo } from '@shared/contract';
-import { matchesPortFilter, matchesSocketKind } from '@shared/ports';
+import type { PortCounts, PortFilter, PortList, PortRow, SocketInfo } from '@shared/contract';
+import { filterNeedsOwners, isListening, listeningPortsOf, matchesPortFilter, matchesSocketPorts } from '@shared/ports';
 import { EngineError } from '../engine/errors';
 import { now } from '../engine/log';
 import { listLinuxPorts } from './linux';
 import { listMacosPorts } from './macos';
-import type { RawPortRow, RowSelector, SystemPorts } from './rows';
+import { comparePorts, type RawPortRow, type RowRequest, type SystemPorts } from './rows';
 import { serviceOf } from './services';
+import { Slices } from './slices';
 import { listWindowsPorts } from './windows';
 
-export type { RawPortRow, RowSelector, SystemPorts } from './rows';
+export type { RawPortRow, RowRequest, SystemPorts } from './rows';
 
 /**
- * The sockets of this machine as the OS reports them, from the source for `platform`. `select`
+ * The sockets of this machine as the OS reports them, from the source for `platform`. `request`
  * may leave out rows early where the source can (Linux); the others list everything.
  */
-export function listSystemPorts(platform: NodeJS.Platform = process.platform, select?: RowSelector): Promise<SystemPorts> {
+export function listSystemPorts(platform: NodeJS.Platform = process.platform, request?: RowRequest): Promise<SystemPorts> {
   switch (platform) {
     case 'linux':
     case 'android':
-      return listLinuxPorts(undefined, select);
+      return listLinuxPorts(undefined, request);
     // The BSDs' lsof (from ports) prints the same fields as macOS's.
     case 'darwin':
     case 'freebsd':
@@ -38,24 +39,52 @@ export function listSystemPorts(platform: NodeJS.Platform = process.platform, se
 
 /**
  * What `ports.list` answers: the machine's sockets with services, Sockscope's own marked (by pid,
- * and by endpoint for the engine's sockets, which also names them), filtered and sorted by port.
+ * and by endpoint for the engine's sockets, which also names them), filtered, sorted by port and
+ * cut at the filter's limit.
  */
 export async function listPorts(filter: PortFilter, engineSockets: readonly SocketInfo[], system?: SystemPorts): Promise<PortList> {
   const takenAt = now();
-  const listing = system ?? (await listSystemPorts(process.platform, selectorOf(filter)));
+  const listing = system ?? (await listSystemPorts(process.platform, requestOf(filter)));
   const ownIds = engineSocketIds(engineSockets);
-  const rows = listing.rows
-    .map((row) => describeRow(row, ownIds))
-    .filter((row) => matchesPortFilter(row, filter))
-    .sort(byLocalPort);
+  // In short turns: with the filter box's words every row of a busy machine is described and matched here.
+  const slices = new Slices();
+  const matching: PortRow[] = [];
+  for (const raw of listing.rows) {
+    const row = describeRow(raw, ownIds);
+    if (matchesPortFilter(row, filter)) matching.push(row);
+    if (slices.due()) await slices.pause();
+  }
+  // Linux's rows come in this order already, which makes this sort one pass.
+  matching.sort(byLocalPort);
+  const rows = filter.limit === undefined ? matching : matching.slice(0, filter.limit);
   const hiddenProcesses = rows.filter((row) => row.processHidden).length;
-  return { rows, hiddenProcesses, source: listing.source, note: hiddenNote(hiddenProcesses) ?? listing.note, takenAt };
+  return {
+    rows,
+    matched: matching.length + (listing.leftOut ?? 0),
+    counts: listing.counts ?? countsOf(listing.rows),
+    listeningPorts: listing.listeningPorts ?? listeningPortsOf(listing.rows),
+    hiddenProcesses,
+    source: listing.source,
+    note: hiddenNote(hiddenProcesses) ?? listing.note,
+    takenAt,
+  };
 }
 
-/** The part of `filter` a source can apply as it reads (protocol, state, listening); undefined when none is given. */
-function selectorOf(filter: PortFilter): RowSelector | undefined {
-  if (filter.protocol === undefined && filter.state === undefined && !filter.listening) return undefined;
-  return (protocol, state) => matchesSocketKind({ protocol, state }, filter);
+/**
+ * What a source can apply as it reads: the filter's kind and ports; and its limit, unless the
+ * rows' owners decide which are kept (a process, the filter box's words), when it cannot know
+ * which rows are the first before it has looked every one up.
+ */
+function requestOf(filter: PortFilter): RowRequest {
+  const bySocket = filter.protocol !== undefined || filter.state !== undefined || filter.listening !== undefined || filter.port !== undefined;
+  return {
+    select: bySocket ? (socket) => matchesSocketPorts(socket, filter) : undefined,
+    limit: filterNeedsOwners(filter) ? undefined : filter.limit,
+  };
+}
+
+function countsOf(rows: readonly RawPortRow[]): PortCounts {
+  return { listening: rows.filter(isListening).length, all: rows.length };
 }
 
 function describeRow(row: RawPortRow, ownIds: ReadonlyMap<string, string>): PortRow {
@@ -87,8 +116,9 @@ function unmapped(address: string): string {
   return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }
 
+/** portOrder, as the source applied it before a limit. */
 function byLocalPort(a: PortRow, b: PortRow): number {
-  return a.local.port - b.local.port || a.protocol.localeCompare(b.protocol) || (a.remote?.port ?? 0) - (b.remote?.port ?? 0);
+  return comparePorts(a.local.port, a.protocol, a.remote?.port, b.local.port, b.protocol, b.remote?.port);
 }
 
 function hiddenNote(hidden: number): string | undefined {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { connectClient, freePort, startChild, stopPeers } from '../engine/test-support/peers';
+import { connectClient, freePort, startChild, startServer, stopPeers } from '../engine/test-support/peers';
 import { attachOwners, formatIpv6, listLinuxPorts, parseProcNet, type ProcessInfo } from './linux';
-import type { RawPortRow } from './rows';
+import type { RawPortRow, SocketKind } from './rows';
 
 const fixture = (name: string): string => readFileSync(resolve(__dirname, 'fixtures', name), 'utf8');
 
@@ -70,7 +70,7 @@ describe('parseProcNet on recorded /proc/net files (x86-64)', () => {
 
   it('leaves out the rows a selector refuses, and reads the rest as it would have', () => {
     const all = parseProcNet(fixture('linux-proc-net-tcp.txt'), 'tcp', 'IPv4', true);
-    const established = parseProcNet(fixture('linux-proc-net-tcp.txt'), 'tcp', 'IPv4', true, (_, state) => state === 'ESTABLISHED');
+    const established = parseProcNet(fixture('linux-proc-net-tcp.txt'), 'tcp', 'IPv4', true, (socket) => socket.state === 'ESTABLISHED');
     expect(established.length).toBeGreaterThan(0);
     expect(established.length).toBeLessThan(all.length);
     expect(established).toEqual(all.filter((row) => row.state === 'ESTABLISHED'));
@@ -101,10 +101,10 @@ describe('attachOwners', () => {
   const postgres: ProcessInfo = { pid: 812, name: 'postgres', command: '/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main' };
 
   it('names the owner of every socket it found, and says which owners were kept from this user', () => {
-    const rows = attachOwners(sockets, new Map([[24417, postgres]]), 3);
+    // What SocketOwners says when some process would not show its files: sshd's socket is root's.
+    const rows = attachOwners(sockets, { owners: new Map([[24417, postgres]]), hidden: new Set([sockets[1].inode]) });
     expect(rows[0]).toMatchObject({ pid: 812, process: 'postgres', command: postgres.command });
     expect(rows[0]).not.toHaveProperty('inode');
-    // sshd's socket (root's) has an inode but no visible owner: hidden, not ownerless.
     expect(rows[1]).toMatchObject({ processHidden: true });
     expect(rows[1].pid).toBeUndefined();
     // TIME_WAIT has no owner at all; nothing is hidden there.
@@ -112,7 +112,7 @@ describe('attachOwners', () => {
   });
 
   it('does not call anything hidden when every process could be read', () => {
-    const rows = attachOwners(sockets, new Map(), 0);
+    const rows = attachOwners(sockets, { owners: new Map(), hidden: new Set() });
     expect(rows.some((row: RawPortRow) => row.processHidden)).toBe(false);
   });
 });
@@ -156,6 +156,42 @@ describe('listLinuxPorts on this machine', () => {
 
       const ours = rows.find((row) => row.local.port === client.localPort && row.remote?.port === httpPort);
       expect(ours).toMatchObject({ protocol: 'tcp', state: 'ESTABLISHED', pid: process.pid, remote: { address: '127.0.0.1' } });
+    },
+  );
+});
+
+describe('listLinuxPorts with a request', () => {
+  afterEach(stopPeers);
+
+  it.runIf(process.platform === 'linux')(
+    'returns the selected rows lowest local port first up to the limit, counts every socket, and says how many it left out',
+    async () => {
+      const { port } = await startServer(() => undefined);
+      const clients = await Promise.all([connectClient(port), connectClient(port), connectClient(port)]);
+      // By both ports: on a busy machine another address may use the listener's port number too.
+      const pairs = new Set([`${port} -`, ...clients.flatMap((client) => [`${client.localPort} ${port}`, `${port} ${client.localPort}`])]);
+      const ours = (socket: SocketKind): boolean => socket.protocol === 'tcp' && pairs.has(`${socket.localPort} ${socket.remotePort ?? '-'}`);
+      const whole = await vi.waitFor(
+        async () => {
+          const listing = await listLinuxPorts('/proc', { select: ours });
+          // The listener and both ends of each connection.
+          expect(listing.rows).toHaveLength(7);
+          return listing;
+        },
+        { timeout: 5000, interval: 50 },
+      );
+      const cut = await listLinuxPorts('/proc', { select: ours, limit: 2 });
+      const order = (rows: readonly RawPortRow[]): string[] =>
+        rows
+          .map((row) => `${row.local.port} ${row.remote?.port ?? '-'}`)
+          .sort((a, b) => Number(a.split(' ')[0]) - Number(b.split(' ')[0]) || a.localeCompare(b));
+      expect(cut.rows.map((row) => `${row.local.port} ${row.remote?.port ?? '-'}`)).toEqual(order(whole.rows).slice(0, 2));
+      expect(cut.leftOut).toBe(5);
+      expect(cut.rows.every((row) => row.pid === process.pid)).toBe(true);
+      // Counted whatever was selected: every socket of the machine, ours among them.
+      expect(cut.counts?.all).toBeGreaterThanOrEqual(7);
+      expect(cut.counts?.listening).toBeGreaterThanOrEqual(1);
+      expect(cut.listeningPorts?.tcp).toContain(port);
     },
   );
 });

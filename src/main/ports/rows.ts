@@ -1,12 +1,26 @@
 /** What every OS source produces, and the text formats two of them share (lsof and netstat). */
 import { isIP } from 'node:net';
-import type { Endpoint, PortProtocol, PortRow, PortState } from '@shared/contract';
+import type { Endpoint, ListeningPorts, PortCounts, PortProtocol, PortRow, PortState } from '@shared/contract';
 
 /** A row as a source reads it; listPorts adds what Sockscope knows (service, own). */
 export type RawPortRow = Omit<PortRow, 'own' | 'service' | 'socketId'>;
 
-/** Which rows a listing needs, by what a source knows before it decodes a row (its protocol and state). */
-export type RowSelector = (protocol: PortProtocol, state: PortState) => boolean;
+/** What a source knows of a socket before it decodes its addresses or looks up its owner. */
+export interface SocketKind {
+  protocol: PortProtocol;
+  state: PortState;
+  localPort: number;
+  /** Absent (or 0) when there is no peer. */
+  remotePort: number | undefined;
+}
+
+/** What a listing is for, as far as a source can use it before it looks up owners (Linux can; lsof and netstat list everything). */
+export interface RowRequest {
+  /** The rows wanted, by their kind and ports. */
+  select?: (socket: SocketKind) => boolean;
+  /** At most this many rows, first in portOrder: only theirs are decoded and owned. */
+  limit?: number;
+}
 
 export interface SystemPorts {
   rows: RawPortRow[];
@@ -14,6 +28,28 @@ export interface SystemPorts {
   hiddenProcesses: number;
   source: string;
   note?: string;
+  /** The machine's sockets by kind, when the source counted them itself (it returned fewer than all). */
+  counts?: PortCounts;
+  listeningPorts?: ListeningPorts;
+  /** Rows the request selected that its limit left out. */
+  leftOut?: number;
+}
+
+/** The order of `ports.list`: by local port, then protocol, then remote port. */
+export function portOrder(a: SocketKind, b: SocketKind): number {
+  return comparePorts(a.localPort, a.protocol, a.remotePort, b.localPort, b.protocol, b.remotePort);
+}
+
+/** portOrder on the values themselves, for rows of another shape (sorting builds no object per comparison). */
+export function comparePorts(
+  aLocal: number,
+  aProtocol: PortProtocol,
+  aRemote: number | undefined,
+  bLocal: number,
+  bProtocol: PortProtocol,
+  bRemote: number | undefined,
+): number {
+  return aLocal - bLocal || (aProtocol === bProtocol ? 0 : aProtocol < bProtocol ? -1 : 1) || (aRemote ?? 0) - (bRemote ?? 0);
 }
 
 /** TCP state names as Linux, BSD/macOS and Windows spell them, squeezed (no `_`, upper case). */

@@ -51,13 +51,37 @@ export const PortRow = schemaOnUse(() =>
 export const PortFilter = schemaOnUse(() =>
   z.object({
     protocol: PortProtocol.optional(),
-    /** Only listening TCP sockets and unconnected (bound) UDP sockets. */
+    /** true: only listening TCP sockets and unconnected (bound) UDP sockets; false: only the others (connections). */
     listening: z.boolean().optional(),
     /** The local or the remote port. */
     port: Port.optional(),
     /** Part of the process name (any case), or its pid. */
     process: z.string().trim().min(1, 'Process is empty').max(200).optional(),
     state: PortState.optional(),
+    /** The Ports view's filter box: every word must match (a port or pid exactly, else text; see matchesPortQuery). */
+    query: z.string().max(200).optional(),
+    /**
+     * At most this many rows, the lowest local ports first; `matched` says how many there were. The
+     * Ports view asks for a screenful of thousands, not a busy machine's 100,000 sockets each refresh.
+     */
+    limit: z.number().int().positive().optional(),
+  }),
+);
+
+/** How many sockets the machine has of each kind, whatever the filter: counted from the system's table, no owner looked up. */
+export const PortCounts = schemaOnUse(() =>
+  z.object({
+    /** Listening TCP and bound UDP sockets. */
+    listening: z.number().int().nonnegative(),
+    all: z.number().int().nonnegative(),
+  }),
+);
+
+/** The local ports something listens on (TCP) or is bound to (UDP): where "Connect" on a connection goes (connectTarget). */
+export const ListeningPorts = schemaOnUse(() =>
+  z.object({
+    tcp: z.array(Port),
+    udp: z.array(Port),
   }),
 );
 
@@ -69,12 +93,20 @@ export type PortRow = z.infer<typeof PortRow>;
 
 export type PortFilter = z.infer<typeof PortFilter>;
 
+export type PortCounts = z.infer<typeof PortCounts>;
+
+export type ListeningPorts = z.infer<typeof ListeningPorts>;
+
 export const portCommands = {
   /** Every TCP and UDP socket on this machine, as the OS reports it (see src/main/ports). */
   'ports.list': command(() => ({
     input: PortFilter,
     output: z.object({
       rows: z.array(PortRow),
+      /** Rows that matched the filter; more than rows.length when `limit` left some out. */
+      matched: z.number().int().nonnegative(),
+      counts: PortCounts,
+      listeningPorts: ListeningPorts,
       /** Rows whose owning process the OS keeps from this user (see PortRow.processHidden). */
       hiddenProcesses: z.number().int().nonnegative(),
       /** Where the rows come from, e.g. `/proc/net`, `lsof`, `netstat -ano`. */

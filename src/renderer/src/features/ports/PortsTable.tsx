@@ -1,6 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useMemo, useRef, type ReactNode } from 'react';
-import type { PortRow } from '@shared/contract';
+import type { ListeningPorts, PortRow } from '@shared/contract';
 import { connectTarget, portRowKey } from '@shared/ports';
 import { sortPortsBy, usePorts } from './ports';
 import type { PortColumn } from './portsTable';
@@ -19,14 +19,14 @@ const headers: readonly { column: PortColumn; label: string; right?: boolean }[]
 interface PortsTableProps {
   /** The rows to draw, filtered and sorted. */
   rows: readonly PortRow[];
-  /** Every row of the listing: Connect's target depends on what else listens. */
-  allRows: readonly PortRow[];
+  /** What listens on this machine: Connect's target depends on it. */
+  listening: ListeningPorts;
   /** Shown in place of rows when there are none. */
   empty: ReactNode;
 }
 
 /** The machine's sockets as a sortable table; only the rows on screen exist (there may be thousands). */
-export function PortsTable({ rows, allRows, empty }: PortsTableProps) {
+export function PortsTable({ rows, listening, empty }: PortsTableProps) {
   const sort = usePorts((state) => state.sort);
   const loading = usePorts((state) => state.loading);
   const failedKey = usePorts((state) => state.connectError?.key);
@@ -111,7 +111,7 @@ export function PortsTable({ rows, allRows, empty }: PortsTableProps) {
                     key={item.key}
                     style={{ position: 'absolute', top: 0, left: 0, right: 0, height: item.size, transform: `translateY(${item.start}px)` }}
                   >
-                    <PortTableRow row={row} rowKey={key} target={connectTarget(row, allRows)} index={item.index} failed={key === failedKey} />
+                    <PortTableRow row={row} rowKey={key} target={connectTarget(row, listening)} index={item.index} failed={key === failedKey} />
                   </div>
                 );
               })}

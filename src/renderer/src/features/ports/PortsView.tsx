@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, type ReactNode } from 'react';
-import { formatTime, plural } from '../../ui/format';
+import { formatCount, formatTime, plural } from '../../ui/format';
 import { dismissConnectError, refreshIntervals, refreshPorts, setPortsPreference, setPortsQuery, usePorts, type RefreshInterval } from './ports';
 import { showCounts, visiblePortRows, type PortsShow } from './portsTable';
+import type { ListeningPorts } from '@shared/contract';
 import { AlertIcon, CloseIcon, InfoIcon, RefreshIcon, SearchIcon } from '../../ui/Icons';
 import { PortsTable } from './PortsTable';
 import { SegmentedControl } from '../../ui/SegmentedControl';
@@ -50,6 +51,23 @@ function useLivePorts(intervalMs: RefreshInterval): void {
   }, [intervalMs]);
 }
 
+/** How long the filter box waits for the next key before the host is asked: the page filters what it has meanwhile. */
+const QUERY_SETTLE_MS = 250;
+
+/** A new Show choice lists at once, a new filter once typing pauses (the first listing is useLivePorts'). */
+function useListingFollowsView(show: PortsShow, query: string): void {
+  const previous = useRef({ show, query });
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = { show, query };
+    if (before.show === show && before.query === query) return;
+    const timer = setTimeout(() => void refreshPorts(), before.show !== show ? 0 : QUERY_SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [show, query]);
+}
+
+const noListeners: ListeningPorts = { tcp: [], udp: [] };
+
 /** A failure above the table, with the one thing to do about it. */
 function ErrorStrip({ children, action }: { children: ReactNode; action: ReactNode }) {
   return (
@@ -82,14 +100,17 @@ export function PortsView() {
   const connectError = usePorts((state) => state.connectError);
   const filterRef = useRef<HTMLInputElement>(null);
   useLivePorts(intervalMs);
+  useListingFollowsView(show, query);
 
-  const allRows = useMemo(() => list?.rows ?? [], [list]);
-  const rows = useMemo(() => visiblePortRows(allRows, show, query, sort), [allRows, show, query, sort]);
-  const counts = useMemo(() => showCounts(allRows), [allRows]);
+  const listed = useMemo(() => list?.rows ?? [], [list]);
+  // The host filtered already; the page too, so that typing and switching show at once what they will.
+  const rows = useMemo(() => visiblePortRows(listed, show, query, sort), [listed, show, query, sort]);
+  const counts = showCounts(list?.counts);
+  const leftOut = list ? list.matched - list.rows.length : 0;
   const showOptions: readonly { value: PortsShow; label: string }[] = [
-    { value: 'listening', label: `Listening ${counts.listening}` },
-    { value: 'connections', label: `Connections ${counts.connections}` },
-    { value: 'all', label: `All ${counts.all}` },
+    { value: 'listening', label: `Listening ${formatCount(counts.listening)}` },
+    { value: 'connections', label: `Connections ${formatCount(counts.connections)}` },
+    { value: 'all', label: `All ${formatCount(counts.all)}` },
   ];
 
   useEffect(() => {
@@ -145,7 +166,7 @@ export function PortsView() {
           <span role="status" className="min-w-0 truncate whitespace-nowrap tabular-nums" title={list ? `Read from ${list.source}` : undefined}>
             {list && (
               <>
-                {rows.length === allRows.length ? plural(allRows.length, 'socket') : `${rows.length} of ${plural(allRows.length, 'socket')}`}
+                {rows.length === counts.all ? plural(counts.all, 'socket') : `${rows.length} of ${plural(counts.all, 'socket')}`}
                 <span className="text-faint"> · {list.source}</span>
               </>
             )}
@@ -202,9 +223,22 @@ export function PortsView() {
           <span>{list.note}</span>
         </div>
       )}
+      {list && leftOut > 0 && (
+        <div
+          role="note"
+          aria-label="Not all shown"
+          className="flex shrink-0 items-center gap-2 border-b border-line bg-chrome px-3 py-1.5 text-xs text-fg"
+        >
+          <InfoIcon className="size-3.5 shrink-0" />
+          <span>
+            Showing the first {formatCount(list.rows.length)} of {plural(list.matched, 'matching socket')}, by local port; {formatCount(leftOut)} more
+            are not listed. Type a port, process, address or state in the filter to narrow the list.
+          </span>
+        </div>
+      )}
       <PortsTable
         rows={rows}
-        allRows={allRows}
+        listening={list?.listeningPorts ?? noListeners}
         empty={
           <div className="flex flex-col items-center gap-2 px-6 py-10 text-center text-xs text-muted">
             <p>{emptyText}</p>

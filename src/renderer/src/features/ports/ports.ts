@@ -5,7 +5,7 @@ import { builtOnUse } from '@shared/built-on-use';
 import { formatEndpoint } from '@shared/endpoint';
 import { connectTarget, udpBindHost } from '@shared/ports';
 import { invoke } from '../../sync/engine';
-import type { PortSort, PortsShow } from './portsTable';
+import { portsFilter, type PortSort, type PortsShow } from './portsTable';
 import { selectSocket } from '../sockets/sockets';
 import { showView } from '../shell/view';
 
@@ -80,20 +80,29 @@ export function sortPortsBy(column: PortSort['column']): void {
   usePorts.setState(({ sort }) => ({ sort: { column, descending: sort.column === column ? !sort.descending : false } }));
 }
 
-let inFlight: Promise<void> | undefined;
+let inFlight: { key: string; done: Promise<void> } | undefined;
 
-/** Asks the engine for the machine's ports; overlapping calls share one request. */
+/**
+ * Asks the engine for the ports the view shows (its Show choice and filter box). Overlapping calls
+ * for the same view share one request; a call for another view follows the one under way.
+ */
 export function refreshPorts(): Promise<void> {
-  inFlight ??= (async () => {
+  const { show, query } = usePorts.getState();
+  const filter = portsFilter(show, query);
+  const key = JSON.stringify(filter);
+  if (inFlight?.key === key) return inFlight.done;
+  if (inFlight) return inFlight.done.then(refreshPorts);
+  const done = (async () => {
     usePorts.setState({ loading: true });
-    const result = await invoke('ports.list', {});
+    const result = await invoke('ports.list', filter);
     usePorts.setState(
       result.ok ? { list: result.value, error: undefined, loading: false, updatedAt: Date.now() } : { error: result.error, loading: false },
     );
   })().finally(() => {
     inFlight = undefined;
   });
-  return inFlight;
+  inFlight = { key, done };
+  return done;
 }
 
 /**
@@ -101,7 +110,8 @@ export function refreshPorts(): Promise<void> {
  * new socket, selected, in the Sockets view. A failure stays in the Ports view, next to the row.
  */
 export async function connectToRow(row: PortRow, key: string): Promise<void> {
-  const target = connectTarget(row, usePorts.getState().list?.rows ?? []);
+  const listening = usePorts.getState().list?.listeningPorts;
+  const target = listening && connectTarget(row, listening);
   if (!target) return;
   usePorts.setState({ connectError: undefined });
   let result: Result<SocketInfo>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Endpoint, PortRow } from '@shared/contract';
-import { matchesQuery, showCounts, visiblePortRows } from './portsTable';
+import { matchesPortQuery as matchesQuery } from '@shared/ports';
+import { PORTS_ROW_LIMIT, portsFilter, showCounts, visiblePortRows } from './portsTable';
 
 const v4 = (address: string, port: number): Endpoint => ({ address, port, family: 'IPv4' });
 const python: PortRow = {
@@ -61,7 +62,14 @@ describe('visiblePortRows', () => {
   it('shows listening sockets, connections, or all', () => {
     expect(ports(visiblePortRows(rows, 'listening', '', byPort))).toEqual([5353, 8000, 40000]);
     expect(ports(visiblePortRows(rows, 'connections', '', byPort))).toEqual([50000, 50001]);
-    expect(showCounts(rows)).toEqual({ listening: 3, connections: 2, all: 5 });
+    expect(showCounts({ listening: 3, all: 5 })).toEqual({ listening: 3, connections: 2, all: 5 });
+  });
+
+  it('asks the host for what the view shows, at most a screenful of thousands', () => {
+    expect(portsFilter('listening', '')).toEqual({ listening: true, query: undefined, limit: PORTS_ROW_LIMIT });
+    expect(portsFilter('connections', ' redis  ')).toEqual({ listening: false, query: 'redis', limit: PORTS_ROW_LIMIT });
+    expect(portsFilter('all', 'x'.repeat(300)).query).toHaveLength(200);
+    expect(portsFilter('all', '').listening).toBeUndefined();
   });
 
   it('sorts by any column either way, missing values last, ties by port', () => {
