@@ -48,6 +48,10 @@ describe('matchesPortFilter', () => {
     expect([redis, client, mdns].filter((r) => matchesPortFilter(r, { state: 'ESTABLISHED' }))).toEqual([client]);
     // false is the other half: the Connections view's rows.
     expect([redis, client, mdns].filter((r) => matchesPortFilter(r, { listening: false }))).toEqual([client]);
+    // Local ports only: the remote 6379 of the client does not count.
+    expect([redis, client, mdns].filter((r) => matchesPortFilter(r, { localPorts: [6379, 5353] }))).toEqual([redis, mdns]);
+    expect([redis, client, mdns].filter((r) => matchesPortFilter(r, { localPorts: [50000], state: 'ESTABLISHED' }))).toEqual([client]);
+    expect([redis, client, mdns].filter((r) => matchesPortFilter(r, { localPorts: [] }))).toEqual([]);
   });
 
   it('applies the filter box’s words, as the Ports view does', () => {

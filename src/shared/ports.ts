@@ -17,10 +17,20 @@ export function matchesSocketKind(row: Pick<PortRow, 'protocol' | 'state'>, filt
 /** The part of a filter a row's kind and ports decide: what /proc/net tells before any owner is looked up. */
 export function matchesSocketPorts(
   row: Pick<PortRow, 'protocol' | 'state'> & { localPort: number; remotePort: number | undefined },
-  filter: Pick<PortFilter, 'protocol' | 'state' | 'listening' | 'port'>,
+  filter: Pick<PortFilter, 'protocol' | 'state' | 'listening' | 'port' | 'localPorts'>,
 ): boolean {
   if (!matchesSocketKind(row, filter)) return false;
+  if (filter.localPorts !== undefined && !setOf(filter.localPorts).has(row.localPort)) return false;
   return filter.port === undefined || row.localPort === filter.port || row.remotePort === filter.port;
+}
+
+/** Each filter's `localPorts` as a set, made once: a listing checks it for every socket of the machine. */
+const portSets = new WeakMap<readonly number[], ReadonlySet<number>>();
+
+function setOf(ports: readonly number[]): ReadonlySet<number> {
+  let set = portSets.get(ports);
+  if (!set) portSets.set(ports, (set = new Set(ports)));
+  return set;
 }
 
 /** Whether a filter's outcome depends on who owns a row (its process, or the filter box's words). */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { type AddressInfo, createConnection, createServer, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { commands, type PortList } from '@shared/contract';
+import { commands, MAX_LOCAL_PORTS, type PortList } from '@shared/contract';
 import { socketInfo } from '@shared/test-support/socket-info';
 import { type Core, createCore } from '../core';
 import { listPorts, listSystemPorts, type SystemPorts } from '.';
@@ -187,6 +187,35 @@ describe('ports.list through the dispatcher, on this machine', () => {
         expect(rows.find((row) => row.local.port === closedPort && row.remote?.port === port)).toBeUndefined();
       } finally {
         for (const socket of [closed, open, ...accepted]) socket.destroy();
+        await new Promise((done) => server.close(done));
+      }
+    },
+  );
+
+  it.runIf(process.platform === 'linux')(
+    'with local ports, lists only the sockets on them: the other end of a connection, not the machine’s other connections',
+    async () => {
+      const accepted: Socket[] = [];
+      const server = createServer((socket) => void accepted.push(socket));
+      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+      const port = (server.address() as AddressInfo).port;
+      const connect = (): Promise<Socket> =>
+        new Promise((done, fail) => {
+          const socket = createConnection(port, '127.0.0.1', () => done(socket)).once('error', fail);
+        });
+      const [asked, other] = [await connect(), await connect()];
+      try {
+        // The client end of one connection, as the app asks for the other end of its own.
+        const result = await core.dispatcher.dispatch('ports.list', { protocol: 'tcp', state: 'ESTABLISHED', localPorts: [asked.localPort ?? 0] });
+        if (!result.ok) throw new Error(result.error.message);
+        const { rows } = commands['ports.list'].output.parse(result.value);
+        expect(rows.map((row) => [row.local.port, row.remote?.port])).toEqual([[asked.localPort, port]]);
+        expect(rows[0]).toMatchObject({ pid: process.pid });
+        expect(other.localPort).not.toBe(asked.localPort);
+        const tooMany = await core.dispatcher.dispatch('ports.list', { localPorts: Array.from({ length: MAX_LOCAL_PORTS + 1 }, (_, i) => i) });
+        expect(tooMany).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+      } finally {
+        for (const socket of [asked, other, ...accepted]) socket.destroy();
         await new Promise((done) => server.close(done));
       }
     },

@@ -76,7 +76,12 @@ export async function listPorts(filter: PortFilter, engineSockets: readonly Sock
  * which rows are the first before it has looked every one up.
  */
 function requestOf(filter: PortFilter): RowRequest {
-  const bySocket = filter.protocol !== undefined || filter.state !== undefined || filter.listening !== undefined || filter.port !== undefined;
+  const bySocket =
+    filter.protocol !== undefined ||
+    filter.state !== undefined ||
+    filter.listening !== undefined ||
+    filter.port !== undefined ||
+    filter.localPorts !== undefined;
   return {
     select: bySocket ? (socket) => matchesSocketPorts(socket, filter) : undefined,
     limit: filterNeedsOwners(filter) ? undefined : filter.limit,

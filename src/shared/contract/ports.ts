@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { command, schemaOnUse } from '../built-on-use';
 import { Endpoint, Port, SocketId } from './basics';
 
+/** The most ports `PortFilter.localPorts` takes. */
+export const MAX_LOCAL_PORTS = 4096;
+
 export const PortProtocol = schemaOnUse(() => z.enum(['tcp', 'udp']));
 
 /** TCP states by their netstat names; UDP is BOUND (takes datagrams from anyone) or CONNECTED (to one peer). */
@@ -55,6 +58,11 @@ export const PortFilter = schemaOnUse(() =>
     listening: z.boolean().optional(),
     /** The local or the remote port. */
     port: Port.optional(),
+    /**
+     * Only rows whose local port is one of these: the other ends of the app's own loopback
+     * connections, for their processes (a machine's other 40,000 connections are not read for it).
+     */
+    localPorts: z.array(Port).max(MAX_LOCAL_PORTS).optional(),
     /** Part of the process name (any case), or its pid. */
     process: z.string().trim().min(1, 'Process is empty').max(200).optional(),
     state: PortState.optional(),

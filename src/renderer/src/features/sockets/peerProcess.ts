@@ -1,10 +1,11 @@
 import { useEffect } from 'react';
 import { create } from 'zustand';
-import type { PortFilter, SocketInfo } from '@shared/contract';
+import { MAX_LOCAL_PORTS, type PortFilter, type SocketInfo } from '@shared/contract';
 import { invoke } from '../../sync/engine';
 import { processLabel } from '../ports/processName';
 import { usePorts } from '../ports/ports';
 import { findPeerRow, mayHaveLocalPeer, type PeerListing } from './peerRow';
+import { useSockets } from './sockets';
 
 export interface PeerProcess {
   label: string;
@@ -25,11 +26,24 @@ const asked = new Set<string>();
  */
 const PEER_FILTER: PortFilter = { protocol: 'tcp', state: 'ESTABLISHED' };
 
+/**
+ * Only the other ends of the app's own loopback connections: their local ports are our remote
+ * ones. Past MAX_LOCAL_PORTS such connections (a storm into a listener) the listing takes every
+ * established connection, as it did before it could be narrowed.
+ */
+function peerFilter(): PortFilter {
+  const ports = new Set<number>();
+  for (const socket of Object.values(useSockets.getState().sockets)) {
+    if (socket.state === 'open' && socket.remote && mayHaveLocalPeer(socket)) ports.add(socket.remote.port);
+  }
+  return ports.size > 0 && ports.size <= MAX_LOCAL_PORTS ? { ...PEER_FILTER, localPorts: [...ports] } : PEER_FILTER;
+}
+
 /** The machine's established TCP connections as the last peer listing found them; the Ports view keeps its own listing. */
 const usePeerRows = create<{ listing: PeerListing | undefined }>()(() => ({ listing: undefined }));
 
 async function listPeers(): Promise<void> {
-  const result = await invoke('ports.list', PEER_FILTER);
+  const result = await invoke('ports.list', peerFilter());
   // A failed listing names no peer; the Ports view is where listing errors are shown.
   if (result.ok) usePeerRows.setState({ listing: result.value });
 }
