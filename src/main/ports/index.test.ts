@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { type AddressInfo, createConnection, createServer, type Socket } from 'node:net';
+import { type AddressInfo, createConnection, createServer, type Server, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commands, MAX_LOCAL_PORTS, type PortList } from '@shared/contract';
@@ -121,6 +121,18 @@ describe('listPorts', () => {
   });
 });
 
+/** A server on 127.0.0.1 and two connections to it, made one after the other. */
+async function twoConnections(onAccept: (socket: Socket) => void): Promise<{ server: Server; port: number; clients: [Socket, Socket] }> {
+  const server = createServer(onAccept);
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const port = (server.address() as AddressInfo).port;
+  const connect = (): Promise<Socket> =>
+    new Promise((done, fail) => {
+      const socket = createConnection(port, '127.0.0.1', () => done(socket)).once('error', fail);
+    });
+  return { server, port, clients: [await connect(), await connect()] };
+}
+
 describe('ports.list through the dispatcher, on this machine', () => {
   let core: Core;
   beforeEach(() => {
@@ -160,16 +172,10 @@ describe('ports.list through the dispatcher, on this machine', () => {
       let acceptedBoth: () => void = () => undefined;
       const bothAccepted = new Promise<void>((done) => (acceptedBoth = done));
       // Read, so that the peer's close is seen and answered: then the closing end waits in TIME_WAIT.
-      const server = createServer((socket) => {
+      const { server, port, clients } = await twoConnections((socket) => {
         if (accepted.push(socket.resume()) === 2) acceptedBoth();
       });
-      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-      const port = (server.address() as AddressInfo).port;
-      const connect = (): Promise<Socket> =>
-        new Promise((done, fail) => {
-          const socket = createConnection(port, '127.0.0.1', () => done(socket)).once('error', fail);
-        });
-      const [closed, open] = [await connect(), await connect()];
+      const [closed, open] = clients;
       // Until accepted, a connection's server end belongs to no process.
       await bothAccepted;
       // Known only while the socket is open.
@@ -196,14 +202,8 @@ describe('ports.list through the dispatcher, on this machine', () => {
     'with local ports, lists only the sockets on them: the other end of a connection, not the machine’s other connections',
     async () => {
       const accepted: Socket[] = [];
-      const server = createServer((socket) => void accepted.push(socket));
-      await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-      const port = (server.address() as AddressInfo).port;
-      const connect = (): Promise<Socket> =>
-        new Promise((done, fail) => {
-          const socket = createConnection(port, '127.0.0.1', () => done(socket)).once('error', fail);
-        });
-      const [asked, other] = [await connect(), await connect()];
+      const { server, port, clients } = await twoConnections((socket) => void accepted.push(socket));
+      const [asked, other] = clients;
       try {
         // The client end of one connection, as the app asks for the other end of its own.
         const result = await core.dispatcher.dispatch('ports.list', { protocol: 'tcp', state: 'ESTABLISHED', localPorts: [asked.localPort ?? 0] });
