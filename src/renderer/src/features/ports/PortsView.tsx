@@ -166,7 +166,7 @@ export function PortsView() {
           <span role="status" className="min-w-0 truncate whitespace-nowrap tabular-nums" title={list ? `Read from ${list.source}` : undefined}>
             {list && (
               <>
-                {rows.length === counts.all ? plural(counts.all, 'socket') : `${rows.length} of ${plural(counts.all, 'socket')}`}
+                {rows.length === counts.all ? plural(counts.all, 'socket') : `${formatCount(rows.length)} of ${plural(counts.all, 'socket')}`}
                 <span className="text-faint"> · {list.source}</span>
               </>
             )}
