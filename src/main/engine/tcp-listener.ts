@@ -10,13 +10,14 @@ import { toEndpoint } from './endpoint';
 import { describeError, toEngineError, type ErrorContext } from './errors';
 import type { DescriptorLimitWatcher, DescriptorUse } from './descriptor-limit';
 import { acceptIntoShared, adoptAccepted } from './read-buffer';
-import type { LazyNotice } from './log';
+import { now, type LazyNotice } from './log';
+import type { WaitingAccepts } from './accept-queue';
 
 /**
  * Takes an accepted socket and returns the record it was given. `local` is the connection's own
  * address when the listener's says it (not a wildcard one): no need to ask the system for each.
  */
-export type AcceptConnection = (socket: Socket, local: Endpoint | undefined) => SocketRecord;
+export type AcceptConnection = (socket: Socket, local: Endpoint | undefined, acceptedAt: number) => SocketRecord;
 
 /** Addresses a listener may be bound to that say nothing of where each connection arrived. */
 const WILDCARDS = new Set(['0.0.0.0', '::']);
@@ -42,6 +43,8 @@ export class TcpListener {
   private context: ErrorContext = {};
   private readonly descriptors: DescriptorLimitWatcher;
   private unwatchDescriptors: (() => void) | undefined;
+  /** Plain connections accepted and not yet made into sockets (accept-queue.ts). */
+  private waiting: WaitingAccepts | undefined;
   /** Every connection's local address, when the listener's own address is a specific one. */
   private connectionLocal: Endpoint | undefined;
   private readonly plain: boolean;
@@ -58,16 +61,16 @@ export class TcpListener {
     // Plain connections come through acceptIntoShared once listening; 'connection' serves TLS,
     // and plain ones only on a Node where that cannot be done.
     this.server = new Server({ allowHalfOpen: ALLOW_HALF_OPEN, noDelay: true, pauseOnConnect: plain }, (accepted) => {
-      this.accepted(plain ? adoptAccepted(accepted, { allowHalfOpen: ALLOW_HALF_OPEN }, this.note) : accepted);
+      this.accepted(plain ? adoptAccepted(accepted, { allowHalfOpen: ALLOW_HALF_OPEN }, this.note) : accepted, now());
     });
   }
 
-  private accepted(socket: Socket): void {
-    const connection = this.accept(socket, this.connectionLocal);
+  private accepted(socket: Socket, acceptedAt: number): void {
+    const connection = this.accept(socket, this.connectionLocal, acceptedAt);
     // The id and the peer only (its address was read from the system once, and is shared): the
     // listener's log outlives a forgotten connection, and should not keep its whole info alive.
     const { id, remote } = connection.subject;
-    this.record.lazyNotice(ACCEPTED_AS, { id, remote });
+    this.record.lazyNotice(ACCEPTED_AS, { id, remote }, acceptedAt);
   }
 
   get listening(): boolean {
@@ -92,7 +95,14 @@ export class TcpListener {
     this.context = { host: address.address, port: address.port, operation: 'listen' };
     this.connectionLocal = WILDCARDS.has(address.address) ? undefined : local;
     // Nagle is turned off at a connection's first send (TcpConnection), not on every accept.
-    if (this.plain) acceptIntoShared(this.server, { allowHalfOpen: ALLOW_HALF_OPEN, noDelay: false }, (socket) => this.accepted(socket), this.note);
+    if (this.plain) {
+      this.waiting = acceptIntoShared(
+        this.server,
+        { allowHalfOpen: ALLOW_HALF_OPEN, noDelay: false },
+        (socket, acceptedAt) => this.accepted(socket, acceptedAt),
+        this.note,
+      );
+    }
     this.record.update({ state: 'listening', local });
     this.record.event('listening', `Listening on ${formatEndpoint(local)}`);
     this.unwatchDescriptors = this.descriptors.watch({ onChange: (full, use) => this.onDescriptorLimit(full, use) });
@@ -101,12 +111,20 @@ export class TcpListener {
   /** Stops accepting; connections already accepted stay open (the engine closes them if asked). */
   stop(): void {
     if (!this.listening) return;
+    // Accepted, not yet made into sockets: their clients are connected, so they are made now.
+    this.waiting?.flush();
     // The close callback would wait for every accepted connection to end, so it is not awaited:
     // the listening socket itself is released synchronously.
     this.server.close();
     this.unwatchDescriptors?.();
     this.record.update({ state: 'closed' });
     this.record.event('closed', 'Stopped listening');
+  }
+
+  /** Stops at once (the engine is going away): connections accepted but not yet made are closed unseen. */
+  destroy(): void {
+    this.waiting?.discard();
+    this.stop();
   }
 
   /** Connections are turned away unseen while the process has no descriptor left (descriptor-limit.ts). */
