@@ -43,7 +43,11 @@ test('the user sends text with escapes, hex and base64, and is told exactly what
 
   await app.send('SGVsbG8=');
   await app.sendAs('Hex');
-  await app.send('0x20:de ad,be ef');
+  // Hex shows bytes as bytes: read as UTF-8, de ad would be a combining mark drawn over the space.
+  await app.message.fill('0x20:de ad,be ef');
+  await expect(app.page.getByRole('status', { name: 'Enter sends' })).toHaveText(' \\xde\\xad\\xbe\\xef · 5 B');
+  await app.screenshot('payloads-hex-preview');
+  await app.message.press('Enter');
   await until(() => peer.received().subarray(9).equals(Buffer.from('Hello \xde\xad\xbe\xef', 'latin1')), 'base64 and hex bytes at the peer');
   await app.screenshot('payloads-formats');
 });

@@ -1,6 +1,6 @@
 import { Fragment, memo, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { formatBytes, toVisibleText, type LineEnding } from '@shared/codec';
+import { formatBytes, type LineEnding } from '@shared/codec';
 import type { ErrorInfo, Input, ParsedInput, SavedMessage, SocketInfo } from '@shared/contract';
 import { Target } from '@shared/contract/basics';
 import { SocketSendInput } from '@shared/contract/send-data';
@@ -21,6 +21,7 @@ import { FileSender } from './FileSender';
 import { RepeatControl } from './RepeatControl';
 import { SavedMessages } from './SavedMessages';
 import { sendOrder } from './sendOrder';
+import { previewText } from './sendPreview';
 import { SegmentedControl } from '../../ui/SegmentedControl';
 import { SendIcon } from '../../ui/Icons';
 
@@ -34,8 +35,6 @@ const lineEndings: readonly { value: LineEnding; label: string }[] = [
 ];
 
 const ALL = 'all';
-/** How much of the next message the send bar shows beside Send. */
-const PREVIEW_BYTES = 48;
 
 interface SendBarProps {
   socket: SocketInfo;
@@ -46,12 +45,6 @@ interface SendBarProps {
 interface TargetFields {
   host: string;
   port: string;
-}
-
-/** What Enter sends, control bytes made visible (`PING\r\n`); a long message by its start. */
-function previewText(bytes: Uint8Array): string {
-  const shown = toVisibleText(bytes.subarray(0, PREVIEW_BYTES));
-  return bytes.byteLength > PREVIEW_BYTES ? `${shown}…` : shown;
 }
 
 /** IPv4-mapped IPv6 shown (and sent) as the IPv4 it is. */
@@ -124,7 +117,7 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
     }
     const parsed = encodeInput(text, checkMode, ending, sendBarMacros(recipient), true);
     setInputError(parsed.ok ? null : parsed.message);
-    setPreview(parsed.ok && parsed.bytes.byteLength > 0 ? { text: previewText(parsed.bytes), count: parsed.bytes.byteLength } : null);
+    setPreview(parsed.ok && parsed.bytes.byteLength > 0 ? { text: previewText(parsed.bytes, checkMode), count: parsed.bytes.byteLength } : null);
   };
 
   const currentText = (): string => textareaRef.current?.value ?? '';
