@@ -150,6 +150,25 @@ test('what the user types while a message is on its way stays in the send bar', 
   await expect(app.message).toHaveValue('second');
 });
 
+test('a message on its way says so until it is answered, then says it was sent', async ({ app, host }) => {
+  await connect(app);
+  await app.sendAs('Text');
+  // Held still, the host does not answer: the send stays on its way.
+  host.freeze();
+  const status = app.page.getByRole('status').filter({ hasText: /^(Sending…|Sent 5 B)$/ });
+  try {
+    await app.send('first');
+    await expect(status).toHaveText('Sending…');
+    await app.screenshot('send-on-its-way');
+  } finally {
+    host.resume();
+  }
+  await until(() => peer.received().toString() === 'first', 'the message at the peer');
+  await expect(status).toHaveText('Sent 5 B');
+  await expect(app.message).toHaveValue('');
+  await app.screenshot('send-answered');
+});
+
 test('a message sent while another is on its way goes after it, in order', async ({ app, host }) => {
   await connect(app);
   await app.sendAs('Text');
