@@ -43,7 +43,11 @@ test('the user sends text with escapes, hex and base64, and is told exactly what
 
   await app.send('SGVsbG8=');
   await app.sendAs('Hex');
-  await app.send('0x20:de ad,be ef');
+  // Hex shows bytes as bytes: read as UTF-8, de ad would be a combining mark drawn over the space.
+  await app.message.fill('0x20:de ad,be ef');
+  await expect(app.page.getByRole('status', { name: 'Enter sends' })).toHaveText(' \\xde\\xad\\xbe\\xef · 5 B');
+  await app.screenshot('payloads-hex-preview');
+  await app.message.press('Enter');
   await until(() => peer.received().subarray(9).equals(Buffer.from('Hello \xde\xad\xbe\xef', 'latin1')), 'base64 and hex bytes at the peer');
   await app.screenshot('payloads-formats');
 });
@@ -144,6 +148,25 @@ test('what the user types while a message is on its way stays in the send bar', 
   await until(() => peer.received().toString() === 'first', 'the first message at the peer');
   await expect(app.log).toContainText('first');
   await expect(app.message).toHaveValue('second');
+});
+
+test('a message on its way says so until it is answered, then says it was sent', async ({ app, host }) => {
+  await connect(app);
+  await app.sendAs('Text');
+  // Held still, the host does not answer: the send stays on its way.
+  host.freeze();
+  const status = app.page.getByRole('status').filter({ hasText: /^(Sending…|Sent 5 B)$/ });
+  try {
+    await app.send('first');
+    await expect(status).toHaveText('Sending…');
+    await app.screenshot('send-on-its-way');
+  } finally {
+    host.resume();
+  }
+  await until(() => peer.received().toString() === 'first', 'the message at the peer');
+  await expect(status).toHaveText('Sent 5 B');
+  await expect(app.message).toHaveValue('');
+  await app.screenshot('send-answered');
 });
 
 test('a message sent while another is on its way goes after it, in order', async ({ app, host }) => {

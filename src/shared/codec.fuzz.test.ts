@@ -20,6 +20,7 @@ const awkwardBytes = fc
           [0xe2, 0x80, 0xae], // U+202E right-to-left override: would reorder what follows on screen
           [0xe2, 0x81, 0xa6], // U+2066 left-to-right isolate
           [0xe2, 0x80, 0x8b], // U+200B zero width space
+          [0xcc, 0x81], // U+0301 combining acute: with nothing before it, it would draw over the glyph before
           [0xf0, 0x9f, 0x98], // a truncated 4-byte sequence
           [0xed, 0xa0, 0x80], // an encoded surrogate (invalid in UTF-8)
           [0xc0, 0x80], // an overlong NUL

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatInteger, hexDump, hexDumpText, parseHex, toHex, toVisibleText, utf8Encode } from './codec';
+import { formatBytes, formatInteger, hexDump, hexDumpText, parseHex, toHex, toVisibleAscii, toVisibleText, utf8Encode } from './codec';
+import { parseEscapedText } from './payload';
 
 describe('parseHex', () => {
   it('accepts the ways people paste hex', () => {
@@ -57,6 +58,41 @@ describe('toVisibleText', () => {
     // A truncated sequence is one U+FFFD to the decoder, but two bytes on the wire.
     expect(toVisibleText(new Uint8Array([0xe2, 0x82, 0x41]))).toBe('\\xe2\\x82A');
     expect(toVisibleText(new Uint8Array([0xc0, 0xaf]))).toBe('\\xc0\\xaf');
+  });
+
+  it('keeps a combining mark on the character it follows', () => {
+    expect(toVisibleText(utf8Encode('e\u0301 a\u0301\u0323'))).toBe('e\u0301 a\u0301\u0323');
+    expect(toVisibleText(utf8Encode(' \u07ad'))).toBe(' \u07ad');
+  });
+
+  it('escapes a combining mark with no character shown before it, which would draw over whatever is there', () => {
+    // 0xde 0xad is U+07AD, a Thaana combining mark.
+    expect(toVisibleText(new Uint8Array([0xde, 0xad]))).toBe('\\u{7ad}');
+    expect(toVisibleText(utf8Encode('\u0301\u0302x'))).toBe('\\u{301}\\u{302}x');
+    // After an escape it would sit on the escape's last letter.
+    expect(toVisibleText(utf8Encode('\r\n\u0301'))).toBe('\\r\\n\\u{301}');
+    expect(toVisibleText(utf8Encode('a\n\u0301'), { lineBreaks: true })).toBe('a\\n\n\\u{301}');
+    expect(toVisibleText(new Uint8Array([0xff, 0xcc, 0x81]))).toBe('\\xff\\u{301}');
+    expect(toVisibleText(utf8Encode('\u200d\ufe0f'))).toBe('\\u{200d}\\u{fe0f}');
+  });
+});
+
+describe('toVisibleAscii', () => {
+  it('shows printable ASCII as is, controls by name and every byte from 0x80 as \\xNN', () => {
+    expect(toVisibleAscii(new Uint8Array([0x20, 0xde, 0xad]))).toBe(' \\xde\\xad');
+    expect(toVisibleAscii(utf8Encode('PING\r\n\0\x1b\x7f a\\b é'))).toBe('PING\\r\\n\\0\\x1b\\x7f a\\\\b \\xc3\\xa9');
+    expect(toVisibleAscii(new Uint8Array(0))).toBe('');
+  });
+
+  it('shows any bytes as ASCII text that Text mode reads back to exactly those bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        const shown = toVisibleAscii(bytes);
+        expect(shown).toMatch(/^[\x20-\x7e]*$/);
+        const parsed = parseEscapedText(shown);
+        expect(parsed.ok && [...parsed.bytes]).toEqual([...bytes]);
+      }),
+    );
   });
 });
 

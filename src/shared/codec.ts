@@ -106,6 +106,8 @@ export function toVisibleText(bytes: Uint8Array, options: { lineBreaks?: boolean
   if (!/[^\x20-\x5b\x5d-\x7e]/.test(text)) return text;
   let out = '';
   let byteIndex = 0;
+  // Whether the last thing shown is a character as itself, which a combining mark can sit on.
+  let base = false;
   for (const ch of text) {
     const code = ch.codePointAt(0) ?? 0;
     const width = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
@@ -113,19 +115,39 @@ export function toVisibleText(bytes: Uint8Array, options: { lineBreaks?: boolean
       // The decoder substituted one U+FFFD for up to three invalid bytes: show each byte itself.
       const end = byteIndex + invalidSequenceLength(bytes, byteIndex);
       for (; byteIndex < end; byteIndex++) out += `\\x${HEX[bytes[byteIndex]]}`;
+      base = false;
       continue;
     }
     byteIndex += width;
+    const afterBase = base;
+    base = false;
     if (code < 0x20 || code === 0x7f) {
       out += CONTROL_NAMES[code] ?? `\\x${HEX[code]}`;
       if (code === 0x0a && options.lineBreaks) out += '\n';
     } else if (code === 0x5c) {
       out += '\\\\';
-    } else if (HIDDEN_OR_REORDERING.test(ch)) {
+    } else if (HIDDEN_OR_REORDERING.test(ch) || (!afterBase && COMBINING_MARK.test(ch))) {
       out += `\\u{${code.toString(16)}}`;
     } else {
       out += ch;
+      base = true;
     }
+  }
+  return out;
+}
+
+/**
+ * Bytes for display as ASCII, for a user who thinks in bytes (the send bar's Hex mode): printable
+ * ASCII as is, controls named as toVisibleText names them, every byte from 0x80 as `\xNN`. Read
+ * as UTF-8, `de ad` would show as one combining mark drawn over whatever stands before it.
+ */
+export function toVisibleAscii(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === 0x5c) out += '\\\\';
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += CONTROL_NAMES[b] ?? `\\x${HEX[b]}`;
   }
   return out;
 }
@@ -136,6 +158,13 @@ export function toVisibleText(bytes: Uint8Array, options: { lineBreaks?: boolean
  * from what was sent, so they are shown as escapes.
  */
 const HIDDEN_OR_REORDERING = /^[\u0080-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]$/;
+
+/**
+ * A combining mark (accents, vowel signs, variation selectors) is drawn on the character before
+ * it. With none shown before it (at the start, or after an escape) it would land on the previous
+ * glyph on screen, or on the `n` of a `\n`, so it is shown as an escape.
+ */
+const COMBINING_MARK = /^\p{M}$/u;
 
 function isEncodedReplacementChar(bytes: Uint8Array, i: number): boolean {
   return bytes[i] === 0xef && bytes[i + 1] === 0xbf && bytes[i + 2] === 0xbd;

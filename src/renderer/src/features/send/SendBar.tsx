@@ -1,6 +1,6 @@
 import { Fragment, memo, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { formatBytes, toVisibleText, type LineEnding } from '@shared/codec';
+import { formatBytes, type LineEnding } from '@shared/codec';
 import type { ErrorInfo, Input, ParsedInput, SavedMessage, SocketInfo } from '@shared/contract';
 import { Target } from '@shared/contract/basics';
 import { SocketSendInput } from '@shared/contract/send-data';
@@ -21,8 +21,10 @@ import { FileSender } from './FileSender';
 import { RepeatControl } from './RepeatControl';
 import { SavedMessages } from './SavedMessages';
 import { sendOrder } from './sendOrder';
+import { previewText } from './sendPreview';
 import { SegmentedControl } from '../../ui/SegmentedControl';
 import { SendIcon } from '../../ui/Icons';
+import { useShownAfter } from '../../ui/useShownAfter';
 
 /** A line ending kept with a saved Text message, as the escapes Text mode reads. */
 const lineEndingEscapes: Record<LineEnding, string> = { none: '', lf: '\\n', crlf: '\\r\\n' };
@@ -34,8 +36,8 @@ const lineEndings: readonly { value: LineEnding; label: string }[] = [
 ];
 
 const ALL = 'all';
-/** How much of the next message the send bar shows beside Send. */
-const PREVIEW_BYTES = 48;
+/** How long a send goes unanswered before the bar says it is on its way: a normal one never flickers. */
+const SENDING_SIGN_DELAY_MS = 300;
 
 interface SendBarProps {
   socket: SocketInfo;
@@ -46,12 +48,6 @@ interface SendBarProps {
 interface TargetFields {
   host: string;
   port: string;
-}
-
-/** What Enter sends, control bytes made visible (`PING\r\n`); a long message by its start. */
-function previewText(bytes: Uint8Array): string {
-  const shown = toVisibleText(bytes.subarray(0, PREVIEW_BYTES));
-  return bytes.byteLength > PREVIEW_BYTES ? `${shown}…` : shown;
 }
 
 /** IPv4-mapped IPv6 shown (and sent) as the IPv4 it is. */
@@ -79,6 +75,8 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
   /** Sends made and not yet settled: Enter while one is on its way sends after it (sendOrder.ts). */
   const [sending, setSending] = useState(0);
   const [order] = useState(() => sendOrder(setSending));
+  // Sends queued behind another say so at once; a lone one held up (a slow link, a busy host) after a moment.
+  const showSending = useShownAfter(sending > 0, SENDING_SIGN_DELAY_MS, sending > 1);
   const [sendTo, setSendTo] = useState<string>(ALL);
   /** A proxied conversation: which way the send bar injects. */
   const [injectTo, setInjectTo] = useState<ToxicStream>('upstream');
@@ -124,7 +122,7 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
     }
     const parsed = encodeInput(text, checkMode, ending, sendBarMacros(recipient), true);
     setInputError(parsed.ok ? null : parsed.message);
-    setPreview(parsed.ok && parsed.bytes.byteLength > 0 ? { text: previewText(parsed.bytes), count: parsed.bytes.byteLength } : null);
+    setPreview(parsed.ok && parsed.bytes.byteLength > 0 ? { text: previewText(parsed.bytes, checkMode), count: parsed.bytes.byteLength } : null);
   };
 
   const currentText = (): string => textareaRef.current?.value ?? '';
@@ -314,21 +312,23 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
     }
   };
 
-  const note = (() => {
+  /** What the note under the bar says; `status` for how a send goes, which a screen reader is told. */
+  const note = ((): { tone: 'muted' | 'error'; text: string; status?: true } => {
     // Once the socket cannot send, that is the one thing worth saying.
-    if (blocked) return { tone: 'muted' as const, text: blocked };
-    if (inputError) return { tone: 'error' as const, text: inputError };
-    if (sendError) return { tone: 'error' as const, text: sendError.message };
-    if (inputLength > LIVE_CHECK_LIMIT)
-      return { tone: 'muted' as const, text: `Large input (${plural(inputLength, 'character')}): checked when you send.` };
-    if (sending > 1) return { tone: 'muted' as const, text: `Sending… ${plural(sending - 1, 'more message')} waiting` };
-    if (lastSent && inputLength === 0) return { tone: 'muted' as const, text: lastSent };
+    if (blocked) return { tone: 'muted', text: blocked };
+    if (inputError) return { tone: 'error', text: inputError };
+    if (sendError) return { tone: 'error', text: sendError.message };
+    // Above the large-input note: a large input is what takes long to send.
+    if (showSending)
+      return { tone: 'muted', text: sending > 1 ? `Sending… ${plural(sending - 1, 'more message')} waiting` : 'Sending…', status: true };
+    if (inputLength > LIVE_CHECK_LIMIT) return { tone: 'muted', text: `Large input (${plural(inputLength, 'character')}): checked when you send.` };
+    if (lastSent && inputLength === 0) return { tone: 'muted', text: lastSent, status: true };
     if (mode === 'file')
       return {
-        tone: 'muted' as const,
+        tone: 'muted',
         text: isUdp ? 'Sent as datagrams of up to 1,400 bytes each.' : 'Streamed in 1 MiB chunks, each once the socket has taken the last.',
       };
-    return { tone: 'muted' as const, text: inputHints[mode] };
+    return { tone: 'muted', text: inputHints[mode] };
   })();
 
   return (
@@ -490,7 +490,9 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
         className={`mt-1 min-h-4 truncate text-[11px] leading-4 ${note.tone === 'error' ? 'text-danger' : 'text-muted'}`}
         title={note.text}
       >
-        {note.text}
+        {/* Always there, empty or not: a live region that appears with its text is not reliably read out. */}
+        <span role="status">{note.status && note.text}</span>
+        {!note.status && note.text}
       </p>
     </div>
   );

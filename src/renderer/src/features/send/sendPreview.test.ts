@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { parseHex, utf8Encode } from '@shared/codec';
+import { PREVIEW_BYTES, previewText } from './sendPreview';
+
+function hex(input: string): Uint8Array {
+  const parsed = parseHex(input);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return parsed.bytes;
+}
+
+describe('previewText', () => {
+  it('shows Hex bytes one by one: ASCII as is, controls by name, 0x80 and above as \\xNN', () => {
+    // Read as UTF-8, de ad is one Thaana combining mark drawn over the space.
+    expect(previewText(hex('20 de ad'), 'hex')).toBe(' \\xde\\xad');
+    expect(previewText(hex('48 69 0d 0a 00 c3 a9'), 'hex')).toBe('Hi\\r\\n\\0\\xc3\\xa9');
+  });
+
+  it('shows Text as the UTF-8 the user typed', () => {
+    expect(previewText(utf8Encode('café ✓\r\n'), 'text')).toBe('café ✓\\r\\n');
+  });
+
+  it('shows a long message by its start', () => {
+    const long = new Uint8Array(PREVIEW_BYTES + 1).fill(0xff);
+    expect(previewText(long, 'hex')).toBe(`${'\\xff'.repeat(PREVIEW_BYTES)}…`);
+    expect(previewText(utf8Encode('a'.repeat(PREVIEW_BYTES)), 'text')).toBe('a'.repeat(PREVIEW_BYTES));
+  });
+});
