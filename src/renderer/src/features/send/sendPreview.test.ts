@@ -15,6 +15,10 @@ describe('previewText', () => {
     expect(previewText(hex('48 69 0d 0a 00 c3 a9'), 'hex')).toBe('Hi\\r\\n\\0\\xc3\\xa9');
   });
 
+  it('shows Base64 as the bytes it stands for, as Hex is shown', () => {
+    expect(previewText(new Uint8Array([0xde, 0xad, 0xbe, 0xef]), 'base64')).toBe('\\xde\\xad\\xbe\\xef');
+  });
+
   it('shows Text as the UTF-8 the user typed', () => {
     expect(previewText(utf8Encode('café ✓\r\n'), 'text')).toBe('café ✓\\r\\n');
   });
