@@ -5,7 +5,7 @@
 import { Server, type AddressInfo, type Socket } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AcceptQueue, MAX_WAIT_MS } from './accept-queue';
+import { AcceptQueue, MAKE_PER_TURN, MAX_WAITING, MAX_WAIT_MS } from './accept-queue';
 import { now } from './log';
 import { acceptIntoShared } from './read-buffer';
 import { startBurst } from './test-support/burst';
@@ -55,7 +55,7 @@ describe('the accept queue', () => {
     expect(pushed).toBeGreaterThan(1);
     expect(made).toEqual([]);
     expect(waiting.waiting).toBe(pushed);
-    await turns(3);
+    await turns(Math.ceil(pushed / MAKE_PER_TURN) + 2);
     expect(made.map((m) => m.item)).toEqual(Array.from({ length: pushed }, (_, i) => i));
     const times = made.map((m) => m.acceptedAt);
     expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -77,6 +77,31 @@ describe('the accept queue', () => {
     await nextTurn();
     expect(made).toHaveLength(madeSoFar);
     expect(waiting.waiting).toBeGreaterThan(0);
+    waiting.discard();
+  });
+
+  it('makes a few at a time, a turn of the loop between them (reading what those few had queued)', async () => {
+    const { waiting, made } = queue();
+    for (let i = 0; i < 3 * MAKE_PER_TURN; i++) waiting.push(i);
+    // The turn that took them; then one batch a turn.
+    await turns(2);
+    expect(made).toHaveLength(MAKE_PER_TURN);
+    await nextTurn();
+    expect(made).toHaveLength(2 * MAKE_PER_TURN);
+    await nextTurn();
+    expect(made.map((m) => m.item)).toEqual(Array.from({ length: 3 * MAKE_PER_TURN }, (_, i) => i));
+  });
+
+  it('makes some in every turn once as many wait as the kernel would hold, though more keep coming', async () => {
+    const { waiting, made } = queue();
+    let pushed = 0;
+    while (pushed < MAX_WAITING) waiting.push(pushed++);
+    for (let turn = 1; turn <= 3; turn++) {
+      // Kept at the mark: it is the count waiting, not the time, that makes these turns make some.
+      for (let i = 0; i < MAKE_PER_TURN; i++) waiting.push(pushed++);
+      await nextTurn();
+      expect(made).toHaveLength(turn * MAKE_PER_TURN);
+    }
     waiting.discard();
   });
 
