@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import type { SockscopeApp } from './support/app';
 import { type Collector, startCollector } from './support/collector';
+import type { RunningHost } from './support/host';
 import { until } from './support/peers';
 
 let peer: Collector;
@@ -20,6 +21,21 @@ test.afterEach(async () => {
 async function connect(app: SockscopeApp): Promise<void> {
   await app.connectTcp('127.0.0.1', peer.port);
   await until(() => peer.connections() === 1, 'the peer to accept the connection');
+}
+
+/**
+ * Connected, in Text mode, runs `meanwhile` with the host held still (SIGSTOP): whatever is sent
+ * stays on its way, unanswered, until the host is let go after it.
+ */
+async function whileHostFrozen(app: SockscopeApp, host: RunningHost, meanwhile: () => Promise<void>): Promise<void> {
+  await connect(app);
+  await app.sendAs('Text');
+  host.freeze();
+  try {
+    await meanwhile();
+  } finally {
+    host.resume();
+  }
 }
 
 test('the user sends text with escapes, hex and base64, and is told exactly what is wrong with a bad input', async ({ app }) => {
@@ -135,34 +151,22 @@ test('the user streams a 40 MB file with progress, and the peer gets every byte;
 });
 
 test('what the user types while a message is on its way stays in the send bar', async ({ app, host }) => {
-  await connect(app);
-  await app.sendAs('Text');
-  // The host is held still, so the first send is on its way until it is let go.
-  host.freeze();
-  try {
+  await whileHostFrozen(app, host, async () => {
     await app.send('first');
     await app.message.fill('second');
-  } finally {
-    host.resume();
-  }
+  });
   await until(() => peer.received().toString() === 'first', 'the first message at the peer');
   await expect(app.log).toContainText('first');
   await expect(app.message).toHaveValue('second');
 });
 
 test('a message on its way says so until it is answered, then says it was sent', async ({ app, host }) => {
-  await connect(app);
-  await app.sendAs('Text');
-  // Held still, the host does not answer: the send stays on its way.
-  host.freeze();
   const status = app.page.getByRole('status').filter({ hasText: /^(Sending…|Sent 5 B)$/ });
-  try {
+  await whileHostFrozen(app, host, async () => {
     await app.send('first');
     await expect(status).toHaveText('Sending…');
     await app.screenshot('send-on-its-way');
-  } finally {
-    host.resume();
-  }
+  });
   await until(() => peer.received().toString() === 'first', 'the message at the peer');
   await expect(status).toHaveText('Sent 5 B');
   await expect(app.message).toHaveValue('');
@@ -170,18 +174,13 @@ test('a message on its way says so until it is answered, then says it was sent',
 });
 
 test('a message sent while another is on its way goes after it, in order', async ({ app, host }) => {
-  await connect(app);
-  await app.sendAs('Text');
-  host.freeze();
-  try {
+  await whileHostFrozen(app, host, async () => {
     await app.send('first');
     // Enter again before the first is answered: the second waits its turn instead of being ignored.
     await app.send('second');
     await expect(app.page.getByText('Sending… 1 more message waiting')).toBeVisible();
     await app.message.fill('third');
-  } finally {
-    host.resume();
-  }
+  });
   await until(() => peer.received().toString() === 'firstsecond', 'both messages at the peer, in order');
   await expect(app.log.getByRole('listitem').filter({ hasText: 'TX' })).toHaveCount(2);
   // What was typed after the second stays.
