@@ -61,7 +61,7 @@ test('the user sends text with escapes, hex and base64, and is told exactly what
   await app.sendAs('Hex');
   // Hex shows bytes as bytes: read as UTF-8, de ad would be a combining mark drawn over the space.
   await app.message.fill('0x20:de ad,be ef');
-  await expect(app.page.getByRole('status', { name: 'Enter sends' })).toHaveText(' \\xde\\xad\\xbe\\xef · 5 B');
+  await expect(app.page.getByRole('status', { name: 'Enter sends' })).toHaveText('\\x20\\xde\\xad\\xbe\\xef · 5 B');
   await app.screenshot('payloads-hex-preview');
   await app.message.press('Enter');
   await until(() => peer.received().subarray(9).equals(Buffer.from('Hello \xde\xad\xbe\xef', 'latin1')), 'base64 and hex bytes at the peer');
@@ -171,6 +171,21 @@ test('a message on its way says so until it is answered, then says it was sent',
   await expect(status).toHaveText('Sent 5 B');
   await expect(app.message).toHaveValue('');
   await app.screenshot('send-answered');
+});
+
+test('a message on its way that the connection can no longer take says why, next to it, and is kept', async ({ app, host }) => {
+  await whileHostFrozen(app, host, async () => {
+    // The peer resets before the host, held still, has read a thing: the send meets a dead connection.
+    peer.reset();
+    await app.send('first');
+    await expect(app.page.getByRole('status').filter({ hasText: /^Sending…$/ })).toBeVisible();
+  });
+  // Whichever the host met first, the reset or the send, the send is refused with the reason.
+  await expect(app.message).toHaveAccessibleDescription(/reset|closed/i);
+  await expect(app.message).toHaveValue('first');
+  await expect(app.log).toContainText('Connection reset by peer');
+  await app.screenshot('send-failed-on-its-way');
+  expect(peer.received().length).toBe(0);
 });
 
 test('a message sent while another is on its way goes after it, in order', async ({ app, host }) => {

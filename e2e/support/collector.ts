@@ -7,6 +7,8 @@ export interface Collector {
   /** Writes to every connected client. */
   write(bytes: string | Uint8Array): void;
   connections(): number;
+  /** Resets every connection (RST), as a server that crashes or refuses to go on does. */
+  reset(): void;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startCollector(): Promise<Collector> {
     received: () => Buffer.concat(chunks),
     write: (bytes) => sockets.forEach((socket) => socket.write(bytes)),
     connections: () => sockets.size,
+    reset: () => sockets.forEach((socket) => socket.resetAndDestroy()),
     stop: async () => {
       sockets.forEach((socket) => socket.destroy());
       await new Promise<void>((resolve) => server.close(() => resolve()));

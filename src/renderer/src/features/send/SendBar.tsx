@@ -469,7 +469,7 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
             title={`Enter sends these ${plural(preview.count, 'byte')}`}
             className="mb-[7px] max-w-[40%] shrink-0 truncate font-mono text-[11px] leading-4 text-muted"
           >
-            {preview.text} · {formatExactBytes(preview.count)}
+            <span className="whitespace-pre">{preview.text}</span> · {formatExactBytes(preview.count)}
           </output>
         )}
         <button
