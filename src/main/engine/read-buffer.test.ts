@@ -180,6 +180,58 @@ describe('reading a stream straight into its log', () => {
   });
 });
 
+describe('reading a stream that never fills a read straight into its log', () => {
+  it('lends the log to the read after one of a quarter of the shared buffer or more, and keeps small reads in the shared buffer', async () => {
+    engine = new Engine();
+    const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    // Where each read landed: the first one, lent nothing, in the shared buffer.
+    const landed: { size: number; into: ArrayBufferLike; inSlab: boolean }[] = [];
+    cleanup.push(
+      engine.tap((_record, entry) => {
+        if (entry.dir !== 'in') return;
+        const into = entry.bytes.buffer;
+        landed.push({ size: entry.bytes.byteLength, into, inSlab: landed.length > 0 && into !== landed[0].into });
+      }),
+    );
+    const client = await connectClient(listener.local?.port ?? 0);
+    const connectionId = (): string | undefined => engine?.snapshot().sockets.find((s) => s.parentId === listener.id)?.id;
+    await waitFor(() => connectionId() !== undefined, 'the accepted connection');
+    const id = connectionId() ?? '';
+    const bytesIn = (): number => engine?.snapshot().sockets.find((s) => s.id === id)?.bytesIn ?? 0;
+    // A stream of 40 KiB messages, each logged before the next is written: no read fills the shared buffer.
+    const messages = Array.from({ length: 12 }, () => randomBytes(40 * 1024));
+    for (const message of messages) {
+      const before = bytesIn();
+      await client.write(message);
+      await waitFor(() => bytesIn() === before + message.length, 'the message logged');
+    }
+    // Then small ones: the read after the last large one lands in the slab, the rest in the shared buffer.
+    const small = Array.from({ length: 4 }, () => randomBytes(100));
+    for (const message of small) {
+      const before = bytesIn();
+      await client.write(message);
+      await waitFor(() => bytesIn() === before + message.length, 'the small message logged');
+    }
+    expect(loggedBytes(engine, id, 'in').equals(Buffer.concat([...messages, ...small])), 'every byte, in order').toBe(true);
+    expect(
+      landed.every((read) => read.size < READ_BUFFER_BYTES),
+      'no read filled the shared buffer',
+    ).toBe(true);
+    const afterLarge = landed.slice(1).filter((_read, i) => landed[i].size >= READ_BUFFER_BYTES / 4);
+    const afterSmall = landed.slice(1).filter((_read, i) => landed[i].size < READ_BUFFER_BYTES / 4);
+    expect(afterLarge.length).toBeGreaterThan(5);
+    expect(
+      afterLarge.every((read) => read.inSlab),
+      'each read after a large one, in the log',
+    ).toBe(true);
+    expect(afterSmall.length).toBeGreaterThan(1);
+    expect(
+      afterSmall.every((read) => !read.inSlab),
+      'each read after a small one, in the shared buffer',
+    ).toBe(true);
+  });
+});
+
 describe('accepting plain TCP straight into the shared buffer', () => {
   it('makes one socket per connection, reading every byte in order into the shared buffer', async () => {
     const payload = randomBytes(8 * 1024 * 1024);
