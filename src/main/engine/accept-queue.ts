@@ -21,7 +21,9 @@
  * fills again, as it did before, and clients are slowed by their retries instead of this process
  * running out of file descriptors).
  */
+import type { Server } from 'node:net';
 import { now } from './log';
+import { type InternalsNote, reportInternalsFallback } from './node-internals';
 
 /** How long making sockets may wait while connections keep coming. */
 export const MAX_WAIT_MS = 20;
@@ -122,4 +124,111 @@ export class AcceptQueue<T> implements WaitingAccepts {
     this.times.length = 0;
     this.head = 0;
   }
+}
+
+/** What Node's net.Server keeps on itself and its listening handle (lib/net.js, stable since Node 0.x). */
+interface ListeningServer {
+  _handle?: { onconnection?: unknown } | null;
+  _connections?: number;
+  maxConnections?: number;
+}
+
+/** What libuv hands over for each accepted connection: a TCP handle. */
+export interface AcceptedHandle {
+  setNoDelay?(enable: boolean): number;
+  close?(): void;
+}
+
+/** Node's own accept of a connection taken earlier: it makes the Socket, counts it and emits 'connection'. */
+export type NodeAccept = (clientHandle: AcceptedHandle) => void;
+
+/**
+ * Takes over a listening server's accepts: each connection libuv hands over waits in an
+ * AcceptQueue, and `make` makes its socket in a later turn, told when it was accepted (and given
+ * Node's own accept, to make it as Node would have). Accept failures and a `maxConnections` limit
+ * stay Node's to handle, at once. Returns the connections still waiting, or undefined (said once,
+ * with `consequence`) when this Node keeps its listening handle elsewhere: connections then come
+ * through 'connection' as they are accepted.
+ */
+export function queueAccepts(
+  server: Server,
+  make: (clientHandle: AcceptedHandle, acceptedAt: number, nodeAccept: NodeAccept) => void,
+  consequence: string,
+  note?: InternalsNote,
+): WaitingAccepts | undefined {
+  const listening = server as unknown as ListeningServer;
+  const handle = listening._handle;
+  const onconnection = handle?.onconnection;
+  if (!handle || typeof onconnection !== 'function' || typeof listening._connections !== 'number') {
+    reportInternalsFallback('net.Server._handle.onconnection', consequence, note);
+    return undefined;
+  }
+  const nodeConnection = onconnection as (this: unknown, err: number, clientHandle: AcceptedHandle) => void;
+  // Node's own onconnection finds its server through the handle it is called on, closed or not.
+  const nodeAccept: NodeAccept = (clientHandle) => nodeConnection.call(handle, 0, clientHandle);
+  const uncount = (): void => {
+    listening._connections = (listening._connections ?? 1) - 1;
+  };
+  const waiting = new AcceptQueue<AcceptedHandle>(
+    (clientHandle, acceptedAt) => {
+      // Counted again as it is made, by Node or by `make`, as Node counts a connection it makes.
+      uncount();
+      make(clientHandle, acceptedAt, nodeAccept);
+    },
+    (clientHandle) => {
+      clientHandle.close?.();
+      uncount();
+    },
+  );
+  handle.onconnection = function onconnection(this: unknown, err: number, clientHandle: AcceptedHandle): void {
+    if (err || listening.maxConnections) {
+      nodeConnection.call(this, err, clientHandle);
+      return;
+    }
+    // Counted while it waits, so that server.close() waits for the connection (Node counts one
+    // down when its socket is destroyed).
+    listening._connections = (listening._connections ?? 0) + 1;
+    waiting.push(clientHandle);
+  };
+  return waiting;
+}
+
+/** Connections Node makes and announces ('connection') a turn or more after it accepted them (deferNodeAccepts). */
+export interface DeferredAccepts extends WaitingAccepts {
+  /** While 'connection' is emitted for a connection made from the queue: when it was accepted (undefined otherwise). */
+  readonly acceptedAt: number | undefined;
+}
+
+/**
+ * The accept queue for a server whose connections Node itself makes (TLS listeners, the proxy):
+ * each waits, then Node makes its Socket and emits 'connection' as it would have on accept, its
+ * listener asking `acceptedAt` for the time it was taken. Undefined when this Node keeps its
+ * listening handle elsewhere: each connection is then made as it is accepted, as before.
+ */
+export function deferNodeAccepts(server: Server, note?: InternalsNote): DeferredAccepts | undefined {
+  let making: number | undefined;
+  const waiting = queueAccepts(
+    server,
+    (clientHandle, acceptedAt, nodeAccept) => {
+      making = acceptedAt;
+      try {
+        nodeAccept(clientHandle);
+      } finally {
+        making = undefined;
+      }
+    },
+    "each connection is made in the turn that accepts it (a burst may overflow the kernel's accept queue)",
+    note,
+  );
+  if (waiting === undefined) return undefined;
+  return {
+    get waiting() {
+      return waiting.waiting;
+    },
+    get acceptedAt() {
+      return making;
+    },
+    flush: () => waiting.flush(),
+    discard: () => waiting.discard(),
+  };
 }

@@ -21,7 +21,7 @@
  * TLS sockets keep Node's default: TLS reads the TCP stream itself, beneath JavaScript.
  */
 import { type Server, Socket, type SocketConstructorOpts } from 'node:net';
-import { AcceptQueue, type WaitingAccepts } from './accept-queue';
+import { queueAccepts, type WaitingAccepts } from './accept-queue';
 import { type InternalsNote, reportInternalsFallback } from './node-internals';
 
 /** Node's own read size, and the shared buffer's: one read into it never returns more than this. */
@@ -267,28 +267,15 @@ export function adoptAccepted(
   return socket;
 }
 
-/** What Node's net.Server keeps on itself and its listening handle (lib/net.js, stable since Node 0.x). */
-interface ListeningServer {
-  _handle?: { onconnection?: unknown } | null;
-  _connections?: number;
-  maxConnections?: number;
-}
-
-/** What libuv hands over for each accepted connection: a TCP handle. */
-interface AcceptedHandle {
-  setNoDelay?(enable: boolean): number;
-  close?(): void;
-}
-
 /**
  * Takes over a listening server's accepts: each accepted handle goes straight into one Socket
  * reading into the shared buffer. Through net.Server's 'connection' every connection was made
  * twice (Node's Socket, paused, then the one adoptAccepted gives its handle to): at 19,000
  * connections the second Socket and the first one's destroy were a third of the cost of an
  * accept. The Socket is made in a later turn (accept-queue.ts), `onSocket` told when it was
- * accepted. Accept failures and a `maxConnections` limit stay Node's to handle. Returns the
- * connections still waiting for their Socket, or undefined (said once) when this Node keeps its
- * listening handle elsewhere: connections then come through 'connection', to be adopted.
+ * accepted. Returns the connections still waiting for their Socket, or undefined (said once) when
+ * this Node keeps its listening handle elsewhere: connections then come through 'connection', to
+ * be adopted.
  */
 export function acceptIntoShared(
   server: Server,
@@ -296,19 +283,10 @@ export function acceptIntoShared(
   onSocket: (socket: Socket, acceptedAt: number) => void,
   note?: InternalsNote,
 ): WaitingAccepts | undefined {
-  const listening = server as unknown as ListeningServer;
-  const handle = listening._handle;
-  const nodeAccept = handle?.onconnection;
-  if (!handle || typeof nodeAccept !== 'function' || typeof listening._connections !== 'number') {
-    reportInternalsFallback(
-      'net.Server._handle.onconnection',
-      'each accepted connection is made as two sockets, one handed to the other (accepting is slower, the same bytes)',
-      note,
-    );
-    return undefined;
-  }
   const socketOptions = { ...options, readable: true, writable: true, onread: readIntoShared() };
-  const waiting = new AcceptQueue<AcceptedHandle>(
+  const counted = server as unknown as { _connections: number };
+  return queueAccepts(
+    server,
     (clientHandle, acceptedAt) => {
       const socket = markShared(new Socket({ ...socketOptions, handle: clientHandle } as SocketConstructorOpts));
       // As Node does for a server with `noDelay` (the Socket only records the flag for a handle it is given).
@@ -316,22 +294,10 @@ export function acceptIntoShared(
       const served = socket as unknown as { server: Server; _server: Server };
       served.server = server;
       served._server = server;
+      counted._connections++;
       onSocket(socket, acceptedAt);
     },
-    (clientHandle) => {
-      clientHandle.close?.();
-      listening._connections = (listening._connections ?? 1) - 1;
-    },
+    'each accepted connection is made as two sockets, one handed to the other (accepting is slower, the same bytes)',
+    note,
   );
-  handle.onconnection = function onconnection(this: unknown, err: number, clientHandle: AcceptedHandle): void {
-    if (err || listening.maxConnections) {
-      (nodeAccept as (err: number, clientHandle: AcceptedHandle) => void).call(this, err, clientHandle);
-      return;
-    }
-    // Counted as Node counts its own, from the accept, so that server.close() waits for the
-    // connection (Node counts one down when its socket is destroyed).
-    listening._connections = (listening._connections ?? 0) + 1;
-    waiting.push(clientHandle);
-  };
-  return waiting;
 }

@@ -11,7 +11,7 @@ import { describeError, toEngineError, type ErrorContext } from './errors';
 import type { DescriptorLimitWatcher, DescriptorUse } from './descriptor-limit';
 import { acceptIntoShared, adoptAccepted } from './read-buffer';
 import { now, type LazyNotice } from './log';
-import type { WaitingAccepts } from './accept-queue';
+import { deferNodeAccepts, type DeferredAccepts, type WaitingAccepts } from './accept-queue';
 
 /**
  * Takes an accepted socket and returns the record it was given. `local` is the connection's own
@@ -30,7 +30,7 @@ const WILDCARDS = new Set(['0.0.0.0', '::']);
 export const DEFAULT_LISTEN_BACKLOG = 4096;
 
 /** "Accepted 10.0.0.2:50312 as con-7", about the connection, said when read. */
-const ACCEPTED_AS: LazyNotice = {
+export const ACCEPTED_AS: LazyNotice = {
   event: 'accepted',
   text: (connection) => `Accepted ${formatEndpoint(connection.remote)} as ${connection.id}`,
 };
@@ -43,8 +43,10 @@ export class TcpListener {
   private context: ErrorContext = {};
   private readonly descriptors: DescriptorLimitWatcher;
   private unwatchDescriptors: (() => void) | undefined;
-  /** Plain connections accepted and not yet made into sockets (accept-queue.ts). */
+  /** Connections accepted and not yet made into sockets (accept-queue.ts). */
   private waiting: WaitingAccepts | undefined;
+  /** TLS connections, which Node makes (and announces as 'connection') from the queue. */
+  private deferred: DeferredAccepts | undefined;
   /** Every connection's local address, when the listener's own address is a specific one. */
   private connectionLocal: Endpoint | undefined;
   private readonly plain: boolean;
@@ -58,10 +60,11 @@ export class TcpListener {
   ) {
     this.descriptors = descriptors;
     this.plain = plain;
-    // Plain connections come through acceptIntoShared once listening; 'connection' serves TLS,
-    // and plain ones only on a Node where that cannot be done.
+    // 'connection' serves TLS connections, made by Node from the accept queue once listening
+    // (deferNodeAccepts), and plain ones only on a Node where acceptIntoShared cannot take them.
     this.server = new Server({ allowHalfOpen: ALLOW_HALF_OPEN, noDelay: true, pauseOnConnect: plain }, (accepted) => {
-      this.accepted(plain ? adoptAccepted(accepted, { allowHalfOpen: ALLOW_HALF_OPEN }, this.note) : accepted, now());
+      const acceptedAt = this.deferred?.acceptedAt ?? now();
+      this.accepted(plain ? adoptAccepted(accepted, { allowHalfOpen: ALLOW_HALF_OPEN }, this.note) : accepted, acceptedAt);
     });
   }
 
@@ -102,7 +105,7 @@ export class TcpListener {
         (socket, acceptedAt) => this.accepted(socket, acceptedAt),
         this.note,
       );
-    }
+    } else this.waiting = this.deferred = deferNodeAccepts(this.server, this.note);
     this.record.update({ state: 'listening', local });
     this.record.event('listening', `Listening on ${formatEndpoint(local)}`);
     this.unwatchDescriptors = this.descriptors.watch({ onChange: (full, use) => this.onDescriptorLimit(full, use) });

@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
 import { connect as connectTls } from 'node:tls';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SocketInfo } from '@shared/contract';
 import { generateCertificate, selfSignedCertificate } from './certificates';
 import { Engine } from './engine';
 import { logEvents, loggedBytes } from './test-support/engine-log';
+import { firstShownAt, startBurst } from './test-support/burst';
 import { stopPeers } from './test-support/peers';
 import { rejection } from './test-support/rejection';
 import {
@@ -314,5 +316,53 @@ describe('TLS listener', () => {
     await engine.send({ id: onlyConnection(plain.id)?.id ?? '', data: Buffer.from('220 plain text service ready\r\n') });
     const err = await rejection(dial);
     expect(err.message).toBe(`127.0.0.1:${plain.local?.port} did not answer with TLS — is it a plain TCP service?`);
+  });
+
+  it('takes a burst that came while it was busy off the kernel’s queue before it makes the first connection, then serves every one', async () => {
+    engine = new Engine();
+    const count = 100;
+    const listener = await tlsListener({ certificate: { mode: 'pem', certPem: server.certPem, keyPem: server.keyPem }, requestClientCert: false });
+    const firstMade = firstShownAt(engine, 'tcp-connection');
+    const burst = await startBurst(listener.local?.port ?? 0, count, { use: 'send', tls: true });
+    burst.arriveWhileBusy();
+    await burst.served();
+    const connections = (): SocketInfo[] => engine.snapshot().sockets.filter((s) => s.parentId === listener.id);
+    const line = (c: SocketInfo): string => loggedBytes(engine, c.id, 'in').toString();
+    await waitFor(
+      () => connections().length === count && connections().every((c) => c.tls?.protocol !== undefined && /^hello \d+\n$/.test(line(c))),
+      'every handshake and every line',
+    );
+    // The first was made once the kernel had no more to hand over, not one at a time between accepts.
+    const made = firstMade() ?? -Infinity;
+    expect(connections().filter((c) => c.createdAt <= made).length).toBeGreaterThanOrEqual(count / 2);
+    expect(new Set(connections().map(line)).size).toBe(count);
+    // Made in the order they came, each logged from when it was accepted.
+    const byId = connections().sort((a, b) => Number(a.id.slice(4)) - Number(b.id.slice(4)));
+    const times = byId.map((c) => c.createdAt);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    for (const connection of byId) expect(logEvents(engine, connection.id)[0]).toMatchObject({ event: 'accepted', time: connection.createdAt });
+    expect(logEvents(engine, listener.id).filter((e) => e.event === 'accepted')).toHaveLength(count);
+    burst.end();
+  });
+
+  it('close() in a burst makes the connections it accepted and had not yet made: listed, open, logged from when each was accepted', async () => {
+    engine = new Engine();
+    const listener = await tlsListener({ certificate: { mode: 'pem', certPem: server.certPem, keyPem: server.keyPem }, requestClientCert: false });
+    const burst = await startBurst(listener.local?.port ?? 0, 50);
+    burst.arriveWhileBusy();
+    // A few loop turns: one accepted in each, none made while the kernel has more to hand over.
+    for (let i = 0; i < 5; i++) await nextTurn();
+    expect(engine.snapshot().sockets.filter((s) => s.parentId === listener.id)).toEqual([]);
+    const closedAt = Date.now();
+    await engine.close(listener.id);
+    const connections = engine.snapshot().sockets.filter((s) => s.parentId === listener.id);
+    expect(connections.length).toBeGreaterThanOrEqual(5);
+    for (const connection of connections) {
+      expect(connection.state).toBe('open');
+      expect(connection.createdAt).toBeLessThanOrEqual(closedAt + 1);
+      expect(logEvents(engine, connection.id)[0]).toMatchObject({ event: 'accepted', time: connection.createdAt });
+    }
+    expect(logEvents(engine, listener.id).filter((e) => e.event === 'accepted')).toHaveLength(connections.length);
+    burst.end();
   });
 });

@@ -6,11 +6,14 @@ import { Server, type AddressInfo, type Socket } from 'node:net';
 import type { Endpoint, SocketInfo } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import type { ClientFilter, ParsedToxicInput, ProxySettings, Toxic, ToxicPatch, ToxicState } from '@shared/proxy';
+import { deferNodeAccepts, type DeferredAccepts } from '../engine/accept-queue';
 import { toEndpoint } from '../engine/endpoint';
 import type { Engine } from '../engine/engine';
 import { EngineError, toEngineError } from '../engine/errors';
 import type { ExternalSocket } from '../engine/external';
+import { now } from '../engine/log';
 import type { SocketRecord } from '../engine/socket-record';
+import { ACCEPTED_AS } from '../engine/tcp-listener';
 import { Conversation } from './conversation';
 import type { ProxyConversation } from './proxy-conversation';
 import { createStage, parseAttributes, type Stage, type StageContext } from './toxics';
@@ -30,6 +33,8 @@ interface ToxicEntry {
 export class Proxy implements ExternalSocket {
   readonly record: SocketRecord;
   private server: Server | undefined;
+  /** Clients accepted and not yet made into conversations (engine/accept-queue.ts). */
+  private waiting: DeferredAccepts | undefined;
   protected readonly conversations = new Map<string, ProxyConversation>();
   private readonly toxics = new Map<string, ToxicEntry>();
   protected settings: Omit<ProxySettings, 'toxics'>;
@@ -75,7 +80,10 @@ export class Proxy implements ExternalSocket {
   async start(): Promise<void> {
     if (!this.settings.enabled || this.server) return;
     const { host, port } = this.settings.listen;
-    const server = new Server({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (socket) => this.accept(socket));
+    let waiting: DeferredAccepts | undefined;
+    const server = new Server({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, (socket) =>
+      this.accept(socket, waiting?.acceptedAt ?? now()),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) => reject(toEngineError(err, { host, port, operation: 'listen' })));
       server.listen({ host, port, backlog: 4096 }, () => resolve());
@@ -84,6 +92,9 @@ export class Proxy implements ExternalSocket {
     const local = await this.refuseLoop(address, () => server.close(), 'every client would be forwarded to itself');
     server.on('error', (err) => this.record.fail({ code: 'ERROR', message: err.message }, { announce: true, keepState: true }));
     this.server = server;
+    // Each client is taken off the kernel's queue as it comes and made a conversation later, as a
+    // plain listener's connections are: a burst of clients waits here, not in a full kernel queue.
+    this.waiting = waiting = deferNodeAccepts(server, (message) => this.record.event('info', message));
     this.nowListening(local, address.port, 'Listening');
     for (const line of describeProxyTls(this.tls)) this.record.event('info', line);
   }
@@ -117,6 +128,9 @@ export class Proxy implements ExternalSocket {
     const server = this.server;
     this.server = undefined;
     if (server) {
+      // Clients accepted and not yet made are connected: they become conversations, ended below with the rest.
+      this.waiting?.flush();
+      this.waiting = undefined;
       server.close();
       this.record.update({ state: 'closed' });
       this.record.event('closed', reason);
@@ -244,15 +258,18 @@ export class Proxy implements ExternalSocket {
   }
 
   async destroy(): Promise<void> {
+    // The engine is going away: clients accepted and not yet made are closed unseen.
+    this.waiting?.discard();
+    this.waiting = undefined;
     this.server?.close();
     this.server = undefined;
     await Promise.all([...this.conversations.values()].map((c) => c.destroy()));
   }
 
-  private accept(socket: Socket): void {
+  private accept(socket: Socket, acceptedAt: number): void {
     let conversation: Conversation | undefined;
     try {
-      this.engine.adopt('proxy-conversation', { state: 'connecting', parentId: this.id }, (record) => {
+      this.engine.adopt('proxy-conversation', { state: 'connecting', parentId: this.id, createdAt: acceptedAt }, (record) => {
         conversation = new Conversation(record, socket, {
           upstream: this.settings.upstream,
           onUpstreamFailure: this.settings.onUpstreamFailure,
@@ -266,14 +283,15 @@ export class Proxy implements ExternalSocket {
       socket.destroy();
       return;
     }
-    if (conversation) this.admit(conversation);
+    if (conversation) this.admit(conversation, acceptedAt);
   }
 
-  /** A new conversation (or UDP session) joins: shown, and met by the toxics. */
-  protected admit(created: ProxyConversation): void {
+  /** A new conversation (or UDP session) joins: shown, and met by the toxics. `acceptedAt`: when its client was accepted. */
+  protected admit(created: ProxyConversation, acceptedAt = now()): void {
     this.conversations.set(created.record.id, created);
     created.record.announce();
-    this.record.event('accepted', `Accepted ${formatEndpoint(created.record.info.remote)} as ${created.record.id}`);
+    const { id, remote } = created.record.subject;
+    this.record.lazyNotice(ACCEPTED_AS, { id, remote }, acceptedAt);
     for (const entry of this.toxics.values()) this.attach(entry, created);
   }
 
