@@ -186,6 +186,8 @@ describe('a proxy originating TLS to the upstream', () => {
     expect(bed.engine.info(proxy.id).proxy?.tls?.upstream).toMatchObject({ side: 'client', verify: false, serverName: 'localhost' });
     const client = await connectClient(proxy.port);
     client.socket.write('hello\n');
+    // Made a turn or more after it was accepted (engine/accept-queue.ts).
+    await waitFor(() => conversations(proxy.id).length === 1, 'the conversation');
     const [conversation] = conversations(proxy.id);
     await waitFor(() => loggedBytes(bed.engine, conversation.id, 'in').toString().includes('olleh'), 'the reversed line');
     await waitFor(() => client.received().toString().includes('olleh'), 'the client to get it');
@@ -233,6 +235,7 @@ describe('a proxy originating TLS to the upstream', () => {
     const plain = await startRecordingServer((socket) => socket.write('+OK plain\r\n'));
     const proxy = await createProxy(bed, plain.port, { upstreamTls: { verify: false } });
     const client = await connectClient(proxy.port);
+    await waitFor(() => conversations(proxy.id).length === 1, 'the conversation');
     const [conversation] = conversations(proxy.id);
     await waitFor(() => bed.engine.info(conversation.id).state === 'error', 'the conversation to fail');
     expect(bed.engine.info(conversation.id).error?.message).toMatch(/did not answer with TLS|TLS handshake/);
