@@ -9,9 +9,11 @@ interface UiState {
   collapsed: ReadonlySet<string>;
   /** The New proxy dialog is open. */
   proxyDialog: boolean;
+  /** A socket just opened from the New… dialog: its send bar takes the focus, for what is typed next. */
+  focusMessageOf: string | null;
 }
 
-export const useUi = create<UiState>()(() => ({ dialog: null, collapsed: new Set<string>(), proxyDialog: false }));
+export const useUi = create<UiState>()(() => ({ dialog: null, collapsed: new Set<string>(), proxyDialog: false, focusMessageOf: null }));
 
 export function openProxyDialog(): void {
   useUi.setState({ proxyDialog: true });
@@ -27,6 +29,15 @@ export function openNewSocketDialog(kind: NewSocketKind): void {
 
 export function closeNewSocketDialog(): void {
   useUi.setState({ dialog: null });
+}
+
+/** Closes the New… dialog on the socket it opened, whose message box then takes the focus. */
+export function closeNewSocketDialogOn(socketId: string): void {
+  useUi.setState({ dialog: null, focusMessageOf: socketId });
+}
+
+export function messageFocused(): void {
+  useUi.setState({ focusMessageOf: null });
 }
 
 export function toggleCollapsed(listenerId: string): void {
