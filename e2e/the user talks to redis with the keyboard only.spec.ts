@@ -19,3 +19,21 @@ test('Alt+N, the address, Enter: the new connection takes what is typed next, an
     await redis.stop();
   }
 });
+
+test('Alt+P, the upstream, Enter: the new proxy takes a toxic typed next', async ({ app, page }) => {
+  const redis = await startRedis();
+  try {
+    await page.keyboard.press('Alt+P');
+    await expect(app.dialog.getByLabel('Listen host')).toBeFocused();
+    await app.dialog.getByLabel('Upstream port').focus();
+    await page.keyboard.type(String(redis.port));
+    await page.keyboard.press('Enter');
+    await expect(app.dialog).toBeHidden();
+    await expect(page.getByLabel('Add toxic')).toBeFocused();
+    await page.keyboard.type('latency:downstream:latency=300');
+    await page.keyboard.press('Enter');
+    await expect(page.getByRole('row').filter({ hasText: 'latency_downstream' })).toBeVisible();
+  } finally {
+    await redis.stop();
+  }
+});
