@@ -19,6 +19,14 @@ test('a PING to redis-server shows microsecond times, the Δ since the previous 
     await expect(app.log.getByRole('listitem').filter({ hasText: 'PING\\r\\n' })).not.toContainText('RTT');
     await app.screenshot('time-rtt-redis');
 
+    // The copy button a hover shows sits beside the round trip, not over it.
+    await pong.hover();
+    const copy = pong.getByRole('button', { name: /^Copy entry/ });
+    await expect(copy).toBeVisible();
+    const [rtt, button] = await Promise.all([pong.getByText(/^RTT /).boundingBox(), copy.boundingBox()]);
+    if (!rtt || !button) throw new Error('the round trip or the copy button has no box');
+    expect(rtt.x + rtt.width).toBeLessThanOrEqual(button.x);
+
     // The Δ column goes away and comes back.
     await app.page.getByRole('checkbox', { name: 'Δ time' }).uncheck();
     await expect(pong).not.toContainText(/\+\d+(\.\d+)? (µs|ms)/);

@@ -23,6 +23,23 @@ test('each accepted connection from ncat on this machine names ncat and its pid,
   await expect(app.socketRow(/^TCP listener/)).toContainText('0 open · 3 closed');
 });
 
+test('a closed connection keeps the name of its process when another one comes in', async ({ app }) => {
+  const port = await app.startListener('127.0.0.1');
+  const connections = app.sockets.getByRole('option', { name: /^Accepted connection/ });
+  const first = startPeer('ncat', ['127.0.0.1', String(port)]);
+  const firstName = `ncat · pid ${first.process.pid}`;
+  await expect(connections.filter({ hasText: firstName })).toHaveCount(1);
+  await first.stop();
+  await expect(connections.filter({ hasText: firstName })).toContainText('closed');
+  const second = startPeer('ncat', ['127.0.0.1', String(port)]);
+  try {
+    await expect(connections.filter({ hasText: `ncat · pid ${second.process.pid}` })).toHaveCount(1);
+    await expect(connections.filter({ hasText: firstName })).toHaveCount(1);
+  } finally {
+    await second.stop();
+  }
+});
+
 test('the Ports view names a node server by its script, shows the command line on hover, and Connect / Copy without hovering', async ({ app }) => {
   const dir = mkdtempSync(join(tmpdir(), 'sockscope-node-'));
   const script = join(dir, 'server.js');

@@ -137,6 +137,18 @@ export function toVisibleText(bytes: Uint8Array, options: { lineBreaks?: boolean
 }
 
 /**
+ * Text that is already a string (a scenario step's, a rule's) with its control characters named as
+ * toVisibleText names them, so that a label stays on one line: `"PING\r\n"`, not a real line break.
+ */
+export function toVisibleControls(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the control characters are what it names
+  return text.replace(/[\x00-\x1f\x7f]/g, (ch) => {
+    const code = ch.charCodeAt(0);
+    return CONTROL_NAMES[code] ?? `\\x${HEX[code]}`;
+  });
+}
+
+/**
  * Bytes for display as ASCII, for a user who thinks in bytes (the send bar's Hex mode): printable
  * ASCII as is, controls named as toVisibleText names them, every byte from 0x80 as `\xNN`. Read
  * as UTF-8, `de ad` would show as one combining mark drawn over whatever stands before it.

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { schemaOnUse } from './built-on-use';
-import { parseHex } from './codec';
+import { parseHex, toVisibleControls } from './codec';
 import { FramingSpec } from './framing';
 import { compileMacros } from './macros';
 import { compileUserRegex } from './user-regex';
@@ -287,7 +287,7 @@ export function undefinedVariables(scenario: Scenario, extraVars: readonly strin
 /** How a step reads in a status line: `send "GET k\r\n"`, `expect contains "+OK"`. */
 export function describeStep(step: ScenarioStep): string {
   if (step.name) return step.name;
-  const quote = (text: string): string => `"${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`;
+  const quote = (text: string): string => `"${toVisibleControls(text.length > 60 ? `${text.slice(0, 60)}…` : text)}"`;
   switch (step.kind) {
     case 'send':
       return `send ${step.format === 'hex' ? 'hex ' : ''}${quote(step.send)}`;

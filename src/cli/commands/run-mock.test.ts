@@ -118,6 +118,17 @@ describe('sockscope run', () => {
     );
     expect(result.stdout).toMatch(/✓ steps\.1 .* → status="200"/);
   });
+
+  it('names a step whose JSON holds a real CR LF (as the guide writes it) on one line, in the escapes the app reads', async () => {
+    const target = await redis();
+    const junit = join(dir, 'report.xml');
+    const scenario = file('crlf.json', { name: 'crlf', target, steps: [{ send: 'PING\r\n' }, { expect: { exact: '+PONG\r\n' } }] });
+    const result = await sockscope(['run', scenario, '--junit', junit]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('✓ steps.0 send "PING\\r\\n"');
+    expect(result.stdout).toContain('✓ steps.1 expect exact "+PONG\\r\\n"');
+    expect(readFileSync(junit, 'utf8')).toContain('<testcase classname="crlf" name="steps.0 send &quot;PING\\r\\n&quot;"');
+  });
 });
 
 describe('sockscope send', () => {

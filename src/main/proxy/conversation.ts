@@ -229,11 +229,20 @@ export class Conversation implements ExternalSocket {
     };
   }
 
+  /** A held direction keeps a FIN in its place behind what it holds, so the log must not say it went on. */
+  private finSentence(stream: ToxicStream): string {
+    const [from, to] = stream === 'upstream' ? ['client', 'server'] : ['server', 'client'];
+    const then = this.pipes[stream].isHolding
+      ? `it waits behind the hold on ${from} → ${to}: Forward all or stop holding to pass it on`
+      : `passing it on to the ${to}`;
+    return `The ${from} closed its sending side (FIN); ${then}`;
+  }
+
   private followClient(): void {
     const { client } = this;
     client.on('data', (chunk: Buffer) => this.pipes.upstream.accept(chunk));
     client.on('end', () => {
-      this.record.event('peer-closed', 'The client closed its sending side (FIN); passing it on to the server');
+      this.record.event('peer-closed', this.finSentence('upstream'));
       this.markHalfClosed();
       this.pipes.upstream.acceptEnd();
     });
@@ -283,7 +292,7 @@ export class Conversation implements ExternalSocket {
     });
     socket.on('data', (chunk: Buffer) => this.pipes.downstream.accept(chunk));
     socket.on('end', () => {
-      this.record.event('peer-closed', 'The server closed its sending side (FIN); passing it on to the client');
+      this.record.event('peer-closed', this.finSentence('downstream'));
       this.markHalfClosed();
       this.pipes.downstream.acceptEnd();
     });

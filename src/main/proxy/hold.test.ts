@@ -104,6 +104,26 @@ describe('hold and edit', () => {
     expect(client.errorCode).toBe('ECONNRESET');
   });
 
+  it("says a client's FIN waits behind a hold on its side, and passes it on when the hold lets go", async () => {
+    let serverEnded = false;
+    const upstream = await startRawServer((socket) => socket.on('end', () => (serverEnded = true)));
+    const proxy = await createProxy(upstream);
+    const client = await connectClient(proxy.port, '127.0.0.1', true);
+    await waitFor(() => bed.engine.snapshot().sockets.some((s) => s.kind === 'proxy-conversation' && s.state === 'open'), 'the conversation');
+    const id = onlyConversation(proxy.id);
+    value(await bed.dispatcher.dispatch('proxy.hold', { id, stream: 'upstream', hold: true }));
+    client.socket.end();
+    await waitFor(() => logEvents(bed.engine, id).some((e) => e.event === 'peer-closed'), 'the FIN to be logged');
+    const said = logEvents(bed.engine, id).find((e) => e.event === 'peer-closed')?.message;
+    expect(said).toBe(
+      'The client closed its sending side (FIN); it waits behind the hold on client → server: Forward all or stop holding to pass it on',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(serverEnded).toBe(false);
+    value(await bed.dispatcher.dispatch('proxy.hold', { id, stream: 'upstream', hold: false }));
+    await waitFor(() => serverEnded, 'the FIN at the server');
+  });
+
   it('stops reading a held side: memory stays bounded while the server floods', async () => {
     let written = 0;
     const chunk = Buffer.alloc(64 * 1024, 1);

@@ -115,9 +115,10 @@ export const LogEntryRow = memo(function LogEntryRow({
         </span>
       )}
       <div className="min-w-0">
+        {/* Its right margin keeps it clear of the copy button a hover shows (CopyMenu). */}
         {roundTrip !== undefined && (
           <span
-            className="float-right ml-2 rounded-sm bg-rx/10 px-1 font-sans text-[11px] text-rx tabular-nums"
+            className="float-right mr-5 ml-2 rounded-sm bg-rx/10 px-1 font-sans text-[11px] text-rx tabular-nums"
             title="Round trip: from the message sent before it to this reply"
           >
             RTT {formatDuration(roundTrip)}

@@ -13,7 +13,7 @@ import {
 import { openSocket } from '../sockets/socketActions';
 import { rememberedOptions, rememberOptions, validateSocketOptions, type SocketOptionValues } from './socketOptionsForm';
 import { selectSocket } from '../sockets/sockets';
-import { closeNewSocketDialog, type NewSocketKind } from '../shell/ui';
+import { closeNewSocketDialog, closeNewSocketDialogOn, type NewSocketKind } from '../shell/ui';
 import { FormField } from '../../ui/FormField';
 import { DialogBackdrop, DialogFailure, DialogFooter, DialogHeader, DialogPanel, DialogSubmit } from '../../ui/Dialog';
 import { Checkbox } from './OptionControls';
@@ -45,6 +45,7 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
   const firstFieldRef = useRef<HTMLInputElement>(null);
   const fieldRefs = useRef(new Map<FieldName, HTMLInputElement>());
   const alive = useRef(true);
+  const opened = useRef(false);
   const titleId = useId();
   const descriptionId = useId();
   const tabIdPrefix = useId();
@@ -61,7 +62,8 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
     firstFieldRef.current?.select();
     return () => {
       alive.current = false;
-      opener?.focus();
+      // A socket it opened takes the focus instead (its send bar), for what is typed next.
+      if (!opened.current) opener?.focus();
     };
   }, []);
 
@@ -99,8 +101,9 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
     if (!alive.current) return;
     setPending(null);
     if (result.ok) {
+      opened.current = true;
       selectSocket(result.value.id);
-      closeNewSocketDialog();
+      closeNewSocketDialogOn(result.value.id);
     } else {
       setFailure(result.error);
     }

@@ -3,7 +3,7 @@ import type { ErrorInfo } from '@shared/contract';
 import { createProxy } from './proxy';
 import { ProxyProtocolFields, udpOptionsOf } from './ProxyProtocolFields';
 import { selectSocket } from '../sockets/sockets';
-import { closeProxyDialog } from '../shell/ui';
+import { closeProxyDialog, closeProxyDialogOn } from '../shell/ui';
 import { boundFields } from '../../ui/FormField';
 import { DialogBackdrop, DialogFailure, DialogFooter, DialogHeader, DialogPanel, DialogSubmit } from '../../ui/Dialog';
 import { initialProxyTls, ListenTlsFields, proxyTlsInput, UpstreamTlsFields, type ProxyTlsValues } from './ProxyTlsFields';
@@ -36,11 +36,15 @@ export function ProxyDialog() {
   const changeTls = (patch: Partial<ProxyTlsValues>): void => setTls((current) => ({ ...current, ...patch }));
   const [pending, setPending] = useState(false);
   const first = useRef<HTMLInputElement>(null);
+  const started = useRef(false);
 
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     first.current?.focus();
-    return () => opener?.focus();
+    return () => {
+      // A proxy it started takes the focus instead (its Add toxic field), for what is typed next.
+      if (!started.current) opener?.focus();
+    };
   }, []);
 
   const change = (patch: Partial<Values>): void => setValues((current) => ({ ...current, ...patch }));
@@ -65,8 +69,9 @@ export function ProxyDialog() {
     });
     setPending(false);
     if (!result.ok) return setFailure(result.error);
-    closeProxyDialog();
+    started.current = true;
     selectSocket(result.value.id);
+    closeProxyDialogOn(result.value.id);
   };
 
   return (

@@ -1,10 +1,11 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Result, SocketInfo } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import type { ToxicStream } from '@shared/proxy';
 import { PROTOCOL_TOXICS } from '@shared/proxy-toxics';
 import { addToxic as addProxyToxic, holdStream, removeToxic, setProxyEnabled } from './proxy';
 import { Checkbox } from '../new-socket/OptionControls';
+import { useFocusOnOpen } from '../shell/useFocusOnOpen';
 
 const streamWords: Record<ToxicStream, string> = { upstream: 'client → server', downstream: 'server → client' };
 
@@ -13,6 +14,8 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
   const proxy = socket.proxy;
   const [spec, setSpec] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const specField = useRef<HTMLInputElement>(null);
+  useFocusOnOpen(socket.id, specField);
   if (!proxy) return null;
   const protocol = proxy.protocol ?? 'tcp';
   const example = protocol === 'udp' ? 'loss:upstream:rate=0.2' : 'latency:downstream:latency=300';
@@ -113,6 +116,7 @@ export function ProxyPanel({ socket }: { socket: SocketInfo }) {
           Add toxic
         </label>
         <input
+          ref={specField}
           id={`toxic-${socket.id}`}
           value={spec}
           onChange={(event) => setSpec(event.target.value)}

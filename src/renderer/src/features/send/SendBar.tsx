@@ -12,6 +12,7 @@ import { formatExactBytes, plural } from '../../ui/format';
 import { useLogCache } from '../log/logCache';
 import { emptyInputMessages, encodeInput, inputHints, placeholders, selectErrorPosition, sendBarMacros, sendModeOptions } from './payloadInput';
 import type { SendMode } from '../shell/preferences';
+import { useFocusOnOpen } from '../shell/useFocusOnOpen';
 import { injectMessage, sendMessage } from './send';
 import { InjectDirection, injectBlockedReason } from './InjectDirection';
 import { sendSettingsOf, setSendSettings, useSendSettings } from './sendSettings';
@@ -111,6 +112,7 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
     const element = textareaRef.current;
     return () => saveDraft(socket.id, element?.value ?? '');
   }, [socket.id]);
+  useFocusOnOpen(socket.id, textareaRef);
 
   /** Checks as you type for inputs up to LIVE_CHECK_LIMIT; beyond that, at send. */
   const check = (text: string, checkMode: SendMode, ending: LineEnding): void => {

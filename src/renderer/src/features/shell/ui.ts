@@ -9,9 +9,11 @@ interface UiState {
   collapsed: ReadonlySet<string>;
   /** The New proxy dialog is open. */
   proxyDialog: boolean;
+  /** A socket just opened from a New… dialog: its first field (send bar, Add toxic) takes the focus, for what is typed next. */
+  focusOnOpen: string | null;
 }
 
-export const useUi = create<UiState>()(() => ({ dialog: null, collapsed: new Set<string>(), proxyDialog: false }));
+export const useUi = create<UiState>()(() => ({ dialog: null, collapsed: new Set<string>(), proxyDialog: false, focusOnOpen: null }));
 
 export function openProxyDialog(): void {
   useUi.setState({ proxyDialog: true });
@@ -21,12 +23,26 @@ export function closeProxyDialog(): void {
   useUi.setState({ proxyDialog: false });
 }
 
+/** Closes the New proxy dialog on the proxy it started, whose Add toxic field then takes the focus. */
+export function closeProxyDialogOn(socketId: string): void {
+  useUi.setState({ proxyDialog: false, focusOnOpen: socketId });
+}
+
 export function openNewSocketDialog(kind: NewSocketKind): void {
   useUi.setState({ dialog: kind });
 }
 
 export function closeNewSocketDialog(): void {
   useUi.setState({ dialog: null });
+}
+
+/** Closes the New… dialog on the socket it opened, whose message box then takes the focus. */
+export function closeNewSocketDialogOn(socketId: string): void {
+  useUi.setState({ dialog: null, focusOnOpen: socketId });
+}
+
+export function focusTakenOnOpen(): void {
+  useUi.setState({ focusOnOpen: null });
 }
 
 export function toggleCollapsed(listenerId: string): void {

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { create } from 'zustand';
-import { MAX_LOCAL_PORTS, type PortFilter, type SocketInfo } from '@shared/contract';
+import { MAX_LOCAL_PORTS, type PortFilter, type PortRow, type SocketInfo } from '@shared/contract';
 import { invoke } from '../../sync/engine';
 import { processLabel } from '../ports/processName';
 import { usePorts } from '../ports/ports';
@@ -39,13 +39,32 @@ function peerFilter(): PortFilter {
   return ports.size > 0 && ports.size <= MAX_LOCAL_PORTS ? { ...PEER_FILTER, localPorts: [...ports] } : PEER_FILTER;
 }
 
-/** The machine's established TCP connections as the last peer listing found them; the Ports view keeps its own listing. */
-const usePeerRows = create<{ listing: PeerListing | undefined }>()(() => ({ listing: undefined }));
+/**
+ * The machine's established TCP connections as the last peer listing found them (the Ports view
+ * keeps its own listing), and each connection's peer once a listing found it, by socket.
+ */
+const usePeerRows = create<{ listing: PeerListing | undefined; found: Readonly<Record<string, PortRow>> }>()(() => ({
+  listing: undefined,
+  found: {},
+}));
+
+/** A socket id names another connection after the engine restarts: its creation time tells them apart. */
+const foundKey = (socket: SocketInfo): string => `${socket.id}@${socket.createdAt}`;
 
 async function listPeers(): Promise<void> {
   const result = await invoke('ports.list', peerFilter());
   // A failed listing names no peer; the Ports view is where listing errors are shown.
-  if (result.ok) usePeerRows.setState({ listing: result.value });
+  if (!result.ok) return;
+  // A peer once found stays named: a later listing holds open connections only, so a closed
+  // connection lost its process's name whenever another connection came in.
+  const previous = usePeerRows.getState().found;
+  const found: Record<string, PortRow> = {};
+  for (const socket of Object.values(useSockets.getState().sockets)) {
+    const key = foundKey(socket);
+    const row = previous[key] ?? (mayHaveLocalPeer(socket) ? findPeerRow(result.value, socket) : undefined);
+    if (row) found[key] = row;
+  }
+  usePeerRows.setState({ listing: result.value, found });
 }
 
 /** Listings asked for by new connections: at most one per this long, whatever the number of connections. */
@@ -78,7 +97,7 @@ function refreshForPeers(): Promise<void> {
  */
 export function usePeerProcess(socket: SocketInfo): PeerProcess | undefined {
   const local = mayHaveLocalPeer(socket);
-  const listed = usePeerRows((state) => (local ? findPeerRow(state.listing, socket) : undefined));
+  const listed = usePeerRows((state) => (local ? (state.found[foundKey(socket)] ?? findPeerRow(state.listing, socket)) : undefined));
   const shown = usePorts((state) => (local ? findPeerRow(state.list, socket) : undefined));
   const row = listed ?? shown;
   const open = socket.state === 'open';
