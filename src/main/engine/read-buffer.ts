@@ -22,6 +22,7 @@
  */
 import { type Server, Socket, type SocketConstructorOpts } from 'node:net';
 import { queueAccepts, type WaitingAccepts } from './accept-queue';
+import { afterRead } from './dense-reads';
 import { type InternalsNote, reportInternalsFallback } from './node-internals';
 
 /** Node's own read size, and the shared buffer's: one read into it never returns more than this. */
@@ -104,6 +105,7 @@ function emitRead(this: SharedReading, bytesRead: number, buffer: Uint8Array): b
     if (bytesRead >= LEND_AFTER_BYTES && !this.destroyed) lentForNext = reader.lendForRead?.(READ_BUFFER_BYTES, LENT_READ_BYTES);
     if (lentForNext !== undefined) noteLoan(this);
   }
+  afterRead(bytesRead);
   // Keep reading: the engine logs everything that arrives and never pushes back on a peer.
   return true;
 }

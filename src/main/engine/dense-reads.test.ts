@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { Engine } from './engine';
+import { FLOOD_GAP_MS, SMALL_READ_BYTES, afterRead, keptAwakeTurns } from './dense-reads';
+import { loggedBytes } from './test-support/engine-log';
+import { connectClient, stopPeers } from './test-support/peers';
+import { waitFor } from './test-support/wait-for';
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+let engine: Engine | undefined;
+
+afterEach(async () => {
+  await engine?.dispose();
+  engine = undefined;
+  await stopPeers();
+});
+
+describe('a turn that read a flood of small chunks stays awake before the loop waits again', () => {
+  it('once per turn, after small reads close behind one another', async () => {
+    await nextTurn();
+    const before = keptAwakeTurns();
+    const t = performance.now() + 1000;
+    afterRead(64, t);
+    afterRead(64, t + FLOOD_GAP_MS / 2);
+    afterRead(64, t + FLOOD_GAP_MS);
+    await nextTurn();
+    expect(keptAwakeTurns() - before).toBe(1);
+  });
+
+  it('not after a read that comes alone, nor after large ones', async () => {
+    await nextTurn();
+    const before = keptAwakeTurns();
+    const t = performance.now() + 1000;
+    afterRead(64, t);
+    afterRead(64, t + 10 * FLOOD_GAP_MS);
+    afterRead(SMALL_READ_BYTES + 1, t + 10 * FLOOD_GAP_MS + 0.001);
+    afterRead(64 * 1024, t + 10 * FLOOD_GAP_MS + 0.002);
+    await nextTurn();
+    expect(keptAwakeTurns() - before).toBe(0);
+  });
+
+  it('in a listener that another process floods with 64-byte writes, every byte logged; a lone message afterwards keeps nothing awake', async () => {
+    engine = new Engine();
+    const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    const port = listener.local?.port ?? 0;
+    const before = keptAwakeTurns();
+    // Another process, as a real client is: each send is a segment of its own (TCP_NODELAY).
+    const flooder = spawn('python3', [
+      '-c',
+      [
+        'import socket, sys',
+        `s = socket.create_connection(('127.0.0.1', ${port}))`,
+        's.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)',
+        'for i in range(20000): s.sendall(bytes([i % 256]) * 64)',
+        'sys.stdin.read()',
+      ].join('\n'),
+    ]);
+    try {
+      const connectionId = (): string | undefined => engine?.snapshot().sockets.find((s) => s.parentId === listener.id)?.id;
+      await waitFor(() => connectionId() !== undefined, 'the accepted connection');
+      const id = connectionId() ?? '';
+      const bytesIn = (): number => engine?.snapshot().sockets.find((s) => s.id === id)?.bytesIn ?? 0;
+      await waitFor(() => bytesIn() === 64 * 20000, 'the flood logged', 15_000);
+      expect(keptAwakeTurns()).toBeGreaterThan(before);
+      const expected = Buffer.concat(Array.from({ length: 20000 }, (_, i) => Buffer.alloc(64, i % 256)));
+      expect(loggedBytes(engine, id, 'in').equals(expected), 'every byte, in order').toBe(true);
+
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const quiet = keptAwakeTurns();
+      const client = await connectClient(port);
+      await client.write(Buffer.from('PING\r\n'));
+      await waitFor(
+        () => engine?.snapshot().sockets.some((s) => s.parentId === listener.id && s.id !== id && s.bytesIn === 6) === true,
+        'the lone message logged',
+      );
+      await nextTurn();
+      expect(keptAwakeTurns()).toBe(quiet);
+    } finally {
+      flooder.kill();
+    }
+  });
+});
