@@ -51,8 +51,12 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
   const tabIdPrefix = useId();
 
   const meta = kinds.find((k) => k.kind === kind) ?? kinds[0];
+  // Options are checked with a schema only once TLS is on; host and port once anything would
+  // show their errors (a field typed in or left, a submit). A dialog just opened shows none, so
+  // its first render (the first click's) builds and runs no schema.
   const checkedOptions = validateSocketOptions(kind, options);
-  const { errors, request } = validateNewSocket(kind, values, checkedOptions.extra);
+  const checkForm = (): ReturnType<typeof validateNewSocket> => validateNewSocket(kind, values, checkedOptions.extra);
+  const checked = submitted || touched.size > 0 ? checkForm() : undefined;
   const fields = fieldsOf[kind];
 
   useEffect(() => {
@@ -88,6 +92,7 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
   const submit = async (): Promise<void> => {
     if (pending) return;
     setSubmitted(true);
+    const { errors, request } = checked ?? checkForm();
     if (!request || !checkedOptions.extra) {
       const firstInvalid = fields.find((field) => errors[field]);
       if (firstInvalid) fieldRefs.current.get(firstInvalid)?.focus();
@@ -119,7 +124,7 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
     document.getElementById(`${tabIdPrefix}-${next.kind}`)?.focus();
   };
 
-  const shownError = (field: FieldName): string | undefined => (submitted || touched.has(field) ? errors[field] : undefined);
+  const shownError = (field: FieldName): string | undefined => (submitted || touched.has(field) ? checked?.errors[field] : undefined);
 
   const field = (name: FieldName, options: { hint?: string; placeholder?: string; className?: string; numeric?: boolean }) => (
     <FormField
