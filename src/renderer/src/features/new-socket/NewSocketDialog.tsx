@@ -18,6 +18,7 @@ import { FormField } from '../../ui/FormField';
 import { DialogBackdrop, DialogFailure, DialogFooter, DialogHeader, DialogPanel, DialogSubmit } from '../../ui/Dialog';
 import { Checkbox } from './OptionControls';
 import { TlsOptions } from './TlsOptions';
+import { preloadSocketViews, preloadSocketViewsSoon } from '../shell/lazyParts';
 
 const kinds: readonly { kind: NewSocketKind; tab: string; title: string; description: string; submit: string }[] = [
   { kind: 'tcp-client', tab: 'TCP client', title: 'New connection', description: 'Open a TCP connection to a server.', submit: 'Connect' },
@@ -64,8 +65,10 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
     alive.current = true;
     firstFieldRef.current?.focus();
     firstFieldRef.current?.select();
+    const cancelPreload = preloadSocketViewsSoon();
     return () => {
       alive.current = false;
+      cancelPreload();
       // A socket it opened takes the focus instead (its send bar), for what is typed next.
       if (!opened.current) opener?.focus();
     };
@@ -102,6 +105,7 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
     rememberOptions(kind, options);
     setFailure(null);
     setPending(request);
+    preloadSocketViews();
     const result = await openSocket(request);
     if (!alive.current) return;
     setPending(null);
