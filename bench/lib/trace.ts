@@ -49,17 +49,20 @@ function rendererMainThreads(events: TraceEvent[]): Set<string> {
 }
 
 /**
- * CPU milliseconds the renderer's main thread spent evaluating the page's module scripts (the
- * first render is inside) and in the task that handled the first click: figures of the page's own
- * work that a busy machine moves far less than it moves wall times.
+ * CPU milliseconds the page's main thread (the renderer thread that took the first click) spent
+ * evaluating module scripts before that click (the first render is inside the entry's) and in the
+ * click's task: figures of the page's own work that a busy machine moves far less than wall times.
  */
 export function pageCpu(events: TraceEvent[]): { evaluateModule: number; firstClickTask: number } {
   const mainThreads = rendererMainThreads(events);
-  const onMain = events.filter((e) => e.ph === 'X' && mainThreads.has(`${e.pid}:${e.tid}`));
+  const click = events.find(
+    (e) => e.ph === 'X' && e.name === 'EventDispatch' && e.args?.data?.type === 'click' && mainThreads.has(`${e.pid}:${e.tid}`),
+  );
+  if (!click) return { evaluateModule: NaN, firstClickTask: NaN };
+  const onPage = events.filter((e) => e.ph === 'X' && e.pid === click.pid && e.tid === click.tid);
   const cpu = (e: TraceEvent): number => (e.tdur ?? 0) / 1000;
-  const evaluateModule = onMain.filter((e) => e.name === 'v8.evaluateModule').reduce((sum, e) => sum + cpu(e), 0);
-  const click = onMain.find((e) => e.name === 'EventDispatch' && e.args?.data?.type === 'click');
-  const task = click && onMain.find((e) => e.name === 'RunTask' && e.ts <= click.ts && click.ts < e.ts + (e.dur ?? 0));
+  const evaluateModule = onPage.filter((e) => e.name === 'v8.evaluateModule' && e.ts < click.ts).reduce((sum, e) => sum + cpu(e), 0);
+  const task = onPage.find((e) => e.name === 'RunTask' && e.ts <= click.ts && click.ts < e.ts + (e.dur ?? 0));
   return { evaluateModule, firstClickTask: task ? cpu(task) : NaN };
 }
 
