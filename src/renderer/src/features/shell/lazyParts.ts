@@ -7,6 +7,24 @@ interface LazyPart<P> {
   preload: () => Promise<unknown>;
 }
 
+/** A chunk's component, fetched once however often it is asked for; a failed fetch (the host restarting) may be tried again. */
+function loadOnce<P>(load: () => Promise<ComponentType<P>>): {
+  preload: () => Promise<ComponentType<P>>;
+  loaded: () => ComponentType<P> | undefined;
+} {
+  let loaded: ComponentType<P> | undefined;
+  let loading: Promise<ComponentType<P>> | undefined;
+  const preload = (): Promise<ComponentType<P>> =>
+    (loading ??= load().then(
+      (component) => (loaded = component),
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    ));
+  return { preload, loaded: () => loaded };
+}
+
 /**
  * A part whose code loads on first use, unless `preload` fetched it before. React.lazy alone
  * suspends on a part's first render even when its chunk is already in the browser, and React
@@ -15,22 +33,12 @@ interface LazyPart<P> {
  * directly.
  */
 function lazyPart<P extends object>(load: () => Promise<ComponentType<P>>): LazyPart<P> {
-  let loaded: ComponentType<P> | undefined;
-  let loading: Promise<ComponentType<P>> | undefined;
-  const preload = (): Promise<ComponentType<P>> =>
-    (loading ??= load().then(
-      (component) => (loaded = component),
-      (error: unknown) => {
-        // A failed fetch (the host restarting) may succeed on the next try.
-        loading = undefined;
-        throw error;
-      },
-    ));
+  const { preload, loaded } = loadOnce(load);
   const Suspending = lazy(() => preload().then((component) => ({ default: component })));
   function Component(props: P) {
     // Chosen once per mount: switching from the lazy wrapper to the loaded component in a later
     // render would remount the part and lose what was typed into it.
-    const [type] = useState<ComponentType<P>>(() => loaded ?? Suspending);
+    const [type] = useState<ComponentType<P>>(() => loaded() ?? Suspending);
     return createElement(type, props);
   }
   return { Component, preload };
@@ -46,18 +54,9 @@ const VIEW_RETRY_MS = 1000;
  * with nothing typed into it, so the view replaces it once loaded.
  */
 function lazyView<P extends object>(load: () => Promise<ComponentType<P>>, fallback: (props: P) => ReactNode): LazyPart<P> {
-  let loaded: ComponentType<P> | undefined;
-  let loading: Promise<ComponentType<P>> | undefined;
-  const preload = (): Promise<ComponentType<P>> =>
-    (loading ??= load().then(
-      (component) => (loaded = component),
-      (error: unknown) => {
-        loading = undefined;
-        throw error;
-      },
-    ));
+  const { preload, loaded } = loadOnce(load);
   function Component(props: P) {
-    const [type, setType] = useState<ComponentType<P> | undefined>(() => loaded);
+    const [type, setType] = useState<ComponentType<P> | undefined>(loaded);
     const [attempt, setAttempt] = useState(0);
     useEffect(() => {
       if (type) return;
