@@ -24,6 +24,8 @@ test('the Ports view and the decoders are not part of the first paint: each load
   for (const name of ['PortsView', 'DecodedPayload']) expect(html).not.toContain(`/${name}-`);
   // Nor the sequences panel and the rule editor, with the scenario and rule schemas and the regex engine.
   for (const name of ['SequencesPanel', 'RuleEditor', 're2js']) expect(html).not.toContain(`/${name}-`);
+  // Nor the selected socket's view and the socket list: a new user's first window has no socket.
+  expect(html).not.toContain('/socketViews-');
   // Then, with the window up, the parts load in the background: opening one does not wait for them.
   await expect.poll(() => ['PortsView', 'DecodedPayload'].map((name) => scripts(name).length)).toEqual([1, 1]);
   // The New… dialog is what the first click opens: it comes with the first chunk, and fetches nothing.

@@ -44,6 +44,28 @@ export async function startTrace(page: Page): Promise<(file: string) => Promise<
   };
 }
 
+function rendererMainThreads(events: TraceEvent[]): Set<string> {
+  return new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+}
+
+/**
+ * CPU milliseconds the page's main thread (the renderer thread that took the first click) spent
+ * evaluating module scripts before that click (the first render is inside the entry's) and in the
+ * click's task: figures of the page's own work that a busy machine moves far less than wall times.
+ */
+export function pageCpu(events: TraceEvent[]): { evaluateModule: number; firstClickTask: number } {
+  const mainThreads = rendererMainThreads(events);
+  const click = events.find(
+    (e) => e.ph === 'X' && e.name === 'EventDispatch' && e.args?.data?.type === 'click' && mainThreads.has(`${e.pid}:${e.tid}`),
+  );
+  if (!click) return { evaluateModule: NaN, firstClickTask: NaN };
+  const onPage = events.filter((e) => e.ph === 'X' && e.pid === click.pid && e.tid === click.tid);
+  const cpu = (e: TraceEvent): number => (e.tdur ?? 0) / 1000;
+  const evaluateModule = onPage.filter((e) => e.name === 'v8.evaluateModule' && e.ts < click.ts).reduce((sum, e) => sum + cpu(e), 0);
+  const task = onPage.find((e) => e.name === 'RunTask' && e.ts <= click.ts && click.ts < e.ts + (e.dur ?? 0));
+  return { evaluateModule, firstClickTask: task ? cpu(task) : NaN };
+}
+
 /**
  * The renderer main thread's tasks of at least `minMs`, each with the longest things it did
  * (script by function and file, layout, style, garbage collection), one line each. Each says its
@@ -52,9 +74,7 @@ export async function startTrace(page: Page): Promise<(file: string) => Promise<
  * (v8.cpu_profiler), for the Performance panel's call tree.
  */
 export function longTasks(events: TraceEvent[], minMs: number): string[] {
-  const mainThreads = new Set(
-    events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`),
-  );
+  const mainThreads = rendererMainThreads(events);
   const onMain = events.filter((e) => e.ph === 'X' && e.dur !== undefined && mainThreads.has(`${e.pid}:${e.tid}`));
   const start = Math.min(...onMain.map((e) => e.ts));
   const tasks = onMain.filter((e) => e.name === 'RunTask' && (e.dur ?? 0) >= minMs * 1000).sort((a, b) => a.ts - b.ts);

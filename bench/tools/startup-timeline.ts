@@ -6,7 +6,10 @@
  *
  * Each outDir is a built `out/` (default: the project's). Times are from starting the host, as in
  * bench/startup.ts; the page's own milestones come from its Performance API and a wrapped WebSocket.
- * With --trace, each round's Chrome trace is written to dir and its long tasks printed.
+ * With --trace, each round's Chrome trace is written to dir and its long tasks printed, with the
+ * page's main-thread CPU in its module scripts and in its first click's task (steadier than wall
+ * times on a busy machine). The page's own marks say when it showed "connected" and the dialog
+ * (the first frame with each) and when the click reached it: Playwright's own steps lie between.
  */
 import { resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
@@ -14,7 +17,7 @@ import type { Page } from '@playwright/test';
 import { launchChromium } from '../lib/browser';
 import { startAsNewUser } from '../lib/new-user';
 import { ROOT } from '../lib/proc';
-import { longTasks, startTrace } from '../lib/trace';
+import { longTasks, pageCpu, startTrace } from '../lib/trace';
 import { engineConnected } from '../startup';
 
 interface PageMilestones {
@@ -27,6 +30,12 @@ interface PageMilestones {
   wsCreated: number;
   wsOpen: number;
   wsFirstMessage: number;
+  wsFirstSend: number;
+  /** The first frame whose status bar says the engine is connected (what engineConnected waits for). */
+  shownConnected: number;
+  /** When the page received the click on New UDP socket, and the first frame with the dialog in it. */
+  clicked: number;
+  shownDialog: number;
   resources: { name: string; start: number; end: number; bytes: number }[];
 }
 
@@ -41,7 +50,19 @@ const WRAP_WEBSOCKET = `(() => {
       this.addEventListener('open', () => (marks.wsOpen ??= performance.now()));
       this.addEventListener('message', () => (marks.wsFirstMessage ??= performance.now()));
     }
+    send(data) {
+      marks.wsFirstSend ??= performance.now();
+      return super.send(data);
+    }
   };
+  addEventListener('click', () => (marks.clicked ??= performance.now()), true);
+  const look = () => {
+    const text = document.querySelector('[role="status"][aria-label="Engine connection"]')?.textContent;
+    if (marks.shownConnected === undefined && typeof text === 'string' && !text.includes('Connecting')) marks.shownConnected = performance.now();
+    if (document.querySelector('[role="dialog"][aria-modal="true"]')) marks.shownDialog = performance.now();
+    else requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
 })();`;
 
 async function pageMilestones(page: Page): Promise<PageMilestones> {
@@ -58,6 +79,10 @@ async function pageMilestones(page: Page): Promise<PageMilestones> {
       wsCreated: marks.wsCreated ?? NaN,
       wsOpen: marks.wsOpen ?? NaN,
       wsFirstMessage: marks.wsFirstMessage ?? NaN,
+      wsFirstSend: marks.wsFirstSend ?? NaN,
+      shownConnected: marks.shownConnected ?? NaN,
+      clicked: marks.clicked ?? NaN,
+      shownDialog: marks.shownDialog ?? NaN,
       resources: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((entry) => ({
         name: entry.name.split('/').pop() ?? entry.name,
         start: entry.startTime,
@@ -75,6 +100,8 @@ interface Round {
   interactive: number;
   page: PageMilestones;
   longTasks: string[];
+  /** With a trace: the page's main-thread CPU (ms) in its module scripts and its first click's task. */
+  cpu?: ReturnType<typeof pageCpu>;
 }
 
 async function oneRound(page: Page, outDir: string, traceFile: string | undefined): Promise<Round> {
@@ -100,6 +127,7 @@ async function oneRound(page: Page, outDir: string, traceFile: string | undefine
       interactive,
       page: milestones,
       longTasks: events ? longTasks(events, 5) : [],
+      cpu: events ? pageCpu(events) : undefined,
     };
   } finally {
     await host.stop();
@@ -134,8 +162,9 @@ async function main(): Promise<void> {
         const p = result.page;
         console.log(
           `build ${index} round ${round}: serving ${result.serving.toFixed(0)} · navigation ${result.navigationStart.toFixed(0)} · html ${at(p.responseEnd)} · ` +
-            `ws made ${at(p.wsCreated)} open ${at(p.wsOpen)} first message ${at(p.wsFirstMessage)} · DCL ${at(p.domContentLoaded)} · ` +
-            `FCP ${at(p.firstPaint)} · load ${at(p.load)} · connected ${result.connected.toFixed(0)} · interactive ${result.interactive.toFixed(0)} ms`,
+            `ws made ${at(p.wsCreated)} open ${at(p.wsOpen)} first send ${at(p.wsFirstSend)} first message ${at(p.wsFirstMessage)} · ` +
+            `DCL ${at(p.domContentLoaded)} · FCP ${at(p.firstPaint)} · load ${at(p.load)} · shown connected ${at(p.shownConnected)} · ` +
+            `connected ${result.connected.toFixed(0)} · click ${at(p.clicked)} · shown dialog ${at(p.shownDialog)} · interactive ${result.interactive.toFixed(0)} ms`,
         );
         console.log(`  files: ${p.resources.map((r) => `${r.name} ${at(r.start)}→${at(r.end)}`).join(', ')}`);
         for (const line of result.longTasks) console.log(`  long task ${line}`);
@@ -146,11 +175,20 @@ async function main(): Promise<void> {
   }
   for (const [index, build] of builds.entries()) {
     const all = results.get(build) ?? [];
-    const column = (pick: (r: Round) => number): string => median(all.map(pick)).toFixed(0);
+    const column = (pick: (r: Round) => number, digits = 0): string => median(all.map(pick)).toFixed(digits);
     console.log(
       `build ${index} (${build}) medians: serving ${column((r) => r.serving)} · FCP ${column((r) => r.navigationStart + r.page.firstPaint)} · ` +
-        `first message ${column((r) => r.navigationStart + r.page.wsFirstMessage)} · connected ${column((r) => r.connected)} · interactive ${column((r) => r.interactive)} ms`,
+        `load ${column((r) => r.navigationStart + r.page.load)} · first message ${column((r) => r.navigationStart + r.page.wsFirstMessage)} · ` +
+        `shown connected ${column((r) => r.navigationStart + r.page.shownConnected)} · connected ${column((r) => r.connected)} · ` +
+        `click ${column((r) => r.navigationStart + r.page.clicked)} · shown dialog ${column((r) => r.navigationStart + r.page.shownDialog)} · ` +
+        `interactive ${column((r) => r.interactive)} ms`,
     );
+    if (all.some((r) => r.cpu)) {
+      console.log(
+        `build ${index} page CPU medians: module scripts (first render inside) ${column((r) => r.cpu?.evaluateModule ?? NaN, 1)} · ` +
+          `first click's task ${column((r) => r.cpu?.firstClickTask ?? NaN, 1)} ms`,
+      );
+    }
   }
 }
 

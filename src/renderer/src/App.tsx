@@ -1,11 +1,10 @@
 import { memo, Suspense, useEffect } from 'react';
-import { LazyPortsView } from './features/shell/lazyParts';
+import { LazyPortsView, LazySocketList } from './features/shell/lazyParts';
 import { NewSocketDialog } from './features/new-socket/NewSocketDialog';
 import { ProxyDialog, PROXY_SHORTCUT } from './features/proxy/ProxyDialog';
 import { SessionBanner } from './features/session/SessionBanner';
 import { newSocketShortcuts } from './features/shell/shortcuts';
 import { SidebarResizer } from './features/shell/SidebarResizer';
-import { SocketList } from './features/sockets/SocketList';
 import { SocketPane } from './features/sockets/SocketPane';
 import { StatusBar } from './features/shell/StatusBar';
 import { Toolbar } from './features/shell/Toolbar';
@@ -74,7 +73,7 @@ const Workspace = memo(function Workspace() {
       <div className="flex min-h-0 flex-1" hidden={view !== 'sockets'}>
         <aside aria-label="Socket list" className="flex shrink-0 flex-col bg-panel" style={{ width: sidebarWidth }}>
           {hasSockets ? (
-            <SocketList />
+            <LazySocketList />
           ) : (
             <p className="px-3 py-4 text-xs leading-relaxed text-muted">No sockets yet. Sockets you open appear here.</p>
           )}

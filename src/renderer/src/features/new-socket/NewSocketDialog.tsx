@@ -18,6 +18,7 @@ import { FormField } from '../../ui/FormField';
 import { DialogBackdrop, DialogFailure, DialogFooter, DialogHeader, DialogPanel, DialogSubmit } from '../../ui/Dialog';
 import { Checkbox } from './OptionControls';
 import { TlsOptions } from './TlsOptions';
+import { preloadSocketViews, preloadSocketViewsSoon } from '../shell/lazyParts';
 
 const kinds: readonly { kind: NewSocketKind; tab: string; title: string; description: string; submit: string }[] = [
   { kind: 'tcp-client', tab: 'TCP client', title: 'New connection', description: 'Open a TCP connection to a server.', submit: 'Connect' },
@@ -51,8 +52,12 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
   const tabIdPrefix = useId();
 
   const meta = kinds.find((k) => k.kind === kind) ?? kinds[0];
+  // Options are checked with a schema only once TLS is on; host and port once anything would
+  // show their errors (a field typed in or left, a submit). A dialog just opened shows none, so
+  // its first render (the first click's) builds and runs no schema.
   const checkedOptions = validateSocketOptions(kind, options);
-  const { errors, request } = validateNewSocket(kind, values, checkedOptions.extra);
+  const checkForm = (): ReturnType<typeof validateNewSocket> => validateNewSocket(kind, values, checkedOptions.extra);
+  const checked = submitted || touched.size > 0 ? checkForm() : undefined;
   const fields = fieldsOf[kind];
 
   useEffect(() => {
@@ -60,8 +65,10 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
     alive.current = true;
     firstFieldRef.current?.focus();
     firstFieldRef.current?.select();
+    const cancelPreload = preloadSocketViewsSoon();
     return () => {
       alive.current = false;
+      cancelPreload();
       // A socket it opened takes the focus instead (its send bar), for what is typed next.
       if (!opened.current) opener?.focus();
     };
@@ -88,6 +95,7 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
   const submit = async (): Promise<void> => {
     if (pending) return;
     setSubmitted(true);
+    const { errors, request } = checked ?? checkForm();
     if (!request || !checkedOptions.extra) {
       const firstInvalid = fields.find((field) => errors[field]);
       if (firstInvalid) fieldRefs.current.get(firstInvalid)?.focus();
@@ -97,6 +105,7 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
     rememberOptions(kind, options);
     setFailure(null);
     setPending(request);
+    preloadSocketViews();
     const result = await openSocket(request);
     if (!alive.current) return;
     setPending(null);
@@ -119,7 +128,7 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
     document.getElementById(`${tabIdPrefix}-${next.kind}`)?.focus();
   };
 
-  const shownError = (field: FieldName): string | undefined => (submitted || touched.has(field) ? errors[field] : undefined);
+  const shownError = (field: FieldName): string | undefined => (submitted || touched.has(field) ? checked?.errors[field] : undefined);
 
   const field = (name: FieldName, options: { hint?: string; placeholder?: string; className?: string; numeric?: boolean }) => (
     <FormField

@@ -4,6 +4,7 @@ import { createProxy } from './proxy';
 import { ProxyProtocolFields, udpOptionsOf } from './ProxyProtocolFields';
 import { selectSocket } from '../sockets/sockets';
 import { closeProxyDialog, closeProxyDialogOn } from '../shell/ui';
+import { preloadSocketViews, preloadSocketViewsSoon } from '../shell/lazyParts';
 import { boundFields } from '../../ui/FormField';
 import { DialogBackdrop, DialogFailure, DialogFooter, DialogHeader, DialogPanel, DialogSubmit } from '../../ui/Dialog';
 import { initialProxyTls, ListenTlsFields, proxyTlsInput, UpstreamTlsFields, type ProxyTlsValues } from './ProxyTlsFields';
@@ -41,7 +42,9 @@ export function ProxyDialog() {
   useEffect(() => {
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     first.current?.focus();
+    const cancelPreload = preloadSocketViewsSoon();
     return () => {
+      cancelPreload();
       // A proxy it started takes the focus instead (its Add toxic field), for what is typed next.
       if (!started.current) opener?.focus();
     };
@@ -57,6 +60,7 @@ export function ProxyDialog() {
     remembered = values;
     rememberedTls = tls;
     setPending(true);
+    preloadSocketViews();
     const result = await createProxy({
       ...(values.name.trim() && { name: values.name.trim() }),
       host: values.host,

@@ -1,0 +1,3 @@
+// What the window shows once it has a socket, in one chunk (loaded through shell/lazyParts.ts).
+export { SelectedSocket } from './SelectedSocket';
+export { SocketList } from './SocketList';
