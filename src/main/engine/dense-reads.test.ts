@@ -27,6 +27,18 @@ describe('a turn that read a flood of small chunks stays awake before the loop w
     expect(keptAwakeTurns() - before).toBe(1);
   });
 
+  it('not in a bulk stream, whose large reads have a small one between them now and then', async () => {
+    await nextTurn();
+    const before = keptAwakeTurns();
+    const t = performance.now() + 1000;
+    for (let i = 0; i < 10; i++) {
+      afterRead(65_483, t + i * 0.01);
+      afterRead(53, t + i * 0.01 + 0.005);
+    }
+    await nextTurn();
+    expect(keptAwakeTurns() - before).toBe(0);
+  });
+
   it('not after a read that comes alone, nor after large ones', async () => {
     await nextTurn();
     const before = keptAwakeTurns();

@@ -8,8 +8,8 @@
  * which spends more per message than Node, never catches up, halts ~1,000 times, and so set a
  * pace Sockscope (which caught up) did not.
  *
- * So an event-loop turn that read small chunks close behind the previous ones (a flood, not a
- * user's message) stays on its CPU for a moment before the loop goes back to wait, as Linux's own
+ * So an event-loop turn that read a small chunk close behind another small one (a flood, not a
+ * user's message, nor a bulk stream) stays on its CPU for a moment before the loop goes back to wait, as Linux's own
  * halt polling does on machines that enable it: by then the next segments are queued, and the
  * next turn takes them with no sleep between. Once per turn, however many sockets it read, and
  * never for a read that comes alone or a large one (a stream's reads find more queued anyway).
@@ -24,13 +24,18 @@ export const FLOOD_GAP_MS = 0.05;
 export const STAY_AWAKE_MS = 0.002;
 
 let lastReadAt = Number.NEGATIVE_INFINITY;
+let lastReadSmall = false;
 let awake: NodeJS.Immediate | undefined;
 let turnsKeptAwake = 0;
 
 /** Called after each plain TCP read has been handled (`at`: when, for tests). */
 export function afterRead(bytesRead: number, at = performance.now()): void {
-  if (bytesRead <= SMALL_READ_BYTES && at - lastReadAt < FLOOD_GAP_MS && awake === undefined) awake = setImmediate(stayAwake);
+  const small = bytesRead <= SMALL_READ_BYTES;
+  // Two small reads in a row: a bulk stream's reads are large, with a small one between them
+  // now and then (on loopback each 64 KiB write is a 65,483-byte segment and a 53-byte one).
+  if (small && lastReadSmall && at - lastReadAt < FLOOD_GAP_MS && awake === undefined) awake = setImmediate(stayAwake);
   lastReadAt = at;
+  lastReadSmall = small;
 }
 
 /** In the loop's check phase, after this turn's reads, before it polls (and may sleep) again. */
