@@ -15,40 +15,45 @@ afterEach(async () => {
   await stopPeers();
 });
 
+/** Turns kept awake by reads of these sizes at these times (ms after a moment no read came near), all in one turn. */
+async function keptAwakeBy(reads: [bytes: number, atMs: number][]): Promise<number> {
+  await nextTurn();
+  const before = keptAwakeTurns();
+  const t = performance.now() + 1000;
+  for (const [bytes, at] of reads) afterRead(bytes, t + at);
+  await nextTurn();
+  return keptAwakeTurns() - before;
+}
+
 describe('a turn that read a flood of small chunks stays awake before the loop waits again', () => {
   it('once per turn, after small reads close behind one another', async () => {
-    await nextTurn();
-    const before = keptAwakeTurns();
-    const t = performance.now() + 1000;
-    afterRead(64, t);
-    afterRead(64, t + FLOOD_GAP_MS / 2);
-    afterRead(64, t + FLOOD_GAP_MS);
-    await nextTurn();
-    expect(keptAwakeTurns() - before).toBe(1);
+    expect(
+      await keptAwakeBy([
+        [64, 0],
+        [64, FLOOD_GAP_MS / 2],
+        [64, FLOOD_GAP_MS],
+      ]),
+    ).toBe(1);
   });
 
   it('not in a bulk stream, whose large reads have a small one between them now and then', async () => {
-    await nextTurn();
-    const before = keptAwakeTurns();
-    const t = performance.now() + 1000;
-    for (let i = 0; i < 10; i++) {
-      afterRead(65_483, t + i * 0.01);
-      afterRead(53, t + i * 0.01 + 0.005);
-    }
-    await nextTurn();
-    expect(keptAwakeTurns() - before).toBe(0);
+    const stream = Array.from({ length: 10 }, (_, i): [number, number][] => [
+      [65_483, i * 0.01],
+      [53, i * 0.01 + 0.005],
+    ]).flat();
+    expect(await keptAwakeBy(stream)).toBe(0);
   });
 
   it('not after a read that comes alone, nor after large ones', async () => {
-    await nextTurn();
-    const before = keptAwakeTurns();
-    const t = performance.now() + 1000;
-    afterRead(64, t);
-    afterRead(64, t + 10 * FLOOD_GAP_MS);
-    afterRead(SMALL_READ_BYTES + 1, t + 10 * FLOOD_GAP_MS + 0.001);
-    afterRead(64 * 1024, t + 10 * FLOOD_GAP_MS + 0.002);
-    await nextTurn();
-    expect(keptAwakeTurns() - before).toBe(0);
+    const apart = 10 * FLOOD_GAP_MS;
+    expect(
+      await keptAwakeBy([
+        [64, 0],
+        [64, apart],
+        [SMALL_READ_BYTES + 1, apart + 0.001],
+        [64 * 1024, apart + 0.002],
+      ]),
+    ).toBe(0);
   });
 
   it('in a listener that another process floods with 64-byte writes, every byte logged; a lone message afterwards keeps nothing awake', async () => {
