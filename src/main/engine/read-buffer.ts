@@ -13,10 +13,10 @@
  * A socket streaming into its log does better still: once a read takes a quarter of the buffer or
  * more (LEND_AFTER_BYTES), the next one lands in the log's own slab, where its bytes would have
  * been copied to (DirectReader.lendForRead), and is logged without a copy, in reads of up to
- * LENT_READ_BYTES. Small reads stay in the shared buffer. A burst that ends on a full read, or a socket paused
- * (setReading), leaves a region lent to a read that may not come for hours: loans no read has
- * come to for IDLE_LOAN_MS are taken back (takeBackIdleLoans), so that idle connections do not
- * hold the budget's lendable share away from the streams that are busy.
+ * LENT_READ_BYTES. Small reads stay in the shared buffer. A burst that ends on a large read, or
+ * a socket paused (setReading), leaves a region lent to a read that may not come for hours: loans
+ * no read has come to for IDLE_LOAN_MS are taken back (takeBackIdleLoans), so that idle
+ * connections do not hold the budget's lendable share away from the streams that are busy.
  *
  * TLS sockets keep Node's default: TLS reads the TCP stream itself, beneath JavaScript.
  */

@@ -154,9 +154,10 @@ export class TcpConnection {
 
   /**
    * A connection a listener accepted, already open, its record made with its addresses (see
-   * addressesOf), which its first notice reads. With `tls`, the handshake follows at once.
+   * addressesOf), which its first notice reads. `acceptedAt`: when the system handed the
+   * connection over (the engine's clock), which its log starts with. With `tls`, the handshake
+   * follows at once.
    */
-  /** `acceptedAt`: when the system handed the connection over (the engine's clock), which its log starts with. */
   static accepted(record: SocketRecord, socket: Socket, acceptedAt: number, tls?: TlsListenerSetup): TcpConnection {
     const connection = new TcpConnection(record, socket);
     // A TLS handshake's answers go out at once; a plain connection turns Nagle off at its first send.
