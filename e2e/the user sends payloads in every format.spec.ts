@@ -87,6 +87,37 @@ test('the user reads a payload as Latin-1 and copies it as hex and as a C array'
   expect(await app.page.evaluate(() => navigator.clipboard.readText())).toBe('unsigned char data[6] = {\n  0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a\n};');
 });
 
+test('the user pastes 100 MB by mistake: it is refused next to the box, the window lives and the draft stays', async ({ app }) => {
+  // A real paste (the clipboard, Control+V): inserting ~100 MB into a textarea crashes Chromium's renderer.
+  await app.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await connect(app);
+  await app.sendAs('Text');
+  await app.message.fill('PING');
+  await app.page.evaluate((n) => navigator.clipboard.writeText('x'.repeat(n)), 100_000_000);
+  await app.message.press('Control+V');
+  await expect(app.message).toHaveAccessibleDescription(
+    /^Not pasted: 100,000,000 characters, more than one send can carry \(16 MiB\)\. To send a large payload, choose File/,
+  );
+  await expect(app.message).toHaveValue('PING');
+  await app.screenshot('payloads-paste-refused');
+  // The window still answers, and what the user had sends as it was.
+  await app.message.press('Enter');
+  await until(() => peer.received().toString() === 'PING', 'the draft at the peer');
+  // A paste one send can carry goes in as ever.
+  await app.page.evaluate(() => navigator.clipboard.writeText('PONG'));
+  await app.message.press('Control+V');
+  await expect(app.message).toHaveValue('PONG');
+
+  // Every field guards itself the same way: the New connection dialog's Host.
+  await app.page.getByRole('button', { name: 'New connection' }).click();
+  const host = app.dialog.getByLabel('Host', { exact: true });
+  await host.fill('localhost');
+  await app.page.evaluate(() => navigator.clipboard.writeText('h'.repeat(2_000_000)));
+  await host.press('Control+V');
+  await expect(host).toHaveAccessibleDescription('Not pasted: 2,000,000 characters, more than this field takes (1,048,576 at most).');
+  await expect(host).toHaveValue('localhost');
+});
+
 test('the user repeats a message five times and sees the count', async ({ app }) => {
   await connect(app);
   await app.message.fill('tick\\n');

@@ -1,4 +1,9 @@
-import { useId, type Ref } from 'react';
+import { useId, useState, type ClipboardEvent, type DragEvent, type Ref } from 'react';
+import { formatCount } from './format';
+import { refuseLongInsert } from './pasteGuard';
+
+/** More than any address, port or PEM bundle: a paste past it is a mistake (see pasteGuard.ts). */
+const FIELD_CHARS = 1024 * 1024;
 
 interface FormFieldProps {
   label: string;
@@ -34,8 +39,12 @@ export function FormField({
 }: FormFieldProps) {
   const id = useId();
   const noteId = `${id}-note`;
-  const note = error ?? hint;
-  const border = error ? 'border-danger' : 'border-line-strong';
+  const [refused, setRefused] = useState<string | null>(null);
+  const shownError = refused ?? error;
+  const note = shownError ?? hint;
+  const guardInsert = (event: ClipboardEvent<HTMLInputElement | HTMLTextAreaElement> | DragEvent<HTMLInputElement | HTMLTextAreaElement>): void =>
+    setRefused(refuseLongInsert(event, FIELD_CHARS, `more than this field takes (${formatCount(FIELD_CHARS)} at most).`));
+  const border = shownError ? 'border-danger' : 'border-line-strong';
   const shared = {
     id,
     value,
@@ -44,7 +53,9 @@ export function FormField({
     spellCheck: false,
     autoComplete: 'off',
     onBlur,
-    'aria-invalid': error ? true : undefined,
+    'aria-invalid': shownError ? true : undefined,
+    onPaste: guardInsert,
+    onDrop: guardInsert,
     'aria-describedby': note ? noteId : undefined,
   } as const;
   return (
@@ -56,21 +67,27 @@ export function FormField({
         <textarea
           {...shared}
           rows={3}
-          onChange={(event) => onChange(event.target.value)}
+          onChange={(event) => {
+            setRefused(null);
+            onChange(event.target.value);
+          }}
           className={`w-full resize-y rounded border bg-canvas px-2 py-1 font-mono text-[11px] leading-4 text-fg placeholder:font-sans placeholder:text-faint focus:outline-2 focus:-outline-offset-1 focus:outline-accent disabled:opacity-60 ${border}`}
         />
       ) : (
         <input
           {...shared}
           ref={inputRef}
-          onChange={(event) => onChange(event.target.value)}
+          onChange={(event) => {
+            setRefused(null);
+            onChange(event.target.value);
+          }}
           inputMode={inputMode}
           autoCapitalize="off"
           className={`h-7 w-full rounded border bg-canvas px-2 font-mono text-xs text-fg placeholder:font-sans placeholder:text-faint focus:outline-2 focus:-outline-offset-1 focus:outline-accent disabled:opacity-60 ${border}`}
         />
       )}
       {note && (
-        <p id={noteId} className={`text-[11px] leading-snug ${error ? 'text-danger' : 'text-muted'}`}>
+        <p id={noteId} className={`text-[11px] leading-snug ${shownError ? 'text-danger' : 'text-muted'}`}>
           {note}
         </p>
       )}

@@ -1,4 +1,4 @@
-import { Fragment, memo, useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
+import { Fragment, memo, useEffect, useId, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatBytes, type LineEnding } from '@shared/codec';
 import type { ErrorInfo, Input, ParsedInput, SavedMessage, SocketInfo } from '@shared/contract';
@@ -16,7 +16,7 @@ import { useFocusOnOpen } from '../shell/useFocusOnOpen';
 import { injectMessage, sendMessage } from './send';
 import { InjectDirection, injectBlockedReason } from './InjectDirection';
 import { sendSettingsOf, setSendSettings, useSendSettings } from './sendSettings';
-import { LIVE_CHECK_LIMIT, sendBlockedReason } from './sendRules';
+import { LIVE_CHECK_LIMIT, MESSAGE_BOX_CHARS, MESSAGE_BOX_FULL, sendBlockedReason } from './sendRules';
 import { draftFor, historyFor, remember, saveDraft } from './sendHistory';
 import { FileSender } from './FileSender';
 import { RepeatControl } from './RepeatControl';
@@ -26,6 +26,7 @@ import { previewText } from './sendPreview';
 import { SegmentedControl } from '../../ui/SegmentedControl';
 import { SendIcon } from '../../ui/Icons';
 import { useShownAfter } from '../../ui/useShownAfter';
+import { refuseLongInsert } from '../../ui/pasteGuard';
 
 /** A line ending kept with a saved Text message, as the escapes Text mode reads. */
 const lineEndingEscapes: Record<LineEnding, string> = { none: '', lf: '\\n', crlf: '\\r\\n' };
@@ -301,6 +302,12 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
     return true;
   };
 
+  /** Text pasted or dropped into the box: refused before the browser inserts it when no send could carry it. */
+  const guardInsert = (event: ClipboardEvent<HTMLTextAreaElement> | DragEvent<HTMLTextAreaElement>): void => {
+    const refusal = mode === 'file' ? null : refuseLongInsert(event, MESSAGE_BOX_CHARS[mode], MESSAGE_BOX_FULL);
+    if (refusal) setInputError(refusal);
+  };
+
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>): void => {
     if (event.nativeEvent.isComposing) return;
     const element = event.currentTarget;
@@ -460,6 +467,8 @@ export const SendBar = memo(function SendBar({ socket, connections }: SendBarPro
             check(event.currentTarget.value, mode, lineEnding);
           }}
           onKeyDown={onKeyDown}
+          onPaste={guardInsert}
+          onDrop={guardInsert}
           hidden={mode === 'file'}
           className={`max-h-40 min-h-[30px] flex-1 resize-none rounded border bg-canvas px-2 py-[6px] font-mono text-xs leading-4 text-fg [field-sizing:content] placeholder:font-sans placeholder:text-faint focus:outline-2 focus:-outline-offset-1 focus:outline-accent ${
             inputError ? 'border-danger' : 'border-line-strong'

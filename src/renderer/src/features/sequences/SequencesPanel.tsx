@@ -1,4 +1,4 @@
-import { useId, useRef, useState } from 'react';
+import { useId, useRef, useState, type ClipboardEvent, type DragEvent } from 'react';
 import type { SocketInfo } from '@shared/contract';
 import type { SequenceStepStatus } from '@shared/sequences';
 import {
@@ -17,6 +17,8 @@ import {
 import { checkSequence, importSequences, runSequence, sequenceFromLog, sequenceName } from './sequenceScenarios';
 import { PencilIcon, PlusIcon, StopIcon, TrashIcon } from '../../ui/Icons';
 import { SidePanel } from '../../ui/SidePanel';
+import { formatCount } from '../../ui/format';
+import { refuseLongInsert } from '../../ui/pasteGuard';
 
 /**
  * Beside the log of a connection: the user's sequences as buttons (each runs its steps on this
@@ -185,6 +187,9 @@ function PanelButton({ children, ...props }: React.ButtonHTMLAttributes<HTMLButt
   );
 }
 
+/** Room for 10,000 steps of usual size; its JSON is parsed and checked as it is typed. */
+const SCENARIO_TEXT_CHARS = 4 * 1024 * 1024;
+
 const STATE_STYLE: Record<SequenceStepStatus['state'], { mark: string; className: string; label: string }> = {
   running: { mark: '…', className: 'text-accent', label: 'running' },
   passed: { mark: '✓', className: 'text-ok', label: 'passed' },
@@ -224,7 +229,10 @@ function StepRow({ step }: { step: SequenceStepStatus }) {
 /** The scenario JSON, checked as it is typed: each problem with the field it is in. */
 function SequenceEditor({ sequence, onDone }: { sequence: SavedSequence; onDone: () => void }) {
   const [text, setText] = useState(sequence.text);
+  const [refused, setRefused] = useState<string | null>(null);
   const problems = checkSequence(text);
+  const guardInsert = (event: ClipboardEvent<HTMLTextAreaElement> | DragEvent<HTMLTextAreaElement>): void =>
+    setRefused(refuseLongInsert(event, SCENARIO_TEXT_CHARS, `more than a scenario's editor takes (${formatCount(SCENARIO_TEXT_CHARS)} at most).`));
   const problemsId = useId();
   return (
     <div className="mt-2.5 rounded-md border border-line bg-canvas p-2">
@@ -238,12 +246,21 @@ function SequenceEditor({ sequence, onDone }: { sequence: SavedSequence; onDone:
         aria-describedby={problemsId}
         spellCheck={false}
         value={text}
-        onChange={(event) => setText(event.target.value)}
+        onChange={(event) => {
+          setRefused(null);
+          setText(event.target.value);
+        }}
+        onPaste={guardInsert}
+        onDrop={guardInsert}
         rows={12}
         className="mt-1 w-full resize-y rounded border border-line-strong bg-panel p-1.5 font-mono text-xs text-fg"
       />
       <div id={problemsId} className="mt-1 text-[11px] leading-snug">
-        {problems.length === 0 ? (
+        {refused ? (
+          <p role="alert" className="text-danger">
+            {refused}
+          </p>
+        ) : problems.length === 0 ? (
           <span className="text-muted">Valid. Steps: send, expect (exact / contains / regex / hex), delay, repeat, connect, close.</span>
         ) : (
           <ul role="alert" className="text-danger">
