@@ -1,5 +1,6 @@
 import { createServer, type Server, Socket } from 'node:net';
 import { expect, test } from './fixtures';
+import { expectAccessibleInBothThemes } from './support/axe';
 import { until } from './support/peers';
 
 /** A server that keeps what it reads and notes the client's FIN (it stays open itself). */
@@ -59,6 +60,10 @@ test("the user holds client → server, sees the client's FIN wait after the hel
     expect(upstream.received()).toBe('');
     expect(upstream.ended()).toBe(false);
     await app.screenshot('host-proxy-held-fin');
+    await expectAccessibleInBothThemes(page, 'a held message and a held FIN');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await app.screenshot('host-proxy-held-fin-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
 
     await fin.getByRole('button', { name: 'Forward' }).click();
     await until(() => upstream.ended(), 'the FIN at the server');
