@@ -40,7 +40,7 @@ test('the Ports view marks Sockscope’s own listener and leads back to it', asy
   const row = app.listeningPort(`127.0.0.1:${port}`);
   await expect(row).toHaveCount(1);
   await row.getByRole('button', { name: /^Sockscope/ }).click();
-  await expect(app.socketRow(/^TCP listener listening on/)).toHaveAttribute('aria-selected', 'true');
+  await expect(app.socketRow(/^TCP listener on /)).toHaveAttribute('aria-selected', 'true');
   await expect(app.page.getByRole('radio', { name: 'Sockets' })).toBeChecked();
 });
 

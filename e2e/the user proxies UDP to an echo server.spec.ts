@@ -23,14 +23,14 @@ test('the user proxies UDP to a Python echo, sees the session, and a loss toxic 
     await expectNoSeriousViolations(page, 'the New proxy dialog with UDP chosen');
     await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
     await expect(app.dialog).toBeHidden();
-    const proxyRow = app.socketRow(/^Proxy 127\.0\.0\.1:\d+ →/);
+    const proxyRow = app.socketRow(/^UDP proxy 127\.0\.0\.1:\d+ →/);
     await expect(proxyRow).toBeVisible();
-    const port = Number(/^Proxy 127\.0\.0\.1:(\d+)/.exec((await proxyRow.getAttribute('aria-label')) ?? '')?.[1]);
+    const port = Number(/^UDP proxy 127\.0\.0\.1:(\d+)/.exec((await proxyRow.getAttribute('aria-label')) ?? '')?.[1]);
 
     client.send('hello over udp', port, '127.0.0.1');
     await until(() => replies.length === 1, 'the echo');
     await app
-      .socketRow(/^Proxied conversation/)
+      .socketRow(/^Proxied UDP conversation/)
       .first()
       .click();
     await expect(app.log).toContainText('hello over udp');

@@ -58,7 +58,7 @@ test('the user gets the listener and its framing back after a restart', async ({
   await offer.getByRole('button', { name: 'Restore' }).click();
   await expect(offer).toBeHidden();
 
-  const listener = second.app.socketRow(`TCP listener listening on 127.0.0.1:${port}, listening`);
+  const listener = second.app.socketRow(`TCP listener on 127.0.0.1:${port}, listening`);
   await expect(listener).toBeVisible();
   await expect(listener).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('button', { name: 'Framing: Delimiter CRLF' })).toBeVisible();

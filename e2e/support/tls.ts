@@ -63,7 +63,7 @@ export async function startTlsListener(app: SockscopeApp, names: string): Promis
   await app.dialog.getByLabel('Names').fill(names);
   await app.dialog.getByRole('button', { name: 'Listen' }).click();
   await expect(app.dialog).toBeHidden();
-  const name = (await app.socketRow(/^TLS listener listening on/).getAttribute('aria-label')) ?? '';
+  const name = (await app.socketRow(/^TLS listener on /).getAttribute('aria-label')) ?? '';
   const match = /:(\d+), listening/.exec(name);
   if (!match) throw new Error(`listener row does not show its port: ${name}`);
   return Number(match[1]);

@@ -179,6 +179,11 @@ export const ConversationDetails = schemaOnUse(() =>
     /** Directions held (breakpoints), and how many messages wait in each. */
     holding: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
     held: z.object({ upstream: z.number().int().nonnegative(), downstream: z.number().int().nonnegative() }).optional(),
+    /**
+     * Per held direction: its sender's FIN (end of stream) waits there, after the held messages; it
+     * goes on when they all do (Forward all, or the hold lets go). Dropping a message never drops it.
+     */
+    heldFin: z.object({ upstream: z.boolean(), downstream: z.boolean() }).optional(),
     ...ConversationTls,
   }),
 );

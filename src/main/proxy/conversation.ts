@@ -365,13 +365,17 @@ export class Conversation implements ExternalSocket {
       upstreamOpen: this.upstreamConnected && !this.upstreamClosed,
       holding: { upstream: upstream.isHolding, downstream: downstream.isHolding },
       held: { upstream: upstream.heldCount, downstream: downstream.heldCount },
+      heldFin: { upstream: upstream.finHeld, downstream: downstream.finHeld },
     };
-    // Held counts tick per read: alone, they go out as socket.stats, not as a whole upsert.
+    // Held counts tick per read: alone, they go out as socket.stats, not as a whole upsert. A held
+    // FIN comes once a direction, so it goes as one.
     const settled =
       next.clientOpen === current.clientOpen &&
       next.upstreamOpen === current.upstreamOpen &&
       next.holding.upstream === current.holding?.upstream &&
-      next.holding.downstream === current.holding?.downstream;
+      next.holding.downstream === current.holding?.downstream &&
+      next.heldFin.upstream === (current.heldFin?.upstream ?? false) &&
+      next.heldFin.downstream === (current.heldFin?.downstream ?? false);
     if (settled) this.record.countInSettings({ conversation: next });
     else this.record.update({ conversation: next });
   }

@@ -118,10 +118,44 @@ describe('hold and edit', () => {
     expect(said).toBe(
       'The client closed its sending side (FIN); it waits behind the hold on client → server: Forward all or stop holding to pass it on',
     );
+    await waitFor(() => bed.engine.info(id).conversation?.heldFin?.upstream === true, 'the held FIN in the conversation');
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(serverEnded).toBe(false);
     value(await bed.dispatcher.dispatch('proxy.hold', { id, stream: 'upstream', hold: false }));
     await waitFor(() => serverEnded, 'the FIN at the server');
+    await waitFor(() => bed.engine.info(id).conversation?.heldFin?.upstream === false, 'the FIN to be no longer held');
+  });
+
+  it('carries a FIN held behind held bytes in the conversation, until Forward all lets both go in order', async () => {
+    let serverEnded = false;
+    let received = (): string => '';
+    const upstream = await startRawServer((socket, text) => {
+      received = text;
+      socket.on('end', () => (serverEnded = true));
+    });
+    const proxy = await createProxy(upstream);
+    const client = await connectClient(proxy.port, '127.0.0.1', true);
+    await waitFor(() => bed.engine.snapshot().sockets.some((s) => s.kind === 'proxy-conversation' && s.state === 'open'), 'the conversation');
+    const id = onlyConversation(proxy.id);
+    value(await bed.dispatcher.dispatch('proxy.hold', { id, stream: 'upstream', hold: true }));
+    await client.write(Buffer.from('last words'));
+    await waitFor(() => bed.engine.info(id).conversation?.held?.upstream === 1, 'the bytes to be held');
+    expect(bed.engine.info(id).conversation?.heldFin?.upstream ?? false).toBe(false);
+    client.socket.end();
+    await waitFor(() => bed.engine.info(id).conversation?.heldFin?.upstream === true, 'the FIN to be held');
+    const conversation = bed.engine.info(id).conversation;
+    expect(conversation?.heldFin).toEqual({ upstream: true, downstream: false });
+    expect(conversation?.held).toEqual({ upstream: 1, downstream: 0 });
+    expect(received()).toBe('');
+    expect(serverEnded).toBe(false);
+    // The FIN is not a message: proxy.held lists the bytes only, and the FIN's place is after them.
+    expect((await held(id)).map((m) => Buffer.from(m.bytes).toString())).toEqual(['last words']);
+    expect(value(await bed.dispatcher.dispatch('proxy.release', { id, stream: 'upstream', action: 'forward' }))).toEqual({ released: 2 });
+    await waitFor(() => serverEnded, 'the FIN at the server');
+    expect(received()).toBe('last words');
+    await waitFor(() => bed.engine.info(id).conversation?.heldFin?.upstream === false, 'the FIN to be no longer held');
+    // The direction is still held: only what was in it went.
+    expect(bed.engine.info(id).conversation?.holding?.upstream).toBe(true);
   });
 
   it('stops reading a held side: memory stays bounded while the server floods', async () => {

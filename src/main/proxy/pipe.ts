@@ -121,6 +121,11 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
     return this.holding ? this.queue.filter((item) => item.bytes).length : 0;
   }
 
+  /** The source's FIN waits in the held queue (always its last item: nothing is read after it). */
+  get finHeld(): boolean {
+    return this.holding && this.queue.length > 0 && this.queue[this.queue.length - 1].bytes === undefined;
+  }
+
   /**
    * Holds the direction: what is read waits as held messages, and past HIGH_WATER bytes held the
    * source is not read any more (the kernel pushes back on the sender). Letting go sends
@@ -279,6 +284,7 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
     this.queuePartialFrame();
     this.queue.push({ heldId: this.nextHeldId++, arrivedAt: performance.now(), time: Date.now() });
     this.decide();
+    if (this.holding) this.hooks.heldChanged();
     void this.pump();
   }
 

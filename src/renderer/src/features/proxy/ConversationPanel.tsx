@@ -6,11 +6,8 @@ import { parseEscapedText } from '@shared/payload';
 import { cutSide, dropHeld, forwardAllHeld, forwardHeld, holdStream, listHeld } from './proxy';
 import { Checkbox } from '../new-socket/OptionControls';
 import { ConversationTls } from './ConversationTls';
-
-const words: Record<ToxicStream, { arrow: string; text: string; color: string }> = {
-  upstream: { arrow: '↑', text: 'client → server', color: 'text-tx' },
-  downstream: { arrow: '↓', text: 'server → client', color: 'text-rx' },
-};
+import { HeldFin } from './HeldFin';
+import { heldSummary, streamWords as words } from './heldQueue';
 
 /** Every byte as the log shows it (`\r\n`, `\xNN`), one line per `\n`: an edit keeps what it does not touch. */
 function shown(bytes: Uint8Array): string {
@@ -23,7 +20,7 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
   const [messages, setMessages] = useState<HeldMessage[]>([]);
   const [edits, setEdits] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
-  const heldKey = JSON.stringify(details?.held ?? null);
+  const heldKey = JSON.stringify([details?.held ?? null, details?.heldFin ?? null]);
 
   useEffect(() => {
     let current = true;
@@ -36,6 +33,9 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
   }, [socket.id, heldKey]);
 
   if (!details) return null;
+  // The engine says whether a FIN waits (only while its direction is held).
+  const finHeld = (stream: ToxicStream): boolean => details.heldFin?.[stream] ?? false;
+  const anyFin = finHeld('upstream') || finHeld('downstream');
   const live = socket.state !== 'closed' && socket.state !== 'error';
   const run = async (action: () => Promise<Result<unknown>>): Promise<void> => {
     const result = await action();
@@ -52,6 +52,46 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
       data = new Uint8Array(parsed.bytes);
     }
     void run(() => forwardHeld(socket.id, message.stream, message.heldId, data));
+  };
+  const heldRow = (message: HeldMessage) => {
+    const key = keyOf(message);
+    const word = words[message.stream];
+    return (
+      <li key={key} aria-label={`Held message ${message.heldId}, ${word.text}`} className="flex flex-col gap-1 rounded border border-line p-1.5">
+        <div className="flex items-center gap-2">
+          <span className={`font-mono font-medium ${word.color}`}>
+            {word.arrow} {word.text}
+          </span>
+          <span className="text-muted">
+            #{message.heldId} · {message.bytes.byteLength} B
+          </span>
+          <span className="ml-auto flex gap-1">
+            <button
+              type="button"
+              onClick={() => forward(message)}
+              className="rounded bg-zinc-800 px-2 py-0.5 text-white hover:bg-zinc-700 dark:bg-zinc-200 dark:text-zinc-900"
+            >
+              Forward
+            </button>
+            <button
+              type="button"
+              onClick={() => void run(() => dropHeld(socket.id, message.stream, message.heldId))}
+              className="rounded border border-line-strong px-2 py-0.5 text-fg hover:bg-hover"
+            >
+              Drop
+            </button>
+          </span>
+        </div>
+        <textarea
+          aria-label={`Bytes of held message ${message.heldId}`}
+          value={edits[key] ?? shown(message.bytes)}
+          onChange={(event) => setEdits((current) => ({ ...current, [key]: event.target.value }))}
+          spellCheck={false}
+          rows={Math.min(8, (edits[key] ?? shown(message.bytes)).split('\n').length)}
+          className="w-full resize-y rounded border border-line-strong bg-canvas px-2 py-1 font-mono text-[11px] leading-4 text-fg"
+        />
+      </li>
+    );
   };
 
   return (
@@ -94,59 +134,26 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
             ))}
         </div>
       </div>
-      {messages.length > 0 && (
+      {(messages.length > 0 || anyFin) && (
         <ul aria-label="Held messages" className="flex flex-col gap-1.5">
-          {messages.map((message) => {
-            const key = keyOf(message);
-            const word = words[message.stream];
-            return (
-              <li
-                key={key}
-                aria-label={`Held message ${message.heldId}, ${word.text}`}
-                className="flex flex-col gap-1 rounded border border-line p-1.5"
-              >
-                <div className="flex items-center gap-2">
-                  <span className={`font-mono font-medium ${word.color}`}>
-                    {word.arrow} {word.text}
-                  </span>
-                  <span className="text-muted">
-                    #{message.heldId} · {message.bytes.byteLength} B
-                  </span>
-                  <span className="ml-auto flex gap-1">
-                    <button
-                      type="button"
-                      onClick={() => forward(message)}
-                      className="rounded bg-zinc-800 px-2 py-0.5 text-white hover:bg-zinc-700 dark:bg-zinc-200 dark:text-zinc-900"
-                    >
-                      Forward
-                    </button>
-                    <button
-                      type="button"
-                      onClick={() => void run(() => dropHeld(socket.id, message.stream, message.heldId))}
-                      className="rounded border border-line-strong px-2 py-0.5 text-fg hover:bg-hover"
-                    >
-                      Drop
-                    </button>
-                  </span>
-                </div>
-                <textarea
-                  aria-label={`Bytes of held message ${message.heldId}`}
-                  value={edits[key] ?? shown(message.bytes)}
-                  onChange={(event) => setEdits((current) => ({ ...current, [key]: event.target.value }))}
-                  spellCheck={false}
-                  rows={Math.min(8, (edits[key] ?? shown(message.bytes)).split('\n').length)}
-                  className="w-full resize-y rounded border border-line-strong bg-canvas px-2 py-1 font-mono text-[11px] leading-4 text-fg"
-                />
-              </li>
-            );
-          })}
+          {/* In each direction's queue order: its held bytes, then the FIN that waits behind them. */}
+          {(['upstream', 'downstream'] as const).flatMap((stream) => [
+            ...messages.filter((message) => message.stream === stream).map(heldRow),
+            finHeld(stream) ? (
+              <HeldFin
+                key={`${stream}:fin`}
+                stream={stream}
+                behind={messages.some((message) => message.stream === stream)}
+                onForward={() => void run(() => forwardAllHeld(socket.id, stream))}
+              />
+            ) : null,
+          ])}
         </ul>
       )}
+
       {(['upstream', 'downstream'] as const).some((stream) => details.holding?.[stream]) && (
         <div className="flex items-center gap-2 text-muted">
-          {messages.length === 0
-            ? 'Nothing held yet: what arrives in a held direction waits here.'
-            : `${messages.length} held. Edit with the send bar's escapes (\\r\\n, \\xNN); line breaks are for reading only.`}
+          {heldSummary(messages.length, anyFin)}
           {(['upstream', 'downstream'] as const).map(
             (stream) =>
               details.holding?.[stream] && (

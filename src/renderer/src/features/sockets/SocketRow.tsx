@@ -4,7 +4,8 @@ import { formatEndpoint } from '@shared/endpoint';
 import { connectionsSummary } from '../../ui/format';
 import { usePeerProcess } from './peerProcess';
 import { actionLabel, primaryAction, runAction, type SocketAction } from './socketActions';
-import { endpointSummary, socketName } from './socketTree';
+import { endpointSummary } from './socketTree';
+import { socketName } from './socketName';
 import { reportError, selectSocket, useSocketSettings, type ReportedError } from './sockets';
 import { toggleCollapsed } from '../shell/ui';
 import { SocketActivity, SocketBytes } from './SocketCounters';
@@ -78,7 +79,10 @@ const SocketRowBody = memo(function SocketRowBody({
         } ${selected ? 'border-accent bg-selected' : 'border-transparent group-hover:bg-hover'}`}
       >
         {depth === 1 && <span aria-hidden="true" className="absolute top-0 bottom-0 left-[17px] w-px bg-line-strong" />}
-        <div className="flex min-w-0 items-center gap-1.5">
+        {/* While the quick icons show (hover, keyboard focus), the first line stops short of them, so a
+            long address truncates with its ellipsis before them instead of running beneath: they are
+            two 18 px buttons in a 3 px frame, 6 px from the edge; the row pads 8 px, the line 42 more. */}
+        <div className="flex min-w-0 items-center gap-1.5 group-hover:pr-[42px] group-has-[:focus-visible]:pr-[42px]">
           {socket.kind === 'tcp-listener' && childCount > 0 ? <span aria-hidden="true" className="-ml-1 size-3.5 shrink-0" /> : null}
           <ProtocolBadge kind={badgeKind(socket)} secure={socket.tls !== undefined} />
           <span className="min-w-0 flex-1 truncate font-mono text-xs text-fg" title={endpointSummary(socket)}>

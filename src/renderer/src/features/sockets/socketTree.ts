@@ -132,7 +132,7 @@ export function endpointSummary(socket: SocketInfo): string {
   }
 }
 
-/** The accessible name of a socket: kind, endpoints and state, e.g. "TCP client 127.0.0.1:5 ↔ …, open". */
+/** What TLS sockets are called. */
 const tlsKindLabel: Partial<Record<SocketInfo['kind'], string>> = {
   'tcp-client': 'TLS client',
   'tcp-listener': 'TLS listener',
@@ -142,8 +142,4 @@ const tlsKindLabel: Partial<Record<SocketInfo['kind'], string>> = {
 /** What the user calls this kind of socket: TLS ones by what they speak. */
 export function socketKindLabel(socket: SocketInfo): string {
   return (socket.tls && tlsKindLabel[socket.kind]) || kindLabel[socket.kind];
-}
-
-export function socketName(socket: SocketInfo): string {
-  return `${socketKindLabel(socket)} ${endpointSummary(socket)}, ${socket.state}`;
 }

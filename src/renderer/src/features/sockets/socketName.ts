@@ -1,0 +1,29 @@
+import type { SocketInfo } from '@shared/contract';
+import { formatEndpoint } from '@shared/endpoint';
+import { endpointSummary, socketKindLabel } from './socketTree';
+
+/**
+ * Where a socket is, in its name: the row's words, except that a listener is "on" its address.
+ * The row says "listening on …" above its state; read out, that said "listening" twice, and a
+ * stopped listener "listening on …, closed".
+ */
+function namedEndpoints(socket: SocketInfo): string {
+  if ((socket.importedFrom?.kind ?? socket.kind) !== 'tcp-listener') return endpointSummary(socket);
+  return socket.local ? `on ${formatEndpoint(socket.local)}` : '';
+}
+
+/** The kind, with UDP said where a proxy's row shows it only as a badge. */
+function namedKind(socket: SocketInfo): string {
+  if (socket.kind === 'proxy' && socket.proxy?.protocol === 'udp') return 'UDP proxy';
+  if (socket.kind === 'proxy-conversation' && socket.conversation?.protocol === 'udp') return 'Proxied UDP conversation';
+  return socketKindLabel(socket);
+}
+
+/**
+ * The accessible name of a socket's row, each part once: kind, endpoints and state, e.g.
+ * "TCP listener on 127.0.0.1:6379, listening" or "TCP client 127.0.0.1:5 ↔ 127.0.0.1:6, open".
+ */
+export function socketName(socket: SocketInfo): string {
+  const where = namedEndpoints(socket);
+  return `${namedKind(socket)}${where ? ` ${where}` : ''}, ${socket.state}`;
+}
