@@ -61,6 +61,14 @@ test('the user proxies curl to python http.server, adds latency, holds the respo
     // Named by its number, which editing does not change (its text does).
     const number = /(\d+)$/.exec((await body.getAttribute('aria-label')) ?? '')?.[1];
     const edited = held.getByRole('textbox', { name: `Bytes of held message ${number}` });
+    // A paste no edit could hold is refused before it lands (a huge one crashes the page), and said.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    const before = await edited.inputValue();
+    await page.evaluate(() => navigator.clipboard.writeText('x'.repeat(5_000_000)));
+    await edited.focus();
+    await edited.press('Control+V');
+    await expect(page.getByText(/^Not pasted: 5,000,000 characters, more than a held message's edit takes/)).toBeVisible();
+    expect(await edited.inputValue()).toBe(before);
     await edited.fill((await edited.inputValue()).replace('hello from python', 'HELLO FROM PROXY!'));
     await held
       .getByRole('listitem', { name: `Held message ${number}, server → client` })

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ClipboardEvent, type DragEvent } from 'react';
 import type { Result, SocketInfo } from '@shared/contract';
 import type { HeldMessage, ToxicStream } from '@shared/proxy';
 import { toVisibleText } from '@shared/codec';
@@ -8,6 +8,11 @@ import { Checkbox } from '../new-socket/OptionControls';
 import { ConversationTls } from './ConversationTls';
 import { HeldFin } from './HeldFin';
 import { heldSummary, streamWords as words } from './heldQueue';
+import { formatCount } from '../../ui/format';
+import { refuseLongInsert } from '../../ui/pasteGuard';
+
+/** A held message is one read (≤ 256 KiB), up to four characters a byte as escapes: room to spare. */
+const HELD_EDIT_CHARS = 4 * 1024 * 1024;
 
 /** Every byte as the log shows it (`\r\n`, `\xNN`), one line per `\n`: an edit keeps what it does not touch. */
 function shown(bytes: Uint8Array): string {
@@ -53,6 +58,10 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
     }
     void run(() => forwardHeld(socket.id, message.stream, message.heldId, data));
   };
+  const guardInsert = (event: ClipboardEvent<HTMLTextAreaElement> | DragEvent<HTMLTextAreaElement>): void => {
+    const refusal = refuseLongInsert(event, HELD_EDIT_CHARS, `more than a held message's edit takes (${formatCount(HELD_EDIT_CHARS)} at most).`);
+    if (refusal) setError(refusal);
+  };
   const heldRow = (message: HeldMessage) => {
     const key = keyOf(message);
     const word = words[message.stream];
@@ -86,6 +95,8 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
           aria-label={`Bytes of held message ${message.heldId}`}
           value={edits[key] ?? shown(message.bytes)}
           onChange={(event) => setEdits((current) => ({ ...current, [key]: event.target.value }))}
+          onPaste={guardInsert}
+          onDrop={guardInsert}
           spellCheck={false}
           rows={Math.min(8, (edits[key] ?? shown(message.bytes)).split('\n').length)}
           className="w-full resize-y rounded border border-line-strong bg-canvas px-2 py-1 font-mono text-[11px] leading-4 text-fg"
