@@ -47,5 +47,10 @@ test('a screen reader hears each row once: kind, endpoints, state — listener, 
   // A stopped listener is not "listening on" anything.
   await listener.click();
   await page.getByRole('button', { name: 'Stop listening', exact: true }).click();
-  await expect(app.socketRow(`TCP listener on 127.0.0.1:${port}, closed`)).toBeVisible();
+  const stopped = app.socketRow(`TCP listener on 127.0.0.1:${port}, closed`);
+  await expect(stopped).toBeVisible();
+  // Nor does it show as one: the row and the header give its address, and its state says closed.
+  await expect(stopped).toContainText(`127.0.0.1:${port}`);
+  await expect(stopped).not.toContainText('listening');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`127.0.0.1:${port}`);
 });

@@ -2,11 +2,7 @@ import type { SocketInfo } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import { endpointSummary, socketKindLabel } from './socketTree';
 
-/**
- * Where a socket is, in its name: the row's words, except that a listener is "on" its address.
- * The row says "listening on …" above its state; read out, that said "listening" twice, and a
- * stopped listener "listening on …, closed".
- */
+/** Where a socket is, in its name: the row's words, a listener "on" its address. */
 function namedEndpoints(socket: SocketInfo): string {
   if ((socket.importedFrom?.kind ?? socket.kind) !== 'tcp-listener') return endpointSummary(socket);
   return socket.local ? `on ${formatEndpoint(socket.local)}` : '';

@@ -109,14 +109,17 @@ export const kindLabel: Record<SocketInfo['kind'], string> = {
   'proxy-conversation': 'Proxied conversation',
 };
 
-/** What a row says about where a socket is: `local ↔ remote`, `listening on …`, UDP `local → target`. */
+/**
+ * What a row says about where a socket is: `local ↔ remote`, a listener's own address (its state,
+ * listening or stopped, is said beside it), UDP `local → target`.
+ */
 export function endpointSummary(socket: SocketInfo): string {
   switch (socket.kind) {
     case 'imported':
       // Where the original was: its endpoints, as its own kind would show them.
       return endpointSummary({ ...socket, kind: socket.importedFrom?.kind ?? 'tcp-client' });
     case 'tcp-listener':
-      return socket.local ? `listening on ${formatEndpoint(socket.local)}` : 'starting…';
+      return socket.local ? formatEndpoint(socket.local) : socket.state === 'closed' || socket.state === 'error' ? 'not listening' : 'starting…';
     case 'proxy':
       return `${socket.local ? formatEndpoint(socket.local) : 'not listening'} → ${socket.proxy ? formatEndpoint(socket.proxy.upstream) : '?'}`;
     case 'proxy-conversation':
