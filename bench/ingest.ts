@@ -33,8 +33,8 @@ async function send(port: number, bytes: number, chunk = 65536, cpu?: number): P
 }
 
 /**
- * socat -u TCP-LISTEN → /dev/null, with 64 KiB reads (Node's own read size; Sockscope reads up to
- * 256 KiB once a stream flows). Also says what socat's reads cost it: set beside the host's CPU per
+ * socat -u TCP-LISTEN → /dev/null, with 64 KiB reads (Node's own read size, and Sockscope's
+ * largest). Also says what socat's reads cost it: set beside the host's CPU per
  * read, that tells a receiver's overhead from what reading costs on this machine.
  */
 export async function sendToSocat(bytes: number, chunk?: number, placement?: Placement): Promise<SocatRun> {
@@ -259,7 +259,7 @@ export async function ingest(ctx: BenchContext): Promise<Row[]> {
     {
       benchmark: '1 Ingest',
       measure:
-        `log entries shown to a subscribed client (one per read, up to 256 KiB); CPU median per GiB: host ${median(runs.sockscope.map((r) => r.cpuPerGiB ?? NaN)).toFixed(2)} s, ` +
+        `log entries shown to a subscribed client (one per read, up to 64 KiB); CPU median per GiB: host ${median(runs.sockscope.map((r) => r.cpuPerGiB ?? NaN)).toFixed(2)} s, ` +
         `subscribed client ${median(runs.sockscope.map((r) => r.clientCpuPerGiB ?? NaN)).toFixed(3)} s; socat's ${median(runs.socat.map((r) => r.cpuPerGiB ?? NaN)).toFixed(2)} s`,
       sockscope: valueSpread(spreadOf(eventRates), (n) => perSecond(n, 'entries')),
     },

@@ -99,7 +99,7 @@ test('rules matched per line answer every line of a burst, and a line cut across
   const port = await app.startListener('127.0.0.1');
   const panel = await app.openAutoReply();
   // Until the user picks another unit, each read is one: the panel says how large a read may be.
-  await expect(panel.getByLabel('Messages').locator('option:checked')).toHaveText('Each read (up to 256 KiB), as it arrives');
+  await expect(panel.getByLabel('Messages').locator('option:checked')).toHaveText('Each read (up to 64 KiB), as it arrives');
   await panel.getByLabel('Messages').selectOption({ label: 'Each line (LF)' });
   await expect(panel).toContainText('delimiter included');
   const rule = await app.addRule(panel, { match: 'is exactly', pattern: 'PING\\n', reply: 'PONG\\n' });

@@ -3,7 +3,7 @@
  * `--udp` counts datagrams, with a receive buffer of `--rcvbuf` bytes if given (the size
  * Sockscope asks for, so that both hold the same backlog). Prints `ready <port>`; for UDP, a line
  * on stdin asks for `count <n>`. `--tcp --keep <bytes>`: the reads land in a ring of 1 MiB slabs
- * that holds the newest `<bytes>`, up to 256 KiB a read, as a streaming log's reads do (Sockscope's
+ * that holds the newest `<bytes>`, up to 64 KiB a read, as a streaming log's reads do (Sockscope's
  * read-buffer.ts): what keeping the stream costs a plain receiver, without anything else a log does.
  */
 import { createSocket } from 'node:dgram';
@@ -16,7 +16,7 @@ const { values } = parseArgs({
 });
 
 const SLAB_BYTES = 1024 * 1024;
-const READ_BYTES = 256 * 1024;
+const READ_BYTES = 64 * 1024;
 
 /**
  * Where each read lands: the rest of the current slab, or the next one around the ring of `bytes`

@@ -14,7 +14,7 @@ export const RAW_FRAMING: FramingSpec = { mode: 'raw' };
  * One raw chunk of a TCP stream, in the words every choice of it uses (the log's framing, the
  * rules' message unit): a read is at most what main reads at once (read-buffer.ts LENT_READ_BYTES).
  */
-export const EACH_READ = 'Each read (up to 256 KiB)';
+export const EACH_READ = 'Each read (up to 64 KiB)';
 
 const NAMED_DELIMITERS: readonly { name: string; bytes: readonly number[] }[] = [
   { name: 'LF', bytes: [0x0a] },

@@ -40,7 +40,7 @@ Rules file (--rules): JSON, the rules in order (the first enabled match answers)
   match: exact | contains | regex | hex-prefix. Text patterns and replies take escapes
   (\\r \\n \\t \\0 \\\\ \\xNN); regex is RE2 syntax (linear time: no backreferences or lookaround) on the payload as UTF-8.
   A listener's rules answer on every connection; a UDP socket's answer each sender.
-  Each read (TCP: up to 256 KiB) or datagram is one message, unless --each (or "framing" in the file) says otherwise:
+  Each read (TCP: up to 64 KiB) or datagram is one message, unless --each (or "framing" in the file) says otherwise:
   --each line answers "PING\\n" however the lines arrive; the delimiter is part of the message.
 
 Options for another scheme (--cert on tcp://, --join on tcp://) are refused, not ignored.

@@ -55,7 +55,7 @@ describe('repeated notices', () => {
     // Every echo either went into the send queue (logged as sent once the kernel takes it), is
     // still queued, or was refused: the refusals are all accounted for in the lines' counts.
     const echoes = engine.info(listener.id).autoReply?.echoHits ?? 0;
-    // One echo a read, of 64 KiB to 256 KiB (a stream is read straight into its log, read-buffer.ts):
+    // One echo a read, of up to 64 KiB (a stream is read straight into its log, read-buffer.ts):
     // the ~90 MiB past the queue's bound are some 350 to 1,400 refusals.
     expect(refusals).toBeGreaterThan(200);
     expect(refusals).toBeLessThanOrEqual(echoes - info.messagesOut);

@@ -71,7 +71,7 @@ describe('an export of a log that lost entries', () => {
 describe('an export that the log outruns', () => {
   it('marks and counts the entries that fell out of the log while a slow destination held the export', async () => {
     // The log holds more entries than the export reads at a time (64), whatever the size of each
-    // read (64 KiB to 256 KiB once a stream flows, read-buffer.ts).
+    // read (up to 64 KiB, read-buffer.ts).
     const half = 32 * 1024 * 1024;
     const big = createCore({ engine: { log: { maxBytes: half } } });
     try {
