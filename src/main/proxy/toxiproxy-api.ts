@@ -25,6 +25,8 @@ export { DEFAULT_TOXIPROXY_API };
 /** The Toxiproxy API level served. */
 export const TOXIPROXY_VERSION = '2.12.0';
 const MAX_BODY_BYTES = 1024 * 1024;
+/** How long an idle keep-alive connection stays open: Toxiproxy's IdleTimeout. */
+const TOXIPROXY_IDLE_TIMEOUT_MS = 60_000;
 
 class ApiError extends Error {
   constructor(
@@ -372,6 +374,10 @@ export async function startToxiproxyApi(engine: Engine, { host, port } = DEFAULT
         send(response, failure.status, { error: failure.message, status: failure.status });
       });
   });
+  // Toxiproxy (Go's http.Server, IdleTimeout 60 s) keeps an idle connection open a minute; Node's
+  // default is 5 s. A client that blocks its event loop past that (a test that runs redis-cli with
+  // execSync) then reuses a socket the server already closed, and its next call fails.
+  server.keepAliveTimeout = TOXIPROXY_IDLE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
