@@ -128,6 +128,23 @@ describe('the Toxiproxy API with toxiproxy-node-client', () => {
     expect(again.b.upstream).toBe('127.0.0.1:6009');
     expect(Object.keys(await toxiproxy.getAll()).sort()).toEqual(['a', 'b']);
   });
+
+  it("listens on 127.0.0.1 for localhost:0 and shows that address, as Toxiproxy (the client's own TestHelper asks for localhost:0)", async () => {
+    const redis = await startRedis();
+    const toxiproxy = new Toxiproxy(api.url);
+    const proxy = await toxiproxy.createProxy({ name: 'redis', listen: 'localhost:0', upstream: `localhost:${redis}` });
+    expect(proxy.listen).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(proxy.upstream).toBe(`localhost:${redis}`);
+    const port = proxy.listen.split(':')[1];
+    expect((await run('redis-cli', ['-h', '127.0.0.1', '-p', port, 'PING'])).stdout.trim()).toBe('PONG');
+    // Populating the same proxy by the name it was given keeps it (and its clients' connections).
+    const proxyId = (): string | undefined => engine.snapshot().sockets.find((s) => s.kind === 'proxy')?.id;
+    const before = proxyId();
+    const populated = await toxiproxy.populate([{ name: 'redis', listen: `localhost:${port}`, upstream: `localhost:${redis}` }]);
+    expect(populated.redis.listen).toBe(proxy.listen);
+    expect(engine.snapshot().sockets.filter((s) => s.kind === 'proxy')).toHaveLength(1);
+    expect(proxyId()).toBe(before);
+  });
 });
 
 describe('the Toxiproxy API with curl', () => {
