@@ -12,7 +12,7 @@
  * head and the body length it announces (parseHead, bodyRule), chunk sizes, RESP lengths and depth.
  */
 import { concatBytes } from './codec';
-import { bodyRule, chunkSize, parseHead } from './decoders/http';
+import { bodyRule, chunkSize, type HttpHeader, type HttpMessage, parseHead } from './decoders/http';
 import { MAX_RESP_DEPTH, respLength } from './decoders/resp';
 import { lineText } from './decoders/result';
 import type { Splitter } from './framing';
@@ -64,6 +64,12 @@ function lineReader(limit: number) {
 
 type HttpPhase = 'head' | 'body' | 'chunk-size' | 'chunk-data' | 'chunk-end' | 'trailer' | 'until-close';
 
+/** A 101 response, or a request that opens a WebSocket: what follows its head is not HTTP. */
+function switchesProtocol({ type, status, headers }: { type: HttpMessage['type']; status?: number; headers: HttpHeader[] }): boolean {
+  if (type === 'response') return status === 101;
+  return headers.some((h) => h.name.toLowerCase() === 'upgrade' && /(^|[\s,])websocket($|[\s,])/i.test(h.value));
+}
+
 /** One HTTP/1.x request or response a frame: head, then the body its headers announce. */
 export function httpSplitter(): Splitter {
   const lines = lineReader(MAX_LINE_BYTES);
@@ -73,12 +79,24 @@ export function httpSplitter(): Splitter {
   let headLength = 0;
   let remaining = 0;
   let problem: string | undefined;
+  /**
+   * The connection stopped speaking HTTP (a 101 Switching Protocols, or a WebSocket handshake
+   * request, whose client sends frames only once it is accepted): from here each read is a frame
+   * of its own, as raw chunks are. Read as HTTP, a WebSocket's frames made one frame "waiting for
+   * the rest of the message" for as long as the connection lasted. Kept across reset(), which only
+   * forgets the message being read.
+   */
+  let switched = false;
 
   /** The head has ended (its empty line came): decides how the body is read. False: it is not HTTP. */
   const startBody = (): boolean => {
     const parsed = parseHead(concatBytes(...head));
     if ('failure' in parsed) {
       problem = parsed.failure;
+      return false;
+    }
+    if (switchesProtocol(parsed)) {
+      switched = true;
       return false;
     }
     const rule = bodyRule(parsed.type, parsed.status, parsed.headers);
@@ -94,6 +112,7 @@ export function httpSplitter(): Splitter {
 
   return {
     scan(bytes, from) {
+      if (switched) return bytes.length;
       let i = from;
       while (i < bytes.length) {
         if (phase === 'until-close') return -1;

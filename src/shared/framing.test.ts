@@ -197,6 +197,25 @@ describe('Framer by protocol', () => {
     expect(bounds.map((b) => b.problem)).toEqual(['Not HTTP: "hello there" is neither a request line nor a status line', undefined]);
   });
 
+  it('frames each read on its own after a WebSocket handshake (101 response, Upgrade request), not as one HTTP message that never ends', () => {
+    /** Bytes as written, one a character (WebSocket frame headers are binary). */
+    const latin1 = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
+    const asLatin1 = (bytes: Uint8Array): string => String.fromCharCode(...bytes);
+    const accepted = 'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n';
+    // The first frame in the read that ends the head; one whose length byte is LF (10); one with no LF.
+    const server = frame(HTTP, [latin1(`${accepted}\x81\x07welcome`), latin1('\x81\x0aecho:hello'), latin1('\x82\x02\x00\xff')]);
+    expect(server.frames.map(asLatin1)).toEqual([accepted, '\x81\x07welcome', '\x81\x0aecho:hello', '\x82\x02\x00\xff']);
+    expect(server.pending).toBeUndefined();
+    expect(server.bounds.every((b) => b.problem === undefined)).toBe(true);
+    const handshake = 'GET /chat HTTP/1.1\r\nHost: x\r\nUpgrade: WebSocket\r\nConnection: Upgrade\r\n\r\n';
+    const client = frame(HTTP, [latin1(handshake), latin1('\x81\x85\0\0\0\0hello'), latin1('\x81\x82\0\0\0\0hi')]);
+    expect(client.frames.map(asLatin1)).toEqual([handshake, '\x81\x85\0\0\0\0hello', '\x81\x82\0\0\0\0hi']);
+    expect(client.pending).toBeUndefined();
+    // Other Upgrade offers (h2c) may be refused and HTTP/1.1 go on: still framed as HTTP.
+    const h2c = frame(HTTP, [text('GET / HTTP/1.1\r\nUpgrade: h2c\r\n\r\nGET /b HTTP/1.1\r\n\r\n')]);
+    expect(h2c.frames.map(str)).toEqual(['GET / HTTP/1.1\r\nUpgrade: h2c\r\n\r\n', 'GET /b HTTP/1.1\r\n\r\n']);
+  });
+
   it('frames one RESP value each, however the reads cut them, and inline commands by line', () => {
     const { frames } = frame(RESP, [text('+OK\r\n$5\r\nhel'), text('lo\r\n*2\r\n*1\r\n:1\r\n$-1'), text('\r\nPING\r\n%1\r\n+k\r\n+v\r\n')]);
     expect(frames.map(str)).toEqual(['+OK\r\n', '$5\r\nhello\r\n', '*2\r\n*1\r\n:1\r\n$-1\r\n', 'PING\r\n', '%1\r\n+k\r\n+v\r\n']);

@@ -45,18 +45,22 @@ describe('toxics', () => {
     expect(toxic?.conversations).toHaveLength(1);
   });
 
-  it('reset_peer: the client sees a reset', async () => {
+  it("reset_peer, as Toxiproxy's: the reply is dropped and the client is reset the timeout after it; a quiet client is left alone", async () => {
     const redis = await startRedis();
     const proxy = await createProxy(redis);
-    value(await addToxic(proxy.id, { type: 'reset_peer', attributes: { timeout: 100 } }));
+    value(await addToxic(proxy.id, { type: 'reset_peer', attributes: { timeout: 300 } }));
+    const quiet = await connectClient(proxy.port);
     const client = await connectClient(proxy.port);
+    const start = performance.now();
+    await client.write(Buffer.from('PING\r\n'));
     await waitFor(() => client.closed, 'the client to be reset');
+    expect(performance.now() - start).toBeGreaterThanOrEqual(timerFloor(300));
     expect(client.errorCode).toBe('ECONNRESET');
-    // Blocks for two seconds: the reset comes first.
-    const failed = await run('redis-cli', ['-p', String(proxy.port), 'BLPOP', 'nothing', '2']).catch(
-      (err: { stdout: string; stderr: string }) => err,
-    );
+    expect(client.received().toString(), 'the reply, dropped').toBe('');
+    expect(quiet.closed, 'a client that sent nothing').toBe(false);
+    const failed = await run('redis-cli', ['-p', String(proxy.port), 'PING']).catch((err: { stdout: string; stderr: string }) => err);
     expect(`${failed.stdout}${failed.stderr}`).toMatch(/reset by peer|Server closed the connection/i);
+    expect(failed.stdout).not.toContain('PONG');
   });
 
   it('limit_data: exactly N bytes reach the client, then the connection closes', async () => {
@@ -78,6 +82,21 @@ describe('toxics', () => {
     await waitFor(() => Buffer.concat(upstream.reads).byteLength === 60, 'all bytes to arrive');
     expect(upstream.reads.length).toBeGreaterThanOrEqual(6);
     expect(upstream.reads.every((read) => read.byteLength === 10)).toBe(true);
+  });
+
+  it('slicer with a delay under a millisecond (in µs, as Toxiproxy) is paced by it, not by whole-millisecond timers', async () => {
+    const size = 20_000;
+    const upstream = await startRecordingServer((socket) => socket.end(Buffer.alloc(size, 0x63)));
+    const proxy = await createProxy(upstream.port);
+    // 2,000 pieces 100 µs apart: 0.2 s at Toxiproxy's pace, over 2 s at a timer's 1 ms a piece.
+    value(await addToxic(proxy.id, { type: 'slicer', attributes: { average_size: 10, size_variation: 0, delay: 100 } }));
+    const { ms } = await timed(async () => {
+      const client = await connectClient(proxy.port);
+      await waitFor(() => client.ended, 'all of it');
+      expect(client.received()).toEqual(Buffer.alloc(size, 0x63));
+    });
+    expect(ms).toBeGreaterThanOrEqual(timerFloor(200));
+    expect(ms).toBeLessThan(1200);
   });
 
   it('timeout 0: nothing is forwarded until the toxic is removed, then everything', async () => {

@@ -140,22 +140,43 @@ const factories: {
     };
   },
   reset_peer: ({ timeout }, context, life) => {
-    life.after(timeout, () => {
+    // As Toxiproxy's: the first thing to arrive (data or FIN) starts the clock and is dropped, and
+    // so is all after it; `timeout` ms later both sides are reset. A quiet connection is left alone,
+    // and a request's reply never slips through before the reset a test waits for.
+    let armed = false;
+    const arm = (): void => {
+      if (armed) return;
+      armed = true;
       context.hit();
-      context.reset(`reset_peer toxic: reset after ${timeout} ms`);
-    });
-    return { data: (bytes, arrivedAt, next) => next(bytes, arrivedAt), end: passEnd };
+      life.after(timeout, () => context.reset(`reset_peer toxic: reset ${timeout} ms after the first data`));
+    };
+    return {
+      async data() {
+        arm();
+      },
+      async end(next) {
+        arm();
+        await life.untilStopped();
+        next();
+      },
+    };
   },
   slicer: ({ average_size: average, size_variation: variation, delay }, context, life) => ({
     async data(bytes, arrivedAt, next) {
       if (average <= 0) return next(bytes, arrivedAt);
       context.hit();
+      // Paced against a schedule, not slept piece by piece: a timer waits at least 1 ms, so
+      // Toxiproxy's usual sub-millisecond delays (in µs) would each cost a whole millisecond. The
+      // schedule lags at most 1 ms behind, so a slow write is not made up for by pieces sent at once.
+      let due = monotonicNow();
       let offset = 0;
       while (offset < bytes.byteLength) {
         const size = Math.max(1, Math.round(average + (variation > 0 ? randomBetween(-variation, variation) : 0)));
         await next(bytes.subarray(offset, offset + size), arrivedAt);
         offset += size;
-        if (offset < bytes.byteLength && !life.isStopped) await life.sleep(delay / 1000);
+        due = Math.max(due, monotonicNow() - 1) + delay / 1000;
+        const wait = due - monotonicNow();
+        if (offset < bytes.byteLength && !life.isStopped && wait >= 1) await life.sleep(wait);
       }
     },
     end: passEnd,

@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Engine } from '../engine/engine';
 import { freePort, startChild, stopPeers } from '../engine/test-support/peers';
 import { timerFloor } from '../engine/test-support/timing';
+import { waitFor } from '../engine/test-support/wait-for';
 import { startToxiproxyApi, type ToxiproxyApi } from './toxiproxy-api';
 import { startRedis, startUdpEcho } from './test-support';
 
@@ -126,6 +128,23 @@ describe('the Toxiproxy API with toxiproxy-node-client', () => {
     expect(again.b.upstream).toBe('127.0.0.1:6009');
     expect(Object.keys(await toxiproxy.getAll()).sort()).toEqual(['a', 'b']);
   });
+
+  it("listens on 127.0.0.1 for localhost:0 and shows that address, as Toxiproxy (the client's own TestHelper asks for localhost:0)", async () => {
+    const redis = await startRedis();
+    const toxiproxy = new Toxiproxy(api.url);
+    const proxy = await toxiproxy.createProxy({ name: 'redis', listen: 'localhost:0', upstream: `localhost:${redis}` });
+    expect(proxy.listen).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(proxy.upstream).toBe(`localhost:${redis}`);
+    const port = proxy.listen.split(':')[1];
+    expect((await run('redis-cli', ['-h', '127.0.0.1', '-p', port, 'PING'])).stdout.trim()).toBe('PONG');
+    // Populating the same proxy by the name it was given keeps it (and its clients' connections).
+    const proxyId = (): string | undefined => engine.snapshot().sockets.find((s) => s.kind === 'proxy')?.id;
+    const before = proxyId();
+    const populated = await toxiproxy.populate([{ name: 'redis', listen: `localhost:${port}`, upstream: `localhost:${redis}` }]);
+    expect(populated.redis.listen).toBe(proxy.listen);
+    expect(engine.snapshot().sockets.filter((s) => s.kind === 'proxy')).toHaveLength(1);
+    expect(proxyId()).toBe(before);
+  });
 });
 
 describe('the Toxiproxy API with curl', () => {
@@ -200,6 +219,26 @@ describe('the Toxiproxy API with curl', () => {
     expect(jsonOf(error)).toEqual({ error: `${listen} is already in use`, status: 409 });
     expect(Object.keys(jsonOf((await curl('GET', '/proxies'))[1]) as object)).toEqual(['one']);
   });
+
+  it("keeps an idle keep-alive connection open past Node's 5 s, as Toxiproxy's 60 s: a client that blocked its event loop reuses it", async () => {
+    // toxiproxy-node-client's fetch reuses its socket; a test that ran redis-cli with execSync for
+    // longer than 5 s sent its next call into a socket the API had closed ("other side closed").
+    const socket = connect(api.port, '127.0.0.1');
+    let received = '';
+    let ended = false;
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('end', () => (ended = true));
+    socket.on('error', () => (ended = true));
+    const request = `GET /version HTTP/1.1\r\nHost: 127.0.0.1:${api.port}\r\nUser-Agent: toxiproxy-test\r\n\r\n`;
+    socket.write(request);
+    await waitFor(() => received.endsWith('"}\n'), 'the first answer');
+    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    expect(ended, 'the idle connection, after 7 s').toBe(false);
+    socket.write(request);
+    await waitFor(() => received.split('HTTP/1.1 200').length === 3, 'the second answer on the same connection');
+    socket.destroy();
+  }, 15_000);
 
   it('refuses forged requests: a foreign Origin, a non-loopback Host, a browser', async () => {
     const body = JSON.stringify({ name: 'evil', upstream: '127.0.0.1:9' });

@@ -25,6 +25,8 @@ export { DEFAULT_TOXIPROXY_API };
 /** The Toxiproxy API level served. */
 export const TOXIPROXY_VERSION = '2.12.0';
 const MAX_BODY_BYTES = 1024 * 1024;
+/** How long an idle keep-alive connection stays open: Toxiproxy's IdleTimeout. */
+const TOXIPROXY_IDLE_TIMEOUT_MS = 60_000;
 
 class ApiError extends Error {
   constructor(
@@ -93,6 +95,20 @@ type Scheme = 'tcp' | 'tls' | 'udp';
  * is refused: a proxy of another kind must never be made as a TCP one.
  */
 function parseAddress(text: string, field: 'listen' | 'upstream'): { scheme?: Scheme; host: string; port: number } {
+  const address = parseSchemeAddress(text, field);
+  // Go's net.Listen takes a name's first IPv4 address, and Toxiproxy shows the address it got:
+  // "localhost:0" listens on 127.0.0.1, never on ::1 alone (where localhost resolves to ::1 first,
+  // a client dialling 127.0.0.1 missed it), and reads back as 127.0.0.1:port.
+  return field === 'listen' && address.host.toLowerCase() === 'localhost' ? { ...address, host: '127.0.0.1' } : address;
+}
+
+/** A listen address as proxyJson shows it, so that populate can tell an unchanged proxy. */
+function shownListen(text: string): string {
+  const { scheme, host, port } = parseAddress(text, 'listen');
+  return `${scheme === 'udp' || scheme === 'tls' ? `${scheme}://` : ''}${joinHostPort(host, port)}`;
+}
+
+function parseSchemeAddress(text: string, field: 'listen' | 'upstream'): { scheme?: Scheme; host: string; port: number } {
   const match = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(text.trim());
   if (!match) return splitHostPort(text, field);
   const scheme = match[1].toLowerCase();
@@ -234,7 +250,7 @@ class Routes {
       const existing = this.proxies.byName(input.name ?? '');
       const same =
         existing &&
-        (input.listen === undefined || input.listen === proxyJson(existing).listen) &&
+        (input.listen === undefined || shownListen(input.listen) === proxyJson(existing).listen) &&
         input.upstream === proxyJson(existing).upstream &&
         (input.enabled ?? true) === existing.view.enabled;
       if (existing && same) {
@@ -372,6 +388,10 @@ export async function startToxiproxyApi(engine: Engine, { host, port } = DEFAULT
         send(response, failure.status, { error: failure.message, status: failure.status });
       });
   });
+  // Toxiproxy (Go's http.Server, IdleTimeout 60 s) keeps an idle connection open a minute; Node's
+  // default is 5 s. A client that blocks its event loop past that (a test that runs redis-cli with
+  // execSync) then reuses a socket the server already closed, and its next call fails.
+  server.keepAliveTimeout = TOXIPROXY_IDLE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
