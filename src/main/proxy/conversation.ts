@@ -102,9 +102,9 @@ export class Conversation implements ExternalSocket {
     this.pipes[stream].addStage(toxic, stage);
   }
 
-  removeStage(toxic: string): void {
-    this.pipes.upstream.removeStage(toxic);
-    this.pipes.downstream.removeStage(toxic);
+  removeStage(toxic: string, removed = false): void {
+    this.pipes.upstream.removeStage(toxic, removed);
+    this.pipes.downstream.removeStage(toxic, removed);
   }
 
   setHolding(stream: ToxicStream, holding: boolean): void {

@@ -302,8 +302,8 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
     this.stages.add(toxic, stage);
   }
 
-  removeStage(toxic: string): void {
-    this.stages.remove(toxic);
+  removeStage(toxic: string, removed = false): void {
+    this.stages.remove(toxic, removed);
   }
 
   /** What passed through in this turn goes now (before the conversation ends or cuts `dest`). */

@@ -16,7 +16,8 @@ export interface ProxyConversation extends ExternalSocket {
   readonly clientEndpoint: { address: string; port: number } | undefined;
   stageContext(onHit: () => void): StageContext;
   addStage(stream: ToxicStream, toxic: string, stage: Stage): void;
-  removeStage(toxic: string): void;
+  /** `removed`: the toxic is gone (not replaced by an edit), so its stages' Cleanup runs (timeout closes). */
+  removeStage(toxic: string, removed?: boolean): void;
   setHolding(stream: ToxicStream, holding: boolean): void;
   held(): HeldMessage[];
   release(stream: ToxicStream, heldId: number | undefined, action: 'forward' | 'drop', edited?: Uint8Array): number;

@@ -204,7 +204,7 @@ export class Proxy implements ExternalSocket {
   removeToxic(name: string): void {
     this.toxicEntry(name);
     this.toxics.delete(name);
-    for (const conversation of this.conversations.values()) conversation.removeStage(name);
+    for (const conversation of this.conversations.values()) conversation.removeStage(name, true);
     this.record.event('info', `Toxic ${name} removed`);
     this.publish();
   }

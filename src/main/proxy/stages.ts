@@ -33,11 +33,13 @@ export class StageList {
     this.changed();
   }
 
-  remove(toxic: string): void {
+  /** `removed`: the toxic is gone, not being replaced by an edit (its stage's Cleanup runs). */
+  remove(toxic: string, removed = false): void {
     const found = this.items.find((s) => s.toxic === toxic);
     if (!found) return;
     this.items = this.items.filter((s) => s !== found);
     this.changed();
+    if (removed) found.stage.removed?.();
     found.stage.stop();
   }
 

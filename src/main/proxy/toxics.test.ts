@@ -99,17 +99,38 @@ describe('toxics', () => {
     expect(ms).toBeLessThan(1200);
   });
 
-  it('timeout 0: nothing is forwarded until the toxic is removed, then everything', async () => {
-    const redis = await startRedis();
-    const proxy = await createProxy(redis);
+  it("timeout 0, as Toxiproxy's: what comes is dropped, the connection stays open, and removing the toxic closes it", async () => {
+    const upstream = await startRecordingServer();
+    const proxy = await createProxy(upstream.port);
     value(await addToxic(proxy.id, { name: 'stall', type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } }));
     const client = await connectClient(proxy.port);
     await client.write(Buffer.from('PING\r\nPING\r\n'));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(client.received().byteLength).toBe(0);
     expect(client.closed).toBe(false);
     value(await bed.dispatcher.dispatch('proxy.removeToxic', { id: proxy.id, name: 'stall' }));
-    await waitFor(() => client.received().toString() === '+PONG\r\n+PONG\r\n', 'both replies');
+    await waitFor(() => client.closed, 'the connection to close with the toxic');
+    // Dropped, not held: the server never saw what was sent under the toxic.
+    expect(upstream.reads).toHaveLength(0);
+    expect(client.received().byteLength).toBe(0);
+  });
+
+  it("timeout > 0 counts from the last data it dropped, as Toxiproxy's, and a FIN under it closes at once", async () => {
+    const redis = await startRedis();
+    const proxy = await createProxy(redis);
+    value(await addToxic(proxy.id, { name: 'idle', type: 'timeout', stream: 'upstream', attributes: { timeout: 400 } }));
+    const client = await connectClient(proxy.port);
+    // Data every 100 ms for 800 ms: a timer counted from the start would have closed at 400 ms.
+    for (let i = 0; i < 8; i++) {
+      await client.write(Buffer.from('PING\r\n'));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(client.closed).toBe(false);
+    await waitFor(() => client.closed, 'the connection to close once data stops');
+    expect(client.received().byteLength).toBe(0);
+
+    const second = await connectClient(proxy.port);
+    second.socket.end();
+    await waitFor(() => second.closed, 'the FIN to close the connection');
   });
 
   it('bandwidth: 5 KB at 10 KB/s takes at least 400 ms', async () => {

@@ -2,7 +2,8 @@
  * Toxics as stages of one direction of a conversation, after Toxiproxy's toxics/*.go: each stage
  * takes a chunk and hands zero or more pieces to the next stage, waiting as the fault requires.
  * Attributes and semantics are Toxiproxy's (latency and jitter in ms, bandwidth in KB/s, slicer's
- * delay in µs, timeout 0 holding data until the toxic is removed).
+ * delay in µs; timeout drops what comes and closes the connection when it fires, when its sender
+ * closes or when the toxic is removed).
  */
 import { ToxicAttributeSchemas, type PROTOCOL_TOXICS, type Toxic, type ToxicType } from '@shared/proxy';
 
@@ -25,6 +26,11 @@ export interface Stage {
   end(next: () => void): Promise<void>;
   /** Removed from the chain, or the conversation is over: timers stop and held data moves on. */
   stop(): void;
+  /**
+   * The toxic was removed, not replaced by an edit nor ended with its conversation: Toxiproxy's
+   * Cleanup (timeout closes the connection). Called before stop().
+   */
+  removed?(): void;
 }
 
 /** A promise that `stop()` settles, so that a stage waiting on a timer lets go when removed. */
@@ -59,13 +65,17 @@ export class Stoppable {
     return new Promise((resolve) => this.waiting.add(resolve));
   }
 
-  /** Runs `action` after `ms` unless stopped first. */
-  after(ms: number, action: () => void): void {
+  /** Runs `action` after `ms` unless stopped first, or cancelled with the function returned. */
+  after(ms: number, action: () => void): () => void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (!this.stopped) action();
     }, ms);
     this.timers.add(timer);
+    return () => {
+      clearTimeout(timer);
+      this.timers.delete(timer);
+    };
   }
 
   stop(): void {
@@ -125,17 +135,27 @@ const factories: {
     },
   }),
   timeout: ({ timeout }, context, life) => {
-    if (timeout > 0) life.after(timeout, () => context.close(`timeout toxic: closed after ${timeout} ms`));
+    // As Toxiproxy's (toxics/timeout.go): nothing gets through, what comes is dropped, and the
+    // connection is closed `timeout` ms after the toxic started or after the last data it dropped
+    // (0: not on its own), at once when the sender closes, and when the toxic is removed (its
+    // Cleanup). A suite that removes it expects a dead connection, not the requests it sent meanwhile.
+    let cancel: (() => void) | undefined;
+    const restart = (): void => {
+      if (timeout <= 0) return;
+      cancel?.();
+      cancel = life.after(timeout, () => context.close(`timeout toxic: closed after ${timeout} ms without data`));
+    };
+    restart();
     return {
-      // Nothing gets through while the toxic is on; removing it lets the held data go on.
-      async data(bytes, arrivedAt, next) {
+      async data() {
         context.hit();
-        await life.untilStopped();
-        await next(bytes, arrivedAt);
+        restart();
       },
-      async end(next) {
-        await life.untilStopped();
-        next();
+      async end() {
+        context.close('timeout toxic: the sender closed (FIN), so the connection is closed');
+      },
+      removed() {
+        context.close('timeout toxic removed: the connection is closed, as Toxiproxy does');
       },
     };
   },

@@ -84,8 +84,8 @@ export class DatagramDirection {
     this.stages.add(toxic, stage);
   }
 
-  removeStage(toxic: string): void {
-    this.stages.remove(toxic);
+  removeStage(toxic: string, removed = false): void {
+    this.stages.remove(toxic, removed);
   }
 
   /** The session is over: held datagrams are dropped (said in the log), stages let go. */

@@ -93,9 +93,9 @@ export class UdpSession implements ProxyConversation {
     this.directions[stream].addStage(toxic, stage);
   }
 
-  removeStage(toxic: string): void {
-    this.directions.upstream.removeStage(toxic);
-    this.directions.downstream.removeStage(toxic);
+  removeStage(toxic: string, removed = false): void {
+    this.directions.upstream.removeStage(toxic, removed);
+    this.directions.downstream.removeStage(toxic, removed);
   }
 
   setHolding(stream: ToxicStream, holding: boolean): void {
