@@ -67,11 +67,15 @@ describe('SocketLog', () => {
   it('clear: firstSeq jumps to nextSeq, seq numbers are never reused', () => {
     const log = new SocketLog('tcp-1', { maxEntries: 3, maxBytes: 1000 });
     for (let i = 0; i < 5; i++) log.appendData('in', bytes(2));
-    expect(log.clear()).toEqual({ id: 'tcp-1', firstSeq: 5, nextSeq: 5, dropped: 2, bytes: 0 });
+    // The drop count goes on across a clear; the head says what it was then, so that a window counts
+    // only what fell out since (nothing the user has seen since the clear is missing).
+    expect(log.clear()).toEqual({ id: 'tcp-1', firstSeq: 5, nextSeq: 5, dropped: 2, bytes: 0, cleared: { dropped: 2, budgetDropped: 0 } });
     expect(log.read(0, 10)).toEqual([]);
     log.appendEvent('info', 'after');
     expect(log.read(0, 10).map((e) => e.seq)).toEqual([5]);
-    expect(log.headInfo()).toMatchObject({ firstSeq: 5, nextSeq: 6, dropped: 2 });
+    expect(log.headInfo()).toMatchObject({ firstSeq: 5, nextSeq: 6, dropped: 2, cleared: { dropped: 2 } });
+    for (let i = 0; i < 3; i++) log.appendData('in', bytes(2));
+    expect(log.headInfo()).toMatchObject({ dropped: 3, cleared: { dropped: 2 } });
   });
 
   it('stamps entries with epoch milliseconds that never go backwards', () => {
@@ -202,6 +206,7 @@ describe('SocketLog', () => {
           let nextSeq = 0;
           let dropped = 0;
           let firstSeq = 0;
+          let droppedAtClear: number | undefined;
           const modelBytes = (): number => model.reduce((n, e) => n + e.size, 0);
           for (const o of ops) {
             if (o.kind === 'data' || o.kind === 'event') {
@@ -225,6 +230,7 @@ describe('SocketLog', () => {
               log.clear();
               model = [];
               firstSeq = nextSeq;
+              droppedAtClear = dropped;
             } else {
               const expected = model.filter((e) => e.seq >= o.from).slice(0, o.count);
               const actual = log.read(o.from, o.count);
@@ -234,7 +240,14 @@ describe('SocketLog', () => {
                 else expect(entry.bytes.byteLength).toBe(expected[i].size);
               }
             }
-            expect(log.headInfo()).toEqual({ id: 'm', firstSeq, nextSeq, dropped, bytes: modelBytes() });
+            expect(log.headInfo()).toEqual({
+              id: 'm',
+              firstSeq,
+              nextSeq,
+              dropped,
+              bytes: modelBytes(),
+              ...(droppedAtClear ? { cleared: { dropped: droppedAtClear, budgetDropped: 0 } } : {}),
+            });
           }
         },
       ),

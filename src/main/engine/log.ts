@@ -193,6 +193,8 @@ export class SocketLog implements BudgetedLog {
   private chargedBytes = 0;
   /** Of `dropped`, the entries taken to stay within the process-wide budget. */
   private budgetDropped = 0;
+  /** The drop counts at the last clear (LogHead.cleared). */
+  private cleared: { dropped: number; budgetDropped: number } | undefined;
   /**
    * A log's first entry when it is a notice, held here until a second entry comes or the log is
    * read (settle): an accepted connection logs "Accepted from …" and, most often, nothing more
@@ -414,6 +416,7 @@ export class SocketLog implements BudgetedLog {
     this.reset();
     this.bytes = 0;
     this.firstSeq = this.nextSeq;
+    this.cleared = { dropped: this.dropped, budgetDropped: this.budgetDropped };
     return this.headInfo();
   }
 
@@ -435,6 +438,7 @@ export class SocketLog implements BudgetedLog {
   headInfo(): LogHead {
     const head: LogHead = { id: this.id, firstSeq: this.firstSeq, nextSeq: this.nextSeq, dropped: this.dropped, bytes: this.bytes };
     if (this.budgetDropped > 0) head.budgetDropped = this.budgetDropped;
+    if (this.cleared && (this.cleared.dropped > 0 || this.cleared.budgetDropped > 0)) head.cleared = this.cleared;
     return head;
   }
 

@@ -51,6 +51,12 @@ export const LogHead = schemaOnUse(() =>
     bytes: z.number().int().nonnegative(),
     /** Of `dropped`, the entries taken to keep all logs within the process's memory budget. */
     budgetDropped: z.number().int().nonnegative().optional(),
+    /**
+     * What `dropped` and `budgetDropped` were when the log was last cleared: the counts go on across
+     * a clear (exports and statistics add them up), and only the difference fell out of what the
+     * user has seen since.
+     */
+    cleared: z.object({ dropped: z.number().int().nonnegative(), budgetDropped: z.number().int().nonnegative() }).optional(),
   }),
 );
 

@@ -326,6 +326,7 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
   }, []);
 
   const dropped = rows.dropped;
+  const budgetDropped = (head?.budgetDropped ?? 0) - (head?.cleared?.budgetDropped ?? 0);
   const newSincePause = pausedAt === null ? 0 : Math.max(0, headSeq - pausedAt);
 
   return (
@@ -358,7 +359,7 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
       {dropped > 0 && (
         <div role="status" className="shrink-0 border-b border-line bg-chrome px-3 py-1 text-xs text-muted">
           {plural(dropped, 'entry', 'entries')} dropped (log limit
-          {head?.budgetDropped ? `; ${plural(head.budgetDropped, 'entry', 'entries')} to keep all logs within their memory budget` : ''})
+          {budgetDropped > 0 ? `; ${plural(budgetDropped, 'entry', 'entries')} to keep all logs within their memory budget` : ''})
         </div>
       )}
       <div

@@ -57,7 +57,8 @@ export function useLogRows(socketId: string, head: LogHead | undefined): LogRows
     return {
       firstSeq: head?.firstSeq ?? 0,
       nextSeq: head?.nextSeq ?? 0,
-      dropped: head?.dropped ?? 0,
+      // Since the last clear: what fell out before it is not missing from what the user sees now.
+      dropped: (head?.dropped ?? 0) - (head?.cleared?.dropped ?? 0),
       entryAt,
       ensureVisible: ensureEntries,
       readError: logError,
