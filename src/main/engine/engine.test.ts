@@ -153,7 +153,7 @@ describe('Engine', () => {
 
     const events = recordEvents(engine);
     const cleared = engine.clearLog(udp.id);
-    expect(cleared).toEqual({ id: udp.id, firstSeq: 41, nextSeq: 41, dropped: 31, bytes: 0 });
+    expect(cleared).toEqual({ id: udp.id, firstSeq: 41, nextSeq: 41, dropped: 31, bytes: 0, cleared: { dropped: 31, budgetDropped: 0 } });
     expect(events).toEqual([{ type: 'log.head', head: cleared }]);
     expect(engine.readLog(udp.id, 0, 100).entries).toEqual([]);
   });
