@@ -28,6 +28,8 @@ interface ToxicEntry {
   hits: number;
   touched: Set<string>;
   touchedCount: number;
+  /** Per conversation, what its stages keep across edits (StageContext.kept); gone with the toxic. */
+  kept: WeakMap<ProxyConversation, Record<string, number>>;
 }
 
 export class Proxy implements ExternalSocket {
@@ -176,7 +178,7 @@ export class Proxy implements ExternalSocket {
       attributes: attributesOf(input.type, input.attributes),
       ...(input.clients && { clients: input.clients }),
     };
-    const entry: ToxicEntry = { toxic, hits: 0, touched: new Set(), touchedCount: 0 };
+    const entry: ToxicEntry = { toxic, hits: 0, touched: new Set(), touchedCount: 0, kept: new WeakMap() };
     this.toxics.set(name, entry);
     for (const conversation of this.conversations.values()) this.attach(entry, conversation);
     this.record.event('info', `Toxic ${name} added (${toxic.type}, ${toxic.stream})`);
@@ -305,7 +307,9 @@ export class Proxy implements ExternalSocket {
     // Drawn once per conversation, as Toxiproxy draws per link.
     if (Math.random() >= toxic.toxicity) return;
     const id = conversation.record.id;
-    const context = conversation.stageContext(() => {
+    const kept = entry.kept.get(conversation) ?? {};
+    entry.kept.set(conversation, kept);
+    const hooks = conversation.stageContext(() => {
       entry.hits++;
       if (!entry.touched.has(id)) {
         entry.touched.add(id);
@@ -315,7 +319,7 @@ export class Proxy implements ExternalSocket {
       }
       this.publishSoon();
     });
-    conversation.addStage(toxic.stream, toxic.name, this.stageFor(toxic, context));
+    conversation.addStage(toxic.stream, toxic.name, this.stageFor(toxic, { ...hooks, kept }));
   }
 
   private toxicEntry(name: string): ToxicEntry {

@@ -73,6 +73,19 @@ describe('toxics', () => {
     expect(client.errorCode).toBeUndefined();
   });
 
+  it("limit_data counts across an edit, as Toxiproxy's state does: raised from 10 to 14 after 6 bytes, 8 more pass", async () => {
+    const upstream = await startRecordingServer();
+    const proxy = await createProxy(upstream.port);
+    value(await addToxic(proxy.id, { name: 'cap', type: 'limit_data', stream: 'upstream', attributes: { bytes: 10 } }));
+    const client = await connectClient(proxy.port);
+    await client.write(Buffer.from('123456'));
+    await waitFor(() => Buffer.concat(upstream.reads).toString() === '123456', 'the first 6 bytes at the server');
+    value(await bed.dispatcher.dispatch('proxy.updateToxic', { id: proxy.id, name: 'cap', patch: { attributes: { bytes: 14 } } }));
+    await client.write(Buffer.from('abcdefghijkl'));
+    await waitFor(() => client.closed, 'the connection to close at the limit');
+    expect(Buffer.concat(upstream.reads).toString()).toBe('123456abcdefgh');
+  });
+
   it('slicer upstream: the server receives separate reads of the slice size', async () => {
     const upstream = await startRecordingServer();
     const proxy = await createProxy(upstream.port);

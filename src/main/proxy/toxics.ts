@@ -18,6 +18,11 @@ export interface StageContext {
   close(reason: string): void;
   /** Aborts both sides with RST (reset_peer). */
   reset(reason: string): void;
+  /**
+   * What the toxic keeps of this conversation across edits, as Toxiproxy keeps a toxic's state on
+   * its link when the toxic is updated: limit_data's count of bytes let through.
+   */
+  readonly kept?: Record<string, number>;
 }
 
 export interface Stage {
@@ -202,16 +207,18 @@ const factories: {
     end: passEnd,
   }),
   limit_data: ({ bytes: limit }, context) => {
-    let passed = 0;
+    // Counted across edits: raising the limit lets that many more through, not the new limit again.
+    const kept = context.kept ?? {};
     let closed = false;
     return {
       async data(bytes, arrivedAt, next) {
         if (closed) return;
-        const room = limit - passed;
+        const passed = kept.limitDataPassed ?? 0;
+        const room = Math.max(0, limit - passed);
         const part = bytes.byteLength > room ? bytes.subarray(0, room) : bytes;
-        passed += part.byteLength;
+        kept.limitDataPassed = passed + part.byteLength;
         if (part.byteLength > 0) await next(part, arrivedAt);
-        if (passed >= limit) {
+        if (kept.limitDataPassed >= limit) {
           closed = true;
           context.hit();
           context.close(`limit_data toxic: closed after ${limit} bytes`);
