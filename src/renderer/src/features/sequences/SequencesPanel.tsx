@@ -10,6 +10,7 @@ import {
   saveSequence,
   setSequencesPanelOpen,
   stopSequence,
+  recordsSequences,
   takesSequences,
   useSequences,
   type SavedSequence,
@@ -32,7 +33,7 @@ export function SequencesPanel({ socket }: { socket: SocketInfo }) {
   const [editing, setEditing] = useState<SavedSequence | null>(null);
   const [note, setNote] = useState<{ tone: 'error' | 'muted'; text: string } | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
-  if (!open || !(takesSequences(socket) || socket.kind === 'imported')) return null;
+  if (!open || !recordsSequences(socket)) return null;
   const canRun = canRunSequences(socket);
   const serves = socket.kind === 'tcp-listener';
   const running = run?.state === 'running';
@@ -56,7 +57,13 @@ export function SequencesPanel({ socket }: { socket: SocketInfo }) {
   return (
     <SidePanel
       title="Sequences"
-      subtitle={serves ? 'a mock server on every connection' : 'send / expect steps on this socket'}
+      subtitle={
+        serves
+          ? 'a mock server on every connection'
+          : takesSequences(socket)
+            ? 'send / expect steps on this socket'
+            : 'made from this log, run on a connection'
+      }
       width="w-[380px]"
       onClose={() => setSequencesPanelOpen(false)}
     >

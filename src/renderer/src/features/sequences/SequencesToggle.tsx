@@ -1,11 +1,11 @@
 import type { SocketInfo } from '@shared/contract';
-import { setSequencesPanelOpen, takesSequences, useSequences } from './sequences';
+import { recordsSequences, setSequencesPanelOpen, useSequences } from './sequences';
 
-/** In the socket header of a connection (or an imported log, to record from): the sequences panel's switch. */
+/** In the socket header of a connection (or an imported log or a proxied conversation, to record from): the sequences panel's switch. */
 export function SequencesToggle({ socket }: { socket: SocketInfo }) {
   const open = useSequences((state) => state.open);
   const running = useSequences((state) => state.runs[socket.id]?.state === 'running');
-  if (!takesSequences(socket) && socket.kind !== 'imported') return null;
+  if (!recordsSequences(socket)) return null;
   return (
     <button
       type="button"

@@ -4,6 +4,7 @@
  * because these need the scenario parser and its schemas, which load with the panel, not the page.
  */
 import type { SocketInfo } from '@shared/contract';
+import { formatEndpoint } from '@shared/endpoint';
 import { MAX_LOG_READ } from '@shared/contract/log-limits';
 import { parseScenarioText, type ScenarioInput, type ScenarioProblem } from '@shared/scenario';
 import { scenarioFromLog } from '@shared/scenario-record';
@@ -53,6 +54,18 @@ export async function runSequence(socket: SocketInfo, sequence: SavedSequence): 
   }
 }
 
+/**
+ * Where a replay of this socket's log connects: its peer, or for a proxied conversation (whose
+ * remote is the client) the server the proxy relayed to.
+ */
+function peerTarget(socket: SocketInfo): string | undefined {
+  const conversation = socket.kind === 'proxy-conversation';
+  const peer = conversation ? (socket.conversation?.upstreamRemote ?? socket.proxy?.upstream) : socket.remote;
+  if (!peer) return undefined;
+  const scheme = conversation && socket.conversation?.protocol === 'udp' ? 'udp' : 'tcp';
+  return `${scheme}://${formatEndpoint(peer)}`;
+}
+
 /** A sequence made from this socket's log: as a client of the same peer, or as a mock server of it. */
 export async function sequenceFromLog(
   socket: SocketInfo,
@@ -69,9 +82,7 @@ export async function sequenceFromLog(
   }
   const kind = socket.importedFrom?.kind ?? socket.kind;
   const recordedAs = kind === 'tcp-connection' ? 'server' : 'client';
-  const peer = socket.remote
-    ? `tcp://${socket.remote.family === 'IPv6' ? `[${socket.remote.address}]` : socket.remote.address}:${socket.remote.port}`
-    : undefined;
+  const peer = peerTarget(socket);
   const scenario = scenarioFromLog(entries, {
     name: `${play === 'client' ? 'Replay' : 'Mock'} of ${socket.id}`,
     play,

@@ -77,6 +77,15 @@ export function takesSequences(socket: SocketInfo): boolean {
   return socket.kind === 'tcp-client' || socket.kind === 'tcp-connection' || socket.kind === 'udp' || socket.kind === 'tcp-listener';
 }
 
+/**
+ * Whether a sequence can be made from the socket's log (the Sequences panel opens on it): every
+ * socket that runs them, an imported log, and a proxied conversation, whose log reads as its
+ * client's (what the client sent out, what the server answered in).
+ */
+export function recordsSequences(socket: SocketInfo): boolean {
+  return takesSequences(socket) || socket.kind === 'imported' || socket.kind === 'proxy-conversation';
+}
+
 /** Whether the socket can start a run now. */
 export function canRunSequences(socket: SocketInfo): boolean {
   return takesSequences(socket) && (socket.state === 'open' || socket.state === 'listening');

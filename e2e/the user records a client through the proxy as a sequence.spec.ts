@@ -1,0 +1,43 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { expect, test } from './fixtures';
+import { startRedis } from './support/servers';
+
+const run = promisify(execFile);
+
+test('redis-cli through a proxy: its conversation becomes a replay against redis (Log → client) and a mock of it (Log → mock)', async ({ app }) => {
+  const { page } = app;
+  const redis = await startRedis();
+  try {
+    await page.getByRole('button', { name: 'New proxy' }).click();
+    await app.dialog.getByLabel('Upstream port').fill(String(redis.port));
+    await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
+    await expect(app.dialog).toBeHidden();
+    const proxy = app.socketRow(new RegExp(`^Proxy 127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:${redis.port}, listening$`));
+    const proxyPort = Number(/^Proxy 127\.0\.0\.1:(\d+)/.exec((await proxy.getAttribute('aria-label')) ?? '')?.[1]);
+    // A real client we did not write, recorded on its way through.
+    const { stdout } = await run('redis-cli', ['-p', String(proxyPort), 'PING']);
+    expect(stdout.trim()).toBe('PONG');
+
+    await app.socketRow(/^Proxied conversation /).click();
+    await expect(app.log).toContainText('+PONG');
+    await page.getByRole('button', { name: 'Sequences', exact: true }).click();
+    const panel = page.getByRole('complementary', { name: 'Sequences' });
+    const editor = panel.getByRole('textbox', { name: 'Scenario JSON' });
+
+    // The conversation's log reads as its client's: what redis-cli sent is sent, redis's answer expected, at redis.
+    await panel.getByRole('button', { name: 'Log → client' }).click();
+    await expect(editor).toHaveValue(new RegExp(`"target": "tcp://127\\.0\\.0\\.1:${redis.port}"`));
+    await expect(editor).toHaveValue(/"send": "\*1\\\\r\\\\n\$4\\\\r\\\\nPING\\\\r\\\\n"/);
+    await expect(editor).toHaveValue(/"exact": "\+PONG\\\\r\\\\n"/);
+    await app.screenshot('proxy-conversation-replay');
+    await panel.getByRole('button', { name: 'Cancel' }).click();
+
+    // As a mock, the other way round: the client's request is expected, redis's answer sent.
+    await panel.getByRole('button', { name: 'Log → mock' }).click();
+    await expect(editor).toHaveValue(/"exact": "\*1\\\\r\\\\n\$4\\\\r\\\\nPING\\\\r\\\\n"/);
+    await expect(editor).toHaveValue(/"send": "\+PONG\\\\r\\\\n"/);
+  } finally {
+    await redis.stop();
+  }
+});
