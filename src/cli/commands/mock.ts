@@ -7,6 +7,7 @@ import { createServer, type Socket } from 'node:net';
 import type { Command } from 'commander';
 import { formatEndpoint } from '@shared/endpoint';
 import { parseScenarioTarget, ScenarioTarget } from '@shared/scenario';
+import { stepField } from '../../main/scenario/junit';
 import { tcpLink } from '../../main/scenario/net-link';
 import { runScenario } from '../../main/scenario/runner';
 import { collectVar, type CommandOutput, EXIT_INVALID, formatStep, loadScenario, parseVars, processOutput } from './scenario-file';
@@ -63,6 +64,8 @@ export async function mockCommand(file: string, options: MockOptions, output: Co
       onStep: (report) => options.verbose && report.state !== 'running' && output.out(formatStep(report, prefix)),
     }).then((result) => {
       if (result.passed) output.out(`${prefix} ${peer}: answered (${result.steps.length} steps)\n`);
+      // With -v the failing step was printed as it failed: name it, do not print it again.
+      else if (result.failure && options.verbose) output.out(`${prefix} ${peer}: failed at ${stepField(result.failure)}\n`);
       else if (result.failure) output.out(`${prefix} ${peer}: ${formatStep(result.failure).trim()}\n`);
     });
   });

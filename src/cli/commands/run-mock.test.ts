@@ -180,4 +180,15 @@ describe('sockscope mock', () => {
       'the mock to report both connections',
     );
   });
+
+  it('-v prints each step once, a failing one too, then which step the connection failed at', async () => {
+    const scenario = file('strict.json', { name: 'strict', steps: [{ expect: { exact: 'PING\\r\\n' }, timeoutMs: 2000 }, { send: '+PONG\\r\\n' }] });
+    const mock = await startChild('node', [...CLI, 'mock', scenario, '-v', '--listen', 'tcp://127.0.0.1:0'], /listening on 127\.0\.0\.1:\d+\./);
+    const mockPort = /:(\d+)\./.exec(mock.stderr())?.[1] ?? '';
+    await runProgram('ncat', ['127.0.0.1', mockPort], { input: 'QUIT\r\n' });
+    await waitFor(() => /failed at/.test(mock.stdout().toString()), 'the mock to report the failure');
+    const out = mock.stdout().toString();
+    expect(out.match(/✗/g) ?? []).toHaveLength(1);
+    expect(out).toMatch(/#1 \S+: failed at steps\.0\n/);
+  });
 });
