@@ -15,6 +15,7 @@ import {
 import { ArrowDownIcon, ArrowUpIcon, CloseIcon, SearchIcon } from '../../../ui/Icons';
 import { isModKey, modKeyAria, modKeyName, paneShortcutsActive } from '../../shell/paneShortcuts';
 import { SegmentedControl } from '../../../ui/SegmentedControl';
+import { useSockets } from '../../sockets/sockets';
 
 const modeOptions: readonly { value: SearchMode; label: string }[] = [
   { value: 'text', label: 'Text' },
@@ -40,6 +41,11 @@ const steps = [
 export function LogSearchBar({ socketId }: { socketId: string }) {
   const search = useLogSearch((state) => state[socketId]);
   const inputRef = useRef<HTMLInputElement>(null);
+  // Search covers the entries kept: where some fell out (since the last clear), "no matches" says so.
+  const fellOut = useSockets((state) => {
+    const head = state.heads[socketId];
+    return head ? head.dropped - (head.cleared?.dropped ?? 0) : 0;
+  });
 
   useEffect(() => {
     const onKeyDown = (event: globalThis.KeyboardEvent): void => {
@@ -75,7 +81,9 @@ export function LogSearchBar({ socketId }: { socketId: string }) {
     if (search.error) return { tone: 'error', text: search.error };
     if (!active) return { tone: 'muted', text: '' };
     const more = search.scanning ? '…' : '';
-    if (count === 0) return { tone: search.scanning ? 'muted' : 'none', text: search.scanning ? 'Searching…' : 'No matches' };
+    if (count === 0 && search.scanning) return { tone: 'muted', text: 'Searching…' };
+    if (count === 0)
+      return { tone: 'none', text: fellOut > 0 ? `No matches in the entries kept (${formatCount(fellOut)} fell out of the log)` : 'No matches' };
     if (position > 0) return { tone: 'muted', text: `${formatCount(position)} of ${formatCount(count)}${more}` };
     return { tone: 'muted', text: `${formatCount(count)} ${count === 1 ? 'match' : 'matches'}${more}` };
   })();
