@@ -1,6 +1,5 @@
 import { useId, useState, type ClipboardEvent, type DragEvent, type Ref } from 'react';
-import { formatCount } from './format';
-import { refuseLongInsert } from './pasteGuard';
+import { refuseLongInsert, takesAtMost } from './pasteGuard';
 
 /** More than any address, port or PEM bundle: a paste past it is a mistake (see pasteGuard.ts). */
 const FIELD_CHARS = 1024 * 1024;
@@ -43,7 +42,7 @@ export function FormField({
   const shownError = refused ?? error;
   const note = shownError ?? hint;
   const guardInsert = (event: ClipboardEvent<HTMLInputElement | HTMLTextAreaElement> | DragEvent<HTMLInputElement | HTMLTextAreaElement>): void =>
-    setRefused(refuseLongInsert(event, FIELD_CHARS, `more than this field takes (${formatCount(FIELD_CHARS)} at most).`));
+    setRefused(refuseLongInsert(event, FIELD_CHARS, takesAtMost('this field', FIELD_CHARS)));
   const border = shownError ? 'border-danger' : 'border-line-strong';
   const shared = {
     id,

@@ -1,5 +1,5 @@
 import type { ClipboardEvent, DragEvent } from 'react';
-import { plural } from './format';
+import { formatCount, plural } from './format';
 
 type Field = HTMLInputElement | HTMLTextAreaElement;
 
@@ -19,4 +19,9 @@ export function refuseLongInsert(event: ClipboardEvent<Field> | DragEvent<Field>
   if (field.value.length - replaced + incoming <= maxChars) return null;
   event.preventDefault();
   return `Not pasted: ${plural(incoming, 'character')}, ${why}`;
+}
+
+/** The usual reason: `what` (a field, an editor) takes at most `maxChars`. */
+export function takesAtMost(what: string, maxChars: number): string {
+  return `more than ${what} takes (${formatCount(maxChars)} at most).`;
 }

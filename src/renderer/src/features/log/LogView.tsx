@@ -2,7 +2,7 @@ import { defaultRangeExtractor, type Range, useVirtualizer } from '@tanstack/rea
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent, type WheelEvent } from 'react';
 import type { LogHead } from '@shared/contract';
 import { formatCount, plural } from '../../ui/format';
-import { useLogRows } from './logRows';
+import { droppedSinceClear, useLogRows } from './logRows';
 import { useScrollToMatch, useSearchFilter } from './search/searchRows';
 import { setPreference, usePreferences } from '../shell/preferences';
 import { timingOf } from './timing';
@@ -326,7 +326,7 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
   }, []);
 
   const dropped = rows.dropped;
-  const budgetDropped = (head?.budgetDropped ?? 0) - (head?.cleared?.budgetDropped ?? 0);
+  const budgetDropped = droppedSinceClear(head).budget;
   const newSincePause = pausedAt === null ? 0 : Math.max(0, headSeq - pausedAt);
 
   return (

@@ -57,8 +57,7 @@ export function useLogRows(socketId: string, head: LogHead | undefined): LogRows
     return {
       firstSeq: head?.firstSeq ?? 0,
       nextSeq: head?.nextSeq ?? 0,
-      // Since the last clear: what fell out before it is not missing from what the user sees now.
-      dropped: (head?.dropped ?? 0) - (head?.cleared?.dropped ?? 0),
+      dropped: droppedSinceClear(head).entries,
       entryAt,
       ensureVisible: ensureEntries,
       readError: logError,
@@ -74,5 +73,17 @@ export function useLogRows(socketId: string, head: LogHead | undefined): LogRows
     entryAt: frameAt,
     ensureVisible: ensureFramesShown,
     readError: frameError,
+  };
+}
+
+/**
+ * Entries that fell out of the log since it was last cleared (`budget`: of those, taken for the
+ * memory budget): the head's counts go on across a clear, and what fell out before it is not
+ * missing from what the user sees now.
+ */
+export function droppedSinceClear(head: LogHead | undefined): { entries: number; budget: number } {
+  return {
+    entries: (head?.dropped ?? 0) - (head?.cleared?.dropped ?? 0),
+    budget: (head?.budgetDropped ?? 0) - (head?.cleared?.budgetDropped ?? 0),
   };
 }

@@ -8,8 +8,7 @@ import { Checkbox } from '../new-socket/OptionControls';
 import { ConversationTls } from './ConversationTls';
 import { HeldFin } from './HeldFin';
 import { heldSummary, streamWords as words } from './heldQueue';
-import { formatCount } from '../../ui/format';
-import { refuseLongInsert } from '../../ui/pasteGuard';
+import { refuseLongInsert, takesAtMost } from '../../ui/pasteGuard';
 
 /** A held message is one read (≤ 256 KiB), up to four characters a byte as escapes: room to spare. */
 const HELD_EDIT_CHARS = 4 * 1024 * 1024;
@@ -59,7 +58,7 @@ export function ConversationPanel({ socket }: { socket: SocketInfo }) {
     void run(() => forwardHeld(socket.id, message.stream, message.heldId, data));
   };
   const guardInsert = (event: ClipboardEvent<HTMLTextAreaElement> | DragEvent<HTMLTextAreaElement>): void => {
-    const refusal = refuseLongInsert(event, HELD_EDIT_CHARS, `more than a held message's edit takes (${formatCount(HELD_EDIT_CHARS)} at most).`);
+    const refusal = refuseLongInsert(event, HELD_EDIT_CHARS, takesAtMost("a held message's edit", HELD_EDIT_CHARS));
     if (refusal) setError(refusal);
   };
   const heldRow = (message: HeldMessage) => {

@@ -18,8 +18,7 @@ import {
 import { checkSequence, importSequences, runSequence, sequenceFromLog, sequenceName } from './sequenceScenarios';
 import { PencilIcon, PlusIcon, StopIcon, TrashIcon } from '../../ui/Icons';
 import { SidePanel } from '../../ui/SidePanel';
-import { formatCount } from '../../ui/format';
-import { refuseLongInsert } from '../../ui/pasteGuard';
+import { refuseLongInsert, takesAtMost } from '../../ui/pasteGuard';
 
 /**
  * Beside the log of a connection: the user's sequences as buttons (each runs its steps on this
@@ -239,7 +238,7 @@ function SequenceEditor({ sequence, onDone }: { sequence: SavedSequence; onDone:
   const [refused, setRefused] = useState<string | null>(null);
   const problems = checkSequence(text);
   const guardInsert = (event: ClipboardEvent<HTMLTextAreaElement> | DragEvent<HTMLTextAreaElement>): void =>
-    setRefused(refuseLongInsert(event, SCENARIO_TEXT_CHARS, `more than a scenario's editor takes (${formatCount(SCENARIO_TEXT_CHARS)} at most).`));
+    setRefused(refuseLongInsert(event, SCENARIO_TEXT_CHARS, takesAtMost("a scenario's editor", SCENARIO_TEXT_CHARS)));
   const problemsId = useId();
   return (
     <div className="mt-2.5 rounded-md border border-line bg-canvas p-2">

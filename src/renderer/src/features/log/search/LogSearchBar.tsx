@@ -16,6 +16,7 @@ import { ArrowDownIcon, ArrowUpIcon, CloseIcon, SearchIcon } from '../../../ui/I
 import { isModKey, modKeyAria, modKeyName, paneShortcutsActive } from '../../shell/paneShortcuts';
 import { SegmentedControl } from '../../../ui/SegmentedControl';
 import { useSockets } from '../../sockets/sockets';
+import { droppedSinceClear } from '../logRows';
 
 const modeOptions: readonly { value: SearchMode; label: string }[] = [
   { value: 'text', label: 'Text' },
@@ -42,10 +43,7 @@ export function LogSearchBar({ socketId }: { socketId: string }) {
   const search = useLogSearch((state) => state[socketId]);
   const inputRef = useRef<HTMLInputElement>(null);
   // Search covers the entries kept: where some fell out (since the last clear), "no matches" says so.
-  const fellOut = useSockets((state) => {
-    const head = state.heads[socketId];
-    return head ? head.dropped - (head.cleared?.dropped ?? 0) : 0;
-  });
+  const fellOut = useSockets((state) => droppedSinceClear(state.heads[socketId]).entries);
 
   useEffect(() => {
     const onKeyDown = (event: globalThis.KeyboardEvent): void => {
