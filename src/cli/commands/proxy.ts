@@ -34,9 +34,9 @@ attributes, toxicity=0..1 and name=… may be given.
   latency     latency, jitter (ms)           bandwidth   rate (KB/s)
   slow_close  delay (ms)                     timeout     timeout (ms idle, then closed; 0: never)
   reset_peer  timeout (ms)                   slicer      average_size, size_variation (bytes), delay (µs)
+  limit_data  bytes
   (timeout drops what comes and closes the connection when removed; reset_peer drops from
   the first data and resets the connection timeout ms later, as Toxiproxy's do)
-  limit_data  bytes
 On udp:// proxies (rates are shares of datagrams, 0..1; each client address is a session):
   latency     latency, jitter (ms)           loss        rate, correlation (bursts)
   duplicate   rate                           reorder     rate, gap (datagrams), delay (ms at most)
