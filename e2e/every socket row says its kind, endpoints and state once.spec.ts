@@ -11,10 +11,10 @@ test('a screen reader hears each row once: kind, endpoints, state — listener, 
   await expect(listener).toBeVisible();
 
   await app.connectTcp('127.0.0.1', port);
-  const client = app.socketRow(new RegExp(`^TCP client 127\\.0\\.0\\.1:\\d+ ↔ 127\\.0\\.0\\.1:${port}, open$`));
+  const client = app.socketRow(new RegExp(`^TCP client 127\\.0\\.0\\.1:\\d+ to 127\\.0\\.0\\.1:${port}, open$`));
   await expect(client).toBeVisible();
   const clientPort = Number(/^TCP client 127\.0\.0\.1:(\d+)/.exec((await client.getAttribute('aria-label')) ?? '')?.[1]);
-  await expect(app.socketRow(`Accepted connection 127.0.0.1:${port} ↔ 127.0.0.1:${clientPort}, open`)).toBeVisible();
+  await expect(app.socketRow(`Accepted connection 127.0.0.1:${port} to 127.0.0.1:${clientPort}, open`)).toBeVisible();
 
   const udpPort = await app.bindUdp('127.0.0.1');
   await expect(app.socketRow(`UDP socket 127.0.0.1:${udpPort}, open`)).toBeVisible();
@@ -23,12 +23,12 @@ test('a screen reader hears each row once: kind, endpoints, state — listener, 
   await app.dialog.getByLabel('Upstream port').fill(String(port));
   await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
   await expect(app.dialog).toBeHidden();
-  const proxy = app.socketRow(new RegExp(`^Proxy 127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:${port}, listening$`));
+  const proxy = app.socketRow(new RegExp(`^Proxy 127\\.0\\.0\\.1:\\d+ to 127\\.0\\.0\\.1:${port}, listening$`));
   await expect(proxy).toBeVisible();
   const proxyPort = Number(/^Proxy 127\.0\.0\.1:(\d+)/.exec((await proxy.getAttribute('aria-label')) ?? '')?.[1]);
   await app.connectTcp('127.0.0.1', proxyPort);
   await expect(
-    app.socketRow(new RegExp(`^Proxied conversation 127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:${proxyPort} → 127\\.0\\.0\\.1:${port}, open$`)),
+    app.socketRow(new RegExp(`^Proxied conversation from 127\\.0\\.0\\.1:\\d+ via 127\\.0\\.0\\.1:${proxyPort} to 127\\.0\\.0\\.1:${port}, open$`)),
   ).toBeVisible();
 
   // Every row, whatever its kind: its state is said once, at the end.

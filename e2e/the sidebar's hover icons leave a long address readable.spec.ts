@@ -33,12 +33,12 @@ test("the sidebar's hover icons never sit on a long address: it ends before them
   await app.dialog.getByLabel('Upstream port').fill(String(v6));
   await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
   await expect(app.dialog).toBeHidden();
-  const proxy = app.socketRow(new RegExp(`^Proxy 127\\.0\\.0\\.1:\\d+ → \\[::1\\]:${v6}, listening$`));
+  const proxy = app.socketRow(new RegExp(`^Proxy 127\\.0\\.0\\.1:\\d+ to \\[::1\\]:${v6}, listening$`));
   const proxyPort = Number(/^Proxy 127\.0\.0\.1:(\d+)/.exec((await proxy.getAttribute('aria-label')) ?? '')?.[1]);
   await app.connectTcp('127.0.0.1', proxyPort);
   const rows = [
-    app.socketRow(new RegExp(`^TCP client \\[::1\\]:\\d+ ↔ \\[::1\\]:${v6}, open$`)),
-    app.socketRow(new RegExp(`^TCP client 127\\.0\\.0\\.1:\\d+ ↔ 127\\.0\\.0\\.1:${proxyPort}, open$`)),
+    app.socketRow(new RegExp(`^TCP client \\[::1\\]:\\d+ to \\[::1\\]:${v6}, open$`)),
+    app.socketRow(new RegExp(`^TCP client 127\\.0\\.0\\.1:\\d+ to 127\\.0\\.0\\.1:${proxyPort}, open$`)),
     proxy,
     app.socketRow(`TCP listener on [::1]:${v6}, listening`),
   ];

@@ -32,7 +32,7 @@ test("the user holds client → server, sees the client's FIN wait after the hel
     await app.dialog.getByLabel('Upstream port').fill(String(upstream.port));
     await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
     await expect(app.dialog).toBeHidden();
-    const proxyRow = app.socketRow(/^Proxy 127\.0\.0\.1:\d+ →/);
+    const proxyRow = app.socketRow(/^Proxy 127\.0\.0\.1:\d+ to /);
     const port = Number(/^Proxy 127\.0\.0\.1:(\d+)/.exec((await proxyRow.getAttribute('aria-label')) ?? '')?.[1]);
     await new Promise<void>((resolve) => client.connect({ host: '127.0.0.1', port }, resolve));
 

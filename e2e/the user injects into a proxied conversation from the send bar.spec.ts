@@ -19,7 +19,7 @@ test('the user injects a macro text to the server and hex bytes to the client of
     await app.dialog.getByLabel('Upstream port').fill(String(upstreamPort));
     await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
     await expect(app.dialog).toBeHidden();
-    const proxyRow = app.socketRow(/^Proxy 127\.0\.0\.1:\d+ →/);
+    const proxyRow = app.socketRow(/^Proxy 127\.0\.0\.1:\d+ to /);
     const port = Number(/^Proxy 127\.0\.0\.1:(\d+)/.exec((await proxyRow.getAttribute('aria-label')) ?? '')?.[1]);
 
     let clientGot = '';

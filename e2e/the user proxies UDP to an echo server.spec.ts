@@ -23,7 +23,7 @@ test('the user proxies UDP to a Python echo, sees the session, and a loss toxic 
     await expectNoSeriousViolations(page, 'the New proxy dialog with UDP chosen');
     await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
     await expect(app.dialog).toBeHidden();
-    const proxyRow = app.socketRow(/^UDP proxy 127\.0\.0\.1:\d+ →/);
+    const proxyRow = app.socketRow(/^UDP proxy 127\.0\.0\.1:\d+ to /);
     await expect(proxyRow).toBeVisible();
     const port = Number(/^UDP proxy 127\.0\.0\.1:(\d+)/.exec((await proxyRow.getAttribute('aria-label')) ?? '')?.[1]);
 

@@ -24,7 +24,7 @@ test('the user terminates TLS in a proxy, runs curl through it and reads the req
     await app.dialog.getByLabel('Upstream port').fill(String(server.port));
     await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
     await expect(app.dialog).toBeHidden();
-    const proxyRow = app.socketRow(/^Proxy 127\.0\.0\.1:\d+ →/);
+    const proxyRow = app.socketRow(/^Proxy 127\.0\.0\.1:\d+ to /);
     await expect(proxyRow).toBeVisible();
     const port = Number(/^Proxy 127\.0\.0\.1:(\d+)/.exec((await proxyRow.getAttribute('aria-label')) ?? '')?.[1]);
     await proxyRow.click();
@@ -57,7 +57,7 @@ test('the user points a plain client at a proxy that speaks TLS to the server, a
     await app.dialog.getByRole('checkbox', { name: 'Verify certificate' }).uncheck();
     await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
     await expect(app.dialog).toBeHidden();
-    const proxyRow = app.socketRow(/^Proxy 127\.0\.0\.1:\d+ →/);
+    const proxyRow = app.socketRow(/^Proxy 127\.0\.0\.1:\d+ to /);
     const port = Number(/^Proxy 127\.0\.0\.1:(\d+)/.exec((await proxyRow.getAttribute('aria-label')) ?? '')?.[1]);
     await proxyRow.click();
     await expect(page.getByRole('region', { name: 'Proxy' })).toContainText('over TLS (certificate not verified)');

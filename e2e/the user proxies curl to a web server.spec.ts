@@ -19,7 +19,7 @@ test('the user proxies curl to python http.server, adds latency, holds the respo
     await app.dialog.getByLabel('Name').fill('web');
     await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
     await expect(app.dialog).toBeHidden();
-    const proxyRow = app.socketRow(/^Proxy 127\.0\.0\.1:\d+ →/);
+    const proxyRow = app.socketRow(/^Proxy 127\.0\.0\.1:\d+ to /);
     await expect(proxyRow).toBeVisible();
     const port = Number(/^Proxy 127\.0\.0\.1:(\d+)/.exec((await proxyRow.getAttribute('aria-label')) ?? '')?.[1]);
     const url = `http://127.0.0.1:${port}/hello.txt`;

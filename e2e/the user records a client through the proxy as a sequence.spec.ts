@@ -13,7 +13,7 @@ test('redis-cli through a proxy: its conversation becomes a replay against redis
     await app.dialog.getByLabel('Upstream port').fill(String(redis.port));
     await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
     await expect(app.dialog).toBeHidden();
-    const proxy = app.socketRow(new RegExp(`^Proxy 127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:${redis.port}, listening$`));
+    const proxy = app.socketRow(new RegExp(`^Proxy 127\\.0\\.0\\.1:\\d+ to 127\\.0\\.0\\.1:${redis.port}, listening$`));
     const proxyPort = Number(/^Proxy 127\.0\.0\.1:(\d+)/.exec((await proxy.getAttribute('aria-label')) ?? '')?.[1]);
     // A real client we did not write, recorded on its way through.
     const { stdout } = await run('redis-cli', ['-p', String(proxyPort), 'PING']);

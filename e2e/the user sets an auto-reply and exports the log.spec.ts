@@ -82,7 +82,7 @@ test('an exported JSON Lines log opens again as a read-only imported log', async
   await page.getByLabel('Log file to import').setInputFiles(exported);
   await expect(page.getByRole('status').filter({ hasText: 'Imported 2 socket logs from all.jsonl' })).toBeVisible();
   // The first socket of the file is selected: the listener; its connection is beside it in the list.
-  const imported = app.socketRow(/^Imported log 127\.0\.0\.1:\d+ ↔ 127\.0\.0\.1:\d+, closed$/);
+  const imported = app.socketRow(/^Imported log 127\.0\.0\.1:\d+ to 127\.0\.0\.1:\d+, closed$/);
   await imported.click();
   await expect(app.log).toContainText('hello from a file\\r\\n');
   await expect(page.getByText(/Imported from all\.jsonl: the log of an accepted TCP connection, con-2\. Read-only/)).toBeVisible();

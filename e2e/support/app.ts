@@ -32,14 +32,28 @@ export class SockscopeApp {
     await this.dialog.getByLabel('Host', { exact: true }).fill(bindAddress);
     await this.dialog.getByLabel('Port', { exact: true }).fill(String(port));
     if (options.keepHalfOpen) await this.dialog.getByRole('checkbox', { name: /Stay open after the peer/ }).check();
-    await this.dialog.getByRole('button', { name: 'Listen' }).click();
-    await expect(this.dialog).toBeHidden();
-    const row = this.socketRow(/^TCP listener on /);
-    await expect(row).toBeVisible();
-    const name = (await row.getAttribute('aria-label')) ?? '';
+    const name = await this.newRowName(/^TCP listener on /, () => this.dialog.getByRole('button', { name: 'Listen' }).click());
     const match = /:(\d+), listening/.exec(name);
     if (!match) throw new Error(`listener row does not show its port: ${name}`);
     return Number(match[1]);
+  }
+
+  /**
+   * The name of the row that `open` adds among those named like `kind`, once it says where it is
+   * bound: the rows there were before are left out, so a spec may open a second listener or socket.
+   */
+  private async newRowName(kind: RegExp, open: () => Promise<void>): Promise<string> {
+    const rows = this.socketRow(kind);
+    const before = new Set(await rows.evaluateAll((found) => found.map((row) => row.getAttribute('aria-label') ?? '')));
+    await open();
+    await expect(this.dialog).toBeHidden();
+    let name = '';
+    await expect(async () => {
+      const names = await rows.evaluateAll((found) => found.map((row) => row.getAttribute('aria-label') ?? ''));
+      name = names.find((candidate) => !before.has(candidate) && /:\d+,/.test(candidate)) ?? '';
+      expect(name, `a new row named like ${kind}`).not.toBe('');
+    }).toPass();
+    return name;
   }
 
   async connectTcp(host: string, port: number): Promise<void> {
@@ -54,9 +68,7 @@ export class SockscopeApp {
     await this.page.getByRole('button', { name: 'New UDP socket' }).click();
     await this.dialog.getByLabel('Host', { exact: true }).fill(host);
     await this.dialog.getByLabel('Port', { exact: true }).fill(String(port));
-    await this.dialog.getByRole('button', { name: 'Bind' }).click();
-    await expect(this.dialog).toBeHidden();
-    const name = (await this.socketRow(/^UDP socket/).getAttribute('aria-label')) ?? '';
+    const name = await this.newRowName(/^UDP socket/, () => this.dialog.getByRole('button', { name: 'Bind' }).click());
     const match = /:(\d+)/.exec(name);
     if (!match) throw new Error(`UDP row does not show its port: ${name}`);
     return Number(match[1]);

@@ -17,7 +17,7 @@ const STATES = ['connecting', 'open', 'listening', 'half-closed', 'closed', 'err
 
 describe("a socket row's accessible name", () => {
   it.each<[string, Partial<SocketInfo>, string]>([
-    ['a TCP client', { local: at(5000), remote: at(6379) }, 'TCP client 127.0.0.1:5000 ↔ 127.0.0.1:6379, open'],
+    ['a TCP client', { local: at(5000), remote: at(6379) }, 'TCP client 127.0.0.1:5000 to 127.0.0.1:6379, open'],
     ['a TCP client connecting', { state: 'connecting', requested: { host: '127.0.0.1', port: 6379 } }, 'TCP client to 127.0.0.1:6379, connecting'],
     ['a listener', { kind: 'tcp-listener', state: 'listening', local: at(6379) }, 'TCP listener on 127.0.0.1:6379, listening'],
     ['a stopped listener', { kind: 'tcp-listener', state: 'closed', local: at(6379) }, 'TCP listener on 127.0.0.1:6379, closed'],
@@ -30,23 +30,23 @@ describe("a socket row's accessible name", () => {
     [
       'an accepted connection',
       { kind: 'tcp-connection', local: at(6379), remote: at(5000) },
-      'Accepted connection 127.0.0.1:6379 ↔ 127.0.0.1:5000, open',
+      'Accepted connection 127.0.0.1:6379 to 127.0.0.1:5000, open',
     ],
     ['a UDP socket', { kind: 'udp', local: at(9000) }, 'UDP socket 127.0.0.1:9000, open'],
     [
       'a UDP socket with a target',
       { kind: 'udp', local: at(9000), defaultTarget: { host: '127.0.0.1', port: 53 } },
-      'UDP socket 127.0.0.1:9000 → 127.0.0.1:53, open',
+      'UDP socket 127.0.0.1:9000 to 127.0.0.1:53, open',
     ],
     [
       'a proxy',
       { kind: 'proxy', state: 'listening', local: at(7000), proxy: proxySettings('tcp') },
-      'Proxy 127.0.0.1:7000 → 127.0.0.1:6379, listening',
+      'Proxy 127.0.0.1:7000 to 127.0.0.1:6379, listening',
     ],
     [
       'a UDP proxy',
       { kind: 'proxy', state: 'listening', local: at(7000), proxy: proxySettings('udp') },
-      'UDP proxy 127.0.0.1:7000 → 127.0.0.1:6379, listening',
+      'UDP proxy 127.0.0.1:7000 to 127.0.0.1:6379, listening',
     ],
     [
       'a proxied conversation',
@@ -56,7 +56,7 @@ describe("a socket row's accessible name", () => {
         local: at(7000),
         conversation: { clientOpen: true, upstreamOpen: true, upstreamRemote: at(6379) },
       },
-      'Proxied conversation 127.0.0.1:5000 → 127.0.0.1:7000 → 127.0.0.1:6379, open',
+      'Proxied conversation from 127.0.0.1:5000 via 127.0.0.1:7000 to 127.0.0.1:6379, open',
     ],
     [
       'a proxied UDP conversation',
@@ -66,7 +66,7 @@ describe("a socket row's accessible name", () => {
         local: at(7000),
         conversation: { protocol: 'udp', clientOpen: true, upstreamOpen: true, upstreamRemote: at(53) },
       },
-      'Proxied UDP conversation 127.0.0.1:5000 → 127.0.0.1:7000 → 127.0.0.1:53, open',
+      'Proxied UDP conversation from 127.0.0.1:5000 via 127.0.0.1:7000 to 127.0.0.1:53, open',
     ],
     [
       "an imported listener's log",

@@ -2,10 +2,21 @@ import type { SocketInfo } from '@shared/contract';
 import { formatEndpoint } from '@shared/endpoint';
 import { endpointSummary, socketKindLabel } from './socketTree';
 
-/** Where a socket is, in its name: the row's words, a listener "on" its address. */
+/** Where a socket is, in its name: the row's endpoints in words, a listener "on" its address. */
 function namedEndpoints(socket: SocketInfo): string {
-  if ((socket.importedFrom?.kind ?? socket.kind) !== 'tcp-listener') return endpointSummary(socket);
+  if ((socket.importedFrom?.kind ?? socket.kind) !== 'tcp-listener') return spokenArrows(endpointSummary(socket));
   return socket.local ? `on ${formatEndpoint(socket.local)}` : '';
+}
+
+/**
+ * The row's arrows as words: screen readers say "↔" and "→" as "left right arrow" and "right
+ * arrow" between two addresses. A proxied conversation's three ends read "from client via proxy to
+ * server"; any other pair "local to remote".
+ */
+function spokenArrows(endpoints: string): string {
+  const ends = endpoints.split(/ [↔→] /);
+  if (ends.length === 3) return `from ${ends[0]} via ${ends[1]} to ${ends[2]}`;
+  return ends.join(' to ');
 }
 
 /** The kind, with UDP said where a proxy's row shows it only as a badge. */
@@ -17,7 +28,7 @@ function namedKind(socket: SocketInfo): string {
 
 /**
  * The accessible name of a socket's row, each part once: kind, endpoints and state, e.g.
- * "TCP listener on 127.0.0.1:6379, listening" or "TCP client 127.0.0.1:5 ↔ 127.0.0.1:6, open".
+ * "TCP listener on 127.0.0.1:6379, listening" or "TCP client 127.0.0.1:5 to 127.0.0.1:6, open".
  */
 export function socketName(socket: SocketInfo): string {
   const where = namedEndpoints(socket);
