@@ -38,6 +38,28 @@ test('a PING to redis-server shows microsecond times, the Δ since the previous 
   }
 });
 
+test("a browser's next request on a connection the listener accepted shows its Δ, not a round trip", async ({ app }) => {
+  const port = await app.startListener('127.0.0.1');
+  const browser = startPeer('ncat', ['127.0.0.1', String(port)]);
+  try {
+    const accepted = app.socketRow(/^Accepted connection/);
+    await expect(accepted).toBeVisible();
+    browser.write('GET / HTTP/1.1\r\n\r\n');
+    await accepted.click();
+    await expect(app.log).toContainText('GET / HTTP/1.1');
+    await app.lineEnding('CRLF');
+    await app.send('HTTP/1.1 200 OK');
+    await until(() => browser.received().toString() === 'HTTP/1.1 200 OK\r\n', 'ncat to receive the page');
+    browser.write('GET /favicon.ico HTTP/1.1\r\n\r\n');
+    const favicon = app.log.getByRole('listitem').filter({ hasText: 'GET /favicon.ico' });
+    await expect(favicon).toContainText(/\+\d+(\.\d+)? (µs|ms|s)/);
+    // What follows the reply is the peer's next request: the time since is not a round trip.
+    await expect(favicon).not.toContainText('RTT');
+  } finally {
+    await browser.stop();
+  }
+});
+
 test('a burst of datagrams from python3 gets times to the microsecond, in order', async ({ app }) => {
   const port = await app.bindUdp('127.0.0.1');
   await app.socketRow(/^UDP socket/).click();

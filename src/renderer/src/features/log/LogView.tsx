@@ -49,6 +49,8 @@ interface LogViewProps {
   socketId: string;
   head: LogHead | undefined;
   showPeer: boolean;
+  /** Whether a received entry after a sent one shows its round trip (timing.ts). */
+  roundTrips: boolean;
 }
 
 /**
@@ -56,7 +58,7 @@ interface LogViewProps {
  * their entries are fetched (see state/logCache). Follows the tail until the user scrolls up;
  * then offers a way back with the count of what arrived meanwhile.
  */
-export function LogView({ socketId, head, showPeer }: LogViewProps) {
+export function LogView({ socketId, head, showPeer, roundTrips }: LogViewProps) {
   const view = usePreferences((state) => state.logView);
   const showDelta = usePreferences((state) => state.showDelta);
   // Log entries as they arrived, or frames when the socket has a framing (state/logRows).
@@ -394,7 +396,7 @@ export function LogView({ socketId, head, showPeer }: LogViewProps) {
                 >
                   {seqs.map((seq) => {
                     // Two numbers rather than an object, so a memoized row re-renders only when they change.
-                    const timing = timingOf(rows.entryAt, seq, firstSeq);
+                    const timing = timingOf(rows.entryAt, seq, firstSeq, roundTrips);
                     return (
                       <div
                         key={seq % BLOCK_ROWS}

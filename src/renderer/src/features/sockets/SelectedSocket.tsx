@@ -21,9 +21,9 @@ function sameSettingsList(a: readonly SocketInfo[], b: readonly SocketInfo[]): b
 }
 
 /** The log reads its head here: where the log stands moves with every batch, the pane around it does not. */
-function SelectedLog({ socketId, showPeer }: { socketId: string; showPeer: boolean }) {
+function SelectedLog({ socketId, showPeer, roundTrips }: { socketId: string; showPeer: boolean; roundTrips: boolean }) {
   const head = useSockets((state) => state.heads[socketId]);
-  return <LogView socketId={socketId} head={head} showPeer={showPeer} />;
+  return <LogView socketId={socketId} head={head} showPeer={showPeer} roundTrips={roundTrips} />;
 }
 
 /**
@@ -56,6 +56,7 @@ export function SelectedSocket({ socket }: { socket: SocketInfo }) {
               key={`log:${socket.id}:${JSON.stringify(socket.framing ?? null)}`}
               socketId={socket.id}
               showPeer={(socket.importedFrom?.kind ?? socket.kind) === 'udp'}
+              roundTrips={(socket.importedFrom?.kind ?? socket.kind) !== 'tcp-connection'}
             />
           </SocketViewContext>
           {socket.kind === 'proxy-conversation' && <ConversationPanel key={`conversation:${socket.id}`} socket={socket} />}
