@@ -194,7 +194,7 @@ function checkUpgrade(req: IncomingMessage, token: string): { code: number; reas
   const origin = req.headers.origin;
   if (origin !== undefined && !isLoopbackOrigin(origin)) return { code: CLOSE_FORBIDDEN, reason: 'Forbidden origin' };
   if (!tokensMatch(url.searchParams.get('token') ?? '', token)) {
-    return { code: CLOSE_UNAUTHORIZED, reason: 'Missing or wrong token: open the URL that `npm run host` printed' };
+    return { code: CLOSE_UNAUTHORIZED, reason: 'Missing or wrong token: open the whole URL that `npm run host` printed, ?token=… included' };
   }
   return undefined;
 }

@@ -56,6 +56,7 @@ const Workspace = memo(function Workspace() {
   // The reason only, not the transport's status: the window re-renders when the link is lost or
   // back, not when it first opens, which the status bar alone shows.
   const lostReason = useSockets((state) => ('reason' in state.transport ? state.transport.reason : undefined));
+  const refused = useSockets((state) => state.transport.state === 'refused');
   const sidebarWidth = usePreferences((state) => state.sidebarWidth);
   const view = useView((state) => state.view);
 
@@ -64,8 +65,9 @@ const Workspace = memo(function Workspace() {
       <Toolbar />
       {lostReason !== undefined && (
         <div role="alert" className="shrink-0 border-b border-danger/30 bg-danger/8 px-3 py-1.5 text-xs text-danger">
-          Lost the connection to the Sockscope engine ({lostReason}). Reconnecting; sockets keep running there and the log will be complete when it is
-          back.
+          {refused
+            ? `The Sockscope engine turned this page away (${lostReason}).`
+            : `Lost the connection to the Sockscope engine (${lostReason}). Reconnecting; sockets keep running there and the log will be complete when it is back.`}
         </div>
       )}
       <SessionBanner />
@@ -75,7 +77,9 @@ const Workspace = memo(function Workspace() {
           {hasSockets ? (
             <LazySocketList />
           ) : (
-            <p className="px-3 py-4 text-xs leading-relaxed text-muted">No sockets yet. Sockets you open appear here.</p>
+            <p className="px-3 py-4 text-xs leading-relaxed text-muted">
+              {refused ? 'Not connected to the engine: no sockets to show.' : 'No sockets yet. Sockets you open appear here.'}
+            </p>
           )}
         </aside>
         <SidebarResizer />

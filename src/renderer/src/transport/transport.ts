@@ -11,4 +11,8 @@ export interface Transport {
   onResync?(listener: () => void): () => void;
 }
 
-export type TransportStatus = { state: 'connecting' | 'open' } | { state: 'closed'; reason: string };
+/**
+ * `closed`: the link went and the transport is trying again. `refused`: the host turned this page
+ * away (a missing or wrong token, a foreign origin); trying again would not help, so it stopped.
+ */
+export type TransportStatus = { state: 'connecting' | 'open' } | { state: 'closed' | 'refused'; reason: string };

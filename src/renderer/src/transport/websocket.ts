@@ -101,9 +101,12 @@ export function websocketTransport(url: string, options: WebSocketTransportOptio
       }
       pending.clear();
       const reason = event.reason || LOST;
-      setStatus({ state: 'closed', reason });
       // A refused token or origin will not get better by retrying.
-      if (event.code === 4401 || event.code === 4403) return stop(reason);
+      if (event.code === 4401 || event.code === 4403) {
+        setStatus({ state: 'refused', reason });
+        return stop(reason);
+      }
+      setStatus({ state: 'closed', reason });
       retryTimer = setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 5000);
       changed();

@@ -17,12 +17,15 @@ export function StatusBar() {
   const errorSocketExists = useSockets((state) => (state.lastError?.id ? state.lastError.id in state.sockets : false));
   const totals = useSockets((state) => state.totals);
 
+  const reason = 'reason' in transport ? transport.reason : '';
   const link =
     transport.state === 'open'
       ? { dot: 'bg-emerald-500', text: describeHost() }
       : transport.state === 'connecting'
         ? { dot: 'bg-zinc-400 animate-pulse', text: 'Connecting…' }
-        : { dot: 'bg-red-500', text: `Reconnecting… ${'reason' in transport ? transport.reason : ''}` };
+        : transport.state === 'refused'
+          ? { dot: 'bg-red-500', text: `Not connected: ${reason}` }
+          : { dot: 'bg-red-500', text: `Reconnecting… ${reason}` };
 
   return (
     <footer className="flex h-6 shrink-0 items-center gap-4 border-t border-line bg-chrome px-3 text-[11px] text-muted">
