@@ -58,7 +58,7 @@ export function ExportMenu({ ids, label, menuLabel, title, disabled, compact }: 
         className={
           compact
             ? 'inline-flex h-6 items-center gap-1 rounded border border-line-strong bg-canvas px-1.5 text-xs text-fg hover:bg-hover disabled:opacity-50'
-            : 'inline-flex h-7 items-center gap-1.5 rounded px-2 text-[13px] text-fg hover:bg-hover active:bg-selected disabled:opacity-50'
+            : 'inline-flex h-7 items-center gap-1.5 rounded px-2 text-[13px] whitespace-nowrap text-fg hover:bg-hover active:bg-selected disabled:opacity-50'
         }
       >
         <DownloadIcon className={`${compact ? 'size-3.5' : 'size-4'} text-muted`} />

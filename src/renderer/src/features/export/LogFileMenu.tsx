@@ -44,7 +44,7 @@ export function LogFileMenu() {
           disabled={busy}
           onClick={() => (importsWithDialog() ? void onDialog() : fileInput.current?.click())}
           title="Open a JSON Lines log exported from Sockscope, read-only"
-          className="inline-flex h-7 items-center gap-1.5 rounded px-2 text-[13px] text-fg hover:bg-hover active:bg-selected disabled:opacity-50"
+          className="inline-flex h-7 items-center gap-1.5 rounded px-2 text-[13px] whitespace-nowrap text-fg hover:bg-hover active:bg-selected disabled:opacity-50"
         >
           <ImportIcon className="size-4 text-muted" />
           Import log…

@@ -25,30 +25,15 @@ export function Toolbar() {
       <div aria-hidden="true" className="h-4 w-px bg-line-strong" />
       <nav aria-label="New socket" className="flex items-center gap-1">
         {newSocketShortcuts.map((shortcut) => (
-          <button
+          <NewButton
             key={shortcut.kind}
-            type="button"
+            label={shortcut.label}
+            shortcutKey={shortcut.key}
+            icon={icons[shortcut.kind]}
             onClick={() => openNewSocketDialog(shortcut.kind)}
-            aria-keyshortcuts={`Alt+${shortcut.key}`}
-            title={`${shortcut.label} (${altKeyName}${shortcut.key})`}
-            className="inline-flex h-7 items-center gap-1.5 rounded px-2 text-[13px] text-fg hover:bg-hover active:bg-selected"
-          >
-            <span className="text-muted">{icons[shortcut.kind]}</span>
-            {shortcut.label}
-          </button>
+          />
         ))}
-        <button
-          type="button"
-          onClick={openProxyDialog}
-          aria-keyshortcuts={`Alt+${PROXY_SHORTCUT.key}`}
-          title={`New proxy (${altKeyName}${PROXY_SHORTCUT.key})`}
-          className="inline-flex h-7 items-center gap-1.5 rounded px-2 text-[13px] text-fg hover:bg-hover active:bg-selected"
-        >
-          <span className="text-muted">
-            <ProxyIcon />
-          </span>
-          New proxy
-        </button>
+        <NewButton label="New proxy" shortcutKey={PROXY_SHORTCUT.key} icon={<ProxyIcon />} onClick={openProxyDialog} />
       </nav>
       <div className="ml-auto flex items-center gap-2">
         <ThemeSwitch />
@@ -56,5 +41,35 @@ export function Toolbar() {
       </div>
       <LogFileMenu />
     </header>
+  );
+}
+
+interface NewButtonProps {
+  label: string;
+  shortcutKey: string;
+  icon: ReactNode;
+  onClick: () => void;
+}
+
+/**
+ * A way to open a socket: "New listener" on a wide window, "Listener" on a narrower one and the
+ * icon alone below that (the window may be 820 px wide), never a label wrapped over two lines.
+ * Its name stays the whole label, and the tooltip says it with its shortcut.
+ */
+function NewButton({ label, shortcutKey, icon, onClick }: NewButtonProps) {
+  const noun = label.replace(/^New /, '');
+  return (
+    <button
+      type="button"
+      onClick={onClick}
+      aria-label={label}
+      aria-keyshortcuts={`Alt+${shortcutKey}`}
+      title={`${label} (${altKeyName}${shortcutKey})`}
+      className="inline-flex h-7 items-center gap-1.5 rounded px-2 text-[13px] whitespace-nowrap text-fg hover:bg-hover active:bg-selected"
+    >
+      <span className="text-muted">{icon}</span>
+      <span className="max-xl:hidden">{label}</span>
+      <span className="hidden lg:max-xl:inline">{noun.charAt(0).toUpperCase() + noun.slice(1)}</span>
+    </button>
   );
 }
