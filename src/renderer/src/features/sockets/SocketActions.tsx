@@ -46,7 +46,8 @@ export function SocketActions({ socket, openConnections }: { socket: SocketInfo;
               }`}
             >
               <Icon className="size-3.5 text-muted" />
-              {actionLabel[action]}
+              {/* Its name, always; shown beside the icon where the header has room (SocketHeader). */}
+              <span className="@max-3xl/header:sr-only">{actionLabel[action]}</span>
             </button>
           );
         })}

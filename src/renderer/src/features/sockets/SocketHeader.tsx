@@ -39,11 +39,13 @@ export function SocketHeader({ socket, openConnections, acceptedTotal, reported 
   const isListener = socket.kind === 'tcp-listener';
 
   return (
-    <div className="shrink-0 border-b border-line bg-panel px-3 py-2">
+    // A container: on a narrow pane the actions show their icons only (SocketActions) and the kind's
+    // word goes (the badge still says TCP or UDP), so that the endpoints keep the room.
+    <div className="@container/header shrink-0 border-b border-line bg-panel px-3 py-2">
       <div className="flex items-start gap-3">
         <div className="flex min-h-6 min-w-0 flex-1 items-center gap-2">
           <ProtocolBadge kind={badgeKind(socket)} secure={socket.tls !== undefined} />
-          <span className="shrink-0 text-xs text-muted">{socketKindLabel(socket)}</span>
+          <span className="shrink-0 text-xs text-muted @max-lg/header:hidden">{socketKindLabel(socket)}</span>
           <h1 className="min-w-0 truncate font-mono text-[13px] font-medium text-fg" title={endpointSummary(socket)}>
             {endpointSummary(socket)}
           </h1>

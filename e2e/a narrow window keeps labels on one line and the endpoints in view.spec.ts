@@ -26,3 +26,21 @@ test('the toolbar keeps every button on one line from the smallest window up, na
   await header.getByRole('button', { name: 'New listener', exact: true }).click();
   await expect(app.dialog).toBeVisible();
 });
+
+test("a socket's header on the smallest window shows its endpoints, with its actions as named icons", async ({ app, page }) => {
+  const port = await app.startListener('127.0.0.1');
+  await app.socketRow(/^TCP listener on /).click();
+  const header = page.getByRole('heading', { level: 1 });
+  const actions = page.getByRole('group', { name: 'Socket actions' });
+  await expect(header).toHaveText(`127.0.0.1:${port}`);
+  await expect(actions.getByRole('button', { name: 'Stop listening', exact: true })).toContainText('Stop listening');
+
+  await page.setViewportSize({ width: 820, height: 600 });
+  // The whole address fits: the actions gave up their words and the kind its label.
+  await expect(header).toHaveText(`127.0.0.1:${port}`);
+  expect(await header.evaluate((element) => element.scrollWidth <= element.clientWidth)).toBe(true);
+  const stop = actions.getByRole('button', { name: 'Stop listening', exact: true });
+  await expect(stop).toBeVisible();
+  expect((await stop.boundingBox())?.width).toBeLessThan(32);
+  await app.screenshot('header-narrow');
+});
