@@ -5,9 +5,10 @@ import { ProxyProtocolFields, udpOptionsOf } from './ProxyProtocolFields';
 import { selectSocket } from '../sockets/sockets';
 import { closeProxyDialog, closeProxyDialogOn } from '../shell/ui';
 import { preloadSocketViews, preloadSocketViewsSoon } from '../shell/lazyParts';
-import { boundFields } from '../../ui/FormField';
+import { type FieldOptions, FormField } from '../../ui/FormField';
 import { DialogBackdrop, DialogFailure, DialogFooter, DialogHeader, DialogPanel, DialogSubmit } from '../../ui/Dialog';
 import { initialProxyTls, ListenTlsFields, proxyTlsInput, UpstreamTlsFields, type ProxyTlsValues } from './ProxyTlsFields';
+import { checkProxyForm, PROXY_FORM_FIELDS, type ProxyFormErrors, type ProxyFormField } from './proxyForm';
 
 /** Alt+P, matched on the physical key as the other New… shortcuts. */
 export const PROXY_SHORTCUT = { code: 'KeyP', key: 'P' } as const;
@@ -25,6 +26,12 @@ interface Values {
 let remembered: Values = { name: '', host: '127.0.0.1', port: '0', upstreamHost: '127.0.0.1', upstreamPort: '', protocol: 'tcp', idleTimeout: '60' };
 let rememberedTls: ProxyTlsValues = initialProxyTls;
 
+/** What the dialog shows when it opens next: what was last submitted. */
+function remember(values: Values, tls: ProxyTlsValues): void {
+  remembered = values;
+  rememberedTls = tls;
+}
+
 function portOf(text: string): number {
   return /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
 }
@@ -33,6 +40,8 @@ function portOf(text: string): number {
 export function ProxyDialog() {
   const [values, setValues] = useState<Values>(remembered);
   const [failure, setFailure] = useState<ErrorInfo | null>(null);
+  const [errors, setErrors] = useState<ProxyFormErrors>({});
+  const inputs = useRef(new Map<ProxyFormField, HTMLInputElement>());
   const [tls, setTls] = useState<ProxyTlsValues>(rememberedTls);
   const changeTls = (patch: Partial<ProxyTlsValues>): void => setTls((current) => ({ ...current, ...patch }));
   const [pending, setPending] = useState(false);
@@ -50,18 +59,33 @@ export function ProxyDialog() {
     };
   }, []);
 
-  const change = (patch: Partial<Values>): void => setValues((current) => ({ ...current, ...patch }));
-  const field = boundFields(values, change, { disabled: pending });
+  const change = (patch: Partial<Values>): void => {
+    setValues((current) => ({ ...current, ...patch }));
+    // A field being mended says nothing until the next submit.
+    setErrors((current) => Object.fromEntries(Object.entries(current).filter(([key]) => !(key in patch))));
+  };
+  const field = (key: ProxyFormField, label: string, options: FieldOptions = {}) => (
+    <FormField
+      {...options}
+      label={label}
+      value={values[key]}
+      onChange={(value) => change({ [key]: value })}
+      disabled={pending}
+      error={errors[key]}
+      inputRef={(element: HTMLInputElement | null) => {
+        if (element) inputs.current.set(key, element);
+        else inputs.current.delete(key);
+        if (key === 'host') first.current = element;
+      }}
+    />
+  );
   const titleId = useId();
   const descriptionId = useId();
 
   const submit = async (): Promise<void> => {
     if (pending) return;
-    remembered = values;
-    rememberedTls = tls;
-    setPending(true);
-    preloadSocketViews();
-    const result = await createProxy({
+    remember(values, tls);
+    const input = {
       ...(values.name.trim() && { name: values.name.trim() }),
       host: values.host,
       port: portOf(values.port),
@@ -70,7 +94,16 @@ export function ProxyDialog() {
       protocol: values.protocol,
       ...udpOptionsOf(values.protocol, values.idleTimeout),
       ...(values.protocol === 'tcp' && proxyTlsInput(tls)),
-    });
+    };
+    const checked = checkProxyForm(input, values);
+    setErrors(checked.errors);
+    setFailure(checked.other === undefined ? null : { code: 'INVALID_INPUT', message: checked.other });
+    const firstInvalid = PROXY_FORM_FIELDS.find((key) => checked.errors[key]);
+    if (firstInvalid) inputs.current.get(firstInvalid)?.focus();
+    if (firstInvalid || checked.other !== undefined) return;
+    setPending(true);
+    preloadSocketViews();
+    const result = await createProxy(input);
     setPending(false);
     if (!result.ok) return setFailure(result.error);
     started.current = true;
@@ -95,9 +128,17 @@ export function ProxyDialog() {
           }}
         >
           <div className="flex max-h-[64vh] flex-col gap-3 overflow-y-auto border-t border-line px-4 py-4">
-            <ProxyProtocolFields {...values} onChange={change} disabled={pending} />
+            <ProxyProtocolFields
+              {...values}
+              onChange={change}
+              disabled={pending}
+              idleTimeoutError={errors.idleTimeout}
+              idleTimeoutRef={(element) => {
+                if (element) inputs.current.set('idleTimeout', element);
+              }}
+            />
             <div className="flex gap-2">
-              {field('host', 'Listen host', { inputRef: first, className: 'flex-1' })}
+              {field('host', 'Listen host', { className: 'flex-1' })}
               {field('port', 'Listen port', { inputMode: 'numeric', hint: '0 picks any free port.', className: 'w-28' })}
             </div>
             {values.protocol === 'tcp' && <ListenTlsFields values={tls} onChange={changeTls} disabled={pending} />}

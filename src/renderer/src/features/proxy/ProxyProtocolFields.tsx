@@ -1,3 +1,4 @@
+import type { Ref } from 'react';
 import type { ProxyProtocol } from '@shared/proxy';
 import { FormField } from '../../ui/FormField';
 import { SegmentedField } from '../../ui/SegmentedControl';
@@ -13,10 +14,12 @@ interface ProxyProtocolFieldsProps {
   idleTimeout: string;
   onChange: (patch: { protocol?: ProxyProtocol; idleTimeout?: string }) => void;
   disabled?: boolean;
+  idleTimeoutError?: string;
+  idleTimeoutRef?: Ref<HTMLInputElement>;
 }
 
 /** The new proxy's protocol, and for UDP how long a client's session lives without a datagram. */
-export function ProxyProtocolFields({ protocol, idleTimeout, onChange, disabled }: ProxyProtocolFieldsProps) {
+export function ProxyProtocolFields({ protocol, idleTimeout, onChange, disabled, idleTimeoutError, idleTimeoutRef }: ProxyProtocolFieldsProps) {
   return (
     <div className="flex items-start gap-3">
       <SegmentedField
@@ -36,6 +39,8 @@ export function ProxyProtocolFields({ protocol, idleTimeout, onChange, disabled 
           hint="Each client address is a session with its own upstream socket, ended after this long without a datagram."
           className="flex-1"
           disabled={disabled}
+          error={idleTimeoutError}
+          inputRef={idleTimeoutRef}
         />
       ) : (
         <p className="flex-1 pt-5 text-xs text-muted">Each client gets its own connection to the upstream.</p>
