@@ -8,6 +8,7 @@
 import type { Socket } from 'node:net';
 import type { FramingSpec } from '@shared/framing';
 import type { ToxicStream } from '@shared/proxy';
+import { EngineError } from '../engine/errors';
 import { DropNotes } from './drop-notes';
 import { HandleWriter } from './handle-writes';
 import { type HeldFrames, heldFramesFor } from './held-frames';
@@ -33,8 +34,11 @@ interface Pending {
 /** A message waiting in a held direction. */
 export interface HeldChunk {
   heldId: number;
+  /** Empty for a FIN. */
   bytes: Uint8Array;
   time: number;
+  /** The sender's FIN, last in the queue: forwarding it forwards what is held before it. */
+  fin?: true;
 }
 
 export interface PipeHooks {
@@ -168,19 +172,25 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
     void this.pump();
   }
 
+  /** The held messages, oldest first, and a held FIN last (it can be forwarded by its number). */
   held(): HeldChunk[] {
     if (!this.holding) return [];
-    return this.queue.flatMap((item) => (item.bytes ? [{ heldId: item.heldId, bytes: item.bytes, time: item.time }] : []));
+    return this.queue.map(({ heldId, bytes, time }) => (bytes ? { heldId, bytes, time } : { heldId, bytes: new Uint8Array(0), time, fin: true }));
   }
 
   /**
    * Forwards (as it is, or as edited) or drops one held message, or all of them (no id); returns
    * how many went. A byte stream keeps its order: forwarding one lets those held before it go
-   * first. Forwarding all lets a held FIN go too, in its place; dropping never drops a FIN.
+   * first. Forwarding all, or the FIN by its number, lets a held FIN go too, in its place;
+   * dropping never drops a FIN, and one asked to by its number is refused.
    */
   release(heldId: number | undefined, action: 'forward' | 'drop', edited?: Uint8Array): number {
+    if (heldId !== undefined && (action === 'drop' || edited) && this.queue.some((item) => item.heldId === heldId && !item.bytes)) {
+      const [to, from] = this.stream === 'upstream' ? ['the server', 'the client'] : ['the client', 'the server'];
+      throw new EngineError('INVALID_INPUT', `Held message #${heldId} to ${to} is ${from}'s FIN: it can only be forwarded, not dropped or edited`);
+    }
     const chosen = this.queue.filter((item) => {
-      if (!item.bytes) return heldId === undefined && action === 'forward';
+      if (!item.bytes) return action === 'forward' && (heldId === undefined || item.heldId <= heldId);
       if (heldId === undefined) return true;
       return action === 'forward' ? item.heldId <= heldId : item.heldId === heldId;
     });
