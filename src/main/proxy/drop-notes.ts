@@ -5,7 +5,9 @@
  * a timeout toxic looks sent. One note per run of drops, not one per read: a run ends when bytes
  * get through again, after QUIET_MS without a drop, or when the conversation ends; a run that
  * goes on (a flood into a timeout) is said every FOLD_MS with what it dropped since, as the log's
- * repeated notices are (notice-coalescer.ts).
+ * repeated notices are (notice-coalescer.ts). Once the conversation ends, what its stages still
+ * let go of (limit_data's rest of the read that reached its limit, a slicer's last slices) is said
+ * at the end of that turn, next to the line that says why it ended rather than a while after.
  */
 import { FOLD_MS } from '../engine/notice-coalescer';
 
@@ -33,6 +35,8 @@ export class DropNotes {
   /** By cause ("timeout toxic 'stall'", or ENDED), in the order each run began. */
   private readonly runs = new Map<string, Run>();
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private ended = false;
+  private endOfTurn: ReturnType<typeof setImmediate> | undefined;
 
   constructor(
     private readonly say: (message: string) => void,
@@ -58,6 +62,12 @@ export class DropNotes {
     this.runs.clear();
   }
 
+  /** The conversation is over: what is counted from now on is said at the end of the turn. */
+  end(): void {
+    this.ended = true;
+    if (this.runs.size > 0) this.sayAtTurnEnd();
+  }
+
   private count(cause: string, bytes: number): void {
     if (bytes <= 0) return;
     const at = performance.now();
@@ -69,7 +79,15 @@ export class DropNotes {
     } else {
       this.runs.set(cause, { bytes, pieces: 1, startedAt: at, lastAt: at });
     }
-    this.timer ??= this.arm();
+    if (this.ended) this.sayAtTurnEnd();
+    else this.timer ??= this.arm();
+  }
+
+  private sayAtTurnEnd(): void {
+    this.endOfTurn ??= setImmediate(() => {
+      this.endOfTurn = undefined;
+      this.flush();
+    });
   }
 
   private arm(): ReturnType<typeof setTimeout> {

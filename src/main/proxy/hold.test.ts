@@ -126,7 +126,7 @@ describe('hold and edit', () => {
     await waitFor(() => bed.engine.info(id).conversation?.heldFin?.upstream === false, 'the FIN to be no longer held');
   });
 
-  it('carries a FIN held behind held bytes in the conversation, until Forward all lets both go in order', async () => {
+  it('carries a FIN held behind held bytes in the conversation, listed by proxy.held, until forwarding it by its number lets both go in order', async () => {
     let serverEnded = false;
     let received = (): string => '';
     const upstream = await startRawServer((socket, text) => {

@@ -363,6 +363,7 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
     this.stopped = true;
     this.decide();
     for (const item of [...this.released, ...this.queue]) if (item.bytes) this.drops.undelivered(item.bytes.byteLength);
+    this.drops.end();
     this.queue.length = 0;
     this.released.length = 0;
     this.queuedBytes = 0;

@@ -115,6 +115,7 @@ export class DatagramDirection {
     if (this.stopped) return;
     this.stopped = true;
     this.drops.flush();
+    this.drops.end();
     if (this.heldQueue.length) this.hooks.note(`${this.heldQueue.length} held datagrams ${this.words()} dropped with the session`);
     this.heldQueue.length = 0;
     this.stages.stop();
