@@ -161,8 +161,9 @@ async function startProxy(
 }
 
 /**
- * A conversation's bytes are shown against the server: ↑ TX to it (what the client sent), ↓ RX
- * from it (what came back), as a client of that server would see them.
+ * A conversation's bytes are shown against the server: ↑ TX to it (what the client sent, as it
+ * went on past any toxics), ↓ RX from it (what came back, as it reached the client), as a client
+ * of that server would see them.
  */
 function asServerSide(socket: SocketInfo, entry: LogEntry): LogEntry {
   const server = socket.conversation?.upstreamRemote;
