@@ -7,7 +7,10 @@ import { startPeer, until } from './support/peers';
 const ECHO =
   "import socket\ns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\ns.bind(('127.0.0.1', 0))\nprint(s.getsockname()[1], flush=True)\nwhile True:\n    d, a = s.recvfrom(65535)\n    s.sendto(d, a)";
 
-test('the user proxies UDP to a Python echo, sees the session, and a loss toxic drops and counts every datagram', async ({ app, page }) => {
+test('the user proxies UDP to a Python echo, sees the session, and a loss toxic drops and counts every datagram, said in the log', async ({
+  app,
+  page,
+}) => {
   const echo = startPeer('python3', ['-u', '-c', ECHO]);
   const client = createSocket('udp4');
   const replies: string[] = [];
@@ -53,6 +56,15 @@ test('the user proxies UDP to a Python echo, sees the session, and a loss toxic 
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await expect(page.getByRole('alert')).toContainText('a UDP proxy takes latency, loss, duplicate, reorder');
     await app.screenshot('host-proxy-udp-toxics');
+
+    // The session's log shows no datagram as sent, and one note says what the toxic dropped.
+    await app
+      .socketRow(/^Proxied UDP conversation/)
+      .first()
+      .click();
+    await expect(app.log).toContainText(`loss toxic 'loss_upstream' dropped 5 datagrams (30 bytes) to the server 127.0.0.1:${echoPort}`);
+    await expect(app.log).not.toContainText('lost 0');
+    await app.screenshot('host-proxy-udp-loss-note');
   } finally {
     client.close();
     await echo.stop();

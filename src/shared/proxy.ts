@@ -204,9 +204,15 @@ export const HeldMessage = schemaOnUse(() =>
   z.object({
     heldId: z.number().int().positive(),
     stream: z.enum(['upstream', 'downstream']),
+    /** Empty for a FIN. */
     bytes: z.instanceof(Uint8Array),
     /** Epoch ms when it was read. */
     time: z.number(),
+    /**
+     * The sender's FIN, last in its direction (ConversationDetails.heldFin): forwarding it by its
+     * heldId forwards what is held before it too, as Forward all does; it cannot be dropped.
+     */
+    fin: z.boolean().optional(),
   }),
 );
 
@@ -257,7 +263,7 @@ export const proxyCommands = {
    * new ones included. Held messages wait for proxy.release; the held side is not read meanwhile.
    */
   'proxy.hold': command(() => ({ input: ProxyRef.extend({ stream: ToxicStream, hold: z.boolean() }), output: z.object({}) })),
-  /** The messages waiting in a conversation's held directions, oldest first. */
+  /** The messages waiting in a conversation's held directions, oldest first, each direction's held FIN after its bytes. */
   'proxy.held': command(() => ({ input: ProxyRef, output: z.object({ messages: z.array(HeldMessage) }) })),
   /** Forwards (optionally edited) or drops one held message, or all of a direction's (no heldId). */
   'proxy.release': command(() => ({

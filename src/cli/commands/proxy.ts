@@ -45,7 +45,10 @@ tls:// on the listen side presents a self-signed certificate (--names) or --cert
 the upstream side verifies its certificate (--cacert, --servername; --insecure to go on anyway).
 The log shows clear text both ways; toxics and hold act on it.
 
-In the printed log, ↑ TX is what the client sent to the server and ↓ RX what the server sent back.
+In the printed log, ↑ TX is what went on to the server and ↓ RX what went back to the client: with
+toxics, what came out of them, when it was written on (a slicer's slices one by one, a delayed reply
+when it was delivered); what a toxic dropped is a note ("timeout toxic 'timeout_upstream' dropped
+14 bytes to the server 127.0.0.1:6379").
 
 Examples:
   sockscope proxy tcp://127.0.0.1:6380 tcp://127.0.0.1:6379
@@ -158,8 +161,9 @@ async function startProxy(
 }
 
 /**
- * A conversation's bytes are shown against the server: ↑ TX to it (what the client sent), ↓ RX
- * from it (what came back), as a client of that server would see them.
+ * A conversation's bytes are shown against the server: ↑ TX to it (what the client sent, as it
+ * went on past any toxics), ↓ RX from it (what came back, as it reached the client), as a client
+ * of that server would see them.
  */
 function asServerSide(socket: SocketInfo, entry: LogEntry): LogEntry {
   const server = socket.conversation?.upstreamRemote;

@@ -192,6 +192,7 @@ export class Conversation implements ExternalSocket {
   /** Both sides end with FIN once what was passed on has gone; destroyed if they linger. */
   closeBoth(reason: string): void {
     if (this.finished) return;
+    this.sayDrops();
     this.record.event('info', reason);
     this.stopPipes();
     for (const socket of [this.client, this.upstreamSocket]) {
@@ -204,11 +205,18 @@ export class Conversation implements ExternalSocket {
 
   resetBoth(reason: string): void {
     if (this.finished) return;
+    this.sayDrops();
     this.record.event('reset', reason);
     this.stopPipes();
     resetSide(this.clientSide);
     if (this.upstreamConnected) resetSide(this.upstreamSide);
     else this.upstreamSocket.destroy();
+  }
+
+  /** What toxics dropped is said before the line that says why the conversation ends. */
+  private sayDrops(): void {
+    this.pipes.upstream.sayDrops();
+    this.pipes.downstream.sayDrops();
   }
 
   private stopPipes(): void {
@@ -223,6 +231,8 @@ export class Conversation implements ExternalSocket {
   private pipeHooks(stream: ToxicStream): PipeHooks {
     return {
       forwarded: (bytes) => this.log(stream, bytes),
+      destination:
+        stream === 'upstream' ? `the server ${formatEndpoint(this.options.upstream)}` : `the client ${formatEndpoint(this.record.info.remote)}`,
       endForwarded: () => this.onEndForwarded(stream),
       heldChanged: () => this.updateSidesSoon(),
       note: (message) => this.record.event('info', message),
@@ -336,6 +346,7 @@ export class Conversation implements ExternalSocket {
     const who = side === 'client' ? 'client' : 'server';
     const info = describeError(err, side === 'client' ? clientContext(this.record.info.remote) : this.options.upstream);
     this.failed = true;
+    this.sayDrops();
     this.stopPipes();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ECONNRESET') {

@@ -126,7 +126,7 @@ describe('hold and edit', () => {
     await waitFor(() => bed.engine.info(id).conversation?.heldFin?.upstream === false, 'the FIN to be no longer held');
   });
 
-  it('carries a FIN held behind held bytes in the conversation, until Forward all lets both go in order', async () => {
+  it('carries a FIN held behind held bytes in the conversation, listed by proxy.held, until forwarding it by its number lets both go in order', async () => {
     let serverEnded = false;
     let received = (): string => '';
     const upstream = await startRawServer((socket, text) => {
@@ -148,9 +148,26 @@ describe('hold and edit', () => {
     expect(conversation?.held).toEqual({ upstream: 1, downstream: 0 });
     expect(received()).toBe('');
     expect(serverEnded).toBe(false);
-    // The FIN is not a message: proxy.held lists the bytes only, and the FIN's place is after them.
-    expect((await held(id)).map((m) => Buffer.from(m.bytes).toString())).toEqual(['last words']);
-    expect(value(await bed.dispatcher.dispatch('proxy.release', { id, stream: 'upstream', action: 'forward' }))).toEqual({ released: 2 });
+    // proxy.held lists the FIN in its place, after the bytes, with a number to forward it by.
+    const listed = await held(id);
+    expect(listed.map((m) => [Buffer.from(m.bytes).toString(), m.fin ?? false])).toEqual([
+      ['last words', false],
+      ['', true],
+    ]);
+    const fin = listed[1];
+    // A FIN is never dropped (the UI offers no such thing): the refusal says what to do instead.
+    const dropped = await bed.dispatcher.dispatch('proxy.release', { id, stream: 'upstream', heldId: fin.heldId, action: 'drop' });
+    expect(dropped).toEqual({
+      ok: false,
+      error: {
+        code: 'INVALID_INPUT',
+        message: `Held message #${fin.heldId} to the server is the client's FIN: it can only be forwarded, not dropped or edited`,
+      },
+    });
+    // Forwarded by its number, as the UI's Forward on the FIN: what is held before it goes first.
+    expect(value(await bed.dispatcher.dispatch('proxy.release', { id, stream: 'upstream', heldId: fin.heldId, action: 'forward' }))).toEqual({
+      released: 2,
+    });
     await waitFor(() => serverEnded, 'the FIN at the server');
     expect(received()).toBe('last words');
     await waitFor(() => bed.engine.info(id).conversation?.heldFin?.upstream === false, 'the FIN to be no longer held');

@@ -19,7 +19,7 @@ describe('a direction writing bytes of its own', () => {
     const [sender, source] = await socketPair();
     const [dest, reader] = await socketPair();
     reader.pause();
-    const noHooks = { forwarded: () => {}, endForwarded: () => {}, heldChanged: () => {}, note: () => {} };
+    const noHooks = { forwarded: () => {}, destination: 'the server', endForwarded: () => {}, heldChanged: () => {}, note: () => {} };
     // A plain socket reads into fresh buffers of Node's: bytes the pipe owns, never a lent view.
     const pipe = new DirectionPipe('upstream', source, dest, noHooks);
     source.on('data', (chunk: Buffer) => pipe.accept(chunk));
@@ -52,7 +52,7 @@ describe('a direction writing bytes of its own', () => {
   it('writes borrowed reads as they were read, before a FIN sent in the same turn', async () => {
     const [, source] = await socketPair();
     const [dest, far] = await socketPair();
-    const noHooks = { forwarded: () => {}, endForwarded: () => {}, heldChanged: () => {}, note: () => {} };
+    const noHooks = { forwarded: () => {}, destination: 'the server', endForwarded: () => {}, heldChanged: () => {}, note: () => {} };
     const pipe = new DirectionPipe('downstream', source, dest, noHooks);
     pipe.start();
     let text = '';

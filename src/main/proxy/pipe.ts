@@ -8,10 +8,12 @@
 import type { Socket } from 'node:net';
 import type { FramingSpec } from '@shared/framing';
 import type { ToxicStream } from '@shared/proxy';
+import { EngineError } from '../engine/errors';
+import { DropNotes } from './drop-notes';
 import { HandleWriter } from './handle-writes';
 import { type HeldFrames, heldFramesFor } from './held-frames';
 import type { ProxyReader } from './own-read-buffer';
-import { StageList } from './stages';
+import { chainOf, StageList, stageLabel } from './stages';
 import type { Next, Stage } from './toxics';
 import { atTurnEnd, type TurnEndWork } from './turn-end';
 
@@ -32,13 +34,21 @@ interface Pending {
 /** A message waiting in a held direction. */
 export interface HeldChunk {
   heldId: number;
+  /** Empty for a FIN. */
   bytes: Uint8Array;
   time: number;
+  /** The sender's FIN, last in the queue: forwarding it forwards what is held before it. */
+  fin?: true;
 }
 
 export interface PipeHooks {
-  /** Bytes leaving the queue into the chain: what the log shows as this direction's traffic. */
+  /**
+   * What the log shows as this direction's traffic: bytes as they are written on to `dest` (with
+   * toxics, what left the chain, when it did), or on the direct path as they are read.
+   */
   forwarded(bytes: Uint8Array): void;
+  /** Where this direction goes, as notes name it: "the server 127.0.0.1:6379". */
+  readonly destination: string;
   /** Told once the FIN has been passed on to `dest`. */
   endForwarded(): void;
   /** The held messages changed (held, forwarded or dropped). */
@@ -74,8 +84,28 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
   private turnOut: Uint8Array[] = [];
   /** Writes to `dest` past its Writable when it is plain TCP (handle-writes.ts). */
   private readonly handleWriter: HandleWriter;
+  /** What toxics dropped and what the end of the conversation cut off, said in the log (drop-notes.ts). */
+  private readonly drops: DropNotes;
+  /**
+   * The end of the chain: what the log shows, when a toxic is in the way, is what comes out of
+   * it, as it is written on. Each piece is its own entry: a slicer's slices and a bandwidth
+   * toxic's tenths of a second are the reads the other side can get, at the times they went, and a
+   * capture exported from the log shows the split a test set up; a latency toxic's bytes show
+   * when they were delivered, not when they were read. Bytes that arrive here after the
+   * conversation ended never went: counted, not logged.
+   */
+  private readonly deliver: Next = (piece) => {
+    if (this.stopped || this.dest.destroyed || this.dest.writableEnded) {
+      this.drops.undelivered(piece.byteLength);
+      return Promise.resolve();
+    }
+    // A run of drops before these bytes is said before them.
+    this.drops.flush();
+    this.hooks.forwarded(piece);
+    return this.write(piece);
+  };
   /** Through every stage, in order, then into `dest`: a chunk taken from the queue runs the chain there was then. */
-  private chain: Next = (piece) => this.write(piece);
+  private chain: Next = this.deliver;
   private pumping = false;
   private stopped = false;
   private sourcePaused = true;
@@ -111,6 +141,7 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
     // Not read until start(): an upstream socket would otherwise flow as soon as it is listened to.
     source.pause();
     this.handleWriter = new HandleWriter(dest, () => this.updateFlow(), hooks.note);
+    this.drops = new DropNotes(hooks.note, { destination: hooks.destination });
   }
 
   get isHolding(): boolean {
@@ -141,19 +172,25 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
     void this.pump();
   }
 
+  /** The held messages, oldest first, and a held FIN last (it can be forwarded by its number). */
   held(): HeldChunk[] {
     if (!this.holding) return [];
-    return this.queue.flatMap((item) => (item.bytes ? [{ heldId: item.heldId, bytes: item.bytes, time: item.time }] : []));
+    return this.queue.map(({ heldId, bytes, time }) => (bytes ? { heldId, bytes, time } : { heldId, bytes: new Uint8Array(0), time, fin: true }));
   }
 
   /**
    * Forwards (as it is, or as edited) or drops one held message, or all of them (no id); returns
    * how many went. A byte stream keeps its order: forwarding one lets those held before it go
-   * first. Forwarding all lets a held FIN go too, in its place; dropping never drops a FIN.
+   * first. Forwarding all, or the FIN by its number, lets a held FIN go too, in its place;
+   * dropping never drops a FIN, and one asked to by its number is refused.
    */
   release(heldId: number | undefined, action: 'forward' | 'drop', edited?: Uint8Array): number {
+    if (heldId !== undefined && (action === 'drop' || edited) && this.queue.some((item) => item.heldId === heldId && !item.bytes)) {
+      const [to, from] = this.stream === 'upstream' ? ['the server', 'the client'] : ['the client', 'the server'];
+      throw new EngineError('INVALID_INPUT', `Held message #${heldId} to ${to} is ${from}'s FIN: it can only be forwarded, not dropped or edited`);
+    }
     const chosen = this.queue.filter((item) => {
-      if (!item.bytes) return heldId === undefined && action === 'forward';
+      if (!item.bytes) return action === 'forward' && (heldId === undefined || item.heldId <= heldId);
       if (heldId === undefined) return true;
       return action === 'forward' ? item.heldId <= heldId : item.heldId === heldId;
     });
@@ -311,11 +348,22 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
     this.atTurnEnd();
   }
 
-  /** The conversation is over: nothing more is forwarded (what was, goes), every stage lets go. */
+  /** What toxics dropped until now is said (the conversation is about to say why it ends). */
+  sayDrops(): void {
+    this.drops.flush();
+  }
+
+  /**
+   * The conversation is over: nothing more is forwarded (what was, goes), every stage lets go.
+   * What still waited is said as not delivered, and so is what the stages let go of now.
+   */
   stop(): void {
     this.atTurnEnd();
+    if (this.stopped) return;
     this.stopped = true;
     this.decide();
+    for (const item of [...this.released, ...this.queue]) if (item.bytes) this.drops.undelivered(item.bytes.byteLength);
+    this.drops.end();
     this.queue.length = 0;
     this.released.length = 0;
     this.queuedBytes = 0;
@@ -341,7 +389,6 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
     try {
       for (let item = this.next(); item && !this.stopped; item = this.next()) {
         if (item.bytes) {
-          this.hooks.forwarded(item.bytes);
           await this.runData(item.bytes, item.arrivedAt);
           this.updateFlow();
         } else {
@@ -370,14 +417,7 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
 
   /** The stages as one function, built when they change rather than per chunk. */
   private buildChain(): void {
-    const stages = this.stages.all;
-    let next: Next = (piece) => this.write(piece);
-    for (let i = stages.length - 1; i >= 0; i--) {
-      const { stage } = stages[i];
-      const after = next;
-      next = (piece, time) => stage.data(piece, time, after);
-    }
-    this.chain = next;
+    this.chain = chainOf(this.stages.all, this.deliver, (stage, bytes) => this.drops.dropped(stageLabel(stage), bytes));
   }
 
   private async runEnd(): Promise<void> {

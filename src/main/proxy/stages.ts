@@ -4,7 +4,7 @@
  * direction took at one moment stays the chain that bytes run through; a removed stage is stopped
  * after it left the list, so it lets go of what it holds into the chain there is now.
  */
-import type { Stage } from './toxics';
+import type { Next, Stage } from './toxics';
 
 export interface PipeStage {
   toxic: string;
@@ -50,4 +50,33 @@ export class StageList {
     this.items = [];
     this.changed();
   }
+}
+
+/**
+ * The stages as one function ending in `last` (what writes a piece on), built when they change
+ * rather than per piece. What a stage does not pass on of a piece it was given (timeout,
+ * reset_peer and loss drop it, limit_data past its limit) is told to `dropped`, naming that stage:
+ * a stage's data() settles once what it passes on has gone, so the count is known then. A stage
+ * that passes on more than it got (duplicate) dropped nothing.
+ */
+export function chainOf(stages: readonly PipeStage[], last: Next, dropped: (by: PipeStage, bytes: number) => void): Next {
+  let next = last;
+  for (let i = stages.length - 1; i >= 0; i--) {
+    const item = stages[i];
+    const after = next;
+    next = async (piece, arrivedAt) => {
+      let passed = 0;
+      await item.stage.data(piece, arrivedAt, (out, time) => {
+        passed += out.byteLength;
+        return after(out, time);
+      });
+      if (passed < piece.byteLength) dropped(item, piece.byteLength - passed);
+    };
+  }
+  return next;
+}
+
+/** How a note names a stage: "timeout toxic 'stall'". */
+export function stageLabel({ toxic, stage }: PipeStage): string {
+  return `${stage.type} toxic '${toxic}'`;
 }

@@ -26,6 +26,8 @@ export interface StageContext {
 }
 
 export interface Stage {
+  /** The toxic's type, as notes name it ("timeout toxic 'stall' dropped …"). */
+  readonly type: ToxicType;
   data(bytes: Uint8Array, arrivedAt: number, next: Next): Promise<void>;
   /** The direction's FIN passes through here (slow_close delays it). */
   end(next: () => void): Promise<void>;
@@ -92,6 +94,9 @@ export class Stoppable {
   }
 }
 
+/** What a toxic's factory makes: the stage without its type and stop, which every stage has alike. */
+export type StageActs = Omit<Stage, 'stop' | 'type'>;
+
 export type Attributes<T extends ToxicType> = ReturnType<(typeof ToxicAttributeSchemas)[T]['parse']>;
 
 const passEnd = async (next: () => void): Promise<void> => next();
@@ -105,7 +110,7 @@ function randomBetween(low: number, high: number): number {
 }
 
 const factories: {
-  [T in (typeof PROTOCOL_TOXICS.tcp)[number]]: (attributes: Attributes<T>, context: StageContext, life: Stoppable) => Omit<Stage, 'stop'>;
+  [T in (typeof PROTOCOL_TOXICS.tcp)[number]]: (attributes: Attributes<T>, context: StageContext, life: Stoppable) => StageActs;
 } = {
   latency: ({ latency, jitter }, context, life) => ({
     // Measured from when the chunk arrived, as Toxiproxy does: chunks in flight are delayed in parallel.
@@ -246,7 +251,7 @@ export function createStage(toxic: Toxic, context: StageContext): Stage {
     attributes: Record<string, number>,
     context: StageContext,
     life: Stoppable,
-  ) => Omit<Stage, 'stop'>;
+  ) => StageActs;
   const stage = make(parseAttributes(toxic.type, toxic.attributes), context, life);
-  return { ...stage, stop: () => life.stop() };
+  return { ...stage, type: toxic.type, stop: () => life.stop() };
 }

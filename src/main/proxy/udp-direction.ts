@@ -2,18 +2,23 @@
  * One direction of a UDP session: datagrams from one side, each through that direction's toxic
  * chain on its own, to the other side. Held datagrams wait as messages the user forwards (edited
  * or not) or drops, one by one: datagrams have no order to keep. Bounded: past MAX_WAITING
- * datagrams held or in the chain, new ones are dropped and the log says so.
+ * datagrams held or in the chain, new ones are dropped and the log says so. As on TCP (pipe.ts),
+ * the log shows a datagram when it is sent on, after the toxics: one a loss toxic dropped is said
+ * in a note, a duplicated one shows twice, a delayed or reordered one when and where it went.
  */
 import type { ToxicStream } from '@shared/proxy';
+import { DropNotes } from './drop-notes';
 import type { HeldChunk } from './pipe';
-import { StageList } from './stages';
-import type { Stage } from './toxics';
+import { chainOf, StageList, stageLabel } from './stages';
+import type { Next, Stage } from './toxics';
 
 export const MAX_WAITING = 1024;
 
 export interface DatagramHooks {
-  /** A datagram entering the chain: what the log shows as this direction's traffic. */
+  /** A datagram as it is sent on (past the toxics): what the log shows as this direction's traffic. */
   forwarded(bytes: Uint8Array): void;
+  /** Where this direction goes, as notes name it: "the server 127.0.0.1:53". */
+  readonly destination: string;
   /** Sends it on to the other side. */
   write(bytes: Uint8Array): void | Promise<void>;
   heldChanged(): void;
@@ -21,7 +26,22 @@ export interface DatagramHooks {
 }
 
 export class DatagramDirection {
-  private readonly stages = new StageList();
+  private readonly stages = new StageList(() => {
+    this.chain = chainOf(this.stages.all, this.deliver, (stage, bytes) => this.drops.dropped(stageLabel(stage), bytes));
+  });
+  private readonly drops: DropNotes;
+  /** A datagram out of the chain: logged and sent, or, once the session has ended, counted as not delivered. */
+  private readonly deliver: Next = (piece) => {
+    if (this.stopped) {
+      this.drops.undelivered(piece.byteLength);
+      return Promise.resolve();
+    }
+    this.drops.flush();
+    this.hooks.forwarded(piece);
+    return Promise.resolve(this.hooks.write(piece));
+  };
+  /** The stages as one function, built when they change (chainOf). */
+  private chain: Next = this.deliver;
   private readonly heldQueue: HeldChunk[] = [];
   private holding = false;
   private inChain = 0;
@@ -31,7 +51,9 @@ export class DatagramDirection {
   constructor(
     readonly stream: ToxicStream,
     private readonly hooks: DatagramHooks,
-  ) {}
+  ) {
+    this.drops = new DropNotes(hooks.note, { destination: hooks.destination, datagrams: true });
+  }
 
   get isHolding(): boolean {
     return this.holding;
@@ -92,6 +114,8 @@ export class DatagramDirection {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.drops.flush();
+    this.drops.end();
     if (this.heldQueue.length) this.hooks.note(`${this.heldQueue.length} held datagrams ${this.words()} dropped with the session`);
     this.heldQueue.length = 0;
     this.stages.stop();
@@ -99,16 +123,12 @@ export class DatagramDirection {
 
   /** Through the stages there are now; each datagram on its own, so a delayed one holds up no other. */
   private async run(bytes: Uint8Array): Promise<void> {
-    this.hooks.forwarded(bytes);
-    const chain = this.stages.all;
-    const step =
-      (index: number) =>
-      (piece: Uint8Array, arrivedAt: number): Promise<void> =>
-        index < chain.length
-          ? chain[index].stage.data(piece, arrivedAt, step(index + 1))
-          : Promise.resolve(this.stopped ? undefined : this.hooks.write(piece));
+    let pending: void | Promise<void>;
     // Straight out when no toxic applies and the other side is there: no turn through a promise.
-    const pending = chain.length === 0 ? this.hooks.write(bytes) : step(0)(bytes, performance.now());
+    if (this.stages.all.length === 0) {
+      this.hooks.forwarded(bytes);
+      pending = this.hooks.write(bytes);
+    } else pending = this.chain(bytes, performance.now());
     if (!pending) return;
     this.inChain++;
     try {

@@ -113,16 +113,19 @@ describe('UDP proxy', () => {
   });
 
   it('loss rate 1 drops every datagram and counts each; rate 0 drops none', async () => {
-    const proxy = await udpProxy(await startUdpEcho(), { toxics: [{ type: 'loss', stream: 'upstream', attributes: { rate: 1 } }] });
+    const upstream = await startUdpEcho();
+    const proxy = await udpProxy(upstream, { toxics: [{ type: 'loss', stream: 'upstream', attributes: { rate: 1 } }] });
     const client = await udpClient(proxy.port);
     for (let i = 0; i < 20; i++) client.send(`lost ${i}`);
     await waitFor(() => toxicOf(proxy.id)?.hits === 20, 'twenty hits');
     await sleep(300);
     expect(client.replies).toEqual([]);
     const [session] = sessionsOf(proxy.id);
-    // The log shows what the client sent (20 out), and nothing came back.
+    // The log shows what went on (nothing either way) and one note for what the toxic dropped.
+    const note = `loss toxic 'loss_upstream' dropped 20 datagrams (130 bytes) to the server 127.0.0.1:${upstream}`;
+    await waitFor(() => logEvents(bed.engine, session.id).some((e) => e.message === note), 'the drop note');
     let entries = await logOf(session.id);
-    expect(data(entries, 'out')).toHaveLength(20);
+    expect(data(entries, 'out')).toHaveLength(0);
     expect(data(entries, 'in')).toHaveLength(0);
     expect(toxicOf(proxy.id)).toMatchObject({ conversationCount: 1, conversations: [session.id] });
 
@@ -130,7 +133,7 @@ describe('UDP proxy', () => {
     for (let i = 0; i < 20; i++) client.send(`kept ${i}`);
     await waitFor(() => client.replies.length === 20, 'twenty replies');
     entries = await logOf(session.id);
-    expect(data(entries, 'out')).toHaveLength(40);
+    expect(data(entries, 'out')).toHaveLength(20);
     expect(data(entries, 'in')).toHaveLength(20);
     expect(toxicOf(proxy.id)?.hits).toBe(20);
   });
@@ -152,6 +155,8 @@ describe('UDP proxy', () => {
     await sleep(200);
     expect(client.replies.sort()).toEqual(['d0', 'd0', 'd1', 'd1', 'd2', 'd2', 'd3', 'd3', 'd4', 'd4']);
     expect(toxicOf(proxy.id)?.hits).toBe(5);
+    // Logged as sent: each datagram twice, as the server got it.
+    expect(data(await logOf(sessionsOf(proxy.id)[0].id), 'out').sort()).toEqual(['d0', 'd0', 'd1', 'd1', 'd2', 'd2', 'd3', 'd3', 'd4', 'd4']);
   });
 
   it('reorder rate 1 swaps each pair: the held-back datagram goes after the next one', async () => {

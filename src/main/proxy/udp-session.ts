@@ -173,6 +173,8 @@ export class UdpSession implements ProxyConversation {
   private direction(stream: ToxicStream, write: (bytes: Uint8Array) => void): DatagramDirection {
     return new DatagramDirection(stream, {
       forwarded: (bytes) => this.log(stream, bytes),
+      destination:
+        stream === 'upstream' ? `the server ${formatEndpoint(this.options.upstream)}` : `the client ${formatEndpoint(this.record.info.remote)}`,
       // Datagrams from the client wait in the chain until the upstream socket is connected.
       write:
         stream === 'upstream' ? (bytes) => (this.upstreamReady ? write(bytes) : this.connected.then((ok) => (ok ? write(bytes) : undefined))) : write,

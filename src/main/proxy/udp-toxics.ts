@@ -6,13 +6,13 @@
  */
 import { PROTOCOL_TOXICS, type ProxyProtocol, type Toxic, type ToxicType } from '@shared/proxy';
 import { EngineError } from '../engine/errors';
-import { createStage, parseAttributes, Stoppable, type Attributes, type Stage, type StageContext } from './toxics';
+import { createStage, parseAttributes, Stoppable, type Attributes, type Stage, type StageActs, type StageContext } from './toxics';
 
 type UdpOwnToxic = Exclude<(typeof PROTOCOL_TOXICS.udp)[number], 'latency'>;
 
 const passEnd = async (next: () => void): Promise<void> => next();
 
-const factories: { [T in UdpOwnToxic]: (attributes: Attributes<T>, context: StageContext, life: Stoppable) => Omit<Stage, 'stop'> } = {
+const factories: { [T in UdpOwnToxic]: (attributes: Attributes<T>, context: StageContext, life: Stoppable) => StageActs } = {
   loss: ({ rate, correlation }, context) => {
     // Gilbert's two states: after a loss the next is lost with rate + correlation·(1 − rate), after
     // a delivery with rate·(1 − correlation). The long-run share lost stays `rate`; correlation
@@ -71,13 +71,9 @@ const factories: { [T in UdpOwnToxic]: (attributes: Attributes<T>, context: Stag
 /** One toxic's stage for one direction of one UDP session. */
 export function createUdpStage(toxic: Toxic, context: StageContext): Stage {
   if (toxic.type === 'latency') return createStage(toxic, context);
-  const make = factories[toxic.type as UdpOwnToxic] as (
-    attributes: Record<string, number>,
-    context: StageContext,
-    life: Stoppable,
-  ) => Omit<Stage, 'stop'>;
+  const make = factories[toxic.type as UdpOwnToxic] as (attributes: Record<string, number>, context: StageContext, life: Stoppable) => StageActs;
   const life = new Stoppable();
-  return { ...make(parseAttributes(toxic.type, toxic.attributes), context, life), stop: () => life.stop() };
+  return { ...make(parseAttributes(toxic.type, toxic.attributes), context, life), type: toxic.type, stop: () => life.stop() };
 }
 
 /** Refuses a toxic the proxy's protocol has no use for (loss on TCP, bandwidth on UDP…). */

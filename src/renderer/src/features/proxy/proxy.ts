@@ -31,9 +31,10 @@ export function holdStream(id: string, stream: ToxicStream, hold: boolean): Prom
   return invoke('proxy.hold', { id, stream, hold });
 }
 
+/** The held messages with bytes: the panel shows a held FIN from the conversation's heldFin, which it follows live. */
 export async function listHeld(id: string): Promise<Result<HeldMessage[]>> {
   const result = await invoke('proxy.held', { id });
-  return result.ok ? { ok: true, value: result.value.messages } : result;
+  return result.ok ? { ok: true, value: result.value.messages.filter((message) => !message.fin) } : result;
 }
 
 /** Forwards one held message, as it is or with `data` in its place. */
