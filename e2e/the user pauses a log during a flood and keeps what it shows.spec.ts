@@ -45,6 +45,17 @@ test('the user pauses a log during a flood: the rows shown keep their text, the 
     ).then(() => undefined);
   let flooding = false;
   let flood = Promise.resolve();
+  /** Ten thousand datagrams a second until stopped (at most 20 s). */
+  const startFlood = (): void => {
+    flooding = true;
+    const ends = Date.now() + 20_000;
+    flood = (async () => {
+      while (flooding && Date.now() < ends) {
+        await send(100);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+  };
   const stopFlood = async (): Promise<void> => {
     flooding = false;
     await flood;
@@ -81,15 +92,7 @@ test('the user pauses a log during a flood: the rows shown keep their text, the 
     const notice = page.getByRole('status').filter({ hasText: /^Paused ·/ });
     await expect(notice).toBeHidden();
 
-    // The flood: ten thousand datagrams a second until stopped (at most 20 s).
-    flooding = true;
-    const floodEnds = Date.now() + 20_000;
-    flood = (async () => {
-      while (flooding && Date.now() < floodEnds) {
-        await send(100);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    })();
+    startFlood();
 
     await expect(notice).toHaveText(/^Paused · [\d,]+ newer entries since · the rows shown have fallen out of the log\s*Jump to latest$/);
     // The rows shown are the ones read, with their text, however often the ring has turned over
@@ -120,6 +123,23 @@ test('the user pauses a log during a flood: the rows shown keep their text, the 
     const last = next;
     await send(1);
     await expect(app.log.getByRole('listitem').filter({ hasText: new RegExp(`line ${last}(?!\\d)`) })).toBeInViewport();
+
+    // Paused again until the log has moved past the rows shown; then a search finds a match in
+    // the entries the log holds now, past the rows kept: the view lets them go and goes to it.
+    await page.mouse.wheel(0, -600);
+    await expect(page.getByRole('button', { name: /^Jump to latest/ })).toBeVisible();
+    startFlood();
+    await expect(notice).toBeVisible();
+    await stopFlood();
+    await new Promise<void>((resolve, reject) => peer.send('needle', port, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+    await page.keyboard.press('Control+f');
+    const bar = page.getByRole('search', { name: 'Search the log' });
+    await bar.getByRole('textbox', { name: 'Search text' }).fill('needle');
+    await expect(bar.getByRole('status')).toHaveText('1 match');
+    await bar.getByRole('textbox', { name: 'Search text' }).press('Enter');
+    await expect(bar.getByRole('status')).toHaveText('1 of 1');
+    await expect(app.log.getByRole('listitem').filter({ hasText: 'needle' })).toBeInViewport();
+    await expect(notice).toBeHidden();
   } finally {
     await stopFlood();
     peer.close();
