@@ -3,11 +3,11 @@ import { SockscopeApp } from './support/app';
 import { type RunningHost, startBuiltHost } from './support/host';
 
 /** Each test gets its own host (a fresh engine) and the UI open in Chromium. */
-export const test = base.extend<{ host: RunningHost; app: SockscopeApp }>({
-  // Playwright reads a fixture's dependencies from its first parameter's pattern: none here.
-  // eslint-disable-next-line no-empty-pattern
-  host: async ({}, use) => {
-    const host = await startBuiltHost();
+export const test = base.extend<{ hostArgs: string[]; host: RunningHost; app: SockscopeApp }>({
+  /** Options for `sockscope host` beyond its defaults (test.use), e.g. a small log ring. */
+  hostArgs: [[], { option: true }],
+  host: async ({ hostArgs }, use) => {
+    const host = await startBuiltHost({ args: hostArgs });
     await use(host);
     await host.stop();
   },

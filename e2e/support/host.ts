@@ -22,6 +22,8 @@ export async function startBuiltHost(
     configDir?: string;
     /** What node runs instead of the built CLI (say, the sources through tsx, with extra modules). */
     nodeArgs?: string[];
+    /** Options after `host` for the built CLI. */
+    args?: string[];
   } = {},
 ): Promise<RunningHost> {
   // A config folder of its own unless a test shares one between hosts: no test sees another's
@@ -31,7 +33,7 @@ export async function startBuiltHost(
   const removeOwnDir = (): void => {
     if (ownDir) rmSync(ownDir, { recursive: true, force: true });
   };
-  const child = spawn(process.execPath, options.nodeArgs ?? [resolve(__dirname, '../../out/main/cli.js'), 'host'], {
+  const child = spawn(process.execPath, options.nodeArgs ?? [resolve(__dirname, '../../out/main/cli.js'), 'host', ...(options.args ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, SOCKSCOPE_CONFIG_DIR: configDir },
   });

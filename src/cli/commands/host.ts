@@ -9,6 +9,7 @@ import { configDir } from '../../main/session/paths';
 import { exitWithError } from '../messages';
 import { parsePort } from '../options';
 import { addLogBudgetOption, applyLogBudget } from '../log-budget-option';
+import { addLogEntriesOption } from '../log-entries-option';
 import { parseApiAddress } from '../api-address';
 
 /** Beside the built CLI (out/main/cli.js → out/renderer), or the project's out/ when run from source. */
@@ -23,6 +24,14 @@ function builtRendererDir(): string {
  */
 const LOAD_ENGINE_AFTER_MS = 1000;
 
+interface HostOptions {
+  port: number;
+  renderer: string;
+  logBudget?: number;
+  logEntries?: number;
+  toxiproxyApi?: { host: string; port: number };
+}
+
 /**
  * `sockscope host`: the Sockscope UI in a browser, served from this machine's loopback only.
  * This module and what it imports are all the host needs to serve the page: the engine, the
@@ -31,12 +40,12 @@ const LOAD_ENGINE_AFTER_MS = 1000;
  * start-up costs one of the two, not both.
  */
 export function registerHost(program: Command): void {
-  addLogBudgetOption(program.command('host'))
+  addLogEntriesOption(addLogBudgetOption(program.command('host')))
     .description('serve the Sockscope UI to a browser on 127.0.0.1, guarded by a per-run token')
     .option('-p, --port <port>', 'port to serve on; 0 picks a free one', parsePort, 0)
     .option('--renderer <dir>', 'folder of the built renderer', builtRendererDir())
     .option('--toxiproxy-api <address>', "also serve Toxiproxy's HTTP API for the proxies, on [host:]port (e.g. 8474)", parseApiAddress)
-    .action(async (options: { port: number; renderer: string; logBudget?: number; toxiproxyApi?: { host: string; port: number } }) => {
+    .action(async (options: HostOptions) => {
       if (!existsSync(resolve(options.renderer, 'index.html'))) {
         throw new Error(`No built renderer in ${options.renderer}: run \`npm run build\` first`);
       }
@@ -46,7 +55,7 @@ export function registerHost(program: Command): void {
         (core ??= new Promise<void>((next) => setImmediate(next))
           // After what this turn of the event loop brought: the page's other files go out first.
           .then(() => import('../../main/core'))
-          .then(({ createCore }) => createCore({ sessionDir: configDir() }))
+          .then(({ createCore }) => createCore({ sessionDir: configDir(), engine: logLimitsOf(options) }))
           // Without its engine the host is of no use: it stops, saying why, as for any other start-up error.
           .catch(exitWithError));
       let host: Host;
@@ -91,4 +100,9 @@ export function registerHost(program: Command): void {
         },
       });
     });
+}
+
+/** The engine's log limits as `--log-entries` sets them, or its defaults. */
+function logLimitsOf(options: HostOptions): { log: { maxEntries: number } } | undefined {
+  return options.logEntries === undefined ? undefined : { log: { maxEntries: options.logEntries } };
 }

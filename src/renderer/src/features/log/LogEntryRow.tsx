@@ -15,8 +15,10 @@ import { PayloadText } from './PayloadText';
 
 interface LogEntryRowProps {
   seq: number;
-  /** Undefined while its page is on the way. */
+  /** Undefined while its page is on the way, or for good when it fell out of the log before it was read. */
   entry: LogRowEntry | undefined;
+  /** The log no longer holds it (a paused view shows what it read; this row it had not). */
+  fellOut: boolean;
   view: LogPayloadView;
   /** UDP: show each datagram's peer. */
   showPeer: boolean;
@@ -35,6 +37,7 @@ const errorEvents = new Set(['error', 'reset']);
 export const LogEntryRow = memo(function LogEntryRow({
   seq,
   entry,
+  fellOut,
   view,
   showPeer,
   showDelta,
@@ -48,13 +51,13 @@ export const LogEntryRow = memo(function LogEntryRow({
 
   if (!entry) {
     return (
-      <div className={`${grid} text-faint`} aria-busy="true">
+      <div className={`${grid} text-faint`} aria-busy={!fellOut}>
         <span>#{seq}</span>
         {showDelta && <span />}
         <span />
         <span />
         {showPeer && <span />}
-        <span className="font-sans">Loading…</span>
+        <span className="font-sans">{fellOut ? 'Fell out of the log before it was read' : 'Loading…'}</span>
       </div>
     );
   }

@@ -34,6 +34,12 @@ const BLOCK_ROWS = 8;
  */
 const RECYCLED_BLOCK_KEYS = 256;
 
+/**
+ * Rows a paused view holds either side of those drawn (see logCache's holdRows): a few screens to
+ * scroll through after a flood has pushed them out of the log.
+ */
+const HELD_MARGIN = 1500;
+
 /** No row is shorter than a line of text, whatever the view. */
 const SHORTEST_ROW = estimateRowHeight('text');
 
@@ -70,8 +76,18 @@ export function LogView({ socketId, head, showPeer, roundTrips }: LogViewProps) 
   const [pausedAt, setPausedAt] = useState<number | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
 
-  const { firstSeq, nextSeq: headSeq } = rows;
+  const { firstSeq: logFirst, nextSeq: headSeq, snapshot } = rows;
   const following = pausedAt === null;
+  /**
+   * A paused view holds the rows around it (a snapshot, see logCache's holdRows), and its list
+   * starts at the first of them once the log has moved past it: the rows stay where they were,
+   * shown as read, and those never read say they fell out. Once the log has moved past all of
+   * them, the list ends with them too: what lies between fell out, and the log's newest entries
+   * are one "Jump to latest" away (not millions of rows further down a list that grows with the flood).
+   */
+  const held = following ? undefined : snapshot?.held();
+  const firstSeq = held && held[0] < logFirst ? held[0] : logFirst;
+  const heldEnd = held !== undefined && logFirst >= held[1] ? held[1] : undefined;
   /**
    * Where the list ends. While following, at the newest entry already read: a batch that moves the
    * head only asks for the new tail, and the rows on screen change once, when it arrives. Ending at
@@ -80,10 +96,12 @@ export function LogView({ socketId, head, showPeer, roundTrips }: LogViewProps) 
    * a flood. Read entries are contiguous up to the newest, so nothing shown is missing.
    */
   const newestRead = following ? rows.newestRead?.() : undefined;
-  const nextSeq = newestRead !== undefined && newestRead >= firstSeq ? Math.min(headSeq, newestRead + 1) : headSeq;
+  const nextSeq = heldEnd !== undefined ? heldEnd : newestRead !== undefined && newestRead >= firstSeq ? Math.min(headSeq, newestRead + 1) : headSeq;
   const count = Math.max(0, nextSeq - firstSeq);
   /** Rows in the log, whether or not shown yet. */
-  const total = Math.max(0, headSeq - firstSeq);
+  const total = Math.max(0, headSeq - logFirst);
+  /** Rows the list stands for, drawn or not: the log's, and a paused view's snapshot before them or instead of them. */
+  const listSize = Math.max(0, (heldEnd ?? headSeq) - firstSeq);
 
   const firstBlock = Math.floor(firstSeq / BLOCK_ROWS);
   const blockCount = count === 0 ? 0 : Math.ceil(nextSeq / BLOCK_ROWS) - firstBlock;
@@ -172,22 +190,40 @@ export function LogView({ socketId, head, showPeer, roundTrips }: LogViewProps) 
     if (pendingCentre.current !== null && centreRow(pendingCentre.current)) pendingCentre.current = null;
   });
   const items = virtualizer.getVirtualItems();
+  const goToRow = (seq: number): void => {
+    if (centreRow(seq)) return;
+    // Not drawn: go to about where it is (blocks not yet drawn have estimated heights), and
+    // centre it exactly once its block is drawn.
+    const blockIndex = Math.floor(seq / BLOCK_ROWS) - firstBlock;
+    const element = scrollRef.current;
+    const [blockStart] = virtualizer.getOffsetForIndex(blockIndex, 'start') ?? [0];
+    if (element) element.scrollTop = blockStart + (seq - blockRows(blockIndex)[0]) * rowHeight - element.clientHeight / 2;
+    pendingCentre.current = seq;
+  };
+  /**
+   * A row the log holds beyond a paused list that ends with its snapshot (a search match in the
+   * entries the log moved on to): the snapshot goes, and the row is gone to once the list has it.
+   */
+  const pendingJump = useRef<number | null>(null);
+  const [, redraw] = useState(0);
+  useLayoutEffect(() => {
+    const seq = pendingJump.current;
+    if (seq === null || seq < firstSeq || seq >= nextSeq) return;
+    pendingJump.current = null;
+    goToRow(seq);
+  });
   const viewport: LogViewport = {
     scrollToRow(index) {
-      const seq = firstSeq + index;
-      if (centreRow(seq)) return;
-      // Not drawn: go to about where it is (blocks not yet drawn have estimated heights), and
-      // centre it exactly once its block is drawn.
-      const blockIndex = Math.floor(seq / BLOCK_ROWS) - firstBlock;
-      const element = scrollRef.current;
-      const [blockStart] = virtualizer.getOffsetForIndex(blockIndex, 'start') ?? [0];
-      if (element) element.scrollTop = blockStart + (seq - blockRows(blockIndex)[0]) * rowHeight - element.clientHeight / 2;
-      pendingCentre.current = seq;
+      const seq = logFirst + index;
+      if (seq < nextSeq || !snapshot) return goToRow(seq);
+      snapshot.release();
+      pendingJump.current = seq;
+      redraw((tick) => tick + 1);
     },
     rowsDrawn() {
       const drawn = virtualizer.getVirtualItems();
       if (drawn.length === 0) return undefined;
-      return [blockRows(drawn[0].index)[0] - firstSeq, blockRows(drawn[drawn.length - 1].index)[1] - 1 - firstSeq];
+      return [blockRows(drawn[0].index)[0] - logFirst, blockRows(drawn[drawn.length - 1].index)[1] - 1 - logFirst];
     },
   };
   useScrollToMatch(socketId, rows, viewport, () => setPausedAt((current) => current ?? headSeq));
@@ -217,8 +253,14 @@ export function LogView({ socketId, head, showPeer, roundTrips }: LogViewProps) 
     }
     // nextSeq is a dependency so that, at the tail, rows that have just arrived get read.
     if (visibleTo > visibleFrom && nextSeq > visibleFrom) ensureRowsVisible(visibleFrom, visibleTo);
+    // Paused: what is read around the view stays when a flood pushes it out of the log. Within
+    // the list only: a hold never reaches for rows the list no longer has.
+    if (!following && visibleTo > visibleFrom)
+      snapshot?.hold(Math.max(firstSeq, visibleFrom - HELD_MARGIN), Math.min(nextSeq, visibleTo + HELD_MARGIN));
     return undefined;
-  }, [ensureRowsVisible, visibleFrom, visibleTo, nextSeq, following, newestRead, headSeq, firstSeq]);
+  }, [ensureRowsVisible, snapshot, visibleFrom, visibleTo, nextSeq, following, newestRead, headSeq, firstSeq]);
+  // Following again (or gone): the snapshot goes, and with it the rows that fell out.
+  useEffect(() => (following || !snapshot ? undefined : () => snapshot.release()), [following, snapshot]);
 
   // Following the tail: after every change in what is shown or in measured heights, pin the view
   // to the bottom. Rows are measured as their entries arrive, so this may take a few rounds; it
@@ -330,6 +372,8 @@ export function LogView({ socketId, head, showPeer, roundTrips }: LogViewProps) 
   const dropped = rows.dropped;
   const budgetDropped = droppedSinceClear(head).budget;
   const newSincePause = pausedAt === null ? 0 : Math.max(0, headSeq - pausedAt);
+  /** Paused with rows on screen that the log no longer holds: all of them, or some. */
+  const shownFellOut = following || count === 0 || visibleFrom >= logFirst ? undefined : visibleTo <= logFirst ? 'all' : 'some';
 
   return (
     <div className="relative flex min-h-0 flex-1 flex-col bg-canvas">
@@ -403,12 +447,13 @@ export function LogView({ socketId, head, showPeer, roundTrips }: LogViewProps) 
                         data-seq={seq}
                         role="listitem"
                         aria-posinset={seq - firstSeq + 1}
-                        aria-setsize={total}
+                        aria-setsize={listSize}
                         className="border-b border-line/50"
                       >
                         <LogEntryRow
                           seq={seq}
                           entry={rows.entryAt(seq)}
+                          fellOut={seq < logFirst}
                           view={view}
                           showPeer={showPeer}
                           showDelta={showDelta}
@@ -431,7 +476,19 @@ export function LogView({ socketId, head, showPeer, roundTrips }: LogViewProps) 
           Could not read the log: {readError.message}
         </p>
       )}
-      {pausedAt !== null && count > 0 && (
+      {shownFellOut && (
+        <div role="status" className="flex shrink-0 items-center gap-3 border-t border-line bg-chrome px-3 py-1 text-xs text-muted">
+          <span className="min-w-0 flex-1 truncate">
+            Paused · {plural(newSincePause, 'newer entry', 'newer entries')} since ·{' '}
+            {shownFellOut === 'all' ? 'the rows shown have fallen out of the log' : 'some of the rows shown have fallen out of the log'}
+          </span>
+          <button type="button" onClick={jumpToLatest} className="inline-flex shrink-0 items-center gap-1 text-fg hover:underline">
+            <ArrowDownIcon className="size-3.5" />
+            Jump to latest
+          </button>
+        </div>
+      )}
+      {pausedAt !== null && count > 0 && !shownFellOut && (
         <button
           type="button"
           onClick={jumpToLatest}

@@ -2,7 +2,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Command, Input, LogEntry, LogHead, Output, Result } from '@shared/contract';
 import type { Transport } from '../../transport';
 import { setTransport } from '../../sync/engine';
-import { ensureRange, getEntry, PAGE_SIZE, resetLogCache, startLogCache, useLogCache } from './logCache';
+import {
+  ensureRange,
+  getEntry,
+  heldRows,
+  holdRows,
+  MAX_HELD_ROWS,
+  PAGE_SIZE,
+  releaseRows,
+  resetLogCache,
+  startLogCache,
+  useLogCache,
+} from './logCache';
 import { applyEvents, applySnapshot, initialSocketsState, useSockets } from '../sockets/sockets';
 
 interface Read {
@@ -57,6 +68,15 @@ function openLog(nextSeq: number, bytes: number) {
 }
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Socket 's' with entries [0, nextSeq) of a byte each, [from, to) of them read into the cache. */
+async function readLog(nextSeq: number, from: number, to: number) {
+  const log = openLog(nextSeq, nextSeq);
+  ensureRange('s', from, to);
+  log.reads.forEach((read) => read.resolve());
+  await flush();
+  return log;
+}
 
 describe('log cache', () => {
   let stop = (): void => undefined;
@@ -113,6 +133,50 @@ describe('log cache', () => {
     expect(getEntry('s', 10)).toBeUndefined();
     expect(getEntry('s', PAGE_SIZE + 4)).toBeUndefined();
     expect(getEntry('s', PAGE_SIZE + 5)?.seq).toBe(PAGE_SIZE + 5);
+  });
+
+  it('keeps what a paused view holds after a flood turns the ring over, until it lets go', async () => {
+    const log = await readLog(1000, 0, 1000);
+    holdRows('s', 100, 300);
+    const versionBefore = useLogCache.getState().versions.s;
+    // The ring turned over several times between two reads: all 1,000 entries fell out.
+    log.setHead({ id: 's', firstSeq: 5000, nextSeq: 6000, dropped: 5000, bytes: 1000 });
+    expect(getEntry('s', 100)?.seq).toBe(100);
+    expect(getEntry('s', 299)?.seq).toBe(299);
+    expect(getEntry('s', 99)).toBeUndefined();
+    expect(getEntry('s', 300)).toBeUndefined();
+    expect(heldRows('s')).toEqual([100, 300]);
+    // What is held is what was read: the rows never read at either end are not kept in its place.
+    holdRows('s', 0, 2000);
+    expect(heldRows('s')).toEqual([100, 300]);
+    holdRows('s', 100, 300);
+    // Moving the hold (the user scrolls) never reaches back for what fell out unheld, and lets go of what it leaves.
+    holdRows('s', 0, 250);
+    expect(heldRows('s')).toEqual([100, 250]);
+    expect(getEntry('s', 260)).toBeUndefined();
+    expect(getEntry('s', 200)?.seq).toBe(200);
+    expect(useLogCache.getState().versions.s).toBeGreaterThan(versionBefore ?? 0);
+    // Following again: what fell out goes.
+    releaseRows('s');
+    expect(heldRows('s')).toBeUndefined();
+    expect(getEntry('s', 200)).toBeUndefined();
+  });
+
+  it('holds at most MAX_HELD_ROWS, around the middle of what is asked for', async () => {
+    await readLog(100_000, 47_000, 53_000);
+    holdRows('s', 0, 100_000);
+    const held = heldRows('s') ?? [0, 0];
+    expect(held[1] - held[0]).toBe(MAX_HELD_ROWS);
+    expect(held[0]).toBe(50_000 - MAX_HELD_ROWS / 2);
+  });
+
+  it('lets go of the held rows when the log is cleared: only what fell out of the ring is kept', async () => {
+    const log = await readLog(1000, 800, 1000);
+    holdRows('s', 800, 1000);
+    // Clear log: every entry goes, and none counts as dropped.
+    log.setHead({ id: 's', firstSeq: 1000, nextSeq: 1000, dropped: 0, bytes: 0, cleared: { dropped: 0, budgetDropped: 0 } });
+    expect(getEntry('s', 900)).toBeUndefined();
+    expect(heldRows('s')).toBeUndefined();
   });
 
   it('forgets a removed socket', async () => {

@@ -16,6 +16,12 @@ export const PAGE_SIZE = 200;
 const READ_BUDGET_BYTES = 1024 * 1024;
 /** Entries kept per socket beyond the ones on screen: fifty pages. */
 const MAX_ENTRIES_PER_SOCKET = 50 * PAGE_SIZE;
+/**
+ * Rows a paused view may keep after they fall out of the ring (holdRows): a few screens either
+ * side of the one shown, never a copy of the ring (200,000 entries, turned over in a fraction of
+ * a second by a flood of a million lines a second).
+ */
+export const MAX_HELD_ROWS = 4000;
 
 /** Seq of the newest received entry that named a peer (UDP), per socket, so replies can default to it. */
 const lastPeerSeqs = new Map<string, number>();
@@ -35,6 +41,7 @@ const logs = createRangeCache<LogEntry, LogHead, { lastPeers: Record<string, End
     readCount: (head, from, wantedEnd, pageEnd) =>
       Math.min(pageEnd - from, Math.max(wantedEnd - from, Math.floor(READ_BUDGET_BYTES / averageEntryBytes(head))), MAX_LOG_READ),
     maxItems: MAX_ENTRIES_PER_SOCKET,
+    maxHeld: MAX_HELD_ROWS,
     learn: (id, entries, state) => {
       let newestPeer: Endpoint | undefined;
       for (const entry of entries) {
@@ -54,6 +61,29 @@ export const useLogCache = logs.store;
 
 export function getEntry(id: string, seq: number): LogEntry | undefined {
   return logs.get(id, seq);
+}
+
+/** Sockets whose paused view holds rows: a few at most, looked at with every head (followHeads). */
+const holding = new Set<string>();
+
+/**
+ * A paused view's snapshot: the entries of [fromSeq, toSeq) that are cached stay readable with
+ * getEntry after they fall out of the ring (at most MAX_HELD_ROWS, around the middle), until
+ * releaseRows or a Clear log. Replaces the socket's earlier hold.
+ */
+export function holdRows(id: string, fromSeq: number, toSeq: number): void {
+  logs.hold(id, fromSeq, toSeq);
+  holding.add(id);
+}
+
+export function releaseRows(id: string): void {
+  logs.release(id);
+  holding.delete(id);
+}
+
+/** The seqs a paused view holds, [from, to), if any (see holdRows). */
+export function heldRows(id: string): [number, number] | undefined {
+  return logs.held(id);
 }
 
 /** The newest seq of a socket's log that is cached, if any. */
@@ -87,6 +117,7 @@ function followHeads(state: SocketsState, previous: SocketsState): void {
   if (state.synced && !previous.synced) {
     // A log by the same id may not be the one cached (a restarted host numbers sockets afresh).
     lastPeerSeqs.clear();
+    holding.clear();
     logs.reload();
   }
   if (state.heads !== previous.heads) {
@@ -96,8 +127,18 @@ function followHeads(state: SocketsState, previous: SocketsState): void {
       // Gone, or seqs went back (another log under this id): its peers are not this log's.
       if (!head || (before && (head.nextSeq < before.nextSeq || head.firstSeq < before.firstSeq))) lastPeerSeqs.delete(id);
     }
+    // What the user cleared goes from a paused view too: only what fell out of the ring is held.
+    for (const id of holding) {
+      const [head, before] = [state.heads[id], previous.heads[id]];
+      if (head && before && wasCleared(before, head)) releaseRows(id);
+    }
     logs.followHeads(state.heads);
   }
+}
+
+/** Entries left the log other than by falling out of the ring (which `dropped` counts): a Clear log. */
+function wasCleared(before: LogHead, head: LogHead): boolean {
+  return head.firstSeq - before.firstSeq > head.dropped - before.dropped;
 }
 
 /** Started once by startStores (start.ts); returns the stop. */
@@ -108,5 +149,6 @@ export function startLogCache(): () => void {
 /** For tests: forget every cached entry. */
 export function resetLogCache(): void {
   lastPeerSeqs.clear();
+  holding.clear();
   logs.reset();
 }

@@ -1,8 +1,8 @@
-import { useCallback, useEffect } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import type { ErrorInfo, FrameInfo, LogEntry, LogHead } from '@shared/contract';
 import { sameFraming } from '@shared/framing-names';
 import { ensureFrames, getFrame, refreshFrames, useFrameCache } from './framing/frameCache';
-import { ensureVisible, getEntry, newestCached, useLogCache } from './logCache';
+import { ensureVisible, getEntry, heldRows, holdRows, newestCached, releaseRows, useLogCache } from './logCache';
 import { useSockets } from '../sockets/sockets';
 
 /** A row of the log view: a log entry, or a frame (a data entry with `frame`) under a framing. */
@@ -25,6 +25,16 @@ export interface LogRows {
   readError: ErrorInfo | undefined;
   /** The newest row already read, where the rows are the log's entries themselves (see LogView's following). */
   newestRead?: () => number | undefined;
+  /** Where rows can outlive the log (its entries, see logCache's holdRows): what a paused view keeps. */
+  snapshot?: RowSnapshot;
+}
+
+/** A paused view's hold on the rows around it, so they stay shown after they fall out of the log. */
+export interface RowSnapshot {
+  hold: (from: number, to: number) => void;
+  release: () => void;
+  /** The rows held, [from, to), if any. */
+  held: () => [number, number] | undefined;
 }
 
 export function useLogRows(socketId: string, head: LogHead | undefined): LogRows {
@@ -51,6 +61,10 @@ export function useLogRows(socketId: string, head: LogHead | undefined): LogRows
   const ensureFramesShown = useCallback((from: number, to: number) => ensureFrames(socketId, from, to), [socketId]);
   const entryAt = useCallback((seq: number) => getEntry(socketId, seq), [socketId]);
   const newestRead = useCallback(() => newestCached(socketId), [socketId]);
+  const snapshot = useMemo<RowSnapshot>(
+    () => ({ hold: (from, to) => holdRows(socketId, from, to), release: () => releaseRows(socketId), held: () => heldRows(socketId) }),
+    [socketId],
+  );
   const frameAt = useCallback((index: number) => getFrame(socketId, index), [socketId]);
 
   if (!framed) {
@@ -62,6 +76,7 @@ export function useLogRows(socketId: string, head: LogHead | undefined): LogRows
       ensureVisible: ensureEntries,
       readError: logError,
       newestRead,
+      snapshot,
     };
   }
   // Until main has answered for the current framing, show nothing rather than the old frames.

@@ -44,6 +44,8 @@ export interface RangeCacheSpec<Item, Head, Extra> {
   maxItems: number;
   /** Items never evicted (the tail a following view needs next). */
   keep?(index: number, head: Head): boolean;
+  /** At most this many indexes may be held (`hold`): a paused view keeps rows near it, not the whole sequence. */
+  maxHeld?: number;
   /** What the store learns from items that arrived, beside the versions (the log's newest peer). */
   learn?(id: string, items: readonly Item[], state: Extra): Partial<Extra> | undefined;
 }
@@ -75,13 +77,31 @@ interface Window<Item, Head> {
   head: Head | undefined;
   /** The highest index put in `items` (it may have gone since: `newest` checks). */
   newest: number;
+  /** Indexes [from, to) kept when they fall below `first` (see `hold`); empty when from >= to. */
+  held: [number, number];
 }
+
+const NOTHING_HELD: [number, number] = [0, 0];
+const isHeld = (window: { held: [number, number] }, index: number): boolean => index >= window.held[0] && index < window.held[1];
 
 const TAIL_SLOT = -1;
 
 export interface RangeCache<Item, Head, Extra extends PerSocket> {
   store: UseBoundStore<StoreApi<RangeCacheState<Head> & Extra>>;
   get(id: string, index: number): Item | undefined;
+  /**
+   * Keeps the items of [from, to) that are cached (at most `maxHeld` of the indexes, from the
+   * middle of the range out) when the sequence moves past them: a paused view goes on showing
+   * what it read while a flood turns the sequence over. Replaces any earlier hold.
+   */
+  hold(id: string, from: number, to: number): void;
+  /** Gives up the hold: held items below the sequence's first go now. */
+  release(id: string): void;
+  /**
+   * The indexes held, [from, to), from the first cached to the last: those between that are below
+   * the sequence's first fell out before they were read. Undefined if none is cached.
+   */
+  held(id: string): [number, number] | undefined;
   /** The highest index cached for a socket, if any. */
   newest(id: string): number | undefined;
   /** Makes sure items [from, to) are cached or on their way. */
@@ -125,6 +145,7 @@ export function createRangeCache<Item, Head, Extra extends PerSocket>(
         wanted: [first, first],
         head: undefined,
         newest: -1,
+        held: NOTHING_HELD,
       };
       windows.set(id, window);
     }
@@ -133,8 +154,47 @@ export function createRangeCache<Item, Head, Extra extends PerSocket>(
 
   function get(id: string, index: number): Item | undefined {
     const window = windows.get(id);
-    if (!window || index < window.first) return undefined;
+    if (!window || (index < window.first && !isHeld(window, index))) return undefined;
     return window.items.get(index);
+  }
+
+  function hold(id: string, from: number, to: number): void {
+    const window = windows.get(id);
+    if (!window) return;
+    const most = spec.maxHeld ?? 0;
+    if (to - from > most) {
+      const middle = Math.floor((from + to) / 2);
+      from = middle - Math.floor(most / 2);
+      to = from + most;
+    }
+    // A hold never reaches back for what fell out before it was asked for: that is gone already.
+    const [heldFrom, heldTo] = window.held;
+    const kept = (index: number): boolean => index >= window.first || (index >= heldFrom && index < heldTo);
+    while (from < to && !kept(from)) from++;
+    window.held = from < to ? [from, to] : NOTHING_HELD;
+    if (window.first > heldFrom && dropUnheld(window) > 0) bumpVersion(id);
+  }
+
+  function release(id: string): void {
+    const window = windows.get(id);
+    if (!window || window.held === NOTHING_HELD) return;
+    window.held = NOTHING_HELD;
+    if (dropUnheld(window) > 0) bumpVersion(id);
+  }
+
+  /** The rows showing a socket's items read them again. */
+  function bumpVersion(id: string): void {
+    store.setState((state) => ({ ...state, versions: { ...state.versions, [id]: (state.versions[id] ?? 0) + 1 } }));
+  }
+
+  function held(id: string): [number, number] | undefined {
+    const window = windows.get(id);
+    if (!window) return undefined;
+    // At most maxHeld lookups, and only while a view is paused.
+    let [from, to] = window.held;
+    while (from < to && !window.items.has(from)) from++;
+    while (to > from && !window.items.has(to - 1)) to--;
+    return from < to ? [from, to] : undefined;
   }
 
   function newest(id: string): number | undefined {
@@ -271,7 +331,19 @@ export function createRangeCache<Item, Head, Extra extends PerSocket>(
     // Everything went (a clear): a read on its way must not put any of it back.
     if (first >= window.next) window.generation++;
     window.first = first;
-    for (const index of window.items.keys()) if (index < first) window.items.delete(index);
+    dropUnheld(window);
+  }
+
+  /** Drops the items below the sequence's first that no hold keeps; returns how many. */
+  function dropUnheld(window: Window<Item, Head>): number {
+    let dropped = 0;
+    for (const index of window.items.keys()) {
+      if (index < window.first && !isHeld(window, index)) {
+        window.items.delete(index);
+        dropped++;
+      }
+    }
+    return dropped;
   }
 
   function evict(window: Window<Item, Head>, head: Head): void {
@@ -283,7 +355,9 @@ export function createRangeCache<Item, Head, Extra extends PerSocket>(
     // distance cost milliseconds and an array of boxed keys each time.
     const candidates = new Float64Array(window.items.size);
     let count = 0;
-    for (const index of window.items.keys()) if ((index < from || index > to) && !spec.keep?.(index, head)) candidates[count++] = index;
+    for (const index of window.items.keys()) {
+      if ((index < from || index > to) && !isHeld(window, index) && !spec.keep?.(index, head)) candidates[count++] = index;
+    }
     const sorted = candidates.subarray(0, count).sort();
     let low = 0;
     let high = count - 1;
@@ -338,6 +412,7 @@ export function createRangeCache<Item, Head, Extra extends PerSocket>(
       window.generation++;
       window.items.clear();
       window.newest = -1;
+      window.held = NOTHING_HELD;
       window.stale = spec.tail !== undefined;
       window.head = undefined;
       const head = spec.knownHead?.(id);
@@ -357,7 +432,7 @@ export function createRangeCache<Item, Head, Extra extends PerSocket>(
     store.setState(initial(), true);
   }
 
-  return { store, get, newest, ensure, refresh, followHeads, forgetAbsent: (present) => forget(present), reload, reset };
+  return { store, get, hold, release, held, newest, ensure, refresh, followHeads, forgetAbsent: (present) => forget(present), reload, reset };
 }
 
 function withoutKeys<T>(record: Record<string, T>, keys: readonly string[]): Record<string, T> {

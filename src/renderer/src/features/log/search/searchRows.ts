@@ -59,7 +59,17 @@ export function useSearchFilter(socketId: string, rows: LogRows): SearchRows {
   if (!filtering) return { ...rows, filtered: false };
   const list = matchesOf(socketId);
   // Rows are matches here, not seqs: the newest entry read says nothing about them.
-  return { ...rows, firstSeq: list.firstIndex, nextSeq: list.nextIndex, entryAt, ensureVisible, newestRead: undefined, filtered: true };
+  // Nor does a hold on seqs keep matches (numbered by their place) in place.
+  return {
+    ...rows,
+    firstSeq: list.firstIndex,
+    nextSeq: list.nextIndex,
+    entryAt,
+    ensureVisible,
+    newestRead: undefined,
+    snapshot: undefined,
+    filtered: true,
+  };
 }
 
 /**

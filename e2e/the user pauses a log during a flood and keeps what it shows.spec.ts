@@ -1,0 +1,147 @@
+import { createSocket } from 'node:dgram';
+import type { Locator } from '@playwright/test';
+import { expect, test } from './fixtures';
+
+/**
+ * A ring of a thousand entries: the flood below (about ten thousand datagrams a second) turns it
+ * over ten times a second, faster than a paused view's rows could be read again, as 200,000
+ * entries turn over under a million lines a second. Deterministic on any machine: the rows the
+ * view read are gone from the log after the first thousand datagrams, however fast they come.
+ */
+test.use({ hostArgs: ['--log-entries', '1000'] });
+
+/** The line numbers of the rows wholly on screen in the log, and how many of them are still loading, or say they fell out. */
+async function rowsOnScreen(log: Locator): Promise<{ lines: number[]; loading: number; fellOut: number }> {
+  return log.evaluate((view) => {
+    const box = view.getBoundingClientRect();
+    const rows = [...view.querySelectorAll<HTMLElement>('[role="listitem"]')].filter((row) => {
+      const rect = row.getBoundingClientRect();
+      return rect.top >= box.top && rect.bottom <= box.bottom;
+    });
+    const lines = rows.flatMap((row) => {
+      const match = /line (\d+)(?!\d)/.exec(row.textContent ?? '');
+      return match ? [Number(match[1])] : [];
+    });
+    const saying = (text: string): number => rows.filter((row) => (row.textContent ?? '').includes(text)).length;
+    return { lines, loading: saying('Loading…'), fellOut: saying('Fell out of the log before it was read') };
+  });
+}
+
+test('the user pauses a log during a flood: the rows shown keep their text, the log says it moved on, and Jump to latest follows again', async ({
+  app,
+}) => {
+  const { page } = app;
+  const port = await app.bindUdp('127.0.0.1');
+  const peer = createSocket('udp4');
+  await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
+  let next = 0;
+  /** Sends `line <n>` for the next `count` numbers. */
+  const send = (count: number): Promise<void> =>
+    Promise.all(
+      Array.from(
+        { length: count },
+        () => new Promise<void>((resolve, reject) => peer.send(`line ${next++}`, port, '127.0.0.1', (error) => (error ? reject(error) : resolve()))),
+      ),
+    ).then(() => undefined);
+  let flooding = false;
+  let flood = Promise.resolve();
+  /** Ten thousand datagrams a second until stopped (at most 20 s). */
+  const startFlood = (): void => {
+    flooding = true;
+    const ends = Date.now() + 20_000;
+    flood = (async () => {
+      while (flooding && Date.now() < ends) {
+        await send(100);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+  };
+  const stopFlood = async (): Promise<void> => {
+    flooding = false;
+    await flood;
+  };
+  try {
+    for (let burst = 0; burst < 5; burst++) await send(20);
+    await expect(app.log.getByRole('listitem').filter({ hasText: /line 99(?!\d)/ })).toBeInViewport();
+
+    // Scrolled up to the first lines: paused there.
+    await app.log.hover();
+    await page.mouse.wheel(0, -20_000);
+    await expect(app.log.getByRole('listitem').filter({ hasText: /line 0(?!\d)/ })).toBeInViewport();
+    await expect(page.getByRole('button', { name: /^Jump to latest/ })).toBeVisible();
+
+    // 400 more while paused, which the ring (a thousand) still holds; then straight to near the end
+    // (one scroll, so the rows between are never drawn, nor read).
+    for (let burst = 0; burst < 4; burst++) await send(100);
+    await expect(page.getByRole('button', { name: /^Jump to latest \(400 new\)$/ })).toBeVisible();
+    await app.log.evaluate((view) => {
+      view.scrollTop = view.scrollHeight - 3 * view.clientHeight;
+    });
+    // Drawn at the new place (a screenful of lines), and read.
+    await expect
+      .poll(
+        async () => {
+          const { lines, loading } = await rowsOnScreen(app.log);
+          return lines.length > 5 && loading === 0;
+        },
+        { message: 'rows near the end drawn and read' },
+      )
+      .toBe(true);
+    const shown = (await rowsOnScreen(app.log)).lines;
+    // The log holds them: nothing to say beyond the usual way back.
+    const notice = page.getByRole('status').filter({ hasText: /^Paused ·/ });
+    await expect(notice).toBeHidden();
+
+    startFlood();
+
+    await expect(notice).toHaveText(/^Paused · [\d,]+ newer entries since · the rows shown have fallen out of the log\s*Jump to latest$/);
+    // The rows shown are the ones read, with their text, however often the ring has turned over
+    // since: the same from the top (the notice takes a line at the foot of the view).
+    const kept = await rowsOnScreen(app.log);
+    expect(kept.lines.length).toBeGreaterThan(shown.length - 4);
+    expect(kept).toEqual({ lines: shown.slice(0, kept.lines.length), loading: 0, fellOut: 0 });
+    await page.waitForTimeout(500);
+    expect(await rowsOnScreen(app.log), 'the same rows, half a second of flood later').toEqual(kept);
+    await app.screenshot('log-paused-in-flood-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await app.screenshot('log-paused-in-flood-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // A few screens up: rows that fell out of the log before the view read them say so.
+    await page.mouse.wheel(0, -3 * ((await app.log.boundingBox())?.height ?? 600));
+    await expect.poll(async () => (await rowsOnScreen(app.log)).fellOut).toBeGreaterThan(0);
+    expect((await rowsOnScreen(app.log)).loading).toBe(0);
+    await app.screenshot('log-paused-rows-fell-out');
+    // The first lines, read while paused at the top, are still there to scroll back to.
+    await app.log.press('Home');
+    await expect(app.log.getByRole('listitem').filter({ hasText: /line 0(?!\d)/ })).toBeInViewport();
+    expect((await rowsOnScreen(app.log)).loading).toBe(0);
+
+    await notice.getByRole('button', { name: 'Jump to latest' }).click();
+    await expect(notice).toBeHidden();
+    await stopFlood();
+    const last = next;
+    await send(1);
+    await expect(app.log.getByRole('listitem').filter({ hasText: new RegExp(`line ${last}(?!\\d)`) })).toBeInViewport();
+
+    // Paused again until the log has moved past the rows shown; then a search finds a match in
+    // the entries the log holds now, past the rows kept: the view lets them go and goes to it.
+    await page.mouse.wheel(0, -600);
+    await expect(page.getByRole('button', { name: /^Jump to latest/ })).toBeVisible();
+    startFlood();
+    await expect(notice).toBeVisible();
+    await stopFlood();
+    await new Promise<void>((resolve, reject) => peer.send('needle', port, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+    await page.keyboard.press('Control+f');
+    const bar = page.getByRole('search', { name: 'Search the log' });
+    await bar.getByRole('textbox', { name: 'Search text' }).fill('needle');
+    await expect(bar.getByRole('status')).toHaveText('1 match');
+    await bar.getByRole('textbox', { name: 'Search text' }).press('Enter');
+    await expect(bar.getByRole('status')).toHaveText('1 of 1');
+    await expect(app.log.getByRole('listitem').filter({ hasText: 'needle' })).toBeInViewport();
+    await expect(notice).toBeHidden();
+  } finally {
+    await stopFlood();
+    peer.close();
+  }
+});
