@@ -86,6 +86,9 @@ export class EventCoalescer {
       case 'library.changed':
         this.pending.set('library', event);
         break;
+      case 'sequences.changed':
+        this.pending.set('sequences', event);
+        break;
       case 'toxiproxyApi.status':
         // The whole status: the latest says all.
         this.pending.set('toxiproxyApi', event);

@@ -4,6 +4,7 @@ import { createDispatcher, type Dispatcher } from './dispatch';
 import { Engine, type EngineOptions } from './engine/engine';
 import { FramingService } from './framing/service';
 import { MessageLibrary } from './library';
+import { SavedSequences } from './scenario/saved-sequences';
 import { closeToxiproxyApi, toxiproxyApiOf } from './proxy/api-service';
 import { sessionsOff, startSessions } from './session';
 
@@ -13,6 +14,8 @@ export interface Core {
   dispatcher: Dispatcher;
   /** Saved messages, shared by every window (getState/setState for persistence). */
   library: MessageLibrary;
+  /** The sequences panel's saved sequences, shared by every window as the library is. */
+  sequences: SavedSequences;
   dispose(): Promise<void>;
 }
 
@@ -24,6 +27,8 @@ export function createCore(options: { engine?: EngineOptions; batch?: BatcherOpt
   const unsubscribe = engine.announceTo(batcher);
   const library = new MessageLibrary();
   const unsubscribeLibrary = library.subscribe((revision) => batcher.push({ type: 'library.changed', revision }));
+  const sequences = new SavedSequences();
+  const unsubscribeSequences = sequences.subscribe((revision) => batcher.push({ type: 'sequences.changed', revision }));
   const unsubscribeApi = toxiproxyApiOf(engine).subscribe((status) => batcher.push({ type: 'toxiproxyApi.status', status }));
   const framing = new FramingService(engine);
   // Only a front end the user works in keeps a session (its folder: src/main/session/paths.ts).
@@ -34,18 +39,21 @@ export function createCore(options: { engine?: EngineOptions; batch?: BatcherOpt
           engine,
           framing,
           library,
+          sequences,
           dir: options.sessionDir,
           onSaveError: (message) => batcher.push({ type: 'engine.error', error: { code: 'SESSION_SAVE', message }, time: Date.now() }),
         });
-  const dispatcher = createDispatcher(engine, () => batcher.rev, { library, framing, sessions: sessions ?? sessionsOff });
+  const dispatcher = createDispatcher(engine, () => batcher.rev, { library, sequences, framing, sessions: sessions ?? sessionsOff });
   return {
     engine,
     batcher,
     dispatcher,
     library,
+    sequences,
     async dispose() {
       unsubscribe();
       unsubscribeLibrary();
+      unsubscribeSequences();
       unsubscribeApi();
       // The last save happens here, before the engine closes every socket.
       const released = sessions?.dispose();

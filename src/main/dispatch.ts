@@ -14,10 +14,12 @@ import { toxiproxyApiHandlers } from './proxy/api-service';
 import { fileDialogsUnavailable } from './shell/file-dialogs-elsewhere';
 import { type Sessions, sessionsOff } from './session';
 import { sequencesOf } from './scenario/sequences';
+import { SavedSequences } from './scenario/saved-sequences';
 
 /** What commands reach besides the engine: things main keeps for every window. */
 export interface Services {
   library: MessageLibrary;
+  sequences: SavedSequences;
   framing: FramingService;
   sessions: Sessions;
 }
@@ -56,6 +58,9 @@ const handlers: Handlers = {
   'library.remove': (_engine, { id }, _rev, { library }) => (library.remove(id), ok),
   'library.import': (_engine, { text, mode }, _rev, { library }) => library.import(text, mode),
   'library.export': (_engine, _input, _rev, { library }) => library.export(),
+  'sequences.list': (_engine, _input, _rev, { sequences }) => ({ sequences: sequences.list() }),
+  'sequences.save': (_engine, input, _rev, { sequences }) => (sequences.save(input), ok),
+  'sequences.remove': (_engine, { id }, _rev, { sequences }) => (sequences.remove(id), ok),
   'ports.list': (engine, filter) => listPorts(filter, engine.snapshot().sockets),
   'framing.set': (_engine, input, _rev, { framing }) => framing.set(input),
   'log.readFrames': (_engine, input, _rev, { framing }) => framing.read(input),
@@ -90,7 +95,7 @@ export interface Dispatcher {
 export function createDispatcher(
   engine: Engine,
   rev: () => number,
-  services: Services = { library: new MessageLibrary(), framing: new FramingService(engine), sessions: sessionsOff },
+  services: Services = { library: new MessageLibrary(), sequences: new SavedSequences(), framing: new FramingService(engine), sessions: sessionsOff },
 ): Dispatcher {
   return {
     async dispatch(command, rawInput) {

@@ -38,6 +38,22 @@ export const SequenceStatus = schemaOnUse(() =>
 
 export const MAX_STATUS_STEPS = 500;
 
+/** Most sequences kept, and most characters of one's scenario as typed (the editor takes as many). */
+export const MAX_SAVED_SEQUENCES = 500;
+export const MAX_SEQUENCE_CHARS = 4 * 1024 * 1024;
+
+/**
+ * A sequence the user keeps: the scenario JSON as typed (its `name` is the button's label), kept
+ * by main for every window and saved with the workspace. A draft that does not parse yet is kept
+ * too: the editor checks it, not the store.
+ */
+export const SavedSequence = schemaOnUse(() =>
+  z.object({
+    id: z.string().min(1).max(64),
+    text: z.string().max(MAX_SEQUENCE_CHARS, `A sequence holds at most ${MAX_SEQUENCE_CHARS.toLocaleString('en-US')} characters`),
+  }),
+);
+
 export const sequenceCommands = {
   /** Runs a scenario's steps on socket `id` (a connection: its sends and what it receives). */
   'sequence.run': command(() => ({ input: z.object({ id: z.string().min(1).max(64), scenario: Scenario }), output: z.object({ runId: RunId }) })),
@@ -50,7 +66,14 @@ export const sequenceCommands = {
   'sequence.status': command(() => ({ input: z.object({ runId: RunId }), output: SequenceStatus })),
   /** Stops a run at once; stopping one that has ended is not an error. */
   'sequence.stop': command(() => ({ input: z.object({ runId: RunId }), output: z.object({}) })),
+  /** The saved sequences, in their order (the same in every window). */
+  'sequences.list': command(() => ({ input: z.object({}), output: z.object({ sequences: z.array(SavedSequence) }) })),
+  /** Keeps a sequence: a new id is added at the end, a known one replaced where it is. */
+  'sequences.save': command(() => ({ input: SavedSequence, output: z.object({}) })),
+  /** Forgets a sequence; one already gone (removed in another window) is not an error. */
+  'sequences.remove': command(() => ({ input: SavedSequence.pick({ id: true }), output: z.object({}) })),
 } as const;
 
 export type SequenceStatus = z.infer<typeof SequenceStatus>;
+export type SavedSequence = z.infer<typeof SavedSequence>;
 export type SequenceStepStatus = z.infer<typeof SequenceStepStatus>;

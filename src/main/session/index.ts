@@ -1,8 +1,9 @@
 import type { Engine } from '../engine/engine';
 import type { FramingService } from '../framing/service';
 import type { MessageLibrary } from '../library';
+import type { SavedSequences } from '../scenario/saved-sequences';
 import { acquireSessionLock } from './lock';
-import { savedMessagesPart, toxiproxyApiPart } from './parts';
+import { savedMessagesPart, savedSequencesPart, toxiproxyApiPart } from './parts';
 import { type Sessions, SessionService, sessionsElsewhere } from './service';
 import { SessionStore } from './store';
 
@@ -17,6 +18,7 @@ export function startSessions(options: {
   engine: Engine;
   framing: FramingService;
   library: MessageLibrary;
+  sequences: SavedSequences;
   dir: string;
   onSaveError: (message: string) => void;
 }): Sessions & { dispose(): Promise<void> } {
@@ -33,6 +35,7 @@ export function startSessions(options: {
     onDispose: release,
   });
   sessions.register(savedMessagesPart(options.library));
+  sessions.register(savedSequencesPart(options.sequences));
   sessions.register(toxiproxyApiPart(options.engine));
   return sessions;
 }

@@ -6,23 +6,52 @@ import { formatEndpoint } from '@shared/endpoint';
 import type { Engine } from '../engine/engine';
 import { type LibraryState, type MessageLibrary, LibraryState as LibraryStateSchema } from '../library';
 import { toxiproxyApiOf } from '../proxy/api-service';
+import { type SavedSequences, type SavedSequencesState, SavedSequencesState as SavedSequencesStateSchema } from '../scenario/saved-sequences';
 import type { SessionPart } from './service';
 
-export function savedMessagesPart(library: MessageLibrary): SessionPart {
-  const count = (value: unknown): number => LibraryStateSchema.safeParse(value).data?.messages.length ?? 0;
+/** What a list kept in main (saved messages, sequences) gives the session: its state, its changes. */
+interface KeptList<State> {
+  getState(): State;
+  setState(value: unknown): void;
+  subscribe(listener: () => void): () => void;
+}
+
+/**
+ * A list kept in main, saved under `key` when it has items: `items` finds them in a state (a saved
+ * one is checked by the schema first), `noun` counts them for the restore offer.
+ */
+function keptListPart<State>(
+  key: string,
+  list: KeptList<State>,
+  schema: z.ZodType<State>,
+  items: (state: State) => unknown[],
+  noun: string,
+): SessionPart {
+  const count = (value: unknown): number => {
+    const parsed = schema.safeParse(value);
+    return parsed.success ? items(parsed.data).length : 0;
+  };
   return {
-    key: 'savedMessages',
-    get: (): LibraryState | undefined => {
-      const state = library.getState();
-      return state.messages.length > 0 ? state : undefined;
+    key,
+    get: (): State | undefined => {
+      const state = list.getState();
+      return items(state).length > 0 ? state : undefined;
     },
-    set: (value) => library.setState(value),
-    subscribe: (onChange) => library.subscribe(() => onChange()),
+    set: (value) => list.setState(value),
+    subscribe: (onChange) => list.subscribe(() => onChange()),
     describe: (value) => {
       const n = count(value);
-      return n > 0 ? `${n} saved message${n === 1 ? '' : 's'}` : undefined;
+      return n > 0 ? `${n} ${noun}${n === 1 ? '' : 's'}` : undefined;
     },
   };
+}
+
+export function savedMessagesPart(library: MessageLibrary): SessionPart {
+  return keptListPart<LibraryState>('savedMessages', library, LibraryStateSchema, (state) => state.messages, 'saved message');
+}
+
+export function savedSequencesPart(sequences: SavedSequences): SessionPart {
+  return keptListPart<SavedSequencesState>('sequences', sequences, SavedSequencesStateSchema, (state) => state.sequences, 'sequence');
 }
 
 /** Where the Toxiproxy API served; kept only while it is on, so a workspace saved with it off restores nothing. */

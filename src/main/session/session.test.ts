@@ -140,6 +140,7 @@ describe('sessions', () => {
     // A client of the listener: restored after it, so it finds it up.
     await run(first, 'tcp.connect', { host: '127.0.0.1', port: listener.local?.port });
     await run(first, 'library.save', { name: 'ping', format: 'text', payload: 'PING\\r\\n' });
+    await run(first, 'sequences.save', { id: 'seq-1', text: '{"name":"ping","steps":[{"send":"PING\\r\\n"}]}' });
     await run(first, 'session.saveUi', { ui: { sidebarWidth: 400, selected: listener.id } });
     await waitFor(() => existsSync(sessionFile()), 'the session to be saved');
     await quit(first);
@@ -148,7 +149,7 @@ describe('sessions', () => {
     const status = await run<Output<'session.status'>>(second, 'session.status');
     expect(status).toMatchObject({
       state: 'offered',
-      summary: { listeners: 1, udpSockets: 1, clients: 1, extras: ['1 auto-reply rule', '1 saved message'] },
+      summary: { listeners: 1, udpSockets: 1, clients: 1, extras: ['1 auto-reply rule', '1 saved message', '1 sequence'] },
     });
     // Nothing is saved over the offer while it waits.
     const offered = readFileSync(sessionFile(), 'utf8');
@@ -177,6 +178,7 @@ describe('sessions', () => {
     const client = second.engine.snapshot().sockets.find((s) => s.kind === 'tcp-client');
     expect(client).toMatchObject({ state: 'open', remote: { port: listener.local?.port } });
     expect(second.library.list().map((m) => m.name)).toEqual(['ping']);
+    expect(await run(second, 'sequences.list')).toEqual({ sequences: [{ id: 'seq-1', text: '{"name":"ping","steps":[{"send":"PING\\r\\n"}]}' }] });
     expect(await run(second, 'session.status')).toEqual({ state: 'none' });
     expect(await second.dispatcher.dispatch('session.restore', {})).toMatchObject({ ok: false, error: { code: 'NOT_OFFERED' } });
   });

@@ -3,6 +3,7 @@ import { setTransport } from './sync/engine';
 import { startFileTransferSync } from './features/export/fileTransfers';
 import { startFrameCache } from './features/log/framing/frameCache';
 import { startLibrarySync } from './features/send/library';
+import { startSequencesSync } from './features/sequences/sequences';
 import { startLogCache } from './features/log/logCache';
 import { startLogSearch } from './features/log/search/logSearch';
 import { startMenuCommands } from './features/shell/menuCommands';
@@ -30,6 +31,7 @@ export function startStores(transport: Transport): () => void {
     // Then what follows the engine: the snapshot and event batches, the library, the app menu.
     startSync(transport),
     startLibrarySync(transport),
+    startSequencesSync(transport),
     startToxiproxyApiSync(transport),
     startFileTransferSync(transport),
     startMenuCommands(transport),

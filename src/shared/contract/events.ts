@@ -19,6 +19,8 @@ export const EngineEvent = schemaOnUse(() =>
     z.object({ type: z.literal('engine.error'), id: SocketId.optional(), error: ErrorInfo, time: z.number() }),
     /** The saved messages changed (in any window): list them again. */
     z.object({ type: z.literal('library.changed'), revision: z.number().int().nonnegative() }),
+    /** The saved sequences changed (in any window): list them again. */
+    z.object({ type: z.literal('sequences.changed'), revision: z.number().int().nonnegative() }),
     /** The desktop app's menu asks the window to do something (src/shared/ui-command.ts). */
     UiCommandEvent,
     /** How far a desktop export or import has got (src/shared/file-dialogs.ts). */

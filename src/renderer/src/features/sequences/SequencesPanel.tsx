@@ -29,6 +29,7 @@ export function SequencesPanel({ socket }: { socket: SocketInfo }) {
   const sequences = useSequences((state) => state.sequences);
   const run = useSequences((state) => state.runs[socket.id]);
   const runError = useSequences((state) => state.errors[socket.id]);
+  const storeError = useSequences((state) => state.storeError);
   const [editing, setEditing] = useState<SavedSequence | null>(null);
   const [note, setNote] = useState<{ tone: 'error' | 'muted'; text: string } | null>(null);
   const fileRef = useRef<HTMLInputElement>(null);
@@ -45,7 +46,7 @@ export function SequencesPanel({ socket }: { socket: SocketInfo }) {
 
   const importFile = async (file: File | undefined): Promise<void> => {
     if (!file) return;
-    const result = importSequences(await file.text());
+    const result = await importSequences(await file.text());
     setNote(
       result.ok
         ? { tone: 'muted', text: `Imported ${result.count} sequence${result.count === 1 ? '' : 's'}` }
@@ -96,6 +97,11 @@ export function SequencesPanel({ socket }: { socket: SocketInfo }) {
         </p>
       )}
 
+      {storeError && (
+        <p role="alert" className="mt-2 text-[11px] leading-snug text-danger">
+          {storeError}
+        </p>
+      )}
       {editing && <SequenceEditor key={editing.id} sequence={editing} onDone={() => setEditing(null)} />}
 
       <h3 className="mt-3 mb-1.5 text-[11px] font-semibold tracking-wide text-muted uppercase">On this socket</h3>
@@ -136,7 +142,7 @@ export function SequencesPanel({ socket }: { socket: SocketInfo }) {
                 <button
                   type="button"
                   aria-label={`Delete ${name}`}
-                  onClick={() => removeSequence(sequence.id)}
+                  onClick={() => void removeSequence(sequence.id)}
                   className="rounded p-1 text-muted hover:bg-hover hover:text-danger"
                 >
                   <TrashIcon className="size-3.5" />
@@ -283,7 +289,7 @@ function SequenceEditor({ sequence, onDone }: { sequence: SavedSequence; onDone:
         <PanelButton
           disabled={problems.length > 0}
           onClick={() => {
-            saveSequence({ id: sequence.id, text });
+            void saveSequence({ id: sequence.id, text });
             onDone();
           }}
         >

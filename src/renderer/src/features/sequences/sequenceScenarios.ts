@@ -9,7 +9,7 @@ import { MAX_LOG_READ } from '@shared/contract/log-limits';
 import { parseScenarioText, type ScenarioInput, type ScenarioProblem } from '@shared/scenario';
 import { scenarioFromLog } from '@shared/scenario-record';
 import { invoke } from '../../sync/engine';
-import { newSequenceId, type SavedSequence, setSequenceError, storeSequences, useSequences } from './sequences';
+import { newSequenceId, saveSequence, type SavedSequence, setSequenceError, useSequences } from './sequences';
 
 /** How often a running sequence's status is asked for. */
 const POLL_MS = 150;
@@ -94,7 +94,7 @@ export async function sequenceFromLog(
 }
 
 /** One scenario file, or an array of them (an export); each must be valid to be added. */
-export function importSequences(text: string): { ok: true; count: number } | { ok: false; message: string } {
+export async function importSequences(text: string): Promise<{ ok: true; count: number } | { ok: false; message: string }> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -110,6 +110,8 @@ export function importSequences(text: string): { ok: true; count: number } | { o
       return { ok: false, message: `${Array.isArray(json) ? `Scenario ${index + 1}, ` : ''}${problems[0].path}: ${problems[0].message}` };
     added.push({ id: newSequenceId(), text: itemText });
   }
-  storeSequences([...useSequences.getState().sequences, ...added]);
+  for (const sequence of added) {
+    if (!(await saveSequence(sequence))) return { ok: false, message: useSequences.getState().storeError ?? 'Not kept' };
+  }
   return { ok: true, count: added.length };
 }

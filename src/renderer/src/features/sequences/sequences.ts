@@ -1,71 +1,103 @@
 /**
- * The sequences panel's state: the user's sequences (scenario JSON as typed, kept in this
- * browser's storage and exported / imported as files) and the run on each socket, polled from
- * main while it runs.
+ * The sequences panel's state: the user's sequences (scenario JSON as typed), mirrored from main,
+ * which keeps them for every window and saves them with the workspace (saved-sequences.ts), and
+ * the run on each socket, polled from main while it runs.
  */
-import { z } from 'zod';
 import { create } from 'zustand';
-import { builtOnUse } from '@shared/built-on-use';
-import { MAX_UI_LAYOUT_CHARS } from '@shared/session-limits';
 import type { ErrorInfo, SocketInfo } from '@shared/contract';
-import type { SequenceStatus } from '@shared/sequences';
+import type { SavedSequence, SequenceStatus } from '@shared/sequences';
+import type { Transport } from '../../transport';
 import { invoke } from '../../sync/engine';
+import { followMain } from '../../sync/follow-main';
 
-/** Built when stored sequences are first read back (none are, for a new user). */
-export const savedSequences = builtOnUse(() =>
-  z.array(
-    z.object({
-      id: z.string().min(1).max(64),
-      /** The scenario JSON as the user wrote it (its `name` is the button's label). */
-      text: z.string(),
-    }),
-  ),
-);
-export type SavedSequence = z.infer<ReturnType<typeof savedSequences>>[number];
+export type { SavedSequence };
 
 interface SequencesState {
   open: boolean;
+  /** As main holds them, in their order. */
   sequences: SavedSequence[];
   /** The latest run per socket id. */
   runs: Record<string, SequenceStatus>;
   /** Why the last run on a socket could not start. */
   errors: Record<string, ErrorInfo>;
+  /** Why the last change to the list did not keep (shown in the panel until the next one). */
+  storeError: string | null;
 }
 
+/** Where this window kept its sequences before main did: handed to main once, then removed. */
 const STORAGE_KEY = 'sockscope.sequences';
 
-function loadSequences(): SavedSequence[] {
-  try {
-    const text = globalThis.localStorage?.getItem(STORAGE_KEY);
-    if (text == null) return [];
-    const stored = savedSequences().safeParse(JSON.parse(text));
-    return stored.success ? stored.data : [];
-  } catch {
-    // Storage written by something else: start empty rather than fail the app.
-    return [];
-  }
+export const useSequences = create<SequencesState>()(() => ({ open: false, sequences: [], runs: {}, errors: {}, storeError: null }));
+
+let listing = 0;
+
+async function refresh(): Promise<void> {
+  const call = ++listing;
+  const result = await invoke('sequences.list', {});
+  // An older reply that lands after a newer one would show a stale list.
+  if (call !== listing || !result.ok) return;
+  useSequences.setState({ sequences: result.value.sequences });
 }
 
-export const useSequences = create<SequencesState>()(() => ({ open: false, sequences: loadSequences(), runs: {}, errors: {} }));
-
-export function storeSequences(sequences: SavedSequence[]): void {
-  useSequences.setState({ sequences });
-  globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(sequences));
+/** Lists the sequences whenever the transport (re)opens or any window changes them; hands main what this browser kept before. */
+export function startSequencesSync(transport: Transport): () => void {
+  return followMain(
+    transport,
+    () => void refresh().then(handOverStoredSequences),
+    (batch) => {
+      if (batch.events.some((event) => event.type === 'sequences.changed')) void refresh();
+    },
+  );
 }
 
 /**
- * The sequences as the workspace saves them (with the window's layout, which has a size limit:
- * sequences too large for it stay in this browser's storage only).
+ * Sequences this browser profile kept in its own storage (before main kept them) go to main, once,
+ * the ones main has already (same id) aside; the storage is cleared only when every one is kept.
  */
-export function sequencesForLayout(): { sequences?: SavedSequence[] } {
-  const { sequences } = useSequences.getState();
-  return JSON.stringify(sequences).length <= MAX_UI_LAYOUT_CHARS / 2 ? { sequences } : {};
+async function handOverStoredSequences(): Promise<void> {
+  let stored: unknown;
+  try {
+    stored = JSON.parse(globalThis.localStorage?.getItem(STORAGE_KEY) ?? 'null');
+  } catch {
+    stored = null;
+  }
+  if (!Array.isArray(stored)) return;
+  const known = new Set(useSequences.getState().sequences.map((sequence) => sequence.id));
+  let kept = true;
+  for (const item of stored as unknown[]) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { id, text } = item as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof text !== 'string' || known.has(id)) continue;
+    kept = (await storeChange(invoke('sequences.save', { id, text }))) && kept;
+  }
+  if (kept) globalThis.localStorage?.removeItem(STORAGE_KEY);
 }
 
-/** A restored workspace's sequences, added to the ones this window has (same id: the saved one wins). */
-export function restoreSequences(saved: SavedSequence[]): void {
-  const ids = new Set(saved.map((s) => s.id));
-  storeSequences([...useSequences.getState().sequences.filter((s) => !ids.has(s.id)), ...saved]);
+/** Runs a change, says why it did not keep if it did not, and lists again (the change event follows, for the other windows). */
+async function storeChange(run: Promise<{ ok: boolean; error?: ErrorInfo }>): Promise<boolean> {
+  const result = await run;
+  useSequences.setState({ storeError: result.ok ? null : `Not kept: ${result.error?.message ?? 'unknown error'}` });
+  await refresh();
+  return result.ok;
+}
+
+/** Keeps a sequence (a new id at the end, a known one where it is), shown at once. */
+export function saveSequence(sequence: SavedSequence): Promise<boolean> {
+  const { sequences } = useSequences.getState();
+  useSequences.setState({
+    sequences: sequences.some((s) => s.id === sequence.id) ? sequences.map((s) => (s.id === sequence.id ? sequence : s)) : [...sequences, sequence],
+  });
+  return storeChange(invoke('sequences.save', sequence));
+}
+
+export function removeSequence(id: string): Promise<boolean> {
+  useSequences.setState({ sequences: useSequences.getState().sequences.filter((s) => s.id !== id) });
+  return storeChange(invoke('sequences.remove', { id }));
+}
+
+/** Sequences a workspace saved in its layout (before main kept them), added to the ones there are (same id: the saved one wins). */
+export async function restoreSequences(saved: SavedSequence[]): Promise<void> {
+  for (const sequence of saved) await saveSequence(sequence);
 }
 
 export function setSequencesPanelOpen(open: boolean): void {
@@ -89,17 +121,6 @@ export function recordsSequences(socket: SocketInfo): boolean {
 /** Whether the socket can start a run now. */
 export function canRunSequences(socket: SocketInfo): boolean {
   return takesSequences(socket) && (socket.state === 'open' || socket.state === 'listening');
-}
-
-export function saveSequence(sequence: SavedSequence): void {
-  const { sequences } = useSequences.getState();
-  storeSequences(
-    sequences.some((s) => s.id === sequence.id) ? sequences.map((s) => (s.id === sequence.id ? sequence : s)) : [...sequences, sequence],
-  );
-}
-
-export function removeSequence(id: string): void {
-  storeSequences(useSequences.getState().sequences.filter((s) => s.id !== id));
 }
 
 export function newSequenceId(): string {

@@ -5,7 +5,8 @@ import type { ErrorInfo, Output } from '@shared/contract';
 import type { SessionStatus } from '@shared/session';
 import { invoke } from '../../sync/engine';
 import { setPreference, type Theme, usePreferences } from '../shell/preferences';
-import { restoreSequences, savedSequences, sequencesForLayout, useSequences } from '../sequences/sequences';
+import { SavedSequence } from '@shared/sequences';
+import { restoreSequences } from '../sequences/sequences';
 import { selectSocket, useSockets } from '../sockets/sockets';
 import { pruneSendSettings, readSendSettings, type SendSettings, setSendSettings, useSendSettings } from '../send/sendSettings';
 import { useUi } from '../shell/ui';
@@ -34,7 +35,8 @@ const layoutSchema = builtOnUse(() =>
     logView: z.enum(['text', 'hex', 'decoded']).optional(),
     selectedId: z.string().nullable().optional(),
     collapsed: z.array(z.string()).optional(),
-    sequences: savedSequences().optional(),
+    /** Sequences as a workspace saved them before main kept them (saved-sequences.ts): read, no longer written. */
+    sequences: z.array(SavedSequence).optional(),
     theme: z.enum(['system', 'light', 'dark']).optional(),
     /** Each socket's send format, line ending and UDP reply choice (state/sendSettings), by socket id. */
     sendSettings: z.record(z.string(), z.unknown()).optional(),
@@ -48,7 +50,7 @@ type SavedLayout = {
   collapsed: string[];
   theme: Theme;
   sendSettings: Record<string, SendSettings>;
-} & ReturnType<typeof sequencesForLayout>;
+};
 
 const SAVE_LAYOUT_AFTER_MS = 500;
 
@@ -97,7 +99,7 @@ function applyLayout(outcome: Output<'session.restore'>): void {
   const layout = layoutSchema().safeParse(outcome.ui ?? {});
   const ids = new Map(outcome.sockets.map((socket) => [socket.previousId, socket.id]));
   const { sidebarWidth, logView, selectedId, collapsed, theme, sequences } = layout.success ? layout.data : {};
-  if (sequences) restoreSequences(sequences);
+  if (sequences) void restoreSequences(sequences);
   if (sidebarWidth !== undefined) setPreference('sidebarWidth', sidebarWidth);
   if (theme !== undefined) setPreference('theme', theme);
   for (const [previousId, value] of Object.entries(layout.success ? (layout.data.sendSettings ?? {}) : {})) {
@@ -120,7 +122,7 @@ function currentLayout(): SavedLayout {
   const sendSettings = Object.fromEntries(
     Object.entries(useSendSettings.getState().bySocket).filter(([id]) => sockets[id] !== undefined && sockets[id].parentId === undefined),
   );
-  return { sidebarWidth, logView, selectedId: selected, collapsed: [...useUi.getState().collapsed], theme, sendSettings, ...sequencesForLayout() };
+  return { sidebarWidth, logView, selectedId: selected, collapsed: [...useUi.getState().collapsed], theme, sendSettings };
 }
 
 let layoutTimer: ReturnType<typeof setTimeout> | undefined;
@@ -168,9 +170,6 @@ export function startSessionSync(): () => void {
     }),
     useUi.subscribe((state, previous) => {
       if (state.collapsed !== previous.collapsed) layoutChanged();
-    }),
-    useSequences.subscribe((state, previous) => {
-      if (state.sequences !== previous.sequences) layoutChanged();
     }),
     useSendSettings.subscribe(() => layoutChanged()),
   ];
