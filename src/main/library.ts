@@ -10,6 +10,7 @@ import { MAX_SAVED_MESSAGES, type ParsedInput, SavedMessage, SavedMessageId } fr
 import { checkPayload } from '@shared/macro-payload';
 import { issuePath } from '@shared/zod-issues';
 import { EngineError } from './engine/errors';
+import { Revisions } from './revisions';
 
 export const LIBRARY_FILE_FORMAT = 'sockscope.saved-messages';
 
@@ -29,16 +30,8 @@ export type LibraryState = z.infer<typeof LibraryState>;
 
 type Draft = ParsedInput<'library.save'>;
 
-export class MessageLibrary {
+export class MessageLibrary extends Revisions {
   private messages: SavedMessage[] = [];
-  private revision = 0;
-  private readonly listeners = new Set<(revision: number) => void>();
-
-  /** Called after every change with a new revision; returns the function that unsubscribes. */
-  subscribe(listener: (revision: number) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
 
   list(): SavedMessage[] {
     return this.messages.map((message) => ({ ...message }));
@@ -117,11 +110,6 @@ export class MessageLibrary {
     if (!parsed.success) throw new EngineError('INVALID_INPUT', `Not a saved-messages library: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     this.messages = parsed.data.messages.map((message) => ({ ...message }));
     this.changed();
-  }
-
-  private changed(): void {
-    this.revision++;
-    for (const listener of this.listeners) listener(this.revision);
   }
 }
 

@@ -8,20 +8,13 @@ import { z } from 'zod';
 import { schemaOnUse } from '@shared/built-on-use';
 import { MAX_SAVED_SEQUENCES, SavedSequence } from '@shared/sequences';
 import { EngineError } from '../engine/errors';
+import { Revisions } from '../revisions';
 
 export const SavedSequencesState = schemaOnUse(() => z.object({ sequences: z.array(SavedSequence).max(MAX_SAVED_SEQUENCES) }));
 export type SavedSequencesState = z.infer<typeof SavedSequencesState>;
 
-export class SavedSequences {
+export class SavedSequences extends Revisions {
   private sequences: SavedSequence[] = [];
-  private revision = 0;
-  private readonly listeners = new Set<(revision: number) => void>();
-
-  /** Called after every change with a new revision; returns the function that unsubscribes. */
-  subscribe(listener: (revision: number) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
 
   list(): SavedSequence[] {
     return this.sequences.map((sequence) => ({ ...sequence }));
@@ -58,10 +51,5 @@ export class SavedSequences {
     if (!parsed.success) throw new EngineError('INVALID_INPUT', `Not a list of saved sequences: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
     this.sequences = parsed.data.sequences.map(({ id, text }) => ({ id, text }));
     this.changed();
-  }
-
-  private changed(): void {
-    this.revision++;
-    for (const listener of this.listeners) listener(this.revision);
   }
 }
