@@ -13,13 +13,17 @@ test('a wrong port is explained under the field and nothing is created', async (
   await expect(app.sockets.getByRole('option')).toHaveCount(0);
 });
 
-test('a host that does not resolve and a refused connection are shown in the dialog', async ({ app }) => {
+test('a host that does not resolve is said under Host, a refused connection at the foot of the dialog', async ({ app }) => {
   await app.page.getByRole('button', { name: 'New connection' }).click();
   // An empty label: the resolver refuses the name itself, so no DNS server (slow, or dropping queries) is waited on.
   await app.dialog.getByLabel('Host', { exact: true }).fill('nosuch..invalid');
   await app.dialog.getByLabel('Port', { exact: true }).fill('80');
   await app.dialog.getByRole('button', { name: 'Connect' }).click();
-  await expect(app.dialog.getByRole('alert')).toContainText('Host not found: nosuch..invalid');
+  const host = app.dialog.getByLabel('Host', { exact: true });
+  await expect(host).toHaveAccessibleDescription('Host not found: nosuch..invalid');
+  await expect(host).toHaveAttribute('aria-invalid', 'true');
+  await expect(host).toBeFocused();
+  await expect(app.dialog.getByRole('alert')).toHaveCount(0);
 
   // A port that was free a moment ago: nothing listens there.
   const probe = createServer();
@@ -30,10 +34,12 @@ test('a host that does not resolve and a refused connection are shown in the dia
   await app.dialog.getByLabel('Port', { exact: true }).fill(String(port));
   await app.dialog.getByRole('button', { name: 'Connect' }).click();
   await expect(app.dialog.getByRole('alert')).toContainText(/Connection refused/);
+  // Mended, the host says nothing any more: the refusal is the server's, not a field's.
+  await expect(host).not.toHaveAttribute('aria-invalid', 'true');
   await app.screenshot('host-error-refused');
 });
 
-test('a port in use is shown in the dialog; the app keeps working', async ({ app }) => {
+test('a port in use is said under Port, which takes the focus; the app keeps working', async ({ app }) => {
   const busy = createServer();
   await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
   const { port } = busy.address() as AddressInfo;
@@ -42,7 +48,13 @@ test('a port in use is shown in the dialog; the app keeps working', async ({ app
     await app.dialog.getByLabel('Host', { exact: true }).fill('127.0.0.1');
     await app.dialog.getByLabel('Port', { exact: true }).fill(String(port));
     await app.dialog.getByRole('button', { name: 'Listen' }).click();
-    await expect(app.dialog.getByRole('alert')).toContainText(`127.0.0.1:${port} is already in use`);
+    const portField = app.dialog.getByLabel('Port', { exact: true });
+    await expect(portField).toHaveAccessibleDescription(`127.0.0.1:${port} is already in use`);
+    await expect(portField).toBeFocused();
+    await app.screenshot('host-error-port-in-use');
+    // Typing a free port clears it.
+    await portField.fill('0');
+    await expect(portField).toHaveAccessibleDescription('0 picks any free port.');
     await app.page.keyboard.press('Escape');
     const listening = await app.startListener('127.0.0.1');
     expect(listening).toBeGreaterThan(0);

@@ -29,4 +29,15 @@ test('the New proxy dialog puts each mistake under its field, focuses the first,
   await dialog.getByRole('button', { name: 'Start proxy' }).click();
   await expect(dialog).toBeHidden();
   await expect(app.socketRow(/^Proxy 127\.0\.0\.1:\d+ to 127\.0\.0\.1:6379, listening$/)).toBeVisible();
+
+  // A second proxy on the port the first took: said under Listen port, which takes the focus.
+  const name = (await app.socketRow(/^Proxy /).getAttribute('aria-label')) ?? '';
+  const taken = /^Proxy 127\.0\.0\.1:(\d+) /.exec(name)?.[1] ?? '';
+  await page.getByRole('button', { name: 'New proxy' }).click();
+  await listenPort.fill(taken);
+  await upstreamPort.fill('6380');
+  await dialog.getByRole('button', { name: 'Start proxy' }).click();
+  await expect(listenPort).toHaveAccessibleDescription(`127.0.0.1:${taken} is already in use`);
+  await expect(listenPort).toBeFocused();
+  await expect(dialog.getByRole('alert')).toHaveCount(0);
 });

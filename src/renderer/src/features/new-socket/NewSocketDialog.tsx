@@ -15,6 +15,7 @@ import { rememberedOptions, rememberOptions, validateSocketOptions, type SocketO
 import { selectSocket } from '../sockets/sockets';
 import { closeNewSocketDialog, closeNewSocketDialogOn, type NewSocketKind } from '../shell/ui';
 import { FormField } from '../../ui/FormField';
+import { addressFieldOf } from '../../ui/addressErrors';
 import { DialogBackdrop, DialogFailure, DialogFooter, DialogHeader, DialogPanel, DialogSubmit } from '../../ui/Dialog';
 import { Checkbox } from './OptionControls';
 import { TlsOptions } from './TlsOptions';
@@ -74,6 +75,13 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
     };
   }, []);
 
+  // A port in use or a host not found is said under that field, not at the dialog's foot; once the
+  // dialog is enabled again after the attempt, that field takes the focus.
+  const failedField = failure ? addressFieldOf(failure.code, kind !== 'tcp-client') : undefined;
+  useEffect(() => {
+    if (failedField && pending === null) fieldRefs.current.get(failedField)?.focus();
+  }, [failure, failedField, pending]);
+
   const switchKind = (next: NewSocketKind): void => {
     if (pending) return;
     rememberValues(kind, values);
@@ -128,7 +136,8 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
     document.getElementById(`${tabIdPrefix}-${next.kind}`)?.focus();
   };
 
-  const shownError = (field: FieldName): string | undefined => (submitted || touched.has(field) ? checked?.errors[field] : undefined);
+  const shownError = (field: FieldName): string | undefined =>
+    field === failedField ? failure?.message : submitted || touched.has(field) ? checked?.errors[field] : undefined;
 
   const field = (name: FieldName, options: { hint?: string; placeholder?: string; className?: string; numeric?: boolean }) => (
     <FormField
@@ -250,7 +259,7 @@ export function NewSocketDialog({ initialKind }: { initialKind: NewSocketKind })
                 />
               </>
             )}
-            {failure && <DialogFailure message={failure.message} />}
+            {failure && !failedField && <DialogFailure message={failure.message} />}
           </div>
           <DialogFooter status={pending ? pendingMessage(pending) : ''} onCancel={closeNewSocketDialog}>
             <DialogSubmit busy={pending !== null}>{meta.submit}</DialogSubmit>

@@ -8,6 +8,7 @@ import { preloadSocketViews, preloadSocketViewsSoon } from '../shell/lazyParts';
 import { type FieldOptions, FormField } from '../../ui/FormField';
 import { DialogBackdrop, DialogFailure, DialogFooter, DialogHeader, DialogPanel, DialogSubmit } from '../../ui/Dialog';
 import { initialProxyTls, ListenTlsFields, proxyTlsInput, UpstreamTlsFields, type ProxyTlsValues } from './ProxyTlsFields';
+import { addressFieldOf } from '../../ui/addressErrors';
 import { checkProxyForm, PROXY_FORM_FIELDS, type ProxyFormErrors, type ProxyFormField } from './proxyForm';
 
 /** Alt+P, matched on the physical key as the other New… shortcuts. */
@@ -45,6 +46,13 @@ export function ProxyDialog() {
   const [tls, setTls] = useState<ProxyTlsValues>(rememberedTls);
   const changeTls = (patch: Partial<ProxyTlsValues>): void => setTls((current) => ({ ...current, ...patch }));
   const [pending, setPending] = useState(false);
+  // The field an attempt failed on, focused once the dialog is enabled again.
+  const focusAfterAttempt = useRef<ProxyFormField | null>(null);
+  useEffect(() => {
+    if (pending || focusAfterAttempt.current === null) return;
+    inputs.current.get(focusAfterAttempt.current)?.focus();
+    focusAfterAttempt.current = null;
+  }, [pending, errors]);
   const first = useRef<HTMLInputElement>(null);
   const started = useRef(false);
 
@@ -105,7 +113,15 @@ export function ProxyDialog() {
     preloadSocketViews();
     const result = await createProxy(input);
     setPending(false);
-    if (!result.ok) return setFailure(result.error);
+    if (!result.ok) {
+      // The listen port in use, the listen host not this machine's: said under that field.
+      const field = addressFieldOf(result.error.code, true);
+      if (field) {
+        setErrors({ [field]: result.error.message });
+        focusAfterAttempt.current = field;
+      } else setFailure(result.error);
+      return;
+    }
     started.current = true;
     selectSocket(result.value.id);
     closeProxyDialogOn(result.value.id);
