@@ -145,3 +145,61 @@ test('the user pauses a log during a flood: the rows shown keep their text, the 
     peer.close();
   }
 });
+
+test('a framed log paused in a flood keeps its frames the same way, and Jump to latest follows again', async ({ app }) => {
+  const { page } = app;
+  const port = await app.bindUdp('127.0.0.1');
+  // Line framing: each datagram "frame <n>\n" is a frame, read from main's frames of the log.
+  await page.getByRole('button', { name: /^Framing:/ }).click();
+  const framing = page.getByRole('dialog', { name: 'Framing' });
+  await framing.getByRole('radio', { name: /^Delimiter/ }).check();
+  await framing.getByRole('button', { name: 'Apply' }).click();
+  await expect(page.getByRole('button', { name: 'Framing: Delimiter LF' })).toBeVisible();
+  const peer = createSocket('udp4');
+  await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
+  let next = 0;
+  const send = (count: number): Promise<void> =>
+    Promise.all(
+      Array.from(
+        { length: count },
+        () =>
+          new Promise<void>((resolve, reject) => peer.send(`line ${next++}\n`, port, '127.0.0.1', (error) => (error ? reject(error) : resolve()))),
+      ),
+    ).then(() => undefined);
+  let flooding = true;
+  try {
+    for (let burst = 0; burst < 5; burst++) await send(20);
+    await expect(app.log.getByRole('listitem').filter({ hasText: /line 99(?!\d)/ })).toBeInViewport();
+    await app.log.hover();
+    await page.mouse.wheel(0, -20_000);
+    await expect(app.log.getByRole('listitem').filter({ hasText: /line 0(?!\d)/ })).toBeInViewport();
+    const shown = await rowsOnScreen(app.log);
+    expect(shown.lines.length).toBeGreaterThan(5);
+
+    const ends = Date.now() + 20_000;
+    const flood = (async () => {
+      while (flooding && Date.now() < ends) {
+        await send(100);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    const notice = page.getByRole('status').filter({ hasText: /^Paused ·/ });
+    await expect(notice).toContainText('the rows shown have fallen out of the log');
+    await page.waitForTimeout(500);
+    const kept = await rowsOnScreen(app.log);
+    expect(kept.loading).toBe(0);
+    expect(kept.lines.slice(0, 5)).toEqual(shown.lines.slice(0, 5));
+    await app.screenshot('log-paused-framed');
+
+    await notice.getByRole('button', { name: 'Jump to latest' }).click();
+    await expect(notice).toBeHidden();
+    flooding = false;
+    await flood;
+    const last = next;
+    await send(1);
+    await expect(app.log.getByRole('listitem').filter({ hasText: new RegExp(`line ${last}(?!\\d)`) })).toBeInViewport();
+  } finally {
+    flooding = false;
+    peer.close();
+  }
+});

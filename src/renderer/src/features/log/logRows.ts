@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo } from 'react';
 import type { ErrorInfo, FrameInfo, LogEntry, LogHead } from '@shared/contract';
 import { sameFraming } from '@shared/framing-names';
-import { ensureFrames, getFrame, refreshFrames, useFrameCache } from './framing/frameCache';
+import { ensureFrames, getFrame, heldFrames, holdFrames, refreshFrames, releaseFrames, useFrameCache } from './framing/frameCache';
 import { ensureVisible, getEntry, heldRows, holdRows, newestCached, releaseRows, useLogCache } from './logCache';
 import { useSockets } from '../sockets/sockets';
 
@@ -66,6 +66,10 @@ export function useLogRows(socketId: string, head: LogHead | undefined): LogRows
     [socketId],
   );
   const frameAt = useCallback((index: number) => getFrame(socketId, index), [socketId]);
+  const frameSnapshot = useMemo<RowSnapshot>(
+    () => ({ hold: (from, to) => holdFrames(socketId, from, to), release: () => releaseFrames(socketId), held: () => heldFrames(socketId) }),
+    [socketId],
+  );
 
   if (!framed) {
     return {
@@ -88,6 +92,7 @@ export function useLogRows(socketId: string, head: LogHead | undefined): LogRows
     entryAt: frameAt,
     ensureVisible: ensureFramesShown,
     readError: frameError,
+    snapshot: frameSnapshot,
   };
 }
 

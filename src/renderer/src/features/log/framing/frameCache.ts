@@ -1,6 +1,7 @@
 import type { FrameItem, FramesHead } from '@shared/contract';
 import { invoke } from '../../../sync/engine';
 import { type SocketsState, useSockets } from '../../sockets/sockets';
+import { MAX_HELD_ROWS } from '../logCache';
 import { createRangeCache, type RangeCacheState } from '../rangeCache';
 
 /**
@@ -29,6 +30,8 @@ const frames = createRangeCache<FrameItem, FramesHead, Record<never, never>>(
     startsOver: (previous, head) => previous.generation !== head.generation,
     behind: (head) => head.behind,
     maxItems: MAX_CACHED,
+    // A paused view keeps the frames it shows when the log's ring has turned over past them, as it keeps entries (logCache's holdRows).
+    maxHeld: MAX_HELD_ROWS,
     // The tail stays too: a view that follows it needs it next.
     keep: (index, head) => index >= head.nextIndex - TAIL,
   },
@@ -45,6 +48,24 @@ export function getFrame(id: string, index: number): FrameItem | undefined {
   const head = useFrameCache.getState().heads[id];
   if (head && index >= head.nextIndex) return head.pending[index - head.nextIndex];
   return frames.get(id, index);
+}
+
+/**
+ * A paused view's snapshot of frames: those of [from, to) that are cached stay readable with
+ * getFrame after the log's ring turns over past them (a re-framing or a clear starts over, and
+ * lets them go with everything else). Replaces the socket's earlier hold.
+ */
+export function holdFrames(id: string, from: number, to: number): void {
+  frames.hold(id, from, to);
+}
+
+export function releaseFrames(id: string): void {
+  frames.release(id);
+}
+
+/** The frames a paused view holds, [from, to), if any. */
+export function heldFrames(id: string): [number, number] | undefined {
+  return frames.held(id);
 }
 
 /** The log of `id` changed: read the frame head and the newest frames again. */
