@@ -301,6 +301,9 @@ describe('dispatcher under random command sequences with real sockets', () => {
             if (answer.ok && command === 'socket.remove') world.removed.add((resolved as { id: string }).id);
             await expectConsistent(world);
           }
+          // A listener makes the sockets of connections it accepted in a later turn of the event loop
+          // (accept-queue.ts), and steps that need no I/O run on without one: let a few turns pass.
+          for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
           const connections = (await snapshot(world)).sockets.filter((s) => s.kind === 'tcp-connection');
           if (connections.length > 0) count('accepted connections');
         } finally {
