@@ -27,39 +27,54 @@ async function rowsOnScreen(log: Locator): Promise<{ lines: number[]; loading: n
   });
 }
 
+/**
+ * A UDP peer sending `line <n>` (with `suffix`) to `port`: `send(count)` the next numbers, `startFlood`
+ * ten thousand a second until `stopFlood` (at most 20 s).
+ */
+async function linePeer(port: number, suffix = '') {
+  const peer = createSocket('udp4');
+  await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
+  let next = 0;
+  const send = (count: number): Promise<void> =>
+    Promise.all(
+      Array.from(
+        { length: count },
+        () =>
+          new Promise<void>((resolve, reject) =>
+            peer.send(`line ${next++}${suffix}`, port, '127.0.0.1', (error) => (error ? reject(error) : resolve())),
+          ),
+      ),
+    ).then(() => undefined);
+  let flooding = false;
+  let flood = Promise.resolve();
+  return {
+    peer,
+    send,
+    next: () => next,
+    startFlood(): void {
+      flooding = true;
+      const ends = Date.now() + 20_000;
+      flood = (async () => {
+        while (flooding && Date.now() < ends) {
+          await send(100);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+      })();
+    },
+    async stopFlood(): Promise<void> {
+      flooding = false;
+      await flood;
+    },
+  };
+}
+
 test('the user pauses a log during a flood: the rows shown keep their text, the log says it moved on, and Jump to latest follows again', async ({
   app,
 }) => {
   const { page } = app;
   const port = await app.bindUdp('127.0.0.1');
-  const peer = createSocket('udp4');
-  await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
-  let next = 0;
-  /** Sends `line <n>` for the next `count` numbers. */
-  const send = (count: number): Promise<void> =>
-    Promise.all(
-      Array.from(
-        { length: count },
-        () => new Promise<void>((resolve, reject) => peer.send(`line ${next++}`, port, '127.0.0.1', (error) => (error ? reject(error) : resolve()))),
-      ),
-    ).then(() => undefined);
-  let flooding = false;
-  let flood = Promise.resolve();
-  /** Ten thousand datagrams a second until stopped (at most 20 s). */
-  const startFlood = (): void => {
-    flooding = true;
-    const ends = Date.now() + 20_000;
-    flood = (async () => {
-      while (flooding && Date.now() < ends) {
-        await send(100);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    })();
-  };
-  const stopFlood = async (): Promise<void> => {
-    flooding = false;
-    await flood;
-  };
+  const lines = await linePeer(port);
+  const { send, startFlood, stopFlood } = lines;
   try {
     for (let burst = 0; burst < 5; burst++) await send(20);
     await expect(app.log.getByRole('listitem').filter({ hasText: /line 99(?!\d)/ })).toBeInViewport();
@@ -120,7 +135,7 @@ test('the user pauses a log during a flood: the rows shown keep their text, the 
     await notice.getByRole('button', { name: 'Jump to latest' }).click();
     await expect(notice).toBeHidden();
     await stopFlood();
-    const last = next;
+    const last = lines.next();
     await send(1);
     await expect(app.log.getByRole('listitem').filter({ hasText: new RegExp(`line ${last}(?!\\d)`) })).toBeInViewport();
 
@@ -131,7 +146,7 @@ test('the user pauses a log during a flood: the rows shown keep their text, the 
     startFlood();
     await expect(notice).toBeVisible();
     await stopFlood();
-    await new Promise<void>((resolve, reject) => peer.send('needle', port, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) => lines.peer.send('needle', port, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
     await page.keyboard.press('Control+f');
     const bar = page.getByRole('search', { name: 'Search the log' });
     await bar.getByRole('textbox', { name: 'Search text' }).fill('needle');
@@ -142,7 +157,7 @@ test('the user pauses a log during a flood: the rows shown keep their text, the 
     await expect(notice).toBeHidden();
   } finally {
     await stopFlood();
-    peer.close();
+    lines.peer.close();
   }
 });
 
@@ -155,18 +170,8 @@ test('a framed log paused in a flood keeps its frames the same way, and Jump to 
   await framing.getByRole('radio', { name: /^Delimiter/ }).check();
   await framing.getByRole('button', { name: 'Apply' }).click();
   await expect(page.getByRole('button', { name: 'Framing: Delimiter LF' })).toBeVisible();
-  const peer = createSocket('udp4');
-  await new Promise<void>((resolve) => peer.bind(0, '127.0.0.1', resolve));
-  let next = 0;
-  const send = (count: number): Promise<void> =>
-    Promise.all(
-      Array.from(
-        { length: count },
-        () =>
-          new Promise<void>((resolve, reject) => peer.send(`line ${next++}\n`, port, '127.0.0.1', (error) => (error ? reject(error) : resolve()))),
-      ),
-    ).then(() => undefined);
-  let flooding = true;
+  const lines = await linePeer(port, '\n');
+  const { send } = lines;
   try {
     for (let burst = 0; burst < 5; burst++) await send(20);
     await expect(app.log.getByRole('listitem').filter({ hasText: /line 99(?!\d)/ })).toBeInViewport();
@@ -176,13 +181,7 @@ test('a framed log paused in a flood keeps its frames the same way, and Jump to 
     const shown = await rowsOnScreen(app.log);
     expect(shown.lines.length).toBeGreaterThan(5);
 
-    const ends = Date.now() + 20_000;
-    const flood = (async () => {
-      while (flooding && Date.now() < ends) {
-        await send(100);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-    })();
+    lines.startFlood();
     const notice = page.getByRole('status').filter({ hasText: /^Paused ·/ });
     await expect(notice).toContainText('the rows shown have fallen out of the log');
     await page.waitForTimeout(500);
@@ -193,13 +192,12 @@ test('a framed log paused in a flood keeps its frames the same way, and Jump to 
 
     await notice.getByRole('button', { name: 'Jump to latest' }).click();
     await expect(notice).toBeHidden();
-    flooding = false;
-    await flood;
-    const last = next;
+    await lines.stopFlood();
+    const last = lines.next();
     await send(1);
     await expect(app.log.getByRole('listitem').filter({ hasText: new RegExp(`line ${last}(?!\\d)`) })).toBeInViewport();
   } finally {
-    flooding = false;
-    peer.close();
+    await lines.stopFlood();
+    lines.peer.close();
   }
 });
