@@ -1,6 +1,7 @@
 import { createSocket } from 'node:dgram';
 import type { Locator } from '@playwright/test';
 import { expect, test } from './fixtures';
+import type { SockscopeApp } from './support/app';
 
 /**
  * A ring of a thousand entries: the flood below (about ten thousand datagrams a second) turns it
@@ -68,6 +69,15 @@ async function linePeer(port: number, suffix = '') {
   };
 }
 
+/** A hundred lines come, then the user scrolls up to the first: the log is paused there. */
+async function pauseAtTheFirstLine(app: SockscopeApp, send: (count: number) => Promise<void>): Promise<void> {
+  for (let burst = 0; burst < 5; burst++) await send(20);
+  await expect(app.log.getByRole('listitem').filter({ hasText: /line 99(?!\d)/ })).toBeInViewport();
+  await app.log.hover();
+  await app.page.mouse.wheel(0, -20_000);
+  await expect(app.log.getByRole('listitem').filter({ hasText: /line 0(?!\d)/ })).toBeInViewport();
+}
+
 test('the user pauses a log during a flood: the rows shown keep their text, the log says it moved on, and Jump to latest follows again', async ({
   app,
 }) => {
@@ -76,13 +86,7 @@ test('the user pauses a log during a flood: the rows shown keep their text, the 
   const lines = await linePeer(port);
   const { send, startFlood, stopFlood } = lines;
   try {
-    for (let burst = 0; burst < 5; burst++) await send(20);
-    await expect(app.log.getByRole('listitem').filter({ hasText: /line 99(?!\d)/ })).toBeInViewport();
-
-    // Scrolled up to the first lines: paused there.
-    await app.log.hover();
-    await page.mouse.wheel(0, -20_000);
-    await expect(app.log.getByRole('listitem').filter({ hasText: /line 0(?!\d)/ })).toBeInViewport();
+    await pauseAtTheFirstLine(app, send);
     await expect(page.getByRole('button', { name: /^Jump to latest/ })).toBeVisible();
 
     // 400 more while paused, which the ring (a thousand) still holds; then straight to near the end
@@ -173,11 +177,7 @@ test('a framed log paused in a flood keeps its frames the same way, and Jump to 
   const lines = await linePeer(port, '\n');
   const { send } = lines;
   try {
-    for (let burst = 0; burst < 5; burst++) await send(20);
-    await expect(app.log.getByRole('listitem').filter({ hasText: /line 99(?!\d)/ })).toBeInViewport();
-    await app.log.hover();
-    await page.mouse.wheel(0, -20_000);
-    await expect(app.log.getByRole('listitem').filter({ hasText: /line 0(?!\d)/ })).toBeInViewport();
+    await pauseAtTheFirstLine(app, send);
     const shown = await rowsOnScreen(app.log);
     expect(shown.lines.length).toBeGreaterThan(5);
 
