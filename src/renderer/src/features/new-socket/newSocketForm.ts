@@ -1,6 +1,7 @@
 import type { Input } from '@shared/contract';
 import { TcpConnectInput, TcpListenInput, UdpBindInput } from '@shared/contract/socket-opening';
 import type { NewSocketKind } from '../shell/ui';
+import { type PathIssue, placeIssues } from '../../ui/fieldIssues';
 
 /** What the user typed, as typed. */
 export interface NewSocketValues {
@@ -48,17 +49,15 @@ function fieldFor(path: readonly PropertyKey[]): FieldName | undefined {
   return undefined;
 }
 
-function collect(issues: readonly { path: readonly PropertyKey[]; message: string }[], values: NewSocketValues): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const field = fieldFor(issue.path);
-    if (field && !errors[field]) errors[field] = issue.message;
-  }
-  // An empty number field is "missing", which reads better than the schema's type complaint.
-  if (errors.port && values.port.trim() === '') errors.port = 'Port is required';
-  if (errors.targetPort && values.targetPort.trim() === '') errors.targetPort = 'Port is required with a target host';
-  if (errors.targetHost && values.targetHost.trim() === '') errors.targetHost = 'Host is required with a target port';
-  return errors;
+/** An empty field the schema refused, said as missing. */
+const missing: Partial<Record<FieldName, string>> = {
+  port: 'Port is required',
+  targetPort: 'Port is required with a target host',
+  targetHost: 'Host is required with a target port',
+};
+
+function collect(issues: readonly PathIssue[], values: NewSocketValues): FieldErrors {
+  return placeIssues(issues, fieldFor, values, missing).errors;
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { Input } from '@shared/contract';
 import { proxyCommands } from '@shared/proxy';
 import { issuePath } from '@shared/zod-issues';
+import { placeIssues } from '../../ui/fieldIssues';
 
 export type ProxyFormField = 'host' | 'port' | 'upstreamHost' | 'upstreamPort' | 'idleTimeout' | 'name';
 export type ProxyFormErrors = Partial<Record<ProxyFormField, string>>;
@@ -40,12 +41,6 @@ export interface ProxyFormCheck {
 export function checkProxyForm(input: Input<'proxy.create'>, typed: Partial<Record<ProxyFormField, string>>): ProxyFormCheck {
   const parsed = proxyCommands['proxy.create'].input.safeParse(input);
   if (parsed.success) return { errors: {} };
-  const errors: ProxyFormErrors = {};
-  let other: string | undefined;
-  for (const issue of parsed.error.issues) {
-    const field = fieldOfKey[issue.path[0] ?? ''];
-    if (field === undefined) other ??= `${issuePath(issue)}: ${issue.message}`;
-    else errors[field] ??= typed[field]?.trim() === '' ? (missing[field] ?? issue.message) : issue.message;
-  }
-  return other === undefined ? { errors } : { errors, other };
+  const { errors, unplaced } = placeIssues(parsed.error.issues, (path) => fieldOfKey[path[0] ?? ''], typed, missing);
+  return unplaced.length === 0 ? { errors } : { errors, other: `${issuePath(unplaced[0])}: ${unplaced[0].message}` };
 }

@@ -9,7 +9,7 @@ import { MAX_LOG_READ } from '@shared/contract/log-limits';
 import { parseScenarioText, type ScenarioInput, type ScenarioProblem } from '@shared/scenario';
 import { scenarioFromLog } from '@shared/scenario-record';
 import { invoke } from '../../sync/engine';
-import { newSequenceId, saveSequence, type SavedSequence, setSequenceError, useSequences } from './sequences';
+import { newSequenceId, saveSequences, type SavedSequence, setSequenceError, useSequences } from './sequences';
 
 /** How often a running sequence's status is asked for. */
 const POLL_MS = 150;
@@ -110,8 +110,6 @@ export async function importSequences(text: string): Promise<{ ok: true; count: 
       return { ok: false, message: `${Array.isArray(json) ? `Scenario ${index + 1}, ` : ''}${problems[0].path}: ${problems[0].message}` };
     added.push({ id: newSequenceId(), text: itemText });
   }
-  for (const sequence of added) {
-    if (!(await saveSequence(sequence))) return { ok: false, message: useSequences.getState().storeError ?? 'Not kept' };
-  }
+  if (!(await saveSequences(added))) return { ok: false, message: useSequences.getState().storeError ?? 'Not kept' };
   return { ok: true, count: added.length };
 }

@@ -63,41 +63,46 @@ async function handOverStoredSequences(): Promise<void> {
   }
   if (!Array.isArray(stored)) return;
   const known = new Set(useSequences.getState().sequences.map((sequence) => sequence.id));
-  let kept = true;
-  for (const item of stored as unknown[]) {
-    if (typeof item !== 'object' || item === null) continue;
+  const handed = (stored as unknown[]).flatMap((item) => {
+    if (typeof item !== 'object' || item === null) return [];
     const { id, text } = item as Record<string, unknown>;
-    if (typeof id !== 'string' || typeof text !== 'string' || known.has(id)) continue;
-    kept = (await storeChange(invoke('sequences.save', { id, text }))) && kept;
-  }
-  if (kept) globalThis.localStorage?.removeItem(STORAGE_KEY);
+    return typeof id === 'string' && typeof text === 'string' && !known.has(id) ? [{ id, text }] : [];
+  });
+  if (await saveSequences(handed)) globalThis.localStorage?.removeItem(STORAGE_KEY);
 }
 
-/** Runs a change, says why it did not keep if it did not, and lists again (the change event follows, for the other windows). */
-async function storeChange(run: Promise<{ ok: boolean; error?: ErrorInfo }>): Promise<boolean> {
-  const result = await run;
+/** Says why a change did not keep (or that the last one did), and lists again: the change event follows, for the other windows. */
+async function afterChange(result: { ok: boolean; error?: ErrorInfo }): Promise<boolean> {
   useSequences.setState({ storeError: result.ok ? null : `Not kept: ${result.error?.message ?? 'unknown error'}` });
   await refresh();
   return result.ok;
 }
 
-/** Keeps a sequence (a new id at the end, a known one where it is), shown at once. */
-export function saveSequence(sequence: SavedSequence): Promise<boolean> {
+/**
+ * Keeps sequences (a new id at the end, a known one where it is), shown at once; main takes them
+ * one by one, up to the first it refuses, and is listed once after.
+ */
+export async function saveSequences(added: SavedSequence[]): Promise<boolean> {
+  if (added.length === 0) return true;
+  const byId = new Map(added.map((sequence) => [sequence.id, sequence]));
   const { sequences } = useSequences.getState();
-  useSequences.setState({
-    sequences: sequences.some((s) => s.id === sequence.id) ? sequences.map((s) => (s.id === sequence.id ? sequence : s)) : [...sequences, sequence],
-  });
-  return storeChange(invoke('sequences.save', sequence));
+  const known = new Set(sequences.map((s) => s.id));
+  useSequences.setState({ sequences: [...sequences.map((s) => byId.get(s.id) ?? s), ...added.filter((s) => !known.has(s.id))] });
+  let result: { ok: boolean; error?: ErrorInfo } = { ok: true };
+  for (const sequence of added) {
+    result = await invoke('sequences.save', sequence);
+    if (!result.ok) break;
+  }
+  return afterChange(result);
 }
 
-export function removeSequence(id: string): Promise<boolean> {
+export function saveSequence(sequence: SavedSequence): Promise<boolean> {
+  return saveSequences([sequence]);
+}
+
+export async function removeSequence(id: string): Promise<boolean> {
   useSequences.setState({ sequences: useSequences.getState().sequences.filter((s) => s.id !== id) });
-  return storeChange(invoke('sequences.remove', { id }));
-}
-
-/** Sequences a workspace saved in its layout (before main kept them), added to the ones there are (same id: the saved one wins). */
-export async function restoreSequences(saved: SavedSequence[]): Promise<void> {
-  for (const sequence of saved) await saveSequence(sequence);
+  return afterChange(await invoke('sequences.remove', { id }));
 }
 
 export function setSequencesPanelOpen(open: boolean): void {

@@ -6,7 +6,7 @@ import type { SessionStatus } from '@shared/session';
 import { invoke } from '../../sync/engine';
 import { setPreference, type Theme, usePreferences } from '../shell/preferences';
 import { SavedSequence } from '@shared/sequences';
-import { restoreSequences } from '../sequences/sequences';
+import { saveSequences } from '../sequences/sequences';
 import { selectSocket, useSockets } from '../sockets/sockets';
 import { pruneSendSettings, readSendSettings, type SendSettings, setSendSettings, useSendSettings } from '../send/sendSettings';
 import { useUi } from '../shell/ui';
@@ -99,7 +99,8 @@ function applyLayout(outcome: Output<'session.restore'>): void {
   const layout = layoutSchema().safeParse(outcome.ui ?? {});
   const ids = new Map(outcome.sockets.map((socket) => [socket.previousId, socket.id]));
   const { sidebarWidth, logView, selectedId, collapsed, theme, sequences } = layout.success ? layout.data : {};
-  if (sequences) void restoreSequences(sequences);
+  // Sequences a layout carried before main kept them: added to the ones there are (same id: the saved one wins).
+  if (sequences) void saveSequences(sequences);
   if (sidebarWidth !== undefined) setPreference('sidebarWidth', sidebarWidth);
   if (theme !== undefined) setPreference('theme', theme);
   for (const [previousId, value] of Object.entries(layout.success ? (layout.data.sendSettings ?? {}) : {})) {
