@@ -9,6 +9,8 @@ import { formatEndpoint } from '@shared/endpoint';
 export interface EntryStyle {
   hexdump: boolean;
   color: boolean;
+  /** At most this many bytes of a payload are shown (Infinity: all), then how many more there were. */
+  showBytes: number;
 }
 
 const ANSI = { rx: '\x1b[36m', tx: '\x1b[33m', dim: '\x1b[2m', error: '\x1b[31m', reset: '\x1b[0m' };
@@ -35,8 +37,12 @@ export function formatEntry(socket: SocketInfo, entry: LogEntry, style: EntrySty
   const size = `${entry.bytes.byteLength} B`;
   const head = `${lead}  ${paint(received ? ANSI.rx : ANSI.tx, received ? '↓ RX' : '↑ TX')}  ${where.padEnd(26)} ${size.padStart(8)}`;
   if (entry.bytes.byteLength === 0) return `${head}  (empty)\n`;
-  if (style.hexdump) return `${head}\n${indent(hexDumpText(entry.bytes))}\n`;
-  return `${head}  ${toVisibleText(entry.bytes)}\n`;
+  const shown = entry.bytes.byteLength > style.showBytes ? entry.bytes.subarray(0, style.showBytes) : entry.bytes;
+  const more = entry.bytes.byteLength - shown.byteLength;
+  const rest =
+    more === 0 ? '' : paint(ANSI.dim, `… ${more.toLocaleString('en-US')} more ${more === 1 ? 'byte' : 'bytes'} (--show-bytes all shows every byte)`);
+  if (style.hexdump) return `${head}\n${indent(hexDumpText(shown))}\n${rest === '' ? '' : `    ${rest}\n`}`;
+  return `${head}  ${toVisibleText(shown)}${rest === '' ? '' : `  ${rest}`}\n`;
 }
 
 /** A received payload on its own, as `send` prints replies. */

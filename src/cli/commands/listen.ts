@@ -10,18 +10,18 @@ import { createCore, type Core } from '../../main/core';
 import { startCaptureFiles, type CaptureFiles } from '../capture-files';
 import { formatSocketUrl, parseSocketUrl, type SocketUrl } from '../endpoint-url';
 import { formatEntry } from '../format';
+import { addPayloadFlags, entryStyle, type PayloadFlags } from '../payload-flags';
 import { logPrinter } from '../log-printer';
 import { refuseInapplicable, tlsOnly } from '../scheme-options';
 import { addTlsListenFlags, TLS_LISTEN_FLAGS, tlsListenInput, type TlsListenFlags } from '../tls-options';
 import { followLogs, invoke, processTerminal, type Terminal, whenStdoutCloses } from '../session';
 import { addLogBudgetOption, applyLogBudget } from '../log-budget-option';
 
-interface ListenOptions extends TlsListenFlags {
+interface ListenOptions extends TlsListenFlags, PayloadFlags {
   logBudget?: number;
   echo?: boolean;
   rules?: string;
   each?: FramingSpec;
-  hexdump?: boolean;
   pcapng?: string;
   jsonl?: string;
   broadcast?: boolean;
@@ -62,7 +62,7 @@ and keeps recording until Ctrl-C.`;
 
 /** `sockscope listen`: a TCP listener or a UDP socket, every connection and message logged. */
 export function registerListen(program: Command, terminal: Terminal = processTerminal): void {
-  addLogBudgetOption(addTlsListenFlags(program.command('listen')))
+  addLogBudgetOption(addPayloadFlags(addTlsListenFlags(program.command('listen'))))
     .description('listen on a TCP port or bind a UDP port, and log every connection and message')
     .argument('<url>', 'tcp://, tls:// or udp://address:port; port 0 picks a free one (IPv6: tcp://[::1]:8080)', (text) =>
       parseSocketUrl(text, { portZero: true }),
@@ -70,7 +70,6 @@ export function registerListen(program: Command, terminal: Terminal = processTer
     .option('--echo', 'send every message back (when no rule answers it)')
     .option('--rules <file>', 'auto-reply rules from a JSON file (see below)')
     .option('--each <unit>', `what one message is for --echo and --rules: ${MESSAGE_UNITS.map((u) => u.id).join(', ')}`, parseUnit)
-    .option('--hexdump', 'show payloads as hex dumps instead of text')
     .option('--pcapng <file>', 'record all traffic to a pcapng capture (Wireshark) as it arrives')
     .option('--jsonl <file>', 'record the whole log to a JSON Lines file as it arrives')
     .option('--broadcast', 'UDP: allow sending to broadcast addresses (SO_BROADCAST)')
@@ -111,7 +110,7 @@ async function startListening(
   terminal: Terminal,
   files: string[],
 ): Promise<SocketInfo> {
-  const style = { hexdump: options.hexdump === true, color: terminal.color };
+  const style = entryStyle(options, terminal.color);
   const printer = logPrinter(terminal);
   followLogs(
     core,

@@ -10,15 +10,15 @@ import { createCore, type Core } from '../../main/core';
 import { DEFAULT_TOXIPROXY_API, startToxiproxyApi, type ToxiproxyApi } from '../../main/proxy/toxiproxy-api';
 import { formatSocketUrl, parseSocketUrl, type SocketUrl } from '../endpoint-url';
 import { formatEntry } from '../format';
+import { addPayloadFlags, entryStyle, type PayloadFlags } from '../payload-flags';
 import { inCliTerms } from '../messages';
 import { parseApiAddress } from '../api-address';
 import { addProxyTlsFlags, proxyTlsInput, type ProxyTlsFlags } from '../proxy-tls-options';
 import { followLogs, invoke, processTerminal, type Terminal } from '../session';
 
-interface ProxyOptions extends ProxyTlsFlags {
+interface ProxyOptions extends ProxyTlsFlags, PayloadFlags {
   toxic: ToxicInput[];
   api?: { host: string; port: number };
-  hexdump?: boolean;
   pcapng?: string;
   jsonl?: string;
   name?: string;
@@ -63,7 +63,7 @@ Ctrl-C (or SIGTERM) stops, after writing the --pcapng and --jsonl files.`;
 
 /** `sockscope proxy`: forwards clients to an upstream, printing both directions; optionally the Toxiproxy API. */
 export function registerProxy(program: Command, terminal: Terminal = processTerminal): void {
-  addProxyTlsFlags(program.command('proxy'))
+  addPayloadFlags(addProxyTlsFlags(program.command('proxy')))
     .description('forward every client to an upstream, log both directions, inject faults (Toxiproxy-compatible)')
     .argument('[listen-url]', 'tcp://, tls:// or udp://address:port to listen on; port 0 picks a free one', (text) => proxyUrl(text, true))
     .argument('[upstream-url]', 'tcp://, tls:// or udp://host:port to forward to (udp:// only to udp://)', (text) => proxyUrl(text, false))
@@ -77,7 +77,6 @@ export function registerProxy(program: Command, terminal: Terminal = processTerm
     .option('--reset-on-failure', 'reset clients (RST) when the upstream cannot be reached, instead of closing them')
     .option('--idle-timeout <ms>', "udp://: a client's session ends after this long without a datagram (default 60000)", positiveInt)
     .option('--max-sessions <n>', 'udp://: sessions open at once; datagrams from further clients are dropped (default 1000)', positiveInt)
-    .option('--hexdump', 'show payloads as hex dumps instead of text')
     .option('--pcapng <file>', 'when stopped, write all traffic as a pcapng capture (Wireshark)')
     .option('--jsonl <file>', 'when stopped, write the whole log as JSON Lines')
     .addHelpText('after', help)
@@ -128,7 +127,7 @@ async function startProxy(
   options: ProxyOptions & { listenTls?: TlsListenOptions; upstreamTls?: TlsClientOptions },
   terminal: Terminal,
 ): Promise<void> {
-  const style = { hexdump: options.hexdump === true, color: terminal.color };
+  const style = entryStyle(options, terminal.color);
   followLogs(
     core,
     () => true,

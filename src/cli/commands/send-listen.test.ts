@@ -3,7 +3,7 @@
  * peers (node servers, ncat), the way a person runs them in a terminal.
  */
 import { createSocket } from 'node:dgram';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectClient, freePort, startChild, startServer, stopPeers, type ChildPeer } from '../../main/engine/test-support/peers';
@@ -151,6 +151,43 @@ describe('sockscope listen', () => {
       [expect.stringMatching(/^\d+$/), Buffer.from('PONG\n').toString('hex')],
     ]);
     expect(existsSync(log)).toBe(true);
+  });
+
+  it('shows the first 1,024 bytes of a large read and counts the rest, while the JSON Lines file keeps every byte', async () => {
+    const log = files.path('log.jsonl');
+    const listener = await listen(['tcp://127.0.0.1:0', '--jsonl', log]);
+    const client = await connectClient(listener.port);
+    const payload = Buffer.alloc(5000, 'x');
+    await client.write(payload);
+    await waitFor(() => /↓ RX .* 5000 B {2}x+ {2}… 3,976 more bytes/.test(listener.peer.stdout().toString()), 'the read, cut short');
+    expect(listener.peer.stdout().toString()).toContain(`5000 B  ${'x'.repeat(1024)}  … 3,976 more bytes (--show-bytes all shows every byte)\n`);
+    client.socket.end();
+    await waitFor(() => listener.peer.stdout().toString().includes('Connection closed'), 'the close to be logged');
+    expect(await listener.stop()).toBe(0);
+    const received = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; dir?: string; data?: string })
+      .filter((entry) => entry.type === 'entry' && entry.dir === 'in')
+      .map((entry) => Buffer.from(entry.data ?? '', 'base64'));
+    expect(Buffer.concat(received).equals(payload), 'every byte in the file').toBe(true);
+
+    const all = await listen(['tcp://127.0.0.1:0', '--show-bytes', 'all']);
+    const second = await connectClient(all.port);
+    await second.write(payload);
+    await waitFor(
+      () =>
+        all.peer
+          .stdout()
+          .toString()
+          .includes(`5000 B  ${'x'.repeat(5000)}\n`),
+      'every byte shown',
+    );
+    expect(await all.stop()).toBe(0);
+
+    const wrong = await sockscope(['listen', 'tcp://127.0.0.1:0', '--show-bytes', 'lots']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain("option '--show-bytes <n|all>' argument 'lots' is invalid. Give a number of bytes (1 or more), or all.");
   });
 
   it('answers each line with --each line, however the lines arrive, and refuses a unit it does not know', async () => {
