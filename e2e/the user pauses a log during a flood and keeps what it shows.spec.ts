@@ -201,3 +201,52 @@ test('a framed log paused in a flood keeps its frames the same way, and Jump to 
     lines.peer.close();
   }
 });
+
+test('a log showing only its search matches, paused in a flood, keeps those matches and their text', async ({ app }) => {
+  const { page } = app;
+  const port = await app.bindUdp('127.0.0.1');
+  const lines = await linePeer(port);
+  try {
+    for (let burst = 0; burst < 10; burst++) await lines.send(20);
+    await expect(app.log.getByRole('listitem').filter({ hasText: /line 199(?!\d)/ })).toBeInViewport();
+    await page.keyboard.press('Control+f');
+    const bar = page.getByRole('search', { name: 'Search the log' });
+    await bar.getByRole('textbox', { name: 'Search text' }).fill('line 1');
+    await bar.getByRole('checkbox', { name: 'Only matches' }).check();
+    // line 1, line 10 … 19, line 100 … 199: more than a screenful.
+    await expect(bar.getByRole('status')).toHaveText('111 matches');
+    await app.log.hover();
+    await page.mouse.wheel(0, -20_000);
+    await expect(app.log.getByRole('listitem').filter({ hasText: /line 1(?!\d)/ })).toBeInViewport();
+    await expect(page.getByRole('button', { name: /^Jump to latest/ })).toBeVisible();
+    const shown = await rowsOnScreen(app.log);
+    expect(shown.lines.slice(0, 4)).toEqual([1, 10, 11, 12]);
+    expect(shown.lines.length).toBeGreaterThan(5);
+
+    lines.startFlood();
+    const notice = page.getByRole('status').filter({ hasText: /^Paused ·/ });
+    await expect(notice).toContainText('the rows shown have fallen out of the log');
+    await page.waitForTimeout(500);
+    const kept = await rowsOnScreen(app.log);
+    expect(kept.loading).toBe(0);
+    expect(kept.fellOut).toBe(0);
+    expect(kept.lines.slice(0, 5), 'the same matches, with their text').toEqual(shown.lines.slice(0, 5));
+    expect(await bar.getByRole('status').textContent()).toMatch(/^[\d,]+ matches$/);
+    await app.screenshot('log-paused-only-matches');
+
+    await notice.getByRole('button', { name: 'Jump to latest' }).click();
+    await expect(notice).toBeHidden();
+    await lines.stopFlood();
+    // Following again: the matches kept went with the rows that fell out, and the newest come.
+    await lines.send(1);
+    const last = lines.next() - 1;
+    const newest = await rowsOnScreen(app.log);
+    await expect.poll(async () => (await rowsOnScreen(app.log)).lines.includes(10)).toBe(false);
+    expect(newest.loading).toBe(0);
+    if (String(last).startsWith('1'))
+      await expect(app.log.getByRole('listitem').filter({ hasText: new RegExp(`line ${last}(?!\\d)`) })).toBeInViewport();
+  } finally {
+    await lines.stopFlood();
+    lines.peer.close();
+  }
+});

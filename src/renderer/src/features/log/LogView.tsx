@@ -77,6 +77,8 @@ export function LogView({ socketId, head, showPeer, roundTrips }: LogViewProps) 
   const scrollRef = useRef<HTMLDivElement>(null);
 
   const { firstSeq: logFirst, nextSeq: headSeq, snapshot } = rows;
+  /** Rows before this fell out of the log: the list may keep some (a paused view's, see firstInLog). */
+  const inLog = rows.firstInLog ?? logFirst;
   const following = pausedAt === null;
   /**
    * A paused view holds the rows around it (a snapshot, see logCache's holdRows), and its list
@@ -256,7 +258,11 @@ export function LogView({ socketId, head, showPeer, roundTrips }: LogViewProps) 
     // Paused: what is read around the view stays when a flood pushes it out of the log. Within
     // the list only: a hold never reaches for rows the list no longer has.
     if (!following && visibleTo > visibleFrom)
-      snapshot?.hold(Math.max(firstSeq, visibleFrom - HELD_MARGIN), Math.min(nextSeq, visibleTo + HELD_MARGIN));
+      snapshot?.hold(
+        Math.max(firstSeq, visibleFrom - HELD_MARGIN),
+        Math.min(nextSeq, visibleTo + HELD_MARGIN),
+        Math.floor((visibleFrom + visibleTo) / 2),
+      );
     return undefined;
   }, [ensureRowsVisible, snapshot, visibleFrom, visibleTo, nextSeq, following, newestRead, headSeq, firstSeq]);
   // Following again (or gone): the snapshot goes, and with it the rows that fell out.
@@ -373,7 +379,7 @@ export function LogView({ socketId, head, showPeer, roundTrips }: LogViewProps) 
   const budgetDropped = droppedSinceClear(head).budget;
   const newSincePause = pausedAt === null ? 0 : Math.max(0, headSeq - pausedAt);
   /** Paused with rows on screen that the log no longer holds: all of them, or some. */
-  const shownFellOut = following || count === 0 || visibleFrom >= logFirst ? undefined : visibleTo <= logFirst ? 'all' : 'some';
+  const shownFellOut = following || count === 0 || visibleFrom >= inLog ? undefined : visibleTo <= inLog ? 'all' : 'some';
 
   return (
     <div className="relative flex min-h-0 flex-1 flex-col bg-canvas">
@@ -453,7 +459,7 @@ export function LogView({ socketId, head, showPeer, roundTrips }: LogViewProps) 
                         <LogEntryRow
                           seq={seq}
                           entry={rows.entryAt(seq)}
-                          fellOut={seq < logFirst}
+                          fellOut={seq < inLog}
                           view={view}
                           showPeer={showPeer}
                           showDelta={showDelta}

@@ -27,11 +27,17 @@ export interface LogRows {
   newestRead?: () => number | undefined;
   /** Where rows can outlive the log (its entries, see logCache's holdRows): what a paused view keeps. */
   snapshot?: RowSnapshot;
+  /**
+   * The first row still in the log, where the list keeps rows before it (a paused "Only matches"
+   * view, see searchRows): those fell out. `firstSeq` when absent.
+   */
+  firstInLog?: number;
 }
 
 /** A paused view's hold on the rows around it, so they stay shown after they fall out of the log. */
 export interface RowSnapshot {
-  hold: (from: number, to: number) => void;
+  /** Holds rows [from, to), those around `centre` first when not all can be held. */
+  hold: (from: number, to: number, centre: number) => void;
   release: () => void;
   /** The rows held, [from, to), if any. */
   held: () => [number, number] | undefined;

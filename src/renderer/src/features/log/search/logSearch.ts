@@ -76,6 +76,27 @@ export function matchesOf(id: string): MatchList {
   return list;
 }
 
+/**
+ * A paused "Only matches" view keeps the matches from absolute index `fromIndex` on after their
+ * entries fall out of the log (the entries themselves are held by the log's cache).
+ */
+export function keepMatches(id: string, fromIndex: number): void {
+  matchesOf(id).keepFrom(fromIndex);
+}
+
+/** The view follows again (or is gone): the matches kept go, those below the log's first row now. */
+export function releaseMatches(id: string): void {
+  const list = lists.get(id);
+  if (!list) return;
+  list.keepFrom(undefined);
+  const search = searchOf(id);
+  // Framed, main says which frames are gone when searched again; unframed, the head says it now.
+  const first = isFramed(id) ? undefined : useSockets.getState().heads[id]?.firstSeq;
+  if (first !== undefined && list.dropBelow(first)) {
+    set(id, { version: search.version + 1, current: search.current !== null && search.current < first ? null : search.current });
+  }
+}
+
 /** True while the bar is open with something to look for (text, bytes or a direction). */
 export function isSearching(search: SocketSearch | undefined): boolean {
   return search !== undefined && search.open && (search.text !== '' || search.direction !== 'any');

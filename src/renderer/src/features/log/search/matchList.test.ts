@@ -54,4 +54,23 @@ describe('MatchList', () => {
       { numRuns: 60 },
     );
   });
+  it("keeps the matches from a paused view's first on while their entries fall out, and lets them go when told", () => {
+    const list = new MatchList();
+    list.append([10, 20, 30, 40, 50]);
+    list.dropBelow(15);
+    expect(list.firstIndex).toBe(1);
+    // The view shows matches 2 on (seqs 30, 40, 50): the log moving past them all keeps them.
+    list.keepFrom(2);
+    expect(list.dropBelow(60)).toBe(true);
+    expect(list.firstIndex).toBe(2);
+    expect([list.at(2), list.at(3), list.at(4)]).toEqual([30, 40, 50]);
+    expect(list.dropBelow(60)).toBe(false);
+    // Matches found meanwhile come after them, numbered on.
+    list.append([70]);
+    expect(list.at(5)).toBe(70);
+    list.keepFrom(undefined);
+    expect(list.dropBelow(60)).toBe(true);
+    expect(list.firstIndex).toBe(5);
+    expect(list.at(5)).toBe(70);
+  });
 });

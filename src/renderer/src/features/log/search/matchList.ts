@@ -9,6 +9,8 @@ export class MatchList {
   private start = 0;
   /** Matches dropped from the front since the list began. */
   private dropped = 0;
+  /** A paused view's first kept match (absolute index): dropBelow leaves it and those after it. */
+  private keep: number | undefined;
 
   /** Absolute index of the first held match. */
   get firstIndex(): number {
@@ -51,9 +53,17 @@ export class MatchList {
     return this.at(this.lowerBound(seq)) === seq;
   }
 
-  /** Forgets matches below `seq` (they fell out of the log). True if any went. */
+  /**
+   * Keeps the matches from absolute index `index` on when their entries fall out of the log (a
+   * paused view still shows them, see searchRows), or, undefined, no longer.
+   */
+  keepFrom(index: number | undefined): void {
+    this.keep = index;
+  }
+
+  /** Forgets matches below `seq` (they fell out of the log), but those kept (keepFrom). True if any went. */
   dropBelow(seq: number): boolean {
-    const index = this.lowerBound(seq);
+    const index = this.keep === undefined ? this.lowerBound(seq) : Math.min(this.lowerBound(seq), this.keep);
     const gone = index - this.dropped;
     if (gone <= 0) return false;
     this.start += gone;

@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useRef } from 'react';
-import type { LogRows } from '../logRows';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { MAX_HELD_ROWS } from '../logCache';
+import type { LogRows, RowSnapshot } from '../logRows';
 import type { LogViewport } from '../LogView';
-import { isSearching, matchesOf, registerViewport, useLogSearch } from './logSearch';
+import { isSearching, keepMatches, matchesOf, registerViewport, releaseMatches, useLogSearch } from './logSearch';
 import { useSockets } from '../../sockets/sockets';
 
 /** The log view's rows, and whether they are only the search's matches. */
@@ -56,20 +57,59 @@ export function useSearchFilter(socketId: string, rows: LogRows): SearchRows {
     [socketId, ensureSeqs, version],
   );
 
+  const snapshot = useMatchSnapshot(socketId, rows.snapshot);
+
   if (!filtering) return { ...rows, filtered: false };
   const list = matchesOf(socketId);
   // Rows are matches here, not seqs: the newest entry read says nothing about them.
-  // Nor does a hold on seqs keep matches (numbered by their place) in place.
   return {
     ...rows,
     firstSeq: list.firstIndex,
     nextSeq: list.nextIndex,
+    firstInLog: list.lowerBound(rows.firstSeq),
     entryAt,
     ensureVisible,
     newestRead: undefined,
-    snapshot: undefined,
+    snapshot,
     filtered: true,
   };
+}
+
+/**
+ * A paused "Only matches" view's hold, in matches: the matches from the first held on stay in the
+ * list after their entries fall out of the log, and the entries (or frames) of those around the
+ * view stay in the cache, held through `entries` over the seqs they span: at most MAX_HELD_ROWS
+ * of them, around the match at the view's centre (sparse matches may span far more seqs).
+ */
+function useMatchSnapshot(socketId: string, entries: RowSnapshot | undefined): RowSnapshot | undefined {
+  return useMemo<RowSnapshot | undefined>(() => {
+    if (!entries) return undefined;
+    return {
+      hold(from, to, centre) {
+        const list = matchesOf(socketId);
+        keepMatches(socketId, from);
+        const first = list.at(from);
+        const last = list.at(to - 1);
+        const middle = list.at(centre);
+        if (first === undefined || last === undefined || middle === undefined) return;
+        const start = Math.max(first, Math.min(middle - MAX_HELD_ROWS / 2, last + 1 - MAX_HELD_ROWS));
+        const end = Math.min(last + 1, start + MAX_HELD_ROWS);
+        entries.hold(start, end, middle);
+      },
+      release() {
+        entries.release();
+        releaseMatches(socketId);
+      },
+      held() {
+        const seqs = entries.held();
+        if (!seqs) return undefined;
+        const list = matchesOf(socketId);
+        const from = list.lowerBound(seqs[0]);
+        const to = list.lowerBound(seqs[1]);
+        return from < to ? [from, to] : undefined;
+      },
+    };
+  }, [socketId, entries]);
 }
 
 /**
