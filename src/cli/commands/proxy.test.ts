@@ -83,12 +83,28 @@ describe('sockscope proxy', () => {
     expect(streams.stdout).toMatch(new RegExp(`127\\.0\\.0\\.1:\\d+\\s+<->\\s+127\\.0\\.0\\.1:${redis}\\s`));
   });
 
-  it('serves only the Toxiproxy API with --api alone', async () => {
+  it('serves only the Toxiproxy API with --api alone, and prints what the proxies made through it carry', async () => {
+    const redis = await startRedis();
     const port = await freePort();
+    const listen = await freePort();
     const peer = await startCli(['proxy', '--api', `127.0.0.1:${port}`], /Toxiproxy API on/);
-    const { stdout } = await run('curl', ['-s', `http://127.0.0.1:${port}/version`]);
+    const api = `http://127.0.0.1:${port}`;
+    const { stdout } = await run('curl', ['-s', `${api}/version`]);
     expect(JSON.parse(stdout)).toEqual({ version: '2.12.0' });
+    const proxy = JSON.stringify({ name: 'redis', listen: `127.0.0.1:${listen}`, upstream: `127.0.0.1:${redis}` });
+    await run('curl', ['-s', '-X', 'POST', `${api}/proxies`, '-d', proxy]);
+    const toxic = JSON.stringify({ type: 'timeout', stream: 'upstream', attributes: { timeout: 0 } });
+    expect((await run('redis-cli', ['-p', String(listen), 'PING'])).stdout.trim()).toBe('PONG');
+    await run('curl', ['-s', '-X', 'POST', `${api}/proxies/redis/toxics`, '-d', toxic]);
+    await expect(run('redis-cli', ['-p', String(listen), 'SET', 'a', 'b'], { timeout: 1500 })).rejects.toThrow();
+    await waitFor(() => peer.stdout().toString().includes('dropped 27 bytes'), 'the drop said');
     expect(await stop(peer)).toBe(0);
+    const out = peer.stdout().toString();
+    expect(out).toMatch(new RegExp(`prx-\\d+ +· +Listening on 127\\.0\\.0\\.1:${listen}, forwarding to 127\\.0\\.0\\.1:${redis}`));
+    expect(out).toMatch(new RegExp(`↑ TX\\s+to 127\\.0\\.0\\.1:${redis}\\s+14 B\\s+\\*1\\\\r\\\\n\\$4\\\\r\\\\nPING\\\\r\\\\n`));
+    expect(out).toMatch(new RegExp(`↓ RX\\s+from 127\\.0\\.0\\.1:${redis}\\s+7 B\\s+\\+PONG\\\\r\\\\n`));
+    expect(out).toContain('Toxic timeout_upstream added (timeout, upstream)');
+    expect(out).toContain(`timeout toxic 'timeout_upstream' dropped 27 bytes to the server 127.0.0.1:${redis}`);
   });
 
   it('proxies UDP: a duplicate toxic doubles each datagram to the Python echo, and both directions are printed', async () => {

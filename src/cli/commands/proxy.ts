@@ -57,7 +57,7 @@ Examples:
   sockscope proxy udp://127.0.0.1:5353 udp://127.0.0.1:53 --toxic loss:upstream:rate=0.2
   sockscope proxy tls://127.0.0.1:8443 tcp://127.0.0.1:8000     (terminates TLS: curl -k https://127.0.0.1:8443/)
   sockscope proxy tcp://127.0.0.1:6380 tls://cache.example:6380 --cacert ca.pem   (originates TLS)
-  sockscope proxy --api 127.0.0.1:8474        (only the Toxiproxy API, like toxiproxy-server)
+  sockscope proxy --api 127.0.0.1:8474        (only the Toxiproxy API, like toxiproxy-server; prints what its proxies carry)
 
 Ctrl-C (or SIGTERM) stops, after writing the --pcapng and --jsonl files.`;
 
@@ -97,6 +97,8 @@ export function registerProxy(program: Command, terminal: Terminal = processTerm
         const core = createCore();
         let api: ToxiproxyApi | undefined;
         try {
+          // Every proxy's traffic, those the Toxiproxy API makes included (with --api alone too).
+          printLogs(core, options, terminal);
           if (listen && upstream) await startProxy(core, listen, upstream, { ...options, ...tls }, terminal);
           if (options.api) {
             api = await startToxiproxyApi(core.engine, options.api);
@@ -127,18 +129,6 @@ async function startProxy(
   options: ProxyOptions & { listenTls?: TlsListenOptions; upstreamTls?: TlsClientOptions },
   terminal: Terminal,
 ): Promise<void> {
-  const style = entryStyle(options, terminal.color);
-  followLogs(
-    core,
-    () => true,
-    (socket, entry) => {
-      // Each conversation's own log says it was accepted, with all its ends.
-      if (socket.kind === 'proxy' && entry.dir === 'event' && entry.event === 'accepted') return;
-      const line = formatEntry(socket, asServerSide(socket, entry), style);
-      // Events give the app's advice ("Turn off “Verify certificate”"): in the terminal, the flags that do it.
-      terminal.out(entry.dir === 'event' ? inCliTerms(line) : line);
-    },
-  );
   const created = await invoke(core, 'proxy.create', {
     name: options.name,
     host: listen.host,
@@ -156,6 +146,22 @@ async function startProxy(
   const files = [options.pcapng, options.jsonl].filter((file) => file !== undefined);
   terminal.note(
     `Proxying ${formatSocketUrl({ ...listen, port })} → ${formatSocketUrl(upstream)}. Ctrl-C stops${files.length > 0 ? ` and writes ${files.join(' and ')}` : ''}.`,
+  );
+}
+
+/** Prints every proxy's and conversation's log as it grows. */
+function printLogs(core: Core, options: ProxyOptions, terminal: Terminal): void {
+  const style = entryStyle(options, terminal.color);
+  followLogs(
+    core,
+    () => true,
+    (socket, entry) => {
+      // Each conversation's own log says it was accepted, with all its ends.
+      if (socket.kind === 'proxy' && entry.dir === 'event' && entry.event === 'accepted') return;
+      const line = formatEntry(socket, asServerSide(socket, entry), style);
+      // Events give the app's advice ("Turn off “Verify certificate”"): in the terminal, the flags that do it.
+      terminal.out(entry.dir === 'event' ? inCliTerms(line) : line);
+    },
   );
 }
 
