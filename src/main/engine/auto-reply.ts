@@ -79,7 +79,7 @@ export class AutoReplies {
 
   /** One for every receiver (see SocketRecord.watcher). */
   private readonly watcher: ReceiveWatcher = {
-    received: (receiver, bytes, peer) => this.received(receiver.watchedFor, receiver, bytes, peer),
+    received: (receiver, bytes, size, peer) => this.received(receiver.watchedFor, receiver, bytes, size, peer),
     // Nothing more will arrive: the frame it was reading (up to 1 MiB) need not be kept.
     closed: (receiver) => this.assemblies.delete(receiver.id),
   };
@@ -136,9 +136,10 @@ export class AutoReplies {
     this.overflowReported.clear();
   }
 
-  private received(ownerId: string, receiver: SocketRecord, bytes: Uint8Array, peer: Endpoint | undefined): void {
+  private received(ownerId: string, receiver: SocketRecord, buffer: Uint8Array, size: number, peer: Endpoint | undefined): void {
     const rules = this.owners.get(ownerId);
     if (!rules) return;
+    const bytes = size === buffer.byteLength ? buffer : buffer.subarray(0, size);
     if (rules.framing.mode === 'raw') {
       this.answer(rules, ownerId, receiver, bytes, peer);
       return;

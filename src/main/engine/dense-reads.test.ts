@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { Engine } from './engine';
 import { FLOOD_GAP_MS, SMALL_READ_BYTES, afterRead, keptAwakeTurns } from './dense-reads';
+import { now } from './log';
 import { loggedBytes } from './test-support/engine-log';
 import { connectClient, stopPeers } from './test-support/peers';
 import { waitFor } from './test-support/wait-for';
@@ -19,7 +20,7 @@ afterEach(async () => {
 async function keptAwakeBy(reads: [bytes: number, atMs: number][]): Promise<number> {
   await nextTurn();
   const before = keptAwakeTurns();
-  const t = performance.now() + 1000;
+  const t = now() + 1000;
   for (const [bytes, at] of reads) afterRead(bytes, t + at);
   await nextTurn();
   return keptAwakeTurns() - before;

@@ -16,6 +16,8 @@
  * Where idle CPUs wake cheaply this only gathers a flood into fewer reads.
  */
 
+import { now } from './log';
+
 /** Reads at most this large are a flood's tiny segments. */
 export const SMALL_READ_BYTES = 4096;
 /** A read within this long of the previous one is part of a flood, ms. */
@@ -28,8 +30,8 @@ let lastReadSmall = false;
 let awake: NodeJS.Immediate | undefined;
 let turnsKeptAwake = 0;
 
-/** Called after each plain TCP read has been handled (`at`: when, for tests). */
-export function afterRead(bytesRead: number, at = performance.now()): void {
+/** Called after each plain TCP read has been handled, `at` when it was taken (log.ts's now(), the time its entry has). */
+export function afterRead(bytesRead: number, at: number): void {
   const small = bytesRead <= SMALL_READ_BYTES;
   // Two small reads in a row: a bulk stream's reads are large, with a small one between them
   // now and then (on loopback each 64 KiB write is a 65,483-byte segment and a 53-byte one).
@@ -42,12 +44,12 @@ export function afterRead(bytesRead: number, at = performance.now()): void {
 function stayAwake(): void {
   awake = undefined;
   turnsKeptAwake++;
-  const until = performance.now() + STAY_AWAKE_MS;
-  while (performance.now() < until) {
+  const until = now() + STAY_AWAKE_MS;
+  while (now() < until) {
     // On the CPU, on purpose (see above).
   }
   // The reads of the next turn are measured from here, not from before the wait.
-  lastReadAt = performance.now();
+  lastReadAt = now();
 }
 
 /** How many turns stayed awake so far (for tests and diagnostics). */

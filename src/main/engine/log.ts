@@ -39,9 +39,12 @@ const SLAB_BYTES = 1024 * 1024;
 const FIRST_SLAB_BYTES = 4 * 1024;
 /**
  * Freed slabs of the sizes logs ask for (4 KiB doubling to 1 MiB), shared by every log of the
- * process: up to one default log limit's worth (64 MiB), kept for ten quiet seconds.
+ * process: up to one full default log's worth, kept for ten quiet seconds. A full log holds 64 MiB
+ * of entries, the slab lent to its next read, and the small slabs it began with: with room for
+ * only 64 MiB the pool let ~4 of them go when a stream's log was removed, and the next stream
+ * allocated (and zeroed, and faulted in) as many afresh.
  */
-export const slabPool = new SlabPool(SLAB_BYTES, 64, 10_000, FIRST_SLAB_BYTES);
+export const slabPool = new SlabPool(SLAB_BYTES, 68, 10_000, FIRST_SLAB_BYTES);
 /**
  * Columns made at the first entry: an idle accepted connection logs one or two notices, and
  * 19,000 of them should not each hold room for more. Columns up to this size are not charged to
@@ -121,6 +124,12 @@ function messageOf(notice: Notice, about: Ref): string {
 
 interface Slab {
   bytes: Uint8Array<ArrayBuffer>;
+  /**
+   * `bytes.byteLength` and `bytes.buffer`, read on every read lent a slab: a typed array's getters
+   * were calls to V8's generic property load there (five per read), plain fields are not.
+   */
+  capacity: number;
+  buffer: ArrayBuffer;
   used: number;
   /** Seq of the newest entry whose payload is in this slab. */
   lastSeq: number;
@@ -142,6 +151,8 @@ class LogPayloads {
   loan: Slab | undefined = undefined;
   loanStart = 0;
   loanEnd = 0;
+  /** The view of [loanStart, loanEnd) lendForRead handed out: a read that landed in it comes back as this very object (appendRead). */
+  lent: Uint8Array | undefined = undefined;
   nextSlabBytes = FIRST_SLAB_BYTES;
   /**
    * Running totals of payload bytes, per direction: every byte ever appended, and those of entries
@@ -214,10 +225,24 @@ export class SocketLog implements BudgetedLog {
 
   /** Appends a copy of `bytes`: the caller may reuse or drop its buffer right away. */
   appendData(dir: 'in' | 'out', bytes: Uint8Array, peer?: Endpoint, time = now()): void {
-    this.storeData(dir, bytes, peer, time);
+    this.storeData(dir, bytes, bytes.byteLength, peer, time);
     // Taps see the entry even when the bounds dropped it on arrival (it still took a seq).
     if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined)
       this.taps.data(this.owner, this.nextSeq - 1, time, dir, bytes, peer);
+  }
+
+  /**
+   * Appends a read of a stream socket: its `size` bytes at the start of `into`, the region
+   * lendForRead lent (kept where it landed) or a buffer to copy from. Given the buffer and a size
+   * rather than a view of the bytes: no view to make per read, and a read that landed is known by
+   * the region's identity, where a view's `buffer` and `byteOffset` are getters that optimized
+   * code could not inline here (it saw both Buffers and plain views): ~10 calls to V8's generic
+   * property load per read, a quarter of the instructions a read cost in JavaScript.
+   */
+  appendRead(into: Uint8Array, size: number, time = now()): void {
+    this.storeData('in', into, size, undefined, time);
+    if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined)
+      this.taps.data(this.owner, this.nextSeq - 1, time, 'in', into.subarray(0, size), undefined);
   }
 
   appendEvent(event: LogEventKind, message: string, code?: string, time = now()): void {
@@ -232,9 +257,9 @@ export class SocketLog implements BudgetedLog {
     this.storeNotice(notice, about, time);
   }
 
-  private storeData(dir: 'in' | 'out', bytes: Uint8Array, peer: Endpoint | undefined, time: number): void {
+  /** Stores the first `size` bytes of `bytes`. */
+  private storeData(dir: 'in' | 'out', bytes: Uint8Array, size: number, peer: Endpoint | undefined, time: number): void {
     this.settle();
-    const size = bytes.byteLength;
     const seq = this.nextSeq;
     const payloads = this.ownPayloads();
     const loan = payloads.loan;
@@ -245,7 +270,7 @@ export class SocketLog implements BudgetedLog {
       // goes past the region. The read is kept where it landed while its slab is the last one
       // (a send made meanwhile may have started another: then it is copied, as any payload is,
       // so that every slab holds older entries than the next).
-      landed = bytes.buffer === loan.bytes.buffer && bytes.byteOffset === payloads.loanStart;
+      landed = bytes === payloads.lent || (bytes.buffer === loan.bytes.buffer && bytes.byteOffset === payloads.loanStart);
       inPlace = landed && loan === payloads.slabs[payloads.slabs.length - 1];
       if (!landed && loan.used < payloads.loanEnd) loan.used = payloads.loanEnd;
     }
@@ -274,7 +299,7 @@ export class SocketLog implements BudgetedLog {
       this.refs[2 * slot] = undefined;
     } else {
       const slab = this.slabFor(size);
-      slab.bytes.set(bytes, slab.used);
+      slab.bytes.set(size === bytes.byteLength ? bytes : bytes.subarray(0, size), slab.used);
       this.spans[2 * slot] = (slab.used << DIR_BITS) | code;
       this.refs[2 * slot] = slab;
       slab.used += size;
@@ -345,23 +370,24 @@ export class SocketLog implements BudgetedLog {
     if (most < atLeast) return undefined;
     const payloads = this.ownPayloads();
     const last = payloads.slabs[payloads.slabs.length - 1];
-    const hasRoom = last !== undefined && last.bytes.byteLength - last.used >= atLeast;
+    const hasRoom = last !== undefined && last.capacity - last.used >= atLeast;
     // A new slab is the size the log would take next anyway (they grow as a stream goes on): a
     // thousand connections each receiving a little must not each start a large one.
-    const slabBytes = hasRoom ? last.bytes.byteLength : Math.max(atLeast, payloads.nextSlabBytes);
+    const slabBytes = hasRoom ? last.capacity : Math.max(atLeast, payloads.nextSlabBytes);
     if (!logBudget.mayLend(slabBytes)) return undefined;
     if (!hasRoom) logBudget.makeRoom(slabBytes);
     const slab = hasRoom ? last : this.slabFor(atLeast);
     payloads.loan = slab;
     payloads.loanStart = slab.used;
-    payloads.loanEnd = Math.min(slab.bytes.byteLength, slab.used + most);
-    logBudget.lend(slab.bytes.byteLength);
-    return slab.bytes.subarray(payloads.loanStart, payloads.loanEnd);
+    payloads.loanEnd = Math.min(slab.capacity, slab.used + most);
+    logBudget.lend(slab.capacity);
+    payloads.lent = new Uint8Array(slab.buffer, payloads.loanStart, payloads.loanEnd - payloads.loanStart);
+    return payloads.lent;
   }
 
   /** The region lendForRead lent that no read has landed in yet, or undefined (asked by read-buffer.ts of an idle socket). */
   lentRegion(): Uint8Array | undefined {
-    return this.payloads.loan?.bytes.subarray(this.payloads.loanStart, this.payloads.loanEnd);
+    return this.payloads.lent;
   }
 
   /** The socket's next read was given other memory (read-buffer.ts, from an idle socket): the region lent is free again. */
@@ -374,7 +400,8 @@ export class SocketLog implements BudgetedLog {
     const loan = this.payloads.loan;
     if (loan === undefined) return;
     this.payloads.loan = undefined;
-    logBudget.lend(-loan.bytes.byteLength);
+    this.payloads.lent = undefined;
+    logBudget.lend(-loan.capacity);
     // Everything in it may have fallen out while it was lent.
     if (loan.lastSeq < this.firstSeq) this.releaseSlabs();
   }
@@ -494,7 +521,7 @@ export class SocketLog implements BudgetedLog {
     if (this.length === this.capacity) needed += columnCharge(this.grownCapacity()) - columnCharge(this.capacity);
     if (size > 0) {
       const last = this.payloads.slabs[this.payloads.slabs.length - 1];
-      if (!last || last.bytes.byteLength - last.used < size) needed += Math.max(size, this.payloads.nextSlabBytes);
+      if (!last || last.capacity - last.used < size) needed += Math.max(size, this.payloads.nextSlabBytes);
     }
     if (needed > 0) logBudget.makeRoom(needed);
   }
@@ -522,7 +549,7 @@ export class SocketLog implements BudgetedLog {
       // Removed while its socket could still read (sockets are closed before they are removed):
       // the slab is left to the collector, which frees it once the socket is gone, never to the pool.
       this.payloads.slabs = this.payloads.slabs.filter((slab) => slab !== loan);
-      this.charge(-loan.bytes.byteLength);
+      this.charge(-loan.capacity);
       this.endLoan();
     }
     this.clear();
@@ -548,7 +575,7 @@ export class SocketLog implements BudgetedLog {
     if (loan !== undefined) {
       loan.lastSeq = -1;
       this.payloads.slabs = [loan];
-      this.charge(loan.bytes.byteLength);
+      this.charge(loan.capacity);
     }
   }
 
@@ -603,12 +630,12 @@ export class SocketLog implements BudgetedLog {
   /** The slab the next `size` payload bytes go to, starting a new one when the last is full. */
   private slabFor(size: number): Slab {
     const last = this.payloads.slabs[this.payloads.slabs.length - 1];
-    if (last && last.bytes.byteLength - last.used >= size) return last;
+    if (last && last.capacity - last.used >= size) return last;
     const wanted = Math.max(size, this.payloads.nextSlabBytes);
     const bytes = slabPool.take(wanted);
     this.charge(bytes.byteLength);
     // Holding no entry yet (lastSeq is set as one is put in it, or it is lent: lendForRead).
-    const slab: Slab = { bytes, used: 0, lastSeq: -1 };
+    const slab: Slab = { bytes, capacity: bytes.byteLength, buffer: bytes.buffer, used: 0, lastSeq: -1 };
     this.payloads.nextSlabBytes = Math.min(SLAB_BYTES, Math.max(this.payloads.nextSlabBytes * 2, FIRST_SLAB_BYTES));
     if (this.payloads.slabs === NO_SLABS) this.payloads.slabs = [slab];
     else this.payloads.slabs.push(slab);
@@ -647,7 +674,7 @@ export class SocketLog implements BudgetedLog {
       if (at >= slabs.length || slabs[at].lastSeq >= this.firstSeq) return;
       const [done] = slabs.splice(at, 1);
       slabPool.give(done.bytes);
-      this.charge(-done.bytes.byteLength);
+      this.charge(-done.capacity);
     }
   }
 

@@ -117,7 +117,7 @@ describe('reading plain TCP into one reused buffer', () => {
     expect(adoptAccepted(unconnected, { allowHalfOpen: false })).toBe(unconnected);
     expect(unconnected.isPaused()).toBe(false);
     // It reads with Node's own buffers: its reads come as 'data', not to a direct reader.
-    expect(readDirectly(unconnected, { dataIn: () => undefined })).toBe(false);
+    expect(readDirectly(unconnected, { received: () => undefined })).toBe(false);
   });
 
   it('keeps connections reading at once through the engine apart: each log and each echo is its own client’s bytes', async () => {
@@ -293,7 +293,7 @@ describe.each([
     let dataEvents = 0;
     let ended = false;
     const { port } = await serve((socket) => {
-      expect(readDirectly(socket, { dataIn: (bytes) => copies.push(Buffer.from(bytes)) })).toBe(true);
+      expect(readDirectly(socket, { received: (into, size) => copies.push(Buffer.from(into.subarray(0, size))) })).toBe(true);
       socket.on('end', () => (ended = true));
       // Counted without listening (a 'data' listener would switch the stream to flowing).
       const emit = socket.emit.bind(socket);
@@ -347,10 +347,10 @@ describe('a direct reader that throws', () => {
     const { port } = await acceptingServer((socket) => {
       socket.on('end', () => (ended = true));
       readDirectly(socket, {
-        dataIn(bytes) {
+        received(into, size) {
           reads++;
-          received += bytes.byteLength;
-          const intoMine = bytes.buffer === mine.buffer;
+          received += size;
+          const intoMine = into.buffer === mine.buffer;
           if (intoMine && !loanOpen) intoEndedLoan++;
           loanOpen = false;
           if (intoMine) throw new Error(`reader bug on read ${reads}`);

@@ -8,7 +8,7 @@
  * receiver that reuses its buffer. The log copies what it keeps anyway (see log.ts), so every
  * plain TCP socket reads into the same buffer (Node's `onread`, nodejs/node#25436) and 'data' is
  * still emitted, with a view into that buffer that is valid only while the event runs: a
- * listener that keeps bytes must copy them (SocketRecord.dataIn and auto-replies do).
+ * listener that keeps bytes must copy them (SocketRecord.received and auto-replies do).
  *
  * A socket streaming into its log does better still: once a read takes a quarter of the buffer or
  * more (LEND_AFTER_BYTES), the next one lands in the log's own slab, where its bytes would have
@@ -24,6 +24,7 @@
 import { type Server, Socket, type SocketConstructorOpts } from 'node:net';
 import { queueAccepts, type WaitingAccepts } from './accept-queue';
 import { afterRead } from './dense-reads';
+import { now } from './log';
 import { type InternalsNote, reportInternalsFallback } from './node-internals';
 
 /** Node's own read size, and the shared buffer's: one read into it never returns more than this. */
@@ -49,11 +50,14 @@ export const LEND_AFTER_BYTES = READ_BUFFER_BYTES / 4;
 
 /** Takes each read of a socket reading into the shared buffer, instead of a 'data' listener (see readDirectly); a SocketRecord is one. */
 export interface DirectReader {
-  /** A view into the shared buffer (or the memory lent by lendForRead), valid only during the call. */
-  dataIn(bytes: Uint8Array): void;
+  /**
+   * A read: its `size` bytes are at the start of `into`, the shared buffer or the very region
+   * lendForRead lent (the same object), valid only during the call; taken at `time` (log.ts's now()).
+   */
+  received(into: Uint8Array, size: number, time: number): void;
   /**
    * From `atLeast` to `atMost` bytes of the reader's own memory for the socket's next read to land in, or undefined for
-   * the shared buffer. Lent until that read reaches dataIn, the socket closes, or the loan is taken back (loanTakenBack).
+   * the shared buffer. Lent until that read reaches received, the socket closes, or the loan is taken back (loanTakenBack).
    */
   lendForRead?(atLeast: number, atMost: number): Uint8Array | undefined;
   /** The memory lendForRead lent that no read has landed in yet, or undefined: asked only of sockets lent memory lately. */
@@ -98,12 +102,14 @@ let sweeper: NodeJS.Timeout | undefined;
  */
 function emitRead(this: SharedReading, bytesRead: number, buffer: Uint8Array): boolean {
   const reader = this[kReader];
+  // One clock read per read, for the entry and for afterRead: performance.now() checks its receiver each call.
+  const time = now();
   if (reader == null) this.emit('data', Buffer.from(buffer.buffer, buffer.byteOffset, bytesRead));
   else {
     try {
-      // A plain view, not a Buffer: DirectReader takes a Uint8Array, and Buffer.from checks its
-      // arguments and builds a Buffer on every read (a flood of 64 B messages is a read each).
-      reader.dataIn(new Uint8Array(buffer.buffer, buffer.byteOffset, bytesRead));
+      // The buffer itself, not a view of what was read: no object per read (a flood of 64 B
+      // messages is a read each), and a read that landed in a loan is known by the loan's identity.
+      reader.received(buffer, bytesRead, time);
     } catch (err) {
       // Not thrown through Node: it picks the next read's buffer only after this returns, so a
       // throw would leave the socket reading into the region just lent, whose loan the reader has
@@ -115,18 +121,16 @@ function emitRead(this: SharedReading, bytesRead: number, buffer: Uint8Array): b
     }
     // A large read says more is coming, and so does a small one that landed in a loan after a
     // large one. Asked last, of a socket still open: a reader that closed its socket lends nothing.
-    if (!this.destroyed) {
-      if (bytesRead >= LEND_AFTER_BYTES) {
-        lentForNext = reader.lendForRead?.(READ_BUFFER_BYTES, LENT_READ_BYTES);
-        this[kAfterSmall] = false;
-      } else if (buffer !== sharedBuffer && this[kAfterSmall] === false) {
-        lentForNext = reader.lendForRead?.(READ_BUFFER_BYTES, LENT_READ_BYTES);
-        this[kAfterSmall] = true;
-      }
+    if (bytesRead >= LEND_AFTER_BYTES) {
+      if (!this.destroyed) lentForNext = reader.lendForRead?.(READ_BUFFER_BYTES, LENT_READ_BYTES);
+      this[kAfterSmall] = false;
+    } else if (buffer !== sharedBuffer && this[kAfterSmall] === false) {
+      if (!this.destroyed) lentForNext = reader.lendForRead?.(READ_BUFFER_BYTES, LENT_READ_BYTES);
+      this[kAfterSmall] = true;
     }
     if (lentForNext !== undefined) noteLoan(this);
   }
-  afterRead(bytesRead);
+  afterRead(bytesRead, time);
   // Keep reading: the engine logs everything that arrives and never pushes back on a peer.
   return true;
 }

@@ -28,8 +28,12 @@ export interface RecordHub {
 }
 
 export interface ReceiveWatcher {
-  /** Right after `bytes` is logged; must not keep it. */
-  received(record: SocketRecord, bytes: Uint8Array, peer: Endpoint | undefined): void;
+  /**
+   * Right after the first `size` bytes of `bytes` are logged; must not keep them. A buffer and a
+   * size, not a view: most sockets watched have no rules, and a view made for each read was an
+   * object per read for nothing.
+   */
+  received(record: SocketRecord, bytes: Uint8Array, size: number, peer: Endpoint | undefined): void;
   /** The socket is closed or failed: nothing more will be received. */
   closed(record: SocketRecord): void;
 }
@@ -226,20 +230,33 @@ export class SocketRecord implements Announced {
     this.publishSoon();
   }
 
-  /** Bytes received, logged as a copy (or where they landed: lendForRead). */
+  /** Bytes received, logged as a copy. */
   dataIn(bytes: Uint8Array, peer?: Endpoint): void {
     const time = now();
     // The log copies what it keeps into its own slabs: the socket's Buffer is not held on to.
     this.log.appendData('in', bytes, peer, time);
-    // Counted in place (`current` is never shared: `info` hands out copies) and announced once
-    // per outgoing batch (publishSoon): a flood costs one stats event and one log head per batch,
-    // not two events, two SocketInfo copies and a LogHead per datagram.
+    this.countIn(bytes.byteLength, time);
+    this.watcher?.received(this, bytes, bytes.byteLength, peer);
+  }
+
+  /** A read of a stream socket reading into the shared buffer (read-buffer.ts): kept where it landed if lent (lendForRead), else copied. */
+  received(into: Uint8Array, size: number, time: number): void {
+    this.log.appendRead(into, size, time);
+    this.countIn(size, time);
+    this.watcher?.received(this, into, size, undefined);
+  }
+
+  /**
+   * Counted in place (`current` is never shared: `info` hands out copies) and announced once per
+   * outgoing batch (publishSoon): a flood costs one stats event and one log head per batch, not
+   * two events, two SocketInfo copies and a LogHead per datagram.
+   */
+  private countIn(size: number, time: number): void {
     const info = this.current;
-    info.bytesIn += bytes.byteLength;
+    info.bytesIn += size;
     info.messagesIn++;
     info.lastActivityAt = time;
     this.publishSoon();
-    this.watcher?.received(this, bytes, peer);
   }
 
   /** Memory in the log for the socket's next read to land in, kept there without a copy (SocketLog.lendForRead). */
