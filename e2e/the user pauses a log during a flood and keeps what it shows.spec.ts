@@ -78,6 +78,22 @@ async function pauseAtTheFirstLine(app: SockscopeApp, send: (count: number) => P
   await expect(app.log.getByRole('listitem').filter({ hasText: /line 0(?!\d)/ })).toBeInViewport();
 }
 
+/**
+ * A flood while paused: the log says the rows shown have fallen out of it, and half a second later
+ * they are still the rows read, with their text (none loading, none said to have fallen out).
+ */
+async function floodKeepsTheRows(app: SockscopeApp, lines: { startFlood(): void }, shown: { lines: number[] }): Promise<Locator> {
+  lines.startFlood();
+  const notice = app.page.getByRole('status').filter({ hasText: /^Paused ·/ });
+  await expect(notice).toContainText('the rows shown have fallen out of the log');
+  await app.page.waitForTimeout(500);
+  const kept = await rowsOnScreen(app.log);
+  expect(kept.loading).toBe(0);
+  expect(kept.fellOut).toBe(0);
+  expect(kept.lines.slice(0, 5), 'the same rows, with their text').toEqual(shown.lines.slice(0, 5));
+  return notice;
+}
+
 test('the user pauses a log during a flood: the rows shown keep their text, the log says it moved on, and Jump to latest follows again', async ({
   app,
 }) => {
@@ -181,13 +197,7 @@ test('a framed log paused in a flood keeps its frames the same way, and Jump to 
     const shown = await rowsOnScreen(app.log);
     expect(shown.lines.length).toBeGreaterThan(5);
 
-    lines.startFlood();
-    const notice = page.getByRole('status').filter({ hasText: /^Paused ·/ });
-    await expect(notice).toContainText('the rows shown have fallen out of the log');
-    await page.waitForTimeout(500);
-    const kept = await rowsOnScreen(app.log);
-    expect(kept.loading).toBe(0);
-    expect(kept.lines.slice(0, 5)).toEqual(shown.lines.slice(0, 5));
+    const notice = await floodKeepsTheRows(app, lines, shown);
     await app.screenshot('log-paused-framed');
 
     await notice.getByRole('button', { name: 'Jump to latest' }).click();
@@ -223,14 +233,7 @@ test('a log showing only its search matches, paused in a flood, keeps those matc
     expect(shown.lines.slice(0, 4)).toEqual([1, 10, 11, 12]);
     expect(shown.lines.length).toBeGreaterThan(5);
 
-    lines.startFlood();
-    const notice = page.getByRole('status').filter({ hasText: /^Paused ·/ });
-    await expect(notice).toContainText('the rows shown have fallen out of the log');
-    await page.waitForTimeout(500);
-    const kept = await rowsOnScreen(app.log);
-    expect(kept.loading).toBe(0);
-    expect(kept.fellOut).toBe(0);
-    expect(kept.lines.slice(0, 5), 'the same matches, with their text').toEqual(shown.lines.slice(0, 5));
+    const notice = await floodKeepsTheRows(app, lines, shown);
     expect(await bar.getByRole('status').textContent()).toMatch(/^[\d,]+ matches$/);
     await app.screenshot('log-paused-only-matches');
 
