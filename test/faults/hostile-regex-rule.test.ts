@@ -37,7 +37,8 @@ describe('a regex rule and a hostile peer', () => {
     );
     const listener = await startChild(
       'node',
-      ['--import', 'tsx', 'src/cli/index.ts', 'listen', 'tcp://127.0.0.1:0', '--rules', rules, '--jsonl', jsonl],
+      // Every byte shown, so that the end of the hostile message is seen in the terminal.
+      ['--import', 'tsx', 'src/cli/index.ts', 'listen', 'tcp://127.0.0.1:0', '--rules', rules, '--jsonl', jsonl, '--show-bytes', 'all'],
       /Listening on \S+:\d+\./,
     );
     const port = Number(/:(\d+)\. Ctrl-C/.exec(listener.stderr())?.[1]);
