@@ -17,13 +17,16 @@ export function LogBudgetControl() {
   const [text, setText] = useState('');
   const [error, setError] = useState<string | null>(null);
   const errorId = useId();
+  /** The user typed in the field since the popover opened: the budget read on opening must not replace their number when it comes late. */
+  const edited = useRef(false);
 
   useEffect(() => {
     let current = true;
+    if (popover.open) edited.current = false;
     void readLogBudget().then((result) => {
       if (!current || !result.ok) return;
       setStatus(result.value);
-      if (popover.open) setText(String(Math.round(result.value.limitBytes / MIB)));
+      if (popover.open && !edited.current) setText(String(Math.round(result.value.limitBytes / MIB)));
     });
     return () => {
       current = false;
@@ -79,7 +82,10 @@ export function LogBudgetControl() {
             <input
               aria-label="Budget (MiB)"
               value={text}
-              onChange={(event) => setText(event.target.value)}
+              onChange={(event) => {
+                edited.current = true;
+                setText(event.target.value);
+              }}
               inputMode="numeric"
               aria-invalid={error ? true : undefined}
               aria-describedby={error ? errorId : undefined}
