@@ -226,7 +226,11 @@ export class SocketLog implements BudgetedLog {
   /** Appends a copy of `bytes`: the caller may reuse or drop its buffer right away. */
   appendData(dir: 'in' | 'out', bytes: Uint8Array, peer?: Endpoint, time = now()): void {
     this.storeData(dir, bytes, bytes.byteLength, peer, time);
-    // Taps see the entry even when the bounds dropped it on arrival (it still took a seq).
+    this.tapData(dir, bytes, peer, time);
+  }
+
+  /** Taps see the entry just made even when the bounds dropped it on arrival (it still took a seq). */
+  private tapData(dir: 'in' | 'out', bytes: Uint8Array, peer: Endpoint | undefined, time: number): void {
     if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined)
       this.taps.data(this.owner, this.nextSeq - 1, time, dir, bytes, peer);
   }
@@ -241,8 +245,8 @@ export class SocketLog implements BudgetedLog {
    */
   appendRead(into: Uint8Array, size: number, time = now()): void {
     this.storeData('in', into, size, undefined, time);
-    if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined)
-      this.taps.data(this.owner, this.nextSeq - 1, time, 'in', into.subarray(0, size), undefined);
+    // A view only for taps: none are there but while a capture records.
+    if (this.taps !== undefined && this.taps.size !== 0) this.tapData('in', into.subarray(0, size), undefined, time);
   }
 
   appendEvent(event: LogEventKind, message: string, code?: string, time = now()): void {

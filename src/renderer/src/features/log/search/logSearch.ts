@@ -76,25 +76,23 @@ export function matchesOf(id: string): MatchList {
   return list;
 }
 
-/**
- * A paused "Only matches" view keeps the matches from absolute index `fromIndex` on after their
- * entries fall out of the log (the entries themselves are held by the log's cache).
- */
-export function keepMatches(id: string, fromIndex: number): void {
-  matchesOf(id).keepFrom(fromIndex);
-}
-
-/** The view follows again (or is gone): the matches kept go, those below the log's first row now. */
+/** A paused "Only matches" view follows again (or is gone): the matches it kept (MatchList.keepFrom) go, those below the log's first entry now. */
 export function releaseMatches(id: string): void {
   const list = lists.get(id);
   if (!list) return;
   list.keepFrom(undefined);
+  const first = useSockets.getState().heads[id]?.firstSeq;
+  if (first !== undefined) dropFallenOut(id, list, first);
+}
+
+/**
+ * Forgets the matches below the log's first entry (they fell out of its ring), and the current one
+ * among them. Framed, the numbers are frame indexes: main says which are gone, when searched again.
+ */
+function dropFallenOut(id: string, list: MatchList, firstSeq: number): void {
+  if (isFramed(id) || !list.dropBelow(firstSeq)) return;
   const search = searchOf(id);
-  // Framed, main says which frames are gone when searched again; unframed, the head says it now.
-  const first = isFramed(id) ? undefined : useSockets.getState().heads[id]?.firstSeq;
-  if (first !== undefined && list.dropBelow(first)) {
-    set(id, { version: search.version + 1, current: search.current !== null && search.current < first ? null : search.current });
-  }
+  set(id, { version: search.version + 1, current: search.current !== null && search.current < firstSeq ? null : search.current });
 }
 
 /** True while the bar is open with something to look for (text, bytes or a direction). */
@@ -297,14 +295,9 @@ function followLogs(state: SocketsState, previous: SocketsState): void {
       continue;
     }
     if (!isSearching(search)) continue;
-    const framed = isFramed(id);
-    // Framed, the numbers are frame indexes: main says which are gone, when searched again.
     const list = lists.get(id);
-    if (!framed && list?.dropBelow(head.firstSeq)) {
-      const current = search.current !== null && search.current < head.firstSeq ? null : search.current;
-      set(id, { version: search.version + 1, current });
-    }
-    const grew = framed ? head !== previous.heads[id] : head.nextSeq > search.scannedTo;
+    if (list) dropFallenOut(id, list, head.firstSeq);
+    const grew = isFramed(id) ? head !== previous.heads[id] : head.nextSeq > search.scannedTo;
     if (!search.scanning && grew) void scan(id, generations.get(id) ?? 0);
   }
 }

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { MAX_HELD_ROWS } from '../logCache';
 import type { LogRows, RowSnapshot } from '../logRows';
 import type { LogViewport } from '../LogView';
-import { isSearching, keepMatches, matchesOf, registerViewport, releaseMatches, useLogSearch } from './logSearch';
+import { isSearching, matchesOf, registerViewport, releaseMatches, useLogSearch } from './logSearch';
 import { useSockets } from '../../sockets/sockets';
 
 /** The log view's rows, and whether they are only the search's matches. */
@@ -87,7 +87,7 @@ function useMatchSnapshot(socketId: string, entries: RowSnapshot | undefined): R
     return {
       hold(from, to, centre) {
         const list = matchesOf(socketId);
-        keepMatches(socketId, from);
+        list.keepFrom(from);
         const first = list.at(from);
         const last = list.at(to - 1);
         const middle = list.at(centre);
