@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { Engine } from './engine';
-import { FLOOD_GAP_MS, SMALL_READ_BYTES, afterRead, keptAwakeTurns } from './dense-reads';
+import { FLOOD_GAP_MS, SMALL_READ_BYTES, STREAM_GAP_MS, STREAM_READ_BYTES, afterRead, keptAwakeTurns } from './dense-reads';
 import { now } from './log';
 import { loggedBytes } from './test-support/engine-log';
 import { connectClient, stopPeers } from './test-support/peers';
@@ -16,14 +16,15 @@ afterEach(async () => {
   await stopPeers();
 });
 
-/** Turns kept awake by reads of these sizes at these times (ms after a moment no read came near), all in one turn. */
-async function keptAwakeBy(reads: [bytes: number, atMs: number][]): Promise<number> {
+/** Turns kept awake by reads of these sizes at these times (ms after a moment no read came near), all in one turn: after a flood's reads, after a stream's. */
+async function keptAwakeBy(reads: [bytes: number, atMs: number][]): Promise<{ flood: number; stream: number }> {
   await nextTurn();
   const before = keptAwakeTurns();
   const t = now() + 1000;
   for (const [bytes, at] of reads) afterRead(bytes, t + at);
   await nextTurn();
-  return keptAwakeTurns() - before;
+  const after = keptAwakeTurns();
+  return { flood: after.flood - before.flood, stream: after.stream - before.stream };
 }
 
 describe('a turn that read a flood of small chunks stays awake before the loop waits again', () => {
@@ -34,18 +35,18 @@ describe('a turn that read a flood of small chunks stays awake before the loop w
         [64, FLOOD_GAP_MS / 2],
         [64, FLOOD_GAP_MS],
       ]),
-    ).toBe(1);
+    ).toEqual({ flood: 1, stream: 0 });
   });
 
-  it('not in a bulk stream, whose large reads have a small one between them now and then', async () => {
+  it("a bulk stream's turn stays awake as a stream's, not a flood's: its large reads have a small one between them now and then", async () => {
     const stream = Array.from({ length: 10 }, (_, i): [number, number][] => [
       [65_483, i * 0.01],
       [53, i * 0.01 + 0.005],
     ]).flat();
-    expect(await keptAwakeBy(stream)).toBe(0);
+    expect(await keptAwakeBy(stream)).toEqual({ flood: 0, stream: 1 });
   });
 
-  it('not after a read that comes alone, nor after large ones', async () => {
+  it('not after a read that comes alone, nor after large ones far apart (a paste, a slow stream)', async () => {
     const apart = 10 * FLOOD_GAP_MS;
     expect(
       await keptAwakeBy([
@@ -53,8 +54,10 @@ describe('a turn that read a flood of small chunks stays awake before the loop w
         [64, apart],
         [SMALL_READ_BYTES + 1, apart + 0.001],
         [64 * 1024, apart + 0.002],
+        [STREAM_READ_BYTES, apart + 0.002 + STREAM_GAP_MS * 2],
+        [STREAM_READ_BYTES - 1, apart + 0.002 + STREAM_GAP_MS * 2.5],
       ]),
-    ).toBe(0);
+    ).toEqual({ flood: 0, stream: 0 });
   });
 
   it('in a listener that another process floods with 64-byte writes, every byte logged; a lone message afterwards keeps nothing awake', async () => {
@@ -79,7 +82,7 @@ describe('a turn that read a flood of small chunks stays awake before the loop w
       const id = connectionId() ?? '';
       const bytesIn = (): number => engine?.snapshot().sockets.find((s) => s.id === id)?.bytesIn ?? 0;
       await waitFor(() => bytesIn() === 64 * 20000, 'the flood logged', 15_000);
-      expect(keptAwakeTurns()).toBeGreaterThan(before);
+      expect(keptAwakeTurns().flood).toBeGreaterThan(before.flood);
       const expected = Buffer.concat(Array.from({ length: 20000 }, (_, i) => Buffer.alloc(64, i % 256)));
       expect(loggedBytes(engine, id, 'in').equals(expected), 'every byte, in order').toBe(true);
 
@@ -92,9 +95,36 @@ describe('a turn that read a flood of small chunks stays awake before the loop w
         'the lone message logged',
       );
       await nextTurn();
-      expect(keptAwakeTurns()).toBe(quiet);
+      expect(keptAwakeTurns()).toEqual(quiet);
     } finally {
       flooder.kill();
+    }
+  });
+
+  it("in a listener that another process streams 32 MiB into, every byte logged: its turns stay awake as a stream's", async () => {
+    engine = new Engine();
+    const listener = await engine.listenTcp({ host: '127.0.0.1', port: 0 });
+    const port = listener.local?.port ?? 0;
+    const before = keptAwakeTurns();
+    const blocks = 512;
+    const streamer = spawn('python3', [
+      '-c',
+      [
+        'import socket, sys',
+        `s = socket.create_connection(('127.0.0.1', ${port}))`,
+        `for i in range(${blocks}): s.sendall(bytes([i % 256]) * 65536)`,
+        'sys.stdin.read()',
+      ].join('\n'),
+    ]);
+    try {
+      await waitFor(() => engine?.snapshot().sockets.some((s) => s.parentId === listener.id) === true, 'the accepted connection');
+      const id = engine.snapshot().sockets.find((s) => s.parentId === listener.id)?.id ?? '';
+      await waitFor(() => engine?.snapshot().sockets.find((s) => s.id === id)?.bytesIn === 65536 * blocks, 'the stream logged', 15_000);
+      expect(keptAwakeTurns().stream).toBeGreaterThan(before.stream);
+      const expected = Buffer.concat(Array.from({ length: blocks }, (_, i) => Buffer.alloc(65536, i % 256)));
+      expect(loggedBytes(engine, id, 'in').equals(expected), 'every byte, in order').toBe(true);
+    } finally {
+      streamer.kill();
     }
   });
 });
