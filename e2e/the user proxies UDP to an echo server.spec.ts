@@ -63,6 +63,8 @@ test('the user proxies UDP to a Python echo, sees the session, and a loss toxic 
       .first()
       .click();
     await expect(app.log).toContainText(`loss toxic 'loss_upstream' dropped 5 datagrams (30 bytes) to the server 127.0.0.1:${echoPort}`);
+    // The note's row counts the lost bytes, struck through in the sent colour.
+    await expect(app.log.getByTitle('30 B lost on the way client → server: in no entry of this log')).toHaveText('30 B lost');
     await expect(app.log).not.toContainText('lost 0');
     await app.screenshot('host-proxy-udp-loss-note');
   } finally {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { Socket } from 'node:net';
 import { promisify } from 'node:util';
 import { expect, test } from './fixtures';
 import { startRedis } from './support/servers';
@@ -38,6 +39,45 @@ test('redis-cli through a proxy: its conversation becomes a replay against redis
     await expect(editor).toHaveValue(/"exact": "\*1\\\\r\\\\n\$4\\\\r\\\\nPING\\\\r\\\\n"/);
     await expect(editor).toHaveValue(/"send": "\+PONG\\\\r\\\\n"/);
   } finally {
+    await redis.stop();
+  }
+});
+
+test('a replay made from a conversation a toxic dropped bytes of says so: its steps hold what was delivered', async ({ app }) => {
+  const { page } = app;
+  const redis = await startRedis();
+  const client = new Socket();
+  try {
+    await page.getByRole('button', { name: 'New proxy' }).click();
+    await app.dialog.getByLabel('Upstream port').fill(String(redis.port));
+    await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
+    await expect(app.dialog).toBeHidden();
+    const proxy = app.socketRow(new RegExp(`^Proxy 127\\.0\\.0\\.1:\\d+ to 127\\.0\\.0\\.1:${redis.port}, listening$`));
+    const proxyPort = Number(/^Proxy 127\.0\.0\.1:(\d+)/.exec((await proxy.getAttribute('aria-label')) ?? '')?.[1]);
+    const replies: Buffer[] = [];
+    client.on('data', (chunk: Buffer) => replies.push(chunk));
+    await new Promise<void>((resolve) => client.connect(proxyPort, '127.0.0.1', resolve));
+    client.write('PING\r\n');
+    await expect.poll(() => Buffer.concat(replies).toString()).toBe('+PONG\r\n');
+
+    await proxy.click();
+    await page.getByLabel('Add toxic').fill('timeout:upstream:timeout=0');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await expect(page.getByRole('row', { name: 'Toxic timeout_upstream' })).toBeVisible();
+    client.write('ECHO lost\r\n');
+    await app.socketRow(/^Proxied conversation /).click();
+    await expect(app.log).toContainText(`timeout toxic 'timeout_upstream' dropped 11 bytes to the server 127.0.0.1:${redis.port}`);
+
+    await page.getByRole('button', { name: 'Sequences', exact: true }).click();
+    const panel = page.getByRole('complementary', { name: 'Sequences' });
+    await panel.getByRole('button', { name: 'Log → client' }).click();
+    await expect(panel.getByRole('textbox', { name: 'Scenario JSON' })).toHaveValue(/"send": "PING\\\\r\\\\n"/);
+    await expect(panel.getByRole('status')).toHaveText(
+      'The log says 11 bytes were lost on the way (a toxic or a dropped held message): the steps hold what was delivered, not what was sent',
+    );
+    await app.screenshot('proxy-conversation-replay-lost');
+  } finally {
+    client.destroy();
     await redis.stop();
   }
 });

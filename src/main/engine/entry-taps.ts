@@ -6,7 +6,7 @@
  * whole engine, which each log checks as it appends: with no recording that is one comparison per
  * entry, not a wrapper per log (a closure hop per read, and four functions on every socket).
  */
-import type { Endpoint, LogEntry, LogEventKind } from '@shared/contract';
+import type { Endpoint, EventLogEntry, LogEntry } from '@shared/contract';
 import type { LogOwner, LogTaps } from './log';
 import type { SocketRecord } from './socket-record';
 
@@ -38,8 +38,7 @@ export class EntryTaps implements LogTaps {
     this.call(owner as SocketRecord, peer ? { seq, time, dir, bytes: view, peer } : { seq, time, dir, bytes: view });
   }
 
-  event(owner: LogOwner, seq: number, time: number, event: LogEventKind, message: string, code: string | undefined): void {
-    const entry: LogEntry = code === undefined ? { seq, time, dir: 'event', event, message } : { seq, time, dir: 'event', event, message, code };
+  event(owner: LogOwner, entry: EventLogEntry): void {
     this.call(owner as SocketRecord, entry);
   }
 

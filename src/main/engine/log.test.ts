@@ -157,7 +157,7 @@ describe('SocketLog', () => {
     const about = { id: 'con-7', local: undefined, remote: { address: '127.0.0.1', port: 50000, family: 'IPv4' as const } };
     const notice = { event: 'accepted' as const, text: (s: typeof about) => `Accepted ${s.remote.port} as ${s.id}` };
     const told: string[] = [];
-    const taps = { size: 1, data: () => undefined, event: (_o: unknown, _s: number, _t: number, _e: unknown, message: string) => told.push(message) };
+    const taps = { size: 1, data: () => undefined, event: (_o: unknown, entry: { message: string }) => told.push(entry.message) };
     const log = new SocketLog('tcp-1', DEFAULT_LOG_LIMITS, { budgetDropped: () => undefined }, taps);
     log.appendNotice(notice, about);
     expect(log.peek(0)).toEqual({ dir: 'event', message: 'Accepted 50000 as con-7' });
@@ -172,6 +172,20 @@ describe('SocketLog', () => {
     expect(entries[0]).not.toHaveProperty('code');
     for (const entry of entries) expect(LogEntrySchema.safeParse(entry).success).toBe(true);
     expect(told).toEqual(['Accepted 50000 as con-7', 'Accepted 50000 as con-8', 'x']);
+  });
+
+  it('a loss note reads back with the bytes it says were lost, held alone or in columns, and taps see it so', () => {
+    const seen: unknown[] = [];
+    const taps = { size: 1, data: () => undefined, event: (_o: unknown, entry: unknown) => seen.push(entry) };
+    const log = new SocketLog('proxy-1', DEFAULT_LOG_LIMITS, { budgetDropped: () => undefined }, taps);
+    log.appendLoss("timeout toxic 't' dropped 12 bytes to the server", { dir: 'out', bytes: 12 });
+    expect(log.read(0, 1)[0]).toMatchObject({ seq: 0, event: 'info', lost: { dir: 'out', bytes: 12 } });
+    log.appendData('in', bytes(3));
+    log.appendLoss('4 bytes to the client not delivered: the connection closed first', { dir: 'in', bytes: 4 });
+    const entries = log.read(0, 10);
+    expect(entries.map((e) => (e.dir === 'event' ? e.lost : e.dir))).toEqual([{ dir: 'out', bytes: 12 }, 'in', { dir: 'in', bytes: 4 }]);
+    expect(seen).toEqual([entries[0], entries[2]]);
+    for (const entry of entries) expect(LogEntrySchema.safeParse(entry).success).toBe(true);
   });
 
   it('entries match the contract schema', () => {

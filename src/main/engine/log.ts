@@ -3,7 +3,7 @@
  * the newest traffic and memory stays flat. Sequence numbers are never reused; what fell out is
  * counted in `dropped`.
  */
-import type { Endpoint, LogEntry, LogEventKind, LogHead, SocketInfo } from '@shared/contract';
+import type { Endpoint, EventLogEntry, LogEntry, LogEventKind, LogHead, LostBytes, SocketInfo } from '@shared/contract';
 import { type BudgetedLog, logBudget } from './log-budget';
 import { SlabPool } from './slab-pool';
 
@@ -85,7 +85,7 @@ export interface LogOwner {
 export interface LogTaps {
   readonly size: number;
   data(owner: LogOwner, seq: number, time: number, dir: 'in' | 'out', bytes: Uint8Array, peer: Endpoint | undefined): void;
-  event(owner: LogOwner, seq: number, time: number, event: LogEventKind, message: string, code: string | undefined): void;
+  event(owner: LogOwner, entry: EventLogEntry): void;
 }
 
 export type PeekedEntry = { dir: 'in' | 'out'; bytes: Uint8Array } | { dir: 'event'; message: string };
@@ -94,6 +94,7 @@ interface EventDetail {
   event: LogEventKind;
   message: string;
   code?: string;
+  lost?: LostBytes;
 }
 
 /** The socket a LazyNotice speaks of: the live info of a record, which holds these anyway. */
@@ -120,6 +121,15 @@ const isLazy = (notice: Notice): notice is LazyNotice => !('message' in notice);
 /** What an event entry says. */
 function messageOf(notice: Notice, about: Ref): string {
   return isLazy(notice) ? notice.text(about as NoticeSubject) : notice.message;
+}
+
+/** An event entry as read: `code` and `lost` only where the notice has them. */
+function eventEntry(seq: number, time: number, notice: Notice, about: Ref): EventLogEntry {
+  const entry: EventLogEntry = { seq, time, dir: 'event', event: notice.event, message: messageOf(notice, about) };
+  if (isLazy(notice)) return entry;
+  if (notice.code !== undefined) entry.code = notice.code;
+  if (notice.lost !== undefined) entry.lost = notice.lost;
+  return entry;
 }
 
 interface Slab {
@@ -250,10 +260,19 @@ export class SocketLog implements BudgetedLog {
   }
 
   appendEvent(event: LogEventKind, message: string, code?: string, time = now()): void {
+    this.appendDetail(code === undefined ? { event, message } : { event, message, code }, time);
+  }
+
+  /** An info entry saying that `lost` bytes went missing on the way (see LostBytes). */
+  appendLoss(message: string, lost: LostBytes, time = now()): void {
+    this.appendDetail({ event: 'info', message, lost }, time);
+  }
+
+  private appendDetail(detail: EventDetail, time: number): void {
     // Flattened now (V8 flattens a string in place on its first character read): a message built
     // from pieces is a tree of cons strings, ~100 B more than its flat text, kept as long as the entry.
-    message.charCodeAt(0);
-    this.storeNotice(code === undefined ? { event, message } : { event, message, code }, undefined, time);
+    detail.message.charCodeAt(0);
+    this.storeNotice(detail, undefined, time);
   }
 
   /** A notice about `about` (a socket's live info), its text made only if it is read. */
@@ -340,8 +359,7 @@ export class SocketLog implements BudgetedLog {
     }
     // Taps see the entry even when the bounds dropped it on arrival (it still took a seq).
     if (this.taps !== undefined && this.taps.size !== 0 && this.owner !== undefined) {
-      const code = isLazy(notice) ? undefined : notice.code;
-      this.taps.event(this.owner, this.nextSeq - 1, time, notice.event, messageOf(notice, about), code);
+      this.taps.event(this.owner, eventEntry(this.nextSeq - 1, time, notice, about));
     }
   }
 
@@ -616,13 +634,7 @@ export class SocketLog implements BudgetedLog {
     const time = this.times[slot];
     const detail = this.refs[2 * slot + 1];
     const span = this.spans[2 * slot];
-    if ((span & DIR_MASK) === EVENT) {
-      const notice = detail as Notice;
-      const { event } = notice;
-      const code = isLazy(notice) ? undefined : notice.code;
-      const message = messageOf(notice, this.refs[2 * slot]);
-      return code === undefined ? { seq, time, dir: 'event', event, message } : { seq, time, dir: 'event', event, message, code };
-    }
+    if ((span & DIR_MASK) === EVENT) return eventEntry(seq, time, detail as Notice, this.refs[2 * slot]);
     const dir = (span & DIR_MASK) === IN ? 'in' : 'out';
     const slab = this.refs[2 * slot] as Slab | undefined;
     const offset = span >>> DIR_BITS;

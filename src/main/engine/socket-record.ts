@@ -1,4 +1,15 @@
-import type { Endpoint, EngineEvent, ErrorInfo, LogEventKind, LogHead, SocketInfo, SocketKind, SocketState, SocketStats } from '@shared/contract';
+import type {
+  Endpoint,
+  EngineEvent,
+  ErrorInfo,
+  LogEventKind,
+  LogHead,
+  LostBytes,
+  SocketInfo,
+  SocketKind,
+  SocketState,
+  SocketStats,
+} from '@shared/contract';
 import { SocketLog, now, type LazyNotice, type LogLimits, type LogTaps, type NoticeSubject } from './log';
 import { logBudget } from './log-budget';
 import { NoticeCoalescer, RunningTotalNotice } from './notice-coalescer';
@@ -195,6 +206,16 @@ export class SocketRecord implements Announced {
   lazyNotice(notice: LazyNotice, about: NoticeSubject, time?: number): void {
     if (this.stopped) return;
     this.log.appendNotice(notice, about, time);
+    this.publishSoon();
+  }
+
+  /**
+   * Says that `lost` bytes went missing on the way (a proxy's drop notes, already one per run of
+   * drops: not coalesced again), so that a capture of the log leaves their gap (LostBytes).
+   */
+  lossNote(message: string, lost: LostBytes): void {
+    if (this.stopped) return;
+    this.log.appendLoss(message, lost);
     this.publishSoon();
   }
 

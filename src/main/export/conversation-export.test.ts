@@ -9,7 +9,8 @@ import type { SocketInfo } from '@shared/contract';
 import { Recording } from '../capture/recorder';
 import { connectClient, freePort } from '../engine/test-support/peers';
 import { waitFor } from '../engine/test-support/wait-for';
-import { createProxy, startRecordingServer, startRedis, useTestbed } from '../proxy/test-support';
+import { logEvents } from '../engine/test-support/engine-log';
+import { createProxy, startRecordingServer, startRedis, useTestbed, value } from '../proxy/test-support';
 import { exportLogs } from './export-logs';
 import { scratchDir, tsharkFields } from './test-support/tshark';
 
@@ -79,6 +80,47 @@ describe('pcapng of a proxy conversation', () => {
         expect(flags.filter((f) => f.includes('F'))).toHaveLength(2);
       }
       expect(rows.every((r) => r[2] === '1')).toBe(true);
+    }
+  });
+
+  it("leaves a gap where the client's bytes were dropped on the way, on the client's connection only, and says why", async () => {
+    const upstream = await startRecordingServer((socket) => socket.on('end', () => socket.end()));
+    const proxy = await createProxy(bed, upstream.port);
+    const recorded = files.path('recorded.pcapng');
+    const recording = await Recording.start(bed.engine, { path: recorded, format: 'pcapng', ids: [proxy.id], overwrite: false });
+    const dispatch = (command: 'proxy.hold' | 'proxy.release', input: Record<string, unknown>): Promise<unknown> =>
+      bed.dispatcher.dispatch(command, { stream: 'upstream', ...input }).then(value);
+    await dispatch('proxy.hold', { id: proxy.id, hold: true });
+    const client = await connectClient(proxy.port);
+    await client.write(Buffer.from('dropped!'));
+    await waitFor(() => bed.engine.snapshot().sockets.some((s) => s.kind === 'proxy-conversation' && s.parentId === proxy.id), 'the conversation');
+    const { id } = conversationOf(proxy.id);
+    await waitFor(() => bed.engine.info(id).conversation?.held?.upstream === 1, 'the message to be held');
+    expect(await dispatch('proxy.release', { id, action: 'drop' })).toEqual({ released: 1 });
+    await dispatch('proxy.hold', { id: proxy.id, hold: false });
+    await client.write(Buffer.from('kept'));
+    await waitFor(() => Buffer.concat(upstream.reads).toString() === 'kept', 'the server to get what came after');
+    client.socket.end();
+    await waitFor(() => conversationOf(proxy.id).state === 'closed', 'the conversation to close');
+    await recording.stop();
+    expect(logEvents(bed.engine, id).find((event) => event.lost)).toMatchObject({
+      message: 'Dropped held message #1 (8 bytes)',
+      lost: { dir: 'out', bytes: 8 },
+    });
+    const exported = files.write('exported.pcapng', exportLogs(bed.engine, { ids: [proxy.id], format: 'pcapng' }).data);
+
+    for (const file of [exported, recorded]) {
+      const [clientSide, upstreamSide] = [await follow(file, 0), await follow(file, 1)];
+      // Follow Stream shows the gap where the 8 bytes were, then what came after.
+      expect(clientSide.sent[0]).toBe('[8 bytes missing in capture file]\u0000kept');
+      expect(upstreamSide.sent[0]).toBe('kept');
+      // The client's segment after the gap starts 8 bytes on (relative seq 1 + 8), flagged and explained.
+      const rows = await tsharkFields(file, ['tcp.stream', 'tcp.seq', 'tcp.analysis.lost_segment', 'frame.comment'], 'tcp.len > 0');
+      const [onClient, onUpstream] = [rows.filter((r) => r[0] === '0'), rows.filter((r) => r[0] === '1')];
+      expect(onClient.map((r) => r.slice(1, 3))).toEqual([['9', '1']]);
+      expect(onClient[0][3]).toContain('Not in this capture: Dropped held message #1 (8 bytes)');
+      // The proxy never sent them upstream: no gap there.
+      expect(onUpstream.map((r) => r.slice(1, 3))).toEqual([['1', '']]);
     }
   });
 

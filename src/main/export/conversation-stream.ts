@@ -5,7 +5,9 @@
  * from the client on the first and from the proxy on the second; a reply (`in`) the other way.
  *
  * Opens, FINs and RSTs are read from the conversation's events (src/main/proxy/conversation.ts
- * says which side each is about).
+ * says which side each is about). Bytes the proxy read and never delivered (a toxic dropped them,
+ * a held message was dropped: an event's `lost`) are in no data entry: the side that sent them
+ * gets a gap of their size in its sequence numbers, and the note as the next packet's comment.
  */
 import type { EventLogEntry, LogEntry, SocketInfo } from '@shared/contract';
 import type { MissingBytes, PacketStream, TimedPacket } from './streams';
@@ -36,6 +38,12 @@ export class ConversationStream implements PacketStream {
       return entry.dir === 'out' ? [...onClient, ...onUpstream] : [...onUpstream, ...onClient];
     }
     if (entry.event === 'connected' && !this.upstream) this.upstream = this.upstreamOf(current?.() ?? this.socket);
+    if (entry.lost) {
+      // Client → server bytes were read from the client, replies from the upstream: each as received there.
+      const missing = { in: entry.lost.bytes, out: 0 };
+      (entry.lost.dir === 'out' ? this.client : this.upstream)?.skip(missing, `Not in this capture: ${entry.message}`);
+      return [];
+    }
     const packets: TimedPacket[] = [];
     for (const [side, event] of sideEvents(entry)) {
       const stream = side === 'client' ? this.client : this.upstream;

@@ -177,7 +177,8 @@ function notHeld(log: SocketLog, dropped: number, time: number): void {
 }
 
 function appendEntry(log: SocketLog, entry: LogEntry): void {
-  if (entry.dir === 'event') log.appendEvent(entry.event, entry.message, entry.code, entry.time);
+  if (entry.dir === 'event' && entry.lost) log.appendLoss(entry.message, entry.lost, entry.time);
+  else if (entry.dir === 'event') log.appendEvent(entry.event, entry.message, entry.code, entry.time);
   else log.appendData(entry.dir, entry.bytes, entry.peer, entry.time);
 }
 

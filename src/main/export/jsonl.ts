@@ -9,7 +9,7 @@
  *   {"type":"entry","socket":"con-2","seq":4,"time":1735732800200.1,"dir":"event","event":"closed","message":"Connection closed"}
  */
 import { z } from 'zod';
-import { Endpoint, LogEventKind, type LogEntry, SocketId, SocketInfo } from '@shared/contract';
+import { Endpoint, LogEventKind, type LogEntry, LostBytes, SocketId, SocketInfo } from '@shared/contract';
 import { base64ToBytes, bytesToBase64 } from '@shared/wire';
 import { describeIssues } from '@shared/zod-issues';
 import { EngineError } from '../engine/errors';
@@ -48,7 +48,14 @@ const EntryLine = z.discriminatedUnion('dir', [
     data: z.string(),
     peer: Endpoint.optional(),
   }),
-  z.object({ ...entryFields, dir: z.literal('event'), event: LogEventKind, message: z.string(), code: z.string().optional() }),
+  z.object({
+    ...entryFields,
+    dir: z.literal('event'),
+    event: LogEventKind,
+    message: z.string(),
+    code: z.string().optional(),
+    lost: LostBytes.optional(),
+  }),
 ]);
 
 export interface SocketLogFile {
@@ -70,8 +77,8 @@ export function entryLine(socketId: string, entry: LogEntry): string {
   // Whole microseconds since the epoch, beside `time`: exact where a float's digits are not.
   const timeUs = Math.round(time * 1000);
   if (entry.dir === 'event') {
-    const { event, message, code } = entry;
-    return JSON.stringify({ type: 'entry', socket: socketId, seq, time, timeUs, dir: 'event', event, message, code });
+    const { event, message, code, lost } = entry;
+    return JSON.stringify({ type: 'entry', socket: socketId, seq, time, timeUs, dir: 'event', event, message, code, lost });
   }
   const { dir, bytes, peer } = entry;
   return JSON.stringify({ type: 'entry', socket: socketId, seq, time, timeUs, dir, size: bytes.byteLength, data: bytesToBase64(bytes), peer });
@@ -157,8 +164,16 @@ export class LogFileParser {
       const entry = parsed.data;
       const target = this.sockets.get(entry.socket) ?? fail(`an entry of socket ${entry.socket}, which no earlier line describes`);
       if (entry.dir === 'event') {
-        const { seq, time, event, message, code } = entry;
-        this.keepEntry(target, code === undefined ? { seq, time, dir: 'event', event, message } : { seq, time, dir: 'event', event, message, code });
+        const { seq, time, event, message, code, lost } = entry;
+        this.keepEntry(target, {
+          seq,
+          time,
+          dir: 'event',
+          event,
+          message,
+          ...(code === undefined ? {} : { code }),
+          ...(lost === undefined ? {} : { lost }),
+        });
         return;
       }
       const bytes = base64ToBytes(entry.data) ?? fail('"data" is not base64');

@@ -14,6 +14,7 @@ import { connectPhase, describeError, EngineError } from '../engine/errors';
 import type { ExternalSocket } from '../engine/external';
 import { adoptAccepted } from '../engine/read-buffer';
 import type { SocketRecord } from '../engine/socket-record';
+import { directionNote } from './drop-notes';
 import { ownReadBuffer } from './own-read-buffer';
 import { DirectionPipe, type PipeHooks } from './pipe';
 import { heldIn, releaseHeld } from './proxy-conversation';
@@ -235,7 +236,7 @@ export class Conversation implements ExternalSocket {
         stream === 'upstream' ? `the server ${formatEndpoint(this.options.upstream)}` : `the client ${formatEndpoint(this.record.info.remote)}`,
       endForwarded: () => this.onEndForwarded(stream),
       heldChanged: () => this.updateSidesSoon(),
-      note: (message) => this.record.event('info', message),
+      note: directionNote(this.record, stream),
     };
   }
 

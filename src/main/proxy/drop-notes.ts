@@ -9,7 +9,9 @@
  * let go of (limit_data's rest of the read that reached its limit, a slicer's last slices) is said
  * at the end of that turn, next to the line that says why it ended rather than a while after.
  */
+import type { ToxicStream } from '@shared/proxy';
 import { FOLD_MS } from '../engine/notice-coalescer';
+import type { SocketRecord } from '../engine/socket-record';
 
 /** A pause this long ends a run: the reads of one request come closer together than this. */
 export const QUIET_MS = 100;
@@ -22,6 +24,20 @@ interface Run {
   pieces: number;
   startedAt: number;
   lastAt: number;
+}
+
+/** Says a note in a direction's log; `lostBytes`: the bytes of that direction it says went missing. */
+export type DirectionNote = (message: string, lostBytes?: number) => void;
+
+/**
+ * How a conversation's or session's direction `stream` says its notes in `record`'s log: one that
+ * tells of lost bytes carries them (LostBytes), for a capture to leave their gap where they were sent.
+ */
+export function directionNote(record: SocketRecord, stream: ToxicStream): DirectionNote {
+  return (message, lostBytes) =>
+    lostBytes === undefined
+      ? record.event('info', message)
+      : record.lossNote(message, { dir: stream === 'upstream' ? 'out' : 'in', bytes: lostBytes });
 }
 
 export interface DropNotesOptions {
@@ -39,7 +55,7 @@ export class DropNotes {
   private endOfTurn: ReturnType<typeof setImmediate> | undefined;
 
   constructor(
-    private readonly say: (message: string) => void,
+    private readonly say: DirectionNote,
     private readonly options: DropNotesOptions,
   ) {}
 
@@ -110,7 +126,7 @@ export class DropNotes {
     const { destination, datagrams } = this.options;
     const bytes = `${run.bytes.toLocaleString('en-US')} ${run.bytes === 1 ? 'byte' : 'bytes'}`;
     const amount = datagrams ? `${run.pieces.toLocaleString('en-US')} ${run.pieces === 1 ? 'datagram' : 'datagrams'} (${bytes})` : bytes;
-    if (cause !== ENDED) return this.say(`${cause} dropped ${amount} to ${destination}`);
-    this.say(`${amount} to ${destination} not delivered: ${datagrams ? 'the session ended' : 'the connection closed'} first`);
+    if (cause !== ENDED) return this.say(`${cause} dropped ${amount} to ${destination}`, run.bytes);
+    this.say(`${amount} to ${destination} not delivered: ${datagrams ? 'the session ended' : 'the connection closed'} first`, run.bytes);
   }
 }

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import type { FramingSpec } from '@shared/framing';
 import type { ToxicStream } from '@shared/proxy';
 import { EngineError } from '../engine/errors';
-import { DropNotes } from './drop-notes';
+import { type DirectionNote, DropNotes } from './drop-notes';
 import { HandleWriter } from './handle-writes';
 import { type HeldFrames, heldFramesFor } from './held-frames';
 import type { ProxyReader } from './own-read-buffer';
@@ -53,8 +53,8 @@ export interface PipeHooks {
   endForwarded(): void;
   /** The held messages changed (held, forwarded or dropped). */
   heldChanged(): void;
-  /** A held message was dropped or edited: what the log should say. */
-  note(message: string): void;
+  /** What the log should say: a held message dropped or edited, bytes a toxic dropped (`lostBytes`, see DropNotes). */
+  note: DirectionNote;
 }
 
 /**
@@ -203,7 +203,7 @@ export class DirectionPipe implements ProxyReader, TurnEndWork {
         continue;
       }
       if (action === 'drop') {
-        this.hooks.note(`Dropped held message #${item.heldId} (${size} bytes)`);
+        this.hooks.note(`Dropped held message #${item.heldId} (${size} bytes)`, size);
         continue;
       }
       if (edited && item.heldId === heldId) {

@@ -42,8 +42,9 @@ describe('the log of a conversation under toxics', () => {
     await waitFor(() => notes(id).includes(note), 'the drop note');
     expect(upstream.reads).toHaveLength(0);
     expect(loggedBytes(bed.engine, id, 'out').byteLength).toBe(0);
-    // One note for the run, not one per read.
+    // One note for the run, not one per read; it says which direction lost how much, for a capture's gap.
     expect(notes(id).filter((message) => message.includes('dropped'))).toEqual([note]);
+    expect(logEvents(bed.engine, id).find((event) => event.message === note)?.lost).toEqual({ dir: 'out', bytes: 18 });
   });
 
   it('limit_data 10 with 16 bytes sent: the log shows the 10 bytes the server got and a note for the 6 dropped', async () => {
@@ -105,6 +106,7 @@ describe('the log of a conversation under toxics', () => {
     const dropped = said.indexOf(`reset_peer toxic 'rst' dropped 7 bytes to the client 127.0.0.1:${client.localPort}`);
     expect(dropped).toBeGreaterThanOrEqual(0);
     expect(dropped).toBeLessThan(said.indexOf('reset_peer toxic: reset 200 ms after the first data'));
+    expect(logEvents(bed.engine, id)[dropped].lost).toEqual({ dir: 'in', bytes: 7 });
     expect(loggedBytes(bed.engine, id, 'in').byteLength).toBe(0);
     expect(loggedBytes(bed.engine, id, 'out').toString()).toBe('PING\r\n');
   });

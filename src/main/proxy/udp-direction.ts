@@ -7,7 +7,7 @@
  * in a note, a duplicated one shows twice, a delayed or reordered one when and where it went.
  */
 import type { ToxicStream } from '@shared/proxy';
-import { DropNotes } from './drop-notes';
+import { type DirectionNote, DropNotes } from './drop-notes';
 import type { HeldChunk } from './pipe';
 import { chainOf, StageList, stageLabel } from './stages';
 import type { Next, Stage } from './toxics';
@@ -22,7 +22,7 @@ export interface DatagramHooks {
   /** Sends it on to the other side. */
   write(bytes: Uint8Array): void | Promise<void>;
   heldChanged(): void;
-  note(message: string): void;
+  note: DirectionNote;
 }
 
 export class DatagramDirection {
@@ -92,7 +92,7 @@ export class DatagramDirection {
     for (const item of chosen) {
       this.heldQueue.splice(this.heldQueue.indexOf(item), 1);
       if (action === 'drop') {
-        this.hooks.note(`Dropped held datagram #${item.heldId} (${item.bytes.byteLength} bytes)`);
+        this.hooks.note(`Dropped held datagram #${item.heldId} (${item.bytes.byteLength} bytes)`, item.bytes.byteLength);
         continue;
       }
       if (edited) this.hooks.note(`Held datagram #${item.heldId} edited: ${item.bytes.byteLength} → ${edited.byteLength} bytes`);
@@ -116,7 +116,9 @@ export class DatagramDirection {
     this.stopped = true;
     this.drops.flush();
     this.drops.end();
-    if (this.heldQueue.length) this.hooks.note(`${this.heldQueue.length} held datagrams ${this.words()} dropped with the session`);
+    const heldBytes = this.heldQueue.reduce((sum, item) => sum + item.bytes.byteLength, 0);
+    if (this.heldQueue.length)
+      this.hooks.note(`${this.heldQueue.length} held datagrams ${this.words()} dropped with the session`, heldBytes || undefined);
     this.heldQueue.length = 0;
     this.stages.stop();
   }

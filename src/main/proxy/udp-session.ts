@@ -11,6 +11,7 @@ import type { HeldMessage, ToxicStream } from '@shared/proxy';
 import { resolveHost, toEndpoint } from '../engine/endpoint';
 import { describeError, EngineError, formatDuration } from '../engine/errors';
 import type { SocketRecord } from '../engine/socket-record';
+import { directionNote } from './drop-notes';
 import { heldIn, releaseHeld, type ProxyConversation } from './proxy-conversation';
 import type { Stage, StageContext } from './toxics';
 import { DatagramDirection, MAX_WAITING } from './udp-direction';
@@ -179,7 +180,7 @@ export class UdpSession implements ProxyConversation {
       write:
         stream === 'upstream' ? (bytes) => (this.upstreamReady ? write(bytes) : this.connected.then((ok) => (ok ? write(bytes) : undefined))) : write,
       heldChanged: () => this.updateSidesSoon(),
-      note: (message) => this.record.event('info', message),
+      note: directionNote(this.record, stream),
     });
   }
 

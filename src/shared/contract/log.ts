@@ -29,12 +29,22 @@ export const DataLogEntry = schemaOnUse(() =>
   }),
 );
 
+/**
+ * Bytes of one direction that went missing on the way and are in no data entry: a proxy read them
+ * from one side and never delivered them to the other (a toxic dropped them, a held message was
+ * dropped, the conversation ended first). `in` is server → client, `out` client → server, as a
+ * conversation's data entries are. A capture of the conversation leaves a gap of that size on the
+ * side that sent them, and says why.
+ */
+export const LostBytes = schemaOnUse(() => z.object({ dir: z.enum(['in', 'out']), bytes: z.number().int().positive() }));
+
 export const EventLogEntry = schemaOnUse(() =>
   LogEntryBase.extend({
     dir: z.literal('event'),
     event: LogEventKind,
     message: z.string(),
     code: z.string().optional(),
+    lost: LostBytes.optional(),
   }),
 );
 
@@ -123,6 +133,8 @@ export type LogEventKind = z.infer<typeof LogEventKind>;
 export type DataLogEntry = z.infer<typeof DataLogEntry>;
 
 export type EventLogEntry = z.infer<typeof EventLogEntry>;
+
+export type LostBytes = z.infer<typeof LostBytes>;
 
 export type LogEntry = z.infer<typeof LogEntry>;
 

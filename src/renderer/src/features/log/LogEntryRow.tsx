@@ -1,4 +1,5 @@
 import { memo, Suspense } from 'react';
+import type { LostBytes as Lost } from '@shared/contract';
 import { formatBytes, formatDuration } from '@shared/codec';
 import { formatEndpoint } from '@shared/endpoint';
 import { formatExactBytes, formatTimeMicros } from '../../ui/format';
@@ -83,7 +84,7 @@ export const LogEntryRow = memo(function LogEntryRow({
           {isError ? <AlertIcon className="size-3.5" /> : <InfoIcon className="size-3.5" />}
           <span className="sr-only">{isError ? 'error' : 'event'}</span>
         </span>
-        <span />
+        {entry.lost ? <LostBytes lost={entry.lost} /> : <span />}
         {showPeer && <span />}
         <span className={`font-sans whitespace-pre-wrap ${isError ? 'text-danger' : 'text-muted'}`}>
           {entry.message}
@@ -163,3 +164,17 @@ export const LogEntryRow = memo(function LogEntryRow({
     </div>
   );
 });
+
+/** A note's lost bytes (a proxy read them and never delivered them), struck through in their direction's colour. */
+function LostBytes({ lost }: { lost: Lost }) {
+  const way = lost.dir === 'out' ? 'client → server' : 'server → client';
+  return (
+    <span
+      className={`text-right tabular-nums line-through ${lost.dir === 'in' ? 'text-rx' : 'text-tx'}`}
+      title={`${formatExactBytes(lost.bytes)} lost on the way ${way}: in no entry of this log`}
+    >
+      {formatExactBytes(lost.bytes)}
+      <span className="sr-only"> lost</span>
+    </span>
+  );
+}

@@ -40,8 +40,9 @@ export function SequencesPanel({ socket }: { socket: SocketInfo }) {
 
   const fromLog = async (play: 'client' | 'server'): Promise<void> => {
     const made = await sequenceFromLog(socket, play);
-    if (made.ok) setEditing({ id: newSequenceId(), text: made.text });
-    else setNote({ tone: 'error', text: made.message });
+    if (!made.ok) return setNote({ tone: 'error', text: made.message });
+    setEditing({ id: newSequenceId(), text: made.text });
+    setNote(made.warning === undefined ? null : { tone: 'muted', text: made.warning });
   };
 
   const importFile = async (file: File | undefined): Promise<void> => {

@@ -70,13 +70,18 @@ function peerTarget(socket: SocketInfo): string | undefined {
 export async function sequenceFromLog(
   socket: SocketInfo,
   play: 'client' | 'server',
-): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
+): Promise<{ ok: true; text: string; warning?: string } | { ok: false; message: string }> {
   const entries: { dir: 'in' | 'out' | 'event'; bytes?: Uint8Array }[] = [];
+  // Bytes a proxy read and never delivered (toxics, dropped held messages) are in no data entry.
+  let lost = 0;
   let fromSeq = 0;
   for (let page = 0; page < 50; page++) {
     const result = await invoke('log.read', { id: socket.id, fromSeq, count: MAX_LOG_READ });
     if (!result.ok) return { ok: false, message: result.error.message };
-    for (const entry of result.value.entries) entries.push(entry.dir === 'event' ? { dir: 'event' } : { dir: entry.dir, bytes: entry.bytes });
+    for (const entry of result.value.entries) {
+      entries.push(entry.dir === 'event' ? { dir: 'event' } : { dir: entry.dir, bytes: entry.bytes });
+      if (entry.dir === 'event') lost += entry.lost?.bytes ?? 0;
+    }
     fromSeq = Math.max(fromSeq, result.value.head.firstSeq) + result.value.entries.length;
     if (fromSeq >= result.value.head.nextSeq || result.value.entries.length === 0) break;
   }
@@ -90,7 +95,10 @@ export async function sequenceFromLog(
     ...(play === 'client' && recordedAs === 'client' && peer ? { target: peer } : {}),
   });
   if (scenario.steps.length === 0) return { ok: false, message: 'This log has no data yet: send or receive something first' };
-  return { ok: true, text: JSON.stringify(scenario, null, 2) };
+  const text = JSON.stringify(scenario, null, 2);
+  if (lost === 0) return { ok: true, text };
+  const warning = `The log says ${lost.toLocaleString('en-US')} ${lost === 1 ? 'byte was' : 'bytes were'} lost on the way (a toxic or a dropped held message): the steps hold what was delivered, not what was sent`;
+  return { ok: true, text, warning };
 }
 
 /** One scenario file, or an array of them (an export); each must be valid to be added. */
