@@ -4,8 +4,8 @@
  * costs the process that holds it. 19,000 is just under the 20,000 open files a process may
  * have on these machines, so the clients are spread over several processes (each holds its own
  * descriptors) and source addresses of their own (each has its own ephemeral ports). Rounds
- * alternate the bare server and Sockscope; the accept rate is judged on the median of the
- * round-by-round ratios.
+ * alternate the bare server and Sockscope (the order reversed every other round); the accept rate
+ * is judged on the median of the round-by-round ratios.
  */
 import { loadavg } from 'node:os';
 import { DEFAULT_LISTEN_BACKLOG } from '../src/main/engine/tcp-listener';
@@ -182,13 +182,23 @@ interface SocketInfoLike {
 export async function connections(ctx: BenchContext): Promise<Row[]> {
   const count = ctx.smoke ? 500 : 19_000;
   const processes = ctx.smoke ? 1 : 4;
-  const rounds = ctx.smoke ? 1 : 3;
+  // Seven: a round's rate is one of two speeds, ~1.2 s or ~2.1 s for the 19,000, by whether the
+  // accept queue overflowed (every SYN then in flight waits a second). In four runs of three rounds
+  // each server crossed that line in 3 of 12, Sockscope and bare node:net alike, so a median of
+  // three missed whenever two rounds caught Sockscope alone (~1 run in 10; of seven, ~1 in 35).
+  // A round costs ~8 s.
+  const rounds = ctx.smoke ? 1 : 7;
   const warmUpCount = ctx.smoke ? 50 : WARM_UP;
   const bare: Run[] = [];
   const ours: Run[] = [];
   for (let round = 1; round <= rounds; round++) {
-    const b = await bareServer(count, processes, warmUpCount);
-    const k = await sockscope(ctx, count, processes, warmUpCount);
+    // Taken in turn, the order reversed every other round, as lib/rounds.ts does.
+    let b: Run | undefined;
+    let k: Run | undefined;
+    const runBare = async (): Promise<void> => void (b = await bareServer(count, processes, warmUpCount));
+    const runOurs = async (): Promise<void> => void (k = await sockscope(ctx, count, processes, warmUpCount));
+    for (const run of round % 2 === 1 ? [runBare, runOurs] : [runOurs, runBare]) await run();
+    if (!b || !k) throw new Error('a round ran without both servers');
     bare.push(b);
     ours.push(k);
     const us = (run: Run): string =>
