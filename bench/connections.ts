@@ -12,11 +12,9 @@ import { DEFAULT_LISTEN_BACKLOG } from '../src/main/engine/tcp-listener';
 import type { BenchContext } from './lib/context';
 import { startHost } from './lib/host';
 import { listenCounters, listenCountersSince } from './lib/listen-counters';
-import { freshAddresses } from './lib/net';
 import { cpuSecondsOf, mainThreadCpuSecondsOf, memoryOf, sleep, startPeer } from './lib/proc';
+import { Clients, CONCURRENCY } from './lib/tcp-clients';
 import { mb, pairedRatios, perSecond, ratioSpread, spreadOf, valueSpread, type Row } from './lib/report';
-
-const CONCURRENCY = 256;
 
 /**
  * Connections opened and closed before each measured wave, unmeasured, for both servers: as every
@@ -46,50 +44,6 @@ interface Run {
   /** What the kernel turned away during the round (listen-counters.ts), and how many connects that cost a retransmission. */
   kernel: string;
   slow: number;
-}
-
-/** Client processes that together open `count` connections; resolves with the earliest start. */
-class Clients {
-  private readonly peers: ReturnType<typeof startPeer>[];
-
-  /**
-   * Each run takes source addresses of its own (freshAddresses): the previous run's connections
-   * sit in TIME_WAIT on theirs, and a port search past 19,000 of them slowed every connect (the
-   * clients, not the server, then set the pace).
-   */
-  constructor(port: number, count: number, processes: number) {
-    const share = Math.ceil(count / processes);
-    const addresses = freshAddresses(processes);
-    this.peers = Array.from({ length: processes }, (_, i) =>
-      startPeer('tcp-clients.ts', [
-        '--port',
-        String(port),
-        '--count',
-        String(Math.min(share, count - share * i)),
-        '--concurrency',
-        String(Math.ceil(CONCURRENCY / processes)),
-        '--local-address',
-        addresses[i],
-      ]),
-    );
-  }
-
-  async started(): Promise<number> {
-    return Math.min(...(await Promise.all(this.peers.map(async (p) => Number((await p.waitForLine(/^started (\S+)/))[1])))));
-  }
-
-  /** Resolves once every connection is in, with how many of them took a second or more (a dropped handshake). */
-  async connected(): Promise<number> {
-    const reports = await Promise.all(
-      this.peers.map(async (p) => JSON.parse((await p.waitForLine(/^connected (.*)$/, 120_000))[1]) as { slow: number }),
-    );
-    return reports.reduce((sum, r) => sum + r.slow, 0);
-  }
-
-  async close(): Promise<void> {
-    for (const peer of this.peers) peer.child.stdin?.end();
-    await Promise.all(this.peers.map((p) => p.exited));
-  }
 }
 
 /** Opens `count` connections from one client process, waits until the server has them (`accepted`), and closes them. */

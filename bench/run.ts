@@ -8,6 +8,7 @@ import { accessSync, constants, existsSync, mkdtempSync, rmSync, writeFileSync }
 import { loadavg, tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { connectionsUi } from './connections-ui';
 import { ingest } from './ingest';
 import { CHROMIUM_PATH } from './lib/browser';
 import { messages } from './messages';
@@ -26,6 +27,7 @@ const benchmarks: Record<string, (ctx: BenchContext) => Promise<Row[]>> = {
   ingest,
   messages,
   connections,
+  connectionsUi,
   memory,
   ui,
   startup,
