@@ -10,9 +10,9 @@ import type { Locator, Page } from '@playwright/test';
 import type { BenchContext } from './lib/context';
 import { launchChromium } from './lib/browser';
 import { startHost } from './lib/host';
-import { FRAME_SLACK_MS, gaps, installProbe, record } from './lib/page-probe';
+import { FRAME_TARGET, framesPass, gaps, installProbe, record } from './lib/page-probe';
 import { sleep } from './lib/proc';
-import { percentile, spreadOf, type Row } from './lib/report';
+import { msAcross, percentile, spreadOf, type Row } from './lib/report';
 import { Clients } from './lib/tcp-clients';
 
 /** How long the page is watched once every connection is in, before the list is scrolled, ms. */
@@ -104,14 +104,9 @@ export async function connectionsUi(ctx: BenchContext): Promise<Row[]> {
   const processes = ctx.smoke ? 1 : 4;
   const rounds: Round[] = [];
   for (let i = 0; i < (ctx.smoke ? 1 : 3); i++) rounds.push(await round(ctx, count, processes));
-  const ms = (value: number): string => `${value.toFixed(0)} ms`;
-  const across = (of: (r: Round) => number): { median: number; text: string } => {
-    const spread = spreadOf(rounds.map(of), false);
-    return { median: spread.median, text: rounds.length === 1 ? ms(spread.median) : `${ms(spread.median)} (${ms(spread.min)}–${ms(spread.max)})` };
-  };
-  const p50 = across((r) => percentile(r.gaps, 50));
-  const p95 = across((r) => percentile(r.gaps, 95));
-  const max = across((r) => Math.max(...r.gaps));
+  const p50 = msAcross(rounds, (r) => percentile(r.gaps, 50));
+  const p95 = msAcross(rounds, (r) => percentile(r.gaps, 95));
+  const max = msAcross(rounds, (r) => Math.max(...r.gaps));
   const stuck = rounds.find((r) => !r.scrolls);
   const n = count.toLocaleString('en');
   const shown = spreadOf(
@@ -123,8 +118,8 @@ export async function connectionsUi(ctx: BenchContext): Promise<Row[]> {
       benchmark: '3 Connections',
       measure: `${n} arriving in the socket list, held, scrolled (all listed ${shown.toFixed(1)} s after the clients started, median)${rounds.length === 1 ? '' : `, median of ${rounds.length} rounds (their spread)`}: frame gap p50 / p95 / max`,
       sockscope: `${p50.text} / ${p95.text} / ${max.text}`,
-      target: ctx.smoke ? undefined : 'p95 ≤ 33 ms (2 frames), max ≤ 100 ms (6 frames)',
-      pass: ctx.smoke ? undefined : p95.median <= 33 + FRAME_SLACK_MS && max.median <= 100 + FRAME_SLACK_MS,
+      target: ctx.smoke ? undefined : FRAME_TARGET,
+      pass: ctx.smoke ? undefined : framesPass(p95.median, max.median),
     },
     {
       benchmark: '3 Connections',

@@ -10,12 +10,7 @@ test('redis-cli through a proxy: its conversation becomes a replay against redis
   const { page } = app;
   const redis = await startRedis();
   try {
-    await page.getByRole('button', { name: 'New proxy' }).click();
-    await app.dialog.getByLabel('Upstream port').fill(String(redis.port));
-    await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
-    await expect(app.dialog).toBeHidden();
-    const proxy = app.socketRow(new RegExp(`^Proxy 127\\.0\\.0\\.1:\\d+ to 127\\.0\\.0\\.1:${redis.port}, listening$`));
-    const proxyPort = Number(/^Proxy 127\.0\.0\.1:(\d+)/.exec((await proxy.getAttribute('aria-label')) ?? '')?.[1]);
+    const { port: proxyPort } = await app.startProxy(redis.port);
     // A real client we did not write, recorded on its way through.
     const { stdout } = await run('redis-cli', ['-p', String(proxyPort), 'PING']);
     expect(stdout.trim()).toBe('PONG');
@@ -48,12 +43,7 @@ test('a replay made from a conversation a toxic dropped bytes of says so: its st
   const redis = await startRedis();
   const client = new Socket();
   try {
-    await page.getByRole('button', { name: 'New proxy' }).click();
-    await app.dialog.getByLabel('Upstream port').fill(String(redis.port));
-    await app.dialog.getByRole('button', { name: 'Start proxy' }).click();
-    await expect(app.dialog).toBeHidden();
-    const proxy = app.socketRow(new RegExp(`^Proxy 127\\.0\\.0\\.1:\\d+ to 127\\.0\\.0\\.1:${redis.port}, listening$`));
-    const proxyPort = Number(/^Proxy 127\.0\.0\.1:(\d+)/.exec((await proxy.getAttribute('aria-label')) ?? '')?.[1]);
+    const { row: proxy, port: proxyPort } = await app.startProxy(redis.port);
     const replies: Buffer[] = [];
     client.on('data', (chunk: Buffer) => replies.push(chunk));
     await new Promise<void>((resolve) => client.connect(proxyPort, '127.0.0.1', resolve));

@@ -99,6 +99,13 @@ export function spreadOf(values: number[], higherIsBetter = true): Rounds {
   return { median: median(values), best: higherIsBetter ? max : min, min, max, count: values.length };
 }
 
+/** A time in ms measured once per run (a flood, a round): the runs' median, and their spread when there were several. */
+export function msAcross<T>(runs: T[], of: (run: T) => number): { median: number; text: string } {
+  const ms = (value: number): string => `${value.toFixed(0)} ms`;
+  const spread = spreadOf(runs.map(of), false);
+  return { median: spread.median, text: runs.length === 1 ? ms(spread.median) : `${ms(spread.median)} (${ms(spread.min)}–${ms(spread.max)})` };
+}
+
 /** Ratios a[i] / b[i] round by round: both were measured minutes apart, under the same load. */
 export function pairedRatios(a: number[], b: number[]): number[] {
   return a.map((value, i) => value / b[i]);

@@ -56,6 +56,17 @@ export class SockscopeApp {
     return name;
   }
 
+  /** Starts a TCP proxy to 127.0.0.1:`upstreamPort` from the toolbar; returns its row and the port it listens on. */
+  async startProxy(upstreamPort: number): Promise<{ row: Locator; port: number }> {
+    await this.page.getByRole('button', { name: 'New proxy' }).click();
+    await this.dialog.getByLabel('Upstream port').fill(String(upstreamPort));
+    await this.dialog.getByRole('button', { name: 'Start proxy' }).click();
+    await expect(this.dialog).toBeHidden();
+    const row = this.socketRow(new RegExp(`^Proxy 127\\.0\\.0\\.1:\\d+ to 127\\.0\\.0\\.1:${upstreamPort}, listening$`));
+    const port = Number(/^Proxy 127\.0\.0\.1:(\d+)/.exec((await row.getAttribute('aria-label')) ?? '')?.[1]);
+    return { row, port };
+  }
+
   async connectTcp(host: string, port: number): Promise<void> {
     await this.page.getByRole('button', { name: 'New connection' }).click();
     await this.dialog.getByLabel('Host', { exact: true }).fill(host);
