@@ -116,9 +116,11 @@ export class DatagramDirection {
     this.stopped = true;
     this.drops.flush();
     this.drops.end();
-    const heldBytes = this.heldQueue.reduce((sum, item) => sum + item.bytes.byteLength, 0);
-    if (this.heldQueue.length)
+    if (this.heldQueue.length) {
+      const heldBytes = this.heldQueue.reduce((sum, item) => sum + item.bytes.byteLength, 0);
+      // Empty datagrams lose no bytes: a note without a loss.
       this.hooks.note(`${this.heldQueue.length} held datagrams ${this.words()} dropped with the session`, heldBytes || undefined);
+    }
     this.heldQueue.length = 0;
     this.stages.stop();
   }
